@@ -1,0 +1,35 @@
+/**
+ * Architecture rules (see DESIGN.md "Layers"): imports point down the layers, `graph/` is the seam
+ * between the API/SQL side and the runtime, and there are no cycles. Type-only imports are allowed
+ * to close the fluent API's loops (DataStream <-> KeyedStream) because they vanish at run time.
+ */
+const layer = (from, forbidden, comment) => ({
+  name: `${from}-not-to-${forbidden.join('-')}`,
+  comment,
+  severity: 'error',
+  from: { path: `^src/${from}/` },
+  to: { path: `^src/(${forbidden.join('|')})/` },
+});
+
+module.exports = {
+  forbidden: [
+    layer('core', ['graph', 'runtime', 'api', 'sql', 'connectors', 'cli', 'testing'], 'core is the bottom layer'),
+    layer('graph', ['runtime', 'api', 'sql', 'connectors', 'cli', 'testing'], 'graph is the seam: it knows no side'),
+    layer('runtime', ['api', 'sql', 'connectors', 'cli', 'testing'], 'the runtime reads graphs, never the API or SQL'),
+    layer('connectors', ['runtime', 'api', 'sql', 'cli', 'testing'], 'connectors implement core SPIs only'),
+    layer('api', ['runtime', 'sql', 'cli', 'testing'], 'the API emits graphs; execute() reaches the runtime through JobExecutor'),
+    layer('sql', ['runtime', 'api', 'cli', 'testing'], 'the SQL planner emits graphs'),
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { extensions: ['.ts', '.js'] },
+  },
+};

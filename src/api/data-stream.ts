@@ -1,0 +1,142 @@
+import { DEAD_LETTER_TAG, type DeadLetter } from '../core/source.js';
+import type { Collector, ProcessFunction } from '../core/functions.js';
+import { OutputTag } from '../core/functions.js';
+import type { Sink } from '../core/sink.js';
+import type { WatermarkStrategy } from '../core/watermark-strategy.js';
+import type { Partitioner } from '../graph/partitioner.js';
+import type { OperatorSpec } from '../graph/operator-spec.js';
+import type { StreamEdge, StreamNode } from '../graph/stream-graph.js';
+import { print, type PrintOptions } from '../connectors/print/print-sink.js';
+import { CollectSink } from '../connectors/collect/collect-sink.js';
+import type { StreamEnvironment } from './stream-environment.js';
+import type { KeyedStream } from './keyed-stream.js';
+import type { ConnectedStreams } from './connected-streams.js';
+import { streams } from './stream-factories.js';
+
+/**
+ * A stream of records of type `T`. Every transformation returns a new stream whose type follows
+ * from the function: `.map((e) => e.price)` is a `DataStream<number>`.
+ *
+ * @example
+ * env.fromElements({ item: 'a', price: 3 }).filter((e) => e.price > 2).map((e) => e.item).print();
+ */
+export class DataStream<T> {
+  constructor(
+    readonly env: StreamEnvironment,
+    readonly node: StreamNode,
+    /** Partitioner of the edge to the next operator. */
+    protected readonly partitioner: Partitioner = { type: 'forward' },
+    protected readonly sideOutput?: string,
+  ) {}
+
+  /** The edge a consumer of this stream reads. */
+  edge(): StreamEdge {
+    return { from: this.node.id, partitioner: this.partitioner, ...(this.sideOutput ? { sideOutput: this.sideOutput } : {}) };
+  }
+
+  /** Adds an operator reading this stream. */
+  protected then<R>(spec: OperatorSpec, name: string, keyed = false): DataStream<R> {
+    return new DataStream<R>(this.env, this.env.graph.addNode(spec, name, [[this.edge()]], keyed));
+  }
+
+  // ---- naming and parallelism of the operator that produces this stream ----
+
+  /** Names the operator (shown in metrics, errors and the plan). */
+  name(name: string): this {
+    this.node.name = name;
+    return this;
+  }
+  /** A stable id that maps this operator's state across job versions. */
+  uid(uid: string): this {
+    this.node.uid = uid;
+    return this;
+  }
+  setParallelism(parallelism: number): this {
+    this.node.parallelism = parallelism;
+    return this;
+  }
+  setMaxParallelism(maxParallelism: number): this {
+    this.node.maxParallelism = maxParallelism;
+    return this;
+  }
+
+  // ---- transformations ----
+
+  map<R>(fn: (value: T) => R): DataStream<R> {
+    return this.then({ kind: 'map', fn }, 'Map');
+  }
+  filter(fn: (value: T) => boolean): DataStream<T> {
+    return this.then({ kind: 'filter', fn }, 'Filter');
+  }
+  /** Zero or more outputs per record: call `out.collect(x)` or return an iterable. */
+  flatMap<R>(fn: (value: T, out: Collector<R>) => void | Iterable<R>): DataStream<R> {
+    return this.then({ kind: 'flatMap', fn }, 'Flat Map');
+  }
+  /** Partitions by key: records with equal keys go to the same subtask and share keyed state. */
+  keyBy<K>(key: (value: T) => K): KeyedStream<T, K> {
+    return streams.keyed<T, K>(this.env, this.node, key, this.sideOutput);
+  }
+  process<R>(fn: ProcessFunction<T, R>): DataStream<R> {
+    return this.then({ kind: 'process', fn }, 'Process');
+  }
+  /** Event time and watermarks assigned in the middle of a pipeline. */
+  assignTimestampsAndWatermarks(strategy: WatermarkStrategy<T>): DataStream<T> {
+    return this.then({ kind: 'timestampsAndWatermarks', watermarks: strategy }, 'Timestamps/Watermarks');
+  }
+  /** Merges streams of the same type. */
+  union(...others: DataStream<T>[]): DataStream<T> {
+    const node = this.env.graph.addNode({ kind: 'union' }, 'Union', [[this.edge(), ...others.map((o) => o.edge())]]);
+    return new DataStream<T>(this.env, node);
+  }
+  /** Two streams processed by one function with shared state (CoMap, CoFlatMap, CoProcess). */
+  connect<U>(other: DataStream<U>): ConnectedStreams<T, U> {
+    return streams.connected<T, U>(this.env, this, other);
+  }
+  /** Records sent to `tag` by a process function (or window late data) upstream. */
+  getSideOutput<X>(tag: OutputTag<X>): DataStream<X> {
+    return new DataStream<X>(this.env, this.node, { type: 'forward' }, tag.id);
+  }
+  /** Records a source could not read, when its error policy is `dead-letter`. */
+  getDeadLetters(): DataStream<DeadLetter> {
+    return this.getSideOutput(new OutputTag<DeadLetter>(DEAD_LETTER_TAG));
+  }
+
+  // ---- partitioning of the next edge ----
+
+  rebalance(): DataStream<T> {
+    return new DataStream<T>(this.env, this.node, { type: 'rebalance' }, this.sideOutput);
+  }
+  rescale(): DataStream<T> {
+    return new DataStream<T>(this.env, this.node, { type: 'rescale' }, this.sideOutput);
+  }
+  /** Every record to every parallel instance of the next operator. */
+  broadcast(): DataStream<T> {
+    return new DataStream<T>(this.env, this.node, { type: 'broadcast' }, this.sideOutput);
+  }
+  global(): DataStream<T> {
+    return new DataStream<T>(this.env, this.node, { type: 'global' }, this.sideOutput);
+  }
+  forward(): DataStream<T> {
+    return new DataStream<T>(this.env, this.node, { type: 'forward' }, this.sideOutput);
+  }
+  partitionCustom<K>(partition: (key: K, numPartitions: number) => number, key: (value: T) => K): DataStream<T> {
+    return new DataStream<T>(this.env, this.node, { type: 'custom', partition, key }, this.sideOutput);
+  }
+
+  // ---- sinks ----
+
+  sinkTo(sink: Sink<T>): DataStream<never> {
+    return this.then({ kind: 'sink', sink }, sink.name);
+  }
+  /** @example stream.print('out') */
+  print(prefix?: string | PrintOptions): DataStream<never> {
+    return this.sinkTo(print<T>(typeof prefix === 'string' ? { prefix } : prefix));
+  }
+  /** Runs the job (bounded input) and returns every record this stream carried. */
+  async executeAndCollect(jobName = 'collect'): Promise<T[]> {
+    const sink = new CollectSink<T>();
+    this.sinkTo(sink);
+    await this.env.execute(jobName);
+    return sink.values;
+  }
+}

@@ -1,0 +1,53 @@
+import type { KeyedProcessFunction } from '../core/functions.js';
+import type { StreamNode } from '../graph/stream-graph.js';
+import { DataStream } from './data-stream.js';
+import type { StreamEnvironment } from './stream-environment.js';
+import { streams } from './stream-factories.js';
+
+type NumericField<T> = { [P in keyof T]: T[P] extends number ? P : never }[keyof T];
+type Field<T> = T extends number ? undefined : NumericField<T>;
+
+/**
+ * A stream partitioned by key. Keyed state and timers of the next operator are scoped to the key of
+ * the record being processed.
+ *
+ * @example
+ * bids.keyBy((b) => b.auction).sum('price')
+ */
+export class KeyedStream<T, K> extends DataStream<T> {
+  constructor(env: StreamEnvironment, node: StreamNode, readonly keySelector: (value: T) => K, sideOutput?: string) {
+    super(env, node, { type: 'hash', key: keySelector }, sideOutput);
+  }
+
+  protected keyedOp<R>(spec: Parameters<DataStream<T>['then']>[0], name: string): DataStream<R> {
+    return this.then<R>(spec, name, true);
+  }
+
+  /** Rolling reduce: emits the running result for every record. */
+  reduce(fn: (a: T, b: T) => T): DataStream<T> {
+    return this.keyedOp({ kind: 'reduce', fn }, 'Keyed Reduce');
+  }
+  /** Rolling sum of a numeric field (or of the values, on a stream of numbers); other fields come from the first record. */
+  sum(field?: Field<T>): DataStream<T> {
+    return this.reduce(field === undefined ? ((a: any, b: any) => a + b) : (a: any, b: any) => ({ ...a, [field]: a[field] + b[field] }));
+  }
+  /** Rolling minimum of a field; other fields come from the first record. */
+  min(field?: Field<T>): DataStream<T> {
+    return this.reduce(field === undefined ? ((a: any, b: any) => (b < a ? b : a)) : (a: any, b: any) => ({ ...a, [field]: Math.min(a[field], b[field]) }));
+  }
+  max(field?: Field<T>): DataStream<T> {
+    return this.reduce(field === undefined ? ((a: any, b: any) => (b > a ? b : a)) : (a: any, b: any) => ({ ...a, [field]: Math.max(a[field], b[field]) }));
+  }
+  /** The record with the smallest value of `field` so far (the first one on ties). */
+  minBy(field: Field<T>): DataStream<T> {
+    return this.reduce((a: any, b: any) => (field === undefined ? (b < a ? b : a) : b[field] < a[field] ? b : a));
+  }
+  maxBy(field: Field<T>): DataStream<T> {
+    return this.reduce((a: any, b: any) => (field === undefined ? (b > a ? b : a) : b[field] > a[field] ? b : a));
+  }
+  override process<R>(fn: KeyedProcessFunction<K, T, R>): DataStream<R> {
+    return this.keyedOp({ kind: 'keyedProcess', fn }, 'Keyed Process');
+  }
+}
+
+streams.keyed = (env, node, key, side) => new KeyedStream(env, node, key, side);

@@ -1,0 +1,15 @@
+import type { StreamEnvironment } from './stream-environment.js';
+import type { DataStream } from './data-stream.js';
+import type { KeyedStream } from './keyed-stream.js';
+import type { ConnectedStreams } from './connected-streams.js';
+import type { StreamNode } from '../graph/stream-graph.js';
+
+/**
+ * The fluent API's classes refer to each other (a DataStream makes a KeyedStream, which is a
+ * DataStream). To keep module imports acyclic, each class registers its constructor here when its
+ * module loads, and the others reach it through this table.
+ */
+export const streams = {} as {
+  keyed: <T, K>(env: StreamEnvironment, node: StreamNode, key: (v: T) => K, sideOutput?: string) => KeyedStream<T, K>;
+  connected: <A, B>(env: StreamEnvironment, a: DataStream<A>, b: DataStream<B>) => ConnectedStreams<A, B>;
+};

@@ -1,0 +1,40 @@
+import type { Sink } from '../../core/sink.js';
+
+export interface PrintOptions {
+  /** Printed before each record, as Flink's print identifier. */
+  readonly prefix?: string;
+  /** Write to standard error instead of standard output. */
+  readonly stderr?: boolean;
+  /** Formats a record; default: JSON for objects, the value itself for strings and numbers. */
+  readonly format?: (value: any) => string;
+}
+
+function defaultFormat(v: unknown): string {
+  return typeof v === 'string' ? v : JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x));
+}
+
+/**
+ * Prints every record on its own line. With parallelism > 1 each line starts with the subtask
+ * number, as in Flink (`2> ...`).
+ *
+ * @example
+ * stream.sinkTo(print({ prefix: 'bids' }))
+ */
+export function print<T>(options: PrintOptions = {}): Sink<T> {
+  const fmt = options.format ?? defaultFormat;
+  return {
+    name: 'Print',
+    createWriter(ctx) {
+      const stream = options.stderr ? process.stderr : process.stdout;
+      const head = (options.prefix ? `${options.prefix}:` : '') + (ctx.parallelism > 1 ? `${ctx.subtaskIndex + 1}> ` : options.prefix ? ' ' : '');
+      return {
+        write(batch) {
+          let s = '';
+          for (const v of batch.values) s += head + fmt(v) + '\n';
+          if (!stream.write(s)) return new Promise<void>((r) => stream.once('drain', () => r()));
+          return undefined;
+        },
+      };
+    },
+  };
+}

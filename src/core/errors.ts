@@ -1,0 +1,44 @@
+/** Base class of the errors Weir raises itself, so callers can tell them from user errors. */
+export class WeirError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A user function threw: names the operator and shows the record it was given. */
+export class UserFunctionError extends WeirError {
+  constructor(readonly operator: string, readonly record: unknown, cause: unknown) {
+    super(`User function in operator '${operator}' failed on record ${snippet(record)}: ${describe(cause)}`, { cause });
+  }
+}
+
+/** Input that a source could not read: names source, split, position and shows the raw text. */
+export class MalformedInputError extends WeirError {
+  constructor(
+    readonly source: string,
+    readonly location: string,
+    readonly raw: string,
+    readonly reason: string,
+  ) {
+    super(`Malformed input in source '${source}' at ${location}: ${reason}; input: ${JSON.stringify(raw.length > 200 ? raw.slice(0, 200) + '…' : raw)}`);
+  }
+}
+
+/** A job was configured in a way that cannot run; the message says what to change. */
+export class ConfigError extends WeirError {}
+
+export function describe(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** A short, printable rendering of a record for error messages. */
+export function snippet(v: unknown, max = 200): string {
+  let s: string;
+  try {
+    s = typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? `${x}n` : x)) ?? String(v);
+  } catch {
+    s = String(v);
+  }
+  return s.length > max ? s.slice(0, max) + '…' : s;
+}

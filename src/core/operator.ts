@@ -1,0 +1,92 @@
+import type { Batch } from './batch.js';
+import type { Clock } from './clock.js';
+import type { KeyedStateStore, OperatorStateStore } from './state.js';
+
+/** Where an operator sends what it produces. Calls are synchronous; batches are handed over, not copied. */
+export interface Output<T> {
+  push(batch: Batch<T>): void;
+  /** Records for a side output (`OutputTag` id). */
+  pushSide(tag: string, batch: Batch<unknown>): void;
+  pushWatermark(timestamp: number): void;
+}
+
+/**
+ * Timers of a keyed operator, scoped to the key that is current when they are registered. A timer
+ * is identified by (key, namespace, timestamp): registering it twice keeps one. Namespaces are
+ * primitives (a window operator uses one per window).
+ */
+export interface TimerService {
+  registerEventTimeTimer(namespace: string | number, timestamp: number): void;
+  deleteEventTimeTimer(namespace: string | number, timestamp: number): void;
+  registerProcessingTimeTimer(namespace: string | number, timestamp: number): void;
+  deleteProcessingTimeTimer(namespace: string | number, timestamp: number): void;
+}
+
+/** Counters an operator keeps beyond records in/out, e.g. skipped malformed input or late records. */
+export interface OperatorMetrics {
+  inc(name: string, by?: number): void;
+}
+
+/** What the runtime gives an operator in `open`. Lives as long as the operator instance. */
+export interface OperatorContext<OUT> {
+  readonly operatorName: string;
+  readonly uid: string;
+  readonly subtaskIndex: number;
+  readonly parallelism: number;
+  readonly maxParallelism: number;
+  readonly output: Output<OUT>;
+  readonly clock: Clock;
+  readonly metrics: OperatorMetrics;
+  /** Keyed state and timers; present only on operators after a keyBy. */
+  readonly keyed: KeyedContext | undefined;
+  readonly operatorState: OperatorStateStore;
+  currentWatermark(): number;
+  /**
+   * Asks the task to wait for `promise` before it hands this operator more input: how an operator
+   * with bounded in-flight work (async I/O, a slow sink) exerts backpressure.
+   */
+  block(promise: Promise<unknown>): void;
+  /** Fails the job from outside a `processBatch` call (e.g. an async callback). */
+  fail(error: unknown): void;
+}
+
+export interface KeyedContext {
+  readonly state: KeyedStateStore;
+  readonly timers: TimerService;
+  setCurrentKey(key: unknown): void;
+  getCurrentKey(): unknown;
+}
+
+/**
+ * The operator SPI. Only `processBatch` is required; every hook has a default the runtime applies
+ * when the method is missing.
+ *
+ * Contract: the runtime calls these methods one at a time, on the task's thread, never
+ * concurrently. `processBatch` must not keep or mutate the batch it receives. Before
+ * `onWatermark(w)`, the runtime has fired every event-time timer with timestamp <= w.
+ *
+ * @example
+ * const doubler: Operator<number> = {
+ *   open(ctx) { this.ctx = ctx; },
+ *   processBatch(b) { this.ctx.output.push(new Batch(b.values.map((v) => v * 2), b.timestamps)); },
+ * } as Operator<number> & { ctx: OperatorContext<number> };
+ */
+export interface Operator<OUT = unknown> {
+  open?(ctx: OperatorContext<OUT>): void | Promise<void>;
+  /** One batch from input `input` (0 for single-input operators). */
+  processBatch(batch: Batch<any>, input: number): void;
+  /** The combined watermark advanced. Default: forward it. */
+  onWatermark?(watermark: number): void;
+  /** An event-time timer fired; the runtime has set its key as current. */
+  onEventTime?(namespace: string | number, timestamp: number): void;
+  /** A processing-time timer fired; the runtime has set its key as current. */
+  onProcessingTime?(namespace: string | number, timestamp: number): void;
+  /** Input `input` has ended. */
+  endInput?(input: number): void | Promise<void>;
+  /** All inputs ended and the final watermark was processed; flush what is buffered. */
+  finish?(): void | Promise<void>;
+  close?(): void | Promise<void>;
+  /** Operator-owned state beyond keyed state and operator state stores, as a serializable value. */
+  snapshotState?(checkpointId: number): unknown;
+  restoreState?(state: unknown): void;
+}

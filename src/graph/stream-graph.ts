@@ -1,0 +1,62 @@
+import type { Partitioner } from './partitioner.js';
+import type { OperatorSpec } from './operator-spec.js';
+
+/** An input of a node: which node it reads, through which partitioner, and optionally which side output. */
+export interface StreamEdge {
+  readonly from: number;
+  readonly partitioner: Partitioner;
+  /** Reads this side output of `from` instead of its main output. */
+  readonly sideOutput?: string;
+}
+
+export interface StreamNode {
+  readonly id: number;
+  name: string;
+  uid: string | undefined;
+  parallelism: number | undefined;
+  maxParallelism: number | undefined;
+  readonly spec: OperatorSpec;
+  /** One entry per logical input (input index = position). An input may be fed by several edges (union). */
+  readonly inputs: StreamEdge[][];
+  /** Keyed state and timers are available: the node follows a keyBy. */
+  readonly keyed: boolean;
+}
+
+/**
+ * The program as the API or the SQL planner described it: the one seam between them and the
+ * runtime. Printable as JSON (functions are left out).
+ */
+export class StreamGraph {
+  readonly nodes: StreamNode[] = [];
+
+  addNode(spec: OperatorSpec, name: string, inputs: StreamEdge[][], keyed = false): StreamNode {
+    const node: StreamNode = { id: this.nodes.length, name, uid: undefined, parallelism: undefined, maxParallelism: undefined, spec, inputs, keyed };
+    this.nodes.push(node);
+    return node;
+  }
+
+  node(id: number): StreamNode {
+    const n = this.nodes[id];
+    if (!n) throw new Error(`No node ${id} in the stream graph`);
+    return n;
+  }
+
+  /** Nodes that read from node `id`. */
+  consumers(id: number): StreamNode[] {
+    return this.nodes.filter((n) => n.inputs.some((inp) => inp.some((e) => e.from === id)));
+  }
+
+  toJSON(): unknown {
+    return {
+      nodes: this.nodes.map((n) => ({
+        id: n.id,
+        name: n.name,
+        kind: n.spec.kind,
+        ...(n.uid ? { uid: n.uid } : {}),
+        parallelism: n.parallelism,
+        keyed: n.keyed,
+        inputs: n.inputs.map((inp) => inp.map((e) => ({ from: e.from, partitioner: e.partitioner.type, ...(e.sideOutput ? { sideOutput: e.sideOutput } : {}) }))),
+      })),
+    };
+  }
+}

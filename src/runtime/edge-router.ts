@@ -1,0 +1,97 @@
+import { Batch } from '../core/batch.js';
+import { keyGroupFor, subtaskForKeyGroup } from '../core/key-group.js';
+import { UserFunctionError } from '../core/errors.js';
+import type { Partitioner } from '../graph/partitioner.js';
+
+/** The receiving end of one channel: a downstream subtask and the channel index it knows us by. */
+export interface ChannelTarget {
+  receiveBatch(channel: number, batch: Batch<unknown>): void;
+  receiveWatermark(channel: number, watermark: number): void;
+  receiveIdle(channel: number, idle: boolean): void;
+  receiveEnd(channel: number): void;
+}
+export interface Channel {
+  readonly target: ChannelTarget;
+  readonly index: number;
+}
+
+/**
+ * Sends one upstream subtask's output along one edge to the downstream subtasks it is connected to.
+ * Control elements go to every connected channel; batches are split by the partitioner.
+ */
+export class EdgeRouter {
+  private rr = 0;
+  constructor(
+    private readonly partitioner: Partitioner,
+    /** Connected channels, in downstream subtask order. */
+    private readonly channels: Channel[],
+    private readonly maxParallelism: number,
+    private readonly operatorName: string,
+  ) {}
+
+  route(batch: Batch<unknown>): void {
+    const chs = this.channels;
+    const p = this.partitioner;
+    switch (p.type) {
+      case 'forward':
+      case 'global':
+        chs[0]!.target.receiveBatch(chs[0]!.index, batch);
+        return;
+      case 'broadcast':
+        for (const c of chs) c.target.receiveBatch(c.index, batch);
+        return;
+      case 'rebalance':
+      case 'rescale': {
+        const c = chs[this.rr++ % chs.length]!;
+        c.target.receiveBatch(c.index, batch);
+        return;
+      }
+      case 'hash':
+      case 'custom':
+        this.routeKeyed(batch, p);
+        return;
+    }
+  }
+
+  private routeKeyed(batch: Batch<unknown>, p: Extract<Partitioner, { type: 'hash' | 'custom' }>): void {
+    const { values, timestamps } = batch;
+    const n = values.length;
+    const keys = new Array<unknown>(n);
+    const keyFn = p.key;
+    let i = 0;
+    try {
+      for (; i < n; i++) keys[i] = keyFn(values[i]);
+    } catch (e) {
+      throw new UserFunctionError(`${this.operatorName} (key selector)`, values[i], e);
+    }
+    const chs = this.channels;
+    if (chs.length === 1) {
+      chs[0]!.target.receiveBatch(chs[0]!.index, new Batch(values, timestamps, keys));
+      return;
+    }
+    const parts: { v: unknown[]; t: number[]; k: unknown[] }[] = chs.map(() => ({ v: [], t: [], k: [] }));
+    const par = chs.length;
+    for (let j = 0; j < n; j++) {
+      const key = keys[j];
+      const target = p.type === 'hash' ? subtaskForKeyGroup(this.maxParallelism, par, keyGroupFor(key, this.maxParallelism)) : p.partition(key, par);
+      const part = parts[target]!;
+      part.v.push(values[j]);
+      part.t.push(timestamps[j]!);
+      part.k.push(key);
+    }
+    for (let c = 0; c < par; c++) {
+      const part = parts[c]!;
+      if (part.v.length > 0) chs[c]!.target.receiveBatch(chs[c]!.index, new Batch(part.v, part.t, part.k));
+    }
+  }
+
+  watermark(w: number): void {
+    for (const c of this.channels) c.target.receiveWatermark(c.index, w);
+  }
+  idle(idle: boolean): void {
+    for (const c of this.channels) c.target.receiveIdle(c.index, idle);
+  }
+  end(): void {
+    for (const c of this.channels) c.target.receiveEnd(c.index);
+  }
+}

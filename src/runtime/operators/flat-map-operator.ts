@@ -1,0 +1,37 @@
+import { BatchBuilder, type Batch } from '../../core/batch.js';
+import { UserFunctionError } from '../../core/errors.js';
+import type { Collector } from '../../core/functions.js';
+import type { Operator, OperatorContext } from '../../core/operator.js';
+
+/**
+ * Zero or more records per input record. The function either calls `out.collect` or returns an
+ * iterable (an array, a generator); both may be mixed.
+ */
+export class FlatMapOperator implements Operator<unknown>, Collector<unknown> {
+  private ctx!: OperatorContext<unknown>;
+  private readonly builder = new BatchBuilder<unknown>();
+  private ts = 0;
+  constructor(private readonly fn: (v: unknown, out: Collector<unknown>) => void | Iterable<unknown>) {}
+  open(ctx: OperatorContext<unknown>): void {
+    this.ctx = ctx;
+  }
+  collect(value: unknown): void {
+    this.builder.add(value, this.ts);
+  }
+  processBatch(batch: Batch<unknown>): void {
+    const { values, timestamps } = batch;
+    const n = values.length;
+    const fn = this.fn;
+    let i = 0;
+    try {
+      for (; i < n; i++) {
+        this.ts = timestamps[i]!;
+        const r = fn(values[i], this);
+        if (r != null) for (const x of r) this.builder.add(x, this.ts);
+      }
+    } catch (e) {
+      throw new UserFunctionError(this.ctx.operatorName, values[i], e);
+    }
+    if (this.builder.length > 0) this.ctx.output.push(this.builder.take());
+  }
+}

@@ -1,0 +1,123 @@
+import { Batch } from '../core/batch.js';
+import { UserFunctionError } from '../core/errors.js';
+import { DEAD_LETTER_TAG } from '../core/source.js';
+import type { Clock } from '../core/clock.js';
+import type { Source, SourceSplit } from '../core/source.js';
+import type { WatermarkStrategy } from '../core/watermark-strategy.js';
+import type { Subtask } from './subtask.js';
+
+export interface SourceTaskHost {
+  readonly clock: Clock;
+  readonly failed: boolean;
+  readonly cancelled: boolean;
+  /** Settles when nothing blocks input any more. */
+  unblocked(): Promise<void> | undefined;
+}
+
+/** How long a reader that has nothing may wait before it is polled again. */
+const IDLE_POLL_MS = 5;
+/** A source loop yields to the event loop this often, so timers and I/O callbacks run. */
+const YIELD_EVERY_MS = 20;
+
+const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
+
+/**
+ * Drives one source subtask: polls its reader, assigns timestamps and watermarks, pushes batches
+ * downstream synchronously, and ends the subtask when the reader is done.
+ */
+export class SourceTask {
+  constructor(
+    private readonly subtask: Subtask,
+    private readonly source: Source<unknown>,
+    private readonly splits: SourceSplit[],
+    private readonly strategy: WatermarkStrategy<unknown> | undefined,
+    private readonly host: SourceTaskHost,
+    private readonly batchSize: number,
+    private readonly restored?: unknown,
+  ) {}
+
+  async run(): Promise<void> {
+    const st = this.subtask;
+    const out = st.output;
+    const reader = this.source.createReader(
+      this.splits,
+      {
+        sourceName: st.info.name,
+        subtaskIndex: st.info.index,
+        parallelism: st.info.parallelism,
+        clock: this.host.clock,
+        metrics: st.metrics,
+        batchSize: this.batchSize,
+        deadLetter: (raw, reason, location) => {
+          st.metrics.inc('deadLettered');
+          st.output.pushSide(DEAD_LETTER_TAG, Batch.of([{ source: st.info.name, location, reason, raw }]));
+        },
+      },
+      this.restored,
+    );
+    const gen = this.strategy?.createGenerator();
+    const assign = this.strategy?.timestampAssigner;
+    const idleTimeout = this.strategy?.idleTimeout;
+    let lastYield = performance.now();
+    let lastData = lastYield;
+    let idle = false;
+    try {
+      while (!this.host.failed && !this.host.cancelled) {
+        const blocked = this.host.unblocked();
+        if (blocked) await blocked;
+        let r = reader.poll();
+        if (r instanceof Promise) r = await r;
+        if (r === 'end') break;
+        if (r === 'later') {
+          const now = performance.now();
+          if (idleTimeout !== undefined && !idle && now - lastData >= idleTimeout) {
+            idle = true;
+            out.pushIdle(true);
+          }
+          await new Promise((res) => setTimeout(res, IDLE_POLL_MS));
+          lastYield = performance.now();
+          continue;
+        }
+        if (this.host.failed) break;
+        let batch = r;
+        const n = batch.values.length;
+        if (assign) {
+          const ts = new Array<number>(n);
+          const vals = batch.values;
+          const prev = batch.timestamps;
+          let i = 0;
+          try {
+            for (; i < n; i++) ts[i] = assign(vals[i], prev[i]!);
+          } catch (e) {
+            throw new UserFunctionError(`${st.info.name} (timestamp assigner)`, vals[i], e);
+          }
+          batch = new Batch(vals, ts);
+        }
+        if (idle) {
+          idle = false;
+          out.pushIdle(false);
+        }
+        lastData = performance.now();
+        st.metrics.recordsIn += n;
+        out.push(batch);
+        if (gen) {
+          const ts = batch.timestamps;
+          let punctuated = -Infinity;
+          for (let i = 0; i < n; i++) {
+            const w = gen.onEvent(ts[i]!);
+            if (w !== undefined && w > punctuated) punctuated = w;
+          }
+          const w = Math.max(punctuated, gen.onPeriodicEmit());
+          if (w > -Infinity) out.pushWatermark(w);
+        }
+        if (lastData - lastYield >= YIELD_EVERY_MS) {
+          await yieldToEventLoop();
+          lastYield = performance.now();
+        }
+      }
+    } finally {
+      await reader.close?.();
+    }
+    if (!this.host.failed && !this.host.cancelled) st.endSource();
+  }
+}

@@ -1,0 +1,39 @@
+import type { Batch } from '../core/batch.js';
+import type { Output } from '../core/operator.js';
+import type { EdgeRouter } from './edge-router.js';
+import type { SubtaskMetrics } from './operator-metrics.js';
+
+/** An operator subtask's output: main and side outputs, each fanned out to the edges that read it. */
+export class SubtaskOutput implements Output<unknown> {
+  main: EdgeRouter[] = [];
+  readonly side = new Map<string, EdgeRouter[]>();
+  lastWatermark = -Infinity;
+
+  constructor(private readonly metrics: SubtaskMetrics) {}
+
+  push(batch: Batch<unknown>): void {
+    if (batch.values.length === 0) return;
+    this.metrics.recordsOut += batch.values.length;
+    const m = this.main;
+    for (let i = 0; i < m.length; i++) m[i]!.route(batch);
+  }
+  pushSide(tag: string, batch: Batch<unknown>): void {
+    const routers = this.side.get(tag);
+    if (!routers || batch.values.length === 0) return;
+    for (const r of routers) r.route(batch);
+  }
+  pushWatermark(timestamp: number): void {
+    if (timestamp <= this.lastWatermark) return;
+    this.lastWatermark = timestamp;
+    for (const r of this.main) r.watermark(timestamp);
+    for (const rs of this.side.values()) for (const r of rs) r.watermark(timestamp);
+  }
+  pushIdle(idle: boolean): void {
+    for (const r of this.main) r.idle(idle);
+    for (const rs of this.side.values()) for (const r of rs) r.idle(idle);
+  }
+  end(): void {
+    for (const r of this.main) r.end();
+    for (const rs of this.side.values()) for (const r of rs) r.end();
+  }
+}
