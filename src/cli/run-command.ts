@@ -1,0 +1,88 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { jobHooks } from '../api/job-hooks.js';
+import { formatError } from './error-report.js';
+import { JobObserver, type ObservedJob } from './job-observer.js';
+import { finalStatus, formatJobSummary } from './job-summary.js';
+import { ProgressLine } from './progress-line.js';
+
+export interface RunOptions {
+  /** Default parallelism of the job's operators (`-p`). */
+  parallelism?: number;
+  /** Print the job graph instead of running it. */
+  plan?: boolean;
+  /** Show the live progress line (on by default when stderr is a terminal). */
+  progress?: boolean;
+  /** Print stack traces with errors. */
+  stack?: boolean;
+}
+
+/** Exit code after Ctrl-C, as shells report a process ended by SIGINT. */
+const EXIT_INTERRUPTED = 130;
+
+/**
+ * `weir run`: imports the job module (which builds its graph and calls `env.execute()` itself),
+ * watches every job it starts, and reports. Resolves to the process exit code.
+ *
+ * @example
+ * process.exitCode = await runJobFile('jobs/hot-items.ts', { parallelism: 2 }, []);
+ */
+export async function runJobFile(file: string, options: RunOptions, args: string[]): Promise<number> {
+  const path = resolve(file);
+  if (!existsSync(path)) {
+    process.stderr.write(`Error: job file not found: ${file}\n`);
+    return 1;
+  }
+  const hooks = jobHooks();
+  if (options.parallelism !== undefined) hooks.defaults.parallelism = options.parallelism;
+  hooks.planOnly = options.plan === true;
+  // The job reads its own arguments as a script would: process.argv.slice(2).
+  process.argv = [process.argv[0]!, path, ...args];
+
+  const observer = new JobObserver((job) => {
+    if (job.info.planOnly) process.stdout.write(job.info.plan + '\n');
+  }).attach();
+  const showProgress = !options.plan && (options.progress ?? process.stderr.isTTY === true);
+  const progress = showProgress ? new ProgressLine(observer, process.stderr).start() : undefined;
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) process.exit(EXIT_INTERRUPTED);
+    interrupted = true;
+    process.stderr.write('\nCancelling (press Ctrl-C again to exit at once)...\n');
+    void observer.cancelAll();
+  };
+  process.on('SIGINT', onSigint);
+
+  let moduleError: unknown;
+  let moduleFailed = false;
+  try {
+    await import(pathToFileURL(path).href);
+    await observer.settled();
+  } catch (e) {
+    moduleFailed = true;
+    moduleError = e;
+    await observer.settled();
+  } finally {
+    progress?.stop();
+    process.off('SIGINT', onSigint);
+    observer.detach();
+  }
+  return report(observer.jobs, moduleFailed, moduleError, options, interrupted);
+}
+
+function report(jobs: ObservedJob[], moduleFailed: boolean, moduleError: unknown, options: RunOptions, interrupted: boolean): number {
+  const err = process.stderr;
+  if (!options.plan) for (const job of jobs) err.write(formatJobSummary(job));
+  const jobErrors = jobs.flatMap((j) => (j.outcome?.ok === false ? [j.outcome.error] : []));
+  // The job module usually rethrows its job's failure: report it once.
+  for (const e of jobErrors) err.write(formatError(e, { stack: options.stack === true }));
+  if (moduleFailed && !jobErrors.includes(moduleError)) err.write(formatError(moduleError, { stack: options.stack === true }));
+  if (interrupted) return EXIT_INTERRUPTED;
+  if (moduleFailed || jobErrors.length > 0 || jobs.some((j) => finalStatus(j) !== 'FINISHED')) return 1;
+  if (jobs.length === 0) {
+    err.write('Error: the job file started no job: build a pipeline and call env.execute(...) in it\n');
+    return 1;
+  }
+  return 0;
+}
