@@ -9,6 +9,7 @@ import { StreamGraph } from '../graph/stream-graph.js';
 import { arraySource } from '../connectors/collection/array-source.js';
 import { asyncIterableSource, type AsyncInput } from '../connectors/collection/async-iterable-source.js';
 import { DataStream } from './data-stream.js';
+import { jobHooks, notifyJobListeners, PlannedJobClient, withHookDefaults } from './job-hooks.js';
 // Loaded for their registrations in the stream factory table.
 import './keyed-stream.js';
 import './connected-streams.js';
@@ -59,7 +60,7 @@ export class StreamEnvironment {
 
   /** A new environment; runs jobs in this process unless another executor is set. */
   static create(config: EnvironmentConfig = {}): StreamEnvironment {
-    return new StreamEnvironment(config);
+    return new StreamEnvironment(withHookDefaults(config));
   }
 
   /** Wired by the package entry so the API reaches the runtime without importing it. */
@@ -125,7 +126,10 @@ export class StreamEnvironment {
     const executor = this.executor ?? defaultExecutor;
     if (!executor) throw new ConfigError("No executor: import from 'weir' (the package entry wires the local executor)");
     if (this.graph.nodes.length === 0) throw new ConfigError('The job has no operators: add a source and a sink before execute()');
-    return executor.submit(this.graph, jobName, this.config);
+    const planOnly = jobHooks().planOnly;
+    const client = planOnly ? new PlannedJobClient(jobName) : executor.submit(this.graph, jobName, this.config);
+    notifyJobListeners(client, { jobName, plan: this.explain(), planOnly });
+    return client;
   }
 
   /** Runs the job to completion (bounded inputs) and returns its metrics. */
