@@ -1,0 +1,138 @@
+import { Batch } from '../../core/batch.js';
+import { MalformedInputError } from '../../core/errors.js';
+import type { ErrorPolicy, PollResult, SourceReader, SourceReaderContext } from '../../core/source.js';
+import { listFiles, ownerOf } from './file-listing.js';
+import type { FilePosition, FileSourceOptions, FileSourceState, FileSplit } from './file-source.js';
+import { LineReader } from './line-reader.js';
+import { createDecoder, MALFORMED, type LineDecoder } from './line-decoders.js';
+
+interface OpenFile {
+  readonly path: string;
+  readonly lines: LineReader;
+  readonly decoder: LineDecoder;
+  /** Number of the last line read (1-based). */
+  line: number;
+}
+
+/**
+ * Reads the files of one subtask in order, one batch per poll. The line loop is synchronous and
+ * awaits only to read the next 64 KiB chunk or open the next file.
+ */
+export class FileReader<T> implements SourceReader<T> {
+  private readonly queue: FileSplit[] = [];
+  private readonly positions = new Map<string, FilePosition | 'done'>();
+  private readonly known: Set<string>;
+  private readonly policy: ErrorPolicy;
+  private current: OpenFile | undefined;
+  private nextScan = 0;
+
+  constructor(
+    private readonly options: FileSourceOptions,
+    private readonly monitorMs: number | undefined,
+    splits: FileSplit[],
+    listed: readonly string[],
+    private readonly ctx: SourceReaderContext,
+    restored: FileSourceState | undefined,
+  ) {
+    this.policy = options.errorPolicy ?? 'fail';
+    this.known = new Set(listed);
+    for (const s of splits) this.assign(s.path, restored?.files[s.path]);
+    if (monitorMs !== undefined && restored) {
+      // Files this reader found while monitoring before the restore.
+      for (const [path, pos] of Object.entries(restored.files)) {
+        if (!this.known.has(path) && ownerOf(path, ctx.parallelism) === ctx.subtaskIndex) this.assign(path, pos);
+      }
+    }
+  }
+
+  private assign(path: string, pos: FilePosition | 'done' | undefined): void {
+    this.known.add(path);
+    this.positions.set(path, pos ?? { offset: 0, line: 0 });
+    if (pos !== 'done') this.queue.push({ id: path, path });
+  }
+
+  async poll(): Promise<PollResult<T>> {
+    const values: T[] = [];
+    while (values.length < this.ctx.batchSize) {
+      const f = this.current;
+      if (!f) {
+        const next = this.queue.shift();
+        if (!next) break;
+        await this.openFile(next.path);
+        continue;
+      }
+      this.readLines(f, values);
+      if (values.length >= this.ctx.batchSize) break;
+      if (f.lines.eof) {
+        this.current = undefined;
+        this.positions.set(f.path, 'done');
+        await f.lines.close();
+      } else await f.lines.fill();
+    }
+    if (values.length > 0) return Batch.of(values);
+    if (this.monitorMs === undefined) return 'end';
+    const now = this.ctx.clock.now();
+    if (now >= this.nextScan) {
+      this.nextScan = now + this.monitorMs;
+      await this.scan();
+      if (this.queue.length > 0) return this.poll();
+    }
+    return 'later';
+  }
+
+  /** Reads lines of `f` into `out` until the batch is full or the buffered data is used up. */
+  private readLines(f: OpenFile, out: T[]): void {
+    const { lines, decoder } = f;
+    const limit = this.ctx.batchSize;
+    while (out.length < limit) {
+      let line = lines.nextLine();
+      if (line === undefined) return;
+      const n = ++f.line;
+      if (n === 1) {
+        if (line.charCodeAt(0) === 0xfeff) line = line.slice(1);
+        if (decoder.hasHeader) {
+          if (!decoder.header(line)) this.malformed(f, line, decoder.reason);
+          continue;
+        }
+      }
+      if (decoder.skipBlank && (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === ''))) continue;
+      const v = decoder.decode(line);
+      if (v === MALFORMED) this.malformed(f, line, decoder.reason);
+      else out.push(v as T);
+    }
+  }
+
+  private malformed(f: OpenFile, line: string, reason: string): void {
+    const location = `${f.path}:${f.line}`;
+    if (this.policy === 'fail') throw new MalformedInputError(this.ctx.sourceName, location, line, reason);
+    if (this.policy === 'skip') this.ctx.metrics.inc('skippedRecords');
+    else this.ctx.deadLetter(line, reason, location);
+  }
+
+  private async openFile(path: string): Promise<void> {
+    const pos = this.positions.get(path);
+    const at = pos && pos !== 'done' ? pos : { offset: 0, line: 0 };
+    const decoder = createDecoder(this.options.format, this.options.csv);
+    if (at.columns) decoder.setColumns(at.columns);
+    this.current = { path, lines: await LineReader.open(path, at.offset), decoder, line: at.line };
+  }
+
+  private async scan(): Promise<void> {
+    for (const path of await listFiles(this.options.path)) {
+      if (!this.known.has(path) && ownerOf(path, this.ctx.parallelism) === this.ctx.subtaskIndex) this.assign(path, undefined);
+      this.known.add(path);
+    }
+  }
+
+  snapshotState(): FileSourceState {
+    const files: Record<string, FilePosition | 'done'> = Object.fromEntries(this.positions);
+    const f = this.current;
+    if (f) files[f.path] = { offset: f.lines.offset, line: f.line, ...(f.decoder.columns ? { columns: f.decoder.columns } : {}) };
+    return { files };
+  }
+
+  async close(): Promise<void> {
+    await this.current?.lines.close();
+    this.current = undefined;
+  }
+}

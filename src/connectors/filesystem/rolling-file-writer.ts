@@ -1,0 +1,135 @@
+import { readdirSync } from 'node:fs';
+import type { Batch } from '../../core/batch.js';
+import type { Clock } from '../../core/clock.js';
+import type { SinkWriter } from '../../core/sink.js';
+import { InProgressPart, type PendingPart } from './part-file.js';
+import type { RecordEncoder } from './record-encoders.js';
+import type { RollingPolicy } from './rolling-policy.js';
+
+export interface PartNaming {
+  readonly prefix: string;
+  readonly suffix: string;
+}
+
+/**
+ * Writes one subtask's records into part files `<prefix>-<subtask>-<n><suffix>` under `dir`.
+ * Records go to the in-progress part; when the policy rolls it (or input ends) it is closed
+ * (`rollPart`) and committed (`commitPart`). Without checkpoints the commit follows the close at
+ * once; a two-phase version keeps closed parts pending until their checkpoint completes.
+ */
+export class RollingFileWriter implements SinkWriter<unknown> {
+  private part: InProgressPart | undefined;
+  private nextIndex: number;
+  private readonly inFlight = new Set<Promise<void>>();
+  private error: unknown;
+  private cancelTimer: (() => void) | undefined;
+
+  constructor(
+    private readonly dir: string,
+    private readonly subtask: number,
+    private readonly naming: PartNaming,
+    private readonly encode: RecordEncoder,
+    private readonly policy: RollingPolicy,
+    private readonly clock: Clock,
+  ) {
+    this.nextIndex = this.firstFreeIndex();
+  }
+
+  write(batch: Batch<unknown>): Promise<void> | undefined {
+    if (this.error) throw this.error;
+    const now = this.clock.now();
+    if (this.part && this.policy.shouldRollOnTime(now, this.part.openedAt, this.part.lastWriteAt)) this.rollPart();
+    const values = batch.values;
+    let chunk = '';
+    let bytes = 0;
+    let wait: Promise<void> | undefined;
+    for (let i = 0; i < values.length; i++) {
+      const line = this.encode(values[i]) + '\n';
+      const n = Buffer.byteLength(line);
+      const size = (this.part?.size ?? 0) + bytes;
+      if (this.policy.shouldRollOnRecord(size, n)) {
+        if (chunk) wait = this.openPart(now).write(chunk, bytes, now) ?? wait;
+        chunk = '';
+        bytes = 0;
+        this.rollPart();
+      }
+      chunk += line;
+      bytes += n;
+    }
+    if (chunk) wait = this.openPart(now).write(chunk, bytes, now) ?? wait;
+    return wait;
+  }
+
+  /** Closes the in-progress part and commits it (in the background; `finish` awaits it). */
+  rollPart(): void {
+    const part = this.part;
+    if (!part) return;
+    this.part = undefined;
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
+    this.track(part.close().then((pending) => this.commitPart(pending)));
+  }
+
+  /** Makes a closed part visible under its final name. */
+  commitPart(pending: PendingPart): Promise<void> {
+    return pending.commit();
+  }
+
+  async finish(): Promise<void> {
+    this.rollPart();
+    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
+    if (this.error) throw this.error;
+  }
+
+  close(): void {
+    this.cancelTimer?.();
+    this.part?.abort();
+    this.part = undefined;
+  }
+
+  private openPart(now: number): InProgressPart {
+    if (this.part) return this.part;
+    const name = `${this.naming.prefix}-${this.subtask}-${this.nextIndex++}${this.naming.suffix}`;
+    this.part = new InProgressPart(this.dir, name, now);
+    this.scheduleTimeCheck();
+    return this.part;
+  }
+
+  /** Time-based rolling must happen even when no records arrive. */
+  private scheduleTimeCheck(): void {
+    const part = this.part;
+    if (!part) return;
+    this.cancelTimer = this.clock.schedule(this.policy.nextCheck(part.openedAt, part.lastWriteAt), () => {
+      this.cancelTimer = undefined;
+      if (this.part !== part) return;
+      if (this.policy.shouldRollOnTime(this.clock.now(), part.openedAt, part.lastWriteAt)) this.rollPart();
+      else this.scheduleTimeCheck();
+    });
+  }
+
+  private track(p: Promise<void>): void {
+    const tracked = p.then(
+      () => void this.inFlight.delete(tracked),
+      (e) => {
+        this.inFlight.delete(tracked);
+        this.error ??= e;
+      },
+    );
+    this.inFlight.add(tracked);
+  }
+
+  /** Continues numbering after parts an earlier run left in the directory, so none is overwritten. */
+  private firstFreeIndex(): number {
+    const re = new RegExp(`^\\.?${escape(this.naming.prefix)}-${this.subtask}-(\\d+)`);
+    let next = 0;
+    for (const name of readdirSync(this.dir)) {
+      const m = re.exec(name);
+      if (m) next = Math.max(next, Number(m[1]) + 1);
+    }
+    return next;
+  }
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
