@@ -23,7 +23,8 @@ export class ConnectedStreams<A, B> {
     return this.first instanceof KeyedStream && this.second instanceof KeyedStream;
   }
 
-  process<R>(fn: CoProcessFunction<A, B, R> | KeyedCoProcessFunction<any, A, B, R>): DataStream<R> {
+  /** A CoProcessFunction, or a KeyedCoProcessFunction after `keyBy` (its context adds the current key). */
+  process<R>(fn: KeyedCoProcessFunction<any, A, B, R>): DataStream<R> {
     const keyed = this.keyed;
     const node = this.env.graph.addNode(
       keyed ? { kind: 'keyedCoProcess', fn: fn as KeyedCoProcessFunction<any, A, B, R> } : { kind: 'coProcess', fn: fn as CoProcessFunction<A, B, R> },

@@ -86,7 +86,15 @@ export interface Operator<OUT = unknown> {
   /** All inputs ended and the final watermark was processed; flush what is buffered. */
   finish?(): void | Promise<void>;
   close?(): void | Promise<void>;
-  /** Operator-owned state beyond keyed state and operator state stores, as a serializable value. */
+  /**
+   * Operator-owned state beyond keyed state and operator state stores, as a value the structured
+   * clone algorithm can copy (plain objects, arrays, Maps, Sets, Dates, typed arrays). Called when
+   * the checkpoint barrier has been aligned, before the barrier is forwarded.
+   */
   snapshotState?(checkpointId: number): unknown;
-  restoreState?(state: unknown): void;
+  /** Called before `open` with what `snapshotState` returned, when the job resumes from a checkpoint. */
+  restoreState?(state: unknown): void | Promise<void>;
+  /** Checkpoint `checkpointId` is complete on every task: commit what was pre-committed for it. */
+  notifyCheckpointComplete?(checkpointId: number): void | Promise<void>;
+  notifyCheckpointAborted?(checkpointId: number): void;
 }

@@ -18,6 +18,19 @@ export interface SinkWriter<T> {
   /** Input ended: write out everything buffered. */
   finish?(): void | Promise<void>;
   close?(): void | Promise<void>;
+  /**
+   * Two-phase commit, phase one: on the checkpoint barrier, make everything written so far durable
+   * but invisible, and return a description of it (the committable), which goes into the checkpoint.
+   * Synchronous, because it runs while the barrier is aligned.
+   */
+  preCommit?(checkpointId: number): unknown;
+  /** Phase two: checkpoint `checkpointId` completed; make its committables visible. Must be idempotent. */
+  commit?(checkpointId: number): void | Promise<void>;
+  /**
+   * After a restore: `committables` are those of the restored checkpoint (commit them, idempotently:
+   * they may already be committed); anything else left pending or in progress is aborted.
+   */
+  recover?(committables: unknown[]): void | Promise<void>;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Clock } from '../core/clock.js';
 import type { StreamGraph } from './stream-graph.js';
+import type { CheckpointingOptions, RestartStrategyOptions, RestoreOptions } from './execution-options.js';
 
 export interface OperatorMetricsSnapshot {
   readonly name: string;
@@ -18,7 +19,23 @@ export interface JobResult {
   readonly metrics: OperatorMetricsSnapshot[];
 }
 
-export type JobStatus = 'CREATED' | 'RUNNING' | 'FINISHED' | 'FAILED' | 'CANCELED';
+/** One checkpoint or savepoint attempt, as the job client and the CLI summary show it. */
+export interface CheckpointStats {
+  readonly id: number;
+  readonly savepoint: boolean;
+  readonly status: 'COMPLETED' | 'FAILED';
+  readonly triggeredAt: number;
+  readonly durationMs: number;
+  readonly sizeBytes: number;
+  /** Longest time a subtask spent aligning barriers. */
+  readonly alignmentMs: number;
+  /** Bytes of state per operator (by name). */
+  readonly stateBytesByOperator?: Record<string, number>;
+  readonly path?: string;
+  readonly failure?: string;
+}
+
+export type JobStatus = 'CREATED' | 'RUNNING' | 'RESTARTING' | 'FINISHED' | 'FAILED' | 'CANCELED';
 
 /** A running job. */
 export interface JobClient {
@@ -29,6 +46,12 @@ export interface JobClient {
   /** The highest watermark every sink has seen. */
   currentWatermark(): number;
   cancel(): Promise<void>;
+  /** Takes a savepoint now; resolves with its directory. Needs checkpointing to be configured. */
+  triggerSavepoint(): Promise<string>;
+  /** Completed and failed checkpoints, oldest first. */
+  checkpoints(): CheckpointStats[];
+  /** Restarts after failures so far, with their causes. */
+  restarts(): { at: number; cause: string }[];
   /** Settles when the job finishes, fails or is cancelled. */
   readonly result: Promise<JobResult>;
 }
@@ -41,6 +64,9 @@ export interface ExecutionConfig {
   readonly batchSize: number;
   /** How often (processing time, ms) sources emit periodic watermarks. */
   readonly autoWatermarkInterval: number;
+  readonly checkpointing?: CheckpointingOptions | undefined;
+  readonly restartStrategy?: RestartStrategyOptions;
+  readonly restore?: RestoreOptions;
 }
 
 /** How `execute()` reaches a runtime without the API importing it; the package entry registers one. */

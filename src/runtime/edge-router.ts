@@ -9,6 +9,7 @@ export interface ChannelTarget {
   receiveWatermark(channel: number, watermark: number): void;
   receiveIdle(channel: number, idle: boolean): void;
   receiveEnd(channel: number): void;
+  receiveBarrier(channel: number, checkpointId: number, savepoint: boolean): void;
 }
 export interface Channel {
   readonly target: ChannelTarget;
@@ -90,6 +91,9 @@ export class EdgeRouter {
   }
   idle(idle: boolean): void {
     for (const c of this.channels) c.target.receiveIdle(c.index, idle);
+  }
+  barrier(id: number, savepoint: boolean): void {
+    for (const c of this.channels) c.target.receiveBarrier(c.index, id, savepoint);
   }
   end(): void {
     for (const c of this.channels) c.target.receiveEnd(c.index);

@@ -1,174 +1,191 @@
-import { ConfigError, WeirError } from '../core/errors.js';
-import { DEFAULT_MAX_PARALLELISM } from '../core/key-group.js';
-import type { ExecutionConfig, JobClient, JobResult, JobStatus, OperatorMetricsSnapshot } from '../graph/job-executor.js';
-import type { StreamGraph, StreamNode } from '../graph/stream-graph.js';
-import { EdgeRouter, type Channel } from './edge-router.js';
-import { createOperator } from './operators/create-operator.js';
-import { SourceTask } from './source-task.js';
-import { Subtask, type SubtaskHost } from './subtask.js';
+import { join } from 'node:path';
+import { WeirError, describe } from '../core/errors.js';
+import type { CheckpointStats, ExecutionConfig, JobClient, JobResult, JobStatus, OperatorMetricsSnapshot } from '../graph/job-executor.js';
+import { parseRestartStrategy } from '../graph/execution-options.js';
+import type { StreamGraph } from '../graph/stream-graph.js';
+import { CheckpointCoordinator, type TaskAck } from './checkpoint/checkpoint-coordinator.js';
+import { FsCheckpointStorage, type LoadedCheckpoint, type SerializedTaskState, type SkippedCheckpoint } from './checkpoint/checkpoint-storage.js';
+import { RestartPolicy } from './failover/restart-policy.js';
+import { JobAttempt } from './job-attempt.js';
+import type { Subtask } from './subtask.js';
+
+/** Where a job started from, and the damaged checkpoints it passed over. */
+export interface RestoreInfo {
+  readonly path: string;
+  readonly checkpointId: number;
+  readonly skipped: SkippedCheckpoint[];
+}
+
+/** A checkpoint directory name for a job name. */
+export function jobDirName(jobName: string): string {
+  return jobName.replace(/[^A-Za-z0-9_.-]+/g, '_') || 'job';
+}
 
 /**
- * Runs a stream graph in this thread: one subtask per operator instance, records pushed
- * synchronously along forward edges and through in-thread exchanges, sources driven as async loops.
+ * A job submitted to this process: runs attempts, coordinates checkpoints between them and the
+ * storage, and restarts from the latest checkpoint under the restart strategy.
  */
-export class JobRunner implements JobClient, SubtaskHost {
-  failed = false;
-  cancelled = false;
+export class JobRunner implements JobClient {
   private state: JobStatus = 'CREATED';
-  private error: unknown;
-  private readonly subtasks = new Map<number, Subtask[]>();
-  private readonly blockers = new Set<Promise<unknown>>();
+  private attempt: JobAttempt | undefined;
+  private coordinator: CheckpointCoordinator | undefined;
+  private readonly history: CheckpointStats[] = [];
+  private readonly restartLog: { at: number; cause: string }[] = [];
+  private cancelled = false;
   private startedAt = 0;
-  private rejectFailure!: (e: unknown) => void;
-  private readonly failure = new Promise<never>((_, rej) => (this.rejectFailure = rej));
+  private lastMetrics: OperatorMetricsSnapshot[] = [];
+  restoreInfo: RestoreInfo | undefined;
+  readonly storage: FsCheckpointStorage | undefined;
   readonly result: Promise<JobResult>;
-  readonly clock;
 
   constructor(
     private readonly graph: StreamGraph,
     readonly jobName: string,
     private readonly config: ExecutionConfig,
   ) {
-    this.clock = config.clock;
-    this.failure.catch(() => undefined);
+    const cp = config.checkpointing;
+    this.storage = cp ? new FsCheckpointStorage(join(cp.dir, jobDirName(jobName)), cp.retained) : undefined;
     this.result = this.run();
+    this.result.catch(() => undefined);
   }
 
   status(): JobStatus {
     return this.state;
   }
-
-  fail(error: unknown): void {
-    if (this.failed) return;
-    this.failed = true;
-    this.error = error;
-    this.rejectFailure(error);
+  metrics(): OperatorMetricsSnapshot[] {
+    return this.attempt ? this.attempt.metrics() : this.lastMetrics;
   }
-
-  block(p: Promise<unknown>): void {
-    this.blockers.add(p);
-    const done = () => this.blockers.delete(p);
-    p.then(done, (e) => {
-      done();
-      this.fail(e);
-    });
+  currentWatermark(): number {
+    return this.attempt?.currentWatermark() ?? -Infinity;
   }
-
-  unblocked(): Promise<void> | undefined {
-    if (this.blockers.size === 0) return undefined;
-    return Promise.all(this.blockers).then(() => undefined, () => undefined);
+  checkpoints(): CheckpointStats[] {
+    return [...this.history, ...(this.coordinator?.history ?? [])];
+  }
+  restarts(): { at: number; cause: string }[] {
+    return this.restartLog.slice();
   }
 
   async cancel(): Promise<void> {
     this.cancelled = true;
-    this.fail(new WeirError(`Job '${this.jobName}' was cancelled`));
+    this.attempt?.cancel(new WeirError(`Job '${this.jobName}' was cancelled`));
     await this.result.catch(() => undefined);
   }
 
-  metrics(): OperatorMetricsSnapshot[] {
-    return this.graph.nodes.map((n) => {
-      const sts = this.subtasks.get(n.id) ?? [];
-      const counters: Record<string, number> = {};
-      let recordsIn = 0;
-      let recordsOut = 0;
-      let busyMs = 0;
-      for (const s of sts) {
-        recordsIn += s.metrics.recordsIn;
-        recordsOut += s.metrics.recordsOut;
-        busyMs = Math.max(busyMs, (s.metrics.endedAt || performance.now()) - s.metrics.startedAt);
-        for (const [k, v] of Object.entries(s.metrics.counters)) counters[k] = (counters[k] ?? 0) + v;
-      }
-      return { name: n.name, parallelism: sts.length, recordsIn, recordsOut, busyMs, counters };
-    });
+  async triggerSavepoint(): Promise<string> {
+    if (!this.coordinator) throw new WeirError(`Job '${this.jobName}' has no checkpointing configured: set execution.checkpointing.interval (or --checkpoint-interval)`);
+    const stats = await this.coordinator.trigger(true);
+    return stats.path!;
   }
 
-  currentWatermark(): number {
-    let w = Infinity;
-    for (const n of this.graph.nodes) {
-      if (this.graph.consumers(n.id).length > 0) continue;
-      for (const s of this.subtasks.get(n.id) ?? []) w = Math.min(w, s.output.lastWatermark);
-    }
-    return w === Infinity && this.state === 'RUNNING' ? -Infinity : w;
-  }
-
-  private parallelismOf(n: StreamNode): number {
-    let p = n.parallelism ?? this.config.parallelism;
-    if (n.spec.kind === 'source' && n.spec.source.maxParallelism !== undefined) p = Math.min(p, n.spec.source.maxParallelism);
-    if (!Number.isInteger(p) || p < 1) throw new ConfigError(`Operator '${n.name}' has invalid parallelism ${p}`);
-    return p;
-  }
-
-  private build(): SourceTask[] {
-    const maxPar = this.config.maxParallelism || DEFAULT_MAX_PARALLELISM;
-    const sources: SourceTask[] = [];
-    for (const n of this.graph.nodes) {
-      const p = this.parallelismOf(n);
-      const mp = n.maxParallelism ?? maxPar;
-      if (p > mp) throw new ConfigError(`Operator '${n.name}' has parallelism ${p} above its max parallelism ${mp}`);
-      const sts: Subtask[] = [];
-      for (let i = 0; i < p; i++) {
-        sts.push(new Subtask({ name: n.name, uid: n.uid ?? `${n.spec.kind}-${n.id}`, index: i, parallelism: p, maxParallelism: mp, keyed: n.keyed }, createOperator(n.spec), this));
-      }
-      this.subtasks.set(n.id, sts);
-      n.inputs.forEach((edges, inputIndex) => {
-        for (const e of edges) {
-          const ups = this.subtasks.get(e.from)!;
-          let partitioner = e.partitioner;
-          if (partitioner.type === 'forward' && ups.length !== sts.length) partitioner = { type: 'rebalance' };
-          ups.forEach((up, u) => {
-            let targets: Subtask[];
-            if (partitioner.type === 'forward') targets = [sts[u]!];
-            else if (partitioner.type === 'global') targets = [sts[0]!];
-            else targets = sts;
-            const channels: Channel[] = targets.map((t) => ({ target: t, index: t.addChannel(inputIndex) }));
-            const router = new EdgeRouter(partitioner, channels, mp, n.name);
-            if (e.sideOutput) {
-              const list = up.output.side.get(e.sideOutput) ?? [];
-              list.push(router);
-              up.output.side.set(e.sideOutput, list);
-            } else up.output.main.push(router);
-          });
-        }
-      });
-      if (n.spec.kind === 'source') {
-        const spec = n.spec;
-        const splits = spec.source.splits(p);
-        sts.forEach((st, i) => {
-          const mine = splits.filter((_, j) => j % p === i);
-          sources.push(new SourceTask(st, spec.source, mine, spec.watermarks, this, this.config.batchSize));
-        });
+  private async initialRestore(): Promise<LoadedCheckpoint | undefined> {
+    const r = this.config.restore;
+    if (!r || r.ignoreState) return undefined;
+    if (r.path) {
+      try {
+        const cp = await FsCheckpointStorage.load(r.path);
+        this.restoreInfo = { path: cp.path, checkpointId: cp.metadata.id, skipped: [] };
+        return cp;
+      } catch (e) {
+        throw new WeirError(`Cannot restore from ${r.path}: ${describe(e)}`);
       }
     }
-    return sources;
+    if (r.latest && this.storage) return this.loadLatest();
+    return undefined;
+  }
+
+  private async loadLatest(): Promise<LoadedCheckpoint | undefined> {
+    const { checkpoint, skipped } = await this.storage!.loadLatest();
+    for (const s of skipped) process.emitWarning(`Skipped checkpoint ${s.path}: ${s.reason}`, 'WeirCheckpointWarning');
+    if (checkpoint) this.restoreInfo = { path: checkpoint.path, checkpointId: checkpoint.metadata.id, skipped };
+    return checkpoint;
   }
 
   private async run(): Promise<JobResult> {
     await Promise.resolve();
     this.startedAt = performance.now();
-    const all: Subtask[] = [];
-    try {
-      const sources = this.build();
-      for (const sts of this.subtasks.values()) all.push(...sts);
-      for (const st of all) await st.open();
+    const cp = this.config.checkpointing;
+    const policy = new RestartPolicy(this.config.restartStrategy ?? parseRestartStrategy({}, !!cp));
+    let restore = await this.initialRestore();
+    let nextId = Math.max(this.storage ? await this.storage.highestId() : 0, restore?.metadata.id ?? 0) + 1;
+    for (;;) {
+      const acks = new Map<TaskAck, Subtask>();
+      const attempt: JobAttempt = new JobAttempt(
+        this.graph,
+        this.config,
+        {
+          acknowledge: (id, task, state, alignmentMs, syncMs) => {
+            const ack: TaskAck = { task: `${task.info.uid}#${task.info.index}`, state, alignmentMs, syncMs };
+            acks.set(ack, task);
+            this.coordinator?.acknowledge(id, ack);
+          },
+        },
+        restore,
+      );
+      this.attempt = attempt;
+      if (cp && this.storage) {
+        const storage = this.storage;
+        this.coordinator = new CheckpointCoordinator(
+          { interval: cp.interval, timeout: cp.timeout, minPause: cp.minPause, tolerableFailures: cp.tolerableFailures },
+          {
+            clock: this.config.clock,
+            triggerSources: (id, savepoint) => attempt.triggerCheckpoint(id, savepoint),
+            expectedAcks: () => attempt.all.length,
+            persist: (id, savepoint, list) => {
+              const tasks: SerializedTaskState[] = list.map((a) => {
+                const st = acks.get(a)!;
+                return { operator: st.info.uid, subtask: st.info.index, parallelism: st.info.parallelism, bytes: a.state as Uint8Array };
+              });
+              for (const a of list) acks.delete(a);
+              return storage.write(id, savepoint, this.jobName, tasks);
+            },
+            notifyComplete: (id) => void attempt.notifyCheckpointComplete(id).catch((e) => attempt.fail(e)),
+            notifyAborted: (id) => attempt.notifyCheckpointAborted(id),
+            failJob: (e) => attempt.fail(e),
+          },
+          nextId,
+        );
+      }
       this.state = 'RUNNING';
-      const sinks = this.graph.nodes.filter((n) => this.graph.consumers(n.id).length === 0).flatMap((n) => this.subtasks.get(n.id)!);
-      const loops = sources.map((s) => s.run().catch((e) => this.fail(e)));
-      await Promise.race([Promise.all([...loops, ...sinks.map((s) => s.ended)]), this.failure]);
-    } catch (e) {
-      this.fail(e);
-    }
-    for (const st of all) {
       try {
-        await st.close();
+        await attempt.run(() => this.coordinator?.start());
+        this.finishAttempt(attempt);
+        this.state = 'FINISHED';
+        return { jobName: this.jobName, durationMs: performance.now() - this.startedAt, metrics: this.lastMetrics };
       } catch (e) {
-        this.fail(e);
+        nextId = this.finishAttempt(attempt, nextId);
+        if (this.cancelled) {
+          this.state = 'CANCELED';
+          throw e;
+        }
+        const delay = policy.onFailure(this.config.clock.now());
+        if (delay === undefined) {
+          this.state = 'FAILED';
+          if (this.restartLog.length > 0 && e instanceof Error) e.message += ` (after ${this.restartLog.length} restart(s); restart strategy ${policy.describe()} gave up)`;
+          throw e;
+        }
+        this.restartLog.push({ at: Date.now(), cause: describe(e) });
+        this.state = 'RESTARTING';
+        await new Promise<void>((r) => setTimeout(r, delay));
+        if (this.cancelled) {
+          this.state = 'CANCELED';
+          throw e;
+        }
+        if (this.storage) restore = (await this.loadLatest()) ?? restore;
       }
     }
-    if (this.failed) {
-      this.state = this.cancelled ? 'CANCELED' : 'FAILED';
-      throw this.error;
+  }
+
+  /** Stops checkpointing of a finished attempt; returns the next free checkpoint id. */
+  private finishAttempt(attempt: JobAttempt, nextId = 0): number {
+    const c = this.coordinator;
+    if (c) {
+      c.stop();
+      this.history.push(...c.history);
+      nextId = Math.max(nextId, ...c.history.map((h) => h.id + 1), (c.pendingCheckpoint ?? 0) + 1);
     }
-    this.state = 'FINISHED';
-    return { jobName: this.jobName, durationMs: performance.now() - this.startedAt, metrics: this.metrics() };
+    this.coordinator = undefined;
+    this.lastMetrics = attempt.metrics();
+    this.attempt = undefined;
+    return nextId;
   }
 }

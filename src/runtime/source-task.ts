@@ -2,9 +2,10 @@ import { Batch } from '../core/batch.js';
 import { UserFunctionError } from '../core/errors.js';
 import { DEAD_LETTER_TAG } from '../core/source.js';
 import type { Clock } from '../core/clock.js';
-import type { Source, SourceSplit } from '../core/source.js';
+import type { Source, SourceReader, SourceSplit } from '../core/source.js';
 import type { WatermarkStrategy } from '../core/watermark-strategy.js';
 import type { Subtask } from './subtask.js';
+import { IdlenessDetector } from './time/idleness-detector.js';
 
 export interface SourceTaskHost {
   readonly clock: Clock;
@@ -36,6 +37,20 @@ export class SourceTask {
     private readonly restored?: unknown,
   ) {}
 
+  private readonly triggers: { id: number; savepoint: boolean }[] = [];
+  private reader: SourceReader<unknown> | undefined;
+
+  /** Takes checkpoint `id` between two batches: reader positions, then the barrier. */
+  triggerCheckpoint(id: number, savepoint: boolean): void {
+    this.triggers.push({ id, savepoint });
+    if (this.loopDone) this.takeCheckpoints();
+  }
+  private loopDone = false;
+
+  private takeCheckpoints(): void {
+    for (const t of this.triggers.splice(0)) this.subtask.checkpointNow(t.id, t.savepoint, this.reader?.snapshotState?.() ?? null);
+  }
+
   async run(): Promise<void> {
     const st = this.subtask;
     const out = st.output;
@@ -55,25 +70,24 @@ export class SourceTask {
       },
       this.restored,
     );
+    this.reader = reader;
     const gen = this.strategy?.createGenerator();
     const assign = this.strategy?.timestampAssigner;
     const idleTimeout = this.strategy?.idleTimeout;
     let lastYield = performance.now();
     let lastData = lastYield;
-    let idle = false;
+    // Idleness is measured in processing time of the job's clock, so a ManualClock drives it in tests.
+    const idleness = idleTimeout === undefined ? undefined : new IdlenessDetector(idleTimeout, this.host.clock, (idle) => st.guard(() => out.pushIdle(idle)));
+    idleness?.start();
     try {
       while (!this.host.failed && !this.host.cancelled) {
         const blocked = this.host.unblocked();
         if (blocked) await blocked;
+        if (this.triggers.length > 0) this.takeCheckpoints();
         let r = reader.poll();
         if (r instanceof Promise) r = await r;
         if (r === 'end') break;
         if (r === 'later') {
-          const now = performance.now();
-          if (idleTimeout !== undefined && !idle && now - lastData >= idleTimeout) {
-            idle = true;
-            out.pushIdle(true);
-          }
           await new Promise((res) => setTimeout(res, IDLE_POLL_MS));
           lastYield = performance.now();
           continue;
@@ -93,10 +107,7 @@ export class SourceTask {
           }
           batch = new Batch(vals, ts);
         }
-        if (idle) {
-          idle = false;
-          out.pushIdle(false);
-        }
+        idleness?.onData();
         lastData = performance.now();
         st.metrics.recordsIn += n;
         out.push(batch);
@@ -116,8 +127,11 @@ export class SourceTask {
         }
       }
     } finally {
+      idleness?.stop();
       await reader.close?.();
     }
+    this.loopDone = true;
+    if (this.triggers.length > 0 && !this.host.failed) this.takeCheckpoints();
     if (!this.host.failed && !this.host.cancelled) st.endSource();
   }
 }

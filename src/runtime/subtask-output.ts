@@ -32,6 +32,10 @@ export class SubtaskOutput implements Output<unknown> {
     for (const r of this.main) r.idle(idle);
     for (const rs of this.side.values()) for (const r of rs) r.idle(idle);
   }
+  pushBarrier(id: number, savepoint: boolean): void {
+    for (const r of this.main) r.barrier(id, savepoint);
+    for (const rs of this.side.values()) for (const r of rs) r.barrier(id, savepoint);
+  }
   end(): void {
     for (const r of this.main) r.end();
     for (const rs of this.side.values()) for (const r of rs) r.end();

@@ -3,7 +3,11 @@ import { MAX_WATERMARK } from '../core/batch.js';
 import type { Clock } from '../core/clock.js';
 import { WeirError, describe } from '../core/errors.js';
 import type { KeyedContext, Operator, OperatorContext } from '../core/operator.js';
+import { hashKey, keyGroupRangeFor } from '../core/key-group.js';
+import { serialize } from 'node:v8';
+import { BarrierAligner, type CheckpointingMode } from './checkpoint/barrier-aligner.js';
 import type { ChannelTarget } from './edge-router.js';
+import type { RestoredSubtaskState, SubtaskSnapshot } from './subtask-snapshot.js';
 import { SubtaskMetrics } from './operator-metrics.js';
 import { HeapKeyedStateBackend } from './state/heap-keyed-state-backend.js';
 import { HeapOperatorStateStore } from './state/operator-state-store.js';
@@ -19,7 +23,19 @@ export interface SubtaskHost {
   /** The task should wait for `p` before feeding more input. */
   block(p: Promise<unknown>): void;
   readonly failed: boolean;
+  /** Checkpointing mode, or undefined when checkpointing is off. */
+  readonly checkpointingMode: CheckpointingMode | undefined;
+  /** This subtask took checkpoint `id`: `state` is its serialized {@link SubtaskSnapshot}. */
+  acknowledgeCheckpoint(id: number, task: Subtask, state: Uint8Array, alignmentMs: number, syncMs: number): void;
 }
+
+/** Input held back on a channel while barriers align (exactly-once). */
+type Held =
+  | { readonly ch: number; readonly kind: 0; readonly batch: Batch<unknown> }
+  | { readonly ch: number; readonly kind: 1; readonly watermark: number }
+  | { readonly ch: number; readonly kind: 2; readonly idle: boolean }
+  | { readonly ch: number; readonly kind: 3; readonly id: number; readonly savepoint: boolean }
+  | { readonly ch: number; readonly kind: 4 };
 
 export interface SubtaskInfo {
   readonly name: string;
@@ -50,6 +66,12 @@ export class Subtask implements ChannelTarget {
   private resolveEnded!: () => void;
   readonly ended = new Promise<void>((r) => (this.resolveEnded = r));
   private watermark = -Infinity;
+  private aligner: BarrierAligner | undefined;
+  /** True while some channel is blocked by barrier alignment: the only check on the hot path. */
+  private aligning = false;
+  private held: Held[] = [];
+  private alignStart = 0;
+  private finishedAll = false;
 
   constructor(
     readonly info: SubtaskInfo,
@@ -87,6 +109,7 @@ export class Subtask implements ChannelTarget {
 
   async open(): Promise<void> {
     this.combiner = new WatermarkCombiner(this.channelInput.length);
+    if (this.host.checkpointingMode) this.aligner = new BarrierAligner(this.channelInput.length, this.host.checkpointingMode);
     const self = this;
     const keyed: KeyedContext | undefined = this.backend && {
       state: this.backend,
@@ -129,20 +152,34 @@ export class Subtask implements ChannelTarget {
   }
 
   receiveBatch(channel: number, batch: Batch<unknown>): void {
+    if (this.aligning && this.aligner!.isBlocked(channel)) {
+      this.held.push({ ch: channel, kind: 0, batch });
+      return;
+    }
     this.metrics.recordsIn += batch.values.length;
     this.operator.processBatch(batch, this.channelInput[channel]!);
   }
 
   receiveWatermark(channel: number, watermark: number): void {
+    if (this.aligning && this.aligner!.isBlocked(channel)) {
+      this.held.push({ ch: channel, kind: 1, watermark });
+      return;
+    }
     const w = this.combiner.update(channel, watermark);
     if (w !== undefined) this.advanceWatermark(w);
   }
 
   receiveIdle(channel: number, idle: boolean): void {
+    if (this.aligning && this.aligner!.isBlocked(channel)) {
+      this.held.push({ ch: channel, kind: 2, idle });
+      return;
+    }
+    const wasIdle = this.combiner.allIdle;
     const w = this.combiner.setIdle(channel, idle);
     if (w !== undefined) this.advanceWatermark(w);
-    else if (idle && this.combiner.allIdle) this.output.pushIdle(true);
-    else if (!idle) this.output.pushIdle(false);
+    // Downstream hears only transitions: this subtask is idle when all its open inputs are.
+    const isIdle = this.combiner.allIdle;
+    if (isIdle !== wasIdle) this.output.pushIdle(isIdle);
   }
 
   private advanceWatermark(w: number): void {
@@ -153,16 +190,138 @@ export class Subtask implements ChannelTarget {
   }
 
   receiveEnd(channel: number): void {
+    if (this.aligning && this.aligner!.isBlocked(channel)) {
+      this.held.push({ ch: channel, kind: 4 });
+      return;
+    }
+    if (this.aligner?.onEnd(channel)) this.completeCheckpoint(this.alignedId, this.alignedSavepoint);
     const input = this.channelInput[channel]!;
     this.openChannelsPerInput[input]!--;
     this.openChannels--;
-    // An ended channel no longer holds back the watermark.
-    this.receiveWatermark(channel, MAX_WATERMARK);
+    // An ended channel no longer holds back the watermark (nor releases idle ones).
+    const wasIdle = this.combiner.allIdle;
+    const w = this.combiner.end(channel);
+    if (w !== undefined) this.advanceWatermark(w);
+    if (!wasIdle && this.combiner.allIdle) this.output.pushIdle(true);
     if (this.openChannelsPerInput[input] === 0 || this.openChannels === 0) {
       const prev = this.finishing ?? Promise.resolve();
       const last = this.openChannels === 0;
       this.finishing = prev.then(() => this.endInput(input, last)).catch((e) => this.host.fail(this.wrap(e)));
     }
+  }
+
+  private alignedId = -1;
+  private alignedSavepoint = false;
+
+  receiveBarrier(channel: number, id: number, savepoint: boolean): void {
+    const aligner = this.aligner;
+    if (!aligner) return;
+    if (this.aligning && aligner.isBlocked(channel)) {
+      this.held.push({ ch: channel, kind: 3, id, savepoint });
+      return;
+    }
+    const r = aligner.onBarrier(channel, id);
+    if (r.abandoned !== undefined) this.release();
+    if (r.result === 'ignored') return;
+    if (aligner.pendingCheckpoint === id && this.alignedId !== id) {
+      this.alignedId = id;
+      this.alignedSavepoint = savepoint;
+      this.alignStart = performance.now();
+      this.aligning = aligner.mode === 'EXACTLY_ONCE';
+    }
+    if (r.result === 'complete') {
+      this.alignedId = id;
+      this.alignedSavepoint = savepoint;
+      this.completeCheckpoint(id, savepoint);
+    }
+  }
+
+  /** Snapshot, forward the barrier, acknowledge, then let held-back input through. */
+  private completeCheckpoint(id: number, savepoint: boolean): void {
+    const alignmentMs = this.alignStart ? performance.now() - this.alignStart : 0;
+    this.alignStart = 0;
+    this.checkpointNow(id, savepoint, undefined, alignmentMs);
+    this.release();
+  }
+
+  /** Takes this subtask's part of checkpoint `id` now (sources, and subtasks that already finished). */
+  checkpointNow(id: number, savepoint: boolean, sourceState: unknown, alignmentMs = 0): void {
+    const t0 = performance.now();
+    const bytes = serialize(this.snapshot(id, sourceState));
+    const syncMs = performance.now() - t0;
+    if (!this.finishedAll) this.output.pushBarrier(id, savepoint);
+    this.host.acknowledgeCheckpoint(id, this, bytes, alignmentMs, syncMs);
+  }
+
+  private release(): void {
+    this.aligning = false;
+    const held = this.held;
+    this.held = [];
+    for (let i = 0; i < held.length; i++) {
+      const h = held[i]!;
+      switch (h.kind) {
+        case 0:
+          this.receiveBatch(h.ch, h.batch);
+          break;
+        case 1:
+          this.receiveWatermark(h.ch, h.watermark);
+          break;
+        case 2:
+          this.receiveIdle(h.ch, h.idle);
+          break;
+        case 3:
+          this.receiveBarrier(h.ch, h.id, h.savepoint);
+          break;
+        case 4:
+          this.receiveEnd(h.ch);
+          break;
+      }
+    }
+  }
+
+  /** A synchronous copy of this subtask's state (the caller serializes it before processing resumes). */
+  snapshot(checkpointId: number, sourceState?: unknown): SubtaskSnapshot {
+    return {
+      ...(this.backend ? { keyed: this.backend.snapshot(), timers: this.timers!.snapshot() } : {}),
+      operatorState: this.operatorState.snapshot(),
+      ...(this.operator.snapshotState ? { operator: this.operator.snapshotState(checkpointId) } : {}),
+      ...(sourceState !== undefined ? { source: sourceState } : {}),
+    };
+  }
+
+  /**
+   * Loads this subtask's share of a checkpoint of the same operator taken at any parallelism: the
+   * keyed state and timers of the key groups it owns, its share of operator list state, and the
+   * operator's own state of the subtask with the same index. Call before `open`.
+   */
+  async restore(states: RestoredSubtaskState[]): Promise<unknown> {
+    const { maxParallelism, parallelism, index } = this.info;
+    const range = keyGroupRangeFor(maxParallelism, parallelism, index);
+    const owns = (g: number) => g >= range.start && g <= range.end;
+    if (this.backend) {
+      this.backend.restore(states.flatMap((s) => (s.state.keyed ? [s.state.keyed] : [])), owns);
+      for (const s of states) if (s.state.timers) this.timers!.restore(s.state.timers, (keyId) => owns(hashKey(keyId) % maxParallelism));
+    }
+    this.operatorState.restore(states.map((s) => s.state.operatorState), index, parallelism);
+    const same = states.find((s) => s.subtask === index && s.parallelism === parallelism) ?? (states.length === 1 ? states[0] : undefined);
+    if (same?.state.operator !== undefined) await this.operator.restoreState?.(same.state.operator);
+    return same?.state.source;
+  }
+
+  async notifyCheckpointComplete(id: number): Promise<void> {
+    await this.operator.notifyCheckpointComplete?.(id);
+  }
+  notifyCheckpointAborted(id: number): void {
+    this.operator.notifyCheckpointAborted?.(id);
+  }
+
+  /** Every input channel ended (the subtask may still be finishing). */
+  get inputsEnded(): boolean {
+    return this.channelInput.length > 0 && this.openChannels === 0;
+  }
+
+  get isFinished(): boolean {
+    return this.finishedAll;
   }
 
   /** Ends a source subtask, which has no input channels. */
@@ -179,6 +338,7 @@ export class Subtask implements ChannelTarget {
     this.timers?.advanceProcessingTime(Infinity);
     await this.operator.finish?.();
     this.metrics.endedAt = performance.now();
+    this.finishedAll = true;
     this.output.end();
     this.resolveEnded();
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StreamEnvironment, CollectSink, OutputTag, UserFunctionError, valueState } from '../../src/index.js';
+import { StreamEnvironment, CollectSink, OutputTag, UserFunctionError, valueState, type DataStream, type KeyedStream } from '../../src/index.js';
 
 describe('basic transformations', () => {
   it('map, filter and flatMap flow types and values', async () => {
@@ -23,7 +23,8 @@ describe('basic transformations', () => {
       { k: 'x', v: 1, tag: 3 },
       { k: 'x', v: 7, tag: 4 },
     ];
-    const run = async (f: (s: ReturnType<ReturnType<StreamEnvironment['fromArray']>['keyBy']>) => any) => {
+    type Row = (typeof rows)[number];
+    const run = async (f: (s: KeyedStream<Row, string>) => DataStream<Row>) => {
       const env = StreamEnvironment.create();
       return f(env.fromArray(rows).keyBy((r) => r.k)).executeAndCollect();
     };
@@ -33,10 +34,10 @@ describe('basic transformations', () => {
       { k: 'x', v: 4, tag: 1 },
       { k: 'x', v: 11, tag: 1 },
     ]);
-    expect((await run((s) => s.min('v'))).map((r: any) => r.v)).toEqual([3, 10, 1, 1]);
-    expect((await run((s) => s.max('v'))).map((r: any) => r.v)).toEqual([3, 10, 3, 7]);
-    expect((await run((s) => s.minBy('v'))).map((r: any) => r.tag)).toEqual([1, 2, 3, 3]);
-    expect((await run((s) => s.maxBy('v'))).map((r: any) => r.tag)).toEqual([1, 2, 1, 4]);
+    expect((await run((s) => s.min('v'))).map((r) => r.v)).toEqual([3, 10, 1, 1]);
+    expect((await run((s) => s.max('v'))).map((r) => r.v)).toEqual([3, 10, 3, 7]);
+    expect((await run((s) => s.minBy('v'))).map((r) => r.tag)).toEqual([1, 2, 3, 3]);
+    expect((await run((s) => s.maxBy('v'))).map((r) => r.tag)).toEqual([1, 2, 1, 4]);
   });
 
   it('union merges streams and side outputs split them', async () => {

@@ -2,14 +2,26 @@ import type { Batch } from '../../core/batch.js';
 import type { Operator, OperatorContext } from '../../core/operator.js';
 import type { Sink, SinkWriter } from '../../core/sink.js';
 
-/** Hands batches to a sink writer; a promise it returns becomes backpressure on the task. */
+/**
+ * Hands batches to a sink writer; a promise it returns becomes backpressure on the task. For
+ * two-phase-commit writers it runs the protocol: pre-commit on the barrier (the committable goes into
+ * the checkpoint), commit when the checkpoint completes, recover after a restore.
+ */
 export class SinkOperator implements Operator<never> {
   private writer!: SinkWriter<unknown>;
   private ctx!: OperatorContext<never>;
+  private restored: unknown[] = [];
   constructor(private readonly sink: Sink<unknown>) {}
-  open(ctx: OperatorContext<never>): void {
+
+  restoreState(state: unknown): void {
+    const s = state as { committable?: unknown } | undefined;
+    if (s && s.committable !== undefined) this.restored = [s.committable];
+  }
+
+  async open(ctx: OperatorContext<never>): Promise<void> {
     this.ctx = ctx;
     this.writer = this.sink.createWriter({ sinkName: ctx.operatorName, subtaskIndex: ctx.subtaskIndex, parallelism: ctx.parallelism, metrics: ctx.metrics });
+    await this.writer.recover?.(this.restored);
   }
   processBatch(batch: Batch<unknown>): void {
     const r = this.writer.write(batch);
@@ -17,6 +29,12 @@ export class SinkOperator implements Operator<never> {
   }
   onWatermark(w: number): void {
     this.writer.onWatermark?.(w);
+  }
+  snapshotState(checkpointId: number): unknown {
+    return this.writer.preCommit ? { committable: this.writer.preCommit(checkpointId) } : undefined;
+  }
+  async notifyCheckpointComplete(checkpointId: number): Promise<void> {
+    await this.writer.commit?.(checkpointId);
   }
   async finish(): Promise<void> {
     await this.writer.finish?.();

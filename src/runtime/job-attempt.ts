@@ -1,0 +1,225 @@
+import { ConfigError } from '../core/errors.js';
+import { DEFAULT_MAX_PARALLELISM } from '../core/key-group.js';
+import type { Clock } from '../core/clock.js';
+import type { ExecutionConfig, OperatorMetricsSnapshot } from '../graph/job-executor.js';
+import type { StreamGraph, StreamNode } from '../graph/stream-graph.js';
+import type { CheckpointingMode } from './checkpoint/barrier-aligner.js';
+import type { LoadedCheckpoint } from './checkpoint/checkpoint-storage.js';
+import { EdgeRouter, type Channel } from './edge-router.js';
+import { createOperator } from './operators/create-operator.js';
+import { SourceTask } from './source-task.js';
+import { Subtask, type SubtaskHost } from './subtask.js';
+import type { RestoredSubtaskState, SubtaskSnapshot } from './subtask-snapshot.js';
+
+/** The uid that names an operator's state in checkpoints. */
+export function operatorUid(n: StreamNode): string {
+  return n.uid ?? `${n.spec.kind}-${n.id}`;
+}
+
+export interface AttemptListener {
+  acknowledge(id: number, task: Subtask, state: Uint8Array, alignmentMs: number, syncMs: number): void;
+}
+
+/**
+ * One execution attempt of a job in this thread: one subtask per operator instance, records pushed
+ * synchronously along forward edges and through in-thread exchanges, sources driven as async loops.
+ * A restart builds a new attempt from the same graph and the latest checkpoint.
+ */
+export class JobAttempt implements SubtaskHost {
+  failed = false;
+  cancelled = false;
+  error: unknown;
+  readonly subtasks = new Map<number, Subtask[]>();
+  readonly all: Subtask[] = [];
+  private readonly sourceTasks = new Map<Subtask, SourceTask>();
+  private readonly blockers = new Set<Promise<unknown>>();
+  private rejectFailure!: (e: unknown) => void;
+  private readonly failure = new Promise<never>((_, rej) => (this.rejectFailure = rej));
+  readonly clock: Clock;
+  readonly checkpointingMode: CheckpointingMode | undefined;
+
+  constructor(
+    private readonly graph: StreamGraph,
+    private readonly config: ExecutionConfig,
+    private readonly listener: AttemptListener,
+    private readonly restore: LoadedCheckpoint | undefined,
+  ) {
+    this.clock = config.clock;
+    this.checkpointingMode = config.checkpointing?.mode;
+    this.failure.catch(() => undefined);
+  }
+
+  fail(error: unknown): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.error = error;
+    this.rejectFailure(error);
+  }
+
+  cancel(error: unknown): void {
+    this.cancelled = true;
+    this.fail(error);
+  }
+
+  block(p: Promise<unknown>): void {
+    this.blockers.add(p);
+    const done = () => this.blockers.delete(p);
+    p.then(done, (e) => {
+      done();
+      this.fail(e);
+    });
+  }
+
+  unblocked(): Promise<void> | undefined {
+    if (this.blockers.size === 0) return undefined;
+    return Promise.all(this.blockers).then(() => undefined, () => undefined);
+  }
+
+  acknowledgeCheckpoint(id: number, task: Subtask, state: Uint8Array, alignmentMs: number, syncMs: number): void {
+    this.listener.acknowledge(id, task, state, alignmentMs, syncMs);
+  }
+
+  /** Starts checkpoint `id`: sources take it between batches; finished subtasks take it at once. */
+  triggerCheckpoint(id: number, savepoint: boolean): void {
+    for (const st of this.all) {
+      const src = this.sourceTasks.get(st);
+      if (src) src.triggerCheckpoint(id, savepoint);
+      else if (st.isFinished || st.inputsEnded) st.checkpointNow(id, savepoint, undefined);
+    }
+  }
+
+  async notifyCheckpointComplete(id: number): Promise<void> {
+    for (const st of this.all) await st.notifyCheckpointComplete(id);
+  }
+
+  notifyCheckpointAborted(id: number): void {
+    for (const st of this.all) st.notifyCheckpointAborted(id);
+  }
+
+  metrics(): OperatorMetricsSnapshot[] {
+    return this.graph.nodes.map((n) => {
+      const sts = this.subtasks.get(n.id) ?? [];
+      const counters: Record<string, number> = {};
+      let recordsIn = 0;
+      let recordsOut = 0;
+      let busyMs = 0;
+      for (const s of sts) {
+        recordsIn += s.metrics.recordsIn;
+        recordsOut += s.metrics.recordsOut;
+        busyMs = Math.max(busyMs, (s.metrics.endedAt || performance.now()) - s.metrics.startedAt);
+        for (const [k, v] of Object.entries(s.metrics.counters)) counters[k] = (counters[k] ?? 0) + v;
+      }
+      return { name: n.name, parallelism: sts.length, recordsIn, recordsOut, busyMs, counters };
+    });
+  }
+
+  currentWatermark(): number {
+    let w = Infinity;
+    for (const n of this.graph.nodes) {
+      if (this.graph.consumers(n.id).length > 0) continue;
+      for (const s of this.subtasks.get(n.id) ?? []) w = Math.min(w, s.output.lastWatermark);
+    }
+    return w;
+  }
+
+  private parallelismOf(n: StreamNode): number {
+    let p = n.parallelism ?? this.config.parallelism;
+    if (n.spec.kind === 'source' && n.spec.source.maxParallelism !== undefined) p = Math.min(p, n.spec.source.maxParallelism);
+    if (!Number.isInteger(p) || p < 1) throw new ConfigError(`Operator '${n.name}' has invalid parallelism ${p}`);
+    return p;
+  }
+
+  private build(): void {
+    const maxPar = this.config.maxParallelism || DEFAULT_MAX_PARALLELISM;
+    for (const n of this.graph.nodes) {
+      const p = this.parallelismOf(n);
+      const mp = n.maxParallelism ?? maxPar;
+      if (p > mp) throw new ConfigError(`Operator '${n.name}' has parallelism ${p} above its max parallelism ${mp}`);
+      const sts: Subtask[] = [];
+      for (let i = 0; i < p; i++) {
+        sts.push(new Subtask({ name: n.name, uid: operatorUid(n), index: i, parallelism: p, maxParallelism: mp, keyed: n.keyed }, createOperator(n.spec), this));
+      }
+      this.subtasks.set(n.id, sts);
+      this.all.push(...sts);
+      n.inputs.forEach((edges, inputIndex) => {
+        for (const e of edges) {
+          const ups = this.subtasks.get(e.from)!;
+          let partitioner = e.partitioner;
+          if (partitioner.type === 'forward' && ups.length !== sts.length) partitioner = { type: 'rebalance' };
+          ups.forEach((up, u) => {
+            let targets: Subtask[];
+            if (partitioner.type === 'forward') targets = [sts[u]!];
+            else if (partitioner.type === 'global') targets = [sts[0]!];
+            else targets = sts;
+            const channels: Channel[] = targets.map((t) => ({ target: t, index: t.addChannel(inputIndex) }));
+            const router = new EdgeRouter(partitioner, channels, mp, n.name);
+            if (e.sideOutput) {
+              const list = up.output.side.get(e.sideOutput) ?? [];
+              list.push(router);
+              up.output.side.set(e.sideOutput, list);
+            } else up.output.main.push(router);
+          });
+        }
+      });
+    }
+  }
+
+  /** Hands each subtask its share of the restored checkpoint; returns source positions per subtask. */
+  private async restoreState(): Promise<Map<Subtask, unknown>> {
+    const positions = new Map<Subtask, unknown>();
+    if (!this.restore) return positions;
+    const byOperator = new Map<string, RestoredSubtaskState[]>();
+    for (const s of this.restore.states) {
+      const list = byOperator.get(s.operator) ?? [];
+      list.push({ subtask: s.subtask, parallelism: s.parallelism, state: s.state as SubtaskSnapshot });
+      byOperator.set(s.operator, list);
+    }
+    const known = new Set(this.graph.nodes.map(operatorUid));
+    const orphans = [...byOperator.keys()].filter((uid) => !known.has(uid));
+    if (orphans.length > 0 && !this.config.restore?.allowNonRestoredState) {
+      throw new ConfigError(
+        `Checkpoint ${this.restore.path} has state for operators that are not in this job: ${orphans.join(', ')}. ` +
+          'Give operators stable ids with .uid(...), or pass --allow-non-restored-state to drop that state.',
+      );
+    }
+    for (const n of this.graph.nodes) {
+      const states = byOperator.get(operatorUid(n));
+      if (!states) continue;
+      for (const st of this.subtasks.get(n.id)!) positions.set(st, await st.restore(states));
+    }
+    return positions;
+  }
+
+  /** Runs until every sink finished (resolves) or the attempt fails (rejects). */
+  async run(onRunning: () => void): Promise<void> {
+    try {
+      this.build();
+      const positions = await this.restoreState();
+      for (const n of this.graph.nodes) {
+        if (n.spec.kind !== 'source') continue;
+        const spec = n.spec;
+        const sts = this.subtasks.get(n.id)!;
+        const splits = spec.source.splits(sts.length);
+        sts.forEach((st, i) => {
+          const mine = splits.filter((_, j) => j % sts.length === i);
+          this.sourceTasks.set(st, new SourceTask(st, spec.source, mine, spec.watermarks, this, this.config.batchSize, positions.get(st) ?? undefined));
+        });
+      }
+      for (const st of this.all) await st.open();
+      onRunning();
+      const sinks = this.graph.nodes.filter((n) => this.graph.consumers(n.id).length === 0).flatMap((n) => this.subtasks.get(n.id)!);
+      const loops = [...this.sourceTasks.values()].map((s) => s.run().catch((e) => this.fail(e)));
+      await Promise.race([Promise.all([...loops, ...sinks.map((s) => s.ended)]), this.failure]);
+    } catch (e) {
+      this.fail(e);
+    }
+    for (const st of this.all) {
+      try {
+        await st.close();
+      } catch (e) {
+        this.fail(e);
+      }
+    }
+    if (this.failed) throw this.error;
+  }
+}

@@ -1,0 +1,57 @@
+import type { Sink } from '../../src/index.js';
+
+/**
+ * A two-phase-commit test sink: records become visible in `committed` only when the checkpoint
+ * that covers them completes (or at the end of input). Pending transactions are kept in a map that
+ * survives restarts within the process, as a database's prepared transactions would.
+ */
+export class TransactionalMemorySink<T> implements Sink<T> {
+  readonly name = 'tx-memory';
+  readonly committed: T[] = [];
+  readonly prepared = new Map<string, T[]>();
+  commits = 0;
+
+  createWriter() {
+    let open: T[] = [];
+    const mine = new Map<number, string>();
+    let seq = 0;
+    return {
+      write: (b: { values: T[] }) => {
+        for (const v of b.values) open.push(v);
+      },
+      preCommit: (id: number) => {
+        const txn = `txn-${id}-${seq++}-${Math.random()}`;
+        this.prepared.set(txn, open);
+        open = [];
+        mine.set(id, txn);
+        return txn;
+      },
+      commit: (id: number) => {
+        for (const [cid, txn] of mine) {
+          if (cid > id) continue;
+          this.commitTxn(txn);
+          mine.delete(cid);
+        }
+      },
+      recover: (committables: unknown[]) => {
+        for (const txn of committables) this.commitTxn(txn as string);
+        // Anything else prepared by an earlier attempt belongs to a checkpoint that did not complete.
+        this.prepared.clear();
+      },
+      finish: () => {
+        for (const txn of mine.values()) this.commitTxn(txn);
+        mine.clear();
+        this.committed.push(...open);
+        open = [];
+      },
+    };
+  }
+
+  private commitTxn(txn: string): void {
+    const rows = this.prepared.get(txn);
+    if (!rows) return; // already committed: commit is idempotent
+    this.committed.push(...rows);
+    this.prepared.delete(txn);
+    this.commits++;
+  }
+}
