@@ -6,13 +6,18 @@ import type { WatermarkStrategy } from '../core/watermark-strategy.js';
 import { toMillis, type Duration } from '../core/duration.js';
 import type { ExecutionConfig, JobClient, JobExecutor, JobResult } from '../graph/job-executor.js';
 import { StreamGraph } from '../graph/stream-graph.js';
+import { parseCheckpointing, parseRestartStrategy, type RestartStrategyOptions, type RestoreOptions } from '../graph/execution-options.js';
 import { arraySource } from '../connectors/collection/array-source.js';
 import { asyncIterableSource, type AsyncInput } from '../connectors/collection/async-iterable-source.js';
+import { sequence } from '../connectors/datagen/sequence-source.js';
+import { fileSource } from '../connectors/file/file-source.js';
+import { socketTextSource } from '../connectors/socket/socket-text-source.js';
 import { DataStream } from './data-stream.js';
 import { jobHooks, notifyJobListeners, PlannedJobClient, withHookDefaults } from './job-hooks.js';
 // Loaded for their registrations in the stream factory table.
 import './keyed-stream.js';
 import './connected-streams.js';
+import './broadcast-connected-stream.js';
 
 /**
  * Configuration of a job. Flink's configuration keys are accepted beside the camelCase names
@@ -56,6 +61,39 @@ export class StreamEnvironment {
       batchSize: config.batchSize ?? 1024,
       autoWatermarkInterval: toMillis((config.autoWatermarkInterval ?? config['pipeline.auto-watermark-interval'] ?? 200) as Duration),
     };
+    this.applyFaultTolerance(config);
+  }
+
+  private applyFaultTolerance(config: Record<string, unknown>): void {
+    const checkpointing = parseCheckpointing(config);
+    this.config = {
+      ...this.config,
+      checkpointing,
+      restartStrategy: parseRestartStrategy(config, !!checkpointing),
+      ...(config.restore ? { restore: config.restore as RestoreOptions } : {}),
+    };
+  }
+
+  /**
+   * Turns on periodic checkpoints (Flink's `execution.checkpointing.interval`).
+   *
+   * @example
+   * env.enableCheckpointing('10s');
+   */
+  enableCheckpointing(interval: Duration, mode: 'EXACTLY_ONCE' | 'AT_LEAST_ONCE' = 'EXACTLY_ONCE'): this {
+    const prev = this.config.checkpointing;
+    const raw: Record<string, unknown> = {
+      checkpoints: { ...(prev ? { ...prev } : {}), interval, mode },
+    };
+    if (this.config.restartStrategy && this.config.restartStrategy.type !== 'none') raw.restartStrategy = this.config.restartStrategy;
+    this.applyFaultTolerance({ ...raw, ...(this.config.restore ? { restore: this.config.restore } : {}) });
+    return this;
+  }
+
+  /** Sets the restart strategy (Flink's `restart-strategy.*` keys as an object). */
+  setRestartStrategy(strategy: RestartStrategyOptions): this {
+    this.config = { ...this.config, restartStrategy: strategy };
+    return this;
   }
 
   /** A new environment; runs jobs in this process unless another executor is set. */
@@ -114,6 +152,21 @@ export class StreamEnvironment {
   /** Any AsyncIterable, Iterable, Node Readable or web ReadableStream. */
   fromAsyncIterable<T>(input: AsyncInput<T>): DataStream<T> {
     return this.fromSource(asyncIterableSource(input));
+  }
+
+  /** The integers `from`..`to`, both included, read in parallel ranges. @example env.fromSequence(1, 100) */
+  fromSequence(from: number, to: number): DataStream<number> {
+    return this.fromSource(sequence(from, to));
+  }
+
+  /** The lines of a file, or of every file in a directory. @example env.readTextFile('logs/') */
+  readTextFile(path: string): DataStream<string> {
+    return this.fromSource(fileSource({ path, format: 'text' }));
+  }
+
+  /** Text lines from a TCP socket until the peer closes it. @example env.socketTextStream('localhost', 9999) */
+  socketTextStream(host: string, port: number, delimiter = '\n'): DataStream<string> {
+    return this.fromSource(socketTextSource({ host, port, delimiter }));
   }
 
   /** The job graph as JSON, as Flink's `getExecutionPlan`. */
