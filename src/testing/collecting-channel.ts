@@ -1,0 +1,35 @@
+import type { Batch } from '../core/batch.js';
+import type { ChannelTarget } from '../runtime/edge-router.js';
+
+/** One record an operator emitted, with its event timestamp (`-Infinity` when it has none). */
+export interface TimestampedValue<T> {
+  readonly value: T;
+  readonly timestamp: number;
+}
+
+/**
+ * The downstream end of a harness's output: keeps every record and watermark it is sent, in order,
+ * where a real job would have the next operator.
+ */
+export class CollectingChannel<T> implements ChannelTarget {
+  records: TimestampedValue<T>[] = [];
+  watermarks: number[] = [];
+  ended = false;
+
+  receiveBatch(_channel: number, batch: Batch<unknown>): void {
+    const { values, timestamps } = batch;
+    for (let i = 0; i < values.length; i++) this.records.push({ value: values[i] as T, timestamp: timestamps[i]! });
+  }
+  receiveWatermark(_channel: number, watermark: number): void {
+    this.watermarks.push(watermark);
+  }
+  receiveIdle(): void {}
+  receiveBarrier(): void {}
+  receiveEnd(): void {
+    this.ended = true;
+  }
+  clear(): void {
+    this.records = [];
+    this.watermarks = [];
+  }
+}
