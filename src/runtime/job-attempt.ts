@@ -11,6 +11,14 @@ import { SourceTask } from './source-task.js';
 import { Subtask, type SubtaskHost } from './subtask.js';
 import type { RestoredSubtaskState, SubtaskSnapshot } from './subtask-snapshot.js';
 
+/** Whether a snapshot holds anything worth restoring (a stateless operator's snapshot is empty). */
+function hasState(s: SubtaskSnapshot): boolean {
+  const keyed = s.keyed && Object.keys(s.keyed.groups).length > 0;
+  const timers = s.timers && (s.timers.eventTime.length > 0 || s.timers.processingTime.length > 0);
+  const lists = Object.values(s.operatorState.lists).some((l) => l.length > 0) || Object.values(s.operatorState.broadcast).some((b) => b.length > 0);
+  return !!(keyed || timers || lists || s.operator !== undefined || (s.source !== undefined && s.source !== null));
+}
+
 /** The uid that names an operator's state in checkpoints. */
 export function operatorUid(n: StreamNode): string {
   return n.uid ?? `${n.spec.kind}-${n.id}`;
@@ -175,7 +183,7 @@ export class JobAttempt implements SubtaskHost {
       byOperator.set(s.operator, list);
     }
     const known = new Set(this.graph.nodes.map(operatorUid));
-    const orphans = [...byOperator.keys()].filter((uid) => !known.has(uid));
+    const orphans = [...byOperator.entries()].filter(([uid, states]) => !known.has(uid) && states.some((s) => hasState(s.state))).map(([uid]) => uid);
     if (orphans.length > 0 && !this.config.restore?.allowNonRestoredState) {
       throw new ConfigError(
         `Checkpoint ${this.restore.path} has state for operators that are not in this job: ${orphans.join(', ')}. ` +
