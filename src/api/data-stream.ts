@@ -65,6 +65,9 @@ export class DataStream<T> {
   map<R>(fn: (value: T) => R): DataStream<R> {
     return this.then({ kind: 'map', fn }, 'Map');
   }
+  /** A type-guard predicate narrows the stream: `.filter((e) => e.type === 'bid')` is a `DataStream<Bid>`. */
+  filter<S extends T>(fn: (value: T) => value is S): DataStream<S>;
+  filter(fn: (value: T) => boolean): DataStream<T>;
   filter(fn: (value: T) => boolean): DataStream<T> {
     return this.then({ kind: 'filter', fn }, 'Filter');
   }

@@ -1,0 +1,56 @@
+import { NexmarkGenerator, type NexmarkEvent } from '../src/connectors/nexmark/index.js';
+import { QUERIES } from './query-registry.js';
+import { countingSink, runWeirQuery } from './weir-job.js';
+
+/** What one child process measured. */
+export interface Measurement {
+  readonly eventsPerSec: number;
+  readonly cpuSeconds: number;
+  readonly peakRssMb: number;
+  readonly outputs: number;
+}
+
+export type MeasureMode = 'weir' | 'baseline' | 'generator';
+
+/** Generates events and does nothing with them: the rate every query is bounded by. */
+function generatorOnly(gen: NexmarkGenerator, events: number): number {
+  const values = new Array<NexmarkEvent>(1024);
+  const timestamps = new Array<number>(1024);
+  let n = 0;
+  for (let i = 0; i < events; i += 1024) {
+    const count = Math.min(1024, events - i);
+    gen.fill(values, timestamps, i, 1, count);
+    n += count;
+  }
+  return n;
+}
+
+async function once(mode: MeasureMode, query: string, events: number, parallelism: number, seed: number): Promise<number> {
+  if (mode === 'generator') return generatorOnly(new NexmarkGenerator({ seed }), events);
+  const q = QUERIES[query];
+  if (!q) throw new Error(`unknown query '${query}' (known: ${Object.keys(QUERIES).join(', ')})`);
+  if (mode === 'baseline') return q.baseline(new NexmarkGenerator({ seed }), events);
+  const sink = countingSink();
+  await runWeirQuery(q, { events, seed }, parallelism, sink);
+  return sink.count;
+}
+
+/**
+ * One measurement in this process: a warm-up run (so the JIT has compiled the hot loops), then the
+ * measured run. Wall time, CPU time and peak RSS cover this process only; the parent starts a fresh
+ * process per measurement.
+ */
+export async function measure(mode: MeasureMode, query: string, events: number, parallelism: number, seed = 0): Promise<Measurement> {
+  await once(mode, query, Math.min(events, Math.max(200_000, Math.floor(events / 10))), parallelism, seed + 1);
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const outputs = await once(mode, query, events, parallelism, seed);
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  return {
+    eventsPerSec: Math.round(events / seconds),
+    cpuSeconds: +((cpu.user + cpu.system) / 1e6).toFixed(3),
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    outputs,
+  };
+}

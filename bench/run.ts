@@ -1,0 +1,84 @@
+/**
+ * The Nexmark benchmark: `npm run bench -- [q0 q1 ...] [--events N] [--parallelism P] [--seed S]`.
+ * Prints one JSON line per query (Weir job vs. a hand-written loop over the same events) and one for
+ * the generator alone. Every measurement runs in a fresh child process, so peak RSS is its own.
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { dirname, resolve } from 'node:path';
+import { measure, type Measurement, type MeasureMode } from './measure.js';
+import { QUERIES } from './query-registry.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+interface Args {
+  queries: string[];
+  events: number;
+  parallelism: number;
+  seed: number;
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { queries: [], events: 10_000_000, parallelism: 1, seed: 0 };
+  for (let i = 0; i < argv.length; i++) {
+    const v = argv[i]!;
+    const num = () => Number(String(argv[++i]).replace(/_/g, ''));
+    if (v === '--events' || v === '-n') a.events = num();
+    else if (v === '--parallelism' || v === '-p') a.parallelism = num();
+    else if (v === '--seed') a.seed = num();
+    else if (v.startsWith('-')) throw new Error(`unknown option ${v}`);
+    else a.queries.push(v);
+  }
+  if (a.queries.length === 0) a.queries = Object.keys(QUERIES);
+  for (const q of a.queries) if (!QUERIES[q]) throw new Error(`unknown query '${q}' (known: ${Object.keys(QUERIES).join(', ')})`);
+  if (!(Number.isInteger(a.events) && a.events > 0)) throw new Error('--events must be a positive integer');
+  return a;
+}
+
+function inChild(mode: MeasureMode, query: string, a: Args): Promise<Measurement> {
+  const args = ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', mode, query, String(a.events), String(a.parallelism), String(a.seed)];
+  return new Promise((res, rej) => {
+    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('error', rej);
+    child.on('exit', (code) => {
+      if (code !== 0) return rej(new Error(`${mode} ${query} exited with ${code}`));
+      res(JSON.parse(out.trim().split('\n').pop()!) as Measurement);
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv[0] === '--child') {
+    const [, mode, query, events, parallelism, seed] = argv;
+    const m = await measure(mode as MeasureMode, query!, Number(events), Number(parallelism), Number(seed));
+    process.stdout.write(JSON.stringify(m) + '\n');
+    return;
+  }
+  const a = parseArgs(argv);
+  const gen = await inChild('generator', '', a);
+  console.log(JSON.stringify({ query: 'generator', events: a.events, eventsPerSec: gen.eventsPerSec, cpuSeconds: gen.cpuSeconds, peakRssMb: gen.peakRssMb }));
+  for (const q of a.queries) {
+    const base = await inChild('baseline', q, a);
+    const weir = await inChild('weir', q, a);
+    if (weir.outputs !== base.outputs) console.error(`warning: ${q} produced ${weir.outputs} records, the baseline ${base.outputs}`);
+    console.log(
+      JSON.stringify({
+        query: q,
+        events: a.events,
+        eventsPerSec: weir.eventsPerSec,
+        baselineEventsPerSec: base.eventsPerSec,
+        ratio: +(weir.eventsPerSec / base.eventsPerSec).toFixed(3),
+        cpuSeconds: weir.cpuSeconds,
+        peakRssMb: weir.peakRssMb,
+      }),
+    );
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

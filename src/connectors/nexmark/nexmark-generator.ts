@@ -1,0 +1,152 @@
+import {
+  AUCTION_PROPORTION,
+  FIRST_AUCTION_ID,
+  FIRST_CATEGORY_ID,
+  FIRST_PERSON_ID,
+  HOT_AUCTION_RATIO,
+  HOT_BIDDER_RATIO,
+  HOT_BLOCK,
+  HOT_CHANNEL_RATIO,
+  HOT_SELLER_RATIO,
+  NUM_CATEGORIES,
+  NUM_CHANNELS,
+  PERSON_PROPORTION,
+  PROPORTION_DENOMINATOR,
+  resolveNexmarkConfig,
+  type NexmarkOptions,
+  type ResolvedNexmarkConfig,
+} from './nexmark-config.js';
+import { EventRandom } from './event-random.js';
+import { lastBase0AuctionId, lastBase0PersonId, nextBase0AuctionId, nextBase0PersonId, nextPrice } from './nexmark-ids.js';
+import type { Auction, Bid, NexmarkEvent, Person } from './nexmark-model.js';
+
+// The hot ratios are powers of two, so `bits & (ratio - 1)` is the benchmark's `nextInt(ratio) > 0`.
+const HOT_AUCTION_MASK = HOT_AUCTION_RATIO - 1;
+const HOT_BIDDER_MASK = HOT_BIDDER_RATIO - 1;
+const HOT_CHANNEL_MASK = HOT_CHANNEL_RATIO - 1;
+import { POOL_MASK, stringPools, type StringPools } from './string-pools.js';
+
+/**
+ * Generates Nexmark events by index. `event(i)` depends only on the seed and `i`, so any set of
+ * readers that together cover a range of indices produces exactly the events of one reader.
+ *
+ * @example
+ * const gen = new NexmarkGenerator({ seed: 7 });
+ * gen.event(4); // the first bid: { type: 'bid', auction: 1000, ... }
+ */
+export class NexmarkGenerator {
+  readonly config: ResolvedNexmarkConfig;
+  private readonly random = new EventRandom();
+  private readonly pools: StringPools = stringPools();
+  private readonly delayMsPerEvent: number;
+
+  constructor(options: NexmarkOptions | ResolvedNexmarkConfig = {}) {
+    this.config = 'interEventDelayUs' in options ? options : resolveNexmarkConfig(options);
+    this.delayMsPerEvent = this.config.interEventDelayUs / 1000;
+  }
+
+  /** Event time of event `index` (epoch ms). */
+  timestamp(index: number): number {
+    return this.config.firstEventTime + Math.floor(index * this.delayMsPerEvent);
+  }
+
+  /** Event `index` of the stream. */
+  event(index: number): NexmarkEvent {
+    this.random.reset(this.config.seed, index);
+    const offset = index % PROPORTION_DENOMINATOR;
+    const ts = this.timestamp(index);
+    if (offset >= PERSON_PROPORTION + AUCTION_PROPORTION) return this.bid(index, ts);
+    if (offset >= PERSON_PROPORTION) return this.auction(index, ts);
+    return this.person(index, ts);
+  }
+
+  /**
+   * Writes events `first, first + stride, ...` (`count` of them) and their event times into the
+   * arrays from position 0: the batch form a source reader uses.
+   */
+  fill(values: NexmarkEvent[], timestamps: number[], first: number, stride: number, count: number): void {
+    let index = first;
+    for (let i = 0; i < count; i++) {
+      const e = this.event(index);
+      values[i] = e;
+      timestamps[i] = e.dateTime;
+      index += stride;
+    }
+  }
+
+  private person(index: number, dateTime: number): Person {
+    const r = this.random;
+    const p = this.pools;
+    return {
+      type: 'person',
+      id: lastBase0PersonId(index) + FIRST_PERSON_ID,
+      name: p.names[r.nextInt(p.names.length)]!,
+      emailAddress: p.emails[r.nextU30() & POOL_MASK]!,
+      creditCard: p.creditCards[r.nextU30() & POOL_MASK]!,
+      city: p.cities[r.nextInt(p.cities.length)]!,
+      state: p.states[r.nextInt(p.states.length)]!,
+      dateTime,
+      extra: p.personExtras[r.nextU30() & POOL_MASK]!,
+    };
+  }
+
+  private auction(index: number, dateTime: number): Auction {
+    const r = this.random;
+    const p = this.pools;
+    const seller =
+      r.nextInt(HOT_SELLER_RATIO) > 0
+        ? Math.floor(lastBase0PersonId(index) / HOT_BLOCK) * HOT_BLOCK // the first person of the latest block: a hot seller
+        : nextBase0PersonId(index, r);
+    const initialBid = nextPrice(r);
+    return {
+      type: 'auction',
+      id: lastBase0AuctionId(index) + FIRST_AUCTION_ID,
+      itemName: p.itemNames[r.nextU30() & POOL_MASK]!,
+      description: p.descriptions[r.nextU30() & POOL_MASK]!,
+      initialBid,
+      reserve: initialBid + nextPrice(r),
+      dateTime,
+      expires: dateTime + 1 + r.nextInt(2 * this.config.auctionHorizonMs),
+      seller: seller + FIRST_PERSON_ID,
+      category: FIRST_CATEGORY_ID + r.nextInt(NUM_CATEGORIES),
+      extra: p.auctionExtras[r.nextU30() & POOL_MASK]!,
+    };
+  }
+
+  private bid(index: number, dateTime: number): Bid {
+    const r = this.random;
+    const p = this.pools;
+    // One draw decides every power-of-two choice of a bid (hot auction 1/2, hot bidder 3/4, hot
+    // channel 1/2, which hot channel, which channel, which padding): draws are most of the cost.
+    const u = r.nextU30();
+    const auction =
+      (u & HOT_AUCTION_MASK) !== 0
+        ? Math.floor(lastBase0AuctionId(index) / HOT_BLOCK) * HOT_BLOCK // the first auction of the latest block: a hot auction
+        : nextBase0AuctionId(index, r);
+    const bidder =
+      ((u >>> 1) & HOT_BIDDER_MASK) !== 0
+        ? Math.floor(lastBase0PersonId(index) / HOT_BLOCK) * HOT_BLOCK + 1 // second of the block, so hot bidders are not hot sellers
+        : nextBase0PersonId(index, r);
+    let channel: string;
+    let url: string;
+    if (((u >>> 3) & HOT_CHANNEL_MASK) !== 0) {
+      const c = (u >>> 4) & 3;
+      channel = p.hotChannels[c]!;
+      url = p.hotUrls[c]!;
+    } else {
+      const c = Math.floor(((u >>> 16) * NUM_CHANNELS) / 16384);
+      channel = p.channels[c]!;
+      url = p.urls[c]!;
+    }
+    return {
+      type: 'bid',
+      auction: auction + FIRST_AUCTION_ID,
+      bidder: bidder + FIRST_PERSON_ID,
+      price: nextPrice(r),
+      channel,
+      url,
+      dateTime,
+      extra: p.bidExtras[(u >>> 6) & POOL_MASK]!,
+    };
+  }
+}
