@@ -26,3 +26,7 @@ export { blackhole } from './connectors/blackhole/blackhole-sink.js';
 export { CollectSink, collect } from './connectors/collect/collect-sink.js';
 export { arraySource } from './connectors/collection/array-source.js';
 export { asyncIterableSource } from './connectors/collection/async-iterable-source.js';
+export { sequence, datagen, RowRandom, type DataGenOptions } from './connectors/datagen/index.js';
+export { fileSource, type FileSourceOptions, type CsvOptions } from './connectors/file/index.js';
+export { socketTextSource, type SocketTextSourceOptions } from './connectors/socket/index.js';
+export { fileSink, type FileSinkOptions, type RollingPolicyOptions } from './connectors/filesystem/index.js';

@@ -1,4 +1,4 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, openSync, type WriteStream } from 'node:fs';
 import { access, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -18,7 +18,8 @@ export class InProgressPart {
   constructor(readonly dir: string, readonly name: string, readonly openedAt: number) {
     this.inProgressPath = join(dir, `.${name}.inprogress`);
     this.lastWriteAt = openedAt;
-    this.stream = createWriteStream(this.inProgressPath, { flags: 'w', highWaterMark: 256 * 1024 });
+    // Opened now rather than lazily, so the part exists (and its number is taken) from the start.
+    this.stream = createWriteStream(this.inProgressPath, { fd: openSync(this.inProgressPath, 'w'), highWaterMark: 256 * 1024 });
     this.stream.on('error', (e) => (this.error = e));
   }
 
