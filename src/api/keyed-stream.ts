@@ -1,8 +1,12 @@
 import type { KeyedProcessFunction } from '../core/functions.js';
 import type { StreamNode } from '../graph/stream-graph.js';
 import { DataStream } from './data-stream.js';
+import { IntervalJoin } from './interval-join.js';
 import type { StreamEnvironment } from './stream-environment.js';
 import { streams } from './stream-factories.js';
+import type { WindowedStream } from './windowed-stream.js';
+import type { WindowAssigner } from '../core/window/window-assigner.js';
+import type { GlobalWindow, Window } from '../core/window/window.js';
 
 type NumericField<T> = { [P in keyof T]: T[P] extends number ? P : never }[keyof T];
 type Field<T> = T extends number ? undefined : NumericField<T>;
@@ -15,7 +19,7 @@ type Field<T> = T extends number ? undefined : NumericField<T>;
  * bids.keyBy((b) => b.auction).sum('price')
  */
 export class KeyedStream<T, K> extends DataStream<T> {
-  constructor(env: StreamEnvironment, node: StreamNode, readonly keySelector: (value: T) => K, sideOutput?: string) {
+  constructor(env: StreamEnvironment, node: StreamNode, keySelector: (value: T) => K, sideOutput?: string) {
     super(env, node, { type: 'hash', key: keySelector }, sideOutput);
   }
 
@@ -47,6 +51,29 @@ export class KeyedStream<T, K> extends DataStream<T> {
   }
   override process<R>(fn: KeyedProcessFunction<K, T, R>): DataStream<R> {
     return this.keyedOp({ kind: 'keyedProcess', fn }, 'Keyed Process');
+  }
+  /**
+   * Event-time join with another stream keyed the same way, on an interval around each record's
+   * timestamp: `.between(lower, upper).process(fn)`.
+   *
+   * @example
+   * orders.keyBy((o) => o.id).intervalJoin(shipments.keyBy((s) => s.orderId)).between(0, '1d').process(fn)
+   */
+  intervalJoin<U>(other: KeyedStream<U, K>): IntervalJoin<T, U, K> {
+    return new IntervalJoin(this, other);
+  }
+  /**
+   * Windows per key: `.window(assigner)` then a window function (see docs/windows.md).
+   *
+   * @example
+   * bids.keyBy((b) => b.auction).window(SlidingEventTimeWindows.of('10s', '2s')).aggregate(count())
+   */
+  window<W extends Window>(assigner: WindowAssigner<T, W>): WindowedStream<T, K, W> {
+    return streams.windowed(this, assigner);
+  }
+  /** Windows of `size` records per key; with `slide`, the last `size` records every `slide` records. */
+  countWindow(size: number, slide?: number): WindowedStream<T, K, GlobalWindow> {
+    return streams.countWindowed(this, size, slide);
   }
 }
 
