@@ -2,10 +2,16 @@
 export const DEFAULT_MAX_PARALLELISM = 128;
 
 /**
- * Keys are compared by value: primitives as they are, objects and arrays (composite keys such as
- * `[user, day]`) by their JSON form, so two equal tuples land on the same state.
+ * Keys are compared by value: primitives as they are, arrays and plain objects (composite keys such
+ * as `[user, day]`) by their JSON form, so two equal tuples land on the same state. Object keys
+ * compare with their property order; prefer arrays. A string that starts with NUL is encoded too,
+ * so it never collides with an encoded object.
+ *
+ * @example
+ * normalizeKey(['a', 1]) === normalizeKey(['a', 1]); // true
  */
 export function normalizeKey(key: unknown): unknown {
+  if (typeof key === 'string') return key.charCodeAt(0) === 0 ? '\u0000' + JSON.stringify(key) : key;
   if (key === null || typeof key !== 'object') return key;
   return '\u0000' + JSON.stringify(key);
 }
@@ -40,12 +46,19 @@ export function hashKey(key: unknown): number {
       return hashKey(key.toString());
     case 'undefined':
       return 0;
+    case 'object':
+      return key === null ? 0 : hashKey(normalizeKey(key));
     default:
-      return key === null ? 0 : hashKey(normalizeKey(key) as string);
+      throw new TypeError(`A ${typeof key} cannot be a key: use a primitive, an array or a plain object`);
   }
 }
 
-/** The key group a key belongs to: `hash(key) % maxParallelism`. */
+/**
+ * The key group a key belongs to: `hash(key) % maxParallelism`.
+ *
+ * @example
+ * keyGroupFor('user-1', 128); // a number in 0..127, the same on every run
+ */
 export function keyGroupFor(key: unknown, maxParallelism: number): number {
   return hashKey(normalizeKey(key)) % maxParallelism;
 }
@@ -56,7 +69,13 @@ export interface KeyGroupRange {
   readonly end: number;
 }
 
-/** The key groups subtask `index` of `parallelism` owns (Flink's assignment, so ranges are contiguous). */
+/**
+ * The key groups subtask `index` of `parallelism` owns (Flink's assignment): ranges are contiguous,
+ * disjoint, and cover `0..maxParallelism-1` when `parallelism <= maxParallelism`.
+ *
+ * @example
+ * keyGroupRangeFor(128, 3, 1); // { start: 43, end: 85 }
+ */
 export function keyGroupRangeFor(maxParallelism: number, parallelism: number, index: number): KeyGroupRange {
   return {
     start: Math.floor((index * maxParallelism + parallelism - 1) / parallelism),

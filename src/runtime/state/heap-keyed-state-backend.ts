@@ -1,10 +1,12 @@
 import type { Clock } from '../../core/clock.js';
+import { WeirError } from '../../core/errors.js';
 import { hashKey, normalizeKey } from '../../core/key-group.js';
 import type {
   AggregatingState, AggregatingStateDescriptor, KeyedStateStore, ListState, ListStateDescriptor, MapState, MapStateDescriptor,
   ReducingState, ReducingStateDescriptor, StateDescriptor, ValueState, ValueStateDescriptor,
 } from '../../core/state.js';
-import { HeapAggregatingState, HeapListState, HeapMapState, HeapReducingState, HeapValueState, type CurrentKey } from './heap-states.js';
+import { NO_KEY, type CurrentKey } from './current-key.js';
+import { HeapAggregatingState, HeapListState, HeapMapState, HeapReducingState, HeapValueState } from './heap-states.js';
 import { TtlAccess } from './ttl.js';
 
 /** Inverse of `normalizeKey`, so a key can be recovered from state and timers alone. */
@@ -21,10 +23,16 @@ export interface KeyedStateSnapshot {
 /**
  * Keyed state on the JavaScript heap (the default backend). Each state is one `Map` from the
  * normalized key to its value; key groups are computed only when a snapshot is taken, so the
- * per-record path is one Map lookup.
+ * per-record path is one Map lookup. Until a key is set, every state access throws.
+ *
+ * @example
+ * const backend = new HeapKeyedStateBackend(new SystemClock(), 128);
+ * const count = backend.getState(valueState<number>('count', { defaultValue: 0 }));
+ * backend.setCurrentKey('a');
+ * count.update(count.value()! + 1);
  */
 export class HeapKeyedStateBackend implements KeyedStateStore, CurrentKey {
-  currentKeyId: unknown = undefined;
+  currentKeyId: unknown = NO_KEY;
   private currentKey: unknown = undefined;
   private readonly tables = new Map<string, { desc: StateDescriptor; table: Map<unknown, unknown>; ttl: TtlAccess<unknown>; handle: unknown }>();
 
@@ -45,15 +53,17 @@ export class HeapKeyedStateBackend implements KeyedStateStore, CurrentKey {
   private entry(desc: StateDescriptor, make: (table: Map<unknown, unknown>, ttl: TtlAccess<any>) => unknown): any {
     const existing = this.tables.get(desc.name);
     if (existing) {
-      if (existing.handle && existing.desc.type !== desc.type) throw new Error(`State '${desc.name}' was registered as ${existing.desc.type} state and is now requested as ${desc.type} state`);
+      if (existing.handle && existing.desc.type !== desc.type) {
+        throw new WeirError(`State '${desc.name}' is ${existing.desc.type} state and cannot be used as ${desc.type} state: give each state its own name`);
+      }
       if (existing.handle) return existing.handle;
       existing.desc = desc;
-      existing.ttl = new TtlAccess(desc.ttl, this.clock);
+      existing.ttl = new TtlAccess(desc.ttl, this.clock, desc.name);
       existing.handle = make(existing.table, existing.ttl);
       return existing.handle;
     }
     const table = new Map<unknown, unknown>();
-    const ttl = new TtlAccess<unknown>(desc.ttl, this.clock);
+    const ttl = new TtlAccess<unknown>(desc.ttl, this.clock, desc.name);
     const e = { desc, table, ttl, handle: undefined as unknown };
     e.handle = make(table, ttl);
     this.tables.set(desc.name, e);
@@ -110,7 +120,7 @@ export class HeapKeyedStateBackend implements KeyedStateStore, CurrentKey {
         for (const [name, entries] of Object.entries(states)) {
           let e = this.tables.get(name);
           if (!e) {
-            e = { desc: { type: 'value', name } as StateDescriptor, table: new Map(), ttl: new TtlAccess(undefined, this.clock), handle: undefined };
+            e = { desc: { type: 'value', name } as StateDescriptor, table: new Map(), ttl: new TtlAccess(undefined, this.clock, name), handle: undefined };
             this.tables.set(name, e);
           }
           for (const [k, v] of entries) e.table.set(k, v);

@@ -1,13 +1,14 @@
 import type { AggregateFunction, AggregatingState, ListState, MapState, ReducingState, ValueState } from '../../core/state.js';
 import { normalizeKey } from '../../core/key-group.js';
+import type { CurrentKey } from './current-key.js';
 import type { TtlAccess } from './ttl.js';
 
-/** The current key as the backend's states see it (normalized for use as a Map key). */
-export interface CurrentKey {
-  currentKeyId: unknown;
-}
+export type { CurrentKey } from './current-key.js';
 
 type Table = Map<unknown, unknown>;
+
+// Every state reads the current key from the shared CurrentKey object: switching keys costs one
+// assignment, and each access is one lookup in the state's table.
 
 export class HeapValueState<T> implements ValueState<T> {
   constructor(private readonly table: Table, private readonly k: CurrentKey, private readonly ttl: TtlAccess<T>, private readonly defaultValue: T | undefined) {}
@@ -24,20 +25,28 @@ export class HeapValueState<T> implements ValueState<T> {
   }
 }
 
+/** `get()` returns the stored array itself: read it, do not change it. */
 export class HeapListState<T> implements ListState<T> {
   constructor(private readonly table: Table, private readonly k: CurrentKey, private readonly ttl: TtlAccess<T[]>) {}
   get(): T[] {
     return this.ttl.read(this.table, this.k.currentKeyId) ?? [];
   }
   add(value: T): void {
-    const cur = this.ttl.read(this.table, this.k.currentKeyId);
+    const key = this.k.currentKeyId;
+    const cur = this.ttl.readLive(this.table, key);
     if (cur) {
       cur.push(value);
-      this.ttl.write(this.table, this.k.currentKeyId, cur);
-    } else this.ttl.write(this.table, this.k.currentKeyId, [value]);
+      this.ttl.touch(this.table, key, cur);
+    } else this.ttl.write(this.table, key, [value]);
   }
   addAll(values: T[]): void {
-    for (const v of values) this.add(v);
+    if (values.length === 0) return;
+    const key = this.k.currentKeyId;
+    const cur = this.ttl.readLive(this.table, key);
+    if (cur) {
+      for (const v of values) cur.push(v);
+      this.ttl.touch(this.table, key, cur);
+    } else this.ttl.write(this.table, key, values.slice());
   }
   update(values: T[]): void {
     if (values.length === 0) this.clear();
@@ -51,52 +60,50 @@ export class HeapListState<T> implements ListState<T> {
 /** User map keys are normalized like stream keys, so tuple keys compare by value. */
 export class HeapMapState<K, V> implements MapState<K, V> {
   constructor(private readonly table: Table, private readonly k: CurrentKey, private readonly ttl: TtlAccess<Map<unknown, [K, V]>>) {}
-  private map(create: boolean): Map<unknown, [K, V]> | undefined {
-    let m = this.ttl.read(this.table, this.k.currentKeyId);
-    if (!m && create) {
-      m = new Map();
-      this.ttl.write(this.table, this.k.currentKeyId, m);
-    }
-    return m;
+  private map(): Map<unknown, [K, V]> | undefined {
+    return this.ttl.read(this.table, this.k.currentKeyId);
   }
   get(key: K): V | undefined {
-    return this.map(false)?.get(normalizeKey(key))?.[1];
+    return this.map()?.get(normalizeKey(key))?.[1];
   }
   put(key: K, value: V): void {
-    this.map(true)!.set(normalizeKey(key), [key, value]);
-    this.touch();
+    const id = this.k.currentKeyId;
+    const m = this.ttl.readLive(this.table, id);
+    if (m) {
+      m.set(normalizeKey(key), [key, value]);
+      this.ttl.touch(this.table, id, m);
+    } else this.ttl.write(this.table, id, new Map([[normalizeKey(key), [key, value]]]));
   }
   putAll(entries: Iterable<[K, V]>): void {
     for (const [k, v] of entries) this.put(k, v);
   }
   remove(key: K): void {
-    const m = this.map(false);
-    if (!m) return;
-    m.delete(normalizeKey(key));
-    if (m.size === 0) this.clear();
+    const id = this.k.currentKeyId;
+    const m = this.ttl.readLive(this.table, id);
+    if (!m || !m.delete(normalizeKey(key))) return;
+    if (m.size === 0) this.table.delete(id);
+    else this.ttl.touch(this.table, id, m);
   }
   contains(key: K): boolean {
-    return this.map(false)?.has(normalizeKey(key)) ?? false;
+    return this.map()?.has(normalizeKey(key)) ?? false;
   }
   *entries(): IterableIterator<[K, V]> {
-    const m = this.map(false);
+    const m = this.map();
     if (m) for (const e of m.values()) yield [e[0], e[1]];
   }
   *keys(): IterableIterator<K> {
-    for (const [k] of this.entries()) yield k;
+    const m = this.map();
+    if (m) for (const e of m.values()) yield e[0];
   }
   *values(): IterableIterator<V> {
-    for (const [, v] of this.entries()) yield v;
+    const m = this.map();
+    if (m) for (const e of m.values()) yield e[1];
   }
   isEmpty(): boolean {
-    return (this.map(false)?.size ?? 0) === 0;
+    return (this.map()?.size ?? 0) === 0;
   }
   clear(): void {
     this.table.delete(this.k.currentKeyId);
-  }
-  private touch(): void {
-    const m = this.map(false);
-    if (m) this.ttl.write(this.table, this.k.currentKeyId, m);
   }
 }
 
@@ -106,7 +113,7 @@ export class HeapReducingState<T> implements ReducingState<T> {
     return this.ttl.read(this.table, this.k.currentKeyId);
   }
   add(value: T): void {
-    const cur = this.ttl.read(this.table, this.k.currentKeyId);
+    const cur = this.ttl.readLive(this.table, this.k.currentKeyId);
     this.ttl.write(this.table, this.k.currentKeyId, cur === undefined ? value : this.reduce(cur, value));
   }
   clear(): void {
@@ -121,7 +128,7 @@ export class HeapAggregatingState<IN, ACC, OUT> implements AggregatingState<IN, 
     return acc === undefined ? undefined : this.fn.getResult(acc);
   }
   add(value: IN): void {
-    const acc = this.ttl.read(this.table, this.k.currentKeyId);
+    const acc = this.ttl.readLive(this.table, this.k.currentKeyId);
     this.ttl.write(this.table, this.k.currentKeyId, this.fn.add(value, acc === undefined ? this.fn.createAccumulator() : acc));
   }
   clear(): void {

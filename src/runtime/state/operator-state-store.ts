@@ -11,21 +11,30 @@ export interface OperatorStateSnapshot {
 
 const SINGLE = { currentKeyId: 0 };
 
-/** Non-keyed state of one operator subtask, kept on the heap. */
+/**
+ * Non-keyed state of one operator subtask, kept on the heap. On restore with another parallelism,
+ * the elements of all old subtasks' lists are dealt round-robin, so each element lands in exactly
+ * one new subtask.
+ *
+ * @example
+ * const offsets = ctx.operatorState.getListState<number>('offsets');
+ * offsets.update([42]);
+ */
 export class HeapOperatorStateStore implements OperatorStateStore {
   private readonly lists = new Map<string, Map<unknown, unknown>>();
   private readonly broadcasts = new Map<string, Map<unknown, unknown>>();
-  private readonly noTtl = new TtlAccess<any>(undefined, new SystemClock());
+  // Operator state has no TTL; the clock is never read.
+  private readonly clock = new SystemClock();
 
   getListState<T>(name: string): ListState<T> {
     let t = this.lists.get(name);
     if (!t) this.lists.set(name, (t = new Map()));
-    return new HeapListState<T>(t, SINGLE, this.noTtl);
+    return new HeapListState<T>(t, SINGLE, new TtlAccess(undefined, this.clock, name));
   }
   getBroadcastState<K, V>(d: MapStateDescriptor<K, V>): MapState<K, V> {
     let t = this.broadcasts.get(d.name);
     if (!t) this.broadcasts.set(d.name, (t = new Map()));
-    return new HeapMapState<K, V>(t, SINGLE, this.noTtl);
+    return new HeapMapState<K, V>(t, SINGLE, new TtlAccess(undefined, this.clock, d.name));
   }
 
   snapshot(): OperatorStateSnapshot {

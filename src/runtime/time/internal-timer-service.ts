@@ -13,20 +13,74 @@ export interface TimersSnapshot {
   readonly processingTime: [number, unknown, string | number][];
 }
 
+/** Tags each part with its type, so key `true` and key `'true'` (equal as text) stay distinct timers. */
+function tag(x: unknown): string {
+  return typeof x === 'string' ? 's' + x : (typeof x).charAt(0) + String(x);
+}
 function id(keyId: unknown, namespace: string | number, timestamp: number): string {
-  return `${timestamp}\u0001${typeof keyId === 'number' ? 'n' : 's'}${String(keyId)}\u0001${typeof namespace === 'number' ? 'n' : 's'}${namespace}`;
+  return `${timestamp}\u0001${tag(namespace)}\u0001${tag(keyId)}`;
+}
+
+/** A set of timers of one time domain: a heap for order, and the live timers with their registration number. */
+class TimerQueue {
+  readonly heap = new TimerHeap();
+  /** id -> seq of the live registration; heap entries with another seq were deleted or re-registered. */
+  readonly live = new Map<string, number>();
+
+  add(keyId: unknown, namespace: string | number, timestamp: number, seq: number): boolean {
+    const k = id(keyId, namespace, timestamp);
+    if (this.live.has(k)) return false;
+    this.live.set(k, seq);
+    this.heap.push({ timestamp, keyId, namespace, seq });
+    return true;
+  }
+  delete(keyId: unknown, namespace: string | number, timestamp: number): void {
+    this.live.delete(id(keyId, namespace, timestamp));
+  }
+  /** The next live timer due at `limit`, dropping deleted ones from the top on the way. */
+  nextDue(limit: number): Timer | undefined {
+    for (;;) {
+      const t = this.heap.peek();
+      // The timestamp check comes first, so a watermark with nothing due builds no id.
+      if (!t || t.timestamp > limit) return undefined;
+      if (this.live.get(id(t.keyId, t.namespace, t.timestamp)) === t.seq) return t;
+      this.heap.pop();
+    }
+  }
+  /** Removes the timer `nextDue` returned. */
+  take(t: Timer): void {
+    this.heap.pop();
+    this.live.delete(id(t.keyId, t.namespace, t.timestamp));
+  }
+  /** The latest live timestamp (for the end of input). */
+  maxTimestamp(): number {
+    let max = -Infinity;
+    for (const t of this.heap.toArray()) if (t.timestamp > max && this.live.get(id(t.keyId, t.namespace, t.timestamp)) === t.seq) max = t.timestamp;
+    return max;
+  }
+  liveTimers(): Timer[] {
+    return this.heap.toArray().filter((t) => this.live.get(id(t.keyId, t.namespace, t.timestamp)) === t.seq).sort((a, b) => a.seq - b.seq);
+  }
 }
 
 /**
  * Event-time and processing-time timers of one keyed operator subtask. A timer is registered for
- * the current key; registering the same (key, namespace, time) again keeps one. Deleted timers stay
+ * the current key; registering the same (key, namespace, time) again keeps one. Timers fire in
+ * timestamp order, equal timestamps in the order they were (last) registered. Deleted timers stay
  * in the heap and are skipped when they surface.
+ *
+ * The final watermark (`Infinity`) and the end of input (`advanceProcessingTime(Infinity)`) fire
+ * the timers pending at that moment, and timers those register up to the latest of them, so an
+ * `onTimer` that re-registers itself (`ts + 1000`) still lets a bounded job end.
+ *
+ * @example
+ * const timers = new InternalTimerService(() => key, clock, target, (fn) => fn());
+ * timers.registerEventTimeTimer(0, 1000);
+ * timers.advanceWatermark(1000); // target.fireEventTime(key, 0, 1000)
  */
 export class InternalTimerService implements TimerService {
-  private readonly eventHeap = new TimerHeap();
-  private readonly procHeap = new TimerHeap();
-  private readonly eventIds = new Set<string>();
-  private readonly procIds = new Set<string>();
+  private readonly event = new TimerQueue();
+  private readonly proc = new TimerQueue();
   private seq = 0;
   private scheduledAt = Infinity;
   private cancelScheduled: (() => void) | undefined;
@@ -41,63 +95,49 @@ export class InternalTimerService implements TimerService {
   ) {}
 
   registerEventTimeTimer(namespace: string | number, timestamp: number): void {
-    const keyId = this.currentKeyId();
-    const k = id(keyId, namespace, timestamp);
-    if (this.eventIds.has(k)) return;
-    this.eventIds.add(k);
-    this.eventHeap.push({ timestamp, keyId, namespace, seq: this.seq++ });
+    this.event.add(this.currentKeyId(), namespace, timestamp, this.seq++);
   }
   deleteEventTimeTimer(namespace: string | number, timestamp: number): void {
-    this.eventIds.delete(id(this.currentKeyId(), namespace, timestamp));
+    this.event.delete(this.currentKeyId(), namespace, timestamp);
   }
   registerProcessingTimeTimer(namespace: string | number, timestamp: number): void {
-    const keyId = this.currentKeyId();
-    const k = id(keyId, namespace, timestamp);
-    if (this.procIds.has(k)) return;
-    this.procIds.add(k);
-    this.procHeap.push({ timestamp, keyId, namespace, seq: this.seq++ });
-    this.reschedule();
+    if (this.proc.add(this.currentKeyId(), namespace, timestamp, this.seq++)) this.reschedule();
   }
   deleteProcessingTimeTimer(namespace: string | number, timestamp: number): void {
-    this.procIds.delete(id(this.currentKeyId(), namespace, timestamp));
+    this.proc.delete(this.currentKeyId(), namespace, timestamp);
   }
 
   get pendingEventTimers(): number {
-    return this.eventIds.size;
+    return this.event.live.size;
   }
   get pendingProcessingTimers(): number {
-    return this.procIds.size;
+    return this.proc.live.size;
   }
 
   /** Fires every event-time timer with timestamp <= `watermark`, earliest first. */
   advanceWatermark(watermark: number): void {
-    for (;;) {
-      const t = this.eventHeap.peek();
-      if (!t || t.timestamp > watermark) return;
-      this.eventHeap.pop();
-      if (this.eventIds.delete(id(t.keyId, t.namespace, t.timestamp))) this.target.fireEventTime(t.keyId, t.namespace, t.timestamp);
+    const q = this.event;
+    const limit = watermark === Infinity ? q.maxTimestamp() : watermark;
+    for (let t = q.nextDue(limit); t; t = q.nextDue(limit)) {
+      q.take(t);
+      this.target.fireEventTime(t.keyId, t.namespace, t.timestamp);
     }
   }
 
-  /** Fires every processing-time timer due at `now` (or all of them, at the end of a bounded job). */
+  /** Fires every processing-time timer due at `now`; `Infinity` is the end of a bounded input. */
   advanceProcessingTime(now: number): void {
-    for (;;) {
-      const t = this.procHeap.peek();
-      if (!t || t.timestamp > now) break;
-      this.procHeap.pop();
-      if (this.procIds.delete(id(t.keyId, t.namespace, t.timestamp))) this.target.fireProcessingTime(t.keyId, t.namespace, t.timestamp);
+    const q = this.proc;
+    const limit = now === Infinity ? q.maxTimestamp() : now;
+    for (let t = q.nextDue(limit); t; t = q.nextDue(limit)) {
+      q.take(t);
+      this.target.fireProcessingTime(t.keyId, t.namespace, t.timestamp);
     }
     this.reschedule();
   }
 
   private reschedule(): void {
     if (this.closed) return;
-    let next = this.procHeap.peek();
-    while (next && !this.procIds.has(id(next.keyId, next.namespace, next.timestamp))) {
-      this.procHeap.pop();
-      next = this.procHeap.peek();
-    }
-    const at = next ? next.timestamp : Infinity;
+    const at = this.proc.nextDue(Infinity)?.timestamp ?? Infinity;
     if (at === this.scheduledAt) return;
     this.cancelScheduled?.();
     this.cancelScheduled = undefined;
@@ -117,23 +157,14 @@ export class InternalTimerService implements TimerService {
   }
 
   snapshot(): TimersSnapshot {
-    const live = (h: TimerHeap, ids: Set<string>) =>
-      h.toArray().filter((t) => ids.has(id(t.keyId, t.namespace, t.timestamp))).sort((a, b) => a.seq - b.seq).map((t): [number, unknown, string | number] => [t.timestamp, t.keyId, t.namespace]);
-    return { eventTime: live(this.eventHeap, this.eventIds), processingTime: live(this.procHeap, this.procIds) };
+    const live = (q: TimerQueue) => q.liveTimers().map((t): [number, unknown, string | number] => [t.timestamp, t.keyId, t.namespace]);
+    return { eventTime: live(this.event), processingTime: live(this.proc) };
   }
 
+  /** Adds the timers of `s` whose key this subtask owns (snapshots of several old subtasks may be restored in turn). */
   restore(s: TimersSnapshot, owns: (keyId: unknown) => boolean): void {
-    const add = (heap: TimerHeap, ids: Set<string>, list: [number, unknown, string | number][]) => {
-      for (const [timestamp, keyId, namespace] of list) {
-        if (!owns(keyId)) continue;
-        const k = id(keyId, namespace, timestamp);
-        if (ids.has(k)) continue;
-        ids.add(k);
-        heap.push({ timestamp, keyId, namespace, seq: this.seq++ } satisfies Timer);
-      }
-    };
-    add(this.eventHeap, this.eventIds, s.eventTime);
-    add(this.procHeap, this.procIds, s.processingTime);
+    for (const [timestamp, keyId, namespace] of s.eventTime) if (owns(keyId)) this.event.add(keyId, namespace, timestamp, this.seq++);
+    for (const [timestamp, keyId, namespace] of s.processingTime) if (owns(keyId)) this.proc.add(keyId, namespace, timestamp, this.seq++);
     this.reschedule();
   }
 }
