@@ -76,12 +76,13 @@ export class ProgressLine {
   private render(): void {
     const text = this.text();
     if (text === '') return this.clear();
-    const width = this.out.columns ?? 120;
+    const width = this.out.columns || 120;
     this.out.write('\r\x1b[2K' + (text.length >= width ? text.slice(0, width - 2) + '…' : text));
     this.shown = true;
   }
 
-  private clear(): void {
+  /** Erases the line until the next refresh, so a message can be written on the terminal. */
+  clear(): void {
     if (!this.shown) return;
     this.out.write('\r\x1b[2K');
     this.shown = false;

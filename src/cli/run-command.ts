@@ -12,7 +12,7 @@ export interface RunOptions {
   parallelism?: number;
   /** Print the job graph instead of running it. */
   plan?: boolean;
-  /** Show the live progress line (on by default when stderr is a terminal). */
+  /** `false` hides the live progress line, which is shown only when stderr is a terminal. */
   progress?: boolean;
   /** Print stack traces with errors. */
   stack?: boolean;
@@ -43,12 +43,13 @@ export async function runJobFile(file: string, options: RunOptions, args: string
   const observer = new JobObserver((job) => {
     if (job.info.planOnly) process.stdout.write(job.info.plan + '\n');
   }).attach();
-  const showProgress = !options.plan && (options.progress ?? process.stderr.isTTY === true);
+  const showProgress = !options.plan && options.progress !== false && process.stderr.isTTY === true;
   const progress = showProgress ? new ProgressLine(observer, process.stderr).start() : undefined;
   let interrupted = false;
   const onSigint = () => {
     if (interrupted) process.exit(EXIT_INTERRUPTED);
     interrupted = true;
+    progress?.clear();
     process.stderr.write('\nCancelling (press Ctrl-C again to exit at once)...\n');
     void observer.cancelAll();
   };

@@ -29,6 +29,8 @@ export class SinkOperator implements Operator<never> {
   }
   onWatermark(w: number): void {
     this.writer.onWatermark?.(w);
+    // A sink has no consumers; pushing records the watermark the job client reports as the job's.
+    this.ctx.output.pushWatermark(w);
   }
   snapshotState(checkpointId: number): unknown {
     return this.writer.preCommit ? { committable: this.writer.preCommit(checkpointId) } : undefined;

@@ -1,0 +1,96 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { finish, root, runCli, startCli } from './cli-process.js';
+
+const fixture = (name: string) => `test/cli/fixtures/${name}.ts`;
+
+describe('weir CLI', { concurrent: true }, () => {
+  it('lists every command and flag in its help', async () => {
+    const top = await runCli(['--help']);
+    expect(top.code).toBe(0);
+    expect(top.stdout).toMatch(/Usage: weir/);
+    expect(top.stdout).toMatch(/run \[options\] <job> \[args\.\.\.\]/);
+    const run = await runCli(['run', '--help']);
+    expect(run.code).toBe(0);
+    for (const flag of ['-p, --parallelism <n>', '--plan', '--no-progress', '--stack']) expect(run.stdout).toContain(flag);
+  });
+
+  it('runs a job file with -p and job arguments, then prints a summary', async () => {
+    const r = await runCli(['run', fixture('squares-job'), '-p', '2', '--', 'in.txt', '--fast']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('parallelism=2 args=["in.txt","--fast"]');
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('square:')).map((l) => l.split('> ')[1]).sort()).toEqual(['16', '4', '9']);
+    expect(r.stderr).toMatch(/Job 'squares' FINISHED in \d/);
+    expect(r.stderr).toMatch(/Square\s+2\s+4\s+4/);
+    expect(r.stderr).toMatch(/Drop One\s+2\s+4\s+3/);
+  });
+
+  it('prints the plan instead of running with --plan', async () => {
+    const r = await runCli(['run', fixture('squares-job'), '--plan']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain('square:');
+    const plan = JSON.parse(r.stdout.slice(r.stdout.indexOf('{')));
+    expect(plan.nodes.map((n: { name: string }) => n.name)).toEqual(['Collection Source', 'Square', 'Drop One', 'Print']);
+    expect(r.stderr).not.toContain('FINISHED');
+  });
+
+  it('exits non-zero with the error and its cause when the job fails', async () => {
+    const r = await runCli(['run', fixture('failing-job')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/Job 'picky' FAILED/);
+    expect(r.stderr).toMatch(/operator 'Picky Map' failed on record 2/);
+    expect(r.stderr).toMatch(/Caused by: Error: two is not allowed/);
+  });
+
+  it('says so when the job file starts no job, or does not exist', async () => {
+    const none = await runCli(['run', fixture('no-execute-job')]);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/started no job/);
+    const missing = await runCli(['run', 'no/such/job.ts']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/job file not found: no\/such\/job\.ts/);
+  });
+
+  it('rejects a parallelism that is not a positive whole number', async () => {
+    const r = await runCli(['run', fixture('squares-job'), '-p', '0']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/expected a whole number >= 1/);
+  });
+
+  it('cancels the job on Ctrl-C and reports it', async () => {
+    const child = startCli(['run', fixture('endless-job')]);
+    const done = finish(child);
+    await new Promise<void>((resolve) => child.stdout!.on('data', (d: Buffer) => d.includes('tick') && resolve()));
+    child.kill('SIGINT');
+    const r = await done;
+    expect(r.code).toBe(130);
+    expect(r.stderr).toMatch(/Job 'endless' CANCELED/);
+    expect(r.stderr).toMatch(/was cancelled/);
+  });
+});
+
+const hasScript = (() => {
+  try {
+    execFileSync('script', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+describe.skipIf(!hasScript)('weir CLI on a terminal', () => {
+  it('shows a live progress line with records/s and the watermark as ISO time, then clears it', async () => {
+    // `script` gives the CLI a pseudo-terminal; the job's own output goes to /dev/null.
+    const cmd = `${process.execPath} --import tsx src/cli/main.ts run test/cli/fixtures/endless-job.ts > /dev/null`;
+    const child = (await import('node:child_process')).spawn('script', ['-qfc', cmd, '/dev/null'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+    const done = finish(child);
+    let seen = '';
+    await new Promise<void>((resolve) => child.stdout!.on('data', (d: Buffer) => ((seen += d), /watermark 2024-01-01T\d\d:\d\d:\d\d\.\d{3}Z/.test(seen) && resolve())));
+    child.stdin!.write('\x03');
+    const r = await done;
+    const lines = r.stdout.split('\r');
+    expect(lines.some((l) => /endless: \d+ records \(\d+\/s\), watermark 2024-01-01T[\d:.]+Z, \d/.test(l))).toBe(true);
+    // The summary starts on a clean line: the progress line was erased first.
+    expect(r.stdout).toMatch(/(\n|\x1b\[2K)Job 'endless' CANCELED/);
+  });
+});
