@@ -48,6 +48,8 @@ export interface OperatorContext<OUT> {
   block(promise: Promise<unknown>): void;
   /** Fails the job from outside a `processBatch` call (e.g. an async callback). */
   fail(error: unknown): void;
+  /** The job's checkpointing mode, or undefined when it does not checkpoint. */
+  readonly checkpointingMode?: 'EXACTLY_ONCE' | 'AT_LEAST_ONCE' | undefined;
 }
 
 export interface KeyedContext {
@@ -89,7 +91,9 @@ export interface Operator<OUT = unknown> {
   /**
    * Operator-owned state beyond keyed state and operator state stores, as a value the structured
    * clone algorithm can copy (plain objects, arrays, Maps, Sets, Dates, typed arrays). Called when
-   * the checkpoint barrier has been aligned, before the barrier is forwarded.
+   * the checkpoint barrier has been aligned, before the barrier is forwarded. May return a promise
+   * of that value (for I/O that must finish before the checkpoint counts, e.g. flushing files); the
+   * value must then be decided synchronously, only its durability may lag.
    */
   snapshotState?(checkpointId: number): unknown;
   /** Called before `open` with what `snapshotState` returned, when the job resumes from a checkpoint. */

@@ -6,6 +6,8 @@ export interface SinkWriterContext {
   readonly subtaskIndex: number;
   readonly parallelism: number;
   readonly metrics: OperatorMetrics;
+  /** The job's checkpointing mode: a two-phase-commit writer keeps output invisible until checkpoints complete. */
+  readonly checkpointingMode?: 'EXACTLY_ONCE' | 'AT_LEAST_ONCE' | undefined;
 }
 
 /**
@@ -21,7 +23,8 @@ export interface SinkWriter<T> {
   /**
    * Two-phase commit, phase one: on the checkpoint barrier, make everything written so far durable
    * but invisible, and return a description of it (the committable), which goes into the checkpoint.
-   * Synchronous, because it runs while the barrier is aligned.
+   * It runs while the barrier is aligned: decide what belongs to the checkpoint synchronously; the
+   * returned promise may resolve once it is durable (the checkpoint waits for it).
    */
   preCommit?(checkpointId: number): unknown;
   /** Phase two: checkpoint `checkpointId` completed; make its committables visible. Must be idempotent. */

@@ -4,7 +4,7 @@ import type { Clock } from '../core/clock.js';
 import { WeirError, describe } from '../core/errors.js';
 import type { KeyedContext, Operator, OperatorContext } from '../core/operator.js';
 import { hashKey, keyGroupRangeFor } from '../core/key-group.js';
-import { serialize } from 'node:v8';
+import { deserialize, serialize } from 'node:v8';
 import { BarrierAligner, type CheckpointingMode } from './checkpoint/barrier-aligner.js';
 import type { ChannelTarget } from './edge-router.js';
 import type { RestoredSubtaskState, SubtaskSnapshot } from './subtask-snapshot.js';
@@ -131,6 +131,7 @@ export class Subtask implements ChannelTarget {
       currentWatermark: () => self.watermark,
       block: (p) => this.host.block(p),
       fail: (e) => this.host.fail(this.wrap(e)),
+      checkpointingMode: this.host.checkpointingMode,
     };
     this.metrics.startedAt = performance.now();
     await this.operator.open?.(ctx);
@@ -247,10 +248,19 @@ export class Subtask implements ChannelTarget {
   /** Takes this subtask's part of checkpoint `id` now (sources, and subtasks that already finished). */
   checkpointNow(id: number, savepoint: boolean, sourceState: unknown, alignmentMs = 0): void {
     const t0 = performance.now();
-    const bytes = serialize(this.snapshot(id, sourceState));
+    const snap = this.snapshot(id, sourceState);
+    const pending = snap.operator instanceof Promise ? (snap.operator as Promise<unknown>) : undefined;
+    // The synchronous part is copied now; an operator whose snapshot finishes asynchronously (a
+    // two-phase-commit sink flushing its files) acknowledges when it is done.
+    const bytes = serialize(pending ? { ...snap, operator: undefined } : snap);
     const syncMs = performance.now() - t0;
     if (!this.finishedAll) this.output.pushBarrier(id, savepoint);
-    this.host.acknowledgeCheckpoint(id, this, bytes, alignmentMs, syncMs);
+    if (!pending) this.host.acknowledgeCheckpoint(id, this, bytes, alignmentMs, syncMs);
+    else
+      pending.then(
+        (operator) => this.host.acknowledgeCheckpoint(id, this, serialize({ ...(deserialize(bytes) as SubtaskSnapshot), operator }), alignmentMs, syncMs),
+        (e) => this.host.fail(this.wrap(e)),
+      );
   }
 
   private release(): void {

@@ -20,7 +20,13 @@ export class SinkOperator implements Operator<never> {
 
   async open(ctx: OperatorContext<never>): Promise<void> {
     this.ctx = ctx;
-    this.writer = this.sink.createWriter({ sinkName: ctx.operatorName, subtaskIndex: ctx.subtaskIndex, parallelism: ctx.parallelism, metrics: ctx.metrics });
+    this.writer = this.sink.createWriter({
+      sinkName: ctx.operatorName,
+      subtaskIndex: ctx.subtaskIndex,
+      parallelism: ctx.parallelism,
+      metrics: ctx.metrics,
+      checkpointingMode: ctx.checkpointingMode,
+    });
     await this.writer.recover?.(this.restored);
   }
   processBatch(batch: Batch<unknown>): void {
@@ -33,7 +39,9 @@ export class SinkOperator implements Operator<never> {
     this.ctx.output.pushWatermark(w);
   }
   snapshotState(checkpointId: number): unknown {
-    return this.writer.preCommit ? { committable: this.writer.preCommit(checkpointId) } : undefined;
+    if (!this.writer.preCommit) return undefined;
+    const c = this.writer.preCommit(checkpointId);
+    return c instanceof Promise ? c.then((committable) => ({ committable })) : { committable: c };
   }
   async notifyCheckpointComplete(checkpointId: number): Promise<void> {
     await this.writer.commit?.(checkpointId);
