@@ -8,6 +8,14 @@ export { StreamEnvironment, type EnvironmentConfig } from './api/stream-environm
 export { DataStream } from './api/data-stream.js';
 export { KeyedStream } from './api/keyed-stream.js';
 export { ConnectedStreams } from './api/connected-streams.js';
+export { BroadcastStream } from './api/broadcast-stream.js';
+export { BroadcastConnectedStream, KeyedBroadcastConnectedStream } from './api/broadcast-connected-stream.js';
+export { AsyncDataStream, type AsyncWaitOptions } from './api/async-data-stream.js';
+export { IntervalJoin, IntervalJoined, type SignedDuration } from './api/interval-join.js';
+export * from './core/broadcast-functions.js';
+export * from './core/async-function.js';
+export * from './core/async-retry-strategy.js';
+export * from './core/join-functions.js';
 export { Batch, BatchBuilder, NO_TIMESTAMP, MAX_WATERMARK } from './core/batch.js';
 export { SystemClock, ManualClock, type Clock } from './core/clock.js';
 export { toMillis, type Duration } from './core/duration.js';

@@ -11,6 +11,9 @@ import { CollectSink } from '../connectors/collect/collect-sink.js';
 import type { StreamEnvironment } from './stream-environment.js';
 import type { KeyedStream } from './keyed-stream.js';
 import type { ConnectedStreams } from './connected-streams.js';
+import type { BroadcastConnectedStream, KeyedBroadcastConnectedStream } from './broadcast-connected-stream.js';
+import { BroadcastStream } from './broadcast-stream.js';
+import type { MapStateDescriptor } from '../core/state.js';
 import { streams } from './stream-factories.js';
 
 /**
@@ -91,8 +94,15 @@ export class DataStream<T> {
     const node = this.env.graph.addNode({ kind: 'union' }, 'Union', [[this.edge(), ...others.map((o) => o.edge())]]);
     return new DataStream<T>(this.env, node);
   }
-  /** Two streams processed by one function with shared state (CoMap, CoFlatMap, CoProcess). */
-  connect<U>(other: DataStream<U>): ConnectedStreams<T, U> {
+  /**
+   * Two streams processed by one function with shared state (CoMap, CoFlatMap, CoProcess), or, with
+   * a `BroadcastStream`, the broadcast state pattern (`BroadcastProcessFunction`, keyed or not).
+   */
+  connect<U, K>(this: KeyedStream<T, K>, other: BroadcastStream<U>): KeyedBroadcastConnectedStream<T, U, K>;
+  connect<U>(other: BroadcastStream<U>): BroadcastConnectedStream<T, U>;
+  connect<U>(other: DataStream<U>): ConnectedStreams<T, U>;
+  connect<U>(other: DataStream<U> | BroadcastStream<U>): ConnectedStreams<T, U> | BroadcastConnectedStream<T, U> {
+    if (other instanceof BroadcastStream) return streams.broadcastConnected<T, U>(this, other);
     return streams.connected<T, U>(this.env, this, other);
   }
   /** Records sent to `tag` by a process function (or window late data) upstream. */
@@ -112,9 +122,15 @@ export class DataStream<T> {
   rescale(): DataStream<T> {
     return new DataStream<T>(this.env, this.node, { type: 'rescale' }, this.sideOutput);
   }
-  /** Every record to every parallel instance of the next operator. */
-  broadcast(): DataStream<T> {
-    return new DataStream<T>(this.env, this.node, { type: 'broadcast' }, this.sideOutput);
+  /**
+   * Every record to every parallel instance of the next operator. With state descriptors, a
+   * `BroadcastStream` for the broadcast state pattern: `other.connect(stream.broadcast(desc))`.
+   */
+  broadcast(): DataStream<T>;
+  broadcast(...descriptors: [MapStateDescriptor<any, any>, ...MapStateDescriptor<any, any>[]]): BroadcastStream<T>;
+  broadcast(...descriptors: MapStateDescriptor<any, any>[]): DataStream<T> | BroadcastStream<T> {
+    const s = new DataStream<T>(this.env, this.node, { type: 'broadcast' }, this.sideOutput);
+    return descriptors.length === 0 ? s : new BroadcastStream(s, descriptors);
   }
   global(): DataStream<T> {
     return new DataStream<T>(this.env, this.node, { type: 'global' }, this.sideOutput);

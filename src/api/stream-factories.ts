@@ -2,6 +2,8 @@ import type { StreamEnvironment } from './stream-environment.js';
 import type { DataStream } from './data-stream.js';
 import type { KeyedStream } from './keyed-stream.js';
 import type { ConnectedStreams } from './connected-streams.js';
+import type { BroadcastConnectedStream } from './broadcast-connected-stream.js';
+import type { BroadcastStream } from './broadcast-stream.js';
 import type { StreamNode } from '../graph/stream-graph.js';
 
 /**
@@ -12,4 +14,5 @@ import type { StreamNode } from '../graph/stream-graph.js';
 export const streams = {} as {
   keyed: <T, K>(env: StreamEnvironment, node: StreamNode, key: (v: T) => K, sideOutput?: string) => KeyedStream<T, K>;
   connected: <A, B>(env: StreamEnvironment, a: DataStream<A>, b: DataStream<B>) => ConnectedStreams<A, B>;
+  broadcastConnected: <A, B>(a: DataStream<A>, b: BroadcastStream<B>) => BroadcastConnectedStream<A, B>;
 };

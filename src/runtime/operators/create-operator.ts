@@ -9,6 +9,9 @@ import { ProcessOperator } from './process-operator.js';
 import { ReduceOperator } from './reduce-operator.js';
 import { SinkOperator } from './sink-operator.js';
 import { TimestampsAndWatermarksOperator } from './timestamps-watermarks-operator.js';
+import { BroadcastProcessOperator } from './broadcast/broadcast-process-operator.js';
+import { AsyncWaitOperator } from './async/async-wait-operator.js';
+import { IntervalJoinOperator } from './join/interval-join-operator.js';
 
 /** The runtime's one registration list: graph operator kinds to implementations. */
 export function createOperator(spec: OperatorSpec): Operator<unknown> {
@@ -34,6 +37,13 @@ export function createOperator(spec: OperatorSpec): Operator<unknown> {
     case 'coProcess':
     case 'keyedCoProcess':
       return new CoProcessOperator(spec.fn as never);
+    case 'broadcastProcess':
+    case 'keyedBroadcastProcess':
+      return new BroadcastProcessOperator(spec.fn as never, spec.descriptors);
+    case 'asyncWait':
+      return new AsyncWaitOperator(spec.fn, spec);
+    case 'intervalJoin':
+      return new IntervalJoinOperator(spec.fn, spec);
     case 'custom':
       return spec.create();
   }
