@@ -43,7 +43,6 @@ export function nexmark(options: NexmarkOptions = {}): Source<NexmarkEvent, Nexm
 class NexmarkReader implements SourceReader<NexmarkEvent> {
   private readonly gen: NexmarkGenerator;
   private readonly next: number[];
-  private current = 0;
   private startedAt = NaN;
 
   constructor(
@@ -57,24 +56,21 @@ class NexmarkReader implements SourceReader<NexmarkEvent> {
   }
 
   poll(): Batch<NexmarkEvent> | 'later' | 'end' {
-    const n = this.splits.length;
-    // Splits take turns batch by batch, so a reader with several keeps their event times together.
-    for (let tried = 0; tried < n; tried++) {
-      const s = this.current;
-      this.current = (s + 1) % n;
-      const split = this.splits[s]!;
-      const pos = this.next[s]!;
-      if (pos >= this.cfg.events) continue;
-      let count = Math.min(this.ctx.batchSize, Math.ceil((this.cfg.events - pos) / split.stride));
-      if (this.cfg.rateLimited) count = this.dueCount(pos, split.stride, count);
-      if (count === 0) return 'later';
-      const values = new Array<NexmarkEvent>(count);
-      const timestamps = new Array<number>(count);
-      this.gen.fill(values, timestamps, pos, split.stride, count);
-      this.next[s] = pos + count * split.stride;
-      return new Batch(values, timestamps);
-    }
-    return 'end';
+    // The split furthest behind goes next: a reader with several keeps their event times together,
+    // and the order depends on the positions alone, so a restored reader continues identically.
+    let s = -1;
+    for (let i = 0; i < this.next.length; i++) if (this.next[i]! < this.cfg.events && (s < 0 || this.next[i]! < this.next[s]!)) s = i;
+    if (s < 0) return 'end';
+    const split = this.splits[s]!;
+    const pos = this.next[s]!;
+    let count = Math.min(this.ctx.batchSize, Math.ceil((this.cfg.events - pos) / split.stride));
+    if (this.cfg.rateLimited) count = this.dueCount(pos, split.stride, count);
+    if (count === 0) return 'later';
+    const values = new Array<NexmarkEvent>(count);
+    const timestamps = new Array<number>(count);
+    this.gen.fill(values, timestamps, pos, split.stride, count);
+    this.next[s] = pos + count * split.stride;
+    return new Batch(values, timestamps);
   }
 
   /** How many of the next `max` events are due: their event time has passed on the clock since the first poll. */
