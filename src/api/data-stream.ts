@@ -15,6 +15,9 @@ import type { BroadcastConnectedStream, KeyedBroadcastConnectedStream } from './
 import { BroadcastStream } from './broadcast-stream.js';
 import type { MapStateDescriptor } from '../core/state.js';
 import { streams } from './stream-factories.js';
+import type { AllWindowedStream } from './all-windowed-stream.js';
+import type { WindowAssigner } from '../core/window/window-assigner.js';
+import type { GlobalWindow, Window } from '../core/window/window.js';
 
 /**
  * A stream of records of type `T`. Every transformation returns a new stream whose type follows
@@ -84,6 +87,14 @@ export class DataStream<T> {
   }
   process<R>(fn: ProcessFunction<T, R>): DataStream<R> {
     return this.then({ kind: 'process', fn }, 'Process');
+  }
+  /** Windows over the whole stream, at parallelism 1 (see docs/windows.md). */
+  windowAll<W extends Window>(assigner: WindowAssigner<T, W>): AllWindowedStream<T, W> {
+    return streams.allWindowed(this, assigner);
+  }
+  /** Windows of `size` records over the whole stream (sliding with `slide`). */
+  countWindowAll(size: number, slide?: number): AllWindowedStream<T, GlobalWindow> {
+    return streams.countAllWindowed(this, size, slide);
   }
   /** Event time and watermarks assigned in the middle of a pipeline. */
   assignTimestampsAndWatermarks(strategy: WatermarkStrategy<T>): DataStream<T> {

@@ -18,6 +18,8 @@ import { jobHooks, notifyJobListeners, PlannedJobClient, withHookDefaults } from
 import './keyed-stream.js';
 import './connected-streams.js';
 import './broadcast-connected-stream.js';
+import './windowed-stream.js';
+import './all-windowed-stream.js';
 
 /**
  * Configuration of a job. Flink's configuration keys are accepted beside the camelCase names

@@ -8,6 +8,7 @@ import type { MapStateDescriptor } from '../core/state.js';
 import type { AsyncFunction } from '../core/async-function.js';
 import type { AsyncRetryStrategy } from '../core/async-retry-strategy.js';
 import type { ProcessJoinFunction } from '../core/join-functions.js';
+import type { WindowOperatorSpec } from '../core/window/window-operator-spec.js';
 
 /**
  * What a graph node does, as data the runtime turns into an operator. The API and the SQL planner
@@ -33,6 +34,8 @@ export type OperatorSpec =
   | { readonly kind: 'asyncWait'; readonly fn: AsyncFunction<any, any>; readonly ordered: boolean; readonly timeout: number; readonly capacity: number; readonly retry: AsyncRetryStrategy<any> | undefined }
   /** Keyed event-time join of input 0 (left) and 1 (right): right.ts in [left.ts + lowerBound, left.ts + upperBound]. */
   | { readonly kind: 'intervalJoin'; readonly fn: ProcessJoinFunction<any, any, any>; readonly lowerBound: number; readonly upperBound: number; readonly lowerBoundInclusive: boolean; readonly upperBoundInclusive: boolean; readonly leftLateDataTag: string | undefined; readonly rightLateDataTag: string | undefined }
+  /** Keyed windows (windowAll: a constant key at parallelism 1). */
+  | { readonly kind: 'window'; readonly window: WindowOperatorSpec }
   | { readonly kind: 'custom'; readonly create: () => Operator<any>; readonly description?: string };
 
 export type OperatorKind = OperatorSpec['kind'];

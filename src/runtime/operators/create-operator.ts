@@ -12,6 +12,7 @@ import { TimestampsAndWatermarksOperator } from './timestamps-watermarks-operato
 import { BroadcastProcessOperator } from './broadcast/broadcast-process-operator.js';
 import { AsyncWaitOperator } from './async/async-wait-operator.js';
 import { IntervalJoinOperator } from './join/interval-join-operator.js';
+import { createWindowOperator } from '../window/create-window-operator.js';
 
 /** The runtime's one registration list: graph operator kinds to implementations. */
 export function createOperator(spec: OperatorSpec): Operator<unknown> {
@@ -44,6 +45,8 @@ export function createOperator(spec: OperatorSpec): Operator<unknown> {
       return new AsyncWaitOperator(spec.fn, spec);
     case 'intervalJoin':
       return new IntervalJoinOperator(spec.fn, spec);
+    case 'window':
+      return createWindowOperator(spec.window);
     case 'custom':
       return spec.create();
   }

@@ -1,0 +1,223 @@
+import type { Batch } from '../../core/batch.js';
+import { ConfigError, UserFunctionError } from '../../core/errors.js';
+import type { KeyedContext, Operator, OperatorContext } from '../../core/operator.js';
+import { mapState, type MapState } from '../../core/state.js';
+import type { Evictor, TimestampedValue } from '../../core/window/evictor.js';
+import { isFire, isPurge, type Trigger, type TriggerResult } from '../../core/window/trigger.js';
+import type { WindowAssigner, WindowAssignerContext } from '../../core/window/window-assigner.js';
+import { LATE_RECORDS_DROPPED, type WindowOperatorSpec } from '../../core/window/window-operator-spec.js';
+import { windowFromNamespace, windowNamespace, type Window } from '../../core/window/window.js';
+import { WindowContents } from './window-contents.js';
+import { WindowFunctionRunner } from './window-function-runner.js';
+import { MergingWindowSet } from './merging-window-set.js';
+import { WindowTriggerContext } from './window-trigger-context.js';
+
+/**
+ * The general keyed window operator, as Flink's `WindowOperator` / `EvictingWindowOperator`: any
+ * assigner, trigger, evictor and allowed lateness, merging (session) windows included. Contents live
+ * in keyed map state under the window's namespace; trigger and cleanup timers are keyed timers in
+ * the same namespace. Results carry the window's max timestamp.
+ */
+export class WindowOperator implements Operator<unknown>, WindowAssignerContext {
+  private ctx!: OperatorContext<unknown>;
+  private keyed!: KeyedContext;
+  private contents!: MapState<string, unknown>;
+  private merging: MergingWindowSet | undefined;
+  private tctx!: WindowTriggerContext;
+  private runner!: WindowFunctionRunner;
+  private readonly assigner: WindowAssigner<unknown, Window>;
+  private readonly trigger: Trigger<unknown, Window>;
+  private readonly evictor: Evictor<unknown, Window> | undefined;
+  private readonly lateness: number;
+  private store!: WindowContents;
+
+  constructor(private readonly spec: WindowOperatorSpec) {
+    this.assigner = spec.assigner;
+    this.trigger = spec.trigger ?? spec.assigner.getDefaultTrigger();
+    this.evictor = spec.evictor;
+    this.lateness = spec.assigner.isEventTime ? spec.allowedLateness : 0;
+  }
+
+  async open(ctx: OperatorContext<unknown>): Promise<void> {
+    if (!ctx.keyed) throw new ConfigError(`Window operator '${ctx.operatorName}' needs a keyed stream (keyBy(...).window(...), or windowAll)`);
+    if (this.assigner.merging && !this.trigger.canMerge?.()) {
+      throw new ConfigError(`Window operator '${ctx.operatorName}': ${this.assigner} merges windows, but trigger ${this.trigger} does not support merging`);
+    }
+    this.ctx = ctx;
+    this.keyed = ctx.keyed;
+    this.store = new WindowContents(this.spec, ctx.operatorName);
+    this.contents = ctx.keyed.state.getMapState(mapState<string, unknown>('window-contents'));
+    if (this.assigner.merging) this.merging = new MergingWindowSet(ctx.keyed.state.getMapState(mapState<string, string>('merging-window-set')), this.assigner);
+    this.tctx = new WindowTriggerContext(ctx);
+    this.runner = new WindowFunctionRunner(ctx, this.spec.fn.window);
+    await this.runner.open();
+  }
+
+  getCurrentProcessingTime(): number {
+    return this.ctx.clock.now();
+  }
+
+  processBatch(batch: Batch<unknown>): void {
+    const { values, timestamps, keys } = batch;
+    const n = values.length;
+    const keyed = this.keyed;
+    let i = 0;
+    try {
+      for (; i < n; i++) {
+        keyed.setCurrentKey(keys![i]);
+        this.processElement(values[i], timestamps[i]!);
+      }
+    } catch (e) {
+      throw e instanceof ConfigError ? e : new UserFunctionError(this.ctx.operatorName, values[i], e);
+    }
+    this.runner.flush();
+  }
+
+  private processElement(value: unknown, ts: number): void {
+    const windows = this.assigner.assignWindows(value, ts, this);
+    let skipped = true;
+    for (const w of windows) {
+      let actual = w;
+      let stateNs: string;
+      if (this.merging) {
+        actual = this.merging.addWindow(w, this.mergeCallback);
+        const ns = windowNamespace(actual);
+        if (this.isWindowLate(actual)) {
+          this.merging.retireWindow(ns);
+          continue;
+        }
+        stateNs = this.merging.stateWindow(ns)!;
+      } else {
+        if (this.isWindowLate(w)) continue;
+        stateNs = windowNamespace(w);
+      }
+      skipped = false;
+      this.contents.put(stateNs, this.store.add(this.contents.get(stateNs), value, ts));
+      const r = this.trigger.onElement(value, ts, actual, this.tctx.setWindow(actual));
+      this.afterTrigger(r, actual, stateNs);
+      this.registerCleanupTimer(actual);
+    }
+    if (skipped && windows.length > 0 && this.assigner.isEventTime && ts + this.lateness <= this.ctx.currentWatermark()) {
+      if (this.spec.lateDataTag !== undefined) this.runner.side(this.spec.lateDataTag, value, ts);
+      else this.ctx.metrics.inc(LATE_RECORDS_DROPPED);
+    }
+  }
+
+  private readonly mergeCallback = (result: Window, merged: Window[], target: string, sources: string[]): void => this.onMerge(result, merged, target, sources);
+
+  private onMerge(result: Window, merged: Window[], target: string, sources: string[]): void {
+    if (this.assigner.isEventTime && result.maxTimestamp() + this.lateness <= this.ctx.currentWatermark()) {
+      throw new Error(`Merging windows produced ${result}, which ends before the current watermark: the window assigner must not shrink windows`);
+    }
+    this.tctx.setWindow(result).mergedWindows = merged;
+    this.trigger.onMerge!(result, this.tctx);
+    this.tctx.mergedWindows = [];
+    for (const m of merged) {
+      this.trigger.clear(m, this.tctx.setWindow(m));
+      this.deleteCleanupTimer(m);
+    }
+    let acc = this.contents.get(target);
+    for (const s of sources) {
+      acc = this.store.merge(acc, this.contents.get(s));
+      this.contents.remove(s);
+    }
+    if (acc !== undefined) this.contents.put(target, acc);
+  }
+
+  onEventTime(ns: string | number, time: number): void {
+    this.onTimer(ns, time, true);
+  }
+
+  onProcessingTime(ns: string | number, time: number): void {
+    this.onTimer(ns, time, false);
+    this.runner.flush();
+  }
+
+  private onTimer(ns: string | number, time: number, eventTime: boolean): void {
+    const window = windowFromNamespace(ns);
+    const wns = String(ns);
+    try {
+      let stateNs: string | undefined = wns;
+      if (this.merging) {
+        stateNs = this.merging.stateWindow(wns);
+        // The window was merged into another one; its timers are stale.
+        if (stateNs === undefined) return;
+      }
+      this.tctx.setWindow(window, wns);
+      const r = eventTime ? this.trigger.onEventTime(time, window, this.tctx) : this.trigger.onProcessingTime(time, window, this.tctx);
+      this.afterTrigger(r, window, stateNs);
+      if (eventTime === this.assigner.isEventTime && time === this.cleanupTime(window)) this.clearAllState(window, wns, stateNs);
+    } catch (e) {
+      throw new UserFunctionError(`${this.ctx.operatorName} (${eventTime ? 'event' : 'processing'}-time timer)`, { key: this.keyed.getCurrentKey(), window: String(window) }, e);
+    }
+  }
+
+  private afterTrigger(r: TriggerResult, window: Window, stateNs: string): void {
+    if (isFire(r)) {
+      const c = this.contents.get(stateNs);
+      if (c !== undefined) this.emit(window, stateNs, c);
+    }
+    if (isPurge(r)) this.contents.remove(stateNs);
+  }
+
+  private emit(window: Window, stateNs: string, contents: unknown): void {
+    const ns = windowNamespace(window);
+    if (this.evictor) {
+      const ectx = this.runner;
+      const ev = this.evictor;
+      const kept = ev.evictBefore(contents as TimestampedValue<unknown>[], window, { getCurrentProcessingTime: () => ectx.currentProcessingTime(), getCurrentWatermark: () => ectx.currentWatermark() });
+      const els = this.store.elements(kept);
+      if (els.length > 0 || this.spec.fn.type === 'process') this.runner.emit(window, ns, els);
+      const after = ev.evictAfter(kept, window, { getCurrentProcessingTime: () => ectx.currentProcessingTime(), getCurrentWatermark: () => ectx.currentWatermark() });
+      if (after !== contents) {
+        if (after.length === 0) this.contents.remove(stateNs);
+        else this.contents.put(stateNs, after);
+      }
+      return;
+    }
+    this.runner.emit(window, ns, this.store.elements(contents));
+  }
+
+  private clearAllState(window: Window, ns: string, stateNs: string): void {
+    this.contents.remove(stateNs);
+    this.trigger.clear(window, this.tctx.setWindow(window, ns));
+    this.runner.clear(window, ns);
+    this.merging?.retireWindow(ns);
+  }
+
+  private cleanupTime(w: Window): number {
+    return w.maxTimestamp() + this.lateness;
+  }
+  private isWindowLate(w: Window): boolean {
+    return this.assigner.isEventTime && this.cleanupTime(w) <= this.ctx.currentWatermark();
+  }
+  private registerCleanupTimer(w: Window): void {
+    const t = this.cleanupTime(w);
+    if (t === Infinity) return;
+    if (this.assigner.isEventTime) this.keyed.timers.registerEventTimeTimer(windowNamespace(w), t);
+    else this.keyed.timers.registerProcessingTimeTimer(windowNamespace(w), t);
+  }
+  private deleteCleanupTimer(w: Window): void {
+    const t = this.cleanupTime(w);
+    if (t === Infinity) return;
+    if (this.assigner.isEventTime) this.keyed.timers.deleteEventTimeTimer(windowNamespace(w), t);
+    else this.keyed.timers.deleteProcessingTimeTimer(windowNamespace(w), t);
+  }
+
+  onWatermark(w: number): void {
+    this.runner.flush();
+    this.ctx.output.pushWatermark(w);
+  }
+
+  endInput(): void {
+    this.tctx.inputEnded = true;
+  }
+
+  finish(): void {
+    this.runner.flush();
+  }
+
+  async close(): Promise<void> {
+    await this.runner?.close();
+  }
+}
