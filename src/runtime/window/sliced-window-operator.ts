@@ -53,8 +53,8 @@ export class SlicedWindowOperator implements Operator<unknown> {
     await this.runner.open();
   }
 
-  private windowStart(t: number, size: number): number {
-    const r = (t - this.offset) % size;
+  private windowStart(t: number, size: number, offset = this.offset): number {
+    const r = (t - offset) % size;
     return r < 0 ? t - (r + size) : t - r;
   }
 
@@ -93,8 +93,10 @@ export class SlicedWindowOperator implements Operator<unknown> {
 
   /** The first window end at or after `sliceEnd` whose window has not fired yet. */
   private firstWindowEnd(sliceEnd: number, wm: number): number {
-    const e = this.windowStart(sliceEnd - 1, this.slide) + this.slide;
-    return e - 1 > wm ? e : this.windowStart(wm + 1, this.slide) + this.slide;
+    // Window ends lie on the slide grid shifted by the size.
+    const endOffset = (this.offset + this.size) % this.slide;
+    const e = this.windowStart(sliceEnd - 1, this.slide, endOffset) + this.slide;
+    return e - 1 > wm ? e : this.windowStart(wm + 1, this.slide, endOffset) + this.slide;
   }
 
   private late(value: unknown, ts: number): void {
