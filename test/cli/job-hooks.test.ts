@@ -1,0 +1,51 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { StreamEnvironment, type JobClient } from '../../src/index.js';
+import { jobHooks, type SubmittedJob } from '../../src/api/job-hooks.js';
+
+describe('job hooks (what the CLI sets before it imports a job)', () => {
+  afterEach(() => {
+    const hooks = jobHooks();
+    hooks.defaults = {};
+    hooks.planOnly = false;
+    hooks.listeners.clear();
+  });
+
+  it('live on globalThis, so two copies of Weir in one process share them', async () => {
+    const hooks = jobHooks();
+    expect((globalThis as Record<symbol, unknown>)[Symbol.for('weir.hooks')]).toBe(hooks);
+    // A second instance of the module, as when the CLI runs from dist/ and the job from src/.
+    const copy = (await import('../../src/api/job-hooks.js?second-copy' as string)) as typeof import('../../src/api/job-hooks.js');
+    expect(copy.jobHooks).not.toBe(jobHooks);
+    expect(copy.jobHooks()).toBe(hooks);
+  });
+
+  it('apply defaults under what the job configures itself, camelCase or Flink key', () => {
+    jobHooks().defaults.parallelism = 3;
+    expect(StreamEnvironment.create().getParallelism()).toBe(3);
+    expect(StreamEnvironment.create({ parallelism: 2 }).getParallelism()).toBe(2);
+    expect(StreamEnvironment.create({ 'parallelism.default': 4 }).getParallelism()).toBe(4);
+  });
+
+  it('tell listeners about every job, with its plan, before it runs', async () => {
+    const seen: { client: JobClient; job: SubmittedJob; status: string }[] = [];
+    jobHooks().listeners.add((client, job) => seen.push({ client, job, status: client.status() }));
+    const env = StreamEnvironment.create();
+    env.fromElements(1, 2).sinkTo({ name: 'Discard', createWriter: () => ({ write: () => undefined }) });
+    const result = await env.execute('observed');
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.job).toMatchObject({ jobName: 'observed', planOnly: false });
+    expect(seen[0]!.status).toBe('CREATED');
+    expect(JSON.parse(seen[0]!.job.plan).nodes).toHaveLength(2);
+    expect(await seen[0]!.client.result).toBe(result);
+  });
+
+  it('in plan mode describe the job and run nothing', async () => {
+    jobHooks().planOnly = true;
+    const plans: string[] = [];
+    jobHooks().listeners.add((_c, job) => plans.push(job.plan));
+    const env = StreamEnvironment.create();
+    const out = await env.fromElements(1, 2, 3).map((x) => x * 2).executeAndCollect('planned');
+    expect(out).toEqual([]);
+    expect(JSON.parse(plans[0]!).nodes.map((n: { kind: string }) => n.kind)).toEqual(['source', 'map', 'sink']);
+  });
+});
