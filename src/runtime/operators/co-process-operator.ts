@@ -8,7 +8,12 @@ import { FunctionContext } from './function-context.js';
 export class CoProcessOperator implements Operator<unknown> {
   private ctx!: OperatorContext<unknown>;
   private fc!: FunctionContext;
-  constructor(private readonly fn: KeyedCoProcessFunction<unknown, unknown, unknown, unknown>) {}
+  private readonly fn: KeyedCoProcessFunction<unknown, unknown, unknown, unknown>;
+  constructor(fn: KeyedCoProcessFunction<unknown, unknown, unknown, unknown>) {
+    // Parallel subtasks share the graph's function object; each gets its own view, so fields set in
+    // open() (state handles) stay per subtask, as Flink's per-subtask copies do.
+    this.fn = Object.create(fn) as KeyedCoProcessFunction<unknown, unknown, unknown, unknown>;
+  }
 
   async open(ctx: OperatorContext<unknown>): Promise<void> {
     this.ctx = ctx;

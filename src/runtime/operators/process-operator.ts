@@ -14,7 +14,12 @@ type AnyProcessFunction = ProcessFunction<unknown, unknown> | KeyedProcessFuncti
 export class ProcessOperator implements Operator<unknown> {
   private ctx!: OperatorContext<unknown>;
   private fc!: FunctionContext;
-  constructor(private readonly fn: AnyProcessFunction) {}
+  private readonly fn: AnyProcessFunction;
+  constructor(fn: AnyProcessFunction) {
+    // Parallel subtasks share the graph's function object; each gets its own view, so fields set in
+    // open() (state handles) stay per subtask, as Flink's per-subtask copies do.
+    this.fn = Object.create(fn) as AnyProcessFunction;
+  }
 
   async open(ctx: OperatorContext<unknown>): Promise<void> {
     this.ctx = ctx;
