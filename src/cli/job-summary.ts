@@ -14,6 +14,19 @@ function counters(m: OperatorMetricsSnapshot): string {
     .join(' ');
 }
 
+function faultTolerance(job: ObservedJob): string[] {
+  const lines: string[] = [];
+  const cps = job.client.checkpoints?.() ?? [];
+  if (cps.length > 0) {
+    const done = cps.filter((c) => c.status === 'COMPLETED');
+    const last = done.at(-1);
+    const lastText = last ? `; last #${last.id}: ${formatCount(last.sizeBytes)} bytes in ${formatDuration(last.durationMs)}` : '';
+    lines.push(`  Checkpoints: ${done.length} completed, ${cps.length - done.length} failed${lastText}`);
+  }
+  for (const r of job.client.restarts?.() ?? []) lines.push(`  Restarted after: ${r.cause}`);
+  return lines;
+}
+
 /** The job's status as the CLI reports it: a failed result says whether it was a cancellation. */
 export function finalStatus(job: ObservedJob): string {
   const s = job.client.status();
@@ -38,5 +51,6 @@ export function formatJobSummary(job: ObservedJob): string {
     for (const m of metrics) rows.push([m.name, String(m.parallelism), formatCount(m.recordsIn), formatCount(m.recordsOut), counters(m)]);
     lines.push(...table(rows, new Set([1, 2, 3])).map((l) => '  ' + l));
   }
+  lines.push(...faultTolerance(job));
   return lines.join('\n') + '\n';
 }
