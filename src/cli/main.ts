@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { runJobFile, type RunOptions } from './run-command.js';
+import { savepointCommand } from './savepoint-command.js';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -26,11 +27,26 @@ program
   .option('--plan', 'print the job graph as JSON (env.explain()) instead of running the job')
   .option('--no-progress', 'do not show the live progress line (shown only on a terminal)')
   .option('--stack', 'print stack traces with errors')
-  .addHelpText('after', '\nExamples:\n  weir run examples/hot-items.ts\n  weir run jobs/word-count.ts -p 2 -- input.txt\n  weir run jobs/hot-items.ts --plan')
+  .option('--checkpoint-dir <dir>', 'where checkpoints go (state.checkpoints.dir; default ./.weir/checkpoints)')
+  .option('--checkpoint-interval <duration>', "checkpoint every <duration>, e.g. '1s' (execution.checkpointing.interval)")
+  .option('--resume', 'continue from the latest valid checkpoint of this job in the checkpoint directory (without it the job starts with empty state)')
+  .option('--from-savepoint <path>', 'start from a savepoint (or checkpoint) directory')
+  .option('--allow-non-restored-state', 'drop state of operators that are not in the job instead of failing')
+  .addHelpText('after', '\nExamples:\n  weir run examples/hot-items.ts\n  weir run jobs/word-count.ts -p 2 -- input.txt\n  weir run jobs/hot-items.ts --plan\n  weir run jobs/orders.ts --checkpoint-interval 1s --resume')
   .action(async (job: string, args: string[], opts: RunOptions) => {
     process.exitCode = await runJobFile(job, opts, args);
     // A job may leave handles open (a socket, a timer); once its jobs ended the CLI is done with it.
     setTimeout(() => process.exit(), 1000).unref();
+  });
+
+program
+  .command('savepoint')
+  .description('take a savepoint of a running job (started with checkpointing) and print its directory')
+  .argument('<job>', 'the job name given to env.execute(name)')
+  .option('--checkpoint-dir <dir>', 'the checkpoint directory the job uses', './.weir/checkpoints')
+  .option('--timeout <duration>', 'how long to wait for the savepoint', '60s')
+  .action(async (job: string, opts: { checkpointDir: string; timeout: string }) => {
+    process.exitCode = await savepointCommand(job, opts.checkpointDir, opts.timeout);
   });
 
 await program.parseAsync(process.argv);

@@ -16,6 +16,11 @@ export interface RunOptions {
   progress?: boolean;
   /** Print stack traces with errors. */
   stack?: boolean;
+  checkpointDir?: string;
+  checkpointInterval?: string;
+  resume?: boolean;
+  fromSavepoint?: string;
+  allowNonRestoredState?: boolean;
 }
 
 /** Exit code after Ctrl-C, as shells report a process ended by SIGINT. */
@@ -37,6 +42,14 @@ export async function runJobFile(file: string, options: RunOptions, args: string
   const hooks = jobHooks();
   if (options.parallelism !== undefined) hooks.defaults.parallelism = options.parallelism;
   hooks.planOnly = options.plan === true;
+  if (options.checkpointDir !== undefined) hooks.defaults['state.checkpoints.dir'] = options.checkpointDir;
+  if (options.checkpointInterval !== undefined) hooks.defaults['execution.checkpointing.interval'] = options.checkpointInterval;
+  if (options.resume || options.fromSavepoint) {
+    hooks.defaults.restore = {
+      ...(options.fromSavepoint ? { path: resolve(options.fromSavepoint) } : { latest: true }),
+      allowNonRestoredState: options.allowNonRestoredState === true,
+    };
+  }
   // The job reads its own arguments as a script would: process.argv.slice(2).
   process.argv = [process.argv[0]!, path, ...args];
 

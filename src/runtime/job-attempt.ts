@@ -96,8 +96,14 @@ export class JobAttempt implements SubtaskHost {
     }
   }
 
-  async notifyCheckpointComplete(id: number): Promise<void> {
-    for (const st of this.all) await st.notifyCheckpointComplete(id);
+  private notifications: Promise<void> = Promise.resolve();
+
+  /** Tells every subtask that checkpoint `id` completed; commits run one checkpoint after another. */
+  notifyCheckpointComplete(id: number): Promise<void> {
+    this.notifications = this.notifications.then(async () => {
+      for (const st of this.all) await st.notifyCheckpointComplete(id);
+    });
+    return this.notifications;
   }
 
   notifyCheckpointAborted(id: number): void {
@@ -198,8 +204,11 @@ export class JobAttempt implements SubtaskHost {
     return positions;
   }
 
-  /** Runs until every sink finished (resolves) or the attempt fails (rejects). */
-  async run(onRunning: () => void): Promise<void> {
+  /**
+   * Runs until every sink finished (resolves) or the attempt fails (rejects). `beforeClose` runs
+   * after the last sink finished and before operators close: the final checkpoint goes there.
+   */
+  async run(onRunning: () => void, beforeClose?: () => Promise<void>): Promise<void> {
     try {
       this.build();
       const positions = await this.restoreState();
@@ -218,6 +227,7 @@ export class JobAttempt implements SubtaskHost {
       const sinks = this.graph.nodes.filter((n) => this.graph.consumers(n.id).length === 0).flatMap((n) => this.subtasks.get(n.id)!);
       const loops = [...this.sourceTasks.values()].map((s) => s.run().catch((e) => this.fail(e)));
       await Promise.race([Promise.all([...loops, ...sinks.map((s) => s.ended)]), this.failure]);
+      if (beforeClose && !this.failed) await Promise.race([beforeClose(), this.failure]);
     } catch (e) {
       this.fail(e);
     }

@@ -6,6 +6,7 @@ import type { StreamGraph } from '../graph/stream-graph.js';
 import { CheckpointCoordinator, type TaskAck } from './checkpoint/checkpoint-coordinator.js';
 import { FsCheckpointStorage, type LoadedCheckpoint, type SerializedTaskState, type SkippedCheckpoint } from './checkpoint/checkpoint-storage.js';
 import { RestartPolicy } from './failover/restart-policy.js';
+import { serveSavepointRequests } from './checkpoint/savepoint-requests.js';
 import { JobAttempt } from './job-attempt.js';
 import type { Subtask } from './subtask.js';
 
@@ -146,12 +147,20 @@ export class JobRunner implements JobClient {
         );
       }
       this.state = 'RUNNING';
+      const stopServing = this.storage ? serveSavepointRequests(this.storage.dir, () => this.triggerSavepoint()) : undefined;
       try {
-        await attempt.run(() => this.coordinator?.start());
+        await attempt.run(
+          () => this.coordinator?.start(),
+          // A bounded job under exactly-once ends with a final checkpoint: two-phase sinks commit
+          // their last output in it, so a crash after the end cannot replay committed output.
+          cp?.mode === 'EXACTLY_ONCE' ? () => this.finalCheckpoint(attempt) : undefined,
+        );
+        stopServing?.();
         this.finishAttempt(attempt);
         this.state = 'FINISHED';
         return { jobName: this.jobName, durationMs: performance.now() - this.startedAt, metrics: this.lastMetrics };
       } catch (e) {
+        stopServing?.();
         nextId = this.finishAttempt(attempt, nextId);
         if (this.cancelled) {
           this.state = 'CANCELED';
@@ -173,6 +182,13 @@ export class JobRunner implements JobClient {
         if (this.storage) restore = (await this.loadLatest()) ?? restore;
       }
     }
+  }
+
+  private async finalCheckpoint(attempt: JobAttempt): Promise<void> {
+    const c = this.coordinator;
+    if (!c) return;
+    const stats = await c.trigger(false);
+    await attempt.notifyCheckpointComplete(stats.id);
   }
 
   /** Stops checkpointing of a finished attempt; returns the next free checkpoint id. */

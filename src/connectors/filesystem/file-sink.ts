@@ -29,6 +29,9 @@ const SUFFIX: Record<SinkFormat, string> = { json: '.json', csv: '.csv', text: '
  * Each subtask writes `<path>/part-<subtask>-<n><suffix>`; a part is written under a hidden
  * `.…inprogress` name and renamed to its final name when it rolls (size, age, inactivity) or input
  * ends, so readers see only complete files. A rerun into the same directory continues the numbering.
+ * With exactly-once checkpoints it is a two-phase-commit sink: parts become visible only when the
+ * checkpoint that covers them completes (or at the end of input), and a restore commits the parts of
+ * the restored checkpoint and deletes the rest.
  *
  * @example
  * stream.sinkTo(fileSink({ path: 'out/orders', format: 'json', rollingPolicy: { maxPartSize: 64 * 1024 * 1024, rolloverInterval: '15 min' } }))
@@ -44,7 +47,7 @@ export function fileSink<T>(options: FileSinkOptions<T>): Sink<T> {
       mkdirSync(options.path, { recursive: true });
       // Each writer learns CSV columns from its own first record.
       const own = options.encode || options.format !== 'csv' ? encode : createEncoder('csv', options.csv);
-      return new RollingFileWriter(options.path, ctx.subtaskIndex, naming, own, policy, clock);
+      return new RollingFileWriter(options.path, ctx.subtaskIndex, naming, own, policy, clock, ctx.checkpointingMode === 'EXACTLY_ONCE');
     },
   };
 }

@@ -1,8 +1,9 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Batch } from '../../core/batch.js';
 import type { Clock } from '../../core/clock.js';
 import type { SinkWriter } from '../../core/sink.js';
-import { InProgressPart, type PendingPart } from './part-file.js';
+import { InProgressPart, PendingPart } from './part-file.js';
 import type { RecordEncoder } from './record-encoders.js';
 import type { RollingPolicy } from './rolling-policy.js';
 
@@ -11,11 +12,20 @@ export interface PartNaming {
   readonly suffix: string;
 }
 
+/** The parts a checkpoint pre-committed: `[hidden path, final path]` pairs. */
+export interface FileCommittable {
+  readonly checkpointId: number;
+  readonly parts: [string, string][];
+}
+
 /**
  * Writes one subtask's records into part files `<prefix>-<subtask>-<n><suffix>` under `dir`.
  * Records go to the in-progress part; when the policy rolls it (or input ends) it is closed
- * (`rollPart`) and committed (`commitPart`). Without checkpoints the commit follows the close at
- * once; a two-phase version keeps closed parts pending until their checkpoint completes.
+ * (`rollPart`) and committed (`commitPart`). Without exactly-once checkpoints the commit follows the
+ * close at once. With them the writer is two-phase: a checkpoint barrier closes the current part
+ * and, with every part rolled since the previous barrier, makes it the checkpoint's committable;
+ * those parts keep their hidden names until the checkpoint completes, so readers never see output
+ * that a restore would produce again.
  */
 export class RollingFileWriter implements SinkWriter<unknown> {
   private part: InProgressPart | undefined;
@@ -23,6 +33,10 @@ export class RollingFileWriter implements SinkWriter<unknown> {
   private readonly inFlight = new Set<Promise<void>>();
   private error: unknown;
   private cancelTimer: (() => void) | undefined;
+  /** Closed parts not yet in a checkpoint (two-phase mode). */
+  private rolled: Promise<PendingPart>[] = [];
+  /** Pre-committed parts by checkpoint, waiting for the checkpoint to complete. */
+  private readonly precommitted = new Map<number, PendingPart[]>();
 
   constructor(
     private readonly dir: string,
@@ -31,6 +45,7 @@ export class RollingFileWriter implements SinkWriter<unknown> {
     private readonly encode: RecordEncoder,
     private readonly policy: RollingPolicy,
     private readonly clock: Clock,
+    private readonly twoPhase = false,
   ) {
     this.nextIndex = this.firstFreeIndex();
   }
@@ -67,7 +82,53 @@ export class RollingFileWriter implements SinkWriter<unknown> {
     this.part = undefined;
     this.cancelTimer?.();
     this.cancelTimer = undefined;
-    this.track(part.close().then((pending) => this.commitPart(pending)));
+    if (this.twoPhase) {
+      const closing = part.close();
+      this.track(closing.then(() => undefined));
+      this.rolled.push(closing);
+    } else this.track(part.close().then((pending) => this.commitPart(pending)));
+  }
+
+  /** Barrier of checkpoint `id`: the parts written since the last one become its committable. */
+  preCommit(id: number): Promise<FileCommittable> | undefined {
+    if (!this.twoPhase) return undefined;
+    this.rollPart();
+    const closing = this.rolled;
+    this.rolled = [];
+    return Promise.all(closing).then((parts) => {
+      this.precommitted.set(id, parts);
+      return { checkpointId: id, parts: parts.map((p): [string, string] => [p.inProgressPath, p.finalPath]) };
+    });
+  }
+
+  /** Checkpoint `id` completed: its parts (and any older ones still waiting) become visible. */
+  async commit(id: number): Promise<void> {
+    for (const [cid, parts] of [...this.precommitted]) {
+      if (cid > id) continue;
+      this.precommitted.delete(cid);
+      for (const p of parts) await this.commitPart(p);
+    }
+  }
+
+  /**
+   * After a restore: commits the parts of the restored checkpoint (they may already be visible) and
+   * deletes this subtask's hidden parts from the failed run, which no checkpoint covers.
+   */
+  async recover(committables: unknown[]): Promise<void> {
+    const keep = new Set<string>();
+    for (const c of committables as FileCommittable[]) {
+      for (const [hidden, final] of c.parts) {
+        keep.add(hidden);
+        await this.commitPart(new PendingPart(hidden, final));
+      }
+    }
+    if (!this.twoPhase) return;
+    const re = new RegExp(`^\\.${escape(this.naming.prefix)}-${this.subtask}-\\d+.*\\.inprogress$`);
+    for (const name of readdirSync(this.dir)) {
+      const path = join(this.dir, name);
+      if (re.test(name) && !keep.has(path)) rmSync(path, { force: true });
+    }
+    this.nextIndex = this.firstFreeIndex();
   }
 
   /** Makes a closed part visible under its final name. */
@@ -79,6 +140,7 @@ export class RollingFileWriter implements SinkWriter<unknown> {
     this.rollPart();
     while (this.inFlight.size > 0) await Promise.all(this.inFlight);
     if (this.error) throw this.error;
+    // Two-phase: the last parts stay pending; the job's final checkpoint pre-commits and commits them.
   }
 
   close(): void {

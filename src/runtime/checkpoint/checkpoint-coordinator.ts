@@ -41,6 +41,7 @@ interface Pending {
   readonly tasks: Set<string>;
   readonly cancelTimeout: () => void;
   readonly done: { resolve: (s: CheckpointStats) => void; reject: (e: unknown) => void };
+  persisting: boolean;
 }
 
 /**
@@ -105,7 +106,7 @@ export class CheckpointCoordinator {
     const id = this.nextId++;
     const triggeredAt = this.deps.clock.now();
     const cancelTimeout = this.deps.clock.schedule(triggeredAt + this.config.timeout, () => this.abort(id, `timed out after ${this.config.timeout} ms`));
-    this.pending = { id, savepoint, triggeredAt, acks: [], tasks: new Set(), cancelTimeout, done };
+    this.pending = { id, savepoint, triggeredAt, acks: [], tasks: new Set(), cancelTimeout, done, persisting: false };
     this.deps.triggerSources(id, savepoint);
     this.maybeComplete();
   }
@@ -125,7 +126,8 @@ export class CheckpointCoordinator {
 
   private maybeComplete(): void {
     const p = this.pending;
-    if (!p || p.acks.length < this.deps.expectedAcks()) return;
+    if (!p || p.persisting || p.acks.length < this.deps.expectedAcks()) return;
+    p.persisting = true;
     p.cancelTimeout();
     this.deps.persist(p.id, p.savepoint, p.acks).then(
       ({ path, sizeBytes }) => {
