@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Batch, CollectSink, MalformedInputError, StreamEnvironment, fileSource, type DeadLetter } from '../../src/index.js';
+import { Batch, CollectSink, MalformedInputError, ManualClock, StreamEnvironment, fileSource, type DeadLetter, type SourceReader } from '../../src/index.js';
 import { parseCsvLine } from '../../src/connectors/file/index.js';
 import { readerContext } from './reader-context.js';
 
@@ -190,5 +190,43 @@ describe('fileSource', () => {
     expect(sink.values).toEqual(['first', 'second', 'third']);
     expect(job.status()).toBe('RUNNING');
     await job.cancel();
+  });
+
+  it('continuous mode: each file has one owner among parallel readers, before and after a restore', async () => {
+    for (let f = 0; f < 6; f++) file(`old-${f}.txt`, `old ${f}\nold ${f} again\n`);
+    const clock = new ManualClock(0);
+    const source = fileSource({ path: dir, format: 'text', monitorInterval: '1s' });
+    const open = (restored?: unknown[]) => {
+      const splits = source.splits(2);
+      return [0, 1].map((i) => source.createReader(splits.filter((_, j) => j % 2 === i), readerContext({ clock, batchSize: 3, subtaskIndex: i, parallelism: 2 }).ctx, restored?.[i]));
+    };
+    const pollAll = async (readers: SourceReader<string>[]) => {
+      const out: string[] = [];
+      for (const r of readers) {
+        for (let res = await r.poll(); res !== 'later'; res = await r.poll()) {
+          expect(res).not.toBe('end');
+          out.push(...(res as Batch<string>).values);
+        }
+      }
+      return out;
+    };
+    const first = open();
+    const seen = await pollAll(first);
+    expect(seen.sort()).toEqual(Array.from({ length: 6 }, (_, f) => [`old ${f}`, `old ${f} again`]).flat().sort());
+    for (let f = 0; f < 6; f++) file(`new-${f}.txt`, `new ${f}\nnew ${f} again\n`);
+    expect(await pollAll(first)).toEqual([]); // not yet time to look again
+    clock.advance(1000);
+    // Each reader reads one batch of the new files, then the job fails over.
+    const partial: string[] = [];
+    for (const r of first) {
+      const res = await r.poll();
+      if (res !== 'later' && res !== 'end') partial.push(...res.values);
+    }
+    const snapshot = JSON.parse(JSON.stringify(first.map((r) => r.snapshotState!())));
+    for (const r of first) await r.close!();
+    const restored = open(snapshot);
+    clock.advance(1000);
+    const rest = await pollAll(restored);
+    expect([...partial, ...rest].sort()).toEqual(Array.from({ length: 6 }, (_, f) => [`new ${f}`, `new ${f} again`]).flat().sort());
   });
 });

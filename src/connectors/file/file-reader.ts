@@ -35,17 +35,21 @@ export class FileReader<T> implements SourceReader<T> {
     restored: FileSourceState | undefined,
   ) {
     this.policy = options.errorPolicy ?? 'fail';
-    this.known = new Set(listed);
-    for (const s of splits) this.assign(s.path, restored?.files[s.path]);
-    if (monitorMs !== undefined && restored) {
-      // Files this reader found while monitoring before the restore.
-      for (const [path, pos] of Object.entries(restored.files)) {
-        if (!this.known.has(path) && ownerOf(path, ctx.parallelism) === ctx.subtaskIndex) this.assign(path, pos);
-      }
+    this.known = new Set();
+    if (monitorMs === undefined) {
+      for (const s of splits) this.assign(s.path, restored?.files[s.path]);
+      return;
     }
+    // While monitoring, every file goes to the reader its path hashes to: files found later, and
+    // files that were new before a restore but are listed up front after it, keep the same owner.
+    const mine = (path: string) => ownerOf(path, ctx.parallelism) === ctx.subtaskIndex;
+    for (const path of listed) if (mine(path)) this.assign(path, restored?.files[path]);
+    for (const [path, pos] of Object.entries(restored?.files ?? {})) if (!this.known.has(path) && mine(path)) this.assign(path, pos);
+    for (const path of listed) this.known.add(path);
   }
 
   private assign(path: string, pos: FilePosition | 'done' | undefined): void {
+    if (this.known.has(path)) return;
     this.known.add(path);
     this.positions.set(path, pos ?? { offset: 0, line: 0 });
     if (pos !== 'done') this.queue.push({ id: path, path });
@@ -119,8 +123,8 @@ export class FileReader<T> implements SourceReader<T> {
 
   private async scan(): Promise<void> {
     for (const path of await listFiles(this.options.path)) {
-      if (!this.known.has(path) && ownerOf(path, this.ctx.parallelism) === this.ctx.subtaskIndex) this.assign(path, undefined);
-      this.known.add(path);
+      if (ownerOf(path, this.ctx.parallelism) === this.ctx.subtaskIndex) this.assign(path, undefined);
+      else this.known.add(path);
     }
   }
 

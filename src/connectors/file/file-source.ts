@@ -11,7 +11,10 @@ export interface FileSourceOptions {
   readonly csv?: CsvOptions;
   /** What a malformed line does: fail the job (default), be skipped and counted, or go to the dead-letter output. */
   readonly errorPolicy?: ErrorPolicy;
-  /** Keep watching the directory for new files at this interval; the source never ends. */
+  /**
+   * Keep watching the directory for new files at this interval; the source never ends. Files are
+   * then owned by the reader their path hashes to, so files found later and restores agree.
+   */
   readonly monitorInterval?: Duration;
   readonly name?: string;
 }
