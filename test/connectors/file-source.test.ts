@@ -44,7 +44,7 @@ describe('fileSource', () => {
   });
 
   it('streams a large file in batches of batchSize, keeping line order', async () => {
-    const n = 200_000;
+    const n = 100_000;
     const lines = Array.from({ length: n }, (_, i) => `{"id":${i},"pad":"${'x'.repeat(i % 50)}"}`);
     const p = file('big.json', lines.join('\n') + '\n');
     const src = fileSource<{ id: number }>({ path: p, format: 'json' });
@@ -61,6 +61,12 @@ describe('fileSource', () => {
     }
     expect(count).toBe(n);
     expect(batches).toBe(n / 1000);
+  });
+
+  it('reads lines longer than its read buffer', async () => {
+    const long = 'y'.repeat(300_000);
+    file('long.txt', `short\n${long}\n${long}x\nend`);
+    expect(await StreamEnvironment.create().readTextFile(dir).executeAndCollect()).toEqual(['short', long, `${long}x`, 'end']);
   });
 
   it('restores from its snapshot: byte offset and line number per file', async () => {
