@@ -13,53 +13,65 @@ export interface TimersSnapshot {
   readonly processingTime: [number, unknown, string | number][];
 }
 
-/** Tags each part with its type, so key `true` and key `'true'` (equal as text) stay distinct timers. */
-function tag(x: unknown): string {
-  return typeof x === 'string' ? 's' + x : (typeof x).charAt(0) + String(x);
-}
-function id(keyId: unknown, namespace: string | number, timestamp: number): string {
-  return `${timestamp}\u0001${tag(namespace)}\u0001${tag(keyId)}`;
-}
-
-/** A set of timers of one time domain: a heap for order, and the live timers with their registration number. */
+/**
+ * A set of timers of one time domain: a heap for order, and the live timers with their registration
+ * number, as timestamp -> namespace -> key -> seq. Nested maps instead of a composite string id:
+ * window operators register a timer per key and window, and building an id string per registration
+ * and per firing was the largest cost of a windowed job. Map keys compare by type and value, so key
+ * `true` and key `'true'` stay distinct timers.
+ */
 class TimerQueue {
   readonly heap = new TimerHeap();
-  /** id -> seq of the live registration; heap entries with another seq were deleted or re-registered. */
-  readonly live = new Map<string, number>();
+  private readonly live = new Map<number, Map<string | number, Map<unknown, number>>>();
+  size = 0;
+
+  private seqOf(t: Timer): number | undefined {
+    return this.live.get(t.timestamp)?.get(t.namespace)?.get(t.keyId);
+  }
 
   add(keyId: unknown, namespace: string | number, timestamp: number, seq: number): boolean {
-    const k = id(keyId, namespace, timestamp);
-    if (this.live.has(k)) return false;
-    this.live.set(k, seq);
+    let byNs = this.live.get(timestamp);
+    if (byNs === undefined) this.live.set(timestamp, (byNs = new Map()));
+    let byKey = byNs.get(namespace);
+    if (byKey === undefined) byNs.set(namespace, (byKey = new Map()));
+    if (byKey.has(keyId)) return false;
+    byKey.set(keyId, seq);
+    this.size++;
     this.heap.push({ timestamp, keyId, namespace, seq });
     return true;
   }
   delete(keyId: unknown, namespace: string | number, timestamp: number): void {
-    this.live.delete(id(keyId, namespace, timestamp));
+    const byNs = this.live.get(timestamp);
+    const byKey = byNs?.get(namespace);
+    if (byKey === undefined || !byKey.delete(keyId)) return;
+    this.size--;
+    if (byKey.size === 0) {
+      byNs!.delete(namespace);
+      if (byNs!.size === 0) this.live.delete(timestamp);
+    }
   }
   /** The next live timer due at `limit`, dropping deleted ones from the top on the way. */
   nextDue(limit: number): Timer | undefined {
     for (;;) {
       const t = this.heap.peek();
-      // The timestamp check comes first, so a watermark with nothing due builds no id.
       if (!t || t.timestamp > limit) return undefined;
-      if (this.live.get(id(t.keyId, t.namespace, t.timestamp)) === t.seq) return t;
+      if (this.seqOf(t) === t.seq) return t;
       this.heap.pop();
     }
   }
   /** Removes the timer `nextDue` returned. */
   take(t: Timer): void {
     this.heap.pop();
-    this.live.delete(id(t.keyId, t.namespace, t.timestamp));
+    this.delete(t.keyId, t.namespace, t.timestamp);
   }
   /** The latest live timestamp (for the end of input). */
   maxTimestamp(): number {
     let max = -Infinity;
-    for (const t of this.heap.toArray()) if (t.timestamp > max && this.live.get(id(t.keyId, t.namespace, t.timestamp)) === t.seq) max = t.timestamp;
+    for (const t of this.heap.toArray()) if (t.timestamp > max && this.seqOf(t) === t.seq) max = t.timestamp;
     return max;
   }
   liveTimers(): Timer[] {
-    return this.heap.toArray().filter((t) => this.live.get(id(t.keyId, t.namespace, t.timestamp)) === t.seq).sort((a, b) => a.seq - b.seq);
+    return this.heap.toArray().filter((t) => this.seqOf(t) === t.seq).sort((a, b) => a.seq - b.seq);
   }
 }
 
@@ -108,10 +120,10 @@ export class InternalTimerService implements TimerService {
   }
 
   get pendingEventTimers(): number {
-    return this.event.live.size;
+    return this.event.size;
   }
   get pendingProcessingTimers(): number {
-    return this.proc.live.size;
+    return this.proc.size;
   }
 
   /** Fires every event-time timer with timestamp <= `watermark`, earliest first. */
