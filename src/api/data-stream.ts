@@ -13,6 +13,8 @@ import type { KeyedStream } from './keyed-stream.js';
 import type { ConnectedStreams } from './connected-streams.js';
 import type { BroadcastConnectedStream, KeyedBroadcastConnectedStream } from './broadcast-connected-stream.js';
 import { BroadcastStream } from './broadcast-stream.js';
+import { JoinedStreams } from './joined-streams.js';
+import { CoGroupedStreams } from './co-grouped-streams.js';
 import type { MapStateDescriptor } from '../core/state.js';
 import { streams } from './stream-factories.js';
 import type { AllWindowedStream } from './all-windowed-stream.js';
@@ -115,6 +117,19 @@ export class DataStream<T> {
   connect<U>(other: DataStream<U> | BroadcastStream<U>): ConnectedStreams<T, U> | BroadcastConnectedStream<T, U> {
     if (other instanceof BroadcastStream) return streams.broadcastConnected<T, U>(this, other);
     return streams.connected<T, U>(this.env, this, other);
+  }
+  /**
+   * Window join: pairs of records with equal keys in the same window.
+   *
+   * @example
+   * a.join(b).where((x) => x.id).equalTo((y) => y.id).window(TumblingEventTimeWindows.of('1 min')).apply((x, y) => ({ x, y }))
+   */
+  join<U>(other: DataStream<U>): JoinedStreams<T, U> {
+    return new JoinedStreams(this, other);
+  }
+  /** Window coGroup: per key and window, all records of both streams at once (outer joins, anti-joins). */
+  coGroup<U>(other: DataStream<U>): CoGroupedStreams<T, U> {
+    return new CoGroupedStreams(this, other);
   }
   /** Records sent to `tag` by a process function (or window late data) upstream. */
   getSideOutput<X>(tag: OutputTag<X>): DataStream<X> {

@@ -24,10 +24,14 @@ function signedMillis(d: SignedDuration): number {
  * impressions.keyBy((i) => i.ad).intervalJoin(clicks.keyBy((c) => c.ad)).between('-1 min', '10 min')
  */
 export class IntervalJoin<L, R, K> {
-  constructor(
-    readonly left: KeyedStream<L, K>,
-    readonly right: KeyedStream<R, K>,
-  ) {}
+  // Inputs are kept untyped so that IntervalJoin stays covariant in L and R, like DataStream.
+  private readonly left: KeyedStream<any, any>;
+  private readonly right: KeyedStream<any, any>;
+
+  constructor(left: KeyedStream<L, K>, right: KeyedStream<R, K>) {
+    this.left = left;
+    this.right = right;
+  }
 
   /**
    * Joins each left record with every right record of the same key whose timestamp is in
@@ -37,7 +41,7 @@ export class IntervalJoin<L, R, K> {
     const lo = signedMillis(lowerBound);
     const hi = signedMillis(upperBound);
     if (lo > hi) throw new ConfigError(`Interval join: lowerBound (${lo} ms) must not be above upperBound (${hi} ms)`);
-    return new IntervalJoined(this.left, this.right, lo, hi);
+    return new IntervalJoined<L, R, K>(this.left, this.right, lo, hi);
   }
 }
 
@@ -57,8 +61,8 @@ export class IntervalJoined<L, R, K> {
   private rightLate: string | undefined;
 
   constructor(
-    private readonly left: KeyedStream<L, K>,
-    private readonly right: KeyedStream<R, K>,
+    private readonly left: KeyedStream<any, any>,
+    private readonly right: KeyedStream<any, any>,
     private readonly lowerBound: number,
     private readonly upperBound: number,
   ) {}
