@@ -113,6 +113,16 @@ describe('fileSource', () => {
       expect(await StreamEnvironment.create().fromSource(fileSource({ path: dir, format: 'csv' })).executeAndCollect()).toEqual([['a', 'b'], ['c', 'd,e']]);
     });
 
+    it('a header that cannot be read fails the file whatever the policy', async () => {
+      const p = file('o.csv', 'id,amount\n1,2\n');
+      const env = StreamEnvironment.create();
+      env.fromSource(fileSource({ path: p, format: 'csv', csv: { header: true, types: { price: 'number' } }, errorPolicy: 'skip' })).sinkTo(new CollectSink());
+      const err = await env.execute().catch((e) => e);
+      expect(err).toBeInstanceOf(MalformedInputError);
+      expect(err.message).toContain(`${p}:1`);
+      expect(err.message).toContain("header has no column 'price'");
+    });
+
     it('parseCsvLine reports malformed quoting', () => {
       expect(parseCsvLine('a,"b', ',')).toMatch(/unclosed quote/);
       expect(parseCsvLine('"a"b,c', ',')).toMatch(/after the closing quote/);

@@ -95,7 +95,8 @@ export class FileReader<T> implements SourceReader<T> {
       if (n === 1) {
         if (line.charCodeAt(0) === 0xfeff) line = line.slice(1);
         if (decoder.hasHeader) {
-          if (!decoder.header(line)) this.malformed(f, line, decoder.reason);
+          // Whatever the policy: every record of the file would be misread without its header.
+          if (!decoder.header(line)) throw new MalformedInputError(this.ctx.sourceName, `${f.path}:1`, line, decoder.reason);
           continue;
         }
       }

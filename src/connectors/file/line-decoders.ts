@@ -92,6 +92,11 @@ class CsvDecoder implements LineDecoder {
       this.reason = `malformed header: ${fields}`;
       return false;
     }
+    const missing = Object.keys(this.options.types ?? {}).filter((c) => !fields.includes(c));
+    if (missing.length > 0) {
+      this.reason = `header has no column ${missing.map((c) => `'${c}'`).join(', ')} named in csv.types`;
+      return false;
+    }
     this.setColumns(fields);
     return true;
   }
