@@ -88,31 +88,115 @@ describe('state TTL', () => {
     );
   });
 
-  it('list and map state expire per key: any write restarts the whole list or map', () => {
+  it('list state expires per element and map state per entry, like the reference model', () => {
+    type CollOp = { t: 'key'; key: string } | { t: 'add' | 'put' | 'get' | 'remove'; k: string; v: number } | { t: 'read' | 'update' | 'clear' | 'isEmpty' } | { t: 'wait'; ms: number };
+    const collOp: fc.Arbitrary<CollOp> = fc.oneof(
+      fc.record({ t: fc.constant('key' as const), key: fc.constantFrom('a', 'b') }),
+      fc.record({ t: fc.constantFrom('add' as const, 'put' as const, 'get' as const, 'remove' as const), k: fc.constantFrom('x', 'y', 'z'), v: fc.nat(99) }),
+      fc.record({ t: fc.constantFrom('read' as const, 'update' as const, 'clear' as const, 'isEmpty' as const) }),
+      fc.record({ t: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 30 }) }),
+    );
+    fc.assert(
+      fc.property(cfgArb, fc.array(collOp, { minLength: 10, maxLength: 80 }), (cfg, ops) => {
+        const clock = new ManualClock(0);
+        const backend = new HeapKeyedStateBackend(clock, 128);
+        const ttl = stateTtl(cfg.ttl, cfg);
+        const list = backend.getListState(listState<number>('l', { ttl }));
+        const map = backend.getMapState(mapState<string, number>('m', { ttl }));
+        // Reference: per key, a list of stamped elements and a map of stamped entries.
+        const lists = new Map<string, { v: number; t: number }[]>();
+        const maps = new Map<string, Map<string, { v: number; t: number }>>();
+        const expired = (e: { t: number }) => clock.now() - e.t >= cfg.ttl;
+        const visible = (e: { t: number }) => !expired(e) || cfg.visibility === 'ReturnExpiredIfNotCleanedUp';
+        const touch = (e: { t: number }) => {
+          if (!expired(e) && cfg.updateType === 'OnReadAndWrite') e.t = clock.now();
+        };
+        const readMapEntry = (m: Map<string, { v: number; t: number }>, k: string) => {
+          const e = m.get(k);
+          if (!e) return undefined;
+          const r = visible(e) ? e.v : undefined;
+          if (expired(e)) m.delete(k);
+          else touch(e);
+          return r;
+        };
+        let key = 'a';
+        backend.setCurrentKey(key);
+        for (const op of ops) {
+          const l = lists.get(key) ?? [];
+          const m = maps.get(key) ?? new Map();
+          lists.set(key, l);
+          maps.set(key, m);
+          const now = clock.now();
+          switch (op.t) {
+            case 'key':
+              backend.setCurrentKey((key = op.key));
+              break;
+            case 'add':
+              list.add(op.v);
+              l.push({ v: op.v, t: now });
+              break;
+            case 'update':
+              list.update([1, 2]);
+              lists.set(key, [{ v: 1, t: now }, { v: 2, t: now }]);
+              break;
+            case 'read': {
+              const want = l.filter(visible).map((e) => e.v);
+              lists.set(key, l.filter((e) => !expired(e)));
+              l.forEach(touch);
+              expect(list.get()).toEqual(want);
+              expect([...map.entries()]).toEqual([...m].flatMap(([k]) => (m.has(k) ? [[k, readMapEntry(m, k)]] : [])).filter(([, v]) => v !== undefined));
+              break;
+            }
+            case 'put':
+              map.put(op.k, op.v);
+              m.set(op.k, { v: op.v, t: now });
+              break;
+            case 'get':
+              expect(map.get(op.k)).toBe(readMapEntry(m, op.k));
+              break;
+            case 'remove':
+              map.remove(op.k);
+              m.delete(op.k);
+              break;
+            case 'isEmpty':
+              expect(map.isEmpty()).toBe([...m.values()].every(expired));
+              break;
+            case 'clear':
+              list.clear();
+              map.clear();
+              lists.set(key, []);
+              maps.set(key, new Map());
+              break;
+            case 'wait':
+              clock.advance(op.ms);
+          }
+        }
+        // Snapshots hold exactly the live elements and entries.
+        const snap = backend.snapshot();
+        const stored = (name: string) => new Map(Object.values(snap.groups).flatMap((g) => g[name] ?? []) as [string, any][]);
+        for (const k of ['a', 'b']) {
+          expect(((stored('l').get(k) as { v: number }[] | undefined) ?? []).map((e) => e.v)).toEqual((lists.get(k) ?? []).filter((e) => !expired(e)).map((e) => e.v));
+          expect([...((stored('m').get(k) as Map<string, unknown[]> | undefined) ?? new Map()).values()].map((e) => [e[0], e[1]])).toEqual(
+            [...(maps.get(k) ?? new Map())].filter(([, e]) => !expired(e)).map(([mk, e]) => [mk, e.v]),
+          );
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('map state with TTL forgets old entries while new ones keep coming (the dedup pattern)', () => {
     const clock = new ManualClock(0);
     const backend = new HeapKeyedStateBackend(clock, 128);
-    const ttl = stateTtl(100);
-    const list = backend.getListState(listState<string>('l', { ttl }));
-    const map = backend.getMapState(mapState<string, number>('m', { ttl }));
-    backend.setCurrentKey('k');
-    list.add('x');
-    map.put('a', 1);
-    clock.advance(60);
-    list.add('y');
-    map.put('b', 2);
-    clock.advance(60); // 120 since the first entries, 60 since the last write
-    expect(list.get()).toEqual(['x', 'y']);
-    expect([...map.entries()]).toEqual([['a', 1], ['b', 2]]);
-    map.remove('a'); // a removal is a write too
-    clock.advance(60);
-    expect([...map.keys()]).toEqual(['b']);
-    expect(list.get()).toEqual([]); // 120 since the last list write
-    clock.advance(100);
-    expect(map.isEmpty()).toBe(true);
-    map.put('c', 3); // a write after expiry starts from nothing
-    list.add('z');
-    expect([...map.entries()]).toEqual([['c', 3]]);
-    expect(list.get()).toEqual(['z']);
+    const seen = backend.getMapState(mapState<string, true>('seen-ids', { ttl: stateTtl('1 min') }));
+    backend.setCurrentKey('user');
+    for (let i = 0; i < 10; i++) {
+      seen.put(`id-${i}`, true);
+      clock.advance(20_000);
+    }
+    // Only the ids put less than a minute ago are left, although the map was written every 20 s.
+    expect([...seen.keys()]).toEqual(['id-8', 'id-9']);
+    expect(backend.snapshot().groups).not.toEqual({});
   });
 
   it('OnReadAndWrite keeps a value alive while it is read', () => {

@@ -7,7 +7,9 @@ import type {
 } from '../../core/state.js';
 import { NO_KEY, type CurrentKey } from './current-key.js';
 import { HeapAggregatingState, HeapListState, HeapMapState, HeapReducingState, HeapValueState } from './heap-states.js';
+import { restamp } from './stored-format.js';
 import { TtlAccess } from './ttl.js';
+import { liveCollection, TtlListState, TtlMapState } from './ttl-collection-states.js';
 
 /** Inverse of `normalizeKey`, so a key can be recovered from state and timers alone. */
 export function denormalizeKey(id: unknown): unknown {
@@ -18,12 +20,27 @@ export function denormalizeKey(id: unknown): unknown {
 export interface KeyedStateSnapshot {
   /** keyGroup -> stateName -> [normalizedKey, storedValue][] */
   readonly groups: Record<number, Record<string, [unknown, unknown][]>>;
+  /** Type of each state and whether its values carry TTL stamps (absent in snapshots of older versions). */
+  readonly states?: Record<string, { readonly type: StateDescriptor['type']; readonly ttl: boolean }>;
+}
+
+interface StateTable {
+  desc: StateDescriptor;
+  readonly table: Map<unknown, unknown>;
+  ttl: TtlAccess<unknown>;
+  handle: unknown;
+  /** Type and stamp format of values restored before the state was registered in this run. */
+  restored?: { type: StateDescriptor['type']; ttl: boolean } | undefined;
 }
 
 /**
  * Keyed state on the JavaScript heap (the default backend). Each state is one `Map` from the
  * normalized key to its value; key groups are computed only when a snapshot is taken, so the
  * per-record path is one Map lookup. Until a key is set, every state access throws.
+ *
+ * TTL: Value, Reducing and Aggregating state expire per key; List and Map state per element and
+ * per entry, as in Flink. Turning TTL on or off for a state between a snapshot and its restore is
+ * allowed: restored values are stamped with the restore time, or unstamped.
  *
  * @example
  * const backend = new HeapKeyedStateBackend(new SystemClock(), 128);
@@ -34,7 +51,7 @@ export interface KeyedStateSnapshot {
 export class HeapKeyedStateBackend implements KeyedStateStore, CurrentKey {
   currentKeyId: unknown = NO_KEY;
   private currentKey: unknown = undefined;
-  private readonly tables = new Map<string, { desc: StateDescriptor; table: Map<unknown, unknown>; ttl: TtlAccess<unknown>; handle: unknown }>();
+  private readonly tables = new Map<string, StateTable>();
 
   constructor(private readonly clock: Clock, private readonly maxParallelism: number) {}
 
@@ -51,22 +68,29 @@ export class HeapKeyedStateBackend implements KeyedStateStore, CurrentKey {
   }
 
   private entry(desc: StateDescriptor, make: (table: Map<unknown, unknown>, ttl: TtlAccess<any>) => unknown): any {
-    const existing = this.tables.get(desc.name);
-    if (existing) {
-      if (existing.handle && existing.desc.type !== desc.type) {
-        throw new WeirError(`State '${desc.name}' is ${existing.desc.type} state and cannot be used as ${desc.type} state: give each state its own name`);
-      }
-      if (existing.handle) return existing.handle;
-      existing.desc = desc;
-      existing.ttl = new TtlAccess(desc.ttl, this.clock, desc.name);
-      existing.handle = make(existing.table, existing.ttl);
-      return existing.handle;
+    const e = this.tables.get(desc.name);
+    if (e?.handle) {
+      if (e.desc.type !== desc.type) throw new WeirError(`State '${desc.name}' is ${e.desc.type} state and cannot be used as ${desc.type} state: give each state its own name`);
+      return e.handle;
     }
-    const table = new Map<unknown, unknown>();
     const ttl = new TtlAccess<unknown>(desc.ttl, this.clock, desc.name);
-    const e = { desc, table, ttl, handle: undefined as unknown };
-    e.handle = make(table, ttl);
-    this.tables.set(desc.name, e);
+    if (!e) {
+      const table = new Map<unknown, unknown>();
+      this.tables.set(desc.name, { desc, table, ttl, handle: make(table, ttl) });
+      return this.tables.get(desc.name)!.handle;
+    }
+    const was = e.restored;
+    if (was && was.type !== desc.type) {
+      throw new WeirError(`State '${desc.name}' was restored as ${was.type} state and cannot be used as ${desc.type} state: keep its type, or give the new state another name`);
+    }
+    if (was && was.ttl !== !!desc.ttl) {
+      const now = this.clock.now();
+      for (const [k, v] of e.table) e.table.set(k, restamp(desc.type, v, !!desc.ttl, now));
+    }
+    e.desc = desc;
+    e.ttl = ttl;
+    e.restored = undefined;
+    e.handle = make(e.table, ttl);
     return e.handle;
   }
 
@@ -74,10 +98,10 @@ export class HeapKeyedStateBackend implements KeyedStateStore, CurrentKey {
     return this.entry(d, (t, ttl) => new HeapValueState<T>(t, this, ttl, d.defaultValue));
   }
   getListState<T>(d: ListStateDescriptor<T>): ListState<T> {
-    return this.entry(d, (t, ttl) => new HeapListState<T>(t, this, ttl));
+    return this.entry(d, (t, ttl) => (d.ttl ? new TtlListState<T>(t, this, d.ttl, this.clock, d.name) : new HeapListState<T>(t, this, ttl)));
   }
   getMapState<K, V>(d: MapStateDescriptor<K, V>): MapState<K, V> {
-    return this.entry(d, (t, ttl) => new HeapMapState<K, V>(t, this, ttl));
+    return this.entry(d, (t, ttl) => (d.ttl ? new TtlMapState<K, V>(t, this, d.ttl, this.clock, d.name) : new HeapMapState<K, V>(t, this, ttl)));
   }
   getReducingState<T>(d: ReducingStateDescriptor<T>): ReducingState<T> {
     return this.entry(d, (t, ttl) => new HeapReducingState<T>(t, this, ttl, d.reduce));
@@ -98,21 +122,27 @@ export class HeapKeyedStateBackend implements KeyedStateStore, CurrentKey {
 
   /**
    * A copy of all state grouped by key group. Values are shared, not cloned: callers serialize the
-   * result before processing resumes. Expired TTL entries are left out.
+   * result before processing resumes. Expired TTL values, elements and entries are left out.
    */
   snapshot(): KeyedStateSnapshot {
     const groups: Record<number, Record<string, [unknown, unknown][]>> = {};
-    for (const [name, { table, ttl }] of this.tables) {
-      for (const [k, v] of table) {
-        if (ttl.expired(v)) continue;
+    const states: Record<string, { type: StateDescriptor['type']; ttl: boolean }> = {};
+    const now = this.clock.now();
+    for (const [name, e] of this.tables) {
+      const { table, ttl, desc } = e;
+      const perEntry = desc.ttl && (desc.type === 'list' || desc.type === 'map') ? desc : undefined;
+      states[name] = e.restored ?? { type: desc.type, ttl: !!desc.ttl };
+      for (const [k, raw] of table) {
+        const v = perEntry ? liveCollection(perEntry.type as 'list' | 'map', raw, perEntry.ttl!.ttl, now) : ttl.expired(raw) ? undefined : raw;
+        if (v === undefined) continue;
         const g = hashKey(k) % this.maxParallelism;
         ((groups[g] ??= {})[name] ??= []).push([k, v]);
       }
     }
-    return { groups };
+    return { groups, states };
   }
 
-  /** Loads the given key groups of one or more snapshots (any parallelism wrote them). */
+  /** Loads the given key groups of one or more snapshots (any parallelism wrote them). Call before any state is registered. */
   restore(snapshots: KeyedStateSnapshot[], owns: (keyGroup: number) => boolean): void {
     for (const s of snapshots) {
       for (const [g, states] of Object.entries(s.groups)) {
@@ -120,7 +150,9 @@ export class HeapKeyedStateBackend implements KeyedStateStore, CurrentKey {
         for (const [name, entries] of Object.entries(states)) {
           let e = this.tables.get(name);
           if (!e) {
-            e = { desc: { type: 'value', name } as StateDescriptor, table: new Map(), ttl: new TtlAccess(undefined, this.clock, name), handle: undefined };
+            const meta = s.states?.[name];
+            const desc = { type: meta?.type ?? 'value', name } as StateDescriptor;
+            e = { desc, table: new Map(), ttl: new TtlAccess(undefined, this.clock, name), handle: undefined, restored: meta && { ...meta } };
             this.tables.set(name, e);
           }
           for (const [k, v] of entries) e.table.set(k, v);
