@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { CollectSink, count, LATE_RECORDS_DROPPED, OutputTag, SlidingEventTimeWindows, TumblingEventTimeWindows } from '../../src/index.js';
+import { CollectSink, count, type Collector, LATE_RECORDS_DROPPED, OutputTag, SlidingEventTimeWindows, TumblingEventTimeWindows } from '../../src/index.js';
 import { ev, events, type Ev } from './window-helpers.js';
 
 /** Watermark each record sees: the max timestamp before it - delay - 1 (see events()). */
@@ -22,7 +22,7 @@ describe('late data', () => {
       .window(TumblingEventTimeWindows.of(100))
       .allowedLateness(50)
       .sideOutputLateData(late)
-      .aggregate(count(), (_k, w, [n], out) => out.collect(`${w.start}:${n}`));
+      .aggregate(count(), (_k, w, [n], out: Collector<string>) => out.collect(`${w.start}:${n}`));
     const results = new CollectSink<string>();
     const lateOut = new CollectSink<Ev>();
     main.sinkTo(results);
@@ -59,7 +59,7 @@ describe('late data', () => {
             .window(TumblingEventTimeWindows.of(size))
             .allowedLateness(lateness)
             .sideOutputLateData(tag)
-            .aggregate(count(), (k, w, [n], out) => out.collect([`${k}|${w.start}`, n] as const));
+            .aggregate(count(), (k, w, [n], out: Collector<readonly [string, number]>) => out.collect([`${k}|${w.start}`, n] as const));
           const results = new CollectSink<readonly [string, number]>();
           const lateOut = new CollectSink<Ev>();
           main.sinkTo(results);
@@ -88,7 +88,7 @@ describe('late data', () => {
     const tag = new OutputTag<Ev>('late');
     // Window ends 100, 150, 200...; at t=160 the watermark is 159: a record at 60 still fits [50,150)? No: 149 <= 159.
     const { env, stream } = events([ev('a', 120), ev('a', 160), ev('a', 60), ev('a', 110)]);
-    const main = stream.keyBy((e) => e.k).window(SlidingEventTimeWindows.of(100, 50)).sideOutputLateData(tag).aggregate(count(), (_k, w, [n], o) => o.collect(`${w.start}:${n}`));
+    const main = stream.keyBy((e) => e.k).window(SlidingEventTimeWindows.of(100, 50)).sideOutputLateData(tag).aggregate(count(), (_k, w, [n], o: Collector<string>) => o.collect(`${w.start}:${n}`));
     const res = new CollectSink<string>();
     const lateOut = new CollectSink<Ev>();
     main.sinkTo(res);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ContinuousEventTimeTrigger, CountEvictor, CountTrigger, DeltaEvictor, EventTimeSessionWindows, EventTimeTrigger, GlobalWindows,
   PurgingTrigger, StreamEnvironment, TimeEvictor, TumblingEventTimeWindows, count, reducingState, sumOf, TriggerResult,
-  type Trigger, type GlobalWindow,
+  type Trigger, type GlobalWindow, type Collector,
 } from '../../src/index.js';
 import { ev, events, type Ev } from './window-helpers.js';
 
@@ -34,7 +34,7 @@ describe('triggers', () => {
     const out = await keyed(evs)
       .window(TumblingEventTimeWindows.of(1000))
       .trigger(ContinuousEventTimeTrigger.of(100))
-      .aggregate(sumOf((e: Ev) => e.v), (k, w, [s], o) => o.collect(`${k}${w.start}:${s}`))
+      .aggregate(sumOf((e: Ev) => e.v), (k, w, [s], o: Collector<string>) => o.collect(`${k}${w.start}:${s}`))
       .executeAndCollect();
     // Early firings at 100 (1), 200 (1+2), 300 (1+2+3), then every 100 ms up to the window end.
     expect(out.filter((s) => s.startsWith('a'))).toEqual(['a0:1', 'a0:3', 'a0:6', ...Array(7).fill('a0:10')]);

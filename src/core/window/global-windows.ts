@@ -1,5 +1,5 @@
 import { TriggerResult, type Trigger } from './trigger.js';
-import type { WindowAssigner } from './window-assigner.js';
+import type { WindowAssigner, WindowAssignerContext } from './window-assigner.js';
 import { GlobalWindow } from './window.js';
 
 /** The trigger of `GlobalWindows`: never fires, so a custom trigger must be set. */
@@ -40,7 +40,7 @@ export class GlobalWindows implements WindowAssigner<unknown, GlobalWindow> {
   static create(): GlobalWindows {
     return GlobalWindows.instance;
   }
-  assignWindows(): GlobalWindow[] {
+  assignWindows(_e?: unknown, _t?: number, _ctx?: WindowAssignerContext): GlobalWindow[] {
     return GlobalWindows.windows;
   }
   getDefaultTrigger(): Trigger<unknown, GlobalWindow> {

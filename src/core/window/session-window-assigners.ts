@@ -34,7 +34,7 @@ export class EventTimeSessionWindows<T = unknown> implements WindowAssigner<T, T
   static withDynamicGap<T>(gap: (element: T) => number): EventTimeSessionWindows<T> {
     return new EventTimeSessionWindows(gap, 'dynamic');
   }
-  assignWindows(element: T, timestamp: number): TimeWindow[] {
+  assignWindows(element: T, timestamp: number, _ctx?: WindowAssignerContext): TimeWindow[] {
     if (timestamp === NO_TIMESTAMP) throw missingTimestamp(this.toString());
     return [new TimeWindow(timestamp, timestamp + gapOf(this.gap, element, this.toString()))];
   }

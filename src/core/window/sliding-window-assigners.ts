@@ -40,7 +40,7 @@ export class SlidingEventTimeWindows implements WindowAssigner<unknown, TimeWind
   static of(size: Duration, slide: Duration, offset?: Duration): SlidingEventTimeWindows {
     return new SlidingEventTimeWindows(...checkSliding('SlidingEventTimeWindows', size, slide, offset));
   }
-  assignWindows(_e: unknown, timestamp: number): TimeWindow[] {
+  assignWindows(_e: unknown, timestamp: number, _ctx?: WindowAssignerContext): TimeWindow[] {
     if (timestamp === NO_TIMESTAMP) throw missingTimestamp(this.toString());
     return slidingWindowsFor(timestamp, this.size, this.slide, this.offset);
   }

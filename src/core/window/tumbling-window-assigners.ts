@@ -31,7 +31,7 @@ export class TumblingEventTimeWindows implements WindowAssigner<unknown, TimeWin
   static of(size: Duration, offset?: Duration): TumblingEventTimeWindows {
     return new TumblingEventTimeWindows(...checkTumbling('TumblingEventTimeWindows', size, offset));
   }
-  assignWindows(_e: unknown, timestamp: number): TimeWindow[] {
+  assignWindows(_e: unknown, timestamp: number, _ctx?: WindowAssignerContext): TimeWindow[] {
     if (timestamp === NO_TIMESTAMP) throw missingTimestamp(this.toString());
     const start = TimeWindow.getWindowStartWithOffset(timestamp, this.offset, this.size);
     return [new TimeWindow(start, start + this.size)];

@@ -7,7 +7,7 @@ import { LATE_RECORDS_DROPPED, type WindowOperatorSpec } from '../../core/window
 import { TimeWindow, windowNamespace } from '../../core/window/window.js';
 import { WindowFunctionRunner } from './window-function-runner.js';
 
-/** The one timer namespace: a timer's timestamp says which window ends. */
+/** The one timer namespace: a timer at `t` fires the window ending at `t + 1` (its max timestamp is `t`). */
 const NS = 0;
 
 function gcd(a: number, b: number): number {
@@ -80,7 +80,11 @@ export class SlicedWindowOperator implements Operator<unknown> {
         let acc = m.get(end);
         if (acc === undefined && !m.has(end)) {
           acc = agg ? agg.add(values[i], agg.createAccumulator()) : values[i];
-          keyed.timers.registerEventTimeTimer(NS, this.firstWindowEnd(end, wm));
+          const first = this.firstWindowEnd(end, wm);
+          // The previous slice's timers walk through every window holding it; when that includes
+          // this slice's first window, no timer of its own is needed.
+          const prev = end - slice;
+          if (!(prev > first - size && m.has(prev))) keyed.timers.registerEventTimeTimer(NS, first - 1);
         } else acc = agg ? agg.add(values[i], acc) : reduce!(acc, values[i]);
         m.set(end, acc);
         slices.update(m);
@@ -104,14 +108,14 @@ export class SlicedWindowOperator implements Operator<unknown> {
     else this.ctx.metrics.inc(LATE_RECORDS_DROPPED);
   }
 
-  onEventTime(_ns: string | number, end: number): void {
+  onEventTime(_ns: string | number, maxTimestamp: number): void {
     // At the final watermark the remaining windows fire right here: the timer service fires only
     // timers that existed when event time ended.
     const final = this.ctx.currentWatermark() === Infinity;
-    let e = end;
+    let e = maxTimestamp + 1;
     while (this.fireWindow(e)) {
       if (!final) {
-        this.keyed.timers.registerEventTimeTimer(NS, e + this.slide);
+        this.keyed.timers.registerEventTimeTimer(NS, e + this.slide - 1);
         return;
       }
       e += this.slide;
@@ -126,10 +130,12 @@ export class SlicedWindowOperator implements Operator<unknown> {
     try {
       const result = this.combine(m, start, end);
       if (result !== NONE) {
-        const w = new TimeWindow(start, end);
-        const ns = windowNamespace(w);
-        this.runner.emitOne(w, ns, result);
-        this.runner.clear(w, ns);
+        if (this.runner.fn) {
+          const w = new TimeWindow(start, end);
+          const ns = windowNamespace(w);
+          this.runner.emitOne(w, ns, result);
+          this.runner.clear(w, ns);
+        } else this.runner.collectAt(result, end - 1);
       }
     } catch (e) {
       throw new UserFunctionError(`${this.ctx.operatorName} (window end)`, { key: this.keyed.getCurrentKey(), window: `[${start}, ${end})` }, e);
@@ -148,22 +154,32 @@ export class SlicedWindowOperator implements Operator<unknown> {
 
   /** The window's result from its slices (end in (start, end]), in time order; NONE when empty. */
   private combine(m: Map<number, unknown>, start: number, end: number): unknown {
-    const ends: number[] = [];
-    if (m.size < this.size / this.slice) {
+    let r: unknown = NONE;
+    let n = 0;
+    if (m.size >= this.size / this.slice) {
+      // Dense: walk the window's slice grid, no allocation.
+      for (let s = start + this.slice; s <= end; s += this.slice) {
+        const v = m.get(s);
+        if (v === undefined && !m.has(s)) continue;
+        r = n++ === 0 ? v : this.fold(r, v, n);
+      }
+    } else {
+      const ends: number[] = [];
       for (const s of m.keys()) if (s > start && s <= end) ends.push(s);
       ends.sort((a, b) => a - b);
-    } else for (let s = start + this.slice; s <= end; s += this.slice) if (m.has(s)) ends.push(s);
-    if (ends.length === 0) return NONE;
-    const agg = this.agg;
-    if (agg) {
-      if (ends.length === 1) return agg.getResult(m.get(ends[0]!));
-      let acc = agg.createAccumulator();
-      for (const s of ends) acc = agg.merge!(acc, m.get(s));
-      return agg.getResult(acc);
+      for (const s of ends) r = n++ === 0 ? m.get(s) : this.fold(r, m.get(s), n);
     }
-    let r = m.get(ends[0]!);
-    for (let i = 1; i < ends.length; i++) r = this.reduce!(r, m.get(ends[i]!));
-    return r;
+    if (n === 0) return NONE;
+    const agg = this.agg;
+    return agg ? agg.getResult(r) : r;
+  }
+
+  /** Adds the n-th slice to the running result. Slice accumulators stay untouched: merge goes into a fresh one. */
+  private fold(r: unknown, slice: unknown, n: number): unknown {
+    const agg = this.agg;
+    if (!agg) return this.reduce!(r, slice);
+    if (n === 2) r = agg.merge!(agg.createAccumulator(), r);
+    return agg.merge!(r, slice);
   }
 
   onWatermark(w: number): void {

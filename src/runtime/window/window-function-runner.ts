@@ -56,6 +56,10 @@ export class WindowFunctionRunner implements ProcessWindowContext<Window>, Colle
     this.fn.clear(this);
   }
 
+  /** A result without a window function. */
+  collectAt(value: unknown, timestamp: number): void {
+    this.main.add(value, timestamp);
+  }
   collect(value: unknown): void {
     this.main.add(value, this.ts);
   }
