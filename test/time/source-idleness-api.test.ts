@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { Batch, CollectSink, ManualClock, StreamEnvironment, WatermarkStrategy, asyncIterableSource, type Source } from '../../src/index.js';
+import {
+  Batch, CollectSink, ManualClock, StreamEnvironment, WatermarkStrategy, asyncIterableSource,
+  type Collector, type KeyedProcessContext, type OnTimerContext, type Source,
+} from '../../src/index.js';
 
 type Ev = { src: 'A' | 'B'; ts: number };
 
@@ -37,8 +40,13 @@ function stallingSource(kind: 'pending-promise' | 'polls-later', first: Ev[], re
 }
 
 describe('source idleness', () => {
-  for (const kind of ['pending-promise', 'polls-later'] as const) {
-    it(`an idle input (${kind}) stops holding back the watermark of a union, and counts again when it resumes`, async () => {
+  const cases = [
+    ['pending-promise', 'union'],
+    ['polls-later', 'union'],
+    ['pending-promise', 'connect'],
+  ] as const;
+  for (const [kind, shape] of cases) {
+    it(`an idle input (${kind}) stops holding back the watermark of a ${shape}, and counts again when it resumes`, async () => {
       const clock = new ManualClock(0);
       const env = StreamEnvironment.create({ clock });
       const a = stallingSource(kind, [{ src: 'A', ts: 1000 }], [{ src: 'A', ts: 9000 }]);
@@ -51,30 +59,32 @@ describe('source idleness', () => {
       const byTs = (e: Ev) => e.ts;
       let processed = 0;
       const sink = new CollectSink<string>();
-      env
-        .fromSource(a.source, WatermarkStrategy.monotonousTimestamps<Ev>(byTs).withIdleness('10s'))
-        .union(env.fromSource(asyncIterableSource(steady(), 'steady'), WatermarkStrategy.monotonousTimestamps<Ev>(byTs)))
-        .keyBy((e) => e.src)
-        .process<string>({
-          processElement(e, ctx) {
-            processed++;
-            ctx.timerService().registerEventTimeTimer(e.ts);
-          },
-          onTimer(ts, ctx, out) {
-            out.collect(`${ctx.getCurrentKey()}@${ts}`);
-          },
-        })
-        .sinkTo(sink);
+      const stalled = env.fromSource(a.source, WatermarkStrategy.monotonousTimestamps<Ev>(byTs).withIdleness('10s'));
+      const steadyStream = env.fromSource(asyncIterableSource(steady(), 'steady'), WatermarkStrategy.monotonousTimestamps<Ev>(byTs));
+      const fn = {
+        processElement(e: Ev, ctx: KeyedProcessContext<string>) {
+          processed++;
+          ctx.timerService().registerEventTimeTimer(e.ts);
+        },
+        onTimer(ts: number, ctx: OnTimerContext<string>, out: Collector<string>) {
+          out.collect(`${ctx.getCurrentKey()}@${ts}`);
+        },
+      };
+      const timers =
+        shape === 'union'
+          ? stalled.union(steadyStream).keyBy((e) => e.src).process<string>(fn)
+          : stalled.connect(steadyStream).keyBy((e) => e.src, (e) => e.src).process<string>({ processElement1: fn.processElement, processElement2: fn.processElement, onTimer: fn.onTimer });
+      timers.sinkTo(sink);
       const job = env.executeAsync('idleness');
       await until(() => processed === 6, 'all available records');
-      // A (at 999) holds the union back; B has reached 4999.
+      // A (at 999) holds the operator back; B has reached 4999.
       expect(sink.values).toEqual([]);
       clock.advance(9_999);
       expect(sink.values).toEqual([]);
-      // Ten seconds of processing time without data from A: A is idle, and the union follows B alone.
+      // Ten seconds of processing time without data from A: A is idle, and the operator follows B alone.
       clock.advance(1);
       expect(sink.values.slice().sort()).toEqual(['A@1000', 'B@1000', 'B@2000', 'B@3000', 'B@4000']);
-      // A resumes: its watermark (8999) counts again, so the union stays at B's 4999.
+      // A resumes: its watermark (8999) counts again, so the operator stays at B's 4999.
       a.release();
       await until(() => processed === 7, 'the resumed record');
       expect(sink.values).toHaveLength(5);
