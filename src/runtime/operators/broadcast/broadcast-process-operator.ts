@@ -5,6 +5,7 @@ import type { Operator, OperatorContext } from '../../../core/operator.js';
 import type { MapStateDescriptor } from '../../../core/state.js';
 import { BroadcastFunctionContext } from './broadcast-function-context.js';
 import { perSubtask } from '../per-subtask-function.js';
+import { NO_KEY } from '../../state/current-key.js';
 
 type AnyBroadcastFunction = KeyedBroadcastProcessFunction<unknown, unknown, unknown, unknown>;
 
@@ -39,6 +40,8 @@ export class BroadcastProcessOperator implements Operator<unknown> {
     try {
       if (input === 1) {
         fc.readOnly = false;
+        // The broadcast side has no key: keyed state used there fails instead of touching the last record's key.
+        this.ctx.keyed?.setCurrentKey(NO_KEY);
         for (; i < n; i++) {
           fc.currentTimestamp = timestamps[i]!;
           fn.processBroadcastElement(values[i], fc, fc);
