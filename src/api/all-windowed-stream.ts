@@ -14,7 +14,14 @@ import { WindowedStream, countWindowSettings } from './windowed-stream.js';
 type AnyAllWindowFunction<IN, OUT, W extends Window> = ProcessAllWindowFunction<IN, OUT, W> | AllWindowFunction<IN, OUT, W>;
 
 function toKeyed<IN, OUT, W extends Window>(fn: AnyAllWindowFunction<IN, OUT, W>): ProcessWindowFunction<IN, OUT, unknown, W> {
-  if (typeof fn === 'function') return { process: (_k, ctx, elements, out) => fn(ctx.window, elements, out) };
+  if (typeof fn === 'function') {
+    return {
+      process: (_k, ctx, elements, out) => {
+        const r = fn(ctx.window, elements, out);
+        if (r != null) for (const x of r) out.collect(x);
+      },
+    };
+  }
   return {
     open: fn.open && ((ctx) => fn.open!(ctx)),
     process: (_k, ctx, elements, out) => fn.process(ctx, elements, out),

@@ -19,7 +19,13 @@ import { streams } from './stream-factories.js';
 export type AnyWindowFunction<IN, OUT, K, W extends Window> = ProcessWindowFunction<IN, OUT, K, W> | WindowFunction<IN, OUT, K, W>;
 
 function toProcess<IN, OUT, K, W extends Window>(fn: AnyWindowFunction<IN, OUT, K, W>): ProcessWindowFunction<IN, OUT, K, W> {
-  return typeof fn === 'function' ? { process: (key, ctx, elements, out) => fn(key, ctx.window, elements, out) } : fn;
+  if (typeof fn !== 'function') return fn;
+  return {
+    process: (key, ctx, elements, out) => {
+      const r = fn(key, ctx.window, elements, out);
+      if (r != null) for (const x of r) out.collect(x);
+    },
+  };
 }
 
 /**

@@ -131,3 +131,16 @@ describe('event-time windows', () => {
     expect(node.inputs[0][0].partitioner).toBe('hash');
   });
 });
+
+describe('window function types', () => {
+  it('a window function that returns its results infers the output type', async () => {
+    const out = keyed([ev('a', 1, 2), ev('a', 2, 3)])
+      .window(TumblingEventTimeWindows.of(10))
+      .aggregate(sumOf((e: Ev) => e.v), (key, w, [total]) => [{ key, end: w.end, total: total! }]);
+    expectTypeOf(out).toEqualTypeOf<DataStream<{ key: string; end: number; total: number }>>();
+    expect(await out.executeAndCollect()).toEqual([{ key: 'a', end: 10, total: 5 }]);
+    const applied = keyed([ev('b', 1)]).window(TumblingEventTimeWindows.of(10)).apply((key, _w, els) => [`${key}:${els.length}`]);
+    expectTypeOf(applied).toEqualTypeOf<DataStream<string>>();
+    expect(await applied.executeAndCollect()).toEqual(['b:1']);
+  });
+});

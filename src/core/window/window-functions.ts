@@ -33,12 +33,14 @@ export interface ProcessWindowFunction<IN, OUT, K, W extends Window> {
 }
 
 /**
- * The short form of a window function, as Flink's `WindowFunction` (used by `apply`).
+ * The short form of a window function, as Flink's `WindowFunction` (used by `apply`, and as the
+ * second argument of `reduce`/`aggregate`). Emit with `out.collect`, or return an iterable of
+ * results, which also lets TypeScript infer the output type.
  *
  * @example
- * .apply((key, window, values, out) => out.collect({ key, end: window.end, n: values.length }))
+ * .apply((key, window, values) => [{ key, end: window.end, n: values.length }])
  */
-export type WindowFunction<IN, OUT, K, W extends Window> = (key: K, window: W, elements: IN[], out: Collector<OUT>) => void;
+export type WindowFunction<IN, OUT, K, W extends Window> = (key: K, window: W, elements: IN[], out: Collector<OUT>) => void | Iterable<OUT>;
 
 /** Process window function of a non-keyed (`windowAll`) stream. */
 export interface ProcessAllWindowFunction<IN, OUT, W extends Window> {
@@ -49,4 +51,4 @@ export interface ProcessAllWindowFunction<IN, OUT, W extends Window> {
 }
 
 /** `AllWindowedStream.apply`'s function. */
-export type AllWindowFunction<IN, OUT, W extends Window> = (window: W, elements: IN[], out: Collector<OUT>) => void;
+export type AllWindowFunction<IN, OUT, W extends Window> = (window: W, elements: IN[], out: Collector<OUT>) => void | Iterable<OUT>;

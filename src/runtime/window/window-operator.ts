@@ -92,10 +92,12 @@ export class WindowOperator implements Operator<unknown>, WindowAssignerContext 
         stateNs = windowNamespace(w);
       }
       skipped = false;
-      this.contents.put(stateNs, this.store.add(this.contents.get(stateNs), value, ts));
+      const before = this.contents.get(stateNs);
+      this.contents.put(stateNs, this.store.add(before, value, ts));
       const r = this.trigger.onElement(value, ts, actual, this.tctx.setWindow(actual));
       this.afterTrigger(r, actual, stateNs);
-      this.registerCleanupTimer(actual);
+      // A window that already had contents has its cleanup timer (merges re-register theirs).
+      if (before === undefined || this.merging) this.registerCleanupTimer(actual);
     }
     if (skipped && windows.length > 0 && this.assigner.isEventTime && ts + this.lateness <= this.ctx.currentWatermark()) {
       if (this.spec.lateDataTag !== undefined) this.runner.side(this.spec.lateDataTag, value, ts);
