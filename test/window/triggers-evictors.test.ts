@@ -117,3 +117,59 @@ describe('evictors and count windows', () => {
     expect(out.sort()).toEqual([4, 6]);
   });
 });
+
+describe('more window lifecycles', () => {
+  it('ContinuousEventTimeTrigger on a global window fires at each interval and once at the end, then the job ends', async () => {
+    const evs = [ev('a', 0, 1), ev('a', 150, 2), ev('a', 260, 3)];
+    const out = await keyed(evs).window(GlobalWindows.create()).trigger(ContinuousEventTimeTrigger.of(100)).aggregate(sumOf((e: Ev) => e.v)).executeAndCollect();
+    // 100 fires after record 150 (wm 149): 1+2; 200 after 260 (wm 259): 6. The final watermark fires
+    // the pending 300 timer and the window's end (as Flink: the global window ends at the max watermark).
+    expect(out).toEqual([3, 6, 6, 6]);
+  });
+
+  it('session windows with allowed lateness: a late record reopens and extends a fired session', async () => {
+    const late = new (await import('../../src/index.js')).OutputTag<Ev>('late');
+    const { env, stream } = events([ev('a', 0, 1), ev('a', 100, 2), ev('a', 8, 4), ev('a', 300, 8), ev('a', 50, 16)]);
+    const main = stream
+      .keyBy((e) => e.k)
+      .window(EventTimeSessionWindows.withGap(10))
+      .allowedLateness(100)
+      .sideOutputLateData(late)
+      .aggregate(sumOf((e: Ev) => e.v), (_k, w, [s]) => [`[${w.start},${w.end})=${s}`]);
+    const res = new (await import('../../src/index.js')).CollectSink<string>();
+    const lateOut = new (await import('../../src/index.js')).CollectSink<Ev>();
+    main.sinkTo(res);
+    main.getSideOutput(late).sinkTo(lateOut);
+    await env.execute();
+    // [0,10) fires at wm 99; 8 arrives within lateness: merged [0,18) fires at once; 50 is past 17 + 100 at wm 299.
+    expect(res.values).toEqual(['[0,10)=1', '[0,18)=5', '[100,110)=2', '[300,310)=8']);
+    expect(lateOut.values).toEqual([ev('a', 50, 16)]);
+  });
+
+  it('window functions are opened and closed, and can emit to side outputs', async () => {
+    const tag = new (await import('../../src/index.js')).OutputTag<string>('big');
+    const calls: string[] = [];
+    const { env, stream } = events([ev('a', 1, 5), ev('b', 2, 50)]);
+    const main = stream
+      .keyBy((e) => e.k)
+      .window(TumblingEventTimeWindows.of(10))
+      .process<number>({
+        open: () => void calls.push('open'),
+        process(key, ctx, els, out) {
+          const s = els.reduce((a, e) => a + e.v, 0);
+          if (s > 10) ctx.output(tag, `${key}:${s}`);
+          else out.collect(s);
+        },
+        close: () => void calls.push('close'),
+      });
+    const side = new (await import('../../src/index.js')).CollectSink<string>();
+    const mainOut = new (await import('../../src/index.js')).CollectSink<number>();
+    main.getSideOutput(tag).sinkTo(side);
+    main.sinkTo(mainOut);
+    await env.execute();
+    expect(mainOut.values).toEqual([5]);
+    expect(side.values).toEqual(['b:50']);
+    expect(side.timestamps).toEqual([9]);
+    expect(calls).toEqual(['open', 'close']);
+  });
+});
