@@ -42,6 +42,13 @@ describe('weir CLI', { concurrent: true }, () => {
     expect(r.stderr).toMatch(/Caused by: Error: two is not allowed/);
   });
 
+  it('adds stack traces with --stack', async () => {
+    const r = await runCli(['run', fixture('failing-job'), '--stack']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/UserFunctionError: User function in operator 'Picky Map'[^\n]*\n\s+at /);
+    expect(r.stderr).toMatch(/Caused by: Error: two is not allowed\n\s+at .*failing-job\.ts/);
+  });
+
   it('says so when the job file starts no job, or does not exist', async () => {
     const none = await runCli(['run', fixture('no-execute-job')]);
     expect(none.code).toBe(1);
