@@ -178,6 +178,29 @@ describe('OperatorHarness', () => {
     expect(h.metrics()).toMatchObject({ recordsIn: 5, counters: { duplicates: 2 } });
   });
 
+  it('waits for asynchronous work with drain, and reports its failure', async () => {
+    class LookupOperator implements Operator<string> {
+      private ctx!: OperatorContext<string>;
+      open(ctx: OperatorContext<string>): void {
+        this.ctx = ctx;
+      }
+      processBatch(batch: Batch<number>): void {
+        for (const id of batch.values) {
+          const reply = new Promise<string>((resolve, reject) => setTimeout(() => (id < 0 ? reject(new Error(`no user ${id}`)) : resolve(`user-${id}`)), 5));
+          this.ctx.block(reply.then((name) => this.ctx.output.push(Batch.of([name]))));
+        }
+      }
+    }
+    const h = await OperatorHarness.forOperator<number, string>(new LookupOperator());
+    h.processElement(1);
+    h.processElement(2);
+    expect(h.values()).toEqual([]);
+    await h.drain();
+    expect(h.values().sort()).toEqual(['user-1', 'user-2']);
+    h.processElement(-1);
+    await expect(h.drain()).rejects.toThrow(/no user -1/);
+  });
+
   it('drives both inputs of a keyed co-process function', async () => {
     const rate = valueState<number>('rate');
     type Rate = { cur: string; rate: number };
