@@ -29,6 +29,17 @@ export interface SubtaskHost {
   acknowledgeCheckpoint(id: number, task: Subtask, state: Uint8Array, alignmentMs: number, syncMs: number): void;
 }
 
+/**
+ * Source positions for a restored reader. Positions kept per split id (plain objects) are merged
+ * over all old subtasks, so a reader finds its splits whatever parallelism wrote them; other shapes
+ * only restore at the same parallelism.
+ */
+function mergeSourcePositions(all: unknown[], same: unknown): unknown {
+  const records = all.filter((p) => p !== null && typeof p === 'object' && !Array.isArray(p));
+  if (records.length === 0) return same;
+  return Object.assign({}, ...records);
+}
+
 /** Input held back on a channel while barriers align (exactly-once). */
 type Held =
   | { readonly ch: number; readonly kind: 0; readonly batch: Batch<unknown> }
@@ -66,6 +77,8 @@ export class Subtask implements ChannelTarget {
   private resolveEnded!: () => void;
   readonly ended = new Promise<void>((r) => (this.resolveEnded = r));
   private watermark = -Infinity;
+  /** Whether downstream was last told this subtask is idle (all its open inputs are). */
+  private reportedIdle = false;
   private aligner: BarrierAligner | undefined;
   /** True while some channel is blocked by barrier alignment: the only check on the hot path. */
   private aligning = false;
@@ -175,12 +188,17 @@ export class Subtask implements ChannelTarget {
       this.held.push({ ch: channel, kind: 2, idle });
       return;
     }
-    const wasIdle = this.combiner.allIdle;
     const w = this.combiner.setIdle(channel, idle);
     if (w !== undefined) this.advanceWatermark(w);
-    // Downstream hears only transitions: this subtask is idle when all its open inputs are.
-    const isIdle = this.combiner.allIdle;
-    if (isIdle !== wasIdle) this.output.pushIdle(isIdle);
+    this.reportIdleness();
+  }
+
+  /** Downstream hears only transitions: this subtask is idle when all its open inputs are. */
+  private reportIdleness(): void {
+    const idle = this.combiner.allIdle;
+    if (idle === this.reportedIdle) return;
+    this.reportedIdle = idle;
+    this.output.pushIdle(idle);
   }
 
   private advanceWatermark(w: number): void {
@@ -200,10 +218,9 @@ export class Subtask implements ChannelTarget {
     this.openChannelsPerInput[input]!--;
     this.openChannels--;
     // An ended channel no longer holds back the watermark (nor releases idle ones).
-    const wasIdle = this.combiner.allIdle;
     const w = this.combiner.end(channel);
     if (w !== undefined) this.advanceWatermark(w);
-    if (!wasIdle && this.combiner.allIdle) this.output.pushIdle(true);
+    this.reportIdleness();
     if (this.openChannelsPerInput[input] === 0 || this.openChannels === 0) {
       const prev = this.finishing ?? Promise.resolve();
       const last = this.openChannels === 0;
@@ -315,7 +332,7 @@ export class Subtask implements ChannelTarget {
     this.operatorState.restore(states.map((s) => s.state.operatorState), index, parallelism);
     const same = states.find((s) => s.subtask === index && s.parallelism === parallelism) ?? (states.length === 1 ? states[0] : undefined);
     if (same?.state.operator !== undefined) await this.operator.restoreState?.(same.state.operator);
-    return same?.state.source;
+    return mergeSourcePositions(states.map((s) => s.state.source), same?.state.source);
   }
 
   async notifyCheckpointComplete(id: number): Promise<void> {

@@ -94,14 +94,16 @@ describe('source idleness', () => {
     });
   }
 
-  it('without withIdleness a stalled input holds the watermark back however long it waits', async () => {
+  for (const idleness of [false, true]) {
+  it(`a finished input does not release a stalled one${idleness ? ' that is idle' : ''}: the watermark holds`, async () => {
     const clock = new ManualClock(0);
     const env = StreamEnvironment.create({ clock });
     const a = stallingSource('pending-promise', [{ src: 'A', ts: 1000 }], []);
     const sink = new CollectSink<string>();
     let processed = 0;
+    const strategy = WatermarkStrategy.monotonousTimestamps<Ev>((e) => e.ts);
     env
-      .fromSource(a.source, WatermarkStrategy.monotonousTimestamps<Ev>((e) => e.ts))
+      .fromSource(a.source, idleness ? strategy.withIdleness('1s') : strategy)
       .union(env.fromSource(asyncIterableSource<Ev>([{ src: 'B', ts: 5000 }, { src: 'B', ts: 6000 }], 'steady'), WatermarkStrategy.monotonousTimestamps<Ev>((e) => e.ts)))
       .keyBy((e) => e.src)
       .process<string>({
@@ -122,5 +124,42 @@ describe('source idleness', () => {
     a.release();
     await job.result;
     expect(sink.values).toEqual(['A@1000', 'B@5000', 'B@6000']);
+  });
+  }
+
+  it('an input that finishes while another is idle does not release the idle one', async () => {
+    const clock = new ManualClock(0);
+    const env = StreamEnvironment.create({ clock });
+    const a = stallingSource('pending-promise', [{ src: 'A', ts: 1000 }], [{ src: 'A', ts: 7000 }]);
+    const b = stallingSource('pending-promise', [{ src: 'B', ts: 5000 }, { src: 'B', ts: 6000 }], []);
+    const sink = new CollectSink<string>();
+    const late: string[] = [];
+    let processed = 0;
+    env
+      .fromSource(a.source, WatermarkStrategy.monotonousTimestamps<Ev>((e) => e.ts).withIdleness('1s'))
+      .union(env.fromSource(b.source, WatermarkStrategy.monotonousTimestamps<Ev>((e) => e.ts)))
+      .keyBy((e) => e.src)
+      .process<string>({
+        processElement(e, ctx) {
+          processed++;
+          if (e.ts <= ctx.timerService().currentWatermark()) late.push(`${e.src}@${e.ts}`);
+          ctx.timerService().registerEventTimeTimer(e.ts);
+        },
+        onTimer(ts, ctx, out) {
+          out.collect(`${ctx.getCurrentKey()}@${ts}`);
+        },
+      })
+      .sinkTo(sink);
+    const job = env.executeAsync();
+    await until(() => processed === 3, 'all available records');
+    clock.advance(1000); // A idle: the union follows B (5999)
+    expect(sink.values).toEqual(['A@1000', 'B@5000']);
+    b.release(); // B ends; its final watermark must not count while A is idle
+    await new Promise((r) => setTimeout(r, 20));
+    expect(sink.values).toEqual(['A@1000', 'B@5000']);
+    a.release();
+    await job.result;
+    expect(late).toEqual([]);
+    expect(sink.values).toEqual(['A@1000', 'B@5000', 'B@6000', 'A@7000']);
   });
 });

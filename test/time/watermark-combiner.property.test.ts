@@ -16,7 +16,8 @@ class Model {
     this.ended = Array(n).fill(false);
   }
   apply(op: Op): number | undefined {
-    if (op.t === 'end') this.ended[op.ch] = true;
+    // The final watermark is an end: it never releases idle channels.
+    if (op.t === 'end' || (op.t === 'wm' && op.w === Infinity)) this.ended[op.ch] = true;
     else if (!this.ended[op.ch]) {
       if (op.t === 'wm') {
         this.marks[op.ch] = Math.max(this.marks[op.ch]!, op.w);
@@ -37,7 +38,7 @@ class Model {
 const opsFor = (n: number) =>
   fc.array(
     fc.oneof(
-      { weight: 6, arbitrary: fc.record({ t: fc.constant('wm' as const), ch: fc.nat(n - 1), w: fc.integer({ min: -5, max: 100 }) }) },
+      { weight: 6, arbitrary: fc.record({ t: fc.constant('wm' as const), ch: fc.nat(n - 1), w: fc.oneof({ weight: 9, arbitrary: fc.integer({ min: -5, max: 100 }) }, { weight: 1, arbitrary: fc.constant(Infinity) }) }) },
       { weight: 2, arbitrary: fc.record({ t: fc.constant('idle' as const), ch: fc.nat(n - 1), idle: fc.boolean() }) },
       { weight: 1, arbitrary: fc.record({ t: fc.constant('end' as const), ch: fc.nat(n - 1) }) },
     ),

@@ -31,6 +31,9 @@ export class WatermarkCombiner {
   /** Records channel `ch`'s watermark (which makes it active); returns the combined watermark if it advanced. */
   update(ch: number, watermark: number): number | undefined {
     if (this.ended[ch]) return undefined;
+    // The final watermark arrives just before the channel ends and means the same: it must not
+    // release idle channels either.
+    if (watermark === Infinity) return this.end(ch);
     if (watermark > this.marks[ch]!) this.marks[ch] = watermark;
     this.idle[ch] = false;
     return this.recompute();
