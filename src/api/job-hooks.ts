@@ -22,6 +22,8 @@ export interface JobHooks {
   defaults: Record<string, unknown>;
   /** Describe jobs instead of running them. */
   planOnly: boolean;
+  /** The job module the launcher imported (slot workers import it again to rebuild the graph). */
+  jobModule?: string;
   readonly listeners: Set<JobListener>;
 }
 

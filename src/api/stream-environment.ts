@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { SystemClock, type Clock } from '../core/clock.js';
 import { ConfigError } from '../core/errors.js';
 import { DEFAULT_MAX_PARALLELISM } from '../core/key-group.js';
@@ -33,10 +35,24 @@ export interface EnvironmentConfig {
   /** Records per batch that sources aim for (default 1024). */
   batchSize?: number;
   autoWatermarkInterval?: Duration;
+  /**
+   * The module that builds this job, usually `import.meta.url`. With parallelism > 1 every slot
+   * worker imports it to rebuild the graph. `weir run` sets it; so does running the file with node/tsx.
+   */
+  jobModule?: string;
+  /** `'threads'` (default) or `'single-thread'` (all subtasks in this thread; `execution.slot-mode`). */
+  slotMode?: 'threads' | 'single-thread';
   [flinkKey: string]: unknown;
 }
 
 let defaultExecutor: JobExecutor | undefined;
+
+/** The script node was started with, if it is a job file (not a tool such as a test runner). */
+function mainModule(): string | undefined {
+  const main = process.argv[1];
+  if (!main || /node_modules/.test(main) || !/\.(ts|mts|js|mjs)$/.test(main)) return undefined;
+  return pathToFileURL(resolve(main)).href;
+}
 
 /**
  * The entry point of a job: creates sources, holds configuration, and runs the program.
@@ -64,6 +80,10 @@ export class StreamEnvironment {
       autoWatermarkInterval: toMillis((config.autoWatermarkInterval ?? config['pipeline.auto-watermark-interval'] ?? 200) as Duration),
     };
     this.applyFaultTolerance(config);
+    const slotMode = config.slotMode ?? config['execution.slot-mode'];
+    if (slotMode !== undefined && slotMode !== 'threads' && slotMode !== 'single-thread') throw new ConfigError(`execution.slot-mode: '${String(slotMode)}' is not 'threads' or 'single-thread'`);
+    const jobModule = config.jobModule === undefined ? undefined : String(config.jobModule);
+    this.config = { ...this.config, ...(slotMode ? { slotMode } : {}), ...(jobModule ? { jobModule } : {}) };
   }
 
   private applyFaultTolerance(config: Record<string, unknown>): void {
@@ -181,8 +201,10 @@ export class StreamEnvironment {
     const executor = this.executor ?? defaultExecutor;
     if (!executor) throw new ConfigError("No executor: import from 'weir' (the package entry wires the local executor)");
     if (this.graph.nodes.length === 0) throw new ConfigError('The job has no operators: add a source and a sink before execute()');
-    const planOnly = jobHooks().planOnly;
-    const client = planOnly ? new PlannedJobClient(jobName) : executor.submit(this.graph, jobName, this.config);
+    const hooks = jobHooks();
+    const planOnly = hooks.planOnly;
+    const config = { ...this.config, jobModule: this.config.jobModule ?? hooks.jobModule ?? mainModule(), launchDefaults: hooks.defaults };
+    const client = planOnly ? new PlannedJobClient(jobName) : executor.submit(this.graph, jobName, config);
     notifyJobListeners(client, { jobName, plan: this.explain(), planOnly });
     return client;
   }

@@ -42,6 +42,7 @@ export async function runJobFile(file: string, options: RunOptions, args: string
   const hooks = jobHooks();
   if (options.parallelism !== undefined) hooks.defaults.parallelism = options.parallelism;
   hooks.planOnly = options.plan === true;
+  hooks.jobModule = pathToFileURL(path).href;
   if (options.checkpointDir !== undefined) hooks.defaults['state.checkpoints.dir'] = options.checkpointDir;
   if (options.checkpointInterval !== undefined) hooks.defaults['execution.checkpointing.interval'] = options.checkpointInterval;
   if (options.resume || options.fromSavepoint) {

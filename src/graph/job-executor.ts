@@ -67,6 +67,15 @@ export interface ExecutionConfig {
   readonly checkpointing?: CheckpointingOptions | undefined;
   readonly restartStrategy?: RestartStrategyOptions;
   readonly restore?: RestoreOptions;
+  /**
+   * The module that builds this job (a file URL or path). Slot workers import it to rebuild the
+   * graph; without it a parallel job runs all its subtasks in one thread.
+   */
+  readonly jobModule?: string | undefined;
+  /** `'threads'` (default): parallel subtasks run in worker threads; `'single-thread'`: all in this thread. */
+  readonly slotMode?: 'threads' | 'single-thread';
+  /** Config defaults of the launcher (the CLI's flags), passed on to slot workers. */
+  readonly launchDefaults?: Record<string, unknown>;
 }
 
 /** How `execute()` reaches a runtime without the API importing it; the package entry registers one. */

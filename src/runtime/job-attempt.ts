@@ -6,6 +6,10 @@ import type { StreamGraph, StreamNode } from '../graph/stream-graph.js';
 import type { CheckpointingMode } from './checkpoint/barrier-aligner.js';
 import type { LoadedCheckpoint } from './checkpoint/checkpoint-storage.js';
 import { EdgeRouter, type Channel } from './edge-router.js';
+import { Batch } from '../core/batch.js';
+import type { SlotContext } from './parallel/slot-context.js';
+import { RemoteSubtask, SlotLink } from './parallel/slot-link.js';
+import type { LinkMessage } from './parallel/slot-messages.js';
 import { createOperator } from './operators/create-operator.js';
 import { SourceTask } from './source-task.js';
 import { Subtask, type SubtaskHost } from './subtask.js';
@@ -24,8 +28,38 @@ export function operatorUid(n: StreamNode): string {
   return n.uid ?? `${n.spec.kind}-${n.id}`;
 }
 
+/** The number of subtasks a node runs with. */
+export function parallelismOf(n: StreamNode, config: ExecutionConfig): number {
+  let p = n.parallelism ?? config.parallelism;
+  if (n.spec.kind === 'source' && n.spec.source.maxParallelism !== undefined) p = Math.min(p, n.spec.source.maxParallelism);
+  if (!Number.isInteger(p) || p < 1) throw new ConfigError(`Operator '${n.name}' has invalid parallelism ${p}`);
+  return p;
+}
+
+/** Names a subtask in a checkpoint. */
+export interface TaskRef {
+  readonly uid: string;
+  readonly index: number;
+  readonly parallelism: number;
+}
+
 export interface AttemptListener {
-  acknowledge(id: number, task: Subtask, state: Uint8Array, alignmentMs: number, syncMs: number): void;
+  acknowledge(id: number, task: TaskRef, state: Uint8Array, alignmentMs: number, syncMs: number): void;
+}
+
+/** What the job runner needs from an execution attempt, in this thread or across slot workers. */
+export interface Attempt {
+  readonly failed: boolean;
+  /** Subtasks that acknowledge each checkpoint. */
+  readonly taskCount: number;
+  run(onRunning: () => void, beforeClose?: () => Promise<void>): Promise<void>;
+  fail(error: unknown): void;
+  cancel(error: unknown): void;
+  triggerCheckpoint(id: number, savepoint: boolean): void;
+  notifyCheckpointComplete(id: number): Promise<void>;
+  notifyCheckpointAborted(id: number): void;
+  metrics(): OperatorMetricsSnapshot[];
+  currentWatermark(): number;
 }
 
 /**
@@ -33,12 +67,16 @@ export interface AttemptListener {
  * synchronously along forward edges and through in-thread exchanges, sources driven as async loops.
  * A restart builds a new attempt from the same graph and the latest checkpoint.
  */
-export class JobAttempt implements SubtaskHost {
+export class JobAttempt implements SubtaskHost, Attempt {
   failed = false;
   cancelled = false;
   error: unknown;
+  /** Per node, every subtask index: the local subtasks, and stand-ins for those in other slots. */
+  private readonly targets = new Map<number, (Subtask | RemoteSubtask)[]>();
+  /** Per node, the subtasks that run here. */
   readonly subtasks = new Map<number, Subtask[]>();
   readonly all: Subtask[] = [];
+  private readonly links: (SlotLink | undefined)[] = [];
   private readonly sourceTasks = new Map<Subtask, SourceTask>();
   private readonly blockers = new Set<Promise<unknown>>();
   private rejectFailure!: (e: unknown) => void;
@@ -51,10 +89,58 @@ export class JobAttempt implements SubtaskHost {
     private readonly config: ExecutionConfig,
     private readonly listener: AttemptListener,
     private readonly restore: LoadedCheckpoint | undefined,
+    /** Set when this attempt is one slot of a job spread over worker threads. */
+    private readonly slot?: SlotContext,
   ) {
     this.clock = config.clock;
     this.checkpointingMode = config.checkpointing?.mode;
     this.failure.catch(() => undefined);
+    if (slot) {
+      slot.peers.forEach((port, peer) => {
+        if (!port) return;
+        const link = new SlotLink(port, (p) => this.block(p));
+        this.links[peer] = link;
+        port.on('message', (m: LinkMessage) => this.onLinkMessage(link, m));
+      });
+    }
+  }
+
+  get taskCount(): number {
+    return this.all.length;
+  }
+
+  /** Which slot runs subtask `index` (slot sharing: one subtask of each operator per slot). */
+  private slotOf(index: number): number {
+    return this.slot ? index % this.slot.slots : 0;
+  }
+
+  private onLinkMessage(link: SlotLink, m: LinkMessage): void {
+    if (m.t === 'c') return link.onCredit(m.c);
+    if (this.failed) return;
+    const st = this.targets.get(m.n)?.[m.d];
+    if (!(st instanceof Subtask)) return this.fail(new Error(`Slot ${this.slot!.slot} got input for subtask ${m.d} of node ${m.n}, which it does not run`));
+    try {
+      switch (m.t) {
+        case 'b':
+          st.receiveBatch(m.ch, new Batch(m.v, m.ts, m.k));
+          link.processedOne();
+          break;
+        case 'w':
+          st.receiveWatermark(m.ch, m.w);
+          break;
+        case 'i':
+          st.receiveIdle(m.ch, m.idle);
+          break;
+        case 'x':
+          st.receiveBarrier(m.ch, m.id, m.sp);
+          break;
+        case 'e':
+          st.receiveEnd(m.ch);
+          break;
+      }
+    } catch (e) {
+      this.fail(st.wrap(e));
+    }
   }
 
   fail(error: unknown): void {
@@ -84,7 +170,7 @@ export class JobAttempt implements SubtaskHost {
   }
 
   acknowledgeCheckpoint(id: number, task: Subtask, state: Uint8Array, alignmentMs: number, syncMs: number): void {
-    this.listener.acknowledge(id, task, state, alignmentMs, syncMs);
+    this.listener.acknowledge(id, { uid: task.info.uid, index: task.info.index, parallelism: task.info.parallelism }, state, alignmentMs, syncMs);
   }
 
   /** Starts checkpoint `id`: sources take it between batches; finished subtasks take it at once. */
@@ -137,10 +223,7 @@ export class JobAttempt implements SubtaskHost {
   }
 
   private parallelismOf(n: StreamNode): number {
-    let p = n.parallelism ?? this.config.parallelism;
-    if (n.spec.kind === 'source' && n.spec.source.maxParallelism !== undefined) p = Math.min(p, n.spec.source.maxParallelism);
-    if (!Number.isInteger(p) || p < 1) throw new ConfigError(`Operator '${n.name}' has invalid parallelism ${p}`);
-    return p;
+    return parallelismOf(n, this.config);
   }
 
   private build(): void {
@@ -149,23 +232,32 @@ export class JobAttempt implements SubtaskHost {
       const p = this.parallelismOf(n);
       const mp = n.maxParallelism ?? maxPar;
       if (p > mp) throw new ConfigError(`Operator '${n.name}' has parallelism ${p} above its max parallelism ${mp}`);
-      const sts: Subtask[] = [];
+      const sts: (Subtask | RemoteSubtask)[] = [];
+      const mine: Subtask[] = [];
       for (let i = 0; i < p; i++) {
-        sts.push(new Subtask({ name: n.name, uid: operatorUid(n), index: i, parallelism: p, maxParallelism: mp, keyed: n.keyed }, createOperator(n.spec), this));
+        const slot = this.slotOf(i);
+        if (!this.slot || slot === this.slot.slot) {
+          const st = new Subtask({ name: n.name, uid: operatorUid(n), index: i, parallelism: p, maxParallelism: mp, keyed: n.keyed }, createOperator(n.spec), this);
+          sts.push(st);
+          mine.push(st);
+        } else sts.push(new RemoteSubtask(n.id, i, this.links[slot]!));
       }
-      this.subtasks.set(n.id, sts);
-      this.all.push(...sts);
+      this.targets.set(n.id, sts);
+      this.subtasks.set(n.id, mine);
+      this.all.push(...mine);
       n.inputs.forEach((edges, inputIndex) => {
         for (const e of edges) {
-          const ups = this.subtasks.get(e.from)!;
+          const ups = this.targets.get(e.from)!;
           let partitioner = e.partitioner;
           if (partitioner.type === 'forward' && ups.length !== sts.length) partitioner = { type: 'rebalance' };
           ups.forEach((up, u) => {
-            let targets: Subtask[];
+            let targets: (Subtask | RemoteSubtask)[];
             if (partitioner.type === 'forward') targets = [sts[u]!];
             else if (partitioner.type === 'global') targets = [sts[0]!];
             else targets = sts;
+            // Every slot numbers every channel, so channel indices agree across slots.
             const channels: Channel[] = targets.map((t) => ({ target: t, index: t.addChannel(inputIndex) }));
+            if (!(up instanceof Subtask)) return;
             const router = new EdgeRouter(partitioner, channels, mp, n.name);
             if (e.sideOutput) {
               const list = up.output.side.get(e.sideOutput) ?? [];
@@ -216,9 +308,11 @@ export class JobAttempt implements SubtaskHost {
         if (n.spec.kind !== 'source') continue;
         const spec = n.spec;
         const sts = this.subtasks.get(n.id)!;
-        const splits = spec.source.splits(sts.length);
-        sts.forEach((st, i) => {
-          const mine = splits.filter((_, j) => j % sts.length === i);
+        const parallelism = this.targets.get(n.id)!.length;
+        const splits = spec.source.splits(parallelism);
+        sts.forEach((st) => {
+          const i = st.info.index;
+          const mine = splits.filter((_, j) => j % parallelism === i);
           this.sourceTasks.set(st, new SourceTask(st, spec.source, mine, spec.watermarks, this, this.config.batchSize, positions.get(st) ?? undefined));
         });
       }

@@ -7,8 +7,8 @@ import { CheckpointCoordinator, type TaskAck } from './checkpoint/checkpoint-coo
 import { FsCheckpointStorage, type LoadedCheckpoint, type SerializedTaskState, type SkippedCheckpoint } from './checkpoint/checkpoint-storage.js';
 import { RestartPolicy } from './failover/restart-policy.js';
 import { serveSavepointRequests } from './checkpoint/savepoint-requests.js';
-import { JobAttempt } from './job-attempt.js';
-import type { Subtask } from './subtask.js';
+import { JobAttempt, parallelismOf, type Attempt, type AttemptListener, type TaskRef } from './job-attempt.js';
+import { ThreadedAttempt } from './parallel/threaded-attempt.js';
 
 /** Where a job started from, and the damaged checkpoints it passed over. */
 export interface RestoreInfo {
@@ -28,7 +28,7 @@ export function jobDirName(jobName: string): string {
  */
 export class JobRunner implements JobClient {
   private state: JobStatus = 'CREATED';
-  private attempt: JobAttempt | undefined;
+  private attempt: Attempt | undefined;
   private coordinator: CheckpointCoordinator | undefined;
   private readonly history: CheckpointStats[] = [];
   private readonly restartLog: { at: number; cause: string }[] = [];
@@ -109,19 +109,24 @@ export class JobRunner implements JobClient {
     let restore = await this.initialRestore();
     let nextId = Math.max(this.storage ? await this.storage.highestId() : 0, restore?.metadata.id ?? 0) + 1;
     for (;;) {
-      const acks = new Map<TaskAck, Subtask>();
-      const attempt: JobAttempt = new JobAttempt(
-        this.graph,
-        this.config,
-        {
-          acknowledge: (id, task, state, alignmentMs, syncMs) => {
-            const ack: TaskAck = { task: `${task.info.uid}#${task.info.index}`, state, alignmentMs, syncMs };
-            acks.set(ack, task);
-            this.coordinator?.acknowledge(id, ack);
-          },
+      const acks = new Map<TaskAck, TaskRef>();
+      const listener: AttemptListener = {
+        acknowledge: (id, task, state, alignmentMs, syncMs) => {
+          const ack: TaskAck = { task: `${task.uid}#${task.index}`, state, alignmentMs, syncMs };
+          acks.set(ack, task);
+          this.coordinator?.acknowledge(id, ack);
         },
-        restore,
-      );
+      };
+      const slots = this.slots();
+      const attempt: Attempt = slots
+        ? new ThreadedAttempt(this.graph, this.config, listener, {
+            jobModule: slots.jobModule,
+            slots: slots.count,
+            restorePath: restore?.path,
+            defaults: this.config.launchDefaults ?? {},
+            argv: process.argv,
+          })
+        : new JobAttempt(this.graph, this.config, listener, restore);
       this.attempt = attempt;
       if (cp && this.storage) {
         const storage = this.storage;
@@ -130,11 +135,11 @@ export class JobRunner implements JobClient {
           {
             clock: this.config.clock,
             triggerSources: (id, savepoint) => attempt.triggerCheckpoint(id, savepoint),
-            expectedAcks: () => attempt.all.length,
+            expectedAcks: () => attempt.taskCount,
             persist: (id, savepoint, list) => {
               const tasks: SerializedTaskState[] = list.map((a) => {
-                const st = acks.get(a)!;
-                return { operator: st.info.uid, subtask: st.info.index, parallelism: st.info.parallelism, bytes: a.state as Uint8Array };
+                const t = acks.get(a)!;
+                return { operator: t.uid, subtask: t.index, parallelism: t.parallelism, bytes: a.state as Uint8Array };
               });
               for (const a of list) acks.delete(a);
               return storage.write(id, savepoint, this.jobName, tasks);
@@ -184,7 +189,14 @@ export class JobRunner implements JobClient {
     }
   }
 
-  private async finalCheckpoint(attempt: JobAttempt): Promise<void> {
+  /** Worker-thread slots for a parallel job whose module is known; undefined runs it in this thread. */
+  private slots(): { jobModule: string; count: number } | undefined {
+    const count = Math.max(...this.graph.nodes.map((n) => parallelismOf(n, this.config)));
+    if (count <= 1 || this.config.slotMode === 'single-thread' || !this.config.jobModule) return undefined;
+    return { jobModule: this.config.jobModule, count };
+  }
+
+  private async finalCheckpoint(attempt: Attempt): Promise<void> {
     const c = this.coordinator;
     if (!c) return;
     const stats = await c.trigger(false);
@@ -192,7 +204,7 @@ export class JobRunner implements JobClient {
   }
 
   /** Stops checkpointing of a finished attempt; returns the next free checkpoint id. */
-  private finishAttempt(attempt: JobAttempt, nextId = 0): number {
+  private finishAttempt(attempt: Attempt, nextId = 0): number {
     const c = this.coordinator;
     if (c) {
       c.stop();

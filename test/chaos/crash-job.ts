@@ -50,7 +50,7 @@ const running = events
 const windowed = events
   .keyBy((e) => e.user)
   .window(TumblingEventTimeWindows.of(1000))
-  .aggregate(sumOf<Event>((e) => e.amount), (user, window, [sum], o) => o.collect(`window ${user} ${window.start} ${sum}`))
+  .aggregate<number, number, string>(sumOf<Event>((e) => e.amount), (user, window, [sum], o) => o.collect(`window ${user} ${window.start} ${sum}`))
   .uid('windows');
 
 running.union(windowed).sinkTo(fileSink<string>({ path: out, format: 'text' })).uid('sink');

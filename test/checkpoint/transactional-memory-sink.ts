@@ -11,7 +11,7 @@ export class TransactionalMemorySink<T> implements Sink<T> {
   readonly prepared = new Map<string, T[]>();
   commits = 0;
 
-  createWriter(ctx: { checkpointingMode?: string }) {
+  createWriter(ctx?: { checkpointingMode?: string }) {
     let open: T[] = [];
     const mine = new Map<number, string>();
     let seq = 0;
@@ -40,7 +40,7 @@ export class TransactionalMemorySink<T> implements Sink<T> {
       },
       finish: () => {
         // Under exactly-once the job's final checkpoint pre-commits and commits the rest.
-        if (ctx.checkpointingMode === 'EXACTLY_ONCE') return;
+        if (ctx?.checkpointingMode === "EXACTLY_ONCE") return;
         this.committed.push(...open);
         open = [];
       },

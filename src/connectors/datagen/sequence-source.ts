@@ -8,6 +8,9 @@ export interface SequenceSplit extends SourceSplit {
   readonly to: number;
 }
 
+/** How many ranges a sequence is cut into (more when the parallelism is higher). */
+export const SEQUENCE_SPLITS = 128;
+
 /** Per split id, the next value its reader emits. */
 export type SequencePositions = Record<string, number>;
 
@@ -27,12 +30,15 @@ export function sequence(from: number, to: number, name = 'Sequence Source'): So
     bounded: true,
     replayable: true,
     splits(parallelism) {
+      // A fixed number of ranges (not one per reader), so a checkpoint restores at any parallelism:
+      // positions are kept per range, and ranges do not change with the parallelism.
       const count = to - from + 1;
-      return Array.from({ length: parallelism }, (_, i) => {
-        const start = from + Math.floor((i * count) / parallelism);
-        const end = from + Math.floor(((i + 1) * count) / parallelism) - 1;
+      const ranges = Math.max(parallelism, Math.min(SEQUENCE_SPLITS, count));
+      return Array.from({ length: ranges }, (_, i) => {
+        const start = from + Math.floor((i * count) / ranges);
+        const end = from + Math.floor(((i + 1) * count) / ranges) - 1;
         return { id: `sequence-${start}-${end}`, from: start, to: end };
-      });
+      }).filter((s) => s.to >= s.from);
     },
     createReader(splits, ctx, restored) {
       const saved = restored as SequencePositions | undefined;

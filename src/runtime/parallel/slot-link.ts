@@ -1,0 +1,91 @@
+import type { MessagePort } from 'node:worker_threads';
+import type { Batch } from '../../core/batch.js';
+import type { ChannelTarget } from '../edge-router.js';
+import type { LinkMessage } from './slot-messages.js';
+
+/** Data messages a sender may have in flight to one peer before it must wait for credit. */
+const CREDITS = 16;
+/** The receiver returns credit in bulk. */
+const CREDIT_BATCH = 4;
+
+/**
+ * One direction of a slot pair's port, with credit-based flow control: a sender spends a credit
+ * per data message and, when none are left, asks its task to wait (`block`) until the receiver
+ * returns credit after processing. Control elements (watermarks, barriers, end) are never held back,
+ * and per-port ordering keeps them in place relative to the data.
+ */
+export class SlotLink {
+  private credits = CREDITS;
+  private waiting: { promise: Promise<void>; resolve: () => void } | undefined;
+  private processed = 0;
+  /** Messages received and sent, for metrics. */
+  sent = 0;
+
+  constructor(
+    readonly port: MessagePort,
+    private readonly block: (p: Promise<unknown>) => void,
+  ) {}
+
+  sendData(m: LinkMessage): void {
+    this.port.postMessage(m);
+    this.sent++;
+    if (--this.credits <= 0 && !this.waiting) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.waiting = { promise, resolve };
+      this.block(promise);
+    }
+  }
+
+  sendControl(m: LinkMessage): void {
+    this.port.postMessage(m);
+  }
+
+  onCredit(c: number): void {
+    this.credits += c;
+    if (this.credits > 0 && this.waiting) {
+      this.waiting.resolve();
+      this.waiting = undefined;
+    }
+  }
+
+  /** The receiver processed one data message from the peer. */
+  processedOne(): void {
+    if (++this.processed >= CREDIT_BATCH) {
+      this.port.postMessage({ t: 'c', c: this.processed } satisfies LinkMessage);
+      this.processed = 0;
+    }
+  }
+}
+
+/**
+ * Stands for a subtask that runs in another slot. It numbers channels exactly as the real subtask
+ * does (every slot builds the same graph), and forwards what it receives over the link.
+ */
+export class RemoteSubtask implements ChannelTarget {
+  private channels = 0;
+  constructor(
+    private readonly node: number,
+    private readonly index: number,
+    private readonly link: SlotLink,
+  ) {}
+
+  addChannel(_input: number): number {
+    return this.channels++;
+  }
+  receiveBatch(ch: number, batch: Batch<unknown>): void {
+    this.link.sendData({ t: 'b', n: this.node, d: this.index, ch, v: batch.values, ts: batch.timestamps, k: batch.keys });
+  }
+  receiveWatermark(ch: number, w: number): void {
+    this.link.sendControl({ t: 'w', n: this.node, d: this.index, ch, w });
+  }
+  receiveIdle(ch: number, idle: boolean): void {
+    this.link.sendControl({ t: 'i', n: this.node, d: this.index, ch, idle });
+  }
+  receiveBarrier(ch: number, id: number, sp: boolean): void {
+    this.link.sendControl({ t: 'x', n: this.node, d: this.index, ch, id, sp });
+  }
+  receiveEnd(ch: number): void {
+    this.link.sendControl({ t: 'e', n: this.node, d: this.index, ch });
+  }
+}

@@ -1,0 +1,34 @@
+import type { OperatorMetricsSnapshot } from '../../graph/job-executor.js';
+
+/** Data and control elements between subtasks in different slots (one MessagePort per slot pair). */
+export type LinkMessage =
+  | { readonly t: 'b'; readonly n: number; readonly d: number; readonly ch: number; readonly v: unknown[]; readonly ts: number[]; readonly k: unknown[] | undefined }
+  | { readonly t: 'w'; readonly n: number; readonly d: number; readonly ch: number; readonly w: number }
+  | { readonly t: 'i'; readonly n: number; readonly d: number; readonly ch: number; readonly idle: boolean }
+  | { readonly t: 'x'; readonly n: number; readonly d: number; readonly ch: number; readonly id: number; readonly sp: boolean }
+  | { readonly t: 'e'; readonly n: number; readonly d: number; readonly ch: number }
+  /** Credit: the peer processed this many data messages. */
+  | { readonly t: 'c'; readonly c: number };
+
+/** Main thread to a slot worker. */
+export type ToSlot =
+  | { readonly t: 'checkpoint'; readonly id: number; readonly savepoint: boolean }
+  | { readonly t: 'notify'; readonly id: number }
+  | { readonly t: 'aborted'; readonly id: number }
+  | { readonly t: 'close' }
+  | { readonly t: 'cancel' };
+
+/** Per-subtask metrics a slot reports. */
+export interface SlotMetrics {
+  readonly operators: (OperatorMetricsSnapshot & { readonly nodeId: number })[];
+  readonly watermark: number;
+}
+
+/** A slot worker to the main thread. */
+export type FromSlot =
+  | { readonly t: 'running' }
+  | { readonly t: 'ack'; readonly id: number; readonly uid: string; readonly index: number; readonly parallelism: number; readonly bytes: Uint8Array; readonly alignmentMs: number; readonly syncMs: number }
+  | { readonly t: 'metrics'; readonly m: SlotMetrics }
+  | { readonly t: 'sinks-ended' }
+  | { readonly t: 'closed'; readonly m: SlotMetrics }
+  | { readonly t: 'failed'; readonly error: { readonly name: string; readonly message: string; readonly stack?: string } };

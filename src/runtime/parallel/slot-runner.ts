@@ -1,0 +1,125 @@
+import { WeirError } from '../../core/errors.js';
+import type { CheckpointStats, ExecutionConfig, JobClient, JobResult, JobStatus, OperatorMetricsSnapshot } from '../../graph/job-executor.js';
+import type { StreamGraph } from '../../graph/stream-graph.js';
+import { FsCheckpointStorage } from '../checkpoint/checkpoint-storage.js';
+import { JobAttempt } from '../job-attempt.js';
+import type { SlotContext } from './slot-context.js';
+import type { FromSlot, SlotMetrics, ToSlot } from './slot-messages.js';
+
+const METRICS_EVERY_MS = 250;
+
+/**
+ * The job as one slot worker runs it: this slot's subtasks, driven by the main thread (checkpoints,
+ * close, cancel) and reporting to it (acks, metrics, end, failure). `execute()` in the worker never
+ * settles: the job module's code after `execute()` runs once, in the main thread.
+ */
+export class SlotRunner implements JobClient {
+  readonly result: Promise<JobResult> = new Promise<JobResult>(() => undefined);
+  private attempt: JobAttempt | undefined;
+  private control: Promise<void> = Promise.resolve();
+  private closeRequested!: () => void;
+  private readonly close = new Promise<void>((r) => (this.closeRequested = r));
+
+  constructor(
+    private readonly graph: StreamGraph,
+    readonly jobName: string,
+    private readonly config: ExecutionConfig,
+    private readonly slot: SlotContext,
+  ) {
+    void this.run();
+  }
+
+  private post(m: FromSlot): void {
+    this.slot.control.postMessage(m);
+  }
+
+  private report(): SlotMetrics {
+    const a = this.attempt;
+    if (!a) return { operators: [], watermark: -Infinity };
+    const operators = a.metrics().map((m, i) => ({ ...m, nodeId: this.graph.nodes[i]!.id }));
+    return { operators, watermark: a.currentWatermark() };
+  }
+
+  private async run(): Promise<void> {
+    const slot = this.slot;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const restore = slot.restorePath ? await FsCheckpointStorage.load(slot.restorePath) : undefined;
+      const config: ExecutionConfig = { ...this.config, restore: { ...this.config.restore, allowNonRestoredState: slot.allowNonRestoredState } };
+      const attempt = new JobAttempt(
+        this.graph,
+        config,
+        {
+          acknowledge: (id, task, bytes, alignmentMs, syncMs) =>
+            this.post({ t: 'ack', id, uid: task.uid, index: task.index, parallelism: task.parallelism, bytes, alignmentMs, syncMs }),
+        },
+        restore,
+        slot,
+      );
+      this.attempt = attempt;
+      // Control messages are handled one after another: a commit finishes before a close.
+      slot.control.on('message', (m: ToSlot) => {
+        this.control = this.control.then(() => this.onControl(attempt, m)).catch((e) => attempt.fail(e));
+      });
+      timer = setInterval(() => this.post({ t: 'metrics', m: this.report() }), METRICS_EVERY_MS);
+      timer.unref();
+      await attempt.run(
+        () => this.post({ t: 'running' }),
+        async () => {
+          this.post({ t: 'sinks-ended' });
+          await this.close;
+        },
+      );
+      clearInterval(timer);
+      this.post({ t: 'closed', m: this.report() });
+    } catch (e) {
+      if (timer) clearInterval(timer);
+      const err = e instanceof Error ? e : new Error(String(e));
+      this.post({ t: 'failed', error: { name: err.name, message: err.message, ...(err.stack ? { stack: err.stack } : {}) } });
+    }
+  }
+
+  private async onControl(attempt: JobAttempt, m: ToSlot): Promise<void> {
+    switch (m.t) {
+      case 'checkpoint':
+        attempt.triggerCheckpoint(m.id, m.savepoint);
+        return;
+      case 'notify':
+        await attempt.notifyCheckpointComplete(m.id);
+        return;
+      case 'aborted':
+        attempt.notifyCheckpointAborted(m.id);
+        return;
+      case 'close':
+        this.closeRequested();
+        return;
+      case 'cancel':
+        attempt.cancel(new WeirError(`Job '${this.jobName}' was cancelled`));
+        return;
+    }
+  }
+
+  // The JobClient surface of a slot is not used: the main thread's client speaks for the job.
+  status(): JobStatus {
+    return 'RUNNING';
+  }
+  metrics(): OperatorMetricsSnapshot[] {
+    return this.attempt?.metrics() ?? [];
+  }
+  currentWatermark(): number {
+    return this.attempt?.currentWatermark() ?? -Infinity;
+  }
+  async cancel(): Promise<void> {
+    this.attempt?.cancel(new WeirError('cancelled'));
+  }
+  triggerSavepoint(): Promise<string> {
+    return Promise.reject(new WeirError('Savepoints are taken by the main thread'));
+  }
+  checkpoints(): CheckpointStats[] {
+    return [];
+  }
+  restarts(): { at: number; cause: string }[] {
+    return [];
+  }
+}
+

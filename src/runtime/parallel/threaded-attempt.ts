@@ -1,0 +1,188 @@
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { WeirError } from '../../core/errors.js';
+import type { ExecutionConfig, OperatorMetricsSnapshot } from '../../graph/job-executor.js';
+import type { StreamGraph } from '../../graph/stream-graph.js';
+import { parallelismOf, type Attempt, type AttemptListener } from '../job-attempt.js';
+import type { FromSlot, SlotMetrics, ToSlot } from './slot-messages.js';
+import type { SlotWorkerData } from './slot-worker.js';
+
+export interface ThreadedAttemptOptions {
+  readonly jobModule: string;
+  readonly slots: number;
+  readonly restorePath: string | undefined;
+  readonly defaults: Record<string, unknown>;
+  readonly argv: string[];
+}
+
+/** The worker bootstrap: TypeScript support (job files are usually .ts), then the slot entry. */
+function bootstrapUrl(): URL {
+  const here = import.meta.url;
+  const entry = new URL(here.endsWith('.ts') ? './slot-worker.ts' : './slot-worker.js', here).href;
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  const code = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(entry)});`;
+  return new URL('data:text/javascript,' + encodeURIComponent(code));
+}
+
+/**
+ * One execution attempt spread over worker threads ("slots"): the main thread starts one worker
+ * per slot, connects every pair with a MessageChannel, relays checkpoint commands and acks, and
+ * collects metrics. Any worker failing, or exiting unexpectedly, fails the attempt and stops all.
+ */
+export class ThreadedAttempt implements Attempt {
+  failed = false;
+  private error: unknown;
+  private workers: Worker[] = [];
+  private controls: MessagePort[] = [];
+  private readonly slotMetrics: (SlotMetrics | undefined)[] = [];
+  private rejectFailure!: (e: unknown) => void;
+  private readonly failure = new Promise<never>((_, rej) => (this.rejectFailure = rej));
+  readonly taskCount: number;
+
+  constructor(
+    private readonly graph: StreamGraph,
+    private readonly config: ExecutionConfig,
+    private readonly listener: AttemptListener,
+    private readonly options: ThreadedAttemptOptions,
+  ) {
+    this.failure.catch(() => undefined);
+    this.taskCount = graph.nodes.reduce((n, node) => n + parallelismOf(node, config), 0);
+  }
+
+  fail(error: unknown): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.error = error;
+    this.rejectFailure(error);
+  }
+  cancel(error: unknown): void {
+    this.broadcast({ t: 'cancel' });
+    this.fail(error);
+  }
+
+  private broadcast(m: ToSlot): void {
+    for (const c of this.controls) c.postMessage(m);
+  }
+
+  triggerCheckpoint(id: number, savepoint: boolean): void {
+    this.broadcast({ t: 'checkpoint', id, savepoint });
+  }
+  async notifyCheckpointComplete(id: number): Promise<void> {
+    this.broadcast({ t: 'notify', id });
+  }
+  notifyCheckpointAborted(id: number): void {
+    this.broadcast({ t: 'aborted', id });
+  }
+
+  metrics(): OperatorMetricsSnapshot[] {
+    return this.graph.nodes.map((n) => {
+      let recordsIn = 0;
+      let recordsOut = 0;
+      let busyMs = 0;
+      let parallelism = 0;
+      const counters: Record<string, number> = {};
+      for (const sm of this.slotMetrics) {
+        const m = sm?.operators.find((o) => o.nodeId === n.id);
+        if (!m) continue;
+        recordsIn += m.recordsIn;
+        recordsOut += m.recordsOut;
+        busyMs = Math.max(busyMs, m.busyMs);
+        parallelism += m.parallelism;
+        for (const [k, v] of Object.entries(m.counters)) counters[k] = (counters[k] ?? 0) + v;
+      }
+      return { name: n.name, parallelism, recordsIn, recordsOut, busyMs, counters };
+    });
+  }
+
+  currentWatermark(): number {
+    let w = Infinity;
+    for (const sm of this.slotMetrics) if (sm) w = Math.min(w, sm.watermark);
+    return w === Infinity ? -Infinity : w;
+  }
+
+  async run(onRunning: () => void, beforeClose?: () => Promise<void>): Promise<void> {
+    const n = this.options.slots;
+    const peers: (MessagePort | undefined)[][] = Array.from({ length: n }, () => new Array<MessagePort | undefined>(n).fill(undefined));
+    for (let a = 0; a < n; a++) {
+      for (let b = a + 1; b < n; b++) {
+        const { port1, port2 } = new MessageChannel();
+        peers[a]![b] = port1;
+        peers[b]![a] = port2;
+      }
+    }
+    let running = 0;
+    let ended = 0;
+    let closed = 0;
+    let allRunning!: () => void;
+    let allEnded!: () => void;
+    let allClosed!: () => void;
+    const runningP = new Promise<void>((r) => (allRunning = r));
+    const endedP = new Promise<void>((r) => (allEnded = r));
+    const closedP = new Promise<void>((r) => (allClosed = r));
+    const url = bootstrapUrl();
+    try {
+      for (let slot = 0; slot < n; slot++) {
+        const { port1: control, port2: workerControl } = new MessageChannel();
+        const data: SlotWorkerData = {
+          jobModule: this.options.jobModule,
+          slot,
+          slots: n,
+          peers: peers[slot]!,
+          control: workerControl,
+          restorePath: this.options.restorePath,
+          allowNonRestoredState: this.config.restore?.allowNonRestoredState === true,
+          defaults: this.options.defaults,
+          argv: this.options.argv,
+        };
+        const transfer = [workerControl, ...peers[slot]!.filter((p): p is MessagePort => p !== undefined)];
+        const worker = new Worker(url, { workerData: data, transferList: transfer, stderr: false, stdout: false });
+        this.workers.push(worker);
+        this.controls.push(control);
+        control.on('message', (m: FromSlot) => {
+          switch (m.t) {
+            case 'running':
+              if (++running === n) allRunning();
+              break;
+            case 'ack':
+              this.listener.acknowledge(m.id, { uid: m.uid, index: m.index, parallelism: m.parallelism }, m.bytes, m.alignmentMs, m.syncMs);
+              break;
+            case 'metrics':
+              this.slotMetrics[slot] = m.m;
+              break;
+            case 'sinks-ended':
+              if (++ended === n) allEnded();
+              break;
+            case 'closed':
+              this.slotMetrics[slot] = m.m;
+              if (++closed === n) allClosed();
+              break;
+            case 'failed': {
+              const e = new WeirError(m.error.message);
+              e.name = m.error.name;
+              if (m.error.stack) e.stack = m.error.stack;
+              this.fail(e);
+              break;
+            }
+          }
+        });
+        worker.on('error', (e) => this.fail(e));
+        worker.on('exit', (code) => {
+          if (closed < n && !this.failed) this.fail(new WeirError(`Slot ${slot} (worker thread) exited with code ${code} before the job finished`));
+        });
+      }
+      await Promise.race([runningP, this.failure]);
+      onRunning();
+      await Promise.race([endedP, this.failure]);
+      if (beforeClose) await Promise.race([beforeClose(), this.failure]);
+      this.broadcast({ t: 'close' });
+      await Promise.race([closedP, this.failure]);
+    } catch (e) {
+      this.fail(e);
+    } finally {
+      await Promise.all(this.workers.map((w) => w.terminate()));
+      for (const c of this.controls) c.close();
+    }
+    if (this.failed) throw this.error;
+  }
+}
