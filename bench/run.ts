@@ -1,5 +1,5 @@
 /**
- * The Nexmark benchmark: `npm run bench -- [q0 q1 ...] [--events N] [--parallelism P] [--seed S]`.
+ * The Nexmark benchmark: `npm run bench -- [q0 q1 ...] [--events N] [--parallelism P] [--runs R] [--seed S]`.
  * Prints one JSON line per query (Weir job vs. a hand-written loop over the same events) and one for
  * the generator alone. Every measurement runs in a fresh child process, so peak RSS is its own.
  */
@@ -16,16 +16,18 @@ interface Args {
   events: number;
   parallelism: number;
   seed: number;
+  runs: number;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { queries: [], events: 10_000_000, parallelism: 1, seed: 0 };
+  const a: Args = { queries: [], events: 10_000_000, parallelism: 1, seed: 0, runs: 1 };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i]!;
     const num = () => Number(String(argv[++i]).replace(/_/g, ''));
     if (v === '--events' || v === '-n') a.events = num();
     else if (v === '--parallelism' || v === '-p') a.parallelism = num();
     else if (v === '--seed') a.seed = num();
+    else if (v === '--runs') a.runs = num();
     else if (v.startsWith('-')) throw new Error(`unknown option ${v}`);
     else a.queries.push(v);
   }
@@ -36,7 +38,7 @@ function parseArgs(argv: string[]): Args {
 }
 
 function inChild(mode: MeasureMode, query: string, a: Args): Promise<Measurement> {
-  const args = ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', mode, query, String(a.events), String(a.parallelism), String(a.seed)];
+  const args = ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', mode, query, String(a.events), String(a.parallelism), String(a.seed), String(a.runs)];
   return new Promise((res, rej) => {
     const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
@@ -52,14 +54,14 @@ function inChild(mode: MeasureMode, query: string, a: Args): Promise<Measurement
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv[0] === '--child') {
-    const [, mode, query, events, parallelism, seed] = argv;
-    const m = await measure(mode as MeasureMode, query!, Number(events), Number(parallelism), Number(seed));
+    const [, mode, query, events, parallelism, seed, runs] = argv;
+    const m = await measure(mode as MeasureMode, query!, Number(events), Number(parallelism), Number(seed), Number(runs ?? 1));
     process.stdout.write(JSON.stringify(m) + '\n');
     return;
   }
   const a = parseArgs(argv);
   const gen = await inChild('generator', '', a);
-  console.log(JSON.stringify({ query: 'generator', events: a.events, eventsPerSec: gen.eventsPerSec, cpuSeconds: gen.cpuSeconds, peakRssMb: gen.peakRssMb }));
+  console.log(JSON.stringify({ query: 'generator', events: a.events, eventsPerSec: gen.eventsPerSec, eventsPerCpuSec: gen.eventsPerCpuSec, cpuSeconds: gen.cpuSeconds, peakRssMb: gen.peakRssMb }));
   for (const q of a.queries) {
     const base = await inChild('baseline', q, a);
     const weir = await inChild('weir', q, a);
@@ -73,6 +75,10 @@ async function main(): Promise<void> {
         ratio: +(weir.eventsPerSec / base.eventsPerSec).toFixed(3),
         cpuSeconds: weir.cpuSeconds,
         peakRssMb: weir.peakRssMb,
+        // The same comparison by CPU time, which other load on the machine disturbs less.
+        eventsPerCpuSec: weir.eventsPerCpuSec,
+        baselineEventsPerCpuSec: base.eventsPerCpuSec,
+        parallelism: a.parallelism,
       }),
     );
   }

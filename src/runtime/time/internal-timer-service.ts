@@ -1,6 +1,7 @@
 import type { Clock } from '../../core/clock.js';
 import type { TimerService } from '../../core/operator.js';
-import { TimerHeap, type Timer } from './timer-heap.js';
+import { TimerBuckets } from './timer-buckets.js';
+import type { Timer } from './timer-heap.js';
 
 export interface TimerTarget {
   /** Makes `keyId` the current key, then runs the operator's timer hook. */
@@ -21,7 +22,7 @@ export interface TimersSnapshot {
  * `true` and key `'true'` stay distinct timers.
  */
 class TimerQueue {
-  readonly heap = new TimerHeap();
+  readonly heap = new TimerBuckets();
   private readonly live = new Map<number, Map<string | number, Map<unknown, number>>>();
   size = 0;
 
