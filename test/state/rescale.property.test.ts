@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import { keyGroupFor, keyGroupRangeFor, subtaskForKeyGroup } from '../../src/core/key-group.js';
 import { listState, mapState, valueState } from '../../src/core/state.js';
-import { HeapKeyedStateBackend, type KeyedStateSnapshot } from '../../src/runtime/state/heap-keyed-state-backend.js';
+import type { KeyedStateSnapshot } from '../../src/runtime/state/heap-keyed-state-backend.js';
+import { keyedBackends } from './keyed-backends.js';
+
+type Backend = ReturnType<(typeof keyedBackends)[number]['create']>;
 import { HeapOperatorStateStore } from '../../src/runtime/state/operator-state-store.js';
 
 const clock = new ManualClock(0);
@@ -19,7 +22,7 @@ const contentArb = fc.uniqueArray(
 
 type Content = { key: unknown; count: number; seen: string[]; pairs: [[string, number], string][] }[];
 
-function fill(b: HeapKeyedStateBackend, content: Content): void {
+function fill(b: Backend, content: Content): void {
   const v = b.getState(V);
   const l = b.getListState(L);
   const m = b.getMapState(M);
@@ -32,17 +35,17 @@ function fill(b: HeapKeyedStateBackend, content: Content): void {
 }
 
 /** Everything a backend holds for `key`, read through the state API. */
-function read(b: HeapKeyedStateBackend, key: unknown) {
+function read(b: Backend, key: unknown) {
   b.setCurrentKey(key);
   const m = b.getMapState(M);
   return { count: b.getState(V).value(), seen: b.getListState(L).get(), pairs: [...m.entries()] };
 }
 
 /** Restores `snaps` into `p` subtasks, as a job restarted with parallelism `p` would. */
-function restoreInto(snaps: KeyedStateSnapshot[], mp: number, p: number): HeapKeyedStateBackend[] {
+function restoreInto(kb: (typeof keyedBackends)[number], snaps: KeyedStateSnapshot[], mp: number, p: number): Backend[] {
   return Array.from({ length: p }, (_, i) => {
     const r = keyGroupRangeFor(mp, p, i);
-    const b = new HeapKeyedStateBackend(clock, mp);
+    const b = kb.create(clock, mp);
     b.restore(structuredClone(snaps), (g) => g >= r.start && g <= r.end);
     return b;
   });
@@ -50,13 +53,13 @@ function restoreInto(snaps: KeyedStateSnapshot[], mp: number, p: number): HeapKe
 
 const setup = fc.integer({ min: 1, max: 64 }).chain((mp) => fc.tuple(fc.constant(mp), fc.integer({ min: 1, max: mp }), fc.integer({ min: 1, max: mp })));
 
-describe('keyed state across parallelism changes', () => {
+describe.each(keyedBackends)('keyed state across parallelism changes ($name backend)', (kb) => {
   it('split by key groups into p subtasks and merged back, every key keeps its state in exactly one subtask', () => {
     fc.assert(
       fc.property(setup, contentArb, ([mp, p1, p2], content) => {
-        const original = new HeapKeyedStateBackend(clock, mp);
+        const original = kb.create(clock, mp);
         fill(original, content);
-        const split = restoreInto([original.snapshot()], mp, p1);
+        const split = restoreInto(kb, [original.snapshot()], mp, p1);
         const owned = split.map((b) => new Set(b.keys('count').map((k) => JSON.stringify(k))));
         for (const r of content) {
           const owner = subtaskForKeyGroup(mp, p1, keyGroupFor(r.key, mp));
@@ -64,8 +67,8 @@ describe('keyed state across parallelism changes', () => {
           expect(read(split[owner]!, r.key)).toEqual(read(original, r.key));
         }
         // p1 -> p2 -> 1: nothing lost, nothing duplicated.
-        const rescaled = restoreInto(split.map((b) => b.snapshot()), mp, p2);
-        const merged = restoreInto(rescaled.map((b) => b.snapshot()), mp, 1)[0]!;
+        const rescaled = restoreInto(kb, split.map((b) => b.snapshot()), mp, p2);
+        const merged = restoreInto(kb, rescaled.map((b) => b.snapshot()), mp, 1)[0]!;
         expect(merged.size('count')).toBe(content.length);
         expect(rescaled.reduce((n, b) => n + b.size('count'), 0)).toBe(content.length);
         for (const r of content) expect(read(merged, r.key)).toEqual(read(original, r.key));

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import { listState, mapState, reducingState, stateTtl, valueState } from '../../src/core/state.js';
-import { HeapKeyedStateBackend, type KeyedStateSnapshot } from '../../src/runtime/state/heap-keyed-state-backend.js';
+import type { KeyedStateSnapshot } from '../../src/runtime/state/heap-keyed-state-backend.js';
+import { keyedBackends } from './keyed-backends.js';
+
+type Backend = ReturnType<(typeof keyedBackends)[number]['create']>;
 
 const all = () => true;
 
-function write(b: HeapKeyedStateBackend, ttl: ReturnType<typeof stateTtl> | undefined): void {
+function write(b: Backend, ttl: ReturnType<typeof stateTtl> | undefined): void {
   b.setCurrentKey('k');
   b.getState(valueState<string>('v', { ttl })).update('value');
   b.getListState(listState<number>('l', { ttl })).update([1, 2]);
@@ -13,7 +16,7 @@ function write(b: HeapKeyedStateBackend, ttl: ReturnType<typeof stateTtl> | unde
   b.getReducingState(reducingState<number>('r', (x, y) => x + y, { ttl })).add(5);
 }
 
-function read(b: HeapKeyedStateBackend, ttl: ReturnType<typeof stateTtl> | undefined) {
+function read(b: Backend, ttl: ReturnType<typeof stateTtl> | undefined) {
   b.setCurrentKey('k');
   return {
     v: b.getState(valueState<string>('v', { ttl })).value(),
@@ -25,14 +28,14 @@ function read(b: HeapKeyedStateBackend, ttl: ReturnType<typeof stateTtl> | undef
 
 const roundTrip = (s: KeyedStateSnapshot): KeyedStateSnapshot => structuredClone(s);
 
-describe('restoring state written with other settings', () => {
+describe.each(keyedBackends)('restoring state written with other settings ($name backend)', (kb) => {
   const expected = { v: 'value', l: [1, 2], m: [['a', 1]], r: 5 };
 
   it('TTL turned on after the snapshot: restored values are stamped with the restore time', () => {
     const clock = new ManualClock(1000);
-    const before = new HeapKeyedStateBackend(clock, 16);
+    const before = kb.create(clock, 16);
     write(before, undefined);
-    const after = new HeapKeyedStateBackend(clock, 16);
+    const after = kb.create(clock, 16);
     after.restore([roundTrip(before.snapshot())], all);
     const ttl = stateTtl(100);
     expect(read(after, ttl)).toEqual(expected);
@@ -42,9 +45,9 @@ describe('restoring state written with other settings', () => {
 
   it('TTL turned off after the snapshot: restored values lose their stamps', () => {
     const clock = new ManualClock(0);
-    const before = new HeapKeyedStateBackend(clock, 16);
+    const before = kb.create(clock, 16);
     write(before, stateTtl('1h'));
-    const after = new HeapKeyedStateBackend(clock, 16);
+    const after = kb.create(clock, 16);
     after.restore([roundTrip(before.snapshot())], all);
     expect(read(after, undefined)).toEqual(expected);
   });
@@ -52,20 +55,20 @@ describe('restoring state written with other settings', () => {
   it('the same settings restore as they were, across a snapshot of a restored but unused state', () => {
     const clock = new ManualClock(0);
     const ttl = stateTtl('1h');
-    const first = new HeapKeyedStateBackend(clock, 16);
+    const first = kb.create(clock, 16);
     write(first, ttl);
-    const idle = new HeapKeyedStateBackend(clock, 16);
+    const idle = kb.create(clock, 16);
     idle.restore([roundTrip(first.snapshot())], all);
-    const last = new HeapKeyedStateBackend(clock, 16);
+    const last = kb.create(clock, 16);
     last.restore([roundTrip(idle.snapshot())], all);
     expect(read(last, ttl)).toEqual(expected);
   });
 
   it('a state restored as one type and requested as another names the state and both types', () => {
     const clock = new ManualClock(0);
-    const before = new HeapKeyedStateBackend(clock, 16);
+    const before = kb.create(clock, 16);
     write(before, undefined);
-    const after = new HeapKeyedStateBackend(clock, 16);
+    const after = kb.create(clock, 16);
     after.restore([roundTrip(before.snapshot())], all);
     expect(() => after.getMapState(mapState<string, number>('l'))).toThrow(/State 'l' was restored as list state and cannot be used as map state/);
   });

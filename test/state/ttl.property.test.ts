@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import { listState, mapState, reducingState, stateTtl, valueState, type StateTtlConfig } from '../../src/core/state.js';
-import { HeapKeyedStateBackend } from '../../src/runtime/state/heap-keyed-state-backend.js';
+import { keyedBackends } from './keyed-backends.js';
 
 type Op = { t: 'key'; key: string } | { t: 'write'; v: number } | { t: 'read' } | { t: 'add'; v: number } | { t: 'clear' } | { t: 'wait'; ms: number };
 
@@ -44,12 +44,12 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ t: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 40 }) }),
 );
 
-describe('state TTL', () => {
+describe.each(keyedBackends)('state TTL ($name backend)', (kb) => {
   it('value and reducing state expire like the reference model', () => {
     fc.assert(
       fc.property(cfgArb, fc.array(opArb, { minLength: 10, maxLength: 80 }), (cfg, ops) => {
         const clock = new ManualClock(0);
-        const backend = new HeapKeyedStateBackend(clock, 128);
+        const backend = kb.create(clock, 128);
         const ttl = stateTtl(cfg.ttl, cfg);
         const value = backend.getState(valueState<number>('v', { ttl }));
         const sum = backend.getReducingState(reducingState<number>('r', (a, b) => a + b, { ttl }));
@@ -99,7 +99,7 @@ describe('state TTL', () => {
     fc.assert(
       fc.property(cfgArb, fc.array(collOp, { minLength: 10, maxLength: 80 }), (cfg, ops) => {
         const clock = new ManualClock(0);
-        const backend = new HeapKeyedStateBackend(clock, 128);
+        const backend = kb.create(clock, 128);
         const ttl = stateTtl(cfg.ttl, cfg);
         const list = backend.getListState(listState<number>('l', { ttl }));
         const map = backend.getMapState(mapState<string, number>('m', { ttl }));
@@ -187,7 +187,7 @@ describe('state TTL', () => {
 
   it('map state with TTL forgets old entries while new ones keep coming (the dedup pattern)', () => {
     const clock = new ManualClock(0);
-    const backend = new HeapKeyedStateBackend(clock, 128);
+    const backend = kb.create(clock, 128);
     const seen = backend.getMapState(mapState<string, true>('seen-ids', { ttl: stateTtl('1 min') }));
     backend.setCurrentKey('user');
     for (let i = 0; i < 10; i++) {
@@ -201,7 +201,7 @@ describe('state TTL', () => {
 
   it('OnReadAndWrite keeps a value alive while it is read', () => {
     const clock = new ManualClock(0);
-    const backend = new HeapKeyedStateBackend(clock, 128);
+    const backend = kb.create(clock, 128);
     const v = backend.getState(valueState<string>('v', { ttl: stateTtl('1s', { updateType: 'OnReadAndWrite' }) }));
     backend.setCurrentKey(1);
     v.update('alive');
