@@ -15,6 +15,8 @@ export interface ChaosOptions {
   readonly rate?: number;
   /** Checkpoint interval passed to `weir run`. */
   readonly interval?: string;
+  /** Parallelism (`-p`); above 1 the job runs in worker-thread slots. */
+  readonly parallelism?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -38,6 +40,7 @@ function committedLines(dir: string): string[] {
 function run(out: string, checkpoints: string, opts: ChaosOptions, resume: boolean): { child: ChildProcess; done: Promise<number | null> } {
   const args = [cli, 'run', job, '--no-progress', '--checkpoint-dir', checkpoints, '--checkpoint-interval', opts.interval ?? '100ms'];
   if (resume) args.push('--resume');
+  if (opts.parallelism) args.push('-p', String(opts.parallelism));
   const child = spawn(tsx, args, {
     cwd: root,
     env: { ...process.env, WEIR_CHAOS_OUT: out, WEIR_CHAOS_ROWS: String(opts.rows ?? 6000), WEIR_CHAOS_RATE: String(opts.rate ?? 3000) },

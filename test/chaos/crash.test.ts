@@ -9,4 +9,11 @@ describe('exactly-once under SIGKILL', () => {
     expect({ lost: r.lost, duplicated: r.duplicated }).toEqual({ lost: 0, duplicated: 0 });
     expect(r.committed).toBe(r.expected);
   }, 240_000);
+
+  it('holds at parallelism 2, with the job in worker-thread slots', async () => {
+    const r = await runChaos({ kills: 4, rows: 12000, rate: 2000, parallelism: 2 });
+    expect(r.kills).toBe(4);
+    expect({ lost: r.lost, duplicated: r.duplicated }).toEqual({ lost: 0, duplicated: 0 });
+    expect(r.committed).toBe(r.expected);
+  }, 300_000);
 });
