@@ -7,6 +7,7 @@ import { FunctionContext } from '../function-context.js';
 import { perSubtask } from '../per-subtask-function.js';
 import { AsyncRequest, type ResultQueue, type ResultSink } from './async-request.js';
 import { AsyncRequestRunner, type RequestRunnerHost } from './async-request-runner.js';
+import { RequestAdmission } from './request-admission.js';
 import { OrderedResultQueue } from './ordered-result-queue.js';
 import { UnorderedResultQueue } from './unordered-result-queue.js';
 
@@ -33,13 +34,9 @@ export class AsyncWaitOperator implements Operator<unknown>, RequestRunnerHost, 
   private readonly queue: ResultQueue;
   /** Records in the queue (arrival order) until emitted: for snapshots and for cancelling timers. */
   private readonly live = new Set<AsyncRequest>();
-  private notStarted: AsyncRequest[] = [];
-  private notStartedHead = 0;
-  private inFlight = 0;
+  private readonly admission: RequestAdmission;
   private readonly out = new BatchBuilder<unknown>();
   private drainScheduled = false;
-  private room: Promise<void> | undefined;
-  private resolveRoom: (() => void) | undefined;
   private resolveFinished: (() => void) | undefined;
   private restored: [unknown, number][] | undefined;
   private readonly drainTask = () => this.drainGuarded();
@@ -50,6 +47,7 @@ export class AsyncWaitOperator implements Operator<unknown>, RequestRunnerHost, 
   ) {
     this.fn = perSubtask(fn);
     this.queue = config.ordered ? new OrderedResultQueue() : new UnorderedResultQueue();
+    this.admission = new RequestAdmission(config.capacity, (req) => this.runner.start(req));
   }
 
   async open(ctx: OperatorContext<unknown>): Promise<void> {
@@ -68,7 +66,7 @@ export class AsyncWaitOperator implements Operator<unknown>, RequestRunnerHost, 
     } catch (e) {
       throw new UserFunctionError(this.ctx.operatorName, values[i], e);
     }
-    if (this.queue.size >= this.config.capacity) this.ctx.block(this.roomAvailable());
+    if (this.queue.size >= this.config.capacity) this.ctx.block(this.admission.hold());
   }
 
   onWatermark(watermark: number): void {
@@ -89,20 +87,14 @@ export class AsyncWaitOperator implements Operator<unknown>, RequestRunnerHost, 
   private accept(req: AsyncRequest): void {
     this.queue.add(req);
     this.live.add(req);
-    if (this.inFlight < this.config.capacity && this.notStartedHead === this.notStarted.length) this.start(req);
-    else this.notStarted.push(req);
-  }
-
-  private start(req: AsyncRequest): void {
-    this.inFlight++;
-    this.runner.start(req);
+    this.admission.admit(req);
   }
 
   requestDone(req: AsyncRequest, results: unknown[]): void {
     req.done = true;
     req.results = results;
     this.runner.cancel(req);
-    this.inFlight--;
+    this.admission.finished();
     this.queue.complete(req);
     if (!this.drainScheduled) {
       this.drainScheduled = true;
@@ -127,26 +119,10 @@ export class AsyncWaitOperator implements Operator<unknown>, RequestRunnerHost, 
     this.drainScheduled = false;
     this.queue.drain(this);
     if (this.out.length > 0) this.ctx.output.push(this.out.take());
-    const waiting = this.notStarted;
-    let req: AsyncRequest | undefined;
-    try {
-      while (this.inFlight < this.config.capacity && this.notStartedHead < waiting.length) {
-        req = waiting[this.notStartedHead]!;
-        waiting[this.notStartedHead++] = undefined as never;
-        this.start(req);
-      }
-    } catch (e) {
-      throw new UserFunctionError(this.ctx.operatorName, req!.value, e);
-    }
-    if (this.notStartedHead === waiting.length) {
-      this.notStarted = [];
-      this.notStartedHead = 0;
-    }
-    if (this.resolveRoom && this.queue.size < this.config.capacity) {
-      const wake = this.resolveRoom;
-      this.room = this.resolveRoom = undefined;
-      wake();
-    }
+    this.admission.startWaiting((req, e) => {
+      throw new UserFunctionError(this.ctx.operatorName, req.value, e);
+    });
+    this.admission.release(this.queue.size);
     if (this.resolveFinished && this.queue.isEmpty) this.resolveFinished();
   }
 
@@ -157,10 +133,6 @@ export class AsyncWaitOperator implements Operator<unknown>, RequestRunnerHost, 
     } catch (e) {
       this.failWith(e);
     }
-  }
-
-  private roomAvailable(): Promise<void> {
-    return (this.room ??= new Promise<void>((r) => (this.resolveRoom = r)));
   }
 
   failWith(e: unknown): void {
