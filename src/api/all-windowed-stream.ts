@@ -9,7 +9,7 @@ import type { GlobalWindow, Window } from '../core/window/window.js';
 import type { DataStream } from './data-stream.js';
 import { streams } from './stream-factories.js';
 import { GlobalWindows } from '../core/window/global-windows.js';
-import { WindowedStream, countWindowSettings } from './windowed-stream.js';
+import { WindowedStream, countWindowSettings, type NumericKey } from './windowed-stream.js';
 
 type AnyAllWindowFunction<IN, OUT, W extends Window> = ProcessAllWindowFunction<IN, OUT, W> | AllWindowFunction<IN, OUT, W>;
 
@@ -38,7 +38,8 @@ function toKeyed<IN, OUT, W extends Window>(fn: AnyAllWindowFunction<IN, OUT, W>
  * env.fromSource(src, strategy).windowAll(TumblingEventTimeWindows.of('1 min')).aggregate(count())
  */
 export class AllWindowedStream<T, W extends Window> {
-  private readonly inner: WindowedStream<T, number, W>;
+  // Typed loosely so the class stays covariant in T, as DataStream is.
+  private readonly inner: WindowedStream<any, number, W>;
 
   constructor(input: DataStream<T>, assigner: WindowAssigner<T, W>) {
     this.inner = new WindowedStream<T, number, W>(input.keyBy(() => 0), assigner);
@@ -64,18 +65,34 @@ export class AllWindowedStream<T, W extends Window> {
   reduce(fn: (a: T, b: T) => T): DataStream<T>;
   reduce<R>(fn: (a: T, b: T) => T, windowFn: AnyAllWindowFunction<T, R, W>): DataStream<R>;
   reduce<R>(fn: (a: T, b: T) => T, windowFn?: AnyAllWindowFunction<T, R, W>): DataStream<T | R> {
-    return this.single<T | R>(windowFn ? this.inner.reduce(fn, toKeyed(windowFn)) : this.inner.reduce(fn));
+    return this.single((windowFn ? this.inner.reduce(fn, toKeyed(windowFn)) : this.inner.reduce(fn)) as DataStream<T | R>);
   }
   aggregate<ACC, V>(fn: AggregateFunction<T, ACC, V>): DataStream<V>;
   aggregate<ACC, V, R>(fn: AggregateFunction<T, ACC, V>, windowFn: AnyAllWindowFunction<V, R, W>): DataStream<R>;
   aggregate<ACC, V, R>(fn: AggregateFunction<T, ACC, V>, windowFn?: AnyAllWindowFunction<V, R, W>): DataStream<V | R> {
-    return this.single<V | R>(windowFn ? this.inner.aggregate(fn, toKeyed(windowFn)) : this.inner.aggregate(fn));
+    return this.single((windowFn ? this.inner.aggregate(fn, toKeyed(windowFn)) : this.inner.aggregate(fn)) as DataStream<V | R>);
   }
   process<R>(fn: ProcessAllWindowFunction<T, R, W>): DataStream<R> {
     return this.single(this.inner.process(toKeyed(fn)));
   }
   apply<R>(fn: AllWindowFunction<T, R, W>): DataStream<R> {
     return this.single(this.inner.process(toKeyed(fn)));
+  }
+
+  sum(field?: NumericKey<T>): DataStream<T> {
+    return this.single(this.inner.sum(field));
+  }
+  min(field?: NumericKey<T>): DataStream<T> {
+    return this.single(this.inner.min(field));
+  }
+  max(field?: NumericKey<T>): DataStream<T> {
+    return this.single(this.inner.max(field));
+  }
+  minBy(field: NumericKey<T>): DataStream<T> {
+    return this.single(this.inner.minBy(field));
+  }
+  maxBy(field: NumericKey<T>): DataStream<T> {
+    return this.single(this.inner.maxBy(field));
   }
 
   private single<R>(s: DataStream<R>): DataStream<R> {

@@ -18,6 +18,18 @@ import { streams } from './stream-factories.js';
 /** A window function in either form: a `ProcessWindowFunction` object or a `WindowFunction` callback. */
 export type AnyWindowFunction<IN, OUT, K, W extends Window> = ProcessWindowFunction<IN, OUT, K, W> | WindowFunction<IN, OUT, K, W>;
 
+/**
+ * A field of `T` to aggregate (left out on a stream of numbers). A plain `keyof`, so the windowed
+ * stream stays covariant in `T` as DataStream is; a non-numeric field gives NaN.
+ */
+export type NumericKey<T> = keyof T;
+
+function fieldReducer<T>(field: NumericKey<T> | undefined, op: (a: number, b: number) => number): (a: T, b: T) => T {
+  if (field === undefined) return (a, b) => op(a as number, b as number) as T;
+  const f = field as keyof T;
+  return (a, b) => ({ ...a, [f]: op(a[f] as number, b[f] as number) });
+}
+
 function toProcess<IN, OUT, K, W extends Window>(fn: AnyWindowFunction<IN, OUT, K, W>): ProcessWindowFunction<IN, OUT, K, W> {
   if (typeof fn !== 'function') return fn;
   return {
@@ -39,8 +51,9 @@ function toProcess<IN, OUT, K, W extends Window>(fn: AnyWindowFunction<IN, OUT, 
  *   .aggregate(count(), (auction, window, [n], out) => out.collect({ auction, end: window.end, n }))
  */
 export class WindowedStream<T, K, W extends Window> {
-  private customTrigger: Trigger<T, W> | undefined;
-  private customEvictor: Evictor<T, W> | undefined;
+  // Fields are typed loosely so the class stays covariant in T, as DataStream is.
+  private customTrigger: Trigger<any, any> | undefined;
+  private customEvictor: Evictor<any, any> | undefined;
   private lateness = 0;
   private lateTag: string | undefined;
 
@@ -91,17 +104,38 @@ export class WindowedStream<T, K, W extends Window> {
     return this.build({ type: 'process', window: toProcess(fn) }, 'Apply');
   }
 
+  /** Sum of a numeric field per window (or of the values, on numbers); other fields come from the first record. */
+  sum(field?: NumericKey<T>): DataStream<T> {
+    return this.reduce(fieldReducer(field, (a, b) => a + b));
+  }
+  /** Minimum of a field per window; other fields come from the first record. */
+  min(field?: NumericKey<T>): DataStream<T> {
+    return this.reduce(fieldReducer(field, Math.min));
+  }
+  max(field?: NumericKey<T>): DataStream<T> {
+    return this.reduce(fieldReducer(field, Math.max));
+  }
+  /** The record with the smallest value of `field` per window (the first one on ties). */
+  minBy(field: NumericKey<T>): DataStream<T> {
+    return this.reduce((a: any, b: any) => (b[field] < a[field] ? b : a));
+  }
+  maxBy(field: NumericKey<T>): DataStream<T> {
+    return this.reduce((a: any, b: any) => (b[field] > a[field] ? b : a));
+  }
+
   /** The operator spec this stream describes (used by `AllWindowedStream` and tests). */
   spec(fn: WindowFunctionSpec): WindowOperatorSpec {
     return { assigner: this.assigner, trigger: this.customTrigger, evictor: this.customEvictor, allowedLateness: this.lateness, lateDataTag: this.lateTag, fn };
   }
 
+  private describe(fnName: string): string {
+    const trigger = this.customTrigger ?? this.assigner.getDefaultTrigger();
+    return `Window(${this.assigner}, ${trigger}${this.customEvictor ? `, ${this.customEvictor}` : ''}, ${fnName})`;
+  }
+
   private build<R>(fn: WindowFunctionSpec, fnName: string): DataStream<R> {
-    const spec = this.spec(fn);
-    const trigger = spec.trigger ?? spec.assigner.getDefaultTrigger();
-    const name = `Window(${spec.assigner}, ${trigger}${spec.evictor ? `, ${spec.evictor}` : ''}, ${fnName})`;
     const env = this.input.env;
-    return new DataStream<R>(env, env.graph.addNode({ kind: 'window', window: spec }, name, [[this.input.edge()]], true));
+    return new DataStream<R>(env, env.graph.addNode({ kind: 'window', window: this.spec(fn) }, this.describe(fnName), [[this.input.edge()]], true));
   }
 
   /** Count windows on a keyed stream (see {@link countWindowSettings}). */

@@ -144,3 +144,25 @@ describe('window function types', () => {
     expect(await applied.executeAndCollect()).toEqual(['b:1']);
   });
 });
+
+describe('windowed stream shorthands and types', () => {
+  it('sum, min, max, minBy, maxBy per window', async () => {
+    const evs = [ev('a', 1, 4), ev('a', 2, 10), ev('a', 3, 1), ev('a', 120, 7)];
+    const w = () => keyed(evs).window(TumblingEventTimeWindows.of(100));
+    expect((await w().sum('v').executeAndCollect()).map((e) => e.v)).toEqual([15, 7]);
+    expect((await w().min('v').executeAndCollect()).map((e) => e.v)).toEqual([1, 7]);
+    expect((await w().max('v').executeAndCollect()).map((e) => e.v)).toEqual([10, 7]);
+    expect((await w().minBy('v').executeAndCollect()).map((e) => e.t)).toEqual([3, 120]);
+    expect((await w().maxBy('v').executeAndCollect()).map((e) => e.t)).toEqual([2, 120]);
+    const { StreamEnvironment: SE } = await import('../../src/index.js');
+    const nums = await SE.create().fromElements(3, 1, 2).countWindowAll(3).sum().executeAndCollect();
+    expect(nums).toEqual([6]);
+  });
+
+  it('windowed streams stay covariant in their element type, as DataStream is', async () => {
+    const { WindowedStream: WS, AllWindowedStream: AWS } = await import('../../src/index.js');
+    expectTypeOf<InstanceType<typeof WS<1, string, TimeWindow>>>().toMatchTypeOf<InstanceType<typeof WS<number, string, TimeWindow>>>();
+    expectTypeOf<InstanceType<typeof AWS<1, TimeWindow>>>().toMatchTypeOf<InstanceType<typeof AWS<number, TimeWindow>>>();
+    expectTypeOf<DataStream<1>>().toMatchTypeOf<DataStream<number>>();
+  });
+});
