@@ -51,9 +51,9 @@ describe('window join and coGroup', () => {
     );
   });
 
-  it('coGroup sees every key and window with at least one record, sides possibly empty (property)', async () => {
+  it('coGroup sees every key and window with at least one record, sides possibly empty, at any parallelism (property)', async () => {
     await fc.assert(
-      fc.asyncProperty(events, fc.integer({ min: 1, max: 10 }), async (evs, size) => {
+      fc.asyncProperty(events, fc.integer({ min: 1, max: 10 }), fc.integer({ min: 1, max: 3 }), async (evs, size, parallelism) => {
         const { env, left, right } = sides(evs, 4);
         const out = new CollectSink<string>();
         left
@@ -65,6 +65,7 @@ describe('window join and coGroup', () => {
             const k = (ls[0] ?? rs[0])!.key;
             o.collect(`${k}@${Math.floor((ls[0] ?? rs[0])!.ts / size)}:${ls.map((l) => l.id).join(',')}|${rs.map((r) => r.id).join(',')}`);
           })
+          .setParallelism(parallelism)
           .sinkTo(out);
         await env.execute();
         const groups = new Map<string, { ls: number[]; rs: number[] }>();
