@@ -1,6 +1,6 @@
 import { NexmarkGenerator, type NexmarkEvent } from '../src/connectors/nexmark/index.js';
 import { QUERIES } from './query-registry.js';
-import { countingSink, runWeirQuery } from './weir-job.js';
+import { runWeirQuery, sinkCount } from './weir-job.js';
 
 /** What one child process measured. */
 export interface Measurement {
@@ -32,9 +32,7 @@ async function once(mode: MeasureMode, query: string, events: number, parallelis
   const q = QUERIES[query];
   if (!q) throw new Error(`unknown query '${query}' (known: ${Object.keys(QUERIES).join(', ')})`);
   if (mode === 'baseline') return q.baseline(new NexmarkGenerator({ seed }), events);
-  const sink = countingSink();
-  await runWeirQuery(q, { events, seed }, parallelism, sink);
-  return sink.count;
+  return sinkCount(await runWeirQuery(q, { events, seed }, parallelism));
 }
 
 /**

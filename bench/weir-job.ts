@@ -1,12 +1,16 @@
-import { StreamEnvironment, WatermarkStrategy, type Sink } from '../src/index.js';
+import { isMainThread } from 'node:worker_threads';
+import { StreamEnvironment, WatermarkStrategy, type JobResult, type Sink } from '../src/index.js';
 import { nexmark, type NexmarkOptions } from '../src/connectors/nexmark/index.js';
-import type { BenchQuery } from './query-registry.js';
+import { QUERIES, type BenchQuery } from './query-registry.js';
+
+/** Name of the counting sink, which the job metrics report its input under. */
+export const COUNT_SINK = 'Count';
 
 /** A sink that only counts what reaches it (the benchmark's blackhole). */
 export function countingSink(): Sink<unknown> & { readonly count: number } {
   let count = 0;
   return {
-    name: 'Count',
+    name: COUNT_SINK,
     get count() {
       return count;
     },
@@ -18,14 +22,45 @@ export function countingSink(): Sink<unknown> & { readonly count: number } {
   };
 }
 
+/** What a slot worker needs to rebuild the job: it reaches workers through their environment. */
+interface JobSpec {
+  readonly query: string;
+  readonly options: NexmarkOptions;
+  readonly parallelism: number;
+}
+const SPEC_VAR = 'WEIR_BENCH_JOB';
+
+function build(spec: JobSpec, sink: Sink<unknown>, threads: boolean): StreamEnvironment {
+  const env = StreamEnvironment.create({
+    parallelism: spec.parallelism,
+    slotMode: threads ? 'threads' : 'single-thread',
+    ...(threads ? { jobModule: import.meta.url } : {}),
+  });
+  const events = env.fromSource(nexmark(spec.options), WatermarkStrategy.boundedOutOfOrderness('4s'));
+  QUERIES[spec.query]!.weir(events).sinkTo(sink);
+  return env;
+}
+
 /**
- * Runs `query` as a Weir job over the Nexmark source and returns the number of records its sink
- * received. Event time comes from the source (the events' `dateTime`), with the benchmark's
- * bounded out-of-orderness of 4 s, so the windowed queries see the same time as the others.
+ * Runs `query` as a Weir job over the Nexmark source. Event time comes from the source (the
+ * events' `dateTime`), with the benchmark's bounded out-of-orderness of 4 s. Parallel jobs run in
+ * worker threads (slots), each of which imports this module and rebuilds the same job, unless a
+ * sink is given: then everything runs in this thread, so the caller's sink sees every record.
  */
-export async function runWeirQuery(query: BenchQuery, options: NexmarkOptions, parallelism: number, sink: Sink<unknown> = countingSink()): Promise<void> {
-  const env = StreamEnvironment.create({ parallelism });
-  const events = env.fromSource(nexmark(options), WatermarkStrategy.boundedOutOfOrderness('4s'));
-  query.weir(events).sinkTo(sink);
-  await env.execute(`nexmark-${query.name}`);
+export async function runWeirQuery(query: BenchQuery, options: NexmarkOptions, parallelism: number, sink?: Sink<unknown>): Promise<JobResult> {
+  const spec: JobSpec = { query: query.name, options, parallelism };
+  const threads = sink === undefined && parallelism > 1;
+  process.env[SPEC_VAR] = JSON.stringify(spec);
+  return build(spec, sink ?? countingSink(), threads).execute(`nexmark-${query.name}`);
+}
+
+/** Records that reached the counting sink, from the job metrics (summed over slots). */
+export function sinkCount(result: JobResult): number {
+  return result.metrics.filter((m) => m.name === COUNT_SINK).reduce((n, m) => n + m.recordsIn, 0);
+}
+
+// In a slot worker, this module is the job: rebuild the graph the main thread is running.
+if (!isMainThread && process.env[SPEC_VAR]) {
+  const spec = JSON.parse(process.env[SPEC_VAR]) as JobSpec;
+  await build(spec, countingSink(), true).execute(`nexmark-${spec.query}`);
 }
