@@ -1,10 +1,23 @@
 import { toMillis, type Duration } from './duration.js';
 
-/** Turns observed event times into watermarks, as Flink's `WatermarkGenerator`. */
+/**
+ * Turns observed event times into watermarks, as Flink's `WatermarkGenerator`. The source calls it
+ * on its own task only, never concurrently.
+ *
+ * @example
+ * // Event time follows processing time when there is no data: at most 5 s behind the clock.
+ * const lagging = (clock: Clock): WatermarkGenerator => {
+ *   let max = -Infinity;
+ *   return { onEvent: (ts) => void (max = Math.max(max, ts)), onPeriodicEmit: () => Math.max(max, clock.now() - 5000) - 1 };
+ * };
+ */
 export interface WatermarkGenerator {
-  /** Called per record with its event time. May return a watermark to emit at once (punctuated). */
+  /** Called per record with its event time. May return a watermark, emitted after the batch (punctuated watermarks). */
   onEvent(timestamp: number): number | undefined;
-  /** Called periodically and at the end of every batch: the current watermark. */
+  /**
+   * The current watermark. Called after every batch, and for custom generators also every
+   * `pipeline.auto-watermark-interval` of processing time (default 200 ms) while the source is not idle.
+   */
   onPeriodicEmit(): number;
 }
 
@@ -34,7 +47,7 @@ export class WatermarkStrategy<T> {
 
   /** Only timestamps; no watermarks until the end of input. */
   static noWatermarks<T>(timestamp?: (value: T, previous: number) => number): WatermarkStrategy<T> {
-    return new WatermarkStrategy<T>(() => ({ onEvent: () => undefined, onPeriodicEmit: () => -Infinity }), timestamp, undefined);
+    return new WatermarkStrategy<T>(() => new NoWatermarksGenerator(), timestamp, undefined);
   }
 
   /** A custom generator. */
@@ -63,4 +76,19 @@ export class BoundedOutOfOrdernessGenerator implements WatermarkGenerator {
   onPeriodicEmit(): number {
     return this.max - this.delay - 1;
   }
+}
+
+/** The generator of {@link WatermarkStrategy.noWatermarks}: no watermark until the end of input. */
+export class NoWatermarksGenerator implements WatermarkGenerator {
+  onEvent(): undefined {
+    return undefined;
+  }
+  onPeriodicEmit(): number {
+    return -Infinity;
+  }
+}
+
+/** Whether a generator's watermark can change without new events, so it must be asked periodically. */
+export function needsPeriodicEmit(gen: WatermarkGenerator): boolean {
+  return !(gen instanceof BoundedOutOfOrdernessGenerator || gen instanceof NoWatermarksGenerator);
 }

@@ -82,6 +82,10 @@ export class JobAttempt implements SubtaskHost, Attempt {
   private rejectFailure!: (e: unknown) => void;
   private readonly failure = new Promise<never>((_, rej) => (this.rejectFailure = rej));
   readonly clock: Clock;
+  /** For source tasks: how often custom watermark generators are asked for a watermark. */
+  get autoWatermarkInterval(): number {
+    return this.config.autoWatermarkInterval;
+  }
   readonly checkpointingMode: CheckpointingMode | undefined;
 
   constructor(

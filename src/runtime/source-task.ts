@@ -6,6 +6,8 @@ import type { Source, SourceReader, SourceSplit } from '../core/source.js';
 import type { WatermarkStrategy } from '../core/watermark-strategy.js';
 import type { Subtask } from './subtask.js';
 import { IdlenessDetector } from './time/idleness-detector.js';
+import { PeriodicWatermarkEmitter } from './time/periodic-watermark-emitter.js';
+import { needsPeriodicEmit } from '../core/watermark-strategy.js';
 
 export interface SourceTaskHost {
   readonly clock: Clock;
@@ -13,6 +15,8 @@ export interface SourceTaskHost {
   readonly cancelled: boolean;
   /** Settles when nothing blocks input any more. */
   unblocked(): Promise<void> | undefined;
+  /** Processing time between periodic watermarks of custom generators (`pipeline.auto-watermark-interval`); 0 or absent: after batches only. */
+  readonly autoWatermarkInterval?: number;
 }
 
 /** How long a reader that has nothing may wait before it is polled again. */
@@ -79,6 +83,12 @@ export class SourceTask {
     // Idleness is measured in processing time of the job's clock, so a ManualClock drives it in tests.
     const idleness = idleTimeout === undefined ? undefined : new IdlenessDetector(idleTimeout, this.host.clock, (idle) => st.guard(() => out.pushIdle(idle)));
     idleness?.start();
+    const interval = this.host.autoWatermarkInterval;
+    const periodic =
+      gen && interval && needsPeriodicEmit(gen)
+        ? new PeriodicWatermarkEmitter(gen, interval, this.host.clock, (w) => st.guard(() => out.pushWatermark(w)), () => idleness?.isIdle ?? false)
+        : undefined;
+    periodic?.start();
     try {
       while (!this.host.failed && !this.host.cancelled) {
         const blocked = this.host.unblocked();
@@ -128,6 +138,7 @@ export class SourceTask {
       }
     } finally {
       idleness?.stop();
+      periodic?.stop();
       await reader.close?.();
     }
     this.loopDone = true;
