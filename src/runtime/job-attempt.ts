@@ -10,6 +10,7 @@ import { Batch } from '../core/batch.js';
 import type { SlotContext } from './parallel/slot-context.js';
 import { RemoteSubtask, SlotLink } from './parallel/slot-link.js';
 import type { LinkMessage } from './parallel/slot-messages.js';
+import { decodeValues } from './parallel/batch-codec.js';
 import { createOperator } from './operators/create-operator.js';
 import { SourceTask } from './source-task.js';
 import { Subtask, type SubtaskHost } from './subtask.js';
@@ -87,6 +88,7 @@ export class JobAttempt implements SubtaskHost, Attempt {
     return this.config.autoWatermarkInterval;
   }
   readonly checkpointingMode: CheckpointingMode | undefined;
+  readonly yieldIntervalMs: number | undefined;
 
   constructor(
     private readonly graph: StreamGraph,
@@ -98,6 +100,7 @@ export class JobAttempt implements SubtaskHost, Attempt {
   ) {
     this.clock = config.clock;
     this.checkpointingMode = config.checkpointing?.mode;
+    this.yieldIntervalMs = slot ? 0 : undefined;
     this.failure.catch(() => undefined);
     if (slot) {
       slot.peers.forEach((port, peer) => {
@@ -126,7 +129,7 @@ export class JobAttempt implements SubtaskHost, Attempt {
     try {
       switch (m.t) {
         case 'b':
-          st.receiveBatch(m.ch, new Batch(m.v, m.ts, m.k));
+          st.receiveBatch(m.ch, new Batch(decodeValues(m.v), Array.from(new Float64Array(m.ts)), m.k && decodeValues(m.k)));
           link.processedOne();
           break;
         case 'w':

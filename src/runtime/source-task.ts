@@ -11,6 +11,11 @@ import { needsPeriodicEmit } from '../core/watermark-strategy.js';
 
 export interface SourceTaskHost {
   readonly clock: Clock;
+  /**
+   * Milliseconds between yields to the event loop (default 20). Slot workers yield after every
+   * batch, because input from other slots and their credits arrive as event-loop messages.
+   */
+  readonly yieldIntervalMs?: number;
   readonly failed: boolean;
   readonly cancelled: boolean;
   /** Settles when nothing blocks input any more. */
@@ -131,7 +136,7 @@ export class SourceTask {
           const w = Math.max(punctuated, gen.onPeriodicEmit());
           if (w > -Infinity) out.pushWatermark(w);
         }
-        if (lastData - lastYield >= YIELD_EVERY_MS) {
+        if (lastData - lastYield >= (this.host.yieldIntervalMs ?? YIELD_EVERY_MS)) {
           await yieldToEventLoop();
           lastYield = performance.now();
         }

@@ -1,10 +1,11 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { Batch } from '../../core/batch.js';
 import type { ChannelTarget } from '../edge-router.js';
+import { encodeValues } from './batch-codec.js';
 import type { LinkMessage } from './slot-messages.js';
 
 /** Data messages a sender may have in flight to one peer before it must wait for credit. */
-const CREDITS = 16;
+const CREDITS = 32;
 /** The receiver returns credit in bulk. */
 const CREDIT_BATCH = 4;
 
@@ -26,8 +27,8 @@ export class SlotLink {
     private readonly block: (p: Promise<unknown>) => void,
   ) {}
 
-  sendData(m: LinkMessage): void {
-    this.port.postMessage(m);
+  sendData(m: LinkMessage, transfer: ArrayBuffer[]): void {
+    this.port.postMessage(m, transfer);
     this.sent++;
     if (--this.credits <= 0 && !this.waiting) {
       let resolve!: () => void;
@@ -74,7 +75,12 @@ export class RemoteSubtask implements ChannelTarget {
     return this.channels++;
   }
   receiveBatch(ch: number, batch: Batch<unknown>): void {
-    this.link.sendData({ t: 'b', n: this.node, d: this.index, ch, v: batch.values, ts: batch.timestamps, k: batch.keys });
+    const transfer: ArrayBuffer[] = [];
+    const v = encodeValues(batch.values, transfer);
+    const ts = Float64Array.from(batch.timestamps).buffer as ArrayBuffer;
+    transfer.push(ts);
+    const k = batch.keys ? encodeValues(batch.keys, transfer) : undefined;
+    this.link.sendData({ t: 'b', n: this.node, d: this.index, ch, v, ts, k }, transfer);
   }
   receiveWatermark(ch: number, w: number): void {
     this.link.sendControl({ t: 'w', n: this.node, d: this.index, ch, w });

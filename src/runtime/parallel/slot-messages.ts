@@ -1,8 +1,9 @@
 import type { OperatorMetricsSnapshot } from '../../graph/job-executor.js';
+import type { EncodedValues } from './batch-codec.js';
 
 /** Data and control elements between subtasks in different slots (one MessagePort per slot pair). */
 export type LinkMessage =
-  | { readonly t: 'b'; readonly n: number; readonly d: number; readonly ch: number; readonly v: unknown[]; readonly ts: number[]; readonly k: unknown[] | undefined }
+  | { readonly t: 'b'; readonly n: number; readonly d: number; readonly ch: number; readonly v: EncodedValues; readonly ts: ArrayBuffer; readonly k: EncodedValues | undefined }
   | { readonly t: 'w'; readonly n: number; readonly d: number; readonly ch: number; readonly w: number }
   | { readonly t: 'i'; readonly n: number; readonly d: number; readonly ch: number; readonly idle: boolean }
   | { readonly t: 'x'; readonly n: number; readonly d: number; readonly ch: number; readonly id: number; readonly sp: boolean }

@@ -16,13 +16,19 @@ export interface ThreadedAttemptOptions {
   readonly argv: string[];
 }
 
-/** The worker bootstrap: TypeScript support (job files are usually .ts), then the slot entry. */
-function bootstrapUrl(): URL {
-  const here = import.meta.url;
-  const entry = new URL(here.endsWith('.ts') ? './slot-worker.ts' : './slot-worker.js', here).href;
+/**
+ * A worker entry that first enables TypeScript (job files are usually .ts, and tsx's loader does not
+ * reach worker threads by itself), then imports `entry`.
+ */
+export function workerBootstrapUrl(entry: string): URL {
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
   const code = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(entry)});`;
   return new URL('data:text/javascript,' + encodeURIComponent(code));
+}
+
+function bootstrapUrl(): URL {
+  const here = import.meta.url;
+  return workerBootstrapUrl(new URL(here.endsWith('.ts') ? './slot-worker.ts' : './slot-worker.js', here).href);
 }
 
 /**

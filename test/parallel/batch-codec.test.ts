@@ -1,0 +1,40 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decodeValues, encodeValues } from '../../src/runtime/parallel/batch-codec.js';
+
+function roundTrip(values: unknown[]): { decoded: unknown[]; format: string } {
+  const transfer: ArrayBuffer[] = [];
+  const e = encodeValues(values, transfer);
+  // What postMessage does to the message: a structured clone, with the buffers moved.
+  const moved = structuredClone(e, { transfer });
+  return { decoded: decodeValues(moved), format: e.f };
+}
+
+describe('batch codec between slot threads', () => {
+  it('sends numbers and flat records as columns, anything else through msgpackr', () => {
+    expect(roundTrip([1, 2.5, -Infinity, NaN]).format).toBe('n');
+    expect(roundTrip(['a', 'b']).format).toBe('s');
+    expect(roundTrip([{ a: 1, b: 'x', c: true }]).format).toBe('o');
+    expect(roundTrip([{ a: 1, nested: { b: 2 } }]).format).toBe('m');
+    expect(roundTrip([{ a: 1 }, { a: 'mixed' }]).format).toBe('m');
+    expect(roundTrip([{ a: 1 }, { b: 1 }]).format).toBe('m');
+    expect(roundTrip([new Map([[1, 2]])]).decoded).toEqual([new Map([[1, 2]])]);
+  });
+
+  it('property: decode(encode(batch)) equals the batch, for any JSON-like values', () => {
+    const flat = fc.record({ id: fc.integer(), price: fc.double({ noNaN: true }), name: fc.string(), ok: fc.boolean() });
+    const any = fc.oneof(
+      fc.array(fc.double({ noNaN: true })),
+      fc.array(fc.string()),
+      fc.array(flat),
+      fc.array(fc.jsonValue()),
+      fc.array(fc.oneof(fc.integer(), fc.string(), flat)),
+    );
+    fc.assert(
+      fc.property(any, (values) => {
+        expect(roundTrip(values as unknown[]).decoded).toEqual(values);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
