@@ -63,6 +63,7 @@ env
   .process(new TopAuctions())
   .name('Top Auctions')
   .setParallelism(1)
-  .print();
+  .print()
+  .setParallelism(1);
 
 await env.execute('hot-items');

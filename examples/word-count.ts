@@ -59,6 +59,8 @@ env
   .keyBy(() => 0)
   .process(new TopWords())
   .name('Top Words')
-  .print();
+  .setParallelism(1)
+  .print()
+  .setParallelism(1);
 
 await env.execute('word-count');
