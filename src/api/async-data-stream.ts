@@ -4,7 +4,7 @@ import { toMillis, type Duration } from '../core/duration.js';
 import { ConfigError } from '../core/errors.js';
 import { DataStream } from './data-stream.js';
 
-/** Options of `AsyncDataStream.orderedWait` / `unorderedWait`. */
+/** Options of `AsyncDataStream.orderedWait` / `unorderedWait`. @example { timeout: '2s', capacity: 50, onTimeout: () => undefined } */
 export interface AsyncWaitOptions<IN, OUT> {
   /** Time from the first attempt until a record's request times out (all retries included); 0 disables it. */
   timeout: Duration;

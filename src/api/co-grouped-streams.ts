@@ -28,7 +28,12 @@ export class CoGroupedStreams<L, R> {
   }
 }
 
-/** A window coGroup with its keys and windows; finish it with `apply`. */
+/**
+ * A window coGroup with its keys and windows; optionally set trigger, evictor or lateness, then `apply`.
+ *
+ * @example
+ * a.coGroup(b).where(ka).equalTo(kb).window(TumblingEventTimeWindows.of('1h')).apply<number>((as, bs, out) => out.collect(as.length - bs.length))
+ */
 export class WindowedCoGroup<L, R, K, W extends Window> extends TwoInputWindowedStreams<L, R, K, W> {
   apply<OUT>(fn: CoGroupFunction<L, R, OUT>): DataStream<OUT> {
     return this.build<OUT>(

@@ -28,7 +28,12 @@ export class JoinedStreams<L, R> {
   }
 }
 
-/** A window join with its keys and windows; finish it with `apply`. */
+/**
+ * A window join with its keys and windows; optionally set trigger, evictor or lateness, then `apply`.
+ *
+ * @example
+ * a.join(b).where(ka).equalTo(kb).window(TumblingEventTimeWindows.of('1 min')).allowedLateness('10s').apply((x, y) => [x, y])
+ */
 export class WindowedJoin<L, R, K, W extends Window> extends TwoInputWindowedStreams<L, R, K, W> {
   /**
    * Called once per joined pair: return the joined record (Flink's `JoinFunction`), or emit any

@@ -6,7 +6,13 @@ import type { ProcessWindowFunction } from '../core/window/window-functions.js';
 import type { Window } from '../core/window/window.js';
 import type { DataStream } from './data-stream.js';
 
-/** A record of either input of a window join or coGroup, tagged with its side (Flink's `TaggedUnion`). */
+/**
+ * A record of either input of a window join or coGroup, tagged with its side (Flink's `TaggedUnion`);
+ * custom triggers and evictors of a join see these.
+ *
+ * @example
+ * const fromLeft = (u: TaggedUnion<Order, Payment>) => u.tag === 1;
+ */
 export type TaggedUnion<L, R> = { readonly tag: 1; readonly value: L } | { readonly tag: 2; readonly value: R };
 
 /**

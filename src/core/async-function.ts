@@ -1,7 +1,13 @@
 import { WeirError, snippet } from './errors.js';
 import type { RuntimeContext } from './functions.js';
 
-/** An async request took longer than the operator's timeout and no timeout handler was given. */
+/**
+ * An async request took longer than the operator's timeout and no timeout handler was given.
+ *
+ * @example
+ * const err = await env.execute().catch((e) => e);
+ * if (err instanceof AsyncTimeoutError) console.error(err.operator, err.record, err.timeoutMs);
+ */
 export class AsyncTimeoutError extends WeirError {
   constructor(readonly operator: string, readonly record: unknown, readonly timeoutMs: number, readonly attempts: number) {
     super(
@@ -39,6 +45,9 @@ export interface AsyncFunction<IN, OUT> {
 /**
  * The short form: a function returning a promise of one result, an array of results, or
  * `undefined` for none. (To emit an array as one record, use the `AsyncFunction` form.)
+ *
+ * @example
+ * const geo: AsyncLookup<string, Place> = (ip) => fetch(`https://geo/${ip}`).then((r) => r.json());
  */
 export type AsyncLookup<IN, OUT> = (input: IN) => Promise<OUT | readonly OUT[] | undefined> | OUT | readonly OUT[] | undefined;
 

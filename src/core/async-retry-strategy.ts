@@ -20,7 +20,7 @@ export interface RetryPredicates<OUT> {
   ifException?: (error: unknown) => boolean;
 }
 
-/** Ready-made predicates, as Flink's `RetryPredicates`. */
+/** Ready-made predicates, as Flink's `RetryPredicates`. @example AsyncRetryStrategies.fixedDelay({ maxAttempts: 2, delay: '1s', ifResult: RetryPredicates.EMPTY_RESULT }) */
 export const RetryPredicates = {
   /** Retry when the call returned no result. */
   EMPTY_RESULT: (results: readonly unknown[]): boolean => results.length === 0,

@@ -7,6 +7,9 @@ import type {
 /**
  * Broadcast state as the non-broadcast side sees it: it may read, never write, because only the
  * broadcast side sees the same elements on every subtask and so keeps the copies equal.
+ *
+ * @example
+ * processElement(v, ctx, out) { const limit = ctx.getBroadcastState(limits).get(v.kind); }
  */
 export interface ReadOnlyBroadcastState<K, V> {
   get(key: K): V | undefined;
