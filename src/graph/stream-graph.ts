@@ -46,8 +46,31 @@ export class StreamGraph {
     return this.nodes.filter((n) => n.inputs.some((inp) => inp.some((e) => e.from === id)));
   }
 
+  /**
+   * Operators that run as one task: a chain follows forward edges between operators of equal
+   * parallelism where the upstream has one consumer and the downstream one input. `parallelism`
+   * resolves unset parallelism (the job default).
+   */
+  chains(parallelism: (n: StreamNode) => number): number[][] {
+    const chainOf = new Map<number, number[]>();
+    const chains: number[][] = [];
+    for (const n of this.nodes) {
+      const edges = n.inputs.flat();
+      const e = edges.length === 1 && n.inputs.length === 1 ? edges[0]! : undefined;
+      const up = e && this.node(e.from);
+      const chained = e && up && e.partitioner.type === 'forward' && !e.sideOutput && parallelism(up) === parallelism(n) && this.consumers(up.id).length === 1;
+      const chain = chained ? chainOf.get(up.id)! : [];
+      if (!chained) chains.push(chain);
+      chain.push(n.id);
+      chainOf.set(n.id, chain);
+    }
+    return chains;
+  }
+
   toJSON(): unknown {
+    const par = (n: StreamNode) => n.parallelism ?? 1;
     return {
+      chains: this.chains(par).map((c) => c.map((id) => this.node(id).name).join(' -> ')),
       nodes: this.nodes.map((n) => ({
         id: n.id,
         name: n.name,

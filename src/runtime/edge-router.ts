@@ -34,6 +34,7 @@ export class EdgeRouter {
     const chs = this.channels;
     const p = this.partitioner;
     switch (p.type) {
+      // Global: data to the first subtask; every subtask stays connected for watermarks and end of input.
       case 'forward':
       case 'global':
         chs[0]!.target.receiveBatch(chs[0]!.index, batch);

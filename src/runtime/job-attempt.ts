@@ -37,6 +37,17 @@ export function parallelismOf(n: StreamNode, config: ExecutionConfig): number {
   return p;
 }
 
+/**
+ * Flink's rescale partitioning: each upstream subtask sends round-robin to a fixed subset of the
+ * downstream subtasks (or to one, when there are fewer downstream than upstream subtasks), so
+ * records stay local where the slot layout allows.
+ */
+export function rescaleTargets<T>(u: number, upstream: number, downstream: T[]): T[] {
+  const d = downstream.length;
+  if (d <= upstream) return [downstream[Math.floor((u * d) / upstream)]!];
+  return downstream.filter((_, i) => Math.floor((i * upstream) / d) === u);
+}
+
 /** Names a subtask in a checkpoint. */
 export interface TaskRef {
   readonly uid: string;
@@ -260,7 +271,7 @@ export class JobAttempt implements SubtaskHost, Attempt {
           ups.forEach((up, u) => {
             let targets: (Subtask | RemoteSubtask)[];
             if (partitioner.type === 'forward') targets = [sts[u]!];
-            else if (partitioner.type === 'global') targets = [sts[0]!];
+            else if (partitioner.type === 'rescale') targets = rescaleTargets(u, ups.length, sts);
             else targets = sts;
             // Every slot numbers every channel, so channel indices agree across slots.
             const channels: Channel[] = targets.map((t) => ({ target: t, index: t.addChannel(inputIndex) }));
