@@ -35,6 +35,8 @@ describe('window assigners', () => {
     expect(spans(SlidingProcessingTimeWindows.of(100, 50).assignWindows(null, 5, at(260)))).toEqual([[200, 300], [250, 350]]);
     const sess = ProcessingTimeSessionWindows.withGap(30).assignWindows(null, 5, at(1000));
     expect(spans(sess)).toEqual([[1000, 1030]]);
+    expect(spans(ProcessingTimeSessionWindows.withDynamicGap<{ g: number }>((e) => e.g).assignWindows({ g: 7 }, 5, at(10)))).toEqual([[10, 17]]);
+    expect(spans(TumblingProcessingTimeWindows.of('1s', '250ms').assignWindows(null, 0, at(1200)))).toEqual([[250, 1250]]);
     for (const a of [TumblingProcessingTimeWindows.of(1), SlidingProcessingTimeWindows.of(2, 1), ProcessingTimeSessionWindows.withGap(1)]) {
       expect(a.isEventTime).toBe(false);
       expect(a.getDefaultTrigger()).toBe(ProcessingTimeTrigger.create());
