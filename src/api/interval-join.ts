@@ -47,7 +47,7 @@ export class IntervalJoin<L, R, K> {
 
 /**
  * An interval join with its bounds, as Flink's `IntervalJoined`: set bound exclusivity and late
- * data outputs, then `process`. Event time only; records behind the watermark join nothing and are
+ * data outputs, then `process`. Event time only; records at or behind the watermark join nothing and are
  * counted in the `numLateRecordsDropped` metric, or sent to the side outputs set here.
  *
  * @example

@@ -24,7 +24,7 @@ export const LATE_RECORDS_DROPPED = 'numLateRecordsDropped';
  * Keyed event-time interval join, as Flink's `IntervalJoinOperator`. Each side is buffered in keyed
  * MapState by timestamp; a new record is matched against the other side's buffer, and an
  * event-time timer drops it once no future record of the other side can match. A record with a
- * timestamp behind the watermark joins nothing: it is counted and, if a tag is set, side-output.
+ * timestamp at or behind the watermark joins nothing: it is counted and, if a tag is set, side-output.
  */
 export class IntervalJoinOperator implements Operator<unknown> {
   private ctx!: OperatorContext<unknown>;
@@ -67,7 +67,8 @@ export class IntervalJoinOperator implements Operator<unknown> {
       for (; i < n; i++) {
         const ts = timestamps[i]!;
         if (ts === -Infinity) throw new MissingTimestampError(this.ctx.operatorName);
-        if (ts < watermark) {
+        // At the watermark counts as late too: a partner the record needs may already be cleaned up.
+        if (ts <= watermark) {
           this.ctx.metrics.inc(LATE_RECORDS_DROPPED);
           this.late[input]!.add(values[i], ts);
           continue;
