@@ -7,6 +7,7 @@ import { isFire, isPurge, type Trigger, type TriggerResult } from '../../core/wi
 import type { WindowAssigner, WindowAssignerContext } from '../../core/window/window-assigner.js';
 import { LATE_RECORDS_DROPPED, type WindowOperatorSpec } from '../../core/window/window-operator-spec.js';
 import { windowFromNamespace, windowNamespace, type Window } from '../../core/window/window.js';
+import { WindowCleanup } from './window-cleanup.js';
 import { WindowContents } from './window-contents.js';
 import { WindowFunctionRunner } from './window-function-runner.js';
 import { MergingWindowSet } from './merging-window-set.js';
@@ -28,14 +29,13 @@ export class WindowOperator implements Operator<unknown>, WindowAssignerContext 
   private readonly assigner: WindowAssigner<unknown, Window>;
   private readonly trigger: Trigger<unknown, Window>;
   private readonly evictor: Evictor<unknown, Window> | undefined;
-  private readonly lateness: number;
   private store!: WindowContents;
+  private cleanup!: WindowCleanup;
 
   constructor(private readonly spec: WindowOperatorSpec) {
     this.assigner = spec.assigner;
     this.trigger = spec.trigger ?? spec.assigner.getDefaultTrigger();
     this.evictor = spec.evictor;
-    this.lateness = spec.assigner.isEventTime ? spec.allowedLateness : 0;
   }
 
   async open(ctx: OperatorContext<unknown>): Promise<void> {
@@ -49,6 +49,7 @@ export class WindowOperator implements Operator<unknown>, WindowAssignerContext 
     this.contents = ctx.keyed.state.getMapState(mapState<string, unknown>('window-contents'));
     if (this.assigner.merging) this.merging = new MergingWindowSet(ctx.keyed.state.getMapState(mapState<string, string>('merging-window-set')), this.assigner);
     this.tctx = new WindowTriggerContext(ctx);
+    this.cleanup = new WindowCleanup(ctx, this.assigner.isEventTime, this.spec.allowedLateness);
     this.runner = new WindowFunctionRunner(ctx, this.spec.fn.window);
     await this.runner.open();
   }
@@ -82,13 +83,13 @@ export class WindowOperator implements Operator<unknown>, WindowAssignerContext 
       if (this.merging) {
         actual = this.merging.addWindow(w, this.mergeCallback);
         const ns = windowNamespace(actual);
-        if (this.isWindowLate(actual)) {
+        if (this.cleanup.isWindowLate(actual)) {
           this.merging.retireWindow(ns);
           continue;
         }
         stateNs = this.merging.stateWindow(ns)!;
       } else {
-        if (this.isWindowLate(w)) continue;
+        if (this.cleanup.isWindowLate(w)) continue;
         stateNs = windowNamespace(w);
       }
       skipped = false;
@@ -97,9 +98,9 @@ export class WindowOperator implements Operator<unknown>, WindowAssignerContext 
       const r = this.trigger.onElement(value, ts, actual, this.tctx.setWindow(actual));
       this.afterTrigger(r, actual, stateNs);
       // A window that already had contents has its cleanup timer (merges re-register theirs).
-      if (before === undefined || this.merging) this.registerCleanupTimer(actual);
+      if (before === undefined || this.merging) this.cleanup.register(actual);
     }
-    if (skipped && windows.length > 0 && this.assigner.isEventTime && ts + this.lateness <= this.ctx.currentWatermark()) {
+    if (skipped && windows.length > 0 && this.cleanup.isElementLate(ts)) {
       if (this.spec.lateDataTag !== undefined) this.runner.side(this.spec.lateDataTag, value, ts);
       else this.ctx.metrics.inc(LATE_RECORDS_DROPPED);
     }
@@ -108,7 +109,7 @@ export class WindowOperator implements Operator<unknown>, WindowAssignerContext 
   private readonly mergeCallback = (result: Window, merged: Window[], target: string, sources: string[]): void => this.onMerge(result, merged, target, sources);
 
   private onMerge(result: Window, merged: Window[], target: string, sources: string[]): void {
-    if (this.assigner.isEventTime && result.maxTimestamp() + this.lateness <= this.ctx.currentWatermark()) {
+    if (this.cleanup.isWindowLate(result)) {
       throw new Error(`Merging windows produced ${result}, which ends before the current watermark: the window assigner must not shrink windows`);
     }
     this.tctx.setWindow(result).mergedWindows = merged;
@@ -116,7 +117,7 @@ export class WindowOperator implements Operator<unknown>, WindowAssignerContext 
     this.tctx.mergedWindows = [];
     for (const m of merged) {
       this.trigger.clear(m, this.tctx.setWindow(m));
-      this.deleteCleanupTimer(m);
+      this.cleanup.delete(m);
     }
     let acc = this.contents.get(target);
     for (const s of sources) {
@@ -148,7 +149,7 @@ export class WindowOperator implements Operator<unknown>, WindowAssignerContext 
       this.tctx.setWindow(window, wns);
       const r = eventTime ? this.trigger.onEventTime(time, window, this.tctx) : this.trigger.onProcessingTime(time, window, this.tctx);
       this.afterTrigger(r, window, stateNs);
-      if (eventTime === this.assigner.isEventTime && time === this.cleanupTime(window)) this.clearAllState(window, wns, stateNs);
+      if (this.cleanup.isCleanupTimer(window, time, eventTime)) this.clearAllState(window, wns, stateNs);
     } catch (e) {
       throw new UserFunctionError(`${this.ctx.operatorName} (${eventTime ? 'event' : 'processing'}-time timer)`, { key: this.keyed.getCurrentKey(), window: String(window) }, e);
     }
@@ -185,25 +186,6 @@ export class WindowOperator implements Operator<unknown>, WindowAssignerContext 
     this.trigger.clear(window, this.tctx.setWindow(window, ns));
     this.runner.clear(window, ns);
     this.merging?.retireWindow(ns);
-  }
-
-  private cleanupTime(w: Window): number {
-    return w.maxTimestamp() + this.lateness;
-  }
-  private isWindowLate(w: Window): boolean {
-    return this.assigner.isEventTime && this.cleanupTime(w) <= this.ctx.currentWatermark();
-  }
-  private registerCleanupTimer(w: Window): void {
-    const t = this.cleanupTime(w);
-    if (t === Infinity) return;
-    if (this.assigner.isEventTime) this.keyed.timers.registerEventTimeTimer(windowNamespace(w), t);
-    else this.keyed.timers.registerProcessingTimeTimer(windowNamespace(w), t);
-  }
-  private deleteCleanupTimer(w: Window): void {
-    const t = this.cleanupTime(w);
-    if (t === Infinity) return;
-    if (this.assigner.isEventTime) this.keyed.timers.deleteEventTimeTimer(windowNamespace(w), t);
-    else this.keyed.timers.deleteProcessingTimeTimer(windowNamespace(w), t);
   }
 
   onWatermark(w: number): void {
