@@ -156,6 +156,32 @@ describe('broadcast state pattern', () => {
     expect(err.message).toContain("'rules (data side)'");
   });
 
+  it('keyed state cannot be used on the broadcast side, which has no current key', async () => {
+    const env = StreamEnvironment.create();
+    const seen = valueState<number>('seen');
+    const fn: KeyedBroadcastProcessFunction<number, number, string, never> & { seen?: ValueState<number> } = {
+      open(ctx) {
+        this.seen = ctx.state.getState(seen);
+      },
+      processElement(v) {
+        this.seen!.update(v);
+      },
+      processBroadcastElement() {
+        this.seen!.value();
+      },
+    };
+    env
+      .fromElements(1, 2)
+      .keyBy((x) => x)
+      .connect(env.fromElements('rule').broadcast(mapState<string, string>('r')))
+      .process(fn)
+      .name('keyed-rules')
+      .sinkTo(new CollectSink());
+    const err = await env.execute().catch((e) => e);
+    expect(err.message).toContain("'keyed-rules (broadcast side)'");
+    expect(err.message).toContain('outside a keyed context');
+  });
+
   it('asking for broadcast state that was not declared fails with the declared names', async () => {
     const env = StreamEnvironment.create();
     const declared = mapState<string, number>('declared');
