@@ -5,4 +5,10 @@ import { HeapKeyedStateBackend } from '../../src/runtime/state/heap-keyed-state-
  * Every keyed state backend runs the same state suites (TTL model, rescaling, restore formats):
  * add a new backend here and it is held to the same contract.
  */
-export const keyedBackends = [{ name: 'heap', create: (clock: Clock, maxParallelism: number) => new HeapKeyedStateBackend(clock, maxParallelism) }] as const;
+export const keyedBackends = [
+  {
+    name: 'heap',
+    /** `ttlCleanupPerWrite: 0` turns incremental TTL cleanup off, for models that read expired values back. */
+    create: (clock: Clock, maxParallelism: number, ttlCleanupPerWrite?: number) => new HeapKeyedStateBackend(clock, maxParallelism, ttlCleanupPerWrite),
+  },
+] as const;

@@ -49,7 +49,8 @@ describe.each(keyedBackends)('state TTL ($name backend)', (kb) => {
     fc.assert(
       fc.property(cfgArb, fc.array(opArb, { minLength: 10, maxLength: 80 }), (cfg, ops) => {
         const clock = new ManualClock(0);
-        const backend = kb.create(clock, 128);
+        // No incremental cleanup: the model says when an expired value is still there to be read.
+        const backend = kb.create(clock, 128, 0);
         const ttl = stateTtl(cfg.ttl, cfg);
         const value = backend.getState(valueState<number>('v', { ttl }));
         const sum = backend.getReducingState(reducingState<number>('r', (a, b) => a + b, { ttl }));
@@ -99,7 +100,8 @@ describe.each(keyedBackends)('state TTL ($name backend)', (kb) => {
     fc.assert(
       fc.property(cfgArb, fc.array(collOp, { minLength: 10, maxLength: 80 }), (cfg, ops) => {
         const clock = new ManualClock(0);
-        const backend = kb.create(clock, 128);
+        // No incremental cleanup: the model says when an expired value is still there to be read.
+        const backend = kb.create(clock, 128, 0);
         const ttl = stateTtl(cfg.ttl, cfg);
         const list = backend.getListState(listState<number>('l', { ttl }));
         const map = backend.getMapState(mapState<string, number>('m', { ttl }));
@@ -211,5 +213,31 @@ describe.each(keyedBackends)('state TTL ($name backend)', (kb) => {
     }
     clock.advance(1000);
     expect(v.value()).toBeUndefined();
+  });
+
+  it('removes expired keys that are never read again: a few on each write, and all in a snapshot', () => {
+    const clock = new ManualClock(0);
+    const backend = kb.create(clock, 128);
+    const ttl = stateTtl(1000);
+    const v = backend.getState(valueState<number>('v', { ttl }));
+    const l = backend.getListState(listState<number>('l', { ttl }));
+    const m = backend.getMapState(mapState<string, number>('m', { ttl }));
+    const writeKeys = (from: number, to: number) => {
+      for (let k = from; k < to; k++) {
+        backend.setCurrentKey(k);
+        v.update(k);
+        l.add(k);
+        m.put('x', k);
+      }
+    };
+    writeKeys(0, 100);
+    clock.advance(1000);
+    // New keys keep coming; the old ones are never touched again.
+    writeKeys(100, 200);
+    for (const name of ['v', 'l', 'm']) expect(backend.size(name)).toBe(100);
+    writeKeys(200, 210);
+    clock.advance(1000);
+    backend.snapshot();
+    for (const name of ['v', 'l', 'm']) expect(backend.size(name)).toBe(0);
   });
 });

@@ -9,7 +9,8 @@ import { NO_KEY, type CurrentKey } from './current-key.js';
 import { HeapAggregatingState, HeapListState, HeapMapState, HeapReducingState, HeapValueState } from './heap-states.js';
 import { restamp } from './stored-format.js';
 import { TtlAccess } from './ttl.js';
-import { liveCollection, TtlListState, TtlMapState } from './ttl-collection-states.js';
+import { IncrementalCleanup } from './ttl-cleanup.js';
+import { TtlListState, TtlMapState, ttlPruner } from './ttl-collection-states.js';
 
 /** Inverse of `normalizeKey`, so a key can be recovered from state and timers alone. */
 export function denormalizeKey(id: unknown): unknown {
@@ -53,7 +54,12 @@ export class HeapKeyedStateBackend implements KeyedStateStore, CurrentKey {
   private currentKey: unknown = undefined;
   private readonly tables = new Map<string, StateTable>();
 
-  constructor(private readonly clock: Clock, private readonly maxParallelism: number) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly maxParallelism: number,
+    /** Keys of a TTL state checked for expiry on each write to it (0 turns incremental cleanup off). */
+    private readonly ttlCleanupPerWrite = 2,
+  ) {}
 
   setCurrentKey(key: unknown): void {
     this.currentKey = key;
@@ -67,17 +73,19 @@ export class HeapKeyedStateBackend implements KeyedStateStore, CurrentKey {
     return this.currentKey;
   }
 
-  private entry(desc: StateDescriptor, make: (table: Map<unknown, unknown>, ttl: TtlAccess<any>) => unknown): any {
+  private entry(desc: StateDescriptor, make: (table: Map<unknown, unknown>, ttl: TtlAccess<any>, cleanup: IncrementalCleanup | undefined) => unknown): any {
     const e = this.tables.get(desc.name);
     if (e?.handle) {
       if (e.desc.type !== desc.type) throw new WeirError(`State '${desc.name}' is ${e.desc.type} state and cannot be used as ${desc.type} state: give each state its own name`);
       return e.handle;
     }
-    const ttl = new TtlAccess<unknown>(desc.ttl, this.clock, desc.name);
+    const table = e?.table ?? new Map<unknown, unknown>();
+    const cleanup = desc.ttl && this.ttlCleanupPerWrite > 0 ? new IncrementalCleanup(table, ttlPruner(desc.type, desc.ttl.ttl), this.ttlCleanupPerWrite) : undefined;
+    const ttl = new TtlAccess<unknown>(desc.ttl, this.clock, desc.name, cleanup);
     if (!e) {
-      const table = new Map<unknown, unknown>();
-      this.tables.set(desc.name, { desc, table, ttl, handle: make(table, ttl) });
-      return this.tables.get(desc.name)!.handle;
+      const handle = make(table, ttl, cleanup);
+      this.tables.set(desc.name, { desc, table, ttl, handle });
+      return handle;
     }
     const was = e.restored;
     if (was && was.type !== desc.type) {
@@ -90,7 +98,7 @@ export class HeapKeyedStateBackend implements KeyedStateStore, CurrentKey {
     e.desc = desc;
     e.ttl = ttl;
     e.restored = undefined;
-    e.handle = make(e.table, ttl);
+    e.handle = make(e.table, ttl, cleanup);
     return e.handle;
   }
 
@@ -98,10 +106,10 @@ export class HeapKeyedStateBackend implements KeyedStateStore, CurrentKey {
     return this.entry(d, (t, ttl) => new HeapValueState<T>(t, this, ttl, d.defaultValue));
   }
   getListState<T>(d: ListStateDescriptor<T>): ListState<T> {
-    return this.entry(d, (t, ttl) => (d.ttl ? new TtlListState<T>(t, this, d.ttl, this.clock, d.name) : new HeapListState<T>(t, this, ttl)));
+    return this.entry(d, (t, ttl, cleanup) => (d.ttl ? new TtlListState<T>(t, this, d.ttl, this.clock, d.name, cleanup) : new HeapListState<T>(t, this, ttl)));
   }
   getMapState<K, V>(d: MapStateDescriptor<K, V>): MapState<K, V> {
-    return this.entry(d, (t, ttl) => (d.ttl ? new TtlMapState<K, V>(t, this, d.ttl, this.clock, d.name) : new HeapMapState<K, V>(t, this, ttl)));
+    return this.entry(d, (t, ttl, cleanup) => (d.ttl ? new TtlMapState<K, V>(t, this, d.ttl, this.clock, d.name, cleanup) : new HeapMapState<K, V>(t, this, ttl)));
   }
   getReducingState<T>(d: ReducingStateDescriptor<T>): ReducingState<T> {
     return this.entry(d, (t, ttl) => new HeapReducingState<T>(t, this, ttl, d.reduce));
@@ -122,19 +130,21 @@ export class HeapKeyedStateBackend implements KeyedStateStore, CurrentKey {
 
   /**
    * A copy of all state grouped by key group. Values are shared, not cloned: callers serialize the
-   * result before processing resumes. Expired TTL values, elements and entries are left out.
+   * result before processing resumes. Expired TTL values, elements and entries are removed first.
    */
   snapshot(): KeyedStateSnapshot {
     const groups: Record<number, Record<string, [unknown, unknown][]>> = {};
     const states: Record<string, { type: StateDescriptor['type']; ttl: boolean }> = {};
     const now = this.clock.now();
     for (const [name, e] of this.tables) {
-      const { table, ttl, desc } = e;
-      const perEntry = desc.ttl && (desc.type === 'list' || desc.type === 'map') ? desc : undefined;
+      const { table, desc } = e;
+      const prune = e.handle && desc.ttl ? ttlPruner(desc.type, desc.ttl.ttl) : undefined;
       states[name] = e.restored ?? { type: desc.type, ttl: !!desc.ttl };
-      for (const [k, raw] of table) {
-        const v = perEntry ? liveCollection(perEntry.type as 'list' | 'map', raw, perEntry.ttl!.ttl, now) : ttl.expired(raw) ? undefined : raw;
-        if (v === undefined) continue;
+      for (const [k, v] of table) {
+        if (prune?.(v, now)) {
+          table.delete(k);
+          continue;
+        }
         const g = hashKey(k) % this.maxParallelism;
         ((groups[g] ??= {})[name] ??= []).push([k, v]);
       }

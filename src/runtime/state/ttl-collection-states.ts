@@ -1,7 +1,8 @@
 import type { Clock } from '../../core/clock.js';
 import { normalizeKey } from '../../core/key-group.js';
-import type { ListState, MapState, StateTtlConfig } from '../../core/state.js';
+import type { ListState, MapState, StateDescriptor, StateTtlConfig } from '../../core/state.js';
 import { NO_KEY, noKeyError, type CurrentKey } from './current-key.js';
+import type { IncrementalCleanup } from './ttl-cleanup.js';
 import type { Stamped } from './ttl.js';
 
 type Table = Map<unknown, unknown>;
@@ -14,7 +15,14 @@ export type StampedEntry<K, V> = [K, V, number];
  * and left out of snapshots; with ReturnExpiredIfNotCleanedUp a read returns them that one last time.
  */
 export class TtlListState<T> implements ListState<T> {
-  constructor(private readonly table: Table, private readonly k: CurrentKey, private readonly ttl: StateTtlConfig, private readonly clock: Clock, private readonly name: string) {}
+  constructor(
+    private readonly table: Table,
+    private readonly k: CurrentKey,
+    private readonly ttl: StateTtlConfig,
+    private readonly clock: Clock,
+    private readonly name: string,
+    private readonly cleanup: IncrementalCleanup | undefined,
+  ) {}
 
   private stored(): Stamped<T>[] | undefined {
     const l = this.table.get(this.k.currentKeyId) as Stamped<T>[] | undefined;
@@ -44,9 +52,11 @@ export class TtlListState<T> implements ListState<T> {
   }
   add(value: T): void {
     const l = this.stored();
-    const e = { v: value, t: this.clock.now() };
+    const now = this.clock.now();
+    const e = { v: value, t: now };
     if (l) l.push(e);
     else this.table.set(this.k.currentKeyId, [e]);
+    this.cleanup?.step(now);
   }
   addAll(values: T[]): void {
     for (const v of values) this.add(v);
@@ -56,6 +66,7 @@ export class TtlListState<T> implements ListState<T> {
     if (this.k.currentKeyId === NO_KEY) throw noKeyError(`State '${this.name}'`);
     const t = this.clock.now();
     this.table.set(this.k.currentKeyId, values.map((v) => ({ v, t })));
+    this.cleanup?.step(t);
   }
   clear(): void {
     this.table.delete(this.k.currentKeyId);
@@ -67,7 +78,14 @@ export class TtlListState<T> implements ListState<T> {
  * (or, with OnReadAndWrite, last read). Expired entries are dropped when met and left out of snapshots.
  */
 export class TtlMapState<K, V> implements MapState<K, V> {
-  constructor(private readonly table: Table, private readonly k: CurrentKey, private readonly ttl: StateTtlConfig, private readonly clock: Clock, private readonly name: string) {}
+  constructor(
+    private readonly table: Table,
+    private readonly k: CurrentKey,
+    private readonly ttl: StateTtlConfig,
+    private readonly clock: Clock,
+    private readonly name: string,
+    private readonly cleanup: IncrementalCleanup | undefined,
+  ) {}
 
   private map(): Map<unknown, StampedEntry<K, V>> | undefined {
     const m = this.table.get(this.k.currentKeyId) as Map<unknown, StampedEntry<K, V>> | undefined;
@@ -96,9 +114,11 @@ export class TtlMapState<K, V> implements MapState<K, V> {
   }
   put(key: K, value: V): void {
     const m = this.map();
-    const e: StampedEntry<K, V> = [key, value, this.clock.now()];
+    const now = this.clock.now();
+    const e: StampedEntry<K, V> = [key, value, now];
     if (m) m.set(normalizeKey(key), e);
     else this.table.set(this.k.currentKeyId, new Map([[normalizeKey(key), e]]));
+    this.cleanup?.step(now);
   }
   putAll(entries: Iterable<[K, V]>): void {
     for (const [k, v] of entries) this.put(k, v);
@@ -142,12 +162,27 @@ export class TtlMapState<K, V> implements MapState<K, V> {
   }
 }
 
-/** What of a stored list or map with per-entry TTL goes into a snapshot: the live entries, or nothing. */
-export function liveCollection(type: 'list' | 'map', raw: unknown, ttl: number, now: number): unknown {
+/**
+ * Drops the expired parts of one stored value of a state with TTL, in place: the whole value for
+ * Value/Reducing/Aggregating state, expired elements of a list, expired entries of a map. Returns
+ * true when nothing is left, so the caller removes the key.
+ */
+export function ttlPruner(type: StateDescriptor['type'], ttl: number): (raw: unknown, now: number) => boolean {
   if (type === 'list') {
-    const l = (raw as Stamped<unknown>[]).filter((e) => now - e.t < ttl);
-    return l.length > 0 ? l : undefined;
+    return (raw, now) => {
+      const l = raw as Stamped<unknown>[];
+      let live = 0;
+      for (let i = 0; i < l.length; i++) if (now - l[i]!.t < ttl) l[live++] = l[i]!;
+      l.length = live;
+      return live === 0;
+    };
   }
-  const m = new Map([...(raw as Map<unknown, StampedEntry<unknown, unknown>>)].filter(([, e]) => now - e[2] < ttl));
-  return m.size > 0 ? m : undefined;
+  if (type === 'map') {
+    return (raw, now) => {
+      const m = raw as Map<unknown, StampedEntry<unknown, unknown>>;
+      for (const [id, e] of m) if (now - e[2] >= ttl) m.delete(id);
+      return m.size === 0;
+    };
+  }
+  return (raw, now) => now - (raw as Stamped<unknown>).t >= ttl;
 }

@@ -1,6 +1,7 @@
 import type { Clock } from '../../core/clock.js';
 import type { StateTtlConfig } from '../../core/state.js';
 import { NO_KEY, noKeyError } from './current-key.js';
+import type { IncrementalCleanup } from './ttl-cleanup.js';
 
 /** A state value with the time it was last written (or read, for OnReadAndWrite), when TTL is on. */
 export interface Stamped<T> {
@@ -16,6 +17,7 @@ export interface Stamped<T> {
  * it restarts. An expired entry is removed when read (even with `ReturnExpiredIfNotCleanedUp`, which
  * returns it that one last time, as Flink does) and left out of snapshots. Writes that build on the
  * current value (list add, map put, reducing/aggregating add) never build on an expired one.
+ * Expired keys that are never read again are removed by the incremental cleanup on writes.
  */
 export class TtlAccess<T> {
   constructor(
@@ -23,6 +25,8 @@ export class TtlAccess<T> {
     private readonly clock: Clock,
     /** Names the state in errors. */
     private readonly stateName = '',
+    /** Removes expired keys of the table a few at a time on writes. */
+    private readonly cleanup?: IncrementalCleanup,
   ) {}
 
   /** The value for `key`, as the state's visibility allows. */
@@ -60,16 +64,18 @@ export class TtlAccess<T> {
 
   write(table: Map<unknown, unknown>, key: unknown, value: T): void {
     if (key === NO_KEY) throw noKeyError(`State '${this.stateName}'`);
-    table.set(key, this.ttl ? { v: value, t: this.clock.now() } : value);
+    if (!this.ttl) {
+      table.set(key, value);
+      return;
+    }
+    const now = this.clock.now();
+    table.set(key, { v: value, t: now });
+    this.cleanup?.step(now);
   }
 
   /** `value` (already stored under `key`) was changed in place: restarts its TTL. */
   touch(table: Map<unknown, unknown>, key: unknown, value: T): void {
-    if (this.ttl) table.set(key, { v: value, t: this.clock.now() });
+    if (this.ttl) this.write(table, key, value);
   }
 
-  /** Whether a stored entry has expired (for cleanup during snapshots). */
-  expired(raw: unknown): boolean {
-    return !!this.ttl && this.clock.now() - (raw as Stamped<T>).t >= this.ttl.ttl;
-  }
 }
