@@ -4,7 +4,7 @@ import type { KeyedContext, Operator, OperatorContext } from '../../core/operato
 import { valueState, type AggregateFunction, type ValueState } from '../../core/state.js';
 import { missingTimestamp } from '../../core/window/window-assigner.js';
 import { LATE_RECORDS_DROPPED, type WindowOperatorSpec } from '../../core/window/window-operator-spec.js';
-import { TimeWindow, windowNamespace } from '../../core/window/window.js';
+import { TimeWindow } from '../../core/window/window.js';
 import { WindowFunctionRunner } from './window-function-runner.js';
 
 /** The one timer namespace: a timer at `t` fires the window ending at `t + 1` (its max timestamp is `t`). */
@@ -132,9 +132,8 @@ export class SlicedWindowOperator implements Operator<unknown> {
       if (result !== NONE) {
         if (this.runner.fn) {
           const w = new TimeWindow(start, end);
-          const ns = windowNamespace(w);
-          this.runner.emitOne(w, ns, result);
-          this.runner.clear(w, ns);
+          this.runner.emitOne(w, result);
+          this.runner.clear(w);
         } else this.runner.collectAt(result, end - 1);
       }
     } catch (e) {

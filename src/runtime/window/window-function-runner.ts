@@ -2,6 +2,7 @@ import { BatchBuilder } from '../../core/batch.js';
 import type { Collector, OutputTag } from '../../core/functions.js';
 import type { OperatorContext } from '../../core/operator.js';
 import type { KeyedStateStore } from '../../core/state.js';
+import type { EvictorContext } from '../../core/window/evictor.js';
 import type { ProcessWindowContext, ProcessWindowFunction } from '../../core/window/window-functions.js';
 import type { Window } from '../../core/window/window.js';
 import { FunctionContext } from '../operators/function-context.js';
@@ -12,7 +13,7 @@ import { WindowStateStore } from './window-state-store.js';
  * timestamp) and late records into batches, and runs the optional ProcessWindowFunction with one
  * reused context. `flush()` hands the batches downstream.
  */
-export class WindowFunctionRunner implements ProcessWindowContext<Window>, Collector<unknown> {
+export class WindowFunctionRunner implements ProcessWindowContext<Window>, Collector<unknown>, EvictorContext {
   window: Window = undefined as unknown as Window;
   readonly windowState: WindowStateStore;
   readonly globalState: KeyedStateStore;
@@ -33,26 +34,26 @@ export class WindowFunctionRunner implements ProcessWindowContext<Window>, Colle
   }
 
   /** Emits the window's result: through the window function when there is one, else as is. */
-  emit(window: Window, namespace: string, elements: unknown[]): void {
+  emit(window: Window, elements: unknown[]): void {
     this.ts = window.maxTimestamp();
     if (this.fn) {
       this.window = window;
-      this.windowState.namespace = namespace;
+      this.windowState.setWindow(window);
       this.fn.process(this.ctx.keyed!.getCurrentKey(), this, elements, this);
     } else for (const e of elements) this.main.add(e, this.ts);
   }
 
   /** Emits one pre-aggregated result. */
-  emitOne(window: Window, namespace: string, result: unknown): void {
-    if (this.fn) this.emit(window, namespace, [result]);
+  emitOne(window: Window, result: unknown): void {
+    if (this.fn) this.emit(window, [result]);
     else this.main.add(result, window.maxTimestamp());
   }
 
   /** The window is removed: lets the function clean its window state. */
-  clear(window: Window, namespace: string): void {
+  clear(window: Window): void {
     if (!this.fn?.clear) return;
     this.window = window;
-    this.windowState.namespace = namespace;
+    this.windowState.setWindow(window);
     this.fn.clear(this);
   }
 
@@ -73,6 +74,13 @@ export class WindowFunctionRunner implements ProcessWindowContext<Window>, Colle
   }
   currentWatermark(): number {
     return this.ctx.currentWatermark();
+  }
+  // EvictorContext
+  getCurrentWatermark(): number {
+    return this.ctx.currentWatermark();
+  }
+  getCurrentProcessingTime(): number {
+    return this.ctx.clock.now();
   }
   currentProcessingTime(): number {
     return this.ctx.clock.now();

@@ -164,27 +164,25 @@ export class WindowOperator implements Operator<unknown>, WindowAssignerContext 
   }
 
   private emit(window: Window, stateNs: string, contents: unknown): void {
-    const ns = windowNamespace(window);
     if (this.evictor) {
-      const ectx = this.runner;
       const ev = this.evictor;
-      const kept = ev.evictBefore(contents as TimestampedValue<unknown>[], window, { getCurrentProcessingTime: () => ectx.currentProcessingTime(), getCurrentWatermark: () => ectx.currentWatermark() });
+      const kept = ev.evictBefore(contents as TimestampedValue<unknown>[], window, this.runner);
       const els = this.store.elements(kept);
-      if (els.length > 0 || this.spec.fn.type === 'process') this.runner.emit(window, ns, els);
-      const after = ev.evictAfter(kept, window, { getCurrentProcessingTime: () => ectx.currentProcessingTime(), getCurrentWatermark: () => ectx.currentWatermark() });
+      if (els.length > 0 || this.spec.fn.type === 'process') this.runner.emit(window, els);
+      const after = ev.evictAfter(kept, window, this.runner);
       if (after !== contents) {
         if (after.length === 0) this.contents.remove(stateNs);
         else this.contents.put(stateNs, after);
       }
       return;
     }
-    this.runner.emit(window, ns, this.store.elements(contents));
+    this.runner.emit(window, this.store.elements(contents));
   }
 
   private clearAllState(window: Window, ns: string, stateNs: string): void {
     this.contents.remove(stateNs);
     this.trigger.clear(window, this.tctx.setWindow(window, ns));
-    this.runner.clear(window, ns);
+    this.runner.clear(window);
     this.merging?.retireWindow(ns);
   }
 

@@ -1,4 +1,5 @@
 import { normalizeKey } from '../../core/key-group.js';
+import { windowNamespace, type Window } from '../../core/window/window.js';
 import {
   mapState, type AggregateFunction, type AggregatingState, type AggregatingStateDescriptor, type KeyedStateStore, type ListState,
   type ListStateDescriptor, type MapState, type MapStateDescriptor, type ReducingState, type ReducingStateDescriptor,
@@ -11,10 +12,27 @@ type Backing = MapState<string, any>;
 /**
  * Keyed state scoped to the current key and window: each state is a keyed map state from window
  * namespace to value, so window state lives in (and is snapshotted with) ordinary keyed state.
- * The owner sets `namespace` before handing the store to a trigger or window function.
+ * The owner sets `namespace` (or `window`, whose namespace is then computed on first use) before
+ * handing the store to a trigger or window function.
  */
 export class WindowStateStore implements KeyedStateStore {
-  namespace = '';
+  private ns = '';
+  private pending: Window | undefined;
+  get namespace(): string {
+    if (this.pending !== undefined) {
+      this.ns = windowNamespace(this.pending);
+      this.pending = undefined;
+    }
+    return this.ns;
+  }
+  set namespace(ns: string) {
+    this.ns = ns;
+    this.pending = undefined;
+  }
+  /** Scopes the store to `w`; most window functions never touch window state, so no string is built until one does. */
+  setWindow(w: Window): void {
+    this.pending = w;
+  }
   private readonly handles = new Map<string, { desc: StateDescriptor; backing: Backing; handle: unknown }>();
 
   constructor(private readonly keyed: KeyedStateStore, private readonly prefix: string) {}
