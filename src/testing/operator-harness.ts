@@ -4,12 +4,11 @@ import type { CoProcessFunction, KeyedCoProcessFunction, KeyedProcessFunction, O
 import { DEFAULT_MAX_PARALLELISM } from '../core/key-group.js';
 import type { Operator } from '../core/operator.js';
 import type { StateDescriptor } from '../core/state.js';
-import { EdgeRouter } from '../runtime/edge-router.js';
 import { createOperator } from '../runtime/operators/create-operator.js';
 import { Subtask } from '../runtime/subtask.js';
-import { CollectingChannel, type TimestampedValue } from './collecting-channel.js';
+import type { TimestampedValue } from './collecting-channel.js';
 import { HarnessHost } from './harness-host.js';
-import { SideOutputChannels } from './side-output-channels.js';
+import { HarnessOutput } from './harness-output.js';
 import { readState, type StateContents } from './state-reader.js';
 
 export interface HarnessOptions {
@@ -43,8 +42,7 @@ export class OperatorHarness<IN, OUT> {
   readonly clock: ManualClock;
   private readonly host: HarnessHost;
   private readonly subtask: Subtask;
-  private readonly main = new CollectingChannel<OUT>();
-  private readonly sides: SideOutputChannels;
+  private readonly out: HarnessOutput<OUT>;
   private readonly keys: ((value: any) => unknown)[] | undefined;
   private readonly channels: number[] = [];
 
@@ -57,9 +55,7 @@ export class OperatorHarness<IN, OUT> {
     const info = { name, uid: name, index: options.subtaskIndex ?? 0, parallelism: options.parallelism ?? 1, maxParallelism, keyed: this.keys !== undefined };
     this.subtask = new Subtask(info, operator, this.host);
     for (let i = 0; i < (options.inputs ?? 1); i++) this.channels.push(this.subtask.addChannel(i));
-    this.subtask.output.main.push(new EdgeRouter({ type: 'forward' }, [{ target: this.main, index: 0 }], maxParallelism, name));
-    this.sides = new SideOutputChannels(maxParallelism, name);
-    Object.assign(this.subtask.output, { side: this.sides });
+    this.out = new HarnessOutput<OUT>(this.subtask.output, maxParallelism, name);
   }
 
   /** A harness around any operator written against the Operator SPI; opened and ready. */
@@ -138,26 +134,25 @@ export class OperatorHarness<IN, OUT> {
 
   /** Records emitted on the main output, in order, with their timestamps. */
   output(): TimestampedValue<OUT>[] {
-    return this.main.records;
+    return this.out.records();
   }
 
   values(): OUT[] {
-    return this.main.records.map((r) => r.value);
+    return this.out.values();
   }
 
   sideOutput<X>(tag: OutputTag<X>): TimestampedValue<X>[] {
-    return (this.sides.channels.get(tag.id)?.records ?? []) as TimestampedValue<X>[];
+    return this.out.side(tag);
   }
 
   /** Watermarks the operator emitted, in order. */
   watermarks(): number[] {
-    return this.main.watermarks;
+    return this.out.watermarks();
   }
 
   /** Forgets the output, side outputs and watermarks seen so far. */
   clearOutput(): void {
-    this.main.clear();
-    for (const ch of this.sides.channels.values()) ch.clear();
+    this.out.clear();
   }
 
   /** The value of a keyed state for `key`, as a plain value (lists as arrays, map states as Maps). */

@@ -17,12 +17,14 @@ describe('weir CLI', { concurrent: true }, () => {
 
   it('runs a job file with -p and job arguments, then prints a summary', async () => {
     const r = await runCli(['run', fixture('squares-job'), '-p', '2', '--', 'in.txt', '--fast']);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain('parallelism=2 args=["in.txt","--fast"]');
-    expect(r.stdout.split('\n').filter((l) => l.startsWith('square:')).map((l) => l.split('> ')[1]).sort()).toEqual(['16', '4', '9']);
-    expect(r.stderr).toMatch(/Job 'squares' FINISHED in \d/);
-    expect(r.stderr).toMatch(/Square\s+2\s+4\s+4/);
-    expect(r.stderr).toMatch(/Drop One\s+2\s+4\s+3/);
+    const printed = `stdout:\n${r.stdout}\nstderr:\n${r.stderr}`;
+    expect(r.code, printed).toBe(0);
+    // With -p 2 the subtasks run in worker threads, which import the job module too.
+    expect(r.stdout, printed).toContain('parallelism=2 args=["in.txt","--fast"]');
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('square:')).map((l) => l.split('> ')[1]).sort(), printed).toEqual(['16', '4', '9']);
+    expect(r.stderr, printed).toMatch(/Job 'squares' FINISHED in \d/);
+    expect(r.stderr, printed).toMatch(/Square\s+2\s+4\s+4/);
+    expect(r.stderr, printed).toMatch(/Drop One\s+2\s+4\s+3/);
   });
 
   it('prints the plan instead of running with --plan', async () => {
