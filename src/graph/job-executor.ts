@@ -29,6 +29,8 @@ export interface CheckpointStats {
   readonly sizeBytes: number;
   /** Longest time a subtask spent aligning barriers. */
   readonly alignmentMs: number;
+  /** Longest synchronous part of a subtask's snapshot: the time its processing stood still. */
+  readonly syncMs: number;
   /** Bytes of state per operator (by name). */
   readonly stateBytesByOperator?: Record<string, number>;
   readonly path?: string;

@@ -142,7 +142,9 @@ export class JobRunner implements JobClient {
                 return { operator: t.uid, subtask: t.index, parallelism: t.parallelism, bytes: a.state as Uint8Array };
               });
               for (const a of list) acks.delete(a);
-              return storage.write(id, savepoint, this.jobName, tasks);
+              const stateBytesByOperator: Record<string, number> = {};
+              for (const t of tasks) stateBytesByOperator[t.operator] = (stateBytesByOperator[t.operator] ?? 0) + t.bytes.length;
+              return storage.write(id, savepoint, this.jobName, tasks).then((r) => ({ ...r, stateBytesByOperator }));
             },
             notifyComplete: (id) => void attempt.notifyCheckpointComplete(id).catch((e) => attempt.fail(e)),
             notifyAborted: (id) => attempt.notifyCheckpointAborted(id),
@@ -166,6 +168,8 @@ export class JobRunner implements JobClient {
         return { jobName: this.jobName, durationMs: performance.now() - this.startedAt, metrics: this.lastMetrics };
       } catch (e) {
         stopServing?.();
+        // A checkpoint write may still be running (and pruning old ones): let it finish first.
+        await this.coordinator?.idle();
         nextId = this.finishAttempt(attempt, nextId);
         if (this.cancelled) {
           this.state = 'CANCELED';

@@ -27,7 +27,7 @@ export interface CoordinatorDeps {
   /** Number of subtask acknowledgements a checkpoint needs. */
   expectedAcks(): number;
   /** Writes the acknowledged state; resolves with where and how much it wrote. */
-  persist(id: number, savepoint: boolean, acks: TaskAck[]): Promise<{ path: string; sizeBytes: number }>;
+  persist(id: number, savepoint: boolean, acks: TaskAck[]): Promise<{ path: string; sizeBytes: number; stateBytesByOperator?: Record<string, number> }>;
   notifyComplete(id: number): void;
   notifyAborted(id: number): void;
   failJob(error: unknown): void;
@@ -56,6 +56,8 @@ export class CheckpointCoordinator {
   private cancelTimer: (() => void) | undefined;
   private lastEnd = -Infinity;
   private stopped = false;
+  /** A checkpoint write still running; a restart waits for it before it lists checkpoints. */
+  private writing: Promise<unknown> = Promise.resolve();
   private readonly waiting: { savepoint: boolean; resolve: (s: CheckpointStats) => void; reject: (e: unknown) => void }[] = [];
   readonly history: CheckpointStats[] = [];
 
@@ -66,6 +68,14 @@ export class CheckpointCoordinator {
   /** Starts periodic checkpoints (if an interval is set). */
   start(): void {
     this.scheduleNext(this.deps.clock.now() + this.config.interval);
+  }
+
+  /** Settles when no checkpoint write is running any more. */
+  idle(): Promise<void> {
+    return this.writing.then(
+      () => undefined,
+      () => undefined,
+    );
   }
 
   stop(): void {
@@ -129,13 +139,16 @@ export class CheckpointCoordinator {
     if (!p || p.persisting || p.acks.length < this.deps.expectedAcks()) return;
     p.persisting = true;
     p.cancelTimeout();
-    this.deps.persist(p.id, p.savepoint, p.acks).then(
-      ({ path, sizeBytes }) => {
+    const write = this.deps.persist(p.id, p.savepoint, p.acks);
+    this.writing = write;
+    write.then(
+      ({ path, sizeBytes, stateBytesByOperator }) => {
         if (this.pending !== p) return;
         const now = this.deps.clock.now();
         const stats: CheckpointStats = {
           id: p.id, savepoint: p.savepoint, status: 'COMPLETED', triggeredAt: p.triggeredAt, durationMs: now - p.triggeredAt,
-          sizeBytes, alignmentMs: Math.max(0, ...p.acks.map((a) => a.alignmentMs)), path,
+          sizeBytes, alignmentMs: Math.max(0, ...p.acks.map((a) => a.alignmentMs)), syncMs: Math.max(0, ...p.acks.map((a) => a.syncMs)), path,
+          ...(stateBytesByOperator ? { stateBytesByOperator } : {}),
         };
         this.finish(stats);
         this.consecutiveFailures = 0;
@@ -151,7 +164,7 @@ export class CheckpointCoordinator {
     if (!p || p.id !== id) return;
     p.cancelTimeout();
     const now = this.deps.clock.now();
-    this.finish({ id, savepoint: p.savepoint, status: 'FAILED', triggeredAt: p.triggeredAt, durationMs: now - p.triggeredAt, sizeBytes: 0, alignmentMs: 0, failure: reason });
+    this.finish({ id, savepoint: p.savepoint, status: 'FAILED', triggeredAt: p.triggeredAt, durationMs: now - p.triggeredAt, sizeBytes: 0, alignmentMs: 0, syncMs: 0, failure: reason });
     this.deps.notifyAborted(id);
     const err = new WeirError(`Checkpoint ${id} failed: ${reason}`);
     p.done.reject(err);
