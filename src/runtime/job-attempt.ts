@@ -1,85 +1,28 @@
 import { ConfigError } from '../core/errors.js';
 import { DEFAULT_MAX_PARALLELISM } from '../core/key-group.js';
+import type { Attempt, AttemptListener } from './attempt.js';
+import { operatorUid, parallelismOf, rescaleTargets } from './graph-layout.js';
+import { planRestore } from './checkpoint/restore-plan.js';
+import { deliverLinkMessage, type SlotInbox } from './parallel/slot-inbox.js';
 import type { Clock } from '../core/clock.js';
 import type { ExecutionConfig, OperatorMetricsSnapshot } from '../graph/job-executor.js';
 import type { StreamGraph, StreamNode } from '../graph/stream-graph.js';
 import type { CheckpointingMode } from './checkpoint/barrier-aligner.js';
 import type { LoadedCheckpoint } from './checkpoint/checkpoint-storage.js';
 import { EdgeRouter, type Channel } from './edge-router.js';
-import { Batch } from '../core/batch.js';
 import type { SlotContext } from './parallel/slot-context.js';
 import { RemoteSubtask, SlotLink } from './parallel/slot-link.js';
 import type { LinkMessage } from './parallel/slot-messages.js';
-import { decodeValues } from './parallel/batch-codec.js';
 import { createOperator } from './operators/create-operator.js';
 import { SourceTask } from './source-task.js';
 import { Subtask, type SubtaskHost } from './subtask.js';
-import type { RestoredSubtaskState, SubtaskSnapshot } from './subtask-snapshot.js';
-
-/** Whether a snapshot holds anything worth restoring (a stateless operator's snapshot is empty). */
-function hasState(s: SubtaskSnapshot): boolean {
-  const keyed = s.keyed && Object.keys(s.keyed.groups).length > 0;
-  const timers = s.timers && (s.timers.eventTime.length > 0 || s.timers.processingTime.length > 0);
-  const lists = Object.values(s.operatorState.lists).some((l) => l.length > 0) || Object.values(s.operatorState.broadcast).some((b) => b.length > 0);
-  return !!(keyed || timers || lists || s.operator !== undefined || (s.source !== undefined && s.source !== null));
-}
-
-/** The uid that names an operator's state in checkpoints. */
-export function operatorUid(n: StreamNode): string {
-  return n.uid ?? `${n.spec.kind}-${n.id}`;
-}
-
-/** The number of subtasks a node runs with. */
-export function parallelismOf(n: StreamNode, config: ExecutionConfig): number {
-  let p = n.parallelism ?? config.parallelism;
-  if (n.spec.kind === 'source' && n.spec.source.maxParallelism !== undefined) p = Math.min(p, n.spec.source.maxParallelism);
-  if (!Number.isInteger(p) || p < 1) throw new ConfigError(`Operator '${n.name}' has invalid parallelism ${p}`);
-  return p;
-}
-
-/**
- * Flink's rescale partitioning: each upstream subtask sends round-robin to a fixed subset of the
- * downstream subtasks (or to one, when there are fewer downstream than upstream subtasks), so
- * records stay local where the slot layout allows.
- */
-export function rescaleTargets<T>(u: number, upstream: number, downstream: T[]): T[] {
-  const d = downstream.length;
-  if (d <= upstream) return [downstream[Math.floor((u * d) / upstream)]!];
-  return downstream.filter((_, i) => Math.floor((i * upstream) / d) === u);
-}
-
-/** Names a subtask in a checkpoint. */
-export interface TaskRef {
-  readonly uid: string;
-  readonly index: number;
-  readonly parallelism: number;
-}
-
-export interface AttemptListener {
-  acknowledge(id: number, task: TaskRef, state: Uint8Array, alignmentMs: number, syncMs: number): void;
-}
-
-/** What the job runner needs from an execution attempt, in this thread or across slot workers. */
-export interface Attempt {
-  readonly failed: boolean;
-  /** Subtasks that acknowledge each checkpoint. */
-  readonly taskCount: number;
-  run(onRunning: () => void, beforeClose?: () => Promise<void>): Promise<void>;
-  fail(error: unknown): void;
-  cancel(error: unknown): void;
-  triggerCheckpoint(id: number, savepoint: boolean): void;
-  notifyCheckpointComplete(id: number): Promise<void>;
-  notifyCheckpointAborted(id: number): void;
-  metrics(): OperatorMetricsSnapshot[];
-  currentWatermark(): number;
-}
 
 /**
  * One execution attempt of a job in this thread: one subtask per operator instance, records pushed
  * synchronously along forward edges and through in-thread exchanges, sources driven as async loops.
  * A restart builds a new attempt from the same graph and the latest checkpoint.
  */
-export class JobAttempt implements SubtaskHost, Attempt {
+export class JobAttempt implements SubtaskHost, Attempt, SlotInbox {
   failed = false;
   cancelled = false;
   error: unknown;
@@ -118,9 +61,13 @@ export class JobAttempt implements SubtaskHost, Attempt {
         if (!port) return;
         const link = new SlotLink(port, (p) => this.block(p));
         this.links[peer] = link;
-        port.on('message', (m: LinkMessage) => this.onLinkMessage(link, m));
+        port.on('message', (m: LinkMessage) => deliverLinkMessage(link, m, this, slot.slot));
       });
     }
+  }
+
+  target(node: number, index: number): Subtask | RemoteSubtask | undefined {
+    return this.targets.get(node)?.[index];
   }
 
   get taskCount(): number {
@@ -130,35 +77,6 @@ export class JobAttempt implements SubtaskHost, Attempt {
   /** Which slot runs subtask `index` (slot sharing: one subtask of each operator per slot). */
   private slotOf(index: number): number {
     return this.slot ? index % this.slot.slots : 0;
-  }
-
-  private onLinkMessage(link: SlotLink, m: LinkMessage): void {
-    if (m.t === 'c') return link.onCredit(m.c);
-    if (this.failed) return;
-    const st = this.targets.get(m.n)?.[m.d];
-    if (!(st instanceof Subtask)) return this.fail(new Error(`Slot ${this.slot!.slot} got input for subtask ${m.d} of node ${m.n}, which it does not run`));
-    try {
-      switch (m.t) {
-        case 'b':
-          st.receiveBatch(m.ch, new Batch(decodeValues(m.v), Array.from(new Float64Array(m.ts)), m.k && decodeValues(m.k)));
-          link.processedOne();
-          break;
-        case 'w':
-          st.receiveWatermark(m.ch, m.w);
-          break;
-        case 'i':
-          st.receiveIdle(m.ch, m.idle);
-          break;
-        case 'x':
-          st.receiveBarrier(m.ch, m.id, m.sp);
-          break;
-        case 'e':
-          st.receiveEnd(m.ch);
-          break;
-      }
-    } catch (e) {
-      this.fail(st.wrap(e));
-    }
   }
 
   fail(error: unknown): void {
@@ -292,20 +210,7 @@ export class JobAttempt implements SubtaskHost, Attempt {
   private async restoreState(): Promise<Map<Subtask, unknown>> {
     const positions = new Map<Subtask, unknown>();
     if (!this.restore) return positions;
-    const byOperator = new Map<string, RestoredSubtaskState[]>();
-    for (const s of this.restore.states) {
-      const list = byOperator.get(s.operator) ?? [];
-      list.push({ subtask: s.subtask, parallelism: s.parallelism, state: s.state as SubtaskSnapshot });
-      byOperator.set(s.operator, list);
-    }
-    const known = new Set(this.graph.nodes.map(operatorUid));
-    const orphans = [...byOperator.entries()].filter(([uid, states]) => !known.has(uid) && states.some((s) => hasState(s.state))).map(([uid]) => uid);
-    if (orphans.length > 0 && !this.config.restore?.allowNonRestoredState) {
-      throw new ConfigError(
-        `Checkpoint ${this.restore.path} has state for operators that are not in this job: ${orphans.join(', ')}. ` +
-          'Give operators stable ids with .uid(...), or pass --allow-non-restored-state to drop that state.',
-      );
-    }
+    const byOperator = planRestore(this.restore, this.graph.nodes.map(operatorUid), this.config.restore?.allowNonRestoredState === true);
     for (const n of this.graph.nodes) {
       const states = byOperator.get(operatorUid(n));
       if (!states) continue;

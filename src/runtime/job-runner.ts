@@ -7,7 +7,9 @@ import { CheckpointCoordinator, type TaskAck } from './checkpoint/checkpoint-coo
 import { FsCheckpointStorage, type LoadedCheckpoint, type SerializedTaskState, type SkippedCheckpoint } from './checkpoint/checkpoint-storage.js';
 import { RestartPolicy } from './failover/restart-policy.js';
 import { serveSavepointRequests } from './checkpoint/savepoint-requests.js';
-import { JobAttempt, parallelismOf, type Attempt, type AttemptListener, type TaskRef } from './job-attempt.js';
+import { JobAttempt } from './job-attempt.js';
+import type { Attempt, AttemptListener, TaskRef } from './attempt.js';
+import { parallelismOf } from './graph-layout.js';
 import { ThreadedAttempt } from './parallel/threaded-attempt.js';
 
 /** Where a job started from, and the damaged checkpoints it passed over. */

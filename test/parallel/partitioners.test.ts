@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CollectSink, StreamEnvironment } from '../../src/index.js';
-import { rescaleTargets } from '../../src/runtime/job-attempt.js';
+import { rescaleTargets } from '../../src/runtime/graph-layout.js';
 
 /** Runs `build` at parallelism 3 in one thread and returns [subtask, value] pairs seen by the last operator. */
 async function route(build: (env: StreamEnvironment) => import('../../src/index.js').DataStream<number>) {

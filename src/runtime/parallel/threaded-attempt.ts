@@ -4,7 +4,8 @@ import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { WeirError } from '../../core/errors.js';
 import type { ExecutionConfig, OperatorMetricsSnapshot } from '../../graph/job-executor.js';
 import type { StreamGraph } from '../../graph/stream-graph.js';
-import { parallelismOf, type Attempt, type AttemptListener } from '../job-attempt.js';
+import type { Attempt, AttemptListener } from '../attempt.js';
+import { parallelismOf } from '../graph-layout.js';
 import type { FromSlot, SlotMetrics, ToSlot } from './slot-messages.js';
 import type { SlotWorkerData } from './slot-worker.js';
 

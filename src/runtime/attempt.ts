@@ -1,0 +1,27 @@
+import type { OperatorMetricsSnapshot } from '../graph/job-executor.js';
+
+/** Names a subtask in a checkpoint. */
+export interface TaskRef {
+  readonly uid: string;
+  readonly index: number;
+  readonly parallelism: number;
+}
+
+export interface AttemptListener {
+  acknowledge(id: number, task: TaskRef, state: Uint8Array, alignmentMs: number, syncMs: number): void;
+}
+
+/** What the job runner needs from an execution attempt, in this thread or across slot workers. */
+export interface Attempt {
+  readonly failed: boolean;
+  /** Subtasks that acknowledge each checkpoint. */
+  readonly taskCount: number;
+  run(onRunning: () => void, beforeClose?: () => Promise<void>): Promise<void>;
+  fail(error: unknown): void;
+  cancel(error: unknown): void;
+  triggerCheckpoint(id: number, savepoint: boolean): void;
+  notifyCheckpointComplete(id: number): Promise<void>;
+  notifyCheckpointAborted(id: number): void;
+  metrics(): OperatorMetricsSnapshot[];
+  currentWatermark(): number;
+}
