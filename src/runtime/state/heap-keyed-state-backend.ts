@@ -1,38 +1,19 @@
 import type { Clock } from '../../core/clock.js';
 import { WeirError } from '../../core/errors.js';
-import { hashKey, normalizeKey } from '../../core/key-group.js';
+import { normalizeKey } from '../../core/key-group.js';
 import type {
   AggregatingState, AggregatingStateDescriptor, KeyedStateStore, ListState, ListStateDescriptor, MapState, MapStateDescriptor,
   ReducingState, ReducingStateDescriptor, StateDescriptor, ValueState, ValueStateDescriptor,
 } from '../../core/state.js';
 import { NO_KEY, type CurrentKey } from './current-key.js';
+import { denormalizeKey, restoreTables, snapshotTables, type KeyedStateSnapshot, type StateTable } from './keyed-state-snapshot.js';
 import { HeapAggregatingState, HeapListState, HeapMapState, HeapReducingState, HeapValueState } from './heap-states.js';
 import { restamp } from './stored-format.js';
 import { TtlAccess } from './ttl.js';
 import { IncrementalCleanup } from './ttl-cleanup.js';
 import { TtlListState, TtlMapState, ttlPruner } from './ttl-collection-states.js';
 
-/** Inverse of `normalizeKey`, so a key can be recovered from state and timers alone. */
-export function denormalizeKey(id: unknown): unknown {
-  return typeof id === 'string' && id.charCodeAt(0) === 0 ? JSON.parse(id.slice(1)) : id;
-}
-
-/** Keyed state of one operator subtask: `name -> state, key -> value`, grouped by key group in snapshots. */
-export interface KeyedStateSnapshot {
-  /** keyGroup -> stateName -> [normalizedKey, storedValue][] */
-  readonly groups: Record<number, Record<string, [unknown, unknown][]>>;
-  /** Type of each state and whether its values carry TTL stamps (absent in snapshots of older versions). */
-  readonly states?: Record<string, { readonly type: StateDescriptor['type']; readonly ttl: boolean }>;
-}
-
-interface StateTable {
-  desc: StateDescriptor;
-  readonly table: Map<unknown, unknown>;
-  ttl: TtlAccess<unknown>;
-  handle: unknown;
-  /** Type and stamp format of values restored before the state was registered in this run. */
-  restored?: { type: StateDescriptor['type']; ttl: boolean } | undefined;
-}
+export { denormalizeKey, type KeyedStateSnapshot } from './keyed-state-snapshot.js';
 
 /**
  * Keyed state on the JavaScript heap (the default backend). Each state is one `Map` from the
@@ -133,41 +114,11 @@ export class HeapKeyedStateBackend implements KeyedStateStore, CurrentKey {
    * result before processing resumes. Expired TTL values, elements and entries are removed first.
    */
   snapshot(): KeyedStateSnapshot {
-    const groups: Record<number, Record<string, [unknown, unknown][]>> = {};
-    const states: Record<string, { type: StateDescriptor['type']; ttl: boolean }> = {};
-    const now = this.clock.now();
-    for (const [name, e] of this.tables) {
-      const { table, desc } = e;
-      const prune = e.handle && desc.ttl ? ttlPruner(desc.type, desc.ttl.ttl) : undefined;
-      states[name] = e.restored ?? { type: desc.type, ttl: !!desc.ttl };
-      for (const [k, v] of table) {
-        if (prune?.(v, now)) {
-          table.delete(k);
-          continue;
-        }
-        const g = hashKey(k) % this.maxParallelism;
-        ((groups[g] ??= {})[name] ??= []).push([k, v]);
-      }
-    }
-    return { groups, states };
+    return snapshotTables(this.tables, this.maxParallelism, this.clock.now());
   }
 
   /** Loads the given key groups of one or more snapshots (any parallelism wrote them). Call before any state is registered. */
   restore(snapshots: KeyedStateSnapshot[], owns: (keyGroup: number) => boolean): void {
-    for (const s of snapshots) {
-      for (const [g, states] of Object.entries(s.groups)) {
-        if (!owns(Number(g))) continue;
-        for (const [name, entries] of Object.entries(states)) {
-          let e = this.tables.get(name);
-          if (!e) {
-            const meta = s.states?.[name];
-            const desc = { type: meta?.type ?? 'value', name } as StateDescriptor;
-            e = { desc, table: new Map(), ttl: new TtlAccess(undefined, this.clock, name), handle: undefined, restored: meta && { ...meta } };
-            this.tables.set(name, e);
-          }
-          for (const [k, v] of entries) e.table.set(k, v);
-        }
-      }
-    }
+    restoreTables(this.tables, snapshots, owns, () => new TtlAccess(undefined, this.clock));
   }
 }
