@@ -146,7 +146,12 @@ export class WindowedStream<T, K, W extends Window> {
   }
 }
 
-/** Flink's count windows on global windows: tumbling (purge every `size`) or sliding (keep the last `size`, fire every `slide`). */
+/**
+ * Flink's count windows on global windows: tumbling (purge every `size`) or sliding (keep the last `size`, fire every `slide`).
+ *
+ * @example
+ * countWindowSettings(100, 10); // { trigger: CountTrigger(10), evictor: CountEvictor(100) }
+ */
 export function countWindowSettings(size: number, slide?: number): { trigger: Trigger<unknown, GlobalWindow>; evictor: Evictor<any, GlobalWindow> | undefined } {
   if (slide === undefined) return { trigger: PurgingTrigger.of(CountTrigger.of(size)), evictor: undefined };
   return { trigger: CountTrigger.of(slide), evictor: CountEvictor.of(size) };

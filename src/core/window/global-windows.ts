@@ -2,7 +2,12 @@ import { TriggerResult, type Trigger } from './trigger.js';
 import type { WindowAssigner, WindowAssignerContext } from './window-assigner.js';
 import { GlobalWindow } from './window.js';
 
-/** The trigger of `GlobalWindows`: never fires, so a custom trigger must be set. */
+/**
+ * The trigger of `GlobalWindows`: never fires, so a custom trigger must be set.
+ *
+ * @example
+ * GlobalWindows.create().getDefaultTrigger() === NeverTrigger.INSTANCE
+ */
 export class NeverTrigger implements Trigger<unknown, GlobalWindow> {
   static readonly INSTANCE = new NeverTrigger();
   onElement(): TriggerResult {

@@ -4,7 +4,12 @@ import type {
 } from '../state.js';
 import type { Window } from './window.js';
 
-/** What a trigger decides: keep waiting, emit the window, drop its contents, or both. */
+/**
+ * What a trigger decides: keep waiting, emit the window, drop its contents, or both.
+ *
+ * @example
+ * onEventTime: (time, window) => (time === window.maxTimestamp() ? TriggerResult.FIRE : TriggerResult.CONTINUE)
+ */
 export const TriggerResult = {
   CONTINUE: 'CONTINUE',
   FIRE: 'FIRE',

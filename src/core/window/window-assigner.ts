@@ -31,7 +31,12 @@ export interface WindowAssigner<T, W extends Window> {
   toString(): string;
 }
 
-/** Flink's session merge: sort by start and join windows that overlap or touch. */
+/**
+ * Flink's session merge: sort by start and join windows that overlap or touch.
+ *
+ * @example
+ * mergeTimeWindows([new TimeWindow(0, 10), new TimeWindow(5, 20)], (group, cover) => console.log(cover)); // [0, 20)
+ */
 export function mergeTimeWindows<W extends { start: number; end: number; intersects(o: W): boolean; cover(o: W): W }>(
   windows: W[],
   callback: (toBeMerged: W[], mergeResult: W) => void,

@@ -42,7 +42,12 @@ export interface ProcessWindowFunction<IN, OUT, K, W extends Window> {
  */
 export type WindowFunction<IN, OUT, K, W extends Window> = (key: K, window: W, elements: IN[], out: Collector<OUT>) => void | Iterable<OUT>;
 
-/** Process window function of a non-keyed (`windowAll`) stream. */
+/**
+ * Process window function of a non-keyed (`windowAll`) stream.
+ *
+ * @example
+ * stream.windowAll(TumblingEventTimeWindows.of('1 min')).process<number>({ process: (ctx, els, out) => out.collect(els.length) })
+ */
 export interface ProcessAllWindowFunction<IN, OUT, W extends Window> {
   open?(ctx: RuntimeContext): void | Promise<void>;
   process(ctx: ProcessWindowContext<W>, elements: IN[], out: Collector<OUT>): void;
@@ -50,5 +55,10 @@ export interface ProcessAllWindowFunction<IN, OUT, W extends Window> {
   close?(): void | Promise<void>;
 }
 
-/** `AllWindowedStream.apply`'s function. */
+/**
+ * `AllWindowedStream.apply`'s function.
+ *
+ * @example
+ * stream.windowAll(TumblingEventTimeWindows.of('1 min')).apply((window, els) => [`${window.end}: ${els.length}`])
+ */
 export type AllWindowFunction<IN, OUT, W extends Window> = (window: W, elements: IN[], out: Collector<OUT>) => void | Iterable<OUT>;

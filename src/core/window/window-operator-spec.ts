@@ -24,5 +24,10 @@ export interface WindowOperatorSpec {
   readonly fn: WindowFunctionSpec;
 }
 
-/** Metric counting late records dropped without a side output (Flink's name). */
+/**
+ * Metric counting late records dropped without a side output (Flink's name).
+ *
+ * @example
+ * (await env.execute()).metrics.find((m) => m.name === 'w')?.counters[LATE_RECORDS_DROPPED]
+ */
 export const LATE_RECORDS_DROPPED = 'numLateRecordsDropped';

@@ -48,6 +48,9 @@ export class TimeWindow {
 /**
  * The single window of `GlobalWindows`: everything of a key goes into it, and only a custom trigger
  * (e.g. `CountTrigger`) fires it.
+ *
+ * @example
+ * GlobalWindows.create().assignWindows(record, ts, ctx); // [GlobalWindow.INSTANCE]
  */
 export class GlobalWindow {
   static readonly INSTANCE = new GlobalWindow();
@@ -68,7 +71,12 @@ export type Window = TimeWindow | GlobalWindow;
 
 const GLOBAL_NS = 'g';
 
-/** A window as a primitive, to name its state and timers (state namespaces must be primitives). */
+/**
+ * A window as a primitive, to name its state and timers (state namespaces must be primitives).
+ *
+ * @example
+ * windowNamespace(new TimeWindow(0, 1000)); // '0|1000'
+ */
 export function windowNamespace(w: Window): string {
   return w instanceof TimeWindow ? `${w.start}|${w.end}` : GLOBAL_NS;
 }
