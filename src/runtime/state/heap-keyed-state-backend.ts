@@ -10,8 +10,9 @@ import { denormalizeKey, restoreTables, snapshotTables, type KeyedStateSnapshot,
 import { HeapAggregatingState, HeapListState, HeapMapState, HeapReducingState, HeapValueState } from './heap-states.js';
 import { restamp } from './stored-format.js';
 import { TtlAccess } from './ttl.js';
-import { IncrementalCleanup } from './ttl-cleanup.js';
-import { TtlListState, TtlMapState, ttlPruner } from './ttl-collection-states.js';
+import { IncrementalCleanup, ttlPruner } from './ttl-cleanup.js';
+import { TtlListState } from './ttl-list-state.js';
+import { TtlMapState } from './ttl-map-state.js';
 
 export { denormalizeKey, type KeyedStateSnapshot } from './keyed-state-snapshot.js';
 

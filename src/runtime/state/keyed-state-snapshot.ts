@@ -1,6 +1,6 @@
 import { hashKey } from '../../core/key-group.js';
 import type { StateDescriptor } from '../../core/state.js';
-import { ttlPruner } from './ttl-collection-states.js';
+import { ttlPruner } from './ttl-cleanup.js';
 import type { TtlAccess } from './ttl.js';
 
 /** Inverse of `normalizeKey`, so a key can be recovered from state and timers alone. */
@@ -44,10 +44,15 @@ export function snapshotTables(tables: Map<string, StateTable>, maxParallelism: 
     const { table, desc } = e;
     const prune = e.handle && desc.ttl ? ttlPruner(desc.type, desc.ttl.ttl) : undefined;
     states[name] = e.restored ?? { type: desc.type, ttl: !!desc.ttl };
-    for (const [k, v] of table) {
-      if (prune?.(v, now)) {
-        table.delete(k);
-        continue;
+    for (const [k, raw] of table) {
+      let v = raw;
+      if (prune) {
+        v = prune(raw, now);
+        if (v === undefined) {
+          table.delete(k);
+          continue;
+        }
+        if (v !== raw) table.set(k, v);
       }
       const g = hashKey(k) % maxParallelism;
       ((groups[g] ??= {})[name] ??= []).push([k, v]);

@@ -1,5 +1,5 @@
 import type { StateDescriptor } from '../../core/state.js';
-import type { StampedEntry } from './ttl-collection-states.js';
+import type { StampedEntry } from './ttl-map-state.js';
 import type { Stamped } from './ttl.js';
 
 type StateType = StateDescriptor['type'];
