@@ -78,7 +78,12 @@ export class BoundedOutOfOrdernessGenerator implements WatermarkGenerator {
   }
 }
 
-/** The generator of {@link WatermarkStrategy.noWatermarks}: no watermark until the end of input. */
+/**
+ * The generator of {@link WatermarkStrategy.noWatermarks}: no watermark until the end of input.
+ *
+ * @example
+ * new NoWatermarksGenerator().onPeriodicEmit(); // -Infinity
+ */
 export class NoWatermarksGenerator implements WatermarkGenerator {
   onEvent(): undefined {
     return undefined;
@@ -88,7 +93,12 @@ export class NoWatermarksGenerator implements WatermarkGenerator {
   }
 }
 
-/** Whether a generator's watermark can change without new events, so it must be asked periodically. */
+/**
+ * Whether a generator's watermark can change without new events, so it must be asked periodically.
+ *
+ * @example
+ * needsPeriodicEmit(new BoundedOutOfOrdernessGenerator(5000)); // false: it moves only with events
+ */
 export function needsPeriodicEmit(gen: WatermarkGenerator): boolean {
   return !(gen instanceof BoundedOutOfOrdernessGenerator || gen instanceof NoWatermarksGenerator);
 }
