@@ -14,10 +14,18 @@ export interface NexmarkSplit extends SourceSplit {
 export type NexmarkPosition = Record<string, number>;
 
 /**
+ * How many interleaved partitions the event indices are cut into (more when the parallelism is
+ * higher). A fixed number, not one per reader, so positions kept per split restore at any
+ * parallelism.
+ */
+export const NEXMARK_SPLITS = 128;
+
+/**
  * The Nexmark benchmark's event stream (people, auctions and bids of an online auction site) as a
- * source. Bounded when `events` is given. Parallel readers read interleaved partitions of the event
- * indices, so their event times advance together and their union is exactly the single-reader
- * stream. Replayable: the position is the next event index.
+ * source. Bounded when `events` is given. The event indices are dealt round-robin to 128 splits;
+ * each reader generates the indices of its splits in increasing order, so its event times never
+ * decrease, parallel readers advance through event time together, and their union is exactly the
+ * single-reader stream. Replayable, and rescalable: the position is the next index of each split.
  *
  * @example
  * env
@@ -32,7 +40,8 @@ export function nexmark(options: NexmarkOptions = {}): Source<NexmarkEvent, Nexm
     bounded: cfg.events !== Infinity,
     replayable: true,
     splits(parallelism) {
-      return Array.from({ length: parallelism }, (_, i) => ({ id: `nexmark-${i}-of-${parallelism}`, first: i, stride: parallelism }));
+      const stride = Math.max(parallelism, NEXMARK_SPLITS);
+      return Array.from({ length: stride }, (_, k) => ({ id: `nexmark-${k}/${stride}`, first: k, stride }));
     },
     createReader(splits, ctx, restored) {
       return new NexmarkReader(cfg, splits, ctx, restored as NexmarkPosition | undefined);
@@ -42,50 +51,80 @@ export function nexmark(options: NexmarkOptions = {}): Source<NexmarkEvent, Nexm
 
 class NexmarkReader implements SourceReader<NexmarkEvent> {
   private readonly gen: NexmarkGenerator;
-  private readonly next: number[];
+  private readonly ids: string[];
+  /** First index and next index of each split, in increasing order of first index. */
+  private readonly firsts: Float64Array;
+  private readonly next: Float64Array;
+  /** All splits of one `splits()` call share the stride. */
+  private readonly stride: number;
   private startedAt = NaN;
 
   constructor(
     private readonly cfg: ResolvedNexmarkConfig,
-    private readonly splits: NexmarkSplit[],
+    splits: NexmarkSplit[],
     private readonly ctx: SourceReaderContext,
     restored: NexmarkPosition | undefined,
   ) {
     this.gen = new NexmarkGenerator(cfg);
-    this.next = splits.map((s) => restored?.[s.id] ?? s.first);
+    const sorted = splits.slice().sort((a, b) => a.first - b.first);
+    this.ids = sorted.map((s) => s.id);
+    this.firsts = Float64Array.from(sorted, (s) => s.first);
+    this.next = Float64Array.from(sorted, (s) => restored?.[s.id] ?? s.first);
+    this.stride = sorted[0]?.stride ?? 1;
   }
 
+  /**
+   * Generates the reader's next indices in increasing order: round `r` holds index
+   * `first + r * stride` of every split, and a split restored further ahead waits for its round.
+   */
   poll(): Batch<NexmarkEvent> | 'later' | 'end' {
-    // The split furthest behind goes next: a reader with several keeps their event times together,
-    // and the order depends on the positions alone, so a restored reader continues identically.
-    let s = -1;
-    for (let i = 0; i < this.next.length; i++) if (this.next[i]! < this.cfg.events && (s < 0 || this.next[i]! < this.next[s]!)) s = i;
-    if (s < 0) return 'end';
-    const split = this.splits[s]!;
-    const pos = this.next[s]!;
-    let count = Math.min(this.ctx.batchSize, Math.ceil((this.cfg.events - pos) / split.stride));
-    if (this.cfg.rateLimited) count = this.dueCount(pos, split.stride, count);
-    if (count === 0) return 'later';
-    const values = new Array<NexmarkEvent>(count);
-    const timestamps = new Array<number>(count);
-    this.gen.fill(values, timestamps, pos, split.stride, count);
-    this.next[s] = pos + count * split.stride;
-    return new Batch(values, timestamps);
+    const { firsts, next, gen, stride } = this;
+    const m = firsts.length;
+    const events = this.cfg.events;
+    const max = this.ctx.batchSize;
+    const limited = this.cfg.rateLimited;
+    const due = limited ? this.dueTime() : Infinity;
+    const values = new Array<NexmarkEvent>(max);
+    const timestamps = new Array<number>(max);
+    let n = 0;
+    let open = false;
+    fill: while (n < max) {
+      let lowest = Infinity;
+      for (let j = 0; j < m; j++) if (next[j]! < events && next[j]! - firsts[j]! < lowest) lowest = next[j]! - firsts[j]!;
+      if (lowest === Infinity) break;
+      open = true;
+      for (let j = 0; j < m && n < max; j++) {
+        const pos = next[j]!;
+        if (pos - firsts[j]! !== lowest || pos >= events) continue;
+        if (limited && gen.timestamp(pos) > due) break fill;
+        const e = gen.event(pos);
+        values[n] = e;
+        timestamps[n] = e.dateTime;
+        next[j] = pos + stride;
+        n++;
+      }
+    }
+    if (n > 0) {
+      values.length = timestamps.length = n;
+      return new Batch(values, timestamps);
+    }
+    return open ? 'later' : 'end';
   }
 
-  /** How many of the next `max` events are due: their event time has passed on the clock since the first poll. */
-  private dueCount(pos: number, stride: number, max: number): number {
+  /** Event time that has passed on the clock since the first poll, counted from the reader's first event. */
+  private dueTime(): number {
     const now = this.ctx.clock.now();
-    if (Number.isNaN(this.startedAt)) this.startedAt = now - (this.gen.timestamp(pos) - this.cfg.firstEventTime);
-    const dueTime = this.cfg.firstEventTime + (now - this.startedAt);
-    let count = 0;
-    while (count < max && this.gen.timestamp(pos + count * stride) <= dueTime) count++;
-    return count;
+    if (Number.isNaN(this.startedAt)) {
+      let first = Infinity;
+      for (let j = 0; j < this.next.length; j++) first = Math.min(first, this.next[j]!);
+      this.startedAt = now - (this.gen.timestamp(first) - this.cfg.firstEventTime);
+    }
+    return this.cfg.firstEventTime + (now - this.startedAt);
   }
 
   snapshotState(): NexmarkPosition {
     const pos: NexmarkPosition = {};
-    this.splits.forEach((s, i) => (pos[s.id] = this.next[i]!));
+    this.ids.forEach((id, i) => (pos[id] = this.next[i]!));
     return pos;
   }
 }
