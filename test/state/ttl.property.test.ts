@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
-import { listState, mapState, reducingState, stateTtl, valueState, type StateTtlConfig } from '../../src/core/state.js';
+import { aggregatingState, listState, mapState, reducingState, stateTtl, valueState, type StateTtlConfig } from '../../src/core/state.js';
 import { keyedBackends } from './keyed-backends.js';
 
 type Op = { t: 'key'; key: string } | { t: 'write'; v: number } | { t: 'read' } | { t: 'add'; v: number } | { t: 'clear' } | { t: 'wait'; ms: number };
@@ -45,7 +45,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 );
 
 describe.each(keyedBackends)('state TTL ($name backend)', (kb) => {
-  it('value and reducing state expire like the reference model', () => {
+  it('value, reducing and aggregating state expire like the reference model', () => {
     fc.assert(
       fc.property(cfgArb, fc.array(opArb, { minLength: 10, maxLength: 80 }), (cfg, ops) => {
         const clock = new ManualClock(0);
@@ -54,8 +54,10 @@ describe.each(keyedBackends)('state TTL ($name backend)', (kb) => {
         const ttl = stateTtl(cfg.ttl, cfg);
         const value = backend.getState(valueState<number>('v', { ttl }));
         const sum = backend.getReducingState(reducingState<number>('r', (a, b) => a + b, { ttl }));
+        const agg = backend.getAggregatingState(aggregatingState('a', { createAccumulator: () => 0, add: (v: number, acc: number) => acc + v, getResult: (acc) => acc }, { ttl }));
         const mv = new TtlModel(cfg);
         const mr = new TtlModel(cfg);
+        const ma = new TtlModel(cfg);
         let key = 'a';
         backend.setCurrentKey(key);
         for (const op of ops) {
@@ -67,12 +69,17 @@ describe.each(keyedBackends)('state TTL ($name backend)', (kb) => {
           } else if (op.t === 'read') {
             expect(value.value()).toBe(mv.read(key, now));
             expect(sum.get()).toBe(mr.read(key, now));
+            expect(agg.get()).toBe(ma.read(key, now));
           } else if (op.t === 'add') {
             sum.add(op.v);
+            agg.add(op.v);
             mr.store.set(key, { v: (mr.live(key, now) ?? 0) + op.v, t: now });
+            ma.store.set(key, { v: (ma.live(key, now) ?? 0) + op.v, t: now });
           } else if (op.t === 'clear') {
             value.clear();
             sum.clear();
+            agg.clear();
+            ma.store.delete(key);
             mv.store.delete(key);
             mr.store.delete(key);
           } else clock.advance(op.ms);
@@ -84,6 +91,7 @@ describe.each(keyedBackends)('state TTL ($name backend)', (kb) => {
         const inSnap = (name: string) => Object.values(snap.groups).flatMap((g) => (g[name] ?? []).map(([k]) => k as string)).sort();
         expect(inSnap('v')).toEqual(live(mv));
         expect(inSnap('r')).toEqual(live(mr));
+        expect(inSnap('a')).toEqual(live(ma));
       }),
       { numRuns: 300 },
     );
