@@ -4,10 +4,10 @@ import type { Clock } from '../core/clock.js';
 import { WeirError, describe } from '../core/errors.js';
 import type { KeyedContext, Operator, OperatorContext } from '../core/operator.js';
 import { hashKey, keyGroupRangeFor } from '../core/key-group.js';
-import { deserialize, serialize } from 'node:v8';
+import { serialize } from 'node:v8';
 import { BarrierAligner, type CheckpointingMode } from './checkpoint/barrier-aligner.js';
 import type { ChannelTarget } from './edge-router.js';
-import type { RestoredSubtaskState, SubtaskSnapshot } from './subtask-snapshot.js';
+import { encodeSubtaskState, type RestoredSubtaskState, type SubtaskSnapshot } from './subtask-snapshot.js';
 import { SubtaskMetrics } from './operator-metrics.js';
 import { HeapKeyedStateBackend } from './state/heap-keyed-state-backend.js';
 import { HeapOperatorStateStore } from './state/operator-state-store.js';
@@ -265,19 +265,29 @@ export class Subtask implements ChannelTarget {
   /** Takes this subtask's part of checkpoint `id` now (sources, and subtasks that already finished). */
   checkpointNow(id: number, savepoint: boolean, sourceState: unknown, alignmentMs = 0): void {
     const t0 = performance.now();
-    const snap = this.snapshot(id, sourceState);
-    const pending = snap.operator instanceof Promise ? (snap.operator as Promise<unknown>) : undefined;
-    // The synchronous part is copied now; an operator whose snapshot finishes asynchronously (a
+    // Keyed state freezes now and is written out asynchronously; timers, operator state and the
+    // operator's own state are copied now. An operator whose snapshot finishes asynchronously (a
     // two-phase-commit sink flushing its files) acknowledges when it is done.
-    const bytes = serialize(pending ? { ...snap, operator: undefined } : snap);
+    const keyed = this.backend?.snapshotAsync();
+    const snap = this.snapshotHead(id, sourceState);
+    const operator = snap.operator instanceof Promise ? (snap.operator as Promise<unknown>) : undefined;
+    const head = serialize(operator ? { ...snap, operator: undefined } : snap);
     const syncMs = performance.now() - t0;
     if (!this.finishedAll) this.output.pushBarrier(id, savepoint);
-    if (!pending) this.host.acknowledgeCheckpoint(id, this, bytes, alignmentMs, syncMs);
-    else
-      pending.then(
-        (operator) => this.host.acknowledgeCheckpoint(id, this, serialize({ ...(deserialize(bytes) as SubtaskSnapshot), operator }), alignmentMs, syncMs),
-        (e) => this.host.fail(this.wrap(e)),
-      );
+    if (!keyed && !operator) return this.host.acknowledgeCheckpoint(id, this, encodeSubtaskState({ head }), alignmentMs, syncMs);
+    Promise.all([keyed, operator]).then(
+      ([k, op]) => this.host.acknowledgeCheckpoint(id, this, encodeSubtaskState({ head, ...(k ? { keyed: k } : {}), ...(operator ? { operator: op } : {}) }), alignmentMs, syncMs),
+      (e) => this.host.fail(this.wrap(e)),
+    );
+  }
+
+  private snapshotHead(checkpointId: number, sourceState?: unknown): SubtaskSnapshot {
+    return {
+      ...(this.timers ? { timers: this.timers.snapshot() } : {}),
+      operatorState: this.operatorState.snapshot(),
+      ...(this.operator.snapshotState ? { operator: this.operator.snapshotState(checkpointId) } : {}),
+      ...(sourceState !== undefined ? { source: sourceState } : {}),
+    };
   }
 
   private release(): void {
@@ -308,12 +318,7 @@ export class Subtask implements ChannelTarget {
 
   /** A synchronous copy of this subtask's state (the caller serializes it before processing resumes). */
   snapshot(checkpointId: number, sourceState?: unknown): SubtaskSnapshot {
-    return {
-      ...(this.backend ? { keyed: this.backend.snapshot(), timers: this.timers!.snapshot() } : {}),
-      operatorState: this.operatorState.snapshot(),
-      ...(this.operator.snapshotState ? { operator: this.operator.snapshotState(checkpointId) } : {}),
-      ...(sourceState !== undefined ? { source: sourceState } : {}),
-    };
+    return { ...(this.backend ? { keyed: this.backend.snapshot() } : {}), ...this.snapshotHead(checkpointId, sourceState) };
   }
 
   /**

@@ -6,6 +6,7 @@ import { CollectSink, StreamEnvironment, valueState, type ValueState } from '../
 import { FsCheckpointStorage } from '../../src/runtime/checkpoint/checkpoint-storage.js';
 import type { SubtaskSnapshot } from '../../src/runtime/subtask-snapshot.js';
 import { slowCounter } from './slow-counter-source.js';
+import { keyedEntries } from './keyed-entries.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -55,8 +56,7 @@ async function snapshotCounts(mode: 'EXACTLY_ONCE' | 'AT_LEAST_ONCE') {
     const path = await client.triggerSavepoint();
     const cp = await FsCheckpointStorage.load(path);
     const state = (uid: string) => cp.states.find((s) => s.operator === uid)!.state as SubtaskSnapshot;
-    const groups = Object.values(state('counts').keyed!.groups);
-    const valueOf = (name: string) => groups.flatMap((g) => g[name] ?? [])[0]?.[1] as number;
+    const valueOf = (name: string) => keyedEntries(state('counts'), name)[0]?.[1] as number;
     results.push({ fastPos: state('fast').source as number, slowPos: state('slow').source as number, a: valueOf('a'), b: valueOf('b') });
   }
   await client.cancel();

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { FsCheckpointStorage } from '../../src/runtime/checkpoint/checkpoint-storage.js';
 import type { SubtaskSnapshot } from '../../src/runtime/subtask-snapshot.js';
 import { runWeir, sorted, sumsJob } from './run-job.js';
+import { keyedEntries } from '../checkpoint/keyed-entries.js';
 
 const work = mkdtempSync(join(tmpdir(), 'weir-par-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -38,7 +39,7 @@ describe('rescaling', () => {
     const saved = await FsCheckpointStorage.load(path);
     const sums = saved.states.filter((s) => s.operator === 'sums');
     expect(sums.map((s) => s.subtask).sort()).toEqual([0, 1]);
-    const keys = sums.flatMap((s) => Object.values((s.state as SubtaskSnapshot).keyed!.groups).flatMap((g) => (g.sum ?? []).map(([k]) => k)));
+    const keys = sums.flatMap((s) => keyedEntries(s.state as SubtaskSnapshot, 'sum').map(([k]) => k));
     expect(new Set(keys).size).toBe(31);
     const positions = Object.assign({}, ...saved.states.filter((s) => s.operator === 'numbers').map((s) => (s.state as SubtaskSnapshot).source as object));
     const read = Object.entries(positions as Record<string, number>).reduce((a, [id, next]) => a + (next - Number(id.split('-')[1])), 0);

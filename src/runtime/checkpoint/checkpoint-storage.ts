@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deserialize } from 'node:v8';
+import { decodeSubtaskState } from '../subtask-snapshot.js';
 
 /** Bumped when the layout below changes incompatibly. Documented in docs/checkpoints.md. */
 export const CHECKPOINT_FORMAT_VERSION = 1;
@@ -143,7 +144,7 @@ export class FsCheckpointStorage {
         throw new Error(`state file ${h.file} is missing`);
       }
       if (createHash('sha256').update(data).digest('hex') !== h.sha256) throw new Error(`state file ${h.file} is corrupted (checksum mismatch)`);
-      states.push({ operator: h.operator, subtask: h.subtask, parallelism: h.parallelism, state: deserialize(data) });
+      states.push({ operator: h.operator, subtask: h.subtask, parallelism: h.parallelism, state: decodeSubtaskState(deserialize(data)) });
     }
     return { path, metadata: meta, states };
   }

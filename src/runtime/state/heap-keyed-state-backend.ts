@@ -10,6 +10,8 @@ import { denormalizeKey, restoreTables, snapshotTables, type KeyedStateSnapshot,
 import { HeapAggregatingState, HeapListState, HeapMapState, HeapReducingState, HeapValueState } from './heap-states.js';
 import { restamp } from './stored-format.js';
 import { TtlAccess } from './ttl.js';
+import { CowMap } from './cow-map.js';
+import { snapshotTablesAsync, type ChunkedKeyedSnapshot } from './chunked-keyed-snapshot.js';
 import { IncrementalCleanup, ttlPruner } from './ttl-cleanup.js';
 import { TtlListState } from './ttl-list-state.js';
 import { TtlMapState } from './ttl-map-state.js';
@@ -61,7 +63,8 @@ export class HeapKeyedStateBackend implements KeyedStateStore, CurrentKey {
       if (e.desc.type !== desc.type) throw new WeirError(`State '${desc.name}' is ${e.desc.type} state and cannot be used as ${desc.type} state: give each state its own name`);
       return e.handle;
     }
-    const table = e?.table ?? new Map<unknown, unknown>();
+    // Copy-on-write tables, so a checkpoint can write them out while records keep changing them.
+    const table = e?.table ?? new CowMap<unknown, unknown>();
     const cleanup = desc.ttl && this.ttlCleanupPerWrite > 0 ? new IncrementalCleanup(table, ttlPruner(desc.type, desc.ttl.ttl), this.ttlCleanupPerWrite) : undefined;
     const ttl = new TtlAccess<unknown>(desc.ttl, this.clock, desc.name, cleanup);
     if (!e) {
@@ -118,8 +121,16 @@ export class HeapKeyedStateBackend implements KeyedStateStore, CurrentKey {
     return snapshotTables(this.tables, this.maxParallelism, this.clock.now());
   }
 
+  /**
+   * The checkpoint form of {@link snapshot}: tables freeze now (the only synchronous step) and are
+   * written out in short slices; records processed meanwhile change the tables' overlays.
+   */
+  snapshotAsync(): Promise<ChunkedKeyedSnapshot> {
+    return snapshotTablesAsync(this.tables, this.clock.now());
+  }
+
   /** Loads the given key groups of one or more snapshots (any parallelism wrote them). Call before any state is registered. */
-  restore(snapshots: KeyedStateSnapshot[], owns: (keyGroup: number) => boolean): void {
-    restoreTables(this.tables, snapshots, owns, () => new TtlAccess(undefined, this.clock));
+  restore(snapshots: (KeyedStateSnapshot | ChunkedKeyedSnapshot)[], owns: (keyGroup: number) => boolean): void {
+    restoreTables(this.tables, snapshots, owns, () => new TtlAccess(undefined, this.clock), this.maxParallelism);
   }
 }

@@ -1,5 +1,7 @@
 import { hashKey } from '../../core/key-group.js';
 import type { StateDescriptor } from '../../core/state.js';
+import { CowMap } from './cow-map.js';
+import { restoreChunks, type ChunkedKeyedSnapshot } from './chunked-keyed-snapshot.js';
 import { ttlPruner } from './ttl-cleanup.js';
 import type { TtlAccess } from './ttl.js';
 
@@ -66,18 +68,31 @@ export function snapshotTables(tables: Map<string, StateTable>, maxParallelism: 
  * that are restored but not yet registered: the backend converts and binds them when user code
  * asks for them by name.
  */
-export function restoreTables(tables: Map<string, StateTable>, snapshots: KeyedStateSnapshot[], owns: (keyGroup: number) => boolean, noTtl: () => TtlAccess<unknown>): void {
+export function restoreTables(
+  tables: Map<string, StateTable>,
+  snapshots: (KeyedStateSnapshot | ChunkedKeyedSnapshot)[],
+  owns: (keyGroup: number) => boolean,
+  noTtl: () => TtlAccess<unknown>,
+  maxParallelism: number,
+): void {
+  const tableFor = (name: string, meta: { type: StateDescriptor['type']; ttl: boolean } | undefined): StateTable => {
+    let e = tables.get(name);
+    if (!e) {
+      const desc = { type: meta?.type ?? 'value', name } as StateDescriptor;
+      e = { desc, table: new CowMap(), ttl: noTtl(), handle: undefined, restored: meta && { ...meta } };
+      tables.set(name, e);
+    }
+    return e;
+  };
   for (const s of snapshots) {
+    if ('chunks' in s) {
+      for (const name of Object.keys(s.chunks)) restoreChunks(s, name, tableFor(name, s.states[name]).table, owns, maxParallelism);
+      continue;
+    }
     for (const [g, states] of Object.entries(s.groups)) {
       if (!owns(Number(g))) continue;
       for (const [name, entries] of Object.entries(states)) {
-        let e = tables.get(name);
-        if (!e) {
-          const meta = s.states?.[name];
-          const desc = { type: meta?.type ?? 'value', name } as StateDescriptor;
-          e = { desc, table: new Map(), ttl: noTtl(), handle: undefined, restored: meta && { ...meta } };
-          tables.set(name, e);
-        }
+        const e = tableFor(name, s.states?.[name]);
         for (const [k, v] of entries) e.table.set(k, v);
       }
     }

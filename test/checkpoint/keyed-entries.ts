@@ -1,0 +1,10 @@
+import type { SubtaskSnapshot } from '../../src/runtime/subtask-snapshot.js';
+import { chunkEntries } from '../../src/runtime/state/chunked-keyed-snapshot.js';
+
+/** Every `[key, value]` of keyed state `name` in a restored subtask snapshot, whatever its format. */
+export function keyedEntries(s: SubtaskSnapshot, name: string): [unknown, unknown][] {
+  const keyed = s.keyed;
+  if (!keyed) return [];
+  if ('chunks' in keyed) return [...chunkEntries(keyed, name)];
+  return Object.values(keyed.groups).flatMap((g) => g[name] ?? []);
+}
