@@ -3,10 +3,11 @@ import { MAX_WATERMARK } from '../core/batch.js';
 import type { Clock } from '../core/clock.js';
 import { WeirError, describe } from '../core/errors.js';
 import type { KeyedContext, Operator, OperatorContext } from '../core/operator.js';
-import { hashKey, keyGroupRangeFor } from '../core/key-group.js';
 import { serialize } from 'node:v8';
 import { BarrierAligner, type CheckpointingMode } from './checkpoint/barrier-aligner.js';
 import type { ChannelTarget } from './edge-router.js';
+import { replayHeld, type Held } from './checkpoint/held-input.js';
+import { restoreSubtask } from './subtask-restore.js';
 import { encodeSubtaskState, type RestoredSubtaskState, type SubtaskSnapshot } from './subtask-snapshot.js';
 import { SubtaskMetrics } from './operator-metrics.js';
 import { HeapKeyedStateBackend } from './state/heap-keyed-state-backend.js';
@@ -28,25 +29,6 @@ export interface SubtaskHost {
   /** This subtask took checkpoint `id`: `state` is its serialized {@link SubtaskSnapshot}. */
   acknowledgeCheckpoint(id: number, task: Subtask, state: Uint8Array, alignmentMs: number, syncMs: number): void;
 }
-
-/**
- * Source positions for a restored reader. Positions kept per split id (plain objects) are merged
- * over all old subtasks, so a reader finds its splits whatever parallelism wrote them; other shapes
- * only restore at the same parallelism.
- */
-function mergeSourcePositions(all: unknown[], same: unknown): unknown {
-  const records = all.filter((p) => p !== null && typeof p === 'object' && !Array.isArray(p));
-  if (records.length === 0) return same;
-  return Object.assign({}, ...records);
-}
-
-/** Input held back on a channel while barriers align (exactly-once). */
-type Held =
-  | { readonly ch: number; readonly kind: 0; readonly batch: Batch<unknown> }
-  | { readonly ch: number; readonly kind: 1; readonly watermark: number }
-  | { readonly ch: number; readonly kind: 2; readonly idle: boolean }
-  | { readonly ch: number; readonly kind: 3; readonly id: number; readonly savepoint: boolean }
-  | { readonly ch: number; readonly kind: 4 };
 
 export interface SubtaskInfo {
   readonly name: string;
@@ -294,26 +276,7 @@ export class Subtask implements ChannelTarget {
     this.aligning = false;
     const held = this.held;
     this.held = [];
-    for (let i = 0; i < held.length; i++) {
-      const h = held[i]!;
-      switch (h.kind) {
-        case 0:
-          this.receiveBatch(h.ch, h.batch);
-          break;
-        case 1:
-          this.receiveWatermark(h.ch, h.watermark);
-          break;
-        case 2:
-          this.receiveIdle(h.ch, h.idle);
-          break;
-        case 3:
-          this.receiveBarrier(h.ch, h.id, h.savepoint);
-          break;
-        case 4:
-          this.receiveEnd(h.ch);
-          break;
-      }
-    }
+    replayHeld(this, held);
   }
 
   /** A synchronous copy of this subtask's state (the caller serializes it before processing resumes). */
@@ -322,22 +285,11 @@ export class Subtask implements ChannelTarget {
   }
 
   /**
-   * Loads this subtask's share of a checkpoint of the same operator taken at any parallelism: the
-   * keyed state and timers of the key groups it owns, its share of operator list state, and the
-   * operator's own state of the subtask with the same index. Call before `open`.
+   * Loads this subtask's share of a checkpoint of the same operator taken at any parallelism (see
+   * {@link restoreSubtask}); returns the source positions for a source subtask. Call before `open`.
    */
-  async restore(states: RestoredSubtaskState[]): Promise<unknown> {
-    const { maxParallelism, parallelism, index } = this.info;
-    const range = keyGroupRangeFor(maxParallelism, parallelism, index);
-    const owns = (g: number) => g >= range.start && g <= range.end;
-    if (this.backend) {
-      this.backend.restore(states.flatMap((s) => (s.state.keyed ? [s.state.keyed] : [])), owns);
-      for (const s of states) if (s.state.timers) this.timers!.restore(s.state.timers, (keyId) => owns(hashKey(keyId) % maxParallelism));
-    }
-    this.operatorState.restore(states.map((s) => s.state.operatorState), index, parallelism);
-    const same = states.find((s) => s.subtask === index && s.parallelism === parallelism) ?? (states.length === 1 ? states[0] : undefined);
-    if (same?.state.operator !== undefined) await this.operator.restoreState?.(same.state.operator);
-    return mergeSourcePositions(states.map((s) => s.state.source), same?.state.source);
+  restore(states: RestoredSubtaskState[]): Promise<unknown> {
+    return restoreSubtask(this, states);
   }
 
   async notifyCheckpointComplete(id: number): Promise<void> {
