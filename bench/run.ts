@@ -1,5 +1,5 @@
 /**
- * The Nexmark benchmark: `npm run bench -- [q0 q1 ...] [--events N] [--parallelism P] [--runs R] [--seed S]`.
+ * The Nexmark benchmark: `npm run bench -- [q0 q1 ...] [--events N] [--parallelism P] [--runs R] [--seed S] [--checkpoint-interval 1s]`.
  * Prints one JSON line per query (Weir job vs. a hand-written loop over the same events) and one for
  * the generator alone. Every measurement runs in a fresh child process, so peak RSS is its own.
  */
@@ -8,6 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
 import { measure, type Measurement, type MeasureMode } from './measure.js';
 import { QUERIES } from './query-registry.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CHECKPOINT_DIR_VAR, CHECKPOINT_INTERVAL_VAR } from './weir-job.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -17,10 +21,12 @@ interface Args {
   parallelism: number;
   seed: number;
   runs: number;
+  /** With it, each query also runs with checkpoints at this interval, and the line reports the overhead. */
+  checkpointInterval: string | undefined;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { queries: [], events: 10_000_000, parallelism: 1, seed: 0, runs: 1 };
+  const a: Args = { queries: [], events: 10_000_000, parallelism: 1, seed: 0, runs: 1, checkpointInterval: undefined };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i]!;
     const num = () => Number(String(argv[++i]).replace(/_/g, ''));
@@ -28,6 +34,7 @@ function parseArgs(argv: string[]): Args {
     else if (v === '--parallelism' || v === '-p') a.parallelism = num();
     else if (v === '--seed') a.seed = num();
     else if (v === '--runs') a.runs = num();
+    else if (v === '--checkpoint-interval') a.checkpointInterval = String(argv[++i]);
     else if (v.startsWith('-')) throw new Error(`unknown option ${v}`);
     else a.queries.push(v);
   }
@@ -37,10 +44,15 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
-function inChild(mode: MeasureMode, query: string, a: Args): Promise<Measurement> {
+function inChild(mode: MeasureMode, query: string, a: Args, checkpointDir?: string): Promise<Measurement> {
   const args = ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', mode, query, String(a.events), String(a.parallelism), String(a.seed), String(a.runs)];
+  const env = { ...process.env };
+  if (checkpointDir) {
+    env[CHECKPOINT_INTERVAL_VAR] = a.checkpointInterval;
+    env[CHECKPOINT_DIR_VAR] = checkpointDir;
+  }
   return new Promise((res, rej) => {
-    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.on('error', rej);
@@ -66,6 +78,15 @@ async function main(): Promise<void> {
     const base = await inChild('baseline', q, a);
     const weir = await inChild('weir', q, a);
     if (weir.outputs !== base.outputs) console.error(`warning: ${q} produced ${weir.outputs} records, the baseline ${base.outputs}`);
+    let checkpointed: Measurement | undefined;
+    if (a.checkpointInterval) {
+      const dir = mkdtempSync(join(tmpdir(), 'weir-bench-cp-'));
+      try {
+        checkpointed = await inChild('weir', q, a, dir);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
     console.log(
       JSON.stringify({
         query: q,
@@ -79,6 +100,15 @@ async function main(): Promise<void> {
         eventsPerCpuSec: weir.eventsPerCpuSec,
         baselineEventsPerCpuSec: base.eventsPerCpuSec,
         parallelism: a.parallelism,
+        ...(checkpointed
+          ? {
+              checkpointInterval: a.checkpointInterval,
+              checkpointedEventsPerSec: checkpointed.eventsPerSec,
+              // Throughput with checkpoints relative to without, by wall time and by CPU time.
+              checkpointedRatio: +(checkpointed.eventsPerSec / weir.eventsPerSec).toFixed(3),
+              checkpointedCpuRatio: +(checkpointed.eventsPerCpuSec / weir.eventsPerCpuSec).toFixed(3),
+            }
+          : {}),
       }),
     );
   }

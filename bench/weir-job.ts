@@ -30,8 +30,14 @@ interface JobSpec {
 }
 const SPEC_VAR = 'WEIR_BENCH_JOB';
 
+/** Set by `bench/run.ts --checkpoint-interval`: the job then checkpoints into a temporary directory. */
+export const CHECKPOINT_INTERVAL_VAR = 'WEIR_BENCH_CHECKPOINT_INTERVAL';
+export const CHECKPOINT_DIR_VAR = 'WEIR_BENCH_CHECKPOINT_DIR';
+
 function build(spec: JobSpec, sink: Sink<unknown>, threads: boolean): StreamEnvironment {
+  const interval = process.env[CHECKPOINT_INTERVAL_VAR];
   const env = StreamEnvironment.create({
+    ...(interval ? { checkpoints: { interval, dir: process.env[CHECKPOINT_DIR_VAR] ?? './.weir/bench-checkpoints' } } : {}),
     parallelism: spec.parallelism,
     slotMode: threads ? 'threads' : 'single-thread',
     ...(threads ? { jobModule: import.meta.url } : {}),
