@@ -8,7 +8,7 @@ import { runChaos } from '../test/chaos/chaos-driver.js';
 
 const { values } = parseArgs({ options: { kills: { type: 'string', default: '10' }, rows: { type: 'string' }, rate: { type: 'string' }, parallelism: { type: 'string', short: 'p', default: '1' }, verbose: { type: 'boolean', default: false } } });
 const kills = Number(values.kills);
-const rows = values.rows ? Number(values.rows) : Math.max(6000, kills * 2000);
+const rows = values.rows ? Number(values.rows) : Math.max(6000, kills * 3000);
 const result = await runChaos({
   kills,
   rows,
