@@ -88,4 +88,7 @@ export class PlannedJobClient implements JobClient {
   restarts(): never[] {
     return [];
   }
+  guarantee(): { guarantee: 'none'; reason: string } {
+    return { guarantee: 'none', reason: 'the job was only planned' };
+  }
 }

@@ -45,4 +45,10 @@ export interface SinkWriter<T> {
 export interface Sink<T> {
   readonly name: string;
   createWriter(ctx: SinkWriterContext): SinkWriter<T>;
+  /**
+   * What the sink guarantees with a replayable source under exactly-once checkpoints:
+   * `'exactly-once'` for two-phase-commit or idempotent sinks, `'at-least-once'` (the default) for
+   * sinks that write as records arrive.
+   */
+  readonly deliveryGuarantee?: 'exactly-once' | 'at-least-once';
 }

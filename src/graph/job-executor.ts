@@ -1,5 +1,6 @@
 import type { Clock } from '../core/clock.js';
 import type { StreamGraph } from './stream-graph.js';
+import type { DeliveryGuarantee } from './delivery-guarantee.js';
 import type { CheckpointingOptions, RestartStrategyOptions, RestoreOptions } from './execution-options.js';
 
 export interface OperatorMetricsSnapshot {
@@ -52,6 +53,8 @@ export interface JobClient {
   triggerSavepoint(): Promise<string>;
   /** Completed and failed checkpoints, oldest first. */
   checkpoints(): CheckpointStats[];
+  /** The end-to-end guarantee this job gives, and why it is not stronger. */
+  guarantee(): { guarantee: DeliveryGuarantee; reason?: string };
   /** Restarts after failures so far, with their causes. */
   restarts(): { at: number; cause: string }[];
   /** Settles when the job finishes, fails or is cancelled. */

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { WeirError, describe } from '../core/errors.js';
 import type { CheckpointStats, ExecutionConfig, JobClient, JobResult, JobStatus, OperatorMetricsSnapshot } from '../graph/job-executor.js';
 import { parseRestartStrategy } from '../graph/execution-options.js';
+import { deliveryGuarantee, type DeliveryGuarantee } from '../graph/delivery-guarantee.js';
 import type { StreamGraph } from '../graph/stream-graph.js';
 import { CheckpointCoordinator, type TaskAck } from './checkpoint/checkpoint-coordinator.js';
 import { FsCheckpointStorage, type LoadedCheckpoint, type SerializedTaskState, type SkippedCheckpoint } from './checkpoint/checkpoint-storage.js';
@@ -66,6 +67,9 @@ export class JobRunner implements JobClient {
   }
   restarts(): { at: number; cause: string }[] {
     return this.restartLog.slice();
+  }
+  guarantee(): { guarantee: DeliveryGuarantee; reason?: string } {
+    return deliveryGuarantee(this.graph, this.config.checkpointing?.mode);
   }
 
   async cancel(): Promise<void> {

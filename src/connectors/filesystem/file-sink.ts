@@ -43,6 +43,7 @@ export function fileSink<T>(options: FileSinkOptions<T>): Sink<T> {
   const clock = options.clock ?? new SystemClock();
   return {
     name: options.name ?? 'File Sink',
+    deliveryGuarantee: 'exactly-once',
     createWriter(ctx) {
       mkdirSync(options.path, { recursive: true });
       // Each writer learns CSV columns from its own first record.

@@ -121,5 +121,8 @@ export class SlotRunner implements JobClient {
   restarts(): { at: number; cause: string }[] {
     return [];
   }
+  guarantee(): { guarantee: 'none'; reason: string } {
+    return { guarantee: 'none', reason: 'the main thread reports the guarantee' };
+  }
 }
 
