@@ -57,6 +57,11 @@ export interface KeyedContext {
   readonly timers: TimerService;
   setCurrentKey(key: unknown): void;
   getCurrentKey(): unknown;
+  /**
+   * The keys that have a value in keyed state `stateName`: lets an operator that indexes its keys
+   * outside keyed state rebuild that index in `open` after a restore (at any parallelism).
+   */
+  keysOf(stateName: string): unknown[];
 }
 
 /**

@@ -111,6 +111,7 @@ export class Subtask implements ChannelTarget {
       timers: this.timers!,
       setCurrentKey: (k) => this.backend!.setCurrentKey(k),
       getCurrentKey: () => this.backend!.getCurrentKey(),
+      keysOf: (name) => this.backend!.keys(name),
     };
     const ctx: OperatorContext<unknown> = {
       operatorName: this.info.name,

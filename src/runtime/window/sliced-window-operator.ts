@@ -5,10 +5,11 @@ import { valueState, type AggregateFunction, type ValueState } from '../../core/
 import { missingTimestamp } from '../../core/window/window-assigner.js';
 import { LATE_RECORDS_DROPPED, type WindowOperatorSpec } from '../../core/window/window-operator-spec.js';
 import { TimeWindow } from '../../core/window/window.js';
+import { dropSlicesThrough, findSlice, insertSlice, type KeySlices } from './key-slices.js';
+import { WindowEndIndex } from './window-end-index.js';
 import { WindowFunctionRunner } from './window-function-runner.js';
 
-/** The one timer namespace: a timer at `t` fires the window ending at `t + 1` (its max timestamp is `t`). */
-const NS = 0;
+const STATE = 'window-slices';
 
 function gcd(a: number, b: number): number {
   while (b !== 0) [a, b] = [b, a % b];
@@ -19,19 +20,24 @@ function gcd(a: number, b: number): number {
  * Tumbling and sliding event-time windows with reduce or aggregate, the default trigger and no
  * lateness. Time is cut into slices of `gcd(size, slide)`: each record updates the one accumulator
  * of its slice, and when a window ends its slices are combined (with `merge` or the reduce
- * function). Per key, the slices live in one keyed map; one timer per window end that has data.
- * `reduce` must be associative and commutative, since slices combine in time order, not arrival
- * order.
+ * function). Per key, the slices and the end of the next window due live in one keyed value
+ * ({@link KeySlices}). The default trigger fires only at window ends, so instead of a timer per
+ * key and window the operator keeps its keys by next window end ({@link WindowEndIndex}) and fires
+ * them when the watermark passes; the index is rebuilt from keyed state after a restore. `reduce`
+ * must be associative and commutative, since slices combine in time order, not arrival order.
  */
 export class SlicedWindowOperator implements Operator<unknown> {
   private ctx!: OperatorContext<unknown>;
   private keyed!: KeyedContext;
-  private slices!: ValueState<Map<number, unknown>>;
+  private slices!: ValueState<KeySlices>;
   private runner!: WindowFunctionRunner;
+  private readonly index = new WindowEndIndex();
   private readonly size: number;
   private readonly slide: number;
   private readonly offset: number;
   private readonly slice: number;
+  /** Where window ends lie: the slide grid shifted by the size. */
+  private readonly endOffset: number;
   private readonly reduce: ((a: unknown, b: unknown) => unknown) | undefined;
   private readonly agg: AggregateFunction<unknown, unknown, unknown> | undefined;
 
@@ -41,6 +47,7 @@ export class SlicedWindowOperator implements Operator<unknown> {
     this.slide = a.slide;
     this.offset = a.offset;
     this.slice = gcd(a.size, a.slide);
+    this.endOffset = (a.offset + a.size) % a.slide;
     this.reduce = spec.fn.type === 'reduce' ? spec.fn.reduce : undefined;
     this.agg = spec.fn.type === 'aggregate' ? spec.fn.aggregate : undefined;
   }
@@ -48,7 +55,11 @@ export class SlicedWindowOperator implements Operator<unknown> {
   async open(ctx: OperatorContext<unknown>): Promise<void> {
     this.ctx = ctx;
     this.keyed = ctx.keyed!;
-    this.slices = ctx.keyed!.state.getState(valueState<Map<number, unknown>>('window-slices'));
+    this.slices = ctx.keyed!.state.getState(valueState<KeySlices>(STATE));
+    for (const key of this.keyed.keysOf(STATE)) {
+      this.keyed.setCurrentKey(key);
+      this.index.add(this.slices.value()![0] as number, key);
+    }
     this.runner = new WindowFunctionRunner(ctx, this.spec.fn.window);
     await this.runner.open();
   }
@@ -56,6 +67,11 @@ export class SlicedWindowOperator implements Operator<unknown> {
   private windowStart(t: number, size: number, offset = this.offset): number {
     const r = (t - offset) % size;
     return r < 0 ? t - (r + size) : t - r;
+  }
+
+  /** The first window end at or after `t`. */
+  private endAtOrAfter(t: number): number {
+    return this.windowStart(t - 1, this.slide, this.endOffset) + this.slide;
   }
 
   processBatch(batch: Batch<unknown>): void {
@@ -73,21 +89,28 @@ export class SlicedWindowOperator implements Operator<unknown> {
           this.late(values[i], ts);
           continue;
         }
-        keyed.setCurrentKey(keys![i]);
-        let m = slices.value();
-        if (m === undefined) m = new Map();
+        const key = keys![i];
+        keyed.setCurrentKey(key);
         const end = this.windowStart(ts, slice) + slice;
-        let acc = m.get(end);
-        if (acc === undefined && !m.has(end)) {
-          acc = agg ? agg.add(values[i], agg.createAccumulator()) : values[i];
+        // Changed in place: the state table hands out a copy while a snapshot is being written.
+        const s = slices.value();
+        if (s === undefined) {
           const first = this.firstWindowEnd(end, wm);
-          // The previous slice's timers walk through every window holding it; when that includes
-          // this slice's first window, no timer of its own is needed.
-          const prev = end - slice;
-          if (!(prev > first - size && m.has(prev))) keyed.timers.registerEventTimeTimer(NS, first - 1);
-        } else acc = agg ? agg.add(values[i], acc) : reduce!(acc, values[i]);
-        m.set(end, acc);
-        slices.update(m);
+          slices.update([first, end, agg ? agg.add(values[i], agg.createAccumulator()) : values[i]]);
+          this.index.add(first, key);
+          continue;
+        }
+        const j = findSlice(s, end);
+        if (j >= 0) {
+          s[j + 1] = agg ? agg.add(values[i], s[j + 1]) : reduce!(s[j + 1], values[i]);
+          continue;
+        }
+        insertSlice(s, ~j, end, agg ? agg.add(values[i], agg.createAccumulator()) : values[i]);
+        const first = this.firstWindowEnd(end, wm);
+        if (first < (s[0] as number)) {
+          s[0] = first;
+          this.index.add(first, key);
+        }
       }
     } catch (e) {
       throw new UserFunctionError(this.ctx.operatorName, values[i], e);
@@ -97,10 +120,8 @@ export class SlicedWindowOperator implements Operator<unknown> {
 
   /** The first window end at or after `sliceEnd` whose window has not fired yet. */
   private firstWindowEnd(sliceEnd: number, wm: number): number {
-    // Window ends lie on the slide grid shifted by the size.
-    const endOffset = (this.offset + this.size) % this.slide;
-    const e = this.windowStart(sliceEnd - 1, this.slide, endOffset) + this.slide;
-    return e - 1 > wm ? e : this.windowStart(wm + 1, this.slide, endOffset) + this.slide;
+    const e = this.endAtOrAfter(sliceEnd);
+    return e - 1 > wm ? e : this.endAtOrAfter(wm + 2);
   }
 
   private late(value: unknown, ts: number): void {
@@ -108,27 +129,25 @@ export class SlicedWindowOperator implements Operator<unknown> {
     else this.ctx.metrics.inc(LATE_RECORDS_DROPPED);
   }
 
-  onEventTime(_ns: string | number, maxTimestamp: number): void {
-    // At the final watermark the remaining windows fire right here: the timer service fires only
-    // timers that existed when event time ended.
-    const final = this.ctx.currentWatermark() === Infinity;
-    let e = maxTimestamp + 1;
-    while (this.fireWindow(e)) {
-      if (!final) {
-        this.keyed.timers.registerEventTimeTimer(NS, e + this.slide - 1);
-        return;
+  /** Fires, earliest first, every window whose max timestamp the watermark `w` has passed. */
+  private fireUpTo(w: number): void {
+    const { index, keyed, slices } = this;
+    while (index.hasEndUpTo(w + 1)) {
+      const end = index.firstEnd;
+      for (const key of index.take()) {
+        keyed.setCurrentKey(key);
+        const s = slices.value();
+        // The key moved to an earlier end since, or was added twice: it already fired.
+        if (s !== undefined && s[0] === end) this.fireWindow(s, key, end);
       }
-      e += this.slide;
     }
   }
 
-  /** Emits the window ending at `end`, drops slices no later window needs; true if the next window has data. */
-  private fireWindow(end: number): boolean {
-    const m = this.slices.value();
-    if (m === undefined) return false;
+  /** Emits the window ending at `end`, drops slices no later window needs, and queues the key's next window. */
+  private fireWindow(s: KeySlices, key: unknown, end: number): void {
     const start = end - this.size;
     try {
-      const result = this.combine(m, start, end);
+      const result = this.combine(s, start, end);
       if (result !== NONE) {
         if (this.runner.fn) {
           const w = new TimeWindow(start, end);
@@ -137,36 +156,28 @@ export class SlicedWindowOperator implements Operator<unknown> {
         } else this.runner.collectAt(result, end - 1);
       }
     } catch (e) {
-      throw new UserFunctionError(`${this.ctx.operatorName} (window end)`, { key: this.keyed.getCurrentKey(), window: `[${start}, ${end})` }, e);
+      throw new UserFunctionError(`${this.ctx.operatorName} (window end)`, { key, window: `[${start}, ${end})` }, e);
     }
-    // Slices that no later window holds are dropped; the next window is due if any slice is in it.
-    const keepAfter = start + this.slide;
-    let next = false;
-    for (const s of m.keys()) {
-      if (s <= keepAfter) m.delete(s);
-      else if (s <= end + this.slide) next = true;
+    dropSlicesThrough(s, start + this.slide);
+    if (s.length === 1) {
+      this.slices.clear();
+      return;
     }
-    if (m.size === 0) this.slices.clear();
-    else this.slices.update(m);
-    return next;
+    // The next window holding the earliest slice left; every slice left is in the one after this.
+    const next = Math.max(this.endAtOrAfter(s[1] as number), end + this.slide);
+    s[0] = next;
+    this.index.add(next, key);
   }
 
   /** The window's result from its slices (end in (start, end]), in time order; NONE when empty. */
-  private combine(m: Map<number, unknown>, start: number, end: number): unknown {
+  private combine(s: KeySlices, start: number, end: number): unknown {
     let r: unknown = NONE;
     let n = 0;
-    if (m.size >= this.size / this.slice) {
-      // Dense: walk the window's slice grid, no allocation.
-      for (let s = start + this.slice; s <= end; s += this.slice) {
-        const v = m.get(s);
-        if (v === undefined && !m.has(s)) continue;
-        r = n++ === 0 ? v : this.fold(r, v, n);
-      }
-    } else {
-      const ends: number[] = [];
-      for (const s of m.keys()) if (s > start && s <= end) ends.push(s);
-      ends.sort((a, b) => a - b);
-      for (const s of ends) r = n++ === 0 ? m.get(s) : this.fold(r, m.get(s), n);
+    for (let i = 1; i < s.length; i += 2) {
+      const e = s[i] as number;
+      if (e > end) break;
+      if (e <= start) continue;
+      r = n++ === 0 ? s[i + 1] : this.fold(r, s[i + 1], n);
     }
     if (n === 0) return NONE;
     const agg = this.agg;
@@ -182,6 +193,7 @@ export class SlicedWindowOperator implements Operator<unknown> {
   }
 
   onWatermark(w: number): void {
+    this.fireUpTo(w);
     this.runner.flush();
     this.ctx.output.pushWatermark(w);
   }
