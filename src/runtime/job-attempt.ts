@@ -59,9 +59,7 @@ export class JobAttempt implements SubtaskHost, Attempt, SlotInbox {
     if (slot) {
       slot.peers.forEach((port, peer) => {
         if (!port) return;
-        const link = new SlotLink(port, (p) => this.block(p));
-        this.links[peer] = link;
-        port.on('message', (m: LinkMessage) => deliverLinkMessage(link, m, this, slot.slot));
+        this.links[peer] = new SlotLink(port, (p) => this.block(p));
       });
     }
   }
@@ -223,7 +221,11 @@ export class JobAttempt implements SubtaskHost, Attempt, SlotInbox {
    * Runs until every sink finished (resolves) or the attempt fails (rejects). `beforeClose` runs
    * after the last sink finished and before operators close: the final checkpoint goes there.
    */
-  async run(onRunning: () => void, beforeClose?: () => Promise<void>): Promise<void> {
+  /**
+   * `started`, in a slot: resolves when every slot has opened its subtasks, so no source sends
+   * to a slot that is not ready. Input from other slots waits in the ports until this slot is open.
+   */
+  async run(onRunning: () => void, beforeClose?: () => Promise<void>, started?: Promise<void>): Promise<void> {
     try {
       this.build();
       const positions = await this.restoreState();
@@ -240,7 +242,12 @@ export class JobAttempt implements SubtaskHost, Attempt, SlotInbox {
         });
       }
       for (const st of this.all) await st.open();
+      if (this.slot) {
+        const slot = this.slot.slot;
+        this.links.forEach((link) => link?.port.on('message', (m: LinkMessage) => deliverLinkMessage(link, m, this, slot)));
+      }
       onRunning();
+      if (started) await Promise.race([started, this.failure]);
       const sinks = this.graph.nodes.filter((n) => this.graph.consumers(n.id).length === 0).flatMap((n) => this.subtasks.get(n.id)!);
       const loops = [...this.sourceTasks.values()].map((s) => s.run().catch((e) => this.fail(e)));
       await Promise.race([Promise.all([...loops, ...sinks.map((s) => s.ended)]), this.failure]);

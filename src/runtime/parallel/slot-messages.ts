@@ -16,6 +16,7 @@ export type ToSlot =
   | { readonly t: 'checkpoint'; readonly id: number; readonly savepoint: boolean }
   | { readonly t: 'notify'; readonly id: number }
   | { readonly t: 'aborted'; readonly id: number }
+  | { readonly t: 'start' }
   | { readonly t: 'close' }
   | { readonly t: 'cancel' };
 

@@ -19,6 +19,8 @@ export class SlotRunner implements JobClient {
   private control: Promise<void> = Promise.resolve();
   private closeRequested!: () => void;
   private readonly close = new Promise<void>((r) => (this.closeRequested = r));
+  private startRequested!: () => void;
+  private readonly started = new Promise<void>((r) => (this.startRequested = r));
 
   constructor(
     private readonly graph: StreamGraph,
@@ -69,6 +71,7 @@ export class SlotRunner implements JobClient {
           this.post({ t: 'sinks-ended' });
           await this.close;
         },
+        this.started,
       );
       clearInterval(timer);
       this.post({ t: 'closed', m: this.report() });
@@ -89,6 +92,9 @@ export class SlotRunner implements JobClient {
         return;
       case 'aborted':
         attempt.notifyCheckpointAborted(m.id);
+        return;
+      case 'start':
+        this.startRequested();
         return;
       case 'close':
         this.closeRequested();

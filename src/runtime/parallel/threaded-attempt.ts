@@ -179,6 +179,8 @@ export class ThreadedAttempt implements Attempt {
         });
       }
       await Promise.race([runningP, this.failure]);
+      // Sources start only once every slot has opened its subtasks.
+      this.broadcast({ t: 'start' });
       onRunning();
       await Promise.race([endedP, this.failure]);
       if (beforeClose) await Promise.race([beforeClose(), this.failure]);
