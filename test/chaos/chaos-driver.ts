@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const cli = join(root, 'src/cli/main.ts');
 const job = join(root, 'test/chaos/crash-job.ts');
-const tsx = join(root, 'node_modules/.bin/tsx');
+// `node --import tsx`, not the tsx command: that one runs the script in a child process, which a
+// SIGKILL of the command would leave running.
+const nodeArgs = ['--import', 'tsx'];
 
 export interface ChaosOptions {
   readonly kills: number;
@@ -41,7 +43,7 @@ function run(out: string, checkpoints: string, opts: ChaosOptions, resume: boole
   const args = [cli, 'run', job, '--no-progress', '--checkpoint-dir', checkpoints, '--checkpoint-interval', opts.interval ?? '100ms'];
   if (resume) args.push('--resume');
   if (opts.parallelism) args.push('-p', String(opts.parallelism));
-  const child = spawn(tsx, args, {
+  const child = spawn(process.execPath, [...nodeArgs, ...args], {
     cwd: root,
     env: { ...process.env, WEIR_CHAOS_OUT: out, WEIR_CHAOS_ROWS: String(opts.rows ?? 6000), WEIR_CHAOS_RATE: String(opts.rate ?? 3000) },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -124,6 +126,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
     }
     return { kills, lost, duplicated, expected: expected.length, committed: got.length };
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    if (process.env.WEIR_CHAOS_KEEP) opts.log?.(`kept ${work}`);
+    else rmSync(work, { recursive: true, force: true });
   }
 }
