@@ -57,3 +57,28 @@ describe('CowMap', () => {
     );
   });
 });
+
+describe('CowMap copy on read', () => {
+  it('keeps nested values of the frozen view intact when code changes them in place', () => {
+    class Acc {
+      constructor(public sum = 0, public items: number[] = []) {}
+      add(x: number) {
+        this.sum += x;
+        this.items.push(x);
+      }
+    }
+    const cow = new CowMap<string, unknown>();
+    cow.set('slices', [10, { count: 1 }, new Acc(1, [1])]);
+    const frozen = cow.freeze();
+    const live = cow.get('slices') as [number, { count: number }, Acc];
+    live[1].count++;
+    live[2].add(5);
+    expect(live[2]).toBeInstanceOf(Acc);
+    const snap = new Map(frozen).get('slices') as [number, { count: number }, Acc];
+    expect(snap[1].count).toBe(1);
+    expect(snap[2].sum).toBe(1);
+    expect(snap[2].items).toEqual([1]);
+    cow.thaw();
+    expect((cow.get('slices') as [number, { count: number }, Acc])[2].sum).toBe(6);
+  });
+});

@@ -1,19 +1,45 @@
 const DELETED = Symbol('deleted');
 
-/** A shallow copy of a stored value, so an in-place change after a snapshot began does not reach it. */
-function copyOf(v: unknown): unknown {
+/**
+ * A deep copy of a stored value, so no in-place change after a snapshot began (a list push, an
+ * accumulator's `add`, a user object's field) can reach the frozen original. Arrays, plain objects,
+ * Maps and Sets are copied all the way down; other objects keep their prototype with copied fields;
+ * shared and cyclic references stay shared within the copy.
+ */
+function copyOf(v: unknown, seen = new Map<object, unknown>()): unknown {
   if (v === null || typeof v !== 'object') return v;
-  if (Array.isArray(v)) return v.slice();
-  if (v instanceof Map) return new Map(v);
-  if (v instanceof Set) return new Set(v);
-  return Object.assign(Object.create(Object.getPrototypeOf(v) as object | null) as object, v);
+  const done = seen.get(v);
+  if (done !== undefined) return done;
+  if (Array.isArray(v)) {
+    const out: unknown[] = new Array(v.length);
+    seen.set(v, out);
+    for (let i = 0; i < v.length; i++) out[i] = copyOf(v[i], seen);
+    return out;
+  }
+  if (v instanceof Map) {
+    const out = new Map();
+    seen.set(v, out);
+    for (const [k, x] of v) out.set(k, copyOf(x, seen));
+    return out;
+  }
+  if (v instanceof Set) {
+    const out = new Set();
+    seen.set(v, out);
+    for (const x of v) out.add(copyOf(x, seen));
+    return out;
+  }
+  if (ArrayBuffer.isView(v) || v instanceof Date) return structuredClone(v);
+  const out = Object.create(Object.getPrototypeOf(v) as object | null) as Record<string, unknown>;
+  seen.set(v, out);
+  for (const k of Object.keys(v)) out[k] = copyOf((v as Record<string, unknown>)[k], seen);
+  return out;
 }
 
 /**
  * A Map that can be frozen for an asynchronous snapshot. While frozen, the entries as they were
  * stay untouched underneath (the snapshot reads them at its own pace) and every change goes to an
- * overlay; reading an object value copies it into the overlay first, because state code changes
- * lists and maps in place. `thaw()` folds the overlay back. Outside snapshots every method is the
+ * overlay; reading an object value deep-copies it into the overlay first, because state code and
+ * user code change lists, maps and accumulators in place. `thaw()` folds the overlay back. Outside snapshots every method is the
  * plain Map method behind one branch.
  *
  * @example
