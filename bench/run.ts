@@ -100,6 +100,7 @@ async function main(): Promise<void> {
         eventsPerCpuSec: weir.eventsPerCpuSec,
         baselineEventsPerCpuSec: base.eventsPerCpuSec,
         parallelism: a.parallelism,
+        ...(weir.startupMs !== undefined ? { startupMs: weir.startupMs } : {}),
         ...(checkpointed
           ? {
               checkpointInterval: a.checkpointInterval,

@@ -17,6 +17,11 @@ export interface OperatorMetricsSnapshot {
 export interface JobResult {
   readonly jobName: string;
   readonly durationMs: number;
+  /**
+   * Of `durationMs`, the time until every subtask of the last attempt was open and sources could
+   * start (restoring state, and starting worker-thread slots, which load the job module).
+   */
+  readonly startupMs?: number;
   readonly metrics: OperatorMetricsSnapshot[];
 }
 

@@ -37,6 +37,7 @@ export class JobRunner implements JobClient {
   private readonly restartLog: { at: number; cause: string }[] = [];
   private cancelled = false;
   private startedAt = 0;
+  private runningAt = 0;
   private lastMetrics: OperatorMetricsSnapshot[] = [];
   restoreInfo: RestoreInfo | undefined;
   readonly storage: FsCheckpointStorage | undefined;
@@ -163,7 +164,10 @@ export class JobRunner implements JobClient {
       const stopServing = this.storage ? serveSavepointRequests(this.storage.dir, () => this.triggerSavepoint()) : undefined;
       try {
         await attempt.run(
-          () => this.coordinator?.start(),
+          () => {
+            this.runningAt = performance.now();
+            this.coordinator?.start();
+          },
           // A bounded job under exactly-once ends with a final checkpoint: two-phase sinks commit
           // their last output in it, so a crash after the end cannot replay committed output.
           cp?.mode === 'EXACTLY_ONCE' ? () => this.finalCheckpoint(attempt) : undefined,
@@ -171,7 +175,7 @@ export class JobRunner implements JobClient {
         stopServing?.();
         this.finishAttempt(attempt);
         this.state = 'FINISHED';
-        return { jobName: this.jobName, durationMs: performance.now() - this.startedAt, metrics: this.lastMetrics };
+        return { jobName: this.jobName, durationMs: performance.now() - this.startedAt, startupMs: this.runningAt - this.startedAt, metrics: this.lastMetrics };
       } catch (e) {
         stopServing?.();
         // A checkpoint write may still be running (and pruning old ones): let it finish first.

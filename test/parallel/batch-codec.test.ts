@@ -40,3 +40,16 @@ describe('batch codec between slot threads', () => {
     );
   });
 });
+
+describe('string columns', () => {
+  it('send repeated strings once per batch', () => {
+    const values = Array.from({ length: 100 }, (_, i) => ({ id: i, channel: `channel-${i % 3}`, note: `unique-${i}` }));
+    const transfer: ArrayBuffer[] = [];
+    const e = encodeValues(values, transfer);
+    if (e.f !== 'o') throw new Error('expected columns');
+    expect(e.cols.map((c) => c.t)).toEqual(['n', 'sd', 's']);
+    const channel = e.cols[1]!;
+    if (channel.t === 'sd') expect(channel.dict).toEqual(['channel-0', 'channel-1', 'channel-2']);
+    expect(decodeValues(structuredClone(e, { transfer }))).toEqual(values);
+  });
+});

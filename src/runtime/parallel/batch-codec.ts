@@ -13,7 +13,35 @@ export type EncodedValues =
   | { readonly f: 'o'; readonly names: string[]; readonly cols: EncodedColumn[]; readonly n: number }
   | { readonly f: 'm'; readonly d: Uint8Array };
 
-export type EncodedColumn = { readonly t: 'n'; readonly d: ArrayBuffer } | { readonly t: 's'; readonly d: string[] } | { readonly t: 'b'; readonly d: ArrayBuffer };
+export type EncodedColumn =
+  | { readonly t: 'n'; readonly d: ArrayBuffer }
+  | { readonly t: 's'; readonly d: string[] }
+  /** Dictionary-encoded strings: each distinct string once, and an index per record. */
+  | { readonly t: 'sd'; readonly dict: string[]; readonly idx: ArrayBuffer }
+  | { readonly t: 'b'; readonly d: ArrayBuffer };
+
+/**
+ * Strings repeat a lot in records (categories, urls, names from a small set): sending each distinct
+ * one once per batch saves copying and, on the receiving side, allocating them again.
+ */
+function stringColumn(col: string[], transfer: ArrayBuffer[]): EncodedColumn {
+  const ids = new Map<string, number>();
+  const dict: string[] = [];
+  const idx = new Uint32Array(col.length);
+  for (let i = 0; i < col.length; i++) {
+    const v = col[i]!;
+    let id = ids.get(v);
+    if (id === undefined) {
+      id = dict.length;
+      ids.set(v, id);
+      dict.push(v);
+    }
+    idx[i] = id;
+  }
+  if (dict.length * 2 > col.length) return { t: 's', d: col };
+  transfer.push(idx.buffer as ArrayBuffer);
+  return { t: 'sd', dict, idx: idx.buffer as ArrayBuffer };
+}
 
 const packr = new Packr({ useRecords: true, structuredClone: true, moreTypes: true });
 
@@ -56,7 +84,7 @@ function flatRecords(values: unknown[], transfer: ArrayBuffer[]): EncodedValues 
     }
   }
   const encoded: EncodedColumn[] = cols.map((col, c) => {
-    if (kinds[c] === 'string') return { t: 's', d: col as string[] };
+    if (kinds[c] === 'string') return stringColumn(col as string[], transfer);
     const buf = (col as Float64Array | Uint8Array).buffer as ArrayBuffer;
     transfer.push(buf);
     return { t: kinds[c] === 'number' ? 'n' : 'b', d: buf };
@@ -109,7 +137,12 @@ export function decodeValues(e: EncodedValues): unknown[] {
     case 'm':
       return packr.unpack(e.d) as unknown[];
     case 'o': {
-      const cols = e.cols.map((c) => (c.t === 's' ? c.d : c.t === 'n' ? new Float64Array(c.d) : Array.from(new Uint8Array(c.d), (x) => x === 1)));
+      const cols = e.cols.map((c) => {
+        if (c.t === 's') return c.d;
+        if (c.t === 'n') return new Float64Array(c.d);
+        if (c.t === 'sd') return Array.from(new Uint32Array(c.idx), (i) => c.dict[i]!);
+        return Array.from(new Uint8Array(c.d), (x) => x === 1);
+      });
       const build = builder(e.names);
       const out = new Array<unknown>(e.n);
       for (let i = 0; i < e.n; i++) out[i] = build(cols, i);
