@@ -1,5 +1,5 @@
 import { BatchBuilder } from '../../core/batch.js';
-import { WeirError } from '../../core/errors.js';
+import { UserFunctionError, WeirError } from '../../core/errors.js';
 import type { Collector, OnTimerContext, OutputTag, RuntimeContext, TimerServiceView } from '../../core/functions.js';
 import type { OperatorContext } from '../../core/operator.js';
 import type { KeyedStateStore } from '../../core/state.js';
@@ -41,6 +41,24 @@ export class FunctionContext implements OnTimerContext<unknown>, Collector<unkno
   flush(): void {
     if (this.main.length > 0) this.ctx.output.push(this.main.take());
     for (const [tag, b] of this.sides) if (b.length > 0) this.ctx.output.pushSide(tag, b.take());
+  }
+
+  /**
+   * Runs a user `onTimer` in the timer's time domain with this context (the timer's key is already
+   * current), then passes on what it emitted. A throw names the operator, the key and the time.
+   */
+  fireTimer(onTimer: ((timestamp: number, ctx: any, out: Collector<any>) => void) | undefined, fn: object, timestamp: number, domain: 'EVENT_TIME' | 'PROCESSING_TIME'): void {
+    if (!onTimer) return;
+    this.currentTimestamp = domain === 'EVENT_TIME' ? timestamp : -Infinity;
+    this.domain = domain;
+    try {
+      onTimer.call(fn, timestamp, this, this);
+    } catch (e) {
+      throw new UserFunctionError(`${this.ctx.operatorName} (onTimer)`, { key: this.getCurrentKey(), timestamp }, e);
+    } finally {
+      this.domain = 'EVENT_TIME';
+    }
+    this.flush();
   }
 
   timestamp(): number {

@@ -61,18 +61,7 @@ export class ProcessOperator implements Operator<unknown> {
   }
   private fire(timestamp: number, domain: 'EVENT_TIME' | 'PROCESSING_TIME'): void {
     const fn = this.fn as KeyedProcessFunction<unknown, unknown, unknown>;
-    if (!fn.onTimer) return;
-    const fc = this.fc;
-    fc.currentTimestamp = domain === 'EVENT_TIME' ? timestamp : -Infinity;
-    fc.domain = domain;
-    try {
-      fn.onTimer(timestamp, fc, fc);
-    } catch (e) {
-      throw new UserFunctionError(`${this.ctx.operatorName} (onTimer)`, { key: fc.getCurrentKey(), timestamp }, e);
-    } finally {
-      fc.domain = 'EVENT_TIME';
-    }
-    fc.flush();
+    this.fc.fireTimer(fn.onTimer, fn, timestamp, domain);
   }
 
   async close(): Promise<void> {

@@ -70,18 +70,7 @@ export class BroadcastProcessOperator implements Operator<unknown> {
     this.fire(timestamp, 'PROCESSING_TIME');
   }
   private fire(timestamp: number, domain: 'EVENT_TIME' | 'PROCESSING_TIME'): void {
-    if (!this.fn.onTimer) return;
-    const fc = this.fc;
-    fc.currentTimestamp = domain === 'EVENT_TIME' ? timestamp : -Infinity;
-    fc.domain = domain;
-    try {
-      this.fn.onTimer(timestamp, fc, fc);
-    } catch (e) {
-      throw new UserFunctionError(`${this.ctx.operatorName} (onTimer)`, { key: fc.getCurrentKey(), timestamp }, e);
-    } finally {
-      fc.domain = 'EVENT_TIME';
-    }
-    fc.flush();
+    this.fc.fireTimer(this.fn.onTimer, this.fn, timestamp, domain);
   }
 
   async close(): Promise<void> {
