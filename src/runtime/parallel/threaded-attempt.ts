@@ -27,6 +27,13 @@ export function workerBootstrapUrl(entry: string): URL {
   return new URL('data:text/javascript,' + encodeURIComponent(code));
 }
 
+/**
+ * A worker's young generation is small by default; pipelines allocate batches and records at a high
+ * rate, and with the default a slot ran the same job about 35% slower than the main thread. 64 MB
+ * (measured: worker q1 1.7M -> 2.5M events/s, at par with the main thread).
+ */
+const SLOT_LIMITS = { maxYoungGenerationSizeMb: 64 };
+
 function bootstrapUrl(): URL {
   const here = import.meta.url;
   return workerBootstrapUrl(new URL(here.endsWith('.ts') ? './slot-worker.ts' : './slot-worker.js', here).href);
@@ -143,7 +150,7 @@ export class ThreadedAttempt implements Attempt {
           argv: this.options.argv,
         };
         const transfer = [workerControl, ...peers[slot]!.filter((p): p is MessagePort => p !== undefined)];
-        const worker = new Worker(url, { workerData: data, transferList: transfer, stderr: false, stdout: false });
+        const worker = new Worker(url, { workerData: data, transferList: transfer, stderr: false, stdout: false, resourceLimits: SLOT_LIMITS });
         this.workers.push(worker);
         this.controls.push(control);
         control.on('message', (m: FromSlot) => {
