@@ -2,38 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AsyncDataStream, Batch, CollectSink, StreamEnvironment, WatermarkStrategy, mapState, type Source } from '../../src/index.js';
+import { AsyncDataStream, CollectSink, StreamEnvironment, WatermarkStrategy, mapState } from '../../src/index.js';
+import { slowCounter } from '../checkpoint/slow-counter-source.js';
 
 const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
-
-/** Replayable: 0..count-1, `perBatch` per timer tick, timestamp = value * 10; its position is the next value. */
-function slowNumbers(count: number, perBatch: number, delayMs: number): Source<number> {
-  return {
-    name: 'slow-numbers',
-    bounded: true,
-    replayable: true,
-    maxParallelism: 1,
-    splits: () => [{ id: 'all' }],
-    createReader(_splits, _ctx, restored) {
-      let next = (restored as number | undefined) ?? 0;
-      return {
-        poll: () =>
-          new Promise((resolve) =>
-            setTimeout(() => {
-              if (next >= count) return resolve('end');
-              const values: number[] = [];
-              for (const end = Math.min(count, next + perBatch); next < end; next++) values.push(next);
-              resolve(new Batch(values, values.map((v) => v * 10)));
-            }, delayMs),
-          ),
-        snapshotState: () => next,
-      };
-    },
-  };
-}
 
 function checkpointed(): StreamEnvironment {
   const dir = mkdtempSync(join(tmpdir(), 'weir-join-cp-'));
@@ -50,7 +25,7 @@ function checkpointed(): StreamEnvironment {
 
 /** Interval join of even and odd numbers with equal `v % 5`, then an async lookup; fails once at `failAt`. */
 function joinJob(env: StreamEnvironment, out: CollectSink<string>, failAt: { value: number; times: number }, reads = new Map<number, number>()) {
-  const src = env.fromSource(slowNumbers(300, 5, 2), WatermarkStrategy.monotonousTimestamps<number>()).map((v) => {
+  const src = env.fromSource(slowCounter(300, 5, 2), WatermarkStrategy.monotonousTimestamps<number>()).map((v) => {
     reads.set(v, (reads.get(v) ?? 0) + 1);
     if (v === failAt.value && failAt.times-- > 0) throw new Error(`injected failure at ${v}`);
     return v;
@@ -96,7 +71,7 @@ describe('recovery of join, async and broadcast state', () => {
     const build = (env: StreamEnvironment, out: CollectSink<string>, failAt: { value: number; times: number }) => {
       const rules = env.fromElements(3).broadcast(factor);
       env
-        .fromSource(slowNumbers(200, 5, 2), WatermarkStrategy.monotonousTimestamps<number>())
+        .fromSource(slowCounter(200, 5, 2), WatermarkStrategy.monotonousTimestamps<number>())
         .map((v) => {
           if (v === failAt.value && failAt.times-- > 0) throw new Error(`injected failure at ${v}`);
           return v;
