@@ -6,7 +6,7 @@ import { DEFAULT_MAX_PARALLELISM } from '../core/key-group.js';
 import type { Source } from '../core/source.js';
 import type { WatermarkStrategy } from '../core/watermark-strategy.js';
 import { toMillis, type Duration } from '../core/duration.js';
-import type { ExecutionConfig, JobClient, JobExecutor, JobResult } from '../graph/job-executor.js';
+import type { AggPhaseStrategy, ExecutionConfig, JobClient, JobExecutor, JobResult } from '../graph/job-executor.js';
 import { StreamGraph } from '../graph/stream-graph.js';
 import { parseCheckpointing, parseRestartStrategy, type RestartStrategyOptions, type RestoreOptions } from '../graph/execution-options.js';
 import { arraySource } from '../connectors/collection/array-source.js';
@@ -42,6 +42,12 @@ export interface EnvironmentConfig {
   jobModule?: string;
   /** `'threads'` (default) or `'single-thread'` (all subtasks in this thread; `execution.slot-mode`). */
   slotMode?: 'threads' | 'single-thread';
+  /**
+   * Two-phase window aggregation (`table.optimizer.agg-phase-strategy`): `'AUTO'` (default) splits
+   * mergeable window aggregates into partial aggregates before the keyBy exchange and their merge
+   * after it when the window runs in parallel; `'ONE_PHASE'` never, `'TWO_PHASE'` whenever possible.
+   */
+  aggPhaseStrategy?: AggPhaseStrategy;
   [flinkKey: string]: unknown;
 }
 
@@ -83,7 +89,10 @@ export class StreamEnvironment {
     const slotMode = config.slotMode ?? config['execution.slot-mode'];
     if (slotMode !== undefined && slotMode !== 'threads' && slotMode !== 'single-thread') throw new ConfigError(`execution.slot-mode: '${String(slotMode)}' is not 'threads' or 'single-thread'`);
     const jobModule = config.jobModule === undefined ? undefined : String(config.jobModule);
-    this.config = { ...this.config, ...(slotMode ? { slotMode } : {}), ...(jobModule ? { jobModule } : {}) };
+    const phases = config.aggPhaseStrategy ?? config['table.optimizer.agg-phase-strategy'];
+    const aggPhaseStrategy = phases === undefined ? undefined : (String(phases).toUpperCase().replace('-', '_') as AggPhaseStrategy);
+    if (aggPhaseStrategy !== undefined && !['AUTO', 'ONE_PHASE', 'TWO_PHASE'].includes(aggPhaseStrategy)) throw new ConfigError(`table.optimizer.agg-phase-strategy: '${String(phases)}' is not AUTO, ONE_PHASE or TWO_PHASE`);
+    this.config = { ...this.config, ...(slotMode ? { slotMode } : {}), ...(jobModule ? { jobModule } : {}), ...(aggPhaseStrategy ? { aggPhaseStrategy } : {}) };
   }
 
   private applyFaultTolerance(config: Record<string, unknown>): void {
@@ -193,7 +202,8 @@ export class StreamEnvironment {
 
   /** The job graph as JSON, as Flink's `getExecutionPlan`. */
   explain(): string {
-    return JSON.stringify(this.graph, null, 2);
+    const executor = this.executor ?? defaultExecutor;
+    return JSON.stringify(executor?.plan ? executor.plan(this.graph, this.config) : this.graph, null, 2);
   }
 
   /** Starts the job and returns a client for it. */

@@ -94,6 +94,11 @@ export interface Operator<OUT = unknown> {
   finish?(): void | Promise<void>;
   close?(): void | Promise<void>;
   /**
+   * A checkpoint barrier is about to be taken and forwarded: emit what is buffered, so that it
+   * travels ahead of the barrier instead of into the snapshot (Flink's prepareSnapshotPreBarrier).
+   */
+  prepareSnapshotPreBarrier?(checkpointId: number): void;
+  /**
    * Operator-owned state beyond keyed state and operator state stores, as a value the structured
    * clone algorithm can copy (plain objects, arrays, Maps, Sets, Dates, typed arrays). Called when
    * the checkpoint barrier has been aligned, before the barrier is forwarded. May return a promise

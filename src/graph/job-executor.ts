@@ -66,6 +66,8 @@ export interface JobClient {
   readonly result: Promise<JobResult>;
 }
 
+export type AggPhaseStrategy = 'AUTO' | 'ONE_PHASE' | 'TWO_PHASE';
+
 export interface ExecutionConfig {
   readonly parallelism: number;
   readonly maxParallelism: number;
@@ -84,6 +86,12 @@ export interface ExecutionConfig {
   readonly jobModule?: string | undefined;
   /** `'threads'` (default): parallel subtasks run in worker threads; `'single-thread'`: all in this thread. */
   readonly slotMode?: 'threads' | 'single-thread';
+  /**
+   * Whether window aggregates behind a keyBy run in two phases, partial aggregates per key and
+   * slice before the exchange and their merge after it (Flink's `table.optimizer.agg-phase-strategy`).
+   * `AUTO` (default): when the window operator runs with parallelism > 1 and the aggregate can merge.
+   */
+  readonly aggPhaseStrategy?: AggPhaseStrategy;
   /** Config defaults of the launcher (the CLI's flags), passed on to slot workers. */
   readonly launchDefaults?: Record<string, unknown>;
 }
@@ -91,4 +99,6 @@ export interface ExecutionConfig {
 /** How `execute()` reaches a runtime without the API importing it; the package entry registers one. */
 export interface JobExecutor {
   submit(graph: StreamGraph, jobName: string, config: ExecutionConfig): JobClient;
+  /** The graph as it will run (after optimizations such as two-phase aggregation), for `explain()`. */
+  plan?(graph: StreamGraph, config: ExecutionConfig): StreamGraph;
 }

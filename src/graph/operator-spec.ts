@@ -34,8 +34,13 @@ export type OperatorSpec =
   | { readonly kind: 'asyncWait'; readonly fn: AsyncFunction<any, any>; readonly ordered: boolean; readonly timeout: number; readonly capacity: number; readonly retry: AsyncRetryStrategy<any> | undefined }
   /** Keyed event-time join of input 0 (left) and 1 (right): right.ts in [left.ts + lowerBound, left.ts + upperBound]. */
   | { readonly kind: 'intervalJoin'; readonly fn: ProcessJoinFunction<any, any, any>; readonly lowerBound: number; readonly upperBound: number; readonly lowerBoundInclusive: boolean; readonly upperBoundInclusive: boolean; readonly leftLateDataTag: string | undefined; readonly rightLateDataTag: string | undefined }
-  /** Keyed windows (windowAll: a constant key at parallelism 1). */
-  | { readonly kind: 'window'; readonly window: WindowOperatorSpec }
+  /**
+   * Keyed windows (windowAll: a constant key at parallelism 1). `preAggregated`: the input holds
+   * partial aggregates per key and slice from a `localWindowAggregate`, not records.
+   */
+  | { readonly kind: 'window'; readonly window: WindowOperatorSpec; readonly preAggregated?: boolean }
+  /** The local half of a two-phase window aggregate: partial aggregates per key (by `key`) and slice. */
+  | { readonly kind: 'localWindowAggregate'; readonly window: WindowOperatorSpec; readonly key: (value: any) => unknown }
   | { readonly kind: 'custom'; readonly create: () => Operator<any>; readonly description?: string };
 
 export type OperatorKind = OperatorSpec['kind'];

@@ -4,7 +4,8 @@
  */
 export type Partitioner =
   | { readonly type: 'forward' }
-  | { readonly type: 'hash'; readonly key: (value: any) => unknown }
+  /** `keysFromBatch`: the upstream operator has put each record's key in the batch; `key` is not called. */
+  | { readonly type: 'hash'; readonly key: (value: any) => unknown; readonly keysFromBatch?: boolean }
   | { readonly type: 'rebalance' }
   | { readonly type: 'rescale' }
   | { readonly type: 'broadcast' }

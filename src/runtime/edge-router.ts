@@ -58,14 +58,7 @@ export class EdgeRouter {
   private routeKeyed(batch: Batch<unknown>, p: Extract<Partitioner, { type: 'hash' | 'custom' }>): void {
     const { values, timestamps } = batch;
     const n = values.length;
-    const keys = new Array<unknown>(n);
-    const keyFn = p.key;
-    let i = 0;
-    try {
-      for (; i < n; i++) keys[i] = keyFn(values[i]);
-    } catch (e) {
-      throw new UserFunctionError(`${this.operatorName} (key selector)`, values[i], e);
-    }
+    const keys = p.type === 'hash' && p.keysFromBatch ? batch.keys! : this.extractKeys(values, p.key);
     const chs = this.channels;
     if (chs.length === 1) {
       chs[0]!.target.receiveBatch(chs[0]!.index, new Batch(values, timestamps, keys));
@@ -85,6 +78,18 @@ export class EdgeRouter {
       const part = parts[c]!;
       if (part.v.length > 0) chs[c]!.target.receiveBatch(chs[c]!.index, new Batch(part.v, part.t, part.k));
     }
+  }
+
+  private extractKeys(values: unknown[], keyFn: (value: unknown) => unknown): unknown[] {
+    const n = values.length;
+    const keys = new Array<unknown>(n);
+    let i = 0;
+    try {
+      for (; i < n; i++) keys[i] = keyFn(values[i]);
+    } catch (e) {
+      throw new UserFunctionError(`${this.operatorName} (key selector)`, values[i], e);
+    }
+    return keys;
   }
 
   watermark(w: number): void {

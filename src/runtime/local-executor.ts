@@ -3,6 +3,7 @@ import type { StreamGraph } from '../graph/stream-graph.js';
 import { JobRunner } from './job-runner.js';
 import { slotContext } from './parallel/slot-context.js';
 import { SlotRunner } from './parallel/slot-runner.js';
+import { planTwoPhaseAggregation } from './window/two-phase-aggregation.js';
 
 /**
  * Runs jobs in this process (the embedded default): in this thread, or with parallel subtasks in
@@ -10,8 +11,14 @@ import { SlotRunner } from './parallel/slot-runner.js';
  */
 export class LocalExecutor implements JobExecutor {
   submit(graph: StreamGraph, jobName: string, config: ExecutionConfig): JobClient {
+    const plan = this.plan(graph, config);
     const slot = slotContext();
-    if (slot) return new SlotRunner(graph, jobName, config, slot);
-    return new JobRunner(graph, jobName, config);
+    if (slot) return new SlotRunner(plan, jobName, config, slot);
+    return new JobRunner(plan, jobName, config);
+  }
+
+  /** Every thread plans the same way, so slot workers rebuild the graph the main thread runs. */
+  plan(graph: StreamGraph, config: ExecutionConfig): StreamGraph {
+    return planTwoPhaseAggregation(graph, config);
   }
 }

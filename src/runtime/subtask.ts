@@ -248,6 +248,7 @@ export class Subtask implements ChannelTarget {
   /** Takes this subtask's part of checkpoint `id` now (sources, and subtasks that already finished). */
   checkpointNow(id: number, savepoint: boolean, sourceState: unknown, alignmentMs = 0): void {
     const t0 = performance.now();
+    if (!this.finishedAll) this.operator.prepareSnapshotPreBarrier?.(id);
     // Keyed state freezes now and is written out asynchronously; timers, operator state and the
     // operator's own state are copied now. An operator whose snapshot finishes asynchronously (a
     // two-phase-commit sink flushing its files) acknowledges when it is done.

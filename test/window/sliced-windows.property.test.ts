@@ -43,7 +43,7 @@ const geometry = fc
 
 const input = fc.array(
   fc.record({ k: fc.constantFrom('a', 'b', 'c'), t: fc.integer({ min: -300, max: 900 }), v: fc.integer({ min: 0, max: 9 }) }),
-  { maxLength: 60 },
+  { maxLength: 60, size: 'large' },
 );
 
 async function run(evs: Ev[], delay: number, size: number, slide: number, offset: number, agg: AggregateFunction<Ev, Acc, string>): Promise<string[]> {

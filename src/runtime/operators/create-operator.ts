@@ -13,6 +13,7 @@ import { BroadcastProcessOperator } from './broadcast/broadcast-process-operator
 import { AsyncWaitOperator } from './async/async-wait-operator.js';
 import { IntervalJoinOperator } from './join/interval-join-operator.js';
 import { createWindowOperator } from '../window/create-window-operator.js';
+import { LocalWindowAggregateOperator } from '../window/local-window-aggregate-operator.js';
 
 /** The runtime's one registration list: graph operator kinds to implementations. */
 export function createOperator(spec: OperatorSpec): Operator<unknown> {
@@ -46,7 +47,9 @@ export function createOperator(spec: OperatorSpec): Operator<unknown> {
     case 'intervalJoin':
       return new IntervalJoinOperator(spec.fn, spec);
     case 'window':
-      return createWindowOperator(spec.window);
+      return createWindowOperator(spec.window, spec.preAggregated === true);
+    case 'localWindowAggregate':
+      return new LocalWindowAggregateOperator(spec.window, spec.key);
     case 'custom':
       return spec.create();
   }

@@ -17,7 +17,21 @@ export function canUseSlicing(spec: WindowOperatorSpec): boolean {
   return spec.fn.type === 'aggregate' && (spec.fn.aggregate.merge !== undefined || a.size === a.slide);
 }
 
-/** The window operator for a graph `window` node: sliced when possible, else the general one. */
-export function createWindowOperator(spec: WindowOperatorSpec): Operator<unknown> {
-  return canUseSlicing(spec) ? new SlicedWindowOperator(spec) : new WindowOperator(spec);
+/**
+ * Whether a window aggregate can run in two phases (partial aggregates before the exchange, by
+ * LocalWindowAggregateOperator): sliced, partial results combine (reduce, or `merge`),
+ * and no side output for late data, which needs the late records themselves.
+ */
+export function canSplitAggregate(spec: WindowOperatorSpec): boolean {
+  if (!canUseSlicing(spec) || spec.lateDataTag !== undefined) return false;
+  return spec.fn.type === 'reduce' || (spec.fn.type === 'aggregate' && spec.fn.aggregate.merge !== undefined);
+}
+
+/**
+ * The window operator for a graph `window` node: sliced when possible, else the general one.
+ * `preAggregated`: the input holds partial aggregates (the global half of a two-phase aggregate).
+ */
+export function createWindowOperator(spec: WindowOperatorSpec, preAggregated = false): Operator<unknown> {
+  if (preAggregated && !canSplitAggregate(spec)) throw new Error('A pre-aggregated window input needs a sliceable, mergeable aggregate');
+  return canUseSlicing(spec) ? new SlicedWindowOperator(spec, preAggregated) : new WindowOperator(spec);
 }

@@ -8,13 +8,9 @@ import { TimeWindow } from '../../core/window/window.js';
 import { dropSlicesThrough, findSlice, insertSlice, type KeySlices } from './key-slices.js';
 import { WindowEndIndex } from './window-end-index.js';
 import { WindowFunctionRunner } from './window-function-runner.js';
+import { periodStart, sliceGrid } from './slice-grid.js';
 
 const STATE = 'window-slices';
-
-function gcd(a: number, b: number): number {
-  while (b !== 0) [a, b] = [b, a % b];
-  return a;
-}
 
 /**
  * Tumbling and sliding event-time windows with reduce or aggregate, the default trigger and no
@@ -25,6 +21,9 @@ function gcd(a: number, b: number): number {
  * key and window the operator keeps its keys by next window end ({@link WindowEndIndex}) and fires
  * them when the watermark passes; the index is rebuilt from keyed state after a restore. `reduce`
  * must be associative and commutative, since slices combine in time order, not arrival order.
+ *
+ * `preAggregated`: the input holds partial aggregates per key and slice (from a
+ * {@link LocalWindowAggregateOperator}), which are merged into the slices instead of added.
  */
 export class SlicedWindowOperator implements Operator<unknown> {
   private ctx!: OperatorContext<unknown>;
@@ -41,13 +40,16 @@ export class SlicedWindowOperator implements Operator<unknown> {
   private readonly reduce: ((a: unknown, b: unknown) => unknown) | undefined;
   private readonly agg: AggregateFunction<unknown, unknown, unknown> | undefined;
 
-  constructor(private readonly spec: WindowOperatorSpec) {
-    const a = spec.assigner.alignment!;
-    this.size = a.size;
-    this.slide = a.slide;
-    this.offset = a.offset;
-    this.slice = gcd(a.size, a.slide);
-    this.endOffset = (a.offset + a.size) % a.slide;
+  constructor(
+    private readonly spec: WindowOperatorSpec,
+    private readonly preAggregated = false,
+  ) {
+    const g = sliceGrid(spec);
+    this.size = g.size;
+    this.slide = g.slide;
+    this.offset = g.offset;
+    this.slice = g.slice;
+    this.endOffset = g.endOffset;
     this.reduce = spec.fn.type === 'reduce' ? spec.fn.reduce : undefined;
     this.agg = spec.fn.type === 'aggregate' ? spec.fn.aggregate : undefined;
   }
@@ -65,8 +67,7 @@ export class SlicedWindowOperator implements Operator<unknown> {
   }
 
   private windowStart(t: number, size: number, offset = this.offset): number {
-    const r = (t - offset) % size;
-    return r < 0 ? t - (r + size) : t - r;
+    return periodStart(t, size, offset);
   }
 
   /** The first window end at or after `t`. */
@@ -78,7 +79,10 @@ export class SlicedWindowOperator implements Operator<unknown> {
     const { values, timestamps, keys } = batch;
     const n = values.length;
     const wm = this.ctx.currentWatermark();
-    const { keyed, slices, size, slide, slice, agg, reduce } = this;
+    const { keyed, slices, size, slide, slice, reduce } = this;
+    // Partial aggregates merge where records add; with a reduce function both are the same.
+    const agg = this.preAggregated ? undefined : this.agg;
+    const merge = this.preAggregated && this.agg ? this.agg.merge! : reduce;
     let i = 0;
     try {
       for (; i < n; i++) {
@@ -102,7 +106,7 @@ export class SlicedWindowOperator implements Operator<unknown> {
         }
         const j = findSlice(s, end);
         if (j >= 0) {
-          s[j + 1] = agg ? agg.add(values[i], s[j + 1]) : reduce!(s[j + 1], values[i]);
+          s[j + 1] = agg ? agg.add(values[i], s[j + 1]) : merge!(s[j + 1], values[i]);
           continue;
         }
         insertSlice(s, ~j, end, agg ? agg.add(values[i], agg.createAccumulator()) : values[i]);

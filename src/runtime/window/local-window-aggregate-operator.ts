@@ -1,0 +1,113 @@
+import { Batch } from '../../core/batch.js';
+import { UserFunctionError } from '../../core/errors.js';
+import type { Operator, OperatorContext } from '../../core/operator.js';
+import type { AggregateFunction } from '../../core/state.js';
+import { missingTimestamp } from '../../core/window/window-assigner.js';
+import type { WindowOperatorSpec } from '../../core/window/window-operator-spec.js';
+import { findSlice, insertSlice, type KeySlices } from './key-slices.js';
+import { sliceGrid, sliceEnd, type SliceGrid } from './slice-grid.js';
+
+/** Partial aggregates held before a flush is forced: bounds memory when keys are many. */
+const MAX_BUFFERED = 16_384;
+
+/**
+ * The local half of a two-phase window aggregate (Flink's LocalWindowAggregate): before the keyBy
+ * exchange, records are folded into one partial aggregate per key and slice, and only those cross
+ * to the window operator, which merges them ({@link SlicedWindowOperator} with `preAggregated`).
+ * Hot keys then cost one record per slice instead of one per event. Nothing is kept across a
+ * checkpoint: the buffer is emitted before each barrier, so the operator has no state. It is also
+ * emitted when the watermark passes the end of a buffered slice (the window operator may fire a
+ * window holding it next), at the end of input, and when it holds {@link MAX_BUFFERED} entries.
+ * Output records carry their key in the batch and the slice's last timestamp as event time.
+ */
+export class LocalWindowAggregateOperator implements Operator<unknown> {
+  private ctx!: OperatorContext<unknown>;
+  private readonly grid: SliceGrid;
+  private readonly agg: AggregateFunction<unknown, unknown, unknown> | undefined;
+  private readonly reduce: ((a: unknown, b: unknown) => unknown) | undefined;
+  /** Per key: `[unused, end0, acc0, end1, acc1, ...]`, the layout of {@link KeySlices}. */
+  private buffer = new Map<unknown, KeySlices>();
+  private buffered = 0;
+  private earliestEnd = Infinity;
+
+  constructor(
+    private readonly spec: WindowOperatorSpec,
+    private readonly key: (value: unknown) => unknown,
+  ) {
+    this.grid = sliceGrid(spec);
+    this.agg = spec.fn.type === 'aggregate' ? spec.fn.aggregate : undefined;
+    this.reduce = spec.fn.type === 'reduce' ? spec.fn.reduce : undefined;
+  }
+
+  open(ctx: OperatorContext<unknown>): void {
+    this.ctx = ctx;
+  }
+
+  processBatch(batch: Batch<unknown>): void {
+    const { values, timestamps } = batch;
+    const n = values.length;
+    const { buffer, grid, agg, reduce, key: keyOf } = this;
+    let i = 0;
+    let stage = 'key selector';
+    try {
+      for (; i < n; i++) {
+        const ts = timestamps[i]!;
+        if (ts === -Infinity) throw missingTimestamp(this.spec.assigner.toString());
+        stage = 'key selector';
+        const key = keyOf(values[i]);
+        stage = 'aggregate';
+        const end = sliceEnd(grid, ts);
+        if (end < this.earliestEnd) this.earliestEnd = end;
+        const s = buffer.get(key);
+        if (s === undefined) {
+          buffer.set(key, [0, end, agg ? agg.add(values[i], agg.createAccumulator()) : values[i]]);
+          this.buffered++;
+          continue;
+        }
+        const j = findSlice(s, end);
+        if (j >= 0) {
+          s[j + 1] = agg ? agg.add(values[i], s[j + 1]) : reduce!(s[j + 1], values[i]);
+          continue;
+        }
+        insertSlice(s, ~j, end, agg ? agg.add(values[i], agg.createAccumulator()) : values[i]);
+        this.buffered++;
+      }
+    } catch (e) {
+      throw new UserFunctionError(`${this.ctx.operatorName} (${stage})`, values[i], e);
+    }
+    if (this.buffered >= MAX_BUFFERED) this.flush();
+  }
+
+  onWatermark(w: number): void {
+    if (w >= this.earliestEnd - 1) this.flush();
+    this.ctx.output.pushWatermark(w);
+  }
+
+  prepareSnapshotPreBarrier(): void {
+    this.flush();
+  }
+
+  finish(): void {
+    this.flush();
+  }
+
+  /** Emits every buffered partial aggregate, keyed, at its slice's last timestamp. */
+  private flush(): void {
+    if (this.buffered === 0) return;
+    const values = new Array<unknown>(this.buffered);
+    const timestamps = new Array<number>(this.buffered);
+    const keys = new Array<unknown>(this.buffered);
+    let o = 0;
+    for (const [key, s] of this.buffer) {
+      for (let j = 1; j < s.length; j += 2) {
+        values[o] = s[j + 1];
+        timestamps[o] = (s[j] as number) - 1;
+        keys[o++] = key;
+      }
+    }
+    this.buffer = new Map();
+    this.buffered = 0;
+    this.earliestEnd = Infinity;
+    this.ctx.output.push(new Batch(values, timestamps, keys));
+  }
+}

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { OutputTag, SlidingEventTimeWindows, StreamEnvironment, TumblingEventTimeWindows, count, sumOf, type AggregateFunction, type Collector } from '../../src/index.js';
+import { planTwoPhaseAggregation } from '../../src/runtime/window/two-phase-aggregation.js';
+import type { ExecutionConfig } from '../../src/graph/job-executor.js';
+import { events, type Ev } from './window-helpers.js';
+
+type Acc = { sum: number; n: number };
+const sumCount: AggregateFunction<Ev, Acc, string> = {
+  createAccumulator: () => ({ sum: 0, n: 0 }),
+  add: (e, a) => ({ sum: a.sum + e.v, n: a.n + 1 }),
+  getResult: (a) => `${a.sum}/${a.n}`,
+  merge: (a, b) => ({ sum: a.sum + b.sum, n: a.n + b.n }),
+};
+
+// Few keys and a short time range, so that a key's slice often gets several partial aggregates
+// (the watermark flushes the local phase while later records still fall into open slices).
+const input = fc.array(fc.record({ k: fc.constantFrom('a', 'b'), t: fc.integer({ min: -100, max: 400 }), v: fc.integer({ min: 0, max: 9 }) }), { maxLength: 150, size: 'large' });
+const geometry = fc.record({ slide: fc.integer({ min: 5, max: 120 }), factor: fc.integer({ min: 1, max: 4 }), offsetSeed: fc.integer({ min: -500, max: 500 }), tumbling: fc.boolean() }).map(({ slide, factor, offsetSeed, tumbling }) => {
+  const size = tumbling ? slide : slide * factor + (factor > 1 ? Math.floor(slide / 3) : 0);
+  return { size, slide, offset: offsetSeed % slide };
+});
+
+type Strategy = 'ONE_PHASE' | 'TWO_PHASE';
+
+async function windowed(evs: Ev[], delay: number, g: { size: number; slide: number; offset: number }, strategy: Strategy, parallelism: number, batchSize: number): Promise<string[]> {
+  const { stream } = events(evs, delay, { aggPhaseStrategy: strategy, batchSize, slotMode: 'single-thread' });
+  const assigner = g.size === g.slide ? TumblingEventTimeWindows.of(g.size, g.offset) : SlidingEventTimeWindows.of(g.size, g.slide, g.offset);
+  const keyed = stream.keyBy((e) => e.k).window(assigner);
+  const agg = keyed.aggregate(sumCount, (k, w, [r], o: Collector<string>) => o.collect(`agg ${k}|${w.start}|${r}`)).setParallelism(parallelism);
+  const red = stream
+    .keyBy((e) => e.k)
+    .window(assigner)
+    .reduce((x, y) => ({ ...x, v: x.v + y.v }), (k, w, [r], o: Collector<string>) => o.collect(`reduce ${k}|${w.start}|${r!.v}`))
+    .setParallelism(parallelism);
+  return (await agg.union(red).executeAndCollect()).sort();
+}
+
+describe('two-phase window aggregation (local partial aggregates before the keyBy exchange)', () => {
+  it('property: results equal the one-phase plan, at parallelism 1 and 3, whatever the watermarks and batch sizes', async () => {
+    await fc.assert(
+      fc.asyncProperty(input, fc.integer({ min: 0, max: 150 }), geometry, fc.constantFrom(1, 3, 64), async (evs, delay, g, batchSize) => {
+        const expected = await windowed(evs, delay, g, 'ONE_PHASE', 1, batchSize);
+        expect(await windowed(evs, delay, g, 'TWO_PHASE', 1, batchSize)).toEqual(expected);
+        expect(await windowed(evs, delay, g, 'TWO_PHASE', 3, batchSize)).toEqual(expected);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  function graphOf(build: (env: StreamEnvironment) => void, parallelism = 2) {
+    const env = StreamEnvironment.create({ parallelism });
+    build(env);
+    return env.graph;
+  }
+  const config = (parallelism: number, aggPhaseStrategy?: ExecutionConfig['aggPhaseStrategy']): ExecutionConfig =>
+    ({ parallelism, maxParallelism: 128, batchSize: 1024, autoWatermarkInterval: 200, ...(aggPhaseStrategy ? { aggPhaseStrategy } : {}) }) as ExecutionConfig;
+  const sliding = (env: StreamEnvironment) =>
+    env
+      .fromElements(1, 2, 3)
+      .keyBy((x) => x % 2)
+      .window(SlidingEventTimeWindows.of(10, 5))
+      .aggregate(count())
+      .print();
+
+  it('splits a mergeable window aggregate behind a keyBy: a local phase chained to its input, state uids kept', () => {
+    const graph = graphOf(sliding);
+    const plan = planTwoPhaseAggregation(graph, config(2));
+    expect(plan.nodes.map((n) => n.spec.kind)).toEqual(['source', 'localWindowAggregate', 'window', 'sink']);
+    const [, local, window] = plan.nodes;
+    expect(local!.inputs[0]![0]!.partitioner.type).toBe('forward');
+    expect(window!.inputs[0]![0]!.partitioner).toMatchObject({ type: 'hash', keysFromBatch: true });
+    expect(window!.spec).toMatchObject({ kind: 'window', preAggregated: true });
+    // The window keeps the uid its state had in the unsplit graph; the sink keeps its own too.
+    expect(window!.uid).toBe('window-1');
+    expect(plan.nodes[3]!.uid).toBe('sink-2');
+    expect(plan.chains(() => 2).map((c) => c.map((id) => plan.node(id).spec.kind))).toEqual([["source", "localWindowAggregate"], ["window", "sink"]]);
+  });
+
+  it('leaves the plan alone when it would not pay or cannot hold', () => {
+    const graph = graphOf(sliding);
+    expect(planTwoPhaseAggregation(graph, config(1))).toBe(graph);
+    expect(planTwoPhaseAggregation(graph, config(2, 'ONE_PHASE'))).toBe(graph);
+    expect(planTwoPhaseAggregation(graph, config(1, 'TWO_PHASE'))).not.toBe(graph);
+    const noMerge = graphOf((env) =>
+      env
+        .fromElements(1)
+        .keyBy((x) => x)
+        .window(SlidingEventTimeWindows.of(10, 5))
+        .aggregate({ createAccumulator: () => 0, add: (v: number, a: number) => a + v, getResult: (a: number) => a })
+        .print(),
+    );
+    expect(planTwoPhaseAggregation(noMerge, config(2))).toBe(noMerge);
+    const lateSide = graphOf((env) => {
+      const w = env
+        .fromElements(1)
+        .keyBy((x) => x)
+        .window(TumblingEventTimeWindows.of(10))
+        .sideOutputLateData(new OutputTag<number>('late'))
+        .aggregate(sumOf());
+      w.print();
+    });
+    expect(planTwoPhaseAggregation(lateSide, config(2))).toBe(lateSide);
+  });
+
+  it('explain() shows the plan that runs', () => {
+    const env = StreamEnvironment.create({ parallelism: 2 });
+    sliding(env);
+    expect(env.explain()).toContain('LocalWindowAggregate(SlidingEventTimeWindows(10, 5))');
+    expect(() => StreamEnvironment.create({ 'table.optimizer.agg-phase-strategy': 'three' })).toThrow(/agg-phase-strategy/);
+  });
+});
