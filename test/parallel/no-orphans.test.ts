@@ -4,9 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { root } from './run-job.js';
 
 /** Runs the job file directly (no CLI, which would exit the process itself) and waits for the process to end. */
-function runDirect(end: 'cancel' | 'fail'): Promise<{ code: number | null; out: string; err: string; ms: number }> {
+function runDirect(end: 'cancel' | 'fail' | 'reuse'): Promise<{ code: number | null; out: string; err: string; ms: number }> {
   const t0 = Date.now();
-  const child = spawn(join(root, 'node_modules/.bin/tsx'), [join(root, 'test/parallel/jobs/cancel-job.ts')], { cwd: root, env: { ...process.env, WEIR_END: end } });
+  const job = end === 'reuse' ? 'reuse-job.ts' : 'cancel-job.ts';
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test/parallel/jobs', job)], { cwd: root, env: { ...process.env, WEIR_END: end } });
   let out = '';
   let err = '';
   child.stdout.on('data', (d) => (out += d));
@@ -31,5 +32,24 @@ describe('no orphaned worker threads', () => {
     const r = await runDirect('fail');
     expect(r.out, r.err).toMatch(/ended: FAILED User function in operator 'Map'.*injected failure/);
     expect(r.code).toBe(0);
+  }, 120_000);
+
+  it('slots that ran a job cleanly serve the next job in the process; the slots of a failed job are replaced; idle slots let the process exit', async () => {
+    const r = await runDirect('reuse');
+    expect(r.code, r.err).toBe(0);
+    const lines = r.out.trim().split('\n');
+    expect(lines.filter((l) => l.startsWith('job '))).toEqual([
+      'job first finished',
+      'job second finished',
+      "job failing failed User function in operator 'Map' failed on record 1500: injected failure",
+      'job third finished',
+    ]);
+    const threads = (tag: string) => new Set(lines.filter((l) => l.startsWith(tag + ' ')).map((l) => l.split(' ')[1]));
+    // Each job saw its own environment: every record of a clean job is there, under its own tag.
+    for (const tag of ['first', 'second', 'third']) expect(lines.filter((l) => l.startsWith(tag + ' '))).toHaveLength(2000);
+    expect(threads('first').size).toBe(2);
+    expect(threads('second')).toEqual(threads('first'));
+    expect(threads('failing')).toEqual(threads('first'));
+    for (const t of threads('third')) expect(threads('first').has(t)).toBe(false);
   }, 120_000);
 });

@@ -75,6 +75,10 @@ export class SlotRunner implements JobClient {
       );
       clearInterval(timer);
       this.post({ t: 'closed', m: this.report() });
+      // The worker stays for the next job: let go of this one's ports and state.
+      for (const p of slot.peers) p?.close();
+      slot.control.close();
+      this.attempt = undefined;
     } catch (e) {
       if (timer) clearInterval(timer);
       const err = e instanceof Error ? e : new Error(String(e));

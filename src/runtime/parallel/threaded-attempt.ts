@@ -1,13 +1,14 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, type Worker, type MessagePort } from 'node:worker_threads';
 import { WeirError } from '../../core/errors.js';
 import type { ExecutionConfig, OperatorMetricsSnapshot } from '../../graph/job-executor.js';
 import type { StreamGraph } from '../../graph/stream-graph.js';
 import type { Attempt, AttemptListener } from '../attempt.js';
 import { parallelismOf } from '../graph-layout.js';
 import type { FromSlot, SlotMetrics, ToSlot } from './slot-messages.js';
-import type { SlotWorkerData } from './slot-worker.js';
+import type { SlotJobMessage, SlotWorkerData } from './slot-worker.js';
+import { acquireSlotWorker, releaseSlotWorker } from './slot-pool.js';
 
 export interface ThreadedAttemptOptions {
   readonly jobModule: string;
@@ -148,9 +149,11 @@ export class ThreadedAttempt implements Attempt {
           allowNonRestoredState: this.config.restore?.allowNonRestoredState === true,
           defaults: this.options.defaults,
           argv: this.options.argv,
+          env: { ...process.env },
         };
         const transfer = [workerControl, ...peers[slot]!.filter((p): p is MessagePort => p !== undefined)];
-        const worker = new Worker(url, { workerData: data, transferList: transfer, stderr: false, stdout: false, resourceLimits: SLOT_LIMITS });
+        const worker = acquireSlotWorker(url, SLOT_LIMITS);
+        worker.postMessage({ t: 'job', data } satisfies SlotJobMessage, transfer);
         this.workers.push(worker);
         this.controls.push(control);
         control.on('message', (m: FromSlot) => {
@@ -196,7 +199,9 @@ export class ThreadedAttempt implements Attempt {
     } catch (e) {
       this.fail(e);
     } finally {
-      await Promise.all(this.workers.map((w) => w.terminate()));
+      // Workers of a job that finished cleanly wait for the next job; others are stopped.
+      if (this.failed) await Promise.all(this.workers.map((w) => w.terminate()));
+      else for (const w of this.workers) releaseSlotWorker(w);
       for (const c of this.controls) c.close();
     }
     if (this.failed) throw this.error;
