@@ -1,7 +1,8 @@
 /**
  * The Nexmark benchmark: `npm run bench -- [q0 q1 ...] [--events N] [--parallelism P] [--runs R] [--seed S] [--checkpoint-interval 1s]`.
  * Prints one JSON line per query (Weir job vs. a hand-written loop over the same events) and one for
- * the generator alone. Every measurement runs in a fresh child process, so peak RSS is its own.
+ * the generator alone. With `--parallelism P` > 1 the line also holds the same job at parallelism 1
+ * (`p1EventsPerSec`) and the speed-up over it, measured in the same run. Every measurement runs in a fresh child process, so peak RSS is its own.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -76,6 +77,8 @@ async function main(): Promise<void> {
   console.log(JSON.stringify({ query: 'generator', events: a.events, eventsPerSec: gen.eventsPerSec, eventsPerCpuSec: gen.eventsPerCpuSec, cpuSeconds: gen.cpuSeconds, peakRssMb: gen.peakRssMb }));
   for (const q of a.queries) {
     const base = await inChild('baseline', q, a);
+    // At parallelism > 1, the same job at parallelism 1 runs beside it: the speed-up is the figure.
+    const single = a.parallelism > 1 ? await inChild('weir', q, { ...a, parallelism: 1 }) : undefined;
     const weir = await inChild('weir', q, a);
     if (weir.outputs !== base.outputs) console.error(`warning: ${q} produced ${weir.outputs} records, the baseline ${base.outputs}`);
     let checkpointed: Measurement | undefined;
@@ -100,6 +103,9 @@ async function main(): Promise<void> {
         eventsPerCpuSec: weir.eventsPerCpuSec,
         baselineEventsPerCpuSec: base.eventsPerCpuSec,
         parallelism: a.parallelism,
+        ...(single
+          ? { p1EventsPerSec: single.eventsPerSec, speedup: +(weir.eventsPerSec / single.eventsPerSec).toFixed(3), cpuSpeedup: +(weir.eventsPerCpuSec / single.eventsPerCpuSec).toFixed(3) }
+          : {}),
         ...(weir.startupMs !== undefined ? { startupMs: weir.startupMs } : {}),
         ...(checkpointed
           ? {
