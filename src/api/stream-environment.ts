@@ -45,7 +45,8 @@ export interface EnvironmentConfig {
   /**
    * Two-phase window aggregation (`table.optimizer.agg-phase-strategy`): `'AUTO'` (default) splits
    * mergeable window aggregates into partial aggregates before the keyBy exchange and their merge
-   * after it when the window runs in parallel; `'ONE_PHASE'` never, `'TWO_PHASE'` whenever possible.
+   * after it when either side of the exchange runs in parallel; `'ONE_PHASE'` never, `'TWO_PHASE'`
+   * whenever possible.
    */
   aggPhaseStrategy?: AggPhaseStrategy;
   [flinkKey: string]: unknown;

@@ -89,7 +89,8 @@ export interface ExecutionConfig {
   /**
    * Whether window aggregates behind a keyBy run in two phases, partial aggregates per key and
    * slice before the exchange and their merge after it (Flink's `table.optimizer.agg-phase-strategy`).
-   * `AUTO` (default): when the window operator runs with parallelism > 1 and the aggregate can merge.
+   * `AUTO` (default): when the window operator or its input runs with parallelism > 1 and the
+   * aggregate can merge.
    */
   readonly aggPhaseStrategy?: AggPhaseStrategy;
   /** Config defaults of the launcher (the CLI's flags), passed on to slot workers. */

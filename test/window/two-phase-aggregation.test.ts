@@ -77,6 +77,21 @@ describe('two-phase window aggregation (local partial aggregates before the keyB
     expect(plan.chains(() => 2).map((c) => c.map((id) => plan.node(id).spec.kind))).toEqual([["source", "localWindowAggregate"], ["window", "sink"]]);
   });
 
+  it('splits a windowAll behind a parallel stream: partial aggregates from each subtask, one merge', () => {
+    const graph = graphOf((env) =>
+      env
+        .fromSequence(1, 100)
+        .map((x) => x)
+        .windowAll(TumblingEventTimeWindows.of(10))
+        .aggregate(sumOf())
+        .print(),
+    );
+    const plan = planTwoPhaseAggregation(graph, config(2));
+    expect(plan.nodes.map((n) => n.spec.kind)).toEqual(['source', 'map', 'localWindowAggregate', 'window', 'sink']);
+    expect(plan.nodes[2]!.parallelism).toBe(2);
+    expect(plan.nodes[3]!.parallelism).toBe(1);
+  });
+
   it('leaves the plan alone when it would not pay or cannot hold', () => {
     const graph = graphOf(sliding);
     expect(planTwoPhaseAggregation(graph, config(1))).toBe(graph);

@@ -7,14 +7,15 @@ import { canSplitAggregate } from './create-window-operator.js';
 type HashPartitioner = Extract<Partitioner, { type: 'hash' }>;
 
 /** The keyBy edge of a window aggregate that can run in two phases under `config`, if it is one. */
-function splittableInput(n: StreamNode, config: ExecutionConfig): StreamEdge | undefined {
+function splittableInput(graph: StreamGraph, n: StreamNode, config: ExecutionConfig): StreamEdge | undefined {
   const strategy = config.aggPhaseStrategy ?? 'AUTO';
   if (strategy === 'ONE_PHASE' || n.spec.kind !== 'window' || n.spec.preAggregated) return undefined;
   const edges = n.inputs.flat();
   const e = edges.length === 1 ? edges[0]! : undefined;
   if (!e || e.partitioner.type !== 'hash' || e.partitioner.keysFromBatch || !canSplitAggregate(n.spec.window)) return undefined;
-  // One subtask receives every record anyway: the local phase would only add work.
-  if (strategy === 'AUTO' && parallelismOf(n, config) === 1) return undefined;
+  // Without parallelism on either side, records never leave their subtask: the local phase would
+  // only add work. A windowAll (parallelism 1) behind a parallel stream gains the most from it.
+  if (strategy === 'AUTO' && parallelismOf(n, config) === 1 && parallelismOf(graph.node(e.from), config) === 1) return undefined;
   return e;
 }
 
@@ -28,14 +29,14 @@ function splittableInput(n: StreamNode, config: ExecutionConfig): StreamEdge | u
  * has no state.
  */
 export function planTwoPhaseAggregation(graph: StreamGraph, config: ExecutionConfig): StreamGraph {
-  if (!graph.nodes.some((n) => splittableInput(n, config))) return graph;
+  if (!graph.nodes.some((n) => splittableInput(graph, n, config))) return graph;
   const out = new StreamGraph();
   const newId = new Map<number, number>();
   const remap = (e: StreamEdge): StreamEdge => ({ ...e, from: newId.get(e.from)! });
   for (const n of graph.nodes) {
     let inputs = n.inputs.map((inp) => inp.map(remap));
     let spec = n.spec;
-    const split = splittableInput(n, config);
+    const split = splittableInput(graph, n, config);
     if (split && spec.kind === 'window') {
       const hash = split.partitioner as HashPartitioner;
       const upstream = graph.node(split.from);
