@@ -6,18 +6,7 @@
  */
 export type KeySlices = unknown[];
 
-/** Index of the end of the slice ending at `end`, or `~i` where it belongs (the newest end is checked first). */
-export function findSlice(s: KeySlices, end: number): number {
-  let i = s.length - 2;
-  for (; i >= 1; i -= 2) {
-    const e = s[i] as number;
-    if (e === end) return i;
-    if (e < end) break;
-  }
-  return ~(i + 2);
-}
-
-/** Inserts a slice where {@link findSlice} said it belongs. */
+/** Inserts slice `end` with its accumulator at index `at` (of its end), keeping ends ascending. */
 export function insertSlice(s: KeySlices, at: number, end: number, acc: unknown): void {
   if (at === s.length) s.push(end, acc);
   else s.splice(at, 0, end, acc);

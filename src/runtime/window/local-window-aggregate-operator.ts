@@ -4,8 +4,8 @@ import type { Operator, OperatorContext } from '../../core/operator.js';
 import type { AggregateFunction } from '../../core/state.js';
 import { missingTimestamp } from '../../core/window/window-assigner.js';
 import type { WindowOperatorSpec } from '../../core/window/window-operator-spec.js';
-import { findSlice, insertSlice, type KeySlices } from './key-slices.js';
-import { sliceGrid, sliceEnd, type SliceGrid } from './slice-grid.js';
+import { insertSlice, type KeySlices } from './key-slices.js';
+import { sliceGrid, type SliceGrid } from './slice-grid.js';
 
 /** Partial aggregates held before a flush is forced: bounds memory when keys are many. */
 const MAX_BUFFERED = 16_384;
@@ -46,34 +46,42 @@ export class LocalWindowAggregateOperator implements Operator<unknown> {
   processBatch(batch: Batch<unknown>): void {
     const { values, timestamps } = batch;
     const n = values.length;
-    const { buffer, grid, agg, reduce, key: keyOf } = this;
+    const { buffer, agg, reduce, key: keyOf } = this;
+    const { slice, offset } = this.grid;
+    let earliest = this.earliestEnd;
     let i = 0;
     let stage = 'key selector';
     try {
+      // Slice arithmetic and search written out, as in SlicedWindowOperator: a helper returning an
+      // epoch-millisecond number boxes it when the call is not inlined.
       for (; i < n; i++) {
         const ts = timestamps[i]!;
         if (ts === -Infinity) throw missingTimestamp(this.spec.assigner.toString());
         stage = 'key selector';
         const key = keyOf(values[i]);
         stage = 'aggregate';
-        const end = sliceEnd(grid, ts);
-        if (end < this.earliestEnd) this.earliestEnd = end;
+        const r = (ts - offset) % slice;
+        const end = (r < 0 ? ts - r - slice : ts - r) + slice;
+        if (end < earliest) earliest = end;
         const s = buffer.get(key);
         if (s === undefined) {
           buffer.set(key, [0, end, agg ? agg.add(values[i], agg.createAccumulator()) : values[i]]);
           this.buffered++;
           continue;
         }
-        const j = findSlice(s, end);
-        if (j >= 0) {
+        let j = s.length - 2;
+        while (j >= 1 && (s[j] as number) > end) j -= 2;
+        if (j >= 1 && (s[j] as number) === end) {
           s[j + 1] = agg ? agg.add(values[i], s[j + 1]) : reduce!(s[j + 1], values[i]);
           continue;
         }
-        insertSlice(s, ~j, end, agg ? agg.add(values[i], agg.createAccumulator()) : values[i]);
+        insertSlice(s, j + 2, end, agg ? agg.add(values[i], agg.createAccumulator()) : values[i]);
         this.buffered++;
       }
     } catch (e) {
       throw new UserFunctionError(`${this.ctx.operatorName} (${stage})`, values[i], e);
+    } finally {
+      this.earliestEnd = earliest;
     }
     if (this.buffered >= MAX_BUFFERED) this.flush();
   }

@@ -29,8 +29,3 @@ export function periodStart(t: number, size: number, offset: number): number {
   const r = (t - offset) % size;
   return r < 0 ? t - (r + size) : t - r;
 }
-
-/** The end (exclusive) of the slice holding `t`. */
-export function sliceEnd(g: SliceGrid, t: number): number {
-  return periodStart(t, g.slice, g.offset) + g.slice;
-}
