@@ -22,6 +22,9 @@ export interface Channel {
  */
 export class EdgeRouter {
   private rr = 0;
+  /** Scratch for keyed routing: the target channel of each record, and records per channel. */
+  private targets = new Int32Array(0);
+  private counts = new Int32Array(0);
   constructor(
     private readonly partitioner: Partitioner,
     /** Connected channels, in downstream subtask order. */
@@ -64,20 +67,52 @@ export class EdgeRouter {
       chs[0]!.target.receiveBatch(chs[0]!.index, new Batch(values, timestamps, keys));
       return;
     }
-    const parts: { v: unknown[]; t: number[]; k: unknown[] }[] = chs.map(() => ({ v: [], t: [], k: [] }));
+    // Two passes, target per record then exact-size arrays per channel: growing arrays by push
+    // left garbage in proportion to the batch, and a batch that goes to one channel (a window's
+    // results keyed by its end) is passed on whole.
     const par = chs.length;
+    if (this.targets.length < n) this.targets = new Int32Array(n);
+    const targets = this.targets;
+    const counts = this.counts.length === par ? this.counts.fill(0) : (this.counts = new Int32Array(par));
+    const hash = p.type === 'hash';
+    const maxP = this.maxParallelism;
     for (let j = 0; j < n; j++) {
-      const key = keys[j];
-      const target = p.type === 'hash' ? subtaskForKeyGroup(this.maxParallelism, par, keyGroupFor(key, this.maxParallelism)) : p.partition(key, par);
-      const part = parts[target]!;
-      part.v.push(values[j]);
-      part.t.push(timestamps[j]!);
-      part.k.push(key);
+      const t = hash ? subtaskForKeyGroup(maxP, par, keyGroupFor(keys[j], maxP)) : this.customTarget(p as Extract<Partitioner, { type: 'custom' }>, keys[j], par);
+      targets[j] = t;
+      counts[t]!++;
     }
     for (let c = 0; c < par; c++) {
-      const part = parts[c]!;
-      if (part.v.length > 0) chs[c]!.target.receiveBatch(chs[c]!.index, new Batch(part.v, part.t, part.k));
+      if (counts[c] === n) {
+        chs[c]!.target.receiveBatch(chs[c]!.index, new Batch(values, timestamps, keys));
+        return;
+      }
     }
+    const vs: unknown[][] = new Array(par);
+    const ts: number[][] = new Array(par);
+    const ks: unknown[][] = new Array(par);
+    const fill = new Int32Array(par);
+    for (let c = 0; c < par; c++) {
+      const m = counts[c]!;
+      vs[c] = new Array<unknown>(m);
+      ts[c] = new Array<number>(m);
+      ks[c] = new Array<unknown>(m);
+    }
+    for (let j = 0; j < n; j++) {
+      const t = targets[j]!;
+      const at = fill[t]!++;
+      vs[t]![at] = values[j];
+      ts[t]![at] = timestamps[j]!;
+      ks[t]![at] = keys[j];
+    }
+    for (let c = 0; c < par; c++) {
+      if (counts[c]! > 0) chs[c]!.target.receiveBatch(chs[c]!.index, new Batch(vs[c]!, ts[c]!, ks[c]!));
+    }
+  }
+
+  private customTarget(p: Extract<Partitioner, { type: 'custom' }>, key: unknown, par: number): number {
+    const t = p.partition(key, par);
+    if (!Number.isInteger(t) || t < 0 || t >= par) throw new UserFunctionError(`${this.operatorName} (custom partitioner)`, key, new RangeError(`partition() returned ${String(t)}, not a channel in 0..${par - 1}`));
+    return t;
   }
 
   private extractKeys(values: unknown[], keyFn: (value: unknown) => unknown): unknown[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CollectSink, StreamEnvironment } from '../../src/index.js';
+import { CollectSink, StreamEnvironment, WatermarkStrategy } from '../../src/index.js';
 import { rescaleTargets } from '../../src/runtime/graph-layout.js';
 
 /** Runs `build` at parallelism 3 in one thread and returns [subtask, value] pairs seen by the last operator. */
@@ -36,6 +36,23 @@ describe('partitioners', () => {
   it('custom partitions by the user function on the key', async () => {
     const seen = await route((env) => env.fromArray([1, 2, 3, 4, 5, 6, 7, 8, 9]).partitionCustom((k: number, n) => k % n, (v) => v));
     for (const [i, v] of seen) expect(i).toBe(v % 3);
+  });
+
+  it('a custom partitioner that returns no valid channel fails the job with the key and the value it returned', async () => {
+    await expect(route((env) => env.fromArray([1, 2, 3]).partitionCustom((k: number) => k * 10, (v) => v))).rejects.toThrow(/custom partitioner.*partition\(\) returned 10, not a channel in 0\.\.2/s);
+  });
+
+  it('keyBy keeps each record with its timestamp and key when a batch splits over subtasks', async () => {
+    const env = StreamEnvironment.create({ parallelism: 3, slotMode: 'single-thread', batchSize: 64 });
+    const out = new CollectSink<string>();
+    env
+      .fromArray(Array.from({ length: 200 }, (_, i) => i))
+      .assignTimestampsAndWatermarks(WatermarkStrategy.monotonousTimestamps<number>((v) => 1000 + v))
+      .keyBy((v) => v % 13)
+      .process<string>({ processElement: (v, ctx, o) => o.collect(`${v} ${ctx.timestamp()} ${String(ctx.getCurrentKey())}`) })
+      .sinkTo(out);
+    await env.execute();
+    expect(out.values.sort()).toEqual(Array.from({ length: 200 }, (_, i) => `${i} ${1000 + i} ${i % 13}`).sort());
   });
 
   it('keyBy sends each key to exactly one subtask', async () => {
