@@ -30,10 +30,11 @@ export function workerBootstrapUrl(entry: string): URL {
 
 /**
  * A worker's young generation is small by default; pipelines allocate batches and records at a high
- * rate, and with the default a slot ran the same job about 35% slower than the main thread. 64 MB
- * (measured: worker q1 1.7M -> 2.5M events/s, at par with the main thread).
+ * rate, and with the default a slot ran the same job about 35% slower than the main thread. Nexmark
+ * q5 at p=2 over young generations of 6, 12, 24, 64, 96, 128 and 256 MB (docs/performance.md):
+ * best at 128 MB (5.2M events/s on average against 4.6M at 64 MB; 256 MB fell back to 4.6M).
  */
-const SLOT_LIMITS = { maxYoungGenerationSizeMb: 64 };
+const SLOT_LIMITS = { maxYoungGenerationSizeMb: 128 };
 
 function bootstrapUrl(): URL {
   const here = import.meta.url;
