@@ -45,6 +45,8 @@ export function planTwoPhaseAggregation(graph: StreamGraph, config: ExecutionCon
       ]);
       local.uid = `${operatorUid(n)}-local`;
       local.parallelism = parallelismOf(upstream, config);
+      // Resolved on both ends of the chain, so the printed plan (which knows no config) chains them too.
+      out.node(newId.get(split.from)!).parallelism = local.parallelism;
       local.maxParallelism = upstream.maxParallelism;
       inputs = [[{ from: local.id, partitioner: { type: 'hash', key: hash.key, keysFromBatch: true } }]];
       spec = { ...spec, preAggregated: true };
