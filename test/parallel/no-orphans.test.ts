@@ -34,21 +34,25 @@ describe('no orphaned worker threads', () => {
     expect(r.code).toBe(0);
   }, 120_000);
 
-  it('slots that ran a job cleanly serve the next job in the process; the slots of a failed job are replaced; idle slots let the process exit', async () => {
+  it('slots that ran a job cleanly serve the next jobs in the process, checkpoints included; the slots of a failed job are replaced; idle slots let the process exit', async () => {
     const r = await runDirect('reuse');
     expect(r.code, r.err).toBe(0);
     const lines = r.out.trim().split('\n');
     expect(lines.filter((l) => l.startsWith('job '))).toEqual([
       'job first finished',
       'job second finished',
+      'job checkpointed finished',
       "job failing failed User function in operator 'Map' failed on record 1500: injected failure",
       'job third finished',
     ]);
     const threads = (tag: string) => new Set(lines.filter((l) => l.startsWith(tag + ' ')).map((l) => l.split(' ')[1]));
     // Each job saw its own environment: every record of a clean job is there, under its own tag.
-    for (const tag of ['first', 'second', 'third']) expect(lines.filter((l) => l.startsWith(tag + ' '))).toHaveLength(2000);
+    for (const tag of ['first', 'second', 'checkpointed', 'third']) expect(lines.filter((l) => l.startsWith(tag + ' '))).toHaveLength(2000);
     expect(threads('first').size).toBe(2);
     expect(threads('second')).toEqual(threads('first'));
+    // Checkpoints run through reused slots: barriers, acknowledgements and the job's own control ports.
+    expect(threads('checkpointed')).toEqual(threads('first'));
+    expect(Number(lines.find((l) => l.startsWith('checkpoints '))!.split(' ')[1])).toBeGreaterThan(0);
     expect(threads('failing')).toEqual(threads('first'));
     for (const t of threads('third')) expect(threads('first').has(t)).toBe(false);
   }, 120_000);

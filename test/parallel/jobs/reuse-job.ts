@@ -1,35 +1,55 @@
 /**
- * Runs two short jobs one after the other in worker-thread slots, then a job that fails, then a
- * third clean one, each tagged through the environment. Prints, per job, the threads its records
- * passed through, and leaves the process to exit on its own (idle pooled workers must not hold it).
+ * Runs short jobs one after the other in worker-thread slots, each tagged through the environment:
+ * two clean ones, one that checkpoints while it runs, one that fails, and a last clean one. Prints,
+ * per job, the threads its records passed through (and, for the checkpointing job, how many
+ * checkpoints completed), and leaves the process to exit on its own (idle pooled workers must not
+ * hold it).
  */
-import { threadId } from 'node:worker_threads';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isMainThread, threadId } from 'node:worker_threads';
 import { StreamEnvironment, type Sink } from '../../../src/index.js';
+import { slowCounter } from '../../checkpoint/slow-counter-source.js';
 
 function linesToStdout(): Sink<string> {
   return { name: 'stdout', createWriter: () => ({ write: (b) => void process.stdout.write(b.values.map((v) => v + '\n').join('')) }) };
 }
 
-async function job(tag: string): Promise<string> {
-  process.env.WEIR_TAG = tag;
-  const env = StreamEnvironment.create({ parallelism: 2, jobModule: import.meta.url, 'restart-strategy.type': 'none' });
-  env
-    .fromSequence(1, 2000)
+function build(tag: string): StreamEnvironment {
+  const checkpointed = tag === 'checkpointed';
+  const env = StreamEnvironment.create({
+    parallelism: 2,
+    jobModule: import.meta.url,
+    'restart-strategy.type': 'none',
+    ...(checkpointed ? { 'execution.checkpointing.interval': '20ms', 'state.checkpoints.dir': process.env.WEIR_CP_DIR } : {}),
+  });
+  // The checkpointing job's source runs for a few hundred milliseconds, so checkpoints complete.
+  const source = checkpointed ? env.fromSource(slowCounter(2000, 20, 2)) : env.fromSequence(1, 2000);
+  source
     .keyBy((v) => v % 7)
     .map((v) => {
       if (process.env.WEIR_TAG === 'failing' && v === 1500) throw new Error('injected failure');
       return `${process.env.WEIR_TAG} ${threadId}`;
     })
     .sinkTo(linesToStdout());
-  return env.execute(tag).then(
-    () => 'finished',
-    (e: Error) => `failed ${e.message}`,
-  );
+  return env;
 }
 
-const { isMainThread } = await import('node:worker_threads');
 if (isMainThread) {
-  for (const tag of ['first', 'second', 'failing', 'third']) process.stdout.write(`job ${tag} ${await job(tag)}\n`);
+  for (const tag of ['first', 'second', 'checkpointed', 'failing', 'third']) {
+    process.env.WEIR_TAG = tag;
+    const dir = mkdtempSync(join(tmpdir(), 'weir-reuse-'));
+    process.env.WEIR_CP_DIR = dir;
+    const client = build(tag).executeAsync(tag);
+    const outcome = await client.result.then(
+      () => 'finished',
+      (e: Error) => `failed ${e.message}`,
+    );
+    process.stdout.write(`job ${tag} ${outcome}\n`);
+    if (tag === 'checkpointed') process.stdout.write(`checkpoints ${client.checkpoints().filter((c) => c.status === 'COMPLETED').length}\n`);
+    rmSync(dir, { recursive: true, force: true });
+  }
 } else {
-  await job(process.env.WEIR_TAG!);
+  await build(process.env.WEIR_TAG!).execute(process.env.WEIR_TAG);
 }
