@@ -61,6 +61,43 @@ function strings(values: unknown[]): string[] | undefined {
   return values as string[];
 }
 
+type ColumnFiller = (values: unknown[], cols: unknown[], n: number) => boolean;
+const fillers = new Map<string, ColumnFiller>();
+
+/**
+ * One compiled column filler per record shape (field names and kinds): named loads the JIT can
+ * cache, where a loop over the names made every load a generic keyed lookup. It returns false on
+ * the first record that is not of the shape (another prototype, other or more fields, another type).
+ */
+function filler(names: string[], kinds: string[]): ColumnFiller {
+  const key = names.join('\u0000') + '\u0001' + kinds.join(',');
+  let f = fillers.get(key);
+  if (!f) {
+    const cols = names.map((_, c) => `c${c} = cols[${c}]`).join(', ');
+    const fields = names
+      .map((name, c) => {
+        const store = kinds[c] === 'boolean' ? `c${c}[i] = v${c} ? 1 : 0;` : `c${c}[i] = v${c};`;
+        return `const v${c} = r[${JSON.stringify(name)}]; if (typeof v${c} !== '${kinds[c]}') return false; ${store}`;
+      })
+      .join('\n');
+    const body = `return function fill(values, cols, n) {
+  ${names.length > 0 ? `const ${cols};` : ''}
+  for (let i = 0; i < n; i++) {
+    const r = values[i];
+    if (r === null || typeof r !== 'object' || Object.getPrototypeOf(r) !== P) return false;
+    let count = 0;
+    for (const _ in r) count++;
+    if (count !== ${names.length}) return false;
+    ${fields}
+  }
+  return true;
+};`;
+    f = new Function('P', body)(Object.prototype) as ColumnFiller;
+    fillers.set(key, f);
+  }
+  return f;
+}
+
 function flatRecords(values: unknown[], transfer: ArrayBuffer[]): EncodedValues | undefined {
   const first = values[0];
   if (first === null || typeof first !== 'object' || Array.isArray(first) || Object.getPrototypeOf(first) !== Object.prototype) return undefined;
@@ -69,20 +106,7 @@ function flatRecords(values: unknown[], transfer: ArrayBuffer[]): EncodedValues 
   const kinds = names.map((k) => typeof (first as Record<string, unknown>)[k]);
   if (kinds.some((t) => t !== 'number' && t !== 'string' && t !== 'boolean')) return undefined;
   const cols: (Float64Array | string[] | Uint8Array)[] = kinds.map((t) => (t === 'number' ? new Float64Array(n) : t === 'string' ? new Array<string>(n) : new Uint8Array(n)));
-  for (let i = 0; i < n; i++) {
-    const r = values[i] as Record<string, unknown>;
-    if (r === null || typeof r !== 'object' || Object.getPrototypeOf(r) !== Object.prototype) return undefined;
-    let count = 0;
-    for (const _ in r) count++;
-    if (count !== names.length) return undefined;
-    for (let c = 0; c < names.length; c++) {
-      const v = r[names[c]!];
-      if (typeof v !== kinds[c]) return undefined;
-      const col = cols[c]!;
-      if (kinds[c] === 'boolean') (col as Uint8Array)[i] = v ? 1 : 0;
-      else (col as Float64Array | string[])[i] = v as never;
-    }
-  }
+  if (!filler(names, kinds)(values, cols, n)) return undefined;
   const encoded: EncodedColumn[] = cols.map((col, c) => {
     if (kinds[c] === 'string') return stringColumn(col as string[], transfer);
     const buf = (col as Float64Array | Uint8Array).buffer as ArrayBuffer;
