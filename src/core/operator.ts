@@ -84,6 +84,12 @@ export interface Operator<OUT = unknown> {
   processBatch(batch: Batch<any>, input: number): void;
   /** The combined watermark advanced. Default: forward it. */
   onWatermark?(watermark: number): void;
+  /**
+   * All open inputs of the subtask went idle (`true`) or one became active again (`false`); called
+   * before downstream hears of it, so what the operator emits here still counts for downstream
+   * event time (Flink's processWatermarkStatus).
+   */
+  onWatermarkStatus?(idle: boolean): void;
   /** An event-time timer fired; the runtime has set its key as current. */
   onEventTime?(namespace: string | number, timestamp: number): void;
   /** A processing-time timer fired; the runtime has set its key as current. */

@@ -22,9 +22,8 @@ export interface Channel {
  */
 export class EdgeRouter {
   private rr = 0;
-  /** Scratch for keyed routing: the target channel of each record, and records per channel. */
+  /** Scratch for keyed routing: the target channel of each record (read before anything is delivered). */
   private targets = new Int32Array(0);
-  private counts = new Int32Array(0);
   constructor(
     private readonly partitioner: Partitioner,
     /** Connected channels, in downstream subtask order. */
@@ -73,7 +72,8 @@ export class EdgeRouter {
     const par = chs.length;
     if (this.targets.length < n) this.targets = new Int32Array(n);
     const targets = this.targets;
-    const counts = this.counts.length === par ? this.counts.fill(0) : (this.counts = new Int32Array(par));
+    // Per call, not scratch: delivering to one channel must not be able to change another's count.
+    const counts = new Int32Array(par);
     const hash = p.type === 'hash';
     const maxP = this.maxParallelism;
     for (let j = 0; j < n; j++) {

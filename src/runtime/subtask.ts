@@ -181,6 +181,7 @@ export class Subtask implements ChannelTarget {
     const idle = this.combiner.allIdle;
     if (idle === this.reportedIdle) return;
     this.reportedIdle = idle;
+    this.operator.onWatermarkStatus?.(idle);
     this.output.pushIdle(idle);
   }
 

@@ -102,6 +102,22 @@ export class OperatorHarness<IN, OUT> {
     this.host.rethrow();
   }
 
+  /**
+   * Takes checkpoint `checkpointId` as the barrier's arrival would: the operator's
+   * `prepareSnapshotPreBarrier` and `snapshotState` run, and what it emits before the barrier shows
+   * in the output.
+   */
+  checkpoint(checkpointId: number): void {
+    this.subtask.checkpointNow(checkpointId, false, undefined);
+    this.host.rethrow();
+  }
+
+  /** Marks input `input` idle (or active again), as a source `withIdleness` does. */
+  processIdle(idle: boolean, input = 0): void {
+    this.subtask.receiveIdle(this.channels[input]!, idle);
+    this.host.rethrow();
+  }
+
   /** Moves processing time to `time`; due processing-time timers fire. */
   setProcessingTime(time: number): void {
     this.host.rethrow();

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { OutputTag, SlidingEventTimeWindows, StreamEnvironment, TumblingEventTimeWindows, count, sumOf, type AggregateFunction, type Collector } from '../../src/index.js';
+import { OutputTag, SlidingEventTimeWindows, StreamEnvironment, TumblingEventTimeWindows, count, sumOf, type AggregateFunction, type Collector, type WindowOperatorSpec } from '../../src/index.js';
 import { planTwoPhaseAggregation } from '../../src/runtime/window/two-phase-aggregation.js';
+import { LocalWindowAggregateOperator } from '../../src/runtime/window/local-window-aggregate-operator.js';
+import { OperatorHarness } from '../../src/testing/index.js';
 import type { ExecutionConfig } from '../../src/graph/job-executor.js';
 import { events, type Ev } from './window-helpers.js';
 
@@ -46,6 +48,34 @@ describe('two-phase window aggregation (local partial aggregates before the keyB
       }),
       { numRuns: 60 },
     );
+  });
+
+  it('the local phase emits what it buffered when its input goes idle, barriers come, or the watermark passes a slice', async () => {
+    const spec: WindowOperatorSpec = { assigner: SlidingEventTimeWindows.of(10, 5), trigger: undefined, evictor: undefined, allowedLateness: 0, lateDataTag: undefined, fn: { type: 'aggregate', aggregate: count(), window: undefined } };
+    const h = await OperatorHarness.forOperator<Ev, number>(new LocalWindowAggregateOperator(spec, (e: unknown) => (e as Ev).k));
+    const feed = () => {
+      h.processElement({ k: 'a', t: 1, v: 0 }, 1);
+      h.processElement({ k: 'a', t: 3, v: 0 }, 3);
+      h.processElement({ k: 'b', t: 7, v: 0 }, 7);
+    };
+    feed();
+    h.processWatermark(3); // before the end of the first slice (5): nothing leaves yet
+    expect(h.output()).toEqual([]);
+    h.processIdle(true);
+    // Partial counts per key and slice, at the slice's last timestamp, ahead of the idle status.
+    expect(h.output()).toEqual([
+      { value: 2, timestamp: 4 },
+      { value: 1, timestamp: 9 },
+    ]);
+    h.clearOutput();
+    h.processIdle(false);
+    feed();
+    h.checkpoint(1);
+    expect(h.values()).toEqual([2, 1]);
+    h.clearOutput();
+    feed();
+    h.processWatermark(4); // the watermark reaches the last timestamp of slice (0, 5]
+    expect(h.values()).toEqual([2, 1]);
   });
 
   function graphOf(build: (env: StreamEnvironment) => void, parallelism = 2) {

@@ -8,6 +8,11 @@ import type { FromSlot, SlotMetrics, ToSlot } from './slot-messages.js';
 
 const METRICS_EVERY_MS = 250;
 
+/** Resolves once the main thread has taken everything written so far to this worker's stdout and stderr. */
+function flushStdio(): Promise<unknown> {
+  return Promise.all([process.stdout, process.stderr].map((s) => new Promise<void>((r) => s.write('', () => r()))));
+}
+
 /**
  * The job as one slot worker runs it: this slot's subtasks, driven by the main thread (checkpoints,
  * close, cancel) and reporting to it (acks, metrics, end, failure). `execute()` in the worker never
@@ -74,6 +79,9 @@ export class SlotRunner implements JobClient {
         this.started,
       );
       clearInterval(timer);
+      // What the job printed must reach the main thread before it hears the job closed: the
+      // worker is not terminated (which would flush its output), and the process may exit next.
+      await flushStdio();
       this.post({ t: 'closed', m: this.report() });
       // The worker stays for the next job: let go of this one's ports and state.
       for (const p of slot.peers) p?.close();

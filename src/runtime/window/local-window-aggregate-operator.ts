@@ -17,7 +17,8 @@ const MAX_BUFFERED = 16_384;
  * Hot keys then cost one record per slice instead of one per event. Nothing is kept across a
  * checkpoint: the buffer is emitted before each barrier, so the operator has no state. It is also
  * emitted when the watermark passes the end of a buffered slice (the window operator may fire a
- * window holding it next), at the end of input, and when it holds {@link MAX_BUFFERED} entries.
+ * window holding it next), when its input goes idle (downstream event time then moves on without
+ * it), at the end of input, and when it holds {@link MAX_BUFFERED} entries.
  * Output records carry their key in the batch and the slice's last timestamp as event time.
  */
 export class LocalWindowAggregateOperator implements Operator<unknown> {
@@ -89,6 +90,11 @@ export class LocalWindowAggregateOperator implements Operator<unknown> {
   onWatermark(w: number): void {
     if (w >= this.earliestEnd - 1) this.flush();
     this.ctx.output.pushWatermark(w);
+  }
+
+  /** An idle input no longer holds back downstream event time: what it buffered must go first. */
+  onWatermarkStatus(idle: boolean): void {
+    if (idle) this.flush();
   }
 
   prepareSnapshotPreBarrier(): void {

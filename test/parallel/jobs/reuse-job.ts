@@ -42,10 +42,16 @@ if (isMainThread) {
     const dir = mkdtempSync(join(tmpdir(), 'weir-reuse-'));
     process.env.WEIR_CP_DIR = dir;
     const client = build(tag).executeAsync(tag);
+    // A job that hangs names itself and what it had done, instead of the test timing out blind.
+    const watchdog = setTimeout(() => {
+      process.stderr.write(`job ${tag} still ${client.status()} after 30 s: ${JSON.stringify(client.metrics())}\n`);
+      process.exit(3);
+    }, 30_000);
     const outcome = await client.result.then(
       () => 'finished',
       (e: Error) => `failed ${e.message}`,
     );
+    clearTimeout(watchdog);
     process.stdout.write(`job ${tag} ${outcome}\n`);
     if (tag === 'checkpointed') process.stdout.write(`checkpoints ${client.checkpoints().filter((c) => c.status === 'COMPLETED').length}\n`);
     rmSync(dir, { recursive: true, force: true });
