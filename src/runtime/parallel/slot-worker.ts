@@ -6,17 +6,12 @@
  * before is imported again under a fresh query, so its top level runs again while the modules it
  * imports (Weir, the user's functions) stay loaded and compiled.
  */
-import { parentPort, type MessagePort } from 'node:worker_threads';
-import { setSlotContext } from './slot-context.js';
+import { parentPort } from 'node:worker_threads';
+import { setSlotContext, type SlotContext } from './slot-context.js';
 
-export interface SlotWorkerData {
+/** A job for a slot worker: its place in the job (the slot context) and how to rebuild the job. */
+export interface SlotWorkerData extends SlotContext {
   readonly jobModule: string;
-  readonly slot: number;
-  readonly slots: number;
-  readonly peers: (MessagePort | undefined)[];
-  readonly control: MessagePort;
-  readonly restorePath: string | undefined;
-  readonly allowNonRestoredState: boolean;
   /** The launcher's config defaults (e.g. the CLI's checkpoint flags). */
   readonly defaults: Record<string, unknown>;
   readonly argv: string[];

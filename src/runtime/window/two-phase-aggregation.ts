@@ -29,14 +29,19 @@ function splittableInput(graph: StreamGraph, n: StreamNode, config: ExecutionCon
  * has no state.
  */
 export function planTwoPhaseAggregation(graph: StreamGraph, config: ExecutionConfig): StreamGraph {
-  if (!graph.nodes.some((n) => splittableInput(graph, n, config))) return graph;
+  const splits = new Map<number, StreamEdge>();
+  for (const n of graph.nodes) {
+    const e = splittableInput(graph, n, config);
+    if (e) splits.set(n.id, e);
+  }
+  if (splits.size === 0) return graph;
   const out = new StreamGraph();
   const newId = new Map<number, number>();
   const remap = (e: StreamEdge): StreamEdge => ({ ...e, from: newId.get(e.from)! });
   for (const n of graph.nodes) {
     let inputs = n.inputs.map((inp) => inp.map(remap));
     let spec = n.spec;
-    const split = splittableInput(graph, n, config);
+    const split = splits.get(n.id);
     if (split && spec.kind === 'window') {
       const hash = split.partitioner as HashPartitioner;
       const upstream = graph.node(split.from);
