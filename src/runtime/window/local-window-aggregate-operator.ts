@@ -9,6 +9,8 @@ import { sliceGrid, type SliceGrid } from './slice-grid.js';
 
 /** Partial aggregates held before a flush is forced: bounds memory when keys are many. */
 const MAX_BUFFERED = 16_384;
+/** No key seen yet in a batch. */
+const NO_KEY = Symbol('no key');
 
 /**
  * The local half of a two-phase window aggregate (Flink's LocalWindowAggregate): before the keyBy
@@ -50,6 +52,9 @@ export class LocalWindowAggregateOperator implements Operator<unknown> {
     const { buffer, agg, reduce, key: keyOf } = this;
     const { slice, offset } = this.grid;
     let earliest = this.earliestEnd;
+    // Back-to-back records of one key (a hot key) reuse its slices without a map lookup.
+    let lastKey: unknown = NO_KEY;
+    let s: KeySlices | undefined;
     let i = 0;
     let stage = 'key selector';
     try {
@@ -64,9 +69,13 @@ export class LocalWindowAggregateOperator implements Operator<unknown> {
         const r = (ts - offset) % slice;
         const end = (r < 0 ? ts - r - slice : ts - r) + slice;
         if (end < earliest) earliest = end;
-        const s = buffer.get(key);
+        if (key !== lastKey) {
+          s = buffer.get(key);
+          lastKey = key;
+        }
         if (s === undefined) {
-          buffer.set(key, [0, end, agg ? agg.add(values[i], agg.createAccumulator()) : values[i]]);
+          s = [0, end, agg ? agg.add(values[i], agg.createAccumulator()) : values[i]];
+          buffer.set(key, s);
           this.buffered++;
           continue;
         }
