@@ -1,5 +1,7 @@
 import {
   SlidingEventTimeWindows,
+  TumblingEventTimeWindows,
+  type AggregateFunction,
   count,
   valueState,
   type Collector,
@@ -25,6 +27,23 @@ interface Top {
   num: number;
   items: HotItem[];
 }
+
+const mostBids: AggregateFunction<HotItem, Top, Top> = {
+  createAccumulator: () => ({ num: -1, items: [] }),
+  add(c, acc) {
+    if (c.num > acc.num) {
+      acc.num = c.num;
+      acc.items = [c];
+    } else if (c.num === acc.num) acc.items.push(c);
+    return acc;
+  },
+  getResult: (acc) => acc,
+  merge(a, b) {
+    if (b.num > a.num) return b;
+    if (b.num === a.num) a.items.push(...b.items);
+    return a;
+  },
+};
 
 /** Per window end: the auctions with the most bids, emitted once the watermark passes the window. */
 class MaxPerWindow implements KeyedProcessFunction<number, HotItem, HotItem> {
@@ -59,6 +78,8 @@ export function q5(events: DataStream<NexmarkEvent>): DataStream<HotItem> {
     .keyBy((b) => b.auction)
     .window(SlidingEventTimeWindows.of(Q5_SIZE_MS, Q5_SLIDE_MS))
     .aggregate<number, number, HotItem>(count<Bid>(), (auction, window, counts, out) => out.collect({ auction, num: counts[0]!, windowEnd: window.end }))
-    .keyBy((c) => c.windowEnd)
-    .process(new MaxPerWindow());
+    .windowAll(TumblingEventTimeWindows.of(Q5_SLIDE_MS))
+    .aggregate(mostBids, (_w, [top], out) => {
+      for (const item of top!.items) out.collect(item);
+    });
 }
