@@ -3,13 +3,7 @@ import {
   TumblingEventTimeWindows,
   type AggregateFunction,
   count,
-  valueState,
-  type Collector,
   type DataStream,
-  type KeyedProcessContext,
-  type KeyedProcessFunction,
-  type RuntimeContext,
-  type ValueState,
 } from '../../src/index.js';
 import type { Bid, NexmarkEvent } from '../../src/connectors/nexmark/index.js';
 
@@ -28,6 +22,11 @@ interface Top {
   items: HotItem[];
 }
 
+/**
+ * The auction(s) with the most bids of a window. Mergeable (ties concatenate), so at parallelism > 1
+ * each slot keeps its own maximum and only those cross to the one slot that merges them, as a
+ * local-global plan of Flink's `GROUP BY window_start, window_end` would.
+ */
 const mostBids: AggregateFunction<HotItem, Top, Top> = {
   createAccumulator: () => ({ num: -1, items: [] }),
   add(c, acc) {
@@ -38,39 +37,19 @@ const mostBids: AggregateFunction<HotItem, Top, Top> = {
     return acc;
   },
   getResult: (acc) => acc,
+  // Never hands back `b` itself: the window operator merges slices into a fresh accumulator and
+  // keeps the slices' own accumulators unchanged.
   merge(a, b) {
-    if (b.num > a.num) return b;
+    if (b.num > a.num) return { num: b.num, items: b.items.slice() };
     if (b.num === a.num) a.items.push(...b.items);
     return a;
   },
 };
 
-/** Per window end: the auctions with the most bids, emitted once the watermark passes the window. */
-class MaxPerWindow implements KeyedProcessFunction<number, HotItem, HotItem> {
-  private top!: ValueState<Top>;
-  open(ctx: RuntimeContext): void {
-    this.top = ctx.state.getState(valueState<Top>('top'));
-  }
-  processElement(c: HotItem, ctx: KeyedProcessContext<number>): void {
-    const top = this.top.value();
-    if (top === undefined) {
-      this.top.update({ num: c.num, items: [c] });
-      // Window results carry the window's last timestamp; the watermark that passes it follows them.
-      ctx.timerService().registerEventTimeTimer(c.windowEnd - 1);
-    } else if (c.num > top.num) {
-      top.num = c.num;
-      top.items = [c];
-    } else if (c.num === top.num) top.items.push(c);
-  }
-  onTimer(_timestamp: number, _ctx: unknown, out: Collector<HotItem>): void {
-    for (const item of this.top.value()!.items) out.collect(item);
-    this.top.clear();
-  }
-}
-
 /**
  * Q5, hot items: bids per auction in sliding event-time windows of 10 s every 2 s; for each
- * window, the auction(s) with the most bids.
+ * window, the auction(s) with the most bids. Window results carry the window's last timestamp, so
+ * the tumbling 2 s windows of the second stage hold exactly one sliding window's results each.
  */
 export function q5(events: DataStream<NexmarkEvent>): DataStream<HotItem> {
   return events

@@ -29,7 +29,7 @@ const highest: AggregateFunction<Bid, Highest, Highest> = {
   },
   getResult: (acc) => acc,
   merge(a, b) {
-    if (b.price > a.price) return b;
+    if (b.price > a.price) return { price: b.price, bids: b.bids.slice() };
     if (b.price === a.price) a.bids.push(...b.bids);
     return a;
   },
