@@ -1,5 +1,5 @@
 /**
- * The Nexmark benchmark: `npm run bench -- [q0 q1 ...] [--events N] [--parallelism P] [--runs R] [--trials T] [--seed S] [--checkpoint-interval 1s]`.
+ * The Nexmark benchmark: `npm run bench -- [q0 q1 ...] [--events N] [--parallelism P] [--runs R] [--trials T] [--seed S] [--checkpoint-interval 1s] [--agg-phase-strategy AUTO|ONE_PHASE|TWO_PHASE]`.
  * Prints one JSON line per query (Weir job vs. a hand-written loop over the same events) and one for
  * the generator alone. With `--parallelism P` > 1 the line also holds the same job at parallelism 1
  * (`p1EventsPerSec`) and the speed-up over it, and P copies of the p=1 job run as P processes at once
@@ -13,7 +13,7 @@ import { QUERIES } from './query-registry.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CHECKPOINT_DIR_VAR, CHECKPOINT_INTERVAL_VAR } from './weir-job.js';
+import { AGG_PHASE_VAR, CHECKPOINT_DIR_VAR, CHECKPOINT_INTERVAL_VAR } from './weir-job.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -44,6 +44,7 @@ function parseArgs(argv: string[]): Args {
     else if (v === '--runs') a.runs = num();
     else if (v === '--trials') a.trials = num();
     else if (v === '--checkpoint-interval') a.checkpointInterval = String(argv[++i]);
+    else if (v === '--agg-phase-strategy') process.env[AGG_PHASE_VAR] = String(argv[++i]);
     else if (v.startsWith('-')) throw new Error(`unknown option ${v}`);
     else a.queries.push(v);
   }

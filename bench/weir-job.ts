@@ -33,12 +33,16 @@ const SPEC_VAR = 'WEIR_BENCH_JOB';
 /** Set by `bench/run.ts --checkpoint-interval`: the job then checkpoints into a temporary directory. */
 export const CHECKPOINT_INTERVAL_VAR = 'WEIR_BENCH_CHECKPOINT_INTERVAL';
 export const CHECKPOINT_DIR_VAR = 'WEIR_BENCH_CHECKPOINT_DIR';
+/** Set by `bench/run.ts --agg-phase-strategy`: the jobs' `table.optimizer.agg-phase-strategy`. */
+export const AGG_PHASE_VAR = 'WEIR_BENCH_AGG_PHASE_STRATEGY';
 
 function build(spec: JobSpec, sink: Sink<unknown>, threads: boolean): StreamEnvironment {
   const interval = process.env[CHECKPOINT_INTERVAL_VAR];
+  const phases = process.env[AGG_PHASE_VAR];
   const env = StreamEnvironment.create({
     ...(interval ? { checkpoints: { interval, dir: process.env[CHECKPOINT_DIR_VAR] ?? './.weir/bench-checkpoints' } } : {}),
     parallelism: spec.parallelism,
+    ...(phases ? { 'table.optimizer.agg-phase-strategy': phases as 'AUTO' | 'ONE_PHASE' | 'TWO_PHASE' } : {}),
     slotMode: threads ? 'threads' : 'single-thread',
     ...(threads ? { jobModule: import.meta.url } : {}),
   });
