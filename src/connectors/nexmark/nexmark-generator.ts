@@ -62,11 +62,12 @@ export class NexmarkGenerator {
 
   /**
    * Writes events `first, first + stride, ...` (`count` of them) and their event times into the
-   * arrays from position 0: the batch form a source reader uses.
+   * arrays from position `at`: the batch form a source reader uses.
    */
-  fill(values: NexmarkEvent[], timestamps: number[], first: number, stride: number, count: number): void {
+  fill(values: NexmarkEvent[], timestamps: number[], first: number, stride: number, count: number, at = 0): void {
     let index = first;
-    for (let i = 0; i < count; i++) {
+    const end = at + count;
+    for (let i = at; i < end; i++) {
       const e = this.event(index);
       values[i] = e;
       timestamps[i] = e.dateTime;
