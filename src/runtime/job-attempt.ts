@@ -107,8 +107,18 @@ export class JobAttempt implements SubtaskHost, Attempt, SlotInbox {
     this.listener.acknowledge(id, { uid: task.info.uid, index: task.info.index, parallelism: task.info.parallelism }, state, alignmentMs, syncMs);
   }
 
-  /** Starts checkpoint `id`: sources take it between batches; finished subtasks take it at once. */
+  private triggered: { id: number; savepoint: boolean } | undefined;
+
+  triggeredCheckpoint(): { id: number; savepoint: boolean } | undefined {
+    return this.triggered;
+  }
+
+  /**
+   * Starts checkpoint `id`: sources take it between batches; subtasks whose input already ended take
+   * it at once, and those whose input ends later without a barrier take it then.
+   */
   triggerCheckpoint(id: number, savepoint: boolean): void {
+    this.triggered = { id, savepoint };
     for (const st of this.all) {
       const src = this.sourceTasks.get(st);
       if (src) src.triggerCheckpoint(id, savepoint);
@@ -120,6 +130,7 @@ export class JobAttempt implements SubtaskHost, Attempt, SlotInbox {
 
   /** Tells every subtask that checkpoint `id` completed; commits run one checkpoint after another. */
   notifyCheckpointComplete(id: number): Promise<void> {
+    if (this.triggered && this.triggered.id <= id) this.triggered = undefined;
     this.notifications = this.notifications.then(async () => {
       for (const st of this.all) await st.notifyCheckpointComplete(id);
     });
@@ -127,6 +138,7 @@ export class JobAttempt implements SubtaskHost, Attempt, SlotInbox {
   }
 
   notifyCheckpointAborted(id: number): void {
+    if (this.triggered && this.triggered.id <= id) this.triggered = undefined;
     for (const st of this.all) st.notifyCheckpointAborted(id);
   }
 

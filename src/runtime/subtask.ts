@@ -28,6 +28,13 @@ export interface SubtaskHost {
   readonly checkpointingMode: CheckpointingMode | undefined;
   /** This subtask took checkpoint `id`: `state` is its serialized {@link SubtaskSnapshot}. */
   acknowledgeCheckpoint(id: number, task: Subtask, state: Uint8Array, alignmentMs: number, syncMs: number): void;
+  /**
+   * The checkpoint triggered in this attempt and neither completed nor aborted yet, if any. A
+   * subtask whose last input ends without a barrier takes it then: its upstream finished before
+   * the trigger reached it and will send no barrier, while the trigger reached this subtask before
+   * the end of input did (across slots the two travel on different ports).
+   */
+  triggeredCheckpoint?(): { readonly id: number; readonly savepoint: boolean } | undefined;
 }
 
 export interface SubtaskInfo {
@@ -67,6 +74,8 @@ export class Subtask implements ChannelTarget {
   private held: Held[] = [];
   private alignStart = 0;
   private finishedAll = false;
+  /** The newest checkpoint this subtask took; each is taken once, whichever path reaches it first. */
+  private lastCheckpoint = -1;
 
   constructor(
     readonly info: SubtaskInfo,
@@ -205,6 +214,10 @@ export class Subtask implements ChannelTarget {
     const w = this.combiner.end(channel);
     if (w !== undefined) this.advanceWatermark(w);
     this.reportIdleness();
+    if (this.openChannels === 0) {
+      const t = this.host.triggeredCheckpoint?.();
+      if (t && t.id > this.lastCheckpoint) this.checkpointNow(t.id, t.savepoint, undefined);
+    }
     if (this.openChannelsPerInput[input] === 0 || this.openChannels === 0) {
       const prev = this.finishing ?? Promise.resolve();
       const last = this.openChannels === 0;
@@ -248,6 +261,8 @@ export class Subtask implements ChannelTarget {
 
   /** Takes this subtask's part of checkpoint `id` now (sources, and subtasks that already finished). */
   checkpointNow(id: number, savepoint: boolean, sourceState: unknown, alignmentMs = 0): void {
+    if (id <= this.lastCheckpoint) return;
+    this.lastCheckpoint = id;
     const t0 = performance.now();
     if (!this.finishedAll) this.operator.prepareSnapshotPreBarrier?.(id);
     // Keyed state freezes now and is written out asynchronously; timers, operator state and the
