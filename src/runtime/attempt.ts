@@ -14,8 +14,6 @@ export interface AttemptListener {
 /** What the job runner needs from an execution attempt, in this thread or across slot workers. */
 export interface Attempt {
   readonly failed: boolean;
-  /** Subtasks that acknowledge each checkpoint. */
-  readonly taskCount: number;
   run(onRunning: () => void, beforeClose?: () => Promise<void>): Promise<void>;
   fail(error: unknown): void;
   cancel(error: unknown): void;

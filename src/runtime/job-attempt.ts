@@ -68,10 +68,6 @@ export class JobAttempt implements SubtaskHost, Attempt, SlotInbox {
     return this.targets.get(node)?.[index];
   }
 
-  get taskCount(): number {
-    return this.all.length;
-  }
-
   /** Which slot runs subtask `index` (slot sharing: one subtask of each operator per slot). */
   private slotOf(index: number): number {
     return this.slot ? index % this.slot.slots : 0;

@@ -10,7 +10,7 @@ import { RestartPolicy } from './failover/restart-policy.js';
 import { serveSavepointRequests } from './checkpoint/savepoint-requests.js';
 import { JobAttempt } from './job-attempt.js';
 import type { Attempt, AttemptListener, TaskRef } from './attempt.js';
-import { parallelismOf } from './graph-layout.js';
+import { operatorUid, parallelismOf } from './graph-layout.js';
 import { ThreadedAttempt } from './parallel/threaded-attempt.js';
 
 /** Where a job started from, and the damaged checkpoints it passed over. */
@@ -125,6 +125,7 @@ export class JobRunner implements JobClient {
         },
       };
       const slots = this.slots();
+      const tasks = this.graph.nodes.flatMap((n) => Array.from({ length: parallelismOf(n, this.config) }, (_, i) => `${operatorUid(n)}#${i}`));
       const attempt: Attempt = slots
         ? new ThreadedAttempt(this.graph, this.config, listener, {
             jobModule: slots.jobModule,
@@ -142,7 +143,7 @@ export class JobRunner implements JobClient {
           {
             clock: this.config.clock,
             triggerSources: (id, savepoint) => attempt.triggerCheckpoint(id, savepoint),
-            expectedAcks: () => attempt.taskCount,
+            expectedTasks: () => tasks,
             persist: (id, savepoint, list) => {
               const tasks: SerializedTaskState[] = list.map((a) => {
                 const t = acks.get(a)!;

@@ -14,7 +14,7 @@ function harness(config: Partial<{ interval: number; timeout: number; minPause: 
     {
       clock,
       triggerSources: (id) => triggered.push(id),
-      expectedAcks: () => 2,
+      expectedTasks: () => ['a', 'b'],
       persist: async (id) => {
         if (persistFails) throw new Error('disk full');
         return { path: `/cp/chk-${id}`, sizeBytes: 10 };
@@ -55,11 +55,14 @@ describe('CheckpointCoordinator', () => {
     h.clock.advance(50);
     expect(h.aborted).toEqual([1]);
     expect(h.failures).toHaveLength(0);
-    h.clock.advance(100);
+    h.clock.advance(50);
     expect(h.triggered).toEqual([1, 2]);
+    h.ack(2, 'a');
     h.clock.advance(50);
     expect(h.aborted).toEqual([1, 2]);
     expect(String(h.failures[0])).toContain('Checkpoint 2 failed: timed out');
+    // The reason names the subtasks that never acknowledged.
+    expect(String(h.failures[0])).toContain('acknowledged by 1 of 2 subtasks (waiting for b)');
   });
 
   it('keeps the min pause between the end of one checkpoint and the next', async () => {

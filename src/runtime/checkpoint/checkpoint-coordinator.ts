@@ -24,8 +24,8 @@ export interface CoordinatorDeps {
   readonly clock: Clock;
   /** Asks every source subtask to take checkpoint `id` and emit its barrier. */
   triggerSources(id: number, savepoint: boolean): void;
-  /** Number of subtask acknowledgements a checkpoint needs. */
-  expectedAcks(): number;
+  /** The subtasks (`uid#index`, as in {@link TaskAck.task}) whose acknowledgements a checkpoint needs. */
+  expectedTasks(): readonly string[];
   /** Writes the acknowledged state; resolves with where and how much it wrote. */
   persist(id: number, savepoint: boolean, acks: TaskAck[]): Promise<{ path: string; sizeBytes: number; stateBytesByOperator?: Record<string, number> }>;
   notifyComplete(id: number): void;
@@ -115,7 +115,7 @@ export class CheckpointCoordinator {
   private begin(savepoint: boolean, done: Pending['done']): void {
     const id = this.nextId++;
     const triggeredAt = this.deps.clock.now();
-    const cancelTimeout = this.deps.clock.schedule(triggeredAt + this.config.timeout, () => this.abort(id, `timed out after ${this.config.timeout} ms`));
+    const cancelTimeout = this.deps.clock.schedule(triggeredAt + this.config.timeout, () => this.abort(id, this.timeoutReason()));
     this.pending = { id, savepoint, triggeredAt, acks: [], tasks: new Set(), cancelTimeout, done, persisting: false };
     this.deps.triggerSources(id, savepoint);
     this.maybeComplete();
@@ -136,7 +136,7 @@ export class CheckpointCoordinator {
 
   private maybeComplete(): void {
     const p = this.pending;
-    if (!p || p.persisting || p.acks.length < this.deps.expectedAcks()) return;
+    if (!p || p.persisting || p.acks.length < this.deps.expectedTasks().length) return;
     p.persisting = true;
     p.cancelTimeout();
     const write = this.deps.persist(p.id, p.savepoint, p.acks);
@@ -157,6 +157,15 @@ export class CheckpointCoordinator {
       },
       (e) => this.abort(p.id, `could not be written: ${e instanceof Error ? e.message : String(e)}`),
     );
+  }
+
+  /** Names the subtasks that never acknowledged: where a stuck barrier is to be looked for. */
+  private timeoutReason(): string {
+    const p = this.pending!;
+    const expected = this.deps.expectedTasks();
+    const missing = expected.filter((t) => !p.tasks.has(t));
+    const shown = missing.slice(0, 8).join(', ') + (missing.length > 8 ? `, and ${missing.length - 8} more` : '');
+    return `timed out after ${this.config.timeout} ms, acknowledged by ${p.tasks.size} of ${expected.length} subtasks (waiting for ${shown})`;
   }
 
   private abort(id: number, reason: string): void {

@@ -5,7 +5,6 @@ import { WeirError } from '../../core/errors.js';
 import type { ExecutionConfig, OperatorMetricsSnapshot } from '../../graph/job-executor.js';
 import type { StreamGraph } from '../../graph/stream-graph.js';
 import type { Attempt, AttemptListener } from '../attempt.js';
-import { parallelismOf } from '../graph-layout.js';
 import type { FromSlot, SlotMetrics, ToSlot } from './slot-messages.js';
 import type { SlotJobMessage, SlotWorkerData } from './slot-worker.js';
 import { acquireSlotWorker, releaseSlotWorker } from './slot-pool.js';
@@ -54,7 +53,6 @@ export class ThreadedAttempt implements Attempt {
   private readonly slotMetrics: (SlotMetrics | undefined)[] = [];
   private rejectFailure!: (e: unknown) => void;
   private readonly failure = new Promise<never>((_, rej) => (this.rejectFailure = rej));
-  readonly taskCount: number;
 
   constructor(
     private readonly graph: StreamGraph,
@@ -63,7 +61,6 @@ export class ThreadedAttempt implements Attempt {
     private readonly options: ThreadedAttemptOptions,
   ) {
     this.failure.catch(() => undefined);
-    this.taskCount = graph.nodes.reduce((n, node) => n + parallelismOf(node, config), 0);
   }
 
   fail(error: unknown): void {
