@@ -65,12 +65,19 @@ export class NexmarkGenerator {
    * arrays from position `at`: the batch form a source reader uses.
    */
   fill(values: NexmarkEvent[], timestamps: number[], first: number, stride: number, count: number, at = 0): void {
+    const { seed, firstEventTime } = this.config;
+    const delay = this.delayMsPerEvent;
+    const random = this.random;
     let index = first;
     const end = at + count;
+    // The body of event() written out, with the event time kept in a local: the loop then does not
+    // depend on whether the JIT inlines event() here (when it did not, runs were 30-40% slower).
     for (let i = at; i < end; i++) {
-      const e = this.event(index);
-      values[i] = e;
-      timestamps[i] = e.dateTime;
+      random.reset(seed, index);
+      const ts = firstEventTime + Math.floor(index * delay);
+      const offset = index % PROPORTION_DENOMINATOR;
+      values[i] = offset >= PERSON_PROPORTION + AUCTION_PROPORTION ? this.bid(index, ts) : offset >= PERSON_PROPORTION ? this.auction(index, ts) : this.person(index, ts);
+      timestamps[i] = ts;
       index += stride;
     }
   }
