@@ -12,6 +12,8 @@ export interface Measurement {
   readonly outputs: number;
   /** Weir only: time before the job ran (slot workers starting and loading the job module), not counted in the rates. */
   readonly startupMs?: number;
+  /** Seconds of each measured run, in order (the copies of a synchronized measurement are compared run by run). */
+  readonly runSeconds: number[];
 }
 
 export type MeasureMode = 'weir' | 'baseline' | 'generator';
@@ -42,20 +44,32 @@ async function once(mode: MeasureMode, query: string, events: number, parallelis
  * One measurement in this process: a warm-up run (so the JIT has compiled the hot loops), then
  * `runs` measured runs, of which the fastest counts (other processes on the machine only ever slow
  * a run down). Wall time, CPU time and peak RSS cover this process only; the parent starts a fresh
- * process per measurement.
+ * process per measurement. `beforeRun` is awaited before each measured run: copies that run at the
+ * same time wait there for each other.
  */
-export async function measure(mode: MeasureMode, query: string, events: number, parallelism: number, seed = 0, runs = 1): Promise<Measurement> {
+export async function measure(
+  mode: MeasureMode,
+  query: string,
+  events: number,
+  parallelism: number,
+  seed = 0,
+  runs = 1,
+  beforeRun?: () => Promise<void>,
+): Promise<Measurement> {
   await once(mode, query, Math.min(events, Math.max(200_000, Math.floor(events / 10))), parallelism, seed + 1);
-  let best: Omit<Measurement, 'peakRssMb'> | undefined;
+  let best: Omit<Measurement, 'peakRssMb' | 'runSeconds'> | undefined;
+  const runSeconds: number[] = [];
   for (let r = 0; r < runs; r++) {
+    await beforeRun?.();
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const { outputs, startupMs } = await once(mode, query, events, parallelism, seed);
     const seconds = (performance.now() - t0 - startupMs) / 1000;
+    runSeconds.push(seconds);
     const cpu = process.cpuUsage(cpu0);
     const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     const m = { eventsPerSec: Math.round(events / seconds), eventsPerCpuSec: Math.round(events / cpuSeconds), cpuSeconds: +cpuSeconds.toFixed(3), outputs, ...(startupMs > 0 ? { startupMs: Math.round(startupMs) } : {}) };
     if (!best || m.eventsPerSec > best.eventsPerSec) best = m;
   }
-  return { ...best!, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
+  return { ...best!, runSeconds, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
 }
