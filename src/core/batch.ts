@@ -29,19 +29,28 @@ export class Batch<T> {
  * advance (flatMap, process, windows). `take()` hands the batch over and starts a new one.
  */
 export class BatchBuilder<T> {
-  values: T[] = [];
-  timestamps: number[] = [];
+  private values: T[] = [];
+  private timestamps: number[] = [];
+  private n = 0;
   add(value: T, timestamp: number): void {
-    this.values.push(value);
-    this.timestamps.push(timestamp);
+    const i = this.n++;
+    this.values[i] = value;
+    this.timestamps[i] = timestamp;
   }
   get length(): number {
-    return this.values.length;
+    return this.n;
   }
   take(): Batch<T> {
-    const b = new Batch(this.values, this.timestamps);
-    this.values = [];
-    this.timestamps = [];
-    return b;
+    const n = this.n;
+    const values = this.values;
+    const timestamps = this.timestamps;
+    if (values.length !== n) values.length = timestamps.length = n;
+    // The next batch starts with room for as many records as this one had: an operator's batches
+    // are mostly alike in size (a window end fires thousands of keys), and growing arrays by one
+    // record at a time copied them over and over (allocation sampling: ~15 bytes per Nexmark q5 event).
+    this.values = new Array<T>(n);
+    this.timestamps = new Array<number>(n);
+    this.n = 0;
+    return new Batch(values, timestamps);
   }
 }
