@@ -26,7 +26,9 @@ function work(v: number): number {
   return v;
 }
 
-const env = StreamEnvironment.create({ batchSize: 100 });
+// A checkpoint that cannot complete fails within seconds, naming the subtasks it waited for, instead
+// of holding a test until its own timeout (a run takes a few seconds; checkpoints take milliseconds).
+const env = StreamEnvironment.create({ batchSize: 100, 'execution.checkpointing.timeout': '30s' });
 const values = env
   .fromSequence(1, n)
   .uid('numbers')
