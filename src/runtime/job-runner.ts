@@ -125,7 +125,7 @@ export class JobRunner implements JobClient {
         },
       };
       const slots = this.slots();
-      const tasks = this.graph.nodes.flatMap((n) => Array.from({ length: parallelismOf(n, this.config) }, (_, i) => `${operatorUid(n)}#${i}`));
+      const taskIds = this.graph.nodes.flatMap((n) => Array.from({ length: parallelismOf(n, this.config) }, (_, i) => `${operatorUid(n)}#${i}`));
       const attempt: Attempt = slots
         ? new ThreadedAttempt(this.graph, this.config, listener, {
             jobModule: slots.jobModule,
@@ -143,7 +143,7 @@ export class JobRunner implements JobClient {
           {
             clock: this.config.clock,
             triggerSources: (id, savepoint) => attempt.triggerCheckpoint(id, savepoint),
-            expectedTasks: () => tasks,
+            expectedTasks: () => taskIds,
             persist: (id, savepoint, list) => {
               const tasks: SerializedTaskState[] = list.map((a) => {
                 const t = acks.get(a)!;
