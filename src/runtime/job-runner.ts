@@ -115,6 +115,8 @@ export class JobRunner implements JobClient {
     const policy = new RestartPolicy(this.config.restartStrategy ?? parseRestartStrategy({}, !!cp));
     let restore = await this.initialRestore();
     let nextId = Math.max(this.storage ? await this.storage.highestId() : 0, restore?.metadata.id ?? 0) + 1;
+    // Every attempt runs the same subtasks: the acknowledgements each checkpoint needs.
+    const taskIds = this.graph.nodes.flatMap((n) => Array.from({ length: parallelismOf(n, this.config) }, (_, i) => `${operatorUid(n)}#${i}`));
     for (;;) {
       const acks = new Map<TaskAck, TaskRef>();
       const listener: AttemptListener = {
@@ -125,7 +127,6 @@ export class JobRunner implements JobClient {
         },
       };
       const slots = this.slots();
-      const taskIds = this.graph.nodes.flatMap((n) => Array.from({ length: parallelismOf(n, this.config) }, (_, i) => `${operatorUid(n)}#${i}`));
       const attempt: Attempt = slots
         ? new ThreadedAttempt(this.graph, this.config, listener, {
             jobModule: slots.jobModule,

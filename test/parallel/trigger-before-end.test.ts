@@ -1,25 +1,8 @@
 import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { StreamEnvironment, blackhole, type JobClient } from '../../src/index.js';
-import type { ExecutionConfig } from '../../src/graph/job-executor.js';
-import type { StreamGraph } from '../../src/graph/stream-graph.js';
+import { StreamEnvironment, blackhole } from '../../src/index.js';
 import type { TaskRef } from '../../src/runtime/attempt.js';
 import { JobAttempt } from '../../src/runtime/job-attempt.js';
-
-/** The graph and config a job would be submitted with, without running it. */
-function plan(build: (env: StreamEnvironment) => void): { graph: StreamGraph; config: ExecutionConfig } {
-  let captured: { graph: StreamGraph; config: ExecutionConfig } | undefined;
-  const env = StreamEnvironment.create({ parallelism: 2, checkpoints: { interval: '1h' } });
-  env.setExecutor({
-    submit(graph, _name, config) {
-      captured = { graph, config };
-      return {} as JobClient;
-    },
-  });
-  build(env);
-  env.executeAsync('trigger-before-end');
-  return captured!;
-}
 
 /**
  * Two slots of one job in this thread, joined by a real MessageChannel, so the test decides what a
@@ -28,15 +11,16 @@ function plan(build: (env: StreamEnvironment) => void): { graph: StreamGraph; co
  */
 describe('a checkpoint triggered while the end of input is still crossing between slots', () => {
   it('is taken by every subtask when its last input ends without a barrier', async () => {
-    const { graph, config } = plan((env) => {
-      env
-        .fromElements<number>()
-        .uid('numbers')
-        .keyBy((v) => v % 7)
-        .map((v) => v)
-        .uid('keyed')
-        .sinkTo(blackhole());
-    });
+    const env = StreamEnvironment.create({ parallelism: 2, checkpoints: { interval: '1h' } });
+    env
+      .fromElements<number>()
+      .uid('numbers')
+      .keyBy((v) => v % 7)
+      .map((v) => v)
+      .uid('keyed')
+      .sinkTo(blackhole());
+    const { graph } = env;
+    const config = env.getConfig();
     const { port1, port2 } = new MessageChannel();
     const { port1: control } = new MessageChannel();
     const acks: { id: number; task: TaskRef }[] = [];
