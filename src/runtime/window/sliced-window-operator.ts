@@ -96,10 +96,13 @@ export class SlicedWindowOperator implements Operator<unknown> {
       for (; i < n; i++) {
         const ts = timestamps[i]!;
         if (ts === -Infinity) throw missingTimestamp(this.spec.assigner.toString());
-        // The last window holding ts ends at the end of its slide period plus (size - slide).
+        // The last window that can hold ts starts at the start of its slide period.
         const rs = (ts - offset) % slide;
-        if ((rs < 0 ? ts - rs - slide : ts - rs) + size - 1 <= wm) {
-          this.late(values[i], ts);
+        const lastStart = rs < 0 ? ts - rs - slide : ts - rs;
+        if (lastStart + size - 1 <= wm || ts >= lastStart + size) {
+          // Late as Flink decides: no window took it and it is at or behind the watermark. A record
+          // in a gap between windows (slide > size) ahead of the watermark belongs to no window.
+          if (ts <= wm) this.late(values[i], ts);
           continue;
         }
         const key = keys![i];

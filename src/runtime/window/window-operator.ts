@@ -100,7 +100,9 @@ export class WindowOperator implements Operator<unknown>, WindowAssignerContext 
       // A window that already had contents has its cleanup timer (merges re-register theirs).
       if (before === undefined || this.merging) this.cleanup.register(actual);
     }
-    if (skipped && windows.length > 0 && this.cleanup.isElementLate(ts)) {
+    // As Flink: a record no window took (none holds it, or all have passed) is late once it is
+    // behind the watermark; ahead of it, a record in no window is dropped by assignment.
+    if (skipped && this.cleanup.isElementLate(ts)) {
       if (this.spec.lateDataTag !== undefined) this.runner.side(this.spec.lateDataTag, value, ts);
       else this.ctx.metrics.inc(LATE_RECORDS_DROPPED);
     }
