@@ -23,6 +23,7 @@ export { Batch, BatchBuilder, NO_TIMESTAMP, MAX_WATERMARK } from './core/batch.j
 export { SystemClock, ManualClock, type Clock } from './core/clock.js';
 export { toMillis, type Duration } from './core/duration.js';
 export { WeirError, UserFunctionError, MalformedInputError, ConfigError } from './core/errors.js';
+export { InvalidTimestampError } from './core/errors.js';
 export * from './core/functions.js';
 export * from './core/state.js';
 export type { Operator, OperatorContext, Output, TimerService, KeyedContext } from './core/operator.js';

@@ -42,3 +42,16 @@ export function snippet(v: unknown, max = 200): string {
   }
   return s.length > max ? s.slice(0, max) + '…' : s;
 }
+
+/** A record's event timestamp is not a safe integer: names where it was assigned, the value and the record. */
+export class InvalidTimestampError extends WeirError {
+  constructor(
+    /** The source or operator that assigned it, e.g. `source 'orders' (timestamp assigner)`. */
+    readonly where: string,
+    readonly location: string | undefined,
+    readonly record: unknown,
+    readonly reason: string,
+  ) {
+    super(`Invalid event timestamp in ${where}${location === undefined ? '' : ` at ${location}`}: ${reason}; record: ${snippet(record)}`);
+  }
+}

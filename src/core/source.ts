@@ -45,6 +45,11 @@ export interface SourceReader<T> {
   poll(): PollResult<T> | Promise<PollResult<T>>;
   /** Positions within the assigned splits, as a serializable value (for checkpoints). */
   snapshotState?(): unknown;
+  /**
+   * Where the record at `index` of the batch the last `poll` returned was read (e.g. `path:line`),
+   * for error messages and dead letters. Called only before the next `poll`.
+   */
+  locate?(index: number): string | undefined;
   close?(): void | Promise<void>;
 }
 
@@ -67,6 +72,11 @@ export interface Source<T, S extends SourceSplit = SourceSplit> {
   /** Splits for `parallelism` readers. */
   splits(parallelism: number): S[];
   createReader(splits: S[], ctx: SourceReaderContext, restored?: unknown): SourceReader<T>;
+  /**
+   * What the source task does with a record it cannot give an event time (the watermark strategy's
+   * assigner returned something that is not a safe integer): as for unreadable input, `fail` by default.
+   */
+  readonly errorPolicy?: ErrorPolicy;
   /** Largest parallelism the source supports (e.g. 1 for a socket). */
   readonly maxParallelism?: number;
 }

@@ -8,6 +8,8 @@ import type { Subtask } from './subtask.js';
 import { IdlenessDetector } from './time/idleness-detector.js';
 import { PeriodicWatermarkEmitter } from './time/periodic-watermark-emitter.js';
 import { needsPeriodicEmit } from '../core/watermark-strategy.js';
+import { firstInvalidTimestamp } from '../core/event-time.js';
+import { SourceTimestampGuard } from './source-timestamp-guard.js';
 
 export interface SourceTaskHost {
   readonly clock: Clock;
@@ -63,6 +65,10 @@ export class SourceTask {
   async run(): Promise<void> {
     const st = this.subtask;
     const out = st.output;
+    const deadLetter = (raw: string, reason: string, location: string): void => {
+      st.metrics.inc('deadLettered');
+      st.output.pushSide(DEAD_LETTER_TAG, Batch.of([{ source: st.info.name, location, reason, raw }]));
+    };
     const reader = this.source.createReader(
       this.splits,
       {
@@ -72,14 +78,12 @@ export class SourceTask {
         clock: this.host.clock,
         metrics: st.metrics,
         batchSize: this.batchSize,
-        deadLetter: (raw, reason, location) => {
-          st.metrics.inc('deadLettered');
-          st.output.pushSide(DEAD_LETTER_TAG, Batch.of([{ source: st.info.name, location, reason, raw }]));
-        },
+        deadLetter,
       },
       this.restored,
     );
     this.reader = reader;
+    const guard = new SourceTimestampGuard(st.info.name, this.source.errorPolicy ?? 'fail', reader, st.metrics, deadLetter);
     const gen = this.strategy?.createGenerator();
     const assign = this.strategy?.timestampAssigner;
     const idleTimeout = this.strategy?.idleTimeout;
@@ -109,23 +113,34 @@ export class SourceTask {
         }
         if (this.host.failed) break;
         let batch = r;
-        const n = batch.values.length;
+        let n = batch.values.length;
+        // Event times must be safe integers; the first that is not leaves the loop for the guard,
+        // which applies the source's error policy to it and to the rest of the batch.
         if (assign) {
           const ts = new Array<number>(n);
           const vals = batch.values;
           const prev = batch.timestamps;
           let i = 0;
+          let t = 0;
           try {
-            for (; i < n; i++) ts[i] = assign(vals[i], prev[i]!);
+            for (; i < n; i++) {
+              t = assign(vals[i], prev[i]!);
+              if (!Number.isSafeInteger(t)) break;
+              ts[i] = t;
+            }
           } catch (e) {
             throw new UserFunctionError(`${st.info.name} (timestamp assigner)`, vals[i], e);
           }
-          batch = new Batch(vals, ts);
+          batch = i === n ? new Batch(vals, ts) : guard.assignRest(vals, prev, ts, i, t, assign);
+        } else {
+          const bad = firstInvalidTimestamp(batch.timestamps, 0, n, true);
+          if (bad < n) batch = guard.keepValid(batch.values, batch.timestamps, bad, true);
         }
+        n = batch.values.length;
         idleness?.onData();
         lastData = performance.now();
         st.metrics.recordsIn += n;
-        out.push(batch);
+        if (n > 0) out.push(batch);
         if (gen) {
           const ts = batch.timestamps;
           let punctuated = -Infinity;

@@ -26,6 +26,7 @@ export function arraySource<T>(values: readonly T[], name = 'Collection Source')
       const ranges = splits.map((s) => ({ ...s }));
       const pos = (restored as number[] | undefined)?.slice() ?? ranges.map((r) => r.from);
       let r = 0;
+      let batchStart = 0;
       return {
         poll() {
           while (r < ranges.length && pos[r]! >= ranges[r]!.to) r++;
@@ -33,8 +34,10 @@ export function arraySource<T>(values: readonly T[], name = 'Collection Source')
           const start = pos[r]!;
           const end = Math.min(ranges[r]!.to, start + ctx.batchSize);
           pos[r] = end;
+          batchStart = start;
           return Batch.of(values.slice(start, end) as T[]);
         },
+        locate: (index) => `element ${batchStart + index}`,
         snapshotState: () => pos.slice(),
       };
     },

@@ -25,6 +25,9 @@ export class FileReader<T> implements SourceReader<T> {
   private readonly policy: ErrorPolicy;
   private current: OpenFile | undefined;
   private nextScan = 0;
+  /** File and line of each record of the last batch, for `locate`. */
+  private readonly batchPaths: string[] = [];
+  private readonly batchLines: number[] = [];
 
   constructor(
     private readonly options: FileSourceOptions,
@@ -57,6 +60,7 @@ export class FileReader<T> implements SourceReader<T> {
 
   async poll(): Promise<PollResult<T>> {
     const values: T[] = [];
+    this.batchPaths.length = this.batchLines.length = 0;
     while (values.length < this.ctx.batchSize) {
       const f = this.current;
       if (!f) {
@@ -103,8 +107,17 @@ export class FileReader<T> implements SourceReader<T> {
       if (decoder.skipBlank && (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === ''))) continue;
       const v = decoder.decode(line);
       if (v === MALFORMED) this.malformed(f, line, decoder.reason);
-      else out.push(v as T);
+      else {
+        out.push(v as T);
+        this.batchPaths.push(f.path);
+        this.batchLines.push(n);
+      }
     }
+  }
+
+  locate(index: number): string | undefined {
+    const line = this.batchLines[index];
+    return line === undefined ? undefined : `${this.batchPaths[index]}:${line}`;
   }
 
   private malformed(f: OpenFile, line: string, reason: string): void {

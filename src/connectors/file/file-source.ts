@@ -9,7 +9,10 @@ export interface FileSourceOptions {
   readonly path: string;
   readonly format: FileFormat;
   readonly csv?: CsvOptions;
-  /** What a malformed line does: fail the job (default), be skipped and counted, or go to the dead-letter output. */
+  /**
+   * What a malformed line, or a record whose event timestamp is not a safe integer, does: fail the
+   * job (default), be skipped and counted, or go to the dead-letter output.
+   */
   readonly errorPolicy?: ErrorPolicy;
   /**
    * Keep watching the directory for new files at this interval; the source never ends. Files are
@@ -56,6 +59,7 @@ export function fileSource<T>(options: FileSourceOptions): Source<T, FileSplit> 
     name: options.name ?? 'File Source',
     bounded: monitorMs === undefined,
     replayable: true,
+    ...(options.errorPolicy ? { errorPolicy: options.errorPolicy } : {}),
     splits() {
       listed = listFilesSync(options.path);
       return listed.map((path) => ({ id: path, path }));

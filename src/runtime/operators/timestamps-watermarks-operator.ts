@@ -1,5 +1,6 @@
 import { Batch } from '../../core/batch.js';
-import { UserFunctionError } from '../../core/errors.js';
+import { InvalidTimestampError, UserFunctionError } from '../../core/errors.js';
+import { invalidTimestampReason } from '../../core/event-time.js';
 import type { Operator, OperatorContext } from '../../core/operator.js';
 import type { WatermarkGenerator, WatermarkStrategy } from '../../core/watermark-strategy.js';
 
@@ -23,11 +24,18 @@ export class TimestampsAndWatermarksOperator implements Operator<unknown> {
     if (assign) {
       ts = new Array<number>(n);
       let i = 0;
+      let t = 0;
       try {
-        for (; i < n; i++) ts[i] = assign(values[i], batch.timestamps[i]!);
+        for (; i < n; i++) {
+          t = assign(values[i], batch.timestamps[i]!);
+          if (!Number.isSafeInteger(t)) break;
+          ts[i] = t;
+        }
       } catch (e) {
         throw new UserFunctionError(`${this.ctx.operatorName} (timestamp assigner)`, values[i], e);
       }
+      // No source error policy applies in mid-stream: a record without a valid event time fails the job.
+      if (i < n) throw new InvalidTimestampError(`operator '${this.ctx.operatorName}' (timestamp assigner)`, undefined, values[i], invalidTimestampReason(t));
     }
     this.ctx.output.push(new Batch(values, ts));
     let punctuated = -Infinity;
