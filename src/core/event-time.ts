@@ -8,9 +8,14 @@ import { NO_TIMESTAMP } from './batch.js';
  * firstInvalidTimestamp([1000, NaN, 2000], 0, 3, false); // 1
  */
 export function firstInvalidTimestamp(timestamps: readonly unknown[], from: number, n: number, allowNone: boolean): number {
-  for (let i = from; i < n; i++) {
-    const t = timestamps[i];
-    if (!Number.isSafeInteger(t) && !(allowNone && t === NO_TIMESTAMP)) return i;
+  // Records without a timestamp are the common case where they are allowed: compared first.
+  if (allowNone) {
+    for (let i = from; i < n; i++) {
+      const t = timestamps[i];
+      if (t !== NO_TIMESTAMP && !Number.isSafeInteger(t)) return i;
+    }
+  } else {
+    for (let i = from; i < n; i++) if (!Number.isSafeInteger(timestamps[i])) return i;
   }
   return n;
 }
