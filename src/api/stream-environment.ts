@@ -28,13 +28,22 @@ import './all-windowed-stream.js';
 /**
  * Configuration of a job. Flink's configuration keys are accepted beside the camelCase names
  * (`'parallelism.default'`, `'pipeline.max-parallelism'`, `'pipeline.auto-watermark-interval'`).
+ * A key Weir does not read, or a Flink setting it does not support, fails `create` with a
+ * `ConfigError` naming the key (and the closest known key for a misspelling); cluster keys such
+ * as `taskmanager.*` only warn.
+ *
+ * @example
+ * StreamEnvironment.create({ parallelism: 2, 'execution.checkpointing.interval': '10s' });
  */
 export interface EnvironmentConfig {
   parallelism?: number;
   maxParallelism?: number;
   /** Processing-time clock; a `ManualClock` makes processing time deterministic in tests. */
   clock?: Clock;
-  /** Records per batch that sources aim for (default 1024). */
+  /**
+   * Records per batch that sources aim for (default 1024). Watermarks move between batches, so an
+   * input smaller than one batch has no late data; tests with a few records use 1.
+   */
   batchSize?: number;
   autoWatermarkInterval?: Duration;
   /**
