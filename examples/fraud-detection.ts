@@ -11,7 +11,7 @@
 import { OutputTag, StreamEnvironment, WatermarkStrategy, sequence, valueState } from 'weir';
 import type { Collector, KeyedProcessContext, KeyedProcessFunction, OnTimerContext, RuntimeContext, ValueState } from 'weir';
 
-interface Transaction {
+export interface Transaction {
   readonly account: string;
   readonly amount: number;
   readonly time: number;
@@ -49,7 +49,7 @@ function transaction(i: number): Transaction {
 /** Large transactions that were not preceded by a card test: sent to a side output for auditing. */
 const largeOnly = new OutputTag<Transaction>('large-without-test');
 
-class FraudDetector implements KeyedProcessFunction<string, Transaction, Alert> {
+export class FraudDetector implements KeyedProcessFunction<string, Transaction, Alert> {
   private smallSeen!: ValueState<number>;
   private timer!: ValueState<number>;
 

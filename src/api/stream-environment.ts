@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
 import { SystemClock, type Clock } from '../core/clock.js';
 import { ConfigError } from '../core/errors.js';
 import { DEFAULT_MAX_PARALLELISM } from '../core/key-group.js';
@@ -8,6 +9,7 @@ import type { WatermarkStrategy } from '../core/watermark-strategy.js';
 import { toMillis, type Duration } from '../core/duration.js';
 import type { AggPhaseStrategy, ExecutionConfig, JobClient, JobExecutor, JobResult } from '../graph/job-executor.js';
 import { StreamGraph } from '../graph/stream-graph.js';
+import { checkConfigKeys } from '../graph/config-keys.js';
 import { parseCheckpointing, parseRestartStrategy, type RestartStrategyOptions, type RestoreOptions } from '../graph/execution-options.js';
 import { arraySource } from '../connectors/collection/array-source.js';
 import { asyncIterableSource, type AsyncInput } from '../connectors/collection/async-iterable-source.js';
@@ -26,13 +28,22 @@ import './all-windowed-stream.js';
 /**
  * Configuration of a job. Flink's configuration keys are accepted beside the camelCase names
  * (`'parallelism.default'`, `'pipeline.max-parallelism'`, `'pipeline.auto-watermark-interval'`).
+ * A key Weir does not read, or a Flink setting it does not support, fails `create` with a
+ * `ConfigError` naming the key (and the closest known key for a misspelling); cluster keys such
+ * as `taskmanager.*` only warn.
+ *
+ * @example
+ * StreamEnvironment.create({ parallelism: 2, 'execution.checkpointing.interval': '10s' });
  */
 export interface EnvironmentConfig {
   parallelism?: number;
   maxParallelism?: number;
   /** Processing-time clock; a `ManualClock` makes processing time deterministic in tests. */
   clock?: Clock;
-  /** Records per batch that sources aim for (default 1024). */
+  /**
+   * Records per batch that sources aim for (default 1024). Watermarks move between batches, so an
+   * input smaller than one batch has no late data; tests with a few records use 1.
+   */
   batchSize?: number;
   autoWatermarkInterval?: Duration;
   /**
@@ -75,15 +86,21 @@ export class StreamEnvironment {
   private executor: JobExecutor | undefined;
 
   private constructor(config: EnvironmentConfig) {
+    const warnings = checkConfigKeys(config);
+    // Slot workers rebuild the same environment; the main thread has already said it.
+    if (isMainThread) for (const w of warnings) process.emitWarning(w, 'WeirConfigWarning');
     const num = (camel: string, flink: string): number | undefined => {
       const v = config[camel] ?? config[flink];
-      return v === undefined ? undefined : Number(v);
+      if (v === undefined) return undefined;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new ConfigError(`${config[camel] !== undefined ? camel : flink}: ${String(v)} is not a positive integer`);
+      return n;
     };
     this.config = {
       parallelism: num('parallelism', 'parallelism.default') ?? 1,
       maxParallelism: num('maxParallelism', 'pipeline.max-parallelism') ?? DEFAULT_MAX_PARALLELISM,
       clock: config.clock ?? new SystemClock(),
-      batchSize: config.batchSize ?? 1024,
+      batchSize: num('batchSize', 'batchSize') ?? 1024,
       autoWatermarkInterval: toMillis((config.autoWatermarkInterval ?? config['pipeline.auto-watermark-interval'] ?? 200) as Duration),
     };
     this.applyFaultTolerance(config);
