@@ -49,6 +49,8 @@ export interface EnvironmentConfig {
    * whenever possible.
    */
   aggPhaseStrategy?: AggPhaseStrategy;
+  /** Keyed state backend (`state.backend.type`): `'hashmap'` (default) keeps state on the heap. */
+  stateBackend?: string;
   [flinkKey: string]: unknown;
 }
 
@@ -93,7 +95,9 @@ export class StreamEnvironment {
     const phases = config.aggPhaseStrategy ?? config['table.optimizer.agg-phase-strategy'];
     const aggPhaseStrategy = phases === undefined ? undefined : (String(phases).toUpperCase().replace('-', '_') as AggPhaseStrategy);
     if (aggPhaseStrategy !== undefined && !['AUTO', 'ONE_PHASE', 'TWO_PHASE'].includes(aggPhaseStrategy)) throw new ConfigError(`table.optimizer.agg-phase-strategy: '${String(phases)}' is not AUTO, ONE_PHASE or TWO_PHASE`);
-    this.config = { ...this.config, ...(slotMode ? { slotMode } : {}), ...(jobModule ? { jobModule } : {}), ...(aggPhaseStrategy ? { aggPhaseStrategy } : {}) };
+    const backend = config.stateBackend ?? config['state.backend.type'];
+    const stateBackend = backend === undefined ? undefined : String(backend).toLowerCase();
+    this.config = { ...this.config, ...(slotMode ? { slotMode } : {}), ...(jobModule ? { jobModule } : {}), ...(aggPhaseStrategy ? { aggPhaseStrategy } : {}), ...(stateBackend ? { stateBackend } : {}) };
   }
 
   private applyFaultTolerance(config: Record<string, unknown>): void {

@@ -3,6 +3,7 @@ import { MAX_WATERMARK } from '../core/batch.js';
 import type { Clock } from '../core/clock.js';
 import { WeirError, describe } from '../core/errors.js';
 import type { KeyedContext, Operator, OperatorContext } from '../core/operator.js';
+import type { KeyedStateBackend, StateBackendFactory } from '../core/state-backend.js';
 import { serialize } from 'node:v8';
 import { BarrierAligner, type CheckpointingMode } from './checkpoint/barrier-aligner.js';
 import type { ChannelTarget } from './edge-router.js';
@@ -10,7 +11,6 @@ import { replayHeld, type Held } from './checkpoint/held-input.js';
 import { restoreSubtask } from './subtask-restore.js';
 import { encodeSubtaskState, type RestoredSubtaskState, type SubtaskSnapshot } from './subtask-snapshot.js';
 import { SubtaskMetrics } from './operator-metrics.js';
-import { HeapKeyedStateBackend } from './state/heap-keyed-state-backend.js';
 import { HeapOperatorStateStore } from './state/operator-state-store.js';
 import { SubtaskOutput } from './subtask-output.js';
 import { InternalTimerService } from './time/internal-timer-service.js';
@@ -26,6 +26,8 @@ export interface SubtaskHost {
   readonly failed: boolean;
   /** Checkpointing mode, or undefined when checkpointing is off. */
   readonly checkpointingMode: CheckpointingMode | undefined;
+  /** The keyed state backend of keyed subtasks (`state.backend.type`). */
+  readonly stateBackend: StateBackendFactory;
   /** This subtask took checkpoint `id`: `state` is its serialized {@link SubtaskSnapshot}. */
   acknowledgeCheckpoint(id: number, task: Subtask, state: Uint8Array, alignmentMs: number, syncMs: number): void;
   /**
@@ -54,7 +56,7 @@ export interface SubtaskInfo {
 export class Subtask implements ChannelTarget {
   readonly metrics = new SubtaskMetrics();
   readonly output = new SubtaskOutput(this.metrics);
-  readonly backend: HeapKeyedStateBackend | undefined;
+  readonly backend: KeyedStateBackend | undefined;
   readonly timers: InternalTimerService | undefined;
   readonly operatorState = new HeapOperatorStateStore();
   /** Logical input index of each channel. */
@@ -83,7 +85,7 @@ export class Subtask implements ChannelTarget {
     private readonly host: SubtaskHost,
   ) {
     if (info.keyed) {
-      const backend = new HeapKeyedStateBackend(host.clock, info.maxParallelism);
+      const backend = host.stateBackend.createKeyedStateBackend({ clock: host.clock, maxParallelism: info.maxParallelism, operatorName: info.name });
       this.backend = backend;
       this.timers = new InternalTimerService(
         () => backend.currentKeyId,
