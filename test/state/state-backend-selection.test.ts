@@ -43,7 +43,7 @@ describe("state.backend.type", () => {
   it('fails a job that names a backend Weir does not have, naming the key and the known ones', async () => {
     const run = async () => {
       const env = StreamEnvironment.create({ 'state.backend.type': 'no-such-store', 'execution.slot-mode': 'single-thread' });
-      env.fromElements(1, 2).keyBy((x) => x % 2).sum((x) => x).sinkTo(new CollectSink<number>());
+      env.fromElements(1, 2).keyBy((x) => x % 2).reduce((a, b) => a + b).sinkTo(new CollectSink<number>());
       await env.execute('unknown-backend');
     };
     await expect(run()).rejects.toThrow(/state\.backend\.type.*'no-such-store'/);
