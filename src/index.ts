@@ -38,6 +38,8 @@ export { print } from './connectors/print/print-sink.js';
 export { blackhole } from './connectors/blackhole/blackhole-sink.js';
 export { CollectSink, collect } from './connectors/collect/collect-sink.js';
 export { arraySource } from './connectors/collection/array-source.js';
+export { changelogSource, type ChangelogRow } from './connectors/collection/changelog-source.js';
+export { RowKind, rowKindOf, rowKindShort, isRetraction, type RowKindShort } from './core/row-kind.js';
 export { asyncIterableSource } from './connectors/collection/async-iterable-source.js';
 export * from './core/window/index.js';
 export { WindowedStream } from './api/windowed-stream.js';

@@ -9,6 +9,7 @@ import { toMillis, type Duration } from '../core/duration.js';
 import type { AggPhaseStrategy, ExecutionConfig, JobClient, JobExecutor, JobResult } from '../graph/job-executor.js';
 import { StreamGraph } from '../graph/stream-graph.js';
 import { parseCheckpointing, parseRestartStrategy, type RestartStrategyOptions, type RestoreOptions } from '../graph/execution-options.js';
+import { changelogSource, type ChangelogRow } from '../connectors/collection/changelog-source.js';
 import { arraySource } from '../connectors/collection/array-source.js';
 import { asyncIterableSource, type AsyncInput } from '../connectors/collection/async-iterable-source.js';
 import { sequence } from '../connectors/datagen/sequence-source.js';
@@ -183,6 +184,18 @@ export class StreamEnvironment {
   /** @example env.fromArray(rows) */
   fromArray<T>(values: readonly T[]): DataStream<T> {
     return this.fromSource(arraySource(values));
+  }
+
+  /**
+   * A bounded changelog from memory: rows with their kind (`+I`, `-U`, `+U`, `-D`). Operators that
+   * only understand insertions (keyed reduce, windows, joins) refuse such a stream with an error;
+   * map, filter, flatMap, union, partitioning, print and collect pass each row's kind on.
+   *
+   * @example
+   * env.fromChangelog([['+I', { id: 1, n: 5 }], ['-U', { id: 1, n: 5 }], ['+U', { id: 1, n: 6 }]]).print();
+   */
+  fromChangelog<T>(rows: readonly ChangelogRow<T>[]): DataStream<T> {
+    return this.fromSource(changelogSource(rows));
   }
 
   /** Any AsyncIterable, Iterable, Node Readable or web ReadableStream. */

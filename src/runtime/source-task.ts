@@ -120,7 +120,7 @@ export class SourceTask {
           } catch (e) {
             throw new UserFunctionError(`${st.info.name} (timestamp assigner)`, vals[i], e);
           }
-          batch = new Batch(vals, ts);
+          batch = new Batch(vals, ts, undefined, batch.kinds);
         }
         idleness?.onData();
         lastData = performance.now();

@@ -15,6 +15,7 @@ import { HeapOperatorStateStore } from './state/operator-state-store.js';
 import { SubtaskOutput } from './subtask-output.js';
 import { InternalTimerService } from './time/internal-timer-service.js';
 import { WatermarkCombiner } from './time/watermark-combiner.js';
+import { checkInsertOnly } from './changelog-input.js';
 
 /** What a subtask needs from the job around it. */
 export interface SubtaskHost {
@@ -76,6 +77,8 @@ export class Subtask implements ChannelTarget {
   private held: Held[] = [];
   private alignStart = 0;
   private finishedAll = false;
+  /** Whether the operator consumes updates and deletions (see `Operator.inputChangelogMode`). */
+  private readonly acceptsChangelog: boolean;
   /** The newest checkpoint this subtask took; each is taken once, whichever path reaches it first. */
   private lastCheckpoint = -1;
 
@@ -84,6 +87,7 @@ export class Subtask implements ChannelTarget {
     readonly operator: Operator<unknown>,
     private readonly host: SubtaskHost,
   ) {
+    this.acceptsChangelog = operator.inputChangelogMode === 'all';
     if (info.keyed) {
       const backend = host.stateBackend.createKeyedStateBackend({ clock: host.clock, maxParallelism: info.maxParallelism, operatorName: info.name });
       this.backend = backend;
@@ -165,6 +169,7 @@ export class Subtask implements ChannelTarget {
       return;
     }
     this.metrics.recordsIn += batch.values.length;
+    if (batch.kinds !== undefined && !this.acceptsChangelog) checkInsertOnly(this.info.name, batch);
     this.operator.processBatch(batch, this.channelInput[channel]!);
   }
 
