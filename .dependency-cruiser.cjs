@@ -20,6 +20,13 @@ module.exports = {
     layer('api', ['runtime', 'sql', 'cli', 'testing'], 'the API emits graphs; execute() reaches the runtime through JobExecutor'),
     layer('sql', ['runtime', 'api', 'cli', 'testing'], 'the SQL planner emits graphs'),
     {
+      name: 'state-backends-through-the-registry',
+      comment: 'Keyed state is reached through the KeyedStateBackend interface (core/state-backend.ts); only the registry names a concrete backend',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/runtime/state/' },
+      to: { path: '^src/runtime/state/heap-keyed-state-backend\\.ts$' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},

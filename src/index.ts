@@ -26,6 +26,8 @@ export { WeirError, UserFunctionError, MalformedInputError, ConfigError } from '
 export { InvalidTimestampError } from './core/errors.js';
 export * from './core/functions.js';
 export * from './core/state.js';
+export type { KeyedStateBackend, KeyedStateBackendContext, KeyedStateBackendSnapshot, StateBackendFactory } from './core/state-backend.js';
+export { registerStateBackend, stateBackendFor, stateBackendNames, heapStateBackend } from './runtime/state/state-backends.js';
 export type { Operator, OperatorContext, Output, TimerService, KeyedContext } from './core/operator.js';
 export type { Source, SourceReader, SourceSplit, SourceReaderContext, PollResult, ErrorPolicy, DeadLetter } from './core/source.js';
 export type { Sink, SinkWriter, SinkWriterContext } from './core/sink.js';
@@ -37,6 +39,8 @@ export { print } from './connectors/print/print-sink.js';
 export { blackhole } from './connectors/blackhole/blackhole-sink.js';
 export { CollectSink, collect } from './connectors/collect/collect-sink.js';
 export { arraySource } from './connectors/collection/array-source.js';
+export { changelogSource, type ChangelogRow } from './connectors/collection/changelog-source.js';
+export { RowKind, rowKindOf, rowKindShort, isRetraction, type RowKindShort } from './core/row-kind.js';
 export { asyncIterableSource } from './connectors/collection/async-iterable-source.js';
 export * from './core/window/index.js';
 export { WindowedStream } from './api/windowed-stream.js';

@@ -11,6 +11,7 @@ import type { AggPhaseStrategy, ExecutionConfig, JobClient, JobExecutor, JobResu
 import { StreamGraph } from '../graph/stream-graph.js';
 import { checkConfigKeys } from '../graph/config-keys.js';
 import { parseCheckpointing, parseRestartStrategy, type RestartStrategyOptions, type RestoreOptions } from '../graph/execution-options.js';
+import { changelogSource, type ChangelogRow } from '../connectors/collection/changelog-source.js';
 import { arraySource } from '../connectors/collection/array-source.js';
 import { asyncIterableSource, type AsyncInput } from '../connectors/collection/async-iterable-source.js';
 import { sequence } from '../connectors/datagen/sequence-source.js';
@@ -60,6 +61,8 @@ export interface EnvironmentConfig {
    * whenever possible.
    */
   aggPhaseStrategy?: AggPhaseStrategy;
+  /** Keyed state backend (`state.backend.type`): `'hashmap'` (default) keeps state on the heap. */
+  stateBackend?: string;
   [flinkKey: string]: unknown;
 }
 
@@ -110,7 +113,9 @@ export class StreamEnvironment {
     const phases = config.aggPhaseStrategy ?? config['table.optimizer.agg-phase-strategy'];
     const aggPhaseStrategy = phases === undefined ? undefined : (String(phases).toUpperCase().replace('-', '_') as AggPhaseStrategy);
     if (aggPhaseStrategy !== undefined && !['AUTO', 'ONE_PHASE', 'TWO_PHASE'].includes(aggPhaseStrategy)) throw new ConfigError(`table.optimizer.agg-phase-strategy: '${String(phases)}' is not AUTO, ONE_PHASE or TWO_PHASE`);
-    this.config = { ...this.config, ...(slotMode ? { slotMode } : {}), ...(jobModule ? { jobModule } : {}), ...(aggPhaseStrategy ? { aggPhaseStrategy } : {}) };
+    const backend = config.stateBackend ?? config['state.backend.type'];
+    const stateBackend = backend === undefined ? undefined : String(backend).toLowerCase();
+    this.config = { ...this.config, ...(slotMode ? { slotMode } : {}), ...(jobModule ? { jobModule } : {}), ...(aggPhaseStrategy ? { aggPhaseStrategy } : {}), ...(stateBackend ? { stateBackend } : {}) };
   }
 
   private applyFaultTolerance(config: Record<string, unknown>): void {
@@ -196,6 +201,18 @@ export class StreamEnvironment {
   /** @example env.fromArray(rows) */
   fromArray<T>(values: readonly T[]): DataStream<T> {
     return this.fromSource(arraySource(values));
+  }
+
+  /**
+   * A bounded changelog from memory: rows with their kind (`+I`, `-U`, `+U`, `-D`). Operators that
+   * only understand insertions (keyed reduce, windows, joins) refuse such a stream with an error;
+   * map, filter, flatMap, union, partitioning, print and collect pass each row's kind on.
+   *
+   * @example
+   * env.fromChangelog([['+I', { id: 1, n: 5 }], ['-U', { id: 1, n: 5 }], ['+U', { id: 1, n: 6 }]]).print();
+   */
+  fromChangelog<T>(rows: readonly ChangelogRow<T>[]): DataStream<T> {
+    return this.fromSource(changelogSource(rows));
   }
 
   /** Any AsyncIterable, Iterable, Node Readable or web ReadableStream. */

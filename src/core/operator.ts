@@ -79,6 +79,13 @@ export interface KeyedContext {
  * } as Operator<number> & { ctx: OperatorContext<number> };
  */
 export interface Operator<OUT = unknown> {
+  /**
+   * Which changelogs the operator consumes: `'insert-only'` (the default) or `'all'` (it handles
+   * `-U`, `+U` and `-D` rows, or passes each row's kind on to what it emits for the row). The
+   * runtime fails the job, naming the operator and the row, when an insert-only operator receives
+   * any other row kind, instead of letting it count a deletion as an insertion.
+   */
+  readonly inputChangelogMode?: 'insert-only' | 'all';
   open?(ctx: OperatorContext<OUT>): void | Promise<void>;
   /** One batch from input `input` (0 for single-input operators). */
   processBatch(batch: Batch<any>, input: number): void;

@@ -44,6 +44,12 @@ export interface SinkWriter<T> {
  */
 export interface Sink<T> {
   readonly name: string;
+  /**
+   * `'all'` when the writer handles changelog batches (it reads `batch.kinds`: `-U`/`-D` rows take
+   * something back); `'insert-only'` (the default) makes a changelog input fail the job instead of
+   * writing a deletion as if it were a new record.
+   */
+  readonly inputChangelogMode?: 'insert-only' | 'all';
   createWriter(ctx: SinkWriterContext): SinkWriter<T>;
   /**
    * What the sink guarantees with a replayable source under exactly-once checkpoints:

@@ -93,6 +93,8 @@ export interface ExecutionConfig {
    * aggregate can merge.
    */
   readonly aggPhaseStrategy?: AggPhaseStrategy;
+  /** Flink's `state.backend.type`: which keyed state backend keyed operators use (default `hashmap`, the heap). */
+  readonly stateBackend?: string;
   /** Config defaults of the launcher (the CLI's flags), passed on to slot workers. */
   readonly launchDefaults?: Record<string, unknown>;
 }

@@ -58,12 +58,12 @@ export class EdgeRouter {
   }
 
   private routeKeyed(batch: Batch<unknown>, p: Extract<Partitioner, { type: 'hash' | 'custom' }>): void {
-    const { values, timestamps } = batch;
+    const { values, timestamps, kinds } = batch;
     const n = values.length;
     const keys = p.type === 'hash' && p.keysFromBatch ? batch.keys! : this.extractKeys(values, p.key);
     const chs = this.channels;
     if (chs.length === 1) {
-      chs[0]!.target.receiveBatch(chs[0]!.index, new Batch(values, timestamps, keys));
+      chs[0]!.target.receiveBatch(chs[0]!.index, new Batch(values, timestamps, keys, kinds));
       return;
     }
     // Two passes, target per record then exact-size arrays per channel: growing arrays by push
@@ -83,7 +83,7 @@ export class EdgeRouter {
     }
     for (let c = 0; c < par; c++) {
       if (counts[c] === n) {
-        chs[c]!.target.receiveBatch(chs[c]!.index, new Batch(values, timestamps, keys));
+        chs[c]!.target.receiveBatch(chs[c]!.index, new Batch(values, timestamps, keys, kinds));
         return;
       }
     }
@@ -104,8 +104,10 @@ export class EdgeRouter {
       ts[t]![at] = timestamps[j]!;
       ks[t]![at] = keys[j];
     }
+    // A changelog's row kinds follow their rows; insert-only batches skip this pass.
+    const rk = kinds === undefined ? undefined : splitKinds(kinds, targets, counts, n);
     for (let c = 0; c < par; c++) {
-      if (counts[c]! > 0) chs[c]!.target.receiveBatch(chs[c]!.index, new Batch(vs[c]!, ts[c]!, ks[c]!));
+      if (counts[c]! > 0) chs[c]!.target.receiveBatch(chs[c]!.index, new Batch(vs[c]!, ts[c]!, ks[c]!, rk?.[c]));
     }
   }
 
@@ -139,4 +141,15 @@ export class EdgeRouter {
   end(): void {
     for (const c of this.channels) c.target.receiveEnd(c.index);
   }
+}
+
+/** Row kinds per channel, in the order the records go there. */
+function splitKinds(kinds: Uint8Array, targets: Int32Array, counts: Int32Array, n: number): Uint8Array[] {
+  const out = Array.from(counts, (m) => new Uint8Array(m));
+  const fill = new Int32Array(counts.length);
+  for (let j = 0; j < n; j++) {
+    const t = targets[j]!;
+    out[t]![fill[t]!++] = kinds[j]!;
+  }
+  return out;
 }

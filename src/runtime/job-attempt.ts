@@ -15,6 +15,8 @@ import { RemoteSubtask, SlotLink } from './parallel/slot-link.js';
 import type { LinkMessage } from './parallel/slot-messages.js';
 import { createOperator } from './operators/create-operator.js';
 import { SourceTask } from './source-task.js';
+import { stateBackendFor } from './state/state-backends.js';
+import type { StateBackendFactory } from '../core/state-backend.js';
 import { Subtask, type SubtaskHost } from './subtask.js';
 
 /**
@@ -42,6 +44,7 @@ export class JobAttempt implements SubtaskHost, Attempt, SlotInbox {
     return this.config.autoWatermarkInterval;
   }
   readonly checkpointingMode: CheckpointingMode | undefined;
+  readonly stateBackend: StateBackendFactory;
   readonly yieldIntervalMs: number | undefined;
 
   constructor(
@@ -54,6 +57,7 @@ export class JobAttempt implements SubtaskHost, Attempt, SlotInbox {
   ) {
     this.clock = config.clock;
     this.checkpointingMode = config.checkpointing?.mode;
+    this.stateBackend = stateBackendFor(config.stateBackend);
     this.yieldIntervalMs = slot ? 0 : undefined;
     this.failure.catch(() => undefined);
     if (slot) {

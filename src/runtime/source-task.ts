@@ -131,10 +131,10 @@ export class SourceTask {
           } catch (e) {
             throw new UserFunctionError(`${st.info.name} (timestamp assigner)`, vals[i], e);
           }
-          batch = i === n ? new Batch(vals, ts) : guard.assignRest(vals, prev, ts, i, t, assign);
+          batch = i === n ? new Batch(vals, ts, undefined, batch.kinds) : guard.assignRest(vals, prev, ts, i, t, assign, batch.kinds);
         } else {
           const bad = firstInvalidTimestamp(batch.timestamps, 0, n, true);
-          if (bad < n) batch = guard.keepValid(batch.values, batch.timestamps, bad, true);
+          if (bad < n) batch = guard.keepValid(batch.values, batch.timestamps, bad, true, batch.kinds);
         }
         n = batch.values.length;
         idleness?.onData();

@@ -22,7 +22,7 @@ export class SourceTimestampGuard {
   ) {}
 
   /** Finishes assigning a batch whose record `from` got the invalid timestamp `bad`; returns the records kept. */
-  assignRest(values: unknown[], previous: number[], assigned: number[], from: number, bad: unknown, assign: TimestampAssigner): Batch<unknown> {
+  assignRest(values: unknown[], previous: number[], assigned: number[], from: number, bad: unknown, assign: TimestampAssigner, kinds: Uint8Array | undefined): Batch<unknown> {
     const n = values.length;
     const ts: unknown[] = assigned;
     ts[from] = bad;
@@ -32,14 +32,16 @@ export class SourceTimestampGuard {
     } catch (e) {
       throw new UserFunctionError(`${this.sourceName} (timestamp assigner)`, values[i], e);
     }
-    return this.keepValid(values, ts, from, false);
+    return this.keepValid(values, ts, from, false, kinds);
   }
 
   /** The records of a batch whose reader-given timestamps are invalid from `from` on, filtered by the policy. */
-  keepValid(values: unknown[], ts: readonly unknown[], from: number, allowNone: boolean): Batch<unknown> {
+  keepValid(values: unknown[], ts: readonly unknown[], from: number, allowNone: boolean, kinds: Uint8Array | undefined): Batch<unknown> {
     const n = values.length;
     const keptValues = values.slice(0, from);
     const keptTs = ts.slice(0, from) as number[];
+    // Row kinds of a changelog follow the rows kept.
+    const keptKinds: number[] | undefined = kinds && Array.from(kinds.subarray(0, from));
     let i = from;
     while (i < n) {
       this.reject(values[i], ts[i], i, allowNone);
@@ -47,10 +49,11 @@ export class SourceTimestampGuard {
       for (let j = i + 1; j < next; j++) {
         keptValues.push(values[j]);
         keptTs.push(ts[j] as number);
+        keptKinds?.push(kinds![j]!);
       }
       i = next;
     }
-    return new Batch(keptValues, keptTs);
+    return new Batch(keptValues, keptTs, undefined, keptKinds && Uint8Array.from(keptKinds));
   }
 
   private reject(value: unknown, t: unknown, index: number, carried: boolean): void {

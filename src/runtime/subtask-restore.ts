@@ -1,6 +1,6 @@
 import type { Operator } from '../core/operator.js';
 import { hashKey, keyGroupRangeFor } from '../core/key-group.js';
-import type { HeapKeyedStateBackend } from './state/heap-keyed-state-backend.js';
+import type { KeyedStateBackend } from '../core/state-backend.js';
 import type { HeapOperatorStateStore } from './state/operator-state-store.js';
 import type { RestoredSubtaskState } from './subtask-snapshot.js';
 import type { InternalTimerService } from './time/internal-timer-service.js';
@@ -8,7 +8,7 @@ import type { InternalTimerService } from './time/internal-timer-service.js';
 /** The parts of a subtask a restore fills. */
 export interface RestoreTarget {
   readonly info: { readonly index: number; readonly parallelism: number; readonly maxParallelism: number };
-  readonly backend: HeapKeyedStateBackend | undefined;
+  readonly backend: KeyedStateBackend | undefined;
   readonly timers: InternalTimerService | undefined;
   readonly operatorState: HeapOperatorStateStore;
   readonly operator: Operator<unknown>;

@@ -1,13 +1,12 @@
 import { deserialize, serialize } from 'node:v8';
-import type { KeyedStateSnapshot } from './state/heap-keyed-state-backend.js';
-import type { ChunkedKeyedSnapshot } from './state/chunked-keyed-snapshot.js';
+import type { KeyedStateBackendSnapshot } from '../core/state-backend.js';
 import type { OperatorStateSnapshot } from './state/operator-state-store.js';
 import type { TimersSnapshot } from './time/internal-timer-service.js';
 
 /** Everything one subtask contributes to a checkpoint. */
 export interface SubtaskSnapshot {
-  /** Keyed state: by key group (in memory), or in chunks as checkpoints write it. */
-  readonly keyed?: KeyedStateSnapshot | ChunkedKeyedSnapshot;
+  /** Keyed state, in the format of the backend that wrote it (which the snapshot names). */
+  readonly keyed?: KeyedStateBackendSnapshot;
   readonly timers?: TimersSnapshot;
   readonly operatorState: OperatorStateSnapshot;
   /** What `Operator.snapshotState` returned. */
@@ -30,11 +29,11 @@ export interface RestoredSubtaskState {
 interface SubtaskStateFile {
   readonly v: 2;
   readonly head: Uint8Array;
-  readonly keyed?: ChunkedKeyedSnapshot;
+  readonly keyed?: KeyedStateBackendSnapshot;
   readonly operator?: unknown;
 }
 
-export function encodeSubtaskState(parts: { head: Uint8Array; keyed?: ChunkedKeyedSnapshot; operator?: unknown }): Uint8Array {
+export function encodeSubtaskState(parts: { head: Uint8Array; keyed?: KeyedStateBackendSnapshot; operator?: unknown }): Uint8Array {
   return serialize({ v: 2, ...parts } satisfies SubtaskStateFile);
 }
 

@@ -3,6 +3,7 @@ import { MAX_WATERMARK } from '../core/batch.js';
 import type { Clock } from '../core/clock.js';
 import { WeirError, describe } from '../core/errors.js';
 import type { KeyedContext, Operator, OperatorContext } from '../core/operator.js';
+import type { KeyedStateBackend, StateBackendFactory } from '../core/state-backend.js';
 import { serialize } from 'node:v8';
 import { BarrierAligner, type CheckpointingMode } from './checkpoint/barrier-aligner.js';
 import type { ChannelTarget } from './edge-router.js';
@@ -10,11 +11,11 @@ import { replayHeld, type Held } from './checkpoint/held-input.js';
 import { restoreSubtask } from './subtask-restore.js';
 import { encodeSubtaskState, type RestoredSubtaskState, type SubtaskSnapshot } from './subtask-snapshot.js';
 import { SubtaskMetrics } from './operator-metrics.js';
-import { HeapKeyedStateBackend } from './state/heap-keyed-state-backend.js';
 import { HeapOperatorStateStore } from './state/operator-state-store.js';
 import { SubtaskOutput } from './subtask-output.js';
 import { InternalTimerService } from './time/internal-timer-service.js';
 import { WatermarkCombiner } from './time/watermark-combiner.js';
+import { checkInsertOnly } from './changelog-input.js';
 
 /** What a subtask needs from the job around it. */
 export interface SubtaskHost {
@@ -26,6 +27,8 @@ export interface SubtaskHost {
   readonly failed: boolean;
   /** Checkpointing mode, or undefined when checkpointing is off. */
   readonly checkpointingMode: CheckpointingMode | undefined;
+  /** The keyed state backend of keyed subtasks (`state.backend.type`). */
+  readonly stateBackend: StateBackendFactory;
   /** This subtask took checkpoint `id`: `state` is its serialized {@link SubtaskSnapshot}. */
   acknowledgeCheckpoint(id: number, task: Subtask, state: Uint8Array, alignmentMs: number, syncMs: number): void;
   /**
@@ -54,7 +57,7 @@ export interface SubtaskInfo {
 export class Subtask implements ChannelTarget {
   readonly metrics = new SubtaskMetrics();
   readonly output = new SubtaskOutput(this.metrics);
-  readonly backend: HeapKeyedStateBackend | undefined;
+  readonly backend: KeyedStateBackend | undefined;
   readonly timers: InternalTimerService | undefined;
   readonly operatorState = new HeapOperatorStateStore();
   /** Logical input index of each channel. */
@@ -74,6 +77,8 @@ export class Subtask implements ChannelTarget {
   private held: Held[] = [];
   private alignStart = 0;
   private finishedAll = false;
+  /** Whether the operator consumes updates and deletions (see `Operator.inputChangelogMode`). */
+  private readonly acceptsChangelog: boolean;
   /** The newest checkpoint this subtask took; each is taken once, whichever path reaches it first. */
   private lastCheckpoint = -1;
 
@@ -82,8 +87,9 @@ export class Subtask implements ChannelTarget {
     readonly operator: Operator<unknown>,
     private readonly host: SubtaskHost,
   ) {
+    this.acceptsChangelog = operator.inputChangelogMode === 'all';
     if (info.keyed) {
-      const backend = new HeapKeyedStateBackend(host.clock, info.maxParallelism);
+      const backend = host.stateBackend.createKeyedStateBackend({ clock: host.clock, maxParallelism: info.maxParallelism, operatorName: info.name });
       this.backend = backend;
       this.timers = new InternalTimerService(
         () => backend.currentKeyId,
@@ -163,6 +169,7 @@ export class Subtask implements ChannelTarget {
       return;
     }
     this.metrics.recordsIn += batch.values.length;
+    if (batch.kinds !== undefined && !this.acceptsChangelog) checkInsertOnly(this.info.name, batch);
     this.operator.processBatch(batch, this.channelInput[channel]!);
   }
 

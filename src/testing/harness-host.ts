@@ -1,4 +1,5 @@
 import type { ManualClock } from '../core/clock.js';
+import type { StateBackendFactory } from '../core/state-backend.js';
 import type { SubtaskHost } from '../runtime/subtask.js';
 
 /**
@@ -14,7 +15,10 @@ export class HarnessHost implements SubtaskHost {
   /** Rejects with the first failure, for waits that would otherwise never end. */
   readonly failure = new Promise<never>((_, reject) => (this.rejectFailure = reject));
 
-  constructor(readonly clock: ManualClock) {
+  constructor(
+    readonly clock: ManualClock,
+    readonly stateBackend: StateBackendFactory,
+  ) {
     this.failure.catch(() => undefined);
   }
 

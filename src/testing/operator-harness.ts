@@ -10,6 +10,7 @@ import type { TimestampedValue } from './collecting-channel.js';
 import { HarnessHost } from './harness-host.js';
 import { HarnessOutput } from './harness-output.js';
 import { readState, type StateContents } from './state-reader.js';
+import { stateBackendFor } from '../runtime/state/state-backends.js';
 
 export interface HarnessOptions {
   /** Key selector; the operator gets keyed state and timers. For two inputs, one selector per input. */
@@ -22,6 +23,8 @@ export interface HarnessOptions {
   subtaskIndex?: number;
   parallelism?: number;
   maxParallelism?: number;
+  /** Keyed state backend by `state.backend.type` name (default `hashmap`). */
+  stateBackend?: string;
 }
 
 /**
@@ -51,7 +54,7 @@ export class OperatorHarness<IN, OUT> {
     const maxParallelism = options.maxParallelism ?? DEFAULT_MAX_PARALLELISM;
     this.keys = options.key === undefined ? undefined : Array.isArray(options.key) ? options.key : [options.key];
     this.clock = new ManualClock(options.processingTime ?? 0);
-    this.host = new HarnessHost(this.clock);
+    this.host = new HarnessHost(this.clock, stateBackendFor(options.stateBackend));
     const info = { name, uid: name, index: options.subtaskIndex ?? 0, parallelism: options.parallelism ?? 1, maxParallelism, keyed: this.keys !== undefined };
     this.subtask = new Subtask(info, operator, this.host);
     for (let i = 0; i < (options.inputs ?? 1); i++) this.channels.push(this.subtask.addChannel(i));

@@ -7,5 +7,5 @@ import type { Sink } from '../../core/sink.js';
  * stream.sinkTo(blackhole())
  */
 export function blackhole<T>(): Sink<T> {
-  return { name: 'Blackhole', createWriter: () => ({ write() {} }) };
+  return { name: 'Blackhole', inputChangelogMode: 'all', createWriter: () => ({ write() {} }) };
 }

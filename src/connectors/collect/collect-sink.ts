@@ -1,3 +1,5 @@
+import type { Batch } from '../../core/batch.js';
+import { RowKind } from '../../core/row-kind.js';
 import type { Sink } from '../../core/sink.js';
 
 /**
@@ -12,9 +14,12 @@ import type { Sink } from '../../core/sink.js';
  */
 export class CollectSink<T> implements Sink<T>, AsyncIterable<T> {
   readonly name = 'Collect';
+  readonly inputChangelogMode = 'all';
   readonly values: T[] = [];
   /** Event timestamps of `values`, index by index. */
   readonly timestamps: number[] = [];
+  /** Row kinds of `values`, index by index (all `RowKind.INSERT` unless the input is a changelog). */
+  readonly kinds: RowKind[] = [];
   /** Watermarks the sink saw, in order. */
   readonly watermarks: number[] = [];
   private waiters: (() => void)[] = [];
@@ -24,10 +29,12 @@ export class CollectSink<T> implements Sink<T>, AsyncIterable<T> {
   createWriter() {
     this.writers++;
     return {
-      write: (batch: { values: T[]; timestamps: number[] }) => {
+      write: (batch: Batch<T>) => {
+        const kinds = batch.kinds;
         for (let i = 0; i < batch.values.length; i++) {
           this.values.push(batch.values[i]!);
           this.timestamps.push(batch.timestamps[i]!);
+          this.kinds.push(kinds === undefined ? RowKind.INSERT : (kinds[i] as RowKind));
         }
         this.wake();
       },

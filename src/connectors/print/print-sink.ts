@@ -1,3 +1,4 @@
+import { rowKindShort } from '../../core/row-kind.js';
 import type { Sink } from '../../core/sink.js';
 
 export interface PrintOptions {
@@ -24,13 +25,17 @@ export function print<T>(options: PrintOptions = {}): Sink<T> {
   const fmt = options.format ?? defaultFormat;
   return {
     name: 'Print',
+    inputChangelogMode: 'all',
     createWriter(ctx) {
       const stream = options.stderr ? process.stderr : process.stdout;
       const head = (options.prefix ? `${options.prefix}:` : '') + (ctx.parallelism > 1 ? `${ctx.subtaskIndex + 1}> ` : options.prefix ? ' ' : '');
       return {
         write(batch) {
           let s = '';
-          for (const v of batch.values) s += head + fmt(v) + '\n';
+          const { values, kinds } = batch;
+          // A changelog row shows its kind first, as Flink prints rows (`-U ...`).
+          if (kinds === undefined) for (const v of values) s += head + fmt(v) + '\n';
+          else for (let i = 0; i < values.length; i++) s += `${head}${rowKindShort(kinds[i]!)} ${fmt(values[i])}\n`;
           if (!stream.write(s)) return new Promise<void>((r) => stream.once('drain', () => r()));
           return undefined;
         },

@@ -1,11 +1,11 @@
 import { ConfigError } from '../../core/errors.js';
 import type { RestoredSubtaskState, SubtaskSnapshot } from '../subtask-snapshot.js';
 import type { LoadedCheckpoint } from './checkpoint-storage.js';
-import { chunkedHasEntries } from '../state/chunked-keyed-snapshot.js';
+import { keyedSnapshotHasEntries } from '../state/state-backends.js';
 
 /** Whether a snapshot holds anything worth restoring (a stateless operator's snapshot is empty). */
 function hasState(s: SubtaskSnapshot): boolean {
-  const keyed = s.keyed && ('chunks' in s.keyed ? chunkedHasEntries(s.keyed) : Object.keys(s.keyed.groups).length > 0);
+  const keyed = s.keyed && keyedSnapshotHasEntries(s.keyed);
   const timers = s.timers && (s.timers.eventTime.length > 0 || s.timers.processingTime.length > 0);
   const lists = Object.values(s.operatorState.lists).some((l) => l.length > 0) || Object.values(s.operatorState.broadcast).some((b) => b.length > 0);
   return !!(keyed || timers || lists || s.operator !== undefined || (s.source !== undefined && s.source !== null));

@@ -4,6 +4,8 @@ import type { Operator, OperatorContext } from '../../core/operator.js';
 
 /** Applies a function to every record; timestamps pass through unchanged (the same array). */
 export class MapOperator implements Operator<unknown> {
+  /** Each result keeps its input row's kind: a map of a changelog is a changelog. */
+  readonly inputChangelogMode = 'all';
   private ctx!: OperatorContext<unknown>;
   constructor(private readonly fn: (v: unknown) => unknown) {}
   open(ctx: OperatorContext<unknown>): void {
@@ -20,6 +22,6 @@ export class MapOperator implements Operator<unknown> {
     } catch (e) {
       throw new UserFunctionError(this.ctx.operatorName, values[i], e);
     }
-    this.ctx.output.push(new Batch(out, batch.timestamps));
+    this.ctx.output.push(new Batch(out, batch.timestamps, undefined, batch.kinds));
   }
 }

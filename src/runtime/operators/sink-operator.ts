@@ -11,7 +11,10 @@ export class SinkOperator implements Operator<never> {
   private writer!: SinkWriter<unknown>;
   private ctx!: OperatorContext<never>;
   private restored: unknown[] = [];
-  constructor(private readonly sink: Sink<unknown>) {}
+  readonly inputChangelogMode: 'insert-only' | 'all';
+  constructor(private readonly sink: Sink<unknown>) {
+    this.inputChangelogMode = sink.inputChangelogMode ?? 'insert-only';
+  }
 
   restoreState(state: unknown): void {
     const s = state as { committable?: unknown } | undefined;

@@ -9,6 +9,8 @@ import type { WatermarkGenerator, WatermarkStrategy } from '../../core/watermark
  * watermarks from the strategy's generator. Upstream watermarks are dropped, except the final one.
  */
 export class TimestampsAndWatermarksOperator implements Operator<unknown> {
+  /** Timestamps change, row kinds do not. */
+  readonly inputChangelogMode = 'all';
   private ctx!: OperatorContext<unknown>;
   private gen!: WatermarkGenerator;
   constructor(private readonly strategy: WatermarkStrategy<unknown>) {}
@@ -37,7 +39,7 @@ export class TimestampsAndWatermarksOperator implements Operator<unknown> {
       // No source error policy applies in mid-stream: a record without a valid event time fails the job.
       if (i < n) throw new InvalidTimestampError(`operator '${this.ctx.operatorName}' (timestamp assigner)`, undefined, values[i], invalidTimestampReason(t));
     }
-    this.ctx.output.push(new Batch(values, ts));
+    this.ctx.output.push(new Batch(values, ts, undefined, batch.kinds));
     let punctuated = -Infinity;
     for (let i = 0; i < n; i++) {
       const w = this.gen.onEvent(ts[i]!);

@@ -21,7 +21,7 @@ export function deliverLinkMessage(link: SlotLink, m: LinkMessage, inbox: SlotIn
   try {
     switch (m.t) {
       case 'b':
-        st.receiveBatch(m.ch, new Batch(decodeValues(m.v), Array.from(new Float64Array(m.ts)), m.k && decodeValues(m.k)));
+        st.receiveBatch(m.ch, new Batch(decodeValues(m.v), Array.from(new Float64Array(m.ts)), m.k && decodeValues(m.k), m.rk && new Uint8Array(m.rk)));
         link.processedOne();
         break;
       case 'w':

@@ -80,7 +80,11 @@ export class RemoteSubtask implements ChannelTarget {
     const ts = Float64Array.from(batch.timestamps).buffer as ArrayBuffer;
     transfer.push(ts);
     const k = batch.keys ? encodeValues(batch.keys, transfer) : undefined;
-    this.link.sendData({ t: 'b', n: this.node, d: this.index, ch, v, ts, k }, transfer);
+    if (batch.kinds === undefined) return this.link.sendData({ t: 'b', n: this.node, d: this.index, ch, v, ts, k }, transfer);
+    // A copy: the batch's kinds may be a view into a larger buffer, or shared with another consumer.
+    const rk = batch.kinds.slice().buffer as ArrayBuffer;
+    transfer.push(rk);
+    this.link.sendData({ t: 'b', n: this.node, d: this.index, ch, v, ts, k, rk }, transfer);
   }
   receiveWatermark(ch: number, w: number): void {
     this.link.sendControl({ t: 'w', n: this.node, d: this.index, ch, w });

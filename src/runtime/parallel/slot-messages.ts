@@ -3,7 +3,7 @@ import type { EncodedValues } from './batch-codec.js';
 
 /** Data and control elements between subtasks in different slots (one MessagePort per slot pair). */
 export type LinkMessage =
-  | { readonly t: 'b'; readonly n: number; readonly d: number; readonly ch: number; readonly v: EncodedValues; readonly ts: ArrayBuffer; readonly k: EncodedValues | undefined }
+  | { readonly t: 'b'; readonly n: number; readonly d: number; readonly ch: number; readonly v: EncodedValues; readonly ts: ArrayBuffer; readonly k: EncodedValues | undefined; readonly rk?: ArrayBuffer }
   | { readonly t: 'w'; readonly n: number; readonly d: number; readonly ch: number; readonly w: number }
   | { readonly t: 'i'; readonly n: number; readonly d: number; readonly ch: number; readonly idle: boolean }
   | { readonly t: 'x'; readonly n: number; readonly d: number; readonly ch: number; readonly id: number; readonly sp: boolean }

@@ -1,6 +1,7 @@
 import { deserialize, serialize } from 'node:v8';
 import { hashKey } from '../../core/key-group.js';
 import type { StateDescriptor } from '../../core/state.js';
+import type { KeyedStateBackendSnapshot } from '../../core/state-backend.js';
 import { CowMap } from './cow-map.js';
 import type { StateTable } from './keyed-state-snapshot.js';
 import { ttlPruner } from './ttl-cleanup.js';
@@ -15,7 +16,7 @@ const SLICE_MS = 4;
  * V8 serialization format. Key groups are not materialized: a restore hashes each key to decide
  * whether its subtask owns it, which costs less than grouping at snapshot time.
  */
-export interface ChunkedKeyedSnapshot {
+export interface ChunkedKeyedSnapshot extends KeyedStateBackendSnapshot {
   readonly chunks: Record<string, Uint8Array[]>;
   readonly states: Record<string, { readonly type: StateDescriptor['type']; readonly ttl: boolean }>;
 }

@@ -1,10 +1,11 @@
 import type { Clock } from '../../core/clock.js';
-import { WeirError } from '../../core/errors.js';
+import { ConfigError, WeirError } from '../../core/errors.js';
 import { normalizeKey } from '../../core/key-group.js';
 import type {
   AggregatingState, AggregatingStateDescriptor, KeyedStateStore, ListState, ListStateDescriptor, MapState, MapStateDescriptor,
   ReducingState, ReducingStateDescriptor, StateDescriptor, ValueState, ValueStateDescriptor,
 } from '../../core/state.js';
+import type { KeyedStateBackend, KeyedStateBackendSnapshot } from '../../core/state-backend.js';
 import { NO_KEY, type CurrentKey } from './current-key.js';
 import { denormalizeKey, restoreTables, snapshotTables, type KeyedStateSnapshot, type StateTable } from './keyed-state-snapshot.js';
 import { HeapAggregatingState, HeapListState, HeapMapState, HeapReducingState, HeapValueState } from './heap-states.js';
@@ -17,6 +18,28 @@ import { TtlListState } from './ttl-list-state.js';
 import { TtlMapState } from './ttl-map-state.js';
 
 export { denormalizeKey, type KeyedStateSnapshot } from './keyed-state-snapshot.js';
+
+/** `state.backend.type` of the heap backend (Flink's name for its heap backend). */
+export const HEAP_BACKEND = 'hashmap';
+/** Version of the heap backend's snapshot format; bumped when its layout changes incompatibly. */
+export const HEAP_FORMAT_VERSION = 1;
+const HEAP_FORMAT = { backend: HEAP_BACKEND, version: HEAP_FORMAT_VERSION } as const;
+
+/** A heap backend snapshot: by key group in memory, or chunked as checkpoints write it. */
+export type HeapKeyedSnapshot = KeyedStateSnapshot | ChunkedKeyedSnapshot;
+
+/** Checks that a snapshot is the heap backend's, in a version this Weir reads. */
+export function readHeapSnapshot(s: KeyedStateBackendSnapshot): KeyedStateSnapshot | ChunkedKeyedSnapshot {
+  const backend = s.backend ?? HEAP_BACKEND;
+  if (backend !== HEAP_BACKEND) {
+    throw new ConfigError(`Keyed state in this checkpoint was written by the '${backend}' state backend and cannot be read by '${HEAP_BACKEND}': restore it with 'state.backend.type': '${backend}'`);
+  }
+  if ((s.version ?? 1) > HEAP_FORMAT_VERSION) {
+    throw new ConfigError(`Keyed state in this checkpoint has '${HEAP_BACKEND}' format version ${s.version}, newer than this Weir reads (${HEAP_FORMAT_VERSION})`);
+  }
+  return s as KeyedStateSnapshot | ChunkedKeyedSnapshot;
+}
+
 
 /**
  * Keyed state on the JavaScript heap (the default backend). Each state is one `Map` from the
@@ -33,7 +56,7 @@ export { denormalizeKey, type KeyedStateSnapshot } from './keyed-state-snapshot.
  * backend.setCurrentKey('a');
  * count.update(count.value()! + 1);
  */
-export class HeapKeyedStateBackend implements KeyedStateStore, CurrentKey {
+export class HeapKeyedStateBackend implements KeyedStateBackend, KeyedStateStore, CurrentKey {
   currentKeyId: unknown = NO_KEY;
   private currentKey: unknown = undefined;
   private readonly tables = new Map<string, StateTable>();
@@ -118,19 +141,19 @@ export class HeapKeyedStateBackend implements KeyedStateStore, CurrentKey {
    * result before processing resumes. Expired TTL values, elements and entries are removed first.
    */
   snapshot(): KeyedStateSnapshot {
-    return snapshotTables(this.tables, this.maxParallelism, this.clock.now());
+    return { ...snapshotTables(this.tables, this.maxParallelism, this.clock.now()), ...HEAP_FORMAT };
   }
 
   /**
    * The checkpoint form of {@link snapshot}: tables freeze now (the only synchronous step) and are
    * written out in short slices; records processed meanwhile change the tables' overlays.
    */
-  snapshotAsync(): Promise<ChunkedKeyedSnapshot> {
-    return snapshotTablesAsync(this.tables, this.clock.now());
+  async snapshotAsync(): Promise<ChunkedKeyedSnapshot> {
+    return { ...(await snapshotTablesAsync(this.tables, this.clock.now())), ...HEAP_FORMAT };
   }
 
   /** Loads the given key groups of one or more snapshots (any parallelism wrote them). Call before any state is registered. */
-  restore(snapshots: (KeyedStateSnapshot | ChunkedKeyedSnapshot)[], owns: (keyGroup: number) => boolean): void {
-    restoreTables(this.tables, snapshots, owns, () => new TtlAccess(undefined, this.clock), this.maxParallelism);
+  restore(snapshots: KeyedStateBackendSnapshot[], owns: (keyGroup: number) => boolean): void {
+    restoreTables(this.tables, snapshots.map(readHeapSnapshot), owns, () => new TtlAccess(undefined, this.clock), this.maxParallelism);
   }
 }

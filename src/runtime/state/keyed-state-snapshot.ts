@@ -1,5 +1,6 @@
 import { hashKey } from '../../core/key-group.js';
 import type { StateDescriptor } from '../../core/state.js';
+import type { KeyedStateBackendSnapshot } from '../../core/state-backend.js';
 import { CowMap } from './cow-map.js';
 import { restoreChunks, type ChunkedKeyedSnapshot } from './chunked-keyed-snapshot.js';
 import { ttlPruner } from './ttl-cleanup.js';
@@ -14,7 +15,7 @@ export function denormalizeKey(id: unknown): unknown {
  * Keyed state of one operator subtask, grouped by key group so that any parallelism can restore it.
  * Stored values are the backend's own format (TTL stamps included); `states` says which format.
  */
-export interface KeyedStateSnapshot {
+export interface KeyedStateSnapshot extends KeyedStateBackendSnapshot {
   /** keyGroup -> stateName -> [normalizedKey, storedValue][] */
   readonly groups: Record<number, Record<string, [unknown, unknown][]>>;
   /** Type of each state and whether its values carry TTL stamps (absent in snapshots of older versions). */

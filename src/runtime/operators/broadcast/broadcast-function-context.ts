@@ -1,8 +1,7 @@
 import { WeirError } from '../../../core/errors.js';
 import type { BroadcastState, ReadOnlyBroadcastState, StateOf } from '../../../core/broadcast-functions.js';
 import type { OperatorContext } from '../../../core/operator.js';
-import type { MapState, MapStateDescriptor, StateDescriptor } from '../../../core/state.js';
-import { HeapKeyedStateBackend } from '../../state/heap-keyed-state-backend.js';
+import type { KeyedStateStore, MapState, MapStateDescriptor, StateDescriptor } from '../../../core/state.js';
 import { FunctionContext } from '../function-context.js';
 
 /** Hides the write methods of a broadcast map from the non-broadcast side. */
@@ -60,12 +59,10 @@ export class BroadcastFunctionContext extends FunctionContext {
   applyToKeyedState<D extends StateDescriptor>(d: D, fn: (key: unknown, state: StateOf<D>) => void): void {
     const keyed = this.octx.keyed;
     if (!keyed) throw new WeirError(`applyToKeyedState needs a keyed stream (operator '${this.octx.operatorName}')`);
-    const store = keyed.state;
-    if (!(store instanceof HeapKeyedStateBackend)) throw new WeirError(`applyToKeyedState is not supported by this state backend (operator '${this.octx.operatorName}')`);
-    const state = stateFor(store, d) as StateOf<D>;
+    const state = stateFor(keyed.state, d) as StateOf<D>;
     const previous = keyed.getCurrentKey();
     try {
-      for (const key of store.keys(d.name)) {
+      for (const key of keyed.keysOf(d.name)) {
         keyed.setCurrentKey(key);
         fn(key, state);
       }
@@ -75,7 +72,7 @@ export class BroadcastFunctionContext extends FunctionContext {
   }
 }
 
-function stateFor(store: HeapKeyedStateBackend, d: StateDescriptor): unknown {
+function stateFor(store: KeyedStateStore, d: StateDescriptor): unknown {
   switch (d.type) {
     case 'value':
       return store.getState(d);

@@ -1,0 +1,71 @@
+import type { Clock } from './clock.js';
+import type { KeyedStateStore } from './state.js';
+
+/**
+ * What a keyed state backend's snapshot must carry besides its own data: which backend wrote it and
+ * in which version of that backend's format, so a restore refuses state it cannot read instead of
+ * misreading it. Snapshots written before backends were pluggable carry neither and are the heap
+ * backend's (`hashmap`) version 1.
+ */
+export interface KeyedStateBackendSnapshot {
+  readonly backend?: string;
+  readonly version?: number;
+}
+
+/**
+ * Keyed state of one operator subtask, scoped to a current key, as Flink's `KeyedStateBackend`.
+ *
+ * Contract: every method is called from the subtask's own thread, never concurrently, and never
+ * while a record of another key is half processed. The runtime sets the key (or the key id that
+ * timers store) before it calls user code for a record or a timer. `snapshot`/`snapshotAsync` run
+ * at a checkpoint barrier: only the part before the first `await` may stop processing, and records
+ * processed while the returned promise is pending must not change what it resolves to. `restore`
+ * runs once, before any state is registered, with the snapshots of every old subtask whose key
+ * groups overlap this subtask's range; it keeps the entries whose key group `owns` accepts.
+ *
+ * @example
+ * const backend = stateBackendFor('hashmap').createKeyedStateBackend({ clock, maxParallelism: 128 });
+ * backend.setCurrentKey('ann');
+ * const count = backend.getState(valueState<number>('count', { defaultValue: 0 }));
+ * count.update(count.value()! + 1);
+ */
+export interface KeyedStateBackend extends KeyedStateStore {
+  /** The current key in its normalized form (what timers store and hand back). */
+  readonly currentKeyId: unknown;
+  setCurrentKey(key: unknown): void;
+  setCurrentKeyId(id: unknown): void;
+  getCurrentKey(): unknown;
+  /** Keys with a value in state `name`, for operators that rebuild an index after a restore. */
+  keys(name: string): unknown[];
+  /** A synchronous copy of all state (savepoints of finished subtasks, tests). */
+  snapshot(): KeyedStateBackendSnapshot;
+  /** The checkpoint form: a short synchronous step, then the rest off the record path. */
+  snapshotAsync(): Promise<KeyedStateBackendSnapshot>;
+  restore(snapshots: KeyedStateBackendSnapshot[], owns: (keyGroup: number) => boolean): void;
+}
+
+/** What a backend is created with: one backend per keyed operator subtask. */
+export interface KeyedStateBackendContext {
+  readonly clock: Clock;
+  readonly maxParallelism: number;
+  /** For error messages. */
+  readonly operatorName?: string;
+}
+
+/**
+ * A kind of state backend, chosen with Flink's key `state.backend.type`.
+ *
+ * @example
+ * registerStateBackend({
+ *   name: 'my-store',
+ *   createKeyedStateBackend: (ctx) => new MyKeyedStateBackend(ctx.clock, ctx.maxParallelism),
+ *   hasEntries: (snapshot) => (snapshot as MySnapshot).count > 0,
+ * });
+ */
+export interface StateBackendFactory {
+  /** The value of `state.backend.type` that selects it. */
+  readonly name: string;
+  createKeyedStateBackend(ctx: KeyedStateBackendContext): KeyedStateBackend;
+  /** Whether a snapshot this backend wrote holds any entry (a restore ignores empty state of removed operators). */
+  hasEntries(snapshot: KeyedStateBackendSnapshot): boolean;
+}
