@@ -6,7 +6,7 @@ import { RowRandom } from './row-random.js';
 export interface DataGenOptions<T> {
   /** Rows in total; without it the source is unbounded. */
   readonly numberOfRows?: number;
-  /** Rows per second for the whole source, shared evenly by its readers; unlimited if absent. */
+  /** Rows per second for the whole source, shared by its readers in proportion to their splits; unlimited if absent. */
   readonly rowsPerSecond?: number;
   /** Same seed, same rows. */
   readonly seed: number;
