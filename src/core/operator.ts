@@ -119,7 +119,13 @@ export interface Operator<OUT = unknown> {
    * value must then be decided synchronously, only its durability may lag.
    */
   snapshotState?(checkpointId: number): unknown;
-  /** Called before `open` with what `snapshotState` returned, when the job resumes from a checkpoint. */
+  /**
+   * Called before `open` with what `snapshotState` returned, when the job resumes from a checkpoint:
+   * once per old subtask whose state this subtask inherits, in order of old subtask index. At the
+   * same parallelism that is the subtask with the same index; at another, new subtask `i` inherits
+   * old subtasks `j` with `j % parallelism === i`, so each old state is restored exactly once
+   * (possibly several into one subtask, possibly none into a new one).
+   */
   restoreState?(state: unknown): void | Promise<void>;
   /** Checkpoint `checkpointId` is complete on every task: commit what was pre-committed for it. */
   notifyCheckpointComplete?(checkpointId: number): void | Promise<void>;

@@ -27,11 +27,20 @@ export interface SinkWriter<T> {
    * returned promise may resolve once it is durable (the checkpoint waits for it).
    */
   preCommit?(checkpointId: number): unknown;
-  /** Phase two: checkpoint `checkpointId` completed; make its committables visible. Must be idempotent. */
+  /**
+   * Phase two: checkpoint `checkpointId` completed; make its committables visible. Must be idempotent.
+   * A completion may arrive after later barriers (or never, if the process dies): a committable
+   * should list everything pre-committed and not yet committed, so a restore from it commits all.
+   */
   commit?(checkpointId: number): void | Promise<void>;
   /**
-   * After a restore: `committables` are those of the restored checkpoint (commit them, idempotently:
-   * they may already be committed); anything else left pending or in progress is aborted.
+   * Called once after `createWriter`, before any input: on a fresh start with no committables, after
+   * a restore with those of the restored checkpoint that this subtask inherits. The checkpoint may
+   * have been taken at another parallelism: new subtask `i` receives the committables of every old
+   * subtask `j` with `j % parallelism === i` (none, one or several), so each old subtask's pending
+   * transactions reach exactly one writer. Commit them, idempotently (they may already be
+   * committed), and abort what those old subtasks left pending or in progress beyond them; never
+   * touch the transactions of old subtasks inherited by another writer, or of another live subtask.
    */
   recover?(committables: unknown[]): void | Promise<void>;
 }

@@ -27,8 +27,10 @@ function mergeSourcePositions(all: unknown[], same: unknown): unknown {
 
 /**
  * Loads a subtask's share of a checkpoint taken at any parallelism: the keyed state and timers of
- * the key groups it owns, its share of operator list state, and the operator's own state of the
- * subtask with the same index. Returns the source positions (for a source subtask).
+ * the key groups it owns, its share of operator list state, and the operator's own state of every
+ * old subtask `j` with `j % parallelism === index` (at the same parallelism: the subtask with the
+ * same index), so each old subtask's state, a sink's pending transactions among it, goes to exactly
+ * one new subtask. Returns the source positions (for a source subtask).
  */
 export async function restoreSubtask(t: RestoreTarget, states: RestoredSubtaskState[]): Promise<unknown> {
   const { maxParallelism, parallelism, index } = t.info;
@@ -39,7 +41,8 @@ export async function restoreSubtask(t: RestoreTarget, states: RestoredSubtaskSt
     for (const s of states) if (s.state.timers) t.timers!.restore(s.state.timers, (keyId) => owns(hashKey(keyId) % maxParallelism));
   }
   t.operatorState.restore(states.map((s) => s.state.operatorState), index, parallelism);
+  const inherited = states.filter((s) => s.subtask % parallelism === index).sort((a, b) => a.subtask - b.subtask);
+  for (const s of inherited) if (s.state.operator !== undefined) await t.operator.restoreState?.(s.state.operator);
   const same = states.find((s) => s.subtask === index && s.parallelism === parallelism) ?? (states.length === 1 ? states[0] : undefined);
-  if (same?.state.operator !== undefined) await t.operator.restoreState?.(same.state.operator);
   return mergeSourcePositions(states.map((s) => s.state.source), same?.state.source);
 }

@@ -112,6 +112,21 @@ describe('damaged checkpoints', () => {
     expect(skipped[1]!.reason).toMatch(/no readable _metadata/);
   });
 
+  it('counts a savepoint of the job as a restore point, ordered with checkpoints by id, and never prunes it', async () => {
+    const dir = tmp();
+    const { serialize } = await import('node:v8');
+    const storage = new FsCheckpointStorage(dir, 1);
+    const task = (v: number) => [{ operator: 'op', subtask: 0, parallelism: 1, bytes: serialize(v) }];
+    await storage.write(1, false, 'j', task(1));
+    await storage.write(2, true, 'j', task(2));
+    expect((await storage.loadLatest()).checkpoint!.metadata).toMatchObject({ id: 2, savepoint: true });
+    expect(await storage.highestId()).toBe(2);
+    await storage.write(3, false, 'j', task(3));
+    await storage.write(4, false, 'j', task(4));
+    expect((await storage.loadLatest()).checkpoint!.metadata.id).toBe(4);
+    expect(readdirSync(dir).sort()).toEqual(['chk-4', 'savepoint-2']);
+  });
+
   it('keeps only the configured number of completed checkpoints', async () => {
     const dir = tmp();
     const { serialize } = await import('node:v8');

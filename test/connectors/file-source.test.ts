@@ -78,13 +78,13 @@ describe('fileSource', () => {
     const first = src.createReader(splits, ctx);
     expect(((await first.poll()) as Batch<string>).values[9]).toBe('héllo 9');
     const saved = JSON.parse(JSON.stringify(first.snapshotState!()));
-    expect(saved.files[p]).toMatchObject({ line: 10 });
+    expect(saved[p]).toMatchObject({ line: 10 });
     await first.close!();
     const again = src.createReader(splits, ctx, saved);
     const rest: string[] = [];
     for (let r = await again.poll(); r !== 'end'; r = await again.poll()) rest.push(...(r as Batch<string>).values);
     expect(rest).toEqual([...Array.from({ length: 15 }, (_, i) => `héllo ${i + 10}`), 'last']);
-    expect(JSON.parse(JSON.stringify(again.snapshotState!())).files).toEqual({ [p]: 'done', [join(dir, 's.txt')]: 'done' });
+    expect(JSON.parse(JSON.stringify(again.snapshotState!()))).toEqual({ [p]: 'done', [join(dir, 's.txt')]: 'done' });
   });
 
   describe('CSV', () => {

@@ -6,7 +6,7 @@ import { RowRandom } from './row-random.js';
 export interface DataGenOptions<T> {
   /** Rows in total; without it the source is unbounded. */
   readonly numberOfRows?: number;
-  /** Rows per second for the whole source, shared evenly by its readers; unlimited if absent. */
+  /** Rows per second for the whole source, shared by its readers in proportion to their splits; unlimited if absent. */
   readonly rowsPerSecond?: number;
   /** Same seed, same rows. */
   readonly seed: number;
@@ -25,10 +25,18 @@ export interface DataGenSplit extends SourceSplit {
 export type DataGenPositions = Record<string, number>;
 
 /**
+ * How many interleaved splits the row indices are dealt to (more when the parallelism is higher).
+ * A fixed number, not one per reader, so positions kept per split id restore at any parallelism.
+ */
+export const DATAGEN_SPLITS = 128;
+
+/**
  * Generated rows, as Flink's `datagen` connector. Row `i` depends only on `seed` and `i`, so a job
- * produces the same rows at any parallelism and after a restore (the source is replayable). With
- * `rowsPerSecond` the readers follow the job clock (`ctx.clock`), so a `ManualClock` drives them in
- * tests.
+ * produces the same rows at any parallelism and after a restore (the source is replayable). Row
+ * indices are dealt round-robin to 128 splits, and each reader generates the rows of its splits in
+ * increasing order (one reader: 0, 1, 2, ...), so a restore at another parallelism continues every
+ * split where it stopped. With `rowsPerSecond` the readers follow the job clock (`ctx.clock`), so a
+ * `ManualClock` drives them in tests.
  *
  * @example
  * env.fromSource(datagen({ numberOfRows: 1000, rowsPerSecond: 100, seed: 42,
@@ -39,19 +47,26 @@ export function datagen<T>(options: DataGenOptions<T>): Source<T, DataGenSplit> 
   if (numberOfRows !== undefined && !(Number.isSafeInteger(numberOfRows) && numberOfRows >= 0)) throw new ConfigError(`datagen: numberOfRows must be a non-negative integer, got ${numberOfRows}`);
   if (rowsPerSecond !== undefined && !(rowsPerSecond > 0)) throw new ConfigError(`datagen: rowsPerSecond must be positive, got ${rowsPerSecond}`);
   const total = numberOfRows ?? Infinity;
+  const name = options.name ?? 'DataGen Source';
   return {
-    name: options.name ?? 'DataGen Source',
+    name,
     bounded: numberOfRows !== undefined,
     replayable: true,
-    splits: (parallelism) => Array.from({ length: parallelism }, (_, i) => ({ id: `datagen-${i}-of-${parallelism}`, offset: i, stride: parallelism })),
+    splits(parallelism) {
+      const stride = Math.max(parallelism, DATAGEN_SPLITS);
+      return Array.from({ length: stride }, (_, k) => ({ id: `datagen-${k}/${stride}`, offset: k, stride }));
+    },
     createReader(splits, ctx, restored) {
-      const saved = restored as DataGenPositions | undefined;
-      const next = splits.map((s) => saved?.[s.id] ?? s.offset);
+      const sorted = splits.slice().sort((a, b) => a.offset - b.offset);
+      const offsets = sorted.map((s) => s.offset);
+      const next = sorted.map((s) => restoredPosition(name, s, restored as DataGenPositions | undefined));
+      const stride = sorted[0]?.stride ?? 1;
+      const m = sorted.length;
       const random = new RowRandom();
-      const rate = rowsPerSecond === undefined ? undefined : (rowsPerSecond * splits.length) / Math.max(1, splits[0]?.stride ?? 1);
+      // The reader's share of the rate is its share of the splits.
+      const rate = rowsPerSecond === undefined ? undefined : (rowsPerSecond * m) / stride;
       let startedAt: number | undefined;
       let emitted = 0;
-      let r = 0;
       return {
         poll(): PollResult<T> {
           let budget = ctx.batchSize;
@@ -61,27 +76,31 @@ export function datagen<T>(options: DataGenOptions<T>): Source<T, DataGenSplit> 
             budget = Math.min(budget, Math.floor(((now - startedAt) * rate) / 1000) - emitted);
             if (budget <= 0) return anyLeft() ? 'later' : 'end';
           }
-          // Round-robin over the splits, so an unbounded split does not starve the others.
-          for (let tries = 0; tries < splits.length; tries++, r = (r + 1) % splits.length) {
-            if (next[r]! >= total) continue;
-            const { stride } = splits[r]!;
-            let index = next[r]!;
-            const n = Math.min(budget, Math.ceil((total - index) / stride));
-            const values = new Array<T>(n);
-            for (let i = 0; i < n; i++, index += stride) {
+          // Round `r` holds row `offset + r * stride` of every split; rounds go in order, so rows
+          // come in increasing order, and a split restored further ahead waits for its round.
+          const values = new Array<T>(budget);
+          let n = 0;
+          fill: while (n < budget) {
+            let lowest = Infinity;
+            for (let j = 0; j < m; j++) if (next[j]! < total && next[j]! - offsets[j]! < lowest) lowest = next[j]! - offsets[j]!;
+            if (lowest === Infinity) break;
+            for (let j = 0; j < m; j++) {
+              const index = next[j]!;
+              if (index >= total || index - offsets[j]! !== lowest) continue;
+              if (n >= budget) break fill;
               random.reset(seed, index);
-              values[i] = generator(index, random);
+              values[n++] = generator(index, random);
+              next[j] = index + stride;
             }
-            next[r] = index;
-            emitted += n;
-            r = (r + 1) % splits.length;
-            return Batch.of(values);
           }
-          return 'end';
+          if (n === 0) return 'end';
+          values.length = n;
+          emitted += n;
+          return Batch.of(values);
         },
         snapshotState(): DataGenPositions {
           const out: DataGenPositions = {};
-          splits.forEach((s, i) => (out[s.id] = next[i]!));
+          sorted.forEach((s, j) => (out[s.id] = next[j]!));
           return out;
         },
       };
@@ -90,4 +109,20 @@ export function datagen<T>(options: DataGenOptions<T>): Source<T, DataGenSplit> 
       }
     },
   };
+}
+
+/**
+ * A split's next row from restored positions. Positions of older checkpoints, kept per reader
+ * (`datagen-<i>-of-<p>`), translate when the old readers' rows are unions of whole splits (p
+ * divides the split count); otherwise restoring them would repeat or skip rows, so it fails.
+ */
+function restoredPosition(name: string, s: DataGenSplit, saved: DataGenPositions | undefined): number {
+  const at = saved?.[s.id];
+  if (at !== undefined || !saved) return at ?? s.offset;
+  const legacy = Object.keys(saved).map((id) => /^datagen-(\d+)-of-(\d+)$/.exec(id)).find((x) => x);
+  if (!legacy) return s.offset;
+  const p = Number(legacy[2]);
+  if (s.stride % p !== 0) throw new ConfigError(`${name}: the checkpoint keeps datagen positions per reader of parallelism ${p}, which cannot be mapped onto ${s.stride} splits; start this source fresh`);
+  const done = saved[`datagen-${s.offset % p}-of-${p}`] ?? s.offset % p;
+  return done <= s.offset ? s.offset : s.offset + Math.ceil((done - s.offset) / s.stride) * s.stride;
 }

@@ -39,15 +39,16 @@ export class FileReader<T> implements SourceReader<T> {
   ) {
     this.policy = options.errorPolicy ?? 'fail';
     this.known = new Set();
+    const files = positionsByPath(restored);
     if (monitorMs === undefined) {
-      for (const s of splits) this.assign(s.path, restored?.files[s.path]);
+      for (const s of splits) this.assign(s.path, files[s.path]);
       return;
     }
     // While monitoring, every file goes to the reader its path hashes to: files found later, and
     // files that were new before a restore but are listed up front after it, keep the same owner.
     const mine = (path: string) => ownerOf(path, ctx.parallelism) === ctx.subtaskIndex;
-    for (const path of listed) if (mine(path)) this.assign(path, restored?.files[path]);
-    for (const [path, pos] of Object.entries(restored?.files ?? {})) if (!this.known.has(path) && mine(path)) this.assign(path, pos);
+    for (const path of listed) if (mine(path)) this.assign(path, files[path]);
+    for (const [path, pos] of Object.entries(files)) if (!this.known.has(path) && mine(path)) this.assign(path, pos);
     for (const path of listed) this.known.add(path);
   }
 
@@ -143,14 +144,21 @@ export class FileReader<T> implements SourceReader<T> {
   }
 
   snapshotState(): FileSourceState {
-    const files: Record<string, FilePosition | 'done'> = Object.fromEntries(this.positions);
+    const files: FileSourceState = Object.fromEntries(this.positions);
     const f = this.current;
     if (f) files[f.path] = { offset: f.lines.offset, line: f.line, ...(f.decoder.columns ? { columns: f.decoder.columns } : {}) };
-    return { files };
+    return files;
   }
 
   async close(): Promise<void> {
     await this.current?.lines.close();
     this.current = undefined;
   }
+}
+
+/** Positions by path; older checkpoints wrapped them as `{ files: { <path>: position } }`. */
+function positionsByPath(restored: FileSourceState | undefined): FileSourceState {
+  const legacy = (restored as { files?: unknown } | undefined)?.files;
+  if (legacy !== null && typeof legacy === 'object' && !('offset' in legacy)) return legacy as FileSourceState;
+  return restored ?? {};
 }

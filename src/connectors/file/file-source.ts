@@ -34,10 +34,11 @@ export interface FilePosition {
   readonly columns?: readonly string[];
 }
 
-/** A reader's checkpointed state: per file path, its position or 'done'. */
-export interface FileSourceState {
-  readonly files: Record<string, FilePosition | 'done'>;
-}
+/**
+ * A reader's checkpointed state: per file path (the split id), its position or 'done'. Flat, so
+ * the states of all readers merge into one and a restore at any parallelism finds every file.
+ */
+export type FileSourceState = Record<string, FilePosition | 'done'>;
 
 /**
  * Reads text, JSON Lines or CSV files, as Flink's `FileSource`. Each file is one split, read line by

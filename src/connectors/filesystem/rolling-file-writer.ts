@@ -46,6 +46,7 @@ export class RollingFileWriter implements SinkWriter<unknown> {
     private readonly policy: RollingPolicy,
     private readonly clock: Clock,
     private readonly twoPhase = false,
+    private readonly parallelism = 1,
   ) {
     this.nextIndex = this.firstFreeIndex();
   }
@@ -89,7 +90,11 @@ export class RollingFileWriter implements SinkWriter<unknown> {
     } else this.track(part.close().then((pending) => this.commitPart(pending)));
   }
 
-  /** Barrier of checkpoint `id`: the parts written since the last one become its committable. */
+  /**
+   * Barrier of checkpoint `id`: the parts written since the last one become its committable, with
+   * the parts of earlier checkpoints not committed yet (their completion may not have arrived), so
+   * a restore from `id` commits those too.
+   */
   preCommit(id: number): Promise<FileCommittable> | undefined {
     if (!this.twoPhase) return undefined;
     this.rollPart();
@@ -97,7 +102,8 @@ export class RollingFileWriter implements SinkWriter<unknown> {
     this.rolled = [];
     return Promise.all(closing).then((parts) => {
       this.precommitted.set(id, parts);
-      return { checkpointId: id, parts: parts.map((p): [string, string] => [p.inProgressPath, p.finalPath]) };
+      const pending = [...this.precommitted].filter(([cid]) => cid <= id).flatMap(([, ps]) => ps);
+      return { checkpointId: id, parts: pending.map((p): [string, string] => [p.inProgressPath, p.finalPath]) };
     });
   }
 
@@ -105,14 +111,17 @@ export class RollingFileWriter implements SinkWriter<unknown> {
   async commit(id: number): Promise<void> {
     for (const [cid, parts] of [...this.precommitted]) {
       if (cid > id) continue;
-      this.precommitted.delete(cid);
       for (const p of parts) await this.commitPart(p);
+      // Forgotten only once visible: a checkpoint taken meanwhile still lists them.
+      this.precommitted.delete(cid);
     }
   }
 
   /**
    * After a restore: commits the parts of the restored checkpoint (they may already be visible) and
-   * deletes this subtask's hidden parts from the failed run, which no checkpoint covers.
+   * deletes the hidden parts that no checkpoint covers, of every old subtask this one inherits:
+   * subtask numbers `j` with `j % parallelism === subtask`, the same rule that hands it their
+   * committables. Another live subtask's number never matches, so its files are never touched.
    */
   async recover(committables: unknown[]): Promise<void> {
     const keep = new Set<string>();
@@ -123,10 +132,11 @@ export class RollingFileWriter implements SinkWriter<unknown> {
       }
     }
     if (!this.twoPhase) return;
-    const re = new RegExp(`^\\.${escape(this.naming.prefix)}-${this.subtask}-\\d+.*\\.inprogress$`);
+    const re = new RegExp(`^\\.${escape(this.naming.prefix)}-(\\d+)-\\d+.*\\.inprogress$`);
     for (const name of readdirSync(this.dir)) {
       const path = join(this.dir, name);
-      if (re.test(name) && !keep.has(path)) rmSync(path, { force: true });
+      const m = re.exec(name);
+      if (m && Number(m[1]) % this.parallelism === this.subtask && !keep.has(path)) rmSync(path, { force: true });
     }
     this.nextIndex = this.firstFreeIndex();
   }

@@ -95,21 +95,27 @@ export class FsCheckpointStorage {
     return { path, sizeBytes };
   }
 
-  /** Ids of complete and incomplete checkpoint directories, newest first. */
-  private async checkpointDirs(): Promise<{ id: number; path: string }[]> {
+  /**
+   * Complete and incomplete checkpoint directories (`chk-<id>`), and with `savepoints` also
+   * savepoint directories, newest first. Checkpoints and savepoints of a job draw ids from one
+   * sequence, so the id orders them in time.
+   */
+  private async checkpointDirs(savepoints = false): Promise<{ id: number; path: string }[]> {
     let names: string[];
     try {
       names = await readdir(this.dir);
     } catch {
       return [];
     }
+    const pattern = savepoints ? /^(?:chk|savepoint)-(\d+)$/ : /^chk-(\d+)$/;
     return names
-      .map((n) => ({ m: /^chk-(\d+)$/.exec(n), n }))
+      .map((n) => ({ m: pattern.exec(n), n }))
       .filter((x) => x.m)
       .map((x) => ({ id: Number(x.m![1]), path: join(this.dir, x.n) }))
       .sort((a, b) => b.id - a.id);
   }
 
+  /** Deletes checkpoints beyond the retained number; savepoints are the user's and never deleted. */
   private async prune(): Promise<void> {
     const dirs = await this.checkpointDirs();
     let kept = 0;
@@ -120,9 +126,9 @@ export class FsCheckpointStorage {
     }
   }
 
-  /** Highest checkpoint id present (complete or not), so a resumed job never reuses an id. */
+  /** Highest checkpoint or savepoint id present (complete or not), so a resumed job never reuses an id. */
   async highestId(): Promise<number> {
-    return (await this.checkpointDirs())[0]?.id ?? 0;
+    return (await this.checkpointDirs(true))[0]?.id ?? 0;
   }
 
   /** Reads and verifies one checkpoint or savepoint directory; throws naming what is wrong. */
@@ -149,10 +155,15 @@ export class FsCheckpointStorage {
     return { path, metadata: meta, states };
   }
 
-  /** The newest checkpoint that verifies, and the newer ones skipped with the reason. */
+  /**
+   * The newest restore point that verifies, and the newer ones skipped with the reason. A savepoint
+   * of the job is a restore point like a checkpoint (as Flink adds savepoints to its completed
+   * checkpoint store): its completion committed the sinks' output, so restoring an older checkpoint
+   * would write that output again.
+   */
   async loadLatest(): Promise<{ checkpoint: LoadedCheckpoint | undefined; skipped: SkippedCheckpoint[] }> {
     const skipped: SkippedCheckpoint[] = [];
-    for (const d of await this.checkpointDirs()) {
+    for (const d of await this.checkpointDirs(true)) {
       try {
         return { checkpoint: await FsCheckpointStorage.load(d.path), skipped };
       } catch (e) {

@@ -18,7 +18,8 @@ export class SinkOperator implements Operator<never> {
 
   restoreState(state: unknown): void {
     const s = state as { committable?: unknown } | undefined;
-    if (s && s.committable !== undefined) this.restored = [s.committable];
+    // Called once per inherited old subtask: after a rescale one writer recovers several subtasks' committables.
+    if (s && s.committable !== undefined) this.restored.push(s.committable);
   }
 
   async open(ctx: OperatorContext<never>): Promise<void> {

@@ -150,7 +150,8 @@ export class AsyncWaitOperator implements Operator<unknown>, RequestRunnerHost, 
 
   restoreState(state: unknown): void {
     const records = (state as { records?: [unknown, number][] } | undefined)?.records;
-    if (records && records.length > 0) this.restored = records;
+    // Called once per inherited old subtask (after a rescale, several): keep the records of all.
+    if (records && records.length > 0) this.restored = this.restored ? this.restored.concat(records) : records;
   }
 
   /** Restored records go first, before any new input, but not in `open`, where downstream may not be open yet. */
