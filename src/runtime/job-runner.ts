@@ -8,6 +8,7 @@ import { CheckpointCoordinator, type TaskAck } from './checkpoint/checkpoint-coo
 import { FsCheckpointStorage, type LoadedCheckpoint, type SerializedTaskState, type SkippedCheckpoint } from './checkpoint/checkpoint-storage.js';
 import { RestartPolicy } from './failover/restart-policy.js';
 import { serveSavepointRequests } from './checkpoint/savepoint-requests.js';
+import { markJobRunning } from './checkpoint/running-job-marker.js';
 import { JobAttempt } from './job-attempt.js';
 import type { Attempt, AttemptListener, TaskRef } from './attempt.js';
 import { operatorUid, parallelismOf } from './graph-layout.js';
@@ -110,6 +111,16 @@ export class JobRunner implements JobClient {
 
   private async run(): Promise<JobResult> {
     await Promise.resolve();
+    // `weir savepoint` finds a running job by this marker, and answers at once when there is none.
+    const unmark = this.storage ? markJobRunning(this.storage.dir, this.jobName) : undefined;
+    try {
+      return await this.runAttempts();
+    } finally {
+      unmark?.();
+    }
+  }
+
+  private async runAttempts(): Promise<JobResult> {
     this.startedAt = performance.now();
     const cp = this.config.checkpointing;
     const policy = new RestartPolicy(this.config.restartStrategy ?? parseRestartStrategy({}, !!cp));
