@@ -6,6 +6,7 @@ import { formatError } from './error-report.js';
 import { JobObserver, type ObservedJob } from './job-observer.js';
 import { finalStatus, formatJobSummary } from './job-summary.js';
 import { ProgressLine } from './progress-line.js';
+import { formatUncommittedNotes, formatUncommittedReport } from './uncommitted-report.js';
 
 export interface RunOptions {
   /** Default parallelism of the job's operators (`-p`). */
@@ -66,6 +67,7 @@ export async function runJobFile(file: string, options: RunOptions, args: string
     // The end-to-end guarantee, said at start-up, so a weaker one than expected is seen at once.
     const g = job.client.guarantee?.();
     if (g && g.guarantee !== 'none') process.stderr.write(`Job '${job.info.jobName}': ${g.guarantee} end to end${g.reason ? ` (${g.reason})` : ''}\n`);
+    process.stderr.write(formatUncommittedNotes(job));
   }).attach();
   const showProgress = !options.plan && options.progress !== false && process.stderr.isTTY === true;
   progress = showProgress ? new ProgressLine(observer, process.stderr).start() : undefined;
@@ -99,6 +101,7 @@ export async function runJobFile(file: string, options: RunOptions, args: string
 function report(jobs: ObservedJob[], moduleFailed: boolean, moduleError: unknown, options: RunOptions, interrupted: boolean): number {
   const err = process.stderr;
   if (!options.plan) for (const job of jobs) err.write(formatJobSummary(job));
+  for (const job of jobs) if (finalStatus(job) !== 'FINISHED') err.write(formatUncommittedReport(job));
   const jobErrors = jobs.flatMap((j) => (j.outcome?.ok === false ? [j.outcome.error] : []));
   // The job module usually rethrows its job's failure: report it once.
   for (const e of jobErrors) err.write(formatError(e, { stack: options.stack === true }));

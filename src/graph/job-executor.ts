@@ -1,6 +1,7 @@
 import type { Clock } from '../core/clock.js';
 import type { StreamGraph } from './stream-graph.js';
 import type { DeliveryGuarantee } from './delivery-guarantee.js';
+import type { UncommittedOutputNote } from './uncommitted-output.js';
 import type { CheckpointingOptions, RestartStrategyOptions, RestoreOptions } from './execution-options.js';
 
 export interface OperatorMetricsSnapshot {
@@ -80,6 +81,8 @@ export interface JobClient {
   checkpoints(): CheckpointStats[];
   /** The end-to-end guarantee this job gives, and why it is not stronger. */
   guarantee(): { guarantee: DeliveryGuarantee; reason?: string };
+  /** Sinks that commit their output later than they write it, and what happens to uncommitted output if the job stops early. */
+  uncommittedOutput?(): UncommittedOutputNote[];
   /** Restarts after failures so far, with their causes. */
   restarts(): { at: number; cause: string }[];
   /**

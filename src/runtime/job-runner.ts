@@ -3,6 +3,7 @@ import { WeirError, describe } from '../core/errors.js';
 import type { CheckpointStats, ExecutionConfig, JobClient, JobEvent, JobResult, JobStatus, OperatorMetricsSnapshot } from '../graph/job-executor.js';
 import { parseRestartStrategy } from '../graph/execution-options.js';
 import { deliveryGuarantee, type DeliveryGuarantee } from '../graph/delivery-guarantee.js';
+import { uncommittedOutput, type UncommittedOutputNote } from '../graph/uncommitted-output.js';
 import type { StreamGraph } from '../graph/stream-graph.js';
 import { CheckpointCoordinator, type TaskAck } from './checkpoint/checkpoint-coordinator.js';
 import { FsCheckpointStorage, type LoadedCheckpoint, type SerializedTaskState, type SkippedCheckpoint } from './checkpoint/checkpoint-storage.js';
@@ -76,6 +77,9 @@ export class JobRunner implements JobClient {
     return deliveryGuarantee(this.graph, this.config.checkpointing?.mode);
   }
 
+  uncommittedOutput(): UncommittedOutputNote[] {
+    return uncommittedOutput(this.graph, this.config.checkpointing?.mode);
+  }
   onEvent(listener: (e: JobEvent) => void): () => void {
     this.eventListeners.add(listener);
     return () => void this.eventListeners.delete(listener);
