@@ -249,8 +249,10 @@ export class StreamEnvironment {
     const hooks = jobHooks();
     const planOnly = hooks.planOnly;
     const config = { ...this.config, jobModule: this.config.jobModule ?? hooks.jobModule ?? mainModule(), launchDefaults: hooks.defaults };
-    const client = planOnly ? new PlannedJobClient(jobName) : executor.submit(this.graph, jobName, config);
+    const client: JobClient = planOnly ? new PlannedJobClient(jobName) : executor.submit(this.graph, jobName, config);
     notifyJobListeners(client, { jobName, plan: this.explain(), planOnly });
+    // Restores and restarts are said on stderr, as Flink logs them, unless a launcher shows them.
+    if (!hooks.printsJobEvents) client.onEvent?.((e) => console.warn(e.message));
     return client;
   }
 

@@ -6,6 +6,7 @@ import { formatError } from './error-report.js';
 import { JobObserver, type ObservedJob } from './job-observer.js';
 import { finalStatus, formatJobSummary } from './job-summary.js';
 import { ProgressLine } from './progress-line.js';
+import { formatUncommittedNotes, formatUncommittedReport } from './uncommitted-report.js';
 
 export interface RunOptions {
   /** Default parallelism of the job's operators (`-p`). */
@@ -43,6 +44,8 @@ export async function runJobFile(file: string, options: RunOptions, args: string
   if (options.parallelism !== undefined) hooks.defaults.parallelism = options.parallelism;
   hooks.planOnly = options.plan === true;
   hooks.jobModule = pathToFileURL(path).href;
+  // Restores and restarts are printed below, between progress-line updates.
+  hooks.printsJobEvents = true;
   if (options.checkpointDir !== undefined) hooks.defaults['state.checkpoints.dir'] = options.checkpointDir;
   if (options.checkpointInterval !== undefined) hooks.defaults['execution.checkpointing.interval'] = options.checkpointInterval;
   if (options.resume || options.fromSavepoint) {
@@ -54,14 +57,20 @@ export async function runJobFile(file: string, options: RunOptions, args: string
   // The job reads its own arguments as a script would: process.argv.slice(2).
   process.argv = [process.argv[0]!, path, ...args];
 
+  let progress: ProgressLine | undefined;
   const observer = new JobObserver((job) => {
     if (job.info.planOnly) return void process.stdout.write(job.info.plan + '\n');
+    job.client.onEvent?.((e) => {
+      progress?.clear();
+      process.stderr.write(e.message + '\n');
+    });
     // The end-to-end guarantee, said at start-up, so a weaker one than expected is seen at once.
     const g = job.client.guarantee?.();
     if (g && g.guarantee !== 'none') process.stderr.write(`Job '${job.info.jobName}': ${g.guarantee} end to end${g.reason ? ` (${g.reason})` : ''}\n`);
+    process.stderr.write(formatUncommittedNotes(job));
   }).attach();
   const showProgress = !options.plan && options.progress !== false && process.stderr.isTTY === true;
-  const progress = showProgress ? new ProgressLine(observer, process.stderr).start() : undefined;
+  progress = showProgress ? new ProgressLine(observer, process.stderr).start() : undefined;
   let interrupted = false;
   const onSigint = () => {
     if (interrupted) process.exit(EXIT_INTERRUPTED);
@@ -92,6 +101,7 @@ export async function runJobFile(file: string, options: RunOptions, args: string
 function report(jobs: ObservedJob[], moduleFailed: boolean, moduleError: unknown, options: RunOptions, interrupted: boolean): number {
   const err = process.stderr;
   if (!options.plan) for (const job of jobs) err.write(formatJobSummary(job));
+  for (const job of jobs) if (finalStatus(job) !== 'FINISHED') err.write(formatUncommittedReport(job));
   const jobErrors = jobs.flatMap((j) => (j.outcome?.ok === false ? [j.outcome.error] : []));
   // The job module usually rethrows its job's failure: report it once.
   for (const e of jobErrors) err.write(formatError(e, { stack: options.stack === true }));

@@ -1,6 +1,13 @@
 import type { Batch } from './batch.js';
 import type { OperatorMetrics } from './operator.js';
 
+/**
+ * The counter a sink writer that commits its output (e.g. the file sink) bumps in `close` by the
+ * records it received but could not commit before the job stopped, so the user learns what a
+ * cancelled or failed job left uncommitted.
+ */
+export const UNCOMMITTED_RECORDS = 'recordsUncommitted';
+
 export interface SinkWriterContext {
   readonly sinkName: string;
   readonly subtaskIndex: number;
@@ -66,4 +73,10 @@ export interface Sink<T> {
    * sinks that write as records arrive.
    */
   readonly deliveryGuarantee?: 'exactly-once' | 'at-least-once';
+  /**
+   * For sinks whose output becomes visible later than it is written (committed): where written output
+   * goes and what happens to the part not yet committed when the job stops before its input ends,
+   * under the job's checkpointing mode (undefined: no checkpoints). The CLI says it at start-up.
+   */
+  describeUncommitted?(checkpointingMode: 'EXACTLY_ONCE' | 'AT_LEAST_ONCE' | undefined): string;
 }

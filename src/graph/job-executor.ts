@@ -1,6 +1,7 @@
 import type { Clock } from '../core/clock.js';
 import type { StreamGraph } from './stream-graph.js';
 import type { DeliveryGuarantee } from './delivery-guarantee.js';
+import type { UncommittedOutputNote } from './uncommitted-output.js';
 import type { CheckpointingOptions, RestartStrategyOptions, RestoreOptions } from './execution-options.js';
 
 export interface OperatorMetricsSnapshot {
@@ -43,6 +44,26 @@ export interface CheckpointStats {
   readonly failure?: string;
 }
 
+/**
+ * What a running job tells its user, each with a one-line `message` ready to print: where it
+ * restored from (`restored`), that there was nothing to restore (`no-checkpoint`), and each restart
+ * after a failure (`restarting`, with the failed attempt's number, its cause and the delay).
+ */
+export type JobEvent =
+  | { readonly kind: 'restored'; readonly jobName: string; readonly message: string; readonly checkpointId: number; readonly savepoint: boolean; readonly path: string; readonly takenAt: string }
+  | { readonly kind: 'no-checkpoint'; readonly jobName: string; readonly message: string; readonly dir: string }
+  | {
+      readonly kind: 'restarting';
+      readonly jobName: string;
+      readonly message: string;
+      /** The attempt that failed: 1 for the first run. */
+      readonly attempt: number;
+      readonly cause: string;
+      readonly delayMs: number;
+      /** The checkpoint the next attempt starts from; undefined when it starts with empty state. */
+      readonly checkpointId: number | undefined;
+    };
+
 export type JobStatus = 'CREATED' | 'RUNNING' | 'RESTARTING' | 'FINISHED' | 'FAILED' | 'CANCELED';
 
 /** A running job. */
@@ -60,8 +81,19 @@ export interface JobClient {
   checkpoints(): CheckpointStats[];
   /** The end-to-end guarantee this job gives, and why it is not stronger. */
   guarantee(): { guarantee: DeliveryGuarantee; reason?: string };
+  /** Sinks that commit their output later than they write it, and what happens to uncommitted output if the job stops early. */
+  uncommittedOutput?(): UncommittedOutputNote[];
   /** Restarts after failures so far, with their causes. */
   restarts(): { at: number; cause: string }[];
+  /**
+   * Subscribes to the job's {@link JobEvent}s; returns the function that unsubscribes. A listener
+   * must not throw. `StreamEnvironment.executeAsync` subscribes one that prints them to stderr unless
+   * a launcher prints them itself (see `JobHooks.printsJobEvents`).
+   *
+   * @example
+   * client.onEvent?.((e) => { if (e.kind === 'restarting') metrics.restarts++; });
+   */
+  onEvent?(listener: (event: JobEvent) => void): () => void;
   /** Settles when the job finishes, fails or is cancelled. */
   readonly result: Promise<JobResult>;
 }

@@ -1,17 +1,20 @@
 import { join } from 'node:path';
 import { WeirError, describe } from '../core/errors.js';
-import type { CheckpointStats, ExecutionConfig, JobClient, JobResult, JobStatus, OperatorMetricsSnapshot } from '../graph/job-executor.js';
+import type { CheckpointStats, ExecutionConfig, JobClient, JobEvent, JobResult, JobStatus, OperatorMetricsSnapshot } from '../graph/job-executor.js';
 import { parseRestartStrategy } from '../graph/execution-options.js';
 import { deliveryGuarantee, type DeliveryGuarantee } from '../graph/delivery-guarantee.js';
+import { uncommittedOutput, type UncommittedOutputNote } from '../graph/uncommitted-output.js';
 import type { StreamGraph } from '../graph/stream-graph.js';
 import { CheckpointCoordinator, type TaskAck } from './checkpoint/checkpoint-coordinator.js';
 import { FsCheckpointStorage, type LoadedCheckpoint, type SerializedTaskState, type SkippedCheckpoint } from './checkpoint/checkpoint-storage.js';
 import { RestartPolicy } from './failover/restart-policy.js';
 import { serveSavepointRequests } from './checkpoint/savepoint-requests.js';
+import { markJobRunning } from './checkpoint/running-job-marker.js';
 import { JobAttempt } from './job-attempt.js';
 import type { Attempt, AttemptListener, TaskRef } from './attempt.js';
 import { operatorUid, parallelismOf } from './graph-layout.js';
 import { ThreadedAttempt } from './parallel/threaded-attempt.js';
+import { failureLine, restoredEvent, restartingMessage } from './job-events.js';
 
 /** Where a job started from, and the damaged checkpoints it passed over. */
 export interface RestoreInfo {
@@ -39,6 +42,7 @@ export class JobRunner implements JobClient {
   private startedAt = 0;
   private runningAt = 0;
   private lastMetrics: OperatorMetricsSnapshot[] = [];
+  private readonly eventListeners = new Set<(e: JobEvent) => void>();
   restoreInfo: RestoreInfo | undefined;
   readonly storage: FsCheckpointStorage | undefined;
   readonly result: Promise<JobResult>;
@@ -73,6 +77,17 @@ export class JobRunner implements JobClient {
     return deliveryGuarantee(this.graph, this.config.checkpointing?.mode);
   }
 
+  uncommittedOutput(): UncommittedOutputNote[] {
+    return uncommittedOutput(this.graph, this.config.checkpointing?.mode);
+  }
+  onEvent(listener: (e: JobEvent) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => void this.eventListeners.delete(listener);
+  }
+  private emit(e: JobEvent): void {
+    for (const l of this.eventListeners) l(e);
+  }
+
   async cancel(): Promise<void> {
     this.cancelled = true;
     this.attempt?.cancel(new WeirError(`Job '${this.jobName}' was cancelled`));
@@ -89,16 +104,32 @@ export class JobRunner implements JobClient {
     const r = this.config.restore;
     if (!r || r.ignoreState) return undefined;
     if (r.path) {
+      let cp: LoadedCheckpoint;
       try {
-        const cp = await FsCheckpointStorage.load(r.path);
-        this.restoreInfo = { path: cp.path, checkpointId: cp.metadata.id, skipped: [] };
-        return cp;
+        cp = await FsCheckpointStorage.load(r.path);
       } catch (e) {
         throw new WeirError(`Cannot restore from ${r.path}: ${describe(e)}`);
       }
+      this.restoreInfo = { path: cp.path, checkpointId: cp.metadata.id, skipped: [] };
+      this.emit(restoredEvent(this.jobName, cp));
+      return cp;
     }
-    if (r.latest && this.storage) return this.loadLatest();
-    return undefined;
+    if (!r.latest) return undefined;
+    // Resuming without checkpointing would re-read and re-write everything, and leave nothing to resume from next time.
+    if (!this.storage) {
+      throw new WeirError(
+        `Job '${this.jobName}': --resume (restore.latest) needs checkpointing, which this job does not enable: ` +
+          'add --checkpoint-interval <duration> (or set execution.checkpointing.interval), or drop --resume; ' +
+          'to start once from a checkpoint without taking new ones, use --from-savepoint <checkpoint directory>',
+      );
+    }
+    const cp = await this.loadLatest();
+    if (cp) this.emit(restoredEvent(this.jobName, cp));
+    else {
+      const dir = this.storage.dir;
+      this.emit({ kind: 'no-checkpoint', jobName: this.jobName, dir, message: `No checkpoint of job '${this.jobName}' in ${dir} to resume from: starting with empty state` });
+    }
+    return cp;
   }
 
   private async loadLatest(): Promise<LoadedCheckpoint | undefined> {
@@ -110,6 +141,16 @@ export class JobRunner implements JobClient {
 
   private async run(): Promise<JobResult> {
     await Promise.resolve();
+    // `weir savepoint` finds a running job by this marker, and answers at once when there is none.
+    const unmark = this.storage ? markJobRunning(this.storage.dir, this.jobName) : undefined;
+    try {
+      return await this.runAttempts();
+    } finally {
+      unmark?.();
+    }
+  }
+
+  private async runAttempts(): Promise<JobResult> {
     this.startedAt = performance.now();
     const cp = this.config.checkpointing;
     const policy = new RestartPolicy(this.config.restartStrategy ?? parseRestartStrategy({}, !!cp));
@@ -195,12 +236,24 @@ export class JobRunner implements JobClient {
         }
         this.restartLog.push({ at: Date.now(), cause: describe(e) });
         this.state = 'RESTARTING';
+        // No checkpoint completes while no attempt runs: the one loaded now is the one the next attempt starts from.
+        if (this.storage) restore = (await this.loadLatest()) ?? restore;
+        const cause = failureLine(e);
+        const checkpointId = restore?.metadata.id;
+        this.emit({
+          kind: 'restarting',
+          jobName: this.jobName,
+          attempt: this.restartLog.length,
+          cause,
+          delayMs: delay,
+          checkpointId,
+          message: restartingMessage(this.jobName, this.restartLog.length, cause, delay, restore, policy.describe()),
+        });
         await new Promise<void>((r) => setTimeout(r, delay));
         if (this.cancelled) {
           this.state = 'CANCELED';
           throw e;
         }
-        if (this.storage) restore = (await this.loadLatest()) ?? restore;
       }
     }
   }

@@ -44,11 +44,15 @@ export function fileSink<T>(options: FileSinkOptions<T>): Sink<T> {
   return {
     name: options.name ?? 'File Sink',
     deliveryGuarantee: 'exactly-once',
+    describeUncommitted: (mode) =>
+      mode === 'EXACTLY_ONCE'
+        ? `part files in ${options.path} become visible as checkpoints complete; if the job stops, what it wrote after the last completed checkpoint stays in hidden .inprogress files there, which --resume deletes and writes again`
+        : `part files in ${options.path} become visible as they roll; if the job stops early, its open part files are finished and made visible too${mode ? '' : ' (without checkpoints a rerun writes all output again)'}`,
     createWriter(ctx) {
       mkdirSync(options.path, { recursive: true });
       // Each writer learns CSV columns from its own first record.
       const own = options.encode || options.format !== 'csv' ? encode : createEncoder('csv', options.csv);
-      return new RollingFileWriter(options.path, ctx.subtaskIndex, naming, own, policy, clock, ctx.checkpointingMode === 'EXACTLY_ONCE', ctx.parallelism);
+      return new RollingFileWriter(options.path, ctx.subtaskIndex, naming, own, policy, clock, ctx.checkpointingMode === 'EXACTLY_ONCE', ctx.parallelism, ctx.metrics);
     },
   };
 }

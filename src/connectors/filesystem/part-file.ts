@@ -11,6 +11,8 @@ import { join } from 'node:path';
 export class InProgressPart {
   readonly inProgressPath: string;
   size = 0;
+  /** Records written into the part. */
+  records = 0;
   lastWriteAt: number;
   private readonly stream: WriteStream;
   private error: Error | undefined;
@@ -23,10 +25,11 @@ export class InProgressPart {
     this.stream.on('error', (e) => (this.error = e));
   }
 
-  /** Appends `chunk` (`bytes` long); returns a promise when the file asks the writer to wait. */
-  write(chunk: string, bytes: number, now: number): Promise<void> | undefined {
+  /** Appends `chunk` (`bytes` long, `records` lines); returns a promise when the file asks the writer to wait. */
+  write(chunk: string, bytes: number, records: number, now: number): Promise<void> | undefined {
     if (this.error) throw this.error;
     this.size += bytes;
+    this.records += records;
     this.lastWriteAt = now;
     if (this.stream.write(chunk)) return undefined;
     return new Promise<void>((resolve) => {
@@ -47,7 +50,7 @@ export class InProgressPart {
       this.stream.once('error', reject);
       this.stream.end(() => resolve());
     });
-    return new PendingPart(this.inProgressPath, join(this.dir, this.name));
+    return new PendingPart(this.inProgressPath, join(this.dir, this.name), this.records);
   }
 
   /** Stops writing without committing (the job failed); the in-progress file stays behind. */
@@ -58,7 +61,7 @@ export class InProgressPart {
 
 /** A closed part waiting to be committed. `commit` is idempotent, so a recovery may repeat it. */
 export class PendingPart {
-  constructor(readonly inProgressPath: string, readonly finalPath: string) {}
+  constructor(readonly inProgressPath: string, readonly finalPath: string, readonly records = 0) {}
 
   async commit(): Promise<void> {
     try {

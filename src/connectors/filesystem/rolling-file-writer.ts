@@ -2,7 +2,8 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Batch } from '../../core/batch.js';
 import type { Clock } from '../../core/clock.js';
-import type { SinkWriter } from '../../core/sink.js';
+import { UNCOMMITTED_RECORDS, type SinkWriter } from '../../core/sink.js';
+import type { OperatorMetrics } from '../../core/operator.js';
 import { InProgressPart, PendingPart } from './part-file.js';
 import type { RecordEncoder } from './record-encoders.js';
 import type { RollingPolicy } from './rolling-policy.js';
@@ -26,6 +27,11 @@ export interface FileCommittable {
  * and, with every part rolled since the previous barrier, makes it the checkpoint's committable;
  * those parts keep their hidden names until the checkpoint completes, so readers never see output
  * that a restore would produce again.
+ *
+ * When the job stops before its input ends (cancel, failure), `close` finishes and commits the open
+ * part if the writer is not two-phase, as the parts rolled before it were, so stopping loses nothing
+ * written; a two-phase writer leaves its uncommitted parts hidden for a restore to delete. Records
+ * still not committed then are counted as {@link UNCOMMITTED_RECORDS}.
  */
 export class RollingFileWriter implements SinkWriter<unknown> {
   private part: InProgressPart | undefined;
@@ -37,6 +43,8 @@ export class RollingFileWriter implements SinkWriter<unknown> {
   private rolled: Promise<PendingPart>[] = [];
   /** Pre-committed parts by checkpoint, waiting for the checkpoint to complete. */
   private readonly precommitted = new Map<number, PendingPart[]>();
+  /** Records written and not yet in a committed part. */
+  private uncommitted = 0;
 
   constructor(
     private readonly dir: string,
@@ -47,6 +55,7 @@ export class RollingFileWriter implements SinkWriter<unknown> {
     private readonly clock: Clock,
     private readonly twoPhase = false,
     private readonly parallelism = 1,
+    private readonly metrics?: OperatorMetrics,
   ) {
     this.nextIndex = this.firstFreeIndex();
   }
@@ -58,21 +67,25 @@ export class RollingFileWriter implements SinkWriter<unknown> {
     const values = batch.values;
     let chunk = '';
     let bytes = 0;
+    let lines = 0;
     let wait: Promise<void> | undefined;
     for (let i = 0; i < values.length; i++) {
       const line = this.encode(values[i]) + '\n';
       const n = Buffer.byteLength(line);
       const size = (this.part?.size ?? 0) + bytes;
       if (this.policy.shouldRollOnRecord(size, n)) {
-        if (chunk) wait = this.openPart(now).write(chunk, bytes, now) ?? wait;
+        if (chunk) wait = this.openPart(now).write(chunk, bytes, lines, now) ?? wait;
         chunk = '';
         bytes = 0;
+        lines = 0;
         this.rollPart();
       }
       chunk += line;
       bytes += n;
+      lines++;
     }
-    if (chunk) wait = this.openPart(now).write(chunk, bytes, now) ?? wait;
+    if (chunk) wait = this.openPart(now).write(chunk, bytes, lines, now) ?? wait;
+    this.uncommitted += values.length;
     return wait;
   }
 
@@ -142,8 +155,9 @@ export class RollingFileWriter implements SinkWriter<unknown> {
   }
 
   /** Makes a closed part visible under its final name. */
-  commitPart(pending: PendingPart): Promise<void> {
-    return pending.commit();
+  async commitPart(pending: PendingPart): Promise<void> {
+    await pending.commit();
+    this.uncommitted -= pending.records;
   }
 
   async finish(): Promise<void> {
@@ -153,10 +167,19 @@ export class RollingFileWriter implements SinkWriter<unknown> {
     // Two-phase: the last parts stay pending; the job's final checkpoint pre-commits and commits them.
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.cancelTimer?.();
-    this.part?.abort();
+    this.cancelTimer = undefined;
+    const part = this.part;
     this.part = undefined;
+    // A part still open means the job stopped early. Without two-phase commit it is output like the
+    // parts rolled before it, so it is committed too; with it, it is flushed but stays hidden (a
+    // restore deletes it and writes its records again).
+    if (part && !this.error) this.track(this.twoPhase ? part.close().then(() => undefined) : part.close().then((p) => this.commitPart(p)));
+    else part?.abort();
+    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
+    if (this.uncommitted > 0) this.metrics?.inc(UNCOMMITTED_RECORDS, this.uncommitted);
+    if (this.error) throw this.error;
   }
 
   private openPart(now: number): InProgressPart {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { runningJob } from './running-job-marker.js';
 
 /**
  * Savepoint requests through the job's checkpoint directory, so `weir savepoint <job>` reaches a
@@ -10,10 +11,13 @@ import { join } from 'node:path';
 const REQUEST = /^savepoint-request-([\w-]+)$/;
 const POLL_MS = 100;
 
-/** Asks the job whose checkpoints live in `jobDir` for a savepoint; resolves with its directory. */
+/**
+ * Asks the job whose checkpoints live in `jobDir` for a savepoint; resolves with its directory.
+ * Fails at once, writing nothing, when no live process runs a job there.
+ */
 export async function requestSavepoint(jobDir: string, timeoutMs: number): Promise<string> {
+  if (!runningJob(jobDir)) throw new Error(`no running job has its checkpoints in ${jobDir}`);
   const id = randomUUID();
-  await mkdir(jobDir, { recursive: true });
   await writeFile(join(jobDir, `savepoint-request-${id}`), String(process.pid));
   const response = join(jobDir, `savepoint-response-${id}`);
   const deadline = Date.now() + timeoutMs;

@@ -43,7 +43,7 @@ export class RestartPolicy {
       case 'none':
         return 'no restarts';
       case 'fixed-delay':
-        return `fixed-delay (${o.attempts} attempts, ${o.delay} ms)`;
+        return `fixed-delay (${Number.isFinite(o.attempts) ? o.attempts : 'unlimited'} attempts, ${o.delay} ms)`;
       case 'failure-rate':
         return `failure-rate (${o.maxFailures} per ${o.interval} ms)`;
       case 'exponential-delay':

@@ -33,4 +33,5 @@ export type FromSlot =
   | { readonly t: 'metrics'; readonly m: SlotMetrics }
   | { readonly t: 'sinks-ended' }
   | { readonly t: 'closed'; readonly m: SlotMetrics }
-  | { readonly t: 'failed'; readonly error: { readonly name: string; readonly message: string; readonly stack?: string } };
+  /** `m`: the metrics after the slot closed its subtasks (absent when the job module itself failed). */
+  | { readonly t: 'failed'; readonly error: { readonly name: string; readonly message: string; readonly stack?: string }; readonly m?: SlotMetrics };

@@ -90,7 +90,7 @@ export class SlotRunner implements JobClient {
     } catch (e) {
       if (timer) clearInterval(timer);
       const err = e instanceof Error ? e : new Error(String(e));
-      this.post({ t: 'failed', error: { name: err.name, message: err.message, ...(err.stack ? { stack: err.stack } : {}) } });
+      this.post({ t: 'failed', error: { name: err.name, message: err.message, ...(err.stack ? { stack: err.stack } : {}) }, m: this.report() });
     }
   }
 

@@ -35,6 +35,12 @@ export function workerBootstrapUrl(entry: string): URL {
  */
 const SLOT_LIMITS = { maxYoungGenerationSizeMb: 128 };
 
+/**
+ * How long a failed or cancelled attempt waits for its slots to close their subtasks (sinks finish
+ * or keep what they wrote) before it terminates the workers; a slot stuck in user code is stopped then.
+ */
+const CLOSE_GRACE_MS = 3000;
+
 function bootstrapUrl(): URL {
   const here = import.meta.url;
   return workerBootstrapUrl(new URL(here.endsWith('.ts') ? './slot-worker.ts' : './slot-worker.js', here).href);
@@ -127,6 +133,8 @@ export class ThreadedAttempt implements Attempt {
     let running = 0;
     let ended = 0;
     let closed = 0;
+    // Per started slot: settles once it closed its subtasks, failed, or its worker exited.
+    const stopped: Promise<void>[] = [];
     let allRunning!: () => void;
     let allEnded!: () => void;
     let allClosed!: () => void;
@@ -154,6 +162,8 @@ export class ThreadedAttempt implements Attempt {
         worker.postMessage({ t: 'job', data } satisfies SlotJobMessage, transfer);
         this.workers.push(worker);
         this.controls.push(control);
+        let slotStopped!: () => void;
+        stopped.push(new Promise<void>((r) => (slotStopped = r)));
         control.on('message', (m: FromSlot) => {
           switch (m.t) {
             case 'running':
@@ -170,9 +180,12 @@ export class ThreadedAttempt implements Attempt {
               break;
             case 'closed':
               this.slotMetrics[slot] = m.m;
+              slotStopped();
               if (++closed === n) allClosed();
               break;
             case 'failed': {
+              if (m.m) this.slotMetrics[slot] = m.m;
+              slotStopped();
               const e = new WeirError(m.error.message);
               e.name = m.error.name;
               if (m.error.stack) e.stack = m.error.stack;
@@ -183,6 +196,7 @@ export class ThreadedAttempt implements Attempt {
         });
         worker.on('error', (e) => this.fail(e));
         worker.on('exit', (code) => {
+          slotStopped();
           if (closed < n && !this.failed) this.fail(new WeirError(`Slot ${slot} (worker thread) exited with code ${code} before the job finished`));
         });
       }
@@ -197,9 +211,15 @@ export class ThreadedAttempt implements Attempt {
     } catch (e) {
       this.fail(e);
     } finally {
-      // Workers of a job that finished cleanly wait for the next job; others are stopped.
-      if (this.failed) await Promise.all(this.workers.map((w) => w.terminate()));
-      else for (const w of this.workers) releaseSlotWorker(w);
+      // Workers of a job that finished cleanly wait for the next job; others are stopped, once their
+      // slots closed their subtasks (so sinks keep what they wrote) or the grace period ran out.
+      if (this.failed) {
+        this.broadcast({ t: 'cancel' });
+        let grace: NodeJS.Timeout | undefined;
+        await Promise.race([Promise.all(stopped), new Promise<void>((r) => (grace = setTimeout(r, CLOSE_GRACE_MS)))]);
+        clearTimeout(grace);
+        await Promise.all(this.workers.map((w) => w.terminate()));
+      } else for (const w of this.workers) releaseSlotWorker(w);
       for (const c of this.controls) c.close();
     }
     if (this.failed) throw this.error;
