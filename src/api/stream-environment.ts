@@ -167,7 +167,7 @@ export class StreamEnvironment {
    * env.fromSource(nexmark({ events: 1000 }), WatermarkStrategy.boundedOutOfOrderness('5s', (e) => e.dateTime))
    */
   fromSource<T>(source: Source<T, any>, watermarks?: WatermarkStrategy<T>, name?: string): DataStream<T> {
-    const node = this.graph.addNode({ kind: 'source', source, watermarks }, name ?? source.name, []);
+    const node = this.graph.addNode({ kind: 'source', source, watermarks }, name ?? source.name ?? 'Source', []);
     return new DataStream<T>(this, node);
   }
 

@@ -40,10 +40,11 @@ export interface SinkWriter<T> {
  * The sink SPI.
  *
  * @example
- * const log: Sink<string> = { name: 'log', createWriter: () => ({ write: (b) => b.values.forEach((v) => console.log(v)) }) };
+ * const log: Sink<string> = { name: 'Log', createWriter: () => ({ write: (b) => b.values.forEach((v) => console.log(v)) }) };
  */
 export interface Sink<T> {
-  readonly name: string;
+  /** Shown in plans, summaries and errors; `'Sink'` when left out. */
+  readonly name?: string;
   createWriter(ctx: SinkWriterContext): SinkWriter<T>;
   /**
    * What the sink guarantees with a replayable source under exactly-once checkpoints:

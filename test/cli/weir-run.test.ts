@@ -32,7 +32,7 @@ describe('weir CLI', { concurrent: true }, () => {
     expect(r.code).toBe(0);
     expect(r.stdout).not.toContain('square:');
     const plan = JSON.parse(r.stdout.slice(r.stdout.indexOf('{')));
-    expect(plan.nodes.map((n: { name: string }) => n.name)).toEqual(['Collection Source', 'Square', 'Drop One', 'Print']);
+    expect(plan.nodes.map((n: { name: string }) => n.name)).toEqual(['Collection Source', 'Square', 'Drop One', 'Print: square']);
     expect(r.stderr).not.toContain('FINISHED');
   });
 

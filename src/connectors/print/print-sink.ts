@@ -23,7 +23,8 @@ function defaultFormat(v: unknown): string {
 export function print<T>(options: PrintOptions = {}): Sink<T> {
   const fmt = options.format ?? defaultFormat;
   return {
-    name: 'Print',
+    // Several print sinks in one job are told apart by their prefixes.
+    name: options.prefix ? `Print: ${options.prefix}` : 'Print',
     createWriter(ctx) {
       const stream = options.stderr ? process.stderr : process.stdout;
       const head = (options.prefix ? `${options.prefix}:` : '') + (ctx.parallelism > 1 ? `${ctx.subtaskIndex + 1}> ` : options.prefix ? ' ' : '');
