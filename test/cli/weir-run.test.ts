@@ -44,6 +44,20 @@ describe('weir CLI', { concurrent: true }, () => {
     expect(r.stderr).toMatch(/Caused by: Error: two is not allowed/);
   });
 
+  it('reports a failure at -p 2 as at -p 1: real parallelism, the records counted, the cause', async () => {
+    const r = await runCli(['run', fixture('failing-job'), '-p', '2']);
+    const printed = `stdout:\n${r.stdout}\nstderr:\n${r.stderr}`;
+    expect(r.code, printed).toBe(1);
+    expect(r.stderr, printed).toMatch(/Job 'picky' FAILED/);
+    // The failing subtask's own count reaches the summary: it read record 2 at least.
+    const picky = /^ {2}Picky Map\s+(\d+)\s+(\d+)\s+(\d+)/m.exec(r.stderr);
+    expect(picky?.[1], printed).toBe('2');
+    expect(Number(picky?.[2]), printed).toBeGreaterThanOrEqual(1);
+    expect(r.stderr, printed).toMatch(/^ {2}Print\s+2\s/m);
+    expect(r.stderr, printed).toMatch(/operator 'Picky Map' failed on record 2/);
+    expect(r.stderr, printed).toMatch(/Caused by: Error: two is not allowed/);
+  });
+
   it('adds stack traces with --stack', async () => {
     const r = await runCli(['run', fixture('failing-job'), '--stack']);
     expect(r.code).toBe(1);
