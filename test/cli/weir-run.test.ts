@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { finish, root, runCli, startCli } from './cli-process.js';
 
@@ -56,6 +56,20 @@ describe('weir CLI', { concurrent: true }, () => {
     expect(r.stderr, printed).toMatch(/^ {2}Print\s+2\s/m);
     expect(r.stderr, printed).toMatch(/operator 'Picky Map' failed on record 2/);
     expect(r.stderr, printed).toMatch(/Caused by: Error: two is not allowed/);
+  });
+
+  it('reports the failure of a job whose execute() was not awaited, under weir run and run directly', async () => {
+    for (const p of ['1', '2']) {
+      const r = await runCli(['run', fixture('unawaited-failing-job'), '-p', p]);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(/Job 'unawaited' FAILED/);
+      expect(r.stderr).toMatch(/Caused by: Error: two is not allowed/);
+    }
+    // Without the CLI nobody else hears of the failure: it must not pass silently with exit code 0.
+    const direct = await finish(spawn(process.execPath, ['--import', 'tsx', fixture('unawaited-failing-job')], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] }));
+    expect(direct.code, direct.stderr).not.toBe(0);
+    expect(direct.stderr).toMatch(/operator 'Picky Map' failed on record 2/);
+    expect(direct.stderr).toMatch(/two is not allowed/);
   });
 
   it('adds stack traces with --stack', async () => {
