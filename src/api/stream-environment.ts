@@ -7,7 +7,7 @@ import type { Source } from '../core/source.js';
 import type { WatermarkStrategy } from '../core/watermark-strategy.js';
 import { toMillis, type Duration } from '../core/duration.js';
 import type { AggPhaseStrategy, ExecutionConfig, JobClient, JobExecutor, JobResult } from '../graph/job-executor.js';
-import { StreamGraph } from '../graph/stream-graph.js';
+import { StreamGraph, effectiveParallelism } from '../graph/stream-graph.js';
 import { parseCheckpointing, parseRestartStrategy, type RestartStrategyOptions, type RestoreOptions } from '../graph/execution-options.js';
 import { arraySource } from '../connectors/collection/array-source.js';
 import { asyncIterableSource, type AsyncInput } from '../connectors/collection/async-iterable-source.js';
@@ -201,10 +201,11 @@ export class StreamEnvironment {
     return this.fromSource(socketTextSource({ host, port, delimiter }));
   }
 
-  /** The job graph as JSON, as Flink's `getExecutionPlan`. */
+  /** The job graph as JSON, as Flink's `getExecutionPlan`, with the parallelism every node runs with. */
   explain(): string {
     const executor = this.executor ?? defaultExecutor;
-    return JSON.stringify(executor?.plan ? executor.plan(this.graph, this.config) : this.graph, null, 2);
+    const graph = executor?.plan ? executor.plan(this.graph, this.config) : this.graph;
+    return JSON.stringify(graph.describe((n) => effectiveParallelism(n, this.config.parallelism), true), null, 2);
   }
 
   /** Starts the job and returns a client for it. */

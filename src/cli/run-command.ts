@@ -55,7 +55,8 @@ export async function runJobFile(file: string, options: RunOptions, args: string
   process.argv = [process.argv[0]!, path, ...args];
 
   const observer = new JobObserver((job) => {
-    if (job.info.planOnly) return void process.stdout.write(job.info.plan + '\n');
+    // The planned job never settles, so the module stops at execute(): done once the plan is out.
+    if (job.info.planOnly) return void process.stdout.write(job.info.plan + '\n', () => process.exit(0));
     // The end-to-end guarantee, said at start-up, so a weaker one than expected is seen at once.
     const g = job.client.guarantee?.();
     if (g && g.guarantee !== 'none') process.stderr.write(`Job '${job.info.jobName}': ${g.guarantee} end to end${g.reason ? ` (${g.reason})` : ''}\n`);

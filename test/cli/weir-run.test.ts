@@ -36,6 +36,20 @@ describe('weir CLI', { concurrent: true }, () => {
     expect(r.stderr).not.toContain('FINISHED');
   });
 
+  it('with --plan shows the effective parallelism of every node and stops the job module at execute()', async () => {
+    const r = await runCli(['run', fixture('after-execute-job'), '--plan', '-p', '2']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).not.toContain('after execute');
+    const plan = JSON.parse(r.stdout);
+    expect(plan.nodes.map((n: { name: string; parallelism: number }) => [n.name, n.parallelism])).toEqual([
+      ['Sequence Source', 2],
+      ['Add One', 2],
+      ['Sum', 3],
+      ['Print', 2],
+    ]);
+    expect(plan.chains).toEqual(['Sequence Source -> Add One', 'Sum', 'Print']);
+  });
+
   it('exits non-zero with the error and its cause when the job fails', async () => {
     const r = await runCli(['run', fixture('failing-job')]);
     expect(r.code).toBe(1);
