@@ -1,4 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { finish, root, runCli, startCli } from './cli-process.js';
 
@@ -13,6 +15,19 @@ describe('weir CLI', { concurrent: true }, () => {
     const run = await runCli(['run', '--help']);
     expect(run.code).toBe(0);
     for (const flag of ['-p, --parallelism <n>', '--plan', '--no-progress', '--stack']) expect(run.stdout).toContain(flag);
+  });
+
+  it('answers a misspelt option with the error, a suggestion and a pointer to --help, not the whole help', async () => {
+    const r = await runCli(['run', fixture('squares-job'), '--paralelism', '2']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr.trim().split('\n')).toEqual(["error: unknown option '--paralelism'", '(Did you mean --parallelism?)', "(see 'weir run --help')"]);
+  });
+
+  it('names only example files that exist in its help', async () => {
+    const run = await runCli(['run', '--help']);
+    const paths = [...run.stdout.matchAll(/\b[\w./-]+\.(?:ts|txt)\b/g)].map((m) => m[0]);
+    expect(paths.length).toBeGreaterThan(0);
+    for (const p of paths) expect(existsSync(join(root, p)), p).toBe(true);
   });
 
   it('runs a job file with -p and job arguments, then prints a summary', async () => {
