@@ -10,6 +10,7 @@ import type { FromSlot, SlotMetrics, ToSlot } from './slot-messages.js';
 import type { SlotJobMessage, SlotWorkerData } from './slot-worker.js';
 import { acquireSlotWorker, releaseSlotWorker } from './slot-pool.js';
 import { fromSlotError } from './slot-error.js';
+import { JOB_MODULE_HOOKS_URL } from './job-module-hooks.js';
 
 export interface ThreadedAttemptOptions {
   readonly jobModule: string;
@@ -21,11 +22,11 @@ export interface ThreadedAttemptOptions {
 
 /**
  * A worker entry that first enables TypeScript (job files are usually .ts, and tsx's loader does not
- * reach worker threads by itself), then imports `entry`.
+ * reach worker threads by itself) and loads job files as ES modules, as the CLI does, then imports `entry`.
  */
 export function workerBootstrapUrl(entry: string): URL {
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-  const code = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(entry)});`;
+  const code = `import { register } from ${JSON.stringify(tsx)}; import { register as hooks } from 'node:module'; register(); hooks(${JSON.stringify(JOB_MODULE_HOOKS_URL)}); await import(${JSON.stringify(entry)});`;
   return new URL('data:text/javascript,' + encodeURIComponent(code));
 }
 
