@@ -3,13 +3,17 @@
  * transaction (under $1, a card test) followed by a large one (over $500) within one minute.
  *
  *   npx weir run examples/fraud-detection.ts
+ *   npx weir run examples/fraud-detection.ts -p 2 -- 100000     # two slots, 100,000 transactions
  *
- * Per account a KeyedProcessFunction keeps a flag in keyed state ("a small transaction was seen")
- * and an event-time timer that clears the flag one minute later. Transactions are generated
- * deterministically (same alerts on every run), spread over about 14 hours of event time.
+ * Transactions are generated deterministically, spread over about 14 hours of event time, and
+ * arrive up to two seconds out of order; with -p 2 two source subtasks interleave them as well. So
+ * "followed by" is decided in event time, not arrival order: per account a KeyedProcessFunction
+ * keeps arriving transactions in keyed state and an event-time timer for each, and handles them
+ * when the watermark passes, in the order they happened. That makes the alerts the same on every
+ * run and at every parallelism.
  */
-import { OutputTag, StreamEnvironment, WatermarkStrategy, sequence, valueState } from 'weir';
-import type { Collector, KeyedProcessContext, KeyedProcessFunction, OnTimerContext, RuntimeContext, ValueState } from 'weir';
+import { OutputTag, StreamEnvironment, WatermarkStrategy, blackhole, mapState, sequence, valueState } from 'weir';
+import type { Collector, KeyedProcessContext, KeyedProcessFunction, MapState, OnTimerContext, RuntimeContext, ValueState } from 'weir';
 
 export interface Transaction {
   readonly account: string;
@@ -24,7 +28,8 @@ interface Alert {
   readonly time: number;
 }
 
-const TRANSACTIONS = 500_000;
+/** The number of transactions: the first job argument, 500,000 by default. */
+const TRANSACTIONS = Number(process.argv[2] ?? 500_000);
 const ACCOUNTS = 500;
 const START = Date.UTC(2024, 2, 1);
 const SMALL = 1.0;
@@ -50,39 +55,35 @@ function transaction(i: number): Transaction {
 const largeOnly = new OutputTag<Transaction>('large-without-test');
 
 export class FraudDetector implements KeyedProcessFunction<string, Transaction, Alert> {
-  private smallSeen!: ValueState<number>;
-  private timer!: ValueState<number>;
+  /** Transactions that arrived but whose time the watermark has not passed, by event time. */
+  private pending!: MapState<number, Transaction[]>;
+  /** The last transaction handled, if it was a card test. */
+  private cardTest!: ValueState<Transaction>;
 
   open(ctx: RuntimeContext): void {
-    this.smallSeen = ctx.state.getState(valueState<number>('small-amount'));
-    this.timer = ctx.state.getState(valueState<number>('clear-timer'));
+    this.pending = ctx.state.getMapState(mapState<number, Transaction[]>('pending'));
+    this.cardTest = ctx.state.getState(valueState<Transaction>('card-test'));
   }
 
-  processElement(tx: Transaction, ctx: KeyedProcessContext<string>, out: Collector<Alert>): void {
-    const small = this.smallSeen.value();
-    if (tx.amount > LARGE) {
-      if (small !== undefined) out.collect({ account: tx.account, small, large: tx.amount, time: tx.time });
-      else ctx.output(largeOnly, tx);
+  processElement(tx: Transaction, ctx: KeyedProcessContext<string>): void {
+    this.pending.put(tx.time, [...(this.pending.get(tx.time) ?? []), tx]);
+    ctx.timerService().registerEventTimeTimer(tx.time);
+  }
+
+  /** Every transaction of the account before `time` has been handled: handle those at `time`. */
+  onTimer(time: number, ctx: OnTimerContext<string>, out: Collector<Alert>): void {
+    // Two transactions at the same millisecond go in a fixed order, whichever arrived first.
+    const due = this.pending.get(time)!.sort((a, b) => a.amount - b.amount);
+    this.pending.remove(time);
+    for (const tx of due) {
+      const test = this.cardTest.value();
+      if (tx.amount > LARGE) {
+        if (test !== undefined && tx.time - test.time <= ONE_MINUTE) out.collect({ account: tx.account, small: test.amount, large: tx.amount, time: tx.time });
+        else ctx.output(largeOnly, tx);
+      }
+      if (tx.amount < SMALL) this.cardTest.update(tx);
+      else this.cardTest.clear();
     }
-    this.clear(ctx);
-    if (tx.amount < SMALL) {
-      this.smallSeen.update(tx.amount);
-      const at = ctx.timestamp() + ONE_MINUTE;
-      ctx.timerService().registerEventTimeTimer(at);
-      this.timer.update(at);
-    }
-  }
-
-  onTimer(_ts: number, _ctx: OnTimerContext<string>): void {
-    this.smallSeen.clear();
-    this.timer.clear();
-  }
-
-  private clear(ctx: KeyedProcessContext<string>): void {
-    const at = this.timer.value();
-    if (at !== undefined) ctx.timerService().deleteEventTimeTimer(at);
-    this.smallSeen.clear();
-    this.timer.clear();
   }
 }
 
@@ -99,8 +100,10 @@ const alerts = env
   .name('Fraud Detector');
 
 alerts.print({ format: (a: Alert) => `ALERT ${a.account}: ${money(a.small)} then ${money(a.large)} at ${new Date(a.time).toISOString()}` });
-let audited = 0;
-alerts.getSideOutput(largeOnly).sinkTo({ name: 'Audit Count', createWriter: () => ({ write: (b) => void (audited += b.length) }) });
+alerts.getSideOutput(largeOnly).sinkTo(blackhole()).name('Audit');
 
-await env.execute('fraud-detection');
+const result = await env.execute('fraud-detection');
+// With -p 2 the sinks run in worker threads, where a variable of this module is another copy:
+// what a subtask counts reaches the main thread through the job's metrics.
+const audited = result.metrics.find((m) => m.name === 'Audit')!.recordsIn;
 console.log(`${audited} large transactions without a preceding card test went to the audit side output.`);

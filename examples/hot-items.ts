@@ -4,6 +4,7 @@
  *
  *   npx weir run examples/hot-items.ts          # 2 million generated events, a few seconds
  *   npx weir run examples/hot-items.ts -p 2     # two parallel subtasks per operator
+ *   npx weir run examples/hot-items.ts -- 200000  # fewer events
  *
  * Bids get event time from their `dateTime` with up to 5 s of out-of-orderness, are counted per
  * auction in sliding windows, and the counts of each window are ranked by a KeyedProcessFunction
@@ -13,7 +14,8 @@ import { SlidingEventTimeWindows, StreamEnvironment, WatermarkStrategy, count, l
 import type { Collector, KeyedProcessContext, KeyedProcessFunction, ListState, OnTimerContext, RuntimeContext } from 'weir';
 import { isBid, nexmark } from 'weir/connectors/nexmark';
 
-const EVENTS = 2_000_000;
+/** The number of generated events: the first job argument, 2 million by default. */
+const EVENTS = Number(process.argv[2] ?? 2_000_000);
 const TOP = 3;
 /** Every window is ranked, but only these are printed, so the output stays readable. */
 const PRINT_EVERY_MS = 20_000;

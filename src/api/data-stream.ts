@@ -171,7 +171,7 @@ export class DataStream<T> {
   // ---- sinks ----
 
   sinkTo(sink: Sink<T>): DataStream<never> {
-    return this.then({ kind: 'sink', sink }, sink.name);
+    return this.then({ kind: 'sink', sink }, sink.name ?? 'Sink');
   }
   /** @example stream.print('out') */
   print(prefix?: string | PrintOptions): DataStream<never> {

@@ -68,12 +68,14 @@ export function notifyJobListeners(client: JobClient, job: SubmittedJob): void {
   for (const l of jobHooks().listeners) l(client, job);
 }
 
-/** The client of a job that plan mode described instead of running: finished at once, with no records. */
+/**
+ * The client of a job that plan mode described instead of running. Its result never settles: as
+ * Flink's plan environment stops the program at `execute()`, the code after it does not run (it
+ * would act on output the job never produced); the launcher ends the process once it has the plan.
+ */
 export class PlannedJobClient implements JobClient {
-  readonly result: Promise<JobResult>;
-  constructor(readonly jobName: string) {
-    this.result = Promise.resolve({ jobName, durationMs: 0, metrics: [] });
-  }
+  readonly result: Promise<JobResult> = new Promise<JobResult>(() => undefined);
+  constructor(readonly jobName: string) {}
   status(): JobStatus {
     return 'FINISHED';
   }

@@ -8,7 +8,7 @@ import type { Source } from '../core/source.js';
 import type { WatermarkStrategy } from '../core/watermark-strategy.js';
 import { toMillis, type Duration } from '../core/duration.js';
 import type { AggPhaseStrategy, ExecutionConfig, JobClient, JobExecutor, JobResult } from '../graph/job-executor.js';
-import { StreamGraph } from '../graph/stream-graph.js';
+import { StreamGraph, effectiveParallelism } from '../graph/stream-graph.js';
 import { checkConfigKeys } from '../graph/config-keys.js';
 import { parseCheckpointing, parseRestartStrategy, type RestartStrategyOptions, type RestoreOptions } from '../graph/execution-options.js';
 import { changelogSource, type ChangelogRow } from '../connectors/collection/changelog-source.js';
@@ -189,7 +189,7 @@ export class StreamEnvironment {
    * env.fromSource(nexmark({ events: 1000 }), WatermarkStrategy.boundedOutOfOrderness('5s', (e) => e.dateTime))
    */
   fromSource<T>(source: Source<T, any>, watermarks?: WatermarkStrategy<T>, name?: string): DataStream<T> {
-    const node = this.graph.addNode({ kind: 'source', source, watermarks }, name ?? source.name, []);
+    const node = this.graph.addNode({ kind: 'source', source, watermarks }, name ?? source.name ?? 'Source', []);
     return new DataStream<T>(this, node);
   }
 
@@ -235,10 +235,11 @@ export class StreamEnvironment {
     return this.fromSource(socketTextSource({ host, port, delimiter }));
   }
 
-  /** The job graph as JSON, as Flink's `getExecutionPlan`. */
+  /** The job graph as JSON, as Flink's `getExecutionPlan`, with the parallelism every node runs with. */
   explain(): string {
     const executor = this.executor ?? defaultExecutor;
-    return JSON.stringify(executor?.plan ? executor.plan(this.graph, this.config) : this.graph, null, 2);
+    const graph = executor?.plan ? executor.plan(this.graph, this.config) : this.graph;
+    return JSON.stringify(graph.describe((n) => effectiveParallelism(n, this.config.parallelism), true), null, 2);
   }
 
   /** Starts the job and returns a client for it. */

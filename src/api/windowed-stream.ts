@@ -128,9 +128,10 @@ export class WindowedStream<T, K, W extends Window> {
     return { assigner: this.assigner, trigger: this.customTrigger, evictor: this.customEvictor, allowedLateness: this.lateness, lateDataTag: this.lateTag, fn };
   }
 
+  /** The default name; the assigner's own trigger goes without saying, a custom one is named. */
   private describe(fnName: string): string {
-    const trigger = this.customTrigger ?? this.assigner.getDefaultTrigger();
-    return `Window(${this.assigner}, ${trigger}${this.customEvictor ? `, ${this.customEvictor}` : ''}, ${fnName})`;
+    const trigger = this.customTrigger ? `, ${this.customTrigger}` : '';
+    return `Window(${this.assigner}${trigger}${this.customEvictor ? `, ${this.customEvictor}` : ''}, ${fnName})`;
   }
 
   private build<R>(fn: WindowFunctionSpec, fnName: string): DataStream<R> {

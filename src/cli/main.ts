@@ -16,15 +16,16 @@ const program = new Command()
   .name('weir')
   .description('Weir: a stateful stream processor for TypeScript')
   .version(version, '-v, --version')
-  .showHelpAfterError();
+  // A pointer to the help, not the help itself: the error and its "Did you mean" stay in view.
+  .showHelpAfterError("(see 'weir --help')");
 
 program
   .command('run')
   .description('run a job file (TypeScript or JavaScript) that builds a pipeline and calls env.execute()')
-  .argument('<job>', 'path of the job module, e.g. jobs/hot-items.ts')
+  .argument('<job>', 'path of the job module, e.g. examples/hot-items.ts')
   .argument('[args...]', 'arguments for the job (after --), seen by the job as process.argv.slice(2)')
   .addOption(new Option('-p, --parallelism <n>', 'default parallelism of the job\'s operators').argParser(positiveInt))
-  .option('--plan', 'print the job graph as JSON (env.explain()) instead of running the job')
+  .option('--plan', 'print the job graph as JSON (env.explain(), with each operator\'s parallelism) instead of running the job; code after env.execute() does not run')
   .option('--no-progress', 'do not show the live progress line (shown only on a terminal)')
   .option('--stack', 'print stack traces with errors')
   .option('--checkpoint-dir <dir>', 'where checkpoints go (state.checkpoints.dir; default ./.weir/checkpoints)')
@@ -32,7 +33,11 @@ program
   .option('--resume', 'continue from the latest valid checkpoint of this job in the checkpoint directory (without it the job starts with empty state)')
   .option('--from-savepoint <path>', 'start from a savepoint (or checkpoint) directory')
   .option('--allow-non-restored-state', 'drop state of operators that are not in the job instead of failing')
-  .addHelpText('after', '\nExamples:\n  weir run examples/hot-items.ts\n  weir run jobs/word-count.ts -p 2 -- input.txt\n  weir run jobs/hot-items.ts --plan\n  weir run jobs/orders.ts --checkpoint-interval 1s --resume')
+  .showHelpAfterError("(see 'weir run --help')")
+  .addHelpText(
+    'after',
+    '\nExamples:\n  weir run examples/hot-items.ts\n  weir run examples/word-count.ts -p 2 -- examples/data/river-notes.txt\n  weir run examples/hot-items.ts -p 2 --plan\n  weir run examples/fraud-detection.ts --checkpoint-interval 1s --resume',
+  )
   .action(async (job: string, args: string[], opts: RunOptions) => {
     process.exitCode = await runJobFile(job, opts, args);
     // A job may leave handles open (a socket, a timer); once its jobs ended the CLI is done with it.

@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { jobHooks } from '../api/job-hooks.js';
+import { registerJobModuleHooks } from '../runtime/parallel/job-module-hooks.js';
 import { formatError } from './error-report.js';
+import { moduleFormatHint } from './module-format-hint.js';
 import { JobObserver, type ObservedJob } from './job-observer.js';
 import { finalStatus, formatJobSummary } from './job-summary.js';
 import { ProgressLine } from './progress-line.js';
@@ -54,12 +56,15 @@ export async function runJobFile(file: string, options: RunOptions, args: string
       allowNonRestoredState: options.allowNonRestoredState === true,
     };
   }
+  // A job file is an ES module (top-level await, imports of Weir) even in a "type": "commonjs" package.
+  registerJobModuleHooks();
   // The job reads its own arguments as a script would: process.argv.slice(2).
   process.argv = [process.argv[0]!, path, ...args];
 
   let progress: ProgressLine | undefined;
   const observer = new JobObserver((job) => {
-    if (job.info.planOnly) return void process.stdout.write(job.info.plan + '\n');
+    // The planned job never settles, so the module stops at execute(): done once the plan is out.
+    if (job.info.planOnly) return void process.stdout.write(job.info.plan + '\n', () => process.exit(0));
     job.client.onEvent?.((e) => {
       progress?.clear();
       process.stderr.write(e.message + '\n');
@@ -105,7 +110,7 @@ function report(jobs: ObservedJob[], moduleFailed: boolean, moduleError: unknown
   const jobErrors = jobs.flatMap((j) => (j.outcome?.ok === false ? [j.outcome.error] : []));
   // The job module usually rethrows its job's failure: report it once.
   for (const e of jobErrors) err.write(formatError(e, { stack: options.stack === true }));
-  if (moduleFailed && !jobErrors.includes(moduleError)) err.write(formatError(moduleError, { stack: options.stack === true }));
+  if (moduleFailed && !jobErrors.includes(moduleError)) err.write(formatError(moduleError, { stack: options.stack === true }) + (moduleFormatHint(moduleError) ?? ''));
   if (interrupted) return EXIT_INTERRUPTED;
   if (moduleFailed || jobErrors.length > 0 || jobs.some((j) => finalStatus(j) !== 'FINISHED')) return 1;
   if (jobs.length === 0) {

@@ -56,10 +56,11 @@ export interface SinkWriter<T> {
  * The sink SPI.
  *
  * @example
- * const log: Sink<string> = { name: 'log', createWriter: () => ({ write: (b) => b.values.forEach((v) => console.log(v)) }) };
+ * const log: Sink<string> = { name: 'Log', createWriter: () => ({ write: (b) => b.values.forEach((v) => console.log(v)) }) };
  */
 export interface Sink<T> {
-  readonly name: string;
+  /** Shown in plans, summaries and errors; `'Sink'` when left out. */
+  readonly name?: string;
   /**
    * `'all'` when the writer handles changelog batches (it reads `batch.kinds`: `-U`/`-D` rows take
    * something back); `'insert-only'` (the default) makes a changelog input fail the job instead of

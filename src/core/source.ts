@@ -66,7 +66,8 @@ export interface SourceReader<T> {
  * };
  */
 export interface Source<T, S extends SourceSplit = SourceSplit> {
-  readonly name: string;
+  /** Shown in plans, summaries and errors; `'Source'` when left out. */
+  readonly name?: string;
   readonly bounded: boolean;
   readonly replayable: boolean;
   /** Splits for `parallelism` readers. */

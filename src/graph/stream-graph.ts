@@ -23,6 +23,15 @@ export interface StreamNode {
 }
 
 /**
+ * The number of subtasks a node runs with: its own parallelism or the job's default, capped by a
+ * source's largest supported parallelism.
+ */
+export function effectiveParallelism(n: StreamNode, defaultParallelism: number): number {
+  const p = n.parallelism ?? defaultParallelism;
+  return n.spec.kind === 'source' && n.spec.source.maxParallelism !== undefined ? Math.min(p, n.spec.source.maxParallelism) : p;
+}
+
+/**
  * The program as the API or the SQL planner described it: the one seam between them and the
  * runtime. Printable as JSON (functions are left out).
  */
@@ -68,15 +77,25 @@ export class StreamGraph {
   }
 
   toJSON(): unknown {
-    const par = (n: StreamNode) => n.parallelism ?? 1;
+    return this.describe((n) => n.parallelism ?? 1, false);
+  }
+
+  /**
+   * The graph as plain data for printing. `parallelism` resolves unset parallelism for the chains;
+   * with `resolved` each node shows it too, else only the parallelism set on the node.
+   *
+   * @example
+   * JSON.stringify(graph.describe((n) => effectiveParallelism(n, 2), true), null, 2)
+   */
+  describe(parallelism: (n: StreamNode) => number, resolved: boolean): unknown {
     return {
-      chains: this.chains(par).map((c) => c.map((id) => this.node(id).name).join(' -> ')),
+      chains: this.chains(parallelism).map((c) => c.map((id) => this.node(id).name).join(' -> ')),
       nodes: this.nodes.map((n) => ({
         id: n.id,
         name: n.name,
         kind: n.spec.kind,
         ...(n.uid ? { uid: n.uid } : {}),
-        parallelism: n.parallelism,
+        parallelism: resolved ? parallelism(n) : n.parallelism,
         keyed: n.keyed,
         inputs: n.inputs.map((inp) => inp.map((e) => ({ from: e.from, partitioner: e.partitioner.type, ...(e.sideOutput ? { sideOutput: e.sideOutput } : {}) }))),
       })),

@@ -1,6 +1,6 @@
 import { ConfigError } from '../core/errors.js';
 import type { ExecutionConfig } from '../graph/job-executor.js';
-import type { StreamNode } from '../graph/stream-graph.js';
+import { effectiveParallelism, type StreamNode } from '../graph/stream-graph.js';
 
 /** The uid that names an operator's state in checkpoints. */
 export function operatorUid(n: StreamNode): string {
@@ -9,8 +9,7 @@ export function operatorUid(n: StreamNode): string {
 
 /** The number of subtasks a node runs with. */
 export function parallelismOf(n: StreamNode, config: ExecutionConfig): number {
-  let p = n.parallelism ?? config.parallelism;
-  if (n.spec.kind === 'source' && n.spec.source.maxParallelism !== undefined) p = Math.min(p, n.spec.source.maxParallelism);
+  const p = effectiveParallelism(n, config.parallelism);
   if (!Number.isInteger(p) || p < 1) throw new ConfigError(`Operator '${n.name}' has invalid parallelism ${p}`);
   return p;
 }

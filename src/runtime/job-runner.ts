@@ -54,8 +54,9 @@ export class JobRunner implements JobClient {
   ) {
     const cp = config.checkpointing;
     this.storage = cp ? new FsCheckpointStorage(join(cp.dir, jobDirName(jobName)), cp.retained) : undefined;
+    // No catch here: the failure of a job nobody awaits must reach the user as an unhandled
+    // rejection (printed, exit code 1), not end the program as if the job had succeeded.
     this.result = this.run();
-    this.result.catch(() => undefined);
   }
 
   status(): JobStatus {

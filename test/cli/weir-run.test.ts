@@ -1,4 +1,6 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { finish, root, runCli, startCli } from './cli-process.js';
 
@@ -13,6 +15,19 @@ describe('weir CLI', { concurrent: true }, () => {
     const run = await runCli(['run', '--help']);
     expect(run.code).toBe(0);
     for (const flag of ['-p, --parallelism <n>', '--plan', '--no-progress', '--stack']) expect(run.stdout).toContain(flag);
+  });
+
+  it('answers a misspelt option with the error, a suggestion and a pointer to --help, not the whole help', async () => {
+    const r = await runCli(['run', fixture('squares-job'), '--paralelism', '2']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr.trim().split('\n')).toEqual(["error: unknown option '--paralelism'", '(Did you mean --parallelism?)', "(see 'weir run --help')"]);
+  });
+
+  it('names only example files that exist in its help', async () => {
+    const run = await runCli(['run', '--help']);
+    const paths = [...run.stdout.matchAll(/\b[\w./-]+\.(?:ts|txt)\b/g)].map((m) => m[0]);
+    expect(paths.length).toBeGreaterThan(0);
+    for (const p of paths) expect(existsSync(join(root, p)), p).toBe(true);
   });
 
   it('runs a job file with -p and job arguments, then prints a summary', async () => {
@@ -32,8 +47,22 @@ describe('weir CLI', { concurrent: true }, () => {
     expect(r.code).toBe(0);
     expect(r.stdout).not.toContain('square:');
     const plan = JSON.parse(r.stdout.slice(r.stdout.indexOf('{')));
-    expect(plan.nodes.map((n: { name: string }) => n.name)).toEqual(['Collection Source', 'Square', 'Drop One', 'Print']);
+    expect(plan.nodes.map((n: { name: string }) => n.name)).toEqual(['Collection Source', 'Square', 'Drop One', 'Print: square']);
     expect(r.stderr).not.toContain('FINISHED');
+  });
+
+  it('with --plan shows the effective parallelism of every node and stops the job module at execute()', async () => {
+    const r = await runCli(['run', fixture('after-execute-job'), '--plan', '-p', '2']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).not.toContain('after execute');
+    const plan = JSON.parse(r.stdout);
+    expect(plan.nodes.map((n: { name: string; parallelism: number }) => [n.name, n.parallelism])).toEqual([
+      ['Sequence Source', 2],
+      ['Add One', 2],
+      ['Sum', 3],
+      ['Print', 2],
+    ]);
+    expect(plan.chains).toEqual(['Sequence Source -> Add One', 'Sum', 'Print']);
   });
 
   it('exits non-zero with the error and its cause when the job fails', async () => {
@@ -42,6 +71,34 @@ describe('weir CLI', { concurrent: true }, () => {
     expect(r.stderr).toMatch(/Job 'picky' FAILED/);
     expect(r.stderr).toMatch(/operator 'Picky Map' failed on record 2/);
     expect(r.stderr).toMatch(/Caused by: Error: two is not allowed/);
+  });
+
+  it('reports a failure at -p 2 as at -p 1: real parallelism, the records counted, the cause', async () => {
+    const r = await runCli(['run', fixture('failing-job'), '-p', '2']);
+    const printed = `stdout:\n${r.stdout}\nstderr:\n${r.stderr}`;
+    expect(r.code, printed).toBe(1);
+    expect(r.stderr, printed).toMatch(/Job 'picky' FAILED/);
+    // The failing subtask's own count reaches the summary: it read record 2 at least.
+    const picky = /^ {2}Picky Map\s+(\d+)\s+(\d+)\s+(\d+)/m.exec(r.stderr);
+    expect(picky?.[1], printed).toBe('2');
+    expect(Number(picky?.[2]), printed).toBeGreaterThanOrEqual(1);
+    expect(r.stderr, printed).toMatch(/^ {2}Print\s+2\s/m);
+    expect(r.stderr, printed).toMatch(/operator 'Picky Map' failed on record 2/);
+    expect(r.stderr, printed).toMatch(/Caused by: Error: two is not allowed/);
+  });
+
+  it('reports the failure of a job whose execute() was not awaited, under weir run and run directly', async () => {
+    for (const p of ['1', '2']) {
+      const r = await runCli(['run', fixture('unawaited-failing-job'), '-p', p]);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(/Job 'unawaited' FAILED/);
+      expect(r.stderr).toMatch(/Caused by: Error: two is not allowed/);
+    }
+    // Without the CLI nobody else hears of the failure: it must not pass silently with exit code 0.
+    const direct = await finish(spawn(process.execPath, ['--import', 'tsx', fixture('unawaited-failing-job')], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] }));
+    expect(direct.code, direct.stderr).not.toBe(0);
+    expect(direct.stderr).toMatch(/operator 'Picky Map' failed on record 2/);
+    expect(direct.stderr).toMatch(/two is not allowed/);
   });
 
   it('adds stack traces with --stack', async () => {

@@ -24,7 +24,8 @@ function defaultFormat(v: unknown): string {
 export function print<T>(options: PrintOptions = {}): Sink<T> {
   const fmt = options.format ?? defaultFormat;
   return {
-    name: 'Print',
+    // Several print sinks in one job are told apart by their prefixes.
+    name: options.prefix ? `Print: ${options.prefix}` : 'Print',
     inputChangelogMode: 'all',
     createWriter(ctx) {
       const stream = options.stderr ? process.stderr : process.stdout;

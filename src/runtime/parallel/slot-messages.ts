@@ -1,5 +1,6 @@
 import type { OperatorMetricsSnapshot } from '../../graph/job-executor.js';
 import type { EncodedValues } from './batch-codec.js';
+import type { SlotError } from './slot-error.js';
 
 /** Data and control elements between subtasks in different slots (one MessagePort per slot pair). */
 export type LinkMessage =
@@ -33,5 +34,5 @@ export type FromSlot =
   | { readonly t: 'metrics'; readonly m: SlotMetrics }
   | { readonly t: 'sinks-ended' }
   | { readonly t: 'closed'; readonly m: SlotMetrics }
-  /** `m`: the metrics after the slot closed its subtasks (absent when the job module itself failed). */
-  | { readonly t: 'failed'; readonly error: { readonly name: string; readonly message: string; readonly stack?: string }; readonly m?: SlotMetrics };
+  /** `m`: the slot's metrics at the failure, so the summary of a failed job counts what it did. */
+  | { readonly t: 'failed'; readonly error: SlotError; readonly m?: SlotMetrics };

@@ -4,6 +4,7 @@ import type { StreamGraph } from '../../graph/stream-graph.js';
 import { FsCheckpointStorage } from '../checkpoint/checkpoint-storage.js';
 import { JobAttempt } from '../job-attempt.js';
 import type { SlotContext } from './slot-context.js';
+import { toSlotError } from './slot-error.js';
 import type { FromSlot, SlotMetrics, ToSlot } from './slot-messages.js';
 
 const METRICS_EVERY_MS = 250;
@@ -89,8 +90,7 @@ export class SlotRunner implements JobClient {
       this.attempt = undefined;
     } catch (e) {
       if (timer) clearInterval(timer);
-      const err = e instanceof Error ? e : new Error(String(e));
-      this.post({ t: 'failed', error: { name: err.name, message: err.message, ...(err.stack ? { stack: err.stack } : {}) }, m: this.report() });
+      this.post({ t: 'failed', error: toSlotError(e), m: this.report() });
     }
   }
 

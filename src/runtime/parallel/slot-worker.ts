@@ -8,6 +8,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { setSlotContext, type SlotContext } from './slot-context.js';
+import { toSlotError } from './slot-error.js';
 
 /** A job for a slot worker: its place in the job (the slot context) and how to rebuild the job. */
 export interface SlotWorkerData extends SlotContext {
@@ -59,8 +60,7 @@ async function runJob(data: SlotWorkerData): Promise<void> {
   try {
     await import(freshUrl(data.jobModule));
   } catch (e) {
-    const err = e instanceof Error ? e : new Error(String(e));
-    data.control.postMessage({ t: 'failed', error: { name: err.name, message: err.message, stack: err.stack } });
+    data.control.postMessage({ t: 'failed', error: toSlotError(e) });
   }
 }
 

@@ -5,9 +5,12 @@ import { WeirError } from '../../core/errors.js';
 import type { ExecutionConfig, OperatorMetricsSnapshot } from '../../graph/job-executor.js';
 import type { StreamGraph } from '../../graph/stream-graph.js';
 import type { Attempt, AttemptListener } from '../attempt.js';
+import { parallelismOf } from '../graph-layout.js';
 import type { FromSlot, SlotMetrics, ToSlot } from './slot-messages.js';
 import type { SlotJobMessage, SlotWorkerData } from './slot-worker.js';
 import { acquireSlotWorker, releaseSlotWorker } from './slot-pool.js';
+import { fromSlotError } from './slot-error.js';
+import { JOB_MODULE_HOOKS_URL } from './job-module-hooks.js';
 
 export interface ThreadedAttemptOptions {
   readonly jobModule: string;
@@ -19,11 +22,11 @@ export interface ThreadedAttemptOptions {
 
 /**
  * A worker entry that first enables TypeScript (job files are usually .ts, and tsx's loader does not
- * reach worker threads by itself), then imports `entry`.
+ * reach worker threads by itself) and loads job files as ES modules, as the CLI does, then imports `entry`.
  */
 export function workerBootstrapUrl(entry: string): URL {
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-  const code = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(entry)});`;
+  const code = `import { register } from ${JSON.stringify(tsx)}; import { register as hooks } from 'node:module'; register(); hooks(${JSON.stringify(JOB_MODULE_HOOKS_URL)}); await import(${JSON.stringify(entry)});`;
   return new URL('data:text/javascript,' + encodeURIComponent(code));
 }
 
@@ -99,7 +102,6 @@ export class ThreadedAttempt implements Attempt {
       let recordsIn = 0;
       let recordsOut = 0;
       let busyMs = 0;
-      let parallelism = 0;
       const counters: Record<string, number> = {};
       for (const sm of this.slotMetrics) {
         const m = sm?.operators.find((o) => o.nodeId === n.id);
@@ -107,10 +109,10 @@ export class ThreadedAttempt implements Attempt {
         recordsIn += m.recordsIn;
         recordsOut += m.recordsOut;
         busyMs = Math.max(busyMs, m.busyMs);
-        parallelism += m.parallelism;
         for (const [k, v] of Object.entries(m.counters)) counters[k] = (counters[k] ?? 0) + v;
       }
-      return { name: n.name, parallelism, recordsIn, recordsOut, busyMs, counters };
+      // The planned parallelism, not the sum of reports: a slot that failed first may not have reported.
+      return { name: n.name, parallelism: parallelismOf(n, this.config), recordsIn, recordsOut, busyMs, counters };
     });
   }
 
@@ -183,15 +185,11 @@ export class ThreadedAttempt implements Attempt {
               slotStopped();
               if (++closed === n) allClosed();
               break;
-            case 'failed': {
+            case 'failed':
               if (m.m) this.slotMetrics[slot] = m.m;
               slotStopped();
-              const e = new WeirError(m.error.message);
-              e.name = m.error.name;
-              if (m.error.stack) e.stack = m.error.stack;
-              this.fail(e);
+              this.fail(fromSlotError(m.error));
               break;
-            }
           }
         });
         worker.on('error', (e) => this.fail(e));
