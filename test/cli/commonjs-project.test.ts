@@ -9,13 +9,15 @@ import { finish, root } from './cli-process.js';
 // The job imports 'weir', which resolves to the built package (dist/, made by `npm ci`).
 const built = existsSync(join(root, 'dist/index.js'));
 
-/** README's first job and the output its last line promises. */
+/** README's first job and the output its `// Prints:` block promises. */
 function readmeFirstJob(): { code: string; expected: string[] } {
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
   const section = readme.slice(readme.indexOf('## A first job'));
   const code = /```ts\n([\s\S]*?)```/.exec(section)![1]!;
-  const promise = /\/\/ (.*)\n?$/.exec(code.trimEnd())![1]!;
-  return { code, expected: promise.split(', ').sort() };
+  const block = code.slice(code.indexOf('// Prints:') + '// Prints:'.length);
+  const expected = block.split('\n').filter((l) => l.startsWith('// ')).map((l) => l.slice(3));
+  if (expected.length === 0) throw new Error("README's first job states no output in a '// Prints:' block");
+  return { code, expected: expected.sort() };
 }
 
 describe.skipIf(!built)('a job in a new project whose package.json says "type": "commonjs" (as npm init writes)', () => {
