@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { committedLines } from '../checkpoint/committed-lines.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const cli = join(root, 'src/cli/main.ts');
@@ -31,14 +32,6 @@ export interface ChaosResult {
 }
 
 /** Committed output: the lines of every visible part file (hidden in-progress parts excluded). */
-function committedLines(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((n) => !n.startsWith('.'))
-    .flatMap((n) => readFileSync(join(dir, n), 'utf8').split('\n'))
-    .filter((l) => l.length > 0);
-}
-
 function run(out: string, checkpoints: string, opts: ChaosOptions, resume: boolean): { child: ChildProcess; done: Promise<number | null> } {
   const args = [cli, 'run', job, '--no-progress', '--checkpoint-dir', checkpoints, '--checkpoint-interval', opts.interval ?? '100ms'];
   if (resume) args.push('--resume');

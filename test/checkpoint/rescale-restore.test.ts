@@ -7,6 +7,7 @@ import { nexmark, NexmarkGenerator, type NexmarkEvent } from '../../src/connecto
 import { resolveNexmarkConfig } from '../../src/connectors/nexmark/nexmark-config.js';
 import { arraySource } from '../../src/connectors/collection/array-source.js';
 import { multisetDiff } from './multiset-diff.js';
+import { committedLines } from './committed-lines.js';
 
 /**
  * A savepoint taken while a job runs at one parallelism, restored at another: for every built-in
@@ -112,12 +113,6 @@ function expectedLines(input: Rec[]): string[] {
   return lines;
 }
 
-function committedLines(dir: string): string[] {
-  return readdirSync(dir)
-    .filter((n) => !n.startsWith('.'))
-    .flatMap((n) => readFileSync(join(dir, n), 'utf8').split('\n'))
-    .filter((l) => l.length > 0);
-}
 
 const config = (dir: string, parallelism: number) => ({ parallelism, slotMode: 'single-thread' as const, batchSize: 8, 'execution.checkpointing.interval': '1h', 'state.checkpoints.dir': dir });
 

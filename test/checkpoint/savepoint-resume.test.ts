@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { FsCheckpointStorage } from '../../src/runtime/checkpoint/checkpoint-sto
 import type { SubtaskSnapshot } from '../../src/runtime/subtask-snapshot.js';
 import { finish, runCli, startCli } from '../cli/cli-process.js';
 import { multisetDiff } from './multiset-diff.js';
+import { committedLines } from './committed-lines.js';
 
 const work = mkdtempSync(join(tmpdir(), 'weir-sp-resume-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -24,12 +25,6 @@ function expectedLines(): string[] {
   return lines;
 }
 
-function committedLines(dir: string): string[] {
-  return readdirSync(dir)
-    .filter((n) => !n.startsWith('.'))
-    .flatMap((n) => readFileSync(join(dir, n), 'utf8').split('\n'))
-    .filter((l) => l.length > 0);
-}
 
 /** Ids of complete checkpoints (not savepoints) in a job's checkpoint directory. */
 function completeCheckpoints(jobDir: string): number[] {
