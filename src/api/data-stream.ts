@@ -90,6 +90,17 @@ export class DataStream<T> {
   process<R>(fn: ProcessFunction<T, R>): DataStream<R> {
     return this.then(operatorSpec('process', { fn }), 'Process');
   }
+  /**
+   * An operator of any registered kind (`registerOperatorKind`): how SPI operators join a
+   * DataStream job. The kind is checked when the job is submitted; the plan prints it as it is.
+   *
+   * @example
+   * registerOperatorKind({ kind: 'scale', create: (p: { factor: number }) => new ScaleOperator(p.factor), describe: (p) => p });
+   * stream.transform<number>('Scale by 2', 'scale', { factor: 2 });
+   */
+  transform<R>(name: string, kind: string, params: unknown): DataStream<R> {
+    return this.then({ kind, params }, name);
+  }
   /** Windows over the whole stream, at parallelism 1 (see docs/windows.md). */
   windowAll<W extends Window>(assigner: WindowAssigner<T, W>): AllWindowedStream<T, W> {
     return streams.allWindowed(this, assigner);

@@ -26,8 +26,8 @@ function windowParams(w: WindowOperatorSpec): Record<string, string | number | b
   return {
     assigner: w.assigner.toString(),
     function: w.fn.type,
-    ...(w.trigger ? { trigger: w.trigger.constructor.name } : {}),
-    ...(w.evictor ? { evictor: w.evictor.constructor.name } : {}),
+    ...(w.trigger ? { trigger: String(w.trigger) } : {}),
+    ...(w.evictor ? { evictor: String(w.evictor) } : {}),
     ...(w.allowedLateness > 0 ? { allowedLateness: w.allowedLateness } : {}),
     ...(w.lateDataTag !== undefined ? { lateDataTag: w.lateDataTag } : {}),
   };
