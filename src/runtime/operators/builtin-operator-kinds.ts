@@ -10,7 +10,7 @@ import { PassThroughOperator } from './pass-through-operator.js';
 import { ProcessOperator } from './process-operator.js';
 import { ReduceOperator } from './reduce-operator.js';
 import { SinkOperator } from './sink-operator.js';
-import { TimestampsAndWatermarksOperator } from './timestamps-watermarks-operator.js';
+import { TimestampsAndWatermarksOperator } from './timestamps-and-watermarks-operator.js';
 import { BroadcastProcessOperator } from './broadcast/broadcast-process-operator.js';
 import { AsyncWaitOperator } from './async/async-wait-operator.js';
 import { IntervalJoinOperator } from './join/interval-join-operator.js';
