@@ -21,6 +21,8 @@ export interface StreamNode extends OperatorSpec {
   uid: string | undefined;
   parallelism: number | undefined;
   maxParallelism: number | undefined;
+  /** Index of the chain the node runs in, set by planning (`chaining-pass.ts`). */
+  chain?: number;
   /** One entry per logical input (input index = position). An input may be fed by several edges (union). */
   readonly inputs: StreamEdge[][];
   /** Keyed state and timers are available: the node follows a keyBy. */
@@ -92,6 +94,13 @@ export class StreamGraph {
     return chains;
   }
 
+  /** The chains planning recorded on the nodes, as lists of node ids. */
+  private plannedChains(): number[][] {
+    const chains: number[][] = [];
+    for (const n of this.nodes) (chains[n.chain ?? chains.length] ??= []).push(n.id);
+    return chains;
+  }
+
   toJSON(): unknown {
     return this.describe();
   }
@@ -119,7 +128,7 @@ export class StreamGraph {
    * JSON.stringify(planGraph(graph, config).describe(), null, 2)
    */
   describe(): unknown {
-    const chains = this.chains((n) => n.parallelism ?? 1);
+    const chains = this.planned ? this.plannedChains() : this.chains((n) => n.parallelism ?? 1);
     const chainOf = new Map<number, number>();
     chains.forEach((c, i) => c.forEach((id) => chainOf.set(id, i)));
     const modes = this.changelogModes();
