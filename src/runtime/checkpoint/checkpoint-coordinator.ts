@@ -129,11 +129,6 @@ export class CheckpointCoordinator {
     this.maybeComplete();
   }
 
-  /** A subtask could not take checkpoint `id`. */
-  decline(id: number, reason: string): void {
-    this.abort(id, reason);
-  }
-
   private maybeComplete(): void {
     const p = this.pending;
     if (!p || p.persisting || p.acks.length < this.deps.expectedTasks().length) return;
