@@ -35,13 +35,10 @@ export { WatermarkStrategy, type WatermarkGenerator } from './core/watermark-str
 export { keyGroupFor, keyGroupRangeFor, DEFAULT_MAX_PARALLELISM } from './core/key-group.js';
 export type { JobClient, JobResult, JobStatus, OperatorMetricsSnapshot, JobExecutor } from './graph/job-executor.js';
 export { StreamGraph } from './graph/stream-graph.js';
-export { print } from './connectors/print/print-sink.js';
-export { blackhole } from './connectors/blackhole/blackhole-sink.js';
-export { CollectSink, collect } from './connectors/collect/collect-sink.js';
-export { arraySource } from './connectors/collection/array-source.js';
-export { changelogSource, type ChangelogRow } from './connectors/collection/changelog-source.js';
+export { print } from './connectors/print/index.js';
+export { blackhole } from './connectors/blackhole/index.js';
+export { CollectSink, collect, arraySource, changelogSource, type ChangelogRow, asyncIterableSource } from './connectors/memory/index.js';
 export { RowKind, rowKindOf, rowKindShort, isRetraction, type RowKindShort } from './core/row-kind.js';
-export { asyncIterableSource } from './connectors/collection/async-iterable-source.js';
 export * from './core/window/index.js';
 export { WindowedStream } from './api/windowed-stream.js';
 export { AllWindowedStream } from './api/all-windowed-stream.js';
