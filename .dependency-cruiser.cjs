@@ -27,6 +27,14 @@ module.exports = {
       to: { path: '^src/runtime/state/heap-keyed-state-backend\\.ts$' },
     },
     {
+      name: 'checkpoint-protocol-without-io',
+      comment:
+        'The checkpoint protocol is pure decision logic: alignment, coordination, held input, restore planning and watermark combining take their I/O from the caller, so they are tested without a disk, a thread or a socket',
+      severity: 'error',
+      from: { path: '^src/runtime/(checkpoint/(barrier-aligner|checkpoint-coordinator|held-input|restore-plan)|time/watermark-combiner)\\.ts$' },
+      to: { dependencyTypes: ['core'], path: '^(node:)?(fs|fs/promises|worker_threads|net|child_process)$' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},

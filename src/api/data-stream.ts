@@ -7,7 +7,7 @@ import type { Partitioner } from '../graph/partitioner.js';
 import { operatorSpec, type OperatorSpec } from '../graph/operator-spec.js';
 import type { StreamEdge, StreamNode } from '../graph/stream-graph.js';
 import { print, type PrintOptions } from '../connectors/print/print-sink.js';
-import { CollectSink } from '../connectors/collect/collect-sink.js';
+import { CollectSink } from '../connectors/memory/collect-sink.js';
 import type { StreamEnvironment } from './stream-environment.js';
 import type { KeyedStream } from './keyed-stream.js';
 import type { ConnectedStreams } from './connected-streams.js';

@@ -11,9 +11,9 @@ import type { AggPhaseStrategy, ExecutionConfig, JobClient, JobExecutor, JobResu
 import { StreamGraph } from '../graph/stream-graph.js';
 import { checkConfigKeys } from '../graph/config-keys.js';
 import { parseCheckpointing, parseRestartStrategy, type RestartStrategyOptions, type RestoreOptions } from '../graph/execution-options.js';
-import { changelogSource, type ChangelogRow } from '../connectors/collection/changelog-source.js';
-import { arraySource } from '../connectors/collection/array-source.js';
-import { asyncIterableSource, type AsyncInput } from '../connectors/collection/async-iterable-source.js';
+import { changelogSource, type ChangelogRow } from '../connectors/memory/changelog-source.js';
+import { arraySource } from '../connectors/memory/array-source.js';
+import { asyncIterableSource, type AsyncInput } from '../connectors/memory/async-iterable-source.js';
 import { sequence } from '../connectors/datagen/sequence-source.js';
 import { fileSource } from '../connectors/file/file-source.js';
 import { socketTextSource } from '../connectors/socket/socket-text-source.js';

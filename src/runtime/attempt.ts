@@ -1,11 +1,7 @@
 import type { OperatorMetricsSnapshot } from '../graph/job-executor.js';
+import type { TaskRef } from './checkpoint/task-ref.js';
 
-/** Names a subtask in a checkpoint. */
-export interface TaskRef {
-  readonly uid: string;
-  readonly index: number;
-  readonly parallelism: number;
-}
+export type { TaskRef };
 
 export interface AttemptListener {
   acknowledge(id: number, task: TaskRef, state: Uint8Array, alignmentMs: number, syncMs: number): void;

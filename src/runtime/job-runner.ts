@@ -5,7 +5,7 @@ import { parseRestartStrategy } from '../graph/execution-options.js';
 import { deliveryGuarantee, type DeliveryGuarantee } from '../graph/delivery-guarantee.js';
 import { uncommittedOutput, type UncommittedOutputNote } from '../graph/uncommitted-output.js';
 import type { StreamGraph } from '../graph/stream-graph.js';
-import { CheckpointCoordinator, type TaskAck } from './checkpoint/checkpoint-coordinator.js';
+import { CheckpointCoordinator } from './checkpoint/checkpoint-coordinator.js';
 import { FsCheckpointStorage, type LoadedCheckpoint, type SerializedTaskState, type SkippedCheckpoint } from './checkpoint/checkpoint-storage.js';
 import { RestartPolicy } from './failover/restart-policy.js';
 import { serveSavepointRequests } from './checkpoint/savepoint-requests.js';
@@ -158,15 +158,13 @@ export class JobRunner implements JobClient {
     let restore = await this.initialRestore();
     let nextId = Math.max(this.storage ? await this.storage.highestId() : 0, restore?.metadata.id ?? 0) + 1;
     // Every attempt runs the same subtasks: the acknowledgements each checkpoint needs.
-    const taskIds = this.graph.nodes.flatMap((n) => Array.from({ length: parallelismOf(n, this.config) }, (_, i) => `${operatorUid(n)}#${i}`));
+    const tasks: TaskRef[] = this.graph.nodes.flatMap((n) => {
+      const parallelism = parallelismOf(n, this.config);
+      return Array.from({ length: parallelism }, (_, index) => ({ uid: operatorUid(n), index, parallelism }));
+    });
     for (;;) {
-      const acks = new Map<TaskAck, TaskRef>();
       const listener: AttemptListener = {
-        acknowledge: (id, task, state, alignmentMs, syncMs) => {
-          const ack: TaskAck = { task: `${task.uid}#${task.index}`, state, alignmentMs, syncMs };
-          acks.set(ack, task);
-          this.coordinator?.acknowledge(id, ack);
-        },
+        acknowledge: (id, task, state, alignmentMs, syncMs) => this.coordinator?.acknowledge(id, { task, state, alignmentMs, syncMs }),
       };
       const slots = this.slots();
       const attempt: Attempt = slots
@@ -186,16 +184,12 @@ export class JobRunner implements JobClient {
           {
             clock: this.config.clock,
             triggerSources: (id, savepoint) => attempt.triggerCheckpoint(id, savepoint),
-            expectedTasks: () => taskIds,
-            persist: (id, savepoint, list) => {
-              const tasks: SerializedTaskState[] = list.map((a) => {
-                const t = acks.get(a)!;
-                return { operator: t.uid, subtask: t.index, parallelism: t.parallelism, bytes: a.state as Uint8Array };
-              });
-              for (const a of list) acks.delete(a);
+            expectedTasks: () => tasks,
+            persist: (id, savepoint, acks) => {
+              const states: SerializedTaskState[] = acks.map(({ task, state }) => ({ operator: task.uid, subtask: task.index, parallelism: task.parallelism, bytes: state }));
               const stateBytesByOperator: Record<string, number> = {};
-              for (const t of tasks) stateBytesByOperator[t.operator] = (stateBytesByOperator[t.operator] ?? 0) + t.bytes.length;
-              return storage.write(id, savepoint, this.jobName, tasks).then((r) => ({ ...r, stateBytesByOperator }));
+              for (const t of states) stateBytesByOperator[t.operator] = (stateBytesByOperator[t.operator] ?? 0) + t.bytes.length;
+              return storage.write(id, savepoint, this.jobName, states).then((r) => ({ ...r, stateBytesByOperator }));
             },
             notifyComplete: (id) => void attempt.notifyCheckpointComplete(id).catch((e) => attempt.fail(e)),
             notifyAborted: (id) => attempt.notifyCheckpointAborted(id),

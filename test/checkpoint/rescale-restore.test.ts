@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { StreamEnvironment, datagen, fileSink, fileSource, sequence, valueState, type Sink, type Source, type ValueState } from '../../src/index.js';
 import { nexmark, NexmarkGenerator, type NexmarkEvent } from '../../src/connectors/nexmark/index.js';
 import { resolveNexmarkConfig } from '../../src/connectors/nexmark/nexmark-config.js';
-import { arraySource } from '../../src/connectors/collection/array-source.js';
+import { arraySource } from '../../src/connectors/memory/array-source.js';
 import { multisetDiff } from './multiset-diff.js';
 import { committedLines } from './committed-lines.js';
 

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { StreamEnvironment, type JobClient } from '../../src/index.js';
 import { jobHooks, type SubmittedJob } from '../../src/api/job-hooks.js';
+import { replaceJobHooks } from '../../src/graph/job-hooks.js';
 
 describe('job hooks (what the CLI sets before it imports a job)', () => {
   afterEach(() => {
@@ -14,9 +15,24 @@ describe('job hooks (what the CLI sets before it imports a job)', () => {
     const hooks = jobHooks();
     expect((globalThis as Record<symbol, unknown>)[Symbol.for('weir.hooks')]).toBe(hooks);
     // A second instance of the module, as when the CLI runs from dist/ and the job from src/.
-    const copy = (await import('../../src/api/job-hooks.js?second-copy' as string)) as typeof import('../../src/api/job-hooks.js');
+    const copy = (await import('../../src/graph/job-hooks.js?second-copy' as string)) as typeof import('../../src/graph/job-hooks.js');
     expect(copy.jobHooks).not.toBe(jobHooks);
     expect(copy.jobHooks()).toBe(hooks);
+  });
+
+  it('are replaced by a slot worker with fresh ones that every copy of Weir sees', async () => {
+    const launcher = jobHooks();
+    launcher.planOnly = true;
+    launcher.listeners.add(() => undefined);
+    const defaults = { parallelism: 2 };
+    const copy = (await import('../../src/graph/job-hooks.js?slot-copy' as string)) as typeof import('../../src/graph/job-hooks.js');
+    const fresh = copy.replaceJobHooks(defaults);
+    defaults.parallelism = 5; // the worker's hooks keep the defaults it was given
+    expect(jobHooks()).toBe(fresh);
+    expect(fresh).not.toBe(launcher);
+    expect(fresh).toEqual({ defaults: { parallelism: 2 }, planOnly: false, listeners: new Set() });
+    expect(StreamEnvironment.create().getParallelism()).toBe(2);
+    replaceJobHooks({});
   });
 
   it('apply defaults under what the job configures itself, camelCase or Flink key', () => {

@@ -11,13 +11,12 @@ export type CheckpointingMode = 'EXACTLY_ONCE' | 'AT_LEAST_ONCE';
  * on fast channels may be in the snapshot *and* replayed after a restore.
  *
  * A barrier for a newer checkpoint than the pending one abandons the pending one (it timed out or
- * was declined elsewhere); barriers of older checkpoints are ignored.
+ * failed elsewhere); barriers of older checkpoints are ignored.
  */
 export class BarrierAligner {
   private pending = -1;
   private readonly seen: boolean[];
   private readonly ended: boolean[];
-  private seenCount = 0;
   private lastCompleted = -1;
 
   constructor(readonly channels: number, readonly mode: CheckpointingMode) {
@@ -47,12 +46,8 @@ export class BarrierAligner {
       if (this.pending >= 0) abandoned = this.pending;
       this.pending = id;
       this.seen.fill(false);
-      this.seenCount = 0;
     }
-    if (!this.seen[ch]) {
-      this.seen[ch] = true;
-      this.seenCount++;
-    }
+    this.seen[ch] = true;
     return { result: this.tryComplete() ? 'complete' : 'waiting', ...(abandoned !== undefined ? { abandoned } : {}) };
   }
 
@@ -67,7 +62,6 @@ export class BarrierAligner {
     this.lastCompleted = this.pending;
     this.pending = -1;
     this.seen.fill(false);
-    this.seenCount = 0;
     return true;
   }
 }

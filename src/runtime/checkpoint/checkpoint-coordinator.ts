@@ -1,8 +1,9 @@
 import type { Clock } from '../../core/clock.js';
 import { WeirError } from '../../core/errors.js';
 import type { CheckpointStats } from '../../graph/job-executor.js';
+import { taskKey, type TaskRef } from './task-ref.js';
 
-export type { CheckpointStats };
+export type { CheckpointStats, TaskRef };
 
 export interface CheckpointConfig {
   /** Milliseconds between checkpoints; 0 = only on request (savepoints). */
@@ -14,8 +15,9 @@ export interface CheckpointConfig {
 
 /** What a subtask reports when it has snapshotted checkpoint `id`. */
 export interface TaskAck {
-  readonly task: string;
-  readonly state: unknown;
+  /** Which subtask: matched by uid and index, so a reference rebuilt from a message is the same task. */
+  readonly task: TaskRef;
+  readonly state: Uint8Array;
   readonly alignmentMs: number;
   readonly syncMs: number;
 }
@@ -24,8 +26,8 @@ export interface CoordinatorDeps {
   readonly clock: Clock;
   /** Asks every source subtask to take checkpoint `id` and emit its barrier. */
   triggerSources(id: number, savepoint: boolean): void;
-  /** The subtasks (`uid#index`, as in {@link TaskAck.task}) whose acknowledgements a checkpoint needs. */
-  expectedTasks(): readonly string[];
+  /** The subtasks whose acknowledgements a checkpoint needs; asked once per checkpoint. */
+  expectedTasks(): readonly TaskRef[];
   /** Writes the acknowledged state; resolves with where and how much it wrote. */
   persist(id: number, savepoint: boolean, acks: TaskAck[]): Promise<{ path: string; sizeBytes: number; stateBytesByOperator?: Record<string, number> }>;
   notifyComplete(id: number): void;
@@ -38,6 +40,9 @@ interface Pending {
   readonly savepoint: boolean;
   readonly triggeredAt: number;
   readonly acks: TaskAck[];
+  /** Keys ({@link taskKey}) of the subtasks this checkpoint waits for. */
+  readonly expected: ReadonlySet<string>;
+  /** Keys of the subtasks that acknowledged. */
   readonly tasks: Set<string>;
   readonly cancelTimeout: () => void;
   readonly done: { resolve: (s: CheckpointStats) => void; reject: (e: unknown) => void };
@@ -116,27 +121,27 @@ export class CheckpointCoordinator {
     const id = this.nextId++;
     const triggeredAt = this.deps.clock.now();
     const cancelTimeout = this.deps.clock.schedule(triggeredAt + this.config.timeout, () => this.abort(id, this.timeoutReason()));
-    this.pending = { id, savepoint, triggeredAt, acks: [], tasks: new Set(), cancelTimeout, done, persisting: false };
+    const expected = new Set(this.deps.expectedTasks().map(taskKey));
+    this.pending = { id, savepoint, triggeredAt, acks: [], expected, tasks: new Set(), cancelTimeout, done, persisting: false };
     this.deps.triggerSources(id, savepoint);
     this.maybeComplete();
   }
 
   acknowledge(id: number, ack: TaskAck): void {
     const p = this.pending;
-    if (!p || p.id !== id || p.tasks.has(ack.task)) return;
-    p.tasks.add(ack.task);
+    if (!p || p.id !== id) return;
+    const key = taskKey(ack.task);
+    if (p.tasks.has(key)) return;
+    // Counting it would complete the checkpoint without the state of a subtask it does need.
+    if (!p.expected.has(key)) return this.abort(id, `acknowledged by ${key}, a subtask it does not expect`);
+    p.tasks.add(key);
     p.acks.push(ack);
     this.maybeComplete();
   }
 
-  /** A subtask could not take checkpoint `id`. */
-  decline(id: number, reason: string): void {
-    this.abort(id, reason);
-  }
-
   private maybeComplete(): void {
     const p = this.pending;
-    if (!p || p.persisting || p.acks.length < this.deps.expectedTasks().length) return;
+    if (!p || p.persisting || p.tasks.size < p.expected.size) return;
     p.persisting = true;
     p.cancelTimeout();
     const write = this.deps.persist(p.id, p.savepoint, p.acks);
@@ -162,10 +167,9 @@ export class CheckpointCoordinator {
   /** Names the subtasks that never acknowledged: where a stuck barrier is to be looked for. */
   private timeoutReason(): string {
     const p = this.pending!;
-    const expected = this.deps.expectedTasks();
-    const missing = expected.filter((t) => !p.tasks.has(t));
+    const missing = [...p.expected].filter((t) => !p.tasks.has(t));
     const shown = missing.slice(0, 8).join(', ') + (missing.length > 8 ? `, and ${missing.length - 8} more` : '');
-    return `timed out after ${this.config.timeout} ms, acknowledged by ${p.tasks.size} of ${expected.length} subtasks (waiting for ${shown})`;
+    return `timed out after ${this.config.timeout} ms, acknowledged by ${p.tasks.size} of ${p.expected.size} subtasks (waiting for ${shown})`;
   }
 
   private abort(id: number, reason: string): void {

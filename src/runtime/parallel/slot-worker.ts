@@ -7,6 +7,7 @@
  * imports (Weir, the user's functions) stay loaded and compiled.
  */
 import { parentPort } from 'node:worker_threads';
+import { replaceJobHooks } from '../../graph/job-hooks.js';
 import { setSlotContext, type SlotContext } from './slot-context.js';
 import { toSlotError } from './slot-error.js';
 
@@ -52,9 +53,7 @@ async function runJob(data: SlotWorkerData): Promise<void> {
     restorePath: data.restorePath,
     allowNonRestoredState: data.allowNonRestoredState,
   });
-  const hooksKey = Symbol.for('weir.hooks');
-  const g = globalThis as { [hooksKey]?: { defaults: Record<string, unknown>; planOnly: boolean; listeners: Set<unknown> } };
-  g[hooksKey] = { defaults: { ...data.defaults }, planOnly: false, listeners: new Set() };
+  replaceJobHooks(data.defaults);
   process.argv = data.argv;
   setEnv(data.env);
   try {
