@@ -16,6 +16,12 @@ export interface SplitEnumeratorContext<S extends SourceSplit = SourceSplit> {
   assignSplit(subtaskIndex: number, split: S): void;
   /** The reader ends once it has read the splits it holds. */
   signalNoMoreSplits(subtaskIndex: number): void;
+  /**
+   * Runs `work` (I/O such as listing a directory) and then `then` with its result, in the
+   * enumerator's thread like every other call; a rejection or a throw fails the job, and `then`
+   * is skipped once the enumerator was closed.
+   */
+  callAsync<T>(work: () => Promise<T>, then: (result: T) => void): void;
 }
 
 /**

@@ -72,6 +72,22 @@ export class SourceCoordinator {
         delete this.carried[split.id];
         channel.assignSplits(this.node, subtask, [split], position);
       },
+      callAsync: (work, then) => {
+        let running: Promise<unknown>;
+        try {
+          running = work();
+        } catch (e) {
+          return this.fail(e);
+        }
+        running.then(
+          (result) => {
+            if (!this.closed) this.call(() => then(result as never));
+          },
+          (e) => {
+            if (!this.closed) this.fail(e);
+          },
+        );
+      },
       signalNoMoreSplits: (subtask) => {
         this.checkReader(subtask, 'signalNoMoreSplits');
         if (this.ended.has(subtask)) return;

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -52,5 +52,35 @@ describe('split enumerator', () => {
       const enumerator = checkpoint!.states.find((s) => s.operator === 'ranges@enumerator');
       expect((enumerator!.state as SubtaskSnapshot).source).toMatchObject({ enumerator: { pending: [], discovered: true } });
     }, 120_000);
+  }
+});
+
+describe('continuous file source', () => {
+  for (const mode of ['single-thread', 'threads'] as const) {
+    it(`p=2 (${mode}): files added later are read once each, by readers as they free up`, async () => {
+      const dir = join(work, `monitor-${mode}`);
+      mkdirSync(dir);
+      const write = (name: string, n: number) => {
+        writeFileSync(join(dir, `.${name}`), Array.from({ length: n }, (_, i) => `${name} ${i}`).join('\n') + '\n');
+        renameSync(join(dir, `.${name}`), join(dir, name));
+      };
+      for (let f = 0; f < 3; f++) write(`old-${f}`, 40);
+      let out = '';
+      const run = runWeir(['run', join(root, 'test/connectors/jobs/monitor-job.ts'), '-p', '2', '--no-progress'], { WEIR_IN: dir, WEIR_SLOT_MODE: mode }, (c) => (out += c));
+      const lines = () => out.split('\n').filter((l) => l.length > 0).map((l) => l.replace(/^\d+> /, ''));
+      const until = async (n: number) => {
+        for (let t = 0; t < 600 && lines().length < n; t++) await new Promise((r) => setTimeout(r, 20));
+      };
+      await until(120);
+      for (let f = 0; f < 4; f++) write(`new-${f}`, 25);
+      await until(220);
+      await new Promise((r) => setTimeout(r, 200)); // nothing more may come
+      run.kill();
+      await run.done;
+      const want = [...[0, 1, 2].flatMap((f) => Array.from({ length: 40 }, (_, i) => `old-${f} ${i}`)), ...[0, 1, 2, 3].flatMap((f) => Array.from({ length: 25 }, (_, i) => `new-${f} ${i}`))];
+      expect(lines().sort()).toEqual(want.sort());
+      // Both readers got files.
+      expect(new Set(out.split('\n').filter((l) => l.length > 0).map((l) => l.split('>')[0])).size).toBe(2);
+    }, 60_000);
   }
 });
