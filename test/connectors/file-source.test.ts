@@ -274,6 +274,11 @@ describe('fileSource', () => {
     const rest = await pollAll(open(checkpoint));
     expect(partial).toHaveLength(6);
     expect([...partial, ...rest].sort()).toEqual(lines('new', 5));
+    // A checkpoint of a version that hashed files to readers has reader positions only: every
+    // position travels with its file when the new enumerator hands it out.
+    const readersOnly = { ...checkpoint, states: checkpoint.states.filter((s) => s.operator === 'files') };
+    const again = await pollAll(open(readersOnly));
+    expect([...partial, ...again].sort()).toEqual(lines('new', 5));
     expect(failures).toEqual([]);
   });
 });
