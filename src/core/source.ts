@@ -101,6 +101,11 @@ export interface Source<T, S extends SourceSplit = SourceSplit> {
    */
   createEnumerator?(ctx: SplitEnumeratorContext<S>, restoredState?: unknown): SplitEnumerator<S>;
   /**
+   * With an enumerator: whether a split whose checkpointed position (what a reader's `snapshotState`
+   * held under its id) is this was read to its end. A restore does not hand such splits out again.
+   */
+  isSplitFinished?(position: unknown): boolean;
+  /**
    * What the source task does with a record it cannot give an event time (the watermark strategy's
    * assigner returned something that is not a safe integer): as for unreadable input, `fail` by default.
    */

@@ -167,6 +167,10 @@ export class SourceCoordinator {
     const own = restore.states.find((s) => s.operator === enumeratorUid(this.uid));
     const saved = (own?.state as SubtaskSnapshot | undefined)?.source as CoordinatorState | undefined;
     if (!saved) return { ...none, carried };
-    return { enumerator: saved.enumerator, assigned: saved.assigned, carried: { ...carried, ...saved.carried } };
+    // Splits read to their end stay out: a long-running source need not replay its whole history.
+    const finished = this.source.isSplitFinished;
+    const open = (s: SourceSplit) => !(finished && s.id in carried && finished(carried[s.id]));
+    const assigned = saved.assigned.map(([i, splits]): [number, SourceSplit[]] => [i, splits.filter(open)]);
+    return { enumerator: saved.enumerator, assigned, carried: { ...carried, ...saved.carried } };
   }
 }

@@ -163,6 +163,8 @@ export class SourceTask {
           if (gateway && !this.requested && !this.noMoreSplits) {
             this.requested = true;
             gateway.request();
+            // An enumerator in this thread may have answered at once.
+            if (this.events.length > 0) continue;
           }
           await new Promise((res) => setTimeout(res, IDLE_POLL_MS));
           lastYield = performance.now();

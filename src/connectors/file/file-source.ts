@@ -70,6 +70,9 @@ export function fileSource<T>(options: FileSourceOptions): Source<T, FileSplit> 
     },
     ...(monitorMs === undefined
       ? {}
-      : { createEnumerator: (ctx, restored) => new FileEnumerator(options.path, monitorMs, ctx, restored as FileEnumeratorState | undefined) }),
+      : {
+          createEnumerator: (ctx, restored) => new FileEnumerator(options.path, monitorMs, ctx, restored as FileEnumeratorState | undefined),
+          isSplitFinished: (position) => position === 'done',
+        }),
   };
 }
