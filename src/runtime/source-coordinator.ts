@@ -171,6 +171,8 @@ export class SourceCoordinator {
     const finished = this.source.isSplitFinished;
     const open = (s: SourceSplit) => !(finished && s.id in carried && finished(carried[s.id]));
     const assigned = saved.assigned.map(([i, splits]): [number, SourceSplit[]] => [i, splits.filter(open)]);
-    return { enumerator: saved.enumerator, assigned, carried: { ...carried, ...saved.carried } };
+    const handedBack: Record<string, unknown> = {};
+    for (const [, splits] of assigned) for (const s of splits) if (s.id in carried) handedBack[s.id] = carried[s.id];
+    return { enumerator: saved.enumerator, assigned, carried: { ...handedBack, ...saved.carried } };
   }
 }

@@ -59,14 +59,16 @@ describe('SourceCoordinator', () => {
     b.readerRegistered(0);
     for (let i = 0; i < 5; i++) b.splitRequest(0);
     clock.advance(100); // the enumerator looks for more splits, finds none, and ends the reader
+    // r1 was read to its end: not handed out again, and its position is no longer carried.
     expect(second.got.sort((x, y) => x.id.localeCompare(y.id))).toEqual([
       { subtask: 0, id: 'r0', position: { next: 5 } },
-      { subtask: 0, id: 'r1', position: 'done' },
       { subtask: 0, id: 'r2', position: undefined },
       { subtask: 0, id: 'r3', position: undefined },
     ]);
     expect(second.ended).toEqual([0]);
     expect(failures).toEqual([]);
+    const next = (deserialize(b.snapshot(8)) as SubtaskSnapshot).source;
+    expect(next).toEqual({ enumerator: { pending: [], discovered: true }, assigned: [[0, [expect.objectContaining({ id: 'r0' }), expect.objectContaining({ id: 'r2' }), expect.objectContaining({ id: 'r3' })]]], carried: {} });
   });
 
   it('fails the attempt when the enumerator assigns to a reader that has not registered', () => {

@@ -123,5 +123,6 @@ export function rangesSource(o: RangesOptions): Source<number, RangeSplit> {
     },
     createEnumerator: (ctx, restored) => new RangesEnumerator(o, ctx, restored as EnumeratorState | undefined),
     createReader: (_splits, ctx) => new RangesReader(o, ctx),
+    isSplitFinished: (position) => position === 'done',
   };
 }
