@@ -36,6 +36,10 @@ export { WatermarkStrategy, type WatermarkGenerator } from './core/watermark-str
 export { keyGroupFor, keyGroupRangeFor, DEFAULT_MAX_PARALLELISM } from './core/key-group.js';
 export type { JobClient, JobResult, JobStatus, OperatorMetricsSnapshot, JobExecutor } from './graph/job-executor.js';
 export { StreamGraph } from './graph/stream-graph.js';
+export { planGraph } from './graph/planning/plan-graph.js';
+export { registerOperatorKind, registeredOperatorKinds } from './graph/operator-registry.js';
+export type { OperatorSpec } from './graph/operator-spec.js';
+export type { OperatorFactory, OperatorFactoryContext, ChangelogMode } from './core/operator-factory.js';
 export { print } from './connectors/print/print-sink.js';
 export { blackhole } from './connectors/blackhole/blackhole-sink.js';
 export { CollectSink, collect } from './connectors/collect/collect-sink.js';

@@ -3,6 +3,7 @@ import type { AsyncRetryStrategy } from '../core/async-retry-strategy.js';
 import { toMillis, type Duration } from '../core/duration.js';
 import { ConfigError } from '../core/errors.js';
 import { DataStream } from './data-stream.js';
+import { operatorSpec } from '../graph/operator-spec.js';
 
 /** Options of `AsyncDataStream.orderedWait` / `unorderedWait`. @example { timeout: '2s', capacity: 50, onTimeout: () => undefined } */
 export interface AsyncWaitOptions<IN, OUT> {
@@ -22,7 +23,7 @@ function asyncWait<IN, OUT>(stream: DataStream<IN>, fn: AsyncFunction<IN, OUT> |
   const capacity = options.capacity ?? DEFAULT_CAPACITY;
   if (!Number.isInteger(capacity) || capacity < 1) throw new ConfigError(`Async I/O capacity must be a positive integer, got ${capacity}`);
   const node = stream.env.graph.addNode(
-    { kind: 'asyncWait', fn: asyncFunctionOf(fn, options.onTimeout), ordered, timeout: toMillis(options.timeout), capacity, retry: options.retry },
+    operatorSpec('asyncWait', { fn: asyncFunctionOf(fn, options.onTimeout), ordered, timeout: toMillis(options.timeout), capacity, retry: options.retry }),
     ordered ? 'Async Wait (ordered)' : 'Async Wait (unordered)',
     [[stream.edge()]],
   );

@@ -27,7 +27,7 @@ export class BroadcastConnectedStream<A, B> {
   protected build<R>(fn: BroadcastProcessFunction<A, B, R> | KeyedBroadcastProcessFunction<any, A, B, R>, keyed: boolean): DataStream<R> {
     const env = this.first.env;
     const node = env.graph.addNode(
-      { kind: keyed ? 'keyedBroadcastProcess' : 'broadcastProcess', fn, descriptors: this.broadcast.descriptors },
+      { kind: keyed ? 'keyedBroadcastProcess' : 'broadcastProcess', params: { fn, descriptors: this.broadcast.descriptors } },
       keyed ? 'Keyed Broadcast Process' : 'Broadcast Process',
       [[this.first.edge()], [this.broadcast.stream.edge()]],
       keyed,

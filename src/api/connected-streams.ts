@@ -3,6 +3,7 @@ import { DataStream } from './data-stream.js';
 import { KeyedStream } from './keyed-stream.js';
 import type { StreamEnvironment } from './stream-environment.js';
 import { streams } from './stream-factories.js';
+import { operatorSpec } from '../graph/operator-spec.js';
 
 /**
  * Two streams of possibly different types, processed by one operator with two inputs. When both are
@@ -27,7 +28,7 @@ export class ConnectedStreams<A, B> {
   process<R>(fn: KeyedCoProcessFunction<any, A, B, R>): DataStream<R> {
     const keyed = this.keyed;
     const node = this.env.graph.addNode(
-      keyed ? { kind: 'keyedCoProcess', fn: fn as KeyedCoProcessFunction<any, A, B, R> } : { kind: 'coProcess', fn: fn as CoProcessFunction<A, B, R> },
+      keyed ? operatorSpec('keyedCoProcess', { fn: fn as KeyedCoProcessFunction<any, A, B, R> }) : operatorSpec('coProcess', { fn: fn as CoProcessFunction<A, B, R> }),
       keyed ? 'Keyed Co-Process' : 'Co-Process',
       [[this.first.edge()], [this.second.edge()]],
       keyed,

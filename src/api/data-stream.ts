@@ -4,7 +4,7 @@ import { OutputTag } from '../core/functions.js';
 import type { Sink } from '../core/sink.js';
 import type { WatermarkStrategy } from '../core/watermark-strategy.js';
 import type { Partitioner } from '../graph/partitioner.js';
-import type { OperatorSpec } from '../graph/operator-spec.js';
+import { operatorSpec, type OperatorSpec } from '../graph/operator-spec.js';
 import type { StreamEdge, StreamNode } from '../graph/stream-graph.js';
 import { print, type PrintOptions } from '../connectors/print/print-sink.js';
 import { CollectSink } from '../connectors/collect/collect-sink.js';
@@ -71,24 +71,35 @@ export class DataStream<T> {
   // ---- transformations ----
 
   map<R>(fn: (value: T) => R): DataStream<R> {
-    return this.then({ kind: 'map', fn }, 'Map');
+    return this.then(operatorSpec('map', { fn }), 'Map');
   }
   /** A type-guard predicate narrows the stream: `.filter((e) => e.type === 'bid')` is a `DataStream<Bid>`. */
   filter<S extends T>(fn: (value: T) => value is S): DataStream<S>;
   filter(fn: (value: T) => boolean): DataStream<T>;
   filter(fn: (value: T) => boolean): DataStream<T> {
-    return this.then({ kind: 'filter', fn }, 'Filter');
+    return this.then(operatorSpec('filter', { fn }), 'Filter');
   }
   /** Zero or more outputs per record: call `out.collect(x)` or return an iterable. */
   flatMap<R>(fn: (value: T, out: Collector<R>) => void | Iterable<R>): DataStream<R> {
-    return this.then({ kind: 'flatMap', fn }, 'Flat Map');
+    return this.then(operatorSpec('flatMap', { fn }), 'Flat Map');
   }
   /** Partitions by key: records with equal keys go to the same subtask and share keyed state. */
   keyBy<K>(key: (value: T) => K): KeyedStream<T, K> {
     return streams.keyed<T, K>(this.env, this.node, key, this.sideOutput);
   }
   process<R>(fn: ProcessFunction<T, R>): DataStream<R> {
-    return this.then({ kind: 'process', fn }, 'Process');
+    return this.then(operatorSpec('process', { fn }), 'Process');
+  }
+  /**
+   * An operator of any registered kind (`registerOperatorKind`): how SPI operators join a
+   * DataStream job. The kind is checked when the job is submitted; the plan prints it as it is.
+   *
+   * @example
+   * registerOperatorKind({ kind: 'scale', create: (p: { factor: number }) => new ScaleOperator(p.factor), describe: (p) => p });
+   * stream.transform<number>('Scale by 2', 'scale', { factor: 2 });
+   */
+  transform<R>(name: string, kind: string, params: unknown): DataStream<R> {
+    return this.then({ kind, params }, name);
   }
   /** Windows over the whole stream, at parallelism 1 (see docs/windows.md). */
   windowAll<W extends Window>(assigner: WindowAssigner<T, W>): AllWindowedStream<T, W> {
@@ -100,11 +111,11 @@ export class DataStream<T> {
   }
   /** Event time and watermarks assigned in the middle of a pipeline. */
   assignTimestampsAndWatermarks(strategy: WatermarkStrategy<T>): DataStream<T> {
-    return this.then({ kind: 'timestampsAndWatermarks', watermarks: strategy }, 'Timestamps/Watermarks');
+    return this.then(operatorSpec('timestampsAndWatermarks', { watermarks: strategy }), 'Timestamps/Watermarks');
   }
   /** Merges streams of the same type. */
   union(...others: DataStream<T>[]): DataStream<T> {
-    const node = this.env.graph.addNode({ kind: 'union' }, 'Union', [[this.edge(), ...others.map((o) => o.edge())]]);
+    const node = this.env.graph.addNode(operatorSpec('union', {}), 'Union', [[this.edge(), ...others.map((o) => o.edge())]]);
     return new DataStream<T>(this.env, node);
   }
   /**
@@ -171,7 +182,7 @@ export class DataStream<T> {
   // ---- sinks ----
 
   sinkTo(sink: Sink<T>): DataStream<never> {
-    return this.then({ kind: 'sink', sink }, sink.name ?? 'Sink');
+    return this.then(operatorSpec('sink', { sink }), sink.name ?? 'Sink');
   }
   /** @example stream.print('out') */
   print(prefix?: string | PrintOptions): DataStream<never> {

@@ -4,6 +4,7 @@ import type { OutputTag } from '../core/functions.js';
 import type { ProcessJoinFunction } from '../core/join-functions.js';
 import { DataStream } from './data-stream.js';
 import type { KeyedStream } from './keyed-stream.js';
+import { operatorSpec } from '../graph/operator-spec.js';
 
 /** A duration that may be negative: a number of ms, or a string such as `'-5s'`. */
 export type SignedDuration = number | string;
@@ -91,8 +92,7 @@ export class IntervalJoined<L, R, K> {
     if (lo > hi) throw new ConfigError(`Interval join: the interval [${this.lowerBound}, ${this.upperBound}] is empty once its exclusive bounds are left out`);
     const env = this.left.env;
     const node = env.graph.addNode(
-      {
-        kind: 'intervalJoin',
+      operatorSpec('intervalJoin', {
         fn,
         lowerBound: this.lowerBound,
         upperBound: this.upperBound,
@@ -100,7 +100,7 @@ export class IntervalJoined<L, R, K> {
         upperBoundInclusive: this.upperInclusive,
         leftLateDataTag: this.leftLate,
         rightLateDataTag: this.rightLate,
-      },
+      }),
       'Interval Join',
       [[this.left.edge()], [this.right.edge()]],
       true,

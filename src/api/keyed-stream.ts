@@ -7,6 +7,7 @@ import { streams } from './stream-factories.js';
 import type { WindowedStream } from './windowed-stream.js';
 import type { WindowAssigner } from '../core/window/window-assigner.js';
 import type { GlobalWindow, Window } from '../core/window/window.js';
+import { operatorSpec } from '../graph/operator-spec.js';
 
 type NumericField<T> = { [P in keyof T]: T[P] extends number ? P : never }[keyof T];
 type Field<T> = T extends number ? undefined : NumericField<T>;
@@ -29,7 +30,7 @@ export class KeyedStream<T, K> extends DataStream<T> {
 
   /** Rolling reduce: emits the running result for every record. */
   reduce(fn: (a: T, b: T) => T): DataStream<T> {
-    return this.keyedOp({ kind: 'reduce', fn }, 'Keyed Reduce');
+    return this.keyedOp(operatorSpec('reduce', { fn }), 'Keyed Reduce');
   }
   /** Rolling sum of a numeric field (or of the values, on a stream of numbers); other fields come from the first record. */
   sum(field?: Field<T>): DataStream<T> {
@@ -50,7 +51,7 @@ export class KeyedStream<T, K> extends DataStream<T> {
     return this.reduce((a: any, b: any) => (field === undefined ? (b > a ? b : a) : b[field] > a[field] ? b : a));
   }
   override process<R>(fn: KeyedProcessFunction<K, T, R>): DataStream<R> {
-    return this.keyedOp({ kind: 'keyedProcess', fn }, 'Keyed Process');
+    return this.keyedOp(operatorSpec('keyedProcess', { fn }), 'Keyed Process');
   }
   /**
    * Event-time join with another stream keyed the same way, on an interval around each record's

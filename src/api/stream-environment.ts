@@ -8,7 +8,7 @@ import type { Source } from '../core/source.js';
 import type { WatermarkStrategy } from '../core/watermark-strategy.js';
 import { toMillis, type Duration } from '../core/duration.js';
 import type { AggPhaseStrategy, ExecutionConfig, JobClient, JobExecutor, JobResult } from '../graph/job-executor.js';
-import { StreamGraph, effectiveParallelism } from '../graph/stream-graph.js';
+import { StreamGraph } from '../graph/stream-graph.js';
 import { checkConfigKeys } from '../graph/config-keys.js';
 import { parseCheckpointing, parseRestartStrategy, type RestartStrategyOptions, type RestoreOptions } from '../graph/execution-options.js';
 import { changelogSource, type ChangelogRow } from '../connectors/collection/changelog-source.js';
@@ -25,6 +25,8 @@ import './connected-streams.js';
 import './broadcast-connected-stream.js';
 import './windowed-stream.js';
 import './all-windowed-stream.js';
+import { operatorSpec } from '../graph/operator-spec.js';
+import { planGraph } from '../graph/planning/plan-graph.js';
 
 /**
  * Configuration of a job. Flink's configuration keys are accepted beside the camelCase names
@@ -189,7 +191,7 @@ export class StreamEnvironment {
    * env.fromSource(nexmark({ events: 1000 }), WatermarkStrategy.boundedOutOfOrderness('5s', (e) => e.dateTime))
    */
   fromSource<T>(source: Source<T, any>, watermarks?: WatermarkStrategy<T>, name?: string): DataStream<T> {
-    const node = this.graph.addNode({ kind: 'source', source, watermarks }, name ?? source.name ?? 'Source', []);
+    const node = this.graph.addNode(operatorSpec('source', { source, watermarks }), name ?? source.name ?? 'Source', []);
     return new DataStream<T>(this, node);
   }
 
@@ -235,11 +237,16 @@ export class StreamEnvironment {
     return this.fromSource(socketTextSource({ host, port, delimiter }));
   }
 
-  /** The job graph as JSON, as Flink's `getExecutionPlan`, with the parallelism every node runs with. */
+  /**
+   * The plan as JSON, as Flink's `getExecutionPlan`: the graph after planning (docs/architecture.md),
+   * with each operator's kind, key parameters, parallelism, uid, chain, changelog mode and the
+   * partitioning of its inputs.
+   *
+   * @example
+   * console.log(env.explain());
+   */
   explain(): string {
-    const executor = this.executor ?? defaultExecutor;
-    const graph = executor?.plan ? executor.plan(this.graph, this.config) : this.graph;
-    return JSON.stringify(graph.describe((n) => effectiveParallelism(n, this.config.parallelism), true), null, 2);
+    return explainPlan(planGraph(this.graph, this.config));
   }
 
   /** Starts the job and returns a client for it. */
@@ -250,8 +257,9 @@ export class StreamEnvironment {
     const hooks = jobHooks();
     const planOnly = hooks.planOnly;
     const config = { ...this.config, jobModule: this.config.jobModule ?? hooks.jobModule ?? mainModule(), launchDefaults: hooks.defaults };
-    const client: JobClient = planOnly ? new PlannedJobClient(jobName) : executor.submit(this.graph, jobName, config);
-    notifyJobListeners(client, { jobName, plan: this.explain(), planOnly });
+    const plan = planGraph(this.graph, config);
+    const client: JobClient = planOnly ? new PlannedJobClient(jobName) : executor.submit(plan, jobName, config);
+    notifyJobListeners(client, { jobName, plan: explainPlan(plan), planOnly });
     // Restores and restarts are said on stderr, as Flink logs them, unless a launcher shows them.
     if (!hooks.printsJobEvents) client.onEvent?.((e) => console.warn(e.message));
     return client;
@@ -261,4 +269,8 @@ export class StreamEnvironment {
   execute(jobName = 'Weir Job'): Promise<JobResult> {
     return this.executeAsync(jobName).result;
   }
+}
+
+function explainPlan(plan: StreamGraph): string {
+  return JSON.stringify(plan.describe(), null, 2);
 }

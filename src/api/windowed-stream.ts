@@ -14,6 +14,7 @@ import type { GlobalWindow, Window } from '../core/window/window.js';
 import { DataStream } from './data-stream.js';
 import type { KeyedStream } from './keyed-stream.js';
 import { streams } from './stream-factories.js';
+import { operatorSpec } from '../graph/operator-spec.js';
 
 /** A window function in either form: a `ProcessWindowFunction` object or a `WindowFunction` callback. */
 export type AnyWindowFunction<IN, OUT, K, W extends Window> = ProcessWindowFunction<IN, OUT, K, W> | WindowFunction<IN, OUT, K, W>;
@@ -136,7 +137,7 @@ export class WindowedStream<T, K, W extends Window> {
 
   private build<R>(fn: WindowFunctionSpec, fnName: string): DataStream<R> {
     const env = this.input.env;
-    return new DataStream<R>(env, env.graph.addNode({ kind: 'window', window: this.spec(fn) }, this.describe(fnName), [[this.input.edge()]], true));
+    return new DataStream<R>(env, env.graph.addNode(operatorSpec('window', { window: this.spec(fn) }), this.describe(fnName), [[this.input.edge()]], true));
   }
 
   /** Count windows on a keyed stream (see {@link countWindowSettings}). */

@@ -25,7 +25,7 @@ program
   .argument('<job>', 'path of the job module, e.g. examples/hot-items.ts')
   .argument('[args...]', 'arguments for the job (after --), seen by the job as process.argv.slice(2)')
   .addOption(new Option('-p, --parallelism <n>', 'default parallelism of the job\'s operators').argParser(positiveInt))
-  .option('--plan', 'print the job graph as JSON (env.explain(), with each operator\'s parallelism) instead of running the job; code after env.execute() does not run')
+  .option('--plan', 'print the plan as JSON (env.explain(): each operator\'s kind, key parameters, parallelism, uid, chain, changelog mode and input partitioning) instead of running the job; code after env.execute() does not run')
   .option('--no-progress', 'do not show the live progress line (shown only on a terminal)')
   .option('--stack', 'print stack traces with errors')
   .option('--checkpoint-dir <dir>', 'where checkpoints go (state.checkpoints.dir; default ./.weir/checkpoints)')

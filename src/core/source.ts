@@ -1,4 +1,5 @@
 import type { Batch } from './batch.js';
+import type { ChangelogMode } from './operator-factory.js';
 import type { Clock } from './clock.js';
 import type { OperatorMetrics } from './operator.js';
 import type { SplitEnumerator, SplitEnumeratorContext } from './split-enumerator.js';
@@ -112,4 +113,6 @@ export interface Source<T, S extends SourceSplit = SourceSplit> {
   readonly errorPolicy?: ErrorPolicy;
   /** Largest parallelism the source supports (e.g. 1 for a socket). */
   readonly maxParallelism?: number;
+  /** `'changelog'` when batches carry row kinds other than insertions (a CDC source); default `'insert-only'`. Printed in plans. */
+  readonly changelogMode?: ChangelogMode;
 }

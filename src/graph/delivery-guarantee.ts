@@ -1,4 +1,5 @@
 import type { StreamGraph } from './stream-graph.js';
+import { paramsOf } from './operator-spec.js';
 
 export type DeliveryGuarantee = 'exactly-once' | 'at-least-once' | 'at-most-once' | 'none';
 
@@ -12,8 +13,8 @@ export type DeliveryGuarantee = 'exactly-once' | 'at-least-once' | 'at-most-once
  */
 export function deliveryGuarantee(graph: StreamGraph, mode: 'EXACTLY_ONCE' | 'AT_LEAST_ONCE' | undefined): { guarantee: DeliveryGuarantee; reason?: string } {
   if (!mode) return { guarantee: 'none', reason: 'checkpointing is off, so a failed job cannot resume' };
-  const sources = graph.nodes.flatMap((n) => (n.spec.kind === 'source' ? [{ name: n.name, source: n.spec.source }] : []));
-  const sinks = graph.nodes.flatMap((n) => (n.spec.kind === 'sink' ? [{ name: n.name, sink: n.spec.sink }] : []));
+  const sources = graph.nodes.flatMap((n) => (n.kind === 'source' ? [{ name: n.name, source: paramsOf(n, 'source')!.source }] : []));
+  const sinks = graph.nodes.flatMap((n) => (n.kind === 'sink' ? [{ name: n.name, sink: paramsOf(n, 'sink')!.sink }] : []));
   const unreplayable = sources.filter((s) => !s.source.replayable);
   if (unreplayable.length > 0) {
     return { guarantee: 'at-most-once', reason: `source${unreplayable.length > 1 ? 's' : ''} ${unreplayable.map((s) => `'${s.name}'`).join(', ')} cannot replay after a restore` };

@@ -133,7 +133,9 @@ export interface ExecutionConfig {
 
 /** How `execute()` reaches a runtime without the API importing it; the package entry registers one. */
 export interface JobExecutor {
+  /**
+   * Runs `graph`: as planned by `planGraph` (the API plans before submitting; an executor plans a
+   * graph that is not yet planned). Fails when a node's kind has no registered factory.
+   */
   submit(graph: StreamGraph, jobName: string, config: ExecutionConfig): JobClient;
-  /** The graph as it will run (after optimizations such as two-phase aggregation), for `explain()`. */
-  plan?(graph: StreamGraph, config: ExecutionConfig): StreamGraph;
 }

@@ -1,5 +1,7 @@
+import type { ChangelogMode } from '../core/operator-factory.js';
 import type { Partitioner } from './partitioner.js';
-import type { OperatorSpec } from './operator-spec.js';
+import { paramsOf, type OperatorSpec } from './operator-spec.js';
+import { findOperatorKind } from './operator-registry.js';
 
 /** An input of a node: which node it reads, through which partitioner, and optionally which side output. */
 export interface StreamEdge {
@@ -9,13 +11,18 @@ export interface StreamEdge {
   readonly sideOutput?: string;
 }
 
-export interface StreamNode {
+/** An operator of the graph: a `{ kind, params }` spec resolved through the operator registry, where it runs and what it reads. */
+export interface StreamNode extends OperatorSpec {
   readonly id: number;
+  /** Planning may replace it (a `window` becomes a `slicedWindow`). */
+  kind: string;
+  params: unknown;
   name: string;
   uid: string | undefined;
   parallelism: number | undefined;
   maxParallelism: number | undefined;
-  readonly spec: OperatorSpec;
+  /** Index of the chain the node runs in, set by planning (`chaining-pass.ts`). */
+  chain?: number;
   /** One entry per logical input (input index = position). An input may be fed by several edges (union). */
   readonly inputs: StreamEdge[][];
   /** Keyed state and timers are available: the node follows a keyBy. */
@@ -28,7 +35,8 @@ export interface StreamNode {
  */
 export function effectiveParallelism(n: StreamNode, defaultParallelism: number): number {
   const p = n.parallelism ?? defaultParallelism;
-  return n.spec.kind === 'source' && n.spec.source.maxParallelism !== undefined ? Math.min(p, n.spec.source.maxParallelism) : p;
+  const max = paramsOf(n, 'source')?.source.maxParallelism;
+  return max !== undefined ? Math.min(p, max) : p;
 }
 
 /**
@@ -37,11 +45,21 @@ export function effectiveParallelism(n: StreamNode, defaultParallelism: number):
  */
 export class StreamGraph {
   readonly nodes: StreamNode[] = [];
+  /** Set by `planGraph`: uids and parallelism are resolved and the planning passes have run. */
+  planned = false;
 
   addNode(spec: OperatorSpec, name: string, inputs: StreamEdge[][], keyed = false): StreamNode {
-    const node: StreamNode = { id: this.nodes.length, name, uid: undefined, parallelism: undefined, maxParallelism: undefined, spec, inputs, keyed };
+    const node: StreamNode = { id: this.nodes.length, name, uid: undefined, parallelism: undefined, maxParallelism: undefined, kind: spec.kind, params: spec.params, inputs, keyed };
     this.nodes.push(node);
     return node;
+  }
+
+  /** A copy whose nodes and edges planning passes may change without touching this graph. */
+  copy(): StreamGraph {
+    const g = new StreamGraph();
+    for (const n of this.nodes) g.nodes.push({ ...n, inputs: n.inputs.map((inp) => inp.map((e) => ({ ...e }))) });
+    g.planned = this.planned;
+    return g;
   }
 
   node(id: number): StreamNode {
@@ -76,29 +94,61 @@ export class StreamGraph {
     return chains;
   }
 
+  /** The chains planning recorded on the nodes, as lists of node ids. */
+  private plannedChains(): number[][] {
+    const chains: number[][] = [];
+    for (const n of this.nodes) (chains[n.chain ?? chains.length] ??= []).push(n.id);
+    return chains;
+  }
+
   toJSON(): unknown {
-    return this.describe((n) => n.parallelism ?? 1, false);
+    return this.describe();
   }
 
   /**
-   * The graph as plain data for printing. `parallelism` resolves unset parallelism for the chains;
-   * with `resolved` each node shows it too, else only the parallelism set on the node.
+   * What each node emits (see `OperatorFactory.outputChangelogMode`): sources and operators say,
+   * `'as-input'` operators emit a changelog when any input carries one. Kinds not registered in
+   * this process count as insert-only.
+   */
+  changelogModes(): ChangelogMode[] {
+    const modes: ChangelogMode[] = [];
+    for (const n of this.nodes) {
+      const declared = findOperatorKind(n.kind)?.outputChangelogMode?.(n.params) ?? 'insert-only';
+      modes.push(declared !== 'as-input' ? declared : n.inputs.some((inp) => inp.some((e) => modes[e.from] === 'changelog')) ? 'changelog' : 'insert-only');
+    }
+    return modes;
+  }
+
+  /**
+   * The graph as plain data for printing (`env.explain()`, `weir run --plan`): per node its kind,
+   * key parameters, parallelism, uid, chain, changelog mode and the partitioning of each input. On
+   * a planned graph parallelism and uids are resolved; before planning only what was set shows.
    *
    * @example
-   * JSON.stringify(graph.describe((n) => effectiveParallelism(n, 2), true), null, 2)
+   * JSON.stringify(planGraph(graph, config).describe(), null, 2)
    */
-  describe(parallelism: (n: StreamNode) => number, resolved: boolean): unknown {
+  describe(): unknown {
+    const chains = this.planned ? this.plannedChains() : this.chains((n) => n.parallelism ?? 1);
+    const chainOf = new Map<number, number>();
+    chains.forEach((c, i) => c.forEach((id) => chainOf.set(id, i)));
+    const modes = this.changelogModes();
     return {
-      chains: this.chains(parallelism).map((c) => c.map((id) => this.node(id).name).join(' -> ')),
-      nodes: this.nodes.map((n) => ({
-        id: n.id,
-        name: n.name,
-        kind: n.spec.kind,
-        ...(n.uid ? { uid: n.uid } : {}),
-        parallelism: resolved ? parallelism(n) : n.parallelism,
-        keyed: n.keyed,
-        inputs: n.inputs.map((inp) => inp.map((e) => ({ from: e.from, partitioner: e.partitioner.type, ...(e.sideOutput ? { sideOutput: e.sideOutput } : {}) }))),
-      })),
+      chains: chains.map((c) => c.map((id) => this.node(id).name).join(' -> ')),
+      nodes: this.nodes.map((n) => {
+        const params = findOperatorKind(n.kind)?.describe?.(n.params);
+        return {
+          id: n.id,
+          name: n.name,
+          kind: n.kind,
+          ...(params && Object.keys(params).length > 0 ? { params } : {}),
+          ...(n.uid ? { uid: n.uid } : {}),
+          parallelism: n.parallelism,
+          keyed: n.keyed,
+          chain: chainOf.get(n.id),
+          changelog: modes[n.id],
+          inputs: n.inputs.map((inp) => inp.map((e) => ({ from: e.from, partitioner: e.partitioner.type, ...(e.sideOutput ? { sideOutput: e.sideOutput } : {}) }))),
+        };
+      }),
     };
   }
 }

@@ -1,4 +1,5 @@
 import type { StreamGraph } from './stream-graph.js';
+import { paramsOf } from './operator-spec.js';
 
 /** A sink whose output is committed after it is written, and what happens to uncommitted output. */
 export interface UncommittedOutputNote {
@@ -17,7 +18,7 @@ export interface UncommittedOutputNote {
  */
 export function uncommittedOutput(graph: StreamGraph, mode: 'EXACTLY_ONCE' | 'AT_LEAST_ONCE' | undefined): UncommittedOutputNote[] {
   return graph.nodes.flatMap((n, node) => {
-    const note = n.spec.kind === 'sink' ? n.spec.sink.describeUncommitted?.(mode) : undefined;
+    const note = paramsOf(n, 'sink')?.sink.describeUncommitted?.(mode);
     return note === undefined ? [] : [{ node, sink: n.name, note }];
   });
 }

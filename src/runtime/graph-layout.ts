@@ -4,7 +4,7 @@ import { effectiveParallelism, type StreamNode } from '../graph/stream-graph.js'
 
 /** The uid that names an operator's state in checkpoints. */
 export function operatorUid(n: StreamNode): string {
-  return n.uid ?? `${n.spec.kind}-${n.id}`;
+  return n.uid ?? `${n.kind}-${n.id}`;
 }
 
 /** The number of subtasks a node runs with. */

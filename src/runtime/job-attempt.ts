@@ -20,6 +20,7 @@ import { SourceTask } from './source-task.js';
 import { stateBackendFor } from './state/state-backends.js';
 import type { StateBackendFactory } from '../core/state-backend.js';
 import { Subtask, type SubtaskHost } from './subtask.js';
+import { paramsOf } from '../graph/operator-spec.js';
 
 /**
  * One execution attempt of a job in this thread: one subtask per operator instance, records pushed
@@ -200,7 +201,7 @@ export class JobAttempt implements SubtaskHost, Attempt, SlotInbox {
       for (let i = 0; i < p; i++) {
         const slot = this.slotOf(i);
         if (!this.slot || slot === this.slot.slot) {
-          const st = new Subtask({ name: n.name, uid: operatorUid(n), index: i, parallelism: p, maxParallelism: mp, keyed: n.keyed }, createOperator(n.spec), this);
+          const st = new Subtask({ name: n.name, uid: operatorUid(n), index: i, parallelism: p, maxParallelism: mp, keyed: n.keyed }, createOperator(n, n.name, n.keyed), this);
           sts.push(st);
           mine.push(st);
         } else sts.push(new RemoteSubtask(n.id, i, this.links[slot]!));
@@ -261,8 +262,8 @@ export class JobAttempt implements SubtaskHost, Attempt, SlotInbox {
       this.build();
       const positions = await this.restoreState();
       for (const n of this.graph.nodes) {
-        if (n.spec.kind !== 'source') continue;
-        const spec = n.spec;
+        const spec = paramsOf(n, 'source');
+        if (!spec) continue;
         const sts = this.subtasks.get(n.id)!;
         const parallelism = this.targets.get(n.id)!.length;
         if (spec.source.createEnumerator) {

@@ -3,7 +3,9 @@ import type { StreamGraph } from '../graph/stream-graph.js';
 import { JobRunner } from './job-runner.js';
 import { slotContext } from './parallel/slot-context.js';
 import { SlotRunner } from './parallel/slot-runner.js';
-import { planTwoPhaseAggregation } from './window/two-phase-aggregation.js';
+import { planGraph } from '../graph/planning/plan-graph.js';
+import { operatorKind } from '../graph/operator-registry.js';
+import { registerBuiltinOperatorKinds } from './operators/builtin-operator-kinds.js';
 
 /**
  * Runs jobs in this process (the embedded default): in this thread, or with parallel subtasks in
@@ -11,14 +13,12 @@ import { planTwoPhaseAggregation } from './window/two-phase-aggregation.js';
  */
 export class LocalExecutor implements JobExecutor {
   submit(graph: StreamGraph, jobName: string, config: ExecutionConfig): JobClient {
-    const plan = this.plan(graph, config);
+    registerBuiltinOperatorKinds();
+    // Planning is deterministic: slot workers, which rebuild the job, plan the graph the main thread runs.
+    const plan = planGraph(graph, config);
+    for (const n of plan.nodes) operatorKind(n.kind, n.name);
     const slot = slotContext();
     if (slot) return new SlotRunner(plan, jobName, config, slot);
     return new JobRunner(plan, jobName, config);
-  }
-
-  /** Every thread plans the same way, so slot workers rebuild the graph the main thread runs. */
-  plan(graph: StreamGraph, config: ExecutionConfig): StreamGraph {
-    return planTwoPhaseAggregation(graph, config);
   }
 }

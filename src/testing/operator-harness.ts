@@ -11,6 +11,7 @@ import { HarnessHost } from './harness-host.js';
 import { HarnessOutput } from './harness-output.js';
 import { readState, type StateContents } from './state-reader.js';
 import { stateBackendFor } from '../runtime/state/state-backends.js';
+import { operatorSpec } from '../graph/operator-spec.js';
 
 export interface HarnessOptions {
   /** Key selector; the operator gets keyed state and timers. For two inputs, one selector per input. */
@@ -70,7 +71,7 @@ export class OperatorHarness<IN, OUT> {
   }
 
   static forProcessFunction<IN, OUT>(fn: ProcessFunction<IN, OUT>, options: Omit<HarnessOptions, 'key' | 'inputs'> = {}): Promise<OperatorHarness<IN, OUT>> {
-    return OperatorHarness.forOperator(createOperator({ kind: 'process', fn }) as Operator<OUT>, options);
+    return OperatorHarness.forOperator(createOperator(operatorSpec('process', { fn }), 'Process', false) as Operator<OUT>, options);
   }
 
   static forKeyedProcessFunction<K, IN, OUT>(
@@ -78,7 +79,7 @@ export class OperatorHarness<IN, OUT> {
     key: (value: IN) => K,
     options: Omit<HarnessOptions, 'key' | 'inputs'> = {},
   ): Promise<OperatorHarness<IN, OUT>> {
-    return OperatorHarness.forOperator(createOperator({ kind: 'keyedProcess', fn }) as Operator<OUT>, { ...options, key });
+    return OperatorHarness.forOperator(createOperator(operatorSpec('keyedProcess', { fn }), 'Keyed Process', true) as Operator<OUT>, { ...options, key });
   }
 
   /** Two inputs: pass `input` 0 or 1 to `processElement`; keyed when `options.key` has a selector per input. */
@@ -86,8 +87,8 @@ export class OperatorHarness<IN, OUT> {
     fn: CoProcessFunction<IN1, IN2, OUT> | KeyedCoProcessFunction<any, IN1, IN2, OUT>,
     options: Omit<HarnessOptions, 'inputs'> = {},
   ): Promise<OperatorHarness<IN1 | IN2, OUT>> {
-    const spec = options.key ? { kind: 'keyedCoProcess' as const, fn: fn as KeyedCoProcessFunction<any, IN1, IN2, OUT> } : { kind: 'coProcess' as const, fn: fn as CoProcessFunction<IN1, IN2, OUT> };
-    return OperatorHarness.forOperator(createOperator(spec) as Operator<OUT>, { ...options, inputs: 2 });
+    const spec = options.key ? operatorSpec('keyedCoProcess', { fn: fn as KeyedCoProcessFunction<any, IN1, IN2, OUT> }) : operatorSpec('coProcess', { fn: fn as CoProcessFunction<IN1, IN2, OUT> });
+    return OperatorHarness.forOperator(createOperator(spec, 'Co-Process', options.key !== undefined) as Operator<OUT>, { ...options, inputs: 2 });
   }
 
   /** One record with event time `timestamp` (none by default) on input `input`. */

@@ -4,7 +4,7 @@ import { OperatorHarness } from '../../src/testing/index.js';
 import { createOperator } from '../../src/runtime/operators/create-operator.js';
 
 function asyncOperator(fn: (x: number) => Promise<number>, ordered: boolean): Operator<unknown> {
-  return createOperator({ kind: 'asyncWait', fn: asyncFunctionOf(fn), ordered, timeout: 0, capacity: 10, retry: undefined });
+  return createOperator({ kind: 'asyncWait', params: { fn: asyncFunctionOf(fn), ordered, timeout: 0, capacity: 10, retry: undefined } });
 }
 
 describe('async I/O state', () => {

@@ -83,7 +83,7 @@ describe('interval join', () => {
   });
 
   it('buffers in keyed state and drops each record once the watermark passes its last possible match', async () => {
-    const op = createOperator({ kind: 'intervalJoin', fn: pairs, lowerBound: -5, upperBound: 10, lowerBoundInclusive: true, upperBoundInclusive: true, leftLateDataTag: undefined, rightLateDataTag: undefined });
+    const op = createOperator({ kind: 'intervalJoin', params: { fn: pairs, lowerBound: -5, upperBound: 10, lowerBoundInclusive: true, upperBoundInclusive: true, leftLateDataTag: undefined, rightLateDataTag: undefined } });
     const h = await OperatorHarness.forOperator<Ev, Pair>(op as never, { key: (e: Ev) => e.key, inputs: 2 });
     const leftBuf = mapState<number, Ev[]>('interval-join-left-buffer');
     const rightBuf = mapState<number, Ev[]>('interval-join-right-buffer');

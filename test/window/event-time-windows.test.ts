@@ -126,7 +126,7 @@ describe('event-time windows', () => {
     const { env, stream } = events([]);
     stream.keyBy((e) => e.k).window(SlidingEventTimeWindows.of('10s', '2s')).aggregate(count()).uid('hot-items').print();
     const plan = JSON.parse(env.explain());
-    const node = plan.nodes.find((n: any) => n.kind === 'window');
+    const node = plan.nodes.find((n: any) => n.kind === 'slicedWindow');
     expect(node).toMatchObject({ keyed: true, uid: 'hot-items', name: 'Window(SlidingEventTimeWindows(10000, 2000), Aggregate)' });
     expect(node.inputs[0][0].partitioner).toBe('hash');
   });

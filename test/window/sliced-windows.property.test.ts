@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { SlidingEventTimeWindows, type Collector, TumblingEventTimeWindows, sumOf, type AggregateFunction, type WindowOperatorSpec } from '../../src/index.js';
-import { canUseSlicing } from '../../src/runtime/window/create-window-operator.js';
+import { canUseSlicing } from '../../src/graph/planning/window-operator-choice-pass.js';
 import { events, type Ev } from './window-helpers.js';
 
 type Acc = { sum: number; n: number };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { CollectSink, count, type Collector, LATE_RECORDS_DROPPED, OutputTag, SlidingEventTimeWindows, type WindowOperatorSpec } from '../../src/index.js';
-import { canUseSlicing } from '../../src/runtime/window/create-window-operator.js';
+import { canUseSlicing } from '../../src/graph/planning/window-operator-choice-pass.js';
 import { ev, events, type Ev } from './window-helpers.js';
 
 /** Watermark each record sees: the max timestamp before it - delay - 1 (see events()). */

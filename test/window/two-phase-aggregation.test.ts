@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { OutputTag, SlidingEventTimeWindows, StreamEnvironment, TumblingEventTimeWindows, count, sumOf, type AggregateFunction, type Collector, type WindowOperatorSpec } from '../../src/index.js';
-import { planTwoPhaseAggregation } from '../../src/runtime/window/two-phase-aggregation.js';
+import { twoPhaseAggregationPass } from '../../src/graph/planning/two-phase-aggregation-pass.js';
+import { assignUidsPass } from '../../src/graph/planning/assign-uids-pass.js';
+import { assignParallelismPass } from '../../src/graph/planning/assign-parallelism-pass.js';
+import type { StreamGraph } from '../../src/graph/stream-graph.js';
 import { LocalWindowAggregateOperator } from '../../src/runtime/window/local-window-aggregate-operator.js';
 import { OperatorHarness } from '../../src/testing/index.js';
 import type { ExecutionConfig } from '../../src/graph/job-executor.js';
@@ -78,6 +81,13 @@ describe('two-phase window aggregation (local partial aggregates before the keyB
     expect(h.values()).toEqual([2, 1]);
   });
 
+  /** The two-phase pass on `graph` with uids and parallelism assigned, as planning runs it; `split` says whether it changed the graph. */
+  function planTwoPhaseAggregation(graph: StreamGraph, c: ExecutionConfig): { plan: StreamGraph; split: boolean } {
+    const input = assignParallelismPass.run(assignUidsPass.run(graph.copy(), c), c);
+    const plan = twoPhaseAggregationPass.run(input, c);
+    return { plan, split: plan !== input };
+  }
+
   function graphOf(build: (env: StreamEnvironment) => void, parallelism = 2) {
     const env = StreamEnvironment.create({ parallelism });
     build(env);
@@ -95,16 +105,16 @@ describe('two-phase window aggregation (local partial aggregates before the keyB
 
   it('splits a mergeable window aggregate behind a keyBy: a local phase chained to its input, state uids kept', () => {
     const graph = graphOf(sliding);
-    const plan = planTwoPhaseAggregation(graph, config(2));
-    expect(plan.nodes.map((n) => n.spec.kind)).toEqual(['source', 'localWindowAggregate', 'window', 'sink']);
+    const { plan } = planTwoPhaseAggregation(graph, config(2));
+    expect(plan.nodes.map((n) => n.kind)).toEqual(['source', 'localWindowAggregate', 'window', 'sink']);
     const [, local, window] = plan.nodes;
     expect(local!.inputs[0]![0]!.partitioner.type).toBe('forward');
     expect(window!.inputs[0]![0]!.partitioner).toMatchObject({ type: 'hash', keysFromBatch: true });
-    expect(window!.spec).toMatchObject({ kind: 'window', preAggregated: true });
+    expect(window!.params).toMatchObject({ preAggregated: true });
     // The window keeps the uid its state had in the unsplit graph; the sink keeps its own too.
     expect(window!.uid).toBe('window-1');
     expect(plan.nodes[3]!.uid).toBe('sink-2');
-    expect(plan.chains(() => 2).map((c) => c.map((id) => plan.node(id).spec.kind))).toEqual([["source", "localWindowAggregate"], ["window", "sink"]]);
+    expect(plan.chains(() => 2).map((c) => c.map((id) => plan.node(id).kind))).toEqual([["source", "localWindowAggregate"], ["window", "sink"]]);
   });
 
   it('splits a windowAll behind a parallel stream: partial aggregates from each subtask, one merge', () => {
@@ -116,17 +126,17 @@ describe('two-phase window aggregation (local partial aggregates before the keyB
         .aggregate(sumOf())
         .print(),
     );
-    const plan = planTwoPhaseAggregation(graph, config(2));
-    expect(plan.nodes.map((n) => n.spec.kind)).toEqual(['source', 'map', 'localWindowAggregate', 'window', 'sink']);
+    const { plan } = planTwoPhaseAggregation(graph, config(2));
+    expect(plan.nodes.map((n) => n.kind)).toEqual(['source', 'map', 'localWindowAggregate', 'window', 'sink']);
     expect(plan.nodes[2]!.parallelism).toBe(2);
     expect(plan.nodes[3]!.parallelism).toBe(1);
   });
 
   it('leaves the plan alone when it would not pay or cannot hold', () => {
     const graph = graphOf(sliding);
-    expect(planTwoPhaseAggregation(graph, config(1))).toBe(graph);
-    expect(planTwoPhaseAggregation(graph, config(2, 'ONE_PHASE'))).toBe(graph);
-    expect(planTwoPhaseAggregation(graph, config(1, 'TWO_PHASE'))).not.toBe(graph);
+    expect(planTwoPhaseAggregation(graph, config(1)).split).toBe(false);
+    expect(planTwoPhaseAggregation(graph, config(2, 'ONE_PHASE')).split).toBe(false);
+    expect(planTwoPhaseAggregation(graph, config(1, 'TWO_PHASE')).split).toBe(true);
     const noMerge = graphOf((env) =>
       env
         .fromElements(1)
@@ -135,7 +145,7 @@ describe('two-phase window aggregation (local partial aggregates before the keyB
         .aggregate({ createAccumulator: () => 0, add: (v: number, a: number) => a + v, getResult: (a: number) => a })
         .print(),
     );
-    expect(planTwoPhaseAggregation(noMerge, config(2))).toBe(noMerge);
+    expect(planTwoPhaseAggregation(noMerge, config(2)).split).toBe(false);
     const lateSide = graphOf((env) => {
       const w = env
         .fromElements(1)
@@ -145,7 +155,7 @@ describe('two-phase window aggregation (local partial aggregates before the keyB
         .aggregate(sumOf());
       w.print();
     });
-    expect(planTwoPhaseAggregation(lateSide, config(2))).toBe(lateSide);
+    expect(planTwoPhaseAggregation(lateSide, config(2)).split).toBe(false);
   });
 
   it('explain() shows the plan that runs', () => {

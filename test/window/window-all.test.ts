@@ -11,7 +11,7 @@ describe('windowAll', () => {
     const out = await counts.executeAndCollect();
     expect(out).toEqual([10, 10, 10, 10]);
     const plan = JSON.parse(env.explain());
-    expect(plan.nodes.find((n: any) => n.kind === 'window')).toMatchObject({ parallelism: 1, name: expect.stringMatching(/^WindowAll\(/) });
+    expect(plan.nodes.find((n: any) => n.kind === 'slicedWindow')).toMatchObject({ parallelism: 1, name: expect.stringMatching(/^WindowAll\(/) });
   });
 
   it('process, apply and reduce with a window function; late data side output', async () => {

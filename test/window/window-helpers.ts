@@ -14,7 +14,7 @@ export interface Ev {
 export function events(evs: Ev[], delay = 0, config: Parameters<typeof StreamEnvironment.create>[0] = {}): { env: StreamEnvironment; stream: DataStream<Ev> } {
   const env = StreamEnvironment.create({ batchSize: 1, ...config });
   const stream = env.fromSource(
-    (env.fromArray(evs).node.spec as { source: any }).source,
+    (env.fromArray(evs).node.params as { source: any }).source,
     WatermarkStrategy.boundedOutOfOrderness<Ev>(delay, (e) => e.t),
   );
   return { env, stream };

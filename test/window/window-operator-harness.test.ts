@@ -5,6 +5,7 @@ import {
 } from '../../src/index.js';
 import { OperatorHarness } from '../../src/testing/index.js';
 import { createOperator } from '../../src/runtime/operators/create-operator.js';
+import { canUseSlicing } from '../../src/graph/planning/window-operator-choice-pass.js';
 
 interface Ev {
   k: string;
@@ -18,7 +19,7 @@ function spec(over: Partial<WindowOperatorSpec>): WindowOperatorSpec {
   };
 }
 
-const harness = (s: WindowOperatorSpec) => OperatorHarness.forOperator<Ev, number>(createOperator({ kind: 'window', window: s }) as Operator<number>, { key: (e: Ev) => e.k });
+const harness = (s: WindowOperatorSpec) => OperatorHarness.forOperator<Ev, number>(createOperator({ kind: canUseSlicing(s) ? 'slicedWindow' : 'window', params: { window: s } }) as Operator<number>, { key: (e: Ev) => e.k });
 
 describe('window operators (harness)', () => {
   it('sliced sliding windows: one slice per key and slice, not per record, and no timers', async () => {

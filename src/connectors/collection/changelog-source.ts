@@ -21,6 +21,7 @@ export function changelogSource<T>(rows: readonly ChangelogRow<T>[], name = 'Cha
     name,
     bounded: true,
     replayable: true,
+    changelogMode: 'changelog',
     splits: (parallelism) => indices.splits(parallelism),
     createReader(splits, ctx, restored) {
       const reader = indices.createReader(splits as Parameters<typeof indices.createReader>[0], ctx, restored);

@@ -1,8 +1,7 @@
-import type { Operator } from '../../core/operator.js';
 import { EventTimeTrigger } from '../../core/window/event-time-trigger.js';
 import type { WindowOperatorSpec } from '../../core/window/window-operator-spec.js';
-import { SlicedWindowOperator } from './sliced-window-operator.js';
-import { WindowOperator } from './window-operator.js';
+import { paramsOf } from '../operator-spec.js';
+import type { PlanningPass } from './planning-pass.js';
 
 /**
  * Whether a window can run on shared slices: aligned event-time windows, the default trigger, no
@@ -18,20 +17,23 @@ export function canUseSlicing(spec: WindowOperatorSpec): boolean {
 }
 
 /**
- * Whether a window aggregate can run in two phases (partial aggregates before the exchange, by
- * LocalWindowAggregateOperator): sliced, partial results combine (reduce, or `merge`),
- * and no side output for late data, which needs the late records themselves.
+ * Whether a window aggregate can run in two phases (partial aggregates before the exchange):
+ * sliced, partial results combine (reduce, or `merge`), and no side output for late data, which
+ * needs the late records themselves.
  */
 export function canSplitAggregate(spec: WindowOperatorSpec): boolean {
   if (!canUseSlicing(spec) || spec.lateDataTag !== undefined) return false;
   return spec.fn.type === 'reduce' || (spec.fn.type === 'aggregate' && spec.fn.aggregate.merge !== undefined);
 }
 
-/**
- * The window operator for a graph `window` node: sliced when possible, else the general one.
- * `preAggregated`: the input holds partial aggregates (the global half of a two-phase aggregate).
- */
-export function createWindowOperator(spec: WindowOperatorSpec, preAggregated = false): Operator<unknown> {
-  if (preAggregated && !canSplitAggregate(spec)) throw new Error('A pre-aggregated window input needs a sliceable, mergeable aggregate');
-  return canUseSlicing(spec) ? new SlicedWindowOperator(spec, preAggregated) : new WindowOperator(spec);
-}
+/** Turns each general `window` node that can run on shared slices into a `slicedWindow` node (same params). */
+export const windowOperatorChoicePass: PlanningPass = {
+  name: 'window-operator-choice',
+  run(graph) {
+    for (const n of graph.nodes) {
+      const p = paramsOf(n, 'window');
+      if (p && canUseSlicing(p.window)) n.kind = 'slicedWindow';
+    }
+    return graph;
+  },
+};

@@ -1,0 +1,42 @@
+import type { Operator } from './operator.js';
+
+/**
+ * Whether a stream carries only insertions or a changelog (`-U`, `+U`, `-D` rows too), as Flink's
+ * planner prints `changelogMode=[I]` or `[I,UB,UA,D]`.
+ */
+export type ChangelogMode = 'insert-only' | 'changelog';
+
+/** What a factory learns about the graph node it builds an operator for. */
+export interface OperatorFactoryContext {
+  /** The node's name, as metrics and errors show it. */
+  readonly name: string;
+  /** The node follows a keyBy: keyed state and timers are available. */
+  readonly keyed: boolean;
+}
+
+/**
+ * Turns a graph node `{ kind, params }` into an operator: the one way the runtime, the DataStream
+ * API, SQL and connectors add operator kinds. `kind` is the name the plan prints and the registry
+ * looks up (`registerOperatorKind` in `graph/`); the runtime calls `create` once per subtask, on
+ * the subtask's thread, so `params` may hold functions. `describe` and `outputChangelogMode` run
+ * while planning and must not depend on anything but `params`.
+ *
+ * @example
+ * const doubleKind: OperatorFactory<{ factor: number }> = {
+ *   kind: 'scale',
+ *   create: ({ factor }) => new ScaleOperator(factor),
+ *   describe: ({ factor }) => ({ factor }),
+ *   outputChangelogMode: () => 'as-input',
+ * };
+ */
+export interface OperatorFactory<P = any> {
+  readonly kind: string;
+  create(params: P, ctx: OperatorFactoryContext): Operator<unknown>;
+  /** Key parameters for the printed plan (window size, timeout, ...): short values, no functions. */
+  describe?(params: P): Record<string, string | number | boolean>;
+  /**
+   * What the operator emits: insertions only (the default), a changelog, or `'as-input'` when
+   * every output row keeps the kind of the row it came from (map, filter, union).
+   */
+  outputChangelogMode?(params: P): ChangelogMode | 'as-input';
+}
