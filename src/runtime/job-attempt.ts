@@ -239,7 +239,7 @@ export class JobAttempt implements SubtaskHost, Attempt, SlotInbox {
     const positions = new Map<Subtask, unknown>();
     if (!this.restore) return positions;
     const uids = this.graph.nodes.map(operatorUid);
-    for (const n of this.graph.nodes) if (n.spec.kind === 'source' && n.spec.source.createEnumerator) uids.push(enumeratorUid(operatorUid(n)));
+    for (const n of this.graph.nodes) if (paramsOf(n, 'source')?.source.createEnumerator) uids.push(enumeratorUid(operatorUid(n)));
     const byOperator = planRestore(this.restore, uids, this.config.restore?.allowNonRestoredState === true);
     for (const n of this.graph.nodes) {
       const states = byOperator.get(operatorUid(n));

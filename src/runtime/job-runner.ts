@@ -11,6 +11,7 @@ import { RestartPolicy } from './failover/restart-policy.js';
 import { serveSavepointRequests } from './checkpoint/savepoint-requests.js';
 import { markJobRunning } from './checkpoint/running-job-marker.js';
 import { JobAttempt } from './job-attempt.js';
+import { paramsOf } from '../graph/operator-spec.js';
 import { enumeratorUid, SourceCoordinator } from './source-coordinator.js';
 import type { Attempt, AttemptListener, TaskRef } from './attempt.js';
 import { operatorUid, parallelismOf } from './graph-layout.js';
@@ -161,7 +162,7 @@ export class JobRunner implements JobClient {
     // Every attempt runs the same subtasks: the acknowledgements each checkpoint needs.
     const taskIds = this.graph.nodes.flatMap((n) => Array.from({ length: parallelismOf(n, this.config) }, (_, i) => `${operatorUid(n)}#${i}`));
     // A source's split enumerator acknowledges each checkpoint as one more task.
-    for (const n of this.graph.nodes) if (n.spec.kind === 'source' && n.spec.source.createEnumerator) taskIds.push(`${enumeratorUid(operatorUid(n))}#0`);
+    for (const n of this.graph.nodes) if (paramsOf(n, 'source')?.source.createEnumerator) taskIds.push(`${enumeratorUid(operatorUid(n))}#0`);
     for (;;) {
       const acks = new Map<TaskAck, TaskRef>();
       let attempt!: Attempt;
@@ -282,8 +283,9 @@ export class JobRunner implements JobClient {
   private sourceCoordinators(fail: (e: unknown) => void): Map<number, SourceCoordinator> {
     const out = new Map<number, SourceCoordinator>();
     for (const n of this.graph.nodes) {
-      if (n.spec.kind !== 'source' || !n.spec.source.createEnumerator) continue;
-      out.set(n.id, new SourceCoordinator(n.id, operatorUid(n), n.spec.source, n.name, parallelismOf(n, this.config), this.config.clock, fail));
+      const source = paramsOf(n, 'source')?.source;
+      if (!source?.createEnumerator) continue;
+      out.set(n.id, new SourceCoordinator(n.id, operatorUid(n), source, n.name, parallelismOf(n, this.config), this.config.clock, fail));
     }
     return out;
   }
