@@ -30,6 +30,7 @@ export type { KeyedStateBackend, KeyedStateBackendContext, KeyedStateBackendSnap
 export { registerStateBackend, stateBackendFor, stateBackendNames, heapStateBackend } from './runtime/state/state-backends.js';
 export type { Operator, OperatorContext, Output, TimerService, KeyedContext } from './core/operator.js';
 export type { Source, SourceReader, SourceSplit, SourceReaderContext, PollResult, ErrorPolicy, DeadLetter } from './core/source.js';
+export type { SplitEnumerator, SplitEnumeratorContext } from './core/split-enumerator.js';
 export type { Sink, SinkWriter, SinkWriterContext } from './core/sink.js';
 export { WatermarkStrategy, type WatermarkGenerator } from './core/watermark-strategy.js';
 export { keyGroupFor, keyGroupRangeFor, DEFAULT_MAX_PARALLELISM } from './core/key-group.js';

@@ -2,6 +2,7 @@ import type { Batch } from './batch.js';
 import type { ChangelogMode } from './operator-factory.js';
 import type { Clock } from './clock.js';
 import type { OperatorMetrics } from './operator.js';
+import type { SplitEnumerator, SplitEnumeratorContext } from './split-enumerator.js';
 
 /** What to do with input a source cannot read. `fail` is the default: nothing is dropped silently. */
 export type ErrorPolicy = 'fail' | 'skip' | 'dead-letter';
@@ -44,7 +45,10 @@ export type PollResult<T> = Batch<T> | 'later' | 'end';
  */
 export interface SourceReader<T> {
   poll(): PollResult<T> | Promise<PollResult<T>>;
-  /** Positions within the assigned splits, as a serializable value (for checkpoints). */
+  /**
+   * Positions within the assigned splits, as a serializable value (for checkpoints); best an object
+   * keyed by split id, which restores at any parallelism, and required so with an enumerator.
+   */
   snapshotState?(): unknown;
   /**
    * Where the record at `index` of the batch the last `poll` returned was read (e.g. `path:line`),
@@ -52,6 +56,15 @@ export interface SourceReader<T> {
    */
   locate?(index: number): string | undefined;
   close?(): void | Promise<void>;
+  /**
+   * Splits an enumerator assigned to this reader (only for a source with `createEnumerator`), with
+   * the positions a restored checkpoint holds for some of them (by split id, as `snapshotState`
+   * wrote them). Called between two polls, never during one. A reader whose `poll` returns
+   * `'later'` is idle: the runtime then asks the enumerator for a split (one request at a time).
+   */
+  addSplits?(splits: SourceSplit[], positions?: Readonly<Record<string, unknown>>): void;
+  /** The enumerator has no more splits for this reader: `poll` returns `'end'` once the held ones are read. */
+  notifyNoMoreSplits?(): void;
 }
 
 /**
@@ -71,9 +84,28 @@ export interface Source<T, S extends SourceSplit = SourceSplit> {
   readonly name?: string;
   readonly bounded: boolean;
   readonly replayable: boolean;
-  /** Splits for `parallelism` readers. */
+  /**
+   * Fixed splits for `parallelism` readers: reader `i` gets those at positions `j % parallelism === i`.
+   * Called in every slot, so it must return the same splits each time. Not called for a source with
+   * `createEnumerator`.
+   */
   splits(parallelism: number): S[];
+  /**
+   * `splits` are the fixed share, and `restored` the positions per split id merged over all old
+   * readers. With an enumerator both are empty: splits and their positions come through `addSplits`.
+   */
   createReader(splits: S[], ctx: SourceReaderContext, restored?: unknown): SourceReader<T>;
+  /**
+   * Makes the source hand out splits on request instead of fixed shares (see {@link SplitEnumerator}):
+   * called once per job attempt in the main thread, with the enumerator's state from the restored
+   * checkpoint. Its readers must implement `addSplits` and `notifyNoMoreSplits`.
+   */
+  createEnumerator?(ctx: SplitEnumeratorContext<S>, restoredState?: unknown): SplitEnumerator<S>;
+  /**
+   * With an enumerator: whether a split whose checkpointed position (what a reader's `snapshotState`
+   * held under its id) is this was read to its end. A restore does not hand such splits out again.
+   */
+  isSplitFinished?(position: unknown): boolean;
   /**
    * What the source task does with a record it cannot give an event time (the watermark strategy's
    * assigner returned something that is not a safe integer): as for unreadable input, `fail` by default.

@@ -1,3 +1,4 @@
+import type { SourceSplit } from '../core/source.js';
 import type { OperatorMetricsSnapshot } from '../graph/job-executor.js';
 import type { TaskRef } from './checkpoint/task-ref.js';
 
@@ -5,6 +6,10 @@ export type { TaskRef };
 
 export interface AttemptListener {
   acknowledge(id: number, task: TaskRef, state: Uint8Array, alignmentMs: number, syncMs: number): void;
+  /** A reader of source `node` with an enumerator opened (subtask `index`). */
+  readerRegistered?(node: number, index: number): void;
+  /** That reader is idle and asks its enumerator for a split. */
+  splitRequest?(node: number, index: number): void;
 }
 
 /** What the job runner needs from an execution attempt, in this thread or across slot workers. */
@@ -16,6 +21,9 @@ export interface Attempt {
   triggerCheckpoint(id: number, savepoint: boolean): void;
   notifyCheckpointComplete(id: number): Promise<void>;
   notifyCheckpointAborted(id: number): void;
+  /** Hands splits an enumerator assigned to reader `index` of source `node`, with restored positions. */
+  assignSplits(node: number, index: number, splits: SourceSplit[], positions: Record<string, unknown> | undefined): void;
+  noMoreSplits(node: number, index: number): void;
   metrics(): OperatorMetricsSnapshot[];
   currentWatermark(): number;
 }

@@ -1,4 +1,6 @@
-import { ConfigError } from '../core/errors.js';
+import { ConfigError, WeirError } from '../core/errors.js';
+import type { SourceSplit } from '../core/source.js';
+import { enumeratorUid } from './source-coordinator.js';
 import { DEFAULT_MAX_PARALLELISM } from '../core/key-group.js';
 import type { Attempt, AttemptListener } from './attempt.js';
 import { operatorUid, parallelismOf, rescaleTargets } from './graph-layout.js';
@@ -143,6 +145,21 @@ export class JobAttempt implements SubtaskHost, Attempt, SlotInbox {
     for (const st of this.all) st.notifyCheckpointAborted(id);
   }
 
+  assignSplits(node: number, index: number, splits: SourceSplit[], positions: Record<string, unknown> | undefined): void {
+    this.readerTask(node, index).addSplits(splits, positions);
+  }
+
+  noMoreSplits(node: number, index: number): void {
+    this.readerTask(node, index).signalNoMoreSplits();
+  }
+
+  private readerTask(node: number, index: number): SourceTask {
+    const st = this.target(node, index);
+    const task = st instanceof Subtask ? this.sourceTasks.get(st) : undefined;
+    if (!task) throw new WeirError(`No source reader ${index} of operator ${node} runs here`);
+    return task;
+  }
+
   metrics(): OperatorMetricsSnapshot[] {
     return this.graph.nodes.map((n) => {
       const sts = this.subtasks.get(n.id) ?? [];
@@ -221,7 +238,9 @@ export class JobAttempt implements SubtaskHost, Attempt, SlotInbox {
   private async restoreState(): Promise<Map<Subtask, unknown>> {
     const positions = new Map<Subtask, unknown>();
     if (!this.restore) return positions;
-    const byOperator = planRestore(this.restore, this.graph.nodes.map(operatorUid), this.config.restore?.allowNonRestoredState === true);
+    const uids = this.graph.nodes.map(operatorUid);
+    for (const n of this.graph.nodes) if (paramsOf(n, 'source')?.source.createEnumerator) uids.push(enumeratorUid(operatorUid(n)));
+    const byOperator = planRestore(this.restore, uids, this.config.restore?.allowNonRestoredState === true);
     for (const n of this.graph.nodes) {
       const states = byOperator.get(operatorUid(n));
       if (!states) continue;
@@ -247,6 +266,16 @@ export class JobAttempt implements SubtaskHost, Attempt, SlotInbox {
         if (!spec) continue;
         const sts = this.subtasks.get(n.id)!;
         const parallelism = this.targets.get(n.id)!.length;
+        if (spec.source.createEnumerator) {
+          // Splits and their restored positions come from the enumerator in the main thread.
+          const id = n.id;
+          for (const st of sts) {
+            const i = st.info.index;
+            const gateway = { register: () => this.listener.readerRegistered?.(id, i), request: () => this.listener.splitRequest?.(id, i) };
+            this.sourceTasks.set(st, new SourceTask(st, spec.source, [], spec.watermarks, this, this.config.batchSize, undefined, gateway));
+          }
+          continue;
+        }
         const splits = spec.source.splits(parallelism);
         sts.forEach((st) => {
           const i = st.info.index;

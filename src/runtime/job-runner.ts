@@ -11,6 +11,8 @@ import { RestartPolicy } from './failover/restart-policy.js';
 import { serveSavepointRequests } from './checkpoint/savepoint-requests.js';
 import { markJobRunning } from './checkpoint/running-job-marker.js';
 import { JobAttempt } from './job-attempt.js';
+import { paramsOf } from '../graph/operator-spec.js';
+import { enumeratorUid, SourceCoordinator } from './source-coordinator.js';
 import type { Attempt, AttemptListener, TaskRef } from './attempt.js';
 import { operatorUid, parallelismOf } from './graph-layout.js';
 import { ThreadedAttempt } from './parallel/threaded-attempt.js';
@@ -162,12 +164,18 @@ export class JobRunner implements JobClient {
       const parallelism = parallelismOf(n, this.config);
       return Array.from({ length: parallelism }, (_, index) => ({ uid: operatorUid(n), index, parallelism }));
     });
+    // A source's split enumerator acknowledges each checkpoint as one more task.
+    for (const n of this.graph.nodes) if (paramsOf(n, 'source')?.source.createEnumerator) tasks.push({ uid: enumeratorUid(operatorUid(n)), index: 0, parallelism: 1 });
     for (;;) {
+      let attempt!: Attempt;
+      const enumerators = this.sourceCoordinators((e) => attempt.fail(e));
       const listener: AttemptListener = {
         acknowledge: (id, task, state, alignmentMs, syncMs) => this.coordinator?.acknowledge(id, { task, state, alignmentMs, syncMs }),
+        readerRegistered: (node, index) => enumerators.get(node)?.readerRegistered(index),
+        splitRequest: (node, index) => enumerators.get(node)?.splitRequest(index),
       };
       const slots = this.slots();
-      const attempt: Attempt = slots
+      attempt = slots
         ? new ThreadedAttempt(this.graph, this.config, listener, {
             jobModule: slots.jobModule,
             slots: slots.count,
@@ -183,7 +191,12 @@ export class JobRunner implements JobClient {
           { interval: cp.interval, timeout: cp.timeout, minPause: cp.minPause, tolerableFailures: cp.tolerableFailures },
           {
             clock: this.config.clock,
-            triggerSources: (id, savepoint) => attempt.triggerCheckpoint(id, savepoint),
+            triggerSources: (id, savepoint) => {
+              // Enumerators first, in this thread: an assignment they make later reaches its
+              // reader after this checkpoint's trigger, so it is in neither snapshot twice.
+              for (const c of enumerators.values()) listener.acknowledge(id, { uid: enumeratorUid(c.uid), index: 0, parallelism: 1 }, c.snapshot(id), 0, 0);
+              attempt.triggerCheckpoint(id, savepoint);
+            },
             expectedTasks: () => tasks,
             persist: (id, savepoint, acks) => {
               const states: SerializedTaskState[] = acks.map(({ task, state }) => ({ operator: task.uid, subtask: task.index, parallelism: task.parallelism, bytes: state }));
@@ -198,6 +211,11 @@ export class JobRunner implements JobClient {
           nextId,
         );
       }
+      try {
+        for (const c of enumerators.values()) c.start(attempt, restore);
+      } catch (e) {
+        attempt.fail(e);
+      }
       this.state = 'RUNNING';
       const stopServing = this.storage ? serveSavepointRequests(this.storage.dir, () => this.triggerSavepoint()) : undefined;
       try {
@@ -211,11 +229,13 @@ export class JobRunner implements JobClient {
           cp?.mode === 'EXACTLY_ONCE' ? () => this.finalCheckpoint(attempt) : undefined,
         );
         stopServing?.();
+        for (const c of enumerators.values()) c.close();
         this.finishAttempt(attempt);
         this.state = 'FINISHED';
         return { jobName: this.jobName, durationMs: performance.now() - this.startedAt, startupMs: this.runningAt - this.startedAt, metrics: this.lastMetrics };
       } catch (e) {
         stopServing?.();
+        for (const c of enumerators.values()) c.close();
         // A checkpoint write may still be running (and pruning old ones): let it finish first.
         await this.coordinator?.idle();
         nextId = this.finishAttempt(attempt, nextId);
@@ -251,6 +271,17 @@ export class JobRunner implements JobClient {
         }
       }
     }
+  }
+
+  /** One coordinator per source with a split enumerator, by node id, for one attempt. */
+  private sourceCoordinators(fail: (e: unknown) => void): Map<number, SourceCoordinator> {
+    const out = new Map<number, SourceCoordinator>();
+    for (const n of this.graph.nodes) {
+      const source = paramsOf(n, 'source')?.source;
+      if (!source?.createEnumerator) continue;
+      out.set(n.id, new SourceCoordinator(n.id, operatorUid(n), source, n.name, parallelismOf(n, this.config), this.config.clock, fail));
+    }
+    return out;
   }
 
   /** Worker-thread slots for a parallel job whose module is known; undefined runs it in this thread. */

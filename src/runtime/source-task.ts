@@ -1,5 +1,5 @@
 import { Batch } from '../core/batch.js';
-import { UserFunctionError } from '../core/errors.js';
+import { UserFunctionError, WeirError } from '../core/errors.js';
 import { DEAD_LETTER_TAG } from '../core/source.js';
 import type { Clock } from '../core/clock.js';
 import type { Source, SourceReader, SourceSplit } from '../core/source.js';
@@ -26,6 +26,20 @@ export interface SourceTaskHost {
   readonly autoWatermarkInterval?: number;
 }
 
+/** How a reader of a source with an enumerator talks to it (in the main thread, maybe across a slot boundary). */
+export interface SplitGateway {
+  /** The reader is open: the enumerator's `addReader`. */
+  register(): void;
+  /** The reader is idle: the enumerator's `handleSplitRequest`. */
+  request(): void;
+}
+
+/** What reaches a source task between two polls, in the order it was sent. */
+type SourceEvent =
+  | { readonly t: 'checkpoint'; readonly id: number; readonly savepoint: boolean }
+  | { readonly t: 'splits'; readonly splits: SourceSplit[]; readonly positions: Record<string, unknown> | undefined }
+  | { readonly t: 'no-more-splits' };
+
 /** How long a reader that has nothing may wait before it is polled again. */
 const IDLE_POLL_MS = 5;
 /** A source loop yields to the event loop this often, so timers and I/O callbacks run. */
@@ -46,20 +60,52 @@ export class SourceTask {
     private readonly host: SourceTaskHost,
     private readonly batchSize: number,
     private readonly restored?: unknown,
+    /** Set for a source with an enumerator. */
+    private readonly gateway?: SplitGateway,
   ) {}
 
-  private readonly triggers: { id: number; savepoint: boolean }[] = [];
+  /**
+   * Checkpoints and split assignments in arrival order: an assignment made before a checkpoint was
+   * triggered is in the reader's positions of that checkpoint, and one made after it is not (the
+   * enumerator's snapshot, taken at the trigger, still holds it).
+   */
+  private readonly events: SourceEvent[] = [];
   private reader: SourceReader<unknown> | undefined;
+  /** A split request is out and not yet answered by an assignment. */
+  private requested = false;
+  private noMoreSplits = false;
 
   /** Takes checkpoint `id` between two batches: reader positions, then the barrier. */
   triggerCheckpoint(id: number, savepoint: boolean): void {
-    this.triggers.push({ id, savepoint });
-    if (this.loopDone) this.takeCheckpoints();
+    this.events.push({ t: 'checkpoint', id, savepoint });
+    if (this.loopDone) this.handleEvents();
   }
   private loopDone = false;
 
-  private takeCheckpoints(): void {
-    for (const t of this.triggers.splice(0)) this.subtask.checkpointNow(t.id, t.savepoint, this.reader?.snapshotState?.() ?? null);
+  /** Splits the enumerator assigned; the reader gets them before its next poll. */
+  addSplits(splits: SourceSplit[], positions: Record<string, unknown> | undefined): void {
+    if (this.loopDone || this.noMoreSplits) {
+      throw new WeirError(`${this.subtask.info.name}: the split enumerator assigned ${splits.map((s) => `'${s.id}'`).join(', ')} to reader ${this.subtask.info.index} after ${this.noMoreSplits ? 'signalling no more splits' : 'it ended'}`);
+    }
+    this.events.push({ t: 'splits', splits, positions });
+  }
+
+  signalNoMoreSplits(): void {
+    this.events.push({ t: 'no-more-splits' });
+  }
+
+  private handleEvents(): void {
+    for (const e of this.events.splice(0)) {
+      if (e.t === 'checkpoint') this.subtask.checkpointNow(e.id, e.savepoint, this.reader?.snapshotState?.() ?? null);
+      else if (this.loopDone) continue;
+      else if (e.t === 'splits') {
+        this.requested = false;
+        this.reader!.addSplits!(e.splits, e.positions);
+      } else {
+        this.noMoreSplits = true;
+        this.reader!.notifyNoMoreSplits!();
+      }
+    }
   }
 
   async run(): Promise<void> {
@@ -83,6 +129,13 @@ export class SourceTask {
       this.restored,
     );
     this.reader = reader;
+    const gateway = this.gateway;
+    if (gateway) {
+      if (!reader.addSplits || !reader.notifyNoMoreSplits) throw new WeirError(`${st.info.name}: a source with a split enumerator needs readers with addSplits and notifyNoMoreSplits`);
+      gateway.register();
+      this.requested = true;
+      gateway.request();
+    }
     const guard = new SourceTimestampGuard(st.info.name, this.source.errorPolicy ?? 'fail', reader, st.metrics, deadLetter);
     const gen = this.strategy?.createGenerator();
     const assign = this.strategy?.timestampAssigner;
@@ -102,11 +155,17 @@ export class SourceTask {
       while (!this.host.failed && !this.host.cancelled) {
         const blocked = this.host.unblocked();
         if (blocked) await blocked;
-        if (this.triggers.length > 0) this.takeCheckpoints();
+        if (this.events.length > 0) this.handleEvents();
         let r = reader.poll();
         if (r instanceof Promise) r = await r;
         if (r === 'end') break;
         if (r === 'later') {
+          if (gateway && !this.requested && !this.noMoreSplits) {
+            this.requested = true;
+            gateway.request();
+            // An enumerator in this thread may have answered at once.
+            if (this.events.length > 0) continue;
+          }
           await new Promise((res) => setTimeout(res, IDLE_POLL_MS));
           lastYield = performance.now();
           continue;
@@ -162,7 +221,7 @@ export class SourceTask {
       await reader.close?.();
     }
     this.loopDone = true;
-    if (this.triggers.length > 0 && !this.host.failed) this.takeCheckpoints();
+    if (this.events.length > 0 && !this.host.failed) this.handleEvents();
     if (!this.host.failed && !this.host.cancelled) st.endSource();
   }
 }

@@ -48,10 +48,3 @@ export async function listFiles(path: string): Promise<string[]> {
   await walk(path);
   return out.sort();
 }
-
-/** Which of `parallelism` readers owns a file found while monitoring: a stable hash of its path. */
-export function ownerOf(path: string, parallelism: number): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < path.length; i++) h = Math.imul(h ^ path.charCodeAt(i), 0x01000193);
-  return (h >>> 0) % parallelism;
-}

@@ -1,7 +1,6 @@
 import { Batch } from '../../core/batch.js';
 import { MalformedInputError } from '../../core/errors.js';
 import type { ErrorPolicy, PollResult, SourceReader, SourceReaderContext } from '../../core/source.js';
-import { listFiles, ownerOf } from './file-listing.js';
 import type { FilePosition, FileSourceOptions, FileSourceState, FileSplit } from './file-source.js';
 import { LineReader } from './line-reader.js';
 import { createDecoder, MALFORMED, type LineDecoder } from './line-decoders.js';
@@ -24,32 +23,31 @@ export class FileReader<T> implements SourceReader<T> {
   private readonly known: Set<string>;
   private readonly policy: ErrorPolicy;
   private current: OpenFile | undefined;
-  private nextScan = 0;
+  private noMoreSplits = false;
   /** File and line of each record of the last batch, for `locate`. */
   private readonly batchPaths: string[] = [];
   private readonly batchLines: number[] = [];
 
   constructor(
     private readonly options: FileSourceOptions,
-    private readonly monitorMs: number | undefined,
+    /** Files come from the enumerator (`addSplits`) and the reader ends only when told no more come. */
+    private readonly assigned: boolean,
     splits: FileSplit[],
-    listed: readonly string[],
     private readonly ctx: SourceReaderContext,
     restored: FileSourceState | undefined,
   ) {
     this.policy = options.errorPolicy ?? 'fail';
     this.known = new Set();
     const files = positionsByPath(restored);
-    if (monitorMs === undefined) {
-      for (const s of splits) this.assign(s.path, files[s.path]);
-      return;
-    }
-    // While monitoring, every file goes to the reader its path hashes to: files found later, and
-    // files that were new before a restore but are listed up front after it, keep the same owner.
-    const mine = (path: string) => ownerOf(path, ctx.parallelism) === ctx.subtaskIndex;
-    for (const path of listed) if (mine(path)) this.assign(path, files[path]);
-    for (const [path, pos] of Object.entries(files)) if (!this.known.has(path) && mine(path)) this.assign(path, pos);
-    for (const path of listed) this.known.add(path);
+    for (const s of splits) this.assign(s.path, files[s.path]);
+  }
+
+  addSplits(splits: FileSplit[], positions?: Readonly<Record<string, unknown>>): void {
+    for (const s of splits) this.assign(s.path, positions?.[s.id] as FilePosition | 'done' | undefined);
+  }
+
+  notifyNoMoreSplits(): void {
+    this.noMoreSplits = true;
   }
 
   private assign(path: string, pos: FilePosition | 'done' | undefined): void {
@@ -79,14 +77,7 @@ export class FileReader<T> implements SourceReader<T> {
       } else await f.lines.fill();
     }
     if (values.length > 0) return Batch.of(values);
-    if (this.monitorMs === undefined) return 'end';
-    const now = this.ctx.clock.now();
-    if (now >= this.nextScan) {
-      this.nextScan = now + this.monitorMs;
-      await this.scan();
-      if (this.queue.length > 0) return this.poll();
-    }
-    return 'later';
+    return this.assigned && !this.noMoreSplits ? 'later' : 'end';
   }
 
   /** Reads lines of `f` into `out` until the batch is full or the buffered data is used up. */
@@ -134,13 +125,6 @@ export class FileReader<T> implements SourceReader<T> {
     const decoder = createDecoder(this.options.format, this.options.csv);
     if (at.columns) decoder.setColumns(at.columns);
     this.current = { path, lines: await LineReader.open(path, at.offset), decoder, line: at.line };
-  }
-
-  private async scan(): Promise<void> {
-    for (const path of await listFiles(this.options.path)) {
-      if (ownerOf(path, this.ctx.parallelism) === this.ctx.subtaskIndex) this.assign(path, undefined);
-      else this.known.add(path);
-    }
   }
 
   snapshotState(): FileSourceState {

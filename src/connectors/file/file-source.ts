@@ -2,6 +2,7 @@ import { toMillis, type Duration } from '../../core/duration.js';
 import type { ErrorPolicy, Source, SourceSplit } from '../../core/source.js';
 import { FileReader } from './file-reader.js';
 import { listFilesSync } from './file-listing.js';
+import { FileEnumerator, type FileEnumeratorState } from './file-enumerator.js';
 import { createDecoder, type CsvOptions, type FileFormat } from './line-decoders.js';
 
 export interface FileSourceOptions {
@@ -15,8 +16,9 @@ export interface FileSourceOptions {
    */
   readonly errorPolicy?: ErrorPolicy;
   /**
-   * Keep watching the directory for new files at this interval; the source never ends. Files are
-   * then owned by the reader their path hashes to, so files found later and restores agree.
+   * Keep watching the directory for new files at this interval; the source never ends. A split
+   * enumerator in the main thread then lists the directory and hands each new file to the next idle
+   * reader; checkpoints keep which files it has seen.
    */
   readonly monitorInterval?: Duration;
   readonly name?: string;
@@ -55,18 +57,22 @@ export function fileSource<T = Record<string, unknown>>(options: FileSourceOptio
 export function fileSource<T>(options: FileSourceOptions): Source<T, FileSplit> {
   createDecoder(options.format, options.csv); // validates the format options before the job starts
   const monitorMs = options.monitorInterval === undefined ? undefined : toMillis(options.monitorInterval);
-  let listed: string[] = [];
   return {
     name: options.name ?? 'File Source',
     bounded: monitorMs === undefined,
     replayable: true,
     ...(options.errorPolicy ? { errorPolicy: options.errorPolicy } : {}),
     splits() {
-      listed = listFilesSync(options.path);
-      return listed.map((path) => ({ id: path, path }));
+      return listFilesSync(options.path).map((path) => ({ id: path, path }));
     },
     createReader(splits, ctx, restored) {
-      return new FileReader<T>(options, monitorMs, splits, listed, ctx, restored as FileSourceState | undefined);
+      return new FileReader<T>(options, monitorMs !== undefined, splits, ctx, restored as FileSourceState | undefined);
     },
+    ...(monitorMs === undefined
+      ? {}
+      : {
+          createEnumerator: (ctx, restored) => new FileEnumerator(options.path, monitorMs, ctx, restored as FileEnumeratorState | undefined),
+          isSplitFinished: (position) => position === 'done',
+        }),
   };
 }

@@ -60,6 +60,8 @@ export class SlotRunner implements JobClient {
         {
           acknowledge: (id, task, bytes, alignmentMs, syncMs) =>
             this.post({ t: 'ack', id, uid: task.uid, index: task.index, parallelism: task.parallelism, bytes, alignmentMs, syncMs }),
+          readerRegistered: (node, index) => this.post({ t: 'reader', node, index }),
+          splitRequest: (node, index) => this.post({ t: 'split-request', node, index }),
         },
         restore,
         slot,
@@ -104,6 +106,12 @@ export class SlotRunner implements JobClient {
         return;
       case 'aborted':
         attempt.notifyCheckpointAborted(m.id);
+        return;
+      case 'splits':
+        attempt.assignSplits(m.node, m.index, m.splits, m.positions);
+        return;
+      case 'no-more-splits':
+        attempt.noMoreSplits(m.node, m.index);
         return;
       case 'start':
         this.startRequested();

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { MessageChannel, type Worker, type MessagePort } from 'node:worker_threads';
 import { WeirError } from '../../core/errors.js';
+import type { SourceSplit } from '../../core/source.js';
 import type { ExecutionConfig, OperatorMetricsSnapshot } from '../../graph/job-executor.js';
 import type { StreamGraph } from '../../graph/stream-graph.js';
 import type { Attempt, AttemptListener } from '../attempt.js';
@@ -97,6 +98,14 @@ export class ThreadedAttempt implements Attempt {
     this.broadcast({ t: 'aborted', id });
   }
 
+  /** Reader `index` runs in slot `index % slots` (one subtask of each operator per slot). */
+  assignSplits(node: number, index: number, splits: SourceSplit[], positions: Record<string, unknown> | undefined): void {
+    this.controls[index % this.options.slots]?.postMessage({ t: 'splits', node, index, splits, positions } satisfies ToSlot);
+  }
+  noMoreSplits(node: number, index: number): void {
+    this.controls[index % this.options.slots]?.postMessage({ t: 'no-more-splits', node, index } satisfies ToSlot);
+  }
+
   metrics(): OperatorMetricsSnapshot[] {
     return this.graph.nodes.map((n) => {
       let recordsIn = 0;
@@ -173,6 +182,12 @@ export class ThreadedAttempt implements Attempt {
               break;
             case 'ack':
               this.listener.acknowledge(m.id, { uid: m.uid, index: m.index, parallelism: m.parallelism }, m.bytes, m.alignmentMs, m.syncMs);
+              break;
+            case 'reader':
+              this.listener.readerRegistered?.(m.node, m.index);
+              break;
+            case 'split-request':
+              this.listener.splitRequest?.(m.node, m.index);
               break;
             case 'metrics':
               this.slotMetrics[slot] = m.m;
