@@ -8,6 +8,7 @@ export default defineConfig({
       'test/checkpoint/checkpoint-coordinator.test.ts',
       'test/time/watermark-combiner.property.test.ts',
       'test/window/window-assigners.test.ts',
+      'test/window/window-assigner-contracts.test.ts',
       'test/window/sliding-gaps.property.test.ts',
       'test/state/key-group.property.test.ts',
     ],
