@@ -11,6 +11,7 @@ export default defineConfig({
       'test/window/window-assigner-contracts.test.ts',
       'test/window/sliding-gaps.property.test.ts',
       'test/state/key-group.property.test.ts',
+      'test/state/key-hash-kinds.test.ts',
     ],
   },
 });
