@@ -1,12 +1,14 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { root, runCli } from './cli-process.js';
+import { ensureFreshDist } from './fresh-dist.js';
 
-// Examples import from 'weir', which resolves to the built package (dist/, made by `npm ci`).
-const built = existsSync(join(root, 'dist/index.js'));
+// Examples import from 'weir', which resolves to the built package: dist/, rebuilt here when the
+// sources changed since its last build.
+beforeAll(ensureFreshDist, 300_000);
 
-describe.skipIf(!built)('examples run through the CLI', { concurrent: true }, () => {
+describe('examples run through the CLI', { concurrent: true }, () => {
   it('word-count prints the most frequent words of its text file', async () => {
     const r = await runCli(['run', 'examples/word-count.ts']);
     expect(r.code).toBe(0);
@@ -49,7 +51,7 @@ function printed(stdout: string): string[] {
     .sort();
 }
 
-describe.skipIf(!built)('every example prints the same at parallelism 1 and 2', { concurrent: true }, () => {
+describe('every example prints the same at parallelism 1 and 2', { concurrent: true }, () => {
   const examples = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.ts'));
 
   it('lists small inputs for every example', () => {

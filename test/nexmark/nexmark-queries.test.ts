@@ -1,5 +1,11 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CollectSink } from '../../src/index.js';
+import { committedLines } from '../checkpoint/committed-lines.js';
 import { NexmarkGenerator, type NexmarkOptions } from '../../src/connectors/nexmark/index.js';
 import { QUERIES } from '../../bench/query-registry.js';
 import { runWeirQuery } from '../../bench/weir-job.js';
@@ -22,6 +28,29 @@ describe('Nexmark queries: Weir jobs equal the hand-written loops', () => {
       });
     }
   }
+
+  // A collecting sink keeps a job in one thread; through `weir run -p 2` with file sinks, the same
+  // jobs run in worker-thread slots and their rows cross slots (all queries in one job, one process).
+  it('every query at parallelism 2 in worker-thread slots', () => {
+    const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+    const out = mkdtempSync(join(tmpdir(), 'weir-nexmark-'));
+    try {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'run', 'test/nexmark/nexmark-query-job.ts', '-p', '2', '--no-progress'], {
+        cwd: root,
+        env: { ...process.env, WEIR_NEXMARK_OUT: out, WEIR_NEXMARK_OPTIONS: JSON.stringify(options) },
+        encoding: 'utf8',
+      });
+      expect(r.status, r.stderr).toBe(0);
+      expect(readdirSync(out).filter((n) => n.startsWith('worker-')).length, 'slot workers that ran the job').toBe(2);
+      for (const q of Object.values(QUERIES)) {
+        const expected: unknown[] = [];
+        q.baseline(new NexmarkGenerator(options), options.events!, expected);
+        expect(committedLines(join(out, q.name)).sort(), q.name).toEqual(canonical(expected));
+      }
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('q5 and q7 find the windows the benchmark defines', () => {
     const hot: { windowEnd: number }[] = [];
