@@ -39,6 +39,7 @@ export class JobAttempt implements SubtaskHost, Attempt, SlotInbox {
   private readonly links: (SlotLink | undefined)[] = [];
   private readonly sourceTasks = new Map<Subtask, SourceTask>();
   private readonly blockers = new Set<Promise<unknown>>();
+  private readonly operatorBlockers = new Set<Promise<unknown>>();
   private rejectFailure!: (e: unknown) => void;
   private readonly failure = new Promise<never>((_, rej) => (this.rejectFailure = rej));
   readonly clock: Clock;
@@ -66,7 +67,7 @@ export class JobAttempt implements SubtaskHost, Attempt, SlotInbox {
     if (slot) {
       slot.peers.forEach((port, peer) => {
         if (!port) return;
-        this.links[peer] = new SlotLink(port, (p) => this.block(p));
+        this.links[peer] = new SlotLink(port, (p) => this.waitForCredit(p));
       });
     }
   }
@@ -92,13 +93,32 @@ export class JobAttempt implements SubtaskHost, Attempt, SlotInbox {
     this.fail(error);
   }
 
+  /** An operator asks its task to wait (a pending sink write, async I/O at capacity). */
   block(p: Promise<unknown>): void {
+    this.operatorBlockers.add(p);
+    const done = () => this.operatorBlockers.delete(p);
+    p.then(done, done);
+    this.waitForCredit(p);
+  }
+
+  /** Sources in this slot wait for `p` (an operator's wait, or credit from a peer slot). */
+  private waitForCredit(p: Promise<unknown>): void {
     this.blockers.add(p);
     const done = () => this.blockers.delete(p);
     p.then(done, (e) => {
       done();
       this.fail(e);
     });
+  }
+
+  /**
+   * Settles when no operator of this slot waits any more; undefined when none does. The inbox
+   * returns a peer's credit only then, so a slow sink holds back sources in other slots too.
+   * Credit waits do not count: two slots that exchange data both ways would wait for each other.
+   */
+  operatorsIdle(): Promise<void> | undefined {
+    if (this.operatorBlockers.size === 0) return undefined;
+    return Promise.all(this.operatorBlockers).then(() => undefined, () => undefined);
   }
 
   unblocked(): Promise<void> | undefined {

@@ -153,8 +153,8 @@ export class SourceTask {
     periodic?.start();
     try {
       while (!this.host.failed && !this.host.cancelled) {
-        const blocked = this.host.unblocked();
-        if (blocked) await blocked;
+        // Again after each wait: what woke this task may also have handed the operators new work.
+        for (let blocked = this.host.unblocked(); blocked; blocked = this.host.unblocked()) await blocked;
         if (this.events.length > 0) this.handleEvents();
         let r = reader.poll();
         if (r instanceof Promise) r = await r;

@@ -37,12 +37,8 @@ describe('backpressure bounds memory under a slow sink', () => {
     expect(m.peakRssMb - m.startRssMb, JSON.stringify(m)).toBeLessThan(150);
   }, 60_000);
 
-  // Known gap: a slot hands batches from other slots to its subtasks (and returns their credit) even
-  // while a sink write there is pending, so a slow sink never holds back a source in another slot:
-  // writes overlap and unwritten batches pile up (one run peaked 578 MB over its start, against 208
-  // MB with a fast sink). `it.fails` until the inbox waits for the task's blockers; then this
-  // becomes a plain `it`.
-  it.fails('across worker-thread slots (p = 2): no write while the last is pending, RSS grows by less than 300 MB', () => {
+  // Batches from another slot wait on their link while a sink write here is pending (slot-inbox.ts).
+  it('across worker-thread slots (p = 2): no write while the last is pending, RSS grows by less than 300 MB', () => {
     const m = runSlowSink(2, { WEIR_BP_ROWS: '500000', WEIR_BP_SINK_MS: '10', WEIR_BP_PAD: '1000' });
     expect(m.sunk).toBe(500_000);
     expect(m.busyWrites, JSON.stringify(m)).toBe(0);

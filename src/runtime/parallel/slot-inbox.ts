@@ -10,12 +10,46 @@ export interface SlotInbox {
   fail(error: unknown): void;
   /** Per node, every subtask index: local subtasks and stand-ins for remote ones. */
   target(node: number, index: number): Subtask | RemoteSubtask | undefined;
+  /** Settles when no operator in this slot waits (a sink write, async I/O); undefined when none does. */
+  operatorsIdle(): Promise<void> | undefined;
 }
 
-/** Hands one message from another slot to the local subtask it is for, and returns credit for data. */
+/**
+ * Hands one message from another slot to the local subtask it is for, and returns credit for data.
+ * While an operator of this slot waits (a sink write, async I/O at capacity), messages from the peer
+ * queue up on its link in arrival order instead: the peer has at most its credit in flight, so a
+ * slow sink here slows the sources of the sending slot instead of receiving writes it cannot take.
+ */
 export function deliverLinkMessage(link: SlotLink, m: LinkMessage, inbox: SlotInbox, slot: number): void {
   if (m.t === 'c') return link.onCredit(m.c);
-  if (inbox.failed) return;
+  if (link.queued.length > 0 || inbox.operatorsIdle() !== undefined) {
+    link.queued.push(m);
+    drainWhenIdle(link, inbox, slot);
+    return;
+  }
+  deliver(link, m, inbox, slot);
+}
+
+/** Delivers a link's queued messages in order, pausing whenever an operator of the slot waits. */
+function drainWhenIdle(link: SlotLink, inbox: SlotInbox, slot: number): void {
+  if (link.draining) return;
+  link.draining = true;
+  const step = (): void => {
+    while (link.queued.length > 0) {
+      const busy = inbox.operatorsIdle();
+      if (busy !== undefined) {
+        void busy.then(step);
+        return;
+      }
+      deliver(link, link.queued.shift()!, inbox, slot);
+    }
+    link.draining = false;
+  };
+  step();
+}
+
+function deliver(link: SlotLink, m: LinkMessage, inbox: SlotInbox, slot: number): void {
+  if (inbox.failed || m.t === 'c') return;
   const st = inbox.target(m.n, m.d);
   if (!(st instanceof Subtask)) return inbox.fail(new Error(`Slot ${slot} got input for subtask ${m.d} of node ${m.n}, which it does not run`));
   try {

@@ -19,6 +19,9 @@ export class SlotLink {
   private credits = CREDITS;
   private waiting: { promise: Promise<void>; resolve: () => void } | undefined;
   private processed = 0;
+  /** Messages from the peer waiting until this slot's operators can take more (see slot-inbox.ts). */
+  readonly queued: LinkMessage[] = [];
+  draining = false;
   /** Messages received and sent, for metrics. */
   sent = 0;
 
