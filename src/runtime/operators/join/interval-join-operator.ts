@@ -5,15 +5,10 @@ import type { KeyedContext, Operator, OperatorContext } from '../../../core/oper
 import { mapState, type MapState } from '../../../core/state.js';
 import { ProcessJoinFunctionContext } from './process-join-function-context.js';
 import { perSubtask } from '../per-subtask-function.js';
+import type { BuiltinOperatorParams } from '../../../graph/operator-spec.js';
 
-export interface IntervalJoinConfig {
-  readonly lowerBound: number;
-  readonly upperBound: number;
-  readonly lowerBoundInclusive: boolean;
-  readonly upperBoundInclusive: boolean;
-  readonly leftLateDataTag: string | undefined;
-  readonly rightLateDataTag: string | undefined;
-}
+/** The join's bounds and late-data tags, as the plan's `intervalJoin` node carries them. */
+export type IntervalJoinConfig = Omit<BuiltinOperatorParams['intervalJoin'], 'fn'>;
 
 const CLEANUP_LEFT = 'interval-join-left';
 const CLEANUP_RIGHT = 'interval-join-right';
