@@ -155,10 +155,14 @@ async function main(): Promise<void> {
     let single: Measurement | undefined;
     let weir: Measurement | undefined;
     let independent = 0;
+    const trialRates: number[] = [];
+    const trialCpuRates: number[] = [];
     for (let t = 0; t < a.trials; t++) {
       const once = { ...a, trials: 1 };
       const s1 = a.parallelism > 1 ? await inChild('weir', q, { ...once, parallelism: 1 }) : undefined;
       const w = await inChild('weir', q, once);
+      trialRates.push(w.eventsPerSec);
+      trialCpuRates.push(w.eventsPerCpuSec);
       if (a.parallelism > 1) independent = Math.max(independent, await simultaneous(q, once));
       if (s1 && (!single || s1.eventsPerSec > single.eventsPerSec)) single = s1;
       if (!weir || w.eventsPerSec > weir.eventsPerSec) weir = w;
@@ -194,6 +198,16 @@ async function main(): Promise<void> {
               cpuSpeedup: +(weir.eventsPerCpuSec / single.eventsPerCpuSec).toFixed(3),
               independentEventsPerSec: independent,
               independentSpeedup: +(independent / single.eventsPerSec).toFixed(3),
+            }
+          : {}),
+        // Fresh processes of the same job should run at the same rate: the spread is the slowest
+        // trial's time over the fastest's (1 = identical), the figure issue 11's stable-speed bar reads.
+        // By CPU time as well, which other load on a shared machine disturbs less.
+        ...(a.trials > 1
+          ? {
+              trialEventsPerSec: trialRates,
+              spread: +(Math.max(...trialRates) / Math.min(...trialRates)).toFixed(3),
+              cpuSpread: +(Math.max(...trialCpuRates) / Math.min(...trialCpuRates)).toFixed(3),
             }
           : {}),
         ...(weir.startupMs !== undefined ? { startupMs: weir.startupMs } : {}),

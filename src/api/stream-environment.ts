@@ -65,6 +65,12 @@ export interface EnvironmentConfig {
   aggPhaseStrategy?: AggPhaseStrategy;
   /** Keyed state backend (`state.backend.type`): `'hashmap'` (default) keeps state on the heap. */
   stateBackend?: string;
+  /**
+   * Keep V8's allocation-site pretenuring on (`weir.v8.allocation-site-pretenuring`). Off by
+   * default: with it, a process could decide early that short-lived records are long-lived and
+   * run 2x slower for its whole life (docs/performance.md, "Stable speed").
+   */
+  allocationSitePretenuring?: boolean;
   [flinkKey: string]: unknown;
 }
 
@@ -117,6 +123,9 @@ export class StreamEnvironment {
     if (aggPhaseStrategy !== undefined && !['AUTO', 'ONE_PHASE', 'TWO_PHASE'].includes(aggPhaseStrategy)) throw new ConfigError(`table.optimizer.agg-phase-strategy: '${String(phases)}' is not AUTO, ONE_PHASE or TWO_PHASE`);
     const backend = config.stateBackend ?? config['state.backend.type'];
     const stateBackend = backend === undefined ? undefined : String(backend).toLowerCase();
+    const pretenuring = config.allocationSitePretenuring ?? config['weir.v8.allocation-site-pretenuring'];
+    if (pretenuring !== undefined && ![true, false, 'true', 'false'].includes(pretenuring as string)) throw new ConfigError(`weir.v8.allocation-site-pretenuring: '${String(pretenuring)}' is not true or false`);
+    if (pretenuring !== undefined) this.config = { ...this.config, allocationSitePretenuring: String(pretenuring) === 'true' };
     this.config = { ...this.config, ...(slotMode ? { slotMode } : {}), ...(jobModule ? { jobModule } : {}), ...(aggPhaseStrategy ? { aggPhaseStrategy } : {}), ...(stateBackend ? { stateBackend } : {}) };
   }
 

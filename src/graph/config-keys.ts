@@ -6,6 +6,7 @@ const KNOWN_KEYS = [
   'parallelism', 'parallelism.default', 'maxParallelism', 'pipeline.max-parallelism', 'clock', 'batchSize',
   'autoWatermarkInterval', 'pipeline.auto-watermark-interval', 'jobModule', 'slotMode', 'execution.slot-mode',
   'aggPhaseStrategy', 'table.optimizer.agg-phase-strategy', 'restore', 'stateBackend', 'state.backend.type',
+  'allocationSitePretenuring', 'weir.v8.allocation-site-pretenuring',
   'checkpoints', 'execution.checkpointing.interval', 'execution.checkpointing.mode', 'execution.checkpointing.timeout',
   'execution.checkpointing.min-pause', 'execution.checkpointing.tolerable-failed-checkpoints',
   'state.checkpoints.dir', 'state.checkpoints.num-retained',

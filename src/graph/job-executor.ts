@@ -127,6 +127,12 @@ export interface ExecutionConfig {
   readonly aggPhaseStrategy?: AggPhaseStrategy;
   /** Flink's `state.backend.type`: which keyed state backend keyed operators use (default `hashmap`, the heap). */
   readonly stateBackend?: string;
+  /**
+   * Whether V8 may allocate objects from hot allocation sites directly in the old generation
+   * (`weir.v8.allocation-site-pretenuring`, default false: Weir turns it off for the process).
+   * See `runtime/v8-heap-tuning.ts`.
+   */
+  readonly allocationSitePretenuring?: boolean;
   /** Config defaults of the launcher (the CLI's flags), passed on to slot workers. */
   readonly launchDefaults?: Record<string, unknown>;
 }

@@ -6,6 +6,7 @@ import { SlotRunner } from './parallel/slot-runner.js';
 import { planGraph } from '../graph/planning/plan-graph.js';
 import { operatorKind } from '../graph/operator-registry.js';
 import { registerBuiltinOperatorKinds } from './operators/builtin-operator-kinds.js';
+import { applyV8HeapTuning } from './v8-heap-tuning.js';
 
 /**
  * Runs jobs in this process (the embedded default): in this thread, or with parallel subtasks in
@@ -14,6 +15,7 @@ import { registerBuiltinOperatorKinds } from './operators/builtin-operator-kinds
 export class LocalExecutor implements JobExecutor {
   submit(graph: StreamGraph, jobName: string, config: ExecutionConfig): JobClient {
     registerBuiltinOperatorKinds();
+    applyV8HeapTuning(config);
     // Planning is deterministic: slot workers, which rebuild the job, plan the graph the main thread runs.
     const plan = planGraph(graph, config);
     for (const n of plan.nodes) operatorKind(n.kind, n.name);
