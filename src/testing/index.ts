@@ -9,3 +9,7 @@ export { OperatorHarness, type HarnessOptions } from './operator-harness.js';
 export { runJob, collectOutput, type RunJobOptions, type JobRun, type CollectedOutput } from './job-test-helpers.js';
 export type { TimestampedValue } from './collecting-channel.js';
 export type { StateContents } from './state-reader.js';
+export { describeSourceConformance, type SourceConformanceOptions } from './source-conformance.js';
+export { describeSinkConformance, type SinkConformanceOptions, type SinkUnderTest } from './sink-conformance.js';
+export type { TestApi } from './test-api.js';
+export { readerContext } from './reader-context.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Batch, CollectSink, MalformedInputError, ManualClock, StreamEnvironment, fileSource, type DeadLetter } from '../../src/index.js';
 import { parseCsvLine, type FileSourceState } from '../../src/connectors/filesystem/index.js';
-import { readerContext } from './reader-context.js';
+import { readerContext } from '../../src/testing/index.js';
 import { deserialize } from 'node:v8';
 import type { Source, SourceSplit } from '../../src/index.js';
 import type { LoadedCheckpoint } from '../../src/runtime/checkpoint/checkpoint-storage.js';
