@@ -23,6 +23,11 @@ const file = (name: string, text: string) => {
 };
 
 describe('fileSource', () => {
+  it('is also exported from its deprecated path, weir/connectors/file', async () => {
+    const old = await import('../../src/connectors/file/index.js');
+    expect([old.fileSource, old.parseCsvLine]).toEqual([fileSource, parseCsvLine]);
+  });
+
   it('readTextFile reads every line of a file, with or without a final newline', async () => {
     const a = file('a.txt', 'one\r\ntwo\n\nfour');
     expect(await StreamEnvironment.create().readTextFile(a).executeAndCollect()).toEqual(['one', 'two', '', 'four']);
