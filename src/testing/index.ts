@@ -1,6 +1,8 @@
 /**
  * Test utilities (`weir/testing`): drive one operator by hand with {@link OperatorHarness}, or run a
- * whole bounded job deterministically with {@link runJob} and {@link collectOutput}.
+ * whole bounded job deterministically with {@link runJob} and {@link collectOutput}; check a
+ * connector against the source and sink contracts with {@link describeSourceConformance} and
+ * {@link describeSinkConformance}.
  *
  * @example
  * import { OperatorHarness, runJob, collectOutput } from 'weir/testing';
