@@ -15,7 +15,7 @@ import { changelogSource, type ChangelogRow } from '../connectors/memory/changel
 import { arraySource } from '../connectors/memory/array-source.js';
 import { asyncIterableSource, type AsyncInput } from '../connectors/memory/async-iterable-source.js';
 import { sequence } from '../connectors/datagen/sequence-source.js';
-import { fileSource } from '../connectors/file/file-source.js';
+import { fileSource } from '../connectors/filesystem/file-source.js';
 import { socketTextSource } from '../connectors/socket/socket-text-source.js';
 import { DataStream } from './data-stream.js';
 import { jobHooks, notifyJobListeners, PlannedJobClient, withHookDefaults } from './job-hooks.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Batch, CollectSink, ManualClock, StreamEnvironment, datagen, sequence } from '../../src/index.js';
-import { readerContext } from './reader-context.js';
+import { readerContext } from '../../src/testing/index.js';
 
 const rows = (seed: number, numberOfRows?: number, rowsPerSecond?: number) =>
   datagen({ seed, numberOfRows, rowsPerSecond, generator: (i, r) => ({ i, user: r.pick(['ann', 'bob', 'cy']), amount: r.int(1, 1000), f: r.next() }) });

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Batch, CollectSink, MalformedInputError, ManualClock, StreamEnvironment, fileSource, type DeadLetter } from '../../src/index.js';
-import { parseCsvLine, type FileSourceState } from '../../src/connectors/file/index.js';
-import { readerContext } from './reader-context.js';
+import { parseCsvLine, type FileSourceState } from '../../src/connectors/filesystem/index.js';
+import { readerContext } from '../../src/testing/index.js';
 import { deserialize } from 'node:v8';
 import type { Source, SourceSplit } from '../../src/index.js';
 import type { LoadedCheckpoint } from '../../src/runtime/checkpoint/checkpoint-storage.js';
@@ -23,6 +23,11 @@ const file = (name: string, text: string) => {
 };
 
 describe('fileSource', () => {
+  it('is also exported from its deprecated path, weir/connectors/file', async () => {
+    const old = await import('../../src/connectors/file/index.js');
+    expect([old.fileSource, old.parseCsvLine]).toEqual([fileSource, parseCsvLine]);
+  });
+
   it('readTextFile reads every line of a file, with or without a final newline', async () => {
     const a = file('a.txt', 'one\r\ntwo\n\nfour');
     expect(await StreamEnvironment.create().readTextFile(a).executeAndCollect()).toEqual(['one', 'two', '', 'four']);

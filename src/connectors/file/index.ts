@@ -1,4 +1,8 @@
-/** Files as input: text lines, JSON Lines and CSV, bounded or watching a directory (Flink's `FileSource`). */
-export { fileSource, type FileSourceOptions, type FileSplit, type FilePosition, type FileSourceState } from './file-source.js';
-export type { CsvOptions, CsvType, FileFormat } from './line-decoders.js';
-export { parseCsvLine } from './csv-line-parser.js';
+/**
+ * The file source's former import path, kept so existing imports keep working.
+ *
+ * @deprecated Import from `weir/connectors/filesystem`, which holds the file source and the file sink.
+ * @example
+ * import { fileSource } from 'weir/connectors/filesystem';
+ */
+export { fileSource, parseCsvLine, type FileSourceOptions, type FileSplit, type FilePosition, type FileSourceState, type CsvOptions, type CsvType, type FileFormat } from '../filesystem/index.js';

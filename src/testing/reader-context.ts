@@ -1,8 +1,13 @@
-import { ManualClock, type Clock, type DeadLetter, type SourceReaderContext } from '../../src/index.js';
+import { ManualClock, type Clock } from '../core/clock.js';
+import type { DeadLetter, SourceReaderContext } from '../core/source.js';
 
 /**
- * A real SourceReaderContext for driving a reader directly (restores, clocks), recording what the
+ * A real SourceReaderContext for driving a reader by hand (restores, clocks), recording what the
  * reader reports: counters and dead letters.
+ *
+ * @example
+ * const { ctx, deadLetters } = readerContext({ batchSize: 10 });
+ * const reader = source.createReader(source.splits(1), ctx);
  */
 export function readerContext(options: { batchSize?: number; clock?: Clock; subtaskIndex?: number; parallelism?: number } = {}) {
   const counters: Record<string, number> = {};
