@@ -24,7 +24,8 @@ export class TransactionalMemorySink<T> implements Sink<T> {
         this.prepared.set(txn, open);
         open = [];
         mine.set(id, txn);
-        return txn;
+        // Every transaction not committed yet: an earlier checkpoint's commit may never arrive.
+        return [...mine.values()];
       },
       commit: (id: number) => {
         for (const [cid, txn] of mine) {
@@ -34,9 +35,10 @@ export class TransactionalMemorySink<T> implements Sink<T> {
         }
       },
       recover: (committables: unknown[]) => {
-        for (const txn of committables) this.commitTxn(txn as string);
-        // Anything else prepared by an earlier attempt belongs to a checkpoint that did not complete.
-        this.prepared.clear();
+        // Transactions no restored committable names belong to checkpoints that did not complete:
+        // they stay prepared and are never committed. Not cleared here, since after a rescale
+        // another writer may still be about to recover its own share.
+        for (const c of committables) for (const txn of c as string[]) this.commitTxn(txn);
       },
       finish: () => {
         // Under exactly-once the job's final checkpoint pre-commits and commits the rest.
