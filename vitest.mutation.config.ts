@@ -6,6 +6,7 @@ export default defineConfig({
     include: [
       'test/checkpoint/barrier-aligner.test.ts',
       'test/checkpoint/checkpoint-coordinator.test.ts',
+      'test/checkpoint/checkpoint-coordinator-lifecycle.test.ts',
       'test/time/watermark-combiner.property.test.ts',
       'test/window/window-assigners.test.ts',
       'test/window/window-assigner-contracts.test.ts',

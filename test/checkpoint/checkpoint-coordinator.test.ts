@@ -1,40 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/index.js';
-import { CheckpointCoordinator, type TaskAck, type TaskRef } from '../../src/runtime/checkpoint/checkpoint-coordinator.js';
-
-// Two subtasks of one operator; every acknowledgement below builds its reference afresh, as one
-// that arrives from a slot worker does.
-const task = (uid: string, index: number): TaskRef => ({ uid, index, parallelism: 2 });
-
-function harness(config: Partial<{ interval: number; timeout: number; minPause: number; tolerableFailures: number }> = {}) {
-  const clock = new ManualClock(0);
-  const triggered: number[] = [];
-  const completed: number[] = [];
-  const aborted: number[] = [];
-  const failures: unknown[] = [];
-  let persistFails = false;
-  const persisted: TaskAck[][] = [];
-  const c = new CheckpointCoordinator(
-    { interval: 100, timeout: 50, minPause: 0, tolerableFailures: 0, ...config },
-    {
-      clock,
-      triggerSources: (id) => triggered.push(id),
-      expectedTasks: () => [task('op', 0), task('op', 1)],
-      persist: async (id, _savepoint, acks) => {
-        if (persistFails) throw new Error('disk full');
-        persisted.push(acks);
-        return { path: `/cp/chk-${id}`, sizeBytes: 10 };
-      },
-      notifyComplete: (id) => completed.push(id),
-      notifyAborted: (id) => aborted.push(id),
-      failJob: (e) => failures.push(e),
-    },
-  );
-  const ack = (id: number, index: number, uid = 'op'): void => c.acknowledge(id, { task: task(uid, index), state: new Uint8Array([index]), alignmentMs: 1, syncMs: 1 });
-  return { c, clock, triggered, completed, aborted, failures, persisted, ack, setPersistFails: (v: boolean) => (persistFails = v) };
-}
-
-const flush = () => new Promise((r) => setTimeout(r, 0));
+import { flush, harness, task } from './coordinator-harness.js';
 
 describe('CheckpointCoordinator', () => {
   it('triggers on the interval and completes when every task acknowledged', async () => {
@@ -124,11 +89,155 @@ describe('CheckpointCoordinator', () => {
     h.c.start();
     h.clock.advance(100);
     h.ack(1, 0);
-    h.ack(1, 0, 'other');
+    h.ack(1, 0, { uid: 'other' });
     h.ack(1, 1);
     await flush();
     expect(h.completed).toEqual([]);
     expect(h.aborted).toEqual([1]);
     expect(h.c.history[0]!.failure).toBe('acknowledged by other#0, a subtask it does not expect');
+  });
+
+  it('trigger() starts a checkpoint at once when none is pending and resolves with its stats', async () => {
+    const h = harness({ interval: 0, timeout: 1000 });
+    h.clock.advance(20);
+    const done = h.c.trigger();
+    expect(h.triggered).toEqual([1]);
+    expect(h.savepoints).toEqual([false]);
+    expect(h.c.pendingCheckpoint).toBe(1);
+    h.clock.advance(7);
+    h.ack(1, 0, { alignmentMs: 3, syncMs: 5 });
+    h.ack(1, 1, { alignmentMs: 7, syncMs: 2 });
+    // The slowest subtask's alignment and synchronous part, each on its own.
+    await expect(done).resolves.toStrictEqual({
+      id: 1, savepoint: false, status: 'COMPLETED', triggeredAt: 20, durationMs: 7, sizeBytes: 10, alignmentMs: 7, syncMs: 5, path: '/cp/chk-1',
+    });
+    expect(h.c.history).toStrictEqual([await done]);
+    expect(h.c.pendingCheckpoint).toBeUndefined();
+  });
+
+  it('passes the bytes per operator that storage reports into the stats', async () => {
+    const h = harness({ stateBytesByOperator: { op: 2 } });
+    const done = h.c.trigger(true);
+    expect(h.savepoints).toEqual([true]);
+    h.ack(1, 0);
+    h.ack(1, 1);
+    await expect(done).resolves.toMatchObject({ savepoint: true, stateBytesByOperator: { op: 2 } });
+  });
+
+  it('completes a checkpoint that waits for no subtask as soon as it is written', async () => {
+    const h = harness({ tasks: [] });
+    await expect(h.c.trigger()).resolves.toMatchObject({ id: 1, status: 'COMPLETED' });
+    expect(h.persisted).toEqual([[]]);
+  });
+
+  it('numbers checkpoints from the first id it is given, failed ones included', async () => {
+    const h = harness({ firstId: 7, interval: 0, tolerableFailures: 5 });
+    const first = h.c.trigger();
+    h.clock.advance(50);
+    await expect(first).rejects.toThrow('Checkpoint 7 failed: timed out');
+    const second = h.c.trigger();
+    h.ack(8, 0);
+    h.ack(8, 1);
+    await expect(second).resolves.toMatchObject({ id: 8 });
+    expect(h.triggered).toEqual([7, 8]);
+  });
+
+  it('with interval 0 checkpoints only on request', async () => {
+    const h = harness({ interval: 0 });
+    h.c.start();
+    h.clock.advance(1000);
+    expect(h.triggered).toEqual([]);
+    const done = h.c.trigger();
+    h.ack(1, 0);
+    h.ack(1, 1);
+    await done;
+    h.clock.advance(1000);
+    expect(h.triggered).toEqual([1]);
+  });
+
+  it('skips a periodic checkpoint that falls due while a requested one is pending, and counts the interval from that one', async () => {
+    const h = harness({ interval: 100, timeout: 1000 });
+    h.c.start();
+    h.clock.advance(50);
+    const sp = h.c.trigger(true);
+    h.clock.advance(50);
+    expect(h.triggered).toEqual([1]);
+    h.ack(1, 0);
+    h.ack(1, 1);
+    await sp;
+    h.clock.advance(49);
+    expect(h.triggered).toEqual([1]);
+    h.clock.advance(1);
+    expect(h.triggered).toEqual([1, 2]);
+    expect(h.savepoints).toEqual([true, false]);
+  });
+
+  it('ignores acknowledgements when nothing is pending and those for another checkpoint', async () => {
+    const h = harness({ interval: 0, tolerableFailures: 5 });
+    h.ack(1, 0);
+    const first = h.c.trigger();
+    h.clock.advance(50);
+    await expect(first).rejects.toThrow('Checkpoint 1 failed');
+    h.c.trigger().catch(() => undefined);
+    // Late acknowledgements of checkpoint 1 do not stand in for those of checkpoint 2.
+    h.ack(1, 0);
+    h.ack(1, 1);
+    await flush();
+    expect(h.completed).toEqual([]);
+    expect(h.c.pendingCheckpoint).toBe(2);
+    h.ack(2, 0);
+    h.ack(2, 1);
+    await flush();
+    expect(h.completed).toEqual([2]);
+  });
+
+  it('records a failed checkpoint with how long it ran and why', async () => {
+    const h = harness({ interval: 0, tolerableFailures: 5 });
+    h.clock.advance(30);
+    h.c.trigger().catch(() => undefined);
+    h.clock.advance(50);
+    expect(h.c.history).toStrictEqual([
+      {
+        id: 1, savepoint: false, status: 'FAILED', triggeredAt: 30, durationMs: 50, sizeBytes: 0, alignmentMs: 0, syncMs: 0,
+        failure: 'timed out after 50 ms, acknowledged by 0 of 2 subtasks (waiting for op#0, op#1)',
+      },
+    ]);
+  });
+
+  it('names at most eight missing subtasks when a checkpoint times out', async () => {
+    const reasonFor = (parallelism: number): string | undefined => {
+      const h = harness({ interval: 0, tolerableFailures: 5, tasks: Array.from({ length: parallelism }, (_, i) => task('op', i, parallelism)) });
+      h.c.trigger().catch(() => undefined);
+      h.ack(1, 1);
+      h.clock.advance(50);
+      return h.c.history[0]!.failure;
+    };
+    expect(reasonFor(9)).toBe('timed out after 50 ms, acknowledged by 1 of 9 subtasks (waiting for op#0, op#2, op#3, op#4, op#5, op#6, op#7, op#8)');
+    expect(reasonFor(11)).toBe(
+      'timed out after 50 ms, acknowledged by 1 of 11 subtasks (waiting for op#0, op#2, op#3, op#4, op#5, op#6, op#7, op#8, and 2 more)',
+    );
+  });
+
+  it('fails the job only past the tolerable consecutive failures of checkpoints, not of savepoints', async () => {
+    const h = harness({ interval: 0, tolerableFailures: 1 });
+    const timeOut = (savepoint: boolean): void => {
+      h.c.trigger(savepoint).catch(() => undefined);
+      h.clock.advance(50);
+    };
+    timeOut(false);
+    const ok = h.c.trigger();
+    h.ack(2, 0);
+    h.ack(2, 1);
+    await ok;
+    // The success started the count again.
+    timeOut(false);
+    timeOut(true);
+    timeOut(true);
+    expect(h.aborted).toEqual([1, 3, 4, 5]);
+    expect(h.failures).toEqual([]);
+    timeOut(false);
+    expect(h.failures).toHaveLength(1);
+    expect(String(h.failures[0])).toContain('Checkpoint 6 failed: timed out after 50 ms');
+    expect(String(h.failures[0])).toContain('(more than 1 tolerable checkpoint failures)');
   });
 });
