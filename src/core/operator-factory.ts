@@ -39,4 +39,10 @@ export interface OperatorFactory<P = any> {
    * every output row keeps the kind of the row it came from (map, filter, union).
    */
   outputChangelogMode?(params: P): ChangelogMode | 'as-input';
+  /**
+   * Which input the operator takes, known while planning: `'insert-only'` makes planning reject a
+   * changelog input before the job starts, naming the operator. Left out, the runtime checks the
+   * rows as they come (see `Operator.inputChangelogMode`).
+   */
+  inputChangelogMode?(params: P): 'insert-only' | 'all';
 }

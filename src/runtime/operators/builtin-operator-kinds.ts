@@ -9,6 +9,7 @@ import { MapOperator } from './map-operator.js';
 import { PassThroughOperator } from './pass-through-operator.js';
 import { ProcessOperator } from './process-operator.js';
 import { ReduceOperator } from './reduce-operator.js';
+import { AggregateOperator } from './aggregate-operator.js';
 import { SinkOperator } from './sink-operator.js';
 import { TimestampsAndWatermarksOperator } from './timestamps-and-watermarks-operator.js';
 import { BroadcastProcessOperator } from './broadcast/broadcast-process-operator.js';
@@ -21,6 +22,7 @@ import { WindowOperator } from '../window/window-operator.js';
 type Factories = { readonly [K in BuiltinOperatorKind]: Omit<OperatorFactory<BuiltinOperatorParams[K]>, 'kind'> };
 
 const asInput = () => 'as-input' as const;
+const insertOnly = () => 'insert-only' as const;
 
 function windowParams(w: WindowOperatorSpec): Record<string, string | number | boolean> {
   return {
@@ -47,7 +49,14 @@ const BUILTIN: Factories = {
   timestampsAndWatermarks: { create: (p) => new TimestampsAndWatermarksOperator(p.watermarks), outputChangelogMode: asInput },
   process: { create: (p) => new ProcessOperator(p.fn) },
   keyedProcess: { create: (p) => new ProcessOperator(p.fn) },
-  reduce: { create: (p) => new ReduceOperator(p.fn) },
+  reduce: { create: (p) => new ReduceOperator(p.fn), inputChangelogMode: insertOnly },
+  aggregate: {
+    create: (p) => new AggregateOperator(p.fn, p.changelog === true),
+    // A changelog in, a changelog of results out; over insertions, running results as a reduce.
+    outputChangelogMode: asInput,
+    inputChangelogMode: (p) => (p.fn.retract ? 'all' : 'insert-only'),
+    describe: (p) => ({ retracts: p.fn.retract !== undefined }),
+  },
   coProcess: { create: (p) => new CoProcessOperator(p.fn as never) },
   keyedCoProcess: { create: (p) => new CoProcessOperator(p.fn as never) },
   union: { create: () => new PassThroughOperator(), outputChangelogMode: asInput },
