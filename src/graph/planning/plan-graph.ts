@@ -5,15 +5,16 @@ import { assignUidsPass } from './assign-uids-pass.js';
 import { chainingPass } from './chaining-pass.js';
 import { changelogModePass } from './changelog-mode-pass.js';
 import type { PlanningPass } from './planning-pass.js';
+import { schemaPass } from './schema-pass.js';
 import { twoPhaseAggregationPass } from './two-phase-aggregation-pass.js';
 import { windowOperatorChoicePass } from './window-operator-choice-pass.js';
 
 /**
  * Planning, in order: uids first (state names must not depend on later choices), then parallelism,
- * which the rewrites read, then the checks of what flows on each edge (changelogs) on the
+ * which the rewrites read, then the checks of what flows on each edge (changelogs, schemas) on the
  * rewritten graph, and chains last.
  */
-export const PLANNING_PASSES: readonly PlanningPass[] = [assignUidsPass, assignParallelismPass, twoPhaseAggregationPass, windowOperatorChoicePass, changelogModePass, chainingPass];
+export const PLANNING_PASSES: readonly PlanningPass[] = [assignUidsPass, assignParallelismPass, twoPhaseAggregationPass, windowOperatorChoicePass, changelogModePass, schemaPass, chainingPass];
 
 /**
  * The graph as it runs: the planning passes applied to a copy of `graph`. `explain()`, `weir run

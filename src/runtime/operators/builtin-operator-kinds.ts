@@ -41,12 +41,12 @@ function windowParams(w: WindowOperatorSpec): Record<string, string | number | b
  * `flat-map-operator.ts`, `slicedWindow` in `sliced-window-operator.ts`).
  */
 const BUILTIN: Factories = {
-  source: { create: () => new PassThroughOperator(), outputChangelogMode: (p) => p.source.changelogMode ?? 'insert-only' },
-  sink: { create: (p) => new SinkOperator(p.sink) as never, outputChangelogMode: asInput },
+  source: { create: () => new PassThroughOperator(), outputChangelogMode: (p) => p.source.changelogMode ?? 'insert-only', outputSchema: (p) => p.source.schema },
+  sink: { create: (p) => new SinkOperator(p.sink) as never, outputChangelogMode: asInput, outputSchema: asInput },
   map: { create: (p) => new MapOperator(p.fn), outputChangelogMode: asInput },
-  filter: { create: (p) => new FilterOperator(p.fn), outputChangelogMode: asInput },
+  filter: { create: (p) => new FilterOperator(p.fn), outputChangelogMode: asInput, outputSchema: asInput },
   flatMap: { create: (p) => new FlatMapOperator(p.fn), outputChangelogMode: asInput },
-  timestampsAndWatermarks: { create: (p) => new TimestampsAndWatermarksOperator(p.watermarks), outputChangelogMode: asInput },
+  timestampsAndWatermarks: { create: (p) => new TimestampsAndWatermarksOperator(p.watermarks), outputChangelogMode: asInput, outputSchema: asInput },
   process: { create: (p) => new ProcessOperator(p.fn) },
   keyedProcess: { create: (p) => new ProcessOperator(p.fn) },
   reduce: { create: (p) => new ReduceOperator(p.fn), inputChangelogMode: insertOnly },
@@ -59,7 +59,7 @@ const BUILTIN: Factories = {
   },
   coProcess: { create: (p) => new CoProcessOperator(p.fn as never) },
   keyedCoProcess: { create: (p) => new CoProcessOperator(p.fn as never) },
-  union: { create: () => new PassThroughOperator(), outputChangelogMode: asInput },
+  union: { create: () => new PassThroughOperator(), outputChangelogMode: asInput, outputSchema: asInput },
   broadcastProcess: { create: (p) => new BroadcastProcessOperator(p.fn as never, p.descriptors), describe: (p) => ({ broadcastState: p.descriptors.map((d) => d.name).join(', ') }) },
   keyedBroadcastProcess: { create: (p) => new BroadcastProcessOperator(p.fn as never, p.descriptors), describe: (p) => ({ broadcastState: p.descriptors.map((d) => d.name).join(', ') }) },
   asyncWait: {
