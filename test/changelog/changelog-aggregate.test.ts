@@ -1,20 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CollectSink, StreamEnvironment, count, minOf, rowKindShort, sumOf, type AggregateFunction, type ChangelogRow } from '../../src/index.js';
-
-interface Row {
-  id: number;
-  g: number;
-  n: number;
-}
-
-/** Per group: its key, the sum of `n` and the number of rows, as a string (so equal results compare equal). */
-const groupStats: AggregateFunction<Row, { g: number; sum: number; rows: number }, string> = {
-  createAccumulator: () => ({ g: -1, sum: 0, rows: 0 }),
-  add: (r, acc) => ({ g: r.g, sum: acc.sum + r.n, rows: acc.rows + 1 }),
-  retract: (r, acc) => ({ g: r.g, sum: acc.sum - r.n, rows: acc.rows - 1 }),
-  getResult: (acc) => `${acc.g}:${acc.sum}:${acc.rows}`,
-};
+import { runWeir } from '../parallel/run-job.js';
+import { groupStats, tableChangelog, type Row } from './jobs/table-changelog.js';
+import { CollectSink, StreamEnvironment, count, minOf, rowKindShort, sumOf, type ChangelogRow } from '../../src/index.js';
 
 type Op = { op: 'put'; id: number; g: number; n: number } | { op: 'delete'; id: number };
 const opsArb = fc.array(
@@ -165,5 +153,32 @@ describe('keyed aggregate over a changelog', () => {
     const min = StreamEnvironment.create();
     min.fromChangelog<Row>([]).keyBy((r) => r.g).aggregate(minOf((r: Row) => r.n)).name('Lowest').print();
     expect(() => min.explain()).toThrow(/Operator 'Lowest' \(aggregate\) takes insert-only input/);
+  });
+});
+
+describe('keyed aggregate over a changelog between worker-thread slots', () => {
+  it('retracts across the exchange and its results fold into the aggregate of the final table', async () => {
+    const job = new URL('./jobs/changelog-aggregate-job.ts', import.meta.url).pathname;
+    const run = await runWeir(['run', job, '-p', '2']).done;
+    expect(run.stderr).not.toMatch(/Error/);
+    expect(run.code).toBe(0);
+    const got = run.lines.filter((l) => /^[+-][IUD] \d+:-?\d+:\d+$/.test(l));
+    const results = new Map<string, number>();
+    for (const line of got) {
+      const [kind, v] = line.split(' ') as [string, string];
+      const have = results.get(v) ?? 0;
+      if (kind === '-U' || kind === '-D') {
+        expect(have, `${line} retracts a result that was not emitted`).toBeGreaterThan(0);
+        results.set(v, have - 1);
+        if (have === 1) results.delete(v);
+      } else results.set(v, have + 1);
+    }
+    const { table } = tableChangelog();
+    const expected = new Map<number, string>();
+    const acc = new Map<number, ReturnType<typeof groupStats.createAccumulator>>();
+    for (const r of table.values()) acc.set(r.g, groupStats.add(r, acc.get(r.g) ?? groupStats.createAccumulator()));
+    for (const [g, a] of acc) expected.set(g, groupStats.getResult(a));
+    expect([...results.keys()].sort()).toEqual([...expected.values()].sort());
+    expect(expected.size).toBeGreaterThan(10);
   });
 });
