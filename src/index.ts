@@ -44,6 +44,7 @@ export { print } from './connectors/print/index.js';
 export { blackhole } from './connectors/blackhole/index.js';
 export { CollectSink, collect, arraySource, changelogSource, type ChangelogRow, asyncIterableSource } from './connectors/memory/index.js';
 export { RowKind, rowKindOf, rowKindShort, isRetraction, type RowKindShort } from './core/row-kind.js';
+export { schemaOf, formatSchema, sameSchema, type Schema, type SchemaField, type LogicalType } from './core/schema.js';
 export * from './core/window/index.js';
 export { WindowedStream } from './api/windowed-stream.js';
 export { AllWindowedStream } from './api/all-windowed-stream.js';

@@ -1,6 +1,7 @@
 import { DEAD_LETTER_TAG, type DeadLetter } from '../core/source.js';
 import type { Collector, ProcessFunction } from '../core/functions.js';
 import { OutputTag } from '../core/functions.js';
+import type { Schema } from '../core/schema.js';
 import type { Sink } from '../core/sink.js';
 import type { WatermarkStrategy } from '../core/watermark-strategy.js';
 import type { Partitioner } from '../graph/partitioner.js';
@@ -65,6 +66,17 @@ export class DataStream<T> {
   }
   setMaxParallelism(maxParallelism: number): this {
     this.node.maxParallelism = maxParallelism;
+    return this;
+  }
+  /**
+   * Declares the fields of this stream's records, for plans to print and planning to check where
+   * streams meet (a union of streams with different schemas fails). Nothing is checked per record.
+   *
+   * @example
+   * env.fromElements({ id: 1, name: 'a' }).withSchema(schemaOf({ id: 'BIGINT', name: 'STRING' }))
+   */
+  withSchema(schema: Schema): this {
+    this.node.schema = schema;
     return this;
   }
 

@@ -1,4 +1,5 @@
 import type { KeyedProcessFunction } from '../core/functions.js';
+import type { AggregateFunction } from '../core/state.js';
 import type { StreamNode } from '../graph/stream-graph.js';
 import { DataStream } from './data-stream.js';
 import { IntervalJoin } from './interval-join.js';
@@ -31,6 +32,19 @@ export class KeyedStream<T, K> extends DataStream<T> {
   /** Rolling reduce: emits the running result for every record. */
   reduce(fn: (a: T, b: T) => T): DataStream<T> {
     return this.keyedOp(operatorSpec('reduce', { fn }), 'Keyed Reduce');
+  }
+  /**
+   * Running aggregate per key through an {@link AggregateFunction}: emits the key's result for
+   * every record. Over a changelog (`env.fromChangelog`, a CDC source) the function needs
+   * `retract`: `-U` and `-D` rows take their value back out, and the results come out as a
+   * changelog themselves (`+I` first, then `-U` old / `+U` new, `-D` when the key has no rows
+   * left). See docs/changelogs.md.
+   *
+   * @example
+   * orders.keyBy((o) => o.customer).aggregate(sumOf((o: Order) => o.amount))
+   */
+  aggregate<ACC, R>(fn: AggregateFunction<T, ACC, R>): DataStream<R> {
+    return this.keyedOp(operatorSpec('aggregate', { fn }), 'Keyed Aggregate');
   }
   /** Rolling sum of a numeric field (or of the values, on a stream of numbers); other fields come from the first record. */
   sum(field?: Field<T>): DataStream<T> {

@@ -1,4 +1,5 @@
 import type { Operator } from './operator.js';
+import type { Schema } from './schema.js';
 
 /**
  * Whether a stream carries only insertions or a changelog (`-U`, `+U`, `-D` rows too), as Flink's
@@ -39,4 +40,16 @@ export interface OperatorFactory<P = any> {
    * every output row keeps the kind of the row it came from (map, filter, union).
    */
   outputChangelogMode?(params: P): ChangelogMode | 'as-input';
+  /**
+   * Which input the operator takes, known while planning: `'insert-only'` makes planning reject a
+   * changelog input before the job starts, naming the operator. Left out, the runtime checks the
+   * rows as they come (see `Operator.inputChangelogMode`).
+   */
+  inputChangelogMode?(params: P): 'insert-only' | 'all';
+  /**
+   * The schema of what the operator emits, when it knows it (a source that declares one), or
+   * `'as-input'` when its records are those of its inputs (filter, union): planning then checks
+   * that inputs declaring schemas agree. Left out: unknown, unless the stream declares one.
+   */
+  outputSchema?(params: P): Schema | 'as-input' | undefined;
 }

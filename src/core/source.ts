@@ -1,6 +1,7 @@
 import type { Batch } from './batch.js';
 import type { ChangelogMode } from './operator-factory.js';
 import type { Clock } from './clock.js';
+import type { Schema } from './schema.js';
 import type { OperatorMetrics } from './operator.js';
 import type { SplitEnumerator, SplitEnumeratorContext } from './split-enumerator.js';
 
@@ -115,4 +116,6 @@ export interface Source<T, S extends SourceSplit = SourceSplit> {
   readonly maxParallelism?: number;
   /** `'changelog'` when batches carry row kinds other than insertions (a CDC source); default `'insert-only'`. Printed in plans. */
   readonly changelogMode?: ChangelogMode;
+  /** The fields of the records it emits, when known: printed in plans and checked where streams meet (see `schemaOf`). */
+  readonly schema?: Schema;
 }

@@ -50,12 +50,19 @@ export type StateDescriptor =
   | ReducingStateDescriptor<any>
   | AggregatingStateDescriptor<any, any, any>;
 
-/** Incremental aggregation, as Flink's `AggregateFunction`. `merge` is needed by merging (session) windows. */
+/**
+ * Incremental aggregation, as Flink's `AggregateFunction`. `merge` is needed by merging (session)
+ * windows; `retract`, which takes a value added earlier back out, lets a keyed `aggregate` consume
+ * a changelog (docs/changelogs.md).
+ */
 export interface AggregateFunction<IN, ACC, OUT> {
   createAccumulator(): ACC;
   add(value: IN, accumulator: ACC): ACC;
+  /** A fresh value: a changelog aggregate keeps the previous result to emit it as `-U`. */
   getResult(accumulator: ACC): OUT;
   merge?(a: ACC, b: ACC): ACC;
+  /** Undoes `add(value, ...)` of a value added before (a `-U` or `-D` row). */
+  retract?(value: IN, accumulator: ACC): ACC;
 }
 
 type TtlOpt = { ttl?: StateTtlConfig };

@@ -3,7 +3,7 @@ import type { Source } from '../core/source.js';
 import type { WatermarkStrategy } from '../core/watermark-strategy.js';
 import type { ProcessFunction, KeyedProcessFunction, CoProcessFunction, KeyedCoProcessFunction, Collector } from '../core/functions.js';
 import type { BroadcastProcessFunction, KeyedBroadcastProcessFunction } from '../core/broadcast-functions.js';
-import type { MapStateDescriptor } from '../core/state.js';
+import type { AggregateFunction, MapStateDescriptor } from '../core/state.js';
 import type { AsyncFunction } from '../core/async-function.js';
 import type { AsyncRetryStrategy } from '../core/async-retry-strategy.js';
 import type { ProcessJoinFunction } from '../core/join-functions.js';
@@ -39,6 +39,11 @@ export interface BuiltinOperatorParams {
   process: { readonly fn: ProcessFunction<any, any> };
   keyedProcess: { readonly fn: KeyedProcessFunction<any, any, any> };
   reduce: { readonly fn: (a: any, b: any) => any };
+  /**
+   * Keyed running aggregate. `changelog`, set by planning (`changelog-mode-pass.ts`) when the input
+   * is a changelog: the input's `-U`/`-D` rows retract and the results are emitted as a changelog.
+   */
+  aggregate: { readonly fn: AggregateFunction<any, any, any>; readonly changelog?: boolean };
   coProcess: { readonly fn: CoProcessFunction<any, any, any> };
   keyedCoProcess: { readonly fn: KeyedCoProcessFunction<any, any, any, any> };
   union: Record<string, never>;

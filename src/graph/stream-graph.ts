@@ -1,4 +1,5 @@
 import type { ChangelogMode } from '../core/operator-factory.js';
+import { formatSchema, type Schema } from '../core/schema.js';
 import type { Partitioner } from './partitioner.js';
 import { paramsOf, type OperatorSpec } from './operator-spec.js';
 import { findOperatorKind } from './operator-registry.js';
@@ -27,6 +28,11 @@ export interface StreamNode extends OperatorSpec {
   readonly inputs: StreamEdge[][];
   /** Keyed state and timers are available: the node follows a keyBy. */
   readonly keyed: boolean;
+  /**
+   * The fields of what the node emits: declared by the stream (`withSchema`), or after planning
+   * also what the operator knows (`schema-pass.ts`).
+   */
+  schema?: Schema;
 }
 
 /**
@@ -121,7 +127,7 @@ export class StreamGraph {
 
   /**
    * The graph as plain data for printing (`env.explain()`, `weir run --plan`): per node its kind,
-   * key parameters, parallelism, uid, chain, changelog mode and the partitioning of each input. On
+   * key parameters, parallelism, uid, chain, changelog mode, schema and the partitioning of each input. On
    * a planned graph parallelism and uids are resolved; before planning only what was set shows.
    *
    * @example
@@ -146,6 +152,7 @@ export class StreamGraph {
           keyed: n.keyed,
           chain: chainOf.get(n.id),
           changelog: modes[n.id],
+          ...(n.schema ? { schema: formatSchema(n.schema) } : {}),
           inputs: n.inputs.map((inp) => inp.map((e) => ({ from: e.from, partitioner: e.partitioner.type, ...(e.sideOutput ? { sideOutput: e.sideOutput } : {}) }))),
         };
       }),

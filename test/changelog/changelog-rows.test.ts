@@ -53,10 +53,10 @@ describe('changelog rows', () => {
     env
       .fromChangelog<Row>([['+I', { id: 1, n: 5 }], ['-U', { id: 1, n: 5 }], ['+U', { id: 1, n: 6 }]])
       .keyBy((r) => r.id)
-      .reduce((x, y) => ({ id: x.id, n: x.n + y.n }))
+      .process<Row>({ processElement: (r, _ctx, out) => out.collect(r) })
       .name('Totals')
       .sinkTo(new CollectSink<Row>());
-    await expect(env.execute('reduce-over-changelog')).rejects.toThrow(/Operator 'Totals' takes insert-only input, but received a -U row: .*"id":1,"n":5/);
+    await expect(env.execute('process-over-changelog')).rejects.toThrow(/Operator 'Totals' takes insert-only input, but received a -U row: .*"id":1,"n":5/);
   });
 
   it('fails a sink that does not declare it handles changelogs, instead of writing a deletion as a record', async () => {

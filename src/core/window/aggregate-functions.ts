@@ -2,13 +2,14 @@ import type { AggregateFunction } from '../state.js';
 
 /**
  * Number of records. All built-ins implement `merge`, so sliding windows can share slices and
- * session windows can merge.
+ * session windows can merge; `count`, `sumOf` and `avgOf` also `retract`, so a keyed `aggregate`
+ * can apply them to a changelog (`minOf` and `maxOf` cannot: their accumulator forgets the rest).
  *
  * @example
  * bids.keyBy((b) => b.auction).window(SlidingEventTimeWindows.of('10s', '2s')).aggregate(count())
  */
 export function count<T = unknown>(): AggregateFunction<T, number, number> {
-  return { createAccumulator: () => 0, add: (_v, acc) => acc + 1, getResult: (acc) => acc, merge: (a, b) => a + b };
+  return { createAccumulator: () => 0, add: (_v, acc) => acc + 1, getResult: (acc) => acc, merge: (a, b) => a + b, retract: (_v, acc) => acc - 1 };
 }
 
 /**
@@ -21,7 +22,7 @@ export function sumOf(): AggregateFunction<number, number, number>;
 export function sumOf<T>(fn: (value: T) => number): AggregateFunction<T, number, number>;
 export function sumOf<T>(fn?: (value: T) => number): AggregateFunction<T, number, number> {
   const get = fn ?? ((v: T) => v as unknown as number);
-  return { createAccumulator: () => 0, add: (v, acc) => acc + get(v), getResult: (acc) => acc, merge: (a, b) => a + b };
+  return { createAccumulator: () => 0, add: (v, acc) => acc + get(v), getResult: (acc) => acc, merge: (a, b) => a + b, retract: (v, acc) => acc - get(v) };
 }
 
 /** Running sum and count of an average; `merge` updates the first argument only. */
@@ -52,6 +53,11 @@ export function avgOf<T>(fn?: (value: T) => number): AggregateFunction<T, AvgAcc
       a.sum += b.sum;
       a.count += b.count;
       return a;
+    },
+    retract: (v, acc) => {
+      acc.sum -= get(v);
+      acc.count--;
+      return acc;
     },
   };
 }

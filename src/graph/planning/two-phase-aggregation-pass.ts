@@ -65,6 +65,7 @@ export const twoPhaseAggregationPass: PlanningPass = {
       m.uid = n.uid;
       m.parallelism = n.parallelism;
       m.maxParallelism = n.maxParallelism;
+      if (n.schema) m.schema = n.schema;
       newId.set(n.id, m.id);
     }
     return out;

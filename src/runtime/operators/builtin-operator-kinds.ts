@@ -9,6 +9,7 @@ import { MapOperator } from './map-operator.js';
 import { PassThroughOperator } from './pass-through-operator.js';
 import { ProcessOperator } from './process-operator.js';
 import { ReduceOperator } from './reduce-operator.js';
+import { AggregateOperator } from './aggregate-operator.js';
 import { SinkOperator } from './sink-operator.js';
 import { TimestampsAndWatermarksOperator } from './timestamps-and-watermarks-operator.js';
 import { BroadcastProcessOperator } from './broadcast/broadcast-process-operator.js';
@@ -21,6 +22,7 @@ import { WindowOperator } from '../window/window-operator.js';
 type Factories = { readonly [K in BuiltinOperatorKind]: Omit<OperatorFactory<BuiltinOperatorParams[K]>, 'kind'> };
 
 const asInput = () => 'as-input' as const;
+const insertOnly = () => 'insert-only' as const;
 
 function windowParams(w: WindowOperatorSpec): Record<string, string | number | boolean> {
   return {
@@ -39,18 +41,25 @@ function windowParams(w: WindowOperatorSpec): Record<string, string | number | b
  * `flat-map-operator.ts`, `slicedWindow` in `sliced-window-operator.ts`).
  */
 const BUILTIN: Factories = {
-  source: { create: () => new PassThroughOperator(), outputChangelogMode: (p) => p.source.changelogMode ?? 'insert-only' },
-  sink: { create: (p) => new SinkOperator(p.sink) as never, outputChangelogMode: asInput },
+  source: { create: () => new PassThroughOperator(), outputChangelogMode: (p) => p.source.changelogMode ?? 'insert-only', outputSchema: (p) => p.source.schema },
+  sink: { create: (p) => new SinkOperator(p.sink) as never, outputChangelogMode: asInput, outputSchema: asInput },
   map: { create: (p) => new MapOperator(p.fn), outputChangelogMode: asInput },
-  filter: { create: (p) => new FilterOperator(p.fn), outputChangelogMode: asInput },
+  filter: { create: (p) => new FilterOperator(p.fn), outputChangelogMode: asInput, outputSchema: asInput },
   flatMap: { create: (p) => new FlatMapOperator(p.fn), outputChangelogMode: asInput },
-  timestampsAndWatermarks: { create: (p) => new TimestampsAndWatermarksOperator(p.watermarks), outputChangelogMode: asInput },
+  timestampsAndWatermarks: { create: (p) => new TimestampsAndWatermarksOperator(p.watermarks), outputChangelogMode: asInput, outputSchema: asInput },
   process: { create: (p) => new ProcessOperator(p.fn) },
   keyedProcess: { create: (p) => new ProcessOperator(p.fn) },
-  reduce: { create: (p) => new ReduceOperator(p.fn) },
+  reduce: { create: (p) => new ReduceOperator(p.fn), inputChangelogMode: insertOnly },
+  aggregate: {
+    create: (p) => new AggregateOperator(p.fn, p.changelog === true),
+    // A changelog in, a changelog of results out; over insertions, running results as a reduce.
+    outputChangelogMode: asInput,
+    inputChangelogMode: (p) => (p.fn.retract ? 'all' : 'insert-only'),
+    describe: (p) => ({ retracts: p.fn.retract !== undefined }),
+  },
   coProcess: { create: (p) => new CoProcessOperator(p.fn as never) },
   keyedCoProcess: { create: (p) => new CoProcessOperator(p.fn as never) },
-  union: { create: () => new PassThroughOperator(), outputChangelogMode: asInput },
+  union: { create: () => new PassThroughOperator(), outputChangelogMode: asInput, outputSchema: asInput },
   broadcastProcess: { create: (p) => new BroadcastProcessOperator(p.fn as never, p.descriptors), describe: (p) => ({ broadcastState: p.descriptors.map((d) => d.name).join(', ') }) },
   keyedBroadcastProcess: { create: (p) => new BroadcastProcessOperator(p.fn as never, p.descriptors), describe: (p) => ({ broadcastState: p.descriptors.map((d) => d.name).join(', ') }) },
   asyncWait: {
