@@ -240,14 +240,15 @@ export class JobAttempt implements TaskHost, Attempt, SlotInbox {
     for (const chain of this.graph.plannedChains()) {
       const head = chain[0]!;
       for (let k = 1; k < chain.length; k++) checkChained(this.graph, this.graph.node(chain[k]!), instances);
+      const endsJob = this.graph.consumers(chain[chain.length - 1]!).length === 0;
       const sts = instances.get(head)!.map((op, i) => {
         if (!op) return new RemoteSubtask(head, i, this.links[this.slotOf(i)]!);
         const task = new StreamTask(chain.map((id) => instances.get(id)![i]!), this);
         this.all.push(task);
+        if (endsJob) this.sinks.push(task);
         return task;
       });
       this.targets.set(head, sts);
-      if (this.graph.consumers(chain[chain.length - 1]!).length === 0) this.sinks.push(...this.all.slice(this.all.length - this.subtasks.get(head)!.length));
     }
     for (const n of this.graph.nodes) {
       const sts = this.targets.get(n.id);
