@@ -71,6 +71,21 @@ describe('operator chains at runtime', () => {
     expect(r.acks).toEqual(['src#0: src,inc,odd', 'sum#0: sum,fmt,out']);
   });
 
+  it('keeps records in and out per operator inside a chain', async () => {
+    const env = StreamEnvironment.create();
+    env
+      .fromElements(1, 2, 3, 4, 5)
+      .filter((x) => x > 2)
+      .name('Big')
+      .flatMap((x) => [x, x])
+      .name('Twice')
+      .sinkTo(new CollectSink<number>());
+    const { metrics } = await env.execute('metrics');
+    const of = (name: string) => metrics.find((m) => m.name === name)!;
+    expect(JSON.parse(env.explain()).chains).toEqual(['Collection Source -> Big -> Twice -> Collect']);
+    expect([of('Big').recordsIn, of('Big').recordsOut, of('Twice').recordsIn, of('Twice').recordsOut, of('Collect').recordsIn]).toEqual([5, 3, 3, 6, 6]);
+  });
+
   it('runs every operator alone with pipeline.operator-chaining false or disableOperatorChaining()', async () => {
     const alone = ['inc#0: inc', 'odd#0: odd', 'out#0: out', 'src#0: src', 'sum#0: sum', 'fmt#0: fmt'].sort();
     const byKey = await runChains(pipeline(), { 'pipeline.operator-chaining': 'false' });
