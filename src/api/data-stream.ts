@@ -79,6 +79,28 @@ export class DataStream<T> {
     this.node.schema = schema;
     return this;
   }
+  /**
+   * Runs this operator as a task of its own, chained neither to its input nor to what reads it
+   * (Flink's `disableChaining`).
+   *
+   * @example
+   * env.fromElements(1, 2, 3).map((x) => x * 2).disableChaining().print();
+   */
+  disableChaining(): this {
+    this.node.chaining = 'never';
+    return this;
+  }
+  /**
+   * Starts a new chain at this operator: it is not chained to its input, while what follows it on
+   * forward edges still chains to it (Flink's `startNewChain`).
+   *
+   * @example
+   * env.fromElements(1, 2, 3).filter((x) => x > 1).map((x) => x * 2).startNewChain().print();
+   */
+  startNewChain(): this {
+    this.node.chaining = 'head';
+    return this;
+  }
 
   // ---- transformations ----
 

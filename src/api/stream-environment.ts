@@ -71,6 +71,11 @@ export interface EnvironmentConfig {
    * run 2x slower for its whole life (docs/performance.md, "Stable speed").
    */
   allocationSitePretenuring?: boolean;
+  /**
+   * Operator chaining (`pipeline.operator-chaining`): `true` (default) runs operators on forward
+   * edges with equal parallelism as one task; `false` runs every operator as a task of its own.
+   */
+  operatorChaining?: boolean;
   [flinkKey: string]: unknown;
 }
 
@@ -126,7 +131,11 @@ export class StreamEnvironment {
     const pretenuring = config.allocationSitePretenuring ?? config['weir.v8.allocation-site-pretenuring'];
     if (pretenuring !== undefined && ![true, false, 'true', 'false'].includes(pretenuring as string)) throw new ConfigError(`weir.v8.allocation-site-pretenuring: '${String(pretenuring)}' is not true or false`);
     if (pretenuring !== undefined) this.config = { ...this.config, allocationSitePretenuring: String(pretenuring) === 'true' };
-    this.config = { ...this.config, ...(slotMode ? { slotMode } : {}), ...(jobModule ? { jobModule } : {}), ...(aggPhaseStrategy ? { aggPhaseStrategy } : {}), ...(stateBackend ? { stateBackend } : {}) };
+    const operatorChaining = parseChaining(config);
+    this.config = {
+      ...this.config, ...(slotMode ? { slotMode } : {}), ...(jobModule ? { jobModule } : {}), ...(aggPhaseStrategy ? { aggPhaseStrategy } : {}),
+      ...(stateBackend ? { stateBackend } : {}), ...(operatorChaining === false ? { operatorChaining } : {}),
+    };
   }
 
   private applyFaultTolerance(config: Record<string, unknown>): void {
@@ -187,6 +196,18 @@ export class StreamEnvironment {
   /** Number of key groups: the upper bound for rescaling keyed state. */
   setMaxParallelism(maxParallelism: number): this {
     this.config = { ...this.config, maxParallelism };
+    return this;
+  }
+  /**
+   * Runs every operator as a task of its own (Flink's `disableOperatorChaining`, the config
+   * `pipeline.operator-chaining: false`): records cross every edge through a channel, as between
+   * tasks. Mostly for debugging and measuring; `DataStream.disableChaining()` does it for one operator.
+   *
+   * @example
+   * StreamEnvironment.create().disableOperatorChaining();
+   */
+  disableOperatorChaining(): this {
+    this.config = { ...this.config, operatorChaining: false };
     return this;
   }
   getConfig(): ExecutionConfig {
@@ -283,3 +304,14 @@ export class StreamEnvironment {
 function explainPlan(plan: StreamGraph): string {
   return JSON.stringify(plan.describe(), null, 2);
 }
+
+/** `operatorChaining`, `pipeline.operator-chaining` or its older name `.enabled`: a boolean or 'true'/'false'. */
+function parseChaining(config: Record<string, unknown>): boolean | undefined {
+  const key = ['operatorChaining', 'pipeline.operator-chaining', 'pipeline.operator-chaining.enabled'].find((k) => config[k] !== undefined);
+  if (key === undefined) return undefined;
+  const v = String(config[key]).toLowerCase();
+  if (v !== 'true' && v !== 'false') throw new ConfigError(`${key}: ${show(config[key])} is not true or false`);
+  return v === 'true';
+}
+
+const show = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : String(v));

@@ -5,7 +5,8 @@ import { ConfigError } from '../core/errors.js';
 const KNOWN_KEYS = [
   'parallelism', 'parallelism.default', 'maxParallelism', 'pipeline.max-parallelism', 'clock', 'batchSize',
   'autoWatermarkInterval', 'pipeline.auto-watermark-interval', 'jobModule', 'slotMode', 'execution.slot-mode',
-  'aggPhaseStrategy', 'table.optimizer.agg-phase-strategy', 'restore', 'stateBackend', 'state.backend.type',
+  'aggPhaseStrategy', 'table.optimizer.agg-phase-strategy', 'operatorChaining', 'pipeline.operator-chaining',
+  'pipeline.operator-chaining.enabled', 'restore', 'stateBackend', 'state.backend.type',
   'allocationSitePretenuring', 'weir.v8.allocation-site-pretenuring',
   'checkpoints', 'execution.checkpointing.interval', 'execution.checkpointing.mode', 'execution.checkpointing.timeout',
   'execution.checkpointing.min-pause', 'execution.checkpointing.tolerable-failed-checkpoints',
@@ -66,8 +67,6 @@ const UNSUPPORTED: Record<string, UnsupportedKey> = {
   'execution.savepoint.path': { why: "start from a savepoint with 'weir run --from-savepoint <dir>' or { restore: { path } }" },
   'execution.savepoint.ignore-unclaimed-state': { why: "use 'weir run --allow-non-restored-state' or { restore: { allowNonRestoredState: true } }" },
   'execution.runtime-mode': { why: 'jobs run in streaming mode; a bounded input gives its final results when it ends', accepts: ['streaming'] },
-  'pipeline.operator-chaining': { why: 'operators connected by forward edges are always chained', accepts: ['true'] },
-  'pipeline.operator-chaining.enabled': { why: 'operators connected by forward edges are always chained', accepts: ['true'] },
   'restart-strategy.exponential-delay.jitter-factor': { why: 'restart delays have no jitter', accepts: ['0', '0.0'] },
   'state.backend.rocksdb.memory.managed': { why: HEAP },
   'table.exec.state.ttl': { why: "there is no SQL yet; set state TTL per state with stateTtl(...)" },

@@ -125,6 +125,8 @@ export interface ExecutionConfig {
    * aggregate can merge.
    */
   readonly aggPhaseStrategy?: AggPhaseStrategy;
+  /** Flink's `pipeline.operator-chaining`: false runs every operator as a task of its own (default true). */
+  readonly operatorChaining?: boolean;
   /** Flink's `state.backend.type`: which keyed state backend keyed operators use (default `hashmap`, the heap). */
   readonly stateBackend?: string;
   /**

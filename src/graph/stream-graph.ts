@@ -24,6 +24,11 @@ export interface StreamNode extends OperatorSpec {
   maxParallelism: number | undefined;
   /** Index of the chain the node runs in, set by planning (`chaining-pass.ts`). */
   chain?: number;
+  /**
+   * Flink's chaining strategy, set by `disableChaining()` / `startNewChain()`: `'never'` runs the
+   * node as a task of its own, `'head'` starts a chain (it is not chained to its input).
+   */
+  chaining?: 'never' | 'head';
   /** One entry per logical input (input index = position). An input may be fed by several edges (union). */
   readonly inputs: StreamEdge[][];
   /** Keyed state and timers are available: the node follows a keyBy. */
@@ -81,17 +86,18 @@ export class StreamGraph {
 
   /**
    * Operators that run as one task: a chain follows forward edges between operators of equal
-   * parallelism where the upstream has one consumer and the downstream one input. `parallelism`
-   * resolves unset parallelism (the job default).
+   * parallelism where the upstream has one consumer and the downstream one input, unless either
+   * side opted out (`chaining`). `parallelism` resolves unset parallelism (the job default);
+   * `enabled: false` (`pipeline.operator-chaining`) runs every operator as a task of its own.
    */
-  chains(parallelism: (n: StreamNode) => number): number[][] {
+  chains(parallelism: (n: StreamNode) => number, enabled = true): number[][] {
     const chainOf = new Map<number, number[]>();
     const chains: number[][] = [];
     for (const n of this.nodes) {
       const edges = n.inputs.flat();
       const e = edges.length === 1 && n.inputs.length === 1 ? edges[0]! : undefined;
       const up = e && this.node(e.from);
-      const chained = e && up && e.partitioner.type === 'forward' && !e.sideOutput && parallelism(up) === parallelism(n) && this.consumers(up.id).length === 1;
+      const chained = enabled && e && up && n.chaining === undefined && up.chaining !== 'never' && e.partitioner.type === 'forward' && !e.sideOutput && parallelism(up) === parallelism(n) && this.consumers(up.id).length === 1;
       const chain = chained ? chainOf.get(up.id)! : [];
       if (!chained) chains.push(chain);
       chain.push(n.id);
@@ -100,8 +106,11 @@ export class StreamGraph {
     return chains;
   }
 
-  /** The chains planning recorded on the nodes, as lists of node ids. */
-  private plannedChains(): number[][] {
+  /**
+   * The chains planning recorded on the nodes, as lists of node ids from head to tail: what the
+   * runtime runs as tasks and the plan prints. A node without a chain runs alone.
+   */
+  plannedChains(): number[][] {
     const chains: number[][] = [];
     for (const n of this.nodes) (chains[n.chain ?? chains.length] ??= []).push(n.id);
     return chains;

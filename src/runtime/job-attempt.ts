@@ -19,25 +19,30 @@ import { createOperator } from './operators/create-operator.js';
 import { SourceTask } from './source-task.js';
 import { stateBackendFor } from './state/state-backends.js';
 import type { StateBackendFactory } from '../core/state-backend.js';
-import { Subtask, type SubtaskHost } from './subtask.js';
+import { ChainedOperator } from './chained-operator.js';
+import { StreamTask, type TaskHost } from './stream-task.js';
 import { paramsOf } from '../graph/operator-spec.js';
 
 /**
- * One execution attempt of a job in this thread: one subtask per operator instance, records pushed
- * synchronously along forward edges and through in-thread exchanges, sources driven as async loops.
- * A restart builds a new attempt from the same graph and the latest checkpoint.
+ * One execution attempt of a job in this thread: one task per instance of each operator chain the
+ * planned graph records (operators of a chain call each other directly), records pushed
+ * synchronously through in-thread exchanges, sources driven as async loops. A restart builds a new
+ * attempt from the same graph and the latest checkpoint.
  */
-export class JobAttempt implements SubtaskHost, Attempt, SlotInbox {
+export class JobAttempt implements TaskHost, Attempt, SlotInbox {
   failed = false;
   cancelled = false;
   error: unknown;
-  /** Per node, every subtask index: the local subtasks, and stand-ins for those in other slots. */
-  private readonly targets = new Map<number, (Subtask | RemoteSubtask)[]>();
-  /** Per node, the subtasks that run here. */
-  readonly subtasks = new Map<number, Subtask[]>();
-  readonly all: Subtask[] = [];
+  /** Per chain head, every subtask index: the local tasks, and stand-ins for those in other slots. */
+  private readonly targets = new Map<number, (StreamTask | RemoteSubtask)[]>();
+  /** Per node, its operator instances that run here. */
+  readonly subtasks = new Map<number, ChainedOperator[]>();
+  /** Every task that runs here. */
+  readonly all: StreamTask[] = [];
+  /** The tasks here whose chain ends in an operator nobody reads: the attempt ends with them. */
+  private readonly sinks: StreamTask[] = [];
   private readonly links: (SlotLink | undefined)[] = [];
-  private readonly sourceTasks = new Map<Subtask, SourceTask>();
+  private readonly sourceTasks = new Map<StreamTask, SourceTask>();
   private readonly blockers = new Set<Promise<unknown>>();
   private readonly operatorBlockers = new Set<Promise<unknown>>();
   private rejectFailure!: (e: unknown) => void;
@@ -72,7 +77,8 @@ export class JobAttempt implements SubtaskHost, Attempt, SlotInbox {
     }
   }
 
-  target(node: number, index: number): Subtask | RemoteSubtask | undefined {
+  /** The task whose chain starts at `node`, subtask `index` (input from other slots goes there). */
+  target(node: number, index: number): StreamTask | RemoteSubtask | undefined {
     return this.targets.get(node)?.[index];
   }
 
@@ -126,7 +132,7 @@ export class JobAttempt implements SubtaskHost, Attempt, SlotInbox {
     return Promise.all(this.blockers).then(() => undefined, () => undefined);
   }
 
-  acknowledgeCheckpoint(id: number, task: Subtask, state: Uint8Array, alignmentMs: number, syncMs: number): void {
+  acknowledgeCheckpoint(id: number, task: StreamTask, state: Uint8Array, alignmentMs: number, syncMs: number): void {
     this.listener.acknowledge(id, { uid: task.info.uid, index: task.info.index, parallelism: task.info.parallelism }, state, alignmentMs, syncMs);
   }
 
@@ -175,7 +181,7 @@ export class JobAttempt implements SubtaskHost, Attempt, SlotInbox {
 
   private readerTask(node: number, index: number): SourceTask {
     const st = this.target(node, index);
-    const task = st instanceof Subtask ? this.sourceTasks.get(st) : undefined;
+    const task = st instanceof StreamTask ? this.sourceTasks.get(st) : undefined;
     if (!task) throw new WeirError(`No source reader ${index} of operator ${node} runs here`);
     return task;
   }
@@ -210,38 +216,57 @@ export class JobAttempt implements SubtaskHost, Attempt, SlotInbox {
     return parallelismOf(n, this.config);
   }
 
+  /**
+   * One task per instance of each chain the planned graph records (`StreamNode.chain`), in node
+   * order, so every slot numbers tasks and channels alike; the edges into each chain's head become
+   * channels, the edges inside a chain direct calls.
+   */
   private build(): void {
     const maxPar = this.config.maxParallelism || DEFAULT_MAX_PARALLELISM;
+    /** Per node, per subtask index, the operator instance when it runs here. */
+    const instances = new Map<number, (ChainedOperator | undefined)[]>();
     for (const n of this.graph.nodes) {
       const p = this.parallelismOf(n);
       const mp = n.maxParallelism ?? maxPar;
       if (p > mp) throw new ConfigError(`Operator '${n.name}' has parallelism ${p} above its max parallelism ${mp}`);
-      const sts: (Subtask | RemoteSubtask)[] = [];
-      const mine: Subtask[] = [];
+      const all: (ChainedOperator | undefined)[] = [];
       for (let i = 0; i < p; i++) {
-        const slot = this.slotOf(i);
-        if (!this.slot || slot === this.slot.slot) {
-          const st = new Subtask({ name: n.name, uid: operatorUid(n), index: i, parallelism: p, maxParallelism: mp, keyed: n.keyed }, createOperator(n, n.name, n.keyed), this);
-          sts.push(st);
-          mine.push(st);
-        } else sts.push(new RemoteSubtask(n.id, i, this.links[slot]!));
+        const here = !this.slot || this.slotOf(i) === this.slot.slot;
+        all.push(here ? new ChainedOperator({ name: n.name, uid: operatorUid(n), index: i, parallelism: p, maxParallelism: mp, keyed: n.keyed }, createOperator(n, n.name, n.keyed), this) : undefined);
       }
-      this.targets.set(n.id, sts);
-      this.subtasks.set(n.id, mine);
-      this.all.push(...mine);
+      instances.set(n.id, all);
+      this.subtasks.set(n.id, all.filter((op) => op !== undefined));
+    }
+    for (const chain of this.graph.plannedChains()) {
+      const head = chain[0]!;
+      for (let k = 1; k < chain.length; k++) checkChained(this.graph, this.graph.node(chain[k]!), instances);
+      const endsJob = this.graph.consumers(chain[chain.length - 1]!).length === 0;
+      const sts = instances.get(head)!.map((op, i) => {
+        if (!op) return new RemoteSubtask(head, i, this.links[this.slotOf(i)]!);
+        const task = new StreamTask(chain.map((id) => instances.get(id)![i]!), this);
+        this.all.push(task);
+        if (endsJob) this.sinks.push(task);
+        return task;
+      });
+      this.targets.set(head, sts);
+    }
+    for (const n of this.graph.nodes) {
+      const sts = this.targets.get(n.id);
+      if (!sts) continue;
+      const mp = n.maxParallelism ?? maxPar;
       n.inputs.forEach((edges, inputIndex) => {
         for (const e of edges) {
-          const ups = this.targets.get(e.from)!;
+          const ups = instances.get(e.from)!;
           let partitioner = e.partitioner;
           if (partitioner.type === 'forward' && ups.length !== sts.length) partitioner = { type: 'rebalance' };
           ups.forEach((up, u) => {
-            let targets: (Subtask | RemoteSubtask)[];
+            let targets: (StreamTask | RemoteSubtask)[];
             if (partitioner.type === 'forward') targets = [sts[u]!];
             else if (partitioner.type === 'rescale') targets = rescaleTargets(u, ups.length, sts);
             else targets = sts;
             // Every slot numbers every channel, so channel indices agree across slots.
             const channels: Channel[] = targets.map((t) => ({ target: t, index: t.addChannel(inputIndex) }));
-            if (!(up instanceof Subtask)) return;
+            if (!up) return;
             const router = new EdgeRouter(partitioner, channels, mp, n.name);
             if (e.sideOutput) {
               const list = up.output.side.get(e.sideOutput) ?? [];
@@ -254,9 +279,12 @@ export class JobAttempt implements SubtaskHost, Attempt, SlotInbox {
     }
   }
 
-  /** Hands each subtask its share of the restored checkpoint; returns source positions per subtask. */
-  private async restoreState(): Promise<Map<Subtask, unknown>> {
-    const positions = new Map<Subtask, unknown>();
+  /**
+   * Hands each operator instance its share of the restored checkpoint, which keeps state per
+   * operator uid whatever the chains were; returns source positions per source task.
+   */
+  private async restoreState(): Promise<Map<StreamTask, unknown>> {
+    const positions = new Map<StreamTask, unknown>();
     if (!this.restore) return positions;
     const uids = this.graph.nodes.map(operatorUid);
     for (const n of this.graph.nodes) if (paramsOf(n, 'source')?.source.createEnumerator) uids.push(enumeratorUid(operatorUid(n)));
@@ -264,7 +292,11 @@ export class JobAttempt implements SubtaskHost, Attempt, SlotInbox {
     for (const n of this.graph.nodes) {
       const states = byOperator.get(operatorUid(n));
       if (!states) continue;
-      for (const st of this.subtasks.get(n.id)!) positions.set(st, await st.restore(states));
+      for (const op of this.subtasks.get(n.id)!) {
+        const restored = await op.restore(states);
+        const task = this.targets.get(n.id)?.[op.info.index];
+        if (task instanceof StreamTask) positions.set(task, restored);
+      }
     }
     return positions;
   }
@@ -284,7 +316,7 @@ export class JobAttempt implements SubtaskHost, Attempt, SlotInbox {
       for (const n of this.graph.nodes) {
         const spec = paramsOf(n, 'source');
         if (!spec) continue;
-        const sts = this.subtasks.get(n.id)!;
+        const sts = this.targets.get(n.id)!.filter((t): t is StreamTask => t instanceof StreamTask);
         const parallelism = this.targets.get(n.id)!.length;
         if (spec.source.createEnumerator) {
           // Splits and their restored positions come from the enumerator in the main thread.
@@ -310,7 +342,7 @@ export class JobAttempt implements SubtaskHost, Attempt, SlotInbox {
       }
       onRunning();
       if (started) await Promise.race([started, this.failure]);
-      const sinks = this.graph.nodes.filter((n) => this.graph.consumers(n.id).length === 0).flatMap((n) => this.subtasks.get(n.id)!);
+      const sinks = this.sinks;
       const loops = [...this.sourceTasks.values()].map((s) => s.run().catch((e) => this.fail(e)));
       await Promise.race([Promise.all([...loops, ...sinks.map((s) => s.ended)]), this.failure]);
       if (beforeClose && !this.failed) await Promise.race([beforeClose(), this.failure]);
@@ -325,5 +357,17 @@ export class JobAttempt implements SubtaskHost, Attempt, SlotInbox {
       }
     }
     if (this.failed) throw this.error;
+  }
+}
+
+/**
+ * The runtime runs the chains planning recorded and does not recompute them; a chained edge it
+ * could not run as direct calls (a graph changed after planning) is an error, not a silent exchange.
+ */
+function checkChained(graph: StreamGraph, n: StreamNode, instances: Map<number, unknown[]>): void {
+  const e = n.inputs.length === 1 && n.inputs[0]!.length === 1 ? n.inputs[0]![0]! : undefined;
+  const up = e && graph.node(e.from);
+  if (!e || !up || e.partitioner.type !== 'forward' || e.sideOutput || up.chain !== n.chain || instances.get(up.id)!.length !== instances.get(n.id)!.length) {
+    throw new WeirError(`Operator '${n.name}' is planned in a chain it cannot run in (it needs one forward input from the previous operator of the chain at equal parallelism)`);
   }
 }

@@ -14,6 +14,7 @@ import { JobAttempt } from './job-attempt.js';
 import { paramsOf } from '../graph/operator-spec.js';
 import { enumeratorUid, SourceCoordinator } from './source-coordinator.js';
 import type { Attempt, AttemptListener, TaskRef } from './attempt.js';
+import { decodeTaskState, encodeTaskState } from './checkpoint/task-state.js';
 import { operatorUid, parallelismOf } from './graph-layout.js';
 import { ThreadedAttempt } from './parallel/threaded-attempt.js';
 import { failureLine, restoredEvent, restartingMessage } from './job-events.js';
@@ -159,10 +160,12 @@ export class JobRunner implements JobClient {
     const policy = new RestartPolicy(this.config.restartStrategy ?? parseRestartStrategy({}, !!cp));
     let restore = await this.initialRestore();
     let nextId = Math.max(this.storage ? await this.storage.highestId() : 0, restore?.metadata.id ?? 0) + 1;
-    // Every attempt runs the same subtasks: the acknowledgements each checkpoint needs.
-    const tasks: TaskRef[] = this.graph.nodes.flatMap((n) => {
-      const parallelism = parallelismOf(n, this.config);
-      return Array.from({ length: parallelism }, (_, index) => ({ uid: operatorUid(n), index, parallelism }));
+    // Every attempt runs the same tasks, one per instance of each planned chain, named after the
+    // chain's head: the acknowledgements each checkpoint needs.
+    const tasks: TaskRef[] = this.graph.plannedChains().flatMap((chain) => {
+      const head = this.graph.node(chain[0]!);
+      const parallelism = parallelismOf(head, this.config);
+      return Array.from({ length: parallelism }, (_, index) => ({ uid: operatorUid(head), index, parallelism }));
     });
     // A source's split enumerator acknowledges each checkpoint as one more task.
     for (const n of this.graph.nodes) if (paramsOf(n, 'source')?.source.createEnumerator) tasks.push({ uid: enumeratorUid(operatorUid(n)), index: 0, parallelism: 1 });
@@ -194,12 +197,16 @@ export class JobRunner implements JobClient {
             triggerSources: (id, savepoint) => {
               // Enumerators first, in this thread: an assignment they make later reaches its
               // reader after this checkpoint's trigger, so it is in neither snapshot twice.
-              for (const c of enumerators.values()) listener.acknowledge(id, { uid: enumeratorUid(c.uid), index: 0, parallelism: 1 }, c.snapshot(id), 0, 0);
+              for (const c of enumerators.values()) {
+                const uid = enumeratorUid(c.uid);
+                listener.acknowledge(id, { uid, index: 0, parallelism: 1 }, encodeTaskState([{ uid, bytes: c.snapshot(id) }]), 0, 0);
+              }
               attempt.triggerCheckpoint(id, savepoint);
             },
             expectedTasks: () => tasks,
             persist: (id, savepoint, acks) => {
-              const states: SerializedTaskState[] = acks.map(({ task, state }) => ({ operator: task.uid, subtask: task.index, parallelism: task.parallelism, bytes: state }));
+              // A task acknowledges for every operator of its chain; each is stored under its own uid.
+              const states: SerializedTaskState[] = acks.flatMap(({ task, state }) => decodeTaskState(state).map((op) => ({ operator: op.uid, subtask: task.index, parallelism: task.parallelism, bytes: op.bytes })));
               const stateBytesByOperator: Record<string, number> = {};
               for (const t of states) stateBytesByOperator[t.operator] = (stateBytesByOperator[t.operator] ?? 0) + t.bytes.length;
               return storage.write(id, savepoint, this.jobName, states).then((r) => ({ ...r, stateBytesByOperator }));

@@ -4,7 +4,7 @@ import { DEAD_LETTER_TAG } from '../core/source.js';
 import type { Clock } from '../core/clock.js';
 import type { Source, SourceReader, SourceSplit } from '../core/source.js';
 import type { WatermarkStrategy } from '../core/watermark-strategy.js';
-import type { Subtask } from './subtask.js';
+import type { StreamTask } from './stream-task.js';
 import { IdlenessDetector } from './time/idleness-detector.js';
 import { PeriodicWatermarkEmitter } from './time/periodic-watermark-emitter.js';
 import { needsPeriodicEmit } from '../core/watermark-strategy.js';
@@ -48,12 +48,12 @@ const YIELD_EVERY_MS = 20;
 const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
 
 /**
- * Drives one source subtask: polls its reader, assigns timestamps and watermarks, pushes batches
+ * Drives the task of one source subtask (the source and the operators chained to it): polls its reader, assigns timestamps and watermarks, pushes batches
  * downstream synchronously, and ends the subtask when the reader is done.
  */
 export class SourceTask {
   constructor(
-    private readonly subtask: Subtask,
+    private readonly subtask: StreamTask,
     private readonly source: Source<unknown>,
     private readonly splits: SourceSplit[],
     private readonly strategy: WatermarkStrategy<unknown> | undefined,
@@ -110,10 +110,10 @@ export class SourceTask {
 
   async run(): Promise<void> {
     const st = this.subtask;
-    const out = st.output;
+    const out = st.head.output;
     const deadLetter = (raw: string, reason: string, location: string): void => {
-      st.metrics.inc('deadLettered');
-      st.output.pushSide(DEAD_LETTER_TAG, Batch.of([{ source: st.info.name, location, reason, raw }]));
+      st.head.metrics.inc('deadLettered');
+      out.pushSide(DEAD_LETTER_TAG, Batch.of([{ source: st.info.name, location, reason, raw }]));
     };
     const reader = this.source.createReader(
       this.splits,
@@ -122,7 +122,7 @@ export class SourceTask {
         subtaskIndex: st.info.index,
         parallelism: st.info.parallelism,
         clock: this.host.clock,
-        metrics: st.metrics,
+        metrics: st.head.metrics,
         batchSize: this.batchSize,
         deadLetter,
       },
@@ -136,7 +136,7 @@ export class SourceTask {
       this.requested = true;
       gateway.request();
     }
-    const guard = new SourceTimestampGuard(st.info.name, this.source.errorPolicy ?? 'fail', reader, st.metrics, deadLetter);
+    const guard = new SourceTimestampGuard(st.info.name, this.source.errorPolicy ?? 'fail', reader, st.head.metrics, deadLetter);
     const gen = this.strategy?.createGenerator();
     const assign = this.strategy?.timestampAssigner;
     const idleTimeout = this.strategy?.idleTimeout;
@@ -198,7 +198,7 @@ export class SourceTask {
         n = batch.values.length;
         idleness?.onData();
         lastData = performance.now();
-        st.metrics.recordsIn += n;
+        st.head.metrics.recordsIn += n;
         if (n > 0) out.push(batch);
         if (gen) {
           const ts = batch.timestamps;

@@ -3,9 +3,21 @@ import type { Output } from '../core/operator.js';
 import type { EdgeRouter } from './edge-router.js';
 import type { SubtaskMetrics } from './operator-metrics.js';
 
-/** An operator subtask's output: main and side outputs, each fanned out to the edges that read it. */
+/** The next operator of a chain, called directly by its predecessor's output. */
+export interface ChainedInput {
+  processBatch(batch: Batch<unknown>, input: number): void;
+  advanceWatermark(watermark: number): void;
+  setIdle(idle: boolean): void;
+}
+
+/**
+ * An operator subtask's output: main and side outputs, each fanned out to the edges that read it,
+ * or, inside a chain, the next operator (`next`), which is then the only reader. Barriers and the
+ * end of input go to edges only: the task handles them for the whole chain.
+ */
 export class SubtaskOutput implements Output<unknown> {
   main: EdgeRouter[] = [];
+  next: ChainedInput | undefined = undefined;
   readonly side = new Map<string, EdgeRouter[]>();
   lastWatermark = -Infinity;
 
@@ -14,6 +26,7 @@ export class SubtaskOutput implements Output<unknown> {
   push(batch: Batch<unknown>): void {
     if (batch.values.length === 0) return;
     this.metrics.recordsOut += batch.values.length;
+    if (this.next !== undefined) return this.next.processBatch(batch, 0);
     const m = this.main;
     for (let i = 0; i < m.length; i++) m[i]!.route(batch);
   }
@@ -25,10 +38,12 @@ export class SubtaskOutput implements Output<unknown> {
   pushWatermark(timestamp: number): void {
     if (timestamp <= this.lastWatermark) return;
     this.lastWatermark = timestamp;
+    if (this.next !== undefined) return this.next.advanceWatermark(timestamp);
     for (const r of this.main) r.watermark(timestamp);
     for (const rs of this.side.values()) for (const r of rs) r.watermark(timestamp);
   }
   pushIdle(idle: boolean): void {
+    if (this.next !== undefined) return this.next.setIdle(idle);
     for (const r of this.main) r.idle(idle);
     for (const rs of this.side.values()) for (const r of rs) r.idle(idle);
   }

@@ -1,12 +1,12 @@
 import type { ManualClock } from '../core/clock.js';
 import type { StateBackendFactory } from '../core/state-backend.js';
-import type { SubtaskHost } from '../runtime/subtask.js';
+import type { TaskHost } from '../runtime/stream-task.js';
 
 /**
  * The job around a harnessed subtask: a manual clock, and a failure slot instead of a job that
  * fails. The harness rethrows a recorded failure from the call that caused it.
  */
-export class HarnessHost implements SubtaskHost {
+export class HarnessHost implements TaskHost {
   failed = false;
   error: unknown;
   readonly checkpointingMode = undefined;

@@ -5,7 +5,8 @@ import { DEFAULT_MAX_PARALLELISM } from '../core/key-group.js';
 import type { Operator } from '../core/operator.js';
 import type { StateDescriptor } from '../core/state.js';
 import { createOperator } from '../runtime/operators/create-operator.js';
-import { Subtask } from '../runtime/subtask.js';
+import { ChainedOperator } from '../runtime/chained-operator.js';
+import { StreamTask } from '../runtime/stream-task.js';
 import type { TimestampedValue } from './collecting-channel.js';
 import { HarnessHost } from './harness-host.js';
 import { HarnessOutput } from './harness-output.js';
@@ -45,7 +46,7 @@ export interface HarnessOptions {
 export class OperatorHarness<IN, OUT> {
   readonly clock: ManualClock;
   private readonly host: HarnessHost;
-  private readonly subtask: Subtask;
+  private readonly subtask: StreamTask;
   private readonly out: HarnessOutput<OUT>;
   private readonly keys: ((value: any) => unknown)[] | undefined;
   private readonly channels: number[] = [];
@@ -57,9 +58,9 @@ export class OperatorHarness<IN, OUT> {
     this.clock = new ManualClock(options.processingTime ?? 0);
     this.host = new HarnessHost(this.clock, stateBackendFor(options.stateBackend));
     const info = { name, uid: name, index: options.subtaskIndex ?? 0, parallelism: options.parallelism ?? 1, maxParallelism, keyed: this.keys !== undefined };
-    this.subtask = new Subtask(info, operator, this.host);
+    this.subtask = new StreamTask([new ChainedOperator(info, operator, this.host)], this.host);
     for (let i = 0; i < (options.inputs ?? 1); i++) this.channels.push(this.subtask.addChannel(i));
-    this.out = new HarnessOutput<OUT>(this.subtask.output, maxParallelism, name);
+    this.out = new HarnessOutput<OUT>(this.subtask.head.output, maxParallelism, name);
   }
 
   /** A harness around any operator written against the Operator SPI; opened and ready. */
@@ -177,7 +178,7 @@ export class OperatorHarness<IN, OUT> {
 
   /** The value of a keyed state for `key`, as a plain value (lists as arrays, map states as Maps). */
   state<D extends StateDescriptor>(descriptor: D, key: unknown): StateContents<D> {
-    const backend = this.subtask.backend;
+    const backend = this.subtask.head.backend;
     if (!backend) throw new Error('This harness has no keyed state: create it with a key selector');
     const saved = backend.currentKeyId;
     backend.setCurrentKey(key);
@@ -190,20 +191,20 @@ export class OperatorHarness<IN, OUT> {
 
   /** Keys that have a value in the given keyed state. */
   stateKeys(descriptor: StateDescriptor): unknown[] {
-    return this.subtask.backend?.keys(descriptor.name) ?? [];
+    return this.subtask.head.backend?.keys(descriptor.name) ?? [];
   }
 
   numEventTimeTimers(): number {
-    return this.subtask.timers?.pendingEventTimers ?? 0;
+    return this.subtask.head.timers?.pendingEventTimers ?? 0;
   }
 
   numProcessingTimeTimers(): number {
-    return this.subtask.timers?.pendingProcessingTimers ?? 0;
+    return this.subtask.head.timers?.pendingProcessingTimers ?? 0;
   }
 
   /** Records in and out and the operator's own counters (e.g. `numLateRecordsDropped`). */
   metrics(): { recordsIn: number; recordsOut: number; counters: Record<string, number> } {
-    const m = this.subtask.metrics;
+    const m = this.subtask.head.metrics;
     return { recordsIn: m.recordsIn, recordsOut: m.recordsOut, counters: { ...m.counters } };
   }
 }

@@ -1,5 +1,5 @@
 import { Batch } from '../../core/batch.js';
-import { Subtask } from '../subtask.js';
+import { StreamTask } from '../stream-task.js';
 import { decodeValues } from './batch-codec.js';
 import type { RemoteSubtask, SlotLink } from './slot-link.js';
 import type { LinkMessage } from './slot-messages.js';
@@ -8,8 +8,8 @@ import type { LinkMessage } from './slot-messages.js';
 export interface SlotInbox {
   readonly failed: boolean;
   fail(error: unknown): void;
-  /** Per node, every subtask index: local subtasks and stand-ins for remote ones. */
-  target(node: number, index: number): Subtask | RemoteSubtask | undefined;
+  /** Per chain head, every subtask index: local tasks and stand-ins for remote ones. */
+  target(node: number, index: number): StreamTask | RemoteSubtask | undefined;
   /** Settles when no operator in this slot waits (a sink write, async I/O); undefined when none does. */
   operatorsIdle(): Promise<void> | undefined;
 }
@@ -51,7 +51,7 @@ function drainWhenIdle(link: SlotLink, inbox: SlotInbox, slot: number): void {
 function deliver(link: SlotLink, m: LinkMessage, inbox: SlotInbox, slot: number): void {
   if (inbox.failed || m.t === 'c') return;
   const st = inbox.target(m.n, m.d);
-  if (!(st instanceof Subtask)) return inbox.fail(new Error(`Slot ${slot} got input for subtask ${m.d} of node ${m.n}, which it does not run`));
+  if (!(st instanceof StreamTask)) return inbox.fail(new Error(`Slot ${slot} got input for subtask ${m.d} of node ${m.n}, which it does not run`));
   try {
     switch (m.t) {
       case 'b':

@@ -4,7 +4,8 @@
  * at the end of event time). Its output, as a multiset, is the same at every parallelism.
  * WEIR_SLOW_US makes each record take that long (so a run can be checkpointed midway);
  * WEIR_FAIL_ONCE names a marker file: the first run that sees value WEIR_N/2 creates it and fails
- * (WEIR_FAIL_MODE=throw) or ends its worker thread (exit).
+ * (WEIR_FAIL_MODE=throw) or ends its worker thread (exit). WEIR_CHAINING=false runs it without
+ * operator chains (`pipeline.operator-chaining`).
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { StreamEnvironment, TumblingEventTimeWindows, WatermarkStrategy, sumOf, valueState, type ValueState } from '../../../src/index.js';
@@ -28,7 +29,7 @@ function work(v: number): number {
 
 // A checkpoint that cannot complete fails within seconds, naming the subtasks it waited for, instead
 // of holding a test until its own timeout (a run takes a few seconds; checkpoints take milliseconds).
-const env = StreamEnvironment.create({ batchSize: 100, 'execution.checkpointing.timeout': '30s' });
+const env = StreamEnvironment.create({ batchSize: 100, 'execution.checkpointing.timeout': '30s', 'pipeline.operator-chaining': process.env.WEIR_CHAINING ?? 'true' });
 const values = env
   .fromSequence(1, n)
   .uid('numbers')
