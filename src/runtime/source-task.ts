@@ -2,6 +2,7 @@ import { Batch } from '../core/batch.js';
 import { UserFunctionError, WeirError } from '../core/errors.js';
 import { DEAD_LETTER_TAG } from '../core/source.js';
 import type { Clock } from '../core/clock.js';
+import { idleElement } from '../core/stream-element.js';
 import type { Source, SourceReader, SourceSplit } from '../core/source.js';
 import type { WatermarkStrategy } from '../core/watermark-strategy.js';
 import type { Subtask } from './subtask.js';
@@ -143,7 +144,7 @@ export class SourceTask {
     let lastYield = performance.now();
     let lastData = lastYield;
     // Idleness is measured in processing time of the job's clock, so a ManualClock drives it in tests.
-    const idleness = idleTimeout === undefined ? undefined : new IdlenessDetector(idleTimeout, this.host.clock, (idle) => st.guard(() => out.pushIdle(idle)));
+    const idleness = idleTimeout === undefined ? undefined : new IdlenessDetector(idleTimeout, this.host.clock, (idle) => st.guard(() => out.emit(idleElement(idle))));
     idleness?.start();
     const interval = this.host.autoWatermarkInterval;
     const periodic =

@@ -1,5 +1,6 @@
 import type { Batch } from '../core/batch.js';
 import type { Output } from '../core/operator.js';
+import { watermarkElement, type ControlElement } from '../core/stream-element.js';
 import type { EdgeRouter } from './edge-router.js';
 import type { SubtaskMetrics } from './operator-metrics.js';
 
@@ -22,22 +23,15 @@ export class SubtaskOutput implements Output<unknown> {
     if (!routers || batch.values.length === 0) return;
     for (const r of routers) r.route(batch);
   }
+  /** Drops watermarks that do not advance, so operators may forward every one they see. */
   pushWatermark(timestamp: number): void {
     if (timestamp <= this.lastWatermark) return;
     this.lastWatermark = timestamp;
-    for (const r of this.main) r.watermark(timestamp);
-    for (const rs of this.side.values()) for (const r of rs) r.watermark(timestamp);
+    this.emit(watermarkElement(timestamp));
   }
-  pushIdle(idle: boolean): void {
-    for (const r of this.main) r.idle(idle);
-    for (const rs of this.side.values()) for (const r of rs) r.idle(idle);
-  }
-  pushBarrier(id: number, savepoint: boolean): void {
-    for (const r of this.main) r.barrier(id, savepoint);
-    for (const rs of this.side.values()) for (const r of rs) r.barrier(id, savepoint);
-  }
-  end(): void {
-    for (const r of this.main) r.end();
-    for (const rs of this.side.values()) for (const r of rs) r.end();
+  /** Sends a control element along every main and side edge. */
+  emit(element: ControlElement): void {
+    for (const r of this.main) r.control(element);
+    for (const rs of this.side.values()) for (const r of rs) r.control(element);
   }
 }

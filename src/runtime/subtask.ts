@@ -4,6 +4,7 @@ import type { Clock } from '../core/clock.js';
 import { WeirError, describe } from '../core/errors.js';
 import type { KeyedContext, Operator, OperatorContext } from '../core/operator.js';
 import type { KeyedStateBackend, StateBackendFactory } from '../core/state-backend.js';
+import { barrierElement, batchElement, END, idleElement, type ControlElement } from '../core/stream-element.js';
 import { serialize } from 'node:v8';
 import { BarrierAligner, type CheckpointingMode } from './checkpoint/barrier-aligner.js';
 import type { ChannelTarget } from './edge-router.js';
@@ -165,7 +166,7 @@ export class Subtask implements ChannelTarget {
 
   receiveBatch(channel: number, batch: Batch<unknown>): void {
     if (this.aligning && this.aligner!.isBlocked(channel)) {
-      this.held.push({ ch: channel, kind: 0, batch });
+      this.held.push({ channel, element: batchElement(batch) });
       return;
     }
     this.metrics.recordsIn += batch.values.length;
@@ -173,20 +174,30 @@ export class Subtask implements ChannelTarget {
     this.operator.processBatch(batch, this.channelInput[channel]!);
   }
 
-  receiveWatermark(channel: number, watermark: number): void {
+  /** Watermarks, idleness, barriers and end of input; held back like batches while a channel is blocked. */
+  receiveControl(channel: number, element: ControlElement): void {
     if (this.aligning && this.aligner!.isBlocked(channel)) {
-      this.held.push({ ch: channel, kind: 1, watermark });
+      this.held.push({ channel, element });
       return;
     }
+    switch (element.kind) {
+      case 'watermark':
+        return this.receiveWatermark(channel, element.timestamp);
+      case 'idle':
+        return this.receiveIdle(channel, element.idle);
+      case 'barrier':
+        return this.receiveBarrier(channel, element.checkpointId, element.savepoint);
+      case 'end':
+        return this.receiveEnd(channel);
+    }
+  }
+
+  private receiveWatermark(channel: number, watermark: number): void {
     const w = this.combiner.update(channel, watermark);
     if (w !== undefined) this.advanceWatermark(w);
   }
 
-  receiveIdle(channel: number, idle: boolean): void {
-    if (this.aligning && this.aligner!.isBlocked(channel)) {
-      this.held.push({ ch: channel, kind: 2, idle });
-      return;
-    }
+  private receiveIdle(channel: number, idle: boolean): void {
     const w = this.combiner.setIdle(channel, idle);
     if (w !== undefined) this.advanceWatermark(w);
     this.reportIdleness();
@@ -198,7 +209,7 @@ export class Subtask implements ChannelTarget {
     if (idle === this.reportedIdle) return;
     this.reportedIdle = idle;
     this.operator.onWatermarkStatus?.(idle);
-    this.output.pushIdle(idle);
+    this.output.emit(idleElement(idle));
   }
 
   private advanceWatermark(w: number): void {
@@ -208,11 +219,7 @@ export class Subtask implements ChannelTarget {
     else this.output.pushWatermark(w);
   }
 
-  receiveEnd(channel: number): void {
-    if (this.aligning && this.aligner!.isBlocked(channel)) {
-      this.held.push({ ch: channel, kind: 4 });
-      return;
-    }
+  private receiveEnd(channel: number): void {
     if (this.aligner?.onEnd(channel)) this.completeCheckpoint(this.alignedId, this.alignedSavepoint);
     const input = this.channelInput[channel]!;
     this.openChannelsPerInput[input]!--;
@@ -235,13 +242,9 @@ export class Subtask implements ChannelTarget {
   private alignedId = -1;
   private alignedSavepoint = false;
 
-  receiveBarrier(channel: number, id: number, savepoint: boolean): void {
+  private receiveBarrier(channel: number, id: number, savepoint: boolean): void {
     const aligner = this.aligner;
     if (!aligner) return;
-    if (this.aligning && aligner.isBlocked(channel)) {
-      this.held.push({ ch: channel, kind: 3, id, savepoint });
-      return;
-    }
     const r = aligner.onBarrier(channel, id);
     if (r.abandoned !== undefined) this.release();
     if (r.result === 'ignored') return;
@@ -280,7 +283,7 @@ export class Subtask implements ChannelTarget {
     const operator = snap.operator instanceof Promise ? (snap.operator as Promise<unknown>) : undefined;
     const head = serialize(operator ? { ...snap, operator: undefined } : snap);
     const syncMs = performance.now() - t0;
-    if (!this.finishedAll) this.output.pushBarrier(id, savepoint);
+    if (!this.finishedAll) this.output.emit(barrierElement(id, savepoint));
     if (!keyed && !operator) return this.host.acknowledgeCheckpoint(id, this, encodeSubtaskState({ head }), alignmentMs, syncMs);
     Promise.all([keyed, operator]).then(
       ([k, op]) => this.host.acknowledgeCheckpoint(id, this, encodeSubtaskState({ head, ...(k ? { keyed: k } : {}), ...(operator ? { operator: op } : {}) }), alignmentMs, syncMs),
@@ -348,7 +351,7 @@ export class Subtask implements ChannelTarget {
     await this.operator.finish?.();
     this.metrics.endedAt = performance.now();
     this.finishedAll = true;
-    this.output.end();
+    this.output.emit(END);
     this.resolveEnded();
   }
 
