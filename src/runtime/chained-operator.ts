@@ -1,3 +1,4 @@
+import { END } from '../core/stream-element.js';
 import type { Batch } from '../core/batch.js';
 import { MAX_WATERMARK } from '../core/batch.js';
 import { WeirError, describe } from '../core/errors.js';
@@ -146,7 +147,7 @@ export class ChainedOperator implements ChainedInput {
     await this.operator.finish?.();
     this.metrics.endedAt = performance.now();
     this.finished = true;
-    this.output.end();
+    this.output.emit(END);
   }
 
   /**

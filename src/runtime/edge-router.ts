@@ -1,15 +1,23 @@
 import { Batch } from '../core/batch.js';
 import { keyGroupFor, subtaskForKeyGroup } from '../core/key-group.js';
 import { UserFunctionError } from '../core/errors.js';
+import type { ControlElement, StreamElement } from '../core/stream-element.js';
 import type { Partitioner } from '../graph/partitioner.js';
 
-/** The receiving end of one channel: a downstream subtask and the channel index it knows us by. */
+/**
+ * The receiving end of one channel: a downstream subtask and the channel index it knows us by.
+ * Batches have their own method so the record path allocates no element per batch; every other
+ * element arrives through `receiveControl`. Code holding a {@link StreamElement} calls {@link deliver}.
+ */
 export interface ChannelTarget {
   receiveBatch(channel: number, batch: Batch<unknown>): void;
-  receiveWatermark(channel: number, watermark: number): void;
-  receiveIdle(channel: number, idle: boolean): void;
-  receiveEnd(channel: number): void;
-  receiveBarrier(channel: number, checkpointId: number, savepoint: boolean): void;
+  receiveControl(channel: number, element: ControlElement): void;
+}
+
+/** Hands any element to `target`: the one place that tells a batch from a control element. */
+export function deliver(target: ChannelTarget, channel: number, element: StreamElement): void {
+  if (element.kind === 'batch') target.receiveBatch(channel, element.batch);
+  else target.receiveControl(channel, element);
 }
 export interface Channel {
   readonly target: ChannelTarget;
@@ -129,17 +137,10 @@ export class EdgeRouter {
     return keys;
   }
 
-  watermark(w: number): void {
-    for (const c of this.channels) c.target.receiveWatermark(c.index, w);
-  }
-  idle(idle: boolean): void {
-    for (const c of this.channels) c.target.receiveIdle(c.index, idle);
-  }
-  barrier(id: number, savepoint: boolean): void {
-    for (const c of this.channels) c.target.receiveBarrier(c.index, id, savepoint);
-  }
-  end(): void {
-    for (const c of this.channels) c.target.receiveEnd(c.index);
+  /** A control element goes to every connected channel (the same immutable object to each). */
+  control(element: ControlElement): void {
+    const chs = this.channels;
+    for (let i = 0; i < chs.length; i++) chs[i]!.target.receiveControl(chs[i]!.index, element);
   }
 }
 

@@ -3,6 +3,7 @@ import type { Clock } from '../core/clock.js';
 import type { StateBackendFactory } from '../core/state-backend.js';
 import { BarrierAligner, type CheckpointingMode } from './checkpoint/barrier-aligner.js';
 import { replayHeld, type Held } from './checkpoint/held-input.js';
+import { barrierElement, batchElement, type ControlElement } from '../core/stream-element.js';
 import { encodeTaskState, type OperatorStateBytes } from './checkpoint/task-state.js';
 import type { ChainedOperator, OperatorSnapshotParts } from './chained-operator.js';
 import type { ChannelTarget } from './edge-router.js';
@@ -106,26 +107,36 @@ export class StreamTask implements ChannelTarget {
 
   receiveBatch(channel: number, batch: Batch<unknown>): void {
     if (this.aligning && this.aligner!.isBlocked(channel)) {
-      this.held.push({ ch: channel, kind: 0, batch });
+      this.held.push({ channel, element: batchElement(batch) });
       return;
     }
     this.head.processBatch(batch, this.channelInput[channel]!);
   }
 
-  receiveWatermark(channel: number, watermark: number): void {
+  /** Watermarks, idleness, barriers and end of input; held back like batches while a channel is blocked. */
+  receiveControl(channel: number, element: ControlElement): void {
     if (this.aligning && this.aligner!.isBlocked(channel)) {
-      this.held.push({ ch: channel, kind: 1, watermark });
+      this.held.push({ channel, element });
       return;
     }
+    switch (element.kind) {
+      case 'watermark':
+        return this.receiveWatermark(channel, element.timestamp);
+      case 'idle':
+        return this.receiveIdle(channel, element.idle);
+      case 'barrier':
+        return this.receiveBarrier(channel, element.checkpointId, element.savepoint);
+      case 'end':
+        return this.receiveEnd(channel);
+    }
+  }
+
+  private receiveWatermark(channel: number, watermark: number): void {
     const w = this.combiner.update(channel, watermark);
     if (w !== undefined) this.head.advanceWatermark(w);
   }
 
-  receiveIdle(channel: number, idle: boolean): void {
-    if (this.aligning && this.aligner!.isBlocked(channel)) {
-      this.held.push({ ch: channel, kind: 2, idle });
-      return;
-    }
+  private receiveIdle(channel: number, idle: boolean): void {
     const w = this.combiner.setIdle(channel, idle);
     if (w !== undefined) this.head.advanceWatermark(w);
     this.reportIdleness();
@@ -139,11 +150,7 @@ export class StreamTask implements ChannelTarget {
     this.head.setIdle(idle);
   }
 
-  receiveEnd(channel: number): void {
-    if (this.aligning && this.aligner!.isBlocked(channel)) {
-      this.held.push({ ch: channel, kind: 4 });
-      return;
-    }
+  private receiveEnd(channel: number): void {
     if (this.aligner?.onEnd(channel)) this.completeCheckpoint(this.alignedId, this.alignedSavepoint);
     const input = this.channelInput[channel]!;
     this.openChannelsPerInput[input]!--;
@@ -163,13 +170,9 @@ export class StreamTask implements ChannelTarget {
     }
   }
 
-  receiveBarrier(channel: number, id: number, savepoint: boolean): void {
+  private receiveBarrier(channel: number, id: number, savepoint: boolean): void {
     const aligner = this.aligner;
     if (!aligner) return;
-    if (this.aligning && aligner.isBlocked(channel)) {
-      this.held.push({ ch: channel, kind: 3, id, savepoint });
-      return;
-    }
     const r = aligner.onBarrier(channel, id);
     if (r.abandoned !== undefined) this.release();
     if (r.result === 'ignored') return;
@@ -208,7 +211,8 @@ export class StreamTask implements ChannelTarget {
     for (const op of ops) if (!op.finished) op.operator.prepareSnapshotPreBarrier?.(id);
     const parts: OperatorSnapshotParts[] = ops.map((op, i) => op.snapshotParts(id, i === 0 ? sourceState : undefined));
     const syncMs = performance.now() - t0;
-    for (const op of ops) if (!op.finished) op.output.pushBarrier(id, savepoint);
+    const barrier = barrierElement(id, savepoint);
+    for (const op of ops) if (!op.finished) op.output.emit(barrier);
     if (parts.every((p) => !p.keyed && !p.operator)) {
       return this.host.acknowledgeCheckpoint(id, this, encodeTaskState(parts.map((p, i) => ({ uid: ops[i]!.info.uid, bytes: encodeSubtaskState({ head: p.head }) }))), alignmentMs, syncMs);
     }

@@ -1,5 +1,6 @@
 import type { Batch } from '../core/batch.js';
 import type { Output } from '../core/operator.js';
+import { idleElement, watermarkElement, type ControlElement } from '../core/stream-element.js';
 import type { EdgeRouter } from './edge-router.js';
 import type { SubtaskMetrics } from './operator-metrics.js';
 
@@ -35,24 +36,24 @@ export class SubtaskOutput implements Output<unknown> {
     if (!routers || batch.values.length === 0) return;
     for (const r of routers) r.route(batch);
   }
+  /** Drops watermarks that do not advance, so operators may forward every one they see. */
   pushWatermark(timestamp: number): void {
     if (timestamp <= this.lastWatermark) return;
     this.lastWatermark = timestamp;
     if (this.next !== undefined) return this.next.advanceWatermark(timestamp);
-    for (const r of this.main) r.watermark(timestamp);
-    for (const rs of this.side.values()) for (const r of rs) r.watermark(timestamp);
+    this.emit(watermarkElement(timestamp));
   }
+  /** Idleness goes to the next operator of a chain, or as an element along every edge. */
   pushIdle(idle: boolean): void {
     if (this.next !== undefined) return this.next.setIdle(idle);
-    for (const r of this.main) r.idle(idle);
-    for (const rs of this.side.values()) for (const r of rs) r.idle(idle);
+    this.emit(idleElement(idle));
   }
-  pushBarrier(id: number, savepoint: boolean): void {
-    for (const r of this.main) r.barrier(id, savepoint);
-    for (const rs of this.side.values()) for (const r of rs) r.barrier(id, savepoint);
-  }
-  end(): void {
-    for (const r of this.main) r.end();
-    for (const rs of this.side.values()) for (const r of rs) r.end();
+  /**
+   * Sends a control element along every main and side edge. Not to a chained next operator:
+   * barriers and the end of input are the task's, which handles them for the whole chain.
+   */
+  emit(element: ControlElement): void {
+    for (const r of this.main) r.control(element);
+    for (const rs of this.side.values()) for (const r of rs) r.control(element);
   }
 }

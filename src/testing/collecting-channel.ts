@@ -1,4 +1,5 @@
 import type { Batch } from '../core/batch.js';
+import type { ControlElement } from '../core/stream-element.js';
 import type { ChannelTarget } from '../runtime/edge-router.js';
 
 /** One record an operator emitted, with its event timestamp (`-Infinity` when it has none). */
@@ -20,13 +21,9 @@ export class CollectingChannel<T> implements ChannelTarget {
     const { values, timestamps } = batch;
     for (let i = 0; i < values.length; i++) this.records.push({ value: values[i] as T, timestamp: timestamps[i]! });
   }
-  receiveWatermark(_channel: number, watermark: number): void {
-    this.watermarks.push(watermark);
-  }
-  receiveIdle(): void {}
-  receiveBarrier(): void {}
-  receiveEnd(): void {
-    this.ended = true;
+  receiveControl(_channel: number, element: ControlElement): void {
+    if (element.kind === 'watermark') this.watermarks.push(element.timestamp);
+    else if (element.kind === 'end') this.ended = true;
   }
   clear(): void {
     this.records = [];

@@ -1,5 +1,6 @@
 import { Batch, NO_TIMESTAMP } from '../core/batch.js';
 import { ManualClock } from '../core/clock.js';
+import { END, idleElement, watermarkElement } from '../core/stream-element.js';
 import type { CoProcessFunction, KeyedCoProcessFunction, KeyedProcessFunction, OutputTag, ProcessFunction } from '../core/functions.js';
 import { DEFAULT_MAX_PARALLELISM } from '../core/key-group.js';
 import type { Operator } from '../core/operator.js';
@@ -103,7 +104,8 @@ export class OperatorHarness<IN, OUT> {
   /** A watermark on one input, or on every input when `input` is left out. Due event-time timers fire. */
   processWatermark(watermark: number, input?: number): void {
     this.host.rethrow();
-    for (const [i, ch] of this.channels.entries()) if (input === undefined || input === i) this.subtask.receiveWatermark(ch, watermark);
+    const element = watermarkElement(watermark);
+    for (const [i, ch] of this.channels.entries()) if (input === undefined || input === i) this.subtask.receiveControl(ch, element);
     this.host.rethrow();
   }
 
@@ -119,7 +121,7 @@ export class OperatorHarness<IN, OUT> {
 
   /** Marks input `input` idle (or active again), as a source `withIdleness` does. */
   processIdle(idle: boolean, input = 0): void {
-    this.subtask.receiveIdle(this.channels[input]!, idle);
+    this.subtask.receiveControl(this.channels[input]!, idleElement(idle));
     this.host.rethrow();
   }
 
@@ -137,7 +139,7 @@ export class OperatorHarness<IN, OUT> {
   /** Ends every input, as a bounded job does: the final watermark, then pending processing-time timers, then `finish`. */
   async endInput(): Promise<void> {
     this.host.rethrow();
-    for (const ch of this.channels) this.subtask.receiveEnd(ch);
+    for (const ch of this.channels) this.subtask.receiveControl(ch, END);
     await Promise.race([this.subtask.ended, this.host.failure]);
     await this.drain();
   }

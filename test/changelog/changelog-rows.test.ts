@@ -88,10 +88,7 @@ describe('changelog rows', () => {
           index: 0,
           target: {
             receiveBatch: (_ch: number, batch: Batch<unknown>) => batch.values.forEach((v, i) => got[c]!.push([v as number, batch.kinds?.[i] ?? -1])),
-            receiveWatermark() {},
-            receiveIdle() {},
-            receiveEnd() {},
-            receiveBarrier() {},
+            receiveControl() {},
           } satisfies ChannelTarget,
         }));
         const router = new EdgeRouter({ type: 'hash', key: (i: number) => rows[i]![1] % 7 }, channels, 128, 'test');

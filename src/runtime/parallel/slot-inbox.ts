@@ -1,6 +1,6 @@
-import { Batch } from '../../core/batch.js';
+import { deliver } from '../edge-router.js';
 import { StreamTask } from '../stream-task.js';
-import { decodeValues } from './batch-codec.js';
+import { decodeElement } from './element-codec.js';
 import type { RemoteSubtask, SlotLink } from './slot-link.js';
 import type { LinkMessage } from './slot-messages.js';
 
@@ -27,7 +27,7 @@ export function deliverLinkMessage(link: SlotLink, m: LinkMessage, inbox: SlotIn
     drainWhenIdle(link, inbox, slot);
     return;
   }
-  deliver(link, m, inbox, slot);
+  deliverNow(link, m, inbox, slot);
 }
 
 /** Delivers a link's queued messages in order, pausing whenever an operator of the slot waits. */
@@ -41,36 +41,20 @@ function drainWhenIdle(link: SlotLink, inbox: SlotInbox, slot: number): void {
         void busy.then(step);
         return;
       }
-      deliver(link, link.queued.shift()!, inbox, slot);
+      deliverNow(link, link.queued.shift()!, inbox, slot);
     }
     link.draining = false;
   };
   step();
 }
 
-function deliver(link: SlotLink, m: LinkMessage, inbox: SlotInbox, slot: number): void {
+function deliverNow(link: SlotLink, m: LinkMessage, inbox: SlotInbox, slot: number): void {
   if (inbox.failed || m.t === 'c') return;
   const st = inbox.target(m.n, m.d);
   if (!(st instanceof StreamTask)) return inbox.fail(new Error(`Slot ${slot} got input for subtask ${m.d} of node ${m.n}, which it does not run`));
   try {
-    switch (m.t) {
-      case 'b':
-        st.receiveBatch(m.ch, new Batch(decodeValues(m.v), Array.from(new Float64Array(m.ts)), m.k && decodeValues(m.k), m.rk && new Uint8Array(m.rk)));
-        link.processedOne();
-        break;
-      case 'w':
-        st.receiveWatermark(m.ch, m.w);
-        break;
-      case 'i':
-        st.receiveIdle(m.ch, m.idle);
-        break;
-      case 'x':
-        st.receiveBarrier(m.ch, m.id, m.sp);
-        break;
-      case 'e':
-        st.receiveEnd(m.ch);
-        break;
-    }
+    deliver(st, m.ch, decodeElement(m.e));
+    if (m.e.kind === 'batch') link.processedOne();
   } catch (e) {
     inbox.fail(st.wrap(e));
   }

@@ -1,7 +1,8 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { Batch } from '../../core/batch.js';
+import { batchElement, type ControlElement, type StreamElement } from '../../core/stream-element.js';
 import type { ChannelTarget } from '../edge-router.js';
-import { encodeValues } from './batch-codec.js';
+import { encodeElement } from './element-codec.js';
 import type { LinkMessage } from './slot-messages.js';
 
 /** Data messages a sender may have in flight to one peer before it must wait for credit. */
@@ -53,7 +54,7 @@ export class SlotLink {
     }
   }
 
-  /** The receiver processed one data message from the peer. */
+  /** The receiver processed one batch from the peer. */
   processedOne(): void {
     if (++this.processed >= CREDIT_BATCH) {
       this.port.postMessage({ t: 'c', c: this.processed } satisfies LinkMessage);
@@ -78,27 +79,17 @@ export class RemoteSubtask implements ChannelTarget {
     return this.channels++;
   }
   receiveBatch(ch: number, batch: Batch<unknown>): void {
+    this.send(ch, batchElement(batch));
+  }
+  receiveControl(ch: number, element: ControlElement): void {
+    this.send(ch, element);
+  }
+
+  /** Batches spend credit; control elements do not (see {@link SlotLink}). */
+  private send(ch: number, element: StreamElement): void {
     const transfer: ArrayBuffer[] = [];
-    const v = encodeValues(batch.values, transfer);
-    const ts = Float64Array.from(batch.timestamps).buffer as ArrayBuffer;
-    transfer.push(ts);
-    const k = batch.keys ? encodeValues(batch.keys, transfer) : undefined;
-    if (batch.kinds === undefined) return this.link.sendData({ t: 'b', n: this.node, d: this.index, ch, v, ts, k }, transfer);
-    // A copy: the batch's kinds may be a view into a larger buffer, or shared with another consumer.
-    const rk = batch.kinds.slice().buffer as ArrayBuffer;
-    transfer.push(rk);
-    this.link.sendData({ t: 'b', n: this.node, d: this.index, ch, v, ts, k, rk }, transfer);
-  }
-  receiveWatermark(ch: number, w: number): void {
-    this.link.sendControl({ t: 'w', n: this.node, d: this.index, ch, w });
-  }
-  receiveIdle(ch: number, idle: boolean): void {
-    this.link.sendControl({ t: 'i', n: this.node, d: this.index, ch, idle });
-  }
-  receiveBarrier(ch: number, id: number, sp: boolean): void {
-    this.link.sendControl({ t: 'x', n: this.node, d: this.index, ch, id, sp });
-  }
-  receiveEnd(ch: number): void {
-    this.link.sendControl({ t: 'e', n: this.node, d: this.index, ch });
+    const m: LinkMessage = { t: 'e', n: this.node, d: this.index, ch, e: encodeElement(element, transfer) };
+    if (element.kind === 'batch') this.link.sendData(m, transfer);
+    else this.link.sendControl(m);
   }
 }

@@ -1,16 +1,13 @@
 import type { SourceSplit } from '../../core/source.js';
 import type { OperatorMetricsSnapshot } from '../../graph/job-executor.js';
-import type { EncodedValues } from './batch-codec.js';
+import type { EncodedElement } from './element-codec.js';
 import type { SlotError } from './slot-error.js';
 
-/** Data and control elements between subtasks in different slots (one MessagePort per slot pair). */
+/** Stream elements between subtasks in different slots (one MessagePort per slot pair). */
 export type LinkMessage =
-  | { readonly t: 'b'; readonly n: number; readonly d: number; readonly ch: number; readonly v: EncodedValues; readonly ts: ArrayBuffer; readonly k: EncodedValues | undefined; readonly rk?: ArrayBuffer }
-  | { readonly t: 'w'; readonly n: number; readonly d: number; readonly ch: number; readonly w: number }
-  | { readonly t: 'i'; readonly n: number; readonly d: number; readonly ch: number; readonly idle: boolean }
-  | { readonly t: 'x'; readonly n: number; readonly d: number; readonly ch: number; readonly id: number; readonly sp: boolean }
-  | { readonly t: 'e'; readonly n: number; readonly d: number; readonly ch: number }
-  /** Credit: the peer processed this many data messages. */
+  /** Element `e` for channel `ch` of subtask `d` of node `n`. */
+  | { readonly t: 'e'; readonly n: number; readonly d: number; readonly ch: number; readonly e: EncodedElement }
+  /** Credit: the peer processed this many batches. */
   | { readonly t: 'c'; readonly c: number };
 
 /** Main thread to a slot worker. */

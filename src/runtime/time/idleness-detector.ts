@@ -7,7 +7,7 @@ import type { Clock } from '../../core/clock.js';
  * timer is rescheduled lazily: data only records the time, so the cost per batch is one `now()`.
  *
  * @example
- * const idleness = new IdlenessDetector(60_000, clock, (idle) => output.pushIdle(idle));
+ * const idleness = new IdlenessDetector(60_000, clock, (idle) => output.emit(idleElement(idle)));
  * idleness.start();
  * // per batch: idleness.onData(); at the end: idleness.stop();
  */
