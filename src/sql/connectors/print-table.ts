@@ -1,0 +1,18 @@
+import { print } from '../../connectors/print/print-sink.js';
+import type { Row } from '../operators/calc-operator.js';
+import type { TableConnector } from './table-connector.js';
+
+/** Flink's `print` sink: one line per row, `+I[v1, v2]`, after the 'print-identifier' if set. */
+export const printTable: TableConnector = {
+  name: 'print',
+  options: ['print-identifier', 'standard-error'],
+  sink(ctx) {
+    const names = ctx.columns.map((c) => c.name);
+    const prefix = ctx.options.get('print-identifier');
+    return print<Row>({
+      ...(prefix !== undefined ? { prefix } : {}),
+      stderr: ctx.options.get('standard-error') === 'true',
+      format: (row: Row) => `+I[${names.map((n) => (row[n] === null || row[n] === undefined ? 'null' : String(row[n]))).join(', ')}]`,
+    });
+  },
+};
