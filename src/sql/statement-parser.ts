@@ -254,7 +254,7 @@ class StatementParser {
     // Later clauses: skip their tokens to the end of the statement so the error names the first one.
     for (let t = c.peek(); t.type !== 'eof' && !(t.type === 'op' && (t.value === ';' || t.value === ')')); t = c.peek()) {
       if (t.type === 'ident' && LATER_CLAUSES[t.upper] && !unsupported.some((u) => u.clause === LATER_CLAUSES[t.upper])) unsupported.push({ clause: LATER_CLAUSES[t.upper]!, pos: t.pos });
-      else if (unsupported.length === 0) c.fail('Expected WHERE, a clause or the end of the statement');
+      else if (unsupported.length === 0) c.fail(from ? (where ? 'Expected the end of the statement' : 'Expected WHERE or the end of the statement') : 'Expected FROM');
       c.next();
     }
     return { kind: 'select', items, from, fromAlias, where, unsupported, pos };
