@@ -44,6 +44,11 @@ export function propertyAccess(obj: string, name: string, consts: Constants): st
   return PLAIN.test(name) && name !== '__proto__' ? `${obj}["${name}"]` : `${obj}[${consts.ref(name)}]`;
 }
 
+/** An object literal key for `name`: quoted when plain, else a computed key from a constant. */
+export function propertyKey(name: string, consts: Constants): string {
+  return PLAIN.test(name) && name !== '__proto__' ? `"${name}"` : `[${consts.ref(name)}]`;
+}
+
 /** Functions of later slices, so the error says "not supported yet" rather than "unknown". */
 const LATER_FUNCTIONS = new Set([
   'COUNT', 'SUM', 'AVG', 'MIN', 'MAX', 'FIRST_VALUE', 'LAST_VALUE', 'LISTAGG', 'ROW_NUMBER', 'RANK', 'DENSE_RANK', 'COLLECT',

@@ -1,13 +1,10 @@
 import type { Statement } from './ast.js';
 import { closestName } from '../core/closest-name.js';
-import { buildFunction, Constants, type Column } from './expression-compiler.js';
-import type { CalcParams, Row } from './operators/calc-operator.js';
+import { propertyKey, type Column, type Constants } from './expression-compiler.js';
 import { planQuery, type PlanContext } from './query-planner.js';
-import { helpers } from './runtime-helpers.js';
 import { SqlError } from './sql-error.js';
 import { formatType, isNumeric } from './sql-types.js';
-import { connectorOf, physicalColumns, propertyKey } from './table-source-planner.js';
-import { propertyAccess } from './expression-compiler.js';
+import { connectorOf, physicalColumns } from './table-source-planner.js';
 
 type Insert = Extract<Statement, { kind: 'insert' }>;
 
@@ -32,17 +29,16 @@ export function planInsert(s: Insert, ctx: PlanContext): string {
   if (planned.columns.length !== targets.length) {
     throw new SqlError(`INSERT INTO ${entry.name}: the query gives ${planned.columns.length} column${planned.columns.length === 1 ? '' : 's'} but the table takes ${targets.length} (${targets.join(', ')})`, s.query.pos, ctx.sql);
   }
-  const consts = new Constants();
-  const fields = sinkColumns.map((col) => {
-    const i = targets.indexOf(col.name);
-    if (i < 0) return `${propertyKey(col.name, consts)}: null`;
-    const from = planned.columns[i]!;
-    checkAssignable(from, col, entry.name, s, ctx.sql);
-    const read = propertyAccess('r', from.name, consts);
-    return `${propertyKey(col.name, consts)}: ${col.type.name === 'TIMESTAMP' ? `$.tsToString(${read})` : read}`;
-  });
-  const params: CalcParams = { condition: undefined, projection: buildFunction<(r: Row) => Row>(`function toSink(r) { return { ${fields.join(', ')} }; }`, consts, helpers), text: { select: `write ${entry.name}` } };
-  planned.stream.transform<Row>(`Write ${entry.name}`, 'sqlCalc', params).sinkTo(connector.sink!(tableCtx));
+  planned.columns.forEach((from, i) => checkAssignable(from, sinkColumns.find((c) => c.name === targets[i])!, entry.name, s, ctx.sql));
+  // The sink's column order, NULL for columns the INSERT leaves out, TIMESTAMP as text: computed in
+  // the query's own step.
+  const toSink = (codes: readonly string[], consts: Constants) =>
+    sinkColumns.map((col) => {
+      const i = targets.indexOf(col.name);
+      const code = i < 0 ? 'null' : col.type.name === 'TIMESTAMP' ? `$.tsToString(${codes[i]})` : codes[i]!;
+      return `${propertyKey(col.name, consts)}: ${code}`;
+    });
+  planned.stream(toSink).sinkTo(connector.sink!(tableCtx));
   return entry.name;
 }
 

@@ -10,6 +10,10 @@ export interface Token {
   readonly pos: SqlPosition;
 }
 
+const IDENT_START = /[A-Za-z_]/;
+const IDENT = /[A-Za-z_][A-Za-z0-9_$]*/y;
+const DIGIT = /[0-9]/;
+const NUMBER = /[0-9]*(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?/y;
 const OPERATORS = ['<>', '!=', '<=', '>=', '||', '=', '<', '>', '+', '-', '*', '/', '%', '(', ')', ',', '.', ';'];
 
 /**
@@ -49,18 +53,20 @@ export function tokenize(sql: string): Token[] {
       }
       if (i >= sql.length) fail('Unterminated comment', start);
       i += 2;
-    } else if (/[A-Za-z_]/.test(c)) {
-      const start = i;
-      while (i < sql.length && /[A-Za-z0-9_$]/.test(sql[i]!)) i++;
-      push('ident', sql.slice(start, i), start);
-    } else if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(sql[i + 1] ?? ''))) {
-      const start = i;
-      while (i < sql.length && /[0-9]/.test(sql[i]!)) i++;
-      if (sql[i] === '.') for (i++; i < sql.length && /[0-9]/.test(sql[i]!); ) i++;
-      if (/[eE]/.test(sql[i] ?? '') && /[-+0-9]/.test(sql[i + 1] ?? '')) for (i += 2; i < sql.length && /[0-9]/.test(sql[i]!); ) i++;
-      push('number', sql.slice(start, i), start);
+    } else if (IDENT_START.test(c)) {
+      IDENT.lastIndex = i;
+      IDENT.test(sql);
+      push('ident', sql.slice(i, IDENT.lastIndex), i);
+      i = IDENT.lastIndex;
+    } else if (DIGIT.test(c) || (c === '.' && DIGIT.test(sql[i + 1] ?? ''))) {
+      NUMBER.lastIndex = i;
+      NUMBER.test(sql);
+      push('number', sql.slice(i, NUMBER.lastIndex), i);
+      i = NUMBER.lastIndex;
     } else if (c === "'" || c === '`') {
       const start = i;
+      // A literal's position is where it starts, which may be on an earlier line than its end.
+      const at = pos(start);
       let text = '';
       i++;
       for (;;) {
@@ -81,8 +87,7 @@ export function tokenize(sql: string): Token[] {
           i++;
         }
       }
-      // Position of the literal is where it starts, which may be on an earlier line.
-      tokens.push({ type: c === "'" ? 'string' : 'quoted', value: text, upper: text, pos: positionOf(sql, start) });
+      tokens.push({ type: c === "'" ? 'string' : 'quoted', value: text, upper: text, pos: at });
     } else {
       const op = OPERATORS.find((o) => sql.startsWith(o, i));
       if (!op) fail(`Unexpected character '${c}'`, i);
@@ -94,13 +99,3 @@ export function tokenize(sql: string): Token[] {
   return tokens;
 }
 
-/** Line and column of `offset` in `sql`. */
-export function positionOf(sql: string, offset: number): SqlPosition {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset; i++) if (sql[i] === '\n') {
-    line++;
-    lineStart = i + 1;
-  }
-  return { offset, line, column: offset - lineStart + 1 };
-}

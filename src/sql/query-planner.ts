@@ -2,16 +2,37 @@ import type { DataStream } from '../api/data-stream.js';
 import type { StreamEnvironment } from '../api/stream-environment.js';
 import { startOffset, type Expr, type Query } from './ast.js';
 import type { Catalog } from './catalog.js';
-import { buildFunction, Constants, ExpressionCompiler, type Column, type Scope } from './expression-compiler.js';
+import { buildFunction, Constants, ExpressionCompiler, propertyAccess, propertyKey, type Column, type Scope } from './expression-compiler.js';
 import type { CalcParams, Row } from './operators/calc-operator.js';
 import { helpers } from './runtime-helpers.js';
 import { SqlError } from './sql-error.js';
-import { planTableSource, propertyKey, scopeOf, tableColumns } from './table-source-planner.js';
+import { planTableSource, scopeOf, tableColumns } from './table-source-planner.js';
 
-/** A planned query: its rows as a stream (in `env`'s graph) and its output columns. */
+/**
+ * Rewrites a query's output row: given the code of each output column (in `columns` order), returns
+ * the fields of the row to emit (`key: code`). Lets an INSERT put its sink's order and types into the
+ * query's own compiled step instead of adding another.
+ */
+export type OutputRewrite = (codes: readonly string[], consts: Constants) => string[];
+
+/** A planned query: its output columns, and its rows as a stream added to `env`'s graph on demand. */
 export interface PlannedQuery {
-  readonly stream: DataStream<Row>;
   readonly columns: readonly Column[];
+  stream(rewrite?: OutputRewrite): DataStream<Row>;
+}
+
+/** The rows of a stream whose rows are already the columns, rewritten by an extra step when asked. */
+function materialized(stream: DataStream<Row>, columns: readonly Column[]): PlannedQuery {
+  return {
+    columns,
+    stream(rewrite) {
+      if (!rewrite) return stream;
+      const consts = new Constants();
+      const fields = rewrite(columns.map((c) => propertyAccess('r', c.name, consts)), consts);
+      const projection = buildFunction<(r: Row) => Row>(`function project(r) { return { ${fields.join(', ')} }; }`, consts, helpers);
+      return stream.transform<Row>('Project', 'sqlCalc', { condition: undefined, projection, text: { select: 'project' } } satisfies CalcParams);
+    },
+  };
 }
 
 export interface PlanContext {
@@ -34,14 +55,16 @@ export function planQuery(q: Query, ctx: PlanContext): PlannedQuery {
   let scope: Scope;
   if ('kind' in q.from) {
     input = planQuery(q.from, ctx);
+    input = materialized(input.stream(), input.columns);
     scope = { columns: input.columns, qualifiers: q.fromAlias ? [q.fromAlias] : [], description: 'the subquery' };
   } else {
     const entry = ctx.catalog.lookup(q.from.name, ctx.sql);
     if (entry.kind === 'view') {
       input = planQuery(entry.query, { ...ctx, sql: entry.sql });
+      input = materialized(input.stream(), input.columns);
       scope = { columns: input.columns, qualifiers: [q.from.alias ?? entry.name], description: `view '${entry.name}'` };
     } else {
-      input = { stream: planTableSource(entry, ctx.env), columns: tableColumns(entry) };
+      input = materialized(planTableSource(entry, ctx.env), tableColumns(entry));
       scope = scopeOf(input.columns, entry.name, q.from.alias);
     }
   }
@@ -69,6 +92,7 @@ function planCalc(q: Query, input: PlannedQuery, scope: Scope, sql: string): Pla
     taken.add(n);
     return n;
   };
+  const codes: string[] = [];
   let identity = true;
   q.items.forEach((item, i) => {
     if (item.expr.kind === 'star') {
@@ -77,7 +101,8 @@ function planCalc(q: Query, input: PlannedQuery, scope: Scope, sql: string): Pla
         const name = unique(col.name);
         identity &&= name === col.name;
         columns.push({ ...col, name });
-        fields.push(`${propertyKey(name, consts)}: ${compiler.column([col.name], item.expr.pos).code}`);
+        codes.push(compiler.column([col.name], item.expr.pos).code);
+        fields.push(`${propertyKey(name, consts)}: ${codes[codes.length - 1]}`);
       }
       return;
     }
@@ -85,15 +110,22 @@ function planCalc(q: Query, input: PlannedQuery, scope: Scope, sql: string): Pla
     const c = compiler.compile(item.expr);
     const name = unique(item.alias ?? (item.expr.kind === 'column' ? item.expr.name.parts[item.expr.name.parts.length - 1]! : `EXPR$${i}`));
     columns.push({ name, type: c.type.name === 'NULL' ? { name: 'STRING' } : c.type, nullable: c.nullable });
+    codes.push(c.code);
     fields.push(`${propertyKey(name, consts)}: ${c.code}`);
   });
   identity &&= columns.length === scope.columns.length;
-  if (identity && !condition) return { stream: input.stream, columns };
-  const projection = identity ? undefined : buildFunction<(r: Row) => Row>(`function select(r) { return { ${fields.join(', ')} }; }`, consts, helpers);
   const selectText = q.items.map((it) => exprText(it.expr, sql) + (it.alias ? ` AS ${it.alias}` : '')).join(', ');
-  const params: CalcParams = { condition, projection, text: { ...(whereText ? { where: whereText } : {}), ...(projection ? { select: selectText } : {}) } };
-  const name = `Calc(${[projection ? `select=[${selectText}]` : '', whereText ? `where=[${whereText}]` : ''].filter(Boolean).join(', ')})`;
-  return { stream: input.stream.transform<Row>(name.length > 120 ? name.slice(0, 117) + '...)' : name, 'sqlCalc', params), columns };
+  return {
+    columns,
+    stream(rewrite) {
+      if (identity && !condition) return input.stream(rewrite);
+      const out = rewrite ? rewrite(codes, consts) : fields;
+      const projection = identity && !rewrite ? undefined : buildFunction<(r: Row) => Row>(`function select(r) { return { ${out.join(', ')} }; }`, consts, helpers);
+      const params: CalcParams = { condition, projection, text: { ...(whereText ? { where: whereText } : {}), ...(projection ? { select: selectText } : {}) } };
+      const name = `Calc(${[projection ? `select=[${selectText}]` : '', whereText ? `where=[${whereText}]` : ''].filter(Boolean).join(', ')})`;
+      return input.stream().transform<Row>(name.length > 120 ? name.slice(0, 117) + '...)' : name, 'sqlCalc', params);
+    },
+  };
 }
 
 /** The SQL text an expression was written as, roughly (for plan names): from its position to the next top-level delimiter. */

@@ -5,7 +5,7 @@ import { WatermarkStrategy } from '../core/watermark-strategy.js';
 import type { CatalogTable } from './catalog.js';
 import { TABLE_CONNECTORS } from './connectors/table-connectors.js';
 import type { TableConnector, TableContext } from './connectors/table-connector.js';
-import { buildFunction, Constants, ExpressionCompiler, propertyAccess, type Column, type Scope } from './expression-compiler.js';
+import { buildFunction, Constants, ExpressionCompiler, propertyAccess, propertyKey, type Column, type Scope } from './expression-compiler.js';
 import type { CalcParams, Row } from './operators/calc-operator.js';
 import { helpers } from './runtime-helpers.js';
 import { SqlError } from './sql-error.js';
@@ -69,28 +69,29 @@ export function planTableSource(table: CatalogTable, env: StreamEnvironment): Da
   const { connector, ctx } = connectorOf(table, 'source');
   const { source, values } = connector.source!(ctx);
   const physical = ctx.columns;
+  const computed = table.columns.filter((c) => c.computed !== undefined);
+  let stream = env.fromSource(source, undefined, `${connector.name}: ${table.name}`);
+  // Values of a generator are typed already: only computed columns need a step.
+  if (values === 'text' || computed.length > 0) stream = stream.transform<Row>(`Read ${table.name}`, 'sqlCalc', readParams(table, physical, values));
+  if (table.watermark) stream = stream.assignTimestampsAndWatermarks(watermarkStrategy(table));
+  return stream;
+}
+
+/** One compiled step: the raw values as the column types, then the computed columns. */
+function readParams(table: CatalogTable, physical: readonly Column[], values: 'text' | 'typed'): CalcParams {
   const consts = new Constants();
   const fields: string[] = [];
   for (const c of physical) {
     const read = propertyAccess('raw', c.name, consts);
     const value = values === 'typed' ? read : `$.${READERS[c.type.name]}(${read}, ${consts.ref(c.name)})`;
-    fields.push(`${key(c.name, consts)}: ${value}`);
+    fields.push(`${propertyKey(c.name, consts)}: ${value}`);
   }
   // Computed columns see the converted physical columns, so they are computed from the new row.
-  const computed = table.columns.filter((c) => c.computed !== undefined);
   const compiler = new ExpressionCompiler(scopeOf(physical, table.name), consts, table.sql);
-  const assign = computed.map((c) => `${propertyAccess('r', c.name, consts)} = ${compiler.compile(c.computed!).code};`);
+  const assign = table.columns.filter((c) => c.computed !== undefined).map((c) => `${propertyAccess('r', c.name, consts)} = ${compiler.compile(c.computed!).code};`);
   const body = `function convert(raw) { const r = { ${fields.join(', ')} }; ${assign.join(' ')} return r; }`;
-  const params: CalcParams = { condition: undefined, projection: buildFunction<(r: Row) => Row>(body, consts, helpers), text: { select: `read ${table.name}` } };
-  let stream = env.fromSource(source, undefined, `${connector.name}: ${table.name}`).transform<Row>(`Read ${table.name}`, 'sqlCalc', params);
-  if (table.watermark) stream = stream.assignTimestampsAndWatermarks(watermarkStrategy(table));
-  return stream;
+  return { condition: undefined, projection: buildFunction<(r: Row) => Row>(body, consts, helpers), text: { select: `read ${table.name}` } };
 }
-
-function key(name: string, consts: Constants): string {
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && name !== '__proto__' ? `"${name}"` : `[${consts.ref(name)}]`;
-}
-export { key as propertyKey };
 
 /** WATERMARK FOR col AS col | col - INTERVAL 'n' unit, as Weir's watermark strategies. */
 function watermarkStrategy(table: CatalogTable): WatermarkStrategy<Row> {

@@ -28,7 +28,7 @@ export class Table {
   /** The rows as a stream in the TableEnvironment's StreamEnvironment: plain objects keyed by column name. */
   toDataStream(): DataStream<Row> {
     if (!this.env) throw new Error('toDataStream needs a TableEnvironment created from a StreamEnvironment: TableEnvironment.create(env)');
-    return planQuery(this.query, this.context(this.env)).stream;
+    return planQuery(this.query, this.context(this.env)).stream();
   }
 
   /** Runs the query as its own job; `collect()` gives its rows. */
@@ -37,7 +37,7 @@ export class Table {
     return new TableResult('SUCCESS_WITH_CONTENT', this.columns, () => {
       if (!rows) {
         const env = this.newEnv();
-        rows = planQuery(this.query, this.context(env)).stream.executeAndCollect('collect');
+        rows = planQuery(this.query, this.context(env)).stream().executeAndCollect('collect');
       }
       return rows;
     });
@@ -46,7 +46,7 @@ export class Table {
   /** The plan of the query's job as JSON (see docs/architecture.md). */
   explain(): string {
     const env = this.newEnv();
-    planQuery(this.query, this.context(env)).stream.sinkTo({ name: 'Collect', createWriter: () => ({ write: () => undefined }) });
+    planQuery(this.query, this.context(env)).stream().sinkTo({ name: 'Collect', createWriter: () => ({ write: () => undefined }) });
     return env.explain();
   }
 }
