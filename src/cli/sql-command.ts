@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 // The package entry wires the local executor that runs the script's jobs.
 import '../index.js';
 import { jobHooks } from '../api/job-hooks.js';
@@ -6,6 +7,7 @@ import { parseScript } from '../sql/statement-parser.js';
 import { TableEnvironment } from '../sql/table-environment.js';
 import { formatError } from './error-report.js';
 import { JobObserver } from './job-observer.js';
+import { sqlJobModule } from './sql-script-job.js';
 import { finalStatus, formatJobSummary } from './job-summary.js';
 
 export interface SqlOptions {
@@ -42,8 +44,10 @@ export async function runSqlScript(options: SqlOptions): Promise<number> {
   if (options.parallelism !== undefined) tEnv.settings.set('parallelism.default', String(options.parallelism));
   const observer = new JobObserver().attach();
   try {
-    for (const { statement } of parseScript(sql)) {
-      const result = tEnv.executeStatement(statement, sql);
+    const statements = parseScript(sql);
+    for (const [i, { statement }] of statements.entries()) {
+      // Slot workers rebuild an INSERT's plan by running the script up to it (sql-script-job.ts).
+      const result = tEnv.executeStatement(statement, sql, sqlJobModule(resolve(options.file), i, options.parallelism));
       if (result.jobClient) {
         err.write(`[INFO] Running ${statement.kind === 'insert' ? 'INSERT INTO ' + statement.table.parts.join('.') : 'the statement'}\n`);
         await observer.settled();

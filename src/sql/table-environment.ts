@@ -63,8 +63,12 @@ export class TableEnvironment {
     return this.catalog.names();
   }
 
-  /** Runs a parsed statement; `sql` is the text its positions refer to. */
-  executeStatement(s: Statement, sql: string): TableResult {
+  /**
+   * Runs a parsed statement; `sql` is the text its positions refer to. With `jobModule`, a job the
+   * statement starts runs its parallel subtasks in worker-thread slots, each of which imports that
+   * module to rebuild the same plan from the same SQL (what `weir sql -f` does).
+   */
+  executeStatement(s: Statement, sql: string, jobModule?: string): TableResult {
     switch (s.kind) {
       case 'createTable':
         createTable(s, this.catalog, sql);
@@ -100,7 +104,7 @@ export class TableEnvironment {
         this.settings.reset(s.key);
         return ok();
       case 'insert': {
-        const env = this.newEnv();
+        const env = this.newEnv(jobModule);
         const target = planInsert(s, this.context(env, sql));
         const client = env.executeAsync(this.settings.get('pipeline.name') ?? `insert-into_default_catalog.default_database.${target}`);
         return new TableResult('SUCCESS', [], async () => [], client);
@@ -115,10 +119,11 @@ export class TableEnvironment {
   }
 
   /**
-   * The environment of one job. Slots run in this thread: a worker thread would have to rebuild the
-   * plan from the SQL text, which comes with a later version.
+   * The environment of one job. Without a job module that rebuilds the plan from the SQL text, all
+   * subtasks run in this thread: a slot worker could not rebuild a plan made from a string.
    */
-  private newEnv(): StreamEnvironment {
-    return StreamEnvironment.create({ ...this.baseConfig, ...this.settings.engineConfig(), slotMode: 'single-thread' });
+  private newEnv(jobModule?: string): StreamEnvironment {
+    const slots = jobModule ? { jobModule } : { slotMode: 'single-thread' as const };
+    return StreamEnvironment.create({ ...this.baseConfig, ...this.settings.engineConfig(), ...slots });
   }
 }

@@ -1,6 +1,6 @@
 // `weir sql -f script.sql` runs a script to its end: DDL, SET, SHOW, SELECT and an INSERT whose
 // job ends with its bounded input; a wrong statement stops the script with the caret message.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -34,6 +34,23 @@ INSERT INTO big_orders SELECT id, UPPER(customer) FROM orders WHERE amount > 10;
     expect(out).toContain('|  3 |    80.0 |');
     expect(out.filter((l) => l.startsWith('big: '))).toEqual(['big: +I[1, ANN]', 'big: +I[3, CY]']);
     expect(r.stderr).toContain("Job 'big-orders' FINISHED");
+  });
+
+  it('runs an INSERT in two worker-thread slots that rebuild its plan from the script', async () => {
+    const out = join(dir, 'evens');
+    const script = join(dir, 'parallel.sql');
+    writeFileSync(
+      script,
+      `CREATE TABLE nums (n BIGINT) WITH ('connector' = 'datagen', 'fields.n.kind' = 'sequence', 'fields.n.start' = '1', 'fields.n.end' = '1000');
+CREATE TABLE evens (n BIGINT, half BIGINT) WITH ('connector' = 'filesystem', 'path' = '${out}', 'format' = 'csv');
+INSERT INTO evens SELECT n, n / 2 FROM nums WHERE n % 2 = 0;
+`,
+    );
+    const r = await runCli(['sql', '-f', script, '-p', '2']);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = readdirSync(out).filter((f) => !f.startsWith('.')).flatMap((f) => readFileSync(join(out, f), 'utf8').trim().split('\n'));
+    expect(r.stderr).toMatch(/datagen: nums +2 +1,000 +1,000/);
+    expect(lines.sort()).toEqual(Array.from({ length: 500 }, (_v, i) => `${2 * (i + 1)},${i + 1}`).sort());
   });
 
   it('stops at a wrong statement with the line, column and caret, and exits with 1', async () => {
