@@ -18,7 +18,7 @@ module.exports = {
     layer('runtime', ['api', 'sql', 'connectors', 'cli', 'testing'], 'the runtime reads graphs, never the API or SQL'),
     layer('connectors', ['runtime', 'api', 'sql', 'cli', 'testing'], 'connectors implement core SPIs only'),
     layer('api', ['runtime', 'sql', 'cli', 'testing'], 'the API emits graphs; execute() reaches the runtime through JobExecutor'),
-    layer('sql', ['runtime', 'api', 'cli', 'testing'], 'the SQL planner emits graphs'),
+    layer('sql', ['runtime', 'cli', 'testing'], 'the SQL planner emits graphs through the API and registers its own operator kinds; it never reaches the runtime'),
     {
       name: 'state-backends-through-the-registry',
       comment: 'Keyed state is reached through the KeyedStateBackend interface (core/state-backend.ts); only the registry names a concrete backend',

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { runJobFile, type RunOptions } from './run-command.js';
 import { savepointCommand } from './savepoint-command.js';
+import { runSqlScript, type SqlOptions } from './sql-command.js';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -41,6 +42,18 @@ program
   .action(async (job: string, args: string[], opts: RunOptions) => {
     process.exitCode = await runJobFile(job, opts, args);
     // A job may leave handles open (a socket, a timer); once its jobs ended the CLI is done with it.
+    setTimeout(() => process.exit(), 1000).unref();
+  });
+
+program
+  .command('sql')
+  .description("run a Flink-dialect SQL script: DDL, SET, SELECT and INSERT INTO statements, in order")
+  .option('-f, --file <script>', 'the SQL script to run')
+  .addOption(new Option('-p, --parallelism <n>', 'default parallelism of the jobs the script starts').argParser(positiveInt))
+  .option('--stack', 'print stack traces with errors')
+  .addHelpText('after', '\nExamples:\n  weir sql -f pipeline.sql\n  weir sql -f pipeline.sql -p 2')
+  .action(async (opts: SqlOptions) => {
+    process.exitCode = await runSqlScript(opts);
     setTimeout(() => process.exit(), 1000).unref();
   });
 

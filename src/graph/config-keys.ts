@@ -69,7 +69,7 @@ const UNSUPPORTED: Record<string, UnsupportedKey> = {
   'execution.runtime-mode': { why: 'jobs run in streaming mode; a bounded input gives its final results when it ends', accepts: ['streaming'] },
   'restart-strategy.exponential-delay.jitter-factor': { why: 'restart delays have no jitter', accepts: ['0', '0.0'] },
   'state.backend.rocksdb.memory.managed': { why: HEAP },
-  'table.exec.state.ttl': { why: "there is no SQL yet; set state TTL per state with stateTtl(...)" },
+  'table.exec.state.ttl': { why: "it is a SQL key (SET it in SQL); DataStream state takes its TTL per state with stateTtl(...)" },
 };
 
 /** Flink keys that Flink itself ignores in a job's configuration (cluster set-up): warned about, not failed. */

@@ -10,6 +10,7 @@ function packageEntries(root: string): Record<string, string[]> {
   return {
     weir: [join(root, 'src/index.ts')],
     'weir/testing': [join(root, 'src/testing/index.ts')],
+    'weir/sql': [join(root, 'src/sql-entry.ts')],
     'weir/connectors/*': [join(root, 'src/connectors/*/index.ts')],
   };
 }
@@ -74,11 +75,11 @@ export interface SnippetRun {
 export function runSnippet(root: string, s: DocSnippet): Promise<SnippetRun> {
   const entries = packageEntries(root);
   const target = (spec: string): string => {
-    if (spec === 'weir' || spec === 'weir/testing') return entries[spec]![0]!;
+    if (spec === 'weir' || spec === 'weir/testing' || spec === 'weir/sql') return entries[spec]![0]!;
     return entries['weir/connectors/*']![0]!.replace('*', spec.slice('weir/connectors/'.length));
   };
   // Only specifiers of import/export statements change, so line numbers stay those of the snippet.
-  const code = s.source.replace(/(\b(?:from|import)\s*\(?\s*)(['"])(weir(?:\/testing|\/connectors\/[\w-]+)?)\2/g, (_m, head: string, q: string, spec: string) => `${head}${q}${target(spec)}${q}`);
+  const code = s.source.replace(/(\b(?:from|import)\s*\(?\s*)(['"])(weir(?:\/testing|\/sql|\/connectors\/[\w-]+)?)\2/g, (_m, head: string, q: string, spec: string) => `${head}${q}${target(spec)}${q}`);
   const dir = mkdtempSync(join(tmpdir(), 'weir-snippet-'));
   const file = join(dir, `${basename(s.file, '.md')}-${s.line}.ts`);
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');

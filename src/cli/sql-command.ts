@@ -1,0 +1,70 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+// The package entry wires the local executor that runs the script's jobs.
+import '../index.js';
+import { jobHooks } from '../api/job-hooks.js';
+import { parseScript } from '../sql/statement-parser.js';
+import { TableEnvironment } from '../sql/table-environment.js';
+import { formatError } from './error-report.js';
+import { JobObserver } from './job-observer.js';
+import { sqlJobModule } from './sql-script-job.js';
+import { finalStatus, formatJobSummary } from './job-summary.js';
+
+export interface SqlOptions {
+  /** The script to run (`-f`). */
+  file?: string;
+  /** `parallelism.default` of the script's jobs (`-p`); a SET in the script overrides it. */
+  parallelism?: number;
+  stack?: boolean;
+}
+
+/**
+ * `weir sql -f script.sql`: runs the statements of a script in order, as Flink's SQL client does
+ * with `-f`. DDL and SET say OK, SELECT/SHOW/DESCRIBE print a table, an INSERT runs its job to the
+ * end (bounded inputs) and prints the job summary. Stops at the first failing statement.
+ * Resolves to the process exit code.
+ *
+ * @example
+ * process.exitCode = await runSqlScript({ file: 'pipeline.sql' });
+ */
+export async function runSqlScript(options: SqlOptions): Promise<number> {
+  const err = process.stderr;
+  if (options.file === undefined) {
+    err.write("Error: the interactive SQL client is not there yet; run a script with 'weir sql -f script.sql'\n");
+    return 1;
+  }
+  if (!existsSync(options.file)) {
+    err.write(`Error: SQL script not found: ${options.file}\n`);
+    return 1;
+  }
+  const sql = readFileSync(options.file, 'utf8');
+  // The script's jobs print their own summaries here, not the API's console warnings.
+  jobHooks().printsJobEvents = true;
+  const tEnv = TableEnvironment.create();
+  if (options.parallelism !== undefined) tEnv.settings.set('parallelism.default', String(options.parallelism));
+  const observer = new JobObserver().attach();
+  try {
+    const statements = parseScript(sql);
+    for (const [i, { statement }] of statements.entries()) {
+      // Slot workers rebuild an INSERT's plan by running the script up to it (sql-script-job.ts).
+      const result = tEnv.executeStatement(statement, sql, sqlJobModule(resolve(options.file), i, options.parallelism));
+      if (result.jobClient) {
+        err.write(`[INFO] Running ${statement.kind === 'insert' ? 'INSERT INTO ' + statement.table.parts.join('.') : 'the statement'}\n`);
+        await observer.settled();
+        const job = observer.jobs[observer.jobs.length - 1]!;
+        err.write(formatJobSummary(job));
+        if (finalStatus(job) !== 'FINISHED') {
+          if (job.outcome?.ok === false) err.write(formatError(job.outcome.error, { stack: options.stack === true }));
+          return 1;
+        }
+      } else if (result.kind === 'SUCCESS') err.write('[INFO] Execute statement succeeded.\n');
+      else process.stdout.write(await result.format());
+    }
+    return 0;
+  } catch (e) {
+    err.write(`[ERROR] Could not execute SQL statement. Reason:\n${formatError(e, { stack: options.stack === true })}`);
+    return 1;
+  } finally {
+    observer.detach();
+  }
+}

@@ -1,0 +1,292 @@
+import type { Expr, Name } from './ast.js';
+import { SqlError } from './sql-error.js';
+import { typeNamed, type SqlType } from './sql-types.js';
+import type { TokenCursor } from './token-cursor.js';
+
+/** Words that end an expression or a select item, so they are never read as an alias or a column. */
+export const RESERVED = new Set([
+  'SELECT', 'FROM', 'WHERE', 'GROUP', 'HAVING', 'ORDER', 'LIMIT', 'UNION', 'EXCEPT', 'INTERSECT', 'JOIN', 'INNER', 'LEFT', 'RIGHT', 'FULL', 'CROSS', 'ON',
+  'AND', 'OR', 'NOT', 'AS', 'IS', 'IN', 'BETWEEN', 'LIKE', 'CASE', 'WHEN', 'THEN', 'ELSE', 'END', 'WINDOW', 'OVER', 'WITH', 'VALUES', 'NULL', 'TRUE', 'FALSE', 'DISTINCT', 'ALL', 'LATERAL', 'FOR',
+]);
+
+const INTERVAL_UNITS: Record<string, number> = { MILLISECOND: 1, SECOND: 1000, MINUTE: 60_000, HOUR: 3_600_000, DAY: 86_400_000 };
+
+/**
+ * Recursive descent over Flink's expression grammar, lowest precedence first:
+ * OR, AND, NOT, comparison (= <> < > <= >=, IS [NOT] NULL, [NOT] BETWEEN/IN/LIKE), + - ||, * / %, unary, primary.
+ */
+export class ExpressionParser {
+  constructor(private readonly c: TokenCursor) {}
+
+  expression(): Expr {
+    return this.or();
+  }
+
+  private or(): Expr {
+    let left = this.and();
+    while (this.c.isKeyword('OR')) {
+      const pos = this.c.next().pos;
+      left = { kind: 'binary', op: 'OR', left, right: this.and(), pos };
+    }
+    return left;
+  }
+
+  private and(): Expr {
+    let left = this.not();
+    while (this.c.isKeyword('AND')) {
+      const pos = this.c.next().pos;
+      left = { kind: 'binary', op: 'AND', left, right: this.not(), pos };
+    }
+    return left;
+  }
+
+  private not(): Expr {
+    if (this.c.isKeyword('NOT')) {
+      const pos = this.c.next().pos;
+      return { kind: 'unary', op: 'NOT', arg: this.not(), pos };
+    }
+    return this.comparison();
+  }
+
+  private comparison(): Expr {
+    let left = this.additive();
+    for (;;) {
+      const t = this.c.peek();
+      if (t.type === 'op' && ['=', '<>', '!=', '<', '>', '<=', '>='].includes(t.value)) {
+        this.c.next();
+        left = { kind: 'binary', op: t.value === '!=' ? '<>' : t.value, left, right: this.additive(), pos: t.pos };
+      } else if (this.c.isKeyword('IS')) {
+        this.c.next();
+        const negated = this.c.acceptKeyword('NOT');
+        if (this.c.acceptKeyword('NULL')) left = { kind: 'isNull', arg: left, negated, pos: t.pos };
+        else if (this.c.isKeyword('TRUE') || this.c.isKeyword('FALSE')) {
+          const value = this.c.next().upper === 'TRUE';
+          // IS [NOT] TRUE/FALSE never yields NULL.
+          left = { kind: 'call', name: negated ? (value ? 'IS_NOT_TRUE' : 'IS_NOT_FALSE') : value ? 'IS_TRUE' : 'IS_FALSE', args: [left], pos: t.pos };
+        } else this.c.fail('Expected NULL, TRUE or FALSE after IS');
+      } else if (this.c.isKeyword('BETWEEN') || (this.c.isKeyword('NOT') && this.c.isKeyword('BETWEEN', 1))) {
+        const negated = this.c.acceptKeyword('NOT');
+        this.c.expectKeyword('BETWEEN');
+        this.c.acceptKeyword('ASYMMETRIC');
+        const low = this.additive();
+        this.c.expectKeyword('AND');
+        left = { kind: 'between', arg: left, low, high: this.additive(), negated, pos: t.pos };
+      } else if (this.c.isKeyword('IN') || (this.c.isKeyword('NOT') && this.c.isKeyword('IN', 1))) {
+        const negated = this.c.acceptKeyword('NOT');
+        this.c.expectKeyword('IN');
+        this.c.expectOp('(');
+        if (this.c.isKeyword('SELECT')) throw new SqlError('IN (SELECT ...) subqueries are not supported yet', this.c.peek().pos, this.c.sql);
+        const list = [this.expression()];
+        while (this.c.acceptOp(',')) list.push(this.expression());
+        this.c.expectOp(')');
+        left = { kind: 'in', arg: left, list, negated, pos: t.pos };
+      } else if (this.c.isKeyword('LIKE') || (this.c.isKeyword('NOT') && this.c.isKeyword('LIKE', 1))) {
+        const negated = this.c.acceptKeyword('NOT');
+        this.c.expectKeyword('LIKE');
+        left = { kind: 'like', arg: left, pattern: this.additive(), negated, pos: t.pos };
+      } else return left;
+    }
+  }
+
+  private additive(): Expr {
+    let left = this.multiplicative();
+    for (;;) {
+      const t = this.c.peek();
+      if (t.type !== 'op' || (t.value !== '+' && t.value !== '-' && t.value !== '||')) return left;
+      this.c.next();
+      left = { kind: 'binary', op: t.value, left, right: this.multiplicative(), pos: t.pos };
+    }
+  }
+
+  private multiplicative(): Expr {
+    let left = this.unary();
+    for (;;) {
+      const t = this.c.peek();
+      if (t.type !== 'op' || (t.value !== '*' && t.value !== '/' && t.value !== '%')) return left;
+      this.c.next();
+      left = { kind: 'binary', op: t.value, left, right: this.unary(), pos: t.pos };
+    }
+  }
+
+  private unary(): Expr {
+    const t = this.c.peek();
+    if (t.type === 'op' && (t.value === '-' || t.value === '+')) {
+      this.c.next();
+      return { kind: 'unary', op: t.value, arg: this.unary(), pos: t.pos };
+    }
+    return this.primary();
+  }
+
+  private primary(): Expr {
+    const c = this.c;
+    const t = c.peek();
+    const pos = t.pos;
+    if (t.type === 'number') {
+      c.next();
+      const isInt = /^[0-9]+$/.test(t.value);
+      const n = Number(t.value);
+      return { kind: 'literal', value: n, type: !isInt ? 'double' : Number.isSafeInteger(n) && Math.abs(n) <= 2147483647 ? 'int' : 'bigint', pos };
+    }
+    if (t.type === 'string') {
+      c.next();
+      return { kind: 'literal', value: t.value, type: 'string', pos };
+    }
+    if (t.type === 'op' && t.value === '(') {
+      c.next();
+      if (c.isKeyword('SELECT')) throw new SqlError('Subqueries in expressions are not supported yet', c.peek().pos, c.sql);
+      const e = this.expression();
+      c.expectOp(')');
+      return e;
+    }
+    if (t.type === 'op' && t.value === '*') {
+      c.next();
+      return { kind: 'star', qualifier: undefined, pos };
+    }
+    if (t.type === 'quoted') return this.columnOrStar();
+    if (t.type !== 'ident') return c.fail('Expected an expression');
+    switch (t.upper) {
+      case 'NULL':
+        c.next();
+        return { kind: 'literal', value: null, type: 'null', pos };
+      case 'TRUE':
+      case 'FALSE':
+        c.next();
+        return { kind: 'literal', value: t.upper === 'TRUE', type: 'boolean', pos };
+      case 'CASE':
+        return this.caseExpr();
+      case 'CAST':
+      case 'TRY_CAST':
+        if (c.isOp('(', 1)) return this.cast();
+        break;
+      case 'INTERVAL':
+        return this.interval();
+      case 'TIMESTAMP':
+        if (c.peek(1).type === 'string') {
+          c.next();
+          const lit = c.next();
+          return { kind: 'cast', arg: { kind: 'literal', value: lit.value, type: 'string', pos: lit.pos }, to: { name: 'TIMESTAMP', precision: 3 }, pos };
+        }
+        break;
+      case 'TRIM':
+        if (c.isOp('(', 1)) return this.trim();
+        break;
+      case 'SUBSTRING':
+        if (c.isOp('(', 1)) return this.substring();
+        break;
+    }
+    if (c.isOp('(', 1) && !RESERVED.has(t.upper)) return this.call();
+    if (RESERVED.has(t.upper)) return c.fail('Expected an expression');
+    return this.columnOrStar();
+  }
+
+  private columnOrStar(): Expr {
+    const first = this.c.peek();
+    const parts = [this.c.identifier()];
+    while (this.c.isOp('.')) {
+      this.c.next();
+      if (this.c.acceptOp('*')) return { kind: 'star', qualifier: parts.join('.'), pos: first.pos };
+      parts.push(this.c.identifier('a column name'));
+    }
+    const name: Name = { parts, pos: first.pos };
+    return { kind: 'column', name, pos: first.pos };
+  }
+
+  private call(): Expr {
+    const t = this.c.next();
+    this.c.expectOp('(');
+    const args: Expr[] = [];
+    const distinct = this.c.acceptKeyword('DISTINCT');
+    if (!this.c.isOp(')')) {
+      args.push(this.expression());
+      while (this.c.acceptOp(',')) args.push(this.expression());
+    }
+    this.c.expectOp(')');
+    if (this.c.isKeyword('OVER')) throw new SqlError('OVER aggregations are not supported yet', this.c.peek().pos, this.c.sql);
+    return { kind: 'call', name: t.upper, args, pos: t.pos, ...(distinct ? { distinct } : {}) };
+  }
+
+  private caseExpr(): Expr {
+    const pos = this.c.next().pos;
+    const operand = this.c.isKeyword('WHEN') ? undefined : this.expression();
+    const whens: { when: Expr; then: Expr }[] = [];
+    while (this.c.acceptKeyword('WHEN')) {
+      const when = this.expression();
+      this.c.expectKeyword('THEN');
+      whens.push({ when, then: this.expression() });
+    }
+    if (whens.length === 0) this.c.fail('Expected WHEN');
+    const otherwise = this.c.acceptKeyword('ELSE') ? this.expression() : undefined;
+    this.c.expectKeyword('END');
+    return { kind: 'case', operand, whens, otherwise, pos };
+  }
+
+  private cast(): Expr {
+    const t = this.c.next();
+    if (t.upper === 'TRY_CAST') throw new SqlError('TRY_CAST is not supported yet', t.pos, this.c.sql);
+    this.c.expectOp('(');
+    const arg = this.expression();
+    this.c.expectKeyword('AS');
+    const to = this.type();
+    this.c.expectOp(')');
+    return { kind: 'cast', arg, to, pos: t.pos };
+  }
+
+  /** A type name with an optional (precision[, scale]) and NOT NULL left to the caller. */
+  type(): SqlType {
+    const t = this.c.peek();
+    if (t.type !== 'ident') this.c.fail('Expected a type');
+    this.c.next();
+    let precision: number | undefined;
+    if (this.c.acceptOp('(')) {
+      const p = this.c.next();
+      if (p.type !== 'number') this.c.fail('Expected a number', p);
+      precision = Number(p.value);
+      while (this.c.acceptOp(',')) this.c.next();
+      this.c.expectOp(')');
+    }
+    return typeNamed(t.upper, precision, t.pos, this.c.sql);
+  }
+
+  private interval(): Expr {
+    const pos = this.c.next().pos;
+    const text = this.c.string("an interval literal such as '5'");
+    const unitTok = this.c.peek();
+    const unit = this.c.identifier('a time unit').toUpperCase().replace(/S$/, '');
+    const per = INTERVAL_UNITS[unit];
+    if (per === undefined) throw new SqlError(`Interval unit ${unit} is not supported yet (supported: ${Object.keys(INTERVAL_UNITS).join(', ')})`, unitTok.pos, this.c.sql);
+    const n = Number(text);
+    if (!Number.isFinite(n)) throw new SqlError(`'${text}' is not a number of ${unit.toLowerCase()}s`, pos, this.c.sql);
+    return { kind: 'interval', millis: n * per, pos };
+  }
+
+  private trim(): Expr {
+    const pos = this.c.next().pos;
+    this.c.expectOp('(');
+    let side: 'BOTH' | 'LEADING' | 'TRAILING' = 'BOTH';
+    let chars: Expr | undefined;
+    if (this.c.isKeyword('BOTH') || this.c.isKeyword('LEADING') || this.c.isKeyword('TRAILING')) side = this.c.next().upper as typeof side;
+    let arg: Expr;
+    if (this.c.acceptKeyword('FROM')) arg = this.expression();
+    else {
+      const first = this.expression();
+      if (this.c.acceptKeyword('FROM')) {
+        chars = first;
+        arg = this.expression();
+      } else arg = first;
+    }
+    this.c.expectOp(')');
+    return { kind: 'trim', side, chars, arg, pos };
+  }
+
+  private substring(): Expr {
+    const t = this.c.next();
+    this.c.expectOp('(');
+    const args = [this.expression()];
+    if (this.c.acceptKeyword('FROM')) {
+      args.push(this.expression());
+      if (this.c.acceptKeyword('FOR')) args.push(this.expression());
+    } else while (this.c.acceptOp(',')) args.push(this.expression());
+    this.c.expectOp(')');
+    return { kind: 'call', name: 'SUBSTRING', args, pos: t.pos };
+  }
+}

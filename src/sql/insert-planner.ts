@@ -1,0 +1,50 @@
+import type { Statement } from './ast.js';
+import { closestName } from '../core/closest-name.js';
+import { propertyKey, type Column, type Constants } from './expression-compiler.js';
+import { planQuery, type PlanContext } from './query-planner.js';
+import { SqlError } from './sql-error.js';
+import { formatType, isNumeric } from './sql-types.js';
+import { connectorOf, physicalColumns } from './table-source-planner.js';
+
+type Insert = Extract<Statement, { kind: 'insert' }>;
+
+/**
+ * INSERT INTO t [(cols)] SELECT ...: the query, one step that puts its columns in the sink's order
+ * and types (TIMESTAMP as text for files and print), and the table's sink. Returns the table name.
+ */
+export function planInsert(s: Insert, ctx: PlanContext): string {
+  if (s.overwrite) throw new SqlError('INSERT OVERWRITE is not supported yet', s.table.pos, ctx.sql);
+  const entry = ctx.catalog.lookup(s.table, ctx.sql);
+  if (entry.kind === 'view') throw new SqlError(`'${entry.name}' is a view; INSERT needs a table`, s.table.pos, ctx.sql);
+  const { connector, ctx: tableCtx } = connectorOf(entry, 'sink');
+  const sinkColumns = physicalColumns(entry);
+  const targets = s.columns ?? sinkColumns.map((c) => c.name);
+  for (const t of targets) {
+    if (!sinkColumns.some((c) => c.name === t)) {
+      const near = closestName(t, sinkColumns.map((c) => c.name));
+      throw new SqlError(`Column '${t}' not found in table '${entry.name}'${near ? `; did you mean '${near}'?` : ''}`, s.table.pos, ctx.sql);
+    }
+  }
+  const planned = planQuery(s.query, ctx);
+  if (planned.columns.length !== targets.length) {
+    throw new SqlError(`INSERT INTO ${entry.name}: the query gives ${planned.columns.length} column${planned.columns.length === 1 ? '' : 's'} but the table takes ${targets.length} (${targets.join(', ')})`, s.query.pos, ctx.sql);
+  }
+  planned.columns.forEach((from, i) => checkAssignable(from, sinkColumns.find((c) => c.name === targets[i])!, entry.name, s, ctx.sql));
+  // The sink's column order, NULL for columns the INSERT leaves out, TIMESTAMP as text: computed in
+  // the query's own step.
+  const toSink = (codes: readonly string[], consts: Constants) =>
+    sinkColumns.map((col) => {
+      const i = targets.indexOf(col.name);
+      const code = i < 0 ? 'null' : col.type.name === 'TIMESTAMP' ? `$.tsToString(${codes[i]})` : codes[i]!;
+      return `${propertyKey(col.name, consts)}: ${code}`;
+    });
+  planned.stream(toSink).sinkTo(connector.sink!(tableCtx));
+  return entry.name;
+}
+
+function checkAssignable(from: Column, to: Column, table: string, s: Insert, sql: string): void {
+  const ok = from.type.name === to.type.name || (isNumeric(from.type) && isNumeric(to.type) && rank(from.type.name) <= rank(to.type.name));
+  if (!ok) throw new SqlError(`INSERT INTO ${table}: column '${to.name}' is ${formatType(to.type)} but the query gives ${formatType(from.type)} ('${from.name}'); use CAST`, s.query.pos, sql);
+}
+
+const rank = (n: string) => (n === 'INT' ? 1 : n === 'BIGINT' ? 2 : 3);

@@ -1,0 +1,54 @@
+import { checkConfigKeys } from '../graph/config-keys.js';
+import { SqlError, type SqlPosition } from './sql-error.js';
+
+/** Keys SQL reads itself, with the values it accepts (undefined: any). */
+const SQL_KEYS: Record<string, readonly string[] | undefined> = {
+  // Projections and filters give the same final rows in both modes; batch operators come with GROUP BY.
+  'execution.runtime-mode': ['streaming', 'batch'],
+  'pipeline.name': undefined,
+  // No SQL operator keeps state yet; the key is kept for the ones that will.
+  'table.exec.state.ttl': undefined,
+  'sql-client.execution.result-mode': ['tableau', 'table', 'changelog'],
+  'table.dml-sync': ['true', 'false'],
+};
+
+/**
+ * The SET/RESET configuration of a TableEnvironment, as Flink's keys with string values. SQL's own
+ * keys are checked here, the rest by the engine's configuration check (unknown keys name the
+ * closest known one).
+ */
+export class SqlSettings {
+  private readonly values = new Map<string, string>();
+
+  set(key: string, value: string, pos?: SqlPosition, sql?: string): void {
+    if (key in SQL_KEYS) {
+      const allowed = SQL_KEYS[key];
+      if (allowed && !allowed.includes(value.toLowerCase())) throw new SqlError(`'${key}' must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, not '${value}'`, pos, sql);
+    } else {
+      try {
+        checkConfigKeys({ [key]: value });
+      } catch (e) {
+        throw new SqlError(e instanceof Error ? e.message : String(e), pos, sql);
+      }
+    }
+    this.values.set(key, value);
+  }
+
+  reset(key?: string): void {
+    if (key === undefined) this.values.clear();
+    else this.values.delete(key);
+  }
+
+  get(key: string): string | undefined {
+    return this.values.get(key);
+  }
+
+  entries(): [string, string][] {
+    return [...this.values.entries()].sort(([a], [b]) => a.localeCompare(b));
+  }
+
+  /** The settings the engine reads, for `StreamEnvironment.create`. */
+  engineConfig(): Record<string, string> {
+    return Object.fromEntries([...this.values].filter(([k]) => !(k in SQL_KEYS)));
+  }
+}

@@ -1,0 +1,275 @@
+import type { ColumnDef, Expr, Name, ParsedStatement, Query, SelectItem, Statement, TableRef } from './ast.js';
+import { ExpressionParser, RESERVED } from './expression-parser.js';
+import { tokenize } from './lexer.js';
+import { SqlError, type SqlPosition } from './sql-error.js';
+import { TokenCursor } from './token-cursor.js';
+
+/**
+ * Parses a script of `;`-separated statements in Flink's dialect. Syntax errors carry the line,
+ * the column and a caret under the offending token.
+ *
+ * @example
+ * parseScript("CREATE TABLE t (a INT) WITH ('connector' = 'datagen'); SELECT a FROM t;")
+ */
+export function parseScript(sql: string): ParsedStatement[] {
+  const c = new TokenCursor(tokenize(sql), sql);
+  const p = new StatementParser(c);
+  const out: ParsedStatement[] = [];
+  for (;;) {
+    while (c.acceptOp(';'));
+    if (c.peek().type === 'eof') return out;
+    out.push({ statement: p.statement(), text: sql });
+    if (c.peek().type !== 'eof' && !c.isOp(';')) c.fail("Expected ';' or the end of the statement");
+  }
+}
+
+/** Parses exactly one statement (a trailing `;` is allowed). */
+export function parseStatement(sql: string): ParsedStatement {
+  const all = parseScript(sql);
+  if (all.length !== 1) throw new SqlError(`Expected one statement, found ${all.length}`);
+  return all[0]!;
+}
+
+/** Clauses of later slices: recognised so the error names them instead of a syntax error. */
+const LATER_CLAUSES: Record<string, string> = { GROUP: 'GROUP BY', HAVING: 'HAVING', ORDER: 'ORDER BY', LIMIT: 'LIMIT', WINDOW: 'WINDOW', UNION: 'UNION', EXCEPT: 'EXCEPT', INTERSECT: 'INTERSECT' };
+const JOINS = new Set(['JOIN', 'INNER', 'LEFT', 'RIGHT', 'FULL', 'CROSS']);
+const WINDOW_TVFS = new Set(['TUMBLE', 'HOP', 'CUMULATE', 'SESSION']);
+
+class StatementParser {
+  private readonly e: ExpressionParser;
+  constructor(private readonly c: TokenCursor) {
+    this.e = new ExpressionParser(c);
+  }
+
+  statement(): Statement {
+    const c = this.c;
+    const t = c.peek();
+    if (t.type !== 'ident') c.fail('Expected a statement');
+    switch (t.upper) {
+      case 'CREATE':
+        return this.create();
+      case 'DROP':
+        return this.drop();
+      case 'SHOW':
+        c.next();
+        if (c.acceptKeyword('TABLES')) return { kind: 'showTables' };
+        return this.unsupported(`SHOW ${c.peek().value.toUpperCase()}`, c.peek().pos);
+      case 'DESCRIBE':
+      case 'DESC':
+        c.next();
+        return { kind: 'describe', name: this.name() };
+      case 'SET':
+        return this.set();
+      case 'RESET': {
+        c.next();
+        const key = c.peek().type === 'string' ? c.next().value : undefined;
+        return { kind: 'reset', key, pos: t.pos };
+      }
+      case 'INSERT':
+        return this.insert();
+      case 'SELECT':
+        return { kind: 'query', query: this.query() };
+      case 'EXPLAIN':
+      case 'EXECUTE':
+      case 'BEGIN':
+      case 'USE':
+      case 'ALTER':
+      case 'LOAD':
+      case 'WITH':
+      case 'VALUES':
+        return this.unsupported(t.upper === 'BEGIN' ? 'STATEMENT SET' : t.upper === 'WITH' ? 'WITH (common table expressions)' : t.upper, t.pos);
+      default:
+        return c.fail('Expected a statement (CREATE, DROP, SHOW, DESCRIBE, SET, RESET, INSERT or SELECT)');
+    }
+  }
+
+  private unsupported(what: string, pos: SqlPosition): never {
+    throw new SqlError(`${what} is not supported yet`, pos, this.c.sql);
+  }
+
+  private name(): Name {
+    const pos = this.c.peek().pos;
+    const parts = [this.c.identifier('a table name')];
+    while (this.c.acceptOp('.')) parts.push(this.c.identifier('a table name'));
+    return { parts, pos };
+  }
+
+  private create(): Statement {
+    const c = this.c;
+    c.next();
+    const temporary = c.acceptKeyword('TEMPORARY');
+    if (c.acceptKeyword('TABLE')) return this.createTable(temporary);
+    if (c.acceptKeyword('VIEW')) {
+      const ifNotExists = c.acceptKeyword('IF', 'NOT', 'EXISTS');
+      const name = this.name();
+      c.expectKeyword('AS');
+      const start = c.peek().pos.offset;
+      const query = this.query();
+      return { kind: 'createView', name, ifNotExists, temporary, query, text: c.sql.slice(start, c.peek().pos.offset).trim() };
+    }
+    if (c.isKeyword('FUNCTION') || c.isKeyword('CATALOG') || c.isKeyword('DATABASE')) return this.unsupported(`CREATE ${c.peek().upper}`, c.peek().pos);
+    return c.fail('Expected TABLE or VIEW');
+  }
+
+  private createTable(temporary: boolean): Statement {
+    const c = this.c;
+    const ifNotExists = c.acceptKeyword('IF', 'NOT', 'EXISTS');
+    const name = this.name();
+    c.expectOp('(');
+    const columns: ColumnDef[] = [];
+    let watermark: { column: string; expr: Expr; pos: SqlPosition } | undefined;
+    let primaryKey: string[] | undefined;
+    do {
+      const t = c.peek();
+      if (c.isKeyword('WATERMARK')) {
+        c.next();
+        c.expectKeyword('FOR');
+        const column = c.identifier('a column name');
+        c.expectKeyword('AS');
+        watermark = { column, expr: this.e.expression(), pos: t.pos };
+      } else if (c.isKeyword('PRIMARY') || c.isKeyword('CONSTRAINT')) {
+        if (c.acceptKeyword('CONSTRAINT')) c.identifier('a constraint name');
+        c.expectKeyword('PRIMARY', 'KEY');
+        primaryKey = this.identList();
+        this.notEnforced();
+      } else columns.push(this.column(primaryKey, (k) => (primaryKey = k)));
+    } while (c.acceptOp(','));
+    c.expectOp(')');
+    if (c.isKeyword('COMMENT')) {
+      c.next();
+      c.string();
+    }
+    if (c.isKeyword('PARTITIONED')) return this.unsupported('PARTITIONED BY', c.peek().pos);
+    const optionsPos = c.peek().pos;
+    const options = c.acceptKeyword('WITH') ? this.options() : new Map<string, string>();
+    return { kind: 'createTable', name, ifNotExists, temporary, columns, watermark, primaryKey, options, optionsPos };
+  }
+
+  private notEnforced(): void {
+    if (!this.c.acceptKeyword('NOT', 'ENFORCED')) this.c.fail('Weir does not enforce primary keys: expected NOT ENFORCED');
+  }
+
+  private column(_pk: string[] | undefined, setPk: (k: string[]) => void): ColumnDef {
+    const c = this.c;
+    const pos = c.peek().pos;
+    const name = c.identifier('a column name');
+    if (c.acceptKeyword('AS')) return { name, type: undefined, notNull: false, computed: this.e.expression(), pos };
+    const type = this.e.type();
+    let notNull = false;
+    for (;;) {
+      if (c.acceptKeyword('NOT', 'NULL')) notNull = true;
+      else if (c.acceptKeyword('NULL')) notNull = false;
+      else if (c.acceptKeyword('PRIMARY', 'KEY')) {
+        this.notEnforced();
+        setPk([name]);
+      } else if (c.isKeyword('METADATA')) return this.unsupported('METADATA columns', c.peek().pos);
+      else if (c.acceptKeyword('COMMENT')) c.string();
+      else break;
+    }
+    return { name, type, notNull, computed: undefined, pos };
+  }
+
+  private identList(): string[] {
+    this.c.expectOp('(');
+    const names = [this.c.identifier('a column name')];
+    while (this.c.acceptOp(',')) names.push(this.c.identifier('a column name'));
+    this.c.expectOp(')');
+    return names;
+  }
+
+  private options(): Map<string, string> {
+    const c = this.c;
+    const options = new Map<string, string>();
+    c.expectOp('(');
+    do {
+      const key = c.string("an option key such as 'connector'");
+      c.expectOp('=');
+      options.set(key, c.string('an option value (a string literal)'));
+    } while (c.acceptOp(','));
+    c.expectOp(')');
+    return options;
+  }
+
+  private drop(): Statement {
+    const c = this.c;
+    c.next();
+    c.acceptKeyword('TEMPORARY');
+    const w = c.peek();
+    if (!c.acceptKeyword('TABLE') && !c.acceptKeyword('VIEW')) {
+      if (w.type === 'ident' && ['FUNCTION', 'CATALOG', 'DATABASE'].includes(w.upper)) return this.unsupported(`DROP ${w.upper}`, w.pos);
+      return c.fail('Expected TABLE or VIEW');
+    }
+    const ifExists = c.acceptKeyword('IF', 'EXISTS');
+    return { kind: 'drop', what: w.upper as 'TABLE' | 'VIEW', name: this.name(), ifExists };
+  }
+
+  private set(): Statement {
+    const c = this.c;
+    const pos = c.next().pos;
+    if (c.peek().type === 'eof' || c.isOp(';')) return { kind: 'set', key: undefined, value: undefined, pos };
+    const key = c.string("a quoted key such as 'parallelism.default'");
+    c.expectOp('=');
+    return { kind: 'set', key, value: c.string('a quoted value'), pos };
+  }
+
+  private insert(): Statement {
+    const c = this.c;
+    c.next();
+    const overwrite = c.acceptKeyword('OVERWRITE');
+    if (!overwrite) c.expectKeyword('INTO');
+    const table = this.name();
+    if (c.isKeyword('PARTITION')) return this.unsupported('INSERT ... PARTITION', c.peek().pos);
+    const columns = c.isOp('(') ? this.identList() : undefined;
+    if (c.isKeyword('VALUES')) return this.unsupported('INSERT ... VALUES', c.peek().pos);
+    return { kind: 'insert', table, columns, query: this.query(), overwrite };
+  }
+
+  /** SELECT items FROM source [WHERE cond]; clauses of later slices are recorded, not parsed. */
+  query(): Query {
+    const c = this.c;
+    const pos = c.peek().pos;
+    c.expectKeyword('SELECT');
+    const unsupported: { clause: string; pos: SqlPosition }[] = [];
+    if (c.isKeyword('DISTINCT')) unsupported.push({ clause: 'SELECT DISTINCT', pos: c.next().pos });
+    c.acceptKeyword('ALL');
+    const items: SelectItem[] = [];
+    do items.push(this.selectItem());
+    while (c.acceptOp(','));
+    let from: TableRef | Query | undefined;
+    let fromAlias: string | undefined;
+    if (c.acceptKeyword('FROM')) {
+      const t = c.peek();
+      if (c.acceptOp('(')) {
+        from = this.query();
+        c.expectOp(')');
+        fromAlias = this.alias();
+      } else if (t.type === 'ident' && WINDOW_TVFS.has(t.upper) && c.isOp('(', 1)) return this.unsupported(`Window table function ${t.upper}`, t.pos);
+      else if (t.type === 'ident' && t.upper === 'TABLE' && c.isOp('(', 1)) return this.unsupported('Table functions in FROM', t.pos);
+      else from = { name: this.name(), alias: this.alias() };
+      if (c.isKeyword('FOR')) return this.unsupported('Temporal joins (FOR SYSTEM_TIME AS OF)', c.peek().pos);
+      const j = c.peek();
+      if (c.isOp(',') || (j.type === 'ident' && JOINS.has(j.upper))) return this.unsupported('Joins', j.pos);
+    }
+    const where = c.acceptKeyword('WHERE') ? this.e.expression() : undefined;
+    // Later clauses: skip their tokens to the end of the statement so the error names the first one.
+    for (let t = c.peek(); t.type !== 'eof' && !(t.type === 'op' && (t.value === ';' || t.value === ')')); t = c.peek()) {
+      if (t.type === 'ident' && LATER_CLAUSES[t.upper] && !unsupported.some((u) => u.clause === LATER_CLAUSES[t.upper])) unsupported.push({ clause: LATER_CLAUSES[t.upper]!, pos: t.pos });
+      else if (unsupported.length === 0) c.fail(from ? (where ? 'Expected the end of the statement' : 'Expected WHERE or the end of the statement') : 'Expected FROM');
+      c.next();
+    }
+    return { kind: 'select', items, from, fromAlias, where, unsupported, pos };
+  }
+
+  private selectItem(): SelectItem {
+    const expr = this.e.expression();
+    return { expr, alias: this.alias() };
+  }
+
+  private alias(): string | undefined {
+    const c = this.c;
+    if (c.acceptKeyword('AS')) return c.identifier('an alias');
+    const t = c.peek();
+    if (t.type === 'quoted' || (t.type === 'ident' && !RESERVED.has(t.upper))) return c.next().value;
+    return undefined;
+  }
+}

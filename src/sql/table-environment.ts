@@ -1,0 +1,129 @@
+import { StreamEnvironment, type EnvironmentConfig } from '../api/stream-environment.js';
+import { registerOperatorKind } from '../graph/operator-registry.js';
+import type { Statement } from './ast.js';
+import { Catalog } from './catalog.js';
+import { createTable, describeTable } from './ddl.js';
+import type { Column } from './expression-compiler.js';
+import { planInsert } from './insert-planner.js';
+import { calcKind, type Row } from './operators/calc-operator.js';
+import { planQuery, type PlanContext } from './query-planner.js';
+import { SqlError } from './sql-error.js';
+import { SqlSettings } from './sql-settings.js';
+import { T } from './sql-types.js';
+import { parseStatement } from './statement-parser.js';
+import { Table } from './table.js';
+import { TableResult } from './table-result.js';
+
+registerOperatorKind(calcKind);
+
+const ok = () => new TableResult('SUCCESS', [], async () => []);
+const rowsResult = (columns: Column[], rows: Row[]) => new TableResult('SUCCESS_WITH_CONTENT', columns, async () => rows);
+
+/**
+ * Runs Flink-dialect SQL: DDL into an in-memory catalog, queries as Tables, INSERT INTO as jobs.
+ * Each job gets a StreamEnvironment of its own, configured by `create`'s config and `SET`.
+ *
+ * @example
+ * const tEnv = TableEnvironment.create();
+ * tEnv.executeSql("CREATE TABLE nums (n INT) WITH ('connector' = 'datagen', 'fields.n.kind' = 'sequence', 'fields.n.start' = '1', 'fields.n.end' = '5')");
+ * console.log(await tEnv.sqlQuery('SELECT n * 10 AS tens FROM nums WHERE n > 2').execute().collect());
+ */
+export class TableEnvironment {
+  private readonly catalog = new Catalog();
+  readonly settings = new SqlSettings();
+
+  private constructor(
+    private readonly env: StreamEnvironment | undefined,
+    private readonly baseConfig: EnvironmentConfig,
+  ) {}
+
+  /**
+   * A TableEnvironment. Given a StreamEnvironment, `Table.toDataStream()` adds to its graph;
+   * given a configuration (or nothing), it configures the jobs SQL statements start.
+   */
+  static create(envOrConfig: StreamEnvironment | EnvironmentConfig = {}): TableEnvironment {
+    return envOrConfig instanceof StreamEnvironment ? new TableEnvironment(envOrConfig, {}) : new TableEnvironment(undefined, envOrConfig);
+  }
+
+  /** Runs one statement. DDL, SET and SHOW/DESCRIBE complete at once; INSERT starts a job. */
+  executeSql(sql: string): TableResult {
+    return this.executeStatement(parseStatement(sql).statement, sql);
+  }
+
+  /** A SELECT as a Table, checked now (unknown names and types fail here). */
+  sqlQuery(sql: string): Table {
+    const s = parseStatement(sql).statement;
+    if (s.kind !== 'query') throw new SqlError(`sqlQuery expects a SELECT; run ${s.kind === 'insert' ? 'INSERT' : 'other statements'} with executeSql`);
+    const columns = planQuery(s.query, this.context(this.newEnv(), sql)).columns;
+    return new Table(s.query, (env) => this.context(env, sql), columns, this.env, () => this.newEnv());
+  }
+
+  /** Names of the tables and views, sorted. */
+  listTables(): string[] {
+    return this.catalog.names();
+  }
+
+  /**
+   * Runs a parsed statement; `sql` is the text its positions refer to. With `jobModule`, a job the
+   * statement starts runs its parallel subtasks in worker-thread slots, each of which imports that
+   * module to rebuild the same plan from the same SQL (what `weir sql -f` does).
+   */
+  executeStatement(s: Statement, sql: string, jobModule?: string): TableResult {
+    switch (s.kind) {
+      case 'createTable':
+        createTable(s, this.catalog, sql);
+        return ok();
+      case 'createView': {
+        const name = this.catalog.objectName(s.name, sql);
+        planQuery(s.query, this.context(this.newEnv(), sql)); // checks the query now, as Flink does
+        this.catalog.add({ kind: 'view', name, temporary: s.temporary, query: s.query, text: s.text, sql }, s.ifNotExists, s.name, sql);
+        return ok();
+      }
+      case 'drop':
+        this.catalog.drop(s.what, s.name, s.ifExists, sql);
+        return ok();
+      case 'showTables':
+        return rowsResult([{ name: 'table name', type: T.STRING, nullable: false }], this.catalog.names().map((n) => ({ 'table name': n })));
+      case 'describe': {
+        const entry = this.catalog.lookup(s.name, sql);
+        if (entry.kind === 'table') {
+          const { columns, rows } = describeTable(entry);
+          return rowsResult(columns, rows);
+        }
+        const planned = planQuery(entry.query, this.context(this.newEnv(), entry.sql));
+        return rowsResult(
+          [{ name: 'name', type: T.STRING, nullable: false }, { name: 'type', type: T.STRING, nullable: false }, { name: 'null', type: T.BOOLEAN, nullable: false }],
+          planned.columns.map((c) => ({ name: c.name, type: c.type.name, null: c.nullable })),
+        );
+      }
+      case 'set':
+        if (s.key === undefined) return rowsResult([{ name: 'key', type: T.STRING, nullable: false }, { name: 'value', type: T.STRING, nullable: false }], this.settings.entries().map(([key, value]) => ({ key, value })));
+        this.settings.set(s.key, s.value!, s.pos, sql);
+        return ok();
+      case 'reset':
+        this.settings.reset(s.key);
+        return ok();
+      case 'insert': {
+        const env = this.newEnv(jobModule);
+        const target = planInsert(s, this.context(env, sql));
+        const client = env.executeAsync(this.settings.get('pipeline.name') ?? `insert-into_default_catalog.default_database.${target}`);
+        return new TableResult('SUCCESS', [], async () => [], client);
+      }
+      case 'query':
+        return new Table(s.query, (env) => this.context(env, sql), planQuery(s.query, this.context(this.newEnv(), sql)).columns, this.env, () => this.newEnv()).execute();
+    }
+  }
+
+  private context(env: StreamEnvironment, sql: string): PlanContext {
+    return { env, catalog: this.catalog, sql };
+  }
+
+  /**
+   * The environment of one job. Without a job module that rebuilds the plan from the SQL text, all
+   * subtasks run in this thread: a slot worker could not rebuild a plan made from a string.
+   */
+  private newEnv(jobModule?: string): StreamEnvironment {
+    const slots = jobModule ? { jobModule } : { slotMode: 'single-thread' as const };
+    return StreamEnvironment.create({ ...this.baseConfig, ...this.settings.engineConfig(), ...slots });
+  }
+}

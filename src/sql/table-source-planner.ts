@@ -1,0 +1,113 @@
+import type { DataStream } from '../api/data-stream.js';
+import type { StreamEnvironment } from '../api/stream-environment.js';
+import { closestName } from '../core/closest-name.js';
+import { WatermarkStrategy } from '../core/watermark-strategy.js';
+import type { CatalogTable } from './catalog.js';
+import { TABLE_CONNECTORS } from './connectors/table-connectors.js';
+import type { TableConnector, TableContext } from './connectors/table-connector.js';
+import { buildFunction, Constants, ExpressionCompiler, propertyAccess, propertyKey, type Column, type Scope } from './expression-compiler.js';
+import type { CalcParams, Row } from './operators/calc-operator.js';
+import { helpers } from './runtime-helpers.js';
+import { SqlError } from './sql-error.js';
+import type { SqlType } from './sql-types.js';
+
+/** The physical columns of a table, as the connector sees them. */
+export function physicalColumns(table: CatalogTable): Column[] {
+  return table.columns.filter((c) => c.type !== undefined).map((c) => ({ name: c.name, type: c.type!, nullable: !c.notNull }));
+}
+
+/** All columns a query sees: physical then computed ones in declared order, with computed types inferred. */
+export function tableColumns(table: CatalogTable): Column[] {
+  const physical = physicalColumns(table);
+  const out: Column[] = [];
+  for (const c of table.columns) {
+    if (c.type !== undefined) out.push(physical.find((p) => p.name === c.name)!);
+    else {
+      const compiled = new ExpressionCompiler(scopeOf(physical, table.name), new Constants(), table.sql).compile(c.computed!);
+      out.push({ name: c.name, type: compiled.type, nullable: compiled.nullable });
+    }
+  }
+  return out;
+}
+
+export function scopeOf(columns: readonly Column[], name: string, alias?: string): Scope {
+  return { columns, qualifiers: alias ? [alias] : [name], description: `table '${name}'` };
+}
+
+/** The connector a table names, with its options checked; fails with the closest known name or option. */
+export function connectorOf(table: CatalogTable, role: 'source' | 'sink' | 'any'): { connector: TableConnector; ctx: TableContext } {
+  const name = table.options.get('connector');
+  const fail = (message: string): never => {
+    throw new SqlError(`Table '${table.name}': ${message}`);
+  };
+  if (name === undefined) fail("needs option 'connector' (one of " + TABLE_CONNECTORS.map((c) => `'${c.name}'`).join(', ') + ')');
+  const connector = TABLE_CONNECTORS.find((c) => c.name === name);
+  if (!connector) {
+    const near = closestName(name!, TABLE_CONNECTORS.map((c) => c.name));
+    fail(`connector '${name}' is not supported${near ? `; did you mean '${near}'?` : ''} (supported: ${TABLE_CONNECTORS.map((c) => c.name).join(', ')})`);
+  }
+  const columns = physicalColumns(table);
+  const known = ['connector', ...connector!.options.flatMap((o) => (o.includes('#') ? columns.map((c) => o.replace('#', c.name)) : [o]))];
+  for (const key of table.options.keys()) {
+    if (!known.includes(key)) {
+      const near = closestName(key, known);
+      fail(`unsupported option '${key}' for connector '${name}'${near ? `; did you mean '${near}'?` : ''}`);
+    }
+  }
+  if (role === 'source' && !connector!.source) fail(`connector '${name}' can only be written to (it is a sink)`);
+  if (role === 'sink' && !connector!.sink) fail(`connector '${name}' can only be read (it is a source)`);
+  return { connector: connector!, ctx: { table: table.name, columns, options: table.options, fail } };
+}
+
+const READERS: Record<SqlType['name'], string> = { INT: 'readInt', BIGINT: 'readInt', DOUBLE: 'readDouble', STRING: 'readString', BOOLEAN: 'readBoolean', TIMESTAMP: 'readTimestamp', NULL: 'readString' };
+
+/**
+ * A table as a stream of typed rows: the connector's source, one compiled step that converts its
+ * values to the column types and adds computed columns, then the table's watermark strategy.
+ */
+export function planTableSource(table: CatalogTable, env: StreamEnvironment): DataStream<Row> {
+  const { connector, ctx } = connectorOf(table, 'source');
+  const { source, values } = connector.source!(ctx);
+  const physical = ctx.columns;
+  const computed = table.columns.filter((c) => c.computed !== undefined);
+  let stream = env.fromSource(source, undefined, `${connector.name}: ${table.name}`);
+  // Values of a generator are typed already: only computed columns need a step.
+  if (values === 'text' || computed.length > 0) stream = stream.transform<Row>(`Read ${table.name}`, 'sqlCalc', readParams(table, physical, values));
+  if (table.watermark) stream = stream.assignTimestampsAndWatermarks(watermarkStrategy(table));
+  return stream;
+}
+
+/** One compiled step: the raw values as the column types, then the computed columns. */
+function readParams(table: CatalogTable, physical: readonly Column[], values: 'text' | 'typed'): CalcParams {
+  const consts = new Constants();
+  const fields: string[] = [];
+  for (const c of physical) {
+    const read = propertyAccess('raw', c.name, consts);
+    const value = values === 'typed' ? read : `$.${READERS[c.type.name]}(${read}, ${consts.ref(c.name)})`;
+    fields.push(`${propertyKey(c.name, consts)}: ${value}`);
+  }
+  // Computed columns see the converted physical columns, so they are computed from the new row.
+  const compiler = new ExpressionCompiler(scopeOf(physical, table.name), consts, table.sql);
+  const assign = table.columns.filter((c) => c.computed !== undefined).map((c) => `${propertyAccess('r', c.name, consts)} = ${compiler.compile(c.computed!).code};`);
+  const body = `function convert(raw) { const r = { ${fields.join(', ')} }; ${assign.join(' ')} return r; }`;
+  return { condition: undefined, projection: buildFunction<(r: Row) => Row>(body, consts, helpers), text: { select: `read ${table.name}` } };
+}
+
+/** WATERMARK FOR col AS col | col - INTERVAL 'n' unit, as Weir's watermark strategies. */
+function watermarkStrategy(table: CatalogTable): WatermarkStrategy<Row> {
+  const wm = table.watermark!;
+  const columns = tableColumns(table);
+  const col = columns.find((c) => c.name === wm.column);
+  if (!col) {
+    const near = closestName(wm.column, columns.map((c) => c.name));
+    throw new SqlError(`WATERMARK FOR: column '${wm.column}' not found in table '${table.name}'${near ? `; did you mean '${near}'?` : ''}`);
+  }
+  if (col.type.name !== 'TIMESTAMP') throw new SqlError(`WATERMARK FOR: column '${wm.column}' is ${col.type.name}, not TIMESTAMP(3)`);
+  const name = wm.column;
+  const ts = (r: Row) => r[name] as number;
+  const e = wm.expr;
+  const isCol = (x: typeof e) => x.kind === 'column' && x.name.parts[x.name.parts.length - 1] === name;
+  if (isCol(e)) return WatermarkStrategy.monotonousTimestamps(ts);
+  if (e.kind === 'binary' && e.op === '-' && isCol(e.left) && e.right.kind === 'interval') return WatermarkStrategy.boundedOutOfOrderness(e.right.millis, ts);
+  throw new SqlError(`WATERMARK FOR ${name} AS <expr>: only '${name}' and '${name} - INTERVAL ...' are supported yet`, e.pos, table.sql);
+}

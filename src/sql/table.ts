@@ -1,0 +1,52 @@
+import type { DataStream } from '../api/data-stream.js';
+import { StreamEnvironment } from '../api/stream-environment.js';
+import type { Query } from './ast.js';
+import type { Column } from './expression-compiler.js';
+import type { Row } from './operators/calc-operator.js';
+import { planQuery, type PlanContext } from './query-planner.js';
+import { TableResult } from './table-result.js';
+
+/**
+ * A query's result as a relation: its columns, and ways to run it or hand it to the DataStream API.
+ * Planned anew each time it is used, so one Table can feed several jobs.
+ *
+ * @example
+ * const big = tEnv.sqlQuery('SELECT id, amount FROM orders WHERE amount > 100');
+ * big.toDataStream().print();
+ */
+export class Table {
+  /** @internal */
+  constructor(
+    private readonly query: Query,
+    private readonly context: (env: StreamEnvironment) => PlanContext,
+    /** The output columns: name, SQL type, nullability. */
+    readonly columns: readonly Column[],
+    private readonly env: StreamEnvironment | undefined,
+    private readonly newEnv: () => StreamEnvironment,
+  ) {}
+
+  /** The rows as a stream in the TableEnvironment's StreamEnvironment: plain objects keyed by column name. */
+  toDataStream(): DataStream<Row> {
+    if (!this.env) throw new Error('toDataStream needs a TableEnvironment created from a StreamEnvironment: TableEnvironment.create(env)');
+    return planQuery(this.query, this.context(this.env)).stream();
+  }
+
+  /** Runs the query as its own job; `collect()` gives its rows. */
+  execute(): TableResult {
+    let rows: Promise<Row[]> | undefined;
+    return new TableResult('SUCCESS_WITH_CONTENT', this.columns, () => {
+      if (!rows) {
+        const env = this.newEnv();
+        rows = planQuery(this.query, this.context(env)).stream().executeAndCollect('collect');
+      }
+      return rows;
+    });
+  }
+
+  /** The plan of the query's job as JSON (see docs/architecture.md). */
+  explain(): string {
+    const env = this.newEnv();
+    planQuery(this.query, this.context(env)).stream().sinkTo({ name: 'Collect', createWriter: () => ({ write: () => undefined }) });
+    return env.explain();
+  }
+}

@@ -1,0 +1,34 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+
+/** A row as compared across engines: values in column order, numbers rounded so float noise is not a difference. */
+export type Values = unknown[];
+
+export function normalize(v: unknown): unknown {
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'number') return Number.isInteger(v) ? v : Number(v.toPrecision(12));
+  return v ?? null;
+}
+
+/** Rows as a sorted list of JSON texts: equal lists mean equal multisets. */
+export function multiset(rows: readonly Values[]): string[] {
+  return rows.map((r) => JSON.stringify(r.map(normalize))).sort();
+}
+
+/**
+ * DuckDB over the same files Weir reads: `tables` maps a table name to the DuckDB expression that
+ * reads it (read_csv/read_json with the columns typed as in the Weir DDL).
+ */
+export async function duckdb(tables: Record<string, string>): Promise<{ query(sql: string): Promise<Values[]>; close(): void }> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const conn = await instance.connect();
+  for (const [name, reader] of Object.entries(tables)) await conn.run(`CREATE TABLE ${name} AS SELECT * FROM ${reader}`);
+  return {
+    async query(sql) {
+      return (await conn.runAndReadAll(sql)).getRowsJS() as Values[];
+    },
+    close() {
+      conn.closeSync();
+      instance.closeSync();
+    },
+  };
+}

@@ -1,0 +1,71 @@
+// `weir sql -f script.sql` runs a script to its end: DDL, SET, SHOW, SELECT and an INSERT whose
+// job ends with its bounded input; a wrong statement stops the script with the caret message.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../cli/cli-process.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'weir-sql-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('weir sql -f', { concurrent: true }, () => {
+  it('runs DDL, SHOW, SELECT and INSERT and exits when the bounded input is done', async () => {
+    writeFileSync(join(dir, 'orders.csv'), '1,ann,12.5\n2,bob,3\n3,cy,40\n');
+    const script = join(dir, 'script.sql');
+    writeFileSync(
+      script,
+      `-- big orders to standard output
+CREATE TABLE orders (id INT, customer STRING, amount DOUBLE) WITH (
+  'connector' = 'filesystem', 'path' = '${join(dir, 'orders.csv')}', 'format' = 'csv'
+);
+CREATE TABLE big_orders (id INT, customer STRING) WITH ('connector' = 'print', 'print-identifier' = 'big');
+SET 'pipeline.name' = 'big-orders';
+SHOW TABLES;
+SELECT id, amount * 2 AS doubled FROM orders WHERE id > 1;
+INSERT INTO big_orders SELECT id, UPPER(customer) FROM orders WHERE amount > 10;
+`,
+    );
+    const r = await runCli(['sql', '-f', script]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = r.stdout.split('\n');
+    expect(out).toContain('| big_orders |');
+    expect(out).toContain('|  2 |     6.0 |');
+    expect(out).toContain('|  3 |    80.0 |');
+    expect(out.filter((l) => l.startsWith('big: '))).toEqual(['big: +I[1, ANN]', 'big: +I[3, CY]']);
+    expect(r.stderr).toContain("Job 'big-orders' FINISHED");
+  });
+
+  it('runs an INSERT in two worker-thread slots that rebuild its plan from the script', async () => {
+    const out = join(dir, 'evens');
+    const script = join(dir, 'parallel.sql');
+    writeFileSync(
+      script,
+      `CREATE TABLE nums (n BIGINT) WITH ('connector' = 'datagen', 'fields.n.kind' = 'sequence', 'fields.n.start' = '1', 'fields.n.end' = '1000');
+CREATE TABLE evens (n BIGINT, half BIGINT) WITH ('connector' = 'filesystem', 'path' = '${out}', 'format' = 'csv');
+INSERT INTO evens SELECT n, n / 2 FROM nums WHERE n % 2 = 0;
+`,
+    );
+    const r = await runCli(['sql', '-f', script, '-p', '2']);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = readdirSync(out).filter((f) => !f.startsWith('.')).flatMap((f) => readFileSync(join(out, f), 'utf8').trim().split('\n'));
+    expect(r.stderr).toMatch(/datagen: nums +2 +1,000 +1,000/);
+    expect(lines.sort()).toEqual(Array.from({ length: 500 }, (_v, i) => `${2 * (i + 1)},${i + 1}`).sort());
+  });
+
+  it('stops at a wrong statement with the line, column and caret, and exits with 1', async () => {
+    const script = join(dir, 'bad.sql');
+    writeFileSync(script, "CREATE TABLE t (a INT) WITH ('connector' = 'datagen', 'number-of-rows' = '3');\nSELECT a FRM t;\n");
+    const r = await runCli(['sql', '-f', script]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("Expected FROM but found 't' (line 2, column 14)\n  SELECT a FRM t;\n               ^");
+  });
+});
+
+describe('weir sql without a script', () => {
+  it('says how to run one', async () => {
+    const r = await runCli(['sql']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("run a script with 'weir sql -f script.sql'");
+  });
+});
