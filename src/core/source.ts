@@ -48,6 +48,7 @@ export interface SourceReader<T> {
   /**
    * Positions within the assigned splits, as a serializable value (for checkpoints); best an object
    * keyed by split id, which restores at any parallelism, and required so with an enumerator.
+   * `checkpointId` is the checkpoint it is taken for (absent when a harness or test asks).
    */
   snapshotState?(checkpointId?: number): unknown;
   /**
