@@ -49,8 +49,15 @@ export interface SourceReader<T> {
   /**
    * Positions within the assigned splits, as a serializable value (for checkpoints); best an object
    * keyed by split id, which restores at any parallelism, and required so with an enumerator.
+   * `checkpointId` is the checkpoint it is taken for (absent when a harness or test asks).
    */
-  snapshotState?(): unknown;
+  snapshotState?(checkpointId?: number): unknown;
+  /**
+   * Checkpoint `checkpointId` completed: every position `snapshotState` took for it and before is
+   * durable, so the reader may confirm them to its system (a CDC reader confirms its replication
+   * slot). Called in the reader's thread between polls; a rejection fails the job.
+   */
+  notifyCheckpointComplete?(checkpointId: number): void | Promise<void>;
   /**
    * Where the record at `index` of the batch the last `poll` returned was read (e.g. `path:line`),
    * for error messages and dead letters. Called only before the next `poll`.

@@ -10,6 +10,7 @@ import { PeriodicWatermarkEmitter } from './time/periodic-watermark-emitter.js';
 import { needsPeriodicEmit } from '../core/watermark-strategy.js';
 import { firstInvalidTimestamp } from '../core/event-time.js';
 import { SourceTimestampGuard } from './source-timestamp-guard.js';
+import { SourceHeadOperator } from './operators/source-head-operator.js';
 
 export interface SourceTaskHost {
   readonly clock: Clock;
@@ -96,7 +97,7 @@ export class SourceTask {
 
   private handleEvents(): void {
     for (const e of this.events.splice(0)) {
-      if (e.t === 'checkpoint') this.subtask.checkpointNow(e.id, e.savepoint, this.reader?.snapshotState?.() ?? null);
+      if (e.t === 'checkpoint') this.subtask.checkpointNow(e.id, e.savepoint, this.reader?.snapshotState?.(e.id) ?? null);
       else if (this.loopDone) continue;
       else if (e.t === 'splits') {
         this.requested = false;
@@ -129,6 +130,7 @@ export class SourceTask {
       this.restored,
     );
     this.reader = reader;
+    if (st.head.operator instanceof SourceHeadOperator) st.head.operator.reader = reader;
     const gateway = this.gateway;
     if (gateway) {
       if (!reader.addSplits || !reader.notifyNoMoreSplits) throw new WeirError(`${st.info.name}: a source with a split enumerator needs readers with addSplits and notifyNoMoreSplits`);

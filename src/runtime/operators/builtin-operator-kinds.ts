@@ -7,6 +7,7 @@ import { FilterOperator } from './filter-operator.js';
 import { FlatMapOperator } from './flat-map-operator.js';
 import { MapOperator } from './map-operator.js';
 import { PassThroughOperator } from './pass-through-operator.js';
+import { SourceHeadOperator } from './source-head-operator.js';
 import { ProcessOperator } from './process-operator.js';
 import { ReduceOperator } from './reduce-operator.js';
 import { AggregateOperator } from './aggregate-operator.js';
@@ -41,7 +42,7 @@ function windowParams(w: WindowOperatorSpec): Record<string, string | number | b
  * `flat-map-operator.ts`, `slicedWindow` in `sliced-window-operator.ts`).
  */
 const BUILTIN: Factories = {
-  source: { create: () => new PassThroughOperator(), outputChangelogMode: (p) => p.source.changelogMode ?? 'insert-only', outputSchema: (p) => p.source.schema },
+  source: { create: () => new SourceHeadOperator(), outputChangelogMode: (p) => p.source.changelogMode ?? 'insert-only', outputSchema: (p) => p.source.schema },
   sink: { create: (p) => new SinkOperator(p.sink) as never, outputChangelogMode: asInput, outputSchema: asInput },
   map: { create: (p) => new MapOperator(p.fn), outputChangelogMode: asInput },
   filter: { create: (p) => new FilterOperator(p.fn), outputChangelogMode: asInput, outputSchema: asInput },

@@ -1,0 +1,95 @@
+import pg from 'pg';
+import { Batch } from '../../core/batch.js';
+import type { PollResult, SourceReader, SourceSplit } from '../../core/source.js';
+import { readChunk } from './chunk-read.js';
+import type { CdcReaderState, CdcSplit, ChunkSplit, LogSplit } from './cdc-splits.js';
+import { LogStream, type LogPosition } from './log-stream.js';
+import { parseLsn } from './lsn.js';
+import type { ResolvedCdcOptions } from './postgres-cdc-options.js';
+import type { Row } from './row-changes.js';
+
+/**
+ * Reads the splits the enumerator hands this subtask: each chunk as one batch of `+I` rows (so a
+ * checkpoint never splits a chunk), then, if it gets it, the log split for as long as the job runs.
+ */
+export class CdcReader implements SourceReader<Row> {
+  private readonly chunks: ChunkSplit[] = [];
+  private readonly done = new Set<string>();
+  private log: { split: LogSplit; stream: LogStream } | undefined;
+  private client: pg.Client | undefined;
+  private noMore = false;
+  /** Log positions by the checkpoint they were taken for, until that checkpoint completes. */
+  private readonly pendingConfirms: [number, string][] = [];
+
+  constructor(private readonly o: ResolvedCdcOptions) {}
+
+  addSplits(splits: SourceSplit[], positions?: Readonly<Record<string, unknown>>): void {
+    for (const s of splits as CdcSplit[]) {
+      const at = positions?.[s.id];
+      if (s.kind === 'chunk') {
+        if (at === 'done') this.done.add(s.id);
+        else this.chunks.push(s);
+      } else {
+        this.log = { split: s, stream: new LogStream(this.o, s.keyColumn, s.chunks, at as LogPosition | undefined) };
+      }
+    }
+  }
+
+  notifyNoMoreSplits(): void {
+    this.noMore = true;
+  }
+
+  poll(): PollResult<Row> | Promise<PollResult<Row>> {
+    const chunk = this.chunks[0];
+    if (chunk) return this.readChunk(chunk);
+    if (this.log) {
+      const taken = this.log.stream.take();
+      return taken ? new Batch(taken.values, taken.timestamps, undefined, taken.kinds) : 'later';
+    }
+    return this.noMore ? 'end' : 'later';
+  }
+
+  snapshotState(checkpointId?: number): CdcReaderState {
+    const state: CdcReaderState = {};
+    for (const id of this.done) state[id] = 'done';
+    if (this.log) {
+      const at = this.log.stream.position();
+      state[this.log.split.id] = at;
+      if (checkpointId !== undefined) this.pendingConfirms.push([checkpointId, at.lsn]);
+    }
+    return state;
+  }
+
+  async notifyCheckpointComplete(checkpointId: number): Promise<void> {
+    let lsn: string | undefined;
+    while (this.pendingConfirms.length > 0 && this.pendingConfirms[0]![0] <= checkpointId) lsn = this.pendingConfirms.shift()![1];
+    if (lsn !== undefined && this.log) await this.log.stream.confirmUpTo(parseLsn(lsn));
+  }
+
+  async close(): Promise<void> {
+    await this.log?.stream.close();
+    await this.client?.end().catch(() => {});
+  }
+
+  private async readChunk(split: ChunkSplit): Promise<PollResult<Row>> {
+    if (!this.client) {
+      this.client = new pg.Client(this.o.connection);
+      await this.client.connect();
+    }
+    const rows = await readChunk(this.client, this.o, split.keyColumn, split.chunk);
+    this.chunks.shift();
+    this.done.add(split.id);
+    for (const r of rows) this.addMetadata(r);
+    // Snapshot rows are insertions read at no single commit time: op_ts 0, as in Flink CDC.
+    return new Batch(rows, new Array<number>(rows.length).fill(0));
+  }
+
+  private addMetadata(row: Row): void {
+    for (const m of this.o.metadata) {
+      if (m === 'op_ts') row.op_ts = 0;
+      else if (m === 'table_name') row.table_name = this.o.table;
+      else if (m === 'schema_name') row.schema_name = this.o.schema;
+      else row.database_name = this.o.connection.database;
+    }
+  }
+}

@@ -1,0 +1,39 @@
+import { RowKind } from '../../core/row-kind.js';
+import { inChunk, keyOf, type Chunk } from './chunks.js';
+import type { Row, RowChange } from './row-changes.js';
+import { visibleIn, type XidSnapshot } from './xid-snapshot.js';
+
+/** A committed transaction read back from the log while a chunk is reconciled. */
+export interface LoggedTransaction {
+  readonly xid: number;
+  readonly commitLsn: bigint;
+  readonly changes: readonly RowChange[];
+}
+
+/**
+ * The rows of `chunk` as of the log position `high`: the rows its SELECT returned under `snapshot`,
+ * with the changes of every transaction that committed before `high` and that the SELECT did not
+ * see applied in commit order (DBLog's reconciliation, keyed by transaction visibility instead of a
+ * low watermark). The log reader then emits a change of this chunk only if it committed at or after
+ * `high`, so each change lands exactly once.
+ */
+export function reconcileChunk(
+  selected: readonly Row[],
+  keyColumn: string,
+  chunk: Chunk,
+  snapshot: XidSnapshot,
+  high: bigint,
+  transactions: Iterable<LoggedTransaction>,
+): Row[] {
+  const rows = new Map<bigint, Row>();
+  for (const r of selected) rows.set(keyOf(r[keyColumn]), r);
+  for (const tx of transactions) {
+    if (tx.commitLsn >= high || visibleIn(snapshot, tx.xid)) continue;
+    for (const c of tx.changes) {
+      if (!inChunk(chunk, c.key)) continue;
+      if (c.kind === RowKind.INSERT || c.kind === RowKind.UPDATE_AFTER) rows.set(c.key, c.row);
+      else rows.delete(c.key);
+    }
+  }
+  return [...rows.values()];
+}

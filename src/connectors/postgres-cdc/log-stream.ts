@@ -1,0 +1,198 @@
+import { LogicalReplicationService, PgoutputPlugin, type Pgoutput } from 'pg-logical-replication';
+import type { Chunk } from './chunks.js';
+import { WATERMARK_PREFIX } from './chunk-read.js';
+import { LogFilter } from './log-filter.js';
+import { formatLsn, parseLsn } from './lsn.js';
+import { slotDroppedError } from './pg-catalog.js';
+import type { ResolvedCdcOptions } from './postgres-cdc-options.js';
+import { rowChanges, type DecodedChange, type Row } from './row-changes.js';
+
+/** Where the log split is: after the transaction that ended at `lsn`, with the chunk watermarks seen by then. */
+export interface LogPosition {
+  readonly lsn: string;
+  readonly seen: string[] | 'all';
+}
+
+/** A whole transaction's rows, queued until a poll takes them. */
+interface ReadyTransaction {
+  readonly values: Row[];
+  readonly kinds: number[];
+  readonly opTs: number;
+  readonly endLsn: bigint;
+  /** The filter's state after this point of the log. */
+  readonly seen: string[] | 'all';
+}
+
+/** Transactions queued before the replication stream is paused. */
+const MAX_READY_ROWS = 20_000;
+const SQLSTATE_UNDEFINED_OBJECT = '42704';
+
+/**
+ * The log split: streams the slot's changes to the table (pgoutput over the replication protocol),
+ * drops those the snapshot chunks already hold, and queues whole transactions for the reader. The
+ * slot is confirmed only up to what a completed checkpoint covers.
+ */
+export class LogStream {
+  private readonly service: LogicalReplicationService;
+  private readonly filter: LogFilter;
+  private readonly ready: ReadyTransaction[] = [];
+  private readyRows = 0;
+  private wake: (() => void) | undefined;
+  private failure: unknown;
+  private current: { values: Row[]; kinds: number[]; opTs: number } | undefined;
+  private emitted: LogPosition;
+  private confirmed = 0n;
+  private closed = false;
+
+  constructor(
+    private readonly o: ResolvedCdcOptions,
+    private readonly keyColumn: string,
+    chunks: readonly Chunk[],
+    from: LogPosition | undefined,
+  ) {
+    this.emitted = from ?? { lsn: '0/0', seen: [] };
+    this.filter = new LogFilter(chunks, this.emitted.seen);
+    this.service = new LogicalReplicationService(
+      { ...o.connection, replication: 'database' } as ConstructorParameters<typeof LogicalReplicationService>[0],
+      { acknowledge: { auto: false, timeoutSeconds: 0 }, flowControl: { enabled: true } },
+    );
+    this.service.on('data', (_lsn: string, msg: Pgoutput.Message) => this.onMessage(msg));
+    this.service.on('heartbeat', (_lsn: string, _ts: number, reply: boolean) => {
+      if (reply) void this.confirm();
+    });
+    this.service.on('error', (e: unknown) => this.fail(e));
+    const plugin = new PgoutputPlugin({ protoVersion: 1, publicationNames: [o.publication], messages: true });
+    this.service.subscribe(plugin, o.slot, this.emitted.lsn).catch((e: unknown) => this.fail(e));
+  }
+
+  /** Every queued transaction, or undefined when none is complete; throws what broke the stream. */
+  take(): { values: Row[]; kinds: Uint8Array; timestamps: number[] } | undefined {
+    if (this.failure !== undefined) throw this.failure;
+    if (this.ready.length === 0) return undefined;
+    const values: Row[] = [];
+    const kinds: number[] = [];
+    const timestamps: number[] = [];
+    for (const tx of this.ready) {
+      for (let i = 0; i < tx.values.length; i++) {
+        values.push(tx.values[i]!);
+        kinds.push(tx.kinds[i]!);
+        timestamps.push(tx.opTs);
+      }
+    }
+    const last = this.ready[this.ready.length - 1]!;
+    this.emitted = { lsn: formatLsn(last.endLsn), seen: last.seen };
+    this.ready.length = 0;
+    this.readyRows = 0;
+    this.wake?.();
+    return { values, kinds: Uint8Array.from(kinds), timestamps };
+  }
+
+  position(): LogPosition {
+    return this.emitted;
+  }
+
+  /** Tells the server it may drop the log before `lsn` (a position a completed checkpoint holds). */
+  confirmUpTo(lsn: bigint): Promise<void> {
+    if (lsn > this.confirmed) this.confirmed = lsn;
+    return this.confirm();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.wake?.();
+    await this.service.destroy();
+  }
+
+  /**
+   * Sends a standby status update itself: the library's reports lsn + 1 (the slot must restart at
+   * the confirmed end exactly) and cannot report nothing. Before the first completed checkpoint the
+   * flush position is 0, which the server reads as "no news" but which still keeps the walsender
+   * from timing out.
+   */
+  private async confirm(): Promise<void> {
+    const conn = (this.service as unknown as { _connection?: { sendCopyFromChunk(b: Buffer): void } })._connection;
+    conn?.sendCopyFromChunk(standbyStatusUpdate(this.confirmed));
+  }
+
+  private onMessage(m: Pgoutput.Message): Promise<void> | undefined {
+    switch (m.tag) {
+      case 'begin':
+        this.current = { values: [], kinds: [], opTs: Number((m.commitTime as unknown as bigint) / 1000n) };
+        return undefined;
+      case 'insert':
+      case 'update':
+      case 'delete':
+        this.onChange(m);
+        return undefined;
+      case 'message': {
+        if (m.prefix !== WATERMARK_PREFIX) return undefined;
+        const [slot, chunk] = Buffer.from(m.content).toString('utf8').split(':');
+        if (slot !== this.o.slot || chunk === undefined) return undefined;
+        this.filter.see(chunk);
+        // A watermark is a point in the log a restart must not forget: it travels as an empty transaction.
+        return this.enqueue({ values: [], kinds: [], opTs: 0, endLsn: parseLsn(this.emitted.lsn), seen: this.filter.state() }, false);
+      }
+      case 'commit': {
+        const cur = this.current;
+        this.current = undefined;
+        if (!cur) return undefined;
+        return this.enqueue({ ...cur, endLsn: parseLsn(m.commitEndLsn!), seen: this.filter.state() }, true);
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  private onChange(m: DecodedChange & { relation: { schema: string; name: string } }): void {
+    const cur = this.current;
+    if (!cur || m.relation.schema !== this.o.schema || m.relation.name !== this.o.table) return;
+    for (const c of rowChanges(m, this.keyColumn)) {
+      if (!this.filter.passes(c.key)) continue;
+      cur.values.push(this.withMetadata(c.row, cur.opTs));
+      cur.kinds.push(c.kind);
+    }
+  }
+
+  private withMetadata(row: Row, opTs: number): Row {
+    for (const m of this.o.metadata) {
+      if (m === 'op_ts') row.op_ts = opTs;
+      else if (m === 'table_name') row.table_name = this.o.table;
+      else if (m === 'schema_name') row.schema_name = this.o.schema;
+      else row.database_name = this.o.connection.database;
+    }
+    return row;
+  }
+
+  private enqueue(tx: ReadyTransaction, hasEnd: boolean): Promise<void> | undefined {
+    // A watermark between transactions keeps the end of the last one queued (or emitted).
+    const prev = this.ready[this.ready.length - 1];
+    const entry = hasEnd ? tx : { ...tx, endLsn: prev ? prev.endLsn : tx.endLsn };
+    if (entry.values.length === 0 && !hasEnd && prev) {
+      this.ready[this.ready.length - 1] = { ...prev, seen: entry.seen };
+    } else this.ready.push(entry);
+    this.readyRows += entry.values.length;
+    if (this.readyRows < MAX_READY_ROWS || this.closed) return undefined;
+    return new Promise<void>((r) => (this.wake = r));
+  }
+
+  private fail(e: unknown): void {
+    if (this.closed || this.failure !== undefined) return;
+    const code = (e as { code?: string }).code;
+    this.failure = code === SQLSTATE_UNDEFINED_OBJECT && /replication slot/.test(String((e as Error).message)) ? slotDroppedError(this.o) : e;
+  }
+}
+
+/** Microseconds between 1970 and PostgreSQL's epoch, 2000-01-01. */
+const PG_EPOCH_US = 946_684_800_000_000n;
+
+/** The replication protocol's Standby Status Update ('r') reporting `flushed` as written, flushed and applied. */
+export function standbyStatusUpdate(flushed: bigint): Buffer {
+  const b = Buffer.alloc(34);
+  b.write('r', 0, 'latin1');
+  b.writeBigUInt64BE(flushed, 1);
+  b.writeBigUInt64BE(flushed, 9);
+  b.writeBigUInt64BE(flushed, 17);
+  b.writeBigInt64BE(BigInt(Date.now()) * 1000n - PG_EPOCH_US, 25);
+  b.writeUInt8(0, 33);
+  return b;
+}
