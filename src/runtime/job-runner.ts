@@ -167,6 +167,11 @@ export class JobRunner implements JobClient {
     // A source's split enumerator acknowledges each checkpoint as one more task.
     for (const n of this.graph.nodes) if (paramsOf(n, 'source')?.source.createEnumerator) tasks.push({ uid: enumeratorUid(operatorUid(n)), index: 0, parallelism: 1 });
     for (;;) {
+      // A job cancelled before its first attempt started (while it restored) never starts one.
+      if (this.cancelled) {
+        this.state = 'CANCELED';
+        throw new WeirError(`Job '${this.jobName}' was cancelled`);
+      }
       let attempt!: Attempt;
       const enumerators = this.sourceCoordinators((e) => attempt.fail(e));
       const listener: AttemptListener = {
