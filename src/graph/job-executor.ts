@@ -90,6 +90,11 @@ export interface JobClient {
   /** Restarts after failures so far, with their causes. */
   restarts(): { at: number; cause: string }[];
   /**
+   * Why the job failed, once its status is `FAILED`: what `result` rejects with, for readers that
+   * must not handle that rejection themselves (the REST API), so a job nobody awaits still fails loudly.
+   */
+  failure?(): { at: number; cause: string } | undefined;
+  /**
    * Subscribes to the job's {@link JobEvent}s; returns the function that unsubscribes. A listener
    * must not throw. `StreamEnvironment.executeAsync` subscribes one that prints them to stderr unless
    * a launcher prints them itself (see `JobHooks.printsJobEvents`).

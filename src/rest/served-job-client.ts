@@ -47,6 +47,9 @@ export class ServedJobClient implements JobClient {
   restarts(): { at: number; cause: string }[] {
     return this.inner.restarts();
   }
+  failure(): { at: number; cause: string } | undefined {
+    return this.inner.failure?.();
+  }
 
   onEvent(listener: (event: JobEvent) => void): () => void {
     this.listeners.add(listener);

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe } from '../core/errors.js';
-import type { ExecutionConfig, JobClient } from '../graph/job-executor.js';
+import type { ExecutionConfig, JobClient, JobStatus } from '../graph/job-executor.js';
 import type { StreamGraph } from '../graph/stream-graph.js';
 import { operatorUid, parallelismOf } from '../runtime/graph-layout.js';
 import { MetricRates } from './metric-rates.js';
@@ -23,6 +23,7 @@ export interface SavepointRequest {
 
 /** How long the per-second rates look back (Flink's `MeterView` uses 60 s; a shorter window follows changes sooner). */
 const RATE_WINDOW_MS = 10_000;
+const ENDED: readonly JobStatus[] = ['FINISHED', 'FAILED', 'CANCELED'];
 /** Savepoint requests kept for polling; older ones are forgotten first. */
 const MAX_REQUESTS = 100;
 
@@ -35,8 +36,7 @@ export class ServedJob {
   readonly id = randomBytes(16).toString('hex');
   readonly vertices: ServedVertex[];
   readonly startTime = Date.now();
-  endTime = -1;
-  failure: { at: number; cause: string } | undefined;
+  private endedAt = -1;
   readonly rates = new MetricRates(RATE_WINDOW_MS);
   readonly savepoints = new Map<string, SavepointRequest>();
 
@@ -49,13 +49,20 @@ export class ServedJob {
       const uid = operatorUid(n);
       return { id: createHash('md5').update(uid).digest('hex'), name: n.name, uid, parallelism: parallelismOf(n, config) };
     });
-    client.result.then(
-      () => (this.endTime = Date.now()),
-      (e: unknown) => {
-        this.endTime = Date.now();
-        if (client.status() === 'FAILED') this.failure = { at: this.endTime, cause: describe(e) };
-      },
-    );
+  }
+
+  /**
+   * When the job ended, -1 while it runs. Read from the status, not from `client.result`: a handler
+   * on the result would make the failure of a job nobody awaits pass silently.
+   */
+  get endTime(): number {
+    if (this.endedAt < 0 && ENDED.includes(this.client.status())) this.endedAt = this.client.failure?.()?.at ?? Date.now();
+    return this.endedAt;
+  }
+
+  /** Why the job failed, once it has. */
+  get failure(): { at: number; cause: string } | undefined {
+    return this.client.failure?.();
   }
 
   /** Milliseconds the job has run, or ran. */

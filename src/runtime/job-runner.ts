@@ -40,6 +40,7 @@ export class JobRunner implements JobClient {
   private coordinator: CheckpointCoordinator | undefined;
   private readonly history: CheckpointStats[] = [];
   private readonly restartLog: { at: number; cause: string }[] = [];
+  private failedWith: { at: number; cause: string } | undefined;
   private cancelled = false;
   private startedAt = 0;
   private runningAt = 0;
@@ -75,6 +76,9 @@ export class JobRunner implements JobClient {
   }
   restarts(): { at: number; cause: string }[] {
     return this.restartLog.slice();
+  }
+  failure(): { at: number; cause: string } | undefined {
+    return this.failedWith;
   }
   guarantee(): { guarantee: DeliveryGuarantee; reason?: string } {
     return deliveryGuarantee(this.graph, this.config.checkpointing?.mode);
@@ -251,6 +255,7 @@ export class JobRunner implements JobClient {
         const delay = policy.onFailure(this.config.clock.now());
         if (delay === undefined) {
           this.state = 'FAILED';
+          this.failedWith = { at: Date.now(), cause: describe(e) };
           if (this.restartLog.length > 0 && e instanceof Error) e.message += ` (after ${this.restartLog.length} restart(s); restart strategy ${policy.describe()} gave up)`;
           throw e;
         }

@@ -50,3 +50,36 @@ describe('controlling a running job over REST', () => {
     expect((await json(await fetch(`${job.url}/jobs/overview`))).jobs.find((j: { jid: string }) => j.jid === job.jobId).state).toBe('CANCELED');
   });
 });
+
+describe('a job that fails', () => {
+  it('shows its failure in /jobs/:jobid/exceptions, and its result still rejects', async () => {
+    const { StreamEnvironment } = await import('../../src/index.js');
+    const env = StreamEnvironment.create({ 'rest.port': 0, restartStrategy: { type: 'none' } });
+    env
+      .fromElements(1, 2, 3)
+      .map((x) => {
+        if (x === 2) throw new Error('two is not welcome');
+        return x;
+      })
+      .name('Picky')
+      .print();
+    const client = env.executeAsync('failing');
+    const url = await new Promise<string>((resolve) => client.onEvent?.((e) => e.kind === 'serving' && resolve(e.url)));
+    await expect(client.result).rejects.toThrow(/two is not welcome/);
+    const jobs = (await json(await fetch(`${url}/jobs/overview`))).jobs as { jid: string; name: string; state: string }[];
+    const failed = jobs.find((j) => j.name === 'failing')!;
+    expect(failed.state).toBe('FAILED');
+    const ex = await json(await fetch(`${url}/jobs/${failed.jid}/exceptions`));
+    expect(ex['root-exception']).toMatch(/two is not welcome/);
+    expect(ex.exceptionHistory.entries).toHaveLength(1);
+  });
+});
+
+describe('a served job nobody awaits', () => {
+  it('still ends the process with its failure', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'test/rest/fixtures/unawaited-failure.ts'], { encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('unawaited failure');
+  });
+});
