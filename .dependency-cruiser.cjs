@@ -13,12 +13,13 @@ const layer = (from, forbidden, comment) => ({
 
 module.exports = {
   forbidden: [
-    layer('core', ['graph', 'runtime', 'api', 'sql', 'connectors', 'cli', 'testing'], 'core is the bottom layer'),
-    layer('graph', ['runtime', 'api', 'sql', 'connectors', 'cli', 'testing'], 'graph is the seam: it knows no side'),
-    layer('runtime', ['api', 'sql', 'connectors', 'cli', 'testing'], 'the runtime reads graphs, never the API or SQL'),
-    layer('connectors', ['runtime', 'api', 'sql', 'cli', 'testing'], 'connectors implement core SPIs only'),
-    layer('api', ['runtime', 'sql', 'cli', 'testing'], 'the API emits graphs; execute() reaches the runtime through JobExecutor'),
-    layer('sql', ['runtime', 'cli', 'testing'], 'the SQL planner emits graphs through the API and registers its own operator kinds; it never reaches the runtime'),
+    layer('core', ['graph', 'runtime', 'rest', 'api', 'sql', 'connectors', 'cli', 'testing'], 'core is the bottom layer'),
+    layer('graph', ['runtime', 'rest', 'api', 'sql', 'connectors', 'cli', 'testing'], 'graph is the seam: it knows no side'),
+    layer('runtime', ['rest', 'api', 'sql', 'connectors', 'cli', 'testing'], 'the runtime reads graphs, never the API or SQL'),
+    layer('rest', ['api', 'sql', 'connectors', 'cli', 'testing'], 'the REST server serves the runtime\'s job clients; the package entry and the CLI start it'),
+    layer('connectors', ['runtime', 'rest', 'api', 'sql', 'cli', 'testing'], 'connectors implement core SPIs only'),
+    layer('api', ['runtime', 'rest', 'sql', 'cli', 'testing'], 'the API emits graphs; execute() reaches the runtime through JobExecutor'),
+    layer('sql', ['runtime', 'rest', 'cli', 'testing'], 'the SQL planner emits graphs through the API and registers its own operator kinds; it never reaches the runtime'),
     {
       name: 'state-backends-through-the-registry',
       comment: 'Keyed state is reached through the KeyedStateBackend interface (core/state-backend.ts); only the registry names a concrete backend',

@@ -1,9 +1,11 @@
 /**
- * The Nexmark benchmark: `npm run bench -- [q0 q1 ...] [--events N] [--parallelism P] [--runs R] [--trials T] [--seed S] [--checkpoint-interval 1s] [--agg-phase-strategy AUTO|ONE_PHASE|TWO_PHASE]`.
+ * The Nexmark benchmark: `npm run bench -- [q0 q1 ...] [--events N] [--parallelism P] [--runs R] [--trials T] [--seed S] [--checkpoint-interval 1s] [--agg-phase-strategy AUTO|ONE_PHASE|TWO_PHASE] [--rest]`.
  * Prints one JSON line per query (Weir job vs. a hand-written loop over the same events) and one for
  * the generator alone. With `--parallelism P` > 1 the line also holds the same job at parallelism 1
  * (`p1EventsPerSec`) and the speed-up over it, and P copies of the p=1 job run as P processes at once
- * (`independentEventsPerSec`, the machine's own ceiling for the speed-up), measured in the same run. Every measurement runs in a fresh child process, so peak RSS is its own.
+ * (`independentEventsPerSec`, the machine's own ceiling for the speed-up), measured in the same run.
+ * With `--rest` each query also runs with the REST API and the Prometheus endpoint on, scraped once a
+ * second (`restRatio`: throughput with them over without). Every measurement runs in a fresh child process, so peak RSS is its own.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +15,7 @@ import { QUERIES } from './query-registry.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AGG_PHASE_VAR, CHECKPOINT_DIR_VAR, CHECKPOINT_INTERVAL_VAR } from './weir-job.js';
+import { AGG_PHASE_VAR, CHECKPOINT_DIR_VAR, CHECKPOINT_INTERVAL_VAR, REST_VAR } from './weir-job.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -31,10 +33,12 @@ interface Args {
   trials: number;
   /** With it, each query also runs with checkpoints at this interval, and the line reports the overhead. */
   checkpointInterval: string | undefined;
+  /** With it, each query also runs with the REST server and /metrics on, and the line reports the overhead. */
+  rest: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { queries: [], events: 10_000_000, parallelism: 1, seed: 0, runs: 1, trials: 1, checkpointInterval: undefined };
+  const a: Args = { queries: [], events: 10_000_000, parallelism: 1, seed: 0, runs: 1, trials: 1, checkpointInterval: undefined, rest: false };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i]!;
     const num = () => Number(String(argv[++i]).replace(/_/g, ''));
@@ -44,6 +48,7 @@ function parseArgs(argv: string[]): Args {
     else if (v === '--runs') a.runs = num();
     else if (v === '--trials') a.trials = num();
     else if (v === '--checkpoint-interval') a.checkpointInterval = String(argv[++i]);
+    else if (v === '--rest') a.rest = true;
     else if (v === '--agg-phase-strategy') process.env[AGG_PHASE_VAR] = String(argv[++i]);
     else if (v.startsWith('-')) throw new Error(`unknown option ${v}`);
     else a.queries.push(v);
@@ -56,10 +61,10 @@ function parseArgs(argv: string[]): Args {
 }
 
 /** The fastest of `a.trials` measurements, each in a fresh child process. */
-async function best(mode: MeasureMode, query: string, a: Args, checkpointDir?: string): Promise<Measurement> {
+async function best(mode: MeasureMode, query: string, a: Args, checkpointDir?: string, rest = false): Promise<Measurement> {
   let top: Measurement | undefined;
   for (let t = 0; t < a.trials; t++) {
-    const m = await inChild(mode, query, a, checkpointDir);
+    const m = await inChild(mode, query, a, checkpointDir, rest);
     if (!top || m.eventsPerSec > top.eventsPerSec) top = m;
   }
   return top!;
@@ -116,9 +121,10 @@ function simultaneous(query: string, a: Args): Promise<number> {
   });
 }
 
-function inChild(mode: MeasureMode, query: string, a: Args, checkpointDir?: string): Promise<Measurement> {
+function inChild(mode: MeasureMode, query: string, a: Args, checkpointDir?: string, rest = false): Promise<Measurement> {
   const args = ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', mode, query, String(a.events), String(a.parallelism), String(a.seed), String(a.runs)];
   const env = { ...process.env };
+  if (rest) env[REST_VAR] = '1';
   if (checkpointDir) {
     env[CHECKPOINT_INTERVAL_VAR] = a.checkpointInterval;
     env[CHECKPOINT_DIR_VAR] = checkpointDir;
@@ -154,6 +160,8 @@ async function main(): Promise<void> {
     // workers (shared memory bandwidth, caches, GC threads), the ceiling for any speed-up at p=P.
     let single: Measurement | undefined;
     let weir: Measurement | undefined;
+    let served: Measurement | undefined;
+    const restRates: number[] = [];
     let independent = 0;
     const trialRates: number[] = [];
     const trialCpuRates: number[] = [];
@@ -161,6 +169,10 @@ async function main(): Promise<void> {
       const once = { ...a, trials: 1 };
       const s1 = a.parallelism > 1 ? await inChild('weir', q, { ...once, parallelism: 1 }) : undefined;
       const w = await inChild('weir', q, once);
+      // With --rest, the served job's trials alternate with the plain job's: drift reaches both alike.
+      const r = a.rest ? await inChild('weir', q, once, undefined, true) : undefined;
+      if (r) restRates.push(r.eventsPerSec);
+      if (r && (!served || r.eventsPerSec > served.eventsPerSec)) served = r;
       trialRates.push(w.eventsPerSec);
       trialCpuRates.push(w.eventsPerCpuSec);
       if (a.parallelism > 1) independent = Math.max(independent, await simultaneous(q, once));
@@ -218,6 +230,15 @@ async function main(): Promise<void> {
               // Throughput with checkpoints relative to without, by wall time and by CPU time.
               checkpointedRatio: +(checkpointed.eventsPerSec / weir.eventsPerSec).toFixed(3),
               checkpointedCpuRatio: +(checkpointed.eventsPerCpuSec / weir.eventsPerCpuSec).toFixed(3),
+            }
+          : {}),
+        ...(served
+          ? {
+              restEventsPerSec: served.eventsPerSec,
+              ...(a.trials > 1 ? { trialRestEventsPerSec: restRates } : {}),
+              // Throughput with the REST API and /metrics scraped every second, relative to without.
+              restRatio: +(served.eventsPerSec / weir.eventsPerSec).toFixed(3),
+              restCpuRatio: +(served.eventsPerCpuSec / weir.eventsPerCpuSec).toFixed(3),
             }
           : {}),
       }),

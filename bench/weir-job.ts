@@ -33,6 +33,8 @@ const SPEC_VAR = 'WEIR_BENCH_JOB';
 /** Set by `bench/run.ts --checkpoint-interval`: the job then checkpoints into a temporary directory. */
 export const CHECKPOINT_INTERVAL_VAR = 'WEIR_BENCH_CHECKPOINT_INTERVAL';
 export const CHECKPOINT_DIR_VAR = 'WEIR_BENCH_CHECKPOINT_DIR';
+/** Set by `bench/run.ts --rest`: the job serves the REST API and /metrics, which are scraped once a second. */
+export const REST_VAR = 'WEIR_BENCH_REST';
 /** Set by `bench/run.ts --agg-phase-strategy`: the jobs' `table.optimizer.agg-phase-strategy`. */
 export const AGG_PHASE_VAR = 'WEIR_BENCH_AGG_PHASE_STRATEGY';
 
@@ -44,6 +46,7 @@ function build(spec: JobSpec, sink: Sink<unknown>, threads: boolean): StreamEnvi
     parallelism: spec.parallelism,
     ...(phases ? { 'table.optimizer.agg-phase-strategy': phases as 'AUTO' | 'ONE_PHASE' | 'TWO_PHASE' } : {}),
     slotMode: threads ? 'threads' : 'single-thread',
+    ...(process.env[REST_VAR] ? { 'rest.port': 0, 'metrics.reporter.prom.port': 0 } : {}),
     ...(threads ? { jobModule: import.meta.url } : {}),
   });
   const events = env.fromSource(nexmark(spec.options), WatermarkStrategy.boundedOutOfOrderness('4s'));
@@ -61,7 +64,14 @@ export async function runWeirQuery(query: BenchQuery, options: NexmarkOptions, p
   const spec: JobSpec = { query: query.name, options, parallelism };
   const threads = sink === undefined && parallelism > 1;
   process.env[SPEC_VAR] = JSON.stringify(spec);
-  return build(spec, sink ?? countingSink(), threads).execute(`nexmark-${query.name}`);
+  const client = build(spec, sink ?? countingSink(), threads).executeAsync(`nexmark-${query.name}`);
+  // As a Prometheus server would, but every second rather than every 15: the REST side's cost shows.
+  client.onEvent?.((e) => {
+    if (e.kind !== 'serving' || e.service !== 'prometheus') return;
+    const scrape = setInterval(() => void fetch(`${e.url}/metrics`).then((r) => r.text()).catch(() => undefined), 1000).unref();
+    void client.result.finally(() => clearInterval(scrape)).catch(() => undefined);
+  });
+  return client.result;
 }
 
 /** Records that reached the counting sink, from the job metrics (summed over slots). */

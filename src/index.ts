@@ -1,10 +1,12 @@
 import { StreamEnvironment } from './api/stream-environment.js';
 import { LocalExecutor } from './runtime/local-executor.js';
+import { servingExecutor } from './rest/rest-executor.js';
 
 // The package entry is the one place that knows both the API and the runtime.
-StreamEnvironment.setDefaultExecutor(new LocalExecutor());
+StreamEnvironment.setDefaultExecutor(servingExecutor(new LocalExecutor()));
 
 export { StreamEnvironment, type EnvironmentConfig } from './api/stream-environment.js';
+export { closeRestServers } from './rest/rest-service.js';
 export { DataStream } from './api/data-stream.js';
 export { KeyedStream } from './api/keyed-stream.js';
 export { ConnectedStreams } from './api/connected-streams.js';

@@ -10,6 +10,7 @@ import { toMillis, type Duration } from '../core/duration.js';
 import type { AggPhaseStrategy, ExecutionConfig, JobClient, JobExecutor, JobResult } from '../graph/job-executor.js';
 import { StreamGraph } from '../graph/stream-graph.js';
 import { checkConfigKeys } from '../graph/config-keys.js';
+import { parseRestOptions } from '../graph/rest-options.js';
 import { parseCheckpointing, parseRestartStrategy, type RestartStrategyOptions, type RestoreOptions } from '../graph/execution-options.js';
 import { changelogSource, type ChangelogRow } from '../connectors/memory/changelog-source.js';
 import { arraySource } from '../connectors/memory/array-source.js';
@@ -132,9 +133,10 @@ export class StreamEnvironment {
     if (pretenuring !== undefined && ![true, false, 'true', 'false'].includes(pretenuring as string)) throw new ConfigError(`weir.v8.allocation-site-pretenuring: '${String(pretenuring)}' is not true or false`);
     if (pretenuring !== undefined) this.config = { ...this.config, allocationSitePretenuring: String(pretenuring) === 'true' };
     const operatorChaining = parseChaining(config);
+    const rest = parseRestOptions(config);
     this.config = {
-      ...this.config, ...(slotMode ? { slotMode } : {}), ...(jobModule ? { jobModule } : {}), ...(aggPhaseStrategy ? { aggPhaseStrategy } : {}),
-      ...(stateBackend ? { stateBackend } : {}), ...(operatorChaining === false ? { operatorChaining } : {}),
+      ...this.config, settings: config, ...(rest ? { rest } : {}), ...(slotMode ? { slotMode } : {}), ...(jobModule ? { jobModule } : {}),
+      ...(aggPhaseStrategy ? { aggPhaseStrategy } : {}), ...(stateBackend ? { stateBackend } : {}), ...(operatorChaining === false ? { operatorChaining } : {}),
     };
   }
 

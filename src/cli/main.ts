@@ -29,6 +29,7 @@ program
   .option('--plan', 'print the plan as JSON (env.explain(): each operator\'s kind, key parameters, parallelism, uid, chain, changelog mode and input partitioning) instead of running the job; code after env.execute() does not run')
   .option('--no-progress', 'do not show the live progress line (shown only on a terminal)')
   .option('--stack', 'print stack traces with errors')
+  .option('--web [port]', 'serve the REST API and /metrics while the job runs (rest.port): on <port>, or 8081 or the next free port; prints the address')
   .option('--checkpoint-dir <dir>', 'where checkpoints go (state.checkpoints.dir; default ./.weir/checkpoints)')
   .option('--checkpoint-interval <duration>', "checkpoint every <duration>, e.g. '1s' (execution.checkpointing.interval)")
   .option('--resume', 'continue from the latest valid checkpoint of this job in the checkpoint directory (without it the job starts with empty state)')
@@ -37,7 +38,7 @@ program
   .showHelpAfterError("(see 'weir run --help')")
   .addHelpText(
     'after',
-    '\nExamples:\n  weir run examples/hot-items.ts\n  weir run examples/word-count.ts -p 2 -- examples/data/river-notes.txt\n  weir run examples/hot-items.ts -p 2 --plan\n  weir run examples/fraud-detection.ts --checkpoint-interval 1s --resume',
+    '\nExamples:\n  weir run examples/hot-items.ts\n  weir run examples/word-count.ts -p 2 -- examples/data/river-notes.txt\n  weir run examples/hot-items.ts -p 2 --plan\n  weir run examples/fraud-detection.ts --checkpoint-interval 1s --resume\n  weir run examples/hot-items.ts --web',
   )
   .action(async (job: string, args: string[], opts: RunOptions) => {
     process.exitCode = await runJobFile(job, opts, args);

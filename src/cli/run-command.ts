@@ -24,7 +24,12 @@ export interface RunOptions {
   resume?: boolean;
   fromSavepoint?: string;
   allowNonRestoredState?: boolean;
+  /** Serve the REST API (`rest.port`): `true` for 8081 or the next free port, or a port or range. */
+  web?: boolean | string;
 }
+
+/** Ports `--web` tries in turn, as Flink's `rest.bind-port` range. */
+const WEB_PORTS = '8081-8180';
 
 /** Exit code after Ctrl-C, as shells report a process ended by SIGINT. */
 const EXIT_INTERRUPTED = 130;
@@ -48,6 +53,7 @@ export async function runJobFile(file: string, options: RunOptions, args: string
   hooks.jobModule = pathToFileURL(path).href;
   // Restores and restarts are printed below, between progress-line updates.
   hooks.printsJobEvents = true;
+  if (options.web !== undefined && options.web !== false) hooks.defaults['rest.port'] = options.web === true ? WEB_PORTS : options.web;
   if (options.checkpointDir !== undefined) hooks.defaults['state.checkpoints.dir'] = options.checkpointDir;
   if (options.checkpointInterval !== undefined) hooks.defaults['execution.checkpointing.interval'] = options.checkpointInterval;
   if (options.resume || options.fromSavepoint) {

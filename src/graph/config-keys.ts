@@ -18,6 +18,8 @@ const KNOWN_KEYS = [
   'restart-strategy.exponential-delay.attempts-before-reset-backoff',
   'restart-strategy.failure-rate.max-failures-per-interval', 'restart-strategy.failure-rate.failure-rate-interval',
   'restart-strategy.failure-rate.delay',
+  'rest.port', 'rest.bind-port', 'rest.bind-address', 'rest.auth.token', 'rest.server.max-content-length',
+  'metrics.reporter.prom.port',
 ];
 
 /** The keys of the object-valued settings. */
@@ -133,6 +135,6 @@ function unknownKey(key: string, candidates: readonly string[], what: string): C
 
 const TOP_LEVEL_SUMMARY = `${KNOWN_KEYS.filter((k) => !k.includes('.') && k !== 'restart-strategy').join(', ')}, and Flink's `
   + "parallelism.default, pipeline.max-parallelism, pipeline.auto-watermark-interval, execution.slot-mode, "
-  + 'table.optimizer.agg-phase-strategy, execution.checkpointing.*, state.checkpoints.*, restart-strategy.*';
+  + 'table.optimizer.agg-phase-strategy, execution.checkpointing.*, state.checkpoints.*, restart-strategy.*, rest.*, metrics.reporter.prom.port';
 
 const show = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : String(v));

@@ -3,6 +3,7 @@ import type { StreamGraph } from './stream-graph.js';
 import type { DeliveryGuarantee } from './delivery-guarantee.js';
 import type { UncommittedOutputNote } from './uncommitted-output.js';
 import type { CheckpointingOptions, RestartStrategyOptions, RestoreOptions } from './execution-options.js';
+import type { RestOptions } from './rest-options.js';
 
 export interface OperatorMetricsSnapshot {
   readonly name: string;
@@ -47,7 +48,8 @@ export interface CheckpointStats {
 /**
  * What a running job tells its user, each with a one-line `message` ready to print: where it
  * restored from (`restored`), that there was nothing to restore (`no-checkpoint`), and each restart
- * after a failure (`restarting`, with the failed attempt's number, its cause and the delay).
+ * after a failure (`restarting`, with the failed attempt's number, its cause and the delay), and
+ * where its REST API or Prometheus endpoint listens (`serving`).
  */
 export type JobEvent =
   | { readonly kind: 'restored'; readonly jobName: string; readonly message: string; readonly checkpointId: number; readonly savepoint: boolean; readonly path: string; readonly takenAt: string }
@@ -62,7 +64,9 @@ export type JobEvent =
       readonly delayMs: number;
       /** The checkpoint the next attempt starts from; undefined when it starts with empty state. */
       readonly checkpointId: number | undefined;
-    };
+    }
+  /** The job's REST API (`rest`) or its Prometheus endpoint (`prometheus`) listens at `url`. */
+  | { readonly kind: 'serving'; readonly jobName: string; readonly message: string; readonly service: 'rest' | 'prometheus'; readonly url: string };
 
 export type JobStatus = 'CREATED' | 'RUNNING' | 'RESTARTING' | 'FINISHED' | 'FAILED' | 'CANCELED';
 
@@ -85,6 +89,11 @@ export interface JobClient {
   uncommittedOutput?(): UncommittedOutputNote[];
   /** Restarts after failures so far, with their causes. */
   restarts(): { at: number; cause: string }[];
+  /**
+   * Why the job failed, once its status is `FAILED`: what `result` rejects with, for readers that
+   * must not handle that rejection themselves (the REST API), so a job nobody awaits still fails loudly.
+   */
+  failure?(): { at: number; cause: string } | undefined;
   /**
    * Subscribes to the job's {@link JobEvent}s; returns the function that unsubscribes. A listener
    * must not throw. `StreamEnvironment.executeAsync` subscribes one that prints them to stderr unless
@@ -137,6 +146,10 @@ export interface ExecutionConfig {
   readonly allocationSitePretenuring?: boolean;
   /** Config defaults of the launcher (the CLI's flags), passed on to slot workers. */
   readonly launchDefaults?: Record<string, unknown>;
+  /** The REST server and Prometheus endpoint of the job (`rest.port`, `metrics.reporter.prom.port`); unset: none. */
+  readonly rest?: RestOptions;
+  /** The configuration as the job and its launcher gave it, for the REST API's `/jobmanager/config` (shown with secrets redacted). */
+  readonly settings?: Readonly<Record<string, unknown>>;
 }
 
 /** How `execute()` reaches a runtime without the API importing it; the package entry registers one. */

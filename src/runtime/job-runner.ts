@@ -41,6 +41,7 @@ export class JobRunner implements JobClient {
   private coordinator: CheckpointCoordinator | undefined;
   private readonly history: CheckpointStats[] = [];
   private readonly restartLog: { at: number; cause: string }[] = [];
+  private failedWith: { at: number; cause: string } | undefined;
   private cancelled = false;
   private startedAt = 0;
   private runningAt = 0;
@@ -76,6 +77,9 @@ export class JobRunner implements JobClient {
   }
   restarts(): { at: number; cause: string }[] {
     return this.restartLog.slice();
+  }
+  failure(): { at: number; cause: string } | undefined {
+    return this.failedWith;
   }
   guarantee(): { guarantee: DeliveryGuarantee; reason?: string } {
     return deliveryGuarantee(this.graph, this.config.checkpointing?.mode);
@@ -170,6 +174,11 @@ export class JobRunner implements JobClient {
     // A source's split enumerator acknowledges each checkpoint as one more task.
     for (const n of this.graph.nodes) if (paramsOf(n, 'source')?.source.createEnumerator) tasks.push({ uid: enumeratorUid(operatorUid(n)), index: 0, parallelism: 1 });
     for (;;) {
+      // A job cancelled before its first attempt started (while it restored) never starts one.
+      if (this.cancelled) {
+        this.state = 'CANCELED';
+        throw new WeirError(`Job '${this.jobName}' was cancelled`);
+      }
       let attempt!: Attempt;
       const enumerators = this.sourceCoordinators((e) => attempt.fail(e));
       const listener: AttemptListener = {
@@ -253,6 +262,7 @@ export class JobRunner implements JobClient {
         const delay = policy.onFailure(this.config.clock.now());
         if (delay === undefined) {
           this.state = 'FAILED';
+          this.failedWith = { at: Date.now(), cause: describe(e) };
           if (this.restartLog.length > 0 && e instanceof Error) e.message += ` (after ${this.restartLog.length} restart(s); restart strategy ${policy.describe()} gave up)`;
           throw e;
         }

@@ -1,0 +1,85 @@
+import type { ServedJob } from './served-job.js';
+
+/*
+ * Prometheus' text exposition format, written by hand: the metrics are read from the JobClient at
+ * scrape time (nothing is recorded on the data path), and a few dozen gauges need no registry —
+ * prom-client's default registry is process-wide, which two jobs (or two copies of Weir) would share.
+ *
+ * Names follow Flink's Prometheus reporter: the scope joined with '_' and the metric's name, with
+ * 'flink' replaced by 'weir' (flink_taskmanager_job_task_operator_numRecordsIn becomes
+ * weir_taskmanager_job_task_operator_numRecordsIn). Like Flink's reporter, counters are exposed as
+ * gauges: they start again from zero when a job restarts.
+ */
+
+type Labels = Record<string, string>;
+
+interface Family {
+  readonly help: string;
+  readonly samples: { labels: Labels; value: number }[];
+}
+
+/** Escapes a label value: backslash, double quote and line feed, as the format requires. */
+function escapeLabel(v: string): string {
+  return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+}
+
+function formatValue(v: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Infinity) return '+Inf';
+  if (v === -Infinity) return '-Inf';
+  return String(v);
+}
+
+const OPERATOR = 'weir_taskmanager_job_task_operator_';
+const JOB = 'weir_jobmanager_job_';
+
+/**
+ * The metrics of `jobs` in Prometheus' text format (version 0.0.4).
+ *
+ * @example
+ * res.end(prometheusText(jobs)); // with content-type 'text/plain; version=0.0.4'
+ */
+export function prometheusText(jobs: readonly ServedJob[], now = Date.now()): string {
+  const families = new Map<string, Family>();
+  const add = (name: string, help: string, labels: Labels, value: number) => {
+    let f = families.get(name);
+    if (!f) families.set(name, (f = { help, samples: [] }));
+    f.samples.push({ labels, value });
+  };
+  for (const job of jobs) {
+    const jobLabels = { job_id: job.id, job_name: job.client.jobName };
+    const metrics = job.client.metrics();
+    const rates = job.rates.rates(metrics, now);
+    job.vertices.forEach((v, i) => {
+      const m = metrics[i];
+      const labels = { ...jobLabels, task_id: v.id, task_name: v.name, operator_id: v.id, operator_name: v.name };
+      add(`${OPERATOR}numRecordsIn`, 'Records the operator has received, summed over its subtasks.', labels, m?.recordsIn ?? 0);
+      add(`${OPERATOR}numRecordsOut`, 'Records the operator has emitted, summed over its subtasks.', labels, m?.recordsOut ?? 0);
+      add(`${OPERATOR}numRecordsInPerSecond`, 'Records received per second over the last seconds.', labels, rates[i]?.inPerSecond ?? 0);
+      add(`${OPERATOR}numRecordsOutPerSecond`, 'Records emitted per second over the last seconds.', labels, rates[i]?.outPerSecond ?? 0);
+      for (const [name, value] of Object.entries(m?.counters ?? {})) {
+        add(`${OPERATOR}${name.replace(/[^a-zA-Z0-9:_]/g, '_')}`, `The operator's counter '${name}'.`, labels, value);
+      }
+    });
+    const checkpoints = job.client.checkpoints();
+    const completed = checkpoints.filter((c) => c.status === 'COMPLETED');
+    const last = completed.at(-1);
+    add(`${JOB}totalNumberOfCheckpoints`, 'Checkpoints and savepoints triggered.', jobLabels, checkpoints.length);
+    add(`${JOB}numberOfCompletedCheckpoints`, 'Checkpoints and savepoints completed.', jobLabels, completed.length);
+    add(`${JOB}numberOfFailedCheckpoints`, 'Checkpoints and savepoints failed.', jobLabels, checkpoints.length - completed.length);
+    add(`${JOB}lastCheckpointDuration`, 'Milliseconds the last completed checkpoint took.', jobLabels, last?.durationMs ?? -1);
+    add(`${JOB}lastCheckpointSize`, 'Bytes of the last completed checkpoint.', jobLabels, last?.sizeBytes ?? -1);
+    add(`${JOB}numRestarts`, 'Restarts after failures.', jobLabels, job.client.restarts().length);
+    add(`${JOB}uptime`, 'Milliseconds the job has been running; 0 once it has ended.', jobLabels, job.endTime < 0 ? job.duration(now) : 0);
+    add(`${JOB}currentWatermark`, 'The watermark every sink has passed, in epoch milliseconds (a Weir metric; Flink reports watermarks per operator).', jobLabels, job.client.currentWatermark());
+  }
+  const lines: string[] = [];
+  for (const [name, f] of families) {
+    lines.push(`# HELP ${name} ${f.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`, `# TYPE ${name} gauge`);
+    for (const s of f.samples) {
+      const labels = Object.entries(s.labels).map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(',');
+      lines.push(`${name}{${labels}} ${formatValue(s.value)}`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}

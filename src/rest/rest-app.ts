@@ -1,0 +1,150 @@
+import { Hono, type Context } from 'hono';
+import { bearerAuth } from 'hono/bearer-auth';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { describe } from '../core/errors.js';
+import { checkpointConfigView, checkpointsView, clusterOverview, exceptionsView, jobDetail, jobOverview, planView } from './job-views.js';
+import { prometheusText } from './prometheus-exposition.js';
+import { configEntries } from './redact.js';
+import type { ServedJob } from './served-job.js';
+
+/** What the routes read: the jobs served, and how requests are guarded. */
+export interface RestAppOptions {
+  readonly jobs: () => readonly ServedJob[];
+  readonly version: string;
+  readonly token?: string;
+  readonly maxContentLength: number;
+}
+
+const errors = (c: Context, status: 400 | 404 | 409 | 413 | 500, message: string) => c.json({ errors: [message] }, status);
+
+/**
+ * The guard every app shares: a token (when set) on every request, a size limit on every body,
+ * and errors answered as Flink does (`{ errors: [...] }`) instead of reaching the job.
+ */
+function guarded(options: RestAppOptions): Hono {
+  const app = new Hono();
+  // A rejected token arrives as an HTTPException that carries its own answer (401).
+  app.onError((e, c) => (e instanceof HTTPException ? e.getResponse() : errors(c, 500, describe(e))));
+  app.notFound((c) => errors(c, 404, `Not found: ${c.req.method} ${c.req.path}`));
+  if (options.token) app.use('*', bearerAuth({ token: options.token, noAuthenticationHeader: { message: { errors: ['Missing token: send the header Authorization: Bearer <rest.auth.token>'] } } }));
+  app.use('*', bodyLimit({ maxSize: options.maxContentLength, onError: (c) => errors(c, 413, `Request body larger than rest.server.max-content-length (${options.maxContentLength} bytes)`) }));
+  return app;
+}
+
+function metricsRoute(app: Hono, options: RestAppOptions): void {
+  app.get('/metrics', (c) => c.body(prometheusText(options.jobs()), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }));
+}
+
+/** An app that serves `/metrics` alone (`metrics.reporter.prom.port`). */
+export function prometheusApp(options: RestAppOptions): Hono {
+  const app = guarded(options);
+  metricsRoute(app, options);
+  return app;
+}
+
+/** Reads an optional JSON object body; undefined when it is not one. */
+async function jsonBody(c: Context): Promise<Record<string, unknown> | undefined> {
+  const text = await c.req.text();
+  if (text.trim() === '') return {};
+  try {
+    const v: unknown = JSON.parse(text);
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The REST API: Flink's paths and JSON shapes for the jobs this process serves, and `/metrics`.
+ *
+ * @example
+ * const app = restApp({ jobs: () => [job], version: '0.1.0', maxContentLength: 65536 });
+ * await app.request('/jobs/overview');
+ */
+export function restApp(options: RestAppOptions): Hono {
+  const app = guarded(options);
+  const find = (c: Context) => options.jobs().find((j) => j.id === c.req.param('jobid'));
+  const noJob = (c: Context) => errors(c, 404, `Job ${c.req.param('jobid')} not found`);
+  metricsRoute(app, options);
+
+  app.get('/overview', (c) => c.json(clusterOverview(options.jobs(), options.version)));
+  app.get('/config', (c) =>
+    c.json({ 'refresh-interval': 3000, 'timezone-name': Intl.DateTimeFormat().resolvedOptions().timeZone, 'timezone-offset': -new Date().getTimezoneOffset() * 60_000, 'flink-version': options.version, 'flink-revision': '', features: { 'web-submit': false, 'web-cancel': true, 'web-rescale': false, 'web-history': false } }),
+  );
+  app.get('/jobmanager/config', (c) => c.json(options.jobs().flatMap((j) => configEntries(j.config.settings ?? {}))));
+  app.get('/jobs', (c) => c.json({ jobs: options.jobs().map((j) => ({ id: j.id, status: j.client.status() })) }));
+  app.get('/jobs/overview', (c) => c.json({ jobs: options.jobs().map((j) => jobOverview(j)) }));
+  app.get('/jobs/:jobid', (c) => {
+    const job = find(c);
+    return job ? c.json(jobDetail(job)) : noJob(c);
+  });
+  app.get('/jobs/:jobid/config', (c) => {
+    const job = find(c);
+    if (!job) return noJob(c);
+    const cfg = job.config;
+    return c.json({
+      jid: job.id,
+      name: job.client.jobName,
+      'execution-config': {
+        'execution-mode': 'PIPELINED',
+        'restart-strategy': cfg.restartStrategy?.type ?? 'none',
+        'job-parallelism': cfg.parallelism,
+        'object-reuse-mode': true,
+        'user-config': Object.fromEntries(configEntries(cfg.settings ?? {}).map((e) => [e.key, e.value])),
+      },
+    });
+  });
+  app.get('/jobs/:jobid/plan', (c) => {
+    const job = find(c);
+    return job ? c.json(planView(job)) : noJob(c);
+  });
+  app.get('/jobs/:jobid/exceptions', (c) => {
+    const job = find(c);
+    return job ? c.json(exceptionsView(job)) : noJob(c);
+  });
+  app.get('/jobs/:jobid/checkpoints', (c) => {
+    const job = find(c);
+    return job ? c.json(checkpointsView(job)) : noJob(c);
+  });
+  app.get('/jobs/:jobid/checkpoints/config', (c) => {
+    const job = find(c);
+    if (!job) return noJob(c);
+    const view = checkpointConfigView(job);
+    return view ? c.json(view) : errors(c, 404, `Job ${job.id} has no checkpointing configured`);
+  });
+
+  const savepoint = async (c: Context, stop: boolean) => {
+    const job = find(c);
+    if (!job) return noJob(c);
+    const body = await jsonBody(c);
+    if (!body) return errors(c, 400, 'The request body is not a JSON object');
+    if (body['target-directory'] !== undefined && body['target-directory'] !== null) {
+      return errors(c, 400, "target-directory is not supported: savepoints go to the checkpoint directory ('state.checkpoints.dir')");
+    }
+    if (!job.config.checkpointing) return errors(c, 409, `Job ${job.id} has no checkpointing configured: set execution.checkpointing.interval`);
+    const status = job.client.status();
+    if (status !== 'RUNNING') return errors(c, 409, `Job ${job.id} is ${status}, not RUNNING`);
+    return c.json({ 'request-id': job.requestSavepoint(stop || body['cancel-job'] === true) }, 202);
+  };
+  app.post('/jobs/:jobid/savepoints', (c) => savepoint(c, false));
+  app.post('/jobs/:jobid/stop', (c) => savepoint(c, true));
+  app.get('/jobs/:jobid/savepoints/:triggerid', (c) => {
+    const job = find(c);
+    if (!job) return noJob(c);
+    const request = job.savepoints.get(c.req.param('triggerid'));
+    if (!request) return errors(c, 404, `No savepoint request ${c.req.param('triggerid')} for job ${job.id}`);
+    const operation = request.status === 'IN_PROGRESS' ? undefined : request.failure !== undefined ? { 'failure-cause': { class: 'WeirError', 'stack-trace': request.failure, 'serialized-throwable': '' } } : { location: request.location };
+    return c.json({ status: { id: request.status }, ...(operation ? { operation } : {}) });
+  });
+  app.patch('/jobs/:jobid', (c) => {
+    const job = find(c);
+    if (!job) return noJob(c);
+    const mode = c.req.query('mode') ?? 'cancel';
+    if (mode !== 'cancel') return errors(c, 400, `mode=${mode} is not supported: use mode=cancel, or POST /jobs/:jobid/stop to stop with a savepoint`);
+    // The answer does not wait for the job to end; poll GET /jobs/:jobid for CANCELED.
+    void job.client.cancel().catch(() => undefined);
+    return c.json({}, 202);
+  });
+  return app;
+}
