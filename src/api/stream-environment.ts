@@ -123,10 +123,11 @@ export class StreamEnvironment {
     if (aggPhaseStrategy !== undefined && !['AUTO', 'ONE_PHASE', 'TWO_PHASE'].includes(aggPhaseStrategy)) throw new ConfigError(`table.optimizer.agg-phase-strategy: '${String(phases)}' is not AUTO, ONE_PHASE or TWO_PHASE`);
     const backend = config.stateBackend ?? config['state.backend.type'];
     const stateBackend = backend === undefined ? undefined : String(backend).toLowerCase();
+    const stateBackendOptions = Object.fromEntries(Object.entries(config).filter(([k, v]) => /^state\.backend\.[^.]+\./.test(k) && v !== undefined));
     const pretenuring = config.allocationSitePretenuring ?? config['weir.v8.allocation-site-pretenuring'];
     if (pretenuring !== undefined && ![true, false, 'true', 'false'].includes(pretenuring as string)) throw new ConfigError(`weir.v8.allocation-site-pretenuring: '${String(pretenuring)}' is not true or false`);
     if (pretenuring !== undefined) this.config = { ...this.config, allocationSitePretenuring: String(pretenuring) === 'true' };
-    this.config = { ...this.config, ...(slotMode ? { slotMode } : {}), ...(jobModule ? { jobModule } : {}), ...(aggPhaseStrategy ? { aggPhaseStrategy } : {}), ...(stateBackend ? { stateBackend } : {}) };
+    this.config = { ...this.config, ...(slotMode ? { slotMode } : {}), ...(jobModule ? { jobModule } : {}), ...(aggPhaseStrategy ? { aggPhaseStrategy } : {}), ...(stateBackend ? { stateBackend } : {}), ...(Object.keys(stateBackendOptions).length > 0 ? { stateBackendOptions } : {}) };
   }
 
   private applyFaultTolerance(config: Record<string, unknown>): void {

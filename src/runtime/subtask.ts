@@ -355,5 +355,6 @@ export class Subtask implements ChannelTarget {
   async close(): Promise<void> {
     this.timers?.close();
     await this.operator.close?.();
+    this.backend?.dispose?.();
   }
 }
