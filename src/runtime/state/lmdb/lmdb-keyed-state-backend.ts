@@ -34,6 +34,8 @@ export interface LmdbBackendOptions {
   readonly ttlCleanupPerWrite?: number;
 }
 
+const nextTurn = () => new Promise<void>((r) => setImmediate(r));
+
 // The native store loads when a job first uses the disk backend, not with the package.
 const requireLmdb = createRequire(import.meta.url);
 
@@ -102,6 +104,8 @@ export class LmdbKeyedStateBackend extends HeapKeyedStateBackend {
     const chunks: Record<string, Uint8Array[]> = {};
     const open = new Map<string, { k: unknown[]; v: unknown[] }>();
     try {
+      // The barrier pause ends here: the store is read from the next turn on.
+      await nextTurn();
       let sliceStart = performance.now();
       for (const { key, value } of this.db.getRange({ transaction: txn })) {
         const { stateName, key: k } = decodeDiskKey(key);
@@ -116,7 +120,7 @@ export class LmdbKeyedStateBackend extends HeapKeyedStateBackend {
           (chunks[stateName] ??= []).push(serialize(c));
           open.delete(stateName);
           if (performance.now() - sliceStart >= SLICE_MS) {
-            await new Promise<void>((r) => setImmediate(r));
+            await nextTurn();
             sliceStart = performance.now();
           }
         }
