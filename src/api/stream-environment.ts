@@ -63,7 +63,10 @@ export interface EnvironmentConfig {
    * whenever possible.
    */
   aggPhaseStrategy?: AggPhaseStrategy;
-  /** Keyed state backend (`state.backend.type`): `'hashmap'` (default) keeps state on the heap. */
+  /**
+   * Keyed state backend (`state.backend.type`): `'hashmap'` (default) keeps state on the heap,
+   * `'lmdb'` on local disk (settings `state.backend.lmdb.local-dir`, `state.backend.lmdb.memory.cache-entries`).
+   */
   stateBackend?: string;
   /**
    * Keep V8's allocation-site pretenuring on (`weir.v8.allocation-site-pretenuring`). Off by

@@ -10,7 +10,7 @@ const DELETED = Symbol('deleted');
  * so every state kind, TTL included, runs the same code on both backends. The Map itself is the
  * cache: entries read or written stay deserialized in it, changed ones are marked dirty and written
  * back in one transaction per batch: when the cache grows past its bound (the oldest loaded
- * entries are evicted), or when the backend flushes before a snapshot.
+ * tenth is evicted), or when the backend flushes before a snapshot.
  *
  * Object values read are counted as changed: the heap states (and user code) change lists, maps and
  * accumulators in place. `size`, iteration and `keys` read the disk after a flush (not for hot paths).
@@ -122,9 +122,8 @@ export class DiskTable extends Map<unknown, unknown> {
   /** Writes every changed entry to disk, in one transaction. */
   flush(): void {
     if (this.dirty.size === 0) return;
-    this.db.transactionSync(() => {
-      for (const k of this.dirty) this.writeBack(k);
-    });
+    this.writeBack(this.dirty);
+    for (const k of this.dirty) if (super.get(k) === DELETED) super.delete(k);
     this.dirty.clear();
   }
 
@@ -133,13 +132,19 @@ export class DiskTable extends Map<unknown, unknown> {
     return super.size;
   }
 
-  private writeBack(k: unknown): void {
-    const v = super.get(k);
-    const key = this.layout.encode(k);
-    if (v === DELETED) {
-      this.db.removeSync(key);
-      super.delete(k);
-    } else this.db.putSync(key, valueCodec.pack(v));
+  /** Writes the cached value of each key (or its deletion), in key order, in one transaction. */
+  private writeBack(keys: Iterable<unknown>): void {
+    const writes: { key: Buffer; k: unknown }[] = [];
+    for (const k of keys) writes.push({ key: this.layout.encode(k), k });
+    // In key order, neighbouring entries share the store's pages: fewer pages to copy and write.
+    writes.sort((a, b) => Buffer.compare(a.key, b.key));
+    this.db.transactionSync(() => {
+      for (const { key, k } of writes) {
+        const v = super.get(k);
+        if (v === DELETED) this.db.removeSync(key);
+        else this.db.putSync(key, valueCodec.pack(v));
+      }
+    });
   }
 
   /** Evicts the oldest loaded tenth of the cache once it is over its bound, writing back what changed. */
@@ -147,16 +152,14 @@ export class DiskTable extends Map<unknown, unknown> {
     if (super.size <= this.cacheEntries) return;
     const evict = Math.max(1, Math.ceil(this.cacheEntries / 10));
     const keys: unknown[] = [];
+    const changed: unknown[] = [];
     for (const k of super.keys()) {
       keys.push(k);
+      if (this.dirty.delete(k)) changed.push(k);
       if (keys.length === evict) break;
     }
-    this.db.transactionSync(() => {
-      for (const k of keys) {
-        if (this.dirty.delete(k)) this.writeBack(k);
-        super.delete(k);
-      }
-    });
+    this.writeBack(changed);
+    for (const k of keys) super.delete(k);
   }
 }
 
