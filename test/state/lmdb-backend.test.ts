@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
+import { CollectSink, StreamEnvironment } from '../../src/index.js';
 import { keyGroupFor, normalizeKey } from '../../src/core/key-group.js';
 import { listState, mapState, valueState } from '../../src/core/state.js';
 import type { KeyedStateBackendSnapshot } from '../../src/core/state-backend.js';
@@ -132,6 +133,13 @@ describe("disk state backend ('lmdb')", () => {
     expect(b.cachedEntries('v')).toBeLessThanOrEqual(3);
     b.setCurrentKey(0);
     expect(v.value()).toBe(0);
+  });
+
+  it("takes a job's state.backend.lmdb.* settings through StreamEnvironment", async () => {
+    const env = StreamEnvironment.create({ 'state.backend.type': 'lmdb', 'state.backend.lmdb.memory.cache-entries': 'lots', 'execution.slot-mode': 'single-thread' });
+    env.fromElements(1, 2, 3).keyBy((x) => x % 2).reduce((a, b) => a + b).sinkTo(new CollectSink<number>());
+    await expect(env.execute('lmdb-settings')).rejects.toThrow(/state\.backend\.lmdb\.memory\.cache-entries: lots is not a positive integer/);
+    expect(() => StreamEnvironment.create({ 'state.backend.lmdb.cache-entries': 5 })).toThrow(/did you mean 'state\.backend\.lmdb\.memory\.cache-entries'\?/);
   });
 
   it('refuses a cache bound that is not a positive integer', () => {

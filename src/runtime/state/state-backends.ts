@@ -11,7 +11,13 @@ export const heapStateBackend: StateBackendFactory = {
   hasEntries: canonicalHasEntries,
 };
 
-/** The disk backend (`state.backend.type: 'lmdb'`) with default settings; jobs configure it with `state.backend.lmdb.*`. */
+/**
+ * The disk backend (`state.backend.type: 'lmdb'`) with default settings; jobs configure it with
+ * `state.backend.lmdb.*`.
+ *
+ * @example
+ * const env = StreamEnvironment.create({ 'state.backend.type': diskStateBackend.name, 'state.backend.lmdb.local-dir': '/var/tmp/weir' });
+ */
 export const diskStateBackend: StateBackendFactory = lmdbStateBackend();
 
 /** The one registration list of state backends, by `state.backend.type`. */
@@ -42,6 +48,9 @@ export function stateBackendNames(): string[] {
 /**
  * The backend `state.backend.type` names (default: the heap backend), with the job's
  * `state.backend.<name>.*` settings from `config` applied; a clear error for an unknown name.
+ *
+ * @example
+ * const factory = stateBackendFor('lmdb', { 'state.backend.lmdb.memory.cache-entries': 10_000 });
  */
 export function stateBackendFor(name: string | undefined, config: Readonly<Record<string, unknown>> = {}): StateBackendFactory {
   const factory = backends.get(name ?? HEAP_BACKEND);
