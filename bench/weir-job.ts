@@ -37,11 +37,15 @@ export const CHECKPOINT_DIR_VAR = 'WEIR_BENCH_CHECKPOINT_DIR';
 export const REST_VAR = 'WEIR_BENCH_REST';
 /** Set by `bench/run.ts --agg-phase-strategy`: the jobs' `table.optimizer.agg-phase-strategy`. */
 export const AGG_PHASE_VAR = 'WEIR_BENCH_AGG_PHASE_STRATEGY';
+/** Set by `bench/state-backends.ts`: the jobs' `state.backend.type`. */
+export const STATE_BACKEND_VAR = 'WEIR_BENCH_STATE_BACKEND';
 
 function build(spec: JobSpec, sink: Sink<unknown>, threads: boolean): StreamEnvironment {
   const interval = process.env[CHECKPOINT_INTERVAL_VAR];
   const phases = process.env[AGG_PHASE_VAR];
+  const backend = process.env[STATE_BACKEND_VAR];
   const env = StreamEnvironment.create({
+    ...(backend ? { 'state.backend.type': backend } : {}),
     ...(interval ? { checkpoints: { interval, dir: process.env[CHECKPOINT_DIR_VAR] ?? './.weir/bench-checkpoints' } } : {}),
     parallelism: spec.parallelism,
     ...(phases ? { 'table.optimizer.agg-phase-strategy': phases as 'AUTO' | 'ONE_PHASE' | 'TWO_PHASE' } : {}),

@@ -1,5 +1,5 @@
 /**
- * `npm run chaos -- --kills N [--rows R] [--rate EPS] [-p P] [--seed S]`: the crash test at any
+ * `npm run chaos -- --kills N [--rows R] [--rate EPS] [-p P] [--seed S] [--state-backend lmdb]`: the crash test at any
  * length. Prints the kill schedule's seed, then `kills=N lost=0 duplicated=0`, and exits 0 when the
  * committed output of a run killed N times equals the output computed from the input; non-zero
  * otherwise. `--seed S` replays the kill schedule of a failed run.
@@ -14,6 +14,7 @@ const { values } = parseArgs({
     rate: { type: 'string' },
     parallelism: { type: 'string', short: 'p', default: '1' },
     seed: { type: 'string' },
+    'state-backend': { type: 'string' },
     verbose: { type: 'boolean', default: false },
   },
 });
@@ -25,6 +26,7 @@ const result = await runChaos({
   rate: values.rate ? Number(values.rate) : 3000,
   parallelism: Number(values.parallelism),
   ...(values.seed ? { seed: Number(values.seed) } : {}),
+  ...(values['state-backend'] ? { stateBackend: values['state-backend'] } : {}),
   log: values.verbose ? (l: string) => process.stderr.write(l + '\n') : (l: string) => l.startsWith('seed ') && process.stderr.write(l + '\n'),
 });
 process.stdout.write(`kills=${result.kills} lost=${result.lost} duplicated=${result.duplicated}\n`);

@@ -29,7 +29,7 @@ export { InvalidTimestampError } from './core/errors.js';
 export * from './core/functions.js';
 export * from './core/state.js';
 export type { KeyedStateBackend, KeyedStateBackendContext, KeyedStateBackendSnapshot, StateBackendFactory } from './core/state-backend.js';
-export { registerStateBackend, stateBackendFor, stateBackendNames, heapStateBackend } from './runtime/state/state-backends.js';
+export { registerStateBackend, stateBackendFor, stateBackendNames, heapStateBackend, diskStateBackend } from './runtime/state/state-backends.js';
 export type { Operator, OperatorContext, Output, TimerService, KeyedContext } from './core/operator.js';
 export type { Source, SourceReader, SourceSplit, SourceReaderContext, PollResult, ErrorPolicy, DeadLetter } from './core/source.js';
 export type { SplitEnumerator, SplitEnumeratorContext } from './core/split-enumerator.js';

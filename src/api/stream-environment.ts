@@ -64,7 +64,10 @@ export interface EnvironmentConfig {
    * whenever possible.
    */
   aggPhaseStrategy?: AggPhaseStrategy;
-  /** Keyed state backend (`state.backend.type`): `'hashmap'` (default) keeps state on the heap. */
+  /**
+   * Keyed state backend (`state.backend.type`): `'hashmap'` (default) keeps state on the heap,
+   * `'lmdb'` on local disk (settings `state.backend.lmdb.local-dir`, `state.backend.lmdb.memory.cache-entries`).
+   */
   stateBackend?: string;
   /**
    * Keep V8's allocation-site pretenuring on (`weir.v8.allocation-site-pretenuring`). Off by
@@ -129,6 +132,7 @@ export class StreamEnvironment {
     if (aggPhaseStrategy !== undefined && !['AUTO', 'ONE_PHASE', 'TWO_PHASE'].includes(aggPhaseStrategy)) throw new ConfigError(`table.optimizer.agg-phase-strategy: '${String(phases)}' is not AUTO, ONE_PHASE or TWO_PHASE`);
     const backend = config.stateBackend ?? config['state.backend.type'];
     const stateBackend = backend === undefined ? undefined : String(backend).toLowerCase();
+    const stateBackendOptions = Object.fromEntries(Object.entries(config).filter(([k, v]) => /^state\.backend\.[^.]+\./.test(k) && v !== undefined));
     const pretenuring = config.allocationSitePretenuring ?? config['weir.v8.allocation-site-pretenuring'];
     if (pretenuring !== undefined && ![true, false, 'true', 'false'].includes(pretenuring as string)) throw new ConfigError(`weir.v8.allocation-site-pretenuring: '${String(pretenuring)}' is not true or false`);
     if (pretenuring !== undefined) this.config = { ...this.config, allocationSitePretenuring: String(pretenuring) === 'true' };
@@ -137,6 +141,7 @@ export class StreamEnvironment {
     this.config = {
       ...this.config, settings: config, ...(rest ? { rest } : {}), ...(slotMode ? { slotMode } : {}), ...(jobModule ? { jobModule } : {}),
       ...(aggPhaseStrategy ? { aggPhaseStrategy } : {}), ...(stateBackend ? { stateBackend } : {}), ...(operatorChaining === false ? { operatorChaining } : {}),
+      ...(Object.keys(stateBackendOptions).length > 0 ? { stateBackendOptions } : {}),
     };
   }
 

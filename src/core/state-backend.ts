@@ -42,6 +42,8 @@ export interface KeyedStateBackend extends KeyedStateStore {
   /** The checkpoint form: a short synchronous step, then the rest off the record path. */
   snapshotAsync(): Promise<KeyedStateBackendSnapshot>;
   restore(snapshots: KeyedStateBackendSnapshot[], owns: (keyGroup: number) => boolean): void;
+  /** Releases what the backend holds outside the heap (files, a store); called when the subtask closes. */
+  dispose?(): void;
 }
 
 /** What a backend is created with: one backend per keyed operator subtask. */
@@ -68,4 +70,9 @@ export interface StateBackendFactory {
   createKeyedStateBackend(ctx: KeyedStateBackendContext): KeyedStateBackend;
   /** Whether a snapshot this backend wrote holds any entry (a restore ignores empty state of removed operators). */
   hasEntries(snapshot: KeyedStateBackendSnapshot): boolean;
+  /**
+   * The factory with the job's `state.backend.<name>.*` settings applied (keys in full), when the
+   * backend has settings.
+   */
+  configure?(config: Readonly<Record<string, unknown>>): StateBackendFactory;
 }

@@ -7,6 +7,7 @@ const KNOWN_KEYS = [
   'autoWatermarkInterval', 'pipeline.auto-watermark-interval', 'jobModule', 'slotMode', 'execution.slot-mode',
   'aggPhaseStrategy', 'table.optimizer.agg-phase-strategy', 'operatorChaining', 'pipeline.operator-chaining',
   'pipeline.operator-chaining.enabled', 'restore', 'stateBackend', 'state.backend.type',
+  'state.backend.lmdb.local-dir', 'state.backend.lmdb.memory.cache-entries',
   'allocationSitePretenuring', 'weir.v8.allocation-site-pretenuring',
   'checkpoints', 'execution.checkpointing.interval', 'execution.checkpointing.mode', 'execution.checkpointing.timeout',
   'execution.checkpointing.min-pause', 'execution.checkpointing.tolerable-failed-checkpoints',
@@ -41,7 +42,8 @@ interface UnsupportedKey {
   readonly accepts?: readonly string[];
 }
 
-const HEAP = 'state lives on the JavaScript heap (the hashmap backend); a disk-backed backend is not there yet';
+/** Why a Flink backend name is refused: Weir's disk backend is another store. */
+const DISK = "Weir's disk state backend is LMDB, not RocksDB: set 'state.backend.type': 'lmdb' (or 'hashmap', the heap, the default)";
 
 /**
  * Values of keys Weir reads that name something Weir does not have. Other names of state backends
@@ -53,7 +55,7 @@ const UNSUPPORTED_VALUES: Record<string, readonly string[]> = {
 };
 const UNALIGNED = 'checkpoints are aligned; unaligned checkpoints are not there yet';
 const UNSUPPORTED: Record<string, UnsupportedKey> = {
-  'state.backend': { why: HEAP, accepts: ['hashmap'] },
+  'state.backend': { why: "the state backend is chosen with 'state.backend.type' ('hashmap' or 'lmdb')", accepts: ['hashmap'] },
   'state.backend.incremental': { why: 'checkpoints are always full snapshots', accepts: ['false'] },
   'execution.checkpointing.incremental': { why: 'checkpoints are always full snapshots', accepts: ['false'] },
   'state.backend.local-recovery': { why: 'recovery always reads the checkpoint directory', accepts: ['false'] },
@@ -70,7 +72,7 @@ const UNSUPPORTED: Record<string, UnsupportedKey> = {
   'execution.savepoint.ignore-unclaimed-state': { why: "use 'weir run --allow-non-restored-state' or { restore: { allowNonRestoredState: true } }" },
   'execution.runtime-mode': { why: 'jobs run in streaming mode; a bounded input gives its final results when it ends', accepts: ['streaming'] },
   'restart-strategy.exponential-delay.jitter-factor': { why: 'restart delays have no jitter', accepts: ['0', '0.0'] },
-  'state.backend.rocksdb.memory.managed': { why: HEAP },
+  'state.backend.rocksdb.memory.managed': { why: `${DISK}; its memory is bounded with 'state.backend.lmdb.memory.cache-entries'` },
   'table.exec.state.ttl': { why: "it is a SQL key (SET it in SQL); DataStream state takes its TTL per state with stateTtl(...)" },
 };
 
@@ -102,7 +104,7 @@ export function checkConfigKeys(config: Record<string, unknown>): string[] {
     if (value === undefined) continue;
     if (KNOWN_KEYS.includes(key)) {
       const refused = UNSUPPORTED_VALUES[key]?.find((v) => v === String(value).toLowerCase());
-      if (refused) throw new ConfigError(`Configuration '${key}' = ${show(value)} is not supported by Weir yet: ${HEAP}`);
+      if (refused) throw new ConfigError(`Configuration '${key}' = ${show(value)} is not supported by Weir: ${DISK}`);
       const nested = NESTED_KEYS[key];
       if (nested && typeof value === 'object' && value !== null) checkNested(key, value as Record<string, unknown>, nested);
       continue;

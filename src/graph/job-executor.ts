@@ -138,6 +138,8 @@ export interface ExecutionConfig {
   readonly operatorChaining?: boolean;
   /** Flink's `state.backend.type`: which keyed state backend keyed operators use (default `hashmap`, the heap). */
   readonly stateBackend?: string;
+  /** The job's `state.backend.<name>.*` settings, keys in full (e.g. `state.backend.lmdb.local-dir`). */
+  readonly stateBackendOptions?: Readonly<Record<string, unknown>>;
   /**
    * Whether V8 may allocate objects from hot allocation sites directly in the old generation
    * (`weir.v8.allocation-site-pretenuring`, default false: Weir turns it off for the process).

@@ -190,5 +190,6 @@ export class ChainedOperator implements ChainedInput {
   async close(): Promise<void> {
     this.timers?.close();
     await this.operator.close?.();
+    this.backend?.dispose?.();
   }
 }

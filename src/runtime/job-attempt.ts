@@ -66,7 +66,7 @@ export class JobAttempt implements TaskHost, Attempt, SlotInbox {
   ) {
     this.clock = config.clock;
     this.checkpointingMode = config.checkpointing?.mode;
-    this.stateBackend = stateBackendFor(config.stateBackend);
+    this.stateBackend = stateBackendFor(config.stateBackend, config.stateBackendOptions);
     this.yieldIntervalMs = slot ? 0 : undefined;
     this.failure.catch(() => undefined);
     if (slot) {

@@ -6,7 +6,7 @@ const create = (config: Record<string, unknown>) => () => StreamEnvironment.crea
 describe('configuration Weir does not act on', () => {
   it('fails for a Flink key Weir does not support, naming the key, the value and why', () => {
     expect(create({ 'state.backend.type': 'rocksdb' })).toThrow(ConfigError);
-    expect(create({ 'state.backend.type': 'rocksdb' })).toThrow(/'state\.backend\.type' = 'rocksdb' is not supported by Weir yet: state lives on the JavaScript heap/);
+    expect(create({ 'state.backend.type': 'rocksdb' })).toThrow(/'state\.backend\.type' = 'rocksdb' is not supported by Weir: Weir's disk state backend is LMDB, not RocksDB: set 'state\.backend\.type': 'lmdb'/);
     expect(create({ 'execution.checkpointing.incremental': true })).toThrow(/'execution\.checkpointing\.incremental' = true is not supported/);
     expect(create({ 'execution.checkpointing.unaligned.enabled': true })).toThrow(/unaligned checkpoints are not there yet/);
     expect(create({ 'execution.runtime-mode': 'BATCH' })).toThrow(/'execution\.runtime-mode' = 'BATCH' is not supported/);

@@ -23,6 +23,8 @@ export interface ChaosOptions {
   readonly parallelism?: number;
   /** Seed of the kill schedule (kinds and delays); the same seed replays the same schedule. */
   readonly seed?: number;
+  /** `state.backend.type` of the job (default: the heap backend). */
+  readonly stateBackend?: string;
   readonly log?: (line: string) => void;
 }
 
@@ -96,7 +98,7 @@ function run(out: string, checkpoints: string, opts: ChaosOptions): Run {
   if (opts.parallelism) args.push('-p', String(opts.parallelism));
   const child = spawn(process.execPath, [...nodeArgs, ...args], {
     cwd: root,
-    env: { ...process.env, WEIR_CHAOS_OUT: out, WEIR_CHAOS_ROWS: String(opts.rows ?? 6000), WEIR_CHAOS_RATE: String(opts.rate ?? 3000) },
+    env: { ...process.env, WEIR_CHAOS_OUT: out, WEIR_CHAOS_ROWS: String(opts.rows ?? 6000), WEIR_CHAOS_RATE: String(opts.rate ?? 3000), WEIR_CHAOS_STATE_BACKEND: opts.stateBackend ?? '' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

@@ -15,7 +15,8 @@ if (!out) throw new Error('WEIR_CHAOS_OUT is not set');
 const rows = Number(process.env.WEIR_CHAOS_ROWS ?? 6000);
 const rate = Number(process.env.WEIR_CHAOS_RATE ?? 3000);
 
-const env = StreamEnvironment.create({ batchSize: 64 });
+const backend = process.env.WEIR_CHAOS_STATE_BACKEND;
+const env = StreamEnvironment.create({ batchSize: 64, ...(backend ? { 'state.backend.type': backend } : {}) });
 const events = env
   .fromSource(datagen<ChaosEvent>({ numberOfRows: rows, rowsPerSecond: rate, seed: INPUT_SEED, generator: chaosEvent }), WatermarkStrategy.boundedOutOfOrderness<ChaosEvent>(OUT_OF_ORDERNESS, (e) => e.ts))
   .uid('events');

@@ -25,4 +25,8 @@ describe('exactly-once under SIGKILL', () => {
   it('holds at parallelism 2, with the job in worker-thread slots', async () => {
     await chaos({ kills: 4, rows: 12000, rate: 2000, parallelism: 2 });
   }, 300_000);
+
+  it("holds with keyed state and window contents on disk ('lmdb' backend)", async () => {
+    await chaos({ kills: 5, rows: 12000, rate: 3000, stateBackend: 'lmdb' });
+  }, 300_000);
 });

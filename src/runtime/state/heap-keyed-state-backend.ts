@@ -1,5 +1,6 @@
 import type { Clock } from '../../core/clock.js';
-import { ConfigError, WeirError } from '../../core/errors.js';
+import { WeirError } from '../../core/errors.js';
+import { CANONICAL_FORMAT_VERSION, HEAP_BACKEND, readCanonicalSnapshot } from './canonical-format.js';
 import { normalizeKey } from '../../core/key-group.js';
 import type {
   AggregatingState, AggregatingStateDescriptor, KeyedStateStore, ListState, ListStateDescriptor, MapState, MapStateDescriptor,
@@ -19,25 +20,17 @@ import { TtlMapState } from './ttl-map-state.js';
 
 export { denormalizeKey, type KeyedStateSnapshot } from './keyed-state-snapshot.js';
 
-/** `state.backend.type` of the heap backend (Flink's name for its heap backend). */
-export const HEAP_BACKEND = 'hashmap';
+export { HEAP_BACKEND } from './canonical-format.js';
 /** Version of the heap backend's snapshot format; bumped when its layout changes incompatibly. */
-export const HEAP_FORMAT_VERSION = 1;
+export const HEAP_FORMAT_VERSION = CANONICAL_FORMAT_VERSION;
 const HEAP_FORMAT = { backend: HEAP_BACKEND, version: HEAP_FORMAT_VERSION } as const;
 
 /** A heap backend snapshot: by key group in memory, or chunked as checkpoints write it. */
 export type HeapKeyedSnapshot = KeyedStateSnapshot | ChunkedKeyedSnapshot;
 
-/** Checks that a snapshot is the heap backend's, in a version this Weir reads. */
+/** Checks that a snapshot is in the canonical format (the heap's or the disk backend's), in a version this Weir reads. */
 export function readHeapSnapshot(s: KeyedStateBackendSnapshot): KeyedStateSnapshot | ChunkedKeyedSnapshot {
-  const backend = s.backend ?? HEAP_BACKEND;
-  if (backend !== HEAP_BACKEND) {
-    throw new ConfigError(`Keyed state in this checkpoint was written by the '${backend}' state backend and cannot be read by '${HEAP_BACKEND}': restore it with 'state.backend.type': '${backend}'`);
-  }
-  if ((s.version ?? 1) > HEAP_FORMAT_VERSION) {
-    throw new ConfigError(`Keyed state in this checkpoint has '${HEAP_BACKEND}' format version ${s.version}, newer than this Weir reads (${HEAP_FORMAT_VERSION})`);
-  }
-  return s as KeyedStateSnapshot | ChunkedKeyedSnapshot;
+  return readCanonicalSnapshot(s, HEAP_BACKEND) as KeyedStateSnapshot | ChunkedKeyedSnapshot;
 }
 
 
@@ -59,14 +52,19 @@ export function readHeapSnapshot(s: KeyedStateBackendSnapshot): KeyedStateSnapsh
 export class HeapKeyedStateBackend implements KeyedStateBackend, KeyedStateStore, CurrentKey {
   currentKeyId: unknown = NO_KEY;
   private currentKey: unknown = undefined;
-  private readonly tables = new Map<string, StateTable>();
+  protected readonly tables = new Map<string, StateTable>();
 
   constructor(
-    private readonly clock: Clock,
-    private readonly maxParallelism: number,
+    protected readonly clock: Clock,
+    protected readonly maxParallelism: number,
     /** Keys of a TTL state checked for expiry on each write to it (0 turns incremental cleanup off). */
     private readonly ttlCleanupPerWrite = 2,
   ) {}
+
+  /** The table of a new state: copy-on-write, so a checkpoint can write it out while records keep changing it. */
+  protected newTable(_name: string): Map<unknown, unknown> {
+    return new CowMap<unknown, unknown>();
+  }
 
   setCurrentKey(key: unknown): void {
     this.currentKey = key;
@@ -86,8 +84,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, KeyedStateStore
       if (e.desc.type !== desc.type) throw new WeirError(`State '${desc.name}' is ${e.desc.type} state and cannot be used as ${desc.type} state: give each state its own name`);
       return e.handle;
     }
-    // Copy-on-write tables, so a checkpoint can write them out while records keep changing them.
-    const table = e?.table ?? new CowMap<unknown, unknown>();
+    const table = e?.table ?? this.newTable(desc.name);
     const cleanup = desc.ttl && this.ttlCleanupPerWrite > 0 ? new IncrementalCleanup(table, ttlPruner(desc.type, desc.ttl.ttl), this.ttlCleanupPerWrite) : undefined;
     const ttl = new TtlAccess<unknown>(desc.ttl, this.clock, desc.name, cleanup);
     if (!e) {
@@ -154,6 +151,6 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, KeyedStateStore
 
   /** Loads the given key groups of one or more snapshots (any parallelism wrote them). Call before any state is registered. */
   restore(snapshots: KeyedStateBackendSnapshot[], owns: (keyGroup: number) => boolean): void {
-    restoreTables(this.tables, snapshots.map(readHeapSnapshot), owns, () => new TtlAccess(undefined, this.clock), this.maxParallelism);
+    restoreTables(this.tables, snapshots.map(readHeapSnapshot), owns, () => new TtlAccess(undefined, this.clock), this.maxParallelism, (name) => this.newTable(name));
   }
 }

@@ -75,12 +75,13 @@ export function restoreTables(
   owns: (keyGroup: number) => boolean,
   noTtl: () => TtlAccess<unknown>,
   maxParallelism: number,
+  newTable: (name: string) => Map<unknown, unknown> = () => new CowMap(),
 ): void {
   const tableFor = (name: string, meta: { type: StateDescriptor['type']; ttl: boolean } | undefined): StateTable => {
     let e = tables.get(name);
     if (!e) {
       const desc = { type: meta?.type ?? 'value', name } as StateDescriptor;
-      e = { desc, table: new CowMap(), ttl: noTtl(), handle: undefined, restored: meta && { ...meta } };
+      e = { desc, table: newTable(name), ttl: noTtl(), handle: undefined, restored: meta && { ...meta } };
       tables.set(name, e);
     }
     return e;

@@ -1,20 +1,30 @@
 import { ConfigError } from '../../core/errors.js';
 import type { KeyedStateBackendSnapshot, StateBackendFactory } from '../../core/state-backend.js';
-import { chunkedHasEntries } from './chunked-keyed-snapshot.js';
-import { HEAP_BACKEND, HeapKeyedStateBackend, readHeapSnapshot } from './heap-keyed-state-backend.js';
+import { canonicalHasEntries } from './canonical-entries.js';
+import { HEAP_BACKEND, HeapKeyedStateBackend } from './heap-keyed-state-backend.js';
+import { lmdbStateBackend } from './lmdb/lmdb-state-backend.js';
 
 /** The heap backend (`state.backend.type: 'hashmap'`, the default): all keyed state on the JavaScript heap. */
 export const heapStateBackend: StateBackendFactory = {
   name: HEAP_BACKEND,
   createKeyedStateBackend: (ctx) => new HeapKeyedStateBackend(ctx.clock, ctx.maxParallelism),
-  hasEntries(snapshot) {
-    const s = readHeapSnapshot(snapshot);
-    return 'chunks' in s ? chunkedHasEntries(s) : Object.keys(s.groups).length > 0;
-  },
+  hasEntries: canonicalHasEntries,
 };
 
+/**
+ * The disk backend (`state.backend.type: 'lmdb'`) with default settings; jobs configure it with
+ * `state.backend.lmdb.*`.
+ *
+ * @example
+ * const env = StreamEnvironment.create({ 'state.backend.type': diskStateBackend.name, 'state.backend.lmdb.local-dir': '/var/tmp/weir' });
+ */
+export const diskStateBackend: StateBackendFactory = lmdbStateBackend();
+
 /** The one registration list of state backends, by `state.backend.type`. */
-const backends = new Map<string, StateBackendFactory>([[heapStateBackend.name, heapStateBackend]]);
+const backends = new Map<string, StateBackendFactory>([
+  [heapStateBackend.name, heapStateBackend],
+  [diskStateBackend.name, diskStateBackend],
+]);
 
 /**
  * Makes a state backend selectable with `state.backend.type`. Register it at the top level of the
@@ -35,13 +45,19 @@ export function stateBackendNames(): string[] {
   return [...backends.keys()];
 }
 
-/** The backend `state.backend.type` names (default: the heap backend); a clear error for an unknown name. */
-export function stateBackendFor(name: string | undefined): StateBackendFactory {
+/**
+ * The backend `state.backend.type` names (default: the heap backend), with the job's
+ * `state.backend.<name>.*` settings from `config` applied; a clear error for an unknown name.
+ *
+ * @example
+ * const factory = stateBackendFor('lmdb', { 'state.backend.lmdb.memory.cache-entries': 10_000 });
+ */
+export function stateBackendFor(name: string | undefined, config: Readonly<Record<string, unknown>> = {}): StateBackendFactory {
   const factory = backends.get(name ?? HEAP_BACKEND);
   if (!factory) {
     throw new ConfigError(`state.backend.type: '${name}' is not a state backend of this Weir (known: ${stateBackendNames().join(', ')})`);
   }
-  return factory;
+  return factory.configure && Object.keys(config).length > 0 ? factory.configure(config) : factory;
 }
 
 /** Whether a keyed state snapshot holds any entry, asked of the backend that wrote it. */

@@ -1,0 +1,169 @@
+import type { Database } from 'lmdb';
+import { DiskKeyLayout } from './disk-key.js';
+import { valueCodec } from './value-codec.js';
+
+/** A cached deletion, written to disk at the next write-back. */
+const DELETED = Symbol('deleted');
+
+/**
+ * One state's table on disk behind a bounded cache, with the `Map` interface the heap states use,
+ * so every state kind, TTL included, runs the same code on both backends. The Map itself is the
+ * cache: entries read or written stay deserialized in it, changed ones are marked dirty and written
+ * back in one transaction per batch: when the cache grows past its bound (the oldest loaded
+ * tenth is evicted), or when the backend flushes before a snapshot.
+ *
+ * Object values read are counted as changed: the heap states (and user code) change lists, maps and
+ * accumulators in place. `size`, iteration and `keys` read the disk after a flush (not for hot paths).
+ *
+ * @example
+ * const t = new DiskTable(db, new DiskKeyLayout('count', 128), 100_000, 128);
+ * t.set('ann', 1);
+ * t.flush();
+ */
+export class DiskTable extends Map<unknown, unknown> {
+  private readonly dirty = new Set<unknown>();
+
+  constructor(
+    private readonly db: Database<Buffer, Buffer>,
+    readonly layout: DiskKeyLayout,
+    /** Most entries kept deserialized. */
+    private readonly cacheEntries: number,
+    private readonly maxParallelism: number,
+  ) {
+    super();
+  }
+
+  override get(k: unknown): unknown {
+    let v = super.get(k);
+    if (v === undefined) {
+      const bytes = this.db.getBinaryFast(this.layout.encode(k));
+      if (bytes === undefined) return undefined;
+      v = valueCodec.unpack(bytes);
+      super.set(k, v);
+      if (typeof v === 'object' && v !== null) this.dirty.add(k);
+      this.bound();
+      return v;
+    }
+    if (v === DELETED) return undefined;
+    if (typeof v === 'object' && v !== null) this.dirty.add(k);
+    return v;
+  }
+
+  override has(k: unknown): boolean {
+    return this.get(k) !== undefined;
+  }
+
+  override set(k: unknown, v: unknown): this {
+    super.set(k, v);
+    this.dirty.add(k);
+    this.bound();
+    return this;
+  }
+
+  /** Deletes without reading the disk first: returns whether the key was cached with a value. */
+  override delete(k: unknown): boolean {
+    const was = super.get(k);
+    super.set(k, DELETED);
+    this.dirty.add(k);
+    this.bound();
+    return was !== undefined && was !== DELETED;
+  }
+
+  override clear(): void {
+    for (const [k] of this.entries()) this.delete(k);
+  }
+
+  /** Number of keys with a value (reads the disk). */
+  override get size(): number {
+    this.flush();
+    let n = 0;
+    for (let g = 0; g < this.maxParallelism; g++) n += this.db.getKeysCount(this.layout.range(g));
+    return n;
+  }
+
+  /**
+   * Every entry, read one key group at a time after a flush. It is a live iterator, as a Map's:
+   * each value is read when it is reached, so the incremental TTL cleanup, which keeps an iterator
+   * across writes, never acts on a value that changed since its key group was listed.
+   */
+  override *entries(): MapIterator<[unknown, unknown]> {
+    this.flush();
+    for (let g = 0; g < this.maxParallelism; g++) {
+      const keys: unknown[] = [];
+      for (const key of this.db.getKeys(this.layout.range(g))) keys.push(decodeKeyOf(key));
+      for (const k of keys) {
+        const v = this.peek(k);
+        if (v !== undefined) yield [k, v];
+      }
+    }
+  }
+
+  /** The value of `k` without loading it into the cache. */
+  private peek(k: unknown): unknown {
+    const v = super.get(k);
+    if (v === DELETED) return undefined;
+    if (v !== undefined) return v;
+    const bytes = this.db.getBinaryFast(this.layout.encode(k));
+    return bytes === undefined ? undefined : valueCodec.unpack(bytes);
+  }
+  override *keys(): MapIterator<unknown> {
+    for (const [k] of this.entries()) yield k;
+  }
+  override *values(): MapIterator<unknown> {
+    for (const [, v] of this.entries()) yield v;
+  }
+  override [Symbol.iterator](): MapIterator<[unknown, unknown]> {
+    return this.entries();
+  }
+  override forEach(fn: (v: unknown, k: unknown, m: Map<unknown, unknown>) => void, thisArg?: unknown): void {
+    for (const [k, v] of this.entries()) fn.call(thisArg, v, k, this);
+  }
+
+  /** Writes every changed entry to disk, in one transaction. */
+  flush(): void {
+    if (this.dirty.size === 0) return;
+    this.writeBack(this.dirty);
+    for (const k of this.dirty) if (super.get(k) === DELETED) super.delete(k);
+    this.dirty.clear();
+  }
+
+  /** Entries kept deserialized (for metrics and tests). */
+  get cachedEntries(): number {
+    return super.size;
+  }
+
+  /** Writes the cached value of each key (or its deletion), in key order, in one transaction. */
+  private writeBack(keys: Iterable<unknown>): void {
+    const writes: { key: Buffer; k: unknown }[] = [];
+    for (const k of keys) writes.push({ key: this.layout.encode(k), k });
+    // In key order, neighbouring entries share the store's pages: fewer pages to copy and write.
+    writes.sort((a, b) => Buffer.compare(a.key, b.key));
+    this.db.transactionSync(() => {
+      for (const { key, k } of writes) {
+        const v = super.get(k);
+        if (v === DELETED) this.db.removeSync(key);
+        else this.db.putSync(key, valueCodec.pack(v));
+      }
+    });
+  }
+
+  /** Evicts the oldest loaded tenth of the cache once it is over its bound, writing back what changed. */
+  private bound(): void {
+    if (super.size <= this.cacheEntries) return;
+    const evict = Math.max(1, Math.ceil(this.cacheEntries / 10));
+    const keys: unknown[] = [];
+    const changed: unknown[] = [];
+    for (const k of super.keys()) {
+      keys.push(k);
+      if (this.dirty.delete(k)) changed.push(k);
+      if (keys.length === evict) break;
+    }
+    this.writeBack(changed);
+    for (const k of keys) super.delete(k);
+  }
+}
+
+function decodeKeyOf(bytes: Uint8Array): unknown {
+  const b = bytes as Buffer;
+  return valueCodec.unpack(b.subarray(4 + b.readUInt16BE(2)));
+}

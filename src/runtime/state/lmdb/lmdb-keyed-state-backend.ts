@@ -1,0 +1,148 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serialize } from 'node:v8';
+import type { Database, RootDatabase } from 'lmdb';
+import type { Clock } from '../../../core/clock.js';
+import type { StateDescriptor } from '../../../core/state.js';
+import type { KeyedStateBackendSnapshot } from '../../../core/state-backend.js';
+import { CANONICAL_FORMAT_VERSION, LMDB_BACKEND, readCanonicalSnapshot } from '../canonical-format.js';
+import type { ChunkedKeyedSnapshot } from '../chunked-keyed-snapshot.js';
+import { HeapKeyedStateBackend } from '../heap-keyed-state-backend.js';
+import type { KeyedStateSnapshot } from '../keyed-state-snapshot.js';
+import { restoreTables } from '../keyed-state-snapshot.js';
+import { TtlAccess } from '../ttl.js';
+import { ttlPruner } from '../ttl-cleanup.js';
+import { decodeDiskKey, DiskKeyLayout } from './disk-key.js';
+import { DiskTable } from './disk-table.js';
+import { valueCodec } from './value-codec.js';
+
+const LMDB_FORMAT = { backend: LMDB_BACKEND, version: CANONICAL_FORMAT_VERSION } as const;
+/** Entries per serialized snapshot chunk (as the heap backend's). */
+const CHUNK = 16_384;
+/** The snapshot writer gives the event loop back after this much work, so processing goes on. */
+const SLICE_MS = 4;
+
+/** Options of the disk backend (`state.backend.lmdb.*`). */
+export interface LmdbBackendOptions {
+  /** Directory under which each keyed subtask opens its store; default: the system temp directory. */
+  readonly localDir?: string | undefined;
+  /** Entries of each state kept deserialized in memory per subtask (`memory.cache-entries`). */
+  readonly cacheEntries: number;
+  /** Keys of a TTL state checked for expiry on each write to it (default 2; 0 turns incremental cleanup off). */
+  readonly ttlCleanupPerWrite?: number;
+}
+
+const nextTurn = () => new Promise<void>((r) => setImmediate(r));
+
+// The native store loads when a job first uses the disk backend, not with the package.
+const requireLmdb = createRequire(import.meta.url);
+
+/**
+ * Keyed state on local disk, in an embedded LMDB store per keyed subtask (`state.backend.type:
+ * 'lmdb'`). Reads are synchronous, so the state API is the heap backend's; each state is a
+ * {@link DiskTable}: a bounded cache of deserialized entries with write-back, in front of keys laid
+ * out key group first. Snapshots are in the canonical format, so savepoints move between this
+ * backend and the heap backend. The store is scratch space (state comes back from checkpoints): its
+ * directory is unlinked as soon as the store is open, and its space returns when it closes.
+ *
+ * @example
+ * const backend = new LmdbKeyedStateBackend(new SystemClock(), 128, { cacheEntries: 100_000 });
+ * backend.setCurrentKey('a');
+ * backend.getState(valueState<number>('count')).update(1);
+ * backend.dispose();
+ */
+export class LmdbKeyedStateBackend extends HeapKeyedStateBackend {
+  readonly path: string;
+  private readonly root: RootDatabase<Buffer, Buffer>;
+  private readonly db: Database<Buffer, Buffer>;
+  private closed = false;
+
+  constructor(clock: Clock, maxParallelism: number, private readonly options: LmdbBackendOptions) {
+    super(clock, maxParallelism, options.ttlCleanupPerWrite);
+    const parent = options.localDir ?? tmpdir();
+    mkdirSync(parent, { recursive: true });
+    this.path = mkdtempSync(join(parent, 'weir-lmdb-'));
+    const { open } = requireLmdb('lmdb') as typeof import('lmdb');
+    // Durability comes from checkpoints, so the store need not sync to disk.
+    this.root = open<Buffer, Buffer>({ path: this.path, encoding: 'binary', keyEncoding: 'binary', noSync: true, noMetaSync: true, cache: false, compression: false });
+    this.db = this.root;
+    // The open store keeps its files, so their names can go now: nothing is left behind when the
+    // process is killed, and the disk space returns when the store closes.
+    rmSync(this.path, { recursive: true, force: true });
+  }
+
+  protected override newTable(name: string): Map<unknown, unknown> {
+    return new DiskTable(this.db, new DiskKeyLayout(name, this.maxParallelism), this.options.cacheEntries, this.maxParallelism);
+  }
+
+  /** Entries of state `name` kept deserialized in memory (for metrics and tests). */
+  cachedEntries(name: string): number {
+    return (this.tables.get(name)?.table as DiskTable | undefined)?.cachedEntries ?? 0;
+  }
+
+  override snapshot(): KeyedStateSnapshot {
+    return { ...super.snapshot(), ...LMDB_FORMAT };
+  }
+
+  /**
+   * The checkpoint form: the pause at the barrier writes back every state's changed entries and
+   * opens a read transaction; the snapshot is then read from that transaction (LMDB's snapshot
+   * isolation) in short slices while records keep changing the store.
+   */
+  override async snapshotAsync(): Promise<ChunkedKeyedSnapshot> {
+    const states: Record<string, { type: StateDescriptor['type']; ttl: boolean }> = {};
+    const prune = new Map<string, (raw: unknown, now: number) => unknown>();
+    for (const [name, e] of this.tables) {
+      (e.table as DiskTable).flush();
+      states[name] = e.restored ?? { type: e.desc.type, ttl: !!e.desc.ttl };
+      if (e.handle && e.desc.ttl) prune.set(name, ttlPruner(e.desc.type, e.desc.ttl.ttl));
+    }
+    const now = this.clock.now();
+    const txn = this.db.useReadTransaction();
+    const chunks: Record<string, Uint8Array[]> = {};
+    const open = new Map<string, { k: unknown[]; v: unknown[] }>();
+    try {
+      // The barrier pause ends here: the store is read from the next turn on.
+      await nextTurn();
+      let sliceStart = performance.now();
+      for (const { key, value } of this.db.getRange({ transaction: txn })) {
+        const { stateName, key: k } = decodeDiskKey(key);
+        const p = prune.get(stateName);
+        const v = p ? p(valueCodec.unpack(value), now) : valueCodec.unpack(value);
+        if (v === undefined) continue;
+        let c = open.get(stateName);
+        if (!c) open.set(stateName, (c = { k: [], v: [] }));
+        c.k.push(k);
+        c.v.push(v);
+        if (c.k.length === CHUNK) {
+          (chunks[stateName] ??= []).push(serialize(c));
+          open.delete(stateName);
+          if (performance.now() - sliceStart >= SLICE_MS) {
+            await nextTurn();
+            sliceStart = performance.now();
+          }
+        }
+      }
+      for (const [name, c] of open) (chunks[name] ??= []).push(serialize(c));
+    } finally {
+      txn.done();
+    }
+    for (const name of Object.keys(states)) chunks[name] ??= [];
+    return { chunks, states, ...LMDB_FORMAT };
+  }
+
+  override restore(snapshots: KeyedStateBackendSnapshot[], owns: (keyGroup: number) => boolean): void {
+    const canonical = snapshots.map((s) => readCanonicalSnapshot(s, LMDB_BACKEND) as KeyedStateSnapshot | ChunkedKeyedSnapshot);
+    restoreTables(this.tables, canonical, owns, () => new TtlAccess(undefined, this.clock), this.maxParallelism, (name) => this.newTable(name));
+    for (const e of this.tables.values()) (e.table as DiskTable).flush();
+  }
+
+  /** Closes the store, which gives its disk space back. */
+  dispose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    void this.root.close();
+  }
+}
