@@ -128,7 +128,7 @@ export function planAggregate(q: Query, scope: Scope, sql: string, windowColumns
   const rewrite = (e: Expr): Expr => {
     const g = groupSigs.indexOf(signature(e));
     if (g >= 0) return col(`$g${g}`, e);
-    if (isAggregateCall(e)) return col(`$a${addCall(e)}`, e);
+    if (e.kind === 'call' && CODES[e.name] !== undefined) return col(`$a${addCall(e)}`, e);
     if (e.kind === 'call' && LATER_AGGREGATES.has(e.name)) throw new SqlError(`Aggregate function ${e.name} is not supported yet`, e.pos, sql);
     if (e.kind === 'column') {
       const name = e.name.parts[e.name.parts.length - 1]!;

@@ -1,4 +1,16 @@
 import type { StreamEnvironment } from '../api/stream-environment.js';
+import { T } from './sql-types.js';
+import { TableResult } from './table-result.js';
+
+/** EXPLAIN's result: one row, one `plan` column; printed as the plain text, as Flink's client does. */
+export class ExplainResult extends TableResult {
+  constructor(readonly plan: string) {
+    super('SUCCESS_WITH_CONTENT', [{ name: 'plan', type: T.STRING, nullable: false }], async () => [{ plan }]);
+  }
+  override async format(): Promise<string> {
+    return this.plan;
+  }
+}
 
 interface PlanNode {
   readonly id: number;

@@ -7,7 +7,7 @@ import type { Column } from './expression-compiler.js';
 import { planInsert } from './insert-planner.js';
 import { calcKind, type Row } from './operators/calc-operator.js';
 import { groupAggregateKind } from './operators/group-aggregate-operator.js';
-import { explainPlan } from './explain.js';
+import { ExplainResult, explainPlan } from './explain.js';
 import { planQuery, type PlanContext } from './query-planner.js';
 import { SqlError } from './sql-error.js';
 import { SqlSettings } from './sql-settings.js';
@@ -121,7 +121,7 @@ export class TableEnvironment {
         const t = s.target;
         if (t.kind === 'insert') planInsert(t, this.context(env, sql));
         else planQuery(t.query, this.context(env, sql)).stream().sinkTo({ name: 'Collect', inputChangelogMode: 'all', createWriter: () => ({ write: () => undefined }) });
-        return rowsResult([{ name: 'plan', type: T.STRING, nullable: false }], [{ plan: explainPlan(env) }]);
+        return new ExplainResult(explainPlan(env));
       }
     }
   }
