@@ -89,7 +89,12 @@ export function planCalc(q: Query, input: PlannedQuery, scope: Scope, sql: strin
     fields.push(`${propertyKey(name, consts)}: ${c.code}`);
   });
   identity &&= columns.length === scope.columns.length;
-  const selectText = q.items.map((it) => exprText(it.expr, sql) + (it.alias ? ` AS ${it.alias}` : '')).join(', ');
+  const selectText = q.items
+    .map((it) => {
+      const text = exprText(it.expr, sql);
+      return it.alias && it.alias !== text ? `${text} AS ${it.alias}` : text;
+    })
+    .join(', ');
   return {
     columns,
     updating: input.updating,
