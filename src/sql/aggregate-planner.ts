@@ -68,8 +68,9 @@ export interface AggregatePlan {
  * Splits an aggregating query in two: the aggregation (GROUP BY values and aggregate calls compiled
  * over the input row) and a query over its output (the SELECT items and HAVING with each GROUP BY
  * expression and each call replaced by a column). A column outside both fails, as in Flink.
+ * `updatingInput`: the input is a changelog, so every accumulator must be able to take rows back.
  */
-export function planAggregate(q: Query, scope: Scope, sql: string, windowColumns: readonly string[] = [], describe: (e: Expr) => string): AggregatePlan {
+export function planAggregate(q: Query, scope: Scope, sql: string, updatingInput: boolean, windowColumns: readonly string[], describe: (e: Expr) => string): AggregatePlan {
   const consts = new Constants();
   const compiler = new ExpressionCompiler(scope, consts, sql);
   const groupExprs = q.groupBy ?? [];
@@ -106,6 +107,9 @@ export function planAggregate(q: Query, scope: Scope, sql: string, windowColumns
     if ((code === AggCode.Sum || code === AggCode.Avg) && arg && !isNumeric(arg.type) && arg.type.name !== 'NULL') throw new SqlError(`${e.name} takes a number, not ${arg.type.name}`, e.pos, sql);
     if ((code === AggCode.Min || code === AggCode.Max) && arg && arg.type.name === 'BOOLEAN') throw new SqlError(`${e.name} of a BOOLEAN is not supported yet`, e.pos, sql);
     if (code === AggCode.Count && arg && !arg.nullable && !e.filter) code = AggCode.CountStar;
+    // Nothing is taken back from an insert-only input: MIN and MAX need no count per value.
+    if (!updatingInput && code === AggCode.Min) code = AggCode.MinInsert;
+    if (!updatingInput && code === AggCode.Max) code = AggCode.MaxInsert;
     let filter: ((r: Row) => boolean) | undefined;
     if (e.filter) {
       const f = compiler.compile(e.filter);
@@ -146,11 +150,15 @@ export function planAggregate(q: Query, scope: Scope, sql: string, windowColumns
   columns.push(...callColumns);
 
   const values = `[${valueCodes.join(', ')}]`;
+  // One GROUP BY value keys the exchange itself (NULL as a value of another JS type, so it cannot
+  // meet a real value); several go through a JSON text.
+  const single = valueCodes.length === 1 ? (groups.find((g) => 'compiled' in g) as { compiled: Compiled }).compiled : undefined;
+  const nullKey = single?.type.name === 'STRING' ? '0' : '"NULL"';
   const key =
     valueCodes.length === 0
       ? () => 0
-      : valueCodes.length === 1 && !(groups.find((g) => 'compiled' in g) as { compiled: Compiled }).compiled.nullable
-        ? buildFunction<(r: Row) => unknown>(`function key(r) { return ${valueCodes[0]}; }`, consts, helpers)
+      : single
+        ? buildFunction<(r: Row) => unknown>(single.nullable ? `function key(r) { const v = ${single.code}; return v === null ? ${nullKey} : v; }` : `function key(r) { return ${single.code}; }`, consts, helpers)
         : buildFunction<(r: Row) => unknown>(`function key(r) { return JSON.stringify(${values}); }`, consts, helpers);
   return {
     groups,

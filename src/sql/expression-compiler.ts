@@ -53,11 +53,11 @@ export function propertyKey(name: string, consts: Constants): string {
 const LATER_FUNCTIONS = new Set([
   'COUNT', 'SUM', 'AVG', 'MIN', 'MAX', 'FIRST_VALUE', 'LAST_VALUE', 'LISTAGG', 'ROW_NUMBER', 'RANK', 'DENSE_RANK', 'COLLECT',
   'CONCAT_WS', 'REPLACE', 'REGEXP_EXTRACT', 'REGEXP_REPLACE', 'SPLIT_INDEX', 'DATE_FORMAT', 'EXTRACT', 'TIMESTAMPADD', 'TIMESTAMPDIFF',
-  'TO_TIMESTAMP', 'CURRENT_TIMESTAMP', 'NOW', 'PROCTIME', 'ABS', 'FLOOR', 'CEIL', 'ROUND', 'POWER', 'SQRT', 'MOD', 'TUMBLE_START', 'TUMBLE_END',
+  'TO_TIMESTAMP', 'CURRENT_TIMESTAMP', 'NOW', 'PROCTIME', 'ABS', 'FLOOR', 'CEIL', 'ROUND', 'POWER', 'SQRT', 'TUMBLE_START', 'TUMBLE_END',
 ]);
 const RUNNABLE_AGGREGATES = new Set(['COUNT', 'SUM', 'AVG', 'MIN', 'MAX']);
 const AGGREGATES = new Set(['COUNT', 'SUM', 'AVG', 'MIN', 'MAX', 'FIRST_VALUE', 'LAST_VALUE', 'LISTAGG', 'COLLECT']);
-const FUNCTIONS = ['UPPER', 'LOWER', 'CONCAT', 'CHAR_LENGTH', 'CHARACTER_LENGTH', 'SUBSTRING', 'TRIM', 'COALESCE', 'IF', 'IFNULL', 'NULLIF', 'IS_TRUE', 'IS_FALSE', 'IS_NOT_TRUE', 'IS_NOT_FALSE'];
+const FUNCTIONS = ['MOD', 'UPPER', 'LOWER', 'CONCAT', 'CHAR_LENGTH', 'CHARACTER_LENGTH', 'SUBSTRING', 'TRIM', 'COALESCE', 'IF', 'IFNULL', 'NULLIF', 'IS_TRUE', 'IS_FALSE', 'IS_NOT_TRUE', 'IS_NOT_FALSE'];
 
 /**
  * Type-checks an expression against a scope and turns it into JavaScript source, once per query.
@@ -326,6 +326,11 @@ export class ExpressionCompiler {
         const type = this.commonType(parts, name, pos);
         const code = parts.map((p) => this.cast(p, type, pos).code).join(' ?? ');
         return { code: `(${code})`, type, nullable: parts.every((p) => p.nullable) };
+      }
+      case 'MOD': {
+        arity(2);
+        const [a, b] = c();
+        return this.binary('%', a!, b!, pos);
       }
       case 'NULLIF': {
         arity(2);

@@ -48,7 +48,7 @@ export function planQuery(q: Query, ctx: PlanContext): PlannedQuery {
 /** WHERE, then the aggregation (a changelog per group), then SELECT and HAVING over its output. */
 function planGroupAggregate(q: Query, input: PlannedQuery, scope: Scope, sql: string): PlannedQuery {
   const filtered = q.where ? planCalc({ ...q, items: [{ expr: { kind: 'star', qualifier: undefined, pos: q.pos }, alias: undefined }] }, input, scope, sql) : input;
-  const plan = planAggregate(q, scope, sql, [], (e) => exprText(e, sql));
+  const plan = planAggregate(q, scope, sql, input.updating, [], (e) => exprText(e, sql));
   const params: GroupAggregateParams = { groupValues: plan.groupValues, calls: plan.calls, output: outputRow(plan), text: plan.text };
   const name = `GroupAggregate(${plan.text.groupBy ? `groupBy=[${plan.text.groupBy}], ` : ''}select=[${plan.text.select}])`;
   const by = name.length > 120 ? name.slice(0, 117) + '...)' : name;

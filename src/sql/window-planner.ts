@@ -73,7 +73,7 @@ export function planWindowAggregate(q: Query, tvf: WindowTvf, ctx: PlanContext, 
   const scope: Scope = { columns: [...tableCols, ...windowCols], qualifiers: [qualifier], description: `${tvf.fn}(TABLE ${entry.name})` };
   let input = materialized(planTableSource(entry, ctx.env), tableCols);
   if (q.where) input = planCalc({ ...q, items: [{ expr: { kind: 'star', qualifier: undefined, pos: q.pos }, alias: undefined }] }, input, tableScope, ctx.sql);
-  const plan = planAggregate(q, scope, ctx.sql, WINDOW_COLUMNS, describe);
+  const plan = planAggregate(q, scope, ctx.sql, false, WINDOW_COLUMNS, describe);
   const output = outputRow(plan);
   const name = `WindowAggregate(window=[${tvf.fn}(${tvf.intervals.map((ms) => `${ms} ms`).join(', ')})], groupBy=[${plan.text.groupBy}], select=[${plan.text.select}])`;
   const stream = input

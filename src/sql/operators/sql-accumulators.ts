@@ -1,7 +1,8 @@
 import type { Row } from './calc-operator.js';
 
 /** The aggregate functions of this version, as small codes the accumulate loop switches on. */
-export const AggCode = { CountStar: 0, Count: 1, CountDistinct: 2, Sum: 3, Avg: 4, Min: 5, Max: 6 } as const;
+/** `MinInsert`/`MaxInsert`: over an insert-only input, where nothing is taken back, the value alone. */
+export const AggCode = { CountStar: 0, Count: 1, CountDistinct: 2, Sum: 3, Avg: 4, Min: 5, Max: 6, MinInsert: 7, MaxInsert: 8 } as const;
 export type AggCode = (typeof AggCode)[keyof typeof AggCode];
 
 /**
@@ -21,13 +22,13 @@ export interface AggCall {
  * Accumulators are plain data (numbers, arrays, Maps) so that state snapshots keep them: COUNT a
  * number, SUM and AVG `[sum, n]`, COUNT(DISTINCT) a Map value -> rows, MIN and MAX
  * `[Map value -> rows, best]`. The maps make every one of them retractable: a MIN whose value is
- * taken back finds the next one in the map.
+ * taken back finds the next one in the map. Over an insert-only input MIN and MAX keep the value alone.
  */
 export function createAccs(calls: readonly AggCall[]): unknown[] {
   const accs = new Array<unknown>(calls.length);
   for (let i = 0; i < calls.length; i++) {
     const c = calls[i]!.code;
-    accs[i] = c === AggCode.CountStar || c === AggCode.Count ? 0 : c === AggCode.Sum || c === AggCode.Avg ? [0, 0] : c === AggCode.CountDistinct ? new Map() : [new Map(), null];
+    accs[i] = c === AggCode.CountStar || c === AggCode.Count ? 0 : c === AggCode.MinInsert || c === AggCode.MaxInsert ? null : c === AggCode.Sum || c === AggCode.Avg ? [0, 0] : c === AggCode.CountDistinct ? new Map() : [new Map(), null];
   }
   return accs;
 }
@@ -56,6 +57,12 @@ export function accumulate(calls: readonly AggCall[], accs: unknown[], row: Row,
       }
       case AggCode.CountDistinct:
         countIn(accs[i] as Map<unknown, number>, v, sign);
+        break;
+      case AggCode.MinInsert:
+        if (accs[i] === null || (v as number) < (accs[i] as number)) accs[i] = v;
+        break;
+      case AggCode.MaxInsert:
+        if (accs[i] === null || (v as number) > (accs[i] as number)) accs[i] = v;
         break;
       default: {
         const a = accs[i] as [Map<unknown, number>, unknown];
@@ -91,6 +98,8 @@ export function results(calls: readonly AggCall[], accs: readonly unknown[]): un
     switch (call.code) {
       case AggCode.CountStar:
       case AggCode.Count:
+      case AggCode.MinInsert:
+      case AggCode.MaxInsert:
         out[i] = a;
         break;
       case AggCode.CountDistinct:
@@ -118,6 +127,10 @@ export function mergeAccs(calls: readonly AggCall[], a: unknown[], b: readonly u
   for (let i = 0; i < calls.length; i++) {
     const code = calls[i]!.code;
     if (code === AggCode.CountStar || code === AggCode.Count) a[i] = (a[i] as number) + (b[i] as number);
+    else if (code === AggCode.MinInsert || code === AggCode.MaxInsert) {
+      const y = b[i];
+      if (y !== null && (a[i] === null || (code === AggCode.MinInsert ? (y as number) < (a[i] as number) : (y as number) > (a[i] as number)))) a[i] = y;
+    }
     else if (code === AggCode.Sum || code === AggCode.Avg) {
       const x = a[i] as [number, number];
       const y = b[i] as [number, number];
