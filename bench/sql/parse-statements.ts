@@ -21,7 +21,7 @@ export const STATEMENTS: Record<string, string> = {
 FROM bid WHERE auction IS NOT NULL AND (price BETWEEN 10 AND 1000 OR bidder IN (1, 2, 3))`,
 };
 
-/** Nexmark q5 as Flink's nexmark project writes it: needs windows, GROUP BY and joins, which Weir's parser rejects yet. */
+/** Nexmark q5 as Flink's nexmark project writes it: its HOP window aggregations parse, its join is rejected yet. */
 export const Q5 = `SELECT AuctionBids.auction, AuctionBids.num
  FROM (
    SELECT auction, count(*) AS num, window_start AS starttime, window_end AS endtime

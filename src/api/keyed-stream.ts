@@ -29,6 +29,16 @@ export class KeyedStream<T, K> extends DataStream<T> {
     return this.then<R>(spec, name, true);
   }
 
+  /**
+   * An operator of a registered kind after the keyBy: it gets keyed state and timers scoped to
+   * each record's key (see {@link DataStream.transform}).
+   *
+   * @example
+   * rows.keyBy((r) => r.customer).transform<Row>('GroupAggregate', 'sqlGroupAggregate', params)
+   */
+  override transform<R>(name: string, kind: string, params: unknown): DataStream<R> {
+    return this.keyedOp<R>({ kind, params }, name);
+  }
   /** Rolling reduce: emits the running result for every record. */
   reduce(fn: (a: T, b: T) => T): DataStream<T> {
     return this.keyedOp(operatorSpec('reduce', { fn }), 'Keyed Reduce');

@@ -20,7 +20,7 @@ export type Expr =
   | { readonly kind: 'like'; readonly arg: Expr; readonly pattern: Expr; readonly negated: boolean; readonly pos: SqlPosition }
   | { readonly kind: 'case'; readonly operand: Expr | undefined; readonly whens: readonly { readonly when: Expr; readonly then: Expr }[]; readonly otherwise: Expr | undefined; readonly pos: SqlPosition }
   | { readonly kind: 'cast'; readonly arg: Expr; readonly to: SqlType; readonly pos: SqlPosition }
-  | { readonly kind: 'call'; readonly name: string; readonly args: readonly Expr[]; readonly pos: SqlPosition; readonly distinct?: boolean }
+  | { readonly kind: 'call'; readonly name: string; readonly args: readonly Expr[]; readonly pos: SqlPosition; readonly distinct?: boolean; readonly filter?: Expr }
   | { readonly kind: 'trim'; readonly side: 'BOTH' | 'LEADING' | 'TRAILING'; readonly chars: Expr | undefined; readonly arg: Expr; readonly pos: SqlPosition };
 
 export interface SelectItem {
@@ -33,13 +33,27 @@ export interface TableRef {
   readonly alias: string | undefined;
 }
 
+/** A window table-valued function in FROM: `TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '10' SECOND))`. */
+export interface WindowTvf {
+  readonly kind: 'windowTvf';
+  readonly fn: 'TUMBLE' | 'HOP' | 'CUMULATE';
+  readonly table: Name;
+  readonly timeColumn: string;
+  /** Interval arguments in milliseconds, as written: TUMBLE (size), HOP (slide, size), CUMULATE (step, size). */
+  readonly intervals: readonly number[];
+  readonly alias: string | undefined;
+  readonly pos: SqlPosition;
+}
+
 /** A SELECT; clauses this slice cannot run are kept by position to reject them by name. */
 export interface Query {
   readonly kind: 'select';
   readonly items: readonly SelectItem[];
-  readonly from: TableRef | Query | undefined;
+  readonly from: TableRef | Query | WindowTvf | undefined;
   readonly fromAlias?: string | undefined;
   readonly where: Expr | undefined;
+  readonly groupBy?: readonly Expr[];
+  readonly having?: Expr | undefined;
   readonly unsupported: readonly { readonly clause: string; readonly pos: SqlPosition }[];
   readonly pos: SqlPosition;
 }
@@ -72,7 +86,8 @@ export type Statement =
   | { readonly kind: 'set'; readonly key: string | undefined; readonly value: string | undefined; readonly pos: SqlPosition }
   | { readonly kind: 'reset'; readonly key: string | undefined; readonly pos: SqlPosition }
   | { readonly kind: 'insert'; readonly table: Name; readonly columns: readonly string[] | undefined; readonly query: Query; readonly overwrite: boolean }
-  | { readonly kind: 'query'; readonly query: Query };
+  | { readonly kind: 'query'; readonly query: Query }
+  | { readonly kind: 'explain'; readonly target: Extract<Statement, { kind: 'insert' | 'query' }> };
 
 /** A statement with the text it was parsed from (for error carets). */
 export interface ParsedStatement {

@@ -53,10 +53,11 @@ export function propertyKey(name: string, consts: Constants): string {
 const LATER_FUNCTIONS = new Set([
   'COUNT', 'SUM', 'AVG', 'MIN', 'MAX', 'FIRST_VALUE', 'LAST_VALUE', 'LISTAGG', 'ROW_NUMBER', 'RANK', 'DENSE_RANK', 'COLLECT',
   'CONCAT_WS', 'REPLACE', 'REGEXP_EXTRACT', 'REGEXP_REPLACE', 'SPLIT_INDEX', 'DATE_FORMAT', 'EXTRACT', 'TIMESTAMPADD', 'TIMESTAMPDIFF',
-  'TO_TIMESTAMP', 'CURRENT_TIMESTAMP', 'NOW', 'PROCTIME', 'ABS', 'FLOOR', 'CEIL', 'ROUND', 'POWER', 'SQRT', 'MOD', 'TUMBLE_START', 'TUMBLE_END',
+  'TO_TIMESTAMP', 'CURRENT_TIMESTAMP', 'NOW', 'PROCTIME', 'ABS', 'FLOOR', 'CEIL', 'ROUND', 'POWER', 'SQRT', 'TUMBLE_START', 'TUMBLE_END',
 ]);
+const RUNNABLE_AGGREGATES = new Set(['COUNT', 'SUM', 'AVG', 'MIN', 'MAX']);
 const AGGREGATES = new Set(['COUNT', 'SUM', 'AVG', 'MIN', 'MAX', 'FIRST_VALUE', 'LAST_VALUE', 'LISTAGG', 'COLLECT']);
-const FUNCTIONS = ['UPPER', 'LOWER', 'CONCAT', 'CHAR_LENGTH', 'CHARACTER_LENGTH', 'SUBSTRING', 'TRIM', 'COALESCE', 'IF', 'IFNULL', 'NULLIF', 'IS_TRUE', 'IS_FALSE', 'IS_NOT_TRUE', 'IS_NOT_FALSE'];
+const FUNCTIONS = ['MOD', 'UPPER', 'LOWER', 'CONCAT', 'CHAR_LENGTH', 'CHARACTER_LENGTH', 'SUBSTRING', 'TRIM', 'COALESCE', 'IF', 'IFNULL', 'NULLIF', 'IS_TRUE', 'IS_FALSE', 'IS_NOT_TRUE', 'IS_NOT_FALSE'];
 
 /**
  * Type-checks an expression against a scope and turns it into JavaScript source, once per query.
@@ -326,6 +327,11 @@ export class ExpressionCompiler {
         const code = parts.map((p) => this.cast(p, type, pos).code).join(' ?? ');
         return { code: `(${code})`, type, nullable: parts.every((p) => p.nullable) };
       }
+      case 'MOD': {
+        arity(2);
+        const [a, b] = c();
+        return this.binary('%', a!, b!, pos);
+      }
       case 'NULLIF': {
         arity(2);
         const [a, b] = c();
@@ -349,7 +355,8 @@ export class ExpressionCompiler {
         return { code: `(${a!.code} ${name.includes('NOT') ? '!==' : '==='} ${test})`, type: T.BOOLEAN, nullable: false };
       }
     }
-    if (AGGREGATES.has(name)) this.fail(`Aggregate function ${name} is not supported yet (GROUP BY and aggregations come in a later version)`, pos);
+    if (RUNNABLE_AGGREGATES.has(name)) this.fail(`Aggregate function ${name} cannot be used here: aggregates belong in the SELECT list or HAVING`, pos);
+    if (AGGREGATES.has(name)) this.fail(`Aggregate function ${name} is not supported yet`, pos);
     if (LATER_FUNCTIONS.has(name)) this.fail(`Function ${name} is not supported yet`, pos);
     const near = closestName(name, [...FUNCTIONS, ...LATER_FUNCTIONS]);
     return this.fail(`No function named ${name}${near ? `; did you mean ${near}?` : ''}`, pos);

@@ -201,8 +201,16 @@ export class ExpressionParser {
       while (this.c.acceptOp(',')) args.push(this.expression());
     }
     this.c.expectOp(')');
+    let filter: Expr | undefined;
+    if (this.c.isKeyword('FILTER') && this.c.isOp('(', 1)) {
+      this.c.next();
+      this.c.next();
+      this.c.expectKeyword('WHERE');
+      filter = this.expression();
+      this.c.expectOp(')');
+    }
     if (this.c.isKeyword('OVER')) throw new SqlError('OVER aggregations are not supported yet', this.c.peek().pos, this.c.sql);
-    return { kind: 'call', name: t.upper, args, pos: t.pos, ...(distinct ? { distinct } : {}) };
+    return { kind: 'call', name: t.upper, args, pos: t.pos, ...(distinct ? { distinct } : {}), ...(filter ? { filter } : {}) };
   }
 
   private caseExpr(): Expr {

@@ -38,7 +38,17 @@ export function planInsert(s: Insert, ctx: PlanContext): string {
       const code = i < 0 ? 'null' : col.type.name === 'TIMESTAMP' ? `$.tsToString(${codes[i]})` : codes[i]!;
       return `${propertyKey(col.name, consts)}: ${code}`;
     });
-  planned.stream(toSink).sinkTo(connector.sink!(tableCtx));
+  const sink = connector.sink!(tableCtx);
+  // Flink's check: a sink that appends cannot apply the -U/+U/-D rows of an updating query.
+  if (planned.updating && sink.inputChangelogMode !== 'all') {
+    throw new SqlError(
+      `Table sink 'default_catalog.default_database.${entry.name}' (connector '${connector.name}') doesn't support consuming update and delete changes which are produced by node ${planned.updatingBy ?? 'the query'}. ` +
+        `It only appends rows; write the query to a sink that takes a changelog (print, blackhole), or use a window aggregation (TUMBLE/HOP/CUMULATE), which is insert-only.`,
+      s.query.pos,
+      ctx.sql,
+    );
+  }
+  planned.stream(toSink).sinkTo(sink);
   return entry.name;
 }
 

@@ -1,146 +1,59 @@
 import type { DataStream } from '../api/data-stream.js';
-import type { StreamEnvironment } from '../api/stream-environment.js';
-import { startOffset, type Expr, type Query } from './ast.js';
-import type { Catalog } from './catalog.js';
-import { buildFunction, Constants, ExpressionCompiler, propertyAccess, propertyKey, type Column, type Scope } from './expression-compiler.js';
-import type { CalcParams, Row } from './operators/calc-operator.js';
-import { helpers } from './runtime-helpers.js';
+import type { Query } from './ast.js';
+import { isAggregating, outputRow, planAggregate } from './aggregate-planner.js';
+import { exprText, materialized, planCalc, type PlanContext, type PlannedQuery } from './calc-planner.js';
+import type { Row } from './operators/calc-operator.js';
+import type { GroupAggregateParams } from './operators/group-aggregate-operator.js';
 import { SqlError } from './sql-error.js';
+import type { Scope } from './expression-compiler.js';
 import { planTableSource, scopeOf, tableColumns } from './table-source-planner.js';
+import { planWindowAggregate } from './window-planner.js';
+
+export type { OutputRewrite, PlanContext, PlannedQuery } from './calc-planner.js';
 
 /**
- * Rewrites a query's output row: given the code of each output column (in `columns` order), returns
- * the fields of the row to emit (`key: code`). Lets an INSERT put its sink's order and types into the
- * query's own compiled step instead of adding another.
- */
-export type OutputRewrite = (codes: readonly string[], consts: Constants) => string[];
-
-/** A planned query: its output columns, and its rows as a stream added to `env`'s graph on demand. */
-export interface PlannedQuery {
-  readonly columns: readonly Column[];
-  stream(rewrite?: OutputRewrite): DataStream<Row>;
-}
-
-/** The rows of a stream whose rows are already the columns, rewritten by an extra step when asked. */
-function materialized(stream: DataStream<Row>, columns: readonly Column[]): PlannedQuery {
-  return {
-    columns,
-    stream(rewrite) {
-      if (!rewrite) return stream;
-      const consts = new Constants();
-      const fields = rewrite(columns.map((c) => propertyAccess('r', c.name, consts)), consts);
-      const projection = buildFunction<(r: Row) => Row>(`function project(r) { return { ${fields.join(', ')} }; }`, consts, helpers);
-      return stream.transform<Row>('Project', 'sqlCalc', { condition: undefined, projection, text: { select: 'project' } } satisfies CalcParams);
-    },
-  };
-}
-
-export interface PlanContext {
-  readonly env: StreamEnvironment;
-  readonly catalog: Catalog;
-  readonly sql: string;
-}
-
-/**
- * Plans a SELECT of this slice: a table, a view or a subquery in FROM, then WHERE and the
- * projection compiled into one `sqlCalc` node. Clauses of later slices fail naming the clause.
+ * Plans a SELECT: a table, a view, a subquery or a window table function in FROM; WHERE and the
+ * projection compiled into one `sqlCalc` node; GROUP BY (or aggregates alone) as a changelog
+ * aggregation, and window aggregations on the runtime's window operators. Clauses of later
+ * versions fail naming the clause.
  */
 export function planQuery(q: Query, ctx: PlanContext): PlannedQuery {
   if (q.unsupported.length > 0) {
     const u = q.unsupported[0]!;
-    throw new SqlError(`${u.clause} is not supported yet (this version runs projections and filters)`, u.pos, ctx.sql);
+    throw new SqlError(`${u.clause} is not supported yet`, u.pos, ctx.sql);
   }
   if (!q.from) throw new SqlError('SELECT without FROM is not supported yet', q.pos, ctx.sql);
   let input: PlannedQuery;
   let scope: Scope;
+  if ('kind' in q.from && q.from.kind === 'windowTvf') return planWindowAggregate(q, q.from, ctx, (e) => exprText(e, ctx.sql));
   if ('kind' in q.from) {
     input = planQuery(q.from, ctx);
-    input = materialized(input.stream(), input.columns);
+    input = materialized(input.stream(), input.columns, input);
     scope = { columns: input.columns, qualifiers: q.fromAlias ? [q.fromAlias] : [], description: 'the subquery' };
   } else {
     const entry = ctx.catalog.lookup(q.from.name, ctx.sql);
     if (entry.kind === 'view') {
       input = planQuery(entry.query, { ...ctx, sql: entry.sql });
-      input = materialized(input.stream(), input.columns);
+      input = materialized(input.stream(), input.columns, input);
       scope = { columns: input.columns, qualifiers: [q.from.alias ?? entry.name], description: `view '${entry.name}'` };
     } else {
       input = materialized(planTableSource(entry, ctx.env), tableColumns(entry));
       scope = scopeOf(input.columns, entry.name, q.from.alias);
     }
   }
+  if (isAggregating(q)) return planGroupAggregate(q, input, scope, ctx.sql);
   return planCalc(q, input, scope, ctx.sql);
 }
 
-function planCalc(q: Query, input: PlannedQuery, scope: Scope, sql: string): PlannedQuery {
-  const consts = new Constants();
-  const compiler = new ExpressionCompiler(scope, consts, sql);
-  let condition: ((r: Row) => boolean) | undefined;
-  let whereText: string | undefined;
-  if (q.where) {
-    const c = compiler.compile(q.where);
-    if (c.type.name !== 'BOOLEAN' && c.type.name !== 'NULL') throw new SqlError(`WHERE expects a BOOLEAN condition, not ${c.type.name}`, q.where.pos, sql);
-    // NULL and FALSE both drop the row.
-    condition = buildFunction(`function where(r) { return ${c.code} === true; }`, consts, helpers);
-    whereText = exprText(q.where, sql);
-  }
-  const columns: Column[] = [];
-  const fields: string[] = [];
-  const taken = new Set<string>();
-  const unique = (name: string) => {
-    let n = name;
-    for (let i = 0; taken.has(n); i++) n = `${name}${i}`;
-    taken.add(n);
-    return n;
-  };
-  const codes: string[] = [];
-  let identity = true;
-  q.items.forEach((item, i) => {
-    if (item.expr.kind === 'star') {
-      if (item.expr.qualifier && !scope.qualifiers.includes(item.expr.qualifier)) throw new SqlError(`Table '${item.expr.qualifier}' not found in this query`, item.expr.pos, sql);
-      for (const col of scope.columns) {
-        const name = unique(col.name);
-        identity &&= name === col.name;
-        columns.push({ ...col, name });
-        codes.push(compiler.column([col.name], item.expr.pos).code);
-        fields.push(`${propertyKey(name, consts)}: ${codes[codes.length - 1]}`);
-      }
-      return;
-    }
-    identity = false;
-    const c = compiler.compile(item.expr);
-    const name = unique(item.alias ?? (item.expr.kind === 'column' ? item.expr.name.parts[item.expr.name.parts.length - 1]! : `EXPR$${i}`));
-    columns.push({ name, type: c.type.name === 'NULL' ? { name: 'STRING' } : c.type, nullable: c.nullable });
-    codes.push(c.code);
-    fields.push(`${propertyKey(name, consts)}: ${c.code}`);
-  });
-  identity &&= columns.length === scope.columns.length;
-  const selectText = q.items.map((it) => exprText(it.expr, sql) + (it.alias ? ` AS ${it.alias}` : '')).join(', ');
-  return {
-    columns,
-    stream(rewrite) {
-      if (identity && !condition) return input.stream(rewrite);
-      const out = rewrite ? rewrite(codes, consts) : fields;
-      const projection = identity && !rewrite ? undefined : buildFunction<(r: Row) => Row>(`function select(r) { return { ${out.join(', ')} }; }`, consts, helpers);
-      const params: CalcParams = { condition, projection, text: { ...(whereText ? { where: whereText } : {}), ...(projection ? { select: selectText } : {}) } };
-      const name = `Calc(${[projection ? `select=[${selectText}]` : '', whereText ? `where=[${whereText}]` : ''].filter(Boolean).join(', ')})`;
-      return input.stream().transform<Row>(name.length > 120 ? name.slice(0, 117) + '...)' : name, 'sqlCalc', params);
-    },
-  };
+/** WHERE, then the aggregation (a changelog per group), then SELECT and HAVING over its output. */
+function planGroupAggregate(q: Query, input: PlannedQuery, scope: Scope, sql: string): PlannedQuery {
+  const filtered = q.where ? planCalc({ ...q, items: [{ expr: { kind: 'star', qualifier: undefined, pos: q.pos }, alias: undefined }] }, input, scope, sql) : input;
+  const plan = planAggregate(q, scope, sql, input.updating, [], (e) => exprText(e, sql));
+  const params: GroupAggregateParams = { groupValues: plan.groupValues, calls: plan.calls, output: outputRow(plan), text: plan.text };
+  const name = `GroupAggregate(${plan.text.groupBy ? `groupBy=[${plan.text.groupBy}], ` : ''}select=[${plan.text.select}])`;
+  const by = name.length > 120 ? name.slice(0, 117) + '...)' : name;
+  const stream = filtered.stream().keyBy(plan.key).transform<Row>(by, 'sqlGroupAggregate', params);
+  const aggregated = materialized(stream, plan.columns, { updating: true, updatingBy: by });
+  return planCalc(plan.query, aggregated, { columns: plan.columns, qualifiers: [], description: 'the aggregation' }, sql);
 }
 
-/** The SQL text an expression was written as, roughly (for plan names): from its position to the next top-level delimiter. */
-function exprText(e: Expr, sql: string): string {
-  let depth = 0;
-  const start = startOffset(e);
-  let i = start;
-  for (; i < sql.length; i++) {
-    const ch = sql[i]!;
-    if (ch === '(') depth++;
-    else if (ch === ')') {
-      if (depth === 0) break;
-      depth--;
-    } else if (depth === 0 && (ch === ',' || ch === ';')) break;
-    else if (depth === 0 && /\s/.test(ch) && /^\s+(AS|FROM|WHERE|GROUP|ORDER|LIMIT)\b/i.test(sql.slice(i, i + 8))) break;
-  }
-  return sql.slice(start, i).trim().replace(/\s+/g, ' ');
-}

@@ -1,4 +1,4 @@
-import type { ColumnDef, Expr, Name, ParsedStatement, Query, SelectItem, Statement, TableRef } from './ast.js';
+import type { ColumnDef, Expr, Name, ParsedStatement, Query, SelectItem, Statement, TableRef, WindowTvf } from './ast.js';
 import { ExpressionParser, RESERVED } from './expression-parser.js';
 import { tokenize } from './lexer.js';
 import { SqlError, type SqlPosition } from './sql-error.js';
@@ -31,7 +31,7 @@ export function parseStatement(sql: string): ParsedStatement {
 }
 
 /** Clauses of later slices: recognised so the error names them instead of a syntax error. */
-const LATER_CLAUSES: Record<string, string> = { GROUP: 'GROUP BY', HAVING: 'HAVING', ORDER: 'ORDER BY', LIMIT: 'LIMIT', WINDOW: 'WINDOW', UNION: 'UNION', EXCEPT: 'EXCEPT', INTERSECT: 'INTERSECT' };
+const LATER_CLAUSES: Record<string, string> = { ORDER: 'ORDER BY', LIMIT: 'LIMIT', WINDOW: 'WINDOW', UNION: 'UNION', EXCEPT: 'EXCEPT', INTERSECT: 'INTERSECT' };
 const JOINS = new Set(['JOIN', 'INNER', 'LEFT', 'RIGHT', 'FULL', 'CROSS']);
 const WINDOW_TVFS = new Set(['TUMBLE', 'HOP', 'CUMULATE', 'SESSION']);
 
@@ -69,7 +69,12 @@ class StatementParser {
         return this.insert();
       case 'SELECT':
         return { kind: 'query', query: this.query() };
-      case 'EXPLAIN':
+      case 'EXPLAIN': {
+        c.next();
+        c.acceptKeyword('PLAN', 'FOR');
+        const target = c.isKeyword('INSERT') ? (this.insert() as Extract<Statement, { kind: 'insert' }>) : c.isKeyword('SELECT') ? ({ kind: 'query', query: this.query() } as const) : c.fail('Expected SELECT or INSERT after EXPLAIN');
+        return { kind: 'explain', target };
+      }
       case 'EXECUTE':
       case 'BEGIN':
       case 'USE':
@@ -235,7 +240,7 @@ class StatementParser {
     const items: SelectItem[] = [];
     do items.push(this.selectItem());
     while (c.acceptOp(','));
-    let from: TableRef | Query | undefined;
+    let from: TableRef | Query | WindowTvf | undefined;
     let fromAlias: string | undefined;
     if (c.acceptKeyword('FROM')) {
       const t = c.peek();
@@ -243,21 +248,59 @@ class StatementParser {
         from = this.query();
         c.expectOp(')');
         fromAlias = this.alias();
-      } else if (t.type === 'ident' && WINDOW_TVFS.has(t.upper) && c.isOp('(', 1)) return this.unsupported(`Window table function ${t.upper}`, t.pos);
-      else if (t.type === 'ident' && t.upper === 'TABLE' && c.isOp('(', 1)) return this.unsupported('Table functions in FROM', t.pos);
+      } else if (t.type === 'ident' && WINDOW_TVFS.has(t.upper) && c.isOp('(', 1)) return this.unsupported(`Window table function ${t.upper} outside TABLE(...)`, t.pos);
+      else if (t.type === 'ident' && t.upper === 'TABLE' && c.isOp('(', 1)) from = this.windowTvf();
       else from = { name: this.name(), alias: this.alias() };
       if (c.isKeyword('FOR')) return this.unsupported('Temporal joins (FOR SYSTEM_TIME AS OF)', c.peek().pos);
       const j = c.peek();
       if (c.isOp(',') || (j.type === 'ident' && JOINS.has(j.upper))) return this.unsupported('Joins', j.pos);
     }
     const where = c.acceptKeyword('WHERE') ? this.e.expression() : undefined;
+    let groupBy: Expr[] | undefined;
+    if (c.acceptKeyword('GROUP', 'BY')) {
+      groupBy = [];
+      do groupBy.push(this.e.expression());
+      while (c.acceptOp(','));
+    }
+    const having = c.acceptKeyword('HAVING') ? this.e.expression() : undefined;
     // Later clauses: skip their tokens to the end of the statement so the error names the first one.
     for (let t = c.peek(); t.type !== 'eof' && !(t.type === 'op' && (t.value === ';' || t.value === ')')); t = c.peek()) {
       if (t.type === 'ident' && LATER_CLAUSES[t.upper] && !unsupported.some((u) => u.clause === LATER_CLAUSES[t.upper])) unsupported.push({ clause: LATER_CLAUSES[t.upper]!, pos: t.pos });
-      else if (unsupported.length === 0) c.fail(from ? (where ? 'Expected the end of the statement' : 'Expected WHERE or the end of the statement') : 'Expected FROM');
+      else if (unsupported.length === 0) c.fail(from ? (where || groupBy || having ? 'Expected the end of the statement' : 'Expected WHERE, GROUP BY or the end of the statement') : 'Expected FROM');
       c.next();
     }
-    return { kind: 'select', items, from, fromAlias, where, unsupported, pos };
+    return { kind: 'select', items, from, fromAlias, where, ...(groupBy ? { groupBy } : {}), ...(having ? { having } : {}), unsupported, pos };
+  }
+
+  /** TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL ...[, INTERVAL ...])) [AS alias] */
+  private windowTvf(): WindowTvf {
+    const c = this.c;
+    c.next();
+    c.expectOp('(');
+    const f = c.peek();
+    if (f.type !== 'ident' || !WINDOW_TVFS.has(f.upper)) return c.fail('Expected a window table function (TUMBLE, HOP or CUMULATE)');
+    if (f.upper === 'SESSION') return this.unsupported('Window table function SESSION', f.pos);
+    c.next();
+    c.expectOp('(');
+    c.expectKeyword('TABLE');
+    const table = this.name();
+    c.expectOp(',');
+    c.expectKeyword('DESCRIPTOR');
+    c.expectOp('(');
+    const timeColumn = c.identifier('the time attribute column');
+    c.expectOp(')');
+    const intervals: number[] = [];
+    while (c.acceptOp(',')) {
+      const at = c.peek();
+      const e = this.e.expression();
+      if (e.kind !== 'interval') return c.fail("Expected an interval such as INTERVAL '10' SECOND", at);
+      intervals.push(e.millis);
+    }
+    const want = f.upper === 'TUMBLE' ? 1 : 2;
+    if (intervals.length !== want) throw new SqlError(`${f.upper} takes ${want === 1 ? 'one interval (size)' : f.upper === 'HOP' ? 'two intervals (slide, size)' : 'two intervals (step, size)'}; found ${intervals.length}`, f.pos, c.sql);
+    c.expectOp(')');
+    c.expectOp(')');
+    return { kind: 'windowTvf', fn: f.upper as WindowTvf['fn'], table, timeColumn, intervals, alias: this.alias(), pos: f.pos };
   }
 
   private selectItem(): SelectItem {

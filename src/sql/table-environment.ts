@@ -6,6 +6,8 @@ import { createTable, describeTable } from './ddl.js';
 import type { Column } from './expression-compiler.js';
 import { planInsert } from './insert-planner.js';
 import { calcKind, type Row } from './operators/calc-operator.js';
+import { groupAggregateKind } from './operators/group-aggregate-operator.js';
+import { ExplainResult, explainPlan } from './explain.js';
 import { planQuery, type PlanContext } from './query-planner.js';
 import { SqlError } from './sql-error.js';
 import { SqlSettings } from './sql-settings.js';
@@ -15,6 +17,7 @@ import { Table } from './table.js';
 import { TableResult } from './table-result.js';
 
 registerOperatorKind(calcKind);
+registerOperatorKind(groupAggregateKind);
 
 const ok = () => new TableResult('SUCCESS', [], async () => []);
 const rowsResult = (columns: Column[], rows: Row[]) => new TableResult('SUCCESS_WITH_CONTENT', columns, async () => rows);
@@ -54,8 +57,8 @@ export class TableEnvironment {
   sqlQuery(sql: string): Table {
     const s = parseStatement(sql).statement;
     if (s.kind !== 'query') throw new SqlError(`sqlQuery expects a SELECT; run ${s.kind === 'insert' ? 'INSERT' : 'other statements'} with executeSql`);
-    const columns = planQuery(s.query, this.context(this.newEnv(), sql)).columns;
-    return new Table(s.query, (env) => this.context(env, sql), columns, this.env, () => this.newEnv());
+    const { columns, updating } = planQuery(s.query, this.context(this.newEnv(), sql));
+    return new Table(s.query, (env) => this.context(env, sql), columns, this.env, () => this.newEnv(), updating);
   }
 
   /** Names of the tables and views, sorted. */
@@ -109,8 +112,17 @@ export class TableEnvironment {
         const client = env.executeAsync(this.settings.get('pipeline.name') ?? `insert-into_default_catalog.default_database.${target}`);
         return new TableResult('SUCCESS', [], async () => [], client);
       }
-      case 'query':
-        return new Table(s.query, (env) => this.context(env, sql), planQuery(s.query, this.context(this.newEnv(), sql)).columns, this.env, () => this.newEnv()).execute();
+      case 'query': {
+        const { columns, updating } = planQuery(s.query, this.context(this.newEnv(), sql));
+        return new Table(s.query, (env) => this.context(env, sql), columns, this.env, () => this.newEnv(), updating).execute();
+      }
+      case 'explain': {
+        const env = this.newEnv();
+        const t = s.target;
+        if (t.kind === 'insert') planInsert(t, this.context(env, sql));
+        else planQuery(t.query, this.context(env, sql)).stream().sinkTo({ name: 'Collect', inputChangelogMode: 'all', createWriter: () => ({ write: () => undefined }) });
+        return new ExplainResult(explainPlan(env));
+      }
     }
   }
 

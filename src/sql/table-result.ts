@@ -1,7 +1,14 @@
+import type { RowKindShort } from '../core/row-kind.js';
 import type { JobClient } from '../graph/job-executor.js';
 import type { Column } from './expression-compiler.js';
 import type { Row } from './operators/calc-operator.js';
 import { formatTableau } from './tableau.js';
+
+/** One row of an updating result with its kind, as Flink's client shows it in the `op` column. */
+export interface ChangelogEntry {
+  readonly kind: RowKindShort;
+  readonly row: Row;
+}
 
 /**
  * What `executeSql` returns. DDL and SHOW/DESCRIBE have their rows at once; a SELECT runs its job
@@ -19,11 +26,31 @@ export class TableResult {
     private readonly rows: () => Promise<Row[]>,
     /** The job an INSERT started. */
     readonly jobClient: JobClient | undefined = undefined,
+    /** For an updating query (GROUP BY): its rows with their kinds. */
+    private readonly changes: (() => Promise<ChangelogEntry[]>) | undefined = undefined,
   ) {}
 
-  /** The rows (running a SELECT's job to its end first); values as in a row: TIMESTAMP as epoch milliseconds. */
-  collect(): Promise<Row[]> {
-    return this.rows();
+  /** The result is a changelog (a GROUP BY's `+I`, `-U`, `+U`, `-D` rows), see {@link changelog}. */
+  get updating(): boolean {
+    return this.changes !== undefined;
+  }
+
+  /**
+   * The rows (running a SELECT's job to its end first); values as in a row: TIMESTAMP as epoch
+   * milliseconds. For an updating query, the final rows: its changelog applied in order.
+   */
+  async collect(): Promise<Row[]> {
+    return this.changes ? applyChangelog(await this.changes()) : this.rows();
+  }
+
+  /**
+   * The rows with their kinds: for an updating query its changelog as emitted, else every row as `+I`.
+   *
+   * @example
+   * for (const { kind, row } of await tEnv.executeSql('SELECT name, COUNT(*) AS n FROM t GROUP BY name').changelog()) console.log(kind, row);
+   */
+  async changelog(): Promise<ChangelogEntry[]> {
+    return this.changes ? this.changes() : (await this.rows()).map((row) => ({ kind: '+I', row }));
   }
 
   /** Waits for the statement's job, if it started one. */
@@ -35,6 +62,8 @@ export class TableResult {
   /** The rows as a boxed table (as Flink's tableau), or `OK` for a statement without rows. */
   async format(): Promise<string> {
     if (this.kind === 'SUCCESS') return 'OK\n';
+    // An updating result shows each change with its kind, as Flink's client does in tableau mode.
+    if (this.changes) return formatTableau([{ name: 'op', type: { name: 'STRING' } }, ...this.columns], (await this.changes()).map((c) => ({ ...c.row, op: c.kind })));
     return formatTableau(this.columns, await this.rows());
   }
 
@@ -42,4 +71,21 @@ export class TableResult {
   async print(): Promise<void> {
     process.stdout.write(await this.format());
   }
+}
+
+/** Applies a changelog to an empty table: `+I`/`+U` add a row, `-U`/`-D` remove one equal row. */
+function applyChangelog(changes: readonly ChangelogEntry[]): Row[] {
+  const rows = new Map<string, Row[]>();
+  for (const { kind, row } of changes) {
+    const key = JSON.stringify(row);
+    const same = rows.get(key);
+    if (kind === '+I' || kind === '+U') {
+      if (same) same.push(row);
+      else rows.set(key, [row]);
+    } else if (same) {
+      same.pop();
+      if (same.length === 0) rows.delete(key);
+    }
+  }
+  return [...rows.values()].flat();
 }

@@ -1,4 +1,6 @@
 import type { DataStream } from '../api/data-stream.js';
+import { CollectSink } from '../connectors/memory/collect-sink.js';
+import { rowKindShort } from '../core/row-kind.js';
 import { StreamEnvironment } from '../api/stream-environment.js';
 import type { Query } from './ast.js';
 import type { Column } from './expression-compiler.js';
@@ -23,6 +25,8 @@ export class Table {
     readonly columns: readonly Column[],
     private readonly env: StreamEnvironment | undefined,
     private readonly newEnv: () => StreamEnvironment,
+    /** The rows are a changelog (a GROUP BY's). */
+    readonly updating = false,
   ) {}
 
   /** The rows as a stream in the TableEnvironment's StreamEnvironment: plain objects keyed by column name. */
@@ -33,14 +37,21 @@ export class Table {
 
   /** Runs the query as its own job; `collect()` gives its rows. */
   execute(): TableResult {
-    let rows: Promise<Row[]> | undefined;
-    return new TableResult('SUCCESS_WITH_CONTENT', this.columns, () => {
-      if (!rows) {
+    let run: Promise<CollectSink<Row>> | undefined;
+    const collected = () =>
+      (run ??= (async () => {
         const env = this.newEnv();
-        rows = planQuery(this.query, this.context(env)).stream().executeAndCollect('collect');
-      }
-      return rows;
-    });
+        const sink = new CollectSink<Row>();
+        planQuery(this.query, this.context(env)).stream().sinkTo(sink);
+        await env.execute('collect');
+        return sink;
+      })());
+    const rows = async () => (await collected()).values;
+    const changes = async () => {
+      const { values, kinds } = await collected();
+      return values.map((row, i) => ({ kind: rowKindShort(kinds[i]!), row }));
+    };
+    return new TableResult('SUCCESS_WITH_CONTENT', this.columns, rows, undefined, this.updating ? changes : undefined);
   }
 
   /** The plan of the query's job as JSON (see docs/architecture.md). */

@@ -53,6 +53,28 @@ INSERT INTO evens SELECT n, n / 2 FROM nums WHERE n % 2 = 0;
     expect(lines.sort()).toEqual(Array.from({ length: 500 }, (_v, i) => `${2 * (i + 1)},${i + 1}`).sort());
   });
 
+  it('prints a GROUP BY as a changelog: the op column of a SELECT, -U[...]/+U[...] rows of print, EXPLAIN as text', async () => {
+    writeFileSync(join(dir, 'sales.csv'), 'ann,5\nbob,3\nann,7\n');
+    const script = join(dir, 'group.sql');
+    writeFileSync(
+      script,
+      `CREATE TABLE sales (who STRING, amount INT) WITH ('connector' = 'filesystem', 'path' = '${join(dir, 'sales.csv')}', 'format' = 'csv');
+CREATE TABLE totals (who STRING, total INT) WITH ('connector' = 'print');
+SELECT who, SUM(amount) AS total FROM sales GROUP BY who;
+EXPLAIN INSERT INTO totals SELECT who, SUM(amount) FROM sales GROUP BY who;
+INSERT INTO totals SELECT who, SUM(amount) FROM sales GROUP BY who;
+`,
+    );
+    const r = await runCli(['sql', '-f', script]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = r.stdout.split('\n');
+    expect(out).toContain('| op | who | total |');
+    expect(out.filter((l) => /^\| [-+][IU] \|/.test(l))).toEqual(['| +I | ann |     5 |', '| +I | bob |     3 |', '| -U | ann |     5 |', '| +U | ann |    12 |']);
+    expect(out).toContain('== Physical Plan ==');
+    expect(out.some((l) => l.includes('GroupAggregate(groupBy=[who], select=[SUM(amount)])') && l.endsWith('changelogMode=[I,UB,UA,D]'))).toBe(true);
+    expect(out.filter((l) => /^[-+][IUD]\[/.test(l))).toEqual(['+I[ann, 5]', '+I[bob, 3]', '-U[ann, 5]', '+U[ann, 12]']);
+  });
+
   it('stops at a wrong statement with the line, column and caret, and exits with 1', async () => {
     const script = join(dir, 'bad.sql');
     writeFileSync(script, "CREATE TABLE t (a INT) WITH ('connector' = 'datagen', 'number-of-rows' = '3');\nSELECT a FRM t;\n");

@@ -1,4 +1,4 @@
-import { rowKindShort } from '../../core/row-kind.js';
+import { rowKindShort, type RowKind } from '../../core/row-kind.js';
 import type { Sink } from '../../core/sink.js';
 
 export interface PrintOptions {
@@ -8,6 +8,8 @@ export interface PrintOptions {
   readonly stderr?: boolean;
   /** Formats a record; default: JSON for objects, the value itself for strings and numbers. */
   readonly format?: (value: any) => string;
+  /** Formats a changelog row with its kind (default: the kind, a space, then `format`); SQL prints `-U[a, 1]`. */
+  readonly formatChange?: (value: any, kind: RowKind) => string;
 }
 
 function defaultFormat(v: unknown): string {
@@ -23,6 +25,7 @@ function defaultFormat(v: unknown): string {
  */
 export function print<T>(options: PrintOptions = {}): Sink<T> {
   const fmt = options.format ?? defaultFormat;
+  const change = options.formatChange ?? ((v: unknown, kind: RowKind) => `${rowKindShort(kind)} ${fmt(v)}`);
   return {
     // Several print sinks in one job are told apart by their prefixes.
     name: options.prefix ? `Print: ${options.prefix}` : 'Print',
@@ -36,7 +39,7 @@ export function print<T>(options: PrintOptions = {}): Sink<T> {
           const { values, kinds } = batch;
           // A changelog row shows its kind first, as Flink prints rows (`-U ...`).
           if (kinds === undefined) for (const v of values) s += head + fmt(v) + '\n';
-          else for (let i = 0; i < values.length; i++) s += `${head}${rowKindShort(kinds[i]!)} ${fmt(values[i])}\n`;
+          else for (let i = 0; i < values.length; i++) s += `${head}${change(values[i], kinds[i] as RowKind)}\n`;
           if (!stream.write(s)) return new Promise<void>((r) => stream.once('drain', () => r()));
           return undefined;
         },

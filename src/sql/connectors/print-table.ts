@@ -1,9 +1,10 @@
 import { print } from '../../connectors/print/print-sink.js';
+import { rowKindShort, type RowKind } from '../../core/row-kind.js';
 import type { Row } from '../operators/calc-operator.js';
 import { formatDouble } from '../runtime-helpers.js';
 import type { TableConnector } from './table-connector.js';
 
-/** Flink's `print` sink: one line per row, `+I[v1, v2]`, after the 'print-identifier' if set. */
+/** Flink's `print` sink: one line per row, `+I[v1, v2]` (`-U[...]`, `+U[...]`, `-D[...]` for a changelog), after the 'print-identifier' if set. */
 export const printTable: TableConnector = {
   name: 'print',
   options: ['print-identifier', 'standard-error'],
@@ -16,6 +17,7 @@ export const printTable: TableConnector = {
       ...(prefix !== undefined ? { prefix } : {}),
       stderr: ctx.options.get('standard-error') === 'true',
       format: (row: Row) => `+I[${names.map((n) => show(n, row[n])).join(', ')}]`,
+      formatChange: (row: Row, kind: RowKind) => `${rowKindShort(kind)}[${names.map((n) => show(n, row[n])).join(', ')}]`,
     });
   },
 };

@@ -1,0 +1,97 @@
+import { BatchBuilder, type Batch } from '../../core/batch.js';
+import { snippet } from '../../core/errors.js';
+import type { Operator, OperatorContext } from '../../core/operator.js';
+import type { OperatorFactory } from '../../core/operator-factory.js';
+import { RowKind } from '../../core/row-kind.js';
+import { valueState, type ValueState } from '../../core/state.js';
+import { SqlError } from '../sql-error.js';
+import type { Row } from './calc-operator.js';
+import { accumulate, createAccs, results, sameResults, type AggCall } from './sql-accumulators.js';
+
+/** Parameters of a `sqlGroupAggregate` node, compiled once per query. */
+export interface GroupAggregateParams {
+  /** The values of the GROUP BY expressions of a row (the stream is keyed by them). */
+  readonly groupValues: (r: Row) => unknown[];
+  readonly calls: readonly AggCall[];
+  /** The output row of a group: its GROUP BY values, then the results of the calls. */
+  readonly output: (group: readonly unknown[], results: readonly unknown[]) => Row;
+  readonly text: { readonly groupBy: string; readonly select: string };
+}
+
+/** Per group: the rows it holds, its GROUP BY values, the accumulators and the results last emitted. */
+interface GroupEntry {
+  rows: number;
+  group: unknown[];
+  accs: unknown[];
+  results: unknown[];
+}
+
+/**
+ * SQL's GROUP BY over a stream, as Flink's GroupAggregate: per group, `+I`/`+U` rows add and
+ * `-U`/`-D` rows take back, and each change of the group's results is emitted as a changelog:
+ * `+I` for a new group, `-U` old / `+U` new when results change, `-D` when the group holds no row.
+ */
+export class GroupAggregateOperator implements Operator<Row> {
+  readonly inputChangelogMode = 'all';
+  private ctx!: OperatorContext<Row>;
+  private state!: ValueState<GroupEntry>;
+  private readonly builder = new BatchBuilder<Row>();
+  constructor(private readonly params: GroupAggregateParams) {}
+
+  open(ctx: OperatorContext<Row>): void {
+    this.ctx = ctx;
+    this.state = ctx.keyed!.state.getState(valueState<GroupEntry>('group-aggregate'));
+  }
+
+  processBatch(batch: Batch<Row>): void {
+    const { values, keys, kinds, timestamps } = batch;
+    const { groupValues, calls, output } = this.params;
+    const { state, builder } = this;
+    const keyed = this.ctx.keyed!;
+    const n = values.length;
+    let i = 0;
+    try {
+      for (; i < n; i++) {
+        keyed.setCurrentKey(keys![i]);
+        const row = values[i]!;
+        const kind = kinds === undefined ? RowKind.INSERT : kinds[i]!;
+        const retract = kind === RowKind.UPDATE_BEFORE || kind === RowKind.DELETE;
+        let e = state.value();
+        const fresh = e === undefined;
+        if (e === undefined) {
+          // Taking back a row of a group never seen (expired state): nothing to take it from.
+          if (retract) continue;
+          e = { rows: 0, group: groupValues(row), accs: createAccs(calls), results: [] };
+        }
+        accumulate(calls, e.accs, row, retract ? -1 : 1);
+        e.rows += retract ? -1 : 1;
+        const ts = timestamps[i]!;
+        if (e.rows === 0) {
+          builder.addRow(output(e.group, e.results), ts, RowKind.DELETE);
+          state.clear();
+          continue;
+        }
+        const next = results(calls, e.accs);
+        if (fresh) builder.addRow(output(e.group, next), ts, RowKind.INSERT);
+        else if (!sameResults(e.results, next)) {
+          builder.addRow(output(e.group, e.results), ts, RowKind.UPDATE_BEFORE);
+          builder.addRow(output(e.group, next), ts, RowKind.UPDATE_AFTER);
+        }
+        e.results = next;
+        state.update(e);
+      }
+    } catch (err) {
+      throw new SqlError(`${this.ctx.operatorName}: ${err instanceof Error ? err.message : String(err)} (row ${snippet(values[i])})`);
+    }
+    if (builder.length > 0) this.ctx.output.push(builder.take());
+  }
+}
+
+/** The `sqlGroupAggregate` operator kind, registered by the SQL layer. */
+export const groupAggregateKind: OperatorFactory<GroupAggregateParams> = {
+  kind: 'sqlGroupAggregate',
+  create: (params) => new GroupAggregateOperator(params) as Operator<unknown>,
+  describe: ({ text }) => ({ groupBy: text.groupBy, select: text.select }),
+  outputChangelogMode: () => 'changelog',
+  inputChangelogMode: () => 'all',
+};

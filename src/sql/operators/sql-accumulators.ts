@@ -1,0 +1,153 @@
+import type { Row } from './calc-operator.js';
+
+/** The aggregate functions of this version, as small codes the accumulate loop switches on. */
+/** `MinInsert`/`MaxInsert`: over an insert-only input, where nothing is taken back, the value alone. */
+export const AggCode = { CountStar: 0, Count: 1, CountDistinct: 2, Sum: 3, Avg: 4, Min: 5, Max: 6, MinInsert: 7, MaxInsert: 8 } as const;
+export type AggCode = (typeof AggCode)[keyof typeof AggCode];
+
+/**
+ * One aggregate call of a query, compiled: `COUNT(DISTINCT x) FILTER (WHERE y > 0)` is
+ * `{ code: CountDistinct, arg: r => r.x, filter: r => r.y > 0 === true }`.
+ */
+export interface AggCall {
+  readonly code: AggCode;
+  readonly arg: ((r: Row) => unknown) | undefined;
+  /** Rows for which it is not true are left out of this call only. */
+  readonly filter: ((r: Row) => boolean) | undefined;
+  /** SUM/AVG over INT or BIGINT: AVG truncates toward zero, as Flink's does. */
+  readonly integral: boolean;
+}
+
+/**
+ * Accumulators are plain data (numbers, arrays, Maps) so that state snapshots keep them: COUNT a
+ * number, SUM and AVG `[sum, n]`, COUNT(DISTINCT) a Map value -> rows, MIN and MAX
+ * `[Map value -> rows, best]`. The maps make every one of them retractable: a MIN whose value is
+ * taken back finds the next one in the map. Over an insert-only input MIN and MAX keep the value alone.
+ */
+export function createAccs(calls: readonly AggCall[]): unknown[] {
+  const accs = new Array<unknown>(calls.length);
+  for (let i = 0; i < calls.length; i++) {
+    const c = calls[i]!.code;
+    accs[i] = c === AggCode.CountStar || c === AggCode.Count ? 0 : c === AggCode.MinInsert || c === AggCode.MaxInsert ? null : c === AggCode.Sum || c === AggCode.Avg ? [0, 0] : c === AggCode.CountDistinct ? new Map() : [new Map(), null];
+  }
+  return accs;
+}
+
+/** Adds (`sign` 1) or takes back (`sign` -1) one row in every accumulator. */
+export function accumulate(calls: readonly AggCall[], accs: unknown[], row: Row, sign: 1 | -1): void {
+  for (let i = 0; i < calls.length; i++) {
+    const call = calls[i]!;
+    if (call.filter !== undefined && !call.filter(row)) continue;
+    if (call.code === AggCode.CountStar) {
+      accs[i] = (accs[i] as number) + sign;
+      continue;
+    }
+    const v = call.arg!(row);
+    if (v === null || v === undefined) continue;
+    switch (call.code) {
+      case AggCode.Count:
+        accs[i] = (accs[i] as number) + sign;
+        break;
+      case AggCode.Sum:
+      case AggCode.Avg: {
+        const a = accs[i] as [number, number];
+        a[0] += sign * (v as number);
+        a[1] += sign;
+        break;
+      }
+      case AggCode.CountDistinct:
+        countIn(accs[i] as Map<unknown, number>, v, sign);
+        break;
+      case AggCode.MinInsert:
+        if (accs[i] === null || (v as number) < (accs[i] as number)) accs[i] = v;
+        break;
+      case AggCode.MaxInsert:
+        if (accs[i] === null || (v as number) > (accs[i] as number)) accs[i] = v;
+        break;
+      default: {
+        const a = accs[i] as [Map<unknown, number>, unknown];
+        const left = countIn(a[0], v, sign);
+        const min = call.code === AggCode.Min;
+        if (sign === 1) {
+          if (a[1] === null || (min ? (v as number) < (a[1] as number) : (v as number) > (a[1] as number))) a[1] = v;
+        } else if (left === 0 && v === a[1]) a[1] = best(a[0], min);
+      }
+    }
+  }
+}
+
+function countIn(m: Map<unknown, number>, v: unknown, sign: 1 | -1): number {
+  const n = (m.get(v) ?? 0) + sign;
+  if (n <= 0) m.delete(v);
+  else m.set(v, n);
+  return n;
+}
+
+function best(m: Map<unknown, number>, min: boolean): unknown {
+  let b: unknown = null;
+  for (const v of m.keys()) if (b === null || (min ? (v as number) < (b as number) : (v as number) > (b as number))) b = v;
+  return b;
+}
+
+/** The results of the calls, in order (a fresh array). */
+export function results(calls: readonly AggCall[], accs: readonly unknown[]): unknown[] {
+  const out = new Array<unknown>(calls.length);
+  for (let i = 0; i < calls.length; i++) {
+    const call = calls[i]!;
+    const a = accs[i];
+    switch (call.code) {
+      case AggCode.CountStar:
+      case AggCode.Count:
+      case AggCode.MinInsert:
+      case AggCode.MaxInsert:
+        out[i] = a;
+        break;
+      case AggCode.CountDistinct:
+        out[i] = (a as Map<unknown, number>).size;
+        break;
+      case AggCode.Sum: {
+        const [sum, n] = a as [number, number];
+        out[i] = n === 0 ? null : sum;
+        break;
+      }
+      case AggCode.Avg: {
+        const [sum, n] = a as [number, number];
+        out[i] = n === 0 ? null : call.integral ? Math.trunc(sum / n) : sum / n;
+        break;
+      }
+      default:
+        out[i] = (a as [Map<unknown, number>, unknown])[1];
+    }
+  }
+  return out;
+}
+
+/** Folds `b` into `a` (for window slices; `b` stays untouched). */
+export function mergeAccs(calls: readonly AggCall[], a: unknown[], b: readonly unknown[]): unknown[] {
+  for (let i = 0; i < calls.length; i++) {
+    const code = calls[i]!.code;
+    if (code === AggCode.CountStar || code === AggCode.Count) a[i] = (a[i] as number) + (b[i] as number);
+    else if (code === AggCode.MinInsert || code === AggCode.MaxInsert) {
+      const y = b[i];
+      if (y !== null && (a[i] === null || (code === AggCode.MinInsert ? (y as number) < (a[i] as number) : (y as number) > (a[i] as number)))) a[i] = y;
+    }
+    else if (code === AggCode.Sum || code === AggCode.Avg) {
+      const x = a[i] as [number, number];
+      const y = b[i] as [number, number];
+      x[0] += y[0];
+      x[1] += y[1];
+    } else {
+      const into = (code === AggCode.CountDistinct ? a[i] : (a[i] as unknown[])[0]) as Map<unknown, number>;
+      const from = (code === AggCode.CountDistinct ? b[i] : (b[i] as unknown[])[0]) as Map<unknown, number>;
+      for (const [v, n] of from) into.set(v, (into.get(v) ?? 0) + n);
+      if (code !== AggCode.CountDistinct) (a[i] as unknown[])[1] = best(into, code === AggCode.Min);
+    }
+  }
+  return a;
+}
+
+/** Whether two result lists are the same (a group whose results did not change emits nothing). */
+export function sameResults(a: readonly unknown[], b: readonly unknown[]): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
