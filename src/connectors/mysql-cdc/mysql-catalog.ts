@@ -83,7 +83,7 @@ export async function binlogAvailable(c: Connection, at: BinlogPosition): Promis
 
 /** Refuses servers whose binlog cannot rebuild rows: ROW format with full images is needed. */
 export async function checkServer(c: Connection): Promise<void> {
-  const [rows] = await c.query<mysql.RowDataPacket[]>('SELECT @@log_bin AS bin, @@binlog_format AS fmt, @@binlog_row_image AS img');
+  const [rows] = await c.query<mysql.RowDataPacket[]>('SELECT @@log_bin AS bin, @@global.binlog_format AS fmt, @@global.binlog_row_image AS img');
   const r = rows[0]!;
   const problems: string[] = [];
   if (Number(r.bin) !== 1) problems.push('log_bin is off');

@@ -137,4 +137,19 @@ describe('mysql-cdc source', () => {
     expect(String((error as Error).message)).toMatch(/no longer on the server \(purged/);
     expect(String((error as Error).message)).toContain(`${first}:4`);
   }, 60_000);
+
+  it('refuses a server whose binlog has no full row images, naming the setting', async () => {
+    await db.query(`SET GLOBAL binlog_row_image = 'MINIMAL'`);
+    try {
+      const env = StreamEnvironment.create({ parallelism: 1, slotMode: 'single-thread' });
+      const source = MysqlCdcSourceBuilder.create()
+        .hostname('127.0.0.1').port(db.port).username('weir').password('weir').databaseName('weir')
+        .tableName('items').serverId(5600).startupMode('snapshot')
+        .build();
+      env.fromSource(source).sinkTo(new CollectSink<Row>());
+      await expect(env.execute('refused')).rejects.toThrow(/binlog_row_image is MINIMAL, not FULL/);
+    } finally {
+      await db.query(`SET GLOBAL binlog_row_image = 'FULL'`);
+    }
+  }, 60_000);
 });
