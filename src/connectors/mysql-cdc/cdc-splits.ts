@@ -1,0 +1,36 @@
+import type { SourceSplit } from '../../core/source.js';
+import type { Chunk } from '../postgres-cdc/chunks.js';
+import type { BinlogPosition } from './binlog-position.js';
+
+/**
+ * A snapshot chunk of the table, with `low`, the binlog's end when the enumerator handed it out: the
+ * reader emits the chunk's rows as of `low`, and the log split emits the chunk's changes after it.
+ * `start` is where the log split begins, from which the reader reads the binlog to reconcile.
+ */
+export interface ChunkSplit extends SourceSplit {
+  readonly kind: 'chunk';
+  readonly keyColumn: string;
+  readonly chunk: Chunk;
+  readonly low: BinlogPosition;
+  readonly start: BinlogPosition;
+}
+
+/** A chunk as the log split routes by it. */
+export interface ChunkLow extends Chunk {
+  readonly low: BinlogPosition;
+}
+
+/** The one log split, which follows the binlog from `start` after the chunks. */
+export interface LogSplit extends SourceSplit {
+  readonly kind: 'log';
+  readonly keyColumn: string;
+  readonly chunks: ChunkLow[];
+  readonly start: BinlogPosition;
+}
+
+export type MysqlCdcSplit = ChunkSplit | LogSplit;
+
+/** A reader's checkpointed positions by split id: a chunk `'done'` once its rows were emitted, or the log position. */
+export type MysqlCdcReaderState = Record<string, 'done' | BinlogPosition>;
+
+export const LOG_SPLIT_ID = 'binlog';

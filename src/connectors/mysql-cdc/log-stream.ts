@@ -1,0 +1,72 @@
+import { chunkIndexOf } from '../postgres-cdc/chunks.js';
+import { comparePositions, type BinlogPosition } from './binlog-position.js';
+import { BinlogStream } from './binlog-stream.js';
+import type { ChunkLow } from './cdc-splits.js';
+import type { ResolvedMysqlCdcOptions } from './mysql-cdc-options.js';
+import type { BinlogTransaction, Row } from './row-changes.js';
+
+/**
+ * The log split: follows the binlog from `from`, keeps of each transaction the changes whose chunk
+ * was snapshotted as of an earlier position (the others are in the chunk's rows already), and
+ * queues them for the reader. Its position is the end of the last transaction taken.
+ */
+export class LogStream {
+  private readonly stream: BinlogStream;
+  private readonly ready: BinlogTransaction[] = [];
+  private failure: unknown;
+  private emitted: BinlogPosition;
+  /** The latest low mark: from there on every change passes. */
+  private readonly lastLow: BinlogPosition | undefined;
+
+  constructor(
+    private readonly o: ResolvedMysqlCdcOptions,
+    keyColumn: string,
+    private readonly chunks: readonly ChunkLow[],
+    start: BinlogPosition,
+    from: BinlogPosition | undefined,
+  ) {
+    this.emitted = from ?? start;
+    for (const c of chunks) if (!this.lastLow || comparePositions(c.low, this.lastLow) > 0) this.lastLow = c.low;
+    this.stream = new BinlogStream(o, keyColumn, o.serverIds.first, this.emitted, (tx) => this.ready.push(tx), (e) => {
+      if (this.failure === undefined) this.failure = e;
+    });
+  }
+
+  /** Every queued change, or undefined when no transaction is complete; throws what broke the stream. */
+  take(): { values: Row[]; kinds: Uint8Array; timestamps: number[] } | undefined {
+    if (this.failure !== undefined) throw this.failure;
+    if (this.ready.length === 0) return undefined;
+    const values: Row[] = [];
+    const kinds: number[] = [];
+    const timestamps: number[] = [];
+    for (const tx of this.ready) {
+      const all = this.lastLow === undefined || comparePositions(tx.end, this.lastLow) > 0;
+      for (const c of tx.changes) {
+        if (!all && comparePositions(tx.end, this.chunks[chunkIndexOf(this.chunks, c.key)]!.low) <= 0) continue;
+        values.push(this.withMetadata(c.row, tx.opTs));
+        kinds.push(c.kind);
+        timestamps.push(tx.opTs);
+      }
+    }
+    this.emitted = this.ready[this.ready.length - 1]!.end;
+    this.ready.length = 0;
+    return { values, kinds: Uint8Array.from(kinds), timestamps };
+  }
+
+  position(): BinlogPosition {
+    return this.emitted;
+  }
+
+  close(): Promise<void> {
+    return this.stream.stop();
+  }
+
+  private withMetadata(row: Row, opTs: number): Row {
+    for (const m of this.o.metadata) {
+      if (m === 'op_ts') row.op_ts = opTs;
+      else if (m === 'table_name') row.table_name = this.o.table;
+      else row.database_name = this.o.connection.database;
+    }
+    return row;
+  }
+}

@@ -1,0 +1,48 @@
+import type { Source } from '../../core/source.js';
+import type { MysqlCdcSplit } from './cdc-splits.js';
+import type { MetadataColumn, MysqlCdcOptions, StartupMode } from './mysql-cdc-options.js';
+import { mysqlCdcSource } from './mysql-cdc-source.js';
+import type { Row } from './row-changes.js';
+
+type Mutable = { -readonly [K in keyof MysqlCdcOptions]?: MysqlCdcOptions[K] };
+
+/**
+ * Builds a {@link mysqlCdcSource} step by step, as Flink CDC's `MySqlSourceBuilder`; each method
+ * sets the option of the same name. `build()` checks that the required ones are there.
+ *
+ * @example
+ * const source = MysqlCdcSourceBuilder.create()
+ *   .hostname('localhost').port(3306).username('cdc').password('secret')
+ *   .databaseName('shop').tableName('orders').serverId('5400-5404')
+ *   .startupMode('initial').chunkSize(8096).metadata('op_ts', 'table_name')
+ *   .build();
+ */
+export class MysqlCdcSourceBuilder {
+  private readonly o: Mutable = {};
+
+  static create(): MysqlCdcSourceBuilder {
+    return new MysqlCdcSourceBuilder();
+  }
+
+  /** Sets any option by its Flink CDC name. */
+  option<K extends keyof MysqlCdcOptions>(name: K, value: MysqlCdcOptions[K]): this {
+    (this.o as Record<string, unknown>)[name] = value;
+    return this;
+  }
+
+  hostname(v: string): this { return this.option('hostname', v); }
+  port(v: number): this { return this.option('port', v); }
+  username(v: string): this { return this.option('username', v); }
+  password(v: string): this { return this.option('password', v); }
+  databaseName(v: string): this { return this.option('database-name', v); }
+  tableName(v: string): this { return this.option('table-name', v); }
+  serverId(v: string | number): this { return this.option('server-id', v); }
+  startupMode(v: StartupMode): this { return this.option('scan.startup.mode', v); }
+  chunkSize(v: number): this { return this.option('scan.incremental.snapshot.chunk.size', v); }
+  metadata(...columns: MetadataColumn[]): this { return this.option('metadata', columns); }
+  name(v: string): this { return this.option('name', v); }
+
+  build(): Source<Row, MysqlCdcSplit> {
+    return mysqlCdcSource(this.o as MysqlCdcOptions);
+  }
+}

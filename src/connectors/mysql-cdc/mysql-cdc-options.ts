@@ -1,0 +1,66 @@
+import { ConfigError } from '../../core/errors.js';
+
+export type StartupMode = 'initial' | 'latest-offset' | 'snapshot';
+export type MetadataColumn = 'op_ts' | 'database_name' | 'table_name';
+
+/** The source's options under Flink CDC's names, as SQL's WITH clause will pass them. */
+export interface MysqlCdcOptions {
+  readonly hostname: string;
+  readonly port?: number;
+  readonly username: string;
+  readonly password?: string;
+  readonly 'database-name': string;
+  readonly 'table-name': string;
+  /**
+   * Replication client ids (`'5400-5408'` or one number): the log reader takes the first, snapshot
+   * readers the next ones by subtask. Each must differ from every server's and replica's `server_id`.
+   */
+  readonly 'server-id'?: string | number;
+  readonly 'scan.startup.mode'?: StartupMode;
+  readonly 'scan.incremental.snapshot.chunk.size'?: number;
+  /** Metadata added to each row under these names (Flink CDC's metadata columns). */
+  readonly metadata?: readonly MetadataColumn[];
+  /** Shown in plans and errors. */
+  readonly name?: string;
+}
+
+/** The options with defaults applied and checked. */
+export interface ResolvedMysqlCdcOptions {
+  readonly connection: { host: string; port: number; user: string; password?: string; database: string };
+  readonly table: string;
+  readonly serverIds: { readonly first: number; readonly last: number };
+  readonly startupMode: StartupMode;
+  readonly chunkSize: number;
+  readonly metadata: readonly MetadataColumn[];
+}
+
+const MODES: readonly StartupMode[] = ['initial', 'latest-offset', 'snapshot'];
+
+function serverIds(v: string | number | undefined): { first: number; last: number } {
+  if (v === undefined) return { first: 5400, last: 5464 };
+  const [a, b] = String(v).split('-').map((x) => Number(x.trim()));
+  const first = a!;
+  const last = b ?? first;
+  if (!Number.isSafeInteger(first) || !Number.isSafeInteger(last) || first < 1 || last < first || last >= 2 ** 32) {
+    throw new ConfigError(`mysql-cdc: 'server-id' = '${v}' must be a positive integer or a range 'a-b'`);
+  }
+  return { first, last };
+}
+
+export function resolveOptions(o: MysqlCdcOptions): ResolvedMysqlCdcOptions {
+  for (const k of ['hostname', 'username', 'database-name', 'table-name'] as const) {
+    if (!o[k]) throw new ConfigError(`mysql-cdc: option '${k}' is required`);
+  }
+  const mode = o['scan.startup.mode'] ?? 'initial';
+  if (!MODES.includes(mode)) throw new ConfigError(`mysql-cdc: 'scan.startup.mode' = '${mode}' is not one of ${MODES.join(', ')}`);
+  const chunkSize = o['scan.incremental.snapshot.chunk.size'] ?? 8096;
+  if (!Number.isSafeInteger(chunkSize) || chunkSize < 1) throw new ConfigError(`mysql-cdc: 'scan.incremental.snapshot.chunk.size' must be a positive integer, got ${chunkSize}`);
+  return {
+    connection: { host: o.hostname, port: o.port ?? 3306, user: o.username, ...(o.password !== undefined ? { password: o.password } : {}), database: o['database-name'] },
+    table: o['table-name'],
+    serverIds: serverIds(o['server-id']),
+    startupMode: mode,
+    chunkSize,
+    metadata: o.metadata ?? [],
+  };
+}
