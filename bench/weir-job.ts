@@ -37,6 +37,8 @@ export const CHECKPOINT_DIR_VAR = 'WEIR_BENCH_CHECKPOINT_DIR';
 export const REST_VAR = 'WEIR_BENCH_REST';
 /** Set by `bench/run.ts --agg-phase-strategy`: the jobs' `table.optimizer.agg-phase-strategy`. */
 export const AGG_PHASE_VAR = 'WEIR_BENCH_AGG_PHASE_STRATEGY';
+/** `true`: keep V8's allocation-site pretenuring (`weir.v8.allocation-site-pretenuring`), to compare. */
+export const PRETENURING_VAR = 'WEIR_BENCH_PRETENURING';
 /** Set by `bench/state-backends.ts`: the jobs' `state.backend.type`. */
 export const STATE_BACKEND_VAR = 'WEIR_BENCH_STATE_BACKEND';
 
@@ -46,6 +48,7 @@ function build(spec: JobSpec, sink: Sink<unknown>, threads: boolean): StreamEnvi
   const backend = process.env[STATE_BACKEND_VAR];
   const env = StreamEnvironment.create({
     ...(backend ? { 'state.backend.type': backend } : {}),
+    ...(process.env[PRETENURING_VAR] === 'true' ? { 'weir.v8.allocation-site-pretenuring': true } : {}),
     ...(interval ? { checkpoints: { interval, dir: process.env[CHECKPOINT_DIR_VAR] ?? './.weir/bench-checkpoints' } } : {}),
     parallelism: spec.parallelism,
     ...(phases ? { 'table.optimizer.agg-phase-strategy': phases as 'AUTO' | 'ONE_PHASE' | 'TWO_PHASE' } : {}),
