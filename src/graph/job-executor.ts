@@ -13,6 +13,22 @@ export interface OperatorMetricsSnapshot {
   /** Milliseconds spent inside the operator's hooks. */
   busyMs: number;
   readonly counters: Record<string, number>;
+  /**
+   * Milliseconds the tasks running this operator spent processing (batches, watermarks, timers),
+   * summed over its subtasks; the operators of a chain share their task's figure, as in Flink.
+   */
+  busyTimeMs?: number;
+  /** Milliseconds those tasks waited before they could feed more input (a sink's pending write, credit), summed over subtasks. */
+  backPressuredTimeMs?: number;
+  /** Per subtask: the watermark it has received (`currentInputWatermark`) and emitted (`currentOutputWatermark`). */
+  subtasks?: SubtaskWatermarks[];
+}
+
+/** The watermarks of one operator subtask; `-Infinity` before the first. */
+export interface SubtaskWatermarks {
+  readonly index: number;
+  readonly inputWatermark: number;
+  readonly outputWatermark: number;
 }
 
 /** What a finished job reports. */

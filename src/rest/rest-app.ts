@@ -3,7 +3,7 @@ import { bearerAuth } from 'hono/bearer-auth';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { describe } from '../core/errors.js';
-import { checkpointConfigView, checkpointsView, clusterOverview, exceptionsView, jobDetail, jobOverview, planView } from './job-views.js';
+import { checkpointConfigView, checkpointsView, clusterOverview, exceptionsView, jobDetail, jobOverview, planView, watermarksView } from './job-views.js';
 import { prometheusText } from './prometheus-exposition.js';
 import { configEntries } from './redact.js';
 import type { ServedJob } from './served-job.js';
@@ -94,6 +94,12 @@ export function restApp(options: RestAppOptions): Hono {
         'user-config': Object.fromEntries(configEntries(cfg.settings ?? {}).map((e) => [e.key, e.value])),
       },
     });
+  });
+  app.get('/jobs/:jobid/vertices/:vertexid/watermarks', (c) => {
+    const job = find(c);
+    if (!job) return noJob(c);
+    const view = watermarksView(job, c.req.param('vertexid'));
+    return view ? c.json(view) : errors(c, 404, `Job ${job.id} has no vertex ${c.req.param('vertexid')}`);
   });
   app.get('/jobs/:jobid/plan', (c) => {
     const job = find(c);

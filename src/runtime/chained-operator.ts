@@ -7,6 +7,7 @@ import type { KeyedStateBackend, KeyedStateBackendSnapshot } from '../core/state
 import { serialize } from 'node:v8';
 import { checkInsertOnly } from './changelog-input.js';
 import { SubtaskMetrics } from './operator-metrics.js';
+import { enterTask, exitTask } from './task-times.js';
 import { HeapOperatorStateStore } from './state/operator-state-store.js';
 import { restoreSubtask } from './subtask-restore.js';
 import type { RestoredSubtaskState, SubtaskSnapshot } from './subtask-snapshot.js';
@@ -69,7 +70,7 @@ export class ChainedOperator implements ChainedInput {
             this.operator.onProcessingTime?.(ns, ts);
           },
         },
-        (fn) => this.guard(fn),
+        (fn) => this.timedGuard(fn),
       );
     }
   }
@@ -110,6 +111,17 @@ export class ChainedOperator implements ChainedInput {
       fn();
     } catch (e) {
       this.host.fail(this.wrap(e));
+    }
+  }
+
+  /** {@link guard}, counted as the task's busy time (a processing-time timer's wakeup). */
+  private timedGuard(fn: () => void): void {
+    const times = this.metrics.task;
+    enterTask(times);
+    try {
+      this.guard(fn);
+    } finally {
+      exitTask(times);
     }
   }
 

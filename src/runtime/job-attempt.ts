@@ -193,13 +193,19 @@ export class JobAttempt implements TaskHost, Attempt, SlotInbox {
       let recordsIn = 0;
       let recordsOut = 0;
       let busyMs = 0;
+      let busyTimeMs = 0;
+      let backPressuredTimeMs = 0;
+      const now = performance.now();
       for (const s of sts) {
         recordsIn += s.metrics.recordsIn;
         recordsOut += s.metrics.recordsOut;
-        busyMs = Math.max(busyMs, (s.metrics.endedAt || performance.now()) - s.metrics.startedAt);
+        busyMs = Math.max(busyMs, (s.metrics.endedAt || now) - s.metrics.startedAt);
+        busyTimeMs += s.metrics.task.busyMs;
+        backPressuredTimeMs += s.metrics.task.backPressuredNow(now);
         for (const [k, v] of Object.entries(s.metrics.counters)) counters[k] = (counters[k] ?? 0) + v;
       }
-      return { name: n.name, parallelism: sts.length, recordsIn, recordsOut, busyMs, counters };
+      const subtasks = sts.map((s) => ({ index: s.info.index, inputWatermark: s.watermark, outputWatermark: s.output.lastWatermark }));
+      return { name: n.name, parallelism: sts.length, recordsIn, recordsOut, busyMs, counters, busyTimeMs, backPressuredTimeMs, subtasks };
     });
   }
 
