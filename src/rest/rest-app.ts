@@ -3,6 +3,7 @@ import { bearerAuth } from 'hono/bearer-auth';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { describe } from '../core/errors.js';
+import { dashboardAsset, isDashboardAsset } from './dashboard-assets.js';
 import { checkpointConfigView, checkpointsView, clusterOverview, exceptionsView, jobDetail, jobOverview, planView, watermarksView } from './job-views.js';
 import { prometheusText } from './prometheus-exposition.js';
 import { configEntries } from './redact.js';
@@ -27,7 +28,12 @@ function guarded(options: RestAppOptions): Hono {
   // A rejected token arrives as an HTTPException that carries its own answer (401).
   app.onError((e, c) => (e instanceof HTTPException ? e.getResponse() : errors(c, 500, describe(e))));
   app.notFound((c) => errors(c, 404, `Not found: ${c.req.method} ${c.req.path}`));
-  if (options.token) app.use('*', bearerAuth({ token: options.token, noAuthenticationHeader: { message: { errors: ['Missing token: send the header Authorization: Bearer <rest.auth.token>'] } } }));
+  if (options.token) {
+    const auth = bearerAuth({ token: options.token, noAuthenticationHeader: { message: { errors: ['Missing token: send the header Authorization: Bearer <rest.auth.token>'] } } });
+    // The dashboard's page and scripts hold no data, and a browser cannot send the header to load
+    // them: the page asks for the token and sends it with every API request.
+    app.use('*', (c, next) => (c.req.method === 'GET' && isDashboardAsset(c.req.path) ? next() : auth(c, next)));
+  }
   app.use('*', bodyLimit({ maxSize: options.maxContentLength, onError: (c) => errors(c, 413, `Request body larger than rest.server.max-content-length (${options.maxContentLength} bytes)`) }));
   return app;
 }
@@ -41,6 +47,13 @@ export function prometheusApp(options: RestAppOptions): Hono {
   const app = guarded(options);
   metricsRoute(app, options);
   return app;
+}
+
+/** A file of the web dashboard (see dashboard-assets.ts). */
+async function serveAsset(c: Context): Promise<Response> {
+  const asset = await dashboardAsset(c.req.path);
+  if (!asset) return errors(c, 404, `Not found: ${c.req.path}`);
+  return c.body(asset.body as Uint8Array<ArrayBuffer>, 200, { 'content-type': asset.type, 'cache-control': 'no-cache' });
 }
 
 /** Reads an optional JSON object body; undefined when it is not one. */
@@ -68,6 +81,8 @@ export function restApp(options: RestAppOptions): Hono {
   const noJob = (c: Context) => errors(c, 404, `Job ${c.req.param('jobid')} not found`);
   metricsRoute(app, options);
 
+  app.get('/web/:file{.+}', (c) => serveAsset(c));
+  app.get('/', (c) => serveAsset(c));
   app.get('/overview', (c) => c.json(clusterOverview(options.jobs(), options.version)));
   app.get('/config', (c) =>
     c.json({ 'refresh-interval': 3000, 'timezone-name': Intl.DateTimeFormat().resolvedOptions().timeZone, 'timezone-offset': -new Date().getTimezoneOffset() * 60_000, 'flink-version': options.version, 'flink-revision': '', features: { 'web-submit': false, 'web-cancel': true, 'web-rescale': false, 'web-history': false } }),
