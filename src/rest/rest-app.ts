@@ -3,6 +3,7 @@ import { bearerAuth } from 'hono/bearer-auth';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { describe } from '../core/errors.js';
+import { StateQueryError } from '../graph/job-executor.js';
 import { dashboardAsset, isDashboardAsset } from './dashboard-assets.js';
 import { checkpointConfigView, checkpointsView, clusterOverview, exceptionsView, jobDetail, jobOverview, planView, watermarksView } from './job-views.js';
 import { prometheusText } from './prometheus-exposition.js';
@@ -17,7 +18,7 @@ export interface RestAppOptions {
   readonly maxContentLength: number;
 }
 
-const errors = (c: Context, status: 400 | 404 | 409 | 413 | 500, message: string) => c.json({ errors: [message] }, status);
+const errors = (c: Context, status: 400 | 404 | 409 | 413 | 500 | 501, message: string) => c.json({ errors: [message] }, status);
 
 /**
  * The guard every app shares: a token (when set) on every request, a size limit on every body,
@@ -54,6 +55,15 @@ async function serveAsset(c: Context): Promise<Response> {
   const asset = await dashboardAsset(c.req.path);
   if (!asset) return errors(c, 404, `Not found: ${c.req.path}`);
   return c.body(asset.body as Uint8Array<ArrayBuffer>, 200, { 'content-type': asset.type, 'cache-control': 'no-cache' });
+}
+
+/** A key from the query string: JSON when it parses (`42`, `"42"`, `["a",1]`), else the text itself (`ann`). */
+function parseKey(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
 }
 
 /** Reads an optional JSON object body; undefined when it is not one. */
@@ -115,6 +125,21 @@ export function restApp(options: RestAppOptions): Hono {
     if (!job) return noJob(c);
     const view = watermarksView(job, c.req.param('vertexid'));
     return view ? c.json(view) : errors(c, 404, `Job ${job.id} has no vertex ${c.req.param('vertexid')}`);
+  });
+  app.get('/jobs/:jobid/state/:uid/:name', async (c) => {
+    const job = find(c);
+    if (!job) return noJob(c);
+    const raw = c.req.query('key');
+    if (raw === undefined) return errors(c, 400, 'Missing ?key=: the key to read (JSON, e.g. key=42 or key="42", or else taken as a string)');
+    const key = parseKey(raw);
+    try {
+      if (!job.client.queryState) return errors(c, 501, 'This job cannot answer live state queries');
+      const value = await job.client.queryState(c.req.param('uid'), c.req.param('name'), key);
+      return c.json({ key, value: value ?? null });
+    } catch (e) {
+      if (!(e instanceof StateQueryError)) throw e;
+      return errors(c, e.reason === 'unknown' ? 404 : e.reason === 'not-running' ? 409 : 501, e.message);
+    }
   });
   app.get('/jobs/:jobid/plan', (c) => {
     const job = find(c);

@@ -9,6 +9,7 @@ import { checkInsertOnly } from './changelog-input.js';
 import { SubtaskMetrics } from './operator-metrics.js';
 import { enterTask, exitTask } from './task-times.js';
 import { HeapOperatorStateStore } from './state/operator-state-store.js';
+import { QueryableStates } from './state/queryable-states.js';
 import { restoreSubtask } from './subtask-restore.js';
 import type { RestoredSubtaskState, SubtaskSnapshot } from './subtask-snapshot.js';
 import { SubtaskOutput, type ChainedInput } from './subtask-output.js';
@@ -43,6 +44,8 @@ export class ChainedOperator implements ChainedInput {
   readonly backend: KeyedStateBackend | undefined;
   readonly timers: InternalTimerService | undefined;
   readonly operatorState = new HeapOperatorStateStore();
+  /** Keyed states declared `queryable`, readable while the job runs. */
+  readonly queryable: QueryableStates | undefined;
   /** Whether the operator consumes updates and deletions (see `Operator.inputChangelogMode`). */
   private readonly acceptsChangelog: boolean;
   watermark = -Infinity;
@@ -57,6 +60,7 @@ export class ChainedOperator implements ChainedInput {
     if (info.keyed) {
       const backend = host.stateBackend.createKeyedStateBackend({ clock: host.clock, maxParallelism: info.maxParallelism, operatorName: info.name });
       this.backend = backend;
+      this.queryable = new QueryableStates(backend);
       this.timers = new InternalTimerService(
         () => backend.currentKeyId,
         host.clock,
@@ -78,7 +82,7 @@ export class ChainedOperator implements ChainedInput {
   async open(): Promise<void> {
     const self = this;
     const keyed: KeyedContext | undefined = this.backend && {
-      state: this.backend,
+      state: this.queryable!.wrap(),
       timers: this.timers!,
       setCurrentKey: (k) => this.backend!.setCurrentKey(k),
       getCurrentKey: () => this.backend!.getCurrentKey(),

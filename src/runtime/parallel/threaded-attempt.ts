@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { MessageChannel, type Worker, type MessagePort } from 'node:worker_threads';
 import { WeirError } from '../../core/errors.js';
 import type { SourceSplit } from '../../core/source.js';
-import type { ExecutionConfig, OperatorMetricsSnapshot, SubtaskWatermarks } from '../../graph/job-executor.js';
+import { StateQueryError, type ExecutionConfig, type OperatorMetricsSnapshot, type SubtaskWatermarks } from '../../graph/job-executor.js';
 import type { StreamGraph } from '../../graph/stream-graph.js';
 import type { Attempt, AttemptListener } from '../attempt.js';
 import { parallelismOf } from '../graph-layout.js';
@@ -130,6 +130,10 @@ export class ThreadedAttempt implements Attempt {
       // The planned parallelism, not the sum of reports: a slot that failed first may not have reported.
       return { name: n.name, parallelism: parallelismOf(n, this.config), recordsIn, recordsOut, busyMs, counters, busyTimeMs, backPressuredTimeMs, subtasks };
     });
+  }
+
+  queryState(): Promise<unknown> {
+    return Promise.reject(new StateQueryError('unsupported', 'Live state queries read subtasks of this thread only: run the job with execution.slot-mode: single-thread (or parallelism 1)'));
   }
 
   currentWatermark(): number {
