@@ -165,7 +165,14 @@ export class SourceTask {
         }
         times.stopWaiting();
         if (this.events.length > 0) this.handleEvents();
-        let r = reader.poll();
+        // Reading is busy time too (a promise's wait is not: the reader waits for its input).
+        enterTask(times);
+        let r: ReturnType<typeof reader.poll>;
+        try {
+          r = reader.poll();
+        } finally {
+          exitTask(times);
+        }
         if (r instanceof Promise) r = await r;
         if (r === 'end') break;
         if (r === 'later') {
