@@ -36,7 +36,8 @@ export type { SplitEnumerator, SplitEnumeratorContext } from './core/split-enume
 export type { Sink, SinkWriter, SinkWriterContext } from './core/sink.js';
 export { WatermarkStrategy, type WatermarkGenerator } from './core/watermark-strategy.js';
 export { keyGroupFor, keyGroupRangeFor, DEFAULT_MAX_PARALLELISM } from './core/key-group.js';
-export type { JobClient, JobResult, JobStatus, OperatorMetricsSnapshot, JobExecutor } from './graph/job-executor.js';
+export type { JobClient, JobResult, JobStatus, OperatorMetricsSnapshot, SubtaskWatermarks, JobExecutor } from './graph/job-executor.js';
+export { StateQueryError } from './graph/job-executor.js';
 export { StreamGraph } from './graph/stream-graph.js';
 export { planGraph } from './graph/planning/plan-graph.js';
 export { registerOperatorKind, registeredOperatorKinds } from './graph/operator-registry.js';

@@ -22,6 +22,11 @@ export function stateTtl(ttl: Duration, options: Partial<Omit<StateTtlConfig, 't
 export interface StateDescriptorBase {
   readonly name: string;
   readonly ttl?: StateTtlConfig;
+  /**
+   * Readable by key while the job runs, by the operator's uid and this state's name:
+   * `GET /jobs/:jobid/state/:uid/:name?key=...` or `JobClient.queryState(uid, name, key)`.
+   */
+  readonly queryable?: boolean;
 }
 export interface ValueStateDescriptor<T> extends StateDescriptorBase {
   readonly type: 'value';
@@ -65,8 +70,8 @@ export interface AggregateFunction<IN, ACC, OUT> {
   retract?(value: IN, accumulator: ACC): ACC;
 }
 
-type TtlOpt = { ttl?: StateTtlConfig };
-/** @example const seen = valueState<boolean>('seen'); */
+type TtlOpt = { ttl?: StateTtlConfig; queryable?: boolean };
+/** @example const seen = valueState<boolean>('seen'); const count = valueState<number>('count', { queryable: true }); */
 export const valueState = <T>(name: string, opts: TtlOpt & { defaultValue?: T } = {}): ValueStateDescriptor<T> => ({ type: 'value', name, ...opts });
 /** @example const items = listState<string>('items'); */
 export const listState = <T>(name: string, opts: TtlOpt = {}): ListStateDescriptor<T> => ({ type: 'list', name, ...opts });

@@ -13,6 +13,33 @@ export interface OperatorMetricsSnapshot {
   /** Milliseconds spent inside the operator's hooks. */
   busyMs: number;
   readonly counters: Record<string, number>;
+  /**
+   * Milliseconds the tasks running this operator spent processing (batches, watermarks, timers),
+   * summed over its subtasks; the operators of a chain share their task's figure, as in Flink.
+   */
+  busyTimeMs?: number;
+  /** Milliseconds those tasks waited before they could feed more input (a sink's pending write, credit), summed over subtasks. */
+  backPressuredTimeMs?: number;
+  /** Per subtask: the watermark it has received (`currentInputWatermark`) and emitted (`currentOutputWatermark`). */
+  subtasks?: SubtaskWatermarks[];
+}
+
+/** The watermarks of one operator subtask; `-Infinity` before the first. */
+export interface SubtaskWatermarks {
+  readonly index: number;
+  readonly inputWatermark: number;
+  readonly outputWatermark: number;
+}
+
+/** Why a live state query has no answer: `unknown` state or operator, job `not-running`, or `unsupported` where it runs. */
+export class StateQueryError extends Error {
+  constructor(
+    readonly reason: 'unknown' | 'not-running' | 'unsupported',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'StateQueryError';
+  }
 }
 
 /** What a finished job reports. */
@@ -89,6 +116,15 @@ export interface JobClient {
   uncommittedOutput?(): UncommittedOutputNote[];
   /** Restarts after failures so far, with their causes. */
   restarts(): { at: number; cause: string }[];
+  /**
+   * The value of keyed state `name` (declared `queryable`) of the operator with `uid`, for `key`,
+   * read from the subtask that owns the key between two batches: it reflects every record that
+   * subtask has processed so far. Rejects with a {@link StateQueryError}.
+   *
+   * @example
+   * const n = await client.queryState?.('counter', 'count', 'ann');
+   */
+  queryState?(uid: string, name: string, key: unknown): Promise<unknown>;
   /**
    * Why the job failed, once its status is `FAILED`: what `result` rejects with, for readers that
    * must not handle that rejection themselves (the REST API), so a job nobody awaits still fails loudly.

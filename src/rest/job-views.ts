@@ -49,6 +49,43 @@ export function clusterOverview(jobs: readonly ServedJob[], version: string): Re
   };
 }
 
+/** Flink's levels of `/backpressure`: above 10% of the time is low, above 50% high. */
+export function backpressureLevel(msPerSecond: number): 'ok' | 'low' | 'high' {
+  return msPerSecond > 500 ? 'high' : msPerSecond > 100 ? 'low' : 'ok';
+}
+
+/** Flink shows "no watermark yet" as Long.MIN_VALUE; JSON has no -Infinity. */
+const NO_WATERMARK = -9223372036854775808;
+
+function watermarkValue(w: number): number {
+  return Number.isFinite(w) ? w : w > 0 ? Number.MAX_SAFE_INTEGER : NO_WATERMARK;
+}
+
+/** The lowest watermark over an operator's subtasks: the one its event time has reached. */
+function lowest(m: OperatorMetricsSnapshot | undefined, field: 'inputWatermark' | 'outputWatermark'): number {
+  const subs = m?.subtasks ?? [];
+  return subs.length === 0 ? -Infinity : Math.min(...subs.map((s) => s[field]));
+}
+
+/**
+ * `GET /jobs/:jobid/vertices/:vertexid/watermarks`: as Flink answers it, one entry per subtask and
+ * watermark, `{ id: "0.currentInputWatermark", value: "1700000000000" }` (values as strings), plus
+ * the vertex's lowest (Flink's web UI computes that itself).
+ */
+export function watermarksView(job: ServedJob, vertexId: string): Record<string, string>[] | undefined {
+  const i = job.vertices.findIndex((v) => v.id === vertexId);
+  if (i < 0) return undefined;
+  const m = job.client.metrics()[i];
+  const entries: Record<string, string>[] = [];
+  for (const s of m?.subtasks ?? []) {
+    entries.push({ id: `${s.index}.currentInputWatermark`, value: String(watermarkValue(s.inputWatermark)) });
+    entries.push({ id: `${s.index}.currentOutputWatermark`, value: String(watermarkValue(s.outputWatermark)) });
+  }
+  entries.push({ id: 'currentInputWatermark', value: String(watermarkValue(lowest(m, 'inputWatermark'))) });
+  entries.push({ id: 'currentOutputWatermark', value: String(watermarkValue(lowest(m, 'outputWatermark'))) });
+  return entries;
+}
+
 /** `GET /jobs/:jobid`: the job and its vertices (operators) with parallelism, status and record counts. */
 export function jobDetail(job: ServedJob, now = Date.now()): Record<string, unknown> {
   const status = job.client.status();
@@ -74,8 +111,15 @@ export function jobDetail(job: ServedJob, now = Date.now()): Record<string, unkn
         'write-records-complete': TERMINAL.includes(status),
         'read-records-per-second': rates[i]?.inPerSecond ?? 0,
         'write-records-per-second': rates[i]?.outPerSecond ?? 0,
+        'accumulated-busy-time': Math.round(m?.busyTimeMs ?? 0),
+        'accumulated-backpressured-time': Math.round(m?.backPressuredTimeMs ?? 0),
         ...(m && Object.keys(m.counters).length > 0 ? { counters: m.counters } : {}),
       },
+      busyTimeMsPerSecond: Math.round(rates[i]?.busyMsPerSecond ?? 0),
+      backPressuredTimeMsPerSecond: Math.round(rates[i]?.backPressuredMsPerSecond ?? 0),
+      backpressureLevel: backpressureLevel(rates[i]?.backPressuredMsPerSecond ?? 0),
+      currentInputWatermark: watermarkValue(lowest(m, 'inputWatermark')),
+      currentOutputWatermark: watermarkValue(lowest(m, 'outputWatermark')),
     };
   });
   const statusCounts = taskCounts(status, job.vertices.length);

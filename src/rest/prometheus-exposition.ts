@@ -1,3 +1,4 @@
+import type { SubtaskWatermarks } from '../graph/job-executor.js';
 import type { ServedJob } from './served-job.js';
 
 /*
@@ -30,7 +31,14 @@ function formatValue(v: number): string {
   return String(v);
 }
 
+/** The lowest of the subtasks' watermarks; -Inf (a valid sample value) before the first. */
+function lowestWatermark(subtasks: readonly SubtaskWatermarks[] | undefined, field: 'inputWatermark' | 'outputWatermark'): number {
+  return subtasks && subtasks.length > 0 ? Math.min(...subtasks.map((s) => s[field])) : -Infinity;
+}
+
 const OPERATOR = 'weir_taskmanager_job_task_operator_';
+/** Flink reports busy and back-pressured time per task (a chain); here every operator is one, labelled as above. */
+const TASK = 'weir_taskmanager_job_task_';
 const JOB = 'weir_jobmanager_job_';
 
 /**
@@ -57,6 +65,10 @@ export function prometheusText(jobs: readonly ServedJob[], now = Date.now()): st
       add(`${OPERATOR}numRecordsOut`, 'Records the operator has emitted, summed over its subtasks.', labels, m?.recordsOut ?? 0);
       add(`${OPERATOR}numRecordsInPerSecond`, 'Records received per second over the last seconds.', labels, rates[i]?.inPerSecond ?? 0);
       add(`${OPERATOR}numRecordsOutPerSecond`, 'Records emitted per second over the last seconds.', labels, rates[i]?.outPerSecond ?? 0);
+      add(`${OPERATOR}currentInputWatermark`, 'The lowest watermark its subtasks have received, in epoch milliseconds.', labels, lowestWatermark(m?.subtasks, 'inputWatermark'));
+      add(`${OPERATOR}currentOutputWatermark`, 'The lowest watermark its subtasks have emitted, in epoch milliseconds.', labels, lowestWatermark(m?.subtasks, 'outputWatermark'));
+      add(`${TASK}busyTimeMsPerSecond`, 'Milliseconds per second its tasks were processing, averaged over its subtasks (a chain shares its task\'s figure).', labels, rates[i]?.busyMsPerSecond ?? 0);
+      add(`${TASK}backPressuredTimeMsPerSecond`, 'Milliseconds per second its tasks waited before they could feed more input, averaged over its subtasks.', labels, rates[i]?.backPressuredMsPerSecond ?? 0);
       for (const [name, value] of Object.entries(m?.counters ?? {})) {
         add(`${OPERATOR}${name.replace(/[^a-zA-Z0-9:_]/g, '_')}`, `The operator's counter '${name}'.`, labels, value);
       }

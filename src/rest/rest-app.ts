@@ -3,7 +3,9 @@ import { bearerAuth } from 'hono/bearer-auth';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { describe } from '../core/errors.js';
-import { checkpointConfigView, checkpointsView, clusterOverview, exceptionsView, jobDetail, jobOverview, planView } from './job-views.js';
+import { StateQueryError } from '../graph/job-executor.js';
+import { dashboardAsset, isDashboardAsset } from './dashboard-assets.js';
+import { checkpointConfigView, checkpointsView, clusterOverview, exceptionsView, jobDetail, jobOverview, planView, watermarksView } from './job-views.js';
 import { prometheusText } from './prometheus-exposition.js';
 import { configEntries } from './redact.js';
 import type { ServedJob } from './served-job.js';
@@ -16,7 +18,7 @@ export interface RestAppOptions {
   readonly maxContentLength: number;
 }
 
-const errors = (c: Context, status: 400 | 404 | 409 | 413 | 500, message: string) => c.json({ errors: [message] }, status);
+const errors = (c: Context, status: 400 | 404 | 409 | 413 | 500 | 501, message: string) => c.json({ errors: [message] }, status);
 
 /**
  * The guard every app shares: a token (when set) on every request, a size limit on every body,
@@ -27,7 +29,12 @@ function guarded(options: RestAppOptions): Hono {
   // A rejected token arrives as an HTTPException that carries its own answer (401).
   app.onError((e, c) => (e instanceof HTTPException ? e.getResponse() : errors(c, 500, describe(e))));
   app.notFound((c) => errors(c, 404, `Not found: ${c.req.method} ${c.req.path}`));
-  if (options.token) app.use('*', bearerAuth({ token: options.token, noAuthenticationHeader: { message: { errors: ['Missing token: send the header Authorization: Bearer <rest.auth.token>'] } } }));
+  if (options.token) {
+    const auth = bearerAuth({ token: options.token, noAuthenticationHeader: { message: { errors: ['Missing token: send the header Authorization: Bearer <rest.auth.token>'] } } });
+    // The dashboard's page and scripts hold no data, and a browser cannot send the header to load
+    // them: the page asks for the token and sends it with every API request.
+    app.use('*', (c, next) => (c.req.method === 'GET' && isDashboardAsset(c.req.path) ? next() : auth(c, next)));
+  }
   app.use('*', bodyLimit({ maxSize: options.maxContentLength, onError: (c) => errors(c, 413, `Request body larger than rest.server.max-content-length (${options.maxContentLength} bytes)`) }));
   return app;
 }
@@ -41,6 +48,22 @@ export function prometheusApp(options: RestAppOptions): Hono {
   const app = guarded(options);
   metricsRoute(app, options);
   return app;
+}
+
+/** A file of the web dashboard (see dashboard-assets.ts). */
+async function serveAsset(c: Context): Promise<Response> {
+  const asset = await dashboardAsset(c.req.path);
+  if (!asset) return errors(c, 404, `Not found: ${c.req.path}`);
+  return c.body(asset.body as Uint8Array<ArrayBuffer>, 200, { 'content-type': asset.type, 'cache-control': 'no-cache' });
+}
+
+/** A key from the query string: JSON when it parses (`42`, `"42"`, `["a",1]`), else the text itself (`ann`). */
+function parseKey(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
 }
 
 /** Reads an optional JSON object body; undefined when it is not one. */
@@ -68,6 +91,8 @@ export function restApp(options: RestAppOptions): Hono {
   const noJob = (c: Context) => errors(c, 404, `Job ${c.req.param('jobid')} not found`);
   metricsRoute(app, options);
 
+  app.get('/web/:file{.+}', (c) => serveAsset(c));
+  app.get('/', (c) => serveAsset(c));
   app.get('/overview', (c) => c.json(clusterOverview(options.jobs(), options.version)));
   app.get('/config', (c) =>
     c.json({ 'refresh-interval': 3000, 'timezone-name': Intl.DateTimeFormat().resolvedOptions().timeZone, 'timezone-offset': -new Date().getTimezoneOffset() * 60_000, 'flink-version': options.version, 'flink-revision': '', features: { 'web-submit': false, 'web-cancel': true, 'web-rescale': false, 'web-history': false } }),
@@ -94,6 +119,27 @@ export function restApp(options: RestAppOptions): Hono {
         'user-config': Object.fromEntries(configEntries(cfg.settings ?? {}).map((e) => [e.key, e.value])),
       },
     });
+  });
+  app.get('/jobs/:jobid/vertices/:vertexid/watermarks', (c) => {
+    const job = find(c);
+    if (!job) return noJob(c);
+    const view = watermarksView(job, c.req.param('vertexid'));
+    return view ? c.json(view) : errors(c, 404, `Job ${job.id} has no vertex ${c.req.param('vertexid')}`);
+  });
+  app.get('/jobs/:jobid/state/:uid/:name', async (c) => {
+    const job = find(c);
+    if (!job) return noJob(c);
+    const raw = c.req.query('key');
+    if (raw === undefined) return errors(c, 400, 'Missing ?key=: the key to read (JSON, e.g. key=42 or key="42", or else taken as a string)');
+    const key = parseKey(raw);
+    try {
+      if (!job.client.queryState) return errors(c, 501, 'This job cannot answer live state queries');
+      const value = await job.client.queryState(c.req.param('uid'), c.req.param('name'), key);
+      return c.json({ key, value: value ?? null });
+    } catch (e) {
+      if (!(e instanceof StateQueryError)) throw e;
+      return errors(c, e.reason === 'unknown' ? 404 : e.reason === 'not-running' ? 409 : 501, e.message);
+    }
   });
   app.get('/jobs/:jobid/plan', (c) => {
     const job = find(c);

@@ -26,4 +26,6 @@ export interface Attempt {
   noMoreSplits(node: number, index: number): void;
   metrics(): OperatorMetricsSnapshot[];
   currentWatermark(): number;
+  /** See `JobClient.queryState`. */
+  queryState(uid: string, name: string, key: unknown): Promise<unknown>;
 }

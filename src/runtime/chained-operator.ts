@@ -7,7 +7,9 @@ import type { KeyedStateBackend, KeyedStateBackendSnapshot } from '../core/state
 import { serialize } from 'node:v8';
 import { checkInsertOnly } from './changelog-input.js';
 import { SubtaskMetrics } from './operator-metrics.js';
+import { enterTask, exitTask } from './task-times.js';
 import { HeapOperatorStateStore } from './state/operator-state-store.js';
+import { QueryableStates } from './state/queryable-states.js';
 import { restoreSubtask } from './subtask-restore.js';
 import type { RestoredSubtaskState, SubtaskSnapshot } from './subtask-snapshot.js';
 import { SubtaskOutput, type ChainedInput } from './subtask-output.js';
@@ -42,6 +44,8 @@ export class ChainedOperator implements ChainedInput {
   readonly backend: KeyedStateBackend | undefined;
   readonly timers: InternalTimerService | undefined;
   readonly operatorState = new HeapOperatorStateStore();
+  /** Keyed states declared `queryable`, readable while the job runs. */
+  readonly queryable: QueryableStates | undefined;
   /** Whether the operator consumes updates and deletions (see `Operator.inputChangelogMode`). */
   private readonly acceptsChangelog: boolean;
   watermark = -Infinity;
@@ -56,6 +60,7 @@ export class ChainedOperator implements ChainedInput {
     if (info.keyed) {
       const backend = host.stateBackend.createKeyedStateBackend({ clock: host.clock, maxParallelism: info.maxParallelism, operatorName: info.name });
       this.backend = backend;
+      this.queryable = new QueryableStates(backend);
       this.timers = new InternalTimerService(
         () => backend.currentKeyId,
         host.clock,
@@ -69,7 +74,7 @@ export class ChainedOperator implements ChainedInput {
             this.operator.onProcessingTime?.(ns, ts);
           },
         },
-        (fn) => this.guard(fn),
+        (fn) => this.timedGuard(fn),
       );
     }
   }
@@ -77,7 +82,7 @@ export class ChainedOperator implements ChainedInput {
   async open(): Promise<void> {
     const self = this;
     const keyed: KeyedContext | undefined = this.backend && {
-      state: this.backend,
+      state: this.queryable!.wrap(),
       timers: this.timers!,
       setCurrentKey: (k) => this.backend!.setCurrentKey(k),
       getCurrentKey: () => this.backend!.getCurrentKey(),
@@ -110,6 +115,17 @@ export class ChainedOperator implements ChainedInput {
       fn();
     } catch (e) {
       this.host.fail(this.wrap(e));
+    }
+  }
+
+  /** {@link guard}, counted as the task's busy time (a processing-time timer's wakeup). */
+  private timedGuard(fn: () => void): void {
+    const times = this.metrics.task;
+    enterTask(times);
+    try {
+      this.guard(fn);
+    } finally {
+      exitTask(times);
     }
   }
 

@@ -1,13 +1,13 @@
 import { ConfigError, WeirError } from '../core/errors.js';
 import type { SourceSplit } from '../core/source.js';
 import { enumeratorUid } from './source-coordinator.js';
-import { DEFAULT_MAX_PARALLELISM } from '../core/key-group.js';
+import { DEFAULT_MAX_PARALLELISM, keyGroupFor, subtaskForKeyGroup } from '../core/key-group.js';
 import type { Attempt, AttemptListener } from './attempt.js';
 import { operatorUid, parallelismOf, rescaleTargets } from './graph-layout.js';
 import { planRestore } from './checkpoint/restore-plan.js';
 import { deliverLinkMessage, type SlotInbox } from './parallel/slot-inbox.js';
 import type { Clock } from '../core/clock.js';
-import type { ExecutionConfig, OperatorMetricsSnapshot } from '../graph/job-executor.js';
+import { StateQueryError, type ExecutionConfig, type OperatorMetricsSnapshot } from '../graph/job-executor.js';
 import type { StreamGraph, StreamNode } from '../graph/stream-graph.js';
 import type { CheckpointingMode } from './checkpoint/barrier-aligner.js';
 import type { LoadedCheckpoint } from './checkpoint/checkpoint-storage.js';
@@ -193,14 +193,34 @@ export class JobAttempt implements TaskHost, Attempt, SlotInbox {
       let recordsIn = 0;
       let recordsOut = 0;
       let busyMs = 0;
+      let busyTimeMs = 0;
+      let backPressuredTimeMs = 0;
+      const now = performance.now();
       for (const s of sts) {
         recordsIn += s.metrics.recordsIn;
         recordsOut += s.metrics.recordsOut;
-        busyMs = Math.max(busyMs, (s.metrics.endedAt || performance.now()) - s.metrics.startedAt);
+        busyMs = Math.max(busyMs, (s.metrics.endedAt || now) - s.metrics.startedAt);
+        busyTimeMs += s.metrics.task.busyMs;
+        backPressuredTimeMs += s.metrics.task.backPressuredNow(now);
         for (const [k, v] of Object.entries(s.metrics.counters)) counters[k] = (counters[k] ?? 0) + v;
       }
-      return { name: n.name, parallelism: sts.length, recordsIn, recordsOut, busyMs, counters };
+      const subtasks = sts.map((s) => ({ index: s.info.index, inputWatermark: s.watermark, outputWatermark: s.output.lastWatermark }));
+      return { name: n.name, parallelism: sts.length, recordsIn, recordsOut, busyMs, counters, busyTimeMs, backPressuredTimeMs, subtasks };
     });
+  }
+
+  async queryState(uid: string, name: string, key: unknown): Promise<unknown> {
+    const node = this.graph.nodes.find((n) => operatorUid(n) === uid);
+    if (!node) throw new StateQueryError('unknown', `No operator with uid '${uid}'`);
+    const subtasks = this.subtasks.get(node.id) ?? [];
+    const first = subtasks[0];
+    if (!first?.info.keyed) throw new StateQueryError('unknown', `Operator '${node.name}' (uid '${uid}') has no keyed state`);
+    // The subtask that owns the key, as keyBy routes it.
+    const owner = subtaskForKeyGroup(first.info.maxParallelism, first.info.parallelism, keyGroupFor(key, first.info.maxParallelism));
+    const st = subtasks.find((s) => s.info.index === owner);
+    if (!st) throw new StateQueryError('unsupported', `Subtask ${owner} of '${node.name}' runs in another slot: live state queries read subtasks of this thread only`);
+    if (!st.queryable!.has(name)) throw new StateQueryError('unknown', `Operator '${node.name}' (uid '${uid}') has no queryable state '${name}' (declare it with { queryable: true })`);
+    return st.queryable!.read(name, key);
   }
 
   currentWatermark(): number {

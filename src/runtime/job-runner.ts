@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { WeirError, describe } from '../core/errors.js';
-import type { CheckpointStats, ExecutionConfig, JobClient, JobEvent, JobResult, JobStatus, OperatorMetricsSnapshot } from '../graph/job-executor.js';
+import { StateQueryError, type CheckpointStats, type ExecutionConfig, type JobClient, type JobEvent, type JobResult, type JobStatus, type OperatorMetricsSnapshot } from '../graph/job-executor.js';
 import { parseRestartStrategy } from '../graph/execution-options.js';
 import { deliveryGuarantee, type DeliveryGuarantee } from '../graph/delivery-guarantee.js';
 import { uncommittedOutput, type UncommittedOutputNote } from '../graph/uncommitted-output.js';
@@ -71,6 +71,10 @@ export class JobRunner implements JobClient {
   }
   currentWatermark(): number {
     return this.attempt?.currentWatermark() ?? -Infinity;
+  }
+  queryState(uid: string, name: string, key: unknown): Promise<unknown> {
+    if (!this.attempt || this.state !== 'RUNNING') return Promise.reject(new StateQueryError('not-running', `Job '${this.jobName}' is ${this.state}: state is queryable while it runs`));
+    return this.attempt.queryState(uid, name, key);
   }
   checkpoints(): CheckpointStats[] {
     return [...this.history, ...(this.coordinator?.history ?? [])];

@@ -1,4 +1,5 @@
 import type { OperatorMetrics } from '../core/operator.js';
+import { TaskTimes } from './task-times.js';
 
 /** Counters of one operator subtask. */
 export class SubtaskMetrics implements OperatorMetrics {
@@ -6,6 +7,8 @@ export class SubtaskMetrics implements OperatorMetrics {
   recordsOut = 0;
   startedAt = 0;
   endedAt = 0;
+  /** Busy and back-pressured time of the task this operator runs in, shared by the operators of a chain. */
+  task = new TaskTimes();
   readonly counters: Record<string, number> = {};
   inc(name: string, by = 1): void {
     this.counters[name] = (this.counters[name] ?? 0) + by;

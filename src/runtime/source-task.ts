@@ -11,6 +11,7 @@ import { needsPeriodicEmit } from '../core/watermark-strategy.js';
 import { firstInvalidTimestamp } from '../core/event-time.js';
 import { SourceTimestampGuard } from './source-timestamp-guard.js';
 import { SourceHeadOperator } from './operators/source-head-operator.js';
+import { enterTask, exitTask } from './task-times.js';
 
 export interface SourceTaskHost {
   readonly clock: Clock;
@@ -112,6 +113,7 @@ export class SourceTask {
   async run(): Promise<void> {
     const st = this.subtask;
     const out = st.head.output;
+    const times = st.times;
     const deadLetter = (raw: string, reason: string, location: string): void => {
       st.head.metrics.inc('deadLettered');
       out.pushSide(DEAD_LETTER_TAG, Batch.of([{ source: st.info.name, location, reason, raw }]));
@@ -156,9 +158,21 @@ export class SourceTask {
     try {
       while (!this.host.failed && !this.host.cancelled) {
         // Again after each wait: what woke this task may also have handed the operators new work.
-        for (let blocked = this.host.unblocked(); blocked; blocked = this.host.unblocked()) await blocked;
+        // Back-pressure: the wait for an operator's block() or for credit from another slot.
+        for (let blocked = this.host.unblocked(); blocked; blocked = this.host.unblocked()) {
+          times.startWaiting();
+          await blocked;
+        }
+        times.stopWaiting();
         if (this.events.length > 0) this.handleEvents();
-        let r = reader.poll();
+        // Reading is busy time too (a promise's wait is not: the reader waits for its input).
+        enterTask(times);
+        let r: ReturnType<typeof reader.poll>;
+        try {
+          r = reader.poll();
+        } finally {
+          exitTask(times);
+        }
         if (r instanceof Promise) r = await r;
         if (r === 'end') break;
         if (r === 'later') {
@@ -173,44 +187,50 @@ export class SourceTask {
           continue;
         }
         if (this.host.failed) break;
-        let batch = r;
-        let n = batch.values.length;
-        // Event times must be safe integers; the first that is not leaves the loop for the guard,
-        // which applies the source's error policy to it and to the rest of the batch.
-        if (assign) {
-          const ts = new Array<number>(n);
-          const vals = batch.values;
-          const prev = batch.timestamps;
-          let i = 0;
-          let t = 0;
-          try {
-            for (; i < n; i++) {
-              t = assign(vals[i], prev[i]!);
-              if (!Number.isSafeInteger(t)) break;
-              ts[i] = t;
+        // Busy time, per batch: the assigner, the push (minus the tasks it runs, which time themselves) and watermarks.
+        enterTask(times);
+        try {
+          let batch = r;
+          let n = batch.values.length;
+          // Event times must be safe integers; the first that is not leaves the loop for the guard,
+          // which applies the source's error policy to it and to the rest of the batch.
+          if (assign) {
+            const ts = new Array<number>(n);
+            const vals = batch.values;
+            const prev = batch.timestamps;
+            let i = 0;
+            let t = 0;
+            try {
+              for (; i < n; i++) {
+                t = assign(vals[i], prev[i]!);
+                if (!Number.isSafeInteger(t)) break;
+                ts[i] = t;
+              }
+            } catch (e) {
+              throw new UserFunctionError(`${st.info.name} (timestamp assigner)`, vals[i], e);
             }
-          } catch (e) {
-            throw new UserFunctionError(`${st.info.name} (timestamp assigner)`, vals[i], e);
+            batch = i === n ? new Batch(vals, ts, undefined, batch.kinds) : guard.assignRest(vals, prev, ts, i, t, assign, batch.kinds);
+          } else {
+            const bad = firstInvalidTimestamp(batch.timestamps, 0, n, true);
+            if (bad < n) batch = guard.keepValid(batch.values, batch.timestamps, bad, true, batch.kinds);
           }
-          batch = i === n ? new Batch(vals, ts, undefined, batch.kinds) : guard.assignRest(vals, prev, ts, i, t, assign, batch.kinds);
-        } else {
-          const bad = firstInvalidTimestamp(batch.timestamps, 0, n, true);
-          if (bad < n) batch = guard.keepValid(batch.values, batch.timestamps, bad, true, batch.kinds);
-        }
-        n = batch.values.length;
-        idleness?.onData();
-        lastData = performance.now();
-        st.head.metrics.recordsIn += n;
-        if (n > 0) out.push(batch);
-        if (gen) {
-          const ts = batch.timestamps;
-          let punctuated = -Infinity;
-          for (let i = 0; i < n; i++) {
-            const w = gen.onEvent(ts[i]!);
-            if (w !== undefined && w > punctuated) punctuated = w;
+          n = batch.values.length;
+          idleness?.onData();
+          lastData = performance.now();
+          st.head.metrics.recordsIn += n;
+          if (n > 0) out.push(batch);
+          if (gen) {
+            const ts = batch.timestamps;
+            let punctuated = -Infinity;
+            for (let i = 0; i < n; i++) {
+              const w = gen.onEvent(ts[i]!);
+              if (w !== undefined && w > punctuated) punctuated = w;
+            }
+            const w = Math.max(punctuated, gen.onPeriodicEmit());
+            if (w > -Infinity) out.pushWatermark(w);
           }
-          const w = Math.max(punctuated, gen.onPeriodicEmit());
-          if (w > -Infinity) out.pushWatermark(w);
+        } finally {
+          exitTask(times);
         }
         if (lastData - lastYield >= (this.host.yieldIntervalMs ?? YIELD_EVERY_MS)) {
           await yieldToEventLoop();

@@ -9,6 +9,7 @@ import type { ChainedOperator, OperatorSnapshotParts } from './chained-operator.
 import type { ChannelTarget } from './edge-router.js';
 import { encodeSubtaskState } from './subtask-snapshot.js';
 import { WatermarkCombiner } from './time/watermark-combiner.js';
+import { TaskTimes, enterTask, exitTask } from './task-times.js';
 
 /** What a task needs from the job around it. */
 export interface TaskHost {
@@ -62,6 +63,8 @@ export class StreamTask implements ChannelTarget {
   private alignedSavepoint = false;
   /** The newest checkpoint this task took; each is taken once, whichever path reaches it first. */
   private lastCheckpoint = -1;
+  /** Busy and back-pressured time, which every operator of the chain reports. */
+  readonly times = new TaskTimes();
 
   constructor(
     /** Head to tail; each one's output feeds the next by direct calls. */
@@ -71,6 +74,7 @@ export class StreamTask implements ChannelTarget {
     this.head = operators[0]!;
     this.tail = operators[operators.length - 1]!;
     for (let i = 1; i < operators.length; i++) operators[i - 1]!.output.next = operators[i]!;
+    for (const op of operators) op.metrics.task = this.times;
   }
 
   /** The head's identity: the task is named after it in checkpoints (`uid#index`). */
@@ -110,7 +114,13 @@ export class StreamTask implements ChannelTarget {
       this.held.push({ channel, element: batchElement(batch) });
       return;
     }
-    this.head.processBatch(batch, this.channelInput[channel]!);
+    // Timed per batch: the busy time Flink's busyTimeMsPerSecond is a rate of.
+    enterTask(this.times);
+    try {
+      this.head.processBatch(batch, this.channelInput[channel]!);
+    } finally {
+      exitTask(this.times);
+    }
   }
 
   /** Watermarks, idleness, barriers and end of input; held back like batches while a channel is blocked. */
@@ -133,7 +143,14 @@ export class StreamTask implements ChannelTarget {
 
   private receiveWatermark(channel: number, watermark: number): void {
     const w = this.combiner.update(channel, watermark);
-    if (w !== undefined) this.head.advanceWatermark(w);
+    if (w === undefined) return;
+    // Event-time timers fire here: busy time too.
+    enterTask(this.times);
+    try {
+      this.head.advanceWatermark(w);
+    } finally {
+      exitTask(this.times);
+    }
   }
 
   private receiveIdle(channel: number, idle: boolean): void {

@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMariadb, type MariadbInstance } from '../connectors/mysql-cdc/mariadb-instance.js';
+import { haveMariadbBinaries, serverTestsRun } from '../support/server-binaries.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const cli = join(root, 'src/cli/main.ts');
@@ -16,7 +17,10 @@ const ROWS = 20_000;
 
 let db: MariadbInstance;
 let work: string;
+const serversInstalled = serverTestsRun('mysql-cdc crash', haveMariadbBinaries(), 'mariadb-server');
+
 beforeAll(async () => {
+  if (!serversInstalled) return;
   db = await startMariadb();
   work = mkdtempSync(join(tmpdir(), 'weir-cdc-chaos-'));
 }, 60_000);
@@ -94,7 +98,7 @@ function startWriter(): { stop: () => Promise<number> } {
   return { stop: async () => ((running = false), await loops, ops) };
 }
 
-describe('mysql-cdc under SIGKILL', () => {
+describe.runIf(serversInstalled)('mysql-cdc under SIGKILL', () => {
   it('killed during the snapshot and during streaming, resumed each time: the committed changelog folds to the table', async () => {
     await db.query('CREATE TABLE items (id bigint PRIMARY KEY, v int NOT NULL, s varchar(200)) ENGINE=InnoDB');
     await db.query(`INSERT INTO items SELECT seq, seq % 1000, CONCAT('row ', seq) FROM seq_1_to_${ROWS}`);

@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { MessageChannel, type Worker, type MessagePort } from 'node:worker_threads';
 import { WeirError } from '../../core/errors.js';
 import type { SourceSplit } from '../../core/source.js';
-import type { ExecutionConfig, OperatorMetricsSnapshot } from '../../graph/job-executor.js';
+import { StateQueryError, type ExecutionConfig, type OperatorMetricsSnapshot, type SubtaskWatermarks } from '../../graph/job-executor.js';
 import type { StreamGraph } from '../../graph/stream-graph.js';
 import type { Attempt, AttemptListener } from '../attempt.js';
 import { parallelismOf } from '../graph-layout.js';
@@ -111,6 +111,9 @@ export class ThreadedAttempt implements Attempt {
       let recordsIn = 0;
       let recordsOut = 0;
       let busyMs = 0;
+      let busyTimeMs = 0;
+      let backPressuredTimeMs = 0;
+      const subtasks: SubtaskWatermarks[] = [];
       const counters: Record<string, number> = {};
       for (const sm of this.slotMetrics) {
         const m = sm?.operators.find((o) => o.nodeId === n.id);
@@ -118,11 +121,19 @@ export class ThreadedAttempt implements Attempt {
         recordsIn += m.recordsIn;
         recordsOut += m.recordsOut;
         busyMs = Math.max(busyMs, m.busyMs);
+        busyTimeMs += m.busyTimeMs ?? 0;
+        backPressuredTimeMs += m.backPressuredTimeMs ?? 0;
+        subtasks.push(...(m.subtasks ?? []));
         for (const [k, v] of Object.entries(m.counters)) counters[k] = (counters[k] ?? 0) + v;
       }
+      subtasks.sort((a, b) => a.index - b.index);
       // The planned parallelism, not the sum of reports: a slot that failed first may not have reported.
-      return { name: n.name, parallelism: parallelismOf(n, this.config), recordsIn, recordsOut, busyMs, counters };
+      return { name: n.name, parallelism: parallelismOf(n, this.config), recordsIn, recordsOut, busyMs, counters, busyTimeMs, backPressuredTimeMs, subtasks };
     });
+  }
+
+  queryState(): Promise<unknown> {
+    return Promise.reject(new StateQueryError('unsupported', 'Live state queries read subtasks of this thread only: run the job with execution.slot-mode: single-thread (or parallelism 1)'));
   }
 
   currentWatermark(): number {

@@ -12,10 +12,14 @@ import { RowKind } from '../../../src/core/row-kind.js';
 import { LogStream } from '../../../src/connectors/mysql-cdc/log-stream.js';
 import { resolveOptions } from '../../../src/connectors/mysql-cdc/mysql-cdc-options.js';
 import { startMariadb, type MariadbInstance } from './mariadb-instance.js';
+import { haveMariadbBinaries, serverTestsRun } from '../../support/server-binaries.js';
 
 let db: MariadbInstance;
 let dir: string;
+const serversInstalled = serverTestsRun('mariadb-cdc', haveMariadbBinaries(), 'mariadb-server');
+
 beforeAll(async () => {
+  if (!serversInstalled) return;
   db = await startMariadb();
   dir = mkdtempSync(join(tmpdir(), 'weir-cdc-'));
 }, 60_000);
@@ -78,7 +82,7 @@ function startWriter(): { stop: () => Promise<number> } {
   };
 }
 
-describe('mysql-cdc source', () => {
+describe.runIf(serversInstalled)('mysql-cdc source', () => {
   it('snapshot with a concurrent writer, then the binlog: the folded changelog equals the table', async () => {
     await db.query('CREATE TABLE items (id bigint PRIMARY KEY, v int NOT NULL, s varchar(200)) ENGINE=InnoDB');
     await db.query(`INSERT INTO items SELECT seq, seq % 1000, CONCAT('row ', seq) FROM seq_1_to_${ROWS}`);

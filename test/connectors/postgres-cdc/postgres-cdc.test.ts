@@ -10,10 +10,14 @@ import { CollectSink } from '../../../src/connectors/memory/index.js';
 import { PostgresCdcSourceBuilder, type Row } from '../../../src/connectors/postgres-cdc/index.js';
 import { RowKind } from '../../../src/core/row-kind.js';
 import { startPostgres, type PgInstance } from './pg-instance.js';
+import { havePostgresBinaries, serverTestsRun } from '../../support/server-binaries.js';
 
 let pg: PgInstance;
 let dir: string;
+const serversInstalled = serverTestsRun('postgres-cdc', havePostgresBinaries(), 'postgresql');
+
 beforeAll(async () => {
+  if (!serversInstalled) return;
   pg = await startPostgres();
   dir = mkdtempSync(join(tmpdir(), 'weir-cdc-'));
 }, 60_000);
@@ -76,7 +80,7 @@ function startWriter(): { stop: () => Promise<number> } {
   };
 }
 
-describe('postgres-cdc source', () => {
+describe.runIf(serversInstalled)('postgres-cdc source', () => {
   it('snapshot with a concurrent writer, then the log: the folded changelog equals the table; checkpoints confirm the slot', async () => {
     await pg.query('CREATE TABLE items (id bigint PRIMARY KEY, v int NOT NULL, s text)');
     await pg.query('ALTER TABLE items REPLICA IDENTITY FULL');
