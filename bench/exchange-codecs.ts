@@ -42,7 +42,16 @@ if (isMainThread) {
     const seconds = (performance.now() - t0) / 1000;
     results[codec] = RECORDS / seconds;
     await worker.terminate();
-    process.stdout.write(JSON.stringify({ bench: 'exchange-codec', codec, records: RECORDS, recordsPerSec: Math.round(RECORDS / seconds), ratioToStructuredClone: +(results[codec]! / results['structured-clone']!).toFixed(2), checksum }) + '\n');
+    process.stdout.write(
+      JSON.stringify({
+        bench: 'exchange-codec',
+        codec,
+        records: RECORDS,
+        recordsPerSec: Math.round(RECORDS / seconds),
+        ratioToStructuredClone: +(results[codec]! / results['structured-clone']!).toFixed(2),
+        checksum,
+      }) + '\n',
+    );
   }
 } else {
   const codec = workerData as Codec;

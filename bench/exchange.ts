@@ -14,11 +14,15 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: { records: { type: 'string', default: '5000000' } } });
 
 function run(p: number): Promise<{ recordsPerSec: number; ms: number; startupMs: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'run', join(root, 'bench/jobs/exchange-job.ts'), '-p', String(p), '--no-progress'], {
-    cwd: root,
-    env: { ...process.env, WEIR_N: values.records },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'run', join(root, 'bench/jobs/exchange-job.ts'), '-p', String(p), '--no-progress'],
+    {
+      cwd: root,
+      env: { ...process.env, WEIR_N: values.records },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   return new Promise((res, rej) =>
@@ -28,5 +32,11 @@ function run(p: number): Promise<{ recordsPerSec: number; ms: number; startupMs:
 
 const one = await run(1);
 const two = await run(2);
-for (const [p, r] of [[1, one], [2, two]] as const) process.stdout.write(JSON.stringify({ bench: 'keyBy-exchange', parallelism: p, records: Number(values.records), recordsPerSec: r.recordsPerSec, startupMs: r.startupMs }) + '\n');
+for (const [p, r] of [
+  [1, one],
+  [2, two],
+] as const)
+  process.stdout.write(
+    JSON.stringify({ bench: 'keyBy-exchange', parallelism: p, records: Number(values.records), recordsPerSec: r.recordsPerSec, startupMs: r.startupMs }) + '\n',
+  );
 process.stdout.write(JSON.stringify({ bench: 'keyBy-exchange-scaling', ratio: +(two.recordsPerSec / one.recordsPerSec).toFixed(2) }) + '\n');

@@ -68,7 +68,13 @@ export async function measure(
     runSeconds.push(seconds);
     const cpu = process.cpuUsage(cpu0);
     const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-    const m = { eventsPerSec: Math.round(events / seconds), eventsPerCpuSec: Math.round(events / cpuSeconds), cpuSeconds: +cpuSeconds.toFixed(3), outputs, ...(startupMs > 0 ? { startupMs: Math.round(startupMs) } : {}) };
+    const m = {
+      eventsPerSec: Math.round(events / seconds),
+      eventsPerCpuSec: Math.round(events / cpuSeconds),
+      cpuSeconds: +cpuSeconds.toFixed(3),
+      outputs,
+      ...(startupMs > 0 ? { startupMs: Math.round(startupMs) } : {}),
+    };
     if (!best || m.eventsPerSec > best.eventsPerSec) best = m;
   }
   return { ...best!, runSeconds, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };

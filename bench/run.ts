@@ -101,7 +101,9 @@ function simultaneous(query: string, a: Args): Promise<number> {
         let out = '';
         child.stdout.on('data', (d) => {
           out += d;
-          const n = String(d).split('\n').filter((l) => l === 'ready').length;
+          const n = String(d)
+            .split('\n')
+            .filter((l) => l === 'ready').length;
           ready += n;
           if (n === 0 || ready % copies !== 0) return;
           // After the last run's go the children's stdin closes, or it would keep them alive.
@@ -122,7 +124,18 @@ function simultaneous(query: string, a: Args): Promise<number> {
 }
 
 function inChild(mode: MeasureMode, query: string, a: Args, checkpointDir?: string, rest = false): Promise<Measurement> {
-  const args = ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', mode, query, String(a.events), String(a.parallelism), String(a.seed), String(a.runs)];
+  const args = [
+    '--import',
+    'tsx',
+    fileURLToPath(import.meta.url),
+    '--child',
+    mode,
+    query,
+    String(a.events),
+    String(a.parallelism),
+    String(a.seed),
+    String(a.runs),
+  ];
   const env = { ...process.env };
   if (rest) env[REST_VAR] = '1';
   if (checkpointDir) {
@@ -145,13 +158,30 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv[0] === '--child') {
     const [, mode, query, events, parallelism, seed, runs, sync] = argv;
-    const m = await measure(mode as MeasureMode, query!, Number(events), Number(parallelism), Number(seed), Number(runs ?? 1), sync === 'sync' ? waitForGo : undefined);
+    const m = await measure(
+      mode as MeasureMode,
+      query!,
+      Number(events),
+      Number(parallelism),
+      Number(seed),
+      Number(runs ?? 1),
+      sync === 'sync' ? waitForGo : undefined,
+    );
     process.stdout.write(JSON.stringify(m) + '\n');
     return;
   }
   const a = parseArgs(argv);
   const gen = await inChild('generator', '', a);
-  console.log(JSON.stringify({ query: 'generator', events: a.events, eventsPerSec: gen.eventsPerSec, eventsPerCpuSec: gen.eventsPerCpuSec, cpuSeconds: gen.cpuSeconds, peakRssMb: gen.peakRssMb }));
+  console.log(
+    JSON.stringify({
+      query: 'generator',
+      events: a.events,
+      eventsPerSec: gen.eventsPerSec,
+      eventsPerCpuSec: gen.eventsPerCpuSec,
+      cpuSeconds: gen.cpuSeconds,
+      peakRssMb: gen.peakRssMb,
+    }),
+  );
   for (const q of a.queries) {
     const base = await best('baseline', q, a);
     // At parallelism > 1, the same job at parallelism 1 runs beside it: the speed-up is the figure.

@@ -68,7 +68,9 @@ if (argv[0] === '--child') {
   const run = job === 'q5' ? await q5(Number(a), backend!) : await countPerKey(Number(a), Number(b), backend!);
   process.stdout.write(JSON.stringify(run) + '\n');
 } else {
-  const { values } = parseArgs({ options: { events: { type: 'string', default: '2000000' }, records: { type: 'string', default: '10000000' }, keys: { type: 'string', default: '5000000' } } });
+  const { values } = parseArgs({
+    options: { events: { type: 'string', default: '2000000' }, records: { type: 'string', default: '10000000' }, keys: { type: 'string', default: '5000000' } },
+  });
   const jobs: [string, string[]][] = [
     ['q5', [values.events]],
     ['count-per-key', [values.records, values.keys]],
@@ -77,6 +79,8 @@ if (argv[0] === '--child') {
     const heap = await inChild([job, 'hashmap', ...args]);
     const disk = await inChild([job, 'lmdb', ...args]);
     if (heap.outputs !== disk.outputs) throw new Error(`${job}: the backends disagree (${heap.outputs} vs ${disk.outputs} outputs)`);
-    process.stdout.write(JSON.stringify({ bench: `state-${job}`, args, heap, lmdb: disk, ratio: Math.round((disk.eventsPerSec / heap.eventsPerSec) * 100) / 100 }) + '\n');
+    process.stdout.write(
+      JSON.stringify({ bench: `state-${job}`, args, heap, lmdb: disk, ratio: Math.round((disk.eventsPerSec / heap.eventsPerSec) * 100) / 100 }) + '\n',
+    );
   }
 }

@@ -75,7 +75,13 @@ export async function runWeirQuery(query: BenchQuery, options: NexmarkOptions, p
   // As a Prometheus server would, but every second rather than every 15: the REST side's cost shows.
   client.onEvent?.((e) => {
     if (e.kind !== 'serving' || e.service !== 'prometheus') return;
-    const scrape = setInterval(() => void fetch(`${e.url}/metrics`).then((r) => r.text()).catch(() => undefined), 1000).unref();
+    const scrape = setInterval(
+      () =>
+        void fetch(`${e.url}/metrics`)
+          .then((r) => r.text())
+          .catch(() => undefined),
+      1000,
+    ).unref();
     void client.result.finally(() => clearInterval(scrape)).catch(() => undefined);
   });
   return client.result;

@@ -91,7 +91,12 @@ function drawGraph(plan) {
   root.setAttribute('viewBox', `0 0 ${graph.width} ${graph.height}`);
   root.style.height = `${Math.max(300, graph.height)}px`;
   const consumed = new Set(plan.nodes.flatMap((n) => n.inputs.map((i) => i.id)));
-  drawn = { jobId, vertices, sources: plan.nodes.filter((n) => n.inputs.length === 0).map((n) => n.id), sinks: plan.nodes.filter((n) => !consumed.has(n.id)).map((n) => n.id) };
+  drawn = {
+    jobId,
+    vertices,
+    sources: plan.nodes.filter((n) => n.inputs.length === 0).map((n) => n.id),
+    sinks: plan.nodes.filter((n) => !consumed.has(n.id)).map((n) => n.id),
+  };
   history = [[], [], []];
 }
 
@@ -119,7 +124,11 @@ function updateChart(detail) {
   $('totals').dataset.records = String(out);
   if (!chart) {
     const width = Math.max(300, $('chart').clientWidth - 10);
-    chart = new uPlot({ width, height: 220, series: [{}, { label: 'out of sources', stroke: '#1e88e5', width: 2 }, { label: 'into sinks', stroke: '#43a047', width: 2 }] }, history, $('chart'));
+    chart = new uPlot(
+      { width, height: 220, series: [{}, { label: 'out of sources', stroke: '#1e88e5', width: 2 }, { label: 'into sinks', stroke: '#43a047', width: 2 }] },
+      history,
+      $('chart'),
+    );
   } else chart.setData(history);
 }
 
@@ -127,7 +136,16 @@ function updateCheckpoints(cps) {
   const rows = (cps.history ?? []).map((c) => {
     const tr = document.createElement('tr');
     tr.dataset.id = String(c.id);
-    const cells = [c.id, c.is_savepoint ? 'savepoint' : 'checkpoint', c.status, time(c.trigger_timestamp), `${num(c.end_to_end_duration)} ms`, bytes(c.state_size), `${num(c.alignment_duration)} ms`, c.external_path ?? c.failure_message ?? ''];
+    const cells = [
+      c.id,
+      c.is_savepoint ? 'savepoint' : 'checkpoint',
+      c.status,
+      time(c.trigger_timestamp),
+      `${num(c.end_to_end_duration)} ms`,
+      bytes(c.state_size),
+      `${num(c.alignment_duration)} ms`,
+      c.external_path ?? c.failure_message ?? '',
+    ];
     for (const v of cells) {
       const td = document.createElement('td');
       td.textContent = String(v);
@@ -202,7 +220,11 @@ async function savepoint(path, what) {
       await new Promise((r) => setTimeout(r, 500));
       const r = await api(`/jobs/${job}/savepoints/${id}`);
       if (r.status.id !== 'IN_PROGRESS') {
-        say(r.operation?.location ? `${what} completed: ${r.operation.location}` : `${what} failed: ${r.operation?.['failure-cause']?.['stack-trace'] ?? 'unknown'}`);
+        say(
+          r.operation?.location
+            ? `${what} completed: ${r.operation.location}`
+            : `${what} failed: ${r.operation?.['failure-cause']?.['stack-trace'] ?? 'unknown'}`,
+        );
         return;
       }
     }

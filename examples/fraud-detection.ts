@@ -48,7 +48,11 @@ function transaction(i: number): Transaction {
   const r = random(i, 1);
   const amount = r < 0.004 ? random(i, 2) : r > 0.99 ? LARGE + random(i, 3) * 1500 : 5 + random(i, 4) * 200;
   // Ten transactions a second, each up to two seconds late.
-  return { account: `acct-${String(Math.floor(random(i, 5) * ACCOUNTS)).padStart(4, '0')}`, amount: Math.round(amount * 100) / 100, time: START + i * 100 - Math.floor(random(i, 6) * 2000) };
+  return {
+    account: `acct-${String(Math.floor(random(i, 5) * ACCOUNTS)).padStart(4, '0')}`,
+    amount: Math.round(amount * 100) / 100,
+    time: START + i * 100 - Math.floor(random(i, 6) * 2000),
+  };
 }
 
 /** Large transactions that were not preceded by a card test: sent to a side output for auditing. */

@@ -52,7 +52,11 @@ class TopAuctions implements KeyedProcessFunction<number, AuctionCount, string> 
 
 const env = StreamEnvironment.create();
 env
-  .fromSource(nexmark({ events: EVENTS }), WatermarkStrategy.boundedOutOfOrderness('5s', (e) => e.dateTime), 'Nexmark')
+  .fromSource(
+    nexmark({ events: EVENTS }),
+    WatermarkStrategy.boundedOutOfOrderness('5s', (e) => e.dateTime),
+    'Nexmark',
+  )
   .filter(isBid)
   .name('Bids')
   .keyBy((b) => b.auction)

@@ -53,4 +53,11 @@ export { WindowedStream } from './api/windowed-stream.js';
 export { AllWindowedStream } from './api/all-windowed-stream.js';
 export { sequence, datagen, RowRandom, type DataGenOptions } from './connectors/datagen/index.js';
 export { socketTextSource, type SocketTextSourceOptions } from './connectors/socket/index.js';
-export { fileSource, type FileSourceOptions, type CsvOptions, fileSink, type FileSinkOptions, type RollingPolicyOptions } from './connectors/filesystem/index.js';
+export {
+  fileSource,
+  type FileSourceOptions,
+  type CsvOptions,
+  fileSink,
+  type FileSinkOptions,
+  type RollingPolicyOptions,
+} from './connectors/filesystem/index.js';

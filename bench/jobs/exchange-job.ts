@@ -15,4 +15,12 @@ env
 const result = await env.execute('exchange');
 // Records per second once running: worker slots first start and load the job module.
 const ms = result.durationMs - (result.startupMs ?? 0);
-process.stdout.write(JSON.stringify({ bench: 'keyBy-exchange', records: n, ms: Math.round(ms), startupMs: Math.round(result.startupMs ?? 0), recordsPerSec: Math.round((n / ms) * 1000) }) + '\n');
+process.stdout.write(
+  JSON.stringify({
+    bench: 'keyBy-exchange',
+    records: n,
+    ms: Math.round(ms),
+    startupMs: Math.round(result.startupMs ?? 0),
+    recordsPerSec: Math.round((n / ms) * 1000),
+  }) + '\n',
+);

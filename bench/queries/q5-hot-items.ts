@@ -1,10 +1,4 @@
-import {
-  SlidingEventTimeWindows,
-  TumblingEventTimeWindows,
-  type AggregateFunction,
-  count,
-  type DataStream,
-} from '../../src/index.js';
+import { SlidingEventTimeWindows, TumblingEventTimeWindows, type AggregateFunction, count, type DataStream } from '../../src/index.js';
 import type { Bid, NexmarkEvent } from '../../src/connectors/nexmark/index.js';
 
 /** An auction and its number of bids in the sliding window that ends at `windowEnd`. */

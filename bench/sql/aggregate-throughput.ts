@@ -11,7 +11,8 @@ const DDL = `CREATE TABLE bid (auction BIGINT, bidder BIGINT, price BIGINT, date
   WATERMARK FOR dateTime AS dateTime - INTERVAL '4' SECOND) WITH ('connector' = 'nexmark', 'event.type' = 'bid', 'events.num' = '${events}')`;
 const QUERIES: Record<string, string> = {
   'group-by': 'SELECT auction, SUM(price), COUNT(*), MAX(price) FROM bid GROUP BY auction',
-  'q5-hop-count': "SELECT auction, window_start, window_end, COUNT(*) FROM TABLE(HOP(TABLE bid, DESCRIPTOR(dateTime), INTERVAL '2' SECOND, INTERVAL '10' SECOND)) GROUP BY auction, window_start, window_end",
+  'q5-hop-count':
+    "SELECT auction, window_start, window_end, COUNT(*) FROM TABLE(HOP(TABLE bid, DESCRIPTOR(dateTime), INTERVAL '2' SECOND, INTERVAL '10' SECOND)) GROUP BY auction, window_start, window_end",
 };
 
 async function sqlRound(query: string): Promise<number> {
@@ -19,7 +20,9 @@ async function sqlRound(query: string): Promise<number> {
   tEnv.executeSql(DDL);
   tEnv.executeSql("CREATE TABLE out_t (a BIGINT, b BIGINT, c BIGINT, d BIGINT) WITH ('connector' = 'blackhole')");
   const t0 = performance.now();
-  await tEnv.executeSql(`INSERT INTO out_t ${query.replace('window_start, window_end, COUNT(*) FROM', 'CAST(0 AS BIGINT), CAST(0 AS BIGINT), COUNT(*) FROM')}`).await();
+  await tEnv
+    .executeSql(`INSERT INTO out_t ${query.replace('window_start, window_end, COUNT(*) FROM', 'CAST(0 AS BIGINT), CAST(0 AS BIGINT), COUNT(*) FROM')}`)
+    .await();
   return performance.now() - t0;
 }
 
@@ -27,7 +30,10 @@ async function dataStreamRound(): Promise<number> {
   const env = StreamEnvironment.create();
   const t0 = performance.now();
   env
-    .fromSource(nexmark({ events }), WatermarkStrategy.boundedOutOfOrderness('4s', (e) => e.dateTime))
+    .fromSource(
+      nexmark({ events }),
+      WatermarkStrategy.boundedOutOfOrderness('4s', (e) => e.dateTime),
+    )
     .filter(isBid)
     .keyBy((b) => b.auction)
     .aggregate({
@@ -40,7 +46,10 @@ async function dataStreamRound(): Promise<number> {
   return performance.now() - t0;
 }
 
-const runs: [string, () => Promise<number>][] = [...Object.entries(QUERIES).map(([name, q]) => [`sql ${name}`, () => sqlRound(q)] as [string, () => Promise<number>]), ['datastream keyed aggregate', dataStreamRound]];
+const runs: [string, () => Promise<number>][] = [
+  ...Object.entries(QUERIES).map(([name, q]) => [`sql ${name}`, () => sqlRound(q)] as [string, () => Promise<number>]),
+  ['datastream keyed aggregate', dataStreamRound],
+];
 for (const [name, run] of runs) {
   const ms: number[] = [];
   for (let round = 0; round < 4; round++) ms.push(await run());

@@ -17,20 +17,33 @@ INSERT INTO sink_t SELECT auction, 0.908 * price AS price, UPPER(channel) FROM b
 
 async function sqlRound(): Promise<number> {
   const tEnv = TableEnvironment.create();
-  const statements = SQL.split(';').map((s) => s.trim()).filter(Boolean);
+  const statements = SQL.split(';')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const t0 = performance.now();
   for (const s of statements.slice(0, -1)) tEnv.executeSql(s);
   await tEnv.executeSql(statements.at(-1)!).await();
   return performance.now() - t0;
 }
 
-interface Bid { auction: number; bidder: number; price: number; channel: string }
+interface Bid {
+  auction: number;
+  bidder: number;
+  price: number;
+  channel: string;
+}
 
 async function dataStreamRound(): Promise<number> {
   const env = StreamEnvironment.create();
   const t0 = performance.now();
   env
-    .fromSource(datagen<Bid>({ numberOfRows: rows, seed: 42, generator: (_i, r) => ({ auction: r.int(1000, 2000), bidder: r.int(1, 100000), price: r.int(1, 10000), channel: r.string(8) }) }))
+    .fromSource(
+      datagen<Bid>({
+        numberOfRows: rows,
+        seed: 42,
+        generator: (_i, r) => ({ auction: r.int(1000, 2000), bidder: r.int(1, 100000), price: r.int(1, 10000), channel: r.string(8) }),
+      }),
+    )
     .filter((b) => b.auction % 123 === 0 || b.price > 5000)
     .map((b) => ({ auction: b.auction, price: 0.908 * b.price, channel: b.channel.toUpperCase() }))
     .sinkTo(blackhole());

@@ -42,7 +42,10 @@ export class AllWindowedStream<T, W extends Window> {
   private readonly inner: WindowedStream<any, number, W>;
 
   constructor(input: DataStream<T>, assigner: WindowAssigner<T, W>) {
-    this.inner = new WindowedStream<T, number, W>(input.keyBy(() => 0), assigner);
+    this.inner = new WindowedStream<T, number, W>(
+      input.keyBy(() => 0),
+      assigner,
+    );
   }
 
   trigger(trigger: Trigger<T, W>): this {

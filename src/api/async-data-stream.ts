@@ -19,7 +19,12 @@ export interface AsyncWaitOptions<IN, OUT> {
 
 const DEFAULT_CAPACITY = 100;
 
-function asyncWait<IN, OUT>(stream: DataStream<IN>, fn: AsyncFunction<IN, OUT> | AsyncLookup<IN, OUT>, options: AsyncWaitOptions<IN, OUT>, ordered: boolean): DataStream<OUT> {
+function asyncWait<IN, OUT>(
+  stream: DataStream<IN>,
+  fn: AsyncFunction<IN, OUT> | AsyncLookup<IN, OUT>,
+  options: AsyncWaitOptions<IN, OUT>,
+  ordered: boolean,
+): DataStream<OUT> {
   const capacity = options.capacity ?? DEFAULT_CAPACITY;
   if (!Number.isInteger(capacity) || capacity < 1) throw new ConfigError(`Async I/O capacity must be a positive integer, got ${capacity}`);
   const node = stream.env.graph.addNode(
@@ -49,17 +54,31 @@ export class AsyncDataStream {
    * Results leave as soon as they complete, but never overtake a watermark: records between two
    * watermarks may be reordered among themselves only.
    */
-  static unorderedWait<IN, OUT>(stream: DataStream<IN>, fn: AsyncFunction<IN, OUT> | AsyncLookup<IN, OUT>, options: AsyncWaitOptions<IN, OUT>): DataStream<OUT> {
+  static unorderedWait<IN, OUT>(
+    stream: DataStream<IN>,
+    fn: AsyncFunction<IN, OUT> | AsyncLookup<IN, OUT>,
+    options: AsyncWaitOptions<IN, OUT>,
+  ): DataStream<OUT> {
     return asyncWait(stream, fn, options, false);
   }
 
   /** `orderedWait` with a retry strategy, as Flink's `orderedWaitWithRetry`. */
-  static orderedWaitWithRetry<IN, OUT>(stream: DataStream<IN>, fn: AsyncFunction<IN, OUT> | AsyncLookup<IN, OUT>, options: AsyncWaitOptions<IN, OUT>, retry: AsyncRetryStrategy<OUT>): DataStream<OUT> {
+  static orderedWaitWithRetry<IN, OUT>(
+    stream: DataStream<IN>,
+    fn: AsyncFunction<IN, OUT> | AsyncLookup<IN, OUT>,
+    options: AsyncWaitOptions<IN, OUT>,
+    retry: AsyncRetryStrategy<OUT>,
+  ): DataStream<OUT> {
     return asyncWait(stream, fn, { ...options, retry }, true);
   }
 
   /** `unorderedWait` with a retry strategy, as Flink's `unorderedWaitWithRetry`. */
-  static unorderedWaitWithRetry<IN, OUT>(stream: DataStream<IN>, fn: AsyncFunction<IN, OUT> | AsyncLookup<IN, OUT>, options: AsyncWaitOptions<IN, OUT>, retry: AsyncRetryStrategy<OUT>): DataStream<OUT> {
+  static unorderedWaitWithRetry<IN, OUT>(
+    stream: DataStream<IN>,
+    fn: AsyncFunction<IN, OUT> | AsyncLookup<IN, OUT>,
+    options: AsyncWaitOptions<IN, OUT>,
+    retry: AsyncRetryStrategy<OUT>,
+  ): DataStream<OUT> {
     return asyncWait(stream, fn, { ...options, retry }, false);
   }
 }

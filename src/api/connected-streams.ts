@@ -13,7 +13,11 @@ import { operatorSpec } from '../graph/operator-spec.js';
  * control.connect(data).keyBy((c) => c.word, (d) => d.word).process({ processElement1() {}, processElement2() {} })
  */
 export class ConnectedStreams<A, B> {
-  constructor(readonly env: StreamEnvironment, readonly first: DataStream<A>, readonly second: DataStream<B>) {}
+  constructor(
+    readonly env: StreamEnvironment,
+    readonly first: DataStream<A>,
+    readonly second: DataStream<B>,
+  ) {}
 
   /** Keys both inputs so that matching records meet in the same subtask. */
   keyBy<K>(key1: (a: A) => K, key2: (b: B) => K): ConnectedStreams<A, B> {
@@ -28,7 +32,9 @@ export class ConnectedStreams<A, B> {
   process<R>(fn: KeyedCoProcessFunction<any, A, B, R>): DataStream<R> {
     const keyed = this.keyed;
     const node = this.env.graph.addNode(
-      keyed ? operatorSpec('keyedCoProcess', { fn: fn as KeyedCoProcessFunction<any, A, B, R> }) : operatorSpec('coProcess', { fn: fn as CoProcessFunction<A, B, R> }),
+      keyed
+        ? operatorSpec('keyedCoProcess', { fn: fn as KeyedCoProcessFunction<any, A, B, R> })
+        : operatorSpec('coProcess', { fn: fn as CoProcessFunction<A, B, R> }),
       keyed ? 'Keyed Co-Process' : 'Co-Process',
       [[this.first.edge()], [this.second.edge()]],
       keyed,

@@ -22,7 +22,8 @@ export class JoinedStreams<L, R> {
   where<K>(leftKey: (l: L) => K) {
     return {
       equalTo: (rightKey: (r: R) => K) => ({
-        window: <W extends Window>(assigner: WindowAssigner<TaggedUnion<L, R>, W>) => new WindowedJoin<L, R, K, W>(this.left, this.right, leftKey, rightKey, assigner),
+        window: <W extends Window>(assigner: WindowAssigner<TaggedUnion<L, R>, W>) =>
+          new WindowedJoin<L, R, K, W>(this.left, this.right, leftKey, rightKey, assigner),
       }),
     };
   }

@@ -58,14 +58,14 @@ export class KeyedStream<T, K> extends DataStream<T> {
   }
   /** Rolling sum of a numeric field (or of the values, on a stream of numbers); other fields come from the first record. */
   sum(field?: Field<T>): DataStream<T> {
-    return this.reduce(field === undefined ? ((a: any, b: any) => a + b) : (a: any, b: any) => ({ ...a, [field]: a[field] + b[field] }));
+    return this.reduce(field === undefined ? (a: any, b: any) => a + b : (a: any, b: any) => ({ ...a, [field]: a[field] + b[field] }));
   }
   /** Rolling minimum of a field; other fields come from the first record. */
   min(field?: Field<T>): DataStream<T> {
-    return this.reduce(field === undefined ? ((a: any, b: any) => (b < a ? b : a)) : (a: any, b: any) => ({ ...a, [field]: Math.min(a[field], b[field]) }));
+    return this.reduce(field === undefined ? (a: any, b: any) => (b < a ? b : a) : (a: any, b: any) => ({ ...a, [field]: Math.min(a[field], b[field]) }));
   }
   max(field?: Field<T>): DataStream<T> {
-    return this.reduce(field === undefined ? ((a: any, b: any) => (b > a ? b : a)) : (a: any, b: any) => ({ ...a, [field]: Math.max(a[field], b[field]) }));
+    return this.reduce(field === undefined ? (a: any, b: any) => (b > a ? b : a) : (a: any, b: any) => ({ ...a, [field]: Math.max(a[field], b[field]) }));
   }
   /** The record with the smallest value of `field` so far (the first one on ties). */
   minBy(field: Field<T>): DataStream<T> {

@@ -125,22 +125,31 @@ export class StreamEnvironment {
     };
     this.applyFaultTolerance(config);
     const slotMode = config.slotMode ?? config['execution.slot-mode'];
-    if (slotMode !== undefined && slotMode !== 'threads' && slotMode !== 'single-thread') throw new ConfigError(`execution.slot-mode: '${String(slotMode)}' is not 'threads' or 'single-thread'`);
+    if (slotMode !== undefined && slotMode !== 'threads' && slotMode !== 'single-thread')
+      throw new ConfigError(`execution.slot-mode: '${String(slotMode)}' is not 'threads' or 'single-thread'`);
     const jobModule = config.jobModule === undefined ? undefined : String(config.jobModule);
     const phases = config.aggPhaseStrategy ?? config['table.optimizer.agg-phase-strategy'];
     const aggPhaseStrategy = phases === undefined ? undefined : (String(phases).toUpperCase().replace('-', '_') as AggPhaseStrategy);
-    if (aggPhaseStrategy !== undefined && !['AUTO', 'ONE_PHASE', 'TWO_PHASE'].includes(aggPhaseStrategy)) throw new ConfigError(`table.optimizer.agg-phase-strategy: '${String(phases)}' is not AUTO, ONE_PHASE or TWO_PHASE`);
+    if (aggPhaseStrategy !== undefined && !['AUTO', 'ONE_PHASE', 'TWO_PHASE'].includes(aggPhaseStrategy))
+      throw new ConfigError(`table.optimizer.agg-phase-strategy: '${String(phases)}' is not AUTO, ONE_PHASE or TWO_PHASE`);
     const backend = config.stateBackend ?? config['state.backend.type'];
     const stateBackend = backend === undefined ? undefined : String(backend).toLowerCase();
     const stateBackendOptions = Object.fromEntries(Object.entries(config).filter(([k, v]) => /^state\.backend\.[^.]+\./.test(k) && v !== undefined));
     const pretenuring = config.allocationSitePretenuring ?? config['weir.v8.allocation-site-pretenuring'];
-    if (pretenuring !== undefined && ![true, false, 'true', 'false'].includes(pretenuring as string)) throw new ConfigError(`weir.v8.allocation-site-pretenuring: '${String(pretenuring)}' is not true or false`);
+    if (pretenuring !== undefined && ![true, false, 'true', 'false'].includes(pretenuring as string))
+      throw new ConfigError(`weir.v8.allocation-site-pretenuring: '${String(pretenuring)}' is not true or false`);
     if (pretenuring !== undefined) this.config = { ...this.config, allocationSitePretenuring: String(pretenuring) === 'true' };
     const operatorChaining = parseChaining(config);
     const rest = parseRestOptions(config);
     this.config = {
-      ...this.config, settings: config, ...(rest ? { rest } : {}), ...(slotMode ? { slotMode } : {}), ...(jobModule ? { jobModule } : {}),
-      ...(aggPhaseStrategy ? { aggPhaseStrategy } : {}), ...(stateBackend ? { stateBackend } : {}), ...(operatorChaining === false ? { operatorChaining } : {}),
+      ...this.config,
+      settings: config,
+      ...(rest ? { rest } : {}),
+      ...(slotMode ? { slotMode } : {}),
+      ...(jobModule ? { jobModule } : {}),
+      ...(aggPhaseStrategy ? { aggPhaseStrategy } : {}),
+      ...(stateBackend ? { stateBackend } : {}),
+      ...(operatorChaining === false ? { operatorChaining } : {}),
       ...(Object.keys(stateBackendOptions).length > 0 ? { stateBackendOptions } : {}),
     };
   }

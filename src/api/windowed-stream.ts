@@ -58,7 +58,10 @@ export class WindowedStream<T, K, W extends Window> {
   private lateness = 0;
   private lateTag: string | undefined;
 
-  constructor(readonly input: KeyedStream<T, K>, readonly assigner: WindowAssigner<T, W>) {}
+  constructor(
+    readonly input: KeyedStream<T, K>,
+    readonly assigner: WindowAssigner<T, W>,
+  ) {}
 
   /** Replaces the assigner's default trigger. */
   trigger(trigger: Trigger<T, W>): this {
@@ -154,7 +157,10 @@ export class WindowedStream<T, K, W extends Window> {
  * @example
  * countWindowSettings(100, 10); // { trigger: CountTrigger(10), evictor: CountEvictor(100) }
  */
-export function countWindowSettings(size: number, slide?: number): { trigger: Trigger<unknown, GlobalWindow>; evictor: Evictor<any, GlobalWindow> | undefined } {
+export function countWindowSettings(
+  size: number,
+  slide?: number,
+): { trigger: Trigger<unknown, GlobalWindow>; evictor: Evictor<any, GlobalWindow> | undefined } {
   if (slide === undefined) return { trigger: PurgingTrigger.of(CountTrigger.of(size)), evictor: undefined };
   return { trigger: CountTrigger.of(slide), evictor: CountEvictor.of(size) };
 }

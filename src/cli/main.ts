@@ -25,8 +25,11 @@ program
   .description('run a job file (TypeScript or JavaScript) that builds a pipeline and calls env.execute()')
   .argument('<job>', 'path of the job module, e.g. examples/hot-items.ts')
   .argument('[args...]', 'arguments for the job (after --), seen by the job as process.argv.slice(2)')
-  .addOption(new Option('-p, --parallelism <n>', 'default parallelism of the job\'s operators').argParser(positiveInt))
-  .option('--plan', 'print the plan as JSON (env.explain(): each operator\'s kind, key parameters, parallelism, uid, chain, changelog mode and input partitioning) instead of running the job; code after env.execute() does not run')
+  .addOption(new Option('-p, --parallelism <n>', "default parallelism of the job's operators").argParser(positiveInt))
+  .option(
+    '--plan',
+    "print the plan as JSON (env.explain(): each operator's kind, key parameters, parallelism, uid, chain, changelog mode and input partitioning) instead of running the job; code after env.execute() does not run",
+  )
   .option('--no-progress', 'do not show the live progress line (shown only on a terminal)')
   .option('--stack', 'print stack traces with errors')
   .option('--web [port]', 'serve the REST API and /metrics while the job runs (rest.port): on <port>, or 8081 or the next free port; prints the address')
@@ -48,7 +51,7 @@ program
 
 program
   .command('sql')
-  .description("run a Flink-dialect SQL script: DDL, SET, SELECT and INSERT INTO statements, in order")
+  .description('run a Flink-dialect SQL script: DDL, SET, SELECT and INSERT INTO statements, in order')
   .option('-f, --file <script>', 'the SQL script to run')
   .addOption(new Option('-p, --parallelism <n>', 'default parallelism of the jobs the script starts').argParser(positiveInt))
   .option('--stack', 'print stack traces with errors')

@@ -116,7 +116,8 @@ function report(jobs: ObservedJob[], moduleFailed: boolean, moduleError: unknown
   const jobErrors = jobs.flatMap((j) => (j.outcome?.ok === false ? [j.outcome.error] : []));
   // The job module usually rethrows its job's failure: report it once.
   for (const e of jobErrors) err.write(formatError(e, { stack: options.stack === true }));
-  if (moduleFailed && !jobErrors.includes(moduleError)) err.write(formatError(moduleError, { stack: options.stack === true }) + (moduleFormatHint(moduleError) ?? ''));
+  if (moduleFailed && !jobErrors.includes(moduleError))
+    err.write(formatError(moduleError, { stack: options.stack === true }) + (moduleFormatHint(moduleError) ?? ''));
   if (interrupted) return EXIT_INTERRUPTED;
   if (moduleFailed || jobErrors.length > 0 || jobs.some((j) => finalStatus(j) !== 'FINISHED')) return 1;
   if (jobs.length === 0) {

@@ -10,7 +10,11 @@ function noSuchJob(job: string, checkpointDir: string): string {
   const running = jobs.flatMap((j) => (j.running ? [`'${j.running.jobName}'`] : []));
   const stopped = jobs.filter((j) => !j.running).map((j) => j.dir);
   const lines = [`no job '${job}' is running with its checkpoints in ${checkpointDir}`];
-  lines.push(running.length > 0 ? `  running jobs there: ${running.join(', ')}` : '  no job is running there (savepoints need a job started with checkpointing, e.g. --checkpoint-interval 10s)');
+  lines.push(
+    running.length > 0
+      ? `  running jobs there: ${running.join(', ')}`
+      : '  no job is running there (savepoints need a job started with checkpointing, e.g. --checkpoint-interval 10s)',
+  );
   if (stopped.length > 0) lines.push(`  checkpoints of jobs not running: ${stopped.join(', ')}`);
   return lines.join('\n');
 }

@@ -22,8 +22,8 @@ export function formatUncommittedReport(job: ObservedJob): string {
       m.recordsIn === 0
         ? `Sink '${u.sink}': received no records\n`
         : lost === 0
-        ? `Sink '${u.sink}': all ${formatCount(m.recordsIn)} records it received are committed\n`
-        : `Sink '${u.sink}': ${formatCount(lost)} of the ${formatCount(m.recordsIn)} records it received are not committed (see the note at start-up)\n`;
+          ? `Sink '${u.sink}': all ${formatCount(m.recordsIn)} records it received are committed\n`
+          : `Sink '${u.sink}': ${formatCount(lost)} of the ${formatCount(m.recordsIn)} records it received are not committed (see the note at start-up)\n`;
   }
   return out;
 }

@@ -9,7 +9,12 @@ import type { RuntimeContext } from './functions.js';
  * if (err instanceof AsyncTimeoutError) console.error(err.operator, err.record, err.timeoutMs);
  */
 export class AsyncTimeoutError extends WeirError {
-  constructor(readonly operator: string, readonly record: unknown, readonly timeoutMs: number, readonly attempts: number) {
+  constructor(
+    readonly operator: string,
+    readonly record: unknown,
+    readonly timeoutMs: number,
+    readonly attempts: number,
+  ) {
     super(
       `Async request in operator '${operator}' timed out after ${timeoutMs} ms (${attempts} attempt${attempts === 1 ? '' : 's'}) on record ${snippet(record)}; ` +
         'raise the timeout, or give a timeout handler (AsyncFunction.timeout or the onTimeout option) to emit a fallback instead',

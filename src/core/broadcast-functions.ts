@@ -1,7 +1,16 @@
 import type { Collector, OutputTag, RuntimeContext, TimerServiceView } from './functions.js';
 import type {
-  AggregatingState, AggregatingStateDescriptor, ListState, ListStateDescriptor, MapState, MapStateDescriptor,
-  ReducingState, ReducingStateDescriptor, StateDescriptor, ValueState, ValueStateDescriptor,
+  AggregatingState,
+  AggregatingStateDescriptor,
+  ListState,
+  ListStateDescriptor,
+  MapState,
+  MapStateDescriptor,
+  ReducingState,
+  ReducingStateDescriptor,
+  StateDescriptor,
+  ValueState,
+  ValueStateDescriptor,
 } from './state.js';
 
 /**
@@ -25,12 +34,17 @@ export type BroadcastState<K, V> = MapState<K, V>;
 
 /** The state a descriptor describes, e.g. `ValueState<number>` for `valueState<number>('n')`. */
 export type StateOf<D extends StateDescriptor> =
-  D extends ValueStateDescriptor<infer T> ? ValueState<T>
-  : D extends ListStateDescriptor<infer T> ? ListState<T>
-  : D extends MapStateDescriptor<infer K, infer V> ? MapState<K, V>
-  : D extends ReducingStateDescriptor<infer T> ? ReducingState<T>
-  : D extends AggregatingStateDescriptor<infer I, any, infer O> ? AggregatingState<I, O>
-  : never;
+  D extends ValueStateDescriptor<infer T>
+    ? ValueState<T>
+    : D extends ListStateDescriptor<infer T>
+      ? ListState<T>
+      : D extends MapStateDescriptor<infer K, infer V>
+        ? MapState<K, V>
+        : D extends ReducingStateDescriptor<infer T>
+          ? ReducingState<T>
+          : D extends AggregatingStateDescriptor<infer I, any, infer O>
+            ? AggregatingState<I, O>
+            : never;
 
 interface BroadcastContextBase {
   /** Event time of the current element, `-Infinity` when it has none. */

@@ -8,7 +8,11 @@ export class WeirError extends Error {
 
 /** A user function threw: names the operator and shows the record it was given. */
 export class UserFunctionError extends WeirError {
-  constructor(readonly operator: string, readonly record: unknown, cause: unknown) {
+  constructor(
+    readonly operator: string,
+    readonly record: unknown,
+    cause: unknown,
+  ) {
     super(`User function in operator '${operator}' failed on record ${snippet(record)}: ${describe(cause)}`, { cause });
   }
 }
@@ -36,7 +40,7 @@ export function describe(e: unknown): string {
 export function snippet(v: unknown, max = 200): string {
   let s: string;
   try {
-    s = typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? `${x}n` : x)) ?? String(v);
+    s = typeof v === 'string' ? JSON.stringify(v) : (JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? `${x}n` : x)) ?? String(v));
   } catch {
     s = String(v);
   }

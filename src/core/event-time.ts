@@ -29,7 +29,8 @@ export function firstInvalidTimestamp(timestamps: readonly unknown[], from: numb
 export function invalidTimestampReason(t: unknown): string {
   let what: string;
   if (t === undefined || t === null) what = `the timestamp is ${String(t)} (is the field name right, and is it set on every record?)`;
-  else if (typeof t === 'string') what = `the timestamp is the string ${JSON.stringify(t.length > 40 ? t.slice(0, 40) + '…' : t)} (convert it with Number(...) or Date.parse(...); a CSV column is a string unless csv.types says 'number')`;
+  else if (typeof t === 'string')
+    what = `the timestamp is the string ${JSON.stringify(t.length > 40 ? t.slice(0, 40) + '…' : t)} (convert it with Number(...) or Date.parse(...); a CSV column is a string unless csv.types says 'number')`;
   else if (t instanceof Date) what = 'the timestamp is a Date (use date.getTime())';
   else if (typeof t === 'bigint') what = `the timestamp is the bigint ${t}n (convert it with Number(...))`;
   else if (typeof t !== 'number') what = `the timestamp is a ${typeof t}`;

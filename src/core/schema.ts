@@ -5,17 +5,7 @@ import { ConfigError } from './errors.js';
  * types (ARRAY, ROW, ...) by widening this union and {@link LOGICAL_TYPE} without a new shape.
  */
 export type LogicalType =
-  | 'BOOLEAN'
-  | 'INT'
-  | 'BIGINT'
-  | 'FLOAT'
-  | 'DOUBLE'
-  | 'STRING'
-  | 'BYTES'
-  | 'DATE'
-  | 'TIMESTAMP'
-  | `DECIMAL(${number}, ${number})`
-  | `TIMESTAMP(${number})`;
+  'BOOLEAN' | 'INT' | 'BIGINT' | 'FLOAT' | 'DOUBLE' | 'STRING' | 'BYTES' | 'DATE' | 'TIMESTAMP' | `DECIMAL(${number}, ${number})` | `TIMESTAMP(${number})`;
 
 /** Every logical type {@link schemaOf} accepts (the parameterised ones with their parameters). */
 const LOGICAL_TYPE = /^(BOOLEAN|INT|BIGINT|FLOAT|DOUBLE|STRING|BYTES|DATE|TIMESTAMP|DECIMAL\(\d+, \d+\)|TIMESTAMP\(\d\))$/;
@@ -42,7 +32,10 @@ export function schemaOf(fields: Readonly<Record<string, LogicalType>> | readonl
   const entries = Array.isArray(fields) ? (fields as readonly (readonly [string, LogicalType])[]) : Object.entries(fields);
   const seen = new Set<string>();
   for (const [name, type] of entries) {
-    if (!LOGICAL_TYPE.test(type)) throw new ConfigError(`Schema field '${name}' has type '${type}', which is not a logical type (BOOLEAN, INT, BIGINT, FLOAT, DOUBLE, STRING, BYTES, DATE, TIMESTAMP, TIMESTAMP(p), DECIMAL(p, s))`);
+    if (!LOGICAL_TYPE.test(type))
+      throw new ConfigError(
+        `Schema field '${name}' has type '${type}', which is not a logical type (BOOLEAN, INT, BIGINT, FLOAT, DOUBLE, STRING, BYTES, DATE, TIMESTAMP, TIMESTAMP(p), DECIMAL(p, s))`,
+      );
     if (seen.has(name)) throw new ConfigError(`Schema field '${name}' appears twice`);
     seen.add(name);
   }

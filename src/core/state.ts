@@ -78,9 +78,18 @@ export const listState = <T>(name: string, opts: TtlOpt = {}): ListStateDescript
 /** @example const perDay = mapState<string, number>('per-day'); */
 export const mapState = <K, V>(name: string, opts: TtlOpt = {}): MapStateDescriptor<K, V> => ({ type: 'map', name, ...opts });
 /** @example const total = reducingState<number>('total', (a, b) => a + b); */
-export const reducingState = <T>(name: string, reduce: (a: T, b: T) => T, opts: TtlOpt = {}): ReducingStateDescriptor<T> => ({ type: 'reducing', name, reduce, ...opts });
+export const reducingState = <T>(name: string, reduce: (a: T, b: T) => T, opts: TtlOpt = {}): ReducingStateDescriptor<T> => ({
+  type: 'reducing',
+  name,
+  reduce,
+  ...opts,
+});
 /** @example const avg = aggregatingState('avg', averageFn); */
-export const aggregatingState = <IN, ACC, OUT>(name: string, aggregate: AggregateFunction<IN, ACC, OUT>, opts: TtlOpt = {}): AggregatingStateDescriptor<IN, ACC, OUT> => ({ type: 'aggregating', name, aggregate, ...opts });
+export const aggregatingState = <IN, ACC, OUT>(
+  name: string,
+  aggregate: AggregateFunction<IN, ACC, OUT>,
+  opts: TtlOpt = {},
+): AggregatingStateDescriptor<IN, ACC, OUT> => ({ type: 'aggregating', name, aggregate, ...opts });
 
 /** One value per key. */
 export interface ValueState<T> {

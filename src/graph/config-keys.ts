@@ -3,23 +3,55 @@ import { ConfigError } from '../core/errors.js';
 
 /** Every top-level key `StreamEnvironment.create` reads: camelCase names and Flink's keys. */
 const KNOWN_KEYS = [
-  'parallelism', 'parallelism.default', 'maxParallelism', 'pipeline.max-parallelism', 'clock', 'batchSize',
-  'autoWatermarkInterval', 'pipeline.auto-watermark-interval', 'jobModule', 'slotMode', 'execution.slot-mode',
-  'aggPhaseStrategy', 'table.optimizer.agg-phase-strategy', 'operatorChaining', 'pipeline.operator-chaining',
-  'pipeline.operator-chaining.enabled', 'restore', 'stateBackend', 'state.backend.type',
-  'state.backend.lmdb.local-dir', 'state.backend.lmdb.memory.cache-entries',
-  'allocationSitePretenuring', 'weir.v8.allocation-site-pretenuring',
-  'checkpoints', 'execution.checkpointing.interval', 'execution.checkpointing.mode', 'execution.checkpointing.timeout',
-  'execution.checkpointing.min-pause', 'execution.checkpointing.tolerable-failed-checkpoints',
-  'state.checkpoints.dir', 'state.checkpoints.num-retained',
-  'restartStrategy', 'restart-strategy', 'restart-strategy.type',
-  'restart-strategy.fixed-delay.attempts', 'restart-strategy.fixed-delay.delay',
-  'restart-strategy.exponential-delay.initial-backoff', 'restart-strategy.exponential-delay.max-backoff',
-  'restart-strategy.exponential-delay.backoff-multiplier', 'restart-strategy.exponential-delay.reset-backoff-threshold',
+  'parallelism',
+  'parallelism.default',
+  'maxParallelism',
+  'pipeline.max-parallelism',
+  'clock',
+  'batchSize',
+  'autoWatermarkInterval',
+  'pipeline.auto-watermark-interval',
+  'jobModule',
+  'slotMode',
+  'execution.slot-mode',
+  'aggPhaseStrategy',
+  'table.optimizer.agg-phase-strategy',
+  'operatorChaining',
+  'pipeline.operator-chaining',
+  'pipeline.operator-chaining.enabled',
+  'restore',
+  'stateBackend',
+  'state.backend.type',
+  'state.backend.lmdb.local-dir',
+  'state.backend.lmdb.memory.cache-entries',
+  'allocationSitePretenuring',
+  'weir.v8.allocation-site-pretenuring',
+  'checkpoints',
+  'execution.checkpointing.interval',
+  'execution.checkpointing.mode',
+  'execution.checkpointing.timeout',
+  'execution.checkpointing.min-pause',
+  'execution.checkpointing.tolerable-failed-checkpoints',
+  'state.checkpoints.dir',
+  'state.checkpoints.num-retained',
+  'restartStrategy',
+  'restart-strategy',
+  'restart-strategy.type',
+  'restart-strategy.fixed-delay.attempts',
+  'restart-strategy.fixed-delay.delay',
+  'restart-strategy.exponential-delay.initial-backoff',
+  'restart-strategy.exponential-delay.max-backoff',
+  'restart-strategy.exponential-delay.backoff-multiplier',
+  'restart-strategy.exponential-delay.reset-backoff-threshold',
   'restart-strategy.exponential-delay.attempts-before-reset-backoff',
-  'restart-strategy.failure-rate.max-failures-per-interval', 'restart-strategy.failure-rate.failure-rate-interval',
+  'restart-strategy.failure-rate.max-failures-per-interval',
+  'restart-strategy.failure-rate.failure-rate-interval',
   'restart-strategy.failure-rate.delay',
-  'rest.port', 'rest.bind-port', 'rest.bind-address', 'rest.auth.token', 'rest.server.max-content-length',
+  'rest.port',
+  'rest.bind-port',
+  'rest.bind-address',
+  'rest.auth.token',
+  'rest.server.max-content-length',
   'metrics.reporter.prom.port',
 ];
 
@@ -27,8 +59,16 @@ const KNOWN_KEYS = [
 const NESTED_KEYS: Record<string, readonly string[]> = {
   checkpoints: ['interval', 'mode', 'timeout', 'minPause', 'tolerableFailures', 'dir', 'retained'],
   restartStrategy: [
-    'type', 'attempts', 'delay', 'initialBackoff', 'maxBackoff', 'backoffMultiplier', 'resetBackoffThreshold',
-    'attemptsBeforeResetBackoff', 'maxFailuresPerInterval', 'failureRateInterval',
+    'type',
+    'attempts',
+    'delay',
+    'initialBackoff',
+    'maxBackoff',
+    'backoffMultiplier',
+    'resetBackoffThreshold',
+    'attemptsBeforeResetBackoff',
+    'maxFailuresPerInterval',
+    'failureRateInterval',
   ],
   restore: ['path', 'latest', 'ignoreState', 'allowNonRestoredState'],
 };
@@ -73,11 +113,27 @@ const UNSUPPORTED: Record<string, UnsupportedKey> = {
   'execution.runtime-mode': { why: 'jobs run in streaming mode; a bounded input gives its final results when it ends', accepts: ['streaming'] },
   'restart-strategy.exponential-delay.jitter-factor': { why: 'restart delays have no jitter', accepts: ['0', '0.0'] },
   'state.backend.rocksdb.memory.managed': { why: `${DISK}; its memory is bounded with 'state.backend.lmdb.memory.cache-entries'` },
-  'table.exec.state.ttl': { why: "it is a SQL key (SET it in SQL); DataStream state takes its TTL per state with stateTtl(...)" },
+  'table.exec.state.ttl': { why: 'it is a SQL key (SET it in SQL); DataStream state takes its TTL per state with stateTtl(...)' },
 };
 
 /** Flink keys that Flink itself ignores in a job's configuration (cluster set-up): warned about, not failed. */
-const CLUSTER_PREFIXES = ['taskmanager.', 'jobmanager.', 'rest.', 'web.', 'metrics.', 'high-availability', 'kubernetes.', 'yarn.', 'blob.', 'pekko.', 'akka.', 'cluster.', 'security.', 'io.tmp.dirs', 'env.'];
+const CLUSTER_PREFIXES = [
+  'taskmanager.',
+  'jobmanager.',
+  'rest.',
+  'web.',
+  'metrics.',
+  'high-availability',
+  'kubernetes.',
+  'yarn.',
+  'blob.',
+  'pekko.',
+  'akka.',
+  'cluster.',
+  'security.',
+  'io.tmp.dirs',
+  'env.',
+];
 /** Flink keys that are hints with no effect here: warned about, not failed. */
 const IGNORED: Record<string, string> = {
   'pipeline.name': "the job's name is the argument of env.execute(name)",
@@ -116,7 +172,8 @@ export function checkConfigKeys(config: Record<string, unknown>): string[] {
     }
     const ignored = IGNORED[key];
     if (ignored) warnings.push(`Configuration '${key}' is ignored: ${ignored}`);
-    else if (CLUSTER_PREFIXES.some((p) => key.startsWith(p))) warnings.push(`Configuration '${key}' is ignored: Weir runs the job in this Node process, without a cluster to configure`);
+    else if (CLUSTER_PREFIXES.some((p) => key.startsWith(p)))
+      warnings.push(`Configuration '${key}' is ignored: Weir runs the job in this Node process, without a cluster to configure`);
     else throw unknownKey(key, ALL_NAMES, 'configuration key');
   }
   return warnings;
@@ -135,8 +192,9 @@ function unknownKey(key: string, candidates: readonly string[], what: string): C
   return new ConfigError(`Unknown ${what} '${key}': Weir does not read it (it reads ${known})`);
 }
 
-const TOP_LEVEL_SUMMARY = `${KNOWN_KEYS.filter((k) => !k.includes('.') && k !== 'restart-strategy').join(', ')}, and Flink's `
-  + "parallelism.default, pipeline.max-parallelism, pipeline.auto-watermark-interval, execution.slot-mode, "
-  + 'table.optimizer.agg-phase-strategy, execution.checkpointing.*, state.checkpoints.*, restart-strategy.*, rest.*, metrics.reporter.prom.port';
+const TOP_LEVEL_SUMMARY =
+  `${KNOWN_KEYS.filter((k) => !k.includes('.') && k !== 'restart-strategy').join(', ')}, and Flink's ` +
+  'parallelism.default, pipeline.max-parallelism, pipeline.auto-watermark-interval, execution.slot-mode, ' +
+  'table.optimizer.agg-phase-strategy, execution.checkpointing.*, state.checkpoints.*, restart-strategy.*, rest.*, metrics.reporter.prom.port';
 
 const show = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : String(v));

@@ -17,12 +17,18 @@ export function deliveryGuarantee(graph: StreamGraph, mode: 'EXACTLY_ONCE' | 'AT
   const sinks = graph.nodes.flatMap((n) => (n.kind === 'sink' ? [{ name: n.name, sink: paramsOf(n, 'sink')!.sink }] : []));
   const unreplayable = sources.filter((s) => !s.source.replayable);
   if (unreplayable.length > 0) {
-    return { guarantee: 'at-most-once', reason: `source${unreplayable.length > 1 ? 's' : ''} ${unreplayable.map((s) => `'${s.name}'`).join(', ')} cannot replay after a restore` };
+    return {
+      guarantee: 'at-most-once',
+      reason: `source${unreplayable.length > 1 ? 's' : ''} ${unreplayable.map((s) => `'${s.name}'`).join(', ')} cannot replay after a restore`,
+    };
   }
   if (mode === 'AT_LEAST_ONCE') return { guarantee: 'at-least-once', reason: 'checkpointing mode is AT_LEAST_ONCE' };
   const plain = sinks.filter((s) => s.sink.deliveryGuarantee !== 'exactly-once');
   if (plain.length > 0) {
-    return { guarantee: 'at-least-once', reason: `sink${plain.length > 1 ? 's' : ''} ${plain.map((s) => `'${s.name}'`).join(', ')} write${plain.length > 1 ? '' : 's'} records as they arrive` };
+    return {
+      guarantee: 'at-least-once',
+      reason: `sink${plain.length > 1 ? 's' : ''} ${plain.map((s) => `'${s.name}'`).join(', ')} write${plain.length > 1 ? '' : 's'} records as they arrive`,
+    };
   }
   return { guarantee: 'exactly-once' };
 }

@@ -16,7 +16,14 @@ export interface CheckpointingOptions {
 export type RestartStrategyOptions =
   | { readonly type: 'none' }
   | { readonly type: 'fixed-delay'; readonly attempts: number; readonly delay: number }
-  | { readonly type: 'exponential-delay'; readonly initialBackoff: number; readonly maxBackoff: number; readonly multiplier: number; readonly resetThreshold: number; readonly attempts: number }
+  | {
+      readonly type: 'exponential-delay';
+      readonly initialBackoff: number;
+      readonly maxBackoff: number;
+      readonly multiplier: number;
+      readonly resetThreshold: number;
+      readonly attempts: number;
+    }
   | { readonly type: 'failure-rate'; readonly maxFailures: number; readonly interval: number; readonly delay: number };
 
 export interface RestoreOptions {
@@ -55,8 +62,11 @@ export function parseCheckpointing(raw: Raw): CheckpointingOptions | undefined {
   const obj = (raw.checkpoints ?? {}) as Raw;
   const interval = get(obj, 'interval') ?? get(raw, 'execution.checkpointing.interval');
   if (interval === undefined) return undefined;
-  const mode = String(get(obj, 'mode') ?? get(raw, 'execution.checkpointing.mode') ?? 'EXACTLY_ONCE').toUpperCase().replace('-', '_');
-  if (mode !== 'EXACTLY_ONCE' && mode !== 'AT_LEAST_ONCE') throw new ConfigError(`execution.checkpointing.mode: '${mode}' is not EXACTLY_ONCE or AT_LEAST_ONCE`);
+  const mode = String(get(obj, 'mode') ?? get(raw, 'execution.checkpointing.mode') ?? 'EXACTLY_ONCE')
+    .toUpperCase()
+    .replace('-', '_');
+  if (mode !== 'EXACTLY_ONCE' && mode !== 'AT_LEAST_ONCE')
+    throw new ConfigError(`execution.checkpointing.mode: '${mode}' is not EXACTLY_ONCE or AT_LEAST_ONCE`);
   return {
     interval: dur(interval, 'execution.checkpointing.interval'),
     mode,
@@ -75,7 +85,11 @@ export function parseCheckpointing(raw: Raw): CheckpointingOptions | undefined {
 export function parseRestartStrategy(raw: Raw, checkpointing: boolean): RestartStrategyOptions {
   const obj = (raw.restartStrategy ?? {}) as Raw;
   const type = String(get(obj, 'type') ?? get(raw, 'restart-strategy.type', 'restart-strategy') ?? (checkpointing ? 'fixed-delay' : 'none'));
-  const k = (name: string) => get(obj, name.replace(/-(\w)/g, (_m, c: string) => c.toUpperCase())) ?? get(raw, `restart-strategy.${type}.${name}`);
+  const k = (name: string) =>
+    get(
+      obj,
+      name.replace(/-(\w)/g, (_m, c: string) => c.toUpperCase()),
+    ) ?? get(raw, `restart-strategy.${type}.${name}`);
   switch (type) {
     case 'none':
     case 'disable':
@@ -83,7 +97,11 @@ export function parseRestartStrategy(raw: Raw, checkpointing: boolean): RestartS
       return { type: 'none' };
     case 'fixed-delay':
     case 'fixeddelay':
-      return { type: 'fixed-delay', attempts: Number(k('attempts') ?? (checkpointing ? Infinity : 1)), delay: dur(k('delay') ?? '1s', 'restart-strategy.fixed-delay.delay') };
+      return {
+        type: 'fixed-delay',
+        attempts: Number(k('attempts') ?? (checkpointing ? Infinity : 1)),
+        delay: dur(k('delay') ?? '1s', 'restart-strategy.fixed-delay.delay'),
+      };
     case 'exponential-delay':
       return {
         type: 'exponential-delay',

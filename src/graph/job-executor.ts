@@ -79,7 +79,15 @@ export interface CheckpointStats {
  * where its REST API or Prometheus endpoint listens (`serving`).
  */
 export type JobEvent =
-  | { readonly kind: 'restored'; readonly jobName: string; readonly message: string; readonly checkpointId: number; readonly savepoint: boolean; readonly path: string; readonly takenAt: string }
+  | {
+      readonly kind: 'restored';
+      readonly jobName: string;
+      readonly message: string;
+      readonly checkpointId: number;
+      readonly savepoint: boolean;
+      readonly path: string;
+      readonly takenAt: string;
+    }
   | { readonly kind: 'no-checkpoint'; readonly jobName: string; readonly message: string; readonly dir: string }
   | {
       readonly kind: 'restarting';

@@ -31,6 +31,9 @@ export function registeredOperatorKinds(): string[] {
 /** The factory of `kind`; fails naming the node, the kind and the kinds that are registered. */
 export function operatorKind(kind: string, nodeName: string): OperatorFactory {
   const f = factories.get(kind);
-  if (!f) throw new ConfigError(`Operator '${nodeName}' has kind '${kind}', which no factory registers; registered kinds: ${registeredOperatorKinds().join(', ') || '(none)'}`);
+  if (!f)
+    throw new ConfigError(
+      `Operator '${nodeName}' has kind '${kind}', which no factory registers; registered kinds: ${registeredOperatorKinds().join(', ') || '(none)'}`,
+    );
   return f;
 }

@@ -51,7 +51,13 @@ export interface BuiltinOperatorParams {
   broadcastProcess: { readonly fn: BroadcastProcessFunction<any, any, any>; readonly descriptors: readonly MapStateDescriptor<any, any>[] };
   keyedBroadcastProcess: { readonly fn: KeyedBroadcastProcessFunction<any, any, any, any>; readonly descriptors: readonly MapStateDescriptor<any, any>[] };
   /** Async I/O; `timeout` in ms covers all attempts of a record; `capacity` bounds requests in flight. */
-  asyncWait: { readonly fn: AsyncFunction<any, any>; readonly ordered: boolean; readonly timeout: number; readonly capacity: number; readonly retry: AsyncRetryStrategy<any> | undefined };
+  asyncWait: {
+    readonly fn: AsyncFunction<any, any>;
+    readonly ordered: boolean;
+    readonly timeout: number;
+    readonly capacity: number;
+    readonly retry: AsyncRetryStrategy<any> | undefined;
+  };
   /** Keyed event-time join of input 0 (left) and 1 (right): right.ts in [left.ts + lowerBound, left.ts + upperBound]. */
   intervalJoin: {
     readonly fn: ProcessJoinFunction<any, any, any>;

@@ -53,7 +53,8 @@ export function parseRestOptions(config: Record<string, unknown>, env: Record<st
   }
   const max = config['rest.server.max-content-length'];
   const maxContentLength = max === undefined ? DEFAULT_MAX_CONTENT_LENGTH : Number(max);
-  if (!Number.isInteger(maxContentLength) || maxContentLength < 1) throw new ConfigError(`rest.server.max-content-length: ${String(max)} is not a positive integer`);
+  if (!Number.isInteger(maxContentLength) || maxContentLength < 1)
+    throw new ConfigError(`rest.server.max-content-length: ${String(max)} is not a positive integer`);
   return { ...(port ? { port } : {}), bindAddress, ...(token ? { token } : {}), ...(prometheusPort ? { prometheusPort } : {}), maxContentLength };
 }
 

@@ -60,7 +60,17 @@ export class StreamGraph {
   planned = false;
 
   addNode(spec: OperatorSpec, name: string, inputs: StreamEdge[][], keyed = false): StreamNode {
-    const node: StreamNode = { id: this.nodes.length, name, uid: undefined, parallelism: undefined, maxParallelism: undefined, kind: spec.kind, params: spec.params, inputs, keyed };
+    const node: StreamNode = {
+      id: this.nodes.length,
+      name,
+      uid: undefined,
+      parallelism: undefined,
+      maxParallelism: undefined,
+      kind: spec.kind,
+      params: spec.params,
+      inputs,
+      keyed,
+    };
     this.nodes.push(node);
     return node;
   }
@@ -97,7 +107,16 @@ export class StreamGraph {
       const edges = n.inputs.flat();
       const e = edges.length === 1 && n.inputs.length === 1 ? edges[0]! : undefined;
       const up = e && this.node(e.from);
-      const chained = enabled && e && up && n.chaining === undefined && up.chaining !== 'never' && e.partitioner.type === 'forward' && !e.sideOutput && parallelism(up) === parallelism(n) && this.consumers(up.id).length === 1;
+      const chained =
+        enabled &&
+        e &&
+        up &&
+        n.chaining === undefined &&
+        up.chaining !== 'never' &&
+        e.partitioner.type === 'forward' &&
+        !e.sideOutput &&
+        parallelism(up) === parallelism(n) &&
+        this.consumers(up.id).length === 1;
       const chain = chained ? chainOf.get(up.id)! : [];
       if (!chained) chains.push(chain);
       chain.push(n.id);
@@ -162,7 +181,9 @@ export class StreamGraph {
           chain: chainOf.get(n.id),
           changelog: modes[n.id],
           ...(n.schema ? { schema: formatSchema(n.schema) } : {}),
-          inputs: n.inputs.map((inp) => inp.map((e) => ({ from: e.from, partitioner: e.partitioner.type, ...(e.sideOutput ? { sideOutput: e.sideOutput } : {}) }))),
+          inputs: n.inputs.map((inp) =>
+            inp.map((e) => ({ from: e.from, partitioner: e.partitioner.type, ...(e.sideOutput ? { sideOutput: e.sideOutput } : {}) })),
+          ),
         };
       }),
     };

@@ -11,7 +11,18 @@ const TERMINAL: readonly JobStatus[] = ['FINISHED', 'FAILED', 'CANCELED'];
 
 /** Flink counts tasks per state; every subtask of a job shares the job's state here. */
 function taskCounts(status: JobStatus, total: number): Record<string, number> {
-  const counts: Record<string, number> = { CREATED: 0, SCHEDULED: 0, DEPLOYING: 0, RUNNING: 0, FINISHED: 0, CANCELING: 0, CANCELED: 0, FAILED: 0, RECONCILING: 0, INITIALIZING: 0 };
+  const counts: Record<string, number> = {
+    CREATED: 0,
+    SCHEDULED: 0,
+    DEPLOYING: 0,
+    RUNNING: 0,
+    FINISHED: 0,
+    CANCELING: 0,
+    CANCELED: 0,
+    FAILED: 0,
+    RECONCILING: 0,
+    INITIALIZING: 0,
+  };
   counts[status === 'RESTARTING' ? 'DEPLOYING' : status] = total;
   return counts;
 }
@@ -168,7 +179,13 @@ export function planView(job: ServedJob): { plan: Record<string, unknown> } {
       ...(n.params ? { params: redact(n.params) } : {}),
       ...(n.chain !== undefined ? { chain: n.chain } : {}),
       inputs: n.inputs.flatMap((inp, num) =>
-        inp.map((e) => ({ num, id: job.vertices[e.from]!.id, ship_strategy: e.partitioner.toUpperCase(), exchange: e.partitioner === 'forward' ? 'pipelined' : 'pipelined_bounded', ...(e.sideOutput ? { side_output: e.sideOutput } : {}) })),
+        inp.map((e) => ({
+          num,
+          id: job.vertices[e.from]!.id,
+          ship_strategy: e.partitioner.toUpperCase(),
+          exchange: e.partitioner === 'forward' ? 'pipelined' : 'pipelined_bounded',
+          ...(e.sideOutput ? { side_output: e.sideOutput } : {}),
+        })),
       ),
     };
   });
@@ -177,8 +194,25 @@ export function planView(job: ServedJob): { plan: Record<string, unknown> } {
 
 /** `GET /jobs/:jobid/exceptions`: the causes of restarts, newest first, and the failure that ended the job. */
 export function exceptionsView(job: ServedJob): Record<string, unknown> {
-  const entries = job.client.restarts().map((r) => ({ exceptionName: 'WeirError', stacktrace: r.cause, timestamp: r.at, taskName: null, endpoint: null, failureLabels: {}, concurrentExceptions: [] }));
-  if (job.failure) entries.push({ exceptionName: 'WeirError', stacktrace: job.failure.cause, timestamp: job.failure.at, taskName: null, endpoint: null, failureLabels: {}, concurrentExceptions: [] });
+  const entries = job.client.restarts().map((r) => ({
+    exceptionName: 'WeirError',
+    stacktrace: r.cause,
+    timestamp: r.at,
+    taskName: null,
+    endpoint: null,
+    failureLabels: {},
+    concurrentExceptions: [],
+  }));
+  if (job.failure)
+    entries.push({
+      exceptionName: 'WeirError',
+      stacktrace: job.failure.cause,
+      timestamp: job.failure.at,
+      taskName: null,
+      endpoint: null,
+      failureLabels: {},
+      concurrentExceptions: [],
+    });
   entries.reverse();
   const root = entries[0];
   return {

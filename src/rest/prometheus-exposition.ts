@@ -65,10 +65,30 @@ export function prometheusText(jobs: readonly ServedJob[], now = Date.now()): st
       add(`${OPERATOR}numRecordsOut`, 'Records the operator has emitted, summed over its subtasks.', labels, m?.recordsOut ?? 0);
       add(`${OPERATOR}numRecordsInPerSecond`, 'Records received per second over the last seconds.', labels, rates[i]?.inPerSecond ?? 0);
       add(`${OPERATOR}numRecordsOutPerSecond`, 'Records emitted per second over the last seconds.', labels, rates[i]?.outPerSecond ?? 0);
-      add(`${OPERATOR}currentInputWatermark`, 'The lowest watermark its subtasks have received, in epoch milliseconds.', labels, lowestWatermark(m?.subtasks, 'inputWatermark'));
-      add(`${OPERATOR}currentOutputWatermark`, 'The lowest watermark its subtasks have emitted, in epoch milliseconds.', labels, lowestWatermark(m?.subtasks, 'outputWatermark'));
-      add(`${TASK}busyTimeMsPerSecond`, 'Milliseconds per second its tasks were processing, averaged over its subtasks (a chain shares its task\'s figure).', labels, rates[i]?.busyMsPerSecond ?? 0);
-      add(`${TASK}backPressuredTimeMsPerSecond`, 'Milliseconds per second its tasks waited before they could feed more input, averaged over its subtasks.', labels, rates[i]?.backPressuredMsPerSecond ?? 0);
+      add(
+        `${OPERATOR}currentInputWatermark`,
+        'The lowest watermark its subtasks have received, in epoch milliseconds.',
+        labels,
+        lowestWatermark(m?.subtasks, 'inputWatermark'),
+      );
+      add(
+        `${OPERATOR}currentOutputWatermark`,
+        'The lowest watermark its subtasks have emitted, in epoch milliseconds.',
+        labels,
+        lowestWatermark(m?.subtasks, 'outputWatermark'),
+      );
+      add(
+        `${TASK}busyTimeMsPerSecond`,
+        "Milliseconds per second its tasks were processing, averaged over its subtasks (a chain shares its task's figure).",
+        labels,
+        rates[i]?.busyMsPerSecond ?? 0,
+      );
+      add(
+        `${TASK}backPressuredTimeMsPerSecond`,
+        'Milliseconds per second its tasks waited before they could feed more input, averaged over its subtasks.',
+        labels,
+        rates[i]?.backPressuredMsPerSecond ?? 0,
+      );
       for (const [name, value] of Object.entries(m?.counters ?? {})) {
         add(`${OPERATOR}${name.replace(/[^a-zA-Z0-9:_]/g, '_')}`, `The operator's counter '${name}'.`, labels, value);
       }
@@ -83,13 +103,20 @@ export function prometheusText(jobs: readonly ServedJob[], now = Date.now()): st
     add(`${JOB}lastCheckpointSize`, 'Bytes of the last completed checkpoint.', jobLabels, last?.sizeBytes ?? -1);
     add(`${JOB}numRestarts`, 'Restarts after failures.', jobLabels, job.client.restarts().length);
     add(`${JOB}uptime`, 'Milliseconds the job has been running; 0 once it has ended.', jobLabels, job.endTime < 0 ? job.duration(now) : 0);
-    add(`${JOB}currentWatermark`, 'The watermark every sink has passed, in epoch milliseconds (a Weir metric; Flink reports watermarks per operator).', jobLabels, job.client.currentWatermark());
+    add(
+      `${JOB}currentWatermark`,
+      'The watermark every sink has passed, in epoch milliseconds (a Weir metric; Flink reports watermarks per operator).',
+      jobLabels,
+      job.client.currentWatermark(),
+    );
   }
   const lines: string[] = [];
   for (const [name, f] of families) {
     lines.push(`# HELP ${name} ${f.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`, `# TYPE ${name} gauge`);
     for (const s of f.samples) {
-      const labels = Object.entries(s.labels).map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(',');
+      const labels = Object.entries(s.labels)
+        .map(([k, v]) => `${k}="${escapeLabel(v)}"`)
+        .join(',');
       lines.push(`${name}{${labels}} ${formatValue(s.value)}`);
     }
   }

@@ -30,12 +30,21 @@ function guarded(options: RestAppOptions): Hono {
   app.onError((e, c) => (e instanceof HTTPException ? e.getResponse() : errors(c, 500, describe(e))));
   app.notFound((c) => errors(c, 404, `Not found: ${c.req.method} ${c.req.path}`));
   if (options.token) {
-    const auth = bearerAuth({ token: options.token, noAuthenticationHeader: { message: { errors: ['Missing token: send the header Authorization: Bearer <rest.auth.token>'] } } });
+    const auth = bearerAuth({
+      token: options.token,
+      noAuthenticationHeader: { message: { errors: ['Missing token: send the header Authorization: Bearer <rest.auth.token>'] } },
+    });
     // The dashboard's page and scripts hold no data, and a browser cannot send the header to load
     // them: the page asks for the token and sends it with every API request.
     app.use('*', (c, next) => (c.req.method === 'GET' && isDashboardAsset(c.req.path) ? next() : auth(c, next)));
   }
-  app.use('*', bodyLimit({ maxSize: options.maxContentLength, onError: (c) => errors(c, 413, `Request body larger than rest.server.max-content-length (${options.maxContentLength} bytes)`) }));
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: options.maxContentLength,
+      onError: (c) => errors(c, 413, `Request body larger than rest.server.max-content-length (${options.maxContentLength} bytes)`),
+    }),
+  );
   return app;
 }
 
@@ -95,7 +104,14 @@ export function restApp(options: RestAppOptions): Hono {
   app.get('/', (c) => serveAsset(c));
   app.get('/overview', (c) => c.json(clusterOverview(options.jobs(), options.version)));
   app.get('/config', (c) =>
-    c.json({ 'refresh-interval': 3000, 'timezone-name': Intl.DateTimeFormat().resolvedOptions().timeZone, 'timezone-offset': -new Date().getTimezoneOffset() * 60_000, 'flink-version': options.version, 'flink-revision': '', features: { 'web-submit': false, 'web-cancel': true, 'web-rescale': false, 'web-history': false } }),
+    c.json({
+      'refresh-interval': 3000,
+      'timezone-name': Intl.DateTimeFormat().resolvedOptions().timeZone,
+      'timezone-offset': -new Date().getTimezoneOffset() * 60_000,
+      'flink-version': options.version,
+      'flink-revision': '',
+      features: { 'web-submit': false, 'web-cancel': true, 'web-rescale': false, 'web-history': false },
+    }),
   );
   app.get('/jobmanager/config', (c) => c.json(options.jobs().flatMap((j) => configEntries(j.config.settings ?? {}))));
   app.get('/jobs', (c) => c.json({ jobs: options.jobs().map((j) => ({ id: j.id, status: j.client.status() })) }));
@@ -180,7 +196,12 @@ export function restApp(options: RestAppOptions): Hono {
     if (!job) return noJob(c);
     const request = job.savepoints.get(c.req.param('triggerid'));
     if (!request) return errors(c, 404, `No savepoint request ${c.req.param('triggerid')} for job ${job.id}`);
-    const operation = request.status === 'IN_PROGRESS' ? undefined : request.failure !== undefined ? { 'failure-cause': { class: 'WeirError', 'stack-trace': request.failure, 'serialized-throwable': '' } } : { location: request.location };
+    const operation =
+      request.status === 'IN_PROGRESS'
+        ? undefined
+        : request.failure !== undefined
+          ? { 'failure-cause': { class: 'WeirError', 'stack-trace': request.failure, 'serialized-throwable': '' } }
+          : { location: request.location };
     return c.json({ status: { id: request.status }, ...(operation ? { operation } : {}) });
   });
   app.patch('/jobs/:jobid', (c) => {

@@ -26,9 +26,20 @@ export function servingExecutor(inner: JobExecutor): JobExecutor {
       const urls = serveJob(job, rest);
       const say = (service: 'rest' | 'prometheus', url: Promise<string> | undefined) =>
         url?.then(
-          (u) => served.emit({ kind: 'serving', jobName, service, url: u, message: service === 'rest' ? `Job '${jobName}': REST API at ${u} (job id ${job.id})` : `Job '${jobName}': Prometheus metrics at ${u}/metrics` }),
+          (u) =>
+            served.emit({
+              kind: 'serving',
+              jobName,
+              service,
+              url: u,
+              message: service === 'rest' ? `Job '${jobName}': REST API at ${u} (job id ${job.id})` : `Job '${jobName}': Prometheus metrics at ${u}/metrics`,
+            }),
           // The job runs on without its server: a port in use must not stop the data.
-          (e: unknown) => process.emitWarning(`Job '${jobName}': the ${service === 'rest' ? 'REST API' : 'Prometheus endpoint'} did not start: ${describe(e)}`, 'WeirRestWarning'),
+          (e: unknown) =>
+            process.emitWarning(
+              `Job '${jobName}': the ${service === 'rest' ? 'REST API' : 'Prometheus endpoint'} did not start: ${describe(e)}`,
+              'WeirRestWarning',
+            ),
         );
       say('rest', urls.rest);
       say('prometheus', urls.prometheus);

@@ -55,7 +55,12 @@ export function serveJob(job: ServedJob, options: RestOptions): { rest?: Promise
     const key = `${kind}|${options.bindAddress}|${rangeKey(ports)}|${options.token ?? ''}`;
     let service = services.get(key);
     if (!service) {
-      const app = (kind === 'rest' ? restApp : prometheusApp)({ jobs: () => service!.jobs, version, maxContentLength: options.maxContentLength, ...(options.token ? { token: options.token } : {}) });
+      const app = (kind === 'rest' ? restApp : prometheusApp)({
+        jobs: () => service!.jobs,
+        version,
+        maxContentLength: options.maxContentLength,
+        ...(options.token ? { token: options.token } : {}),
+      });
       const listening = listen(app, ports, options.bindAddress);
       service = new RestService(listening);
       services.set(key, service);

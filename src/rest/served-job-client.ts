@@ -1,4 +1,12 @@
-import { StateQueryError, type CheckpointStats, type JobClient, type JobEvent, type JobResult, type JobStatus, type OperatorMetricsSnapshot } from '../graph/job-executor.js';
+import {
+  StateQueryError,
+  type CheckpointStats,
+  type JobClient,
+  type JobEvent,
+  type JobResult,
+  type JobStatus,
+  type OperatorMetricsSnapshot,
+} from '../graph/job-executor.js';
 import type { DeliveryGuarantee } from '../graph/delivery-guarantee.js';
 import type { UncommittedOutputNote } from '../graph/uncommitted-output.js';
 
@@ -33,7 +41,9 @@ export class ServedJobClient implements JobClient {
     return this.inner.cancel();
   }
   queryState(uid: string, name: string, key: unknown): Promise<unknown> {
-    return this.inner.queryState ? this.inner.queryState(uid, name, key) : Promise.reject(new StateQueryError('unsupported', 'This job cannot answer live state queries'));
+    return this.inner.queryState
+      ? this.inner.queryState(uid, name, key)
+      : Promise.reject(new StateQueryError('unsupported', 'This job cannot answer live state queries'));
   }
   triggerSavepoint(): Promise<string> {
     return this.inner.triggerSavepoint();

@@ -85,7 +85,9 @@ export class EdgeRouter {
     const hash = p.type === 'hash';
     const maxP = this.maxParallelism;
     for (let j = 0; j < n; j++) {
-      const t = hash ? subtaskForKeyGroup(maxP, par, keyGroupFor(keys[j], maxP)) : this.customTarget(p as Extract<Partitioner, { type: 'custom' }>, keys[j], par);
+      const t = hash
+        ? subtaskForKeyGroup(maxP, par, keyGroupFor(keys[j], maxP))
+        : this.customTarget(p as Extract<Partitioner, { type: 'custom' }>, keys[j], par);
       targets[j] = t;
       counts[t]!++;
     }
@@ -121,7 +123,12 @@ export class EdgeRouter {
 
   private customTarget(p: Extract<Partitioner, { type: 'custom' }>, key: unknown, par: number): number {
     const t = p.partition(key, par);
-    if (!Number.isInteger(t) || t < 0 || t >= par) throw new UserFunctionError(`${this.operatorName} (custom partitioner)`, key, new RangeError(`partition() returned ${String(t)}, not a channel in 0..${par - 1}`));
+    if (!Number.isInteger(t) || t < 0 || t >= par)
+      throw new UserFunctionError(
+        `${this.operatorName} (custom partitioner)`,
+        key,
+        new RangeError(`partition() returned ${String(t)}, not a channel in 0..${par - 1}`),
+      );
     return t;
   }
 

@@ -124,12 +124,18 @@ export class JobAttempt implements TaskHost, Attempt, SlotInbox {
    */
   operatorsIdle(): Promise<void> | undefined {
     if (this.operatorBlockers.size === 0) return undefined;
-    return Promise.all(this.operatorBlockers).then(() => undefined, () => undefined);
+    return Promise.all(this.operatorBlockers).then(
+      () => undefined,
+      () => undefined,
+    );
   }
 
   unblocked(): Promise<void> | undefined {
     if (this.blockers.size === 0) return undefined;
-    return Promise.all(this.blockers).then(() => undefined, () => undefined);
+    return Promise.all(this.blockers).then(
+      () => undefined,
+      () => undefined,
+    );
   }
 
   acknowledgeCheckpoint(id: number, task: StreamTask, state: Uint8Array, alignmentMs: number, syncMs: number): void {
@@ -218,8 +224,10 @@ export class JobAttempt implements TaskHost, Attempt, SlotInbox {
     // The subtask that owns the key, as keyBy routes it.
     const owner = subtaskForKeyGroup(first.info.maxParallelism, first.info.parallelism, keyGroupFor(key, first.info.maxParallelism));
     const st = subtasks.find((s) => s.info.index === owner);
-    if (!st) throw new StateQueryError('unsupported', `Subtask ${owner} of '${node.name}' runs in another slot: live state queries read subtasks of this thread only`);
-    if (!st.queryable!.has(name)) throw new StateQueryError('unknown', `Operator '${node.name}' (uid '${uid}') has no queryable state '${name}' (declare it with { queryable: true })`);
+    if (!st)
+      throw new StateQueryError('unsupported', `Subtask ${owner} of '${node.name}' runs in another slot: live state queries read subtasks of this thread only`);
+    if (!st.queryable!.has(name))
+      throw new StateQueryError('unknown', `Operator '${node.name}' (uid '${uid}') has no queryable state '${name}' (declare it with { queryable: true })`);
     return st.queryable!.read(name, key);
   }
 
@@ -252,10 +260,21 @@ export class JobAttempt implements TaskHost, Attempt, SlotInbox {
       const all: (ChainedOperator | undefined)[] = [];
       for (let i = 0; i < p; i++) {
         const here = !this.slot || this.slotOf(i) === this.slot.slot;
-        all.push(here ? new ChainedOperator({ name: n.name, uid: operatorUid(n), index: i, parallelism: p, maxParallelism: mp, keyed: n.keyed }, createOperator(n, n.name, n.keyed), this) : undefined);
+        all.push(
+          here
+            ? new ChainedOperator(
+                { name: n.name, uid: operatorUid(n), index: i, parallelism: p, maxParallelism: mp, keyed: n.keyed },
+                createOperator(n, n.name, n.keyed),
+                this,
+              )
+            : undefined,
+        );
       }
       instances.set(n.id, all);
-      this.subtasks.set(n.id, all.filter((op) => op !== undefined));
+      this.subtasks.set(
+        n.id,
+        all.filter((op) => op !== undefined),
+      );
     }
     for (const chain of this.graph.plannedChains()) {
       const head = chain[0]!;
@@ -263,7 +282,10 @@ export class JobAttempt implements TaskHost, Attempt, SlotInbox {
       const endsJob = this.graph.consumers(chain[chain.length - 1]!).length === 0;
       const sts = instances.get(head)!.map((op, i) => {
         if (!op) return new RemoteSubtask(head, i, this.links[this.slotOf(i)]!);
-        const task = new StreamTask(chain.map((id) => instances.get(id)![i]!), this);
+        const task = new StreamTask(
+          chain.map((id) => instances.get(id)![i]!),
+          this,
+        );
         this.all.push(task);
         if (endsJob) this.sinks.push(task);
         return task;
@@ -388,6 +410,8 @@ function checkChained(graph: StreamGraph, n: StreamNode, instances: Map<number, 
   const e = n.inputs.length === 1 && n.inputs[0]!.length === 1 ? n.inputs[0]![0]! : undefined;
   const up = e && graph.node(e.from);
   if (!e || !up || e.partitioner.type !== 'forward' || e.sideOutput || up.chain !== n.chain || instances.get(up.id)!.length !== instances.get(n.id)!.length) {
-    throw new WeirError(`Operator '${n.name}' is planned in a chain it cannot run in (it needs one forward input from the previous operator of the chain at equal parallelism)`);
+    throw new WeirError(
+      `Operator '${n.name}' is planned in a chain it cannot run in (it needs one forward input from the previous operator of the chain at equal parallelism)`,
+    );
   }
 }

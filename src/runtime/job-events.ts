@@ -36,7 +36,14 @@ export function restoredEvent(jobName: string, cp: LoadedCheckpoint): JobEvent {
 }
 
 /** `Job 'x' failed (attempt 3): <cause>; restarting from checkpoint 5 in 1 s (restart-strategy fixed-delay ...)`. */
-export function restartingMessage(jobName: string, attempt: number, cause: string, delayMs: number, from: LoadedCheckpoint | undefined, strategy: string): string {
+export function restartingMessage(
+  jobName: string,
+  attempt: number,
+  cause: string,
+  delayMs: number,
+  from: LoadedCheckpoint | undefined,
+  strategy: string,
+): string {
   const start = from ? `from ${what(from)}` : 'with empty state (no checkpoint completed yet)';
   return `Job '${jobName}' failed (attempt ${attempt}): ${cause}; restarting ${start} in ${formatDelay(delayMs)} (restart-strategy ${strategy})`;
 }

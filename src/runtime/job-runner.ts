@@ -1,6 +1,15 @@
 import { join } from 'node:path';
 import { WeirError, describe } from '../core/errors.js';
-import { StateQueryError, type CheckpointStats, type ExecutionConfig, type JobClient, type JobEvent, type JobResult, type JobStatus, type OperatorMetricsSnapshot } from '../graph/job-executor.js';
+import {
+  StateQueryError,
+  type CheckpointStats,
+  type ExecutionConfig,
+  type JobClient,
+  type JobEvent,
+  type JobResult,
+  type JobStatus,
+  type OperatorMetricsSnapshot,
+} from '../graph/job-executor.js';
 import { parseRestartStrategy } from '../graph/execution-options.js';
 import { deliveryGuarantee, type DeliveryGuarantee } from '../graph/delivery-guarantee.js';
 import { uncommittedOutput, type UncommittedOutputNote } from '../graph/uncommitted-output.js';
@@ -73,7 +82,8 @@ export class JobRunner implements JobClient {
     return this.attempt?.currentWatermark() ?? -Infinity;
   }
   queryState(uid: string, name: string, key: unknown): Promise<unknown> {
-    if (!this.attempt || this.state !== 'RUNNING') return Promise.reject(new StateQueryError('not-running', `Job '${this.jobName}' is ${this.state}: state is queryable while it runs`));
+    if (!this.attempt || this.state !== 'RUNNING')
+      return Promise.reject(new StateQueryError('not-running', `Job '${this.jobName}' is ${this.state}: state is queryable while it runs`));
     return this.attempt.queryState(uid, name, key);
   }
   checkpoints(): CheckpointStats[] {
@@ -107,7 +117,8 @@ export class JobRunner implements JobClient {
   }
 
   async triggerSavepoint(): Promise<string> {
-    if (!this.coordinator) throw new WeirError(`Job '${this.jobName}' has no checkpointing configured: set execution.checkpointing.interval (or --checkpoint-interval)`);
+    if (!this.coordinator)
+      throw new WeirError(`Job '${this.jobName}' has no checkpointing configured: set execution.checkpointing.interval (or --checkpoint-interval)`);
     const stats = await this.coordinator.trigger(true);
     return stats.path!;
   }
@@ -139,7 +150,12 @@ export class JobRunner implements JobClient {
     if (cp) this.emit(restoredEvent(this.jobName, cp));
     else {
       const dir = this.storage.dir;
-      this.emit({ kind: 'no-checkpoint', jobName: this.jobName, dir, message: `No checkpoint of job '${this.jobName}' in ${dir} to resume from: starting with empty state` });
+      this.emit({
+        kind: 'no-checkpoint',
+        jobName: this.jobName,
+        dir,
+        message: `No checkpoint of job '${this.jobName}' in ${dir} to resume from: starting with empty state`,
+      });
     }
     return cp;
   }
@@ -176,7 +192,8 @@ export class JobRunner implements JobClient {
       return Array.from({ length: parallelism }, (_, index) => ({ uid: operatorUid(head), index, parallelism }));
     });
     // A source's split enumerator acknowledges each checkpoint as one more task.
-    for (const n of this.graph.nodes) if (paramsOf(n, 'source')?.source.createEnumerator) tasks.push({ uid: enumeratorUid(operatorUid(n)), index: 0, parallelism: 1 });
+    for (const n of this.graph.nodes)
+      if (paramsOf(n, 'source')?.source.createEnumerator) tasks.push({ uid: enumeratorUid(operatorUid(n)), index: 0, parallelism: 1 });
     for (;;) {
       // A job cancelled before its first attempt started (while it restored) never starts one.
       if (this.cancelled) {
@@ -219,7 +236,9 @@ export class JobRunner implements JobClient {
             expectedTasks: () => tasks,
             persist: (id, savepoint, acks) => {
               // A task acknowledges for every operator of its chain; each is stored under its own uid.
-              const states: SerializedTaskState[] = acks.flatMap(({ task, state }) => decodeTaskState(state).map((op) => ({ operator: op.uid, subtask: task.index, parallelism: task.parallelism, bytes: op.bytes })));
+              const states: SerializedTaskState[] = acks.flatMap(({ task, state }) =>
+                decodeTaskState(state).map((op) => ({ operator: op.uid, subtask: task.index, parallelism: task.parallelism, bytes: op.bytes })),
+              );
               const stateBytesByOperator: Record<string, number> = {};
               for (const t of states) stateBytesByOperator[t.operator] = (stateBytesByOperator[t.operator] ?? 0) + t.bytes.length;
               return storage.write(id, savepoint, this.jobName, states).then((r) => ({ ...r, stateBytesByOperator }));
@@ -267,7 +286,8 @@ export class JobRunner implements JobClient {
         if (delay === undefined) {
           this.state = 'FAILED';
           this.failedWith = { at: Date.now(), cause: describe(e) };
-          if (this.restartLog.length > 0 && e instanceof Error) e.message += ` (after ${this.restartLog.length} restart(s); restart strategy ${policy.describe()} gave up)`;
+          if (this.restartLog.length > 0 && e instanceof Error)
+            e.message += ` (after ${this.restartLog.length} restart(s); restart strategy ${policy.describe()} gave up)`;
           throw e;
         }
         this.restartLog.push({ at: Date.now(), cause: describe(e) });

@@ -64,7 +64,8 @@ export class SourceCoordinator {
       registeredReaders: () => this.readers.slice(),
       assignSplit: (subtask, split) => {
         this.checkReader(subtask, 'assignSplit');
-        if (this.ended.has(subtask)) throw new WeirError(`${this.sourceName}: split enumerator assigned '${split.id}' to reader ${subtask} after signalling it no more splits`);
+        if (this.ended.has(subtask))
+          throw new WeirError(`${this.sourceName}: split enumerator assigned '${split.id}' to reader ${subtask} after signalling it no more splits`);
         const list = this.assigned.get(subtask) ?? [];
         list.push(split);
         this.assigned.set(subtask, list);
@@ -134,7 +135,9 @@ export class SourceCoordinator {
   private checkReader(subtask: number, what: string): void {
     if (this.closed) throw new WeirError(`${this.sourceName}: split enumerator called ${what} after it was closed`);
     if (!this.readers.includes(subtask)) {
-      throw new WeirError(`${this.sourceName}: split enumerator called ${what}(${subtask}) for a reader that has not registered (registered: ${this.readers.join(', ') || 'none'})`);
+      throw new WeirError(
+        `${this.sourceName}: split enumerator called ${what}(${subtask}) for a reader that has not registered (registered: ${this.readers.join(', ') || 'none'})`,
+      );
     }
   }
 
@@ -160,7 +163,9 @@ export class SourceCoordinator {
       const pos = (s.state as SubtaskSnapshot).source;
       if (pos === undefined || pos === null) continue;
       if (!isRecord(pos)) {
-        throw new ConfigError(`${this.sourceName}: the checkpoint's reader positions of subtask ${s.subtask} are not an object keyed by split id, which a source with a split enumerator needs`);
+        throw new ConfigError(
+          `${this.sourceName}: the checkpoint's reader positions of subtask ${s.subtask} are not an object keyed by split id, which a source with a split enumerator needs`,
+        );
       }
       Object.assign(carried, pos);
     }

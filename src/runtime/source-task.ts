@@ -87,7 +87,9 @@ export class SourceTask {
   /** Splits the enumerator assigned; the reader gets them before its next poll. */
   addSplits(splits: SourceSplit[], positions: Record<string, unknown> | undefined): void {
     if (this.loopDone || this.noMoreSplits) {
-      throw new WeirError(`${this.subtask.info.name}: the split enumerator assigned ${splits.map((s) => `'${s.id}'`).join(', ')} to reader ${this.subtask.info.index} after ${this.noMoreSplits ? 'signalling no more splits' : 'it ended'}`);
+      throw new WeirError(
+        `${this.subtask.info.name}: the split enumerator assigned ${splits.map((s) => `'${s.id}'`).join(', ')} to reader ${this.subtask.info.index} after ${this.noMoreSplits ? 'signalling no more splits' : 'it ended'}`,
+      );
     }
     this.events.push({ t: 'splits', splits, positions });
   }
@@ -135,7 +137,8 @@ export class SourceTask {
     if (st.head.operator instanceof SourceHeadOperator) st.head.operator.reader = reader;
     const gateway = this.gateway;
     if (gateway) {
-      if (!reader.addSplits || !reader.notifyNoMoreSplits) throw new WeirError(`${st.info.name}: a source with a split enumerator needs readers with addSplits and notifyNoMoreSplits`);
+      if (!reader.addSplits || !reader.notifyNoMoreSplits)
+        throw new WeirError(`${st.info.name}: a source with a split enumerator needs readers with addSplits and notifyNoMoreSplits`);
       gateway.register();
       this.requested = true;
       gateway.request();
@@ -152,7 +155,13 @@ export class SourceTask {
     const interval = this.host.autoWatermarkInterval;
     const periodic =
       gen && interval && needsPeriodicEmit(gen)
-        ? new PeriodicWatermarkEmitter(gen, interval, this.host.clock, (w) => st.guard(() => out.pushWatermark(w)), () => idleness?.isIdle ?? false)
+        ? new PeriodicWatermarkEmitter(
+            gen,
+            interval,
+            this.host.clock,
+            (w) => st.guard(() => out.pushWatermark(w)),
+            () => idleness?.isIdle ?? false,
+          )
         : undefined;
     periodic?.start();
     try {

@@ -22,7 +22,15 @@ export class SourceTimestampGuard {
   ) {}
 
   /** Finishes assigning a batch whose record `from` got the invalid timestamp `bad`; returns the records kept. */
-  assignRest(values: unknown[], previous: number[], assigned: number[], from: number, bad: unknown, assign: TimestampAssigner, kinds: Uint8Array | undefined): Batch<unknown> {
+  assignRest(
+    values: unknown[],
+    previous: number[],
+    assigned: number[],
+    from: number,
+    bad: unknown,
+    assign: TimestampAssigner,
+    kinds: Uint8Array | undefined,
+  ): Batch<unknown> {
     const n = values.length;
     const ts: unknown[] = assigned;
     ts[from] = bad;
@@ -62,6 +70,11 @@ export class SourceTimestampGuard {
     const reason = invalidTimestampReason(t);
     if (this.policy === 'fail') throw new InvalidTimestampError(where, location, value, reason);
     if (this.policy === 'skip') this.metrics.inc('skippedRecords');
-    else this.deadLetter(typeof value === 'string' ? value : snippet(value, 1000), `Invalid event timestamp in ${where}: ${reason}`, location ?? 'unknown position');
+    else
+      this.deadLetter(
+        typeof value === 'string' ? value : snippet(value, 1000),
+        `Invalid event timestamp in ${where}: ${reason}`,
+        location ?? 'unknown position',
+      );
   }
 }

@@ -231,7 +231,13 @@ export class StreamTask implements ChannelTarget {
     const barrier = barrierElement(id, savepoint);
     for (const op of ops) if (!op.finished) op.output.emit(barrier);
     if (parts.every((p) => !p.keyed && !p.operator)) {
-      return this.host.acknowledgeCheckpoint(id, this, encodeTaskState(parts.map((p, i) => ({ uid: ops[i]!.info.uid, bytes: encodeSubtaskState({ head: p.head }) }))), alignmentMs, syncMs);
+      return this.host.acknowledgeCheckpoint(
+        id,
+        this,
+        encodeTaskState(parts.map((p, i) => ({ uid: ops[i]!.info.uid, bytes: encodeSubtaskState({ head: p.head }) }))),
+        alignmentMs,
+        syncMs,
+      );
     }
     Promise.all(parts.map((p, i) => operatorStateBytes(ops[i]!.info.uid, p))).then(
       (states) => this.host.acknowledgeCheckpoint(id, this, encodeTaskState(states), alignmentMs, syncMs),

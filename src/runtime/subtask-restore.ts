@@ -37,12 +37,22 @@ export async function restoreSubtask(t: RestoreTarget, states: RestoredSubtaskSt
   const range = keyGroupRangeFor(maxParallelism, parallelism, index);
   const owns = (g: number) => g >= range.start && g <= range.end;
   if (t.backend) {
-    t.backend.restore(states.flatMap((s) => (s.state.keyed ? [s.state.keyed] : [])), owns);
+    t.backend.restore(
+      states.flatMap((s) => (s.state.keyed ? [s.state.keyed] : [])),
+      owns,
+    );
     for (const s of states) if (s.state.timers) t.timers!.restore(s.state.timers, (keyId) => owns(hashKey(keyId) % maxParallelism));
   }
-  t.operatorState.restore(states.map((s) => s.state.operatorState), index, parallelism);
+  t.operatorState.restore(
+    states.map((s) => s.state.operatorState),
+    index,
+    parallelism,
+  );
   const inherited = states.filter((s) => s.subtask % parallelism === index).sort((a, b) => a.subtask - b.subtask);
   for (const s of inherited) if (s.state.operator !== undefined) await t.operator.restoreState?.(s.state.operator);
   const same = states.find((s) => s.subtask === index && s.parallelism === parallelism) ?? (states.length === 1 ? states[0] : undefined);
-  return mergeSourcePositions(states.map((s) => s.state.source), same?.state.source);
+  return mergeSourcePositions(
+    states.map((s) => s.state.source),
+    same?.state.source,
+  );
 }

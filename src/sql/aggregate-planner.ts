@@ -39,7 +39,9 @@ const isExpr = (v: unknown): v is Expr => typeof v === 'object' && v !== null &&
 
 /** What an expression means, without positions or qualifiers: `t.a + 1` and `a+1` are the same. */
 function signature(e: Expr): string {
-  return JSON.stringify(e, (k, v: unknown) => (k === 'pos' ? undefined : isExpr(v) && v.kind === 'column' ? { column: v.name.parts[v.name.parts.length - 1] } : v));
+  return JSON.stringify(e, (k, v: unknown) =>
+    k === 'pos' ? undefined : isExpr(v) && v.kind === 'column' ? { column: v.name.parts[v.name.parts.length - 1] } : v,
+  );
 }
 
 function startPos(e: Expr): Expr['pos'] {
@@ -70,7 +72,14 @@ export interface AggregatePlan {
  * expression and each call replaced by a column). A column outside both fails, as in Flink.
  * `updatingInput`: the input is a changelog, so every accumulator must be able to take rows back.
  */
-export function planAggregate(q: Query, scope: Scope, sql: string, updatingInput: boolean, windowColumns: readonly string[], describe: (e: Expr) => string): AggregatePlan {
+export function planAggregate(
+  q: Query,
+  scope: Scope,
+  sql: string,
+  updatingInput: boolean,
+  windowColumns: readonly string[],
+  describe: (e: Expr) => string,
+): AggregatePlan {
   const consts = new Constants();
   const compiler = new ExpressionCompiler(scope, consts, sql);
   const groupExprs = q.groupBy ?? [];
@@ -101,11 +110,14 @@ export function planAggregate(q: Query, scope: Scope, sql: string, updatingInput
     if (e.args.length !== 1) throw new SqlError(`${e.name} takes one argument, not ${e.args.length}`, e.pos, sql);
     if (star && e.name !== 'COUNT') throw new SqlError(`${e.name}(*) is not valid; only COUNT takes *`, e.pos, sql);
     if (e.distinct && e.name !== 'COUNT') throw new SqlError(`${e.name}(DISTINCT ...) is not supported yet (COUNT(DISTINCT ...) is)`, e.pos, sql);
-    for (const a of [...e.args, ...(e.filter ? [e.filter] : [])]) if (!star && containsAggregate(a)) throw new SqlError('Aggregate calls cannot be nested', a.pos, sql);
+    for (const a of [...e.args, ...(e.filter ? [e.filter] : [])])
+      if (!star && containsAggregate(a)) throw new SqlError('Aggregate calls cannot be nested', a.pos, sql);
     const arg = star ? undefined : compiler.compile(e.args[0]!);
     let code: AggCode = star ? AggCode.CountStar : e.distinct ? AggCode.CountDistinct : CODES[e.name]!;
-    if ((code === AggCode.Sum || code === AggCode.Avg) && arg && !isNumeric(arg.type) && arg.type.name !== 'NULL') throw new SqlError(`${e.name} takes a number, not ${arg.type.name}`, e.pos, sql);
-    if ((code === AggCode.Min || code === AggCode.Max) && arg && arg.type.name === 'BOOLEAN') throw new SqlError(`${e.name} of a BOOLEAN is not supported yet`, e.pos, sql);
+    if ((code === AggCode.Sum || code === AggCode.Avg) && arg && !isNumeric(arg.type) && arg.type.name !== 'NULL')
+      throw new SqlError(`${e.name} takes a number, not ${arg.type.name}`, e.pos, sql);
+    if ((code === AggCode.Min || code === AggCode.Max) && arg && arg.type.name === 'BOOLEAN')
+      throw new SqlError(`${e.name} of a BOOLEAN is not supported yet`, e.pos, sql);
     if (code === AggCode.Count && arg && !arg.nullable && !e.filter) code = AggCode.CountStar;
     // Nothing is taken back from an insert-only input: MIN and MAX need no count per value.
     if (!updatingInput && code === AggCode.Min) code = AggCode.MinInsert;
@@ -158,7 +170,13 @@ export function planAggregate(q: Query, scope: Scope, sql: string, updatingInput
     valueCodes.length === 0
       ? () => 0
       : single
-        ? buildFunction<(r: Row) => unknown>(single.nullable ? `function key(r) { const v = ${single.code}; return v === null ? ${nullKey} : v; }` : `function key(r) { return ${single.code}; }`, consts, helpers)
+        ? buildFunction<(r: Row) => unknown>(
+            single.nullable
+              ? `function key(r) { const v = ${single.code}; return v === null ? ${nullKey} : v; }`
+              : `function key(r) { return ${single.code}; }`,
+            consts,
+            helpers,
+          )
         : buildFunction<(r: Row) => unknown>(`function key(r) { return JSON.stringify(${values}); }`, consts, helpers);
   return {
     groups,
@@ -167,14 +185,22 @@ export function planAggregate(q: Query, scope: Scope, sql: string, updatingInput
     key,
     columns,
     query: { kind: 'select', items, from: undefined, where: having, unsupported: [], pos: q.pos },
-    text: { groupBy: groupExprs.map(describe).join(', '), select: q.items.filter((it) => containsAggregate(it.expr)).map((it) => describe(it.expr)).join(', ') },
+    text: {
+      groupBy: groupExprs.map(describe).join(', '),
+      select: q.items
+        .filter((it) => containsAggregate(it.expr))
+        .map((it) => describe(it.expr))
+        .join(', '),
+    },
   };
 }
 
 /** The function that builds an aggregation's output row from its group values and call results (`ws`/`we`: the window's bounds). */
 export function outputRow(plan: AggregatePlan): (group: readonly unknown[], results: readonly unknown[], ws?: number, we?: number) => Row {
   let j = 0;
-  const fields = plan.groups.map((g, i) => `"$g${i}": ${'window' in g ? (g.window === 'window_start' ? 'ws' : g.window === 'window_end' ? 'we' : 'we - 1') : `g[${j++}]`}`);
+  const fields = plan.groups.map(
+    (g, i) => `"$g${i}": ${'window' in g ? (g.window === 'window_start' ? 'ws' : g.window === 'window_end' ? 'we' : 'we - 1') : `g[${j++}]`}`,
+  );
   plan.calls.forEach((_c, i) => fields.push(`"$a${i}": a[${i}]`));
   return buildFunction(`function output(g, a, ws, we) { return { ${fields.join(', ')} }; }`, new Constants(), helpers);
 }

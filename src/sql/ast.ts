@@ -8,7 +8,12 @@ export interface Name {
 }
 
 export type Expr =
-  | { readonly kind: 'literal'; readonly value: string | number | boolean | null; readonly type: 'string' | 'int' | 'bigint' | 'double' | 'boolean' | 'null'; readonly pos: SqlPosition }
+  | {
+      readonly kind: 'literal';
+      readonly value: string | number | boolean | null;
+      readonly type: 'string' | 'int' | 'bigint' | 'double' | 'boolean' | 'null';
+      readonly pos: SqlPosition;
+    }
   | { readonly kind: 'interval'; readonly millis: number; readonly pos: SqlPosition }
   | { readonly kind: 'column'; readonly name: Name; readonly pos: SqlPosition }
   | { readonly kind: 'star'; readonly qualifier: string | undefined; readonly pos: SqlPosition }
@@ -18,9 +23,22 @@ export type Expr =
   | { readonly kind: 'between'; readonly arg: Expr; readonly low: Expr; readonly high: Expr; readonly negated: boolean; readonly pos: SqlPosition }
   | { readonly kind: 'in'; readonly arg: Expr; readonly list: readonly Expr[]; readonly negated: boolean; readonly pos: SqlPosition }
   | { readonly kind: 'like'; readonly arg: Expr; readonly pattern: Expr; readonly negated: boolean; readonly pos: SqlPosition }
-  | { readonly kind: 'case'; readonly operand: Expr | undefined; readonly whens: readonly { readonly when: Expr; readonly then: Expr }[]; readonly otherwise: Expr | undefined; readonly pos: SqlPosition }
+  | {
+      readonly kind: 'case';
+      readonly operand: Expr | undefined;
+      readonly whens: readonly { readonly when: Expr; readonly then: Expr }[];
+      readonly otherwise: Expr | undefined;
+      readonly pos: SqlPosition;
+    }
   | { readonly kind: 'cast'; readonly arg: Expr; readonly to: SqlType; readonly pos: SqlPosition }
-  | { readonly kind: 'call'; readonly name: string; readonly args: readonly Expr[]; readonly pos: SqlPosition; readonly distinct?: boolean; readonly filter?: Expr }
+  | {
+      readonly kind: 'call';
+      readonly name: string;
+      readonly args: readonly Expr[];
+      readonly pos: SqlPosition;
+      readonly distinct?: boolean;
+      readonly filter?: Expr;
+    }
   | { readonly kind: 'trim'; readonly side: 'BOTH' | 'LEADING' | 'TRAILING'; readonly chars: Expr | undefined; readonly arg: Expr; readonly pos: SqlPosition };
 
 export interface SelectItem {
@@ -79,7 +97,14 @@ export type Statement =
       readonly options: ReadonlyMap<string, string>;
       readonly optionsPos: SqlPosition;
     }
-  | { readonly kind: 'createView'; readonly name: Name; readonly ifNotExists: boolean; readonly temporary: boolean; readonly query: Query; readonly text: string }
+  | {
+      readonly kind: 'createView';
+      readonly name: Name;
+      readonly ifNotExists: boolean;
+      readonly temporary: boolean;
+      readonly query: Query;
+      readonly text: string;
+    }
   | { readonly kind: 'drop'; readonly what: 'TABLE' | 'VIEW'; readonly name: Name; readonly ifExists: boolean }
   | { readonly kind: 'showTables' }
   | { readonly kind: 'describe'; readonly name: Name }

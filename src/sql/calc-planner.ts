@@ -25,14 +25,21 @@ export interface PlannedQuery {
 }
 
 /** The rows of a stream whose rows are already the columns, rewritten by an extra step when asked. */
-export function materialized(stream: DataStream<Row>, columns: readonly Column[], updating: Pick<PlannedQuery, 'updating' | 'updatingBy'> = { updating: false }): PlannedQuery {
+export function materialized(
+  stream: DataStream<Row>,
+  columns: readonly Column[],
+  updating: Pick<PlannedQuery, 'updating' | 'updatingBy'> = { updating: false },
+): PlannedQuery {
   return {
     columns,
     ...updating,
     stream(rewrite) {
       if (!rewrite) return stream;
       const consts = new Constants();
-      const fields = rewrite(columns.map((c) => propertyAccess('r', c.name, consts)), consts);
+      const fields = rewrite(
+        columns.map((c) => propertyAccess('r', c.name, consts)),
+        consts,
+      );
       const projection = buildFunction<(r: Row) => Row>(`function project(r) { return { ${fields.join(', ')} }; }`, consts, helpers);
       return stream.transform<Row>('Project', 'sqlCalc', { condition: undefined, projection, text: { select: 'project' } } satisfies CalcParams);
     },
@@ -71,7 +78,8 @@ export function planCalc(q: Query, input: PlannedQuery, scope: Scope, sql: strin
   let identity = true;
   q.items.forEach((item, i) => {
     if (item.expr.kind === 'star') {
-      if (item.expr.qualifier && !scope.qualifiers.includes(item.expr.qualifier)) throw new SqlError(`Table '${item.expr.qualifier}' not found in this query`, item.expr.pos, sql);
+      if (item.expr.qualifier && !scope.qualifiers.includes(item.expr.qualifier))
+        throw new SqlError(`Table '${item.expr.qualifier}' not found in this query`, item.expr.pos, sql);
       for (const col of scope.columns) {
         const name = unique(col.name);
         identity &&= name === col.name;
@@ -102,7 +110,8 @@ export function planCalc(q: Query, input: PlannedQuery, scope: Scope, sql: strin
     stream(rewrite) {
       if (identity && !condition) return input.stream(rewrite);
       const out = rewrite ? rewrite(codes, consts) : fields;
-      const projection = identity && !rewrite ? undefined : buildFunction<(r: Row) => Row>(`function select(r) { return { ${out.join(', ')} }; }`, consts, helpers);
+      const projection =
+        identity && !rewrite ? undefined : buildFunction<(r: Row) => Row>(`function select(r) { return { ${out.join(', ')} }; }`, consts, helpers);
       const params: CalcParams = { condition, projection, text: { ...(whereText ? { where: whereText } : {}), ...(projection ? { select: selectText } : {}) } };
       const name = `Calc(${[projection ? `select=[${selectText}]` : '', whereText ? `where=[${whereText}]` : ''].filter(Boolean).join(', ')})`;
       return input.stream().transform<Row>(name.length > 120 ? name.slice(0, 117) + '...)' : name, 'sqlCalc', params);

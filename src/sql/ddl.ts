@@ -18,9 +18,19 @@ export function createTable(s: CreateTable, catalog: Catalog, sql: string): void
     seen.add(c.name);
   }
   for (const k of s.primaryKey ?? []) if (!seen.has(k)) throw new SqlError(`PRIMARY KEY column '${k}' is not a column of '${name}'`, s.name.pos, sql);
-  const table: CatalogTable = { kind: 'table', name, temporary: s.temporary, columns: s.columns, watermark: s.watermark, primaryKey: s.primaryKey, options: s.options, sql };
+  const table: CatalogTable = {
+    kind: 'table',
+    name,
+    temporary: s.temporary,
+    columns: s.columns,
+    watermark: s.watermark,
+    primaryKey: s.primaryKey,
+    options: s.options,
+    sql,
+  };
   tableColumns(table); // type-checks computed columns
-  if (s.watermark && !seen.has(s.watermark.column)) throw new SqlError(`WATERMARK FOR: column '${s.watermark.column}' is not a column of '${name}'`, s.watermark.pos, sql);
+  if (s.watermark && !seen.has(s.watermark.column))
+    throw new SqlError(`WATERMARK FOR: column '${s.watermark.column}' is not a column of '${name}'`, s.watermark.pos, sql);
   const connector = s.options.get('connector');
   if (connector !== undefined || s.options.size > 0) {
     const { connector: c } = connectorOf(table, 'any');
@@ -29,7 +39,11 @@ export function createTable(s: CreateTable, catalog: Catalog, sql: string): void
   catalog.add(table, s.ifNotExists, s.name, sql);
 }
 
-const DESCRIBE_COLUMNS: Column[] = ['name', 'type', 'null', 'key', 'extras', 'watermark'].map((name) => ({ name, type: name === 'null' ? T.BOOLEAN : T.STRING, nullable: true }));
+const DESCRIBE_COLUMNS: Column[] = ['name', 'type', 'null', 'key', 'extras', 'watermark'].map((name) => ({
+  name,
+  type: name === 'null' ? T.BOOLEAN : T.STRING,
+  nullable: true,
+}));
 
 /** DESCRIBE's rows, as Flink's: name, type, null, key, extras (computed expression), watermark. */
 export function describeTable(table: CatalogTable): { columns: Column[]; rows: Row[] } {

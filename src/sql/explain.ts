@@ -42,7 +42,9 @@ export function explainPlan(env: StreamEnvironment): string {
     const params = Object.entries(n.params ?? {}).map(([k, v]) => `${k}=${String(v)}`);
     const mode = n.changelog === 'changelog' ? 'I,UB,UA,D' : 'I';
     const exchanges = [...new Set(n.inputs.flat().map((e) => e.partitioner))].filter((p) => p !== 'forward');
-    lines.push(`${indent}${n.name} [${[n.kind, ...(n.keyed ? ['keyed'] : []), ...params].join(', ')}] parallelism=${n.parallelism} chain=${n.chain}${exchanges.length ? ` input=${exchanges.join(',')}` : ''} changelogMode=[${mode}]`);
+    lines.push(
+      `${indent}${n.name} [${[n.kind, ...(n.keyed ? ['keyed'] : []), ...params].join(', ')}] parallelism=${n.parallelism} chain=${n.chain}${exchanges.length ? ` input=${exchanges.join(',')}` : ''} changelogMode=[${mode}]`,
+    );
     for (const e of n.inputs.flat()) visit(nodes[e.from]!, indent === '' ? '+- ' : '   ' + indent);
   };
   for (const n of nodes) if (!feeds.has(n.id)) visit(n, '');

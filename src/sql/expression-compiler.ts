@@ -51,13 +51,60 @@ export function propertyKey(name: string, consts: Constants): string {
 
 /** Functions of later slices, so the error says "not supported yet" rather than "unknown". */
 const LATER_FUNCTIONS = new Set([
-  'COUNT', 'SUM', 'AVG', 'MIN', 'MAX', 'FIRST_VALUE', 'LAST_VALUE', 'LISTAGG', 'ROW_NUMBER', 'RANK', 'DENSE_RANK', 'COLLECT',
-  'CONCAT_WS', 'REPLACE', 'REGEXP_EXTRACT', 'REGEXP_REPLACE', 'SPLIT_INDEX', 'DATE_FORMAT', 'EXTRACT', 'TIMESTAMPADD', 'TIMESTAMPDIFF',
-  'TO_TIMESTAMP', 'CURRENT_TIMESTAMP', 'NOW', 'PROCTIME', 'ABS', 'FLOOR', 'CEIL', 'ROUND', 'POWER', 'SQRT', 'TUMBLE_START', 'TUMBLE_END',
+  'COUNT',
+  'SUM',
+  'AVG',
+  'MIN',
+  'MAX',
+  'FIRST_VALUE',
+  'LAST_VALUE',
+  'LISTAGG',
+  'ROW_NUMBER',
+  'RANK',
+  'DENSE_RANK',
+  'COLLECT',
+  'CONCAT_WS',
+  'REPLACE',
+  'REGEXP_EXTRACT',
+  'REGEXP_REPLACE',
+  'SPLIT_INDEX',
+  'DATE_FORMAT',
+  'EXTRACT',
+  'TIMESTAMPADD',
+  'TIMESTAMPDIFF',
+  'TO_TIMESTAMP',
+  'CURRENT_TIMESTAMP',
+  'NOW',
+  'PROCTIME',
+  'ABS',
+  'FLOOR',
+  'CEIL',
+  'ROUND',
+  'POWER',
+  'SQRT',
+  'TUMBLE_START',
+  'TUMBLE_END',
 ]);
 const RUNNABLE_AGGREGATES = new Set(['COUNT', 'SUM', 'AVG', 'MIN', 'MAX']);
 const AGGREGATES = new Set(['COUNT', 'SUM', 'AVG', 'MIN', 'MAX', 'FIRST_VALUE', 'LAST_VALUE', 'LISTAGG', 'COLLECT']);
-const FUNCTIONS = ['MOD', 'UPPER', 'LOWER', 'CONCAT', 'CHAR_LENGTH', 'CHARACTER_LENGTH', 'SUBSTRING', 'TRIM', 'COALESCE', 'IF', 'IFNULL', 'NULLIF', 'IS_TRUE', 'IS_FALSE', 'IS_NOT_TRUE', 'IS_NOT_FALSE'];
+const FUNCTIONS = [
+  'MOD',
+  'UPPER',
+  'LOWER',
+  'CONCAT',
+  'CHAR_LENGTH',
+  'CHARACTER_LENGTH',
+  'SUBSTRING',
+  'TRIM',
+  'COALESCE',
+  'IF',
+  'IFNULL',
+  'NULLIF',
+  'IS_TRUE',
+  'IS_FALSE',
+  'IS_NOT_TRUE',
+  'IS_NOT_FALSE',
+];
 
 /**
  * Type-checks an expression against a scope and turns it into JavaScript source, once per query.
@@ -109,7 +156,11 @@ export class ExpressionCompiler {
       case 'trim': {
         const a = this.expectString(this.compile(e.arg), 'TRIM', e.pos);
         const chars = e.chars ? this.expectString(this.compile(e.chars), 'TRIM', e.pos).code : `" "`;
-        return { code: `$.trim(${a.code}, ${chars}, "${e.side}")`, type: T.STRING, nullable: a.nullable || (e.chars !== undefined && this.compile(e.chars).nullable) };
+        return {
+          code: `$.trim(${a.code}, ${chars}, "${e.side}")`,
+          type: T.STRING,
+          nullable: a.nullable || (e.chars !== undefined && this.compile(e.chars).nullable),
+        };
       }
       case 'call':
         return this.call(e.name, e.args, e.pos);
@@ -140,7 +191,10 @@ export class ExpressionCompiler {
     }
     const col = this.scope.columns.find((c) => c.name === name);
     if (!col) {
-      const near = closestName(name, this.scope.columns.map((c) => c.name));
+      const near = closestName(
+        name,
+        this.scope.columns.map((c) => c.name),
+      );
       this.fail(`Column '${name}' not found in ${this.scope.description}${near ? `; did you mean '${near}'?` : ''}`, pos);
     }
     return { code: propertyAccess('r', col.name, this.consts), type: col.type, nullable: col.nullable };
@@ -169,7 +223,14 @@ export class ExpressionCompiler {
       const sb = this.cast(b, T.STRING, pos);
       return { code: nullable ? `$.concat(${sa.code}, ${sb.code})` : `(${sa.code} + ${sb.code})`, type: T.STRING, nullable };
     }
-    const cmp: Record<string, [string, string]> = { '=': ['eq', '==='], '<>': ['ne', '!=='], '<': ['lt', '<'], '<=': ['le', '<='], '>': ['gt', '>'], '>=': ['ge', '>='] };
+    const cmp: Record<string, [string, string]> = {
+      '=': ['eq', '==='],
+      '<>': ['ne', '!=='],
+      '<': ['lt', '<'],
+      '<=': ['le', '<='],
+      '>': ['gt', '>'],
+      '>=': ['ge', '>='],
+    };
     if (cmp[op]) {
       this.comparable(a, b, op, pos);
       const [fn, js] = cmp[op]!;
@@ -217,7 +278,11 @@ export class ExpressionCompiler {
     if (literalValues) {
       const values = list.map((x) => (x as { value: unknown }).value);
       const hasNull = values.includes(null);
-      result = { code: `$.inList(${a.code}, ${this.consts.ref(values.filter((v) => v !== null))}, ${hasNull})`, type: T.BOOLEAN, nullable: a.nullable || hasNull };
+      result = {
+        code: `$.inList(${a.code}, ${this.consts.ref(values.filter((v) => v !== null))}, ${hasNull})`,
+        type: T.BOOLEAN,
+        nullable: a.nullable || hasNull,
+      };
     } else {
       result = items.map((it) => this.binary('=', a, it, pos)).reduce((x, y) => this.binary('OR', x, y, pos));
     }
@@ -287,7 +352,8 @@ export class ExpressionCompiler {
 
   private call(name: string, args: readonly Expr[], pos: SqlPosition): Compiled {
     const arity = (min: number, max = min) => {
-      if (args.length < min || args.length > max) this.fail(`${name} takes ${min === max ? min : `${min} to ${max}`} argument${max === 1 ? '' : 's'}, not ${args.length}`, pos);
+      if (args.length < min || args.length > max)
+        this.fail(`${name} takes ${min === max ? min : `${min} to ${max}`} argument${max === 1 ? '' : 's'}, not ${args.length}`, pos);
     };
     const c = () => args.map((x) => this.compile(x));
     switch (name) {
@@ -343,7 +409,11 @@ export class ExpressionCompiler {
         const [cond, x, y] = c();
         this.expectBoolean(cond!, 'IF', pos);
         const type = this.commonType([x!, y!], 'IF', pos);
-        return { code: `(${cond!.code} === true ? ${this.cast(x!, type, pos).code} : ${this.cast(y!, type, pos).code})`, type, nullable: x!.nullable || y!.nullable };
+        return {
+          code: `(${cond!.code} === true ? ${this.cast(x!, type, pos).code} : ${this.cast(y!, type, pos).code})`,
+          type,
+          nullable: x!.nullable || y!.nullable,
+        };
       }
       case 'IS_TRUE':
       case 'IS_FALSE':

@@ -5,8 +5,47 @@ import type { TokenCursor } from './token-cursor.js';
 
 /** Words that end an expression or a select item, so they are never read as an alias or a column. */
 export const RESERVED = new Set([
-  'SELECT', 'FROM', 'WHERE', 'GROUP', 'HAVING', 'ORDER', 'LIMIT', 'UNION', 'EXCEPT', 'INTERSECT', 'JOIN', 'INNER', 'LEFT', 'RIGHT', 'FULL', 'CROSS', 'ON',
-  'AND', 'OR', 'NOT', 'AS', 'IS', 'IN', 'BETWEEN', 'LIKE', 'CASE', 'WHEN', 'THEN', 'ELSE', 'END', 'WINDOW', 'OVER', 'WITH', 'VALUES', 'NULL', 'TRUE', 'FALSE', 'DISTINCT', 'ALL', 'LATERAL', 'FOR',
+  'SELECT',
+  'FROM',
+  'WHERE',
+  'GROUP',
+  'HAVING',
+  'ORDER',
+  'LIMIT',
+  'UNION',
+  'EXCEPT',
+  'INTERSECT',
+  'JOIN',
+  'INNER',
+  'LEFT',
+  'RIGHT',
+  'FULL',
+  'CROSS',
+  'ON',
+  'AND',
+  'OR',
+  'NOT',
+  'AS',
+  'IS',
+  'IN',
+  'BETWEEN',
+  'LIKE',
+  'CASE',
+  'WHEN',
+  'THEN',
+  'ELSE',
+  'END',
+  'WINDOW',
+  'OVER',
+  'WITH',
+  'VALUES',
+  'NULL',
+  'TRUE',
+  'FALSE',
+  'DISTINCT',
+  'ALL',
+  'LATERAL',
+  'FOR',
 ]);
 
 const INTERVAL_UNITS: Record<string, number> = { MILLISECOND: 1, SECOND: 1000, MINUTE: 60_000, HOUR: 3_600_000, DAY: 86_400_000 };
@@ -261,7 +300,8 @@ export class ExpressionParser {
     const unitTok = this.c.peek();
     const unit = this.c.identifier('a time unit').toUpperCase().replace(/S$/, '');
     const per = INTERVAL_UNITS[unit];
-    if (per === undefined) throw new SqlError(`Interval unit ${unit} is not supported yet (supported: ${Object.keys(INTERVAL_UNITS).join(', ')})`, unitTok.pos, this.c.sql);
+    if (per === undefined)
+      throw new SqlError(`Interval unit ${unit} is not supported yet (supported: ${Object.keys(INTERVAL_UNITS).join(', ')})`, unitTok.pos, this.c.sql);
     const n = Number(text);
     if (!Number.isFinite(n)) throw new SqlError(`'${text}' is not a number of ${unit.toLowerCase()}s`, pos, this.c.sql);
     return { kind: 'interval', millis: n * per, pos };

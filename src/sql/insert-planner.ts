@@ -21,15 +21,30 @@ export function planInsert(s: Insert, ctx: PlanContext): string {
   const targets = s.columns ?? sinkColumns.map((c) => c.name);
   for (const t of targets) {
     if (!sinkColumns.some((c) => c.name === t)) {
-      const near = closestName(t, sinkColumns.map((c) => c.name));
+      const near = closestName(
+        t,
+        sinkColumns.map((c) => c.name),
+      );
       throw new SqlError(`Column '${t}' not found in table '${entry.name}'${near ? `; did you mean '${near}'?` : ''}`, s.table.pos, ctx.sql);
     }
   }
   const planned = planQuery(s.query, ctx);
   if (planned.columns.length !== targets.length) {
-    throw new SqlError(`INSERT INTO ${entry.name}: the query gives ${planned.columns.length} column${planned.columns.length === 1 ? '' : 's'} but the table takes ${targets.length} (${targets.join(', ')})`, s.query.pos, ctx.sql);
+    throw new SqlError(
+      `INSERT INTO ${entry.name}: the query gives ${planned.columns.length} column${planned.columns.length === 1 ? '' : 's'} but the table takes ${targets.length} (${targets.join(', ')})`,
+      s.query.pos,
+      ctx.sql,
+    );
   }
-  planned.columns.forEach((from, i) => checkAssignable(from, sinkColumns.find((c) => c.name === targets[i])!, entry.name, s, ctx.sql));
+  planned.columns.forEach((from, i) =>
+    checkAssignable(
+      from,
+      sinkColumns.find((c) => c.name === targets[i])!,
+      entry.name,
+      s,
+      ctx.sql,
+    ),
+  );
   // The sink's column order, NULL for columns the INSERT leaves out, TIMESTAMP as text: computed in
   // the query's own step.
   const toSink = (codes: readonly string[], consts: Constants) =>
@@ -54,7 +69,12 @@ export function planInsert(s: Insert, ctx: PlanContext): string {
 
 function checkAssignable(from: Column, to: Column, table: string, s: Insert, sql: string): void {
   const ok = from.type.name === to.type.name || (isNumeric(from.type) && isNumeric(to.type) && rank(from.type.name) <= rank(to.type.name));
-  if (!ok) throw new SqlError(`INSERT INTO ${table}: column '${to.name}' is ${formatType(to.type)} but the query gives ${formatType(from.type)} ('${from.name}'); use CAST`, s.query.pos, sql);
+  if (!ok)
+    throw new SqlError(
+      `INSERT INTO ${table}: column '${to.name}' is ${formatType(to.type)} but the query gives ${formatType(from.type)} ('${from.name}'); use CAST`,
+      s.query.pos,
+      sql,
+    );
 }
 
 const rank = (n: string) => (n === 'INT' ? 1 : n === 'BIGINT' ? 2 : 3);

@@ -32,7 +32,8 @@ export function tokenize(sql: string): Token[] {
   const fail = (msg: string, at: number): never => {
     throw new SqlError(msg, pos(at), sql);
   };
-  const push = (type: TokenType, value: string, at: number) => tokens.push({ type, value, upper: type === 'ident' ? value.toUpperCase() : value, pos: pos(at) });
+  const push = (type: TokenType, value: string, at: number) =>
+    tokens.push({ type, value, upper: type === 'ident' ? value.toUpperCase() : value, pos: pos(at) });
   while (i < sql.length) {
     const c = sql[i]!;
     if (c === '\n') {
@@ -98,4 +99,3 @@ export function tokenize(sql: string): Token[] {
   push('eof', '', i);
   return tokens;
 }
-

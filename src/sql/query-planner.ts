@@ -47,7 +47,9 @@ export function planQuery(q: Query, ctx: PlanContext): PlannedQuery {
 
 /** WHERE, then the aggregation (a changelog per group), then SELECT and HAVING over its output. */
 function planGroupAggregate(q: Query, input: PlannedQuery, scope: Scope, sql: string): PlannedQuery {
-  const filtered = q.where ? planCalc({ ...q, items: [{ expr: { kind: 'star', qualifier: undefined, pos: q.pos }, alias: undefined }] }, input, scope, sql) : input;
+  const filtered = q.where
+    ? planCalc({ ...q, items: [{ expr: { kind: 'star', qualifier: undefined, pos: q.pos }, alias: undefined }] }, input, scope, sql)
+    : input;
   const plan = planAggregate(q, scope, sql, input.updating, [], (e) => exprText(e, sql));
   const params: GroupAggregateParams = { groupValues: plan.groupValues, calls: plan.calls, output: outputRow(plan), text: plan.text };
   const name = `GroupAggregate(${plan.text.groupBy ? `groupBy=[${plan.text.groupBy}], ` : ''}select=[${plan.text.select}])`;
@@ -56,4 +58,3 @@ function planGroupAggregate(q: Query, input: PlannedQuery, scope: Scope, sql: st
   const aggregated = materialized(stream, plan.columns, { updating: true, updatingBy: by });
   return planCalc(plan.query, aggregated, { columns: plan.columns, qualifiers: [], description: 'the aggregation' }, sql);
 }
-

@@ -23,7 +23,8 @@ export class SqlSettings {
   set(key: string, value: string, pos?: SqlPosition, sql?: string): void {
     if (key in SQL_KEYS) {
       const allowed = SQL_KEYS[key];
-      if (allowed && !allowed.includes(value.toLowerCase())) throw new SqlError(`'${key}' must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, not '${value}'`, pos, sql);
+      if (allowed && !allowed.includes(value.toLowerCase()))
+        throw new SqlError(`'${key}' must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, not '${value}'`, pos, sql);
     } else {
       try {
         checkConfigKeys({ [key]: value });

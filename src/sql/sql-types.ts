@@ -46,17 +46,20 @@ const LATER = ['DECIMAL', 'NUMERIC', 'DATE', 'TIME', 'TIMESTAMP_LTZ', 'ARRAY', '
 export function typeNamed(upper: string, precision: number | undefined, pos: SqlPosition, sql: string): SqlType {
   const name = ALIASES[upper];
   if (name === 'TIMESTAMP') {
-    if (precision !== undefined && precision > 3) throw new SqlError(`TIMESTAMP(${precision}) is not supported yet: Weir keeps milliseconds, use TIMESTAMP(3)`, pos, sql);
+    if (precision !== undefined && precision > 3)
+      throw new SqlError(`TIMESTAMP(${precision}) is not supported yet: Weir keeps milliseconds, use TIMESTAMP(3)`, pos, sql);
     return { name, precision: precision ?? 3 };
   }
   if (name) return precision === undefined ? { name } : { name, precision };
-  if (LATER.includes(upper)) throw new SqlError(`Type ${upper} is not supported yet (supported: INT, BIGINT, DOUBLE, STRING/VARCHAR, BOOLEAN, TIMESTAMP(3))`, pos, sql);
+  if (LATER.includes(upper))
+    throw new SqlError(`Type ${upper} is not supported yet (supported: INT, BIGINT, DOUBLE, STRING/VARCHAR, BOOLEAN, TIMESTAMP(3))`, pos, sql);
   throw new SqlError(`Unknown type ${upper}`, pos, sql);
 }
 
 /** How DESCRIBE shows a type, as Flink does. */
 export function formatType(t: SqlType, notNull = false): string {
-  const base = t.name === 'STRING' && t.precision !== undefined ? `VARCHAR(${t.precision})` : t.name === 'TIMESTAMP' ? `TIMESTAMP(${t.precision ?? 3})` : t.name;
+  const base =
+    t.name === 'STRING' && t.precision !== undefined ? `VARCHAR(${t.precision})` : t.name === 'TIMESTAMP' ? `TIMESTAMP(${t.precision ?? 3})` : t.name;
   return notNull ? `${base} NOT NULL` : base;
 }
 

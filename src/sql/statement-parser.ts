@@ -72,7 +72,11 @@ class StatementParser {
       case 'EXPLAIN': {
         c.next();
         c.acceptKeyword('PLAN', 'FOR');
-        const target = c.isKeyword('INSERT') ? (this.insert() as Extract<Statement, { kind: 'insert' }>) : c.isKeyword('SELECT') ? ({ kind: 'query', query: this.query() } as const) : c.fail('Expected SELECT or INSERT after EXPLAIN');
+        const target = c.isKeyword('INSERT')
+          ? (this.insert() as Extract<Statement, { kind: 'insert' }>)
+          : c.isKeyword('SELECT')
+            ? ({ kind: 'query', query: this.query() } as const)
+            : c.fail('Expected SELECT or INSERT after EXPLAIN');
         return { kind: 'explain', target };
       }
       case 'EXECUTE':
@@ -248,7 +252,8 @@ class StatementParser {
         from = this.query();
         c.expectOp(')');
         fromAlias = this.alias();
-      } else if (t.type === 'ident' && WINDOW_TVFS.has(t.upper) && c.isOp('(', 1)) return this.unsupported(`Window table function ${t.upper} outside TABLE(...)`, t.pos);
+      } else if (t.type === 'ident' && WINDOW_TVFS.has(t.upper) && c.isOp('(', 1))
+        return this.unsupported(`Window table function ${t.upper} outside TABLE(...)`, t.pos);
       else if (t.type === 'ident' && t.upper === 'TABLE' && c.isOp('(', 1)) from = this.windowTvf();
       else from = { name: this.name(), alias: this.alias() };
       if (c.isKeyword('FOR')) return this.unsupported('Temporal joins (FOR SYSTEM_TIME AS OF)', c.peek().pos);
@@ -265,8 +270,12 @@ class StatementParser {
     const having = c.acceptKeyword('HAVING') ? this.e.expression() : undefined;
     // Later clauses: skip their tokens to the end of the statement so the error names the first one.
     for (let t = c.peek(); t.type !== 'eof' && !(t.type === 'op' && (t.value === ';' || t.value === ')')); t = c.peek()) {
-      if (t.type === 'ident' && LATER_CLAUSES[t.upper] && !unsupported.some((u) => u.clause === LATER_CLAUSES[t.upper])) unsupported.push({ clause: LATER_CLAUSES[t.upper]!, pos: t.pos });
-      else if (unsupported.length === 0) c.fail(from ? (where || groupBy || having ? 'Expected the end of the statement' : 'Expected WHERE, GROUP BY or the end of the statement') : 'Expected FROM');
+      if (t.type === 'ident' && LATER_CLAUSES[t.upper] && !unsupported.some((u) => u.clause === LATER_CLAUSES[t.upper]))
+        unsupported.push({ clause: LATER_CLAUSES[t.upper]!, pos: t.pos });
+      else if (unsupported.length === 0)
+        c.fail(
+          from ? (where || groupBy || having ? 'Expected the end of the statement' : 'Expected WHERE, GROUP BY or the end of the statement') : 'Expected FROM',
+        );
       c.next();
     }
     return { kind: 'select', items, from, fromAlias, where, ...(groupBy ? { groupBy } : {}), ...(having ? { having } : {}), unsupported, pos };
@@ -297,7 +306,12 @@ class StatementParser {
       intervals.push(e.millis);
     }
     const want = f.upper === 'TUMBLE' ? 1 : 2;
-    if (intervals.length !== want) throw new SqlError(`${f.upper} takes ${want === 1 ? 'one interval (size)' : f.upper === 'HOP' ? 'two intervals (slide, size)' : 'two intervals (step, size)'}; found ${intervals.length}`, f.pos, c.sql);
+    if (intervals.length !== want)
+      throw new SqlError(
+        `${f.upper} takes ${want === 1 ? 'one interval (size)' : f.upper === 'HOP' ? 'two intervals (slide, size)' : 'two intervals (step, size)'}; found ${intervals.length}`,
+        f.pos,
+        c.sql,
+      );
     c.expectOp(')');
     c.expectOp(')');
     return { kind: 'windowTvf', fn: f.upper as WindowTvf['fn'], table, timeColumn, intervals, alias: this.alias(), pos: f.pos };

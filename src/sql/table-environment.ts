@@ -58,7 +58,14 @@ export class TableEnvironment {
     const s = parseStatement(sql).statement;
     if (s.kind !== 'query') throw new SqlError(`sqlQuery expects a SELECT; run ${s.kind === 'insert' ? 'INSERT' : 'other statements'} with executeSql`);
     const { columns, updating } = planQuery(s.query, this.context(this.newEnv(), sql));
-    return new Table(s.query, (env) => this.context(env, sql), columns, this.env, () => this.newEnv(), updating);
+    return new Table(
+      s.query,
+      (env) => this.context(env, sql),
+      columns,
+      this.env,
+      () => this.newEnv(),
+      updating,
+    );
   }
 
   /** Names of the tables and views, sorted. */
@@ -86,7 +93,10 @@ export class TableEnvironment {
         this.catalog.drop(s.what, s.name, s.ifExists, sql);
         return ok();
       case 'showTables':
-        return rowsResult([{ name: 'table name', type: T.STRING, nullable: false }], this.catalog.names().map((n) => ({ 'table name': n })));
+        return rowsResult(
+          [{ name: 'table name', type: T.STRING, nullable: false }],
+          this.catalog.names().map((n) => ({ 'table name': n })),
+        );
       case 'describe': {
         const entry = this.catalog.lookup(s.name, sql);
         if (entry.kind === 'table') {
@@ -95,12 +105,23 @@ export class TableEnvironment {
         }
         const planned = planQuery(entry.query, this.context(this.newEnv(), entry.sql));
         return rowsResult(
-          [{ name: 'name', type: T.STRING, nullable: false }, { name: 'type', type: T.STRING, nullable: false }, { name: 'null', type: T.BOOLEAN, nullable: false }],
+          [
+            { name: 'name', type: T.STRING, nullable: false },
+            { name: 'type', type: T.STRING, nullable: false },
+            { name: 'null', type: T.BOOLEAN, nullable: false },
+          ],
           planned.columns.map((c) => ({ name: c.name, type: c.type.name, null: c.nullable })),
         );
       }
       case 'set':
-        if (s.key === undefined) return rowsResult([{ name: 'key', type: T.STRING, nullable: false }, { name: 'value', type: T.STRING, nullable: false }], this.settings.entries().map(([key, value]) => ({ key, value })));
+        if (s.key === undefined)
+          return rowsResult(
+            [
+              { name: 'key', type: T.STRING, nullable: false },
+              { name: 'value', type: T.STRING, nullable: false },
+            ],
+            this.settings.entries().map(([key, value]) => ({ key, value })),
+          );
         this.settings.set(s.key, s.value!, s.pos, sql);
         return ok();
       case 'reset':
@@ -114,13 +135,23 @@ export class TableEnvironment {
       }
       case 'query': {
         const { columns, updating } = planQuery(s.query, this.context(this.newEnv(), sql));
-        return new Table(s.query, (env) => this.context(env, sql), columns, this.env, () => this.newEnv(), updating).execute();
+        return new Table(
+          s.query,
+          (env) => this.context(env, sql),
+          columns,
+          this.env,
+          () => this.newEnv(),
+          updating,
+        ).execute();
       }
       case 'explain': {
         const env = this.newEnv();
         const t = s.target;
         if (t.kind === 'insert') planInsert(t, this.context(env, sql));
-        else planQuery(t.query, this.context(env, sql)).stream().sinkTo({ name: 'Collect', inputChangelogMode: 'all', createWriter: () => ({ write: () => undefined }) });
+        else
+          planQuery(t.query, this.context(env, sql))
+            .stream()
+            .sinkTo({ name: 'Collect', inputChangelogMode: 'all', createWriter: () => ({ write: () => undefined }) });
         return new ExplainResult(explainPlan(env));
       }
     }

@@ -63,7 +63,11 @@ export class TableResult {
   async format(): Promise<string> {
     if (this.kind === 'SUCCESS') return 'OK\n';
     // An updating result shows each change with its kind, as Flink's client does in tableau mode.
-    if (this.changes) return formatTableau([{ name: 'op', type: { name: 'STRING' } }, ...this.columns], (await this.changes()).map((c) => ({ ...c.row, op: c.kind })));
+    if (this.changes)
+      return formatTableau(
+        [{ name: 'op', type: { name: 'STRING' } }, ...this.columns],
+        (await this.changes()).map((c) => ({ ...c.row, op: c.kind })),
+      );
     return formatTableau(this.columns, await this.rows());
   }
 

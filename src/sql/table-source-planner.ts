@@ -43,7 +43,10 @@ export function connectorOf(table: CatalogTable, role: 'source' | 'sink' | 'any'
   if (name === undefined) fail("needs option 'connector' (one of " + TABLE_CONNECTORS.map((c) => `'${c.name}'`).join(', ') + ')');
   const connector = TABLE_CONNECTORS.find((c) => c.name === name);
   if (!connector) {
-    const near = closestName(name!, TABLE_CONNECTORS.map((c) => c.name));
+    const near = closestName(
+      name!,
+      TABLE_CONNECTORS.map((c) => c.name),
+    );
     fail(`connector '${name}' is not supported${near ? `; did you mean '${near}'?` : ''} (supported: ${TABLE_CONNECTORS.map((c) => c.name).join(', ')})`);
   }
   const columns = physicalColumns(table);
@@ -59,7 +62,15 @@ export function connectorOf(table: CatalogTable, role: 'source' | 'sink' | 'any'
   return { connector: connector!, ctx: { table: table.name, columns, options: table.options, fail } };
 }
 
-const READERS: Record<SqlType['name'], string> = { INT: 'readInt', BIGINT: 'readInt', DOUBLE: 'readDouble', STRING: 'readString', BOOLEAN: 'readBoolean', TIMESTAMP: 'readTimestamp', NULL: 'readString' };
+const READERS: Record<SqlType['name'], string> = {
+  INT: 'readInt',
+  BIGINT: 'readInt',
+  DOUBLE: 'readDouble',
+  STRING: 'readString',
+  BOOLEAN: 'readBoolean',
+  TIMESTAMP: 'readTimestamp',
+  NULL: 'readString',
+};
 
 /**
  * A table as a stream of typed rows: the connector's source, one compiled step that converts its
@@ -88,7 +99,9 @@ function readParams(table: CatalogTable, physical: readonly Column[], values: 't
   }
   // Computed columns see the converted physical columns, so they are computed from the new row.
   const compiler = new ExpressionCompiler(scopeOf(physical, table.name), consts, table.sql);
-  const assign = table.columns.filter((c) => c.computed !== undefined).map((c) => `${propertyAccess('r', c.name, consts)} = ${compiler.compile(c.computed!).code};`);
+  const assign = table.columns
+    .filter((c) => c.computed !== undefined)
+    .map((c) => `${propertyAccess('r', c.name, consts)} = ${compiler.compile(c.computed!).code};`);
   const body = `function convert(raw) { const r = { ${fields.join(', ')} }; ${assign.join(' ')} return r; }`;
   return { condition: undefined, projection: buildFunction<(r: Row) => Row>(body, consts, helpers), text: { select: `read ${table.name}` } };
 }
@@ -99,7 +112,10 @@ function watermarkStrategy(table: CatalogTable): WatermarkStrategy<Row> {
   const columns = tableColumns(table);
   const col = columns.find((c) => c.name === wm.column);
   if (!col) {
-    const near = closestName(wm.column, columns.map((c) => c.name));
+    const near = closestName(
+      wm.column,
+      columns.map((c) => c.name),
+    );
     throw new SqlError(`WATERMARK FOR: column '${wm.column}' not found in table '${table.name}'${near ? `; did you mean '${near}'?` : ''}`);
   }
   if (col.type.name !== 'TIMESTAMP') throw new SqlError(`WATERMARK FOR: column '${wm.column}' is ${col.type.name}, not TIMESTAMP(3)`);

@@ -57,7 +57,9 @@ export class Table {
   /** The plan of the query's job as JSON (see docs/architecture.md). */
   explain(): string {
     const env = this.newEnv();
-    planQuery(this.query, this.context(env)).stream().sinkTo({ name: 'Collect', createWriter: () => ({ write: () => undefined }) });
+    planQuery(this.query, this.context(env))
+      .stream()
+      .sinkTo({ name: 'Collect', createWriter: () => ({ write: () => undefined }) });
     return env.explain();
   }
 }

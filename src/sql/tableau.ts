@@ -31,7 +31,15 @@ export function formatTableau(columns: readonly Pick<Column, 'name' | 'type'>[],
   const right = (c: Pick<Column, 'type'>) => ['INT', 'BIGINT', 'DOUBLE'].includes(c.type.name);
   const fmt = (vals: readonly string[], header: boolean) =>
     '|' + vals.map((v, i) => ' ' + (!header && right(columns[i]!) ? v.padStart(widths[i]!) : v.padEnd(widths[i]!)) + ' ').join('|') + '|';
-  const out = [line, fmt(columns.map((c) => c.name), true), line, ...cells.map((r) => fmt(r, false))];
+  const out = [
+    line,
+    fmt(
+      columns.map((c) => c.name),
+      true,
+    ),
+    line,
+    ...cells.map((r) => fmt(r, false)),
+  ];
   if (cells.length > 0) out.push(line);
   out.push(rows.length === 0 ? 'Empty set' : `${rows.length} row${rows.length === 1 ? '' : 's'} in set`);
   return out.join('\n') + '\n';

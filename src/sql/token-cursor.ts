@@ -54,7 +54,8 @@ export class TokenCursor {
   }
   /** Fails at the next token: "<msg> but found X". */
   fail(msg: string, at: Token = this.peek()): never {
-    const found = at.type === 'eof' ? 'the end of the statement' : at.type === 'string' ? `'${at.value}'` : at.type === 'quoted' ? `\`${at.value}\`` : `'${at.value}'`;
+    const found =
+      at.type === 'eof' ? 'the end of the statement' : at.type === 'string' ? `'${at.value}'` : at.type === 'quoted' ? `\`${at.value}\`` : `'${at.value}'`;
     throw new SqlError(`${msg} but found ${found}`, at.pos, this.sql);
   }
 }

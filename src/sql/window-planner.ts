@@ -22,7 +22,10 @@ interface WindowAcc {
 }
 
 /** The accumulators of a query's calls as a window AggregateFunction (with merge, so HOP windows share slices). */
-function windowFunction(calls: readonly AggCall[], groupValues: (r: Row) => unknown[]): AggregateFunction<Row, WindowAcc, { group: unknown[]; results: unknown[] }> {
+function windowFunction(
+  calls: readonly AggCall[],
+  groupValues: (r: Row) => unknown[],
+): AggregateFunction<Row, WindowAcc, { group: unknown[]; results: unknown[] }> {
   return {
     createAccumulator: () => ({ group: null, accs: createAccs(calls) }),
     add(row, acc) {
@@ -56,11 +59,19 @@ export function planWindowAggregate(q: Query, tvf: WindowTvf, ctx: PlanContext, 
   const entry = ctx.catalog.lookup(tvf.table, ctx.sql);
   if (entry.kind === 'view') throw new SqlError(`${tvf.fn} over a view is not supported yet; use a table`, tvf.table.pos, ctx.sql);
   if (entry.watermark?.column !== tvf.timeColumn) {
-    throw new SqlError(`The time column of ${tvf.fn} must be the event-time attribute of '${entry.name}' (declared with WATERMARK FOR ${tvf.timeColumn} AS ...)${entry.watermark ? `; it is '${entry.watermark.column}'` : ''}`, tvf.pos, ctx.sql);
+    throw new SqlError(
+      `The time column of ${tvf.fn} must be the event-time attribute of '${entry.name}' (declared with WATERMARK FOR ${tvf.timeColumn} AS ...)${entry.watermark ? `; it is '${entry.watermark.column}'` : ''}`,
+      tvf.pos,
+      ctx.sql,
+    );
   }
   const grouped = (q.groupBy ?? []).map((g) => (g.kind === 'column' ? g.name.parts[g.name.parts.length - 1] : undefined));
   if (!isAggregating(q) || !grouped.includes('window_start') || !grouped.includes('window_end')) {
-    throw new SqlError(`${tvf.fn} is supported in window aggregations: GROUP BY window_start, window_end[, ...]; other uses are not supported yet`, tvf.pos, ctx.sql);
+    throw new SqlError(
+      `${tvf.fn} is supported in window aggregations: GROUP BY window_start, window_end[, ...]; other uses are not supported yet`,
+      tvf.pos,
+      ctx.sql,
+    );
   }
   const tableCols = tableColumns(entry);
   const qualifier = tvf.alias ?? entry.name;
@@ -80,7 +91,10 @@ export function planWindowAggregate(q: Query, tvf: WindowTvf, ctx: PlanContext, 
     .stream()
     .keyBy(plan.key)
     .window(assignerOf(tvf) as WindowAssigner<Row, TimeWindow>)
-    .aggregate<WindowAcc, { group: unknown[]; results: unknown[] }, Row>(windowFunction(plan.calls, plan.groupValues), (_key: unknown, w: TimeWindow, [r], out) => out.collect(output(r!.group, r!.results, w.start, w.end)))
+    .aggregate<WindowAcc, { group: unknown[]; results: unknown[] }, Row>(
+      windowFunction(plan.calls, plan.groupValues),
+      (_key: unknown, w: TimeWindow, [r], out) => out.collect(output(r!.group, r!.results, w.start, w.end)),
+    )
     .name(name.length > 120 ? name.slice(0, 117) + '...)' : name);
   return planCalc(plan.query, materialized(stream, plan.columns), { columns: plan.columns, qualifiers: [], description: 'the window aggregation' }, ctx.sql);
 }

@@ -38,7 +38,12 @@ export function describeEnumeratorConformance<T>(name: string, factory: () => So
 
     it('restored from a checkpoint taken mid-read, at the same or another parallelism, reads exactly what is left', async () => {
       const all = sortedKeys((await readAll(1)).out);
-      for (const [from, to] of [[1, 1], [2, 2], [2, 3], [3, 1]] as const) {
+      for (const [from, to] of [
+        [1, 1],
+        [2, 2],
+        [2, 3],
+        [3, 1],
+      ] as const) {
         for (const rounds of [1, 2, 4]) {
           const old = new EnumeratorRun(factory(), from);
           await old.run(rounds);

@@ -36,7 +36,11 @@ export class EnumeratorRun<T> {
   private readonly carried: Record<string, unknown>;
   private closed = false;
 
-  constructor(source: Source<T>, readonly parallelism: number, restored?: EnumeratorCheckpoint) {
+  constructor(
+    source: Source<T>,
+    readonly parallelism: number,
+    restored?: EnumeratorCheckpoint,
+  ) {
     this.assigned = Array.from({ length: parallelism }, () => []);
     this.inbox = Array.from({ length: parallelism }, () => []);
     this.asking = Array<boolean>(parallelism).fill(false);

@@ -89,7 +89,9 @@ export class OperatorHarness<IN, OUT> {
     fn: CoProcessFunction<IN1, IN2, OUT> | KeyedCoProcessFunction<any, IN1, IN2, OUT>,
     options: Omit<HarnessOptions, 'inputs'> = {},
   ): Promise<OperatorHarness<IN1 | IN2, OUT>> {
-    const spec = options.key ? operatorSpec('keyedCoProcess', { fn: fn as KeyedCoProcessFunction<any, IN1, IN2, OUT> }) : operatorSpec('coProcess', { fn: fn as CoProcessFunction<IN1, IN2, OUT> });
+    const spec = options.key
+      ? operatorSpec('keyedCoProcess', { fn: fn as KeyedCoProcessFunction<any, IN1, IN2, OUT> })
+      : operatorSpec('coProcess', { fn: fn as CoProcessFunction<IN1, IN2, OUT> });
     return OperatorHarness.forOperator(createOperator(spec, 'Co-Process', options.key !== undefined) as Operator<OUT>, { ...options, inputs: 2 });
   }
 

@@ -8,7 +8,10 @@ import { CollectingChannel } from './collecting-channel.js';
 export class SideOutputChannels extends Map<string, EdgeRouter[]> {
   readonly channels = new Map<string, CollectingChannel<unknown>>();
 
-  constructor(private readonly maxParallelism: number, private readonly operatorName: string) {
+  constructor(
+    private readonly maxParallelism: number,
+    private readonly operatorName: string,
+  ) {
     super();
   }
 

@@ -119,7 +119,11 @@ export function describeSinkConformance<T>(name: string, system: () => SinkUnder
       deepStrictEqual(await visible(s), sortedKeys([...a, ...b, ...c]));
     });
 
-    for (const [from, to] of [[2, 1], [1, 2], [3, 2]] as const) {
+    for (const [from, to] of [
+      [2, 1],
+      [1, 2],
+      [3, 2],
+    ] as const) {
       test(`restores the pending output of ${from} writers into ${to}, each once`, async (s) => {
         const old = await writers(s.sink(), from, 'EXACTLY_ONCE');
         const kept: T[] = [];

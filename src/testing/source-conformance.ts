@@ -69,7 +69,12 @@ export function describeSourceConformance<T>(name: string, factory: () => Source
 
     it('readers restored at another parallelism from the merged snapshots read exactly what is left', async () => {
       const all = await readAll();
-      for (const [from, to] of [[2, 1], [2, 3], [3, 2], [1, 4]] as const) {
+      for (const [from, to] of [
+        [2, 1],
+        [2, 3],
+        [3, 2],
+        [1, 4],
+      ] as const) {
         const old = readers(factory(), from, 10);
         const head = (await Promise.all(old.map((r, i) => drain(r, i + 1)))).flat();
         // As the runtime restores them: positions per split id of all old readers, merged.
@@ -87,7 +92,11 @@ function readers<T>(source: Source<T>, parallelism: number, batchSize: number, r
   const splits = source.splits(parallelism);
   return Array.from({ length: parallelism }, (_, i) => {
     const { ctx } = readerContext({ batchSize, subtaskIndex: i, parallelism });
-    return source.createReader(splits.filter((_, j) => j % parallelism === i), ctx, restored?.[i]);
+    return source.createReader(
+      splits.filter((_, j) => j % parallelism === i),
+      ctx,
+      restored?.[i],
+    );
   });
 }
 

@@ -1,16 +1,26 @@
 import type {
-  AggregatingStateDescriptor, KeyedStateStore, ListStateDescriptor, MapStateDescriptor, ReducingStateDescriptor, StateDescriptor,
+  AggregatingStateDescriptor,
+  KeyedStateStore,
+  ListStateDescriptor,
+  MapStateDescriptor,
+  ReducingStateDescriptor,
+  StateDescriptor,
   ValueStateDescriptor,
 } from '../core/state.js';
 
 /** What {@link readState} returns for each kind of state descriptor. */
 export type StateContents<D> =
-  D extends ValueStateDescriptor<infer T> ? T | undefined
-  : D extends ListStateDescriptor<infer T> ? T[]
-  : D extends MapStateDescriptor<infer K, infer V> ? Map<K, V>
-  : D extends ReducingStateDescriptor<infer T> ? T | undefined
-  : D extends AggregatingStateDescriptor<any, any, infer OUT> ? OUT | undefined
-  : never;
+  D extends ValueStateDescriptor<infer T>
+    ? T | undefined
+    : D extends ListStateDescriptor<infer T>
+      ? T[]
+      : D extends MapStateDescriptor<infer K, infer V>
+        ? Map<K, V>
+        : D extends ReducingStateDescriptor<infer T>
+          ? T | undefined
+          : D extends AggregatingStateDescriptor<any, any, infer OUT>
+            ? OUT | undefined
+            : never;
 
 /** Reads a state of the current key as a plain value (a list as an array, a map state as a `Map`). */
 export function readState<D extends StateDescriptor>(store: KeyedStateStore, d: D): StateContents<D> {

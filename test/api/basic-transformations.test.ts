@@ -135,7 +135,12 @@ describe('basic transformations', () => {
 
   it('explain prints the graph as JSON', () => {
     const env = StreamEnvironment.create();
-    env.fromElements(1).keyBy((x) => x).sum().uid('summer').print();
+    env
+      .fromElements(1)
+      .keyBy((x) => x)
+      .sum()
+      .uid('summer')
+      .print();
     const plan = JSON.parse(env.explain());
     expect(plan.nodes.map((n: any) => n.kind)).toEqual(['source', 'reduce', 'sink']);
     expect(plan.nodes[1].inputs[0][0].partitioner).toBe('hash');

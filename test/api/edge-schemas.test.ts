@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { CollectSink, StreamEnvironment, TumblingEventTimeWindows, arraySource, formatSchema, sameSchema, schemaOf, sumOf, type Schema } from '../../src/index.js';
+import {
+  CollectSink,
+  StreamEnvironment,
+  TumblingEventTimeWindows,
+  arraySource,
+  formatSchema,
+  sameSchema,
+  schemaOf,
+  sumOf,
+  type Schema,
+} from '../../src/index.js';
 
 interface Order {
   id: number;
@@ -16,11 +26,23 @@ const schemas = (env: StreamEnvironment) => Object.fromEntries((JSON.parse(env.e
 describe('schemas on edges', () => {
   it('are built from names and logical types in order, and printed as SQL prints them', () => {
     expect(formatSchema(orderSchema)).toBe('(id BIGINT, customer STRING, amount DECIMAL(10, 2))');
-    expect(formatSchema(schemaOf([['2', 'INT'], ['1', 'TIMESTAMP(3)']]))).toBe('(2 INT, 1 TIMESTAMP(3))');
+    expect(
+      formatSchema(
+        schemaOf([
+          ['2', 'INT'],
+          ['1', 'TIMESTAMP(3)'],
+        ]),
+      ),
+    ).toBe('(2 INT, 1 TIMESTAMP(3))');
     expect(sameSchema(orderSchema, schemaOf({ id: 'BIGINT', customer: 'STRING', amount: 'DECIMAL(10, 2)' }))).toBe(true);
     expect(sameSchema(orderSchema, schemaOf({ customer: 'STRING', id: 'BIGINT', amount: 'DECIMAL(10, 2)' }))).toBe(false);
     expect(() => schemaOf({ id: 'LONG' as never })).toThrow(/Schema field 'id' has type 'LONG', which is not a logical type/);
-    expect(() => schemaOf([['id', 'INT'], ['id', 'BIGINT']])).toThrow(/'id' appears twice/);
+    expect(() =>
+      schemaOf([
+        ['id', 'INT'],
+        ['id', 'BIGINT'],
+      ]),
+    ).toThrow(/'id' appears twice/);
   });
 
   it('flow from a source that declares one through filters, unions and into the sink, and are unknown after a map', () => {
@@ -63,7 +85,10 @@ describe('schemas on edges', () => {
   it('fail planning where two ends disagree: a union of streams with different schemas, or a declaration its input contradicts', () => {
     const other = schemaOf({ id: 'BIGINT', customer: 'STRING', amount: 'DOUBLE' });
     const union = StreamEnvironment.create();
-    union.fromSource(orders(orderSchema)).union(union.fromSource(orders(other, 'Refunds'))).print();
+    union
+      .fromSource(orders(orderSchema))
+      .union(union.fromSource(orders(other, 'Refunds')))
+      .print();
     expect(() => union.explain()).toThrow(
       "Operator 'Union' (union) reads streams with different schemas: 'Orders' emits (id BIGINT, customer STRING, amount DECIMAL(10, 2)), 'Refunds' emits (id BIGINT, customer STRING, amount DOUBLE)",
     );
@@ -75,7 +100,9 @@ describe('schemas on edges', () => {
       .filter(() => true)
       .withSchema(other)
       .print();
-    expect(() => declared.explain()).toThrow("Stream 'Filter' is declared with schema (id BIGINT, customer STRING, amount DOUBLE), but its operator emits (id BIGINT, customer STRING, amount DECIMAL(10, 2))");
+    expect(() => declared.explain()).toThrow(
+      "Stream 'Filter' is declared with schema (id BIGINT, customer STRING, amount DOUBLE), but its operator emits (id BIGINT, customer STRING, amount DECIMAL(10, 2))",
+    );
   });
 
   it('leave a stream with an input of unknown schema unchecked and unknown', () => {

@@ -6,14 +6,20 @@ const create = (config: Record<string, unknown>) => () => StreamEnvironment.crea
 describe('configuration Weir does not act on', () => {
   it('fails for a Flink key Weir does not support, naming the key, the value and why', () => {
     expect(create({ 'state.backend.type': 'rocksdb' })).toThrow(ConfigError);
-    expect(create({ 'state.backend.type': 'rocksdb' })).toThrow(/'state\.backend\.type' = 'rocksdb' is not supported by Weir: Weir's disk state backend is LMDB, not RocksDB: set 'state\.backend\.type': 'lmdb'/);
+    expect(create({ 'state.backend.type': 'rocksdb' })).toThrow(
+      /'state\.backend\.type' = 'rocksdb' is not supported by Weir: Weir's disk state backend is LMDB, not RocksDB: set 'state\.backend\.type': 'lmdb'/,
+    );
     expect(create({ 'execution.checkpointing.incremental': true })).toThrow(/'execution\.checkpointing\.incremental' = true is not supported/);
     expect(create({ 'execution.checkpointing.unaligned.enabled': true })).toThrow(/unaligned checkpoints are not there yet/);
     expect(create({ 'execution.runtime-mode': 'BATCH' })).toThrow(/'execution\.runtime-mode' = 'BATCH' is not supported/);
   });
 
   it('accepts those keys with the value that describes what Weir does anyway', () => {
-    const env = StreamEnvironment.create({ 'state.backend.type': 'hashmap', 'execution.checkpointing.incremental': false, 'execution.runtime-mode': 'STREAMING' });
+    const env = StreamEnvironment.create({
+      'state.backend.type': 'hashmap',
+      'execution.checkpointing.incremental': false,
+      'execution.runtime-mode': 'STREAMING',
+    });
     expect(env.getParallelism()).toBe(1);
   });
 
@@ -31,7 +37,9 @@ describe('configuration Weir does not act on', () => {
   });
 
   it('names what it reads when an unknown key is close to none', () => {
-    expect(create({ colour: 'blue' })).toThrow(/Unknown configuration key 'colour': Weir does not read it \(it reads parallelism, maxParallelism, .*restart-strategy\.\*, rest\.\*, metrics\.reporter\.prom\.port\)/);
+    expect(create({ colour: 'blue' })).toThrow(
+      /Unknown configuration key 'colour': Weir does not read it \(it reads parallelism, maxParallelism, .*restart-strategy\.\*, rest\.\*, metrics\.reporter\.prom\.port\)/,
+    );
   });
 
   it('warns about a cluster key, which Flink too ignores in a job configuration', async () => {
@@ -39,7 +47,9 @@ describe('configuration Weir does not act on', () => {
     const env = StreamEnvironment.create({ 'taskmanager.memory.process.size': '4g' });
     const warning = await warned;
     expect(warning.name).toBe('WeirConfigWarning');
-    expect(warning.message).toBe("Configuration 'taskmanager.memory.process.size' is ignored: Weir runs the job in this Node process, without a cluster to configure");
+    expect(warning.message).toBe(
+      "Configuration 'taskmanager.memory.process.size' is ignored: Weir runs the job in this Node process, without a cluster to configure",
+    );
     expect(env.getParallelism()).toBe(1);
   });
 });

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
-  AsyncDataStream, AsyncRetryStrategies, AsyncTimeoutError, CollectSink, ManualClock, RetryPredicates, StreamEnvironment,
-  UserFunctionError, WatermarkStrategy, arraySource, type AsyncFunction,
+  AsyncDataStream,
+  AsyncRetryStrategies,
+  AsyncTimeoutError,
+  CollectSink,
+  ManualClock,
+  RetryPredicates,
+  StreamEnvironment,
+  UserFunctionError,
+  WatermarkStrategy,
+  arraySource,
+  type AsyncFunction,
 } from '../../src/index.js';
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
@@ -84,7 +93,12 @@ describe('async I/O behaviour', () => {
     };
     const env = StreamEnvironment.create();
     const out = new CollectSink<number>();
-    AsyncDataStream.unorderedWaitWithRetry(env.fromElements(1, 2, 3), flaky, { timeout: '5s' }, AsyncRetryStrategies.fixedDelay({ maxAttempts: 2, delay: '2ms' }))
+    AsyncDataStream.unorderedWaitWithRetry(
+      env.fromElements(1, 2, 3),
+      flaky,
+      { timeout: '5s' },
+      AsyncRetryStrategies.fixedDelay({ maxAttempts: 2, delay: '2ms' }),
+    )
       .name('flaky')
       .sinkTo(out);
     const result = await env.execute();
@@ -168,7 +182,13 @@ describe('async I/O behaviour', () => {
 
   it('asyncInvoke may complete with several results; results keep the input timestamp', async () => {
     const env = StreamEnvironment.create();
-    const src = env.fromSource(arraySource([{ w: 'ab', t: 5 }, { w: 'c', t: 9 }]), WatermarkStrategy.monotonousTimestamps((r) => r.t));
+    const src = env.fromSource(
+      arraySource([
+        { w: 'ab', t: 5 },
+        { w: 'c', t: 9 },
+      ]),
+      WatermarkStrategy.monotonousTimestamps((r) => r.t),
+    );
     const out = new CollectSink<string>();
     AsyncDataStream.orderedWait<{ w: string; t: number }, string>(
       src,
@@ -186,9 +206,13 @@ describe('async I/O behaviour', () => {
 
   it('a rejected or throwing request fails the job naming the operator and the record', async () => {
     const env = StreamEnvironment.create();
-    AsyncDataStream.unorderedWait(env.fromElements({ id: 7 }), async () => {
-      throw new Error('service unavailable');
-    }, { timeout: '1s' })
+    AsyncDataStream.unorderedWait(
+      env.fromElements({ id: 7 }),
+      async () => {
+        throw new Error('service unavailable');
+      },
+      { timeout: '1s' },
+    )
       .name('geo')
       .sinkTo(new CollectSink());
     const err = await env.execute().catch((e) => e);
@@ -196,7 +220,15 @@ describe('async I/O behaviour', () => {
     expect(err.message).toMatch(/'geo'.*\{"id":7\}.*service unavailable/);
 
     const env2 = StreamEnvironment.create();
-    AsyncDataStream.orderedWait<number, number>(env2.fromElements(3), { asyncInvoke() { throw new Error('sync boom'); } }, { timeout: '1s' })
+    AsyncDataStream.orderedWait<number, number>(
+      env2.fromElements(3),
+      {
+        asyncInvoke() {
+          throw new Error('sync boom');
+        },
+      },
+      { timeout: '1s' },
+    )
       .name('sync')
       .sinkTo(new CollectSink());
     const err2 = await env2.execute().catch((e) => e);

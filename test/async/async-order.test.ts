@@ -21,7 +21,11 @@ function eventLog(): Sink<unknown> & { events: Ev[] } {
   };
 }
 
-interface In { i: number; t: number; delay: number }
+interface In {
+  i: number;
+  t: number;
+  delay: number;
+}
 
 /** Completes after `delay` ms; a negative delay completes synchronously. Tracks concurrency. */
 function delayedLookup(stats: { inFlight: number; max: number }) {
@@ -38,16 +42,17 @@ function delayedLookup(stats: { inFlight: number; max: number }) {
   };
 }
 
-const inputs = fc
-  .array(fc.record({ gap: fc.integer({ min: 0, max: 3 }), delay: fc.integer({ min: -1, max: 4 }) }), { maxLength: 30 })
-  .map((xs) => {
-    let t = 0;
-    return xs.map((x, i) => ({ i, t: (t += x.gap), delay: x.delay }));
-  });
+const inputs = fc.array(fc.record({ gap: fc.integer({ min: 0, max: 3 }), delay: fc.integer({ min: -1, max: 4 }) }), { maxLength: 30 }).map((xs) => {
+  let t = 0;
+  return xs.map((x, i) => ({ i, t: (t += x.gap), delay: x.delay }));
+});
 
 async function run(ordered: boolean, xs: In[], capacity: number, batchSize: number) {
   const env = StreamEnvironment.create({ batchSize });
-  const src = env.fromSource(arraySource(xs), WatermarkStrategy.monotonousTimestamps<In>((x) => x.t));
+  const src = env.fromSource(
+    arraySource(xs),
+    WatermarkStrategy.monotonousTimestamps<In>((x) => x.t),
+  );
   const before = eventLog();
   const after = eventLog();
   src.sinkTo(before);

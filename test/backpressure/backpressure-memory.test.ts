@@ -16,11 +16,15 @@ interface Measured {
 
 /** Runs the slow-sink job in its own process (so its RSS is its own) and returns what it measured. */
 function runSlowSink(parallelism: number, env: Record<string, string>): Measured {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'run', 'test/backpressure/slow-sink-job.ts', '-p', String(parallelism), '--no-progress'], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    encoding: 'utf8',
-  });
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', 'src/cli/main.ts', 'run', 'test/backpressure/slow-sink-job.ts', '-p', String(parallelism), '--no-progress'],
+    {
+      cwd: root,
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+    },
+  );
   expect(r.status, r.stderr).toBe(0);
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Measured;
 }

@@ -29,15 +29,18 @@ const slowSink: Sink<{ id: number; pad: string }> = {
         // The task must not hand a writer more input while its last write is pending (`block`).
         if (pending > 0) ctx.metrics.inc(BUSY_WRITES);
         pending++;
-        tail = tail.then(() => new Promise<void>((resolve) => (ms > 0 ? setTimeout(resolve, (ms * batch.values.length) / 1000) : resolve()))).then(() => {
-          written += batch.values.length;
-          pending--;
-        });
+        tail = tail
+          .then(() => new Promise<void>((resolve) => (ms > 0 ? setTimeout(resolve, (ms * batch.values.length) / 1000) : resolve())))
+          .then(() => {
+            written += batch.values.length;
+            pending--;
+          });
         return tail;
       },
-      finish: () => tail.then(() => {
-        if (written === 0 && rows > 0) throw new Error('the slow sink wrote nothing');
-      }),
+      finish: () =>
+        tail.then(() => {
+          if (written === 0 && rows > 0) throw new Error('the slow sink wrote nothing');
+        }),
     };
   },
 };

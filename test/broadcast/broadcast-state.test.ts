@@ -1,12 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  CollectSink, StreamEnvironment, UserFunctionError, WatermarkStrategy, arraySource, listState, mapState, valueState,
-  type KeyedBroadcastProcessFunction, type ListState, type ValueState,
+  CollectSink,
+  StreamEnvironment,
+  UserFunctionError,
+  WatermarkStrategy,
+  arraySource,
+  listState,
+  mapState,
+  valueState,
+  type KeyedBroadcastProcessFunction,
+  type ListState,
+  type ValueState,
 } from '../../src/index.js';
 
-interface Txn { user: string; kind: string; amount: number }
-interface Rule { kind: string; limit: number }
+interface Txn {
+  user: string;
+  kind: string;
+  amount: number;
+}
+interface Rule {
+  kind: string;
+  limit: number;
+}
 const rulesDesc = mapState<string, number>('limits');
 
 /** Yields the values with a macrotask pause now and then, so two sources interleave differently per `seed`. */
@@ -47,28 +63,40 @@ const alerting: KeyedBroadcastProcessFunction<string, Txn, Rule, string> & { pen
 
 function expectedAlerts(txns: Txn[], rules: Rule[]): string[] {
   const limits = new Map(rules.map((r) => [r.kind, r.limit]));
-  return txns.filter((t) => limits.has(t.kind) && t.amount > limits.get(t.kind)!).map((t) => `${t.user}:${t.kind}:${t.amount}`).sort();
+  return txns
+    .filter((t) => limits.has(t.kind) && t.amount > limits.get(t.kind)!)
+    .map((t) => `${t.user}:${t.kind}:${t.amount}`)
+    .sort();
 }
 
 describe('broadcast state pattern', () => {
   it('applies broadcast rules to keyed elements whatever the interleaving (property)', async () => {
     const txn = fc.record({ user: fc.constantFrom('ann', 'bob', 'cy', 'di'), kind: fc.constantFrom('a', 'b', 'c'), amount: fc.integer({ min: 0, max: 100 }) });
-    const rules = fc.uniqueArray(fc.record({ kind: fc.constantFrom('a', 'b', 'c', 'd'), limit: fc.integer({ min: 0, max: 100 }) }), { selector: (r) => r.kind, maxLength: 4 });
+    const rules = fc.uniqueArray(fc.record({ kind: fc.constantFrom('a', 'b', 'c', 'd'), limit: fc.integer({ min: 0, max: 100 }) }), {
+      selector: (r) => r.kind,
+      maxLength: 4,
+    });
     await fc.assert(
-      fc.asyncProperty(fc.array(txn, { maxLength: 40 }), rules, fc.integer({ min: 0, max: 5 }), fc.constantFrom(1, 2, 3), async (txns, rs, seed, parallelism) => {
-        const env = StreamEnvironment.create();
-        const ruleStream = env.fromAsyncIterable(paced(rs, seed + 1)).broadcast(rulesDesc);
-        const out = new CollectSink<string>();
-        env
-          .fromAsyncIterable(paced(txns, seed))
-          .keyBy((t) => t.user)
-          .connect(ruleStream)
-          .process(alerting)
-          .setParallelism(parallelism)
-          .sinkTo(out);
-        await env.execute();
-        expect(out.values.slice().sort()).toEqual(expectedAlerts(txns, rs));
-      }),
+      fc.asyncProperty(
+        fc.array(txn, { maxLength: 40 }),
+        rules,
+        fc.integer({ min: 0, max: 5 }),
+        fc.constantFrom(1, 2, 3),
+        async (txns, rs, seed, parallelism) => {
+          const env = StreamEnvironment.create();
+          const ruleStream = env.fromAsyncIterable(paced(rs, seed + 1)).broadcast(rulesDesc);
+          const out = new CollectSink<string>();
+          env
+            .fromAsyncIterable(paced(txns, seed))
+            .keyBy((t) => t.user)
+            .connect(ruleStream)
+            .process(alerting)
+            .setParallelism(parallelism)
+            .sinkTo(out);
+          await env.execute();
+          expect(out.values.slice().sort()).toEqual(expectedAlerts(txns, rs));
+        },
+      ),
       { numRuns: 25 },
     );
   });
@@ -129,7 +157,10 @@ describe('broadcast state pattern', () => {
       { k: 'x', v: 3, t: 30 },
     ];
     const out = await env
-      .fromSource(arraySource(events), WatermarkStrategy.monotonousTimestamps((e) => e.t))
+      .fromSource(
+        arraySource(events),
+        WatermarkStrategy.monotonousTimestamps((e) => e.t),
+      )
       .keyBy((e) => e.k)
       .connect(env.fromElements(10).broadcast(factor))
       .process(fn)

@@ -7,7 +7,12 @@ import { CollectSink, StreamEnvironment, count, minOf, rowKindShort, sumOf, type
 type Op = { op: 'put'; id: number; g: number; n: number } | { op: 'delete'; id: number };
 const opsArb = fc.array(
   fc.oneof(
-    fc.record({ op: fc.constant('put' as const), id: fc.integer({ min: 0, max: 12 }), g: fc.integer({ min: 0, max: 3 }), n: fc.integer({ min: -20, max: 20 }) }),
+    fc.record({
+      op: fc.constant('put' as const),
+      id: fc.integer({ min: 0, max: 12 }),
+      g: fc.integer({ min: 0, max: 3 }),
+      n: fc.integer({ min: -20, max: 20 }),
+    }),
     fc.record({ op: fc.constant('delete' as const), id: fc.integer({ min: 0, max: 12 }) }),
   ),
   { maxLength: 80 },
@@ -124,8 +129,18 @@ describe('keyed aggregate over a changelog', () => {
 
   it('prints its output changelog mode in the plan', () => {
     const env = StreamEnvironment.create();
-    env.fromChangelog<Row>([]).keyBy((r) => r.g).aggregate(count()).name('Counts').print();
-    env.fromElements(1).keyBy((x) => x).aggregate(count()).name('Plain counts').print();
+    env
+      .fromChangelog<Row>([])
+      .keyBy((r) => r.g)
+      .aggregate(count())
+      .name('Counts')
+      .print();
+    env
+      .fromElements(1)
+      .keyBy((x) => x)
+      .aggregate(count())
+      .name('Plain counts')
+      .print();
     const plan = JSON.parse(env.explain()) as { nodes: { name: string; changelog: string; params?: object }[] };
     expect(plan.nodes.find((n) => n.name === 'Counts')).toMatchObject({ changelog: 'changelog', params: { retracts: true } });
     expect(plan.nodes.find((n) => n.name === 'Plain counts')).toMatchObject({ changelog: 'insert-only' });
@@ -140,18 +155,28 @@ describe('keyed aggregate over a changelog', () => {
       .reduce((x, y) => ({ ...x, n: x.n + y.n }))
       .name('Totals')
       .sinkTo(out);
-    const message = /Operator 'Totals' \(reduce\) takes insert-only input, but 'Changelog Source' feeds it a changelog.*\.aggregate\(fn\) with an AggregateFunction that implements retract\(\)/;
+    const message =
+      /Operator 'Totals' \(reduce\) takes insert-only input, but 'Changelog Source' feeds it a changelog.*\.aggregate\(fn\) with an AggregateFunction that implements retract\(\)/;
     expect(() => reduce.explain()).toThrow(message);
     // Planning errors throw from execute() itself, before any record moves.
     expect(() => reduce.execute('reduce-over-changelog')).toThrow(message);
     expect(out.values).toEqual([]);
 
     const sum = StreamEnvironment.create();
-    sum.fromChangelog<Row>([]).keyBy((r) => r.g).sum('n').print();
+    sum
+      .fromChangelog<Row>([])
+      .keyBy((r) => r.g)
+      .sum('n')
+      .print();
     expect(() => sum.explain()).toThrow(/'Keyed Reduce' \(reduce\) takes insert-only input/);
 
     const min = StreamEnvironment.create();
-    min.fromChangelog<Row>([]).keyBy((r) => r.g).aggregate(minOf((r: Row) => r.n)).name('Lowest').print();
+    min
+      .fromChangelog<Row>([])
+      .keyBy((r) => r.g)
+      .aggregate(minOf((r: Row) => r.n))
+      .name('Lowest')
+      .print();
     expect(() => min.explain()).toThrow(/Operator 'Lowest' \(aggregate\) takes insert-only input/);
   });
 });

@@ -1,6 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Batch, BatchBuilder, CollectSink, RowKind, StreamEnvironment, rowKindShort, type ChangelogRow, type RowKindShort, type Sink } from '../../src/index.js';
+import {
+  Batch,
+  BatchBuilder,
+  CollectSink,
+  RowKind,
+  StreamEnvironment,
+  rowKindShort,
+  type ChangelogRow,
+  type RowKindShort,
+  type Sink,
+} from '../../src/index.js';
 import { EdgeRouter, type ChannelTarget } from '../../src/runtime/edge-router.js';
 import { runWeir } from '../parallel/run-job.js';
 
@@ -51,7 +61,11 @@ describe('changelog rows', () => {
   it('fails an insert-only operator that receives a retraction, naming the operator and the row', async () => {
     const env = StreamEnvironment.create({ 'execution.slot-mode': 'single-thread' });
     env
-      .fromChangelog<Row>([['+I', { id: 1, n: 5 }], ['-U', { id: 1, n: 5 }], ['+U', { id: 1, n: 6 }]])
+      .fromChangelog<Row>([
+        ['+I', { id: 1, n: 5 }],
+        ['-U', { id: 1, n: 5 }],
+        ['+U', { id: 1, n: 6 }],
+      ])
       .keyBy((r) => r.id)
       .process<Row>({ processElement: (r, _ctx, out) => out.collect(r) })
       .name('Totals')
@@ -63,7 +77,12 @@ describe('changelog rows', () => {
     const written: number[] = [];
     const plain: Sink<number> = { name: 'Plain', createWriter: () => ({ write: (batch) => void written.push(...batch.values) }) };
     const env = StreamEnvironment.create({ 'execution.slot-mode': 'single-thread' });
-    env.fromChangelog<number>([['+I', 1], ['-D', 1]]).sinkTo(plain);
+    env
+      .fromChangelog<number>([
+        ['+I', 1],
+        ['-D', 1],
+      ])
+      .sinkTo(plain);
     await expect(env.execute('plain-sink')).rejects.toThrow(/'Plain' takes insert-only input, but received a -D row: 1/);
     expect(written).toEqual([]);
   });
@@ -81,32 +100,48 @@ describe('changelog rows', () => {
 
   it('keyed routing sends each row kind with its row to the channel of its key, in order (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 40 })), { minLength: 1, maxLength: 80 }), fc.integer({ min: 1, max: 5 }), (rows, par) => {
-        // Values are row indices, so order and kind can be checked against the input row.
-        const got: [number, number][][] = Array.from({ length: par }, () => []);
-        const channels = Array.from({ length: par }, (_, c) => ({
-          index: 0,
-          target: {
-            receiveBatch: (_ch: number, batch: Batch<unknown>) => batch.values.forEach((v, i) => got[c]!.push([v as number, batch.kinds?.[i] ?? -1])),
-            receiveControl() {},
-          } satisfies ChannelTarget,
-        }));
-        const router = new EdgeRouter({ type: 'hash', key: (i: number) => rows[i]![1] % 7 }, channels, 128, 'test');
-        router.route(new Batch(rows.map((_, i) => i), rows.map(() => 0), undefined, Uint8Array.from(rows.map(([k]) => k))));
-        const channelOfKey = new Map<number, number>();
-        for (let c = 0; c < par; c++) {
-          const ch = got[c]!;
-          for (let j = 0; j < ch.length; j++) {
-            const [i, kind] = ch[j]!;
-            expect(kind).toBe(rows[i]![0]);
-            if (j > 0) expect(i).toBeGreaterThan(ch[j - 1]![0]);
-            const key = rows[i]![1] % 7;
-            expect(channelOfKey.get(key) ?? c).toBe(c);
-            channelOfKey.set(key, c);
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 40 })), { minLength: 1, maxLength: 80 }),
+        fc.integer({ min: 1, max: 5 }),
+        (rows, par) => {
+          // Values are row indices, so order and kind can be checked against the input row.
+          const got: [number, number][][] = Array.from({ length: par }, () => []);
+          const channels = Array.from({ length: par }, (_, c) => ({
+            index: 0,
+            target: {
+              receiveBatch: (_ch: number, batch: Batch<unknown>) => batch.values.forEach((v, i) => got[c]!.push([v as number, batch.kinds?.[i] ?? -1])),
+              receiveControl() {},
+            } satisfies ChannelTarget,
+          }));
+          const router = new EdgeRouter({ type: 'hash', key: (i: number) => rows[i]![1] % 7 }, channels, 128, 'test');
+          router.route(
+            new Batch(
+              rows.map((_, i) => i),
+              rows.map(() => 0),
+              undefined,
+              Uint8Array.from(rows.map(([k]) => k)),
+            ),
+          );
+          const channelOfKey = new Map<number, number>();
+          for (let c = 0; c < par; c++) {
+            const ch = got[c]!;
+            for (let j = 0; j < ch.length; j++) {
+              const [i, kind] = ch[j]!;
+              expect(kind).toBe(rows[i]![0]);
+              if (j > 0) expect(i).toBeGreaterThan(ch[j - 1]![0]);
+              const key = rows[i]![1] % 7;
+              expect(channelOfKey.get(key) ?? c).toBe(c);
+              channelOfKey.set(key, c);
+            }
           }
-        }
-        expect(got.flat().map(([i]) => i).sort((x, y) => x - y)).toEqual(rows.map((_, i) => i));
-      }),
+          expect(
+            got
+              .flat()
+              .map(([i]) => i)
+              .sort((x, y) => x - y),
+          ).toEqual(rows.map((_, i) => i));
+        },
+      ),
     );
   });
 });

@@ -20,7 +20,13 @@ function changelogLines(inner: Sink<string>): Sink<Row> {
       const w = inner.createWriter(ctx);
       const write = w.write.bind(w);
       return Object.assign(w, {
-        write: (b: Batch<Row>) => write(new Batch(b.values.map((v, i) => `${rowKindShort(b.kinds ? b.kinds[i]! : 0)} ${JSON.stringify(v)}`), b.timestamps)),
+        write: (b: Batch<Row>) =>
+          write(
+            new Batch(
+              b.values.map((v, i) => `${rowKindShort(b.kinds ? b.kinds[i]! : 0)} ${JSON.stringify(v)}`),
+              b.timestamps,
+            ),
+          ),
       }) as unknown as SinkWriter<Row>;
     },
   };
@@ -28,8 +34,18 @@ function changelogLines(inner: Sink<string>): Sink<Row> {
 
 const env = StreamEnvironment.create({ batchSize: 256 });
 const source = MysqlCdcSourceBuilder.create()
-  .hostname('127.0.0.1').port(port).username('weir').password('weir').databaseName('weir')
-  .tableName('items').serverId('5600-5604').chunkSize(100)
+  .hostname('127.0.0.1')
+  .port(port)
+  .username('weir')
+  .password('weir')
+  .databaseName('weir')
+  .tableName('items')
+  .serverId('5600-5604')
+  .chunkSize(100)
   .build();
-env.fromSource(source).uid('cdc').sinkTo(changelogLines(fileSink<string>({ path: out, format: 'text' }))).uid('sink');
+env
+  .fromSource(source)
+  .uid('cdc')
+  .sinkTo(changelogLines(fileSink<string>({ path: out, format: 'text' })))
+  .uid('sink');
 await env.execute('cdc-chaos');

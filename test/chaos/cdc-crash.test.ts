@@ -45,17 +45,23 @@ function newestCheckpoint(dir: string): number {
 /** The committed lines in the order they were written: one subtask (-p 1), parts by their number. */
 function committedLines(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  const parts = readdirSync(dir).filter((n) => !n.startsWith('.')).map((n) => [Number(/-(\d+)\.txt$/.exec(n)![1]), n] as const);
+  const parts = readdirSync(dir)
+    .filter((n) => !n.startsWith('.'))
+    .map((n) => [Number(/-(\d+)\.txt$/.exec(n)![1]), n] as const);
   parts.sort((a, b) => a[0] - b[0]);
   return parts.flatMap(([, n]) => readFileSync(join(dir, n), 'utf8').split('\n')).filter((l) => l.length > 0);
 }
 
 function run(out: string, checkpoints: string): { child: ChildProcess; exited: Promise<void>; stderr: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', cli, 'run', job, '--no-progress', '--checkpoint-dir', checkpoints, '--checkpoint-interval', '100ms', '--resume', '-p', '1'], {
-    cwd: root,
-    env: { ...process.env, WEIR_CHAOS_OUT: out, WEIR_CDC_PORT: String(db.port) },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', cli, 'run', job, '--no-progress', '--checkpoint-dir', checkpoints, '--checkpoint-interval', '100ms', '--resume', '-p', '1'],
+    {
+      cwd: root,
+      env: { ...process.env, WEIR_CHAOS_OUT: out, WEIR_CDC_PORT: String(db.port) },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let err = '';
   child.stderr!.on('data', (d) => (err += d));
   return { child, exited: new Promise((r) => child.once('exit', () => r())), stderr: () => err };

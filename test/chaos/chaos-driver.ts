@@ -98,7 +98,13 @@ function run(out: string, checkpoints: string, opts: ChaosOptions): Run {
   if (opts.parallelism) args.push('-p', String(opts.parallelism));
   const child = spawn(process.execPath, [...nodeArgs, ...args], {
     cwd: root,
-    env: { ...process.env, WEIR_CHAOS_OUT: out, WEIR_CHAOS_ROWS: String(opts.rows ?? 6000), WEIR_CHAOS_RATE: String(opts.rate ?? 3000), WEIR_CHAOS_STATE_BACKEND: opts.stateBackend ?? '' },
+    env: {
+      ...process.env,
+      WEIR_CHAOS_OUT: out,
+      WEIR_CHAOS_ROWS: String(opts.rows ?? 6000),
+      WEIR_CHAOS_RATE: String(opts.rate ?? 3000),
+      WEIR_CHAOS_STATE_BACKEND: opts.stateBackend ?? '',
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -131,7 +137,12 @@ function checkpointDirs(dir: string): { complete: number; writing: boolean } {
 }
 
 function visibleParts(dir: string): string {
-  return existsSync(dir) ? readdirSync(dir).filter((n) => !n.startsWith('.')).sort().join('\n') : '';
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((n) => !n.startsWith('.'))
+        .sort()
+        .join('\n')
+    : '';
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -18,7 +18,10 @@ const rate = Number(process.env.WEIR_CHAOS_RATE ?? 3000);
 const backend = process.env.WEIR_CHAOS_STATE_BACKEND;
 const env = StreamEnvironment.create({ batchSize: 64, ...(backend ? { 'state.backend.type': backend } : {}) });
 const events = env
-  .fromSource(datagen<ChaosEvent>({ numberOfRows: rows, rowsPerSecond: rate, seed: INPUT_SEED, generator: chaosEvent }), WatermarkStrategy.boundedOutOfOrderness<ChaosEvent>(OUT_OF_ORDERNESS, (e) => e.ts))
+  .fromSource(
+    datagen<ChaosEvent>({ numberOfRows: rows, rowsPerSecond: rate, seed: INPUT_SEED, generator: chaosEvent }),
+    WatermarkStrategy.boundedOutOfOrderness<ChaosEvent>(OUT_OF_ORDERNESS, (e) => e.ts),
+  )
   .uid('events');
 
 interface Counts {
@@ -59,9 +62,15 @@ const windowed = events
   .keyBy((e) => e.user)
   .window(TumblingEventTimeWindows.of(WINDOW))
   .sideOutputLateData(lateTag)
-  .aggregate<number, number, string>(sumOf<ChaosEvent>((e) => e.amount), (user, window, [sum], o) => o.collect(windowLine(user, window.start, sum!)))
+  .aggregate<number, number, string>(
+    sumOf<ChaosEvent>((e) => e.amount),
+    (user, window, [sum], o) => o.collect(windowLine(user, window.start, sum!)),
+  )
   .uid('windows');
 const late = windowed.getSideOutput(lateTag).map(lateLine).uid('late');
 
-running.union(windowed, late).sinkTo(fileSink<string>({ path: out, format: 'text' })).uid('sink');
+running
+  .union(windowed, late)
+  .sinkTo(fileSink<string>({ path: out, format: 'text' }))
+  .uid('sink');
 await env.execute('chaos');

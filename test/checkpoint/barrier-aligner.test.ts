@@ -109,7 +109,9 @@ describe('BarrierAligner', () => {
       fc.property(fc.integer({ min: 1, max: 6 }), fc.array(fc.nat(), { minLength: 1, maxLength: 6 }), (channels, orderSeed) => {
         const a = new BarrierAligner(channels, 'EXACTLY_ONCE');
         for (let id = 1; id <= 3; id++) {
-          const order = Array.from({ length: channels }, (_, i) => i).sort((x, y) => ((orderSeed[x % orderSeed.length]! + x * id) % 7) - ((orderSeed[y % orderSeed.length]! + y * id) % 7));
+          const order = Array.from({ length: channels }, (_, i) => i).sort(
+            (x, y) => ((orderSeed[x % orderSeed.length]! + x * id) % 7) - ((orderSeed[y % orderSeed.length]! + y * id) % 7),
+          );
           order.forEach((ch, i) => {
             const r = a.onBarrier(ch, id);
             expect(r.result).toBe(i === order.length - 1 ? 'complete' : 'waiting');

@@ -109,7 +109,15 @@ describe('CheckpointCoordinator', () => {
     h.ack(1, 1, { alignmentMs: 7, syncMs: 2 });
     // The slowest subtask's alignment and synchronous part, each on its own.
     await expect(done).resolves.toStrictEqual({
-      id: 1, savepoint: false, status: 'COMPLETED', triggeredAt: 20, durationMs: 7, sizeBytes: 10, alignmentMs: 7, syncMs: 5, path: '/cp/chk-1',
+      id: 1,
+      savepoint: false,
+      status: 'COMPLETED',
+      triggeredAt: 20,
+      durationMs: 7,
+      sizeBytes: 10,
+      alignmentMs: 7,
+      syncMs: 5,
+      path: '/cp/chk-1',
     });
     expect(h.c.history).toStrictEqual([await done]);
     expect(h.c.pendingCheckpoint).toBeUndefined();
@@ -198,7 +206,14 @@ describe('CheckpointCoordinator', () => {
     h.clock.advance(50);
     expect(h.c.history).toStrictEqual([
       {
-        id: 1, savepoint: false, status: 'FAILED', triggeredAt: 30, durationMs: 50, sizeBytes: 0, alignmentMs: 0, syncMs: 0,
+        id: 1,
+        savepoint: false,
+        status: 'FAILED',
+        triggeredAt: 30,
+        durationMs: 50,
+        sizeBytes: 0,
+        alignmentMs: 0,
+        syncMs: 0,
         failure: 'timed out after 50 ms, acknowledged by 0 of 2 subtasks (waiting for op#0, op#1)',
       },
     ]);

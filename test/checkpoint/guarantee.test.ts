@@ -9,7 +9,10 @@ import { deliveryGuarantee } from '../../src/graph/delivery-guarantee.js';
 describe('the guarantee a job reports', () => {
   it('exactly-once needs replayable sources, two-phase sinks and EXACTLY_ONCE checkpoints', () => {
     const env = StreamEnvironment.create();
-    env.fromSequence(1, 10).map(String).sinkTo(fileSink({ path: '/tmp/unused', format: 'text' }));
+    env
+      .fromSequence(1, 10)
+      .map(String)
+      .sinkTo(fileSink({ path: '/tmp/unused', format: 'text' }));
     expect(deliveryGuarantee(env.graph, 'EXACTLY_ONCE')).toEqual({ guarantee: 'exactly-once' });
     expect(deliveryGuarantee(env.graph, 'AT_LEAST_ONCE').guarantee).toBe('at-least-once');
     expect(deliveryGuarantee(env.graph, undefined).guarantee).toBe('none');

@@ -31,9 +31,19 @@ function describeControl(e: ControlElement): string {
 
 describe('held input', () => {
   it('replays every element kind to the method for it, in arrival order', () => {
-    const elements: StreamElement[] = [watermarkElement(4), batchElement(new Batch(['a', 'b'], [1, 2])), idleElement(true), barrierElement(2, true), idleElement(false), END];
+    const elements: StreamElement[] = [
+      watermarkElement(4),
+      batchElement(new Batch(['a', 'b'], [1, 2])),
+      idleElement(true),
+      barrierElement(2, true),
+      idleElement(false),
+      END,
+    ];
     const log: string[] = [];
-    replayHeld(recorder(log, 'in'), elements.map((element, i) => ({ channel: i % 2, element })));
+    replayHeld(
+      recorder(log, 'in'),
+      elements.map((element, i) => ({ channel: i % 2, element })),
+    );
     expect(log).toEqual(['in ch0 watermark 4', 'in ch1 batch a,b', 'in ch0 idle', 'in ch1 barrier 2 savepoint', 'in ch0 active', 'in ch1 end']);
   });
 
@@ -53,7 +63,10 @@ describe('held input', () => {
     const operator: Operator = {
       processBatch: (b, input) => log.push(`op input${input} batch ${b.values.join(',')}`),
     };
-    const st = new StreamTask([new ChainedOperator({ name: 'op', uid: 'op', index: 0, parallelism: 1, maxParallelism: 128, keyed: false }, operator, host)], host);
+    const st = new StreamTask(
+      [new ChainedOperator({ name: 'op', uid: 'op', index: 0, parallelism: 1, maxParallelism: 128, keyed: false }, operator, host)],
+      host,
+    );
     const a = st.addChannel(0);
     const b = st.addChannel(1);
     st.head.output.main = [new EdgeRouter({ type: 'forward' }, [{ target: recorder(log, 'out'), index: 0 }], 128, 'op')];

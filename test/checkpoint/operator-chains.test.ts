@@ -119,8 +119,18 @@ describe('operator chains at runtime', () => {
           },
         })
         .uid('split');
-      split.map((v) => v * 2).uid('small').sinkTo(new CollectSink<number>()).uid('small-out');
-      split.getSideOutput(tag).keyBy((v) => v).map((v) => v).uid('big').sinkTo(new CollectSink<number>()).uid('big-out');
+      split
+        .map((v) => v * 2)
+        .uid('small')
+        .sinkTo(new CollectSink<number>())
+        .uid('small-out');
+      split
+        .getSideOutput(tag)
+        .keyBy((v) => v)
+        .map((v) => v)
+        .uid('big')
+        .sinkTo(new CollectSink<number>())
+        .uid('big-out');
     });
     expect(r.tasks).toEqual(r.printed);
     expect(r.acks).toEqual(['big#0: big,big-out', 'small#0: small,small-out', 'src#0: src,split']);

@@ -34,7 +34,12 @@ interface SourceCase {
 const files = join(work, 'input');
 mkdirSync(files);
 for (let f = 0; f < 7; f++) writeFileSync(join(files, `f${f}.txt`), Array.from({ length: 100 + 60 * f }, (_, i) => `f${f}-${i}`).join('\n') + '\n');
-const fileLines = () => readdirSync(files).flatMap((n) => readFileSync(join(files, n), 'utf8').split('\n').filter((l) => l.length > 0));
+const fileLines = () =>
+  readdirSync(files).flatMap((n) =>
+    readFileSync(join(files, n), 'utf8')
+      .split('\n')
+      .filter((l) => l.length > 0),
+  );
 const lineRec = (l: string): Rec => ({ id: l, key: String(Number(l.split('-')[1]) % 7) });
 
 const numbered = (i: number): Rec => ({ id: String(i), key: String(i % 7) });
@@ -80,7 +85,10 @@ function throttled<T>(source: Source<T>, ms: number): Source<T> {
  * other, so the file sink behind it never commits either: the job stops with the savepoint's part
  * files still pending, as when a process dies right after the savepoint completed.
  */
-const stalledCommits: Sink<unknown> = { name: 'stalled commits', createWriter: () => ({ write: () => undefined, commit: () => new Promise<void>(() => undefined) }) };
+const stalledCommits: Sink<unknown> = {
+  name: 'stalled commits',
+  createWriter: () => ({ write: () => undefined, commit: () => new Promise<void>(() => undefined) }),
+};
 
 function job(env: StreamEnvironment, source: Source<unknown>, rec: (v: unknown) => Rec, out: string, stall: boolean): void {
   const s = env.fromSource(source).uid('source');
@@ -113,8 +121,13 @@ function expectedLines(input: Rec[]): string[] {
   return lines;
 }
 
-
-const config = (dir: string, parallelism: number) => ({ parallelism, slotMode: 'single-thread' as const, batchSize: 8, 'execution.checkpointing.interval': '1h', 'state.checkpoints.dir': dir });
+const config = (dir: string, parallelism: number) => ({
+  parallelism,
+  slotMode: 'single-thread' as const,
+  batchSize: 8,
+  'execution.checkpointing.interval': '1h',
+  'state.checkpoints.dir': dir,
+});
 
 async function rescale(name: string, c: SourceCase, from: number, to: number): Promise<void> {
   const dir = join(work, `${name}-${from}-${to}`);

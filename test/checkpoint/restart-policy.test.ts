@@ -7,7 +7,12 @@ describe('restart strategies', () => {
     expect(new RestartPolicy({ type: 'none' }).onFailure(0)).toBeUndefined();
   });
   it('fixed-delay allows N attempts with the delay', () => {
-    const p = new RestartPolicy(parseRestartStrategy({ 'restart-strategy.type': 'fixed-delay', 'restart-strategy.fixed-delay.attempts': 2, 'restart-strategy.fixed-delay.delay': '3s' }, false));
+    const p = new RestartPolicy(
+      parseRestartStrategy(
+        { 'restart-strategy.type': 'fixed-delay', 'restart-strategy.fixed-delay.attempts': 2, 'restart-strategy.fixed-delay.delay': '3s' },
+        false,
+      ),
+    );
     expect([p.onFailure(0), p.onFailure(1), p.onFailure(2)]).toEqual([3000, 3000, undefined]);
   });
   it('exponential-delay doubles up to the maximum and resets after a quiet period', () => {

@@ -25,7 +25,6 @@ function expectedLines(): string[] {
   return lines;
 }
 
-
 /** Ids of complete checkpoints (not savepoints) in a job's checkpoint directory. */
 function completeCheckpoints(jobDir: string): number[] {
   if (!existsSync(jobDir)) return [];

@@ -22,7 +22,12 @@ export function slowCounter(count: number, perBatch = 10, delayMs = 1): Source<n
               const values: number[] = [];
               for (let i = next; i < end; i++) values.push(i);
               next = end;
-              resolve(new Batch(values, values.map((v) => v * 10)));
+              resolve(
+                new Batch(
+                  values,
+                  values.map((v) => v * 10),
+                ),
+              );
             }, delayMs),
           ),
         snapshotState: () => next,

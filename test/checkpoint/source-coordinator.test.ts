@@ -68,7 +68,11 @@ describe('SourceCoordinator', () => {
     expect(second.ended).toEqual([0]);
     expect(failures).toEqual([]);
     const next = (deserialize(b.snapshot(8)) as SubtaskSnapshot).source;
-    expect(next).toEqual({ enumerator: { pending: [], discovered: true }, assigned: [[0, [expect.objectContaining({ id: 'r0' }), expect.objectContaining({ id: 'r2' }), expect.objectContaining({ id: 'r3' })]]], carried: {} });
+    expect(next).toEqual({
+      enumerator: { pending: [], discovered: true },
+      assigned: [[0, [expect.objectContaining({ id: 'r0' }), expect.objectContaining({ id: 'r2' }), expect.objectContaining({ id: 'r3' })]]],
+      carried: {},
+    });
   });
 
   it('fails the attempt when the enumerator assigns to a reader that has not registered', () => {

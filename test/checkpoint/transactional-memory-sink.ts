@@ -42,7 +42,7 @@ export class TransactionalMemorySink<T> implements Sink<T> {
       },
       finish: () => {
         // Under exactly-once the job's final checkpoint pre-commits and commits the rest.
-        if (ctx?.checkpointingMode === "EXACTLY_ONCE") return;
+        if (ctx?.checkpointingMode === 'EXACTLY_ONCE') return;
         this.committed.push(...open);
         open = [];
       },

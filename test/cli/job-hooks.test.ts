@@ -61,8 +61,16 @@ describe('job hooks (what the CLI sets before it imports a job)', () => {
     jobHooks().listeners.add((_c, job) => plans.push(job.plan));
     const env = StreamEnvironment.create({ parallelism: 2 });
     let settled = false;
-    void env.fromElements(1, 2, 3).map((x) => x * 2).executeAndCollect('planned').finally(() => (settled = true));
-    expect(JSON.parse(plans[0]!).nodes.map((n: { kind: string; parallelism: number }) => [n.kind, n.parallelism])).toEqual([['source', 2], ['map', 2], ['sink', 2]]);
+    void env
+      .fromElements(1, 2, 3)
+      .map((x) => x * 2)
+      .executeAndCollect('planned')
+      .finally(() => (settled = true));
+    expect(JSON.parse(plans[0]!).nodes.map((n: { kind: string; parallelism: number }) => [n.kind, n.parallelism])).toEqual([
+      ['source', 2],
+      ['map', 2],
+      ['sink', 2],
+    ]);
     // Code after execute() does not run in plan mode: the planned job never settles.
     await new Promise((r) => setTimeout(r, 50));
     expect(settled).toBe(false);

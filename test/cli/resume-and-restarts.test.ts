@@ -55,7 +55,9 @@ describe('weir run --resume / --from-savepoint say what they restore', { concurr
 
 describe('a job that keeps failing says so at every restart', { concurrent: true }, () => {
   const restartLine = (attempt: number) =>
-    new RegExp(`Job 'always-failing' failed \\(attempt ${attempt}\\): User function in operator 'Picky Map' failed on record 300: cannot take 300; restarting from checkpoint \\d+ in 100 ms \\(restart-strategy fixed-delay \\(2 attempts, 100 ms\\)\\)`);
+    new RegExp(
+      `Job 'always-failing' failed \\(attempt ${attempt}\\): User function in operator 'Picky Map' failed on record 300: cannot take 300; restarting from checkpoint \\d+ in 100 ms \\(restart-strategy fixed-delay \\(2 attempts, 100 ms\\)\\)`,
+    );
 
   it('under the CLI', async () => {
     const r = await runCli(['run', alwaysFailing, '--no-progress', '--', tmp()]);

@@ -28,7 +28,11 @@ async function runThenCtrlC(out: string, flags: string[]): Promise<CliRun> {
 const linesOf = (dir: string, hidden: boolean) =>
   readdirSync(dir)
     .filter((n) => n.startsWith('.') === hidden)
-    .flatMap((n) => readFileSync(join(dir, n), 'utf8').split('\n').filter((l) => l !== ''));
+    .flatMap((n) =>
+      readFileSync(join(dir, n), 'utf8')
+        .split('\n')
+        .filter((l) => l !== ''),
+    );
 /** The number in "Sink 'Lines': all N records it received are committed" (or "K of the N ..."). */
 const received = (stderr: string) => Number(/Sink 'Lines': (?:all|[\d,]+ of the) ([\d,]+) records it received/.exec(stderr)?.[1]?.replace(/,/g, ''));
 
@@ -38,7 +42,9 @@ describe('Ctrl-C and the file sink', { concurrent: true }, () => {
       const out = join(tmp(), 'out');
       const r = await runThenCtrlC(out, ['-p', p]);
       expect(r.code, r.stderr).toBe(130);
-      expect(r.stderr).toContain(`Sink 'Lines': part files in ${out} become visible as they roll; if the job stops early, its open part files are finished and made visible too`);
+      expect(r.stderr).toContain(
+        `Sink 'Lines': part files in ${out} become visible as they roll; if the job stops early, its open part files are finished and made visible too`,
+      );
       expect(readdirSync(out).filter((n) => n.endsWith('.inprogress'))).toEqual([]);
       const lines = linesOf(out, false);
       expect(r.stderr).toMatch(/Sink 'Lines': all [\d,]+ records it received are committed/);
@@ -56,7 +62,9 @@ describe('Ctrl-C and the file sink', { concurrent: true }, () => {
     const out = join(root, 'out');
     const r = await runThenCtrlC(out, ['--checkpoint-dir', join(root, 'checkpoints'), '--checkpoint-interval', '1h']);
     expect(r.code, r.stderr).toBe(130);
-    expect(r.stderr).toContain(`Sink 'Lines': part files in ${out} become visible as checkpoints complete; if the job stops, what it wrote after the last completed checkpoint stays in hidden .inprogress files there`);
+    expect(r.stderr).toContain(
+      `Sink 'Lines': part files in ${out} become visible as checkpoints complete; if the job stops, what it wrote after the last completed checkpoint stays in hidden .inprogress files there`,
+    );
     // No checkpoint completed in the hour: nothing is committed, everything written is in the hidden part.
     const n = received(r.stderr);
     expect(r.stderr).toContain(`Sink 'Lines': ${n.toLocaleString('en-US')} of the ${n.toLocaleString('en-US')} records it received are not committed`);

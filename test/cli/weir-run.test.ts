@@ -36,7 +36,14 @@ describe('weir CLI', { concurrent: true }, () => {
     expect(r.code, printed).toBe(0);
     // With -p 2 the subtasks run in worker threads, which import the job module too.
     expect(r.stdout, printed).toContain('parallelism=2 args=["in.txt","--fast"]');
-    expect(r.stdout.split('\n').filter((l) => l.startsWith('square:')).map((l) => l.split('> ')[1]).sort(), printed).toEqual(['16', '4', '9']);
+    expect(
+      r.stdout
+        .split('\n')
+        .filter((l) => l.startsWith('square:'))
+        .map((l) => l.split('> ')[1])
+        .sort(),
+      printed,
+    ).toEqual(['16', '4', '9']);
     expect(r.stderr, printed).toMatch(/Job 'squares' FINISHED in \d/);
     expect(r.stderr, printed).toMatch(/Square\s+2\s+4\s+4/);
     expect(r.stderr, printed).toMatch(/Drop One\s+2\s+4\s+3/);
@@ -95,7 +102,9 @@ describe('weir CLI', { concurrent: true }, () => {
       expect(r.stderr).toMatch(/Caused by: Error: two is not allowed/);
     }
     // Without the CLI nobody else hears of the failure: it must not pass silently with exit code 0.
-    const direct = await finish(spawn(process.execPath, ['--import', 'tsx', fixture('unawaited-failing-job')], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] }));
+    const direct = await finish(
+      spawn(process.execPath, ['--import', 'tsx', fixture('unawaited-failing-job')], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] }),
+    );
     expect(direct.code, direct.stderr).not.toBe(0);
     expect(direct.stderr).toMatch(/operator 'Picky Map' failed on record 2/);
     expect(direct.stderr).toMatch(/two is not allowed/);
@@ -151,7 +160,9 @@ describe.skipIf(!hasScript)('weir CLI on a terminal', () => {
     const child = (await import('node:child_process')).spawn('script', ['-qfc', cmd, '/dev/null'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
     const done = finish(child);
     let seen = '';
-    await new Promise<void>((resolve) => child.stdout!.on('data', (d: Buffer) => ((seen += d), /watermark 2024-01-01T\d\d:\d\d:\d\d\.\d{3}Z/.test(seen) && resolve())));
+    await new Promise<void>((resolve) =>
+      child.stdout!.on('data', (d: Buffer) => ((seen += d), /watermark 2024-01-01T\d\d:\d\d:\d\d\.\d{3}Z/.test(seen) && resolve())),
+    );
     child.stdin!.write('\x03');
     const r = await done;
     const lines = r.stdout.split('\r');

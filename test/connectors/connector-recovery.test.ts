@@ -66,7 +66,8 @@ async function runWithFailure(source: Source<{ id: number }>, failAfter: number,
 describe('replayable connectors under failure and restore', () => {
   it('the file source resumes from its checkpointed positions: exactly once, without re-reading from the start', async () => {
     const n = 30_000;
-    for (let f = 0; f < 3; f++) writeFileSync(join(dir, `in-${f}.json`), Array.from({ length: n / 3 }, (_, i) => JSON.stringify({ id: f * (n / 3) + i })).join('\n') + '\n');
+    for (let f = 0; f < 3; f++)
+      writeFileSync(join(dir, `in-${f}.json`), Array.from({ length: n / 3 }, (_, i) => JSON.stringify({ id: f * (n / 3) + i })).join('\n') + '\n');
     const { sink, seen, failedAt, readTotal, restarts } = await runWithFailure(fileSource<{ id: number }>({ path: dir, format: 'json' }), 1000, 100);
     expect(restarts.map((r) => r.cause)).toEqual([`User function in operator 'Map' failed on record {"id":${failedAt}}: injected failure at ${failedAt}`]);
     expect(sink.committed.slice().sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i));

@@ -32,7 +32,8 @@ describe('sequence', () => {
 
 describe('datagen', () => {
   it('is deterministic by seed, whatever the parallelism', async () => {
-    const run = (parallelism: number, seed: number) => StreamEnvironment.create({ parallelism, batchSize: 64 }).fromSource(rows(seed, 1000)).executeAndCollect();
+    const run = (parallelism: number, seed: number) =>
+      StreamEnvironment.create({ parallelism, batchSize: 64 }).fromSource(rows(seed, 1000)).executeAndCollect();
     const one = (await run(1, 42)).sort(byIndex);
     const four = (await run(4, 42)).sort(byIndex);
     expect(one).toHaveLength(1000);

@@ -77,7 +77,12 @@ describe('fileSink', () => {
   });
 
   it('write returns a promise only when the file asks the writer to wait', async () => {
-    const w = fileSink<string>({ path: dir, format: 'text' }).createWriter({ sinkName: 'files', subtaskIndex: 0, parallelism: 1, metrics: { inc() {} } } as never);
+    const w = fileSink<string>({ path: dir, format: 'text' }).createWriter({
+      sinkName: 'files',
+      subtaskIndex: 0,
+      parallelism: 1,
+      metrics: { inc() {} },
+    } as never);
     expect(w.write(Batch.of(['small']))).toBeUndefined();
     const big = 'x'.repeat(1024 * 1024);
     const r = w.write(Batch.of([big]));

@@ -46,7 +46,10 @@ describe('fileSource', () => {
   it('parallel readers of a directory give the same multiset as one reader', async () => {
     for (let f = 0; f < 7; f++) file(`part-${f}.json`, Array.from({ length: 50 + f }, (_, i) => JSON.stringify({ f, i })).join('\n') + '\n');
     const run = (parallelism: number) =>
-      StreamEnvironment.create({ parallelism, batchSize: 16 }).fromSource(fileSource<{ f: number; i: number }>({ path: dir, format: 'json' })).map((r) => `${r.f}/${r.i}`).executeAndCollect();
+      StreamEnvironment.create({ parallelism, batchSize: 16 })
+        .fromSource(fileSource<{ f: number; i: number }>({ path: dir, format: 'json' }))
+        .map((r) => `${r.f}/${r.i}`)
+        .executeAndCollect();
     const one = (await run(1)).sort();
     expect(one).toHaveLength(7 * 50 + 21);
     expect((await run(3)).sort()).toEqual(one);
@@ -114,12 +117,22 @@ describe('fileSource', () => {
       const out = await StreamEnvironment.create()
         .fromSource(fileSource({ path: dir, format: 'csv', csv: { header: true, columns: ['name', 'n'], delimiter: ';', types: { n: 'number' } } }))
         .executeAndCollect();
-      expect(out).toEqual([{ name: 'x', n: 1 }, { name: 'y', n: 2 }]);
+      expect(out).toEqual([
+        { name: 'x', n: 1 },
+        { name: 'y', n: 2 },
+      ]);
     });
 
     it('without columns, rows are string arrays', async () => {
       file('o.csv', 'a,b\nc,"d,e"\n');
-      expect(await StreamEnvironment.create().fromSource(fileSource({ path: dir, format: 'csv' })).executeAndCollect()).toEqual([['a', 'b'], ['c', 'd,e']]);
+      expect(
+        await StreamEnvironment.create()
+          .fromSource(fileSource({ path: dir, format: 'csv' }))
+          .executeAndCollect(),
+      ).toEqual([
+        ['a', 'b'],
+        ['c', 'd,e'],
+      ]);
     });
 
     it('a header that cannot be read fails the file whatever the policy', async () => {
@@ -176,19 +189,29 @@ describe('fileSource', () => {
       const json = env.fromSource(fileSource({ path: p, format: 'json', errorPolicy: 'dead-letter' }));
       json.sinkTo(good);
       json.getDeadLetters().sinkTo(bad);
-      const csv = env.fromSource(fileSource({ path: join(dir, 'rows.csv'), format: 'csv', csv: { header: true, types: { id: 'number', n: 'number' } }, errorPolicy: 'dead-letter', name: 'csv' }));
+      const csv = env.fromSource(
+        fileSource({
+          path: join(dir, 'rows.csv'),
+          format: 'csv',
+          csv: { header: true, types: { id: 'number', n: 'number' } },
+          errorPolicy: 'dead-letter',
+          name: 'csv',
+        }),
+      );
       csv.sinkTo(good);
       csv.getDeadLetters().sinkTo(bad);
       const result = await env.execute();
       expect(good.values).toHaveLength(6);
       expect(good.values).toEqual(expect.arrayContaining([{ id: 1 }, { id: 2 }, { id: 4 }, { id: 6 }, { id: 1, n: 10 }, { id: 4, n: 40 }]));
       const letters = [...bad.values].sort((a, b) => a.location.localeCompare(b.location));
-      expect(letters.map((d) => [d.location, d.raw])).toEqual([
-        [`${p}:3`, 'not json at all'],
-        [`${p}:5`, '{"id":5'],
-        [`${join(dir, 'rows.csv')}:3`, '2,ten'],
-        [`${join(dir, 'rows.csv')}:4`, '3'],
-      ].sort((a, b) => a[0]!.localeCompare(b[0]!)));
+      expect(letters.map((d) => [d.location, d.raw])).toEqual(
+        [
+          [`${p}:3`, 'not json at all'],
+          [`${p}:5`, '{"id":5'],
+          [`${join(dir, 'rows.csv')}:3`, '2,ten'],
+          [`${join(dir, 'rows.csv')}:4`, '3'],
+        ].sort((a, b) => a[0]!.localeCompare(b[0]!)),
+      );
       expect(letters.find((d) => d.raw === '2,ten')!.reason).toContain("'ten' is not a number");
       expect(letters.find((d) => d.raw === '3')!.reason).toContain('expected 2 columns, found 1');
       expect(letters.find((d) => d.raw === 'not json at all')!.reason).toContain('invalid JSON');
@@ -236,7 +259,7 @@ describe('fileSource', () => {
     };
     const pollAll = async ({ readers, coordinator, handed }: ReturnType<typeof open>, limit = Infinity) => {
       const out: string[] = [];
-      for (let progress = true; progress && out.length < limit; ) {
+      for (let progress = true; progress && out.length < limit;) {
         progress = false;
         for (const [i, r] of readers.entries()) {
           const res = await r.poll();
@@ -253,12 +276,27 @@ describe('fileSource', () => {
       }
       return out;
     };
-    const lines = (prefix: string, n: number) => Array.from({ length: 6 }, (_, f) => Array.from({ length: n }, (_, l) => `${prefix} ${f} line ${l}`)).flat().sort();
-    for (let f = 0; f < 6; f++) file(`old-${f}.txt`, lines('old', 2).filter((l) => l.startsWith(`old ${f} `)).join('\n'));
+    const lines = (prefix: string, n: number) =>
+      Array.from({ length: 6 }, (_, f) => Array.from({ length: n }, (_, l) => `${prefix} ${f} line ${l}`))
+        .flat()
+        .sort();
+    for (let f = 0; f < 6; f++)
+      file(
+        `old-${f}.txt`,
+        lines('old', 2)
+          .filter((l) => l.startsWith(`old ${f} `))
+          .join('\n'),
+      );
     const first = open();
     expect((await pollAll(first)).sort()).toEqual(lines('old', 2));
     // Five lines in batches of three: the checkpoint below falls inside files.
-    for (let f = 0; f < 6; f++) file(`new-${f}.txt`, lines('new', 5).filter((l) => l.startsWith(`new ${f} `)).join('\n') + '\n');
+    for (let f = 0; f < 6; f++)
+      file(
+        `new-${f}.txt`,
+        lines('new', 5)
+          .filter((l) => l.startsWith(`new ${f} `))
+          .join('\n') + '\n',
+      );
     expect(await pollAll(first)).toEqual([]); // not yet time to look again
     clock.advance(1000);
     await new Promise((r) => setTimeout(r, 50)); // the directory listing runs asynchronously
@@ -271,7 +309,12 @@ describe('fileSource', () => {
       metadata: { format: 'weir-checkpoint', version: 1, id: 1, savepoint: false, jobName: 'j', createdAt: '', tasks: [] },
       states: [
         { operator: 'files@enumerator', subtask: 0, parallelism: 1, state: deserialize(first.coordinator.snapshot(1)) },
-        ...first.readers.map((r, i) => ({ operator: 'files', subtask: i, parallelism: 2, state: { operatorState: { lists: {}, broadcast: {} }, source: JSON.parse(JSON.stringify(r.snapshotState!())) } })),
+        ...first.readers.map((r, i) => ({
+          operator: 'files',
+          subtask: i,
+          parallelism: 2,
+          state: { operatorState: { lists: {}, broadcast: {} }, source: JSON.parse(JSON.stringify(r.snapshotState!())) },
+        })),
       ],
     };
     first.coordinator.close();

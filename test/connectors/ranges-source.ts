@@ -1,5 +1,14 @@
 import { existsSync, writeFileSync } from 'node:fs';
-import { Batch, type PollResult, type Source, type SourceReader, type SourceReaderContext, type SourceSplit, type SplitEnumerator, type SplitEnumeratorContext } from '../../src/index.js';
+import {
+  Batch,
+  type PollResult,
+  type Source,
+  type SourceReader,
+  type SourceReaderContext,
+  type SourceSplit,
+  type SplitEnumerator,
+  type SplitEnumeratorContext,
+} from '../../src/index.js';
 
 /** Numbers `from` (inclusive) to `to` (exclusive). */
 export interface RangeSplit extends SourceSplit {
@@ -32,7 +41,11 @@ class RangesEnumerator implements SplitEnumerator<RangeSplit, EnumeratorState> {
   private readonly waiting: number[] = [];
   private cancel: (() => void) | undefined;
 
-  constructor(private readonly o: RangesOptions, private readonly ctx: SplitEnumeratorContext<RangeSplit>, restored: EnumeratorState | undefined) {
+  constructor(
+    private readonly o: RangesOptions,
+    private readonly ctx: SplitEnumeratorContext<RangeSplit>,
+    restored: EnumeratorState | undefined,
+  ) {
     this.pending = restored ? restored.pending.slice() : Array.from({ length: o.initial }, (_, i) => split(i, o.size));
     this.discovered = restored?.discovered ?? false;
   }
@@ -74,7 +87,10 @@ class RangesReader implements SourceReader<number> {
   private readonly queue: RangeSplit[] = [];
   private readonly positions: Record<string, Position> = {};
   private noMore = false;
-  constructor(private readonly o: RangesOptions, private readonly ctx: SourceReaderContext) {}
+  constructor(
+    private readonly o: RangesOptions,
+    private readonly ctx: SourceReaderContext,
+  ) {}
   addSplits(splits: SourceSplit[], positions?: Readonly<Record<string, unknown>>): void {
     for (const s of splits as RangeSplit[]) {
       const p = (positions?.[s.id] as Position | undefined) ?? { next: s.from };

@@ -43,7 +43,10 @@ describe('socketTextSource', () => {
     const port = await listen(() => undefined);
     await new Promise((r) => server!.close(r));
     server = undefined;
-    const err = await StreamEnvironment.create().socketTextStream('127.0.0.1', port).executeAndCollect().catch((e) => e);
+    const err = await StreamEnvironment.create()
+      .socketTextStream('127.0.0.1', port)
+      .executeAndCollect()
+      .catch((e) => e);
     expect(err).toBeInstanceOf(Error);
     expect(err.message).toContain('ECONNREFUSED');
   });

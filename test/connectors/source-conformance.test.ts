@@ -31,6 +31,16 @@ describeSourceConformance('asyncIterableSource', () => asyncIterableSource(rows.
 describeSourceConformance('nexmark', () => nexmark({ events: 400 }) as Source<unknown>, api);
 describeSourceConformance('filesystem text', () => fileSource({ path: join(dir, 'text'), format: 'text' }), { ...api, expected: () => text });
 describeSourceConformance('filesystem json', () => fileSource({ path: join(dir, 'json'), format: 'json' }), api);
-describeSourceConformance('filesystem csv', () => fileSource({ path: join(dir, 'csv'), format: 'csv', csv: { header: true, types: { f: 'number', i: 'number' } } }), api);
-describeSourceConformance('filesystem text, watching the directory', () => fileSource({ path: join(dir, 'text'), format: 'text', monitorInterval: '1s' }), { ...api, expected: () => text });
-describeSourceConformance('an enumerator that finds splits later', () => rangesSource({ initial: 3, later: 2, size: 25 }), { ...api, expected: () => range(0, 124) });
+describeSourceConformance(
+  'filesystem csv',
+  () => fileSource({ path: join(dir, 'csv'), format: 'csv', csv: { header: true, types: { f: 'number', i: 'number' } } }),
+  api,
+);
+describeSourceConformance('filesystem text, watching the directory', () => fileSource({ path: join(dir, 'text'), format: 'text', monitorInterval: '1s' }), {
+  ...api,
+  expected: () => text,
+});
+describeSourceConformance('an enumerator that finds splits later', () => rangesSource({ initial: 3, later: 2, size: 25 }), {
+  ...api,
+  expected: () => range(0, 124),
+});

@@ -67,8 +67,16 @@ describe('continuous file source', () => {
       };
       for (let f = 0; f < 3; f++) write(`old-${f}`, 40);
       let out = '';
-      const run = runWeir(['run', join(root, 'test/connectors/jobs/monitor-job.ts'), '-p', '2', '--no-progress'], { WEIR_IN: dir, WEIR_SLOT_MODE: mode }, (c) => (out += c));
-      const lines = () => out.split('\n').filter((l) => l.length > 0).map((l) => l.replace(/^\d+> /, ''));
+      const run = runWeir(
+        ['run', join(root, 'test/connectors/jobs/monitor-job.ts'), '-p', '2', '--no-progress'],
+        { WEIR_IN: dir, WEIR_SLOT_MODE: mode },
+        (c) => (out += c),
+      );
+      const lines = () =>
+        out
+          .split('\n')
+          .filter((l) => l.length > 0)
+          .map((l) => l.replace(/^\d+> /, ''));
       // Waits for output, not for a fixed time: on a loaded machine start-up alone can take seconds.
       const until = async (n: number) => {
         const deadline = Date.now() + 40_000;
@@ -80,10 +88,20 @@ describe('continuous file source', () => {
       await new Promise((r) => setTimeout(r, 200)); // nothing more may come
       run.kill();
       await run.done;
-      const want = [...[0, 1, 2].flatMap((f) => Array.from({ length: 40 }, (_, i) => `old-${f} ${i}`)), ...[0, 1, 2, 3].flatMap((f) => Array.from({ length: 25 }, (_, i) => `new-${f} ${i}`))];
+      const want = [
+        ...[0, 1, 2].flatMap((f) => Array.from({ length: 40 }, (_, i) => `old-${f} ${i}`)),
+        ...[0, 1, 2, 3].flatMap((f) => Array.from({ length: 25 }, (_, i) => `new-${f} ${i}`)),
+      ];
       expect(lines().sort()).toEqual(want.sort());
       // Both readers got files.
-      expect(new Set(out.split('\n').filter((l) => l.length > 0).map((l) => l.split('>')[0])).size).toBe(2);
+      expect(
+        new Set(
+          out
+            .split('\n')
+            .filter((l) => l.length > 0)
+            .map((l) => l.split('>')[0]),
+        ).size,
+      ).toBe(2);
     }, 100_000);
   }
 });

@@ -9,7 +9,13 @@ import { extractSnippets } from './doc-snippets.js';
 import { runSnippet, typeCheckSnippets } from './snippet-compiler.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const docs = ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
+const docs = [
+  'README.md',
+  ...readdirSync(join(root, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .sort()
+    .map((f) => `docs/${f}`),
+];
 const snippets = docs.flatMap((f) => extractSnippets(f, readFileSync(join(root, f), 'utf8')));
 const programs = snippets.filter((s) => s.kind === 'program');
 

@@ -79,7 +79,10 @@ export function runSnippet(root: string, s: DocSnippet): Promise<SnippetRun> {
     return entries['weir/connectors/*']![0]!.replace('*', spec.slice('weir/connectors/'.length));
   };
   // Only specifiers of import/export statements change, so line numbers stay those of the snippet.
-  const code = s.source.replace(/(\b(?:from|import)\s*\(?\s*)(['"])(weir(?:\/testing|\/sql|\/connectors\/[\w-]+)?)\2/g, (_m, head: string, q: string, spec: string) => `${head}${q}${target(spec)}${q}`);
+  const code = s.source.replace(
+    /(\b(?:from|import)\s*\(?\s*)(['"])(weir(?:\/testing|\/sql|\/connectors\/[\w-]+)?)\2/g,
+    (_m, head: string, q: string, spec: string) => `${head}${q}${target(spec)}${q}`,
+  );
   const dir = mkdtempSync(join(tmpdir(), 'weir-snippet-'));
   const file = join(dir, `${basename(s.file, '.md')}-${s.line}.ts`);
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');

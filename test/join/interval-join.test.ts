@@ -4,7 +4,12 @@ import { CollectSink, ConfigError, OutputTag, StreamEnvironment, WatermarkStrate
 import { OperatorHarness } from '../../src/testing/index.js';
 import { createOperator } from '../../src/runtime/operators/create-operator.js';
 
-interface Ev { side: 'L' | 'R'; id: number; key: number; ts: number }
+interface Ev {
+  side: 'L' | 'R';
+  id: number;
+  key: number;
+  ts: number;
+}
 type Pair = [number, number, number];
 
 const pairs: ProcessJoinFunction<Ev, Ev, Pair> = {
@@ -17,7 +22,15 @@ const pairs: ProcessJoinFunction<Ev, Ev, Pair> = {
 const events = (lateness: number) =>
   fc.integer({ min: 0, max: 6 }).chain((maxDelay) =>
     fc
-      .array(fc.record({ right: fc.boolean(), key: fc.integer({ min: 0, max: 3 }), gap: fc.integer({ min: 0, max: 5 }), jitter: fc.integer({ min: 0, max: maxDelay + lateness }) }), { maxLength: 60 })
+      .array(
+        fc.record({
+          right: fc.boolean(),
+          key: fc.integer({ min: 0, max: 3 }),
+          gap: fc.integer({ min: 0, max: 5 }),
+          jitter: fc.integer({ min: 0, max: maxDelay + lateness }),
+        }),
+        { maxLength: 60 },
+      )
       .map((xs) => {
         let t = 100;
         const evs = xs.map((x, id): Ev => ({ side: x.right ? 'R' : 'L', id, key: x.key, ts: (t += x.gap) - x.jitter }));
@@ -54,36 +67,61 @@ const byPair = (a: Pair, b: Pair) => a[0] - b[0] || a[1] - b[1];
 
 describe('interval join', () => {
   it('equals a nested-loop join of the records that are not late, while cleaning up as the watermark passes (property)', async () => {
-    const bounds = fc.record({ lower: fc.integer({ min: -12, max: 12 }), width: fc.integer({ min: 0, max: 15 }), lowerExcl: fc.boolean(), upperExcl: fc.boolean() });
+    const bounds = fc.record({
+      lower: fc.integer({ min: -12, max: 12 }),
+      width: fc.integer({ min: 0, max: 15 }),
+      lowerExcl: fc.boolean(),
+      upperExcl: fc.boolean(),
+    });
     await fc.assert(
-      fc.asyncProperty(events(8), bounds, fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 3 }), async ({ maxDelay, evs }, b, batchSize, parallelism) => {
-        const lo = b.lower + (b.lowerExcl ? 1 : 0);
-        const hi = b.lower + b.width - (b.upperExcl ? 1 : 0);
-        const env = StreamEnvironment.create({ batchSize });
-        const src = env.fromSource(arraySource(evs), WatermarkStrategy.boundedOutOfOrderness<Ev>(maxDelay, (e) => e.ts));
-        const left = src.filter((e) => e.side === 'L').keyBy((e) => e.key);
-        const right = src.filter((e) => e.side === 'R').keyBy((e) => e.key);
-        let joined = left.intervalJoin(right).between(b.lower, b.lower + b.width);
-        if (b.lowerExcl) joined = joined.lowerBoundExclusive();
-        if (b.upperExcl) joined = joined.upperBoundExclusive();
-        if (lo > hi) {
-          expect(() => joined.process(pairs)).toThrow(ConfigError);
-          return;
-        }
-        const out = new CollectSink<Pair>();
-        joined.process(pairs).setParallelism(parallelism).name('join').sinkTo(out);
-        const result = await env.execute();
-        const onTime = notLate(evs, batchSize, maxDelay);
-        expect(out.values.slice().sort(byPair)).toEqual(nestedLoopJoin(onTime, lo, hi));
-        out.values.forEach((p, i) => expect(out.timestamps[i]).toBe(p[2]));
-        expect(result.metrics.find((m) => m.name === 'join')!.counters.numLateRecordsDropped ?? 0).toBe(evs.length - onTime.length);
-      }),
+      fc.asyncProperty(
+        events(8),
+        bounds,
+        fc.integer({ min: 1, max: 8 }),
+        fc.integer({ min: 1, max: 3 }),
+        async ({ maxDelay, evs }, b, batchSize, parallelism) => {
+          const lo = b.lower + (b.lowerExcl ? 1 : 0);
+          const hi = b.lower + b.width - (b.upperExcl ? 1 : 0);
+          const env = StreamEnvironment.create({ batchSize });
+          const src = env.fromSource(
+            arraySource(evs),
+            WatermarkStrategy.boundedOutOfOrderness<Ev>(maxDelay, (e) => e.ts),
+          );
+          const left = src.filter((e) => e.side === 'L').keyBy((e) => e.key);
+          const right = src.filter((e) => e.side === 'R').keyBy((e) => e.key);
+          let joined = left.intervalJoin(right).between(b.lower, b.lower + b.width);
+          if (b.lowerExcl) joined = joined.lowerBoundExclusive();
+          if (b.upperExcl) joined = joined.upperBoundExclusive();
+          if (lo > hi) {
+            expect(() => joined.process(pairs)).toThrow(ConfigError);
+            return;
+          }
+          const out = new CollectSink<Pair>();
+          joined.process(pairs).setParallelism(parallelism).name('join').sinkTo(out);
+          const result = await env.execute();
+          const onTime = notLate(evs, batchSize, maxDelay);
+          expect(out.values.slice().sort(byPair)).toEqual(nestedLoopJoin(onTime, lo, hi));
+          out.values.forEach((p, i) => expect(out.timestamps[i]).toBe(p[2]));
+          expect(result.metrics.find((m) => m.name === 'join')!.counters.numLateRecordsDropped ?? 0).toBe(evs.length - onTime.length);
+        },
+      ),
       { numRuns: 80 },
     );
   });
 
   it('buffers in keyed state and drops each record once the watermark passes its last possible match', async () => {
-    const op = createOperator({ kind: 'intervalJoin', params: { fn: pairs, lowerBound: -5, upperBound: 10, lowerBoundInclusive: true, upperBoundInclusive: true, leftLateDataTag: undefined, rightLateDataTag: undefined } });
+    const op = createOperator({
+      kind: 'intervalJoin',
+      params: {
+        fn: pairs,
+        lowerBound: -5,
+        upperBound: 10,
+        lowerBoundInclusive: true,
+        upperBoundInclusive: true,
+        leftLateDataTag: undefined,
+        rightLateDataTag: undefined,
+      },
+    });
     const h = await OperatorHarness.forOperator<Ev, Pair>(op as never, { key: (e: Ev) => e.key, inputs: 2 });
     const leftBuf = mapState<number, Ev[]>('interval-join-left-buffer');
     const rightBuf = mapState<number, Ev[]>('interval-join-right-buffer');
@@ -111,7 +149,10 @@ describe('interval join', () => {
       { side: 'R', id: 4, key: 1, ts: 25 },
     ];
     const env = StreamEnvironment.create({ batchSize: 1 });
-    const src = env.fromSource(arraySource(evs), WatermarkStrategy.monotonousTimestamps<Ev>((e) => e.ts));
+    const src = env.fromSource(
+      arraySource(evs),
+      WatermarkStrategy.monotonousTimestamps<Ev>((e) => e.ts),
+    );
     const joined = src
       .filter((e) => e.side === 'L')
       .keyBy((e) => e.key)
@@ -139,8 +180,18 @@ describe('interval join', () => {
 
   it('accepts negative bounds as strings, and fails clearly on records without timestamps', async () => {
     const env = StreamEnvironment.create();
-    const a = env.fromSource(arraySource([{ k: 'x', t: 1000 }]), WatermarkStrategy.monotonousTimestamps((e) => e.t)).keyBy((e) => e.k);
-    const b = env.fromSource(arraySource([{ k: 'x', t: 0 }]), WatermarkStrategy.noWatermarks((e) => e.t)).keyBy((e) => e.k);
+    const a = env
+      .fromSource(
+        arraySource([{ k: 'x', t: 1000 }]),
+        WatermarkStrategy.monotonousTimestamps((e) => e.t),
+      )
+      .keyBy((e) => e.k);
+    const b = env
+      .fromSource(
+        arraySource([{ k: 'x', t: 0 }]),
+        WatermarkStrategy.noWatermarks((e) => e.t),
+      )
+      .keyBy((e) => e.k);
     const out = await a
       .intervalJoin(b)
       .between('-1s', '-1s')

@@ -1,9 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { CollectSink, StreamEnvironment, WatermarkStrategy, arraySource, type DataStream, type IntervalJoined, type WindowedCoGroup, type WindowedJoin } from '../../src/index.js';
+import {
+  CollectSink,
+  StreamEnvironment,
+  WatermarkStrategy,
+  arraySource,
+  type DataStream,
+  type IntervalJoined,
+  type WindowedCoGroup,
+  type WindowedJoin,
+} from '../../src/index.js';
 import { EventTimeSessionWindows, SlidingEventTimeWindows, TumblingEventTimeWindows, type TimeWindow } from '../../src/core/window/index.js';
 
-interface Ev { side: 'L' | 'R'; id: number; key: number; ts: number }
+interface Ev {
+  side: 'L' | 'R';
+  id: number;
+  key: number;
+  ts: number;
+}
 
 /** In-order timestamps (so nothing is late); both sides come from one source, split by `side`. */
 const events = fc
@@ -15,7 +29,10 @@ const events = fc
 
 function sides(evs: Ev[], batchSize: number) {
   const env = StreamEnvironment.create({ batchSize });
-  const src = env.fromSource(arraySource(evs), WatermarkStrategy.monotonousTimestamps<Ev>((e) => e.ts));
+  const src = env.fromSource(
+    arraySource(evs),
+    WatermarkStrategy.monotonousTimestamps<Ev>((e) => e.ts),
+  );
   return { env, left: src.filter((e) => e.side === 'L'), right: src.filter((e) => e.side === 'R') };
 }
 
@@ -29,24 +46,30 @@ function windowsOf(ts: number, size: number, slide: number): number[] {
 describe('window join and coGroup', () => {
   it('join equals a per-window nested loop over sliding windows (property)', async () => {
     await fc.assert(
-      fc.asyncProperty(events, fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 6 }), async (evs, slide, factor, batchSize) => {
-        const size = slide * factor;
-        const { env, left, right } = sides(evs, batchSize);
-        const out = new CollectSink<string>();
-        left
-          .join(right)
-          .where((l) => l.key)
-          .equalTo((r) => r.key)
-          .window(SlidingEventTimeWindows.of(size, slide))
-          .apply((l, r) => `${l.id}-${r.id}`)
-          .sinkTo(out);
-        await env.execute();
-        const expected: string[] = [];
-        for (const l of evs.filter((e) => e.side === 'L'))
-          for (const r of evs.filter((e) => e.side === 'R' && e.key === l.key))
-            for (const w of windowsOf(l.ts, size, slide)) if (windowsOf(r.ts, size, slide).includes(w)) expected.push(`${l.id}-${r.id}`);
-        expect(out.values.sort()).toEqual(expected.sort());
-      }),
+      fc.asyncProperty(
+        events,
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 6 }),
+        async (evs, slide, factor, batchSize) => {
+          const size = slide * factor;
+          const { env, left, right } = sides(evs, batchSize);
+          const out = new CollectSink<string>();
+          left
+            .join(right)
+            .where((l) => l.key)
+            .equalTo((r) => r.key)
+            .window(SlidingEventTimeWindows.of(size, slide))
+            .apply((l, r) => `${l.id}-${r.id}`)
+            .sinkTo(out);
+          await env.execute();
+          const expected: string[] = [];
+          for (const l of evs.filter((e) => e.side === 'L'))
+            for (const r of evs.filter((e) => e.side === 'R' && e.key === l.key))
+              for (const w of windowsOf(l.ts, size, slide)) if (windowsOf(r.ts, size, slide).includes(w)) expected.push(`${l.id}-${r.id}`);
+          expect(out.values.sort()).toEqual(expected.sort());
+        },
+      ),
       { numRuns: 40 },
     );
   });
@@ -111,9 +134,20 @@ describe('window join and coGroup', () => {
     const env = StreamEnvironment.create();
     const ones = env.fromElements<1>(1);
     const d: DataStream<number> = ones;
-    const j: WindowedJoin<number, number, number, TimeWindow> = ones.join(ones).where((x) => x).equalTo((x) => x).window(TumblingEventTimeWindows.of(1));
-    const c: WindowedCoGroup<number, number, number, TimeWindow> = ones.coGroup(ones).where((x) => x).equalTo((x) => x).window(TumblingEventTimeWindows.of(1));
-    const i: IntervalJoined<number, number, number> = ones.keyBy((x) => x).intervalJoin(ones.keyBy((x) => x)).between(0, 1);
+    const j: WindowedJoin<number, number, number, TimeWindow> = ones
+      .join(ones)
+      .where((x) => x)
+      .equalTo((x) => x)
+      .window(TumblingEventTimeWindows.of(1));
+    const c: WindowedCoGroup<number, number, number, TimeWindow> = ones
+      .coGroup(ones)
+      .where((x) => x)
+      .equalTo((x) => x)
+      .window(TumblingEventTimeWindows.of(1));
+    const i: IntervalJoined<number, number, number> = ones
+      .keyBy((x) => x)
+      .intervalJoin(ones.keyBy((x) => x))
+      .between(0, 1);
     expect([d, j, c, i].every((x) => typeof x === 'object')).toBe(true);
   });
 });

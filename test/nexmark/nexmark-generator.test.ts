@@ -91,7 +91,9 @@ describe('Nexmark generator', () => {
     const a = gen.event(1) as Auction;
     const b = gen.event(4) as Bid;
     expect(Object.keys(p).sort()).toEqual(['city', 'creditCard', 'dateTime', 'emailAddress', 'extra', 'id', 'name', 'state', 'type']);
-    expect(Object.keys(a).sort()).toEqual(['category', 'dateTime', 'description', 'expires', 'extra', 'id', 'initialBid', 'itemName', 'reserve', 'seller', 'type'].sort());
+    expect(Object.keys(a).sort()).toEqual(
+      ['category', 'dateTime', 'description', 'expires', 'extra', 'id', 'initialBid', 'itemName', 'reserve', 'seller', 'type'].sort(),
+    );
     expect(Object.keys(b).sort()).toEqual(['auction', 'bidder', 'channel', 'dateTime', 'extra', 'price', 'type', 'url']);
     expect(p.creditCard).toMatch(/^\d{4} \d{4} \d{4} \d{4}$/);
     expect(p.emailAddress).toMatch(/@.+\.com$/);

@@ -38,7 +38,13 @@ describe('nexmark source', () => {
   const readers = (parallelism: number, batchSize: number, restored?: NexmarkPosition) => {
     const source = nexmark({ events: 5000, seed: 3 });
     const splits = source.splits(parallelism);
-    return Array.from({ length: parallelism }, (_, i) => source.createReader(splits.filter((_, j) => j % parallelism === i), context(batchSize), restored));
+    return Array.from({ length: parallelism }, (_, i) =>
+      source.createReader(
+        splits.filter((_, j) => j % parallelism === i),
+        context(batchSize),
+        restored,
+      ),
+    );
   };
   const canonical = (events: NexmarkEvent[]) => events.map((e) => JSON.stringify(e)).sort();
 
@@ -104,7 +110,10 @@ describe('nexmark source', () => {
     const run = async (parallelism: number) => {
       const env = StreamEnvironment.create({ parallelism });
       const out = await env
-        .fromSource(nexmark({ events: 3000, seed: 3 }), WatermarkStrategy.boundedOutOfOrderness('4s', (e) => e.dateTime))
+        .fromSource(
+          nexmark({ events: 3000, seed: 3 }),
+          WatermarkStrategy.boundedOutOfOrderness('4s', (e) => e.dateTime),
+        )
         .filter((e) => e.type === 'bid')
         .map((b) => `${b.dateTime}/${b.auction}/${b.bidder}/${b.price}`)
         .executeAndCollect();

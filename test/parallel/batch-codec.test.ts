@@ -19,10 +19,24 @@ describe('batch codec between slot threads', () => {
     expect(roundTrip([{ a: 1 }, { a: 'mixed' }]).format).toBe('m');
     expect(roundTrip([{ a: 1 }, { b: 1 }]).format).toBe('m');
     // A record with a field more than the first would lose it in columns: it goes whole.
-    const extra = roundTrip([{ a: 1, b: true }, { a: 2, b: false, c: 'x' }]);
+    const extra = roundTrip([
+      { a: 1, b: true },
+      { a: 2, b: false, c: 'x' },
+    ]);
     expect(extra.format).toBe('m');
-    expect(extra.decoded).toEqual([{ a: 1, b: true }, { a: 2, b: false, c: 'x' }]);
-    expect(roundTrip([{ a: 1, b: true }, { a: 2, b: false }]).decoded).toEqual([{ a: 1, b: true }, { a: 2, b: false }]);
+    expect(extra.decoded).toEqual([
+      { a: 1, b: true },
+      { a: 2, b: false, c: 'x' },
+    ]);
+    expect(
+      roundTrip([
+        { a: 1, b: true },
+        { a: 2, b: false },
+      ]).decoded,
+    ).toEqual([
+      { a: 1, b: true },
+      { a: 2, b: false },
+    ]);
     expect(roundTrip([{ 'odd "name"': 1 }, { 'odd "name"': 2 }])).toEqual({ decoded: [{ 'odd "name"': 1 }, { 'odd "name"': 2 }], format: 'o' });
     expect(roundTrip([new Map([[1, 2]])]).decoded).toEqual([new Map([[1, 2]])]);
   });

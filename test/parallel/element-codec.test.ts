@@ -15,14 +15,26 @@ function roundTrip(element: StreamElement): StreamElement {
 // msgpackr (the fallback for values that are not columns) writes -0 as 0; JSON-like values have no -0.
 const num = fc.double({ noNaN: true }).map((x) => (Object.is(x, -0) ? 0 : x));
 const flat = fc.record({ id: fc.integer(), price: num, name: fc.string(), ok: fc.boolean() });
-const value = fc.oneof(num, fc.string(), flat, fc.jsonValue().map((v) => JSON.parse(JSON.stringify(v)) as unknown));
+const value = fc.oneof(
+  num,
+  fc.string(),
+  flat,
+  fc.jsonValue().map((v) => JSON.parse(JSON.stringify(v)) as unknown),
+);
 const values = fc.oneof(fc.array(num), fc.array(fc.string()), fc.array(flat), fc.array(value));
 const timestamp = fc.oneof(fc.integer(), fc.constant(NO_TIMESTAMP));
 const rowKind = fc.constantFrom(...Object.values(RowKind));
 
 const batch = values.chain((vs) => {
   const n = vs.length;
-  const keys = fc.option(fc.oneof(fc.array(fc.integer(), { minLength: n, maxLength: n }), fc.array(fc.string(), { minLength: n, maxLength: n }), fc.array(value, { minLength: n, maxLength: n })), { nil: undefined });
+  const keys = fc.option(
+    fc.oneof(
+      fc.array(fc.integer(), { minLength: n, maxLength: n }),
+      fc.array(fc.string(), { minLength: n, maxLength: n }),
+      fc.array(value, { minLength: n, maxLength: n }),
+    ),
+    { nil: undefined },
+  );
   // Row kinds as their own array or as a view into a larger buffer, as a split batch has them.
   const kinds = fc.option(
     fc.tuple(fc.array(rowKind, { minLength: n, maxLength: n }), fc.nat(8)).map(([ks, offset]) => {

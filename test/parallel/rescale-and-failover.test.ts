@@ -24,9 +24,13 @@ describe('rescaling', () => {
   it('a savepoint taken at p=2 with chains restores at p=1 and, without chains, at p=4 with every key intact', async () => {
     const cps = join(work, 'rescale');
     let printed = 0;
-    const run = runWeir(['run', sumsJob, '-p', '2', '--no-progress', '--checkpoint-dir', cps, '--checkpoint-interval', '1h'], { WEIR_N: N, WEIR_SLOW_US: '200' }, (c) => {
-      printed += c.split('\n').length;
-    });
+    const run = runWeir(
+      ['run', sumsJob, '-p', '2', '--no-progress', '--checkpoint-dir', cps, '--checkpoint-interval', '1h'],
+      { WEIR_N: N, WEIR_SLOW_US: '200' },
+      (c) => {
+        printed += c.split('\n').length;
+      },
+    );
     // Wait until some windows have fired, then take a savepoint through the CLI.
     while (printed < 40) await new Promise((r) => setTimeout(r, 50));
     const sp = await runWeir(['savepoint', 'sums', '--checkpoint-dir', cps]).done;
@@ -48,7 +52,8 @@ describe('rescaling', () => {
 
     // Taken with chains (one task per chain and slot); restored with them at p=1, without at p=4.
     for (const p of ['1', '4']) {
-      const r = await runWeir(['run', sumsJob, '-p', p, '--no-progress', '--from-savepoint', path], { WEIR_N: N, WEIR_CHAINING: p === '4' ? 'false' : 'true' }).done;
+      const r = await runWeir(['run', sumsJob, '-p', p, '--no-progress', '--from-savepoint', path], { WEIR_N: N, WEIR_CHAINING: p === '4' ? 'false' : 'true' })
+        .done;
       expect(r.code, r.stderr).toBe(0);
       // Final sums cover the values read before the savepoint (restored state) and after (replayed source).
       expect(sorted(r.lines.filter((l) => l.startsWith('final')))).toEqual(await expected());

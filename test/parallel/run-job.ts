@@ -14,7 +14,11 @@ export interface JobRun {
 /** Runs `weir run <job> ...args` (from source) and returns the printed records without subtask prefixes. */
 export function runWeir(args: string[], env: Record<string, string> = {}, onStdout?: (chunk: string) => void): { done: Promise<JobRun>; kill: () => void } {
   // `node --import tsx` runs the CLI in this one process, so kill() stops the job itself.
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stdout.on('data', (d) => {

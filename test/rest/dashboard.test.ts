@@ -34,7 +34,9 @@ describe.skipIf(!haveBrowser)('the web dashboard in a browser', () => {
     expect(await page.$$eval('g.vertex', (gs) => gs.map((g) => g.getAttribute('data-name')))).toEqual(['Orders', 'Ids', 'Drop']);
     expect(await page.textContent('g.vertex[data-name="Ids"] .parallelism')).toContain('parallelism 1');
     // Page functions are given as source: this file is type-checked without the DOM's types.
-    await page.waitForFunction(`/out [1-9][\\d,]*\\/s/.test(document.querySelector('g.vertex[data-name="Orders"] .rates')?.textContent ?? '')`, undefined, { timeout: 30_000 });
+    await page.waitForFunction(`/out [1-9][\\d,]*\\/s/.test(document.querySelector('g.vertex[data-name="Orders"] .rates')?.textContent ?? '')`, undefined, {
+      timeout: 30_000,
+    });
 
     // The record count rises while the page looks.
     const first = Number(await page.getAttribute('#totals', 'data-records'));
@@ -58,7 +60,8 @@ describe('the dashboard files', () => {
     const page = await fetch(`${job.url}/`);
     expect(page.headers.get('content-type')).toContain('text/html');
     expect(await page.text()).toContain('/web/dashboard.js');
-    for (const f of ['dashboard.js', 'dashboard.css', 'dagre.min.js', 'uPlot.iife.min.js', 'uPlot.min.css']) expect((await fetch(`${job.url}/web/${f}`)).status).toBe(200);
+    for (const f of ['dashboard.js', 'dashboard.css', 'dagre.min.js', 'uPlot.iife.min.js', 'uPlot.min.css'])
+      expect((await fetch(`${job.url}/web/${f}`)).status).toBe(200);
     expect((await fetch(`${job.url}/web/..%2Fpackage.json`)).status).toBe(404);
     expect((await fetch(`${job.url}/web/index.ts`)).status).toBe(404);
   });

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { OperatorMetricsSnapshot } from '../../src/graph/job-executor.js';
 import { MetricRates } from '../../src/rest/metric-rates.js';
 
-const at = (recordsIn: number, recordsOut: number): OperatorMetricsSnapshot[] => [{ name: 'op', parallelism: 1, recordsIn, recordsOut, busyMs: 0, counters: {} }];
+const at = (recordsIn: number, recordsOut: number): OperatorMetricsSnapshot[] => [
+  { name: 'op', parallelism: 1, recordsIn, recordsOut, busyMs: 0, counters: {} },
+];
 
 describe('MetricRates', () => {
   it('divides the growth since the oldest sample in the window by the seconds passed', () => {
@@ -27,7 +29,9 @@ describe('MetricRates', () => {
 
   it('turns busy and back-pressured milliseconds into milliseconds per second per subtask, at most 1000', () => {
     const r = new MetricRates(10_000);
-    const times = (busyTimeMs: number, backPressuredTimeMs: number): OperatorMetricsSnapshot[] => [{ name: 'op', parallelism: 2, recordsIn: 0, recordsOut: 0, busyMs: 0, counters: {}, busyTimeMs, backPressuredTimeMs }];
+    const times = (busyTimeMs: number, backPressuredTimeMs: number): OperatorMetricsSnapshot[] => [
+      { name: 'op', parallelism: 2, recordsIn: 0, recordsOut: 0, busyMs: 0, counters: {}, busyTimeMs, backPressuredTimeMs },
+    ];
     r.sample(times(0, 0), 0);
     // Two subtasks over two seconds: 800 ms busy is 200 ms per second each.
     expect(r.rates(times(800, 6_000), 2_000)[0]).toMatchObject({ busyMsPerSecond: 200, backPressuredMsPerSecond: 1000 });

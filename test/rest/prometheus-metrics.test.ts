@@ -18,7 +18,9 @@ describe('/metrics in Prometheus text format', () => {
       await job.client.triggerSavepoint();
       const families = await eventually(async () => {
         const f = await scrape(job.url);
-        const rate = f.find((x) => x.name === 'weir_taskmanager_job_task_operator_numRecordsOutPerSecond')?.metrics.find((m) => m.labels?.operator_name === 'Orders');
+        const rate = f
+          .find((x) => x.name === 'weir_taskmanager_job_task_operator_numRecordsOutPerSecond')
+          ?.metrics.find((m) => m.labels?.operator_name === 'Orders');
         return rate && Number(rate.value) > 0 ? f : undefined;
       });
       const byName = new Map(families.map((f) => [f.name, f]));
@@ -29,7 +31,8 @@ describe('/metrics in Prometheus text format', () => {
       expect(orders.labels).toMatchObject({ job_id: job.jobId, job_name: 'rest-test' });
       expect(Number(orders.value)).toBeGreaterThan(0);
       expect(Number(orders.value)).toBeLessThanOrEqual(job.client.metrics()[0]!.recordsOut);
-      for (const name of ['numRecordsIn', 'numRecordsInPerSecond', 'numRecordsOutPerSecond']) expect(byName.has(`weir_taskmanager_job_task_operator_${name}`)).toBe(true);
+      for (const name of ['numRecordsIn', 'numRecordsInPerSecond', 'numRecordsOutPerSecond'])
+        expect(byName.has(`weir_taskmanager_job_task_operator_${name}`)).toBe(true);
       const jobValue = (name: string) => Number(byName.get(`weir_jobmanager_job_${name}`)!.metrics.find((m) => m.labels!.job_id === job.jobId)!.value);
       expect(jobValue('numberOfCompletedCheckpoints')).toBe(1);
       expect(jobValue('totalNumberOfCheckpoints')).toBe(1);

@@ -45,7 +45,14 @@ describe('REST API safety', () => {
       const plan = await (await fetch(`${url}/jobs/${id}/plan`, auth)).text();
       expect(plan).toContain('db:5432');
       const pages = [plan];
-      for (const path of ['/config', '/jobmanager/config', `/jobs/${job.jobId}/config`, `/jobs/${job.jobId}/plan`, `/jobs/${id}/config`, `/jobs/${job.jobId}`]) {
+      for (const path of [
+        '/config',
+        '/jobmanager/config',
+        `/jobs/${job.jobId}/config`,
+        `/jobs/${job.jobId}/plan`,
+        `/jobs/${id}/config`,
+        `/jobs/${job.jobId}`,
+      ]) {
         pages.push(await (await fetch(`${job.url}${path}`, auth)).text());
       }
       expect(pages.join('\n')).toContain('rest.auth.token');

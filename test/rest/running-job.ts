@@ -32,7 +32,9 @@ export async function startRunningJob(config: Record<string, unknown> = {}): Pro
   client.result.catch(() => undefined);
   const url = await new Promise<string>((resolve) => client.onEvent?.((e) => e.kind === 'serving' && e.service === 'rest' && resolve(e.url)));
   const token = config['rest.auth.token'];
-  const jobs = (await (await fetch(`${url}/jobs/overview`, token ? { headers: { authorization: `Bearer ${String(token)}` } } : {})).json()) as { jobs: { jid: string; name: string; state: string }[] };
+  const jobs = (await (await fetch(`${url}/jobs/overview`, token ? { headers: { authorization: `Bearer ${String(token)}` } } : {})).json()) as {
+    jobs: { jid: string; name: string; state: string }[];
+  };
   // Served before it runs: the tests start from a job whose records flow.
   await eventually(async () => (client.status() === 'RUNNING' && (client.metrics()[0]?.recordsOut ?? 0) > 0 ? true : undefined));
   return { client, url, jobId: jobs.jobs.filter((j) => j.name === 'rest-test').at(-1)!.jid, checkpointDir };

@@ -1,5 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StateQueryError, StreamEnvironment, closeRestServers, datagen, valueState, listState, type JobClient, type ValueState, type ListState } from '../../src/index.js';
+import {
+  StateQueryError,
+  StreamEnvironment,
+  closeRestServers,
+  datagen,
+  valueState,
+  listState,
+  type JobClient,
+  type ValueState,
+  type ListState,
+} from '../../src/index.js';
 import { eventually } from './running-job.js';
 
 const USERS = ['ann', 'bob', 'cy', 'dee', 'eve'];

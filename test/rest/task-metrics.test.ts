@@ -80,10 +80,13 @@ describe('busy time, back-pressure and watermarks of a running job', () => {
   it('/metrics has them under Flink reporter names', async () => {
     const families = await eventually(async () => {
       const f = parsePrometheusTextFormat(await (await fetch(`${url}/metrics`)).text());
-      const bp = f.find((x) => x.name === 'weir_taskmanager_job_task_backPressuredTimeMsPerSecond')?.metrics.find((s) => s.labels?.job_id === jobId && s.labels.operator_name === 'Orders');
+      const bp = f
+        .find((x) => x.name === 'weir_taskmanager_job_task_backPressuredTimeMsPerSecond')
+        ?.metrics.find((s) => s.labels?.job_id === jobId && s.labels.operator_name === 'Orders');
       return bp && Number(bp.value) > 0 ? f : undefined;
     });
-    const raw = (name: string, op: string) => families.find((f) => f.name === name)!.metrics.find((s) => s.labels!.job_id === jobId && s.labels!.operator_name === op)!.value;
+    const raw = (name: string, op: string) =>
+      families.find((f) => f.name === name)!.metrics.find((s) => s.labels!.job_id === jobId && s.labels!.operator_name === op)!.value;
     const sample = (name: string, op: string) => Number(raw(name, op));
     expect(sample('weir_taskmanager_job_task_busyTimeMsPerSecond', 'Hash')).toBeGreaterThan(0);
     expect(sample('weir_taskmanager_job_task_busyTimeMsPerSecond', 'Hash')).toBeLessThanOrEqual(1000);

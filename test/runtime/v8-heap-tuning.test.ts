@@ -21,7 +21,9 @@ describe('V8 heap tuning', () => {
   });
 
   it('rejects a value that is not a boolean, naming the key', () => {
-    expect(() => StreamEnvironment.create({ 'weir.v8.allocation-site-pretenuring': 'sometimes' })).toThrow(/weir.v8.allocation-site-pretenuring: 'sometimes' is not true or false/);
+    expect(() => StreamEnvironment.create({ 'weir.v8.allocation-site-pretenuring': 'sometimes' })).toThrow(
+      /weir.v8.allocation-site-pretenuring: 'sometimes' is not true or false/,
+    );
     expect(() => StreamEnvironment.create({ allocationSitePretenuring: true })).not.toThrow();
   });
 });

@@ -76,13 +76,22 @@ describe('tables in jobs', () => {
 
   it('reads timestamps, computes columns and writes a CSV file that reads back the same', async () => {
     const input = join(dir, 'events.json');
-    writeFileSync(input, ['{"id": 1, "at": "2024-03-01 10:00:00.250", "v": 2}', '{"id": 2, "at": "2024-03-01 10:00:01", "v": null}', '{"id": 3, "at": null, "v": 5}'].join('\n'));
+    writeFileSync(
+      input,
+      ['{"id": 1, "at": "2024-03-01 10:00:00.250", "v": 2}', '{"id": 2, "at": "2024-03-01 10:00:01", "v": null}', '{"id": 3, "at": null, "v": 5}'].join('\n'),
+    );
     const out = join(dir, 'out');
     const t = TableEnvironment.create();
     t.executeSql(`CREATE TABLE events (id INT, at TIMESTAMP(3), v INT, v2 AS v * v) WITH ('connector' = 'filesystem', 'path' = '${input}', 'format' = 'json')`);
     t.executeSql(`CREATE TABLE sink_t (id INT, at TIMESTAMP(3), v2 BIGINT, tag STRING) WITH ('connector' = 'filesystem', 'path' = '${out}', 'format' = 'csv')`);
     await t.executeSql("INSERT INTO sink_t SELECT id, at, v2, CAST(at AS STRING) FROM events WHERE at IS NULL OR at > TIMESTAMP '2024-03-01 10:00:00'").await();
-    const written = readdirSync(out).filter((f) => !f.startsWith('.')).map((f) => readFileSync(join(out, f), 'utf8')).join('').trim().split('\n').sort();
+    const written = readdirSync(out)
+      .filter((f) => !f.startsWith('.'))
+      .map((f) => readFileSync(join(out, f), 'utf8'))
+      .join('')
+      .trim()
+      .split('\n')
+      .sort();
     expect(written).toEqual(['1,2024-03-01 10:00:00.250,4,2024-03-01 10:00:00.250', '2,2024-03-01 10:00:01.000,,2024-03-01 10:00:01.000', '3,,25,']);
     t.executeSql(`CREATE TABLE back (id INT, at TIMESTAMP(3), v2 BIGINT, tag STRING) WITH ('connector' = 'filesystem', 'path' = '${out}', 'format' = 'csv')`);
     const rows = await t.sqlQuery('SELECT id, at FROM back WHERE id < 3').execute().collect();
@@ -97,7 +106,9 @@ describe('tables in jobs', () => {
     const t = TableEnvironment.create(env);
     const input = join(dir, 'times.csv');
     writeFileSync(input, '1,2024-01-01 00:00:01\n2,2024-01-01 00:00:03\n');
-    t.executeSql(`CREATE TABLE times (id INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'filesystem', 'path' = '${input}', 'format' = 'csv')`);
+    t.executeSql(
+      `CREATE TABLE times (id INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'filesystem', 'path' = '${input}', 'format' = 'csv')`,
+    );
     const seen: number[] = [];
     t.sqlQuery('SELECT id FROM times')
       .toDataStream()

@@ -85,7 +85,10 @@ const GROUP_QUERIES: [string, string][] = [
   ['SELECT name, COUNT(*) AS c, COUNT(qty), SUM(qty), MIN(price), MAX(price) FROM items GROUP BY name', ''],
   ['SELECT name, AVG(qty), AVG(price) FROM items GROUP BY name', 'SELECT name, CAST(trunc(AVG(qty)) AS INT), AVG(price) FROM items GROUP BY name'],
   ['SELECT flag, qty % 3, COUNT(*), COUNT(DISTINCT name), MIN(name), MAX(name) FROM items GROUP BY flag, qty % 3', ''],
-  ['SELECT name, COUNT(*) FILTER (WHERE qty > 0), SUM(price) FILTER (WHERE flag), COUNT(DISTINCT qty % 10) FILTER (WHERE price < 50) FROM items GROUP BY name', ''],
+  [
+    'SELECT name, COUNT(*) FILTER (WHERE qty > 0), SUM(price) FILTER (WHERE flag), COUNT(DISTINCT qty % 10) FILTER (WHERE price < 50) FROM items GROUP BY name',
+    '',
+  ],
   ['SELECT COUNT(*), COUNT(name), SUM(qty), MIN(qty), MAX(price), COUNT(DISTINCT flag) FROM items', ''],
   ['SELECT name, SUM(qty) * 2 + COUNT(*) AS score, MAX(qty) - MIN(qty) FROM items WHERE price > 20 GROUP BY name', ''],
   ['SELECT flag, qty % 3 AS m, COUNT(*) FROM items GROUP BY flag, qty % 3 HAVING COUNT(*) > 20 AND MIN(qty) < 0', ''],

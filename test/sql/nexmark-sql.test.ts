@@ -41,7 +41,10 @@ afterAll(() => {
 describe('Nexmark in SQL', () => {
   it('q0 gives every bid of the generator, as the DataStream API reads them', async () => {
     const env = StreamEnvironment.create();
-    const bids = await env.fromSource(nexmark({ events: EVENTS })).filter(isBid).executeAndCollect();
+    const bids = await env
+      .fromSource(nexmark({ events: EVENTS }))
+      .filter(isBid)
+      .executeAndCollect();
     expect(bids.length).toBeGreaterThan(EVENTS * 0.8);
     expect(multiset(q0)).toEqual(multiset(bids.map((b) => [b.auction, b.bidder, b.price, b.dateTime, b.extra])));
   });
@@ -57,7 +60,9 @@ describe('Nexmark in SQL', () => {
   });
 
   it("q5's HOP count per auction and window", async () => {
-    const expected = await oracle.query('SELECT auction, (ms // 2000 - k) * 2000 AS ws, ws + 10000, COUNT(*) FROM bid, range(0, 5) AS t(k) GROUP BY auction, ws');
+    const expected = await oracle.query(
+      'SELECT auction, (ms // 2000 - k) * 2000 AS ws, ws + 10000, COUNT(*) FROM bid, range(0, 5) AS t(k) GROUP BY auction, ws',
+    );
     expect(multiset(await weir('q5-hop-count.sql'))).toEqual(multiset(expected));
   });
 });

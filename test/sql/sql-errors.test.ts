@@ -60,14 +60,18 @@ describe('unknown names', () => {
   });
 
   it('name the closest connector and option', () => {
-    expect(() => tEnv().executeSql("CREATE TABLE t (a INT) WITH ('connector' = 'datagn')")).toThrow("connector 'datagn' is not supported; did you mean 'datagen'?");
-    expect(() => tEnv().executeSql("CREATE TABLE t (a INT) WITH ('connector' = 'datagen', 'number-of-row' = '5')")).toThrow("unsupported option 'number-of-row' for connector 'datagen'; did you mean 'number-of-rows'?");
+    expect(() => tEnv().executeSql("CREATE TABLE t (a INT) WITH ('connector' = 'datagn')")).toThrow(
+      "connector 'datagn' is not supported; did you mean 'datagen'?",
+    );
+    expect(() => tEnv().executeSql("CREATE TABLE t (a INT) WITH ('connector' = 'datagen', 'number-of-row' = '5')")).toThrow(
+      "unsupported option 'number-of-row' for connector 'datagen'; did you mean 'number-of-rows'?",
+    );
   });
 });
 
 describe('type errors', () => {
   it('refuse comparing a string with a number', () => {
-    expect(() => tEnv().sqlQuery("SELECT id FROM orders WHERE customer > 3")).toThrow(/Cannot compare STRING with INT \(operator >\); use CAST/);
+    expect(() => tEnv().sqlQuery('SELECT id FROM orders WHERE customer > 3')).toThrow(/Cannot compare STRING with INT \(operator >\); use CAST/);
   });
   it('refuse a non-boolean WHERE', () => {
     expect(() => tEnv().sqlQuery('SELECT id FROM orders WHERE amount')).toThrow(/WHERE expects a BOOLEAN condition, not DOUBLE/);
@@ -93,9 +97,18 @@ describe('aggregations', () => {
     ['SELECT SUM(customer) FROM orders', 'SUM takes a number, not STRING'],
     ['SELECT MAX(COUNT(*)) FROM orders', 'Aggregate calls cannot be nested'],
     ['SELECT COUNT(*) FILTER (WHERE amount) FROM orders', 'FILTER expects a BOOLEAN condition, not DOUBLE'],
-    ["SELECT COUNT(*) FROM TABLE(TUMBLE(TABLE orders, DESCRIPTOR(ts), INTERVAL '1' MINUTE)) GROUP BY window_start, window_end", "The time column of TUMBLE must be the event-time attribute of 'orders'"],
-    ["SELECT item FROM TABLE(TUMBLE(TABLE bids, DESCRIPTOR(ts), INTERVAL '1' MINUTE))", 'TUMBLE is supported in window aggregations: GROUP BY window_start, window_end'],
-    ["SELECT window_start, COUNT(*) FROM TABLE(HOP(TABLE bids, DESCRIPTOR(ts), INTERVAL '1' MINUTE)) GROUP BY window_start, window_end", 'HOP takes two intervals (slide, size); found 1'],
+    [
+      "SELECT COUNT(*) FROM TABLE(TUMBLE(TABLE orders, DESCRIPTOR(ts), INTERVAL '1' MINUTE)) GROUP BY window_start, window_end",
+      "The time column of TUMBLE must be the event-time attribute of 'orders'",
+    ],
+    [
+      "SELECT item FROM TABLE(TUMBLE(TABLE bids, DESCRIPTOR(ts), INTERVAL '1' MINUTE))",
+      'TUMBLE is supported in window aggregations: GROUP BY window_start, window_end',
+    ],
+    [
+      "SELECT window_start, COUNT(*) FROM TABLE(HOP(TABLE bids, DESCRIPTOR(ts), INTERVAL '1' MINUTE)) GROUP BY window_start, window_end",
+      'HOP takes two intervals (slide, size); found 1',
+    ],
   ])('%s', (sql, message) => {
     expect(() => withRowtime().sqlQuery(sql)).toThrow(message);
   });
@@ -104,7 +117,9 @@ describe('aggregations', () => {
     const t = tEnv();
     t.executeSql("CREATE TABLE totals (customer STRING, total DOUBLE) WITH ('connector' = 'filesystem', 'path' = '/tmp/weir-never-written', 'format' = 'csv')");
     const e = errorOf(() => t.executeSql('INSERT INTO totals SELECT customer, SUM(amount) FROM orders GROUP BY customer'));
-    expect(e.message).toContain("Table sink 'default_catalog.default_database.totals' (connector 'filesystem') doesn't support consuming update and delete changes which are produced by node GroupAggregate(groupBy=[customer], select=[SUM(amount)])");
+    expect(e.message).toContain(
+      "Table sink 'default_catalog.default_database.totals' (connector 'filesystem') doesn't support consuming update and delete changes which are produced by node GroupAggregate(groupBy=[customer], select=[SUM(amount)])",
+    );
   });
 });
 
@@ -115,7 +130,7 @@ describe('features of later versions', () => {
     ['SELECT id FROM orders ORDER BY id', 'ORDER BY is not supported yet'],
     ['SELECT o.id FROM orders o JOIN orders p ON o.id = p.id', 'Joins is not supported yet'],
     ["SELECT * FROM TABLE(SESSION(TABLE orders, DESCRIPTOR(ts), INTERVAL '1' MINUTE))", 'Window table function SESSION is not supported yet'],
-    ['SELECT REGEXP_EXTRACT(customer, \'a\') FROM orders', 'Function REGEXP_EXTRACT is not supported yet'],
+    ["SELECT REGEXP_EXTRACT(customer, 'a') FROM orders", 'Function REGEXP_EXTRACT is not supported yet'],
     ["CREATE TABLE d (x DECIMAL(10, 2)) WITH ('connector' = 'datagen')", 'Type DECIMAL is not supported yet'],
     ['SELECT DISTINCT id FROM orders', 'SELECT DISTINCT is not supported yet'],
   ])('%s', (sql, message) => {

@@ -31,7 +31,11 @@ describe('the SQL parser', () => {
     expect(s.columns[1]!.type).toEqual({ name: 'STRING', precision: 20 });
     expect(s.watermark).toMatchObject({ column: 'ts', expr: { kind: 'binary', op: '-', right: { kind: 'interval', millis: 120_000 } } });
     expect(s.primaryKey).toEqual(['id', 'user name']);
-    expect([...s.options]).toEqual([['connector', 'filesystem'], ['path', "it's/here"], ['format', 'csv']]);
+    expect([...s.options]).toEqual([
+      ['connector', 'filesystem'],
+      ['path', "it's/here"],
+      ['format', 'csv'],
+    ]);
   });
 
   it('reads an inline PRIMARY KEY', () => {
@@ -40,7 +44,9 @@ describe('the SQL parser', () => {
   });
 
   it('requires NOT ENFORCED on a primary key, as Flink does', () => {
-    expect(() => parseStatement("CREATE TABLE t (id INT, PRIMARY KEY (id)) WITH ('connector' = 'print')")).toThrow('Weir does not enforce primary keys: expected NOT ENFORCED');
+    expect(() => parseStatement("CREATE TABLE t (id INT, PRIMARY KEY (id)) WITH ('connector' = 'print')")).toThrow(
+      'Weir does not enforce primary keys: expected NOT ENFORCED',
+    );
   });
 
   it('gives operators their SQL precedence', () => {
@@ -51,7 +57,9 @@ describe('the SQL parser', () => {
   });
 
   it('reads SET, RESET, DROP, DESCRIBE and INSERT with a column list', () => {
-    const kinds = parseScript("SET 'a.b' = 'c'; SET; RESET 'a.b'; RESET; DROP VIEW IF EXISTS v; DESC t; INSERT INTO t (x, y) SELECT 1, 2 FROM s").map((p) => p.statement);
+    const kinds = parseScript("SET 'a.b' = 'c'; SET; RESET 'a.b'; RESET; DROP VIEW IF EXISTS v; DESC t; INSERT INTO t (x, y) SELECT 1, 2 FROM s").map(
+      (p) => p.statement,
+    );
     expect(kinds).toMatchObject([
       { kind: 'set', key: 'a.b', value: 'c' },
       { kind: 'set', key: undefined },

@@ -6,13 +6,17 @@ import { TableEnvironment } from '../../src/sql/index.js';
 
 function tEnv(): TableEnvironment {
   const t = TableEnvironment.create();
-  t.executeSql("CREATE TABLE s (id BIGINT, label STRING) WITH ('connector' = 'datagen', 'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '100')");
+  t.executeSql(
+    "CREATE TABLE s (id BIGINT, label STRING) WITH ('connector' = 'datagen', 'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '100')",
+  );
   return t;
 }
 
 describe('SQL plans', () => {
   it('read generated rows without a conversion step and run WHERE and SELECT in one sqlCalc', () => {
-    const plan = JSON.parse(tEnv().sqlQuery('SELECT id + 1 AS next FROM s WHERE id > 10').explain()) as { nodes: { kind: string; params?: Record<string, string> }[] };
+    const plan = JSON.parse(tEnv().sqlQuery('SELECT id + 1 AS next FROM s WHERE id > 10').explain()) as {
+      nodes: { kind: string; params?: Record<string, string> }[];
+    };
     expect(plan.nodes.map((n) => n.kind)).toEqual(['source', 'sqlCalc', 'sink']);
     expect(plan.nodes[1]!.params).toEqual({ where: 'id > 10', select: 'id + 1 AS next' });
   });
@@ -20,7 +24,10 @@ describe('SQL plans', () => {
   it('add no step for SELECT * and one for a SELECT * with WHERE', () => {
     const t = tEnv();
     expect((JSON.parse(t.sqlQuery('SELECT * FROM s').explain()) as { nodes: { kind: string }[] }).nodes.map((n) => n.kind)).toEqual(['source', 'sink']);
-    expect((JSON.parse(t.sqlQuery('SELECT * FROM s WHERE id > 3').explain()) as { nodes: { kind: string; params?: object }[] }).nodes[1]).toMatchObject({ kind: 'sqlCalc', params: { where: 'id > 3' } });
+    expect((JSON.parse(t.sqlQuery('SELECT * FROM s WHERE id > 3').explain()) as { nodes: { kind: string; params?: object }[] }).nodes[1]).toMatchObject({
+      kind: 'sqlCalc',
+      params: { where: 'id > 3' },
+    });
   });
 
   it('write an INSERT through the query step straight into the sink', async () => {
@@ -35,7 +42,9 @@ describe('SQL plans', () => {
   });
 
   it('run GROUP BY as a keyed sqlGroupAggregate behind a hash exchange, and its SELECT in a sqlCalc', () => {
-    const plan = JSON.parse(tEnv().sqlQuery('SELECT label, COUNT(*) * 2 AS twice FROM s GROUP BY label').explain()) as { nodes: { kind: string; keyed: boolean; changelog: string; inputs: { partitioner: string }[][] }[] };
+    const plan = JSON.parse(tEnv().sqlQuery('SELECT label, COUNT(*) * 2 AS twice FROM s GROUP BY label').explain()) as {
+      nodes: { kind: string; keyed: boolean; changelog: string; inputs: { partitioner: string }[][] }[];
+    };
     expect(plan.nodes.map((n) => [n.kind, n.changelog])).toEqual([
       ['source', 'insert-only'],
       ['sqlGroupAggregate', 'changelog'],
@@ -49,7 +58,11 @@ describe('SQL plans', () => {
     const t = tEnv();
     t.executeSql("CREATE TABLE e (k STRING, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen', 'number-of-rows' = '10')");
     const kinds = (fn: string) =>
-      (JSON.parse(t.sqlQuery(`SELECT window_end, k, COUNT(*) FROM TABLE(${fn}) GROUP BY window_start, window_end, k`).explain()) as { nodes: { kind: string; changelog: string }[] }).nodes.map((n) => `${n.kind}:${n.changelog}`);
+      (
+        JSON.parse(t.sqlQuery(`SELECT window_end, k, COUNT(*) FROM TABLE(${fn}) GROUP BY window_start, window_end, k`).explain()) as {
+          nodes: { kind: string; changelog: string }[];
+        }
+      ).nodes.map((n) => `${n.kind}:${n.changelog}`);
     expect(kinds("HOP(TABLE e, DESCRIPTOR(ts), INTERVAL '1' SECOND, INTERVAL '5' SECOND)")).toContain('slicedWindow:insert-only');
     expect(kinds("TUMBLE(TABLE e, DESCRIPTOR(ts), INTERVAL '5' SECOND)")).toContain('slicedWindow:insert-only');
     expect(kinds("CUMULATE(TABLE e, DESCRIPTOR(ts), INTERVAL '1' SECOND, INTERVAL '5' SECOND)")).toContain('window:insert-only');
@@ -65,7 +78,9 @@ describe('EXPLAIN', () => {
     expect(lines[0]).toBe('== Physical Plan ==');
     expect(lines[1]).toMatch(/^Print \[sink\] parallelism=1 chain=1 changelogMode=\[I,UB,UA,D\]$/);
     expect(lines[2]).toMatch(/^\+- Calc\(.*\) \[sqlCalc, .*changelogMode=\[I,UB,UA,D\]$/);
-    expect(lines[3]).toMatch(/^ {3}\+- GroupAggregate\(groupBy=\[label\], select=\[COUNT\(\*\)\]\) \[sqlGroupAggregate, keyed, .*input=hash changelogMode=\[I,UB,UA,D\]$/);
+    expect(lines[3]).toMatch(
+      /^ {3}\+- GroupAggregate\(groupBy=\[label\], select=\[COUNT\(\*\)\]\) \[sqlGroupAggregate, keyed, .*input=hash changelogMode=\[I,UB,UA,D\]$/,
+    );
     expect(lines[4]).toMatch(/^ {6}\+- Calc\(where=\[id > 3\]\) .*changelogMode=\[I\]$/);
     expect(lines[5]).toMatch(/^ {9}\+- datagen: s \[source\] .*changelogMode=\[I\]$/);
     expect(String(row!.plan)).toContain('== Plan as JSON ==');

@@ -48,7 +48,9 @@ INSERT INTO evens SELECT n, n / 2 FROM nums WHERE n % 2 = 0;
     );
     const r = await runCli(['sql', '-f', script, '-p', '2']);
     expect(r.code, r.stderr).toBe(0);
-    const lines = readdirSync(out).filter((f) => !f.startsWith('.')).flatMap((f) => readFileSync(join(out, f), 'utf8').trim().split('\n'));
+    const lines = readdirSync(out)
+      .filter((f) => !f.startsWith('.'))
+      .flatMap((f) => readFileSync(join(out, f), 'utf8').trim().split('\n'));
     expect(r.stderr).toMatch(/datagen: nums +2 +1,000 +1,000/);
     expect(lines.sort()).toEqual(Array.from({ length: 500 }, (_v, i) => `${2 * (i + 1)},${i + 1}`).sort());
   });
@@ -69,7 +71,12 @@ INSERT INTO totals SELECT who, SUM(amount) FROM sales GROUP BY who;
     expect(r.code, r.stderr).toBe(0);
     const out = r.stdout.split('\n');
     expect(out).toContain('| op | who | total |');
-    expect(out.filter((l) => /^\| [-+][IU] \|/.test(l))).toEqual(['| +I | ann |     5 |', '| +I | bob |     3 |', '| -U | ann |     5 |', '| +U | ann |    12 |']);
+    expect(out.filter((l) => /^\| [-+][IU] \|/.test(l))).toEqual([
+      '| +I | ann |     5 |',
+      '| +I | bob |     3 |',
+      '| -U | ann |     5 |',
+      '| +U | ann |    12 |',
+    ]);
     expect(out).toContain('== Physical Plan ==');
     expect(out.some((l) => l.includes('GroupAggregate(groupBy=[who], select=[SUM(amount)])') && l.endsWith('changelogMode=[I,UB,UA,D]'))).toBe(true);
     expect(out.filter((l) => /^[-+][IUD]\[/.test(l))).toEqual(['+I[ann, 5]', '+I[bob, 3]', '-U[ann, 5]', '+U[ann, 12]']);

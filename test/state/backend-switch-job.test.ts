@@ -42,7 +42,10 @@ function job(env: StreamEnvironment, count: number, parallelism: number, out: Co
       onTimer(_ts, ctx, o) {
         const self = this as unknown as { tally: ValueState<Tally>; mod3: MapState<number, number> };
         const t = self.tally.value()!;
-        const m = [...self.mod3.entries()].sort((a, b) => a[0] - b[0]).map(([r, c]) => `${r}:${c}`).join(',');
+        const m = [...self.mod3.entries()]
+          .sort((a, b) => a[0] - b[0])
+          .map(([r, c]) => `${r}:${c}`)
+          .join(',');
         o.collect(`${ctx.getCurrentKey()} n=${t.n} total=${t.total} first=${t.first.getTime()} mod3=${m}`);
       },
     })
@@ -63,13 +66,22 @@ function expected(pos: number): string[] {
 }
 
 describe('switching state backends through a savepoint', () => {
-  for (const [from, to] of [['hashmap', 'lmdb'], ['lmdb', 'hashmap']] as const) {
+  for (const [from, to] of [
+    ['hashmap', 'lmdb'],
+    ['lmdb', 'hashmap'],
+  ] as const) {
     it(`restores a savepoint taken with '${from}' into '${to}', at another parallelism`, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'weir-switch-'));
       dirs.push(dir);
       // A cache of 5 entries makes the disk backend read and write its store on most records.
       const disk = { 'state.backend.lmdb.memory.cache-entries': 5 };
-      const env = StreamEnvironment.create({ clock: new ManualClock(0), 'execution.checkpointing.interval': '1h', 'state.checkpoints.dir': dir, 'state.backend.type': from, ...disk });
+      const env = StreamEnvironment.create({
+        clock: new ManualClock(0),
+        'execution.checkpointing.interval': '1h',
+        'state.checkpoints.dir': dir,
+        'state.backend.type': from,
+        ...disk,
+      });
       const first = new CollectSink<string>();
       job(env, 100_000, 2, first);
       const client = env.executeAsync(`switch-${from}-v1`);

@@ -61,7 +61,10 @@ describe('CowMap', () => {
 describe('CowMap copy on read', () => {
   it('keeps nested values of the frozen view intact when code changes them in place', () => {
     class Acc {
-      constructor(public sum = 0, public items: number[] = []) {}
+      constructor(
+        public sum = 0,
+        public items: number[] = [],
+      ) {}
       add(x: number) {
         this.sum += x;
         this.items.push(x);

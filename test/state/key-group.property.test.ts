@@ -24,12 +24,15 @@ describe('key groups', () => {
 
   it('subtaskForKeyGroup agrees with the ranges', () => {
     fc.assert(
-      fc.property(parallelismSetup.chain(([mp, p]) => fc.tuple(fc.constant(mp), fc.constant(p), fc.nat(mp - 1))), ([mp, p, g]) => {
-        const owner = subtaskForKeyGroup(mp, p, g);
-        const r = keyGroupRangeFor(mp, p, owner);
-        expect(g).toBeGreaterThanOrEqual(r.start);
-        expect(g).toBeLessThanOrEqual(r.end);
-      }),
+      fc.property(
+        parallelismSetup.chain(([mp, p]) => fc.tuple(fc.constant(mp), fc.constant(p), fc.nat(mp - 1))),
+        ([mp, p, g]) => {
+          const owner = subtaskForKeyGroup(mp, p, g);
+          const r = keyGroupRangeFor(mp, p, owner);
+          expect(g).toBeGreaterThanOrEqual(r.start);
+          expect(g).toBeLessThanOrEqual(r.end);
+        },
+      ),
     );
   });
 

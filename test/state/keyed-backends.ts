@@ -15,6 +15,7 @@ export const keyedBackends = [
   {
     name: 'lmdb',
     // A cache of 4 entries sends nearly every access to disk, so the suites test the store, not the cache.
-    create: (clock: Clock, maxParallelism: number, ttlCleanupPerWrite?: number) => new LmdbKeyedStateBackend(clock, maxParallelism, { cacheEntries: 4, ttlCleanupPerWrite }),
+    create: (clock: Clock, maxParallelism: number, ttlCleanupPerWrite?: number) =>
+      new LmdbKeyedStateBackend(clock, maxParallelism, { cacheEntries: 4, ttlCleanupPerWrite }),
   },
 ] as const;

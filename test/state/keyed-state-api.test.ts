@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ManualClock, StreamEnvironment, aggregatingState, listState, mapState, reducingState, stateTtl, valueState,
-  type AggregateFunction, type ListState, type MapState, type ValueState,
+  ManualClock,
+  StreamEnvironment,
+  aggregatingState,
+  listState,
+  mapState,
+  reducingState,
+  stateTtl,
+  valueState,
+  type AggregateFunction,
+  type ListState,
+  type MapState,
+  type ValueState,
 } from '../../src/index.js';
 
 type Click = { user: string; page: string; day: number; ms: number };
@@ -38,14 +48,22 @@ describe('keyed state through the DataStream API', () => {
           });
         },
         processElement(c, ctx, out) {
-          const self = this as unknown as { count: ValueState<number>; pages: ListState<string>; perPageDay: MapState<[string, number], number>; total: any; avg: any };
+          const self = this as unknown as {
+            count: ValueState<number>;
+            pages: ListState<string>;
+            perPageDay: MapState<[string, number], number>;
+            total: any;
+            avg: any;
+          };
           self.count.update(self.count.value()! + 1);
           self.pages.add(c.page);
           // A fresh tuple each time: map keys compare by value.
           self.perPageDay.put([c.page, c.day], (self.perPageDay.get([c.page, c.day]) ?? 0) + 1);
           self.total.add(c.ms);
           self.avg.add(c.ms);
-          out.collect(`${ctx.getCurrentKey()} n=${self.count.value()} pages=${self.pages.get().join(',')} home/1=${self.perPageDay.get(['home', 1]) ?? 0} total=${self.total.get()} avg=${self.avg.get()}`);
+          out.collect(
+            `${ctx.getCurrentKey()} n=${self.count.value()} pages=${self.pages.get().join(',')} home/1=${self.perPageDay.get(['home', 1]) ?? 0} total=${self.total.get()} avg=${self.avg.get()}`,
+          );
         },
       })
       .executeAndCollect();

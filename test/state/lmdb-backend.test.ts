@@ -36,7 +36,10 @@ describe("disk state backend ('lmdb')", () => {
       123456789012345678901234567890n,
       -5n,
       new Date(1_700_000_000_123),
-      new Map<unknown, unknown>([['k', { v: 1 }], [2, [3]]]),
+      new Map<unknown, unknown>([
+        ['k', { v: 1 }],
+        [2, [3]],
+      ]),
       new Set(['a', 1]),
       [[1, 2], { x: new Map([[1, new Date(5)]]) }],
       true,
@@ -71,7 +74,15 @@ describe("disk state backend ('lmdb')", () => {
     }
     for (let k = 0; k < 1000; k++) {
       b.setCurrentKey(k);
-      expect([count.value(), seen.get(), [...per.entries()]]).toEqual([3, [0, 1, 2], [['r0', k], ['r1', k], ['r2', k]]]);
+      expect([count.value(), seen.get(), [...per.entries()]]).toEqual([
+        3,
+        [0, 1, 2],
+        [
+          ['r0', k],
+          ['r1', k],
+          ['r2', k],
+        ],
+      ]);
     }
     expect(b.size('count')).toBe(1000);
   });
@@ -136,14 +147,24 @@ describe("disk state backend ('lmdb')", () => {
   });
 
   it("takes a job's state.backend.lmdb.* settings through StreamEnvironment", async () => {
-    const env = StreamEnvironment.create({ 'state.backend.type': 'lmdb', 'state.backend.lmdb.memory.cache-entries': 'lots', 'execution.slot-mode': 'single-thread' });
-    env.fromElements(1, 2, 3).keyBy((x) => x % 2).reduce((a, b) => a + b).sinkTo(new CollectSink<number>());
+    const env = StreamEnvironment.create({
+      'state.backend.type': 'lmdb',
+      'state.backend.lmdb.memory.cache-entries': 'lots',
+      'execution.slot-mode': 'single-thread',
+    });
+    env
+      .fromElements(1, 2, 3)
+      .keyBy((x) => x % 2)
+      .reduce((a, b) => a + b)
+      .sinkTo(new CollectSink<number>());
     await expect(env.execute('lmdb-settings')).rejects.toThrow(/state\.backend\.lmdb\.memory\.cache-entries: lots is not a positive integer/);
     expect(() => StreamEnvironment.create({ 'state.backend.lmdb.cache-entries': 5 })).toThrow(/did you mean 'state\.backend\.lmdb\.memory\.cache-entries'\?/);
   });
 
   it('refuses a cache bound that is not a positive integer', () => {
-    expect(() => lmdbOptions({ 'state.backend.lmdb.memory.cache-entries': 0 })).toThrow(/state\.backend\.lmdb\.memory\.cache-entries: 0 is not a positive integer/);
+    expect(() => lmdbOptions({ 'state.backend.lmdb.memory.cache-entries': 0 })).toThrow(
+      /state\.backend\.lmdb\.memory\.cache-entries: 0 is not a positive integer/,
+    );
     expect(lmdbOptions({}).cacheEntries).toBeGreaterThan(0);
   });
 });

@@ -14,9 +14,18 @@ const V = valueState<number>('count');
 const L = listState<string>('seen');
 const M = mapState<[string, number], string>('by-pair');
 
-const keyArb = fc.oneof(fc.integer({ min: -1000, max: 1000 }), fc.string({ maxLength: 6 }), fc.tuple(fc.string({ maxLength: 3 }), fc.integer({ min: 0, max: 9 })));
+const keyArb = fc.oneof(
+  fc.integer({ min: -1000, max: 1000 }),
+  fc.string({ maxLength: 6 }),
+  fc.tuple(fc.string({ maxLength: 3 }), fc.integer({ min: 0, max: 9 })),
+);
 const contentArb = fc.uniqueArray(
-  fc.record({ key: keyArb, count: fc.integer(), seen: fc.array(fc.string({ maxLength: 3 }), { maxLength: 3 }), pairs: fc.array(fc.tuple(fc.tuple(fc.string({ maxLength: 2 }), fc.nat(3)), fc.string({ maxLength: 3 })), { maxLength: 3 }) }),
+  fc.record({
+    key: keyArb,
+    count: fc.integer(),
+    seen: fc.array(fc.string({ maxLength: 3 }), { maxLength: 3 }),
+    pairs: fc.array(fc.tuple(fc.tuple(fc.string({ maxLength: 2 }), fc.nat(3)), fc.string({ maxLength: 3 })), { maxLength: 3 }),
+  }),
   { selector: (r) => JSON.stringify(r.key), maxLength: 40 },
 );
 
@@ -67,8 +76,18 @@ describe.each(keyedBackends)('keyed state across parallelism changes ($name back
           expect(read(split[owner]!, r.key)).toEqual(read(original, r.key));
         }
         // p1 -> p2 -> 1: nothing lost, nothing duplicated.
-        const rescaled = restoreInto(kb, split.map((b) => b.snapshot()), mp, p2);
-        const merged = restoreInto(kb, rescaled.map((b) => b.snapshot()), mp, 1)[0]!;
+        const rescaled = restoreInto(
+          kb,
+          split.map((b) => b.snapshot()),
+          mp,
+          p2,
+        );
+        const merged = restoreInto(
+          kb,
+          rescaled.map((b) => b.snapshot()),
+          mp,
+          1,
+        )[0]!;
         expect(merged.size('count')).toBe(content.length);
         expect(rescaled.reduce((n, b) => n + b.size('count'), 0)).toBe(content.length);
         for (const r of content) expect(read(merged, r.key)).toEqual(read(original, r.key));

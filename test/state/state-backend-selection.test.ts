@@ -1,5 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { CollectSink, StreamEnvironment, heapStateBackend, listState, mapState, registerStateBackend, valueState, type KeyedBroadcastProcessFunction, type KeyedProcessFunction, type KeyedStateBackend, type ListState, type ValueState, type StateBackendFactory } from '../../src/index.js';
+import {
+  CollectSink,
+  StreamEnvironment,
+  heapStateBackend,
+  listState,
+  mapState,
+  registerStateBackend,
+  valueState,
+  type KeyedBroadcastProcessFunction,
+  type KeyedProcessFunction,
+  type KeyedStateBackend,
+  type ListState,
+  type ValueState,
+  type StateBackendFactory,
+} from '../../src/index.js';
 
 /**
  * A backend of our own behind the interface: it hands out the heap backend's states but is not the
@@ -31,7 +45,11 @@ function countingBackend(name: string): StateBackendFactory & { created: number;
           factory.snapshots++;
           return { ...(await inner.snapshotAsync()), backend: name };
         },
-        restore: (snaps, owns) => inner.restore(snaps.map((s) => ({ ...s, backend: heapStateBackend.name })), owns),
+        restore: (snaps, owns) =>
+          inner.restore(
+            snaps.map((s) => ({ ...s, backend: heapStateBackend.name })),
+            owns,
+          ),
       };
     },
     hasEntries: (s: { backend?: string }) => heapStateBackend.hasEntries({ ...s, backend: heapStateBackend.name }),
@@ -39,11 +57,15 @@ function countingBackend(name: string): StateBackendFactory & { created: number;
   return factory;
 }
 
-describe("state.backend.type", () => {
+describe('state.backend.type', () => {
   it('fails a job that names a backend Weir does not have, naming the key and the known ones', async () => {
     const run = async () => {
       const env = StreamEnvironment.create({ 'state.backend.type': 'no-such-store', 'execution.slot-mode': 'single-thread' });
-      env.fromElements(1, 2).keyBy((x) => x % 2).reduce((a, b) => a + b).sinkTo(new CollectSink<number>());
+      env
+        .fromElements(1, 2)
+        .keyBy((x) => x % 2)
+        .reduce((a, b) => a + b)
+        .sinkTo(new CollectSink<number>());
       await env.execute('unknown-backend');
     };
     await expect(run()).rejects.toThrow(/state\.backend\.type.*'no-such-store'/);

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { StreamEnvironment, listState, valueState, type ListState } from '../../src/index.js';
 
-const keyed = () => StreamEnvironment.create().fromElements('a', 'b', 'a').keyBy((s) => s);
+const keyed = () =>
+  StreamEnvironment.create()
+    .fromElements('a', 'b', 'a')
+    .keyBy((s) => s);
 
 describe('state misuse fails the job with a message that says what to change', () => {
   it('one name used for two state types names the state and both types', async () => {

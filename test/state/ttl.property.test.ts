@@ -54,7 +54,9 @@ describe.each(keyedBackends)('state TTL ($name backend)', (kb) => {
         const ttl = stateTtl(cfg.ttl, cfg);
         const value = backend.getState(valueState<number>('v', { ttl }));
         const sum = backend.getReducingState(reducingState<number>('r', (a, b) => a + b, { ttl }));
-        const agg = backend.getAggregatingState(aggregatingState('a', { createAccumulator: () => 0, add: (v: number, acc: number) => acc + v, getResult: (acc) => acc }, { ttl }));
+        const agg = backend.getAggregatingState(
+          aggregatingState('a', { createAccumulator: () => 0, add: (v: number, acc: number) => acc + v, getResult: (acc) => acc }, { ttl }),
+        );
         const mv = new TtlModel(cfg);
         const mr = new TtlModel(cfg);
         const ma = new TtlModel(cfg);
@@ -86,9 +88,16 @@ describe.each(keyedBackends)('state TTL ($name backend)', (kb) => {
         }
         // A snapshot holds exactly the keys that have not expired.
         const now = clock.now();
-        const live = (m: TtlModel) => [...m.store].filter(([, s]) => now - s.t < cfg.ttl).map(([k]) => k).sort();
+        const live = (m: TtlModel) =>
+          [...m.store]
+            .filter(([, s]) => now - s.t < cfg.ttl)
+            .map(([k]) => k)
+            .sort();
         const snap = backend.snapshot();
-        const inSnap = (name: string) => Object.values(snap.groups).flatMap((g) => (g[name] ?? []).map(([k]) => k as string)).sort();
+        const inSnap = (name: string) =>
+          Object.values(snap.groups)
+            .flatMap((g) => (g[name] ?? []).map(([k]) => k as string))
+            .sort();
         expect(inSnap('v')).toEqual(live(mv));
         expect(inSnap('r')).toEqual(live(mr));
         expect(inSnap('a')).toEqual(live(ma));
@@ -98,7 +107,11 @@ describe.each(keyedBackends)('state TTL ($name backend)', (kb) => {
   });
 
   it('list state expires per element and map state per entry, like the reference model', () => {
-    type CollOp = { t: 'key'; key: string } | { t: 'add' | 'put' | 'get' | 'remove'; k: string; v: number } | { t: 'read' | 'update' | 'clear' | 'isEmpty' } | { t: 'wait'; ms: number };
+    type CollOp =
+      | { t: 'key'; key: string }
+      | { t: 'add' | 'put' | 'get' | 'remove'; k: string; v: number }
+      | { t: 'read' | 'update' | 'clear' | 'isEmpty' }
+      | { t: 'wait'; ms: number };
     const collOp: fc.Arbitrary<CollOp> = fc.oneof(
       fc.record({ t: fc.constant('key' as const), key: fc.constantFrom('a', 'b') }),
       fc.record({ t: fc.constantFrom('add' as const, 'put' as const, 'get' as const, 'remove' as const), k: fc.constantFrom('x', 'y', 'z'), v: fc.nat(99) }),
@@ -147,11 +160,17 @@ describe.each(keyedBackends)('state TTL ($name backend)', (kb) => {
               break;
             case 'update':
               list.update([1, 2]);
-              lists.set(key, [{ v: 1, t: now }, { v: 2, t: now }]);
+              lists.set(key, [
+                { v: 1, t: now },
+                { v: 2, t: now },
+              ]);
               break;
             case 'read': {
               const want = l.filter(visible).map((e) => e.v);
-              lists.set(key, l.filter((e) => !expired(e)));
+              lists.set(
+                key,
+                l.filter((e) => !expired(e)),
+              );
               l.forEach(touch);
               expect(list.get()).toEqual(want);
               expect([...map.entries()]).toEqual([...m].flatMap(([k]) => (m.has(k) ? [[k, readMapEntry(m, k)]] : [])).filter(([, v]) => v !== undefined));
@@ -185,7 +204,9 @@ describe.each(keyedBackends)('state TTL ($name backend)', (kb) => {
         const snap = backend.snapshot();
         const stored = (name: string) => new Map(Object.values(snap.groups).flatMap((g) => g[name] ?? []) as [string, any][]);
         for (const k of ['a', 'b']) {
-          expect(((stored('l').get(k) as { v: number }[] | undefined) ?? []).map((e) => e.v)).toEqual((lists.get(k) ?? []).filter((e) => !expired(e)).map((e) => e.v));
+          expect(((stored('l').get(k) as { v: number }[] | undefined) ?? []).map((e) => e.v)).toEqual(
+            (lists.get(k) ?? []).filter((e) => !expired(e)).map((e) => e.v),
+          );
           expect([...((stored('m').get(k) as Map<string, unknown[]> | undefined) ?? new Map()).values()].map((e) => [e[0], e[1]])).toEqual(
             [...(maps.get(k) ?? new Map())].filter(([, e]) => !expired(e)).map(([mk, e]) => [mk, e.v]),
           );

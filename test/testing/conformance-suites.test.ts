@@ -12,7 +12,11 @@ async function outcome(register: (api: TestApi) => void): Promise<Record<string,
   const tests: [string, () => Promise<void>][] = [];
   register({ describe: (_name, body) => body(), it: (name, body) => void tests.push([name, body]) });
   const passed: Record<string, boolean> = {};
-  for (const [name, body] of tests) passed[name] = await body().then(() => true, () => false);
+  for (const [name, body] of tests)
+    passed[name] = await body().then(
+      () => true,
+      () => false,
+    );
   return passed;
 }
 const failing = (o: Record<string, boolean>) => Object.keys(o).filter((k) => !o[k]);
@@ -62,7 +66,7 @@ function memorySink(broken: { commitAtPreCommit?: boolean; ignoreRecover?: boole
             return mine.map(([, t]) => t);
           },
           commit: (id) => {
-            for (const [cid, txn] of mine.splice(0)) (cid <= id ? commitTxn(txn) : mine.push([cid, txn]));
+            for (const [cid, txn] of mine.splice(0)) cid <= id ? commitTxn(txn) : mine.push([cid, txn]);
           },
           recover: (committables) => {
             if (broken.ignoreRecover) return;

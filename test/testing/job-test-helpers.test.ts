@@ -56,7 +56,12 @@ describe('runJob and collectOutput', () => {
   it('gives the same output on every run', async () => {
     const run = async () => {
       const env = StreamEnvironment.create();
-      const out = collectOutput(env.fromArray(readings).keyBy((r) => r.sensor).process(alerter(new OutputTag('x'))));
+      const out = collectOutput(
+        env
+          .fromArray(readings)
+          .keyBy((r) => r.sensor)
+          .process(alerter(new OutputTag('x'))),
+      );
       await runJob(env);
       return out.values;
     };

@@ -1,8 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import {
-  Batch, OutputTag, UserFunctionError, listState, mapState, valueState,
-  type Collector, type KeyedCoProcessFunction, type KeyedProcessContext, type KeyedProcessFunction, type OnTimerContext, type Operator,
-  type OperatorContext, type ProcessFunction, type RuntimeContext, type ValueState,
+  Batch,
+  OutputTag,
+  UserFunctionError,
+  listState,
+  mapState,
+  valueState,
+  type Collector,
+  type KeyedCoProcessFunction,
+  type KeyedProcessContext,
+  type KeyedProcessFunction,
+  type OnTimerContext,
+  type Operator,
+  type OperatorContext,
+  type ProcessFunction,
+  type RuntimeContext,
+  type ValueState,
 } from '../../src/index.js';
 import { OperatorHarness } from '../../src/testing/index.js';
 
@@ -117,7 +130,12 @@ describe('OperatorHarness', () => {
     const h = await OperatorHarness.forKeyedProcessFunction(fn, (c: Click) => c.user);
     for (const page of ['/', '/a', '/']) h.processElement({ user: 'ann', page });
     expect(h.state(pagesDesc, 'ann')).toEqual(['/', '/a', '/']);
-    expect(h.state(perPage, 'ann')).toEqual(new Map([['/', 2], ['/a', 1]]));
+    expect(h.state(perPage, 'ann')).toEqual(
+      new Map([
+        ['/', 2],
+        ['/a', 1],
+      ]),
+    );
     expect(h.state(pagesDesc, 'nobody')).toEqual([]);
   });
 

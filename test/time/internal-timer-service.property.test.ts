@@ -35,7 +35,15 @@ class Model {
 const keyArb = fc.constantFrom<Key>(1, '1', true, 'true', 'a', 7);
 const opArb = fc.oneof(
   { weight: 2, arbitrary: fc.record({ t: fc.constant('key' as const), key: keyArb }) },
-  { weight: 5, arbitrary: fc.record({ t: fc.constantFrom('reg' as const, 'del' as const), domain: fc.constantFrom('event' as const, 'proc' as const), ns: fc.constantFrom(0 as const, 'w' as const), ts: fc.integer({ min: 0, max: 12 }) }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      t: fc.constantFrom('reg' as const, 'del' as const),
+      domain: fc.constantFrom('event' as const, 'proc' as const),
+      ns: fc.constantFrom(0 as const, 'w' as const),
+      ts: fc.integer({ min: 0, max: 12 }),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('watermark' as const), by: fc.integer({ min: 0, max: 15 }) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('clock' as const), by: fc.integer({ min: 0, max: 15 }) }) },
 );
@@ -48,13 +56,18 @@ describe('InternalTimerService', () => {
         let key: Key = 1;
         const fired: Fired[] = [];
         const times: [number, number][] = [];
-        const svc = new InternalTimerService(() => key, clock, {
-          fireEventTime: (k, ns, ts) => fired.push({ domain: 'event', key: k, ns, ts }),
-          fireProcessingTime: (k, ns, ts) => {
-            fired.push({ domain: 'proc', key: k, ns, ts });
-            times.push([clock.now(), ts]);
+        const svc = new InternalTimerService(
+          () => key,
+          clock,
+          {
+            fireEventTime: (k, ns, ts) => fired.push({ domain: 'event', key: k, ns, ts }),
+            fireProcessingTime: (k, ns, ts) => {
+              fired.push({ domain: 'proc', key: k, ns, ts });
+              times.push([clock.now(), ts]);
+            },
           },
-        }, (fn) => fn());
+          (fn) => fn(),
+        );
         const m = new Model();
         const expected: Fired[] = [];
         let watermark = 0;
@@ -97,15 +110,28 @@ describe('InternalTimerService', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(keyArb, fc.integer({ min: 0, max: 20 })), { maxLength: 30 }), (regs) => {
         let key: Key = 1;
-        const target = (out: unknown[]) => ({ fireEventTime: (k: unknown, _ns: unknown, ts: number) => out.push([k, ts]), fireProcessingTime: () => undefined });
+        const target = (out: unknown[]) => ({
+          fireEventTime: (k: unknown, _ns: unknown, ts: number) => out.push([k, ts]),
+          fireProcessingTime: () => undefined,
+        });
         const a: unknown[] = [];
         const b: unknown[] = [];
-        const svc = new InternalTimerService(() => key, new ManualClock(), target(a), (fn) => fn());
+        const svc = new InternalTimerService(
+          () => key,
+          new ManualClock(),
+          target(a),
+          (fn) => fn(),
+        );
         for (const [k, ts] of regs) {
           key = k;
           svc.registerEventTimeTimer(0, ts);
         }
-        const restored = new InternalTimerService(() => key, new ManualClock(), target(b), (fn) => fn());
+        const restored = new InternalTimerService(
+          () => key,
+          new ManualClock(),
+          target(b),
+          (fn) => fn(),
+        );
         restored.restore(structuredClone(svc.snapshot()), () => true);
         svc.advanceWatermark(Infinity);
         restored.advanceWatermark(Infinity);
@@ -117,7 +143,12 @@ describe('InternalTimerService', () => {
   it('processing-time timers run on the clock, with now() at their time', () => {
     const clock = new ManualClock(1000);
     const seen: [number, number][] = [];
-    const svc = new InternalTimerService(() => 'k', clock, { fireEventTime: () => undefined, fireProcessingTime: (_k, _ns, ts) => seen.push([ts, clock.now()]) }, (fn) => fn());
+    const svc = new InternalTimerService(
+      () => 'k',
+      clock,
+      { fireEventTime: () => undefined, fireProcessingTime: (_k, _ns, ts) => seen.push([ts, clock.now()]) },
+      (fn) => fn(),
+    );
     svc.registerProcessingTimeTimer(0, 1500);
     svc.registerProcessingTimeTimer(0, 1200);
     svc.registerProcessingTimeTimer(0, 3000);
@@ -134,16 +165,21 @@ describe('InternalTimerService', () => {
 
   it('a timer that re-registers itself lets the end of input finish', () => {
     let fires = 0;
-    const svc: InternalTimerService = new InternalTimerService(() => 'k', new ManualClock(), {
-      fireEventTime: (_k, _ns, ts) => {
-        fires++;
-        svc.registerEventTimeTimer(0, ts + 10);
+    const svc: InternalTimerService = new InternalTimerService(
+      () => 'k',
+      new ManualClock(),
+      {
+        fireEventTime: (_k, _ns, ts) => {
+          fires++;
+          svc.registerEventTimeTimer(0, ts + 10);
+        },
+        fireProcessingTime: (_k, _ns, ts) => {
+          fires++;
+          svc.registerProcessingTimeTimer(0, ts + 10);
+        },
       },
-      fireProcessingTime: (_k, _ns, ts) => {
-        fires++;
-        svc.registerProcessingTimeTimer(0, ts + 10);
-      },
-    }, (fn) => fn());
+      (fn) => fn(),
+    );
     svc.registerEventTimeTimer(0, 100);
     svc.registerEventTimeTimer(0, 130);
     svc.advanceWatermark(Infinity);

@@ -57,7 +57,12 @@ describe('event timestamps that are not safe integers', () => {
   it('NaN fails the job, naming source, position and record, in session and tumbling windows', async () => {
     for (const session of [true, false]) {
       const env = StreamEnvironment.create({ batchSize: 2 });
-      const sink = windowCounts(env, arraySource(clicks([1000, 1050, NaN, 1020]), 'clicks'), WatermarkStrategy.boundedOutOfOrderness<Click>(0, (c) => c.ts), session);
+      const sink = windowCounts(
+        env,
+        arraySource(clicks([1000, 1050, NaN, 1020]), 'clicks'),
+        WatermarkStrategy.boundedOutOfOrderness<Click>(0, (c) => c.ts),
+        session,
+      );
       const err = await failure(env.execute());
       expect(err.message).toContain("source 'clicks' (timestamp assigner)");
       expect(err.message).toContain('at element 2');
@@ -80,7 +85,12 @@ describe('event timestamps that are not safe integers', () => {
     const path = join(dir, 'clicks.csv');
     writeFileSync(path, 'user,ts\nu,1000\nu,3000\n');
     const env = StreamEnvironment.create();
-    windowCounts(env, fileSource<Click>({ path, format: 'csv', csv: { header: true }, name: 'clicks' }), WatermarkStrategy.boundedOutOfOrderness<Click>(0, (c) => c.ts), false);
+    windowCounts(
+      env,
+      fileSource<Click>({ path, format: 'csv', csv: { header: true }, name: 'clicks' }),
+      WatermarkStrategy.boundedOutOfOrderness<Click>(0, (c) => c.ts),
+      false,
+    );
     const err = await failure(env.execute());
     expect(err.location).toBe(`${path}:2`);
     expect(err.message).toContain(`source 'clicks' (timestamp assigner) at ${path}:2`);
@@ -90,11 +100,21 @@ describe('event timestamps that are not safe integers', () => {
   it('fractional, infinite and unsafe timestamps are rejected too; negative integers are event times', async () => {
     for (const bad of [1.5, Infinity, -Infinity, 2 ** 53]) {
       const env = StreamEnvironment.create();
-      windowCounts(env, arraySource(clicks([1000, bad])), WatermarkStrategy.boundedOutOfOrderness<Click>(0, (c) => c.ts), false);
+      windowCounts(
+        env,
+        arraySource(clicks([1000, bad])),
+        WatermarkStrategy.boundedOutOfOrderness<Click>(0, (c) => c.ts),
+        false,
+      );
       expect((await failure(env.execute())).message).toContain('at element 1');
     }
     const env = StreamEnvironment.create();
-    const sink = windowCounts(env, arraySource(clicks([-1500, -1000, 0])), WatermarkStrategy.boundedOutOfOrderness<Click>(0, (c) => c.ts), false);
+    const sink = windowCounts(
+      env,
+      arraySource(clicks([-1500, -1000, 0])),
+      WatermarkStrategy.boundedOutOfOrderness<Click>(0, (c) => c.ts),
+      false,
+    );
     await env.execute();
     expect(sink.values).toEqual(['-2000:1', '-1000:1', '0:1']);
   });
@@ -116,7 +136,10 @@ describe('event timestamps that are not safe integers', () => {
       const env = StreamEnvironment.create({ batchSize });
       const source = fileSource<Record<string, string>>({ path, format: 'csv', csv: { header: true }, errorPolicy, name: 'clicks' });
       // Number('') is 0, a valid time: an assigner that parses must say what it will not accept.
-      const stream = env.fromSource(source, WatermarkStrategy.boundedOutOfOrderness<Record<string, string>>(0, (r) => (r.ts === '' ? NaN : Number(r.ts))));
+      const stream = env.fromSource(
+        source,
+        WatermarkStrategy.boundedOutOfOrderness<Record<string, string>>(0, (r) => (r.ts === '' ? NaN : Number(r.ts))),
+      );
       const sink = new CollectSink<string>();
       stream
         .keyBy((r) => r.user)
@@ -148,7 +171,9 @@ describe('event timestamps that are not safe integers', () => {
         expect(skipped).toBe(0);
         expect(letters.values.map((d) => d.location)).toEqual(badLines.map((l) => `${path}:${l}`));
         expect(letters.values.map((d) => d.raw)).toEqual(['{"user":"u","ts":""}', '{"user":"u","ts":"later"}', '{"user":"u","ts":"31.5"}']);
-        expect(letters.values.every((d) => d.source === 'clicks' && d.reason.startsWith("Invalid event timestamp in source 'clicks' (timestamp assigner)"))).toBe(true);
+        expect(
+          letters.values.every((d) => d.source === 'clicks' && d.reason.startsWith("Invalid event timestamp in source 'clicks' (timestamp assigner)")),
+        ).toBe(true);
         expect(letters.values[2]!.reason).toContain('the timestamp 31.5 is not an integer');
       }
     });
@@ -172,7 +197,9 @@ describe('event timestamps that are not safe integers', () => {
     const env = StreamEnvironment.create();
     env.fromSource(source('fail')).sinkTo(new CollectSink());
     const err = await failure(env.execute());
-    expect(err.message).toBe("Invalid event timestamp in source 'stamped' (timestamp from the source) at offset 1: the timestamp is NaN; event timestamps must be safe integers (epoch milliseconds); record: \"b\"");
+    expect(err.message).toBe(
+      'Invalid event timestamp in source \'stamped\' (timestamp from the source) at offset 1: the timestamp is NaN; event timestamps must be safe integers (epoch milliseconds); record: "b"',
+    );
 
     const env2 = StreamEnvironment.create();
     const kept = new CollectSink<string>();

@@ -10,7 +10,10 @@ describe('ManualClock', () => {
         const ran: [number, number, number][] = [];
         ats.forEach((at, i) => clock.schedule(at, () => ran.push([at, i, clock.now()])));
         clock.setTime(target);
-        const due = ats.map((at, i) => [at, i] as const).filter(([at]) => at <= target).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+        const due = ats
+          .map((at, i) => [at, i] as const)
+          .filter(([at]) => at <= target)
+          .sort((x, y) => x[0] - y[0] || x[1] - y[1]);
         expect(ran).toEqual(due.map(([at, i]) => [at, i, at]));
         expect(clock.now()).toBe(target);
         expect(clock.pendingCount).toBe(ats.length - due.length);

@@ -22,7 +22,10 @@ describe('periodic watermarks', () => {
     const sink = new CollectSink<string>();
     let processed = 0;
     env
-      .fromSource(asyncIterableSource(stalls()), WatermarkStrategy.forGenerator<{ ts: number }>(lagging, (e) => e.ts))
+      .fromSource(
+        asyncIterableSource(stalls()),
+        WatermarkStrategy.forGenerator<{ ts: number }>(lagging, (e) => e.ts),
+      )
       .keyBy(() => 'k')
       .process<string>({
         processElement(e, ctx) {

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
-  Batch, CollectSink, ManualClock, StreamEnvironment, WatermarkStrategy, asyncIterableSource,
-  type Collector, type KeyedProcessContext, type OnTimerContext, type Source,
+  Batch,
+  CollectSink,
+  ManualClock,
+  StreamEnvironment,
+  WatermarkStrategy,
+  asyncIterableSource,
+  type Collector,
+  type KeyedProcessContext,
+  type OnTimerContext,
+  type Source,
 } from '../../src/index.js';
 
 type Ev = { src: 'A' | 'B'; ts: number };
@@ -72,8 +80,17 @@ describe('source idleness', () => {
       };
       const timers =
         shape === 'union'
-          ? stalled.union(steadyStream).keyBy((e) => e.src).process<string>(fn)
-          : stalled.connect(steadyStream).keyBy((e) => e.src, (e) => e.src).process<string>({ processElement1: fn.processElement, processElement2: fn.processElement, onTimer: fn.onTimer });
+          ? stalled
+              .union(steadyStream)
+              .keyBy((e) => e.src)
+              .process<string>(fn)
+          : stalled
+              .connect(steadyStream)
+              .keyBy(
+                (e) => e.src,
+                (e) => e.src,
+              )
+              .process<string>({ processElement1: fn.processElement, processElement2: fn.processElement, onTimer: fn.onTimer });
       timers.sinkTo(sink);
       const job = env.executeAsync('idleness');
       await until(() => processed === 6, 'all available records');
@@ -95,49 +112,72 @@ describe('source idleness', () => {
   }
 
   for (const idleness of [false, true]) {
-  it(`a finished input does not release a stalled one${idleness ? ' that is idle' : ''}: the watermark holds`, async () => {
-    const clock = new ManualClock(0);
-    const env = StreamEnvironment.create({ clock });
-    const a = stallingSource('pending-promise', [{ src: 'A', ts: 1000 }], []);
-    const sink = new CollectSink<string>();
-    let processed = 0;
-    const strategy = WatermarkStrategy.monotonousTimestamps<Ev>((e) => e.ts);
-    env
-      .fromSource(a.source, idleness ? strategy.withIdleness('1s') : strategy)
-      .union(env.fromSource(asyncIterableSource<Ev>([{ src: 'B', ts: 5000 }, { src: 'B', ts: 6000 }], 'steady'), WatermarkStrategy.monotonousTimestamps<Ev>((e) => e.ts)))
-      .keyBy((e) => e.src)
-      .process<string>({
-        processElement(e, ctx) {
-          processed++;
-          ctx.timerService().registerEventTimeTimer(e.ts);
-        },
-        onTimer(ts, ctx, out) {
-          out.collect(`${ctx.getCurrentKey()}@${ts}`);
-        },
-      })
-      .sinkTo(sink);
-    const job = env.executeAsync();
-    await until(() => processed === 3, 'all available records');
-    clock.advance(3_600_000);
-    // B ended, but an ended input does not release a stalled one: nothing fires yet.
-    expect(sink.values).toEqual([]);
-    a.release();
-    await job.result;
-    expect(sink.values).toEqual(['A@1000', 'B@5000', 'B@6000']);
-  });
+    it(`a finished input does not release a stalled one${idleness ? ' that is idle' : ''}: the watermark holds`, async () => {
+      const clock = new ManualClock(0);
+      const env = StreamEnvironment.create({ clock });
+      const a = stallingSource('pending-promise', [{ src: 'A', ts: 1000 }], []);
+      const sink = new CollectSink<string>();
+      let processed = 0;
+      const strategy = WatermarkStrategy.monotonousTimestamps<Ev>((e) => e.ts);
+      env
+        .fromSource(a.source, idleness ? strategy.withIdleness('1s') : strategy)
+        .union(
+          env.fromSource(
+            asyncIterableSource<Ev>(
+              [
+                { src: 'B', ts: 5000 },
+                { src: 'B', ts: 6000 },
+              ],
+              'steady',
+            ),
+            WatermarkStrategy.monotonousTimestamps<Ev>((e) => e.ts),
+          ),
+        )
+        .keyBy((e) => e.src)
+        .process<string>({
+          processElement(e, ctx) {
+            processed++;
+            ctx.timerService().registerEventTimeTimer(e.ts);
+          },
+          onTimer(ts, ctx, out) {
+            out.collect(`${ctx.getCurrentKey()}@${ts}`);
+          },
+        })
+        .sinkTo(sink);
+      const job = env.executeAsync();
+      await until(() => processed === 3, 'all available records');
+      clock.advance(3_600_000);
+      // B ended, but an ended input does not release a stalled one: nothing fires yet.
+      expect(sink.values).toEqual([]);
+      a.release();
+      await job.result;
+      expect(sink.values).toEqual(['A@1000', 'B@5000', 'B@6000']);
+    });
   }
 
   it('an input that finishes while another is idle does not release the idle one', async () => {
     const clock = new ManualClock(0);
     const env = StreamEnvironment.create({ clock });
     const a = stallingSource('pending-promise', [{ src: 'A', ts: 1000 }], [{ src: 'A', ts: 7000 }]);
-    const b = stallingSource('pending-promise', [{ src: 'B', ts: 5000 }, { src: 'B', ts: 6000 }], []);
+    const b = stallingSource(
+      'pending-promise',
+      [
+        { src: 'B', ts: 5000 },
+        { src: 'B', ts: 6000 },
+      ],
+      [],
+    );
     const sink = new CollectSink<string>();
     const late: string[] = [];
     let processed = 0;
     env
       .fromSource(a.source, WatermarkStrategy.monotonousTimestamps<Ev>((e) => e.ts).withIdleness('1s'))
-      .union(env.fromSource(b.source, WatermarkStrategy.monotonousTimestamps<Ev>((e) => e.ts)))
+      .union(
+        env.fromSource(
+          b.source,
+          WatermarkStrategy.monotonousTimestamps<Ev>((e) => e.ts),
+        ),
+      )
       .keyBy((e) => e.src)
       .process<string>({
         processElement(e, ctx) {

@@ -15,7 +15,10 @@ describe('timers in a KeyedProcessFunction', () => {
     ];
     const env = StreamEnvironment.create({ batchSize: 1 });
     const out = await env
-      .fromSource(arraySource(events), WatermarkStrategy.monotonousTimestamps<Ev>((e) => e.ts))
+      .fromSource(
+        arraySource(events),
+        WatermarkStrategy.monotonousTimestamps<Ev>((e) => e.ts),
+      )
       .keyBy((e) => e.key)
       .process<string>({
         processElement(e, ctx, out) {
@@ -51,7 +54,10 @@ describe('timers in a KeyedProcessFunction', () => {
   it('timers and state of one key do not touch another key', async () => {
     const env = StreamEnvironment.create({ parallelism: 2, batchSize: 3 });
     const out = await env
-      .fromSource(arraySource(['x', 'y', 'x', 'z', 'y', 'x']), WatermarkStrategy.noWatermarks<string>(() => 5))
+      .fromSource(
+        arraySource(['x', 'y', 'x', 'z', 'y', 'x']),
+        WatermarkStrategy.noWatermarks<string>(() => 5),
+      )
       .keyBy((k) => k)
       .process<string>({
         open(ctx) {
@@ -114,7 +120,13 @@ describe('timers in a KeyedProcessFunction', () => {
   it('a timer that re-registers itself still lets a bounded job finish', async () => {
     const env = StreamEnvironment.create();
     const out = await env
-      .fromSource(arraySource([{ k: 'a', ts: 0 }, { k: 'a', ts: 25 }]), WatermarkStrategy.monotonousTimestamps((e: { ts: number }) => e.ts))
+      .fromSource(
+        arraySource([
+          { k: 'a', ts: 0 },
+          { k: 'a', ts: 25 },
+        ]),
+        WatermarkStrategy.monotonousTimestamps((e: { ts: number }) => e.ts),
+      )
       .keyBy((e) => e.k)
       .process<number>({
         processElement(e, ctx) {

@@ -38,7 +38,14 @@ class Model {
 const opsFor = (n: number) =>
   fc.array(
     fc.oneof(
-      { weight: 6, arbitrary: fc.record({ t: fc.constant('wm' as const), ch: fc.nat(n - 1), w: fc.oneof({ weight: 9, arbitrary: fc.integer({ min: -5, max: 100 }) }, { weight: 1, arbitrary: fc.constant(Infinity) }) }) },
+      {
+        weight: 6,
+        arbitrary: fc.record({
+          t: fc.constant('wm' as const),
+          ch: fc.nat(n - 1),
+          w: fc.oneof({ weight: 9, arbitrary: fc.integer({ min: -5, max: 100 }) }, { weight: 1, arbitrary: fc.constant(Infinity) }),
+        }),
+      },
       { weight: 2, arbitrary: fc.record({ t: fc.constant('idle' as const), ch: fc.nat(n - 1), idle: fc.boolean() }) },
       { weight: 1, arbitrary: fc.record({ t: fc.constant('end' as const), ch: fc.nat(n - 1) }) },
     ),

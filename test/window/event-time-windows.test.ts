@@ -1,7 +1,16 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
-  avgOf, count, EventTimeSessionWindows, maxOf, minOf, SlidingEventTimeWindows, sumOf, TumblingEventTimeWindows, valueState,
-  type DataStream, type TimeWindow,
+  avgOf,
+  count,
+  EventTimeSessionWindows,
+  maxOf,
+  minOf,
+  SlidingEventTimeWindows,
+  sumOf,
+  TumblingEventTimeWindows,
+  valueState,
+  type DataStream,
+  type TimeWindow,
 } from '../../src/index.js';
 import { ev, events, type Ev } from './window-helpers.js';
 
@@ -10,7 +19,10 @@ const keyed = (evs: Ev[], delay = 0) => events(evs, delay).stream.keyBy((e) => e
 describe('event-time windows', () => {
   it('tumbling: aggregate(count()) gives a DataStream<number>, results stamped with the window end - 1', async () => {
     const { env, stream } = events([ev('a', 0), ev('a', 999), ev('b', 500), ev('a', 1000), ev('a', 2500)]);
-    const counts = stream.keyBy((e) => e.k).window(TumblingEventTimeWindows.of('1s')).aggregate(count());
+    const counts = stream
+      .keyBy((e) => e.k)
+      .window(TumblingEventTimeWindows.of('1s'))
+      .aggregate(count());
     expectTypeOf(counts).toEqualTypeOf<DataStream<number>>();
     const sink = new (await import('../../src/index.js')).CollectSink<number>();
     counts.sinkTo(sink);
@@ -45,7 +57,10 @@ describe('event-time windows', () => {
     const assigner = SlidingEventTimeWindows.of(300, 100);
     const incremental = await keyed(evs)
       .window(assigner)
-      .aggregate(sumOf((e: Ev) => e.v), { process: (k, ctx, [s], out) => out.collect(`${k}@${ctx.window.end}:${s}`) })
+      .aggregate(
+        sumOf((e: Ev) => e.v),
+        { process: (k, ctx, [s], out) => out.collect(`${k}@${ctx.window.end}:${s}`) },
+      )
       .executeAndCollect();
     const full = await keyed(evs)
       .window(assigner)
@@ -84,7 +99,10 @@ describe('event-time windows', () => {
     const evs = [ev('a', 0, 1), ev('b', 1, 100), ev('a', 8, 3), ev('a', 4, 2), ev('a', 20, 4)];
     const agg = await keyed(evs, 10)
       .window(EventTimeSessionWindows.withGap(5))
-      .aggregate(sumOf((e: Ev) => e.v), (k, w, [s], out) => out.collect(`${k}[${w.start},${w.end})=${s}`))
+      .aggregate(
+        sumOf((e: Ev) => e.v),
+        (k, w, [s], out) => out.collect(`${k}[${w.start},${w.end})=${s}`),
+      )
       .executeAndCollect();
     expect(agg.sort()).toEqual(['a[0,13)=6', 'a[20,25)=4', 'b[1,6)=100']);
     const full = await keyed(evs, 10)
@@ -101,14 +119,22 @@ describe('event-time windows', () => {
 
   it('session windows need AggregateFunction.merge', async () => {
     const noMerge = { createAccumulator: () => 0, add: (_: Ev, a: number) => a + 1, getResult: (a: number) => a };
-    const err = await keyed([ev('a', 0)]).window(EventTimeSessionWindows.withGap(5)).aggregate(noMerge).executeAndCollect().catch((e) => e);
+    const err = await keyed([ev('a', 0)])
+      .window(EventTimeSessionWindows.withGap(5))
+      .aggregate(noMerge)
+      .executeAndCollect()
+      .catch((e) => e);
     expect(String(err)).toMatch(/needs a merge\(\) method/);
   });
 
   it('a window function that throws fails the job naming the operator, key and window', async () => {
     const err = await keyed([ev('a', 0)])
       .window(TumblingEventTimeWindows.of(10))
-      .process({ process: () => { throw new Error('kaput'); } })
+      .process({
+        process: () => {
+          throw new Error('kaput');
+        },
+      })
       .executeAndCollect()
       .catch((e) => e);
     expect(String(err.message)).toMatch(/Window\(TumblingEventTimeWindows\(10\), Process\)/);
@@ -118,13 +144,24 @@ describe('event-time windows', () => {
 
   it('records without a timestamp fail event-time windows with a hint', async () => {
     const env = (await import('../../src/index.js')).StreamEnvironment.create();
-    const err = await env.fromElements(1, 2).keyBy((x) => x).window(TumblingEventTimeWindows.of(10)).aggregate(count()).executeAndCollect().catch((e) => e);
+    const err = await env
+      .fromElements(1, 2)
+      .keyBy((x) => x)
+      .window(TumblingEventTimeWindows.of(10))
+      .aggregate(count())
+      .executeAndCollect()
+      .catch((e) => e);
     expect(String(err.message)).toMatch(/without an event timestamp/);
   });
 
   it('explain shows a keyed window node', () => {
     const { env, stream } = events([]);
-    stream.keyBy((e) => e.k).window(SlidingEventTimeWindows.of('10s', '2s')).aggregate(count()).uid('hot-items').print();
+    stream
+      .keyBy((e) => e.k)
+      .window(SlidingEventTimeWindows.of('10s', '2s'))
+      .aggregate(count())
+      .uid('hot-items')
+      .print();
     const plan = JSON.parse(env.explain());
     const node = plan.nodes.find((n: any) => n.kind === 'slicedWindow');
     expect(node).toMatchObject({ keyed: true, uid: 'hot-items', name: 'Window(SlidingEventTimeWindows(10000, 2000), Aggregate)' });
@@ -136,10 +173,15 @@ describe('window function types', () => {
   it('a window function that returns its results infers the output type', async () => {
     const out = keyed([ev('a', 1, 2), ev('a', 2, 3)])
       .window(TumblingEventTimeWindows.of(10))
-      .aggregate(sumOf((e: Ev) => e.v), (key, w, [total]) => [{ key, end: w.end, total: total! }]);
+      .aggregate(
+        sumOf((e: Ev) => e.v),
+        (key, w, [total]) => [{ key, end: w.end, total: total! }],
+      );
     expectTypeOf(out).toEqualTypeOf<DataStream<{ key: string; end: number; total: number }>>();
     expect(await out.executeAndCollect()).toEqual([{ key: 'a', end: 10, total: 5 }]);
-    const applied = keyed([ev('b', 1)]).window(TumblingEventTimeWindows.of(10)).apply((key, _w, els) => [`${key}:${els.length}`]);
+    const applied = keyed([ev('b', 1)])
+      .window(TumblingEventTimeWindows.of(10))
+      .apply((key, _w, els) => [`${key}:${els.length}`]);
     expectTypeOf(applied).toEqualTypeOf<DataStream<string>>();
     expect(await applied.executeAndCollect()).toEqual(['b:1']);
   });

@@ -37,7 +37,13 @@ describe('late data', () => {
     for (const lateness of [0, 10]) {
       const { env, stream } = events([ev('a', 10), ev('a', 500), ev('a', 20), ev('a', 30)]);
       const out = new CollectSink<number>();
-      stream.keyBy((e) => e.k).window(TumblingEventTimeWindows.of(100)).allowedLateness(lateness).aggregate(count()).name('w').sinkTo(out);
+      stream
+        .keyBy((e) => e.k)
+        .window(TumblingEventTimeWindows.of(100))
+        .allowedLateness(lateness)
+        .aggregate(count())
+        .name('w')
+        .sinkTo(out);
       const result = await env.execute();
       expect(out.values).toEqual([1, 1]);
       expect(result.metrics.find((m) => m.name === 'w')!.counters[LATE_RECORDS_DROPPED]).toBe(2);
@@ -88,7 +94,11 @@ describe('late data', () => {
     const tag = new OutputTag<Ev>('late');
     // Window ends 100, 150, 200...; at t=160 the watermark is 159: a record at 60 still fits [50,150)? No: 149 <= 159.
     const { env, stream } = events([ev('a', 120), ev('a', 160), ev('a', 60), ev('a', 110)]);
-    const main = stream.keyBy((e) => e.k).window(SlidingEventTimeWindows.of(100, 50)).sideOutputLateData(tag).aggregate(count(), (_k, w, [n], o: Collector<string>) => o.collect(`${w.start}:${n}`));
+    const main = stream
+      .keyBy((e) => e.k)
+      .window(SlidingEventTimeWindows.of(100, 50))
+      .sideOutputLateData(tag)
+      .aggregate(count(), (_k, w, [n], o: Collector<string>) => o.collect(`${w.start}:${n}`));
     const res = new CollectSink<string>();
     const lateOut = new CollectSink<Ev>();
     main.sinkTo(res);

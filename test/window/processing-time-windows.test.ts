@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ContinuousProcessingTimeTrigger, GlobalWindows, ManualClock, ProcessingTimeSessionWindows, SlidingProcessingTimeWindows, StreamEnvironment,
-  TumblingProcessingTimeWindows, count,
+  ContinuousProcessingTimeTrigger,
+  GlobalWindows,
+  ManualClock,
+  ProcessingTimeSessionWindows,
+  SlidingProcessingTimeWindows,
+  StreamEnvironment,
+  TumblingProcessingTimeWindows,
+  count,
 } from '../../src/index.js';
 
 const tick = () => new Promise((r) => setTimeout(r, 1));

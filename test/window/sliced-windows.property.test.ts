@@ -34,17 +34,22 @@ function reference(evs: Ev[], delay: number, size: number, slide: number, offset
 }
 
 const geometry = fc
-  .record({ slide: fc.integer({ min: 5, max: 120 }), factor: fc.integer({ min: 1, max: 5 }), extra: fc.integer({ min: 0, max: 3 }), offsetSeed: fc.integer({ min: -1000, max: 1000 }) })
+  .record({
+    slide: fc.integer({ min: 5, max: 120 }),
+    factor: fc.integer({ min: 1, max: 5 }),
+    extra: fc.integer({ min: 0, max: 3 }),
+    offsetSeed: fc.integer({ min: -1000, max: 1000 }),
+  })
   .map(({ slide, factor, extra, offsetSeed }) => {
     // Sizes that are not multiples of the slide make slices smaller than the slide (gcd).
     const size = slide * factor + (extra * slide) / 4;
     return { size: Math.round(size), slide, offset: offsetSeed % slide };
   });
 
-const input = fc.array(
-  fc.record({ k: fc.constantFrom('a', 'b', 'c'), t: fc.integer({ min: -300, max: 900 }), v: fc.integer({ min: 0, max: 9 }) }),
-  { maxLength: 60, size: 'large' },
-);
+const input = fc.array(fc.record({ k: fc.constantFrom('a', 'b', 'c'), t: fc.integer({ min: -300, max: 900 }), v: fc.integer({ min: 0, max: 9 }) }), {
+  maxLength: 60,
+  size: 'large',
+});
 
 async function run(evs: Ev[], delay: number, size: number, slide: number, offset: number, agg: AggregateFunction<Ev, Acc, string>): Promise<string[]> {
   const { stream } = events(evs, delay);
@@ -59,13 +64,20 @@ async function run(evs: Ev[], delay: number, size: number, slide: number, offset
 describe('sliced sliding windows', () => {
   it('the sliced path is chosen only when slices can be combined', () => {
     const spec = (over: Partial<WindowOperatorSpec>): WindowOperatorSpec => ({
-      assigner: SlidingEventTimeWindows.of(10, 5), trigger: undefined, evictor: undefined, allowedLateness: 0, lateDataTag: undefined,
-      fn: { type: 'aggregate', aggregate: sumCount(true), window: undefined }, ...over,
+      assigner: SlidingEventTimeWindows.of(10, 5),
+      trigger: undefined,
+      evictor: undefined,
+      allowedLateness: 0,
+      lateDataTag: undefined,
+      fn: { type: 'aggregate', aggregate: sumCount(true), window: undefined },
+      ...over,
     });
     expect(canUseSlicing(spec({}))).toBe(true);
     expect(canUseSlicing(spec({ fn: { type: 'reduce', reduce: (a: number, b: number) => a + b, window: undefined } }))).toBe(true);
     expect(canUseSlicing(spec({ fn: { type: 'aggregate', aggregate: sumCount(false), window: undefined } }))).toBe(false);
-    expect(canUseSlicing(spec({ assigner: TumblingEventTimeWindows.of(10), fn: { type: 'aggregate', aggregate: sumCount(false), window: undefined } }))).toBe(true);
+    expect(canUseSlicing(spec({ assigner: TumblingEventTimeWindows.of(10), fn: { type: 'aggregate', aggregate: sumCount(false), window: undefined } }))).toBe(
+      true,
+    );
     expect(canUseSlicing(spec({ allowedLateness: 1 }))).toBe(false);
     expect(canUseSlicing(spec({ fn: { type: 'process', window: { process() {} } } }))).toBe(false);
   });
@@ -91,7 +103,10 @@ describe('sliced sliding windows', () => {
         const out = await stream
           .keyBy((e) => e.k)
           .window(assigner)
-          .reduce((x, y) => ({ ...x, v: x.v + y.v }), (k, w, [r], o) => o.collect(`${k}|${w.start}|${r!.v}`))
+          .reduce(
+            (x, y) => ({ ...x, v: x.v + y.v }),
+            (k, w, [r], o) => o.collect(`${k}|${w.start}|${r!.v}`),
+          )
           .executeAndCollect();
         const expected = reference(evs, delay, g.size, slide, offset).map((s) => s.replace(/\/\d+$/, ''));
         expect(out.sort()).toEqual(expected);
@@ -103,7 +118,11 @@ describe('sliced sliding windows', () => {
   it('a large sliding window over many records uses one slice per record, results match sumOf', async () => {
     const evs: Ev[] = Array.from({ length: 5000 }, (_, i) => ({ k: `k${i % 7}`, t: i * 3, v: 1 }));
     const { stream } = events(evs, 0, { batchSize: 512 });
-    const out = await stream.keyBy((e) => e.k).window(SlidingEventTimeWindows.of('1s', '100ms')).aggregate(sumOf((e: Ev) => e.v)).executeAndCollect();
+    const out = await stream
+      .keyBy((e) => e.k)
+      .window(SlidingEventTimeWindows.of('1s', '100ms'))
+      .aggregate(sumOf((e: Ev) => e.v))
+      .executeAndCollect();
     // Every record is in 10 windows.
     expect(out.reduce((a, b) => a + b, 0)).toBe(50_000);
   });

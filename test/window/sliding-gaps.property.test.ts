@@ -36,7 +36,10 @@ type Path = 'sliced' | 'general';
 async function run(evs: Ev[], delay: number, size: number, slide: number, offset: number, path: Path): Promise<{ results: string[]; late: Ev[] }> {
   const tag = new OutputTag<Ev>('late');
   const { env, stream } = events(evs, delay);
-  const windowed = stream.keyBy((e) => e.k).window(SlidingEventTimeWindows.of(size, slide, offset)).sideOutputLateData(tag);
+  const windowed = stream
+    .keyBy((e) => e.k)
+    .window(SlidingEventTimeWindows.of(size, slide, offset))
+    .sideOutputLateData(tag);
   const main =
     path === 'sliced'
       ? windowed.aggregate(count(), (k, w, [n], o: Collector<string>) => o.collect(`${k}|${w.start}|${n}`))
@@ -52,7 +55,11 @@ async function run(evs: Ev[], delay: number, size: number, slide: number, offset
 describe('records in the gaps between sliding windows (slide > size)', () => {
   it('the two paths under test are the sliced and the general operator', () => {
     const spec = (type: 'aggregate' | 'process'): WindowOperatorSpec => ({
-      assigner: SlidingEventTimeWindows.of(500, 700), trigger: undefined, evictor: undefined, allowedLateness: 0, lateDataTag: 'late',
+      assigner: SlidingEventTimeWindows.of(500, 700),
+      trigger: undefined,
+      evictor: undefined,
+      allowedLateness: 0,
+      lateDataTag: 'late',
       fn: type === 'aggregate' ? { type, aggregate: count(), window: undefined } : { type, window: { process() {} } },
     });
     expect(canUseSlicing(spec('aggregate'))).toBe(true);
@@ -71,7 +78,12 @@ describe('records in the gaps between sliding windows (slide > size)', () => {
     for (const aggPhaseStrategy of ['ONE_PHASE', 'TWO_PHASE'] as const) {
       const { env, stream } = events(evs, 100, { aggPhaseStrategy, slotMode: 'single-thread' });
       const out = new CollectSink<number>();
-      stream.keyBy((e) => e.k).window(SlidingEventTimeWindows.of(500, 700)).aggregate(count()).name('w').sinkTo(out);
+      stream
+        .keyBy((e) => e.k)
+        .window(SlidingEventTimeWindows.of(500, 700))
+        .aggregate(count())
+        .name('w')
+        .sinkTo(out);
       const result = await env.execute();
       expect(out.values, aggPhaseStrategy).toEqual([1, 1]);
       const late = result.metrics.map((m) => m.counters[LATE_RECORDS_DROPPED] ?? 0).reduce((a, b) => a + b, 0);
@@ -88,11 +100,14 @@ describe('records in the gaps between sliding windows (slide > size)', () => {
     }
   });
 
-  it('property: sliced and general operator call the same records late, by Flink\'s rule, and emit the same windows', async () => {
+  it("property: sliced and general operator call the same records late, by Flink's rule, and emit the same windows", async () => {
     const geometry = fc
       .record({ size: fc.integer({ min: 5, max: 200 }), slide: fc.integer({ min: 5, max: 200 }), offsetSeed: fc.integer({ min: -1000, max: 1000 }) })
       .map(({ size, slide, offsetSeed }) => ({ size, slide, offset: offsetSeed % slide }));
-    const input = fc.array(fc.record({ k: fc.constantFrom('a', 'b'), t: fc.integer({ min: -300, max: 900 }), v: fc.constant(1) }), { maxLength: 40, size: 'large' });
+    const input = fc.array(fc.record({ k: fc.constantFrom('a', 'b'), t: fc.integer({ min: -300, max: 900 }), v: fc.constant(1) }), {
+      maxLength: 40,
+      size: 'large',
+    });
     await fc.assert(
       fc.asyncProperty(input, fc.integer({ min: 0, max: 300 }), geometry, async (evs, delay, { size, slide, offset }) => {
         const expectedLate = flinkLate(evs, delay, size, slide, offset);

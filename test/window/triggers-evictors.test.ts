@@ -1,8 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ContinuousEventTimeTrigger, CountEvictor, CountTrigger, DeltaEvictor, EventTimeSessionWindows, EventTimeTrigger, GlobalWindows,
-  PurgingTrigger, StreamEnvironment, TimeEvictor, TumblingEventTimeWindows, count, reducingState, sumOf, TriggerResult,
-  type Trigger, type GlobalWindow, type Collector,
+  ContinuousEventTimeTrigger,
+  CountEvictor,
+  CountTrigger,
+  DeltaEvictor,
+  EventTimeSessionWindows,
+  EventTimeTrigger,
+  GlobalWindows,
+  PurgingTrigger,
+  StreamEnvironment,
+  TimeEvictor,
+  TumblingEventTimeWindows,
+  count,
+  reducingState,
+  sumOf,
+  TriggerResult,
+  type Trigger,
+  type GlobalWindow,
+  type Collector,
 } from '../../src/index.js';
 import { ev, events, type Ev } from './window-helpers.js';
 
@@ -12,7 +27,11 @@ const seq = (n: number, k = 'a') => Array.from({ length: n }, (_, i) => ev(k, i 
 
 describe('triggers', () => {
   it('CountTrigger fires every n elements and keeps contents; PurgingTrigger purges them', async () => {
-    const keep = await keyed(seq(7)).window(GlobalWindows.create()).trigger(CountTrigger.of(3)).apply<string>((_k, _w, els, out) => out.collect(vals(els))).executeAndCollect();
+    const keep = await keyed(seq(7))
+      .window(GlobalWindows.create())
+      .trigger(CountTrigger.of(3))
+      .apply<string>((_k, _w, els, out) => out.collect(vals(els)))
+      .executeAndCollect();
     expect(keep).toEqual(['1,2,3', '1,2,3,4,5,6']);
     const purge = await keyed(seq(7))
       .window(GlobalWindows.create())
@@ -24,7 +43,11 @@ describe('triggers', () => {
 
   it('CountTrigger on a time window also keeps the count per key and window', async () => {
     const evs = [ev('a', 1), ev('b', 2), ev('a', 3), ev('a', 150), ev('a', 160)];
-    const out = await keyed(evs).window(TumblingEventTimeWindows.of(100)).trigger(CountTrigger.of(2)).aggregate(count(), (k, w, [n], o) => o.collect(`${k}${w.start}:${n}`)).executeAndCollect();
+    const out = await keyed(evs)
+      .window(TumblingEventTimeWindows.of(100))
+      .trigger(CountTrigger.of(2))
+      .aggregate(count(), (k, w, [n], o) => o.collect(`${k}${w.start}:${n}`))
+      .executeAndCollect();
     expect(out).toEqual(['a0:2', 'a100:2']);
   });
 
@@ -34,7 +57,10 @@ describe('triggers', () => {
     const out = await keyed(evs)
       .window(TumblingEventTimeWindows.of(1000))
       .trigger(ContinuousEventTimeTrigger.of(100))
-      .aggregate(sumOf((e: Ev) => e.v), (k, w, [s], o: Collector<string>) => o.collect(`${k}${w.start}:${s}`))
+      .aggregate(
+        sumOf((e: Ev) => e.v),
+        (k, w, [s], o: Collector<string>) => o.collect(`${k}${w.start}:${s}`),
+      )
       .executeAndCollect();
     // Early firings at 100 (1), 200 (1+2), 300 (1+2+3), then every 100 ms up to the window end.
     expect(out.filter((s) => s.startsWith('a'))).toEqual(['a0:1', 'a0:3', 'a0:6', ...Array(7).fill('a0:10')]);
@@ -52,7 +78,11 @@ describe('triggers', () => {
       onProcessingTime: () => TriggerResult.CONTINUE,
       clear: (_w, ctx) => ctx.getPartitionedState(seen).clear(),
     };
-    const out = await keyed(seq(5)).window(GlobalWindows.create()).trigger(everySecond).apply<string>((_k, _w, els, o) => o.collect(vals(els))).executeAndCollect();
+    const out = await keyed(seq(5))
+      .window(GlobalWindows.create())
+      .trigger(everySecond)
+      .apply<string>((_k, _w, els, o) => o.collect(vals(els)))
+      .executeAndCollect();
     expect(out).toEqual(['1,2', '3,4']);
 
     // Count state of two merged sessions adds up: 2 + 1 elements reach the count of 3.
@@ -68,16 +98,31 @@ describe('triggers', () => {
   it('a trigger that cannot merge is rejected for session windows', async () => {
     const { onElement, onEventTime, onProcessingTime, clear } = EventTimeTrigger.create();
     const plain: Trigger<Ev, any> = { onElement, onEventTime, onProcessingTime, clear };
-    const err = await keyed([ev('a', 1)]).window(EventTimeSessionWindows.withGap(5)).trigger(plain).aggregate(count()).executeAndCollect().catch((e) => e);
+    const err = await keyed([ev('a', 1)])
+      .window(EventTimeSessionWindows.withGap(5))
+      .trigger(plain)
+      .aggregate(count())
+      .executeAndCollect()
+      .catch((e) => e);
     expect(String(err.message)).toMatch(/does not support merging/);
   });
 });
 
 describe('evictors and count windows', () => {
   it('CountEvictor keeps the last n, before or after the function', async () => {
-    const before = await keyed(seq(6)).window(GlobalWindows.create()).trigger(CountTrigger.of(2)).evictor(CountEvictor.of(3)).apply<string>((_k, _w, els, o) => o.collect(vals(els))).executeAndCollect();
+    const before = await keyed(seq(6))
+      .window(GlobalWindows.create())
+      .trigger(CountTrigger.of(2))
+      .evictor(CountEvictor.of(3))
+      .apply<string>((_k, _w, els, o) => o.collect(vals(els)))
+      .executeAndCollect();
     expect(before).toEqual(['1,2', '2,3,4', '4,5,6']);
-    const after = await keyed(seq(6)).window(GlobalWindows.create()).trigger(CountTrigger.of(2)).evictor(CountEvictor.of(1, true)).apply<string>((_k, _w, els, o) => o.collect(vals(els))).executeAndCollect();
+    const after = await keyed(seq(6))
+      .window(GlobalWindows.create())
+      .trigger(CountTrigger.of(2))
+      .evictor(CountEvictor.of(1, true))
+      .apply<string>((_k, _w, els, o) => o.collect(vals(els)))
+      .executeAndCollect();
     expect(after).toEqual(['1,2', '2,3,4', '4,5,6']);
   });
 
@@ -105,15 +150,26 @@ describe('evictors and count windows', () => {
 
   it('countWindow: tumbling and sliding, per key', async () => {
     const evs = [...seq(5, 'a'), ...seq(3, 'b')];
-    const tumbling = await keyed(evs).countWindow(2).apply<string>((k, _w, els, o) => o.collect(`${k}:${vals(els)}`)).executeAndCollect();
+    const tumbling = await keyed(evs)
+      .countWindow(2)
+      .apply<string>((k, _w, els, o) => o.collect(`${k}:${vals(els)}`))
+      .executeAndCollect();
     expect(tumbling).toEqual(['a:1,2', 'a:3,4', 'b:1,2']);
-    const sliding = await keyed(evs).countWindow(3, 2).aggregate(sumOf((e: Ev) => e.v)).executeAndCollect();
+    const sliding = await keyed(evs)
+      .countWindow(3, 2)
+      .aggregate(sumOf((e: Ev) => e.v))
+      .executeAndCollect();
     expect(sliding).toEqual([3, 9, 3]);
   });
 
   it('count windows work without event time', async () => {
     const env = StreamEnvironment.create();
-    const out = await env.fromElements(1, 2, 3, 4, 5).keyBy((x) => x % 2).countWindow(2).reduce((a, b) => a + b).executeAndCollect();
+    const out = await env
+      .fromElements(1, 2, 3, 4, 5)
+      .keyBy((x) => x % 2)
+      .countWindow(2)
+      .reduce((a, b) => a + b)
+      .executeAndCollect();
     expect(out.sort()).toEqual([4, 6]);
   });
 });
@@ -121,7 +177,11 @@ describe('evictors and count windows', () => {
 describe('more window lifecycles', () => {
   it('ContinuousEventTimeTrigger on a global window fires at each interval and once at the end, then the job ends', async () => {
     const evs = [ev('a', 0, 1), ev('a', 150, 2), ev('a', 260, 3)];
-    const out = await keyed(evs).window(GlobalWindows.create()).trigger(ContinuousEventTimeTrigger.of(100)).aggregate(sumOf((e: Ev) => e.v)).executeAndCollect();
+    const out = await keyed(evs)
+      .window(GlobalWindows.create())
+      .trigger(ContinuousEventTimeTrigger.of(100))
+      .aggregate(sumOf((e: Ev) => e.v))
+      .executeAndCollect();
     // 100 fires after record 150 (wm 149): 1+2; 200 after 260 (wm 259): 6. The final watermark fires
     // the pending 300 timer and the window's end (as Flink: the global window ends at the max watermark).
     expect(out).toEqual([3, 6, 6, 6]);
@@ -135,7 +195,10 @@ describe('more window lifecycles', () => {
       .window(EventTimeSessionWindows.withGap(10))
       .allowedLateness(100)
       .sideOutputLateData(late)
-      .aggregate(sumOf((e: Ev) => e.v), (_k, w, [s]) => [`[${w.start},${w.end})=${s}`]);
+      .aggregate(
+        sumOf((e: Ev) => e.v),
+        (_k, w, [s]) => [`[${w.start},${w.end})=${s}`],
+      );
     const res = new (await import('../../src/index.js')).CollectSink<string>();
     const lateOut = new (await import('../../src/index.js')).CollectSink<Ev>();
     main.sinkTo(res);

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { OutputTag, SlidingEventTimeWindows, StreamEnvironment, TumblingEventTimeWindows, count, sumOf, type AggregateFunction, type Collector, type WindowOperatorSpec } from '../../src/index.js';
+import {
+  OutputTag,
+  SlidingEventTimeWindows,
+  StreamEnvironment,
+  TumblingEventTimeWindows,
+  count,
+  sumOf,
+  type AggregateFunction,
+  type Collector,
+  type WindowOperatorSpec,
+} from '../../src/index.js';
 import { twoPhaseAggregationPass } from '../../src/graph/planning/two-phase-aggregation-pass.js';
 import { assignUidsPass } from '../../src/graph/planning/assign-uids-pass.js';
 import { assignParallelismPass } from '../../src/graph/planning/assign-parallelism-pass.js';
@@ -20,15 +30,32 @@ const sumCount: AggregateFunction<Ev, Acc, string> = {
 
 // Few keys and a short time range, so that a key's slice often gets several partial aggregates
 // (the watermark flushes the local phase while later records still fall into open slices).
-const input = fc.array(fc.record({ k: fc.constantFrom('a', 'b'), t: fc.integer({ min: -100, max: 400 }), v: fc.integer({ min: 0, max: 9 }) }), { maxLength: 150, size: 'large' });
-const geometry = fc.record({ slide: fc.integer({ min: 5, max: 120 }), factor: fc.integer({ min: 1, max: 4 }), offsetSeed: fc.integer({ min: -500, max: 500 }), tumbling: fc.boolean() }).map(({ slide, factor, offsetSeed, tumbling }) => {
-  const size = tumbling ? slide : slide * factor + (factor > 1 ? Math.floor(slide / 3) : 0);
-  return { size, slide, offset: offsetSeed % slide };
+const input = fc.array(fc.record({ k: fc.constantFrom('a', 'b'), t: fc.integer({ min: -100, max: 400 }), v: fc.integer({ min: 0, max: 9 }) }), {
+  maxLength: 150,
+  size: 'large',
 });
+const geometry = fc
+  .record({
+    slide: fc.integer({ min: 5, max: 120 }),
+    factor: fc.integer({ min: 1, max: 4 }),
+    offsetSeed: fc.integer({ min: -500, max: 500 }),
+    tumbling: fc.boolean(),
+  })
+  .map(({ slide, factor, offsetSeed, tumbling }) => {
+    const size = tumbling ? slide : slide * factor + (factor > 1 ? Math.floor(slide / 3) : 0);
+    return { size, slide, offset: offsetSeed % slide };
+  });
 
 type Strategy = 'ONE_PHASE' | 'TWO_PHASE';
 
-async function windowed(evs: Ev[], delay: number, g: { size: number; slide: number; offset: number }, strategy: Strategy, parallelism: number, batchSize: number): Promise<string[]> {
+async function windowed(
+  evs: Ev[],
+  delay: number,
+  g: { size: number; slide: number; offset: number },
+  strategy: Strategy,
+  parallelism: number,
+  batchSize: number,
+): Promise<string[]> {
   const { stream } = events(evs, delay, { aggPhaseStrategy: strategy, batchSize, slotMode: 'single-thread' });
   const assigner = g.size === g.slide ? TumblingEventTimeWindows.of(g.size, g.offset) : SlidingEventTimeWindows.of(g.size, g.slide, g.offset);
   const keyed = stream.keyBy((e) => e.k).window(assigner);
@@ -36,7 +63,10 @@ async function windowed(evs: Ev[], delay: number, g: { size: number; slide: numb
   const red = stream
     .keyBy((e) => e.k)
     .window(assigner)
-    .reduce((x, y) => ({ ...x, v: x.v + y.v }), (k, w, [r], o: Collector<string>) => o.collect(`reduce ${k}|${w.start}|${r!.v}`))
+    .reduce(
+      (x, y) => ({ ...x, v: x.v + y.v }),
+      (k, w, [r], o: Collector<string>) => o.collect(`reduce ${k}|${w.start}|${r!.v}`),
+    )
     .setParallelism(parallelism);
   return (await agg.union(red).executeAndCollect()).sort();
 }
@@ -54,7 +84,14 @@ describe('two-phase window aggregation (local partial aggregates before the keyB
   });
 
   it('the local phase emits what it buffered when its input goes idle, barriers come, or the watermark passes a slice', async () => {
-    const spec: WindowOperatorSpec = { assigner: SlidingEventTimeWindows.of(10, 5), trigger: undefined, evictor: undefined, allowedLateness: 0, lateDataTag: undefined, fn: { type: 'aggregate', aggregate: count(), window: undefined } };
+    const spec: WindowOperatorSpec = {
+      assigner: SlidingEventTimeWindows.of(10, 5),
+      trigger: undefined,
+      evictor: undefined,
+      allowedLateness: 0,
+      lateDataTag: undefined,
+      fn: { type: 'aggregate', aggregate: count(), window: undefined },
+    };
     const h = await OperatorHarness.forOperator<Ev, number>(new LocalWindowAggregateOperator(spec, (e: unknown) => (e as Ev).k));
     const feed = () => {
       h.processElement({ k: 'a', t: 1, v: 0 }, 1);
@@ -114,7 +151,10 @@ describe('two-phase window aggregation (local partial aggregates before the keyB
     // The window keeps the uid its state had in the unsplit graph; the sink keeps its own too.
     expect(window!.uid).toBe('window-1');
     expect(plan.nodes[3]!.uid).toBe('sink-2');
-    expect(plan.chains(() => 2).map((c) => c.map((id) => plan.node(id).kind))).toEqual([["source", "localWindowAggregate"], ["window", "sink"]]);
+    expect(plan.chains(() => 2).map((c) => c.map((id) => plan.node(id).kind))).toEqual([
+      ['source', 'localWindowAggregate'],
+      ['window', 'sink'],
+    ]);
   });
 
   it('splits a windowAll behind a parallel stream: partial aggregates from each subtask, one merge', () => {

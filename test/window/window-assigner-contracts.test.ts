@@ -134,7 +134,15 @@ describe('window assigners: which windows a record falls in', () => {
     for (const a of [EventTimeSessionWindows.withGap(10), ProcessingTimeSessionWindows.withGap(10)]) {
       const merged: [number[][], number[]][] = [];
       a.mergeWindows!([new TimeWindow(0, 10), new TimeWindow(5, 15), new TimeWindow(30, 40)], (from, to) => merged.push([spans(from), [to.start, to.end]]));
-      expect(merged).toEqual([[[[0, 10], [5, 15]], [0, 15]]]);
+      expect(merged).toEqual([
+        [
+          [
+            [0, 10],
+            [5, 15],
+          ],
+          [0, 15],
+        ],
+      ]);
     }
   });
 

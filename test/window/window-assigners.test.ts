@@ -1,9 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  EventTimeSessionWindows, GlobalWindow, GlobalWindows, NeverTrigger, ProcessingTimeSessionWindows, SlidingEventTimeWindows,
-  SlidingProcessingTimeWindows, TimeWindow, TumblingEventTimeWindows, TumblingProcessingTimeWindows, EventTimeTrigger,
-  ProcessingTimeTrigger, mergeTimeWindows, windowFromNamespace, windowNamespace,
+  EventTimeSessionWindows,
+  GlobalWindow,
+  GlobalWindows,
+  NeverTrigger,
+  ProcessingTimeSessionWindows,
+  SlidingEventTimeWindows,
+  SlidingProcessingTimeWindows,
+  TimeWindow,
+  TumblingEventTimeWindows,
+  TumblingProcessingTimeWindows,
+  EventTimeTrigger,
+  ProcessingTimeTrigger,
+  mergeTimeWindows,
+  windowFromNamespace,
+  windowNamespace,
 } from '../../src/index.js';
 
 const noCtx = { getCurrentProcessingTime: () => 0 };
@@ -32,7 +44,10 @@ describe('window assigners', () => {
 
   it('processing-time assigners use the clock, not the record timestamp', () => {
     expect(spans(TumblingProcessingTimeWindows.of(100).assignWindows(null, 5, at(250)))).toEqual([[200, 300]]);
-    expect(spans(SlidingProcessingTimeWindows.of(100, 50).assignWindows(null, 5, at(260)))).toEqual([[200, 300], [250, 350]]);
+    expect(spans(SlidingProcessingTimeWindows.of(100, 50).assignWindows(null, 5, at(260)))).toEqual([
+      [200, 300],
+      [250, 350],
+    ]);
     const sess = ProcessingTimeSessionWindows.withGap(30).assignWindows(null, 5, at(1000));
     expect(spans(sess)).toEqual([[1000, 1030]]);
     expect(spans(ProcessingTimeSessionWindows.withDynamicGap<{ g: number }>((e) => e.g).assignWindows({ g: 7 }, 5, at(10)))).toEqual([[10, 17]]);
@@ -71,8 +86,20 @@ describe('window assigners', () => {
       merges.push([spans(group), [res.start, res.end]]),
     );
     expect(merges).toEqual([
-      [[[0, 10], [10, 15]], [0, 15]],
-      [[[40, 50], [45, 47]], [40, 50]],
+      [
+        [
+          [0, 10],
+          [10, 15],
+        ],
+        [0, 15],
+      ],
+      [
+        [
+          [40, 50],
+          [45, 47],
+        ],
+        [40, 50],
+      ],
     ]);
     const dyn = EventTimeSessionWindows.withDynamicGap<{ gap: number }>((e) => e.gap);
     expect(spans(dyn.assignWindows({ gap: 7 }, 100, noCtx))).toEqual([[100, 107]]);

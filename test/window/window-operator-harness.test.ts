@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
-  count, CountTrigger, EventTimeSessionWindows, mapState, SlidingEventTimeWindows, TumblingEventTimeWindows, valueState,
-  type WindowOperatorSpec, LATE_RECORDS_DROPPED, type Operator,
+  count,
+  CountTrigger,
+  EventTimeSessionWindows,
+  mapState,
+  SlidingEventTimeWindows,
+  TumblingEventTimeWindows,
+  valueState,
+  type WindowOperatorSpec,
+  LATE_RECORDS_DROPPED,
+  type Operator,
 } from '../../src/index.js';
 import { OperatorHarness } from '../../src/testing/index.js';
 import { createOperator } from '../../src/runtime/operators/create-operator.js';
@@ -14,12 +22,20 @@ interface Ev {
 
 function spec(over: Partial<WindowOperatorSpec>): WindowOperatorSpec {
   return {
-    assigner: TumblingEventTimeWindows.of(100), trigger: undefined, evictor: undefined, allowedLateness: 0, lateDataTag: undefined,
-    fn: { type: 'aggregate', aggregate: count(), window: undefined }, ...over,
+    assigner: TumblingEventTimeWindows.of(100),
+    trigger: undefined,
+    evictor: undefined,
+    allowedLateness: 0,
+    lateDataTag: undefined,
+    fn: { type: 'aggregate', aggregate: count(), window: undefined },
+    ...over,
   };
 }
 
-const harness = (s: WindowOperatorSpec) => OperatorHarness.forOperator<Ev, number>(createOperator({ kind: canUseSlicing(s) ? 'slicedWindow' : 'window', params: { window: s } }) as Operator<number>, { key: (e: Ev) => e.k });
+const harness = (s: WindowOperatorSpec) =>
+  OperatorHarness.forOperator<Ev, number>(createOperator({ kind: canUseSlicing(s) ? 'slicedWindow' : 'window', params: { window: s } }) as Operator<number>, {
+    key: (e: Ev) => e.k,
+  });
 
 describe('window operators (harness)', () => {
   it('sliced sliding windows: one slice per key and slice, not per record, and no timers', async () => {
@@ -34,7 +50,12 @@ describe('window operators (harness)', () => {
     expect(h.values()).toEqual([250, 250]);
     h.processWatermark(Infinity);
     // k0: four windows hold both slices (251), one only the later slice (1); k1: four windows of 250.
-    expect(h.values().slice(2).sort((a, b) => a - b)).toEqual([1, 250, 250, 250, 250, 251, 251, 251, 251]);
+    expect(
+      h
+        .values()
+        .slice(2)
+        .sort((a, b) => a - b),
+    ).toEqual([1, 250, 250, 250, 250, 251, 251, 251, 251]);
     expect(h.stateKeys(valueState('window-slices'))).toEqual([]);
   });
 
@@ -43,7 +64,12 @@ describe('window operators (harness)', () => {
     h.processElement({ k: 'a', v: 1 }, 10);
     h.processElement({ k: 'a', v: 1 }, 20);
     h.processElement({ k: 'a', v: 1 }, 120);
-    expect(h.state(mapState<string, number>('window-contents'), 'a')).toEqual(new Map([['0|100', 2], ['100|200', 1]]));
+    expect(h.state(mapState<string, number>('window-contents'), 'a')).toEqual(
+      new Map([
+        ['0|100', 2],
+        ['100|200', 1],
+      ]),
+    );
     expect(h.numEventTimeTimers()).toBe(2); // cleanup timers at 149 and 249
     h.processWatermark(149);
     expect(h.values()).toEqual([]); // CountTrigger never reached: cleaned up without firing

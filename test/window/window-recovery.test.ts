@@ -2,7 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CountTrigger, EventTimeSessionWindows, SlidingEventTimeWindows, StreamEnvironment, WatermarkStrategy, sumOf, TumblingEventTimeWindows } from '../../src/index.js';
+import {
+  CountTrigger,
+  EventTimeSessionWindows,
+  SlidingEventTimeWindows,
+  StreamEnvironment,
+  WatermarkStrategy,
+  sumOf,
+  TumblingEventTimeWindows,
+} from '../../src/index.js';
 import { slowCounter } from '../checkpoint/slow-counter-source.js';
 import { TransactionalMemorySink } from '../checkpoint/transactional-memory-sink.js';
 
@@ -25,7 +33,10 @@ function build(env: StreamEnvironment, sink: TransactionalMemorySink<string>, fa
     })
     .uid('fail-map')
     .keyBy((v) => v % 5);
-  const sliced = keyed.window(SlidingEventTimeWindows.of(400, 100)).aggregate(sumOf(), (k, w, [s]) => [`sliding ${k}@${w.end}:${s}`]).uid('sliding');
+  const sliced = keyed
+    .window(SlidingEventTimeWindows.of(400, 100))
+    .aggregate(sumOf(), (k, w, [s]) => [`sliding ${k}@${w.end}:${s}`])
+    .uid('sliding');
   const general = keyed
     .window(TumblingEventTimeWindows.of(300))
     .trigger(CountTrigger.of(4))

@@ -2,7 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CollectSink, EventTimeSessionWindows, ManualClock, SlidingEventTimeWindows, StreamEnvironment, WatermarkStrategy, count, type DataStream } from '../../src/index.js';
+import {
+  CollectSink,
+  EventTimeSessionWindows,
+  ManualClock,
+  SlidingEventTimeWindows,
+  StreamEnvironment,
+  WatermarkStrategy,
+  count,
+  type DataStream,
+} from '../../src/index.js';
 import { FsCheckpointStorage } from '../../src/runtime/checkpoint/checkpoint-storage.js';
 import { slowCounter } from '../checkpoint/slow-counter-source.js';
 
@@ -16,7 +25,10 @@ const COUNT = 3000;
 /** Event time v % 50: no window can fire before the input ends, so all results come from restored state plus the rest of the input. */
 function job(env: StreamEnvironment, parallelism: number, out: CollectSink<string>): void {
   const keyed = env
-    .fromSource(slowCounter(COUNT, 10, 1), WatermarkStrategy.monotonousTimestamps<number>((v) => v % 50))
+    .fromSource(
+      slowCounter(COUNT, 10, 1),
+      WatermarkStrategy.monotonousTimestamps<number>((v) => v % 50),
+    )
     .uid('source')
     .keyBy((v) => v % 7);
   const sliding: DataStream<string> = keyed

@@ -44,7 +44,8 @@ export const DATAGEN_SPLITS = 128;
  */
 export function datagen<T>(options: DataGenOptions<T>): Source<T, DataGenSplit> {
   const { numberOfRows, rowsPerSecond, seed, generator } = options;
-  if (numberOfRows !== undefined && !(Number.isSafeInteger(numberOfRows) && numberOfRows >= 0)) throw new ConfigError(`datagen: numberOfRows must be a non-negative integer, got ${numberOfRows}`);
+  if (numberOfRows !== undefined && !(Number.isSafeInteger(numberOfRows) && numberOfRows >= 0))
+    throw new ConfigError(`datagen: numberOfRows must be a non-negative integer, got ${numberOfRows}`);
   if (rowsPerSecond !== undefined && !(rowsPerSecond > 0)) throw new ConfigError(`datagen: rowsPerSecond must be positive, got ${rowsPerSecond}`);
   const total = numberOfRows ?? Infinity;
   const name = options.name ?? 'DataGen Source';
@@ -119,10 +120,15 @@ export function datagen<T>(options: DataGenOptions<T>): Source<T, DataGenSplit> 
 function restoredPosition(name: string, s: DataGenSplit, saved: DataGenPositions | undefined): number {
   const at = saved?.[s.id];
   if (at !== undefined || !saved) return at ?? s.offset;
-  const legacy = Object.keys(saved).map((id) => /^datagen-(\d+)-of-(\d+)$/.exec(id)).find((x) => x);
+  const legacy = Object.keys(saved)
+    .map((id) => /^datagen-(\d+)-of-(\d+)$/.exec(id))
+    .find((x) => x);
   if (!legacy) return s.offset;
   const p = Number(legacy[2]);
-  if (s.stride % p !== 0) throw new ConfigError(`${name}: the checkpoint keeps datagen positions per reader of parallelism ${p}, which cannot be mapped onto ${s.stride} splits; start this source fresh`);
+  if (s.stride % p !== 0)
+    throw new ConfigError(
+      `${name}: the checkpoint keeps datagen positions per reader of parallelism ${p}, which cannot be mapped onto ${s.stride} splits; start this source fresh`,
+    );
   const done = saved[`datagen-${s.offset % p}-of-${p}`] ?? s.offset % p;
   return done <= s.offset ? s.offset : s.offset + Math.ceil((done - s.offset) / s.stride) * s.stride;
 }

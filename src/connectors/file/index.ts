@@ -5,4 +5,14 @@
  * @example
  * import { fileSource } from 'weir/connectors/filesystem';
  */
-export { fileSource, parseCsvLine, type FileSourceOptions, type FileSplit, type FilePosition, type FileSourceState, type CsvOptions, type CsvType, type FileFormat } from '../filesystem/index.js';
+export {
+  fileSource,
+  parseCsvLine,
+  type FileSourceOptions,
+  type FileSplit,
+  type FilePosition,
+  type FileSourceState,
+  type CsvOptions,
+  type CsvType,
+  type FileFormat,
+} from '../filesystem/index.js';

@@ -52,7 +52,17 @@ export function fileSink<T>(options: FileSinkOptions<T>): Sink<T> {
       mkdirSync(options.path, { recursive: true });
       // Each writer learns CSV columns from its own first record.
       const own = options.encode || options.format !== 'csv' ? encode : createEncoder('csv', options.csv);
-      return new RollingFileWriter(options.path, ctx.subtaskIndex, naming, own, policy, clock, ctx.checkpointingMode === 'EXACTLY_ONCE', ctx.parallelism, ctx.metrics);
+      return new RollingFileWriter(
+        options.path,
+        ctx.subtaskIndex,
+        naming,
+        own,
+        policy,
+        clock,
+        ctx.checkpointingMode === 'EXACTLY_ONCE',
+        ctx.parallelism,
+        ctx.metrics,
+      );
     },
   };
 }

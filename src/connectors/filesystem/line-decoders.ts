@@ -6,7 +6,8 @@ export { MALFORMED, type CsvOptions, type CsvType, type FileFormat, type LineDec
 
 /** The decoder for one file of the given format. */
 export function createDecoder(format: FileFormat, csv: CsvOptions = {}): LineDecoder {
-  if (format === 'text') return { reason: '', columns: undefined, hasHeader: false, skipBlank: false, header: () => true, setColumns: () => undefined, decode: (line) => line };
+  if (format === 'text')
+    return { reason: '', columns: undefined, hasHeader: false, skipBlank: false, header: () => true, setColumns: () => undefined, decode: (line) => line };
   if (format === 'json') return new JsonDecoder();
   if (format === 'csv') return new CsvDecoder(csv);
   throw new ConfigError(`fileSource: unknown format '${String(format)}' (expected 'text', 'json' or 'csv')`);

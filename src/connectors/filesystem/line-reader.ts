@@ -23,7 +23,10 @@ export class LineReader {
   eof = false;
   private atEnd = false;
 
-  private constructor(private readonly fh: FileHandle, offset: number) {
+  private constructor(
+    private readonly fh: FileHandle,
+    offset: number,
+  ) {
     this.filePos = offset;
   }
 

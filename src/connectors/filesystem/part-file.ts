@@ -17,7 +17,11 @@ export class InProgressPart {
   private readonly stream: WriteStream;
   private error: Error | undefined;
 
-  constructor(readonly dir: string, readonly name: string, readonly openedAt: number) {
+  constructor(
+    readonly dir: string,
+    readonly name: string,
+    readonly openedAt: number,
+  ) {
     this.inProgressPath = join(dir, `.${name}.inprogress`);
     this.lastWriteAt = openedAt;
     // Opened now rather than lazily, so the part exists (and its number is taken) from the start.
@@ -61,7 +65,11 @@ export class InProgressPart {
 
 /** A closed part waiting to be committed. `commit` is idempotent, so a recovery may repeat it. */
 export class PendingPart {
-  constructor(readonly inProgressPath: string, readonly finalPath: string, readonly records = 0) {}
+  constructor(
+    readonly inProgressPath: string,
+    readonly finalPath: string,
+    readonly records = 0,
+  ) {}
 
   async commit(): Promise<void> {
     try {

@@ -16,7 +16,10 @@ export type ChangelogRow<T> = readonly [RowKindShort, T];
  */
 export function changelogSource<T>(rows: readonly ChangelogRow<T>[], name = 'Changelog Source'): Source<T, SourceSplit> {
   const kinds = Uint8Array.from(rows, ([k]) => rowKindOf(k));
-  const indices = arraySource(Array.from(rows, (_, i) => i), name);
+  const indices = arraySource(
+    Array.from(rows, (_, i) => i),
+    name,
+  );
   return {
     name,
     bounded: true,

@@ -32,7 +32,11 @@ export class BinlogStream {
         const changes = this.changes;
         this.changes = [];
         const gtid = z.gtidSet;
-        onTransaction({ end: { file: z.get('filename') as string, pos: z.get('position') as number, ...(gtid ? { gtid } : {}) }, opTs: evt.timestamp, changes });
+        onTransaction({
+          end: { file: z.get('filename') as string, pos: z.get('position') as number, ...(gtid ? { gtid } : {}) },
+          opTs: evt.timestamp,
+          changes,
+        });
       }
     });
     z.on('error', (e: { errno?: number; message?: string }) => {

@@ -29,7 +29,13 @@ export async function readChunk(
   const [selected] = await c.query<mysql.RowDataPacket[]>(`SELECT * FROM ${tableRef(o)}${conds.length ? ` WHERE ${conds.join(' AND ')}` : ''}`, params);
   const high = await binlogEnd(c);
   const txs = await readBinlog(o, keyColumn, serverId, start, high);
-  return rowsAtLow(selected.map((r) => ({ ...r })), keyColumn, chunk, low, txs);
+  return rowsAtLow(
+    selected.map((r) => ({ ...r })),
+    keyColumn,
+    chunk,
+    low,
+    txs,
+  );
 }
 
 /** The transactions between `from` and `to` (both positions between transactions). */

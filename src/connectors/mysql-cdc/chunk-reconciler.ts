@@ -12,13 +12,7 @@ import type { BinlogTransaction, Row } from './row-changes.js';
  * did not yet see); otherwise the SELECT's row. Full row images (binlog_row_image=FULL) make the
  * before images whole. The log reader then emits exactly the changes after `low`.
  */
-export function rowsAtLow(
-  selected: readonly Row[],
-  keyColumn: string,
-  chunk: Chunk,
-  low: BinlogPosition,
-  transactions: Iterable<BinlogTransaction>,
-): Row[] {
+export function rowsAtLow(selected: readonly Row[], keyColumn: string, chunk: Chunk, low: BinlogPosition, transactions: Iterable<BinlogTransaction>): Row[] {
   const rows = new Map<bigint, Row | undefined>();
   for (const r of selected) rows.set(keyOf(r[keyColumn]), r);
   const fixed = new Set<bigint>();

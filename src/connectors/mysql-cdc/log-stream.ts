@@ -27,9 +27,16 @@ export class LogStream {
   ) {
     this.emitted = from ?? start;
     for (const c of chunks) if (!this.lastLow || comparePositions(c.low, this.lastLow) > 0) this.lastLow = c.low;
-    this.stream = new BinlogStream(o, keyColumn, o.serverIds.first, this.emitted, (tx) => this.ready.push(tx), (e) => {
-      if (this.failure === undefined) this.failure = e;
-    });
+    this.stream = new BinlogStream(
+      o,
+      keyColumn,
+      o.serverIds.first,
+      this.emitted,
+      (tx) => this.ready.push(tx),
+      (e) => {
+        if (this.failure === undefined) this.failure = e;
+      },
+    );
   }
 
   /** Every queued change, or undefined when no transaction is complete; throws what broke the stream. */

@@ -49,7 +49,10 @@ export async function splitTable(c: Connection, o: ResolvedMysqlCdcOptions, key:
   const [first] = await c.query<mysql.RowDataPacket[]>(`SELECT CAST(min(${k}) AS CHAR) AS b FROM ${tableRef(o)}`);
   let prev: string | null = first[0]?.b ?? null;
   while (prev !== null) {
-    const [rows] = await c.query<mysql.RowDataPacket[]>(`SELECT CAST(${k} AS CHAR) AS b FROM ${tableRef(o)} WHERE ${k} >= ? ORDER BY ${k} LIMIT 1 OFFSET ${o.chunkSize}`, [prev]);
+    const [rows] = await c.query<mysql.RowDataPacket[]>(
+      `SELECT CAST(${k} AS CHAR) AS b FROM ${tableRef(o)} WHERE ${k} >= ? ORDER BY ${k} LIMIT 1 OFFSET ${o.chunkSize}`,
+      [prev],
+    );
     prev = rows[0]?.b ?? null;
     if (prev !== null) boundaries.push(prev);
   }

@@ -30,17 +30,39 @@ export class MysqlCdcSourceBuilder {
     return this;
   }
 
-  hostname(v: string): this { return this.option('hostname', v); }
-  port(v: number): this { return this.option('port', v); }
-  username(v: string): this { return this.option('username', v); }
-  password(v: string): this { return this.option('password', v); }
-  databaseName(v: string): this { return this.option('database-name', v); }
-  tableName(v: string): this { return this.option('table-name', v); }
-  serverId(v: string | number): this { return this.option('server-id', v); }
-  startupMode(v: StartupMode): this { return this.option('scan.startup.mode', v); }
-  chunkSize(v: number): this { return this.option('scan.incremental.snapshot.chunk.size', v); }
-  metadata(...columns: MetadataColumn[]): this { return this.option('metadata', columns); }
-  name(v: string): this { return this.option('name', v); }
+  hostname(v: string): this {
+    return this.option('hostname', v);
+  }
+  port(v: number): this {
+    return this.option('port', v);
+  }
+  username(v: string): this {
+    return this.option('username', v);
+  }
+  password(v: string): this {
+    return this.option('password', v);
+  }
+  databaseName(v: string): this {
+    return this.option('database-name', v);
+  }
+  tableName(v: string): this {
+    return this.option('table-name', v);
+  }
+  serverId(v: string | number): this {
+    return this.option('server-id', v);
+  }
+  startupMode(v: StartupMode): this {
+    return this.option('scan.startup.mode', v);
+  }
+  chunkSize(v: number): this {
+    return this.option('scan.incremental.snapshot.chunk.size', v);
+  }
+  metadata(...columns: MetadataColumn[]): this {
+    return this.option('metadata', columns);
+  }
+  name(v: string): this {
+    return this.option('name', v);
+  }
 
   build(): Source<Row, MysqlCdcSplit> {
     return mysqlCdcSource(this.o as MysqlCdcOptions);

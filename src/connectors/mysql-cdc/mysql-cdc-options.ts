@@ -38,7 +38,9 @@ const MODES: readonly StartupMode[] = ['initial', 'latest-offset', 'snapshot'];
 
 function serverIds(v: string | number | undefined): { first: number; last: number } {
   if (v === undefined) return { first: 5400, last: 5464 };
-  const [a, b] = String(v).split('-').map((x) => Number(x.trim()));
+  const [a, b] = String(v)
+    .split('-')
+    .map((x) => Number(x.trim()));
   const first = a!;
   const last = b ?? first;
   if (!Number.isSafeInteger(first) || !Number.isSafeInteger(last) || first < 1 || last < first || last >= 2 ** 32) {
@@ -54,9 +56,16 @@ export function resolveOptions(o: MysqlCdcOptions): ResolvedMysqlCdcOptions {
   const mode = o['scan.startup.mode'] ?? 'initial';
   if (!MODES.includes(mode)) throw new ConfigError(`mysql-cdc: 'scan.startup.mode' = '${mode}' is not one of ${MODES.join(', ')}`);
   const chunkSize = o['scan.incremental.snapshot.chunk.size'] ?? 8096;
-  if (!Number.isSafeInteger(chunkSize) || chunkSize < 1) throw new ConfigError(`mysql-cdc: 'scan.incremental.snapshot.chunk.size' must be a positive integer, got ${chunkSize}`);
+  if (!Number.isSafeInteger(chunkSize) || chunkSize < 1)
+    throw new ConfigError(`mysql-cdc: 'scan.incremental.snapshot.chunk.size' must be a positive integer, got ${chunkSize}`);
   return {
-    connection: { host: o.hostname, port: o.port ?? 3306, user: o.username, ...(o.password !== undefined ? { password: o.password } : {}), database: o['database-name'] },
+    connection: {
+      host: o.hostname,
+      port: o.port ?? 3306,
+      user: o.username,
+      ...(o.password !== undefined ? { password: o.password } : {}),
+      database: o['database-name'],
+    },
     table: o['table-name'],
     serverIds: serverIds(o['server-id']),
     startupMode: mode,

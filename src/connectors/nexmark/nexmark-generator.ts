@@ -76,7 +76,8 @@ export class NexmarkGenerator {
       random.reset(seed, index);
       const ts = firstEventTime + Math.floor(index * delay);
       const offset = index % PROPORTION_DENOMINATOR;
-      values[i] = offset >= PERSON_PROPORTION + AUCTION_PROPORTION ? this.bid(index, ts) : offset >= PERSON_PROPORTION ? this.auction(index, ts) : this.person(index, ts);
+      values[i] =
+        offset >= PERSON_PROPORTION + AUCTION_PROPORTION ? this.bid(index, ts) : offset >= PERSON_PROPORTION ? this.auction(index, ts) : this.person(index, ts);
       timestamps[i] = ts;
       index += stride;
     }

@@ -1,9 +1,4 @@
-import {
-  AVG_AUCTION_BYTES,
-  AVG_BID_BYTES,
-  AVG_PERSON_BYTES,
-  NUM_CHANNELS,
-} from './nexmark-config.js';
+import { AVG_AUCTION_BYTES, AVG_BID_BYTES, AVG_PERSON_BYTES, NUM_CHANNELS } from './nexmark-config.js';
 import { EventRandom } from './event-random.js';
 
 /** Pool sizes are powers of two so a pick is `bits & mask`. */

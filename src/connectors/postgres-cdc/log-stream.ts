@@ -52,10 +52,10 @@ export class LogStream {
   ) {
     this.emitted = from ?? { lsn: '0/0', seen: [] };
     this.filter = new LogFilter(chunks, this.emitted.seen);
-    this.service = new LogicalReplicationService(
-      { ...o.connection, replication: 'database' } as ConstructorParameters<typeof LogicalReplicationService>[0],
-      { acknowledge: { auto: false, timeoutSeconds: 0 }, flowControl: { enabled: true } },
-    );
+    this.service = new LogicalReplicationService({ ...o.connection, replication: 'database' } as ConstructorParameters<typeof LogicalReplicationService>[0], {
+      acknowledge: { auto: false, timeoutSeconds: 0 },
+      flowControl: { enabled: true },
+    });
     this.service.on('data', (_lsn: string, msg: Pgoutput.Message) => this.onMessage(msg));
     this.service.on('heartbeat', (_lsn: string, _ts: number, reply: boolean) => {
       if (reply) void this.confirm();

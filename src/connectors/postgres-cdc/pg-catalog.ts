@@ -25,7 +25,9 @@ export async function keyColumnOf(client: pg.Client, o: ResolvedCdcOptions): Pro
     [tableRef(o)],
   );
   if (rows.length !== 1 || !INTEGER_TYPES.includes(rows[0]!.type)) {
-    throw new ConfigError(`postgres-cdc: ${o.schema}.${o.table} needs a primary key of one integer column (smallint, integer, bigint); it has ${rows.length === 0 ? 'none' : rows.map((r) => `${r.name} ${r.type}`).join(', ')}`);
+    throw new ConfigError(
+      `postgres-cdc: ${o.schema}.${o.table} needs a primary key of one integer column (smallint, integer, bigint); it has ${rows.length === 0 ? 'none' : rows.map((r) => `${r.name} ${r.type}`).join(', ')}`,
+    );
   }
   return rows[0]!.name;
 }
@@ -37,7 +39,10 @@ export async function splitTable(client: pg.Client, o: ResolvedCdcOptions, key: 
   let { rows } = await client.query<{ b: string | null }>(`SELECT min(${k})::text AS b FROM ${tableRef(o)}`);
   let prev = rows[0]?.b ?? null;
   while (prev !== null) {
-    ({ rows } = await client.query<{ b: string | null }>(`SELECT ${k}::text AS b FROM ${tableRef(o)} WHERE ${k} >= $1 ORDER BY ${k} OFFSET $2 LIMIT 1`, [prev, o.chunkSize]));
+    ({ rows } = await client.query<{ b: string | null }>(`SELECT ${k}::text AS b FROM ${tableRef(o)} WHERE ${k} >= $1 ORDER BY ${k} OFFSET $2 LIMIT 1`, [
+      prev,
+      o.chunkSize,
+    ]));
     prev = rows[0]?.b ?? null;
     if (prev !== null) boundaries.push(prev);
   }

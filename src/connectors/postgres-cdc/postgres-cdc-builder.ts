@@ -30,19 +30,45 @@ export class PostgresCdcSourceBuilder {
     return this;
   }
 
-  hostname(v: string): this { return this.option('hostname', v); }
-  port(v: number): this { return this.option('port', v); }
-  username(v: string): this { return this.option('username', v); }
-  password(v: string): this { return this.option('password', v); }
-  databaseName(v: string): this { return this.option('database-name', v); }
-  schemaName(v: string): this { return this.option('schema-name', v); }
-  tableName(v: string): this { return this.option('table-name', v); }
-  slotName(v: string): this { return this.option('slot.name', v); }
-  decodingPluginName(v: 'pgoutput'): this { return this.option('decoding.plugin.name', v); }
-  startupMode(v: StartupMode): this { return this.option('scan.startup.mode', v); }
-  chunkSize(v: number): this { return this.option('scan.incremental.snapshot.chunk.size', v); }
-  metadata(...columns: MetadataColumn[]): this { return this.option('metadata', columns); }
-  name(v: string): this { return this.option('name', v); }
+  hostname(v: string): this {
+    return this.option('hostname', v);
+  }
+  port(v: number): this {
+    return this.option('port', v);
+  }
+  username(v: string): this {
+    return this.option('username', v);
+  }
+  password(v: string): this {
+    return this.option('password', v);
+  }
+  databaseName(v: string): this {
+    return this.option('database-name', v);
+  }
+  schemaName(v: string): this {
+    return this.option('schema-name', v);
+  }
+  tableName(v: string): this {
+    return this.option('table-name', v);
+  }
+  slotName(v: string): this {
+    return this.option('slot.name', v);
+  }
+  decodingPluginName(v: 'pgoutput'): this {
+    return this.option('decoding.plugin.name', v);
+  }
+  startupMode(v: StartupMode): this {
+    return this.option('scan.startup.mode', v);
+  }
+  chunkSize(v: number): this {
+    return this.option('scan.incremental.snapshot.chunk.size', v);
+  }
+  metadata(...columns: MetadataColumn[]): this {
+    return this.option('metadata', columns);
+  }
+  name(v: string): this {
+    return this.option('name', v);
+  }
 
   build(): Source<Row, CdcSplit> {
     return postgresCdcSource(this.o as PostgresCdcOptions);

@@ -46,11 +46,18 @@ export function resolveOptions(o: PostgresCdcOptions): ResolvedCdcOptions {
   const mode = o['scan.startup.mode'] ?? 'initial';
   if (!MODES.includes(mode)) throw new ConfigError(`postgres-cdc: 'scan.startup.mode' = '${mode}' is not one of ${MODES.join(', ')}`);
   const chunkSize = o['scan.incremental.snapshot.chunk.size'] ?? 8096;
-  if (!Number.isSafeInteger(chunkSize) || chunkSize < 1) throw new ConfigError(`postgres-cdc: 'scan.incremental.snapshot.chunk.size' must be a positive integer, got ${chunkSize}`);
+  if (!Number.isSafeInteger(chunkSize) || chunkSize < 1)
+    throw new ConfigError(`postgres-cdc: 'scan.incremental.snapshot.chunk.size' must be a positive integer, got ${chunkSize}`);
   // The slot name goes into replication commands: PostgreSQL allows only these characters there.
   if (!IDENT.test(o['slot.name'])) throw new ConfigError(`postgres-cdc: 'slot.name' = '${o['slot.name']}' must be lower-case letters, digits and underscores`);
   return {
-    connection: { host: o.hostname, port: o.port ?? 5432, user: o.username, ...(o.password !== undefined ? { password: o.password } : {}), database: o['database-name'] },
+    connection: {
+      host: o.hostname,
+      port: o.port ?? 5432,
+      user: o.username,
+      ...(o.password !== undefined ? { password: o.password } : {}),
+      database: o['database-name'],
+    },
     schema: o['schema-name'] ?? 'public',
     table: o['table-name'],
     slot: o['slot.name'],

@@ -9,7 +9,10 @@ import type { Window } from './window.js';
  * keyed.window(GlobalWindows.create()).evictor(CountEvictor.of(10)).trigger(CountTrigger.of(2))
  */
 export class CountEvictor implements Evictor<unknown, Window> {
-  private constructor(readonly maxCount: number, readonly doEvictAfter: boolean) {}
+  private constructor(
+    readonly maxCount: number,
+    readonly doEvictAfter: boolean,
+  ) {}
   static of(maxCount: number, doEvictAfter = false): CountEvictor {
     if (!Number.isInteger(maxCount) || maxCount < 0) throw new RangeError(`CountEvictor.of: count must be a non-negative integer, got ${maxCount}`);
     return new CountEvictor(maxCount, doEvictAfter);

@@ -9,7 +9,11 @@ import type { Window } from './window.js';
  * .evictor(DeltaEvictor.of(100, (a: Trade, b: Trade) => Math.abs(a.price - b.price)))
  */
 export class DeltaEvictor<T> implements Evictor<T, Window> {
-  private constructor(readonly threshold: number, private readonly deltaFn: (a: T, b: T) => number, readonly doEvictAfter: boolean) {}
+  private constructor(
+    readonly threshold: number,
+    private readonly deltaFn: (a: T, b: T) => number,
+    readonly doEvictAfter: boolean,
+  ) {}
   static of<T>(threshold: number, deltaFn: (a: T, b: T) => number, doEvictAfter = false): DeltaEvictor<T> {
     return new DeltaEvictor(threshold, deltaFn, doEvictAfter);
   }

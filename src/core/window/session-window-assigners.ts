@@ -24,7 +24,10 @@ function gapOf<T>(gap: GapFn<T>, element: T, name: string): number {
 export class EventTimeSessionWindows<T = unknown> implements WindowAssigner<T, TimeWindow> {
   readonly isEventTime = true;
   readonly merging = true;
-  private constructor(private readonly gap: GapFn<T>, private readonly label: string) {}
+  private constructor(
+    private readonly gap: GapFn<T>,
+    private readonly label: string,
+  ) {}
   static withGap(gap: Duration): EventTimeSessionWindows {
     const ms = toMillis(gap);
     if (ms <= 0) throw new RangeError('EventTimeSessionWindows.withGap: gap must be positive');
@@ -58,7 +61,10 @@ export class EventTimeSessionWindows<T = unknown> implements WindowAssigner<T, T
 export class ProcessingTimeSessionWindows<T = unknown> implements WindowAssigner<T, TimeWindow> {
   readonly isEventTime = false;
   readonly merging = true;
-  private constructor(private readonly gap: GapFn<T>, private readonly label: string) {}
+  private constructor(
+    private readonly gap: GapFn<T>,
+    private readonly label: string,
+  ) {}
   static withGap(gap: Duration): ProcessingTimeSessionWindows {
     const ms = toMillis(gap);
     if (ms <= 0) throw new RangeError('ProcessingTimeSessionWindows.withGap: gap must be positive');

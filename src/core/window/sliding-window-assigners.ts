@@ -34,7 +34,11 @@ export class SlidingEventTimeWindows implements WindowAssigner<unknown, TimeWind
   readonly isEventTime = true;
   readonly merging = false;
   readonly alignment;
-  private constructor(readonly size: number, readonly slide: number, readonly offset: number) {
+  private constructor(
+    readonly size: number,
+    readonly slide: number,
+    readonly offset: number,
+  ) {
     this.alignment = { size, slide, offset };
   }
   static of(size: Duration, slide: Duration, offset?: Duration): SlidingEventTimeWindows {
@@ -61,7 +65,11 @@ export class SlidingEventTimeWindows implements WindowAssigner<unknown, TimeWind
 export class SlidingProcessingTimeWindows implements WindowAssigner<unknown, TimeWindow> {
   readonly isEventTime = false;
   readonly merging = false;
-  private constructor(readonly size: number, readonly slide: number, readonly offset: number) {}
+  private constructor(
+    readonly size: number,
+    readonly slide: number,
+    readonly offset: number,
+  ) {}
   static of(size: Duration, slide: Duration, offset?: Duration): SlidingProcessingTimeWindows {
     return new SlidingProcessingTimeWindows(...checkSliding('SlidingProcessingTimeWindows', size, slide, offset));
   }

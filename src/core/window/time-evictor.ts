@@ -10,7 +10,10 @@ import type { Window } from './window.js';
  * keyed.window(GlobalWindows.create()).evictor(TimeEvictor.of('10s')).trigger(CountTrigger.of(5))
  */
 export class TimeEvictor implements Evictor<unknown, Window> {
-  private constructor(readonly windowSize: number, readonly doEvictAfter: boolean) {}
+  private constructor(
+    readonly windowSize: number,
+    readonly doEvictAfter: boolean,
+  ) {}
   static of(windowSize: Duration, doEvictAfter = false): TimeEvictor {
     return new TimeEvictor(toMillis(windowSize), doEvictAfter);
   }

@@ -1,6 +1,15 @@
 import type {
-  AggregatingState, AggregatingStateDescriptor, ListState, ListStateDescriptor, MapState, MapStateDescriptor,
-  ReducingState, ReducingStateDescriptor, StateDescriptor, ValueState, ValueStateDescriptor,
+  AggregatingState,
+  AggregatingStateDescriptor,
+  ListState,
+  ListStateDescriptor,
+  MapState,
+  MapStateDescriptor,
+  ReducingState,
+  ReducingStateDescriptor,
+  StateDescriptor,
+  ValueState,
+  ValueStateDescriptor,
 } from '../state.js';
 import type { Window } from './window.js';
 

@@ -25,7 +25,10 @@ export class TumblingEventTimeWindows implements WindowAssigner<unknown, TimeWin
   readonly isEventTime = true;
   readonly merging = false;
   readonly alignment;
-  private constructor(readonly size: number, readonly offset: number) {
+  private constructor(
+    readonly size: number,
+    readonly offset: number,
+  ) {
     this.alignment = { size, slide: size, offset };
   }
   static of(size: Duration, offset?: Duration): TumblingEventTimeWindows {
@@ -53,7 +56,10 @@ export class TumblingEventTimeWindows implements WindowAssigner<unknown, TimeWin
 export class TumblingProcessingTimeWindows implements WindowAssigner<unknown, TimeWindow> {
   readonly isEventTime = false;
   readonly merging = false;
-  private constructor(readonly size: number, readonly offset: number) {}
+  private constructor(
+    readonly size: number,
+    readonly offset: number,
+  ) {}
   static of(size: Duration, offset?: Duration): TumblingProcessingTimeWindows {
     return new TumblingProcessingTimeWindows(...checkTumbling('TumblingProcessingTimeWindows', size, offset));
   }

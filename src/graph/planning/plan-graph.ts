@@ -14,7 +14,15 @@ import { windowOperatorChoicePass } from './window-operator-choice-pass.js';
  * which the rewrites read, then the checks of what flows on each edge (changelogs, schemas) on the
  * rewritten graph, and chains last.
  */
-export const PLANNING_PASSES: readonly PlanningPass[] = [assignUidsPass, assignParallelismPass, twoPhaseAggregationPass, windowOperatorChoicePass, changelogModePass, schemaPass, chainingPass];
+export const PLANNING_PASSES: readonly PlanningPass[] = [
+  assignUidsPass,
+  assignParallelismPass,
+  twoPhaseAggregationPass,
+  windowOperatorChoicePass,
+  changelogModePass,
+  schemaPass,
+  chainingPass,
+];
 
 /**
  * The graph as it runs: the planning passes applied to a copy of `graph`. `explain()`, `weir run

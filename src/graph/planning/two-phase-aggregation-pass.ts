@@ -52,9 +52,11 @@ export const twoPhaseAggregationPass: PlanningPass = {
       if (split && p) {
         const hash = split.partitioner as HashPartitioner;
         const upstream = graph.node(split.from);
-        const local = out.addNode(operatorSpec('localWindowAggregate', { window: p.window, key: hash.key }), `LocalWindowAggregate(${p.window.assigner.toString()})`, [
-          [{ from: newId.get(split.from)!, partitioner: { type: 'forward' }, ...(split.sideOutput !== undefined ? { sideOutput: split.sideOutput } : {}) }],
-        ]);
+        const local = out.addNode(
+          operatorSpec('localWindowAggregate', { window: p.window, key: hash.key }),
+          `LocalWindowAggregate(${p.window.assigner.toString()})`,
+          [[{ from: newId.get(split.from)!, partitioner: { type: 'forward' }, ...(split.sideOutput !== undefined ? { sideOutput: split.sideOutput } : {}) }]],
+        );
         local.uid = `${n.uid}-local`;
         local.parallelism = parallelism(upstream);
         local.maxParallelism = upstream.maxParallelism;

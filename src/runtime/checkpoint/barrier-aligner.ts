@@ -19,7 +19,10 @@ export class BarrierAligner {
   private readonly ended: boolean[];
   private lastCompleted = -1;
 
-  constructor(readonly channels: number, readonly mode: CheckpointingMode) {
+  constructor(
+    readonly channels: number,
+    readonly mode: CheckpointingMode,
+  ) {
     this.seen = new Array<boolean>(channels).fill(false);
     this.ended = new Array<boolean>(channels).fill(false);
   }

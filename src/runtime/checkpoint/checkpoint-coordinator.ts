@@ -66,7 +66,11 @@ export class CheckpointCoordinator {
   private readonly waiting: { savepoint: boolean; resolve: (s: CheckpointStats) => void; reject: (e: unknown) => void }[] = [];
   readonly history: CheckpointStats[] = [];
 
-  constructor(private readonly config: CheckpointConfig, private readonly deps: CoordinatorDeps, firstId = 1) {
+  constructor(
+    private readonly config: CheckpointConfig,
+    private readonly deps: CoordinatorDeps,
+    firstId = 1,
+  ) {
     this.nextId = firstId;
   }
 
@@ -151,8 +155,15 @@ export class CheckpointCoordinator {
         if (this.pending !== p) return;
         const now = this.deps.clock.now();
         const stats: CheckpointStats = {
-          id: p.id, savepoint: p.savepoint, status: 'COMPLETED', triggeredAt: p.triggeredAt, durationMs: now - p.triggeredAt,
-          sizeBytes, alignmentMs: Math.max(0, ...p.acks.map((a) => a.alignmentMs)), syncMs: Math.max(0, ...p.acks.map((a) => a.syncMs)), path,
+          id: p.id,
+          savepoint: p.savepoint,
+          status: 'COMPLETED',
+          triggeredAt: p.triggeredAt,
+          durationMs: now - p.triggeredAt,
+          sizeBytes,
+          alignmentMs: Math.max(0, ...p.acks.map((a) => a.alignmentMs)),
+          syncMs: Math.max(0, ...p.acks.map((a) => a.syncMs)),
+          path,
           ...(stateBytesByOperator ? { stateBytesByOperator } : {}),
         };
         this.finish(stats);
@@ -177,7 +188,17 @@ export class CheckpointCoordinator {
     if (!p || p.id !== id) return;
     p.cancelTimeout();
     const now = this.deps.clock.now();
-    this.finish({ id, savepoint: p.savepoint, status: 'FAILED', triggeredAt: p.triggeredAt, durationMs: now - p.triggeredAt, sizeBytes: 0, alignmentMs: 0, syncMs: 0, failure: reason });
+    this.finish({
+      id,
+      savepoint: p.savepoint,
+      status: 'FAILED',
+      triggeredAt: p.triggeredAt,
+      durationMs: now - p.triggeredAt,
+      sizeBytes: 0,
+      alignmentMs: 0,
+      syncMs: 0,
+      failure: reason,
+    });
     this.deps.notifyAborted(id);
     const err = new WeirError(`Checkpoint ${id} failed: ${reason}`);
     p.done.reject(err);

@@ -71,7 +71,10 @@ async function writeDurably(path: string, data: Uint8Array | string): Promise<vo
  * Every state file's SHA-256 is in the metadata, so damage is detected at restore.
  */
 export class FsCheckpointStorage {
-  constructor(readonly dir: string, private readonly retained = 1) {}
+  constructor(
+    readonly dir: string,
+    private readonly retained = 1,
+  ) {}
 
   async write(id: number, savepoint: boolean, jobName: string, tasks: SerializedTaskState[]): Promise<{ path: string; sizeBytes: number }> {
     const path = join(this.dir, `${savepoint ? 'savepoint' : 'chk'}-${id}`);
@@ -84,11 +87,26 @@ export class FsCheckpointStorage {
         const file = `${t.operator.replace(/[^A-Za-z0-9_.-]/g, '_')}-${t.subtask}.bin`;
         await writeDurably(join(path, file), data);
         sizeBytes += data.length;
-        handles.push({ operator: t.operator, subtask: t.subtask, parallelism: t.parallelism, file, bytes: data.length, sha256: createHash('sha256').update(data).digest('hex') });
+        handles.push({
+          operator: t.operator,
+          subtask: t.subtask,
+          parallelism: t.parallelism,
+          file,
+          bytes: data.length,
+          sha256: createHash('sha256').update(data).digest('hex'),
+        });
       }),
     );
     handles.sort((a, b) => (a.operator === b.operator ? a.subtask - b.subtask : a.operator < b.operator ? -1 : 1));
-    const meta: CheckpointMetadata = { format: 'weir-checkpoint', version: CHECKPOINT_FORMAT_VERSION, id, savepoint, jobName, createdAt: new Date().toISOString(), tasks: handles };
+    const meta: CheckpointMetadata = {
+      format: 'weir-checkpoint',
+      version: CHECKPOINT_FORMAT_VERSION,
+      id,
+      savepoint,
+      jobName,
+      createdAt: new Date().toISOString(),
+      tasks: handles,
+    };
     await writeDurably(join(path, '_metadata.tmp'), JSON.stringify(meta, null, 2));
     await rename(join(path, '_metadata.tmp'), join(path, '_metadata'));
     if (!savepoint) await this.prune();
@@ -120,7 +138,10 @@ export class FsCheckpointStorage {
     const dirs = await this.checkpointDirs();
     let kept = 0;
     for (const d of dirs) {
-      const complete = await readFile(join(d.path, '_metadata')).then(() => true, () => false);
+      const complete = await readFile(join(d.path, '_metadata')).then(
+        () => true,
+        () => false,
+      );
       if (complete && kept < this.retained) kept++;
       else if (complete || kept >= this.retained) await rm(d.path, { recursive: true, force: true });
     }
@@ -173,4 +194,3 @@ export class FsCheckpointStorage {
     return { checkpoint: undefined, skipped };
   }
 }
-

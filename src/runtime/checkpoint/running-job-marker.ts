@@ -63,7 +63,9 @@ export function runningJob(jobDir: string): RunningJob | undefined {
 export function jobsIn(checkpointDir: string): { dir: string; running: RunningJob | undefined }[] {
   let names: string[];
   try {
-    names = readdirSync(checkpointDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+    names = readdirSync(checkpointDir, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name);
   } catch {
     return [];
   }

@@ -61,15 +61,24 @@ const BUILTIN: Factories = {
   coProcess: { create: (p) => new CoProcessOperator(p.fn as never) },
   keyedCoProcess: { create: (p) => new CoProcessOperator(p.fn as never) },
   union: { create: () => new PassThroughOperator(), outputChangelogMode: asInput, outputSchema: asInput },
-  broadcastProcess: { create: (p) => new BroadcastProcessOperator(p.fn as never, p.descriptors), describe: (p) => ({ broadcastState: p.descriptors.map((d) => d.name).join(', ') }) },
-  keyedBroadcastProcess: { create: (p) => new BroadcastProcessOperator(p.fn as never, p.descriptors), describe: (p) => ({ broadcastState: p.descriptors.map((d) => d.name).join(', ') }) },
+  broadcastProcess: {
+    create: (p) => new BroadcastProcessOperator(p.fn as never, p.descriptors),
+    describe: (p) => ({ broadcastState: p.descriptors.map((d) => d.name).join(', ') }),
+  },
+  keyedBroadcastProcess: {
+    create: (p) => new BroadcastProcessOperator(p.fn as never, p.descriptors),
+    describe: (p) => ({ broadcastState: p.descriptors.map((d) => d.name).join(', ') }),
+  },
   asyncWait: {
     create: (p) => new AsyncWaitOperator(p.fn, p),
     describe: (p) => ({ ordered: p.ordered, timeoutMs: p.timeout, capacity: p.capacity, retry: p.retry !== undefined }),
   },
   intervalJoin: {
     create: (p) => new IntervalJoinOperator(p.fn, p),
-    describe: (p) => ({ lowerBound: `${p.lowerBound}ms${p.lowerBoundInclusive ? '' : ' (exclusive)'}`, upperBound: `${p.upperBound}ms${p.upperBoundInclusive ? '' : ' (exclusive)'}` }),
+    describe: (p) => ({
+      lowerBound: `${p.lowerBound}ms${p.lowerBoundInclusive ? '' : ' (exclusive)'}`,
+      upperBound: `${p.upperBound}ms${p.upperBoundInclusive ? '' : ' (exclusive)'}`,
+    }),
   },
   window: {
     create(p) {
@@ -78,7 +87,10 @@ const BUILTIN: Factories = {
     },
     describe: (p) => windowParams(p.window),
   },
-  slicedWindow: { create: (p) => new SlicedWindowOperator(p.window, p.preAggregated === true), describe: (p) => ({ ...windowParams(p.window), ...(p.preAggregated ? { preAggregated: true } : {}) }) },
+  slicedWindow: {
+    create: (p) => new SlicedWindowOperator(p.window, p.preAggregated === true),
+    describe: (p) => ({ ...windowParams(p.window), ...(p.preAggregated ? { preAggregated: true } : {}) }),
+  },
   localWindowAggregate: { create: (p) => new LocalWindowAggregateOperator(p.window, p.key), describe: (p) => windowParams(p.window) },
 };
 

@@ -22,11 +22,13 @@ export class FunctionContext implements OnTimerContext<unknown>, Collector<unkno
 
   runtimeContext(): RuntimeContext {
     const ctx = this.ctx;
-    const state: KeyedStateStore = ctx.keyed?.state ?? new Proxy({} as KeyedStateStore, {
-      get: () => () => {
-        throw new WeirError(`Keyed state is only available after keyBy (operator '${ctx.operatorName}')`);
-      },
-    });
+    const state: KeyedStateStore =
+      ctx.keyed?.state ??
+      new Proxy({} as KeyedStateStore, {
+        get: () => () => {
+          throw new WeirError(`Keyed state is only available after keyBy (operator '${ctx.operatorName}')`);
+        },
+      });
     return { taskName: ctx.operatorName, subtaskIndex: ctx.subtaskIndex, parallelism: ctx.parallelism, state, operatorState: ctx.operatorState };
   }
 
@@ -47,7 +49,12 @@ export class FunctionContext implements OnTimerContext<unknown>, Collector<unkno
    * Runs a user `onTimer` in the timer's time domain with this context (the timer's key is already
    * current), then passes on what it emitted. A throw names the operator, the key and the time.
    */
-  fireTimer(onTimer: ((timestamp: number, ctx: any, out: Collector<any>) => void) | undefined, fn: object, timestamp: number, domain: 'EVENT_TIME' | 'PROCESSING_TIME'): void {
+  fireTimer(
+    onTimer: ((timestamp: number, ctx: any, out: Collector<any>) => void) | undefined,
+    fn: object,
+    timestamp: number,
+    domain: 'EVENT_TIME' | 'PROCESSING_TIME',
+  ): void {
     if (!onTimer) return;
     this.currentTimestamp = domain === 'EVENT_TIME' ? timestamp : -Infinity;
     this.domain = domain;

@@ -105,7 +105,9 @@ function flatRecords(values: unknown[], transfer: ArrayBuffer[]): EncodedValues 
   const n = values.length;
   const kinds = names.map((k) => typeof (first as Record<string, unknown>)[k]);
   if (kinds.some((t) => t !== 'number' && t !== 'string' && t !== 'boolean')) return undefined;
-  const cols: (Float64Array | string[] | Uint8Array)[] = kinds.map((t) => (t === 'number' ? new Float64Array(n) : t === 'string' ? new Array<string>(n) : new Uint8Array(n)));
+  const cols: (Float64Array | string[] | Uint8Array)[] = kinds.map((t) =>
+    t === 'number' ? new Float64Array(n) : t === 'string' ? new Array<string>(n) : new Uint8Array(n),
+  );
   if (!filler(names, kinds)(values, cols, n)) return undefined;
   const encoded: EncodedColumn[] = cols.map((col, c) => {
     if (kinds[c] === 'string') return stringColumn(col as string[], transfer);

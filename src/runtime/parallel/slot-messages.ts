@@ -16,7 +16,13 @@ export type ToSlot =
   | { readonly t: 'notify'; readonly id: number }
   | { readonly t: 'aborted'; readonly id: number }
   /** Splits a source's enumerator assigned to reader `index` of node `node` (which runs in this slot). */
-  | { readonly t: 'splits'; readonly node: number; readonly index: number; readonly splits: SourceSplit[]; readonly positions: Record<string, unknown> | undefined }
+  | {
+      readonly t: 'splits';
+      readonly node: number;
+      readonly index: number;
+      readonly splits: SourceSplit[];
+      readonly positions: Record<string, unknown> | undefined;
+    }
   | { readonly t: 'no-more-splits'; readonly node: number; readonly index: number }
   | { readonly t: 'start' }
   | { readonly t: 'close' }
@@ -31,7 +37,16 @@ export interface SlotMetrics {
 /** A slot worker to the main thread. */
 export type FromSlot =
   | { readonly t: 'running' }
-  | { readonly t: 'ack'; readonly id: number; readonly uid: string; readonly index: number; readonly parallelism: number; readonly bytes: Uint8Array; readonly alignmentMs: number; readonly syncMs: number }
+  | {
+      readonly t: 'ack';
+      readonly id: number;
+      readonly uid: string;
+      readonly index: number;
+      readonly parallelism: number;
+      readonly bytes: Uint8Array;
+      readonly alignmentMs: number;
+      readonly syncMs: number;
+    }
   | { readonly t: 'metrics'; readonly m: SlotMetrics }
   /** A reader of a source with an enumerator opened, or is idle and asks for a split. */
   | { readonly t: 'reader' | 'split-request'; readonly node: number; readonly index: number }

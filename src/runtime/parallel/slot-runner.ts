@@ -151,4 +151,3 @@ export class SlotRunner implements JobClient {
     return { guarantee: 'none', reason: 'the main thread reports the guarantee' };
   }
 }
-

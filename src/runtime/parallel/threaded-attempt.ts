@@ -26,7 +26,11 @@ export interface ThreadedAttemptOptions {
  * reach worker threads by itself) and loads job files as ES modules, as the CLI does, then imports `entry`.
  */
 export function workerBootstrapUrl(entry: string): URL {
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  const tsx = pathToFileURL(
+    createRequire(import.meta.url)
+      .resolve('tsx/esm/api')
+      .replace(/\.cjs$/, '.mjs'),
+  ).href;
   const code = `import { register } from ${JSON.stringify(tsx)}; import { register as hooks } from 'node:module'; register(); hooks(${JSON.stringify(JOB_MODULE_HOOKS_URL)}); await import(${JSON.stringify(entry)});`;
   return new URL('data:text/javascript,' + encodeURIComponent(code));
 }
@@ -133,7 +137,12 @@ export class ThreadedAttempt implements Attempt {
   }
 
   queryState(): Promise<unknown> {
-    return Promise.reject(new StateQueryError('unsupported', 'Live state queries read subtasks of this thread only: run the job with execution.slot-mode: single-thread (or parallelism 1)'));
+    return Promise.reject(
+      new StateQueryError(
+        'unsupported',
+        'Live state queries read subtasks of this thread only: run the job with execution.slot-mode: single-thread (or parallelism 1)',
+      ),
+    );
   }
 
   currentWatermark(): number {

@@ -25,10 +25,14 @@ const CANONICAL_WRITERS: readonly string[] = [HEAP_BACKEND, LMDB_BACKEND];
 export function readCanonicalSnapshot(s: KeyedStateBackendSnapshot, reader: string): KeyedStateBackendSnapshot {
   const backend = s.backend ?? HEAP_BACKEND;
   if (!CANONICAL_WRITERS.includes(backend)) {
-    throw new ConfigError(`Keyed state in this checkpoint was written by the '${backend}' state backend and cannot be read by '${reader}': restore it with 'state.backend.type': '${backend}'`);
+    throw new ConfigError(
+      `Keyed state in this checkpoint was written by the '${backend}' state backend and cannot be read by '${reader}': restore it with 'state.backend.type': '${backend}'`,
+    );
   }
   if ((s.version ?? 1) > CANONICAL_FORMAT_VERSION) {
-    throw new ConfigError(`Keyed state in this checkpoint has '${backend}' format version ${s.version}, newer than this Weir reads (${CANONICAL_FORMAT_VERSION})`);
+    throw new ConfigError(
+      `Keyed state in this checkpoint has '${backend}' format version ${s.version}, newer than this Weir reads (${CANONICAL_FORMAT_VERSION})`,
+    );
   }
   return s;
 }

@@ -30,7 +30,12 @@ const nextTurn = () => new Promise<void>((r) => setImmediate(r));
  * values, list elements and map entries are left out.
  */
 export async function snapshotTablesAsync(tables: Map<string, StateTable>, now: number): Promise<ChunkedKeyedSnapshot> {
-  const frozen: { name: string; table: CowMap<unknown, unknown>; entries: IterableIterator<[unknown, unknown]>; prune?: (raw: unknown, now: number) => unknown }[] = [];
+  const frozen: {
+    name: string;
+    table: CowMap<unknown, unknown>;
+    entries: IterableIterator<[unknown, unknown]>;
+    prune?: (raw: unknown, now: number) => unknown;
+  }[] = [];
   const states: Record<string, { type: StateDescriptor['type']; ttl: boolean }> = {};
   for (const [name, e] of tables) {
     const table = e.table as CowMap<unknown, unknown>;
@@ -82,7 +87,13 @@ export function* chunkEntries(s: ChunkedKeyedSnapshot, name: string): Generator<
 }
 
 /** Loads the entries whose key group `owns` accepts into `table` (any parallelism wrote them). */
-export function restoreChunks(s: ChunkedKeyedSnapshot, name: string, table: Map<unknown, unknown>, owns: (keyGroup: number) => boolean, maxParallelism: number): void {
+export function restoreChunks(
+  s: ChunkedKeyedSnapshot,
+  name: string,
+  table: Map<unknown, unknown>,
+  owns: (keyGroup: number) => boolean,
+  maxParallelism: number,
+): void {
   for (const c of s.chunks[name] ?? []) {
     const { k, v } = deserialize(c) as { k: unknown[]; v: unknown[] };
     for (let i = 0; i < k.length; i++) if (owns(hashKey(k[i]) % maxParallelism)) table.set(k[i], v[i]);

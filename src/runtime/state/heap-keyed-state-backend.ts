@@ -3,8 +3,18 @@ import { WeirError } from '../../core/errors.js';
 import { CANONICAL_FORMAT_VERSION, HEAP_BACKEND, readCanonicalSnapshot } from './canonical-format.js';
 import { normalizeKey } from '../../core/key-group.js';
 import type {
-  AggregatingState, AggregatingStateDescriptor, KeyedStateStore, ListState, ListStateDescriptor, MapState, MapStateDescriptor,
-  ReducingState, ReducingStateDescriptor, StateDescriptor, ValueState, ValueStateDescriptor,
+  AggregatingState,
+  AggregatingStateDescriptor,
+  KeyedStateStore,
+  ListState,
+  ListStateDescriptor,
+  MapState,
+  MapStateDescriptor,
+  ReducingState,
+  ReducingStateDescriptor,
+  StateDescriptor,
+  ValueState,
+  ValueStateDescriptor,
 } from '../../core/state.js';
 import type { KeyedStateBackend, KeyedStateBackendSnapshot } from '../../core/state-backend.js';
 import { NO_KEY, type CurrentKey } from './current-key.js';
@@ -32,7 +42,6 @@ export type HeapKeyedSnapshot = KeyedStateSnapshot | ChunkedKeyedSnapshot;
 export function readHeapSnapshot(s: KeyedStateBackendSnapshot): KeyedStateSnapshot | ChunkedKeyedSnapshot {
   return readCanonicalSnapshot(s, HEAP_BACKEND) as KeyedStateSnapshot | ChunkedKeyedSnapshot;
 }
-
 
 /**
  * Keyed state on the JavaScript heap (the default backend). Each state is one `Map` from the
@@ -81,11 +90,13 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, KeyedStateStore
   private entry(desc: StateDescriptor, make: (table: Map<unknown, unknown>, ttl: TtlAccess<any>, cleanup: IncrementalCleanup | undefined) => unknown): any {
     const e = this.tables.get(desc.name);
     if (e?.handle) {
-      if (e.desc.type !== desc.type) throw new WeirError(`State '${desc.name}' is ${e.desc.type} state and cannot be used as ${desc.type} state: give each state its own name`);
+      if (e.desc.type !== desc.type)
+        throw new WeirError(`State '${desc.name}' is ${e.desc.type} state and cannot be used as ${desc.type} state: give each state its own name`);
       return e.handle;
     }
     const table = e?.table ?? this.newTable(desc.name);
-    const cleanup = desc.ttl && this.ttlCleanupPerWrite > 0 ? new IncrementalCleanup(table, ttlPruner(desc.type, desc.ttl.ttl), this.ttlCleanupPerWrite) : undefined;
+    const cleanup =
+      desc.ttl && this.ttlCleanupPerWrite > 0 ? new IncrementalCleanup(table, ttlPruner(desc.type, desc.ttl.ttl), this.ttlCleanupPerWrite) : undefined;
     const ttl = new TtlAccess<unknown>(desc.ttl, this.clock, desc.name, cleanup);
     if (!e) {
       const handle = make(table, ttl, cleanup);
@@ -94,7 +105,9 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, KeyedStateStore
     }
     const was = e.restored;
     if (was && was.type !== desc.type) {
-      throw new WeirError(`State '${desc.name}' was restored as ${was.type} state and cannot be used as ${desc.type} state: keep its type, or give the new state another name`);
+      throw new WeirError(
+        `State '${desc.name}' was restored as ${was.type} state and cannot be used as ${desc.type} state: keep its type, or give the new state another name`,
+      );
     }
     if (was && was.ttl !== !!desc.ttl) {
       const now = this.clock.now();
@@ -114,7 +127,9 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, KeyedStateStore
     return this.entry(d, (t, ttl, cleanup) => (d.ttl ? new TtlListState<T>(t, this, d.ttl, this.clock, d.name, cleanup) : new HeapListState<T>(t, this, ttl)));
   }
   getMapState<K, V>(d: MapStateDescriptor<K, V>): MapState<K, V> {
-    return this.entry(d, (t, ttl, cleanup) => (d.ttl ? new TtlMapState<K, V>(t, this, d.ttl, this.clock, d.name, cleanup) : new HeapMapState<K, V>(t, this, ttl)));
+    return this.entry(d, (t, ttl, cleanup) =>
+      d.ttl ? new TtlMapState<K, V>(t, this, d.ttl, this.clock, d.name, cleanup) : new HeapMapState<K, V>(t, this, ttl),
+    );
   }
   getReducingState<T>(d: ReducingStateDescriptor<T>): ReducingState<T> {
     return this.entry(d, (t, ttl) => new HeapReducingState<T>(t, this, ttl, d.reduce));
@@ -151,6 +166,13 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, KeyedStateStore
 
   /** Loads the given key groups of one or more snapshots (any parallelism wrote them). Call before any state is registered. */
   restore(snapshots: KeyedStateBackendSnapshot[], owns: (keyGroup: number) => boolean): void {
-    restoreTables(this.tables, snapshots.map(readHeapSnapshot), owns, () => new TtlAccess(undefined, this.clock), this.maxParallelism, (name) => this.newTable(name));
+    restoreTables(
+      this.tables,
+      snapshots.map(readHeapSnapshot),
+      owns,
+      () => new TtlAccess(undefined, this.clock),
+      this.maxParallelism,
+      (name) => this.newTable(name),
+    );
   }
 }

@@ -11,7 +11,12 @@ type Table = Map<unknown, unknown>;
 // assignment, and each access is one lookup in the state's table.
 
 export class HeapValueState<T> implements ValueState<T> {
-  constructor(private readonly table: Table, private readonly k: CurrentKey, private readonly ttl: TtlAccess<T>, private readonly defaultValue: T | undefined) {}
+  constructor(
+    private readonly table: Table,
+    private readonly k: CurrentKey,
+    private readonly ttl: TtlAccess<T>,
+    private readonly defaultValue: T | undefined,
+  ) {}
   value(): T | undefined {
     const v = this.ttl.read(this.table, this.k.currentKeyId);
     return v === undefined ? this.defaultValue : v;
@@ -27,7 +32,11 @@ export class HeapValueState<T> implements ValueState<T> {
 
 /** `get()` returns the stored array itself: read it, do not change it. */
 export class HeapListState<T> implements ListState<T> {
-  constructor(private readonly table: Table, private readonly k: CurrentKey, private readonly ttl: TtlAccess<T[]>) {}
+  constructor(
+    private readonly table: Table,
+    private readonly k: CurrentKey,
+    private readonly ttl: TtlAccess<T[]>,
+  ) {}
   get(): T[] {
     return this.ttl.read(this.table, this.k.currentKeyId) ?? [];
   }
@@ -59,7 +68,11 @@ export class HeapListState<T> implements ListState<T> {
 
 /** User map keys are normalized like stream keys, so tuple keys compare by value. */
 export class HeapMapState<K, V> implements MapState<K, V> {
-  constructor(private readonly table: Table, private readonly k: CurrentKey, private readonly ttl: TtlAccess<Map<unknown, [K, V]>>) {}
+  constructor(
+    private readonly table: Table,
+    private readonly k: CurrentKey,
+    private readonly ttl: TtlAccess<Map<unknown, [K, V]>>,
+  ) {}
   private map(): Map<unknown, [K, V]> | undefined {
     return this.ttl.read(this.table, this.k.currentKeyId);
   }
@@ -108,7 +121,12 @@ export class HeapMapState<K, V> implements MapState<K, V> {
 }
 
 export class HeapReducingState<T> implements ReducingState<T> {
-  constructor(private readonly table: Table, private readonly k: CurrentKey, private readonly ttl: TtlAccess<T>, private readonly reduce: (a: T, b: T) => T) {}
+  constructor(
+    private readonly table: Table,
+    private readonly k: CurrentKey,
+    private readonly ttl: TtlAccess<T>,
+    private readonly reduce: (a: T, b: T) => T,
+  ) {}
   get(): T | undefined {
     return this.ttl.read(this.table, this.k.currentKeyId);
   }
@@ -122,7 +140,12 @@ export class HeapReducingState<T> implements ReducingState<T> {
 }
 
 export class HeapAggregatingState<IN, ACC, OUT> implements AggregatingState<IN, OUT> {
-  constructor(private readonly table: Table, private readonly k: CurrentKey, private readonly ttl: TtlAccess<ACC>, private readonly fn: AggregateFunction<IN, ACC, OUT>) {}
+  constructor(
+    private readonly table: Table,
+    private readonly k: CurrentKey,
+    private readonly ttl: TtlAccess<ACC>,
+    private readonly fn: AggregateFunction<IN, ACC, OUT>,
+  ) {}
   get(): OUT | undefined {
     const acc = this.ttl.read(this.table, this.k.currentKeyId);
     return acc === undefined ? undefined : this.fn.getResult(acc);

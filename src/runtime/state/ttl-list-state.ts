@@ -62,7 +62,10 @@ export class TtlListState<T> implements ListState<T> {
     if (values.length === 0) return this.clear();
     if (this.k.currentKeyId === NO_KEY) throw noKeyError(`State '${this.name}'`);
     const t = this.clock.now();
-    this.table.set(this.k.currentKeyId, values.map((v) => ({ v, t })));
+    this.table.set(
+      this.k.currentKeyId,
+      values.map((v) => ({ v, t })),
+    );
     this.cleanup?.step(t);
   }
   clear(): void {

@@ -77,5 +77,4 @@ export class TtlAccess<T> {
   touch(table: Map<unknown, unknown>, key: unknown, value: T): void {
     if (this.ttl) this.write(table, key, value);
   }
-
 }

@@ -72,7 +72,10 @@ class TimerQueue {
     return max;
   }
   liveTimers(): Timer[] {
-    return this.heap.toArray().filter((t) => this.seqOf(t) === t.seq).sort((a, b) => a.seq - b.seq);
+    return this.heap
+      .toArray()
+      .filter((t) => this.seqOf(t) === t.seq)
+      .sort((a, b) => a.seq - b.seq);
   }
 }
 

@@ -10,7 +10,11 @@ export class WindowCleanup {
   private readonly timers: TimerService;
   private readonly lateness: number;
 
-  constructor(private readonly ctx: OperatorContext<unknown>, private readonly eventTime: boolean, allowedLateness: number) {
+  constructor(
+    private readonly ctx: OperatorContext<unknown>,
+    private readonly eventTime: boolean,
+    allowedLateness: number,
+  ) {
     this.timers = ctx.keyed!.timers;
     this.lateness = eventTime ? allowedLateness : 0;
   }

@@ -153,7 +153,11 @@ export class WindowOperator implements Operator<unknown>, WindowAssignerContext 
       this.afterTrigger(r, window, stateNs);
       if (this.cleanup.isCleanupTimer(window, time, eventTime)) this.clearAllState(window, wns, stateNs);
     } catch (e) {
-      throw new UserFunctionError(`${this.ctx.operatorName} (${eventTime ? 'event' : 'processing'}-time timer)`, { key: this.keyed.getCurrentKey(), window: String(window) }, e);
+      throw new UserFunctionError(
+        `${this.ctx.operatorName} (${eventTime ? 'event' : 'processing'}-time timer)`,
+        { key: this.keyed.getCurrentKey(), window: String(window) },
+        e,
+      );
     }
   }
 

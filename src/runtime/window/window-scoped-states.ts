@@ -12,7 +12,11 @@ export interface Scope {
 // The state kinds of the KeyedStateStore API, one entry per window in a keyed map state.
 
 export class ScopedValue<T> implements ValueState<T> {
-  constructor(private readonly s: Scope, private readonly b: Backing, private readonly dflt: T | undefined) {}
+  constructor(
+    private readonly s: Scope,
+    private readonly b: Backing,
+    private readonly dflt: T | undefined,
+  ) {}
   value(): T | undefined {
     const v = this.b.get(this.s.namespace);
     return v === undefined ? this.dflt : v;
@@ -27,7 +31,10 @@ export class ScopedValue<T> implements ValueState<T> {
 }
 
 export class ScopedList<T> implements ListState<T> {
-  constructor(private readonly s: Scope, private readonly b: Backing) {}
+  constructor(
+    private readonly s: Scope,
+    private readonly b: Backing,
+  ) {}
   get(): T[] {
     return this.b.get(this.s.namespace) ?? [];
   }
@@ -48,7 +55,11 @@ export class ScopedList<T> implements ListState<T> {
 }
 
 export class ScopedReducing<T> implements ReducingState<T> {
-  constructor(private readonly s: Scope, private readonly b: Backing, private readonly reduce: (a: T, b: T) => T) {}
+  constructor(
+    private readonly s: Scope,
+    private readonly b: Backing,
+    private readonly reduce: (a: T, b: T) => T,
+  ) {}
   get(): T | undefined {
     return this.b.get(this.s.namespace);
   }
@@ -62,7 +73,11 @@ export class ScopedReducing<T> implements ReducingState<T> {
 }
 
 export class ScopedAggregating<IN, ACC, OUT> implements AggregatingState<IN, OUT> {
-  constructor(private readonly s: Scope, private readonly b: Backing, private readonly fn: AggregateFunction<IN, ACC, OUT>) {}
+  constructor(
+    private readonly s: Scope,
+    private readonly b: Backing,
+    private readonly fn: AggregateFunction<IN, ACC, OUT>,
+  ) {}
   get(): OUT | undefined {
     const acc = this.b.get(this.s.namespace);
     return acc === undefined ? undefined : this.fn.getResult(acc);
@@ -78,7 +93,10 @@ export class ScopedAggregating<IN, ACC, OUT> implements AggregatingState<IN, OUT
 
 /** A map per window, stored as one JS Map (entries keyed like stream keys, so tuples compare by value). */
 export class ScopedMap<K, V> implements MapState<K, V> {
-  constructor(private readonly s: Scope, private readonly b: Backing) {}
+  constructor(
+    private readonly s: Scope,
+    private readonly b: Backing,
+  ) {}
   private m(create: boolean): Map<unknown, [K, V]> | undefined {
     let m = this.b.get(this.s.namespace) as Map<unknown, [K, V]> | undefined;
     if (!m && create) this.b.put(this.s.namespace, (m = new Map()));

@@ -1,11 +1,20 @@
 import { windowNamespace, type Window } from '../../core/window/window.js';
 import {
-  mapState, type AggregatingState, type AggregatingStateDescriptor, type KeyedStateStore, type ListState,
-  type ListStateDescriptor, type MapState, type MapStateDescriptor, type ReducingState, type ReducingStateDescriptor,
-  type StateDescriptor, type ValueState, type ValueStateDescriptor,
+  mapState,
+  type AggregatingState,
+  type AggregatingStateDescriptor,
+  type KeyedStateStore,
+  type ListState,
+  type ListStateDescriptor,
+  type MapState,
+  type MapStateDescriptor,
+  type ReducingState,
+  type ReducingStateDescriptor,
+  type StateDescriptor,
+  type ValueState,
+  type ValueStateDescriptor,
 } from '../../core/state.js';
 import { ScopedAggregating, ScopedList, ScopedMap, ScopedReducing, ScopedValue, type Backing } from './window-scoped-states.js';
-
 
 /**
  * Keyed state scoped to the current key and window: each state is a keyed map state from window
@@ -33,7 +42,10 @@ export class WindowStateStore implements KeyedStateStore {
   }
   private readonly handles = new Map<string, { desc: StateDescriptor; backing: Backing; handle: unknown }>();
 
-  constructor(private readonly keyed: KeyedStateStore, private readonly prefix: string) {}
+  constructor(
+    private readonly keyed: KeyedStateStore,
+    private readonly prefix: string,
+  ) {}
 
   private entry(d: StateDescriptor, make: (b: Backing) => unknown): any {
     const e = this.handles.get(d.name);
@@ -66,11 +78,16 @@ export class WindowStateStore implements KeyedStateStore {
   /** Any kind of state, by its descriptor (the trigger context's `getPartitionedState`). */
   get(d: StateDescriptor): unknown {
     switch (d.type) {
-      case 'value': return this.getState(d);
-      case 'list': return this.getListState(d);
-      case 'map': return this.getMapState(d);
-      case 'reducing': return this.getReducingState(d);
-      case 'aggregating': return this.getAggregatingState(d);
+      case 'value':
+        return this.getState(d);
+      case 'list':
+        return this.getListState(d);
+      case 'map':
+        return this.getMapState(d);
+      case 'reducing':
+        return this.getReducingState(d);
+      case 'aggregating':
+        return this.getAggregatingState(d);
     }
   }
 

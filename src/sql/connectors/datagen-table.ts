@@ -12,7 +12,18 @@ type FieldGen = (index: number, random: RowRandom) => unknown;
  */
 export const datagenTable: TableConnector = {
   name: 'datagen',
-  options: ['number-of-rows', 'rows-per-second', 'fields.#.kind', 'fields.#.min', 'fields.#.max', 'fields.#.max-past', 'fields.#.length', 'fields.#.start', 'fields.#.end', 'fields.#.null-rate'],
+  options: [
+    'number-of-rows',
+    'rows-per-second',
+    'fields.#.kind',
+    'fields.#.min',
+    'fields.#.max',
+    'fields.#.max-past',
+    'fields.#.length',
+    'fields.#.start',
+    'fields.#.end',
+    'fields.#.null-rate',
+  ],
   source(ctx) {
     let rows = numberOption(ctx, 'number-of-rows');
     const gens: [string, FieldGen][] = [];

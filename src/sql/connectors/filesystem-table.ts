@@ -49,6 +49,11 @@ export const filesystemTable: TableConnector = {
   },
   sink(ctx) {
     const fmt = format(ctx);
-    return fileSink<Row>({ path: path(ctx), format: fmt, ...(fmt === 'csv' ? { csv: { columns: ctx.columns.map((c) => c.name), delimiter: delimiter(ctx) } } : {}), name: `filesystem ${ctx.table}` });
+    return fileSink<Row>({
+      path: path(ctx),
+      format: fmt,
+      ...(fmt === 'csv' ? { csv: { columns: ctx.columns.map((c) => c.name), delimiter: delimiter(ctx) } } : {}),
+      name: `filesystem ${ctx.table}`,
+    });
   },
 };

@@ -9,8 +9,28 @@ import { numberOption, type TableConnector } from './table-connector.js';
 
 /** The fields of each event kind, with the SQL type of their values (TIMESTAMP: epoch ms). */
 const FIELDS: Record<string, Record<string, SqlTypeName>> = {
-  person: { id: 'BIGINT', name: 'STRING', emailAddress: 'STRING', creditCard: 'STRING', city: 'STRING', state: 'STRING', dateTime: 'TIMESTAMP', extra: 'STRING' },
-  auction: { id: 'BIGINT', itemName: 'STRING', description: 'STRING', initialBid: 'BIGINT', reserve: 'BIGINT', dateTime: 'TIMESTAMP', expires: 'TIMESTAMP', seller: 'BIGINT', category: 'BIGINT', extra: 'STRING' },
+  person: {
+    id: 'BIGINT',
+    name: 'STRING',
+    emailAddress: 'STRING',
+    creditCard: 'STRING',
+    city: 'STRING',
+    state: 'STRING',
+    dateTime: 'TIMESTAMP',
+    extra: 'STRING',
+  },
+  auction: {
+    id: 'BIGINT',
+    itemName: 'STRING',
+    description: 'STRING',
+    initialBid: 'BIGINT',
+    reserve: 'BIGINT',
+    dateTime: 'TIMESTAMP',
+    expires: 'TIMESTAMP',
+    seller: 'BIGINT',
+    category: 'BIGINT',
+    extra: 'STRING',
+  },
   bid: { auction: 'BIGINT', bidder: 'BIGINT', price: 'BIGINT', channel: 'STRING', url: 'STRING', dateTime: 'TIMESTAMP', extra: 'STRING' },
 };
 
@@ -61,12 +81,17 @@ export const nexmarkTable: TableConnector = {
         const near = closestName(col.name, Object.keys(fields));
         ctx.fail(`column '${col.name}' is not a field of a Nexmark ${kind} (${Object.keys(fields).join(', ')})${near ? `; did you mean '${near}'?` : ''}`);
       }
-      if (type !== col.type.name && !(type === 'BIGINT' && (col.type.name === 'INT' || col.type.name === 'DOUBLE'))) ctx.fail(`column '${col.name}' of a Nexmark ${kind} is ${type}, not ${col.type.name}`);
+      if (type !== col.type.name && !(type === 'BIGINT' && (col.type.name === 'INT' || col.type.name === 'DOUBLE')))
+        ctx.fail(`column '${col.name}' of a Nexmark ${kind} is ${type}, not ${col.type.name}`);
     }
     const events = numberOption(ctx, 'events.num');
     const rate = numberOption(ctx, 'first-event.rate');
     const seed = numberOption(ctx, 'seed');
-    const inner = nexmark({ ...(events !== undefined ? { events } : {}), ...(rate !== undefined ? { eventsPerSecond: rate } : {}), ...(seed !== undefined ? { seed } : {}) });
+    const inner = nexmark({
+      ...(events !== undefined ? { events } : {}),
+      ...(rate !== undefined ? { eventsPerSecond: rate } : {}),
+      ...(seed !== undefined ? { seed } : {}),
+    });
     const names = ctx.columns.map((c) => c.name);
     const source: Source<Row, any> = {
       ...inner,

@@ -28,7 +28,16 @@ export function createAccs(calls: readonly AggCall[]): unknown[] {
   const accs = new Array<unknown>(calls.length);
   for (let i = 0; i < calls.length; i++) {
     const c = calls[i]!.code;
-    accs[i] = c === AggCode.CountStar || c === AggCode.Count ? 0 : c === AggCode.MinInsert || c === AggCode.MaxInsert ? null : c === AggCode.Sum || c === AggCode.Avg ? [0, 0] : c === AggCode.CountDistinct ? new Map() : [new Map(), null];
+    accs[i] =
+      c === AggCode.CountStar || c === AggCode.Count
+        ? 0
+        : c === AggCode.MinInsert || c === AggCode.MaxInsert
+          ? null
+          : c === AggCode.Sum || c === AggCode.Avg
+            ? [0, 0]
+            : c === AggCode.CountDistinct
+              ? new Map()
+              : [new Map(), null];
   }
   return accs;
 }
@@ -130,8 +139,7 @@ export function mergeAccs(calls: readonly AggCall[], a: unknown[], b: readonly u
     else if (code === AggCode.MinInsert || code === AggCode.MaxInsert) {
       const y = b[i];
       if (y !== null && (a[i] === null || (code === AggCode.MinInsert ? (y as number) < (a[i] as number) : (y as number) > (a[i] as number)))) a[i] = y;
-    }
-    else if (code === AggCode.Sum || code === AggCode.Avg) {
+    } else if (code === AggCode.Sum || code === AggCode.Avg) {
       const x = a[i] as [number, number];
       const y = b[i] as [number, number];
       x[0] += y[0];

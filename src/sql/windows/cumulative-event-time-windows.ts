@@ -19,7 +19,8 @@ export class CumulativeEventTimeWindows implements WindowAssigner<unknown, TimeW
     readonly step: number,
     readonly size: number,
   ) {
-    if (step <= 0 || size <= 0 || size % step !== 0) throw new RangeError(`CUMULATE: the size (${size} ms) must be a positive multiple of the step (${step} ms)`);
+    if (step <= 0 || size <= 0 || size % step !== 0)
+      throw new RangeError(`CUMULATE: the size (${size} ms) must be a positive multiple of the step (${step} ms)`);
   }
   assignWindows(_e: unknown, timestamp: number): TimeWindow[] {
     if (timestamp === NO_TIMESTAMP) throw new Error(`${this.toString()} needs event-time timestamps`);

@@ -13,7 +13,9 @@ const env = StreamEnvironment.create({
   ...(process.env.WEIR_SLOT_MODE === 'single-thread' ? { slotMode: 'single-thread' as const } : {}),
 });
 env
-  .fromSource(rangesSource({ initial: 4, later: 4, size: 500, failAt: 2100, ...(process.env.WEIR_FAIL_ONCE ? { failMarker: process.env.WEIR_FAIL_ONCE } : {}) }))
+  .fromSource(
+    rangesSource({ initial: 4, later: 4, size: 500, failAt: 2100, ...(process.env.WEIR_FAIL_ONCE ? { failMarker: process.env.WEIR_FAIL_ONCE } : {}) }),
+  )
   .uid('ranges')
   .map((v) => {
     const until = performance.now() + slowUs / 1000;

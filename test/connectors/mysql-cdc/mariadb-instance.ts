@@ -34,12 +34,28 @@ export async function startMariadb(): Promise<MariadbInstance> {
   const data = join(dir, 'data');
   const socket = join(dir, 'sock');
   const port = await freePort();
-  execFileSync('mariadb-install-db', ['--no-defaults', `--datadir=${data}`, '--auth-root-authentication-method=normal', '--skip-test-db', ...asUser()], { stdio: 'ignore' });
-  const server: ChildProcess = spawn('mariadbd', [
-    '--no-defaults', `--datadir=${data}`, `--port=${port}`, '--bind-address=127.0.0.1', `--socket=${socket}`, ...asUser(),
-    `--log-bin=${join(data, 'mysql-bin')}`, '--binlog-format=ROW', '--binlog-row-image=FULL', '--server-id=1',
-    '--innodb-flush-log-at-trx-commit=0', '--sync-binlog=0', '--skip-name-resolve',
-  ], { stdio: 'ignore' });
+  execFileSync('mariadb-install-db', ['--no-defaults', `--datadir=${data}`, '--auth-root-authentication-method=normal', '--skip-test-db', ...asUser()], {
+    stdio: 'ignore',
+  });
+  const server: ChildProcess = spawn(
+    'mariadbd',
+    [
+      '--no-defaults',
+      `--datadir=${data}`,
+      `--port=${port}`,
+      '--bind-address=127.0.0.1',
+      `--socket=${socket}`,
+      ...asUser(),
+      `--log-bin=${join(data, 'mysql-bin')}`,
+      '--binlog-format=ROW',
+      '--binlog-row-image=FULL',
+      '--server-id=1',
+      '--innodb-flush-log-at-trx-commit=0',
+      '--sync-binlog=0',
+      '--skip-name-resolve',
+    ],
+    { stdio: 'ignore' },
+  );
   let admin: mysql.Connection | undefined;
   for (let i = 0; !admin; i++) {
     try {

@@ -30,7 +30,12 @@ describe('rowsAtLow', () => {
 
   it('undoes what committed after the low mark, whether or not the SELECT saw it', () => {
     // The SELECT saw the update of 1 and the insert of 3 (both after low), not the delete of 2.
-    const selected = [{ id: 1, v: 'b' }, { id: 2, v: 'x' }, { id: 3, v: 'n' }, { id: 4, v: 'same' }];
+    const selected = [
+      { id: 1, v: 'b' },
+      { id: 2, v: 'x' },
+      { id: 3, v: 'n' },
+      { id: 4, v: 'same' },
+    ];
     const log = [
       tx(at(1, 600), [RowKind.UPDATE_BEFORE, 1, { id: 1, v: 'a' }], [RowKind.UPDATE_AFTER, 1, { id: 1, v: 'b' }]),
       tx(at(1, 700), [RowKind.INSERT, 3, { id: 3, v: 'n' }]),
@@ -41,7 +46,10 @@ describe('rowsAtLow', () => {
 
   it('applies what committed up to the low mark when the SELECT did not see it yet', () => {
     const selected = [{ id: 5, v: 'old' }];
-    const log = [tx(at(1, 400), [RowKind.UPDATE_BEFORE, 5, { id: 5, v: 'old' }], [RowKind.UPDATE_AFTER, 5, { id: 5, v: 'new' }]), tx(at(1, 450), [RowKind.INSERT, 6, { id: 6, v: 'i' }])];
+    const log = [
+      tx(at(1, 400), [RowKind.UPDATE_BEFORE, 5, { id: 5, v: 'old' }], [RowKind.UPDATE_AFTER, 5, { id: 5, v: 'new' }]),
+      tx(at(1, 450), [RowKind.INSERT, 6, { id: 6, v: 'i' }]),
+    ];
     expect(byId(rowsAtLow(selected, 'id', chunk, low, log))).toEqual({ 5: 'new', 6: 'i' });
   });
 

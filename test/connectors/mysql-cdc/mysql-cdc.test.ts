@@ -39,7 +39,8 @@ function fold(values: Row[], kinds: RowKind[]): { table: Map<string, Row>; anoma
     const kind = kinds[i]!;
     const { op_ts: _t, table_name: _n, ...data } = row;
     if (kind === RowKind.INSERT && table.has(id)) anomalies.push(`+I of present ${id}`);
-    if ((kind === RowKind.UPDATE_BEFORE || kind === RowKind.DELETE) && !table.has(id)) anomalies.push(`${kind === RowKind.DELETE ? '-D' : '-U'} of absent ${id}`);
+    if ((kind === RowKind.UPDATE_BEFORE || kind === RowKind.DELETE) && !table.has(id))
+      anomalies.push(`${kind === RowKind.DELETE ? '-D' : '-U'} of absent ${id}`);
     if (kind === RowKind.INSERT || kind === RowKind.UPDATE_AFTER) table.set(id, data);
     else table.delete(id);
   });
@@ -87,29 +88,41 @@ describe.runIf(serversInstalled)('mysql-cdc source', () => {
     await db.query('CREATE TABLE items (id bigint PRIMARY KEY, v int NOT NULL, s varchar(200)) ENGINE=InnoDB');
     await db.query(`INSERT INTO items SELECT seq, seq % 1000, CONCAT('row ', seq) FROM seq_1_to_${ROWS}`);
     const writer = startWriter();
-    const env = StreamEnvironment.create({ parallelism: 2, slotMode: 'single-thread', 'execution.checkpointing.interval': '200ms', 'state.checkpoints.dir': dir });
+    const env = StreamEnvironment.create({
+      parallelism: 2,
+      slotMode: 'single-thread',
+      'execution.checkpointing.interval': '200ms',
+      'state.checkpoints.dir': dir,
+    });
     const sink = new CollectSink<Row>();
     const source = MysqlCdcSourceBuilder.create()
-      .hostname('127.0.0.1').port(db.port).username('weir').password('weir').databaseName('weir')
-      .tableName('items').serverId('5400-5404').chunkSize(500).metadata('op_ts', 'table_name')
+      .hostname('127.0.0.1')
+      .port(db.port)
+      .username('weir')
+      .password('weir')
+      .databaseName('weir')
+      .tableName('items')
+      .serverId('5400-5404')
+      .chunkSize(500)
+      .metadata('op_ts', 'table_name')
       .build();
     env.fromSource(source).sinkTo(sink);
     const job = env.executeAsync('cdc');
     // A job left running would hold the binlog open, which PURGE skips.
     try {
-    // Changes made after the snapshot ended reach the log split.
-    await until('the snapshot', () => sink.values.length >= ROWS - 500 && sink.values.some((r, i) => r.op_ts !== 0 && sink.kinds[i] !== RowKind.INSERT));
-    const ops = await writer.stop();
-    await db.query(`INSERT INTO items VALUES (-1, 0, 'last')`);
-    await until('the last row', () => sink.values.some((r) => String(r.id) === '-1'));
-    const { table, anomalies } = fold(sink.values, sink.kinds);
-    const expected = await db.query<Row>('SELECT * FROM items');
-    expect(anomalies).toEqual([]);
-    expect(table.size).toBe(expected.length);
-    for (const r of expected) expect(table.get(String(r.id))).toEqual({ ...r });
-    expect(ops).toBeGreaterThan(0);
-    expect(sink.values.every((r) => r.table_name === 'items')).toBe(true);
-    console.log(`mysql-cdc: ${sink.values.length} changelog rows, ${ops} concurrent writes, ${expected.length} rows at the end`);
+      // Changes made after the snapshot ended reach the log split.
+      await until('the snapshot', () => sink.values.length >= ROWS - 500 && sink.values.some((r, i) => r.op_ts !== 0 && sink.kinds[i] !== RowKind.INSERT));
+      const ops = await writer.stop();
+      await db.query(`INSERT INTO items VALUES (-1, 0, 'last')`);
+      await until('the last row', () => sink.values.some((r) => String(r.id) === '-1'));
+      const { table, anomalies } = fold(sink.values, sink.kinds);
+      const expected = await db.query<Row>('SELECT * FROM items');
+      expect(anomalies).toEqual([]);
+      expect(table.size).toBe(expected.length);
+      for (const r of expected) expect(table.get(String(r.id))).toEqual({ ...r });
+      expect(ops).toBeGreaterThan(0);
+      expect(sink.values.every((r) => r.table_name === 'items')).toBe(true);
+      console.log(`mysql-cdc: ${sink.values.length} changelog rows, ${ops} concurrent writes, ${expected.length} rows at the end`);
     } finally {
       await writer.stop();
       await job.cancel();
@@ -125,7 +138,15 @@ describe.runIf(serversInstalled)('mysql-cdc source', () => {
       await db.query(`PURGE BINARY LOGS TO '${now}'`);
       return !(await db.query<{ Log_name: string }>('SHOW BINARY LOGS')).some((r) => r.Log_name === first);
     });
-    const o = resolveOptions({ hostname: '127.0.0.1', port: db.port, username: 'weir', password: 'weir', 'database-name': 'weir', 'table-name': 'items', 'server-id': 5500 });
+    const o = resolveOptions({
+      hostname: '127.0.0.1',
+      port: db.port,
+      username: 'weir',
+      password: 'weir',
+      'database-name': 'weir',
+      'table-name': 'items',
+      'server-id': 5500,
+    });
     const stream = new LogStream(o, 'id', [], { file: first!, pos: 4 }, undefined);
     let error: unknown;
     await until('the error', () => {
@@ -147,8 +168,14 @@ describe.runIf(serversInstalled)('mysql-cdc source', () => {
     try {
       const env = StreamEnvironment.create({ parallelism: 1, slotMode: 'single-thread' });
       const source = MysqlCdcSourceBuilder.create()
-        .hostname('127.0.0.1').port(db.port).username('weir').password('weir').databaseName('weir')
-        .tableName('items').serverId(5600).startupMode('snapshot')
+        .hostname('127.0.0.1')
+        .port(db.port)
+        .username('weir')
+        .password('weir')
+        .databaseName('weir')
+        .tableName('items')
+        .serverId(5600)
+        .startupMode('snapshot')
         .build();
       env.fromSource(source).sinkTo(new CollectSink<Row>());
       await expect(env.execute('refused')).rejects.toThrow(/binlog_row_image is MINIMAL, not FULL/);

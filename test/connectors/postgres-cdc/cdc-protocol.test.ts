@@ -26,23 +26,50 @@ describe('postgres-cdc protocol', () => {
 
   it('chunks cover every key once', () => {
     const chunks = chunksAt(['10', '20']);
-    expect([-5n, 9n, 10n, 19n, 20n, 999n].map((k) => chunks[chunkIndexOf(chunks, k)]!.id)).toEqual(['chunk-0', 'chunk-0', 'chunk-1', 'chunk-1', 'chunk-2', 'chunk-2']);
+    expect([-5n, 9n, 10n, 19n, 20n, 999n].map((k) => chunks[chunkIndexOf(chunks, k)]!.id)).toEqual([
+      'chunk-0',
+      'chunk-0',
+      'chunk-1',
+      'chunk-1',
+      'chunk-2',
+      'chunk-2',
+    ]);
   });
 
   it('reconciliation applies the unseen transactions before the high watermark, in commit order', () => {
     const [chunk] = chunksAt(['100']);
     const snapshot = parseXidSnapshot('50:60:55');
-    const selected = [{ id: '1', v: 1 }, { id: '2', v: 2 }];
+    const selected = [
+      { id: '1', v: 1 },
+      { id: '2', v: 2 },
+    ];
     const rows = reconcileChunk(selected, 'id', chunk!, snapshot, 1000n, [
       // seen by the SELECT: already in the rows
       { xid: 52, commitLsn: 10n, changes: [{ kind: RowKind.DELETE, key: 1n, row: { id: '1' } }] },
       // unseen, before the watermark
-      { xid: 55, commitLsn: 20n, changes: [{ kind: RowKind.UPDATE_AFTER, key: 2n, row: { id: '2', v: 20 } }, { kind: RowKind.INSERT, key: 3n, row: { id: '3', v: 3 } }] },
-      { xid: 61, commitLsn: 30n, changes: [{ kind: RowKind.DELETE, key: 3n, row: { id: '3' } }, { kind: RowKind.INSERT, key: 500n, row: { id: '500', v: 5 } }] },
+      {
+        xid: 55,
+        commitLsn: 20n,
+        changes: [
+          { kind: RowKind.UPDATE_AFTER, key: 2n, row: { id: '2', v: 20 } },
+          { kind: RowKind.INSERT, key: 3n, row: { id: '3', v: 3 } },
+        ],
+      },
+      {
+        xid: 61,
+        commitLsn: 30n,
+        changes: [
+          { kind: RowKind.DELETE, key: 3n, row: { id: '3' } },
+          { kind: RowKind.INSERT, key: 500n, row: { id: '500', v: 5 } },
+        ],
+      },
       // after the watermark: the log split emits it
       { xid: 62, commitLsn: 1000n, changes: [{ kind: RowKind.INSERT, key: 4n, row: { id: '4', v: 4 } }] },
     ]);
-    expect(rows).toEqual([{ id: '1', v: 1 }, { id: '2', v: 20 }]);
+    expect(rows).toEqual([
+      { id: '1', v: 1 },
+      { id: '2', v: 20 },
+    ]);
   });
 
   it('the log filter passes a chunk key only after its watermark, and everything once all passed', () => {

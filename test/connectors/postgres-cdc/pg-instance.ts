@@ -43,8 +43,22 @@ export async function startPostgres(): Promise<PgInstance> {
   const port = await freePort();
   execFileSync(...asPostgres(`${bin}/initdb`, ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']), { stdio: 'ignore' });
   const [cmd, args] = asPostgres(`${bin}/postgres`, [
-    '-D', data, '-p', String(port), '-k', dir, '-h', '127.0.0.1',
-    '-c', 'wal_level=logical', '-c', 'max_replication_slots=10', '-c', 'max_wal_senders=10', '-c', 'fsync=off',
+    '-D',
+    data,
+    '-p',
+    String(port),
+    '-k',
+    dir,
+    '-h',
+    '127.0.0.1',
+    '-c',
+    'wal_level=logical',
+    '-c',
+    'max_replication_slots=10',
+    '-c',
+    'max_wal_senders=10',
+    '-c',
+    'fsync=off',
   ]);
   const server: ChildProcess = spawn(cmd, args, { stdio: 'ignore' });
   const admin = { host: '127.0.0.1', port, user: 'postgres', database: 'postgres' };

@@ -37,7 +37,8 @@ function fold(values: Row[], kinds: RowKind[]): { table: Map<string, Row>; anoma
     const kind = kinds[i]!;
     const { op_ts: _t, table_name: _n, ...data } = row;
     if (kind === RowKind.INSERT && table.has(id)) anomalies.push(`+I of present ${id}`);
-    if ((kind === RowKind.UPDATE_BEFORE || kind === RowKind.DELETE) && !table.has(id)) anomalies.push(`${kind === RowKind.DELETE ? '-D' : '-U'} of absent ${id}`);
+    if ((kind === RowKind.UPDATE_BEFORE || kind === RowKind.DELETE) && !table.has(id))
+      anomalies.push(`${kind === RowKind.DELETE ? '-D' : '-U'} of absent ${id}`);
     if (kind === RowKind.INSERT || kind === RowKind.UPDATE_AFTER) table.set(id, data);
     else table.delete(id);
   });
@@ -86,15 +87,28 @@ describe.runIf(serversInstalled)('postgres-cdc source', () => {
     await pg.query('ALTER TABLE items REPLICA IDENTITY FULL');
     await pg.query(`INSERT INTO items SELECT g, g % 1000, 'row ' || g FROM generate_series(1, ${ROWS}) g`);
     const writer = startWriter();
-    const env = StreamEnvironment.create({ parallelism: 2, slotMode: 'single-thread', 'execution.checkpointing.interval': '200ms', 'state.checkpoints.dir': dir });
+    const env = StreamEnvironment.create({
+      parallelism: 2,
+      slotMode: 'single-thread',
+      'execution.checkpointing.interval': '200ms',
+      'state.checkpoints.dir': dir,
+    });
     const sink = new CollectSink<Row>();
     const source = PostgresCdcSourceBuilder.create()
-      .hostname('127.0.0.1').port(pg.port).username('weir').password('weir').databaseName('weir')
-      .tableName('items').slotName('items_slot').chunkSize(500).metadata('op_ts', 'table_name')
+      .hostname('127.0.0.1')
+      .port(pg.port)
+      .username('weir')
+      .password('weir')
+      .databaseName('weir')
+      .tableName('items')
+      .slotName('items_slot')
+      .chunkSize(500)
+      .metadata('op_ts', 'table_name')
       .build();
     env.fromSource(source).sinkTo(sink);
     const job = env.executeAsync('cdc');
-    const confirmed = async () => (await pg.query<{ l: string }>(`SELECT (confirmed_flush_lsn - '0/0')::text AS l FROM pg_replication_slots WHERE slot_name = 'items_slot'`))[0]?.l;
+    const confirmed = async () =>
+      (await pg.query<{ l: string }>(`SELECT (confirmed_flush_lsn - '0/0')::text AS l FROM pg_replication_slots WHERE slot_name = 'items_slot'`))[0]?.l;
     await until('the slot', async () => (await confirmed()) !== undefined);
     const created = BigInt((await confirmed())!);
     // Changes made after the snapshot ended reach the log split.

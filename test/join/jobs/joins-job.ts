@@ -3,8 +3,14 @@
  * parallelism differential test: its output, as a multiset, is the same at every parallelism.
  */
 import {
-  AsyncDataStream, StreamEnvironment, TumblingEventTimeWindows, WatermarkStrategy, listState, mapState,
-  type KeyedBroadcastProcessFunction, type ListState,
+  AsyncDataStream,
+  StreamEnvironment,
+  TumblingEventTimeWindows,
+  WatermarkStrategy,
+  listState,
+  mapState,
+  type KeyedBroadcastProcessFunction,
+  type ListState,
 } from '../../../src/index.js';
 
 const n = Number(process.env.WEIR_N ?? 600);
@@ -34,7 +40,11 @@ evens
   .uid('window-join')
   .print();
 
-AsyncDataStream.unorderedWait(values.filter((v) => v % 10 === 0), (v: number) => new Promise<string>((r) => setTimeout(() => r(`async ${v}`), v % 3)), { timeout: '10s', capacity: 5 })
+AsyncDataStream.unorderedWait(
+  values.filter((v) => v % 10 === 0),
+  (v: number) => new Promise<string>((r) => setTimeout(() => r(`async ${v}`), v % 3)),
+  { timeout: '10s', capacity: 5 },
+)
   .uid('async')
   .print();
 

@@ -29,7 +29,11 @@ function work(v: number): number {
 
 // A checkpoint that cannot complete fails within seconds, naming the subtasks it waited for, instead
 // of holding a test until its own timeout (a run takes a few seconds; checkpoints take milliseconds).
-const env = StreamEnvironment.create({ batchSize: 100, 'execution.checkpointing.timeout': '30s', 'pipeline.operator-chaining': process.env.WEIR_CHAINING ?? 'true' });
+const env = StreamEnvironment.create({
+  batchSize: 100,
+  'execution.checkpointing.timeout': '30s',
+  'pipeline.operator-chaining': process.env.WEIR_CHAINING ?? 'true',
+});
 const values = env
   .fromSequence(1, n)
   .uid('numbers')

@@ -36,7 +36,10 @@ export class BroadcastFunctionContext extends FunctionContext {
   private readonly states = new Map<string, { rw: MapState<any, any>; ro: ReadOnlyBroadcastStateView<any, any> }>();
   private readonly declared: Set<string>;
 
-  constructor(private readonly octx: OperatorContext<unknown>, descriptors: readonly MapStateDescriptor<any, any>[]) {
+  constructor(
+    private readonly octx: OperatorContext<unknown>,
+    descriptors: readonly MapStateDescriptor<any, any>[],
+  ) {
     super(octx);
     this.declared = new Set(descriptors.map((d) => d.name));
   }

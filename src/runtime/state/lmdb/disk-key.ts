@@ -14,7 +14,10 @@ export class DiskKeyLayout {
   /** `[name length][name]`, shared by every key of the state. */
   private readonly nameBytes: Buffer;
 
-  constructor(readonly stateName: string, private readonly maxParallelism: number) {
+  constructor(
+    readonly stateName: string,
+    private readonly maxParallelism: number,
+  ) {
     const name = Buffer.from(stateName, 'utf8');
     if (name.length > 0xffff) throw new RangeError(`State name '${stateName.slice(0, 40)}...' is too long for the disk state backend`);
     this.nameBytes = Buffer.allocUnsafe(2 + name.length);

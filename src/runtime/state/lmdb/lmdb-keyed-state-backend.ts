@@ -59,14 +59,26 @@ export class LmdbKeyedStateBackend extends HeapKeyedStateBackend {
   private readonly db: Database<Buffer, Buffer>;
   private closed = false;
 
-  constructor(clock: Clock, maxParallelism: number, private readonly options: LmdbBackendOptions) {
+  constructor(
+    clock: Clock,
+    maxParallelism: number,
+    private readonly options: LmdbBackendOptions,
+  ) {
     super(clock, maxParallelism, options.ttlCleanupPerWrite);
     const parent = options.localDir ?? tmpdir();
     mkdirSync(parent, { recursive: true });
     this.path = mkdtempSync(join(parent, 'weir-lmdb-'));
     const { open } = requireLmdb('lmdb') as typeof import('lmdb');
     // Durability comes from checkpoints, so the store need not sync to disk.
-    this.root = open<Buffer, Buffer>({ path: this.path, encoding: 'binary', keyEncoding: 'binary', noSync: true, noMetaSync: true, cache: false, compression: false });
+    this.root = open<Buffer, Buffer>({
+      path: this.path,
+      encoding: 'binary',
+      keyEncoding: 'binary',
+      noSync: true,
+      noMetaSync: true,
+      cache: false,
+      compression: false,
+    });
     this.db = this.root;
     // The open store keeps its files, so their names can go now: nothing is left behind when the
     // process is killed, and the disk space returns when the store closes.
@@ -135,7 +147,14 @@ export class LmdbKeyedStateBackend extends HeapKeyedStateBackend {
 
   override restore(snapshots: KeyedStateBackendSnapshot[], owns: (keyGroup: number) => boolean): void {
     const canonical = snapshots.map((s) => readCanonicalSnapshot(s, LMDB_BACKEND) as KeyedStateSnapshot | ChunkedKeyedSnapshot);
-    restoreTables(this.tables, canonical, owns, () => new TtlAccess(undefined, this.clock), this.maxParallelism, (name) => this.newTable(name));
+    restoreTables(
+      this.tables,
+      canonical,
+      owns,
+      () => new TtlAccess(undefined, this.clock),
+      this.maxParallelism,
+      (name) => this.newTable(name),
+    );
     for (const e of this.tables.values()) (e.table as DiskTable).flush();
   }
 

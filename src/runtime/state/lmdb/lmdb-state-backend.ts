@@ -12,7 +12,8 @@ export function lmdbOptions(config: Readonly<Record<string, unknown>>): LmdbBack
   const dir = config['state.backend.lmdb.local-dir'];
   const raw = config['state.backend.lmdb.memory.cache-entries'] ?? DEFAULT_CACHE_ENTRIES;
   const cacheEntries = Number(raw);
-  if (!Number.isInteger(cacheEntries) || cacheEntries < 1) throw new ConfigError(`state.backend.lmdb.memory.cache-entries: ${String(raw)} is not a positive integer`);
+  if (!Number.isInteger(cacheEntries) || cacheEntries < 1)
+    throw new ConfigError(`state.backend.lmdb.memory.cache-entries: ${String(raw)} is not a positive integer`);
   return { localDir: dir === undefined ? undefined : String(dir), cacheEntries };
 }
 
