@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMariadb, type MariadbInstance } from '../connectors/mysql-cdc/mariadb-instance.js';
 import { haveMariadbBinaries, serverTestsRun } from '../support/server-binaries.js';
+import { foldChangelog, sleep, startTableWriter } from '../connectors/cdc-test-support.js';
+import { rowKindOf } from '../../src/core/row-kind.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const cli = join(root, 'src/cli/main.ts');
@@ -29,7 +31,25 @@ afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Two connections changing the table while the job reads it, with a pause after each change. */
+function startWriter(): { stop: () => Promise<number> } {
+  return startTableWriter(
+    {
+      insert: (id, v) => db.query('INSERT INTO items VALUES (?, ?, ?)', [id, v, 'new']),
+      update: (id) => db.query(`UPDATE items SET v = v + 1, s = CONCAT(s, 'u') WHERE id = ?`, [id]),
+      delete: (id) => db.query('DELETE FROM items WHERE id = ?', [id]),
+    },
+    { rows: ROWS, seed: 11, connections: 2, pauseMs: 2 },
+  );
+}
+
+/** Folds the committed `kind json` lines by id. */
+function fold(lines: string[]): ReturnType<typeof foldChangelog> {
+  return foldChangelog(
+    lines.map((l) => JSON.parse(l.slice(3)) as { id: number }),
+    lines.map((l) => rowKindOf(l.slice(0, 2))),
+  );
+}
 
 function newestCheckpoint(dir: string): number {
   const jobDir = join(dir, 'cdc-chaos');
@@ -65,43 +85,6 @@ function run(out: string, checkpoints: string): { child: ChildProcess; exited: P
   let err = '';
   child.stderr!.on('data', (d) => (err += d));
   return { child, exited: new Promise((r) => child.once('exit', () => r())), stderr: () => err };
-}
-
-/** Folds `kind json` lines by id; lists what a correct changelog never does. */
-function fold(lines: string[]): { table: Map<string, unknown>; anomalies: string[] } {
-  const table = new Map<string, unknown>();
-  const anomalies: string[] = [];
-  for (const l of lines) {
-    const kind = l.slice(0, 2);
-    const row = JSON.parse(l.slice(3)) as { id: number };
-    const id = String(row.id);
-    if (kind === '+I' && table.has(id)) anomalies.push(`+I of present ${id}`);
-    if ((kind === '-U' || kind === '-D') && !table.has(id)) anomalies.push(`${kind} of absent ${id}`);
-    if (kind === '+I' || kind === '+U') table.set(id, row);
-    else table.delete(id);
-  }
-  return { table, anomalies };
-}
-
-function startWriter(): { stop: () => Promise<number> } {
-  let running = true;
-  let ops = 0;
-  let nextId = ROWS + 1;
-  let seed = 11;
-  const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
-  const loop = async () => {
-    while (running) {
-      const id = 1 + rnd(nextId);
-      const op = rnd(3);
-      if (op === 0) await db.query('INSERT INTO items VALUES (?, ?, ?)', [nextId++, rnd(1000), 'new']);
-      else if (op === 1) await db.query(`UPDATE items SET v = v + 1, s = CONCAT(s, 'u') WHERE id = ?`, [id]);
-      else await db.query('DELETE FROM items WHERE id = ?', [id]);
-      ops++;
-      await sleep(2);
-    }
-  };
-  const loops = Promise.all([loop(), loop()]);
-  return { stop: async () => ((running = false), await loops, ops) };
 }
 
 describe.runIf(serversInstalled)('mysql-cdc under SIGKILL', () => {

@@ -1,4 +1,4 @@
-// The mysql-cdc source against a private PostgreSQL server (wal_level=logical) started here:
+// The mysql-cdc source against a private MariaDB server (binlog in ROW format) started here:
 // snapshot in chunks while a writer changes the table, then the log; the folded changelog must be
 // the table, with no row missing and none twice.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,6 +9,7 @@ import { StreamEnvironment } from '../../../src/index.js';
 import { CollectSink } from '../../../src/connectors/memory/index.js';
 import { MysqlCdcSourceBuilder, type Row } from '../../../src/connectors/mysql-cdc/index.js';
 import { RowKind } from '../../../src/core/row-kind.js';
+import { foldChangelog, startTableWriter, until } from '../cdc-test-support.js';
 import { LogStream } from '../../../src/connectors/mysql-cdc/log-stream.js';
 import { resolveOptions } from '../../../src/connectors/mysql-cdc/mysql-cdc-options.js';
 import { startMariadb, type MariadbInstance } from './mariadb-instance.js';
@@ -30,57 +31,16 @@ afterAll(async () => {
 
 const ROWS = 20_000;
 
-/** Applies a changelog by primary key; counts what a correct changelog never does (+I of a present key, -U/-D of an absent one). */
-function fold(values: Row[], kinds: RowKind[]): { table: Map<string, Row>; anomalies: string[] } {
-  const table = new Map<string, Row>();
-  const anomalies: string[] = [];
-  values.forEach((row, i) => {
-    const id = String(row.id);
-    const kind = kinds[i]!;
-    const { op_ts: _t, table_name: _n, ...data } = row;
-    if (kind === RowKind.INSERT && table.has(id)) anomalies.push(`+I of present ${id}`);
-    if ((kind === RowKind.UPDATE_BEFORE || kind === RowKind.DELETE) && !table.has(id))
-      anomalies.push(`${kind === RowKind.DELETE ? '-D' : '-U'} of absent ${id}`);
-    if (kind === RowKind.INSERT || kind === RowKind.UPDATE_AFTER) table.set(id, data);
-    else table.delete(id);
-  });
-  return { table, anomalies };
-}
-
-async function until(what: string, cond: () => boolean | Promise<boolean>): Promise<void> {
-  for (let t = 0; t < 1200; t++) {
-    if (await cond()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-/** Inserts, updates and deletes in small transactions until `stop()`; returns how many it ran. */
+/** Three connections changing the table while the job reads it. */
 function startWriter(): { stop: () => Promise<number> } {
-  let running = true;
-  let ops = 0;
-  let nextId = ROWS + 1;
-  let seed = 7;
-  const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
-  const loop = async () => {
-    while (running) {
-      const id = 1 + rnd(nextId);
-      const op = rnd(3);
-      if (op === 0) await db.query('INSERT INTO items VALUES (?, ?, ?)', [nextId++, rnd(1000), 'new']);
-      else if (op === 1) await db.query(`UPDATE items SET v = v + 1, s = CONCAT(s, 'u') WHERE id = ?`, [id]);
-      else await db.query('DELETE FROM items WHERE id = ?', [id]);
-      ops++;
-    }
-  };
-  // Three connections at once, so transactions interleave and commit out of start order.
-  const loops = Promise.all([loop(), loop(), loop()]);
-  return {
-    stop: async () => {
-      running = false;
-      await loops;
-      return ops;
+  return startTableWriter(
+    {
+      insert: (id, v) => db.query('INSERT INTO items VALUES (?, ?, ?)', [id, v, 'new']),
+      update: (id) => db.query(`UPDATE items SET v = v + 1, s = CONCAT(s, 'u') WHERE id = ?`, [id]),
+      delete: (id) => db.query('DELETE FROM items WHERE id = ?', [id]),
     },
-  };
+    { rows: ROWS, seed: 7, connections: 3 },
+  );
 }
 
 describe.runIf(serversInstalled)('mysql-cdc source', () => {
@@ -115,7 +75,7 @@ describe.runIf(serversInstalled)('mysql-cdc source', () => {
       const ops = await writer.stop();
       await db.query(`INSERT INTO items VALUES (-1, 0, 'last')`);
       await until('the last row', () => sink.values.some((r) => String(r.id) === '-1'));
-      const { table, anomalies } = fold(sink.values, sink.kinds);
+      const { table, anomalies } = foldChangelog(sink.values, sink.kinds);
       const expected = await db.query<Row>('SELECT * FROM items');
       expect(anomalies).toEqual([]);
       expect(table.size).toBe(expected.length);
