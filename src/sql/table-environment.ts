@@ -1,6 +1,6 @@
 import { StreamEnvironment, type EnvironmentConfig } from '../api/stream-environment.js';
 import { registerOperatorKind } from '../graph/operator-registry.js';
-import type { Statement } from './ast.js';
+import type { Query, Statement } from './ast.js';
 import { Catalog } from './catalog.js';
 import { createTable, describeTable } from './ddl.js';
 import type { Column } from './expression-compiler.js';
@@ -57,9 +57,14 @@ export class TableEnvironment {
   sqlQuery(sql: string): Table {
     const s = parseStatement(sql).statement;
     if (s.kind !== 'query') throw new SqlError(`sqlQuery expects a SELECT; run ${s.kind === 'insert' ? 'INSERT' : 'other statements'} with executeSql`);
-    const { columns, updating } = planQuery(s.query, this.context(this.newEnv(), sql));
+    return this.table(s.query, sql);
+  }
+
+  /** Plans `query` once to check it and learn its columns; the Table plans it again per run. */
+  private table(query: Query, sql: string): Table {
+    const { columns, updating } = planQuery(query, this.context(this.newEnv(), sql));
     return new Table(
-      s.query,
+      query,
       (env) => this.context(env, sql),
       columns,
       this.env,
@@ -133,17 +138,8 @@ export class TableEnvironment {
         const client = env.executeAsync(this.settings.get('pipeline.name') ?? `insert-into_default_catalog.default_database.${target}`);
         return new TableResult('SUCCESS', [], async () => [], client);
       }
-      case 'query': {
-        const { columns, updating } = planQuery(s.query, this.context(this.newEnv(), sql));
-        return new Table(
-          s.query,
-          (env) => this.context(env, sql),
-          columns,
-          this.env,
-          () => this.newEnv(),
-          updating,
-        ).execute();
-      }
+      case 'query':
+        return this.table(s.query, sql).execute();
       case 'explain': {
         const env = this.newEnv();
         const t = s.target;
