@@ -71,4 +71,13 @@ program
     process.exitCode = await savepointCommand(job, opts.checkpointDir, opts.timeout);
   });
 
-await program.parseAsync(process.argv);
+await program.parseAsync(webFlagValue(process.argv));
+
+/**
+ * `--web` takes an optional port, so an option parser takes whatever follows it as that port:
+ * `weir run --web job.ts` would lose its job file. A `--web` not followed by a port (or range) is
+ * written as `--web=true` (the default ports), so what follows stays an argument.
+ */
+function webFlagValue(argv: string[]): string[] {
+  return argv.map((a, i) => (a === '--web' && !/^\d+(-\d+)?$/.test(argv[i + 1] ?? '') ? '--web=true' : a));
+}

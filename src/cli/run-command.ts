@@ -53,7 +53,8 @@ export async function runJobFile(file: string, options: RunOptions, args: string
   hooks.jobModule = pathToFileURL(path).href;
   // Restores and restarts are printed below, between progress-line updates.
   hooks.printsJobEvents = true;
-  if (options.web !== undefined && options.web !== false) hooks.defaults['rest.port'] = options.web === true ? WEB_PORTS : options.web;
+  if (options.web !== undefined && options.web !== false)
+    hooks.defaults['rest.port'] = options.web === true || options.web === 'true' ? WEB_PORTS : options.web;
   if (options.checkpointDir !== undefined) hooks.defaults['state.checkpoints.dir'] = options.checkpointDir;
   if (options.checkpointInterval !== undefined) hooks.defaults['execution.checkpointing.interval'] = options.checkpointInterval;
   if (options.resume || options.fromSavepoint) {
