@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
 import { SystemClock, type Clock } from '../core/clock.js';
 import { ConfigError } from '../core/errors.js';
+import { jobLogger, LOG_LEVEL_KEY, parseLogLevel } from '../core/logger.js';
 import { DEFAULT_MAX_PARALLELISM } from '../core/key-group.js';
 import type { Source } from '../core/source.js';
 import type { WatermarkStrategy } from '../core/watermark-strategy.js';
@@ -11,6 +12,7 @@ import type { AggPhaseStrategy, ExecutionConfig, JobClient, JobExecutor, JobResu
 import { StreamGraph } from '../graph/stream-graph.js';
 import { checkConfigKeys } from '../graph/config-keys.js';
 import { parseRestOptions } from '../graph/rest-options.js';
+import { logJobEvent } from '../graph/job-event-log.js';
 import { parseCheckpointing, parseRestartStrategy, type RestartStrategyOptions, type RestoreOptions } from '../graph/execution-options.js';
 import { changelogSource, type ChangelogRow } from '../connectors/memory/changelog-source.js';
 import { arraySource } from '../connectors/memory/array-source.js';
@@ -140,6 +142,7 @@ export class StreamEnvironment {
       throw new ConfigError(`weir.v8.allocation-site-pretenuring: '${String(pretenuring)}' is not true or false`);
     if (pretenuring !== undefined) this.config = { ...this.config, allocationSitePretenuring: String(pretenuring) === 'true' };
     const operatorChaining = parseChaining(config);
+    if (config[LOG_LEVEL_KEY] !== undefined) parseLogLevel(config[LOG_LEVEL_KEY], LOG_LEVEL_KEY);
     const rest = parseRestOptions(config);
     this.config = {
       ...this.config,
@@ -306,8 +309,9 @@ export class StreamEnvironment {
     const plan = planGraph(this.graph, config);
     const client: JobClient = planOnly ? new PlannedJobClient(jobName) : executor.submit(plan, jobName, config);
     notifyJobListeners(client, { jobName, plan: explainPlan(plan), planOnly });
-    // Restores and restarts are said on stderr, as Flink logs them, unless a launcher shows them.
-    if (!hooks.printsJobEvents) client.onEvent?.((e) => console.warn(e.message));
+    // Restores, restarts and the REST address are logged, as Flink logs them.
+    const log = jobLogger(jobName, config.settings);
+    client.onEvent?.((e) => logJobEvent(log, e));
     return client;
   }
 

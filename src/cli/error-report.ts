@@ -1,3 +1,5 @@
+import { scrubSecrets } from '../core/redact.js';
+
 /**
  * An error as the CLI prints it: the message, then each cause on its own line. Stack traces only on
  * request, because the messages already name the operator and record at fault.
@@ -17,5 +19,6 @@ export function formatError(error: unknown, options: { stack: boolean }): string
     first = false;
     e = e instanceof Error ? e.cause : undefined;
   }
-  return lines.join('\n') + '\n';
+  // Error messages may quote a connection URL or a password setting: hidden, as in the logs.
+  return scrubSecrets(lines.join('\n')) + '\n';
 }

@@ -1,8 +1,27 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { configureLogging, LOG_LEVELS, parseLogLevel, type LogLevel } from '../core/logger.js';
 import { runJobFile, type RunOptions } from './run-command.js';
 import { savepointCommand } from './savepoint-command.js';
 import { runSqlScript, type SqlOptions } from './sql-command.js';
+
+function logLevel(value: string): LogLevel {
+  try {
+    return parseLogLevel(value, '--log-level');
+  } catch {
+    throw new InvalidArgumentError(`expected one of ${LOG_LEVELS.join(', ')}`);
+  }
+}
+
+/** `--log-level` wins over WEIR_LOG_LEVEL; slot workers inherit what is set here. */
+function setUpLogging(opts: { logLevel?: LogLevel }): void {
+  configureLogging(opts.logLevel ? { level: opts.logLevel } : {});
+}
+
+const logLevelOption = () =>
+  new Option('--log-level <level>', `log level: ${LOG_LEVELS.join(', ')} (default info, or WEIR_LOG_LEVEL); a job's env.log.level wins for that job`).argParser(
+    logLevel,
+  );
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -30,7 +49,9 @@ program
     '--plan',
     "print the plan as JSON (env.explain(): each operator's kind, key parameters, parallelism, uid, chain, changelog mode and input partitioning) instead of running the job; code after env.execute() does not run",
   )
-  .option('--no-progress', 'do not show the live progress line (shown only on a terminal)')
+  .option('-q, --quiet', 'no progress: neither the live line on a terminal nor the periodic lines otherwise')
+  .option('--no-progress', 'the same as --quiet')
+  .addOption(logLevelOption())
   .option('--stack', 'print stack traces with errors')
   .option('--web [port]', 'serve the REST API and /metrics while the job runs (rest.port): on <port>, or 8081 or the next free port; prints the address')
   .option('--checkpoint-dir <dir>', 'where checkpoints go (state.checkpoints.dir; default ./.weir/checkpoints)')
@@ -43,7 +64,8 @@ program
     'after',
     '\nExamples:\n  weir run examples/hot-items.ts\n  weir run examples/word-count.ts -p 2 -- examples/data/river-notes.txt\n  weir run examples/hot-items.ts -p 2 --plan\n  weir run examples/fraud-detection.ts --checkpoint-interval 1s --resume\n  weir run examples/hot-items.ts --web',
   )
-  .action(async (job: string, args: string[], opts: RunOptions) => {
+  .action(async (job: string, args: string[], opts: RunOptions & { logLevel?: LogLevel }) => {
+    setUpLogging(opts);
     process.exitCode = await runJobFile(job, opts, args);
     // A job may leave handles open (a socket, a timer); once its jobs ended the CLI is done with it.
     setTimeout(() => process.exit(), 1000).unref();
@@ -54,9 +76,12 @@ program
   .description('run a Flink-dialect SQL script: DDL, SET, SELECT and INSERT INTO statements, in order')
   .option('-f, --file <script>', 'the SQL script to run')
   .addOption(new Option('-p, --parallelism <n>', 'default parallelism of the jobs the script starts').argParser(positiveInt))
+  .option('-q, --quiet', 'no progress: neither the live line on a terminal nor the periodic lines otherwise')
+  .addOption(logLevelOption())
   .option('--stack', 'print stack traces with errors')
   .addHelpText('after', '\nExamples:\n  weir sql -f pipeline.sql\n  weir sql -f pipeline.sql -p 2')
-  .action(async (opts: SqlOptions) => {
+  .action(async (opts: SqlOptions & { logLevel?: LogLevel }) => {
+    setUpLogging(opts);
     process.exitCode = await runSqlScript(opts);
     setTimeout(() => process.exit(), 1000).unref();
   });

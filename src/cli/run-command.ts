@@ -51,8 +51,6 @@ export async function runJobFile(file: string, options: RunOptions, args: string
   if (options.parallelism !== undefined) hooks.defaults.parallelism = options.parallelism;
   hooks.planOnly = options.plan === true;
   hooks.jobModule = pathToFileURL(path).href;
-  // Restores and restarts are printed below, between progress-line updates.
-  hooks.printsJobEvents = true;
   if (options.web !== undefined && options.web !== false)
     hooks.defaults['rest.port'] = options.web === true || options.web === 'true' ? WEB_PORTS : options.web;
   if (options.checkpointDir !== undefined) hooks.defaults['state.checkpoints.dir'] = options.checkpointDir;
@@ -72,10 +70,6 @@ export async function runJobFile(file: string, options: RunOptions, args: string
   const observer = new JobObserver((job) => {
     // The planned job never settles, so the module stops at execute(): done once the plan is out.
     if (job.info.planOnly) return void process.stdout.write(job.info.plan + '\n', () => process.exit(0));
-    job.client.onEvent?.((e) => {
-      progress?.clear();
-      process.stderr.write(e.message + '\n');
-    });
     // The end-to-end guarantee, said at start-up, so a weaker one than expected is seen at once.
     const g = job.client.guarantee?.();
     if (g && g.guarantee !== 'none') process.stderr.write(`Job '${job.info.jobName}': ${g.guarantee} end to end${g.reason ? ` (${g.reason})` : ''}\n`);

@@ -2,7 +2,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 // The package entry wires the local executor that runs the script's jobs.
 import '../index.js';
-import { jobHooks } from '../api/job-hooks.js';
 import { parseScript } from '../sql/statement-parser.js';
 import { TableEnvironment } from '../sql/table-environment.js';
 import { formatError } from './error-report.js';
@@ -38,8 +37,6 @@ export async function runSqlScript(options: SqlOptions): Promise<number> {
     return 1;
   }
   const sql = readFileSync(options.file, 'utf8');
-  // The script's jobs print their own summaries here, not the API's console warnings.
-  jobHooks().printsJobEvents = true;
   const tEnv = TableEnvironment.create();
   if (options.parallelism !== undefined) tEnv.settings.set('parallelism.default', String(options.parallelism));
   const observer = new JobObserver().attach();

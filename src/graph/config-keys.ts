@@ -53,6 +53,7 @@ const KNOWN_KEYS = [
   'rest.auth.token',
   'rest.server.max-content-length',
   'metrics.reporter.prom.port',
+  'env.log.level',
 ];
 
 /** The keys of the object-valued settings. */
@@ -195,6 +196,6 @@ function unknownKey(key: string, candidates: readonly string[], what: string): C
 const TOP_LEVEL_SUMMARY =
   `${KNOWN_KEYS.filter((k) => !k.includes('.') && k !== 'restart-strategy').join(', ')}, and Flink's ` +
   'parallelism.default, pipeline.max-parallelism, pipeline.auto-watermark-interval, execution.slot-mode, ' +
-  'table.optimizer.agg-phase-strategy, execution.checkpointing.*, state.checkpoints.*, restart-strategy.*, rest.*, metrics.reporter.prom.port';
+  'table.optimizer.agg-phase-strategy, execution.checkpointing.*, state.checkpoints.*, restart-strategy.*, rest.*, metrics.reporter.prom.port, env.log.level';
 
 const show = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : String(v));

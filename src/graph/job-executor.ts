@@ -140,8 +140,7 @@ export interface JobClient {
   failure?(): { at: number; cause: string } | undefined;
   /**
    * Subscribes to the job's {@link JobEvent}s; returns the function that unsubscribes. A listener
-   * must not throw. `StreamEnvironment.executeAsync` subscribes one that prints them to stderr unless
-   * a launcher prints them itself (see `JobHooks.printsJobEvents`).
+   * must not throw. `StreamEnvironment.executeAsync` subscribes one that logs them (`logJobEvent`).
    *
    * @example
    * client.onEvent?.((e) => { if (e.kind === 'restarting') metrics.restarts++; });

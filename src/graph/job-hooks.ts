@@ -27,11 +27,6 @@ export interface JobHooks {
   /** The job module the launcher imported (slot workers import it again to rebuild the graph). */
   jobModule?: string;
   readonly listeners: Set<JobListener>;
-  /**
-   * Set by a launcher that prints jobs' events (restores, restarts) itself, e.g. the CLI between its
-   * progress-line updates; otherwise every environment prints them to stderr with `console.warn`.
-   */
-  printsJobEvents?: boolean;
 }
 
 const KEY = Symbol.for('weir.hooks');

@@ -1,5 +1,5 @@
 import type { CheckpointStats, JobStatus, OperatorMetricsSnapshot } from '../graph/job-executor.js';
-import { redact } from './redact.js';
+import { redact } from '../core/redact.js';
 import type { ServedJob } from './served-job.js';
 
 /*

@@ -7,7 +7,7 @@ import { StateQueryError } from '../graph/job-executor.js';
 import { dashboardAsset, isDashboardAsset } from './dashboard-assets.js';
 import { checkpointConfigView, checkpointsView, clusterOverview, exceptionsView, jobDetail, jobOverview, planView, watermarksView } from './job-views.js';
 import { prometheusText } from './prometheus-exposition.js';
-import { configEntries } from './redact.js';
+import { configEntries } from '../core/redact.js';
 import type { ServedJob } from './served-job.js';
 
 /** What the routes read: the jobs served, and how requests are guarded. */

@@ -1,3 +1,4 @@
+import type { Logger } from '../core/logger.js';
 import type { SourceSplit } from '../core/source.js';
 import type { OperatorMetricsSnapshot } from '../graph/job-executor.js';
 import type { TaskRef } from './checkpoint/task-ref.js';
@@ -10,6 +11,8 @@ export interface AttemptListener {
   readerRegistered?(node: number, index: number): void;
   /** That reader is idle and asks its enumerator for a split. */
   splitRequest?(node: number, index: number): void;
+  /** The job's logger: an attempt in this thread logs its failure there, naming the operator and subtask. */
+  readonly log?: Logger;
 }
 
 /** What the job runner needs from an execution attempt, in this thread or across slot workers. */

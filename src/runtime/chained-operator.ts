@@ -14,6 +14,7 @@ import { restoreSubtask } from './subtask-restore.js';
 import type { RestoredSubtaskState, SubtaskSnapshot } from './subtask-snapshot.js';
 import { SubtaskOutput, type ChainedInput } from './subtask-output.js';
 import type { TaskHost } from './stream-task.js';
+import { locateFailure } from './failure-log.js';
 import { InternalTimerService } from './time/internal-timer-service.js';
 
 export interface SubtaskInfo {
@@ -130,8 +131,11 @@ export class ChainedOperator implements ChainedInput {
   }
 
   wrap(e: unknown): unknown {
-    if (e instanceof WeirError) return e;
-    return new WeirError(`Operator '${this.info.name}' (subtask ${this.info.index + 1}/${this.info.parallelism}) failed: ${describe(e)}`, { cause: e });
+    if (e instanceof WeirError) return locateFailure(e, this.info);
+    const wrapped = new WeirError(`Operator '${this.info.name}' (subtask ${this.info.index + 1}/${this.info.parallelism}) failed: ${describe(e)}`, {
+      cause: e,
+    });
+    return locateFailure(wrapped, this.info);
   }
 
   processBatch(batch: Batch<unknown>, input: number): void {

@@ -21,6 +21,7 @@ import { stateBackendFor } from './state/state-backends.js';
 import type { StateBackendFactory } from '../core/state-backend.js';
 import { ChainedOperator } from './chained-operator.js';
 import { StreamTask, type TaskHost } from './stream-task.js';
+import { locateFailure, logFailure } from './failure-log.js';
 import { paramsOf } from '../graph/operator-spec.js';
 
 /**
@@ -91,6 +92,7 @@ export class JobAttempt implements TaskHost, Attempt, SlotInbox {
     if (this.failed) return;
     this.failed = true;
     this.error = error;
+    if (!this.cancelled && this.listener.log) logFailure(this.listener.log, error);
     this.rejectFailure(error);
   }
 
@@ -385,7 +387,7 @@ export class JobAttempt implements TaskHost, Attempt, SlotInbox {
       onRunning();
       if (started) await Promise.race([started, this.failure]);
       const sinks = this.sinks;
-      const loops = [...this.sourceTasks.values()].map((s) => s.run().catch((e) => this.fail(e)));
+      const loops = [...this.sourceTasks].map(([st, s]) => s.run().catch((e) => this.fail(locateFailure(e, st.info))));
       await Promise.race([Promise.all([...loops, ...sinks.map((s) => s.ended)]), this.failure]);
       if (beforeClose && !this.failed) await Promise.race([beforeClose(), this.failure]);
     } catch (e) {

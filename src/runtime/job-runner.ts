@@ -26,6 +26,7 @@ import type { Attempt, AttemptListener, TaskRef } from './attempt.js';
 import { decodeTaskState, encodeTaskState } from './checkpoint/task-state.js';
 import { operatorUid, parallelismOf } from './graph-layout.js';
 import { ThreadedAttempt } from './parallel/threaded-attempt.js';
+import { jobLogger, type Logger } from '../core/logger.js';
 import { failureLine, restoredEvent, restartingMessage } from './job-events.js';
 
 /** Where a job started from, and the damaged checkpoints it passed over. */
@@ -57,6 +58,7 @@ export class JobRunner implements JobClient {
   private lastMetrics: OperatorMetricsSnapshot[] = [];
   private readonly eventListeners = new Set<(e: JobEvent) => void>();
   restoreInfo: RestoreInfo | undefined;
+  private readonly log: Logger;
   readonly storage: FsCheckpointStorage | undefined;
   readonly result: Promise<JobResult>;
 
@@ -65,6 +67,7 @@ export class JobRunner implements JobClient {
     readonly jobName: string,
     private readonly config: ExecutionConfig,
   ) {
+    this.log = jobLogger(jobName, config.settings);
     const cp = config.checkpointing;
     this.storage = cp ? new FsCheckpointStorage(join(cp.dir, jobDirName(jobName)), cp.retained) : undefined;
     // No catch here: the failure of a job nobody awaits must reach the user as an unhandled
@@ -206,8 +209,13 @@ export class JobRunner implements JobClient {
         acknowledge: (id, task, state, alignmentMs, syncMs) => this.coordinator?.acknowledge(id, { task, state, alignmentMs, syncMs }),
         readerRegistered: (node, index) => enumerators.get(node)?.readerRegistered(index),
         splitRequest: (node, index) => enumerators.get(node)?.splitRequest(index),
+        log: this.log,
       };
       const slots = this.slots();
+      this.log.debug(
+        { event: 'attempt', attempt: this.restartLog.length + 1, slots: slots?.count ?? 1, checkpointId: restore?.metadata.id },
+        `Job '${this.jobName}': starting attempt ${this.restartLog.length + 1} in ${slots ? `${slots.count} worker-thread slots` : 'this thread'}${restore ? ` from checkpoint ${restore.metadata.id}` : ''}`,
+      );
       attempt = slots
         ? new ThreadedAttempt(this.graph, this.config, listener, {
             jobModule: slots.jobModule,
@@ -260,6 +268,7 @@ export class JobRunner implements JobClient {
       try {
         await attempt.run(
           () => {
+            this.log.debug({ event: 'running' }, `Job '${this.jobName}' switched to RUNNING`);
             this.runningAt = performance.now();
             this.coordinator?.start();
           },
@@ -271,6 +280,7 @@ export class JobRunner implements JobClient {
         for (const c of enumerators.values()) c.close();
         this.finishAttempt(attempt);
         this.state = 'FINISHED';
+        this.log.debug({ event: 'finished' }, `Job '${this.jobName}' switched to FINISHED`);
         return { jobName: this.jobName, durationMs: performance.now() - this.startedAt, startupMs: this.runningAt - this.startedAt, metrics: this.lastMetrics };
       } catch (e) {
         stopServing?.();
@@ -288,6 +298,7 @@ export class JobRunner implements JobClient {
           this.failedWith = { at: Date.now(), cause: describe(e) };
           if (this.restartLog.length > 0 && e instanceof Error)
             e.message += ` (after ${this.restartLog.length} restart(s); restart strategy ${policy.describe()} gave up)`;
+          this.log.error({ event: 'job-failed', restarts: this.restartLog.length, error: failureLine(e) }, `Job '${this.jobName}' failed: ${failureLine(e)}`);
           throw e;
         }
         this.restartLog.push({ at: Date.now(), cause: describe(e) });

@@ -5,6 +5,7 @@ import { FsCheckpointStorage } from '../checkpoint/checkpoint-storage.js';
 import { JobAttempt } from '../job-attempt.js';
 import type { SlotContext } from './slot-context.js';
 import { toSlotError } from './slot-error.js';
+import { jobLogger } from '../../core/logger.js';
 import type { FromSlot, SlotMetrics, ToSlot } from './slot-messages.js';
 
 const METRICS_EVERY_MS = 250;
@@ -62,6 +63,7 @@ export class SlotRunner implements JobClient {
             this.post({ t: 'ack', id, uid: task.uid, index: task.index, parallelism: task.parallelism, bytes, alignmentMs, syncMs }),
           readerRegistered: (node, index) => this.post({ t: 'reader', node, index }),
           splitRequest: (node, index) => this.post({ t: 'split-request', node, index }),
+          log: jobLogger(this.jobName, this.config.settings).child({ slot: slot.slot }),
         },
         restore,
         slot,

@@ -11,6 +11,7 @@ import type { FromSlot, SlotMetrics, ToSlot } from './slot-messages.js';
 import type { SlotJobMessage, SlotWorkerData } from './slot-worker.js';
 import { acquireSlotWorker, releaseSlotWorker } from './slot-pool.js';
 import { fromSlotError } from './slot-error.js';
+import { LOG_FORMAT_ENV, LOG_LEVEL_ENV, loggingSettings } from '../../core/logger.js';
 import { JOB_MODULE_HOOKS_URL } from './job-module-hooks.js';
 
 export interface ThreadedAttemptOptions {
@@ -173,6 +174,7 @@ export class ThreadedAttempt implements Attempt {
     const endedP = new Promise<void>((r) => (allEnded = r));
     const closedP = new Promise<void>((r) => (allClosed = r));
     const url = bootstrapUrl();
+    const logging = loggingSettings();
     try {
       for (let slot = 0; slot < n; slot++) {
         const { port1: control, port2: workerControl } = new MessageChannel();
@@ -186,7 +188,8 @@ export class ThreadedAttempt implements Attempt {
           allowNonRestoredState: this.config.restore?.allowNonRestoredState === true,
           defaults: this.options.defaults,
           argv: this.options.argv,
-          env: { ...process.env },
+          // The worker logs as this thread does: the level and format set here (a flag, a terminal) reach it so.
+          env: { ...process.env, [LOG_LEVEL_ENV]: logging.level, [LOG_FORMAT_ENV]: logging.format },
         };
         const transfer = [workerControl, ...peers[slot]!.filter((p): p is MessagePort => p !== undefined)];
         const worker = acquireSlotWorker(url, SLOT_LIMITS);

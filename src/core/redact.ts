@@ -41,3 +41,16 @@ export function configEntries(settings: Readonly<Record<string, unknown>>): { ke
       return { key, value: typeof shown === 'string' ? shown : JSON.stringify(shown) };
     });
 }
+
+/**
+ * `text` with what looks like a secret in free text hidden: the password of a URL
+ * (`postgres://app:hunter2@db/x`) and the value of a `password=...`, `token: ...` or `secret=...` pair.
+ *
+ * @example
+ * scrubSecrets('connecting to mysql://root:pw@db:3306') // 'connecting to mysql://root:******@db:3306'
+ */
+export function scrubSecrets(text: string): string {
+  return text
+    .replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s/]+@/gi, `$1${HIDDEN}@`)
+    .replace(/(\b[\w.-]*(?:password|passwd|secret|token|credentials?)"?\s*[=:]\s*)('[^']*'|"[^"]*"|[^\s,;)}]+)/gi, `$1${HIDDEN}`);
+}
