@@ -27,6 +27,7 @@ export { toMillis, type Duration } from './core/duration.js';
 export { WeirError, UserFunctionError, MalformedInputError, ConfigError } from './core/errors.js';
 export { InvalidTimestampError } from './core/errors.js';
 export * from './core/functions.js';
+export type { MetricGroup, Counter, Histogram, HistogramStatistics, Meter } from './core/metric-group.js';
 export * from './core/state.js';
 export type { KeyedStateBackend, KeyedStateBackendContext, KeyedStateBackendSnapshot, StateBackendFactory } from './core/state-backend.js';
 export { registerStateBackend, stateBackendFor, stateBackendNames, heapStateBackend, diskStateBackend } from './runtime/state/state-backends.js';

@@ -1,3 +1,4 @@
+import type { MetricGroup } from './metric-group.js';
 import type { KeyedStateStore, OperatorStateStore } from './state.js';
 
 /** Receives the records a function emits. */
@@ -25,6 +26,8 @@ export interface RuntimeContext {
   /** Keyed state of the current key; throws on a non-keyed stream. */
   readonly state: KeyedStateStore;
   readonly operatorState: OperatorStateStore;
+  /** This subtask's user-defined metrics (Flink's `getRuntimeContext().getMetricGroup()`). */
+  getMetricGroup(): MetricGroup;
 }
 
 export interface TimerServiceView {

@@ -1,3 +1,4 @@
+import type { MetricGroup } from './metric-group.js';
 import type { Batch } from './batch.js';
 import type { Clock } from './clock.js';
 import type { KeyedStateStore, OperatorStateStore } from './state.js';
@@ -37,6 +38,8 @@ export interface OperatorContext<OUT> {
   readonly output: Output<OUT>;
   readonly clock: Clock;
   readonly metrics: OperatorMetrics;
+  /** The subtask's user-defined metrics; absent where the host keeps none (then functions get a group that reports nowhere). */
+  readonly metricGroup?: MetricGroup;
   /** Keyed state and timers; present only on operators after a keyBy. */
   readonly keyed: KeyedContext | undefined;
   readonly operatorState: OperatorStateStore;

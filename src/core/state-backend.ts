@@ -42,6 +42,12 @@ export interface KeyedStateBackend extends KeyedStateStore {
   /** The checkpoint form: a short synchronous step, then the rest off the record path. */
   snapshotAsync(): Promise<KeyedStateBackendSnapshot>;
   restore(snapshots: KeyedStateBackendSnapshot[], owns: (keyGroup: number) => boolean): void;
+  /**
+   * How much state the backend holds, for metrics: entries (a key's value, list or map in one
+   * state counts once), and bytes where it knows them without walking the state. Read when metrics
+   * are reported, never per record.
+   */
+  stateSize?(): { entries: number; bytes?: number };
   /** Releases what the backend holds outside the heap (files, a store); called when the subtask closes. */
   dispose?(): void;
 }

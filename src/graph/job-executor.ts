@@ -22,6 +22,35 @@ export interface OperatorMetricsSnapshot {
   backPressuredTimeMs?: number;
   /** Per subtask: the watermark it has received (`currentInputWatermark`) and emitted (`currentOutputWatermark`). */
   subtasks?: SubtaskWatermarks[];
+  /** User-defined metrics (`getMetricGroup()`), per subtask. */
+  userMetrics?: UserMetricSample[];
+  /** Keyed state entries (key and namespace pairs, per state) over its subtasks, when the operator is keyed. */
+  stateEntries?: number;
+  /** Bytes of keyed state, where the backend knows them (the LMDB backend's store), summed over subtasks. */
+  stateBytes?: number;
+}
+
+/** One user-defined metric of one subtask, as reported (plain data: it crosses threads). */
+export interface UserMetricSample {
+  readonly name: string;
+  readonly type: 'counter' | 'gauge' | 'meter' | 'histogram';
+  /** The subtask's index, from 0. */
+  readonly subtask: number;
+  /** A counter's count, a gauge's value, a meter's events per second, a histogram's count of values. */
+  readonly value: number;
+  /** A meter's events so far. */
+  readonly count?: number;
+  /** A histogram's statistics over its window; `quantiles` by quantile ('0.5', ..., '0.999'). */
+  readonly histogram?: {
+    readonly size: number;
+    /** The sum of every value recorded (not only the window's). */
+    readonly sum: number;
+    readonly min: number;
+    readonly max: number;
+    readonly mean: number;
+    readonly stdDev: number;
+    readonly quantiles: Readonly<Record<string, number>>;
+  };
 }
 
 /** The watermarks of one operator subtask; `-Infinity` before the first. */

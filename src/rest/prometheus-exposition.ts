@@ -1,4 +1,4 @@
-import type { SubtaskWatermarks } from '../graph/job-executor.js';
+import type { SubtaskWatermarks, UserMetricSample } from '../graph/job-executor.js';
 import type { ServedJob } from './served-job.js';
 
 /*
@@ -16,7 +16,9 @@ type Labels = Record<string, string>;
 
 interface Family {
   readonly help: string;
-  readonly samples: { labels: Labels; value: number }[];
+  readonly type: 'gauge' | 'summary';
+  /** `suffix`: `_count` of a summary (its quantiles have none). */
+  readonly samples: { labels: Labels; value: number; suffix?: string }[];
 }
 
 /** Escapes a label value: backslash, double quote and line feed, as the format requires. */
@@ -41,6 +43,34 @@ const OPERATOR = 'weir_taskmanager_job_task_operator_';
 const TASK = 'weir_taskmanager_job_task_';
 const JOB = 'weir_jobmanager_job_';
 
+type Add = (name: string, help: string, labels: Labels, value: number, type?: Family['type'], suffix?: string) => void;
+
+/**
+ * A user-defined metric as Flink's Prometheus reporter exports it: a counter, a gauge and a meter
+ * (its rate per second) as gauges, a histogram as a summary (its quantiles and `_count`), per subtask.
+ */
+function addUserMetric(add: Add, labels: Labels, u: UserMetricSample): void {
+  const name = `${OPERATOR}${u.name}`;
+  if (u.type === 'histogram' && u.histogram) {
+    const help = `The operator's histogram '${u.name}' over its last values.`;
+    for (const [q, v] of Object.entries(u.histogram.quantiles)) add(name, help, { ...labels, quantile: q }, v, 'summary');
+    add(name, help, labels, u.histogram.sum, 'summary', '_sum');
+    add(name, help, labels, u.value, 'summary', '_count');
+    return;
+  }
+  const help = u.type === 'meter' ? `The operator's meter '${u.name}': events per second over the last minute.` : `The operator's ${u.type} '${u.name}'.`;
+  add(name, help, labels, u.value);
+}
+
+/** The operator's bytes in the latest completed checkpoint, if one recorded them. */
+function lastCheckpointBytes(job: ServedJob, uid: string): number | undefined {
+  const last = job.client
+    .checkpoints()
+    .filter((c) => c.status === 'COMPLETED' && c.stateBytesByOperator)
+    .at(-1);
+  return last?.stateBytesByOperator?.[uid];
+}
+
 /**
  * The metrics of `jobs` in Prometheus' text format (version 0.0.4).
  *
@@ -49,10 +79,10 @@ const JOB = 'weir_jobmanager_job_';
  */
 export function prometheusText(jobs: readonly ServedJob[], now = Date.now()): string {
   const families = new Map<string, Family>();
-  const add = (name: string, help: string, labels: Labels, value: number) => {
+  const add = (name: string, help: string, labels: Labels, value: number, type: Family['type'] = 'gauge', suffix?: string) => {
     let f = families.get(name);
-    if (!f) families.set(name, (f = { help, samples: [] }));
-    f.samples.push({ labels, value });
+    if (!f) families.set(name, (f = { help, type, samples: [] }));
+    f.samples.push(suffix ? { labels, value, suffix } : { labels, value });
   };
   for (const job of jobs) {
     const jobLabels = { job_id: job.id, job_name: job.client.jobName };
@@ -92,6 +122,16 @@ export function prometheusText(jobs: readonly ServedJob[], now = Date.now()): st
       for (const [name, value] of Object.entries(m?.counters ?? {})) {
         add(`${OPERATOR}${name.replace(/[^a-zA-Z0-9:_]/g, '_')}`, `The operator's counter '${name}'.`, labels, value);
       }
+      if (m?.stateEntries !== undefined) add(`${OPERATOR}stateEntries`, 'Entries of keyed state, summed over its subtasks.', labels, m.stateEntries);
+      const stateBytes = m?.stateBytes ?? lastCheckpointBytes(job, v.uid);
+      if (stateBytes !== undefined)
+        add(
+          `${OPERATOR}stateSizeBytes`,
+          "Bytes of state: the backend's store where it knows them (LMDB), else the latest completed checkpoint's.",
+          labels,
+          stateBytes,
+        );
+      for (const u of m?.userMetrics ?? []) addUserMetric(add, { ...labels, subtask_index: String(u.subtask) }, u);
     });
     const checkpoints = job.client.checkpoints();
     const completed = checkpoints.filter((c) => c.status === 'COMPLETED');
@@ -112,12 +152,12 @@ export function prometheusText(jobs: readonly ServedJob[], now = Date.now()): st
   }
   const lines: string[] = [];
   for (const [name, f] of families) {
-    lines.push(`# HELP ${name} ${f.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`, `# TYPE ${name} gauge`);
+    lines.push(`# HELP ${name} ${f.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`, `# TYPE ${name} ${f.type}`);
     for (const s of f.samples) {
       const labels = Object.entries(s.labels)
         .map(([k, v]) => `${k}="${escapeLabel(v)}"`)
         .join(',');
-      lines.push(`${name}{${labels}} ${formatValue(s.value)}`);
+      lines.push(`${name}${s.suffix ?? ''}{${labels}} ${formatValue(s.value)}`);
     }
   }
   return lines.join('\n') + '\n';

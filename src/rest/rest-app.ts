@@ -9,6 +9,7 @@ import { checkpointConfigView, checkpointsView, clusterOverview, exceptionsView,
 import { prometheusText } from './prometheus-exposition.js';
 import { configEntries } from '../core/redact.js';
 import type { ServedJob } from './served-job.js';
+import { vertexMetrics } from './vertex-metrics.js';
 
 /** What the routes read: the jobs served, and how requests are guarded. */
 export interface RestAppOptions {
@@ -140,6 +141,12 @@ export function restApp(options: RestAppOptions): Hono {
     const job = find(c);
     if (!job) return noJob(c);
     const view = watermarksView(job, c.req.param('vertexid'));
+    return view ? c.json(view) : errors(c, 404, `Job ${job.id} has no vertex ${c.req.param('vertexid')}`);
+  });
+  app.get('/jobs/:jobid/vertices/:vertexid/metrics', (c) => {
+    const job = find(c);
+    if (!job) return noJob(c);
+    const view = vertexMetrics(job, c.req.param('vertexid'), c.req.query('get'));
     return view ? c.json(view) : errors(c, 404, `Job ${job.id} has no vertex ${c.req.param('vertexid')}`);
   });
   app.get('/jobs/:jobid/state/:uid/:name', async (c) => {

@@ -40,8 +40,8 @@ export interface OperatorSnapshotParts {
  * (batches, watermarks, idleness), with no combiner or aligner in between.
  */
 export class ChainedOperator implements ChainedInput {
-  readonly metrics = new SubtaskMetrics();
-  readonly output = new SubtaskOutput(this.metrics);
+  readonly metrics: SubtaskMetrics;
+  readonly output: SubtaskOutput;
   readonly backend: KeyedStateBackend | undefined;
   readonly timers: InternalTimerService | undefined;
   readonly operatorState = new HeapOperatorStateStore();
@@ -57,6 +57,8 @@ export class ChainedOperator implements ChainedInput {
     readonly operator: Operator<unknown>,
     private readonly host: TaskHost,
   ) {
+    this.metrics = new SubtaskMetrics(info.name);
+    this.output = new SubtaskOutput(this.metrics);
     this.acceptsChangelog = operator.inputChangelogMode === 'all';
     if (info.keyed) {
       const backend = host.stateBackend.createKeyedStateBackend({ clock: host.clock, maxParallelism: info.maxParallelism, operatorName: info.name });
@@ -98,6 +100,7 @@ export class ChainedOperator implements ChainedInput {
       output: this.output,
       clock: this.host.clock,
       metrics: this.metrics,
+      metricGroup: this.metrics.user.group,
       keyed,
       operatorState: this.operatorState,
       currentWatermark: () => self.watermark,
@@ -107,6 +110,11 @@ export class ChainedOperator implements ChainedInput {
     };
     this.metrics.startedAt = performance.now();
     await this.operator.open?.(ctx);
+  }
+
+  /** Entries (and bytes, where the backend knows them) of this subtask's keyed state; undefined when it has none. */
+  stateSize(): { entries: number; bytes?: number } | undefined {
+    return this.backend?.stateSize?.();
   }
 
   /** Runs `fn` and turns a throw into a job failure naming this operator. */

@@ -213,7 +213,19 @@ export class JobAttempt implements TaskHost, Attempt, SlotInbox {
         for (const [k, v] of Object.entries(s.metrics.counters)) counters[k] = (counters[k] ?? 0) + v;
       }
       const subtasks = sts.map((s) => ({ index: s.info.index, inputWatermark: s.watermark, outputWatermark: s.output.lastWatermark }));
-      return { name: n.name, parallelism: sts.length, recordsIn, recordsOut, busyMs, counters, busyTimeMs, backPressuredTimeMs, subtasks };
+      const m: OperatorMetricsSnapshot = {
+        name: n.name,
+        parallelism: sts.length,
+        recordsIn,
+        recordsOut,
+        busyMs,
+        counters,
+        busyTimeMs,
+        backPressuredTimeMs,
+        subtasks,
+      };
+      addUserAndStateMetrics(m, sts, now);
+      return m;
     });
   }
 
@@ -416,4 +428,19 @@ function checkChained(graph: StreamGraph, n: StreamNode, instances: Map<number, 
       `Operator '${n.name}' is planned in a chain it cannot run in (it needs one forward input from the previous operator of the chain at equal parallelism)`,
     );
   }
+}
+
+/** Adds what only some operators have: user-defined metrics and keyed state size. */
+function addUserAndStateMetrics(m: OperatorMetricsSnapshot, sts: readonly ChainedOperator[], now: number): void {
+  if (sts.some((s) => s.metrics.user.size > 0)) m.userMetrics = sts.flatMap((s) => s.metrics.user.samples(s.info.index, now));
+  let entries: number | undefined;
+  let bytes: number | undefined;
+  for (const s of sts) {
+    const size = s.stateSize();
+    if (!size) continue;
+    entries = (entries ?? 0) + size.entries;
+    if (size.bytes !== undefined) bytes = (bytes ?? 0) + size.bytes;
+  }
+  if (entries !== undefined) m.stateEntries = entries;
+  if (bytes !== undefined) m.stateBytes = bytes;
 }

@@ -3,6 +3,7 @@ import { UserFunctionError, WeirError } from '../../core/errors.js';
 import type { Collector, OnTimerContext, OutputTag, RuntimeContext, TimerServiceView } from '../../core/functions.js';
 import type { OperatorContext } from '../../core/operator.js';
 import type { KeyedStateStore } from '../../core/state.js';
+import { UserMetrics } from '../metrics/user-metric-group.js';
 
 /** The namespace user-function timers live in (windows use their own). */
 export const USER_TIMER_NS = 0;
@@ -29,7 +30,15 @@ export class FunctionContext implements OnTimerContext<unknown>, Collector<unkno
           throw new WeirError(`Keyed state is only available after keyBy (operator '${ctx.operatorName}')`);
         },
       });
-    return { taskName: ctx.operatorName, subtaskIndex: ctx.subtaskIndex, parallelism: ctx.parallelism, state, operatorState: ctx.operatorState };
+    const metricGroup = ctx.metricGroup ?? new UserMetrics(ctx.operatorName).group;
+    return {
+      taskName: ctx.operatorName,
+      subtaskIndex: ctx.subtaskIndex,
+      parallelism: ctx.parallelism,
+      state,
+      operatorState: ctx.operatorState,
+      getMetricGroup: () => metricGroup,
+    };
   }
 
   collect(value: unknown): void {

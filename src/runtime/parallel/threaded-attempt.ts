@@ -3,7 +3,13 @@ import { pathToFileURL } from 'node:url';
 import { MessageChannel, type Worker, type MessagePort } from 'node:worker_threads';
 import { WeirError } from '../../core/errors.js';
 import type { SourceSplit } from '../../core/source.js';
-import { StateQueryError, type ExecutionConfig, type OperatorMetricsSnapshot, type SubtaskWatermarks } from '../../graph/job-executor.js';
+import {
+  StateQueryError,
+  type ExecutionConfig,
+  type OperatorMetricsSnapshot,
+  type SubtaskWatermarks,
+  type UserMetricSample,
+} from '../../graph/job-executor.js';
 import type { StreamGraph } from '../../graph/stream-graph.js';
 import type { Attempt, AttemptListener } from '../attempt.js';
 import { parallelismOf } from '../graph-layout.js';
@@ -120,6 +126,9 @@ export class ThreadedAttempt implements Attempt {
       let backPressuredTimeMs = 0;
       const subtasks: SubtaskWatermarks[] = [];
       const counters: Record<string, number> = {};
+      const userMetrics: UserMetricSample[] = [];
+      let stateEntries: number | undefined;
+      let stateBytes: number | undefined;
       for (const sm of this.slotMetrics) {
         const m = sm?.operators.find((o) => o.nodeId === n.id);
         if (!m) continue;
@@ -130,10 +139,27 @@ export class ThreadedAttempt implements Attempt {
         backPressuredTimeMs += m.backPressuredTimeMs ?? 0;
         subtasks.push(...(m.subtasks ?? []));
         for (const [k, v] of Object.entries(m.counters)) counters[k] = (counters[k] ?? 0) + v;
+        if (m.userMetrics) userMetrics.push(...m.userMetrics);
+        if (m.stateEntries !== undefined) stateEntries = (stateEntries ?? 0) + m.stateEntries;
+        if (m.stateBytes !== undefined) stateBytes = (stateBytes ?? 0) + m.stateBytes;
       }
       subtasks.sort((a, b) => a.index - b.index);
+      userMetrics.sort((a, b) => a.subtask - b.subtask);
       // The planned parallelism, not the sum of reports: a slot that failed first may not have reported.
-      return { name: n.name, parallelism: parallelismOf(n, this.config), recordsIn, recordsOut, busyMs, counters, busyTimeMs, backPressuredTimeMs, subtasks };
+      return {
+        name: n.name,
+        parallelism: parallelismOf(n, this.config),
+        recordsIn,
+        recordsOut,
+        busyMs,
+        counters,
+        busyTimeMs,
+        backPressuredTimeMs,
+        subtasks,
+        ...(userMetrics.length > 0 ? { userMetrics } : {}),
+        ...(stateEntries !== undefined ? { stateEntries } : {}),
+        ...(stateBytes !== undefined ? { stateBytes } : {}),
+      };
     });
   }
 

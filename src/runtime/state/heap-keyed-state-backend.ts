@@ -144,6 +144,12 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, KeyedStateStore
   }
 
   /** All keys that have a value in state `name`. */
+  stateSize(): { entries: number; bytes?: number } {
+    let entries = 0;
+    for (const t of this.tables.values()) entries += t.table.size;
+    return { entries };
+  }
+
   keys(name: string): unknown[] {
     return [...(this.tables.get(name)?.table.keys() ?? [])].map(denormalizeKey);
   }

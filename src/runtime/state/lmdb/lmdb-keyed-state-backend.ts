@@ -58,6 +58,7 @@ export class LmdbKeyedStateBackend extends HeapKeyedStateBackend {
   private readonly root: RootDatabase<Buffer, Buffer>;
   private readonly db: Database<Buffer, Buffer>;
   private closed = false;
+  private lastSize: { entries: number; bytes?: number } = { entries: 0, bytes: 0 };
 
   constructor(
     clock: Clock,
@@ -92,6 +93,22 @@ export class LmdbKeyedStateBackend extends HeapKeyedStateBackend {
   /** Entries of state `name` kept deserialized in memory (for metrics and tests). */
   cachedEntries(name: string): number {
     return (this.tables.get(name)?.table as DiskTable | undefined)?.cachedEntries ?? 0;
+  }
+
+  /** From the store's own statistics: entries written back to it (not those still only in the cache) and its pages in use. */
+  override stateSize(): { entries: number; bytes?: number } {
+    // A closed store (the subtask ended) keeps the size it had last.
+    if (this.closed) return this.lastSize;
+    const s = this.db.getStats() as {
+      entryCount?: number;
+      pageSize?: number;
+      treeBranchPageCount?: number;
+      treeLeafPageCount?: number;
+      overflowPages?: number;
+    };
+    const pages = (s.treeBranchPageCount ?? 0) + (s.treeLeafPageCount ?? 0) + (s.overflowPages ?? 0);
+    this.lastSize = { entries: s.entryCount ?? 0, bytes: pages * (s.pageSize ?? 0) };
+    return this.lastSize;
   }
 
   override snapshot(): KeyedStateSnapshot {
@@ -161,6 +178,7 @@ export class LmdbKeyedStateBackend extends HeapKeyedStateBackend {
   /** Closes the store, which gives its disk space back. */
   dispose(): void {
     if (this.closed) return;
+    this.stateSize();
     this.closed = true;
     void this.root.close();
   }
