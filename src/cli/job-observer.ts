@@ -8,17 +8,36 @@ export interface ObservedJob {
   readonly startedAt: number;
   /** Positions of the source operators in `client.metrics()` (same order as the plan's nodes). */
   readonly sources: number[];
+  /** Positions of the operators no other operator reads from: the sinks. */
+  readonly sinks: number[];
+  /** Each operator's chain (index into the plan's chains), by position; operators of a chain share a task. */
+  readonly chains: (number | undefined)[];
   /** Set once the job settled. */
   outcome?: { ok: true; result: JobResult; endedAt: number } | { ok: false; error: unknown; endedAt: number };
 }
 
-function sourcePositions(plan: string): number[] {
+interface PlanNode {
+  id?: number;
+  kind?: string;
+  chain?: number;
+  inputs?: { from: number }[][];
+}
+
+function planNodes(plan: string): PlanNode[] {
   try {
-    const nodes = (JSON.parse(plan) as { nodes?: { kind?: string }[] }).nodes ?? [];
-    return nodes.flatMap((n, i) => (n.kind === 'source' ? [i] : []));
+    return (JSON.parse(plan) as { nodes?: PlanNode[] }).nodes ?? [];
   } catch {
     return [];
   }
+}
+
+function sourcePositions(nodes: PlanNode[]): number[] {
+  return nodes.flatMap((n, i) => (n.kind === 'source' ? [i] : []));
+}
+
+function sinkPositions(nodes: PlanNode[]): number[] {
+  const read = new Set(nodes.flatMap((n) => (n.inputs ?? []).flat().map((e) => e.from)));
+  return nodes.flatMap((n, i) => (n.id !== undefined && !read.has(n.id) ? [i] : []));
 }
 
 /**
@@ -33,7 +52,15 @@ function sourcePositions(plan: string): number[] {
 export class JobObserver {
   readonly jobs: ObservedJob[] = [];
   private readonly listener: JobListener = (client, info) => {
-    const job: ObservedJob = { client, info, startedAt: performance.now(), sources: sourcePositions(info.plan) };
+    const nodes = planNodes(info.plan);
+    const job: ObservedJob = {
+      client,
+      info,
+      startedAt: performance.now(),
+      sources: sourcePositions(nodes),
+      sinks: sinkPositions(nodes),
+      chains: nodes.map((n) => n.chain),
+    };
     this.jobs.push(job);
     client.result.then(
       (result) => (job.outcome = { ok: true, result, endedAt: performance.now() }),

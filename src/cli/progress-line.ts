@@ -1,102 +1,97 @@
-import { formatCount, formatDuration, formatRate, formatWatermark } from './job-format.js';
+import { JobProgress } from './job-progress.js';
 import type { JobObserver, ObservedJob } from './job-observer.js';
 
-/** Records the job's sources have read so far (or, without a known source, the busiest operator's input). */
-export function recordsRead(job: ObservedJob): number {
-  const metrics = job.client.metrics();
-  if (job.sources.length > 0) return job.sources.reduce((sum, i) => sum + (metrics[i]?.recordsOut ?? 0), 0);
-  return metrics.reduce((max, m) => Math.max(max, m.recordsIn), 0);
-}
-
-interface Sample {
-  readonly at: number;
-  readonly records: number;
-}
-
-/** The rate is measured over about this long, so one slow tick does not make it jump. */
-const RATE_WINDOW_MS = 1000;
+/** Erases the line the cursor is on. */
+const ERASE_LINE = '\r\x1b[2K';
+/** Moves up one line and erases it. */
+const ERASE_LINE_ABOVE = '\x1b[1A\x1b[2K';
 
 /**
- * A one-line live view of running jobs on a terminal: records/s, current watermark, elapsed time.
- * It redraws itself about four times a second and erases itself before anything the job prints on
- * the same terminal, so job output and the line never mix.
+ * Progress of the running jobs, one line per job ({@link JobProgress}). On a terminal (`live`) the
+ * lines redraw in place about four times a second and step aside for anything else written to the
+ * terminal (the job's output, log lines), so the two never mix; `stop()` erases them, for the
+ * summary to take their place. Elsewhere (`live: false`) a plain line per job every `intervalMs`.
  *
  * @example
- * const line = new ProgressLine(observer, process.stderr).start();
- * // ... job runs ...
- * line.stop();
+ * const progress = new ProgressLine(observer, process.stderr, { live: process.stderr.isTTY === true }).start();
+ * // ... jobs run ...
+ * progress.stop();
  */
 export class ProgressLine {
   private timer: NodeJS.Timeout | undefined;
-  private readonly samples = new Map<ObservedJob, Sample[]>();
-  private shown = false;
-  private restoreStdout: (() => void) | undefined;
+  private readonly progress = new Map<ObservedJob, JobProgress>();
+  /** Lines now on the terminal (live mode). */
+  private shown = 0;
+  private readonly restore: (() => void)[] = [];
+  private readonly write: (text: string) => void;
+  private readonly live: boolean;
+  private readonly intervalMs: number;
 
   constructor(
     private readonly observer: JobObserver,
     private readonly out: NodeJS.WriteStream,
-    private readonly intervalMs = 250,
-  ) {}
+    options: { live: boolean; intervalMs?: number },
+  ) {
+    this.live = options.live;
+    this.intervalMs = options.intervalMs ?? (options.live ? 250 : 5000);
+    const original = out.write;
+    this.write = (text) => void original.call(out, text);
+  }
 
   start(): this {
     this.timer = setInterval(() => this.render(), this.intervalMs);
     this.timer.unref();
-    if (process.stdout.isTTY && process.stdout !== this.out) this.interceptStdout();
+    if (this.live) {
+      this.intercept(this.out);
+      if (process.stdout.isTTY && (process.stdout as NodeJS.WriteStream) !== this.out) this.intercept(process.stdout);
+    }
     return this;
   }
 
   stop(): void {
     clearInterval(this.timer);
     this.clear();
-    this.restoreStdout?.();
+    for (const r of this.restore.splice(0)) r();
   }
 
-  /** The text of the line, without terminal control codes. */
-  text(now = performance.now()): string {
-    return this.observer
-      .running()
-      .map((job) => {
-        const rate = this.rate(job, now);
-        const wm = formatWatermark(job.client.currentWatermark());
-        return `${job.info.jobName}: ${formatCount(recordsRead(job))} records (${formatRate(rate)}), watermark ${wm}, ${formatDuration(now - job.startedAt)}`;
-      })
-      .join(' | ');
-  }
-
-  private rate(job: ObservedJob, now: number): number {
-    const samples = this.samples.get(job) ?? [{ at: job.startedAt, records: 0 }];
-    samples.push({ at: now, records: recordsRead(job) });
-    while (samples.length > 2 && now - samples[1]!.at >= RATE_WINDOW_MS) samples.shift();
-    this.samples.set(job, samples);
-    const first = samples[0]!;
-    const last = samples[samples.length - 1]!;
-    return last.at > first.at ? ((last.records - first.records) * 1000) / (last.at - first.at) : 0;
+  /** One line per running job, without terminal control codes. */
+  lines(now = performance.now(), wallClock = Date.now()): string[] {
+    return this.observer.running().map((job) => {
+      let p = this.progress.get(job);
+      if (!p) this.progress.set(job, (p = new JobProgress(job)));
+      return p.line(now, wallClock);
+    });
   }
 
   private render(): void {
-    const text = this.text();
-    if (text === '') return this.clear();
+    const lines = this.lines();
+    if (!this.live) {
+      for (const l of lines) this.write(`[progress] ${l}\n`);
+      return;
+    }
+    this.clear();
+    if (lines.length === 0) return;
     const width = this.out.columns || 120;
-    this.out.write('\r\x1b[2K' + (text.length >= width ? text.slice(0, width - 2) + '…' : text));
-    this.shown = true;
+    this.write(lines.map((l) => (l.length >= width ? l.slice(0, width - 2) + '…' : l)).join('\n'));
+    this.shown = lines.length;
   }
 
-  /** Erases the line until the next refresh, so a message can be written on the terminal. */
+  /** Erases the live lines until the next refresh, so a message can be written on the terminal. */
   clear(): void {
-    if (!this.shown) return;
-    this.out.write('\r\x1b[2K');
-    this.shown = false;
+    if (this.shown === 0) return;
+    this.write(ERASE_LINE + ERASE_LINE_ABOVE.repeat(this.shown - 1));
+    this.shown = 0;
   }
 
-  private interceptStdout(): void {
-    const stdout = process.stdout;
-    const original = stdout.write;
-    stdout.write = ((...args: Parameters<typeof original>) => {
+  /** Whatever else writes to `stream` first erases the live lines (they come back at the next refresh). */
+  private intercept(stream: NodeJS.WriteStream): void {
+    const original = stream.write;
+    stream.write = ((...args: Parameters<typeof original>) => {
       this.clear();
-      return original.apply(stdout, args);
+      return original.apply(stream, args);
     }) as typeof original;
-    this.restoreStdout = () => {
-      stdout.write = original;
-    };
+    this.restore.push(() => {
+      stream.write = original;
+    });
   }
 }

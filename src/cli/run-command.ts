@@ -8,6 +8,7 @@ import { moduleFormatHint } from './module-format-hint.js';
 import { JobObserver, type ObservedJob } from './job-observer.js';
 import { finalStatus, formatJobSummary } from './job-summary.js';
 import { ProgressLine } from './progress-line.js';
+import { toMillis, type Duration } from '../core/duration.js';
 import { formatUncommittedNotes, formatUncommittedReport } from './uncommitted-report.js';
 
 export interface RunOptions {
@@ -15,8 +16,11 @@ export interface RunOptions {
   parallelism?: number;
   /** Print the job graph instead of running it. */
   plan?: boolean;
-  /** `false` hides the live progress line, which is shown only when stderr is a terminal. */
+  /** `false` (`--no-progress`) or `quiet` (`--quiet`) turns the progress lines off. */
   progress?: boolean;
+  quiet?: boolean;
+  /** Between two plain progress lines when stderr is not a terminal (default 5 s). */
+  progressInterval?: string;
   /** Print stack traces with errors. */
   stack?: boolean;
   checkpointDir?: string;
@@ -75,8 +79,7 @@ export async function runJobFile(file: string, options: RunOptions, args: string
     if (g && g.guarantee !== 'none') process.stderr.write(`Job '${job.info.jobName}': ${g.guarantee} end to end${g.reason ? ` (${g.reason})` : ''}\n`);
     process.stderr.write(formatUncommittedNotes(job));
   }).attach();
-  const showProgress = !options.plan && options.progress !== false && process.stderr.isTTY === true;
-  progress = showProgress ? new ProgressLine(observer, process.stderr).start() : undefined;
+  progress = options.plan ? undefined : startProgress(observer, options);
   let interrupted = false;
   const onSigint = () => {
     if (interrupted) process.exit(EXIT_INTERRUPTED);
@@ -120,4 +123,15 @@ function report(jobs: ObservedJob[], moduleFailed: boolean, moduleError: unknown
     return 1;
   }
   return 0;
+}
+
+/**
+ * The progress lines `weir run` and `weir sql` show on stderr: live on a terminal, a plain line per
+ * job every `--progress-interval` otherwise; none with `--quiet`.
+ */
+export function startProgress(observer: JobObserver, options: { progress?: boolean; quiet?: boolean; progressInterval?: string }): ProgressLine | undefined {
+  if (options.quiet === true || options.progress === false) return undefined;
+  const live = process.stderr.isTTY === true;
+  const intervalMs = options.progressInterval === undefined ? undefined : toMillis(options.progressInterval as Duration);
+  return new ProgressLine(observer, process.stderr, { live, ...(intervalMs === undefined ? {} : { intervalMs }) }).start();
 }

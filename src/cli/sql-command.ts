@@ -6,6 +6,8 @@ import { parseScript } from '../sql/statement-parser.js';
 import { TableEnvironment } from '../sql/table-environment.js';
 import { formatError } from './error-report.js';
 import { JobObserver } from './job-observer.js';
+import type { ProgressLine } from './progress-line.js';
+import { startProgress } from './run-command.js';
 import { sqlJobModule } from './sql-script-job.js';
 import { finalStatus, formatJobSummary } from './job-summary.js';
 
@@ -15,6 +17,9 @@ export interface SqlOptions {
   /** `parallelism.default` of the script's jobs (`-p`); a SET in the script overrides it. */
   parallelism?: number;
   stack?: boolean;
+  /** `--quiet`: no progress lines. */
+  quiet?: boolean;
+  progressInterval?: string;
 }
 
 /**
@@ -40,6 +45,7 @@ export async function runSqlScript(options: SqlOptions): Promise<number> {
   const tEnv = TableEnvironment.create();
   if (options.parallelism !== undefined) tEnv.settings.set('parallelism.default', String(options.parallelism));
   const observer = new JobObserver().attach();
+  let progress: ProgressLine | undefined;
   try {
     const statements = parseScript(sql);
     for (const [i, { statement }] of statements.entries()) {
@@ -47,7 +53,10 @@ export async function runSqlScript(options: SqlOptions): Promise<number> {
       const result = tEnv.executeStatement(statement, sql, sqlJobModule(resolve(options.file), i, options.parallelism));
       if (result.jobClient) {
         err.write(`[INFO] Running ${statement.kind === 'insert' ? 'INSERT INTO ' + statement.table.parts.join('.') : 'the statement'}\n`);
+        progress = startProgress(observer, options);
         await observer.settled();
+        // The summary takes the progress lines' place.
+        progress?.stop();
         const job = observer.jobs[observer.jobs.length - 1]!;
         err.write(formatJobSummary(job));
         if (finalStatus(job) !== 'FINISHED') {
@@ -62,6 +71,7 @@ export async function runSqlScript(options: SqlOptions): Promise<number> {
     err.write(`[ERROR] Could not execute SQL statement. Reason:\n${formatError(e, { stack: options.stack === true })}`);
     return 1;
   } finally {
+    progress?.stop();
     observer.detach();
   }
 }
