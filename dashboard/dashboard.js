@@ -1,6 +1,8 @@
-// The Weir dashboard: a plain ES module reading the REST API of the server that serves it, once a
-// second. The job graph is laid out by dagre, the throughput drawn by uPlot (both loaded as globals
-// by index.html). Every name shown comes from the job and is written as text, never as HTML.
+// The Weir dashboard: a plain ES module reading the REST API of the server that serves it. Updates
+// arrive as server-sent events (GET /jobs/:jobid/updates, once a second), read with fetch so the
+// token goes in a header (EventSource cannot send one); where the stream fails it polls instead.
+// The job graph is laid out by dagre, the charts drawn by uPlot (both loaded as globals by
+// index.html). Every name shown comes from the job and is written as text, never as HTML.
 
 const POLL_MS = 1000;
 /** Points of the throughput chart: five minutes at one a second. */
@@ -17,7 +19,11 @@ let jobId = decodeURIComponent(location.hash.slice(1));
 /** The job whose graph is drawn, with its vertices' SVG elements by vertex id. */
 let drawn = { jobId: '', vertices: new Map(), sources: [], sinks: [] };
 let chart;
+let lagChart;
 let history = [[], [], []];
+let lagHistory = [[], []];
+/** Aborts the update stream of the job shown, when another is picked. */
+let streaming;
 let lastDetail;
 
 async function api(path, init = {}) {
@@ -98,6 +104,7 @@ function drawGraph(plan) {
     sinks: plan.nodes.filter((n) => !consumed.has(n.id)).map((n) => n.id),
   };
   history = [[], [], []];
+  lagHistory = [[], []];
 }
 
 function updateGraph(detail) {
@@ -130,6 +137,18 @@ function updateChart(detail) {
       $('chart'),
     );
   } else chart.setData(history);
+}
+
+/** Event-time lag: the wall clock minus the watermark every sink has passed, in seconds. */
+function updateLagChart(now, lagMs) {
+  lagHistory[0].push(now / 1000);
+  lagHistory[1].push(lagMs === null ? null : lagMs / 1000);
+  if (lagHistory[0].length > HISTORY) for (const s of lagHistory) s.shift();
+  $('lag').textContent = lagMs === null ? 'no watermark' : `${(lagMs / 1000).toFixed(1)} s`;
+  if (!lagChart) {
+    const width = Math.max(300, $('lag-chart').clientWidth - 10);
+    lagChart = new uPlot({ width, height: 160, series: [{}, { label: 'watermark lag (s)', stroke: '#8e24aa', width: 2 }] }, lagHistory, $('lag-chart'));
+  } else lagChart.setData(lagHistory);
 }
 
 function updateCheckpoints(cps) {
@@ -191,23 +210,80 @@ function updateButtons(detail) {
   state.className = `state ${detail.state}`;
 }
 
-async function poll() {
-  try {
-    updateJobs((await api('/jobs/overview')).jobs);
-    if (jobId) {
-      if (drawn.jobId !== jobId) drawGraph((await api(`/jobs/${jobId}/plan`)).plan);
-      const [detail, cps, ex] = await Promise.all([api(`/jobs/${jobId}`), api(`/jobs/${jobId}/checkpoints`), api(`/jobs/${jobId}/exceptions`)]);
-      lastDetail = detail;
-      updateGraph(detail);
-      updateChart(detail);
-      updateCheckpoints(cps);
-      updateExceptions(ex);
-      updateButtons(detail);
+/** Draws one update: what GET /jobs/:jobid/updates sends, or what polling put together. */
+function apply(u) {
+  lastDetail = u.detail;
+  updateGraph(u.detail);
+  updateChart(u.detail);
+  updateLagChart(u.detail.now, u.watermarkLagMs);
+  updateCheckpoints(u.checkpoints);
+  updateExceptions(u.exceptions);
+  updateButtons(u.detail);
+}
+
+/** Reads the job's update stream until it ends (the job ended) or fails; resolves false on failure. */
+async function stream(job, signal) {
+  const headers = { accept: 'text/event-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) };
+  const res = await fetch(`/jobs/${job}/updates`, { headers, signal });
+  if (res.status === 401) $('login').hidden = false;
+  if (!res.ok || !res.body) return false;
+  $('live').textContent = 'live';
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return true;
+    buffer += value;
+    // Events end with a blank line; a data line carries the JSON of one update.
+    for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+      const event = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const data = event
+        .split('\n')
+        .filter((l) => l.startsWith('data:'))
+        .map((l) => l.slice(5).trimStart())
+        .join('\n');
+      if (!data) continue;
+      const u = JSON.parse(data);
+      updateJobs(u.jobs);
+      if (drawn.jobId !== job) drawGraph((await api(`/jobs/${job}/plan`)).plan);
+      apply(u);
     }
-  } catch (e) {
-    say(String(e.message ?? e));
   }
-  setTimeout(poll, POLL_MS);
+}
+
+/** One round of polling, where the stream cannot be had. */
+async function poll() {
+  updateJobs((await api('/jobs/overview')).jobs);
+  if (!jobId) return;
+  if (drawn.jobId !== jobId) drawGraph((await api(`/jobs/${jobId}/plan`)).plan);
+  const [detail, checkpoints, exceptions] = await Promise.all([api(`/jobs/${jobId}`), api(`/jobs/${jobId}/checkpoints`), api(`/jobs/${jobId}/exceptions`)]);
+  apply({ detail, checkpoints, exceptions, watermarkLagMs: null });
+}
+
+/** Follows the picked job: its stream while it lasts, else a poll a second; again when the job changes. */
+async function follow() {
+  for (;;) {
+    const job = jobId;
+    const abort = new AbortController();
+    streaming = abort;
+    let streamed = false;
+    try {
+      if (!job) updateJobs((await api('/jobs/overview')).jobs);
+      else streamed = await stream(job, abort.signal);
+    } catch (e) {
+      if (!abort.signal.aborted) say(String(e.message ?? e));
+    }
+    if (!streamed && jobId) {
+      $('live').textContent = 'polling';
+      try {
+        await poll();
+      } catch (e) {
+        say(String(e.message ?? e));
+      }
+    }
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
 }
 
 /** Triggers a savepoint (or a stop) and follows its request until it completes or fails. */
@@ -249,6 +325,7 @@ $('cancel').addEventListener('click', async () => {
 $('job').addEventListener('change', (e) => {
   jobId = e.target.value;
   location.hash = jobId;
+  streaming?.abort();
 });
 $('login').addEventListener('submit', (e) => {
   e.preventDefault();
@@ -258,4 +335,4 @@ $('login').addEventListener('submit', (e) => {
   say('');
 });
 
-void poll();
+void follow();

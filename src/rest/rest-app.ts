@@ -10,6 +10,7 @@ import { prometheusText } from './prometheus-exposition.js';
 import { configEntries } from '../core/redact.js';
 import type { ServedJob } from './served-job.js';
 import { vertexMetrics } from './vertex-metrics.js';
+import { jobUpdates } from './job-updates-stream.js';
 
 /** What the routes read: the jobs served, and how requests are guarded. */
 export interface RestAppOptions {
@@ -142,6 +143,10 @@ export function restApp(options: RestAppOptions): Hono {
     if (!job) return noJob(c);
     const view = watermarksView(job, c.req.param('vertexid'));
     return view ? c.json(view) : errors(c, 404, `Job ${job.id} has no vertex ${c.req.param('vertexid')}`);
+  });
+  app.get('/jobs/:jobid/updates', (c) => {
+    const job = find(c);
+    return job ? jobUpdates(c, job, options.jobs) : noJob(c);
   });
   app.get('/jobs/:jobid/vertices/:vertexid/metrics', (c) => {
     const job = find(c);

@@ -42,6 +42,9 @@ describe.skipIf(!haveBrowser)('the web dashboard in a browser', () => {
     const first = Number(await page.getAttribute('#totals', 'data-records'));
     await page.waitForFunction(`Number(document.getElementById('totals')?.dataset.records) > ${first}`, undefined, { timeout: 30_000 });
     expect(await page.$('#chart .uplot')).not.toBeNull();
+    // The updates come as server-sent events (not polling), and the event-time lag has its chart.
+    expect(await page.textContent('#live')).toBe('live');
+    expect(await page.$('#lag-chart .uplot')).not.toBeNull();
 
     // A savepoint from the page appears in the checkpoint history.
     await page.click('#savepoint');
