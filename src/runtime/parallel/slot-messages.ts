@@ -24,6 +24,8 @@ export type ToSlot =
       readonly positions: Record<string, unknown> | undefined;
     }
   | { readonly t: 'no-more-splits'; readonly node: number; readonly index: number }
+  /** A live state query for the subtask of node `uid` in this slot that owns `key`; answered by `query-answer` with the same `id`. */
+  | { readonly t: 'query'; readonly id: number; readonly uid: string; readonly name: string; readonly key: unknown }
   | { readonly t: 'start' }
   | { readonly t: 'close' }
   | { readonly t: 'cancel' };
@@ -51,6 +53,13 @@ export type FromSlot =
   /** A reader of a source with an enumerator opened, or is idle and asks for a split. */
   | { readonly t: 'reader' | 'split-request'; readonly node: number; readonly index: number }
   | { readonly t: 'sinks-ended' }
+  /** The answer to query `id`: the value, or why there is none. */
+  | {
+      readonly t: 'query-answer';
+      readonly id: number;
+      readonly value?: unknown;
+      readonly error?: { readonly reason: 'unknown' | 'not-running' | 'unsupported'; readonly message: string };
+    }
   | { readonly t: 'closed'; readonly m: SlotMetrics }
   /** `m`: the slot's metrics at the failure, so the summary of a failed job counts what it did. */
   | { readonly t: 'failed'; readonly error: SlotError; readonly m?: SlotMetrics };

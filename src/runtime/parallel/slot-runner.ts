@@ -1,5 +1,13 @@
 import { WeirError } from '../../core/errors.js';
-import type { CheckpointStats, ExecutionConfig, JobClient, JobResult, JobStatus, OperatorMetricsSnapshot } from '../../graph/job-executor.js';
+import {
+  StateQueryError,
+  type CheckpointStats,
+  type ExecutionConfig,
+  type JobClient,
+  type JobResult,
+  type JobStatus,
+  type OperatorMetricsSnapshot,
+} from '../../graph/job-executor.js';
 import type { StreamGraph } from '../../graph/stream-graph.js';
 import { FsCheckpointStorage } from '../checkpoint/checkpoint-storage.js';
 import { JobAttempt } from '../job-attempt.js';
@@ -71,6 +79,8 @@ export class SlotRunner implements JobClient {
       this.attempt = attempt;
       // Control messages are handled one after another: a commit finishes before a close.
       slot.control.on('message', (m: ToSlot) => {
+        // A query reads state between two batches of this thread: it need not wait behind a commit.
+        if (m.t === 'query') return void this.answer(attempt, m);
         this.control = this.control.then(() => this.onControl(attempt, m)).catch((e) => attempt.fail(e));
       });
       timer = setInterval(() => this.post({ t: 'metrics', m: this.report() }), METRICS_EVERY_MS);
@@ -95,6 +105,22 @@ export class SlotRunner implements JobClient {
     } catch (e) {
       if (timer) clearInterval(timer);
       this.post({ t: 'failed', error: toSlotError(e), m: this.report() });
+    }
+  }
+
+  private async answer(attempt: JobAttempt, m: Extract<ToSlot, { t: 'query' }>): Promise<void> {
+    let reply: FromSlot;
+    try {
+      reply = { t: 'query-answer', id: m.id, value: await attempt.queryState(m.uid, m.name, m.key) };
+    } catch (e) {
+      const reason = e instanceof StateQueryError ? e.reason : 'unsupported';
+      reply = { t: 'query-answer', id: m.id, error: { reason, message: e instanceof Error ? e.message : String(e) } };
+    }
+    try {
+      this.post(reply);
+    } catch (e) {
+      // A value the structured clone cannot copy (a function, a class with private fields).
+      this.post({ t: 'query-answer', id: m.id, error: { reason: 'unsupported', message: `The state's value cannot be sent from its slot: ${String(e)}` } });
     }
   }
 
@@ -123,6 +149,8 @@ export class SlotRunner implements JobClient {
         return;
       case 'cancel':
         attempt.cancel(new WeirError(`Job '${this.jobName}' was cancelled`));
+        return;
+      case 'query':
         return;
     }
   }

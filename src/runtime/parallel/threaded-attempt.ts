@@ -12,12 +12,14 @@ import {
 } from '../../graph/job-executor.js';
 import type { StreamGraph } from '../../graph/stream-graph.js';
 import type { Attempt, AttemptListener } from '../attempt.js';
-import { parallelismOf } from '../graph-layout.js';
+
 import type { FromSlot, SlotMetrics, ToSlot } from './slot-messages.js';
 import type { SlotJobMessage, SlotWorkerData } from './slot-worker.js';
 import { acquireSlotWorker, releaseSlotWorker } from './slot-pool.js';
 import { fromSlotError } from './slot-error.js';
 import { LOG_FORMAT_ENV, LOG_LEVEL_ENV, loggingSettings } from '../../core/logger.js';
+import { DEFAULT_MAX_PARALLELISM, keyGroupFor, subtaskForKeyGroup } from '../../core/key-group.js';
+import { operatorUid, parallelismOf } from '../graph-layout.js';
 import { JOB_MODULE_HOOKS_URL } from './job-module-hooks.js';
 
 export interface ThreadedAttemptOptions {
@@ -72,6 +74,9 @@ export class ThreadedAttempt implements Attempt {
   private workers: Worker[] = [];
   private controls: MessagePort[] = [];
   private readonly slotMetrics: (SlotMetrics | undefined)[] = [];
+  /** Live state queries sent to a slot and not answered yet, by id. */
+  private readonly queries = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
+  private nextQuery = 0;
   private rejectFailure!: (e: unknown) => void;
   private readonly failure = new Promise<never>((_, rej) => (this.rejectFailure = rej));
 
@@ -88,6 +93,8 @@ export class ThreadedAttempt implements Attempt {
     if (this.failed) return;
     this.failed = true;
     this.error = error;
+    for (const q of this.queries.values()) q.reject(new StateQueryError('not-running', 'The job stopped before the query was answered'));
+    this.queries.clear();
     this.rejectFailure(error);
   }
   cancel(error: unknown): void {
@@ -163,13 +170,32 @@ export class ThreadedAttempt implements Attempt {
     });
   }
 
-  queryState(): Promise<unknown> {
-    return Promise.reject(
-      new StateQueryError(
-        'unsupported',
-        'Live state queries read subtasks of this thread only: run the job with execution.slot-mode: single-thread (or parallelism 1)',
-      ),
-    );
+  /**
+   * Asks the slot that runs the subtask owning `key` (subtask `i` runs in slot `i % slots`); that
+   * slot reads the state between two of its batches, as a query in this thread would.
+   */
+  queryState(uid: string, name: string, key: unknown): Promise<unknown> {
+    const node = this.graph.nodes.find((n) => operatorUid(n) === uid);
+    if (!node) return Promise.reject(new StateQueryError('unknown', `No operator with uid '${uid}'`));
+    if (!node.keyed) return Promise.reject(new StateQueryError('unknown', `Operator '${node.name}' (uid '${uid}') has no keyed state`));
+    if (this.failed) return Promise.reject(new StateQueryError('not-running', 'The job is not running'));
+    const maxParallelism = node.maxParallelism ?? (this.config.maxParallelism || DEFAULT_MAX_PARALLELISM);
+    const owner = subtaskForKeyGroup(maxParallelism, parallelismOf(node, this.config), keyGroupFor(key, maxParallelism));
+    const control = this.controls[owner % this.options.slots];
+    if (!control) return Promise.reject(new StateQueryError('not-running', 'The job is not running yet'));
+    const id = this.nextQuery++;
+    return new Promise((resolve, reject) => {
+      this.queries.set(id, { resolve, reject });
+      control.postMessage({ t: 'query', id, uid, name, key } satisfies ToSlot);
+    });
+  }
+
+  private answered(m: Extract<FromSlot, { t: 'query-answer' }>): void {
+    const q = this.queries.get(m.id);
+    if (!q) return;
+    this.queries.delete(m.id);
+    if (m.error) q.reject(new StateQueryError(m.error.reason, m.error.message));
+    else q.resolve(m.value);
   }
 
   currentWatermark(): number {
@@ -240,6 +266,9 @@ export class ThreadedAttempt implements Attempt {
               break;
             case 'metrics':
               this.slotMetrics[slot] = m.m;
+              break;
+            case 'query-answer':
+              this.answered(m);
               break;
             case 'sinks-ended':
               if (++ended === n) allEnded();
