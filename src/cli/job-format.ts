@@ -27,3 +27,10 @@ export function formatWatermark(w: number): string {
   const d = new Date(w);
   return Number.isNaN(d.getTime()) ? String(w) : d.toISOString();
 }
+
+/** How far behind something is: `850 ms`, `4.21 s`, `3 min 05 s`, `5.2 h`, `1,034 days` (event time from a replayed past). */
+export function formatLag(ms: number): string {
+  if (ms < 3_600_000) return formatDuration(ms);
+  if (ms < 172_800_000) return `${(ms / 3_600_000).toFixed(1)} h`;
+  return `${formatCount(ms / 86_400_000)} days`;
+}

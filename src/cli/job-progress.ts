@@ -1,5 +1,5 @@
 import type { OperatorMetricsSnapshot } from '../graph/job-executor.js';
-import { formatCount, formatDuration, formatRate } from './job-format.js';
+import { formatCount, formatDuration, formatLag, formatRate } from './job-format.js';
 import type { ObservedJob } from './job-observer.js';
 
 /** Back-pressured above this share of the time (Flink's "low" grade starts at 10%). */
@@ -60,7 +60,7 @@ export class JobProgress {
     const parts = [`in ${formatRate(perSecond(sample.read, first.read))}`, `out ${formatRate(perSecond(sample.written, first.written))}`];
     parts.push(`${formatCount(sample.read)} read`);
     const wm = job.client.currentWatermark();
-    if (Number.isFinite(wm)) parts.push(`watermark lag ${formatDuration(Math.max(0, wallClock - wm))}`);
+    if (Number.isFinite(wm)) parts.push(`watermark lag ${formatLag(Math.max(0, wallClock - wm))}`);
     const done = job.client.checkpoints().filter((c) => c.status === 'COMPLETED');
     const last = done.at(-1);
     if (last) parts.push(`checkpoint ${last.id} ${formatDuration(Math.max(0, wallClock - last.triggeredAt))} ago`);
