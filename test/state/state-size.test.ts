@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import { mapState, valueState } from '../../src/core/state.js';
+import { LmdbKeyedStateBackend } from '../../src/runtime/state/lmdb/lmdb-keyed-state-backend.js';
 import { keyedBackends } from './keyed-backends.js';
 
 describe.each(keyedBackends)('stateSize() of the $name backend (the stateEntries metric)', ({ name, create }) => {
@@ -23,6 +24,6 @@ describe.each(keyedBackends)('stateSize() of the $name backend (the stateEntries
     // 10 values and 3 maps (of two entries each, stored as one value per key).
     expect(size.entries).toBe(13);
     if (name === 'lmdb') expect(size.bytes).toBeGreaterThan(0);
-    b.dispose?.();
+    if (b instanceof LmdbKeyedStateBackend) b.dispose();
   });
 });
