@@ -63,7 +63,12 @@ export function insertStatements(
   rows: readonly Record<string, unknown>[],
 ): Statement[] {
   const head = `INSERT INTO ${quoteTable(d, table)} (${columns.map((c) => d.quote(c)).join(', ')}) VALUES `;
-  const tail = key ? ` ${d.upsertClause(key, columns.filter((c) => !key.includes(c)))}` : '';
+  const tail = key
+    ? ` ${d.upsertClause(
+        key,
+        columns.filter((c) => !key.includes(c)),
+      )}`
+    : '';
   const perStatement = Math.max(1, Math.floor(d.maxParams / columns.length));
   const out: Statement[] = [];
   for (let start = 0; start < rows.length; start += perStatement) {

@@ -32,7 +32,9 @@ export function parseJdbcUrl(url: string): JdbcTarget {
   const m = /^jdbc:([a-z]+):\/\/(.*)$/.exec(url.trim());
   const scheme = m ? SCHEMES[m[1]!] : undefined;
   if (!m || !scheme)
-    throw new ConfigError(`jdbc: 'url' = '${redactUrl(url)}' is not a jdbc:postgresql://, jdbc:mysql:// or jdbc:mariadb:// URL (e.g. 'jdbc:postgresql://localhost:5432/shop')`);
+    throw new ConfigError(
+      `jdbc: 'url' = '${redactUrl(url)}' is not a jdbc:postgresql://, jdbc:mysql:// or jdbc:mariadb:// URL (e.g. 'jdbc:postgresql://localhost:5432/shop')`,
+    );
   let parsed: URL;
   try {
     parsed = new URL(`http://${m[2]!}`);

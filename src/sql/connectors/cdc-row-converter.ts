@@ -18,8 +18,7 @@ function describe(v: unknown): string {
 }
 
 /** A date-time the driver parsed in local time (DATETIME, `timestamp`): the same wall clock, as UTC milliseconds. */
-const wallClock = (d: Date): number =>
-  Date.UTC(d.getFullYear(), d.getMonth(), d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds(), d.getMilliseconds());
+const wallClock = (d: Date): number => Date.UTC(d.getFullYear(), d.getMonth(), d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds(), d.getMilliseconds());
 
 function integer(v: unknown, column: string, type: string, max: number): number {
   const n = typeof v === 'number' ? v : typeof v === 'bigint' || typeof v === 'string' ? Number(v) : typeof v === 'boolean' ? (v ? 1 : 0) : NaN;
@@ -52,7 +51,8 @@ const CONVERTERS: Record<SqlTypeName, Convert> = {
           : typeof v === 'object'
             ? JSON.stringify(v)
             : String(v),
-  BOOLEAN: (v, c) => (typeof v === 'boolean' ? v : typeof v === 'number' ? v !== 0 : v === 't' || v === '1' ? true : v === 'f' || v === '0' ? false : fail(c, v, 'a BOOLEAN')),
+  BOOLEAN: (v, c) =>
+    typeof v === 'boolean' ? v : typeof v === 'number' ? v !== 0 : v === 't' || v === '1' ? true : v === 'f' || v === '0' ? false : fail(c, v, 'a BOOLEAN'),
   TIMESTAMP: (v, c) => {
     if (v instanceof Date) return wallClock(v);
     if (typeof v === 'number') return v;
@@ -75,12 +75,7 @@ const CONVERTERS: Record<SqlTypeName, Convert> = {
  * columns are NULL, as in Flink CDC. Any other row without a declared column fails naming it: a
  * wrong name in the DDL, or a TOAST value left out of the log, would otherwise reach the sink as NULL.
  */
-export function cdcRowConverter(
-  table: string,
-  columns: readonly Column[],
-  metadata: ReadonlyMap<string, string>,
-  key: readonly string[],
-): (raw: Row) => Row {
+export function cdcRowConverter(table: string, columns: readonly Column[], metadata: ReadonlyMap<string, string>, key: readonly string[]): (raw: Row) => Row {
   const fields = columns.map((c) => ({ name: c.name, from: metadata.get(c.name) ?? c.name, convert: CONVERTERS[c.type.name] }));
   const metaKeys = new Set(metadata.values());
   const onlyKey = (raw: Row) => Object.keys(raw).filter((k) => raw[k] !== undefined && !metaKeys.has(k)).length === key.length;

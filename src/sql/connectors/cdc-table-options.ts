@@ -33,7 +33,8 @@ export function cdcOptions(ctx: TableContext, connector: string): Record<string,
   if (pk!.length !== 1) ctx.fail(`PRIMARY KEY (${pk!.join(', ')}): connector '${connector}' supports a key of one integer column yet`);
   if (ctx.metadata.has(pk![0]!)) ctx.fail(`PRIMARY KEY column '${pk![0]}' is a metadata column`);
   const fetch = numberOption(ctx, 'scan.snapshot.fetch.size');
-  if (fetch !== undefined && (!Number.isSafeInteger(fetch) || fetch < 1)) ctx.fail(`option 'scan.snapshot.fetch.size' must be a positive integer, not '${fetch}'`);
+  if (fetch !== undefined && (!Number.isSafeInteger(fetch) || fetch < 1))
+    ctx.fail(`option 'scan.snapshot.fetch.size' must be a positive integer, not '${fetch}'`);
   const out: Record<string, unknown> = {};
   for (const [k, v] of ctx.options) {
     if (k === 'connector' || k === 'scan.snapshot.fetch.size') continue;

@@ -9,4 +9,13 @@ import { printTable } from './print-table.js';
 import type { TableConnector } from './table-connector.js';
 
 /** The connectors SQL tables can name in 'connector' = '...': the one registration list. */
-export const TABLE_CONNECTORS: readonly TableConnector[] = [datagenTable, nexmarkTable, filesystemTable, printTable, blackholeTable, mysqlCdcTable, postgresCdcTable, jdbcTable];
+export const TABLE_CONNECTORS: readonly TableConnector[] = [
+  datagenTable,
+  nexmarkTable,
+  filesystemTable,
+  printTable,
+  blackholeTable,
+  mysqlCdcTable,
+  postgresCdcTable,
+  jdbcTable,
+];
