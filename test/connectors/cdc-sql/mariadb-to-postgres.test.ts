@@ -51,9 +51,7 @@ CREATE TABLE ${name} (
 
 describe.runIf(run)('mysql-cdc -> jdbc (PostgreSQL) in SQL', () => {
   it('copies a table changed during the snapshot, and keeps a GROUP BY of it, equal to MariaDB at the end', async () => {
-    await db.query(
-      'CREATE TABLE items (id bigint PRIMARY KEY, v int NOT NULL, s varchar(200), price decimal(12,2), updated datetime(3)) ENGINE=InnoDB',
-    );
+    await db.query('CREATE TABLE items (id bigint PRIMARY KEY, v int NOT NULL, s varchar(200), price decimal(12,2), updated datetime(3)) ENGINE=InnoDB');
     await db.query(
       `INSERT INTO items SELECT seq, seq % 1000, IF(seq % 7 = 0, NULL, CONCAT('row ', seq)), seq * 1.25, TIMESTAMP('2024-01-01') + INTERVAL seq * 1001000 MICROSECOND FROM seq_1_to_${ROWS}`,
     );
@@ -86,14 +84,12 @@ describe.runIf(run)('mysql-cdc -> jdbc (PostgreSQL) in SQL', () => {
       await until('the snapshot', async () => (await copied()) >= ROWS * 0.9);
       const ops = await writer.stop();
       const sourceRows = async () =>
-        asText(
-          await db.query(
-            `SELECT id, v, s, CAST(price AS CHAR) AS price, DATE_FORMAT(updated, '%Y-%m-%d %H:%i:%s.%f') AS updated FROM items ORDER BY id`,
-          ),
-        );
+        asText(await db.query(`SELECT id, v, s, CAST(price AS CHAR) AS price, DATE_FORMAT(updated, '%Y-%m-%d %H:%i:%s.%f') AS updated FROM items ORDER BY id`));
       const targetRows = async () =>
         asText(
-          await target.query(`SELECT id, v, s, price::text AS price, to_char(updated, 'YYYY-MM-DD HH24:MI:SS.US') AS updated FROM weir_cdc_items_copy ORDER BY id`),
+          await target.query(
+            `SELECT id, v, s, price::text AS price, to_char(updated, 'YYYY-MM-DD HH24:MI:SS.US') AS updated FROM weir_cdc_items_copy ORDER BY id`,
+          ),
         );
       const expected = await sourceRows();
       let diff: string[] = [];

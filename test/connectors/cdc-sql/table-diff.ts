@@ -18,5 +18,4 @@ export function diffTables(source: readonly TextRow[], target: readonly TextRow[
 }
 
 /** Rows of objects as text tuples in column order; NULL as `\N`. */
-export const asText = (rows: readonly Record<string, unknown>[]): TextRow[] =>
-  rows.map((r) => Object.values(r).map((v) => (v === null ? '\\N' : String(v))));
+export const asText = (rows: readonly Record<string, unknown>[]): TextRow[] => rows.map((r) => Object.values(r).map((v) => (v === null ? '\\N' : String(v))));
