@@ -25,8 +25,9 @@ export class UpsertBuffer {
 
   constructor(key: readonly string[]) {
     const first = key[0]!;
-    // A one-column key is its value (numbers and strings are distinct Map keys); a composite key is joined.
-    this.keyOf = key.length === 1 ? (r) => r[first] : (r) => key.map((k) => `${typeof r[k]}:${String(r[k])}`).join('\u0000');
+    // Keys compare as text: a driver may give one key as a number in a snapshot row and as a string or
+    // bigint in a log row, and the database sees them as the same key.
+    this.keyOf = key.length === 1 ? (r) => String(r[first]) : (r) => key.map((k) => String(r[k])).join('\u0000');
   }
 
   get size(): number {

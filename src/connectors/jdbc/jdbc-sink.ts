@@ -1,6 +1,6 @@
 import type { Batch } from '../../core/batch.js';
 import { RowKind, rowKindShort } from '../../core/row-kind.js';
-import type { Sink, SinkWriter } from '../../core/sink.js';
+import type { Sink, SinkWriter, SinkWriterContext } from '../../core/sink.js';
 import { AppendBuffer, UpsertBuffer, type PendingWrites, type Row } from './jdbc-buffer.js';
 import { openConnection, type JdbcConnection } from './jdbc-connection.js';
 import { resolveJdbcOptions, type JdbcSinkOptions, type ResolvedJdbcOptions } from './jdbc-options.js';
@@ -9,10 +9,14 @@ import { deleteStatements, insertStatements, type Statement } from './jdbc-state
 /**
  * Writes rows to a PostgreSQL, MySQL or MariaDB table, as Flink's JDBC sink: with a primary key,
  * a changelog as upserts (`INSERT ... ON CONFLICT DO UPDATE`, `INSERT ... ON DUPLICATE KEY UPDATE`)
- * and deletes, which are idempotent, so a job restored from a checkpoint converges to the same
- * table; without one, `+I` rows appended. Rows are buffered and written in one transaction per
- * flush: when 'sink.buffer-flush.max-rows' rows are buffered, every 'sink.buffer-flush.interval',
- * on each checkpoint (before it completes) and at the end of the input.
+ * and deletes; without one, `+I` rows appended. Each flush is one transaction.
+ *
+ * With a key under exactly-once checkpoints, the changes of a checkpoint are written when it
+ * completes (they are kept in it until then, and written again after a restore: upserts and deletes
+ * by key are idempotent), so the table never holds a change that a restore could take back: it
+ * converges to the source after any number of crashes. Otherwise rows are flushed when
+ * 'sink.buffer-flush.max-rows' are buffered, every 'sink.buffer-flush.interval', on each checkpoint
+ * and at the end of the input (at-least-once).
  *
  * @example
  * stream.sinkTo(jdbcSink({ url: 'jdbc:postgresql://localhost:5432/shop', 'table-name': 'orders', username: 'app', primaryKey: ['id'] }));
@@ -23,8 +27,17 @@ export function jdbcSink(options: JdbcSinkOptions): Sink<Row> {
     name: o.name,
     inputChangelogMode: o.key ? 'all' : 'insert-only',
     deliveryGuarantee: o.key ? 'exactly-once' : 'at-least-once',
-    createWriter: () => new JdbcWriter(o),
+    describeUncommitted: (mode) =>
+      o.key && mode === 'EXACTLY_ONCE'
+        ? `${o.name}: changes are written to the table when the checkpoint that holds them completes; those after the last one are written by the next run that resumes from it`
+        : `${o.name}: rows are written as they are flushed`,
+    createWriter: (ctx) => new JdbcWriter(o, ctx),
   };
+}
+
+/** The changes of one checkpoint, held until it completes. */
+interface Pending extends PendingWrites {
+  readonly checkpointId: number;
 }
 
 class JdbcWriter implements SinkWriter<Row> {
@@ -35,20 +48,35 @@ class JdbcWriter implements SinkWriter<Row> {
   private inflight: Promise<void> = Promise.resolve();
   private failure: unknown;
   private timer: NodeJS.Timeout | undefined;
+  /** Exactly-once: writes wait for their checkpoint to complete, in `pending`. */
+  private readonly onCheckpoints: boolean;
+  private pending: Pending[] = [];
 
-  constructor(private readonly o: ResolvedJdbcOptions) {
+  constructor(
+    private readonly o: ResolvedJdbcOptions,
+    ctx: SinkWriterContext,
+  ) {
     this.buffer = o.key ? new UpsertBuffer(o.key) : new AppendBuffer();
     this.columns = o.columns;
+    this.onCheckpoints = o.key !== undefined && ctx.checkpointingMode === 'EXACTLY_ONCE';
   }
 
-  /** Connects before any input, so a wrong URL or password fails the job at its start. */
-  async recover(): Promise<void> {
+  /**
+   * Connects before any input, so a wrong URL or password fails the job at its start; after a
+   * restore, writes the changes of the restored checkpoint that may not have been written.
+   */
+  async recover(committables: unknown[]): Promise<void> {
     try {
       this.conn = await openConnection(this.o.target, this.o.user, this.o.password);
     } catch (e) {
       throw this.error('cannot connect', e);
     }
-    if (this.o.intervalMs > 0) {
+    const restored = (committables as (Pending[] | null)[]).flatMap((c) => c ?? []).sort((a, b) => a.checkpointId - b.checkpointId);
+    for (const p of restored) {
+      if (p.upserts.length > 0 && this.columns === undefined) this.columns = Object.keys(p.upserts[0]!);
+      await this.apply(p);
+    }
+    if (this.o.intervalMs > 0 && !this.onCheckpoints) {
       this.timer = setInterval(() => {
         this.flush().catch((e: unknown) => (this.failure = e));
       }, this.o.intervalMs);
@@ -70,15 +98,32 @@ class JdbcWriter implements SinkWriter<Row> {
         this.buffer.add(values[i]!);
       }
     }
-    return this.o.maxRows > 0 && this.buffer.size >= this.o.maxRows ? this.flush() : undefined;
+    return !this.onCheckpoints && this.o.maxRows > 0 && this.buffer.size >= this.o.maxRows ? this.flush() : undefined;
   }
 
-  /** Everything written so far is in the table once the checkpoint completes. */
-  preCommit(): Promise<null> {
-    return this.flush().then(() => null);
+  /**
+   * Exactly-once: the checkpoint keeps this checkpoint's changes and those of earlier ones not yet
+   * written. Otherwise everything buffered is written before the checkpoint completes.
+   */
+  preCommit(checkpointId: number): Pending[] | Promise<null> {
+    if (!this.onCheckpoints) return this.flush().then(() => null);
+    if (this.buffer.size > 0) this.pending.push({ checkpointId, ...this.buffer.drain() });
+    return this.pending.slice();
   }
 
+  /** Writes the changes of every checkpoint up to `checkpointId`, which completed. */
+  async commit(checkpointId: number): Promise<void> {
+    const due = this.pending.filter((p) => p.checkpointId <= checkpointId);
+    if (due.length === 0) return;
+    this.pending = this.pending.filter((p) => p.checkpointId > checkpointId);
+    for (const p of due) this.inflight = this.inflight.then(() => this.apply(p));
+    await this.inflight;
+  }
+
+  /** The input ended: everything is written, pending checkpoints' changes first. */
   async finish(): Promise<void> {
+    for (const p of this.pending) this.inflight = this.inflight.then(() => this.apply(p));
+    this.pending = [];
     await this.flush();
   }
 
@@ -103,6 +148,7 @@ class JdbcWriter implements SinkWriter<Row> {
     const statements: Statement[] = [];
     if (key && w.deletes.length) statements.push(...deleteStatements(conn.dialect, table, key, w.deletes));
     if (w.upserts.length) statements.push(...insertStatements(conn.dialect, table, this.columns!, key, w.upserts));
+    if (statements.length === 0) return;
     try {
       await conn.transaction(statements);
     } catch (e) {
