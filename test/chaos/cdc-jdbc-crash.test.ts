@@ -17,7 +17,7 @@ import { asText, diffTables } from '../connectors/cdc-sql/table-diff.js';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const cli = join(root, 'src/cli/main.ts');
 const job = join(root, 'test/chaos/cdc-jdbc-crash-job.ts');
-const ROWS = 20_000;
+const ROWS = 10_000;
 const TABLE = 'weir_chaos_items_copy';
 
 let db: MariadbInstance;
@@ -78,7 +78,7 @@ describe.runIf(serversInstalled)('mysql-cdc -> jdbc under SIGKILL', () => {
     const phases: string[] = [];
     let seed = 7;
     const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
-    // The first kills land in the snapshot (200 chunks of 100 rows), the later ones once the copy is
+    // The first kills land in the snapshot (100 chunks of 100 rows), the later ones once the copy is
     // nearly complete, while streaming; each after rows were written since the job (re)started.
     try {
       for (let k = 0; k < 6; k++) {
