@@ -109,4 +109,28 @@ describe.runIf(run)('mysql-cdc -> jdbc (PostgreSQL) in SQL', () => {
       await agg.jobClient?.cancel();
     }
   }, 180_000);
+
+  it('reads metadata columns, and a bounded copy with scan.startup.mode snapshot', async () => {
+    const tEnv = TableEnvironment.create();
+    tEnv.executeSql(
+      sourceDdl('items', '5420-5424', db.port)
+        .replace("'scan.incremental.snapshot.chunk.size' = '1000'", "'scan.startup.mode' = 'snapshot'")
+        .replace('  PRIMARY KEY', "  db_name STRING METADATA FROM 'database_name' VIRTUAL,\n  PRIMARY KEY"),
+    );
+    const rows = await tEnv.sqlQuery('SELECT id, price, updated, ts, src_table, db_name FROM items WHERE id <= 50').execute().collect();
+    const expected = await db.query<{ id: number; price: string; updated: string }>(
+      `SELECT id, CAST(price AS CHAR) AS price, DATE_FORMAT(updated, '%Y-%m-%d %H:%i:%s.%f') AS updated FROM items WHERE id <= 50 ORDER BY id`,
+    );
+    expect(rows.length).toBeGreaterThan(40);
+    expect(rows.sort((a, b) => Number(a.id) - Number(b.id))).toEqual(
+      expected.map((r) => ({
+        id: Number(r.id),
+        price: r.price,
+        updated: Date.parse(r.updated.slice(0, 23).replace(' ', 'T') + 'Z'),
+        ts: 0,
+        src_table: 'items',
+        db_name: 'weir',
+      })),
+    );
+  }, 60_000);
 });
