@@ -82,6 +82,8 @@ export interface ColumnDef {
   readonly notNull: boolean;
   /** A computed column: `name AS expr`. */
   readonly computed: Expr | undefined;
+  /** A metadata column: `name type METADATA [FROM 'key'] [VIRTUAL]` (key: the connector's name for it). */
+  readonly metadata?: { readonly key: string; readonly virtual: boolean };
   readonly pos: SqlPosition;
 }
 

@@ -56,7 +56,11 @@ export function describeTable(table: CatalogTable): { columns: Column[]; rows: R
       type: formatType(col.type, def.notNull || (table.primaryKey?.includes(def.name) ?? false)) + (rowtime ? ' *ROWTIME*' : ''),
       null: !(def.notNull || (table.primaryKey?.includes(def.name) ?? false)),
       key: table.primaryKey?.includes(def.name) ? `PRI(${table.primaryKey.join(', ')})` : null,
-      extras: def.computed ? `AS ${sliceExpr(table.sql, startOffset(def.computed))}` : null,
+      extras: def.computed
+        ? `AS ${sliceExpr(table.sql, startOffset(def.computed))}`
+        : def.metadata
+          ? `METADATA FROM '${def.metadata.key}'${def.metadata.virtual ? ' VIRTUAL' : ''}`
+          : null,
       watermark: rowtime ? sliceExpr(table.sql, startOffset(table.watermark!.expr)) : null,
     };
   });

@@ -4,7 +4,7 @@ import { propertyKey, type Column, type Constants } from './expression-compiler.
 import { planQuery, type PlanContext } from './query-planner.js';
 import { SqlError } from './sql-error.js';
 import { formatType, isNumeric } from './sql-types.js';
-import { connectorOf, physicalColumns } from './table-source-planner.js';
+import { connectorOf, writableColumns } from './table-source-planner.js';
 
 type Insert = Extract<Statement, { kind: 'insert' }>;
 
@@ -17,7 +17,7 @@ export function planInsert(s: Insert, ctx: PlanContext): string {
   const entry = ctx.catalog.lookup(s.table, ctx.sql);
   if (entry.kind === 'view') throw new SqlError(`'${entry.name}' is a view; INSERT needs a table`, s.table.pos, ctx.sql);
   const { connector, ctx: tableCtx } = connectorOf(entry, 'sink');
-  const sinkColumns = physicalColumns(entry);
+  const sinkColumns = writableColumns(entry);
   const targets = s.columns ?? sinkColumns.map((c) => c.name);
   for (const t of targets) {
     if (!sinkColumns.some((c) => c.name === t)) {
@@ -58,12 +58,19 @@ export function planInsert(s: Insert, ctx: PlanContext): string {
   if (planned.updating && sink.inputChangelogMode !== 'all') {
     throw new SqlError(
       `Table sink 'default_catalog.default_database.${entry.name}' (connector '${connector.name}') doesn't support consuming update and delete changes which are produced by node ${planned.updatingBy ?? 'the query'}. ` +
-        `It only appends rows; write the query to a sink that takes a changelog (print, blackhole), or use a window aggregation (TUMBLE/HOP/CUMULATE), which is insert-only.`,
+        (connector.upsertOnPrimaryKey && !entry.primaryKey
+          ? `Declare PRIMARY KEY (...) NOT ENFORCED on '${entry.name}' so that the sink writes the changes as upserts and deletes on that key.`
+          : `It only appends rows; write the query to a sink that takes a changelog (print, blackhole), or use a window aggregation (TUMBLE/HOP/CUMULATE), which is insert-only.`),
       s.query.pos,
       ctx.sql,
     );
   }
-  planned.stream(toSink).sinkTo(sink);
+  let out = planned.stream(toSink);
+  // An upsert sink with several subtasks gets each key's changes on one subtask, in order (Flink's keyed shuffle).
+  const pk = entry.primaryKey;
+  if (pk && planned.updating && connector.upsertOnPrimaryKey && ctx.env.getParallelism() > 1)
+    out = pk.length === 1 ? out.keyBy((r) => r[pk[0]!]) : out.keyBy((r) => pk.map((k) => String(r[k])).join('\u0000'));
+  out.sinkTo(sink);
   return entry.name;
 }
 

@@ -6,7 +6,7 @@ import type { Row } from './operators/calc-operator.js';
 import type { GroupAggregateParams } from './operators/group-aggregate-operator.js';
 import { SqlError } from './sql-error.js';
 import type { Scope } from './expression-compiler.js';
-import { planTableSource, scopeOf, tableColumns } from './table-source-planner.js';
+import { planTableSource, scopeOf, sourceChangelog, tableColumns } from './table-source-planner.js';
 import { planWindowAggregate } from './window-planner.js';
 
 export type { OutputRewrite, PlanContext, PlannedQuery } from './calc-planner.js';
@@ -37,7 +37,7 @@ export function planQuery(q: Query, ctx: PlanContext): PlannedQuery {
       input = materialized(input.stream(), input.columns, input);
       scope = { columns: input.columns, qualifiers: [q.from.alias ?? entry.name], description: `view '${entry.name}'` };
     } else {
-      input = materialized(planTableSource(entry, ctx.env), tableColumns(entry));
+      input = materialized(planTableSource(entry, ctx.env), tableColumns(entry), sourceChangelog(entry));
       scope = scopeOf(input.columns, entry.name, q.from.alias);
     }
   }

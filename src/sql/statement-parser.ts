@@ -171,8 +171,10 @@ class StatementParser {
       else if (c.acceptKeyword('PRIMARY', 'KEY')) {
         this.notEnforced();
         setPk([name]);
-      } else if (c.isKeyword('METADATA')) return this.unsupported('METADATA columns', c.peek().pos);
-      else if (c.acceptKeyword('COMMENT')) c.string();
+      } else if (c.acceptKeyword('METADATA')) {
+        const key = c.acceptKeyword('FROM') ? c.string("a metadata key such as 'op_ts'") : name;
+        return { name, type, notNull, computed: undefined, metadata: { key, virtual: c.acceptKeyword('VIRTUAL') }, pos };
+      } else if (c.acceptKeyword('COMMENT')) c.string();
       else break;
     }
     return { name, type, notNull, computed: undefined, pos };

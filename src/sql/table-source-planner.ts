@@ -16,6 +16,12 @@ export function physicalColumns(table: CatalogTable): Column[] {
   return table.columns.filter((c) => c.type !== undefined).map((c) => ({ name: c.name, type: c.type!, nullable: !c.notNull }));
 }
 
+/** The columns an INSERT writes: the physical ones less VIRTUAL metadata columns, as in Flink. */
+export function writableColumns(table: CatalogTable): Column[] {
+  const virtual = new Set(table.columns.filter((c) => c.metadata?.virtual).map((c) => c.name));
+  return physicalColumns(table).filter((c) => !virtual.has(c.name));
+}
+
 /** All columns a query sees: physical then computed ones in declared order, with computed types inferred. */
 export function tableColumns(table: CatalogTable): Column[] {
   const physical = physicalColumns(table);
@@ -59,7 +65,21 @@ export function connectorOf(table: CatalogTable, role: 'source' | 'sink' | 'any'
   }
   if (role === 'source' && !connector!.source) fail(`connector '${name}' can only be written to (it is a sink)`);
   if (role === 'sink' && !connector!.sink) fail(`connector '${name}' can only be read (it is a source)`);
-  return { connector: connector!, ctx: { table: table.name, columns, options: table.options, fail } };
+  const metadata = new Map<string, string>();
+  for (const c of table.columns) {
+    if (!c.metadata) continue;
+    const keys = connector!.metadata ?? [];
+    if (!keys.includes(c.metadata.key)) {
+      const near = closestName(c.metadata.key, keys);
+      fail(
+        `connector '${name}' has no metadata '${c.metadata.key}' (column '${c.name}')${near ? `; did you mean '${near}'?` : ''}${keys.length ? ` (available: ${keys.join(', ')})` : ''}`,
+      );
+    }
+    if (role === 'sink' && !c.metadata.virtual) fail(`metadata column '${c.name}' cannot be written; declare it VIRTUAL`);
+    metadata.set(c.name, c.metadata.key);
+  }
+  const ctxColumns = role === 'sink' ? writableColumns(table) : columns;
+  return { connector: connector!, ctx: { table: table.name, columns: ctxColumns, options: table.options, primaryKey: table.primaryKey, metadata, fail } };
 }
 
 const READERS: Record<SqlType['name'], string> = {
@@ -78,19 +98,21 @@ const READERS: Record<SqlType['name'], string> = {
  */
 export function planTableSource(table: CatalogTable, env: StreamEnvironment): DataStream<Row> {
   const { connector, ctx } = connectorOf(table, 'source');
-  const { source, values } = connector.source!(ctx);
+  const { source, values, convert } = connector.source!(ctx);
   const physical = ctx.columns;
   const computed = table.columns.filter((c) => c.computed !== undefined);
   let stream = env.fromSource(source, undefined, `${connector.name}: ${table.name}`);
   // Values of a generator are typed already: only computed columns need a step.
-  if (values === 'text' || computed.length > 0) stream = stream.transform<Row>(`Read ${table.name}`, 'sqlCalc', readParams(table, physical, values));
+  if (values === 'text' || convert || computed.length > 0)
+    stream = stream.transform<Row>(`Read ${table.name}`, 'sqlCalc', readParams(table, physical, values, convert));
   if (table.watermark) stream = stream.assignTimestampsAndWatermarks(watermarkStrategy(table));
   return stream;
 }
 
 /** One compiled step: the raw values as the column types, then the computed columns. */
-function readParams(table: CatalogTable, physical: readonly Column[], values: 'text' | 'typed'): CalcParams {
+function readParams(table: CatalogTable, physical: readonly Column[], values: 'text' | 'typed', convert?: (raw: Row) => Row): CalcParams {
   const consts = new Constants();
+  const converted = convert ? `${consts.ref(convert)}(input)` : 'input';
   const fields: string[] = [];
   for (const c of physical) {
     const read = propertyAccess('raw', c.name, consts);
@@ -102,8 +124,15 @@ function readParams(table: CatalogTable, physical: readonly Column[], values: 't
   const assign = table.columns
     .filter((c) => c.computed !== undefined)
     .map((c) => `${propertyAccess('r', c.name, consts)} = ${compiler.compile(c.computed!).code};`);
-  const body = `function convert(raw) { const r = { ${fields.join(', ')} }; ${assign.join(' ')} return r; }`;
+  const body = `function convert(input) { const raw = ${converted}; const r = { ${fields.join(', ')} }; ${assign.join(' ')} return r; }`;
   return { condition: undefined, projection: buildFunction<(r: Row) => Row>(body, consts, helpers), text: { select: `read ${table.name}` } };
+}
+
+/** Whether a table's source is a changelog (a CDC table), as the planner's `updating` flag. */
+export function sourceChangelog(table: CatalogTable): { updating: boolean; updatingBy?: string } {
+  const connector = TABLE_CONNECTORS.find((c) => c.name === table.options.get('connector'));
+  if (!connector?.changelogSource) return { updating: false };
+  return { updating: true, updatingBy: `TableSourceScan(table=[[default_catalog, default_database, ${table.name}]])` };
 }
 
 /** WATERMARK FOR col AS col | col - INTERVAL 'n' unit, as Weir's watermark strategies. */

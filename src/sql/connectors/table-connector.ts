@@ -9,6 +9,10 @@ export interface TableContext {
   /** Physical columns (computed columns are derived after the source). */
   readonly columns: readonly Column[];
   readonly options: ReadonlyMap<string, string>;
+  /** PRIMARY KEY (...) NOT ENFORCED, if declared. */
+  readonly primaryKey: readonly string[] | undefined;
+  /** Metadata columns among `columns`: column name -> the connector's metadata key. */
+  readonly metadata: ReadonlyMap<string, string>;
   /** Fails naming the option and the table. */
   fail(message: string): never;
 }
@@ -20,11 +24,22 @@ export interface TableContext {
 export interface TableConnector {
   readonly name: string;
   readonly options: readonly string[];
+  /** The source's rows are a changelog (+I, -U, +U, -D), as a CDC source's: queries over the table are updating. */
+  readonly changelogSource?: boolean;
+  /** The sink writes a changelog as upserts and deletes on the table's PRIMARY KEY (jdbc). */
+  readonly upsertOnPrimaryKey?: boolean;
+  /** The metadata keys a source can fill (`METADATA FROM 'key'`); none when left out. */
+  readonly metadata?: readonly string[];
   /**
    * A source of raw rows: objects keyed by column name whose values the planner converts to the
    * column types (`text`: strings as read from a file; `typed`: values already of the right type).
    */
-  source?(ctx: TableContext): { readonly source: Source<Row, any>; readonly values: 'text' | 'typed' };
+  source?(ctx: TableContext): {
+    readonly source: Source<Row, any>;
+    readonly values: 'text' | 'typed';
+    /** Turns a raw row into the table's typed row (with `values: 'typed'`), in the table's read step. */
+    readonly convert?: (raw: Row) => Row;
+  };
   /** A sink of rows in their external form (TIMESTAMP as text). */
   sink?(ctx: TableContext): Sink<Row>;
 }

@@ -1,0 +1,98 @@
+import type { Column } from '../expression-compiler.js';
+import type { Row } from '../operators/calc-operator.js';
+import { formatTimestamp, parseTimestamp } from '../runtime-helpers.js';
+import { SqlError } from '../sql-error.js';
+import type { SqlTypeName } from '../sql-types.js';
+
+type Convert = (v: unknown, column: string) => unknown;
+
+const fail = (column: string, v: unknown, type: string): never => {
+  throw new SqlError(`Column '${column}': ${describe(v)} from the database is not ${type}`);
+};
+
+function describe(v: unknown): string {
+  if (v instanceof Date) return `the date ${v.toISOString()}`;
+  if (Buffer.isBuffer(v)) return `${v.length} bytes`;
+  const s = typeof v === 'object' ? JSON.stringify(v) : String(v);
+  return `'${s.length > 60 ? s.slice(0, 57) + '...' : s}'`;
+}
+
+/** A date-time the driver parsed in local time (DATETIME, `timestamp`): the same wall clock, as UTC milliseconds. */
+const wallClock = (d: Date): number => Date.UTC(d.getFullYear(), d.getMonth(), d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds(), d.getMilliseconds());
+
+function integer(v: unknown, column: string, type: string, max: number): number {
+  const n = typeof v === 'number' ? v : typeof v === 'bigint' || typeof v === 'string' ? Number(v) : typeof v === 'boolean' ? (v ? 1 : 0) : NaN;
+  if (!Number.isInteger(n) || Math.abs(n) > max) fail(column, v, type === 'BIGINT' ? 'a BIGINT Weir keeps exactly (|n| <= 2^53)' : 'an INT');
+  return n;
+}
+
+/**
+ * How a database value (as `pg`, `mysql2` or the binlog decoder give it) becomes a value of the
+ * column's SQL type: DECIMAL text to DOUBLE or STRING without change, BIGINT text to a number only
+ * when exact, DATETIME/`timestamp` to TIMESTAMP's epoch milliseconds of the same wall clock,
+ * JSON objects and byte strings to STRING (JSON text, hex). A value that does not fit fails naming
+ * the column, never turns into NULL.
+ */
+const CONVERTERS: Record<SqlTypeName, Convert> = {
+  INT: (v, c) => integer(v, c, 'INT', 2147483647),
+  BIGINT: (v, c) => integer(v, c, 'BIGINT', Number.MAX_SAFE_INTEGER),
+  DOUBLE: (v, c) => {
+    const n = typeof v === 'number' ? v : typeof v === 'string' || typeof v === 'bigint' ? Number(v) : NaN;
+    if (Number.isNaN(n) && v !== 'NaN') fail(c, v, 'a DOUBLE');
+    return n;
+  },
+  STRING: (v) =>
+    typeof v === 'string'
+      ? v
+      : v instanceof Date
+        ? formatTimestamp(wallClock(v))
+        : Buffer.isBuffer(v)
+          ? v.toString('hex')
+          : typeof v === 'object'
+            ? JSON.stringify(v)
+            : String(v),
+  BOOLEAN: (v, c) =>
+    typeof v === 'boolean' ? v : typeof v === 'number' ? v !== 0 : v === 't' || v === '1' ? true : v === 'f' || v === '0' ? false : fail(c, v, 'a BOOLEAN'),
+  TIMESTAMP: (v, c) => {
+    if (v instanceof Date) return wallClock(v);
+    if (typeof v === 'number') return v;
+    if (typeof v === 'string') {
+      try {
+        return parseTimestamp(v);
+      } catch {
+        return fail(c, v, 'a TIMESTAMP');
+      }
+    }
+    return fail(c, v, 'a TIMESTAMP');
+  },
+  NULL: (v) => v,
+};
+
+/**
+ * The convert step of a CDC table: each declared column read from the change's row (a metadata
+ * column from the metadata key the source added) and turned into the declared type. The old row
+ * of a PostgreSQL update or delete under the default REPLICA IDENTITY holds only the key: its other
+ * columns are NULL, as in Flink CDC. Any other row without a declared column fails naming it: a
+ * wrong name in the DDL, or a TOAST value left out of the log, would otherwise reach the sink as NULL.
+ */
+export function cdcRowConverter(table: string, columns: readonly Column[], metadata: ReadonlyMap<string, string>, key: readonly string[]): (raw: Row) => Row {
+  const fields = columns.map((c) => ({ name: c.name, from: metadata.get(c.name) ?? c.name, convert: CONVERTERS[c.type.name] }));
+  const metaKeys = new Set(metadata.values());
+  const onlyKey = (raw: Row) => Object.keys(raw).filter((k) => raw[k] !== undefined && !metaKeys.has(k)).length === key.length;
+  const n = fields.length;
+  return (raw) => {
+    const out: Row = {};
+    for (let i = 0; i < n; i++) {
+      const f = fields[i]!;
+      const v = raw[f.from];
+      if (v === undefined && !onlyKey(raw)) {
+        throw new SqlError(
+          `Table '${table}': column '${f.from}' is not in the change read from the database (columns there: ${Object.keys(raw).join(', ')}); ` +
+            'check the column names, and for PostgreSQL an unchanged TOAST value needs REPLICA IDENTITY FULL',
+        );
+      }
+      out[f.name] = v === null || v === undefined ? null : f.convert(v, f.name);
+    }
+    return out;
+  };
+}

@@ -1,0 +1,33 @@
+import { mysqlCdcSource } from '../../connectors/mysql-cdc/mysql-cdc-source.js';
+import type { MysqlCdcOptions } from '../../connectors/mysql-cdc/mysql-cdc-options.js';
+import { cdcRowConverter } from './cdc-row-converter.js';
+import { CDC_OPTIONS_NOT_YET, cdcOptions, checked } from './cdc-table-options.js';
+import type { TableConnector } from './table-connector.js';
+
+/**
+ * Flink CDC's `mysql-cdc`: a MySQL or MariaDB table as a changelog, snapshot then binlog (see
+ * docs/cdc.md). Needs the table's PRIMARY KEY; metadata columns `op_ts`, `database_name`, `table_name`.
+ */
+export const mysqlCdcTable: TableConnector = {
+  name: 'mysql-cdc',
+  options: [
+    'hostname',
+    'port',
+    'username',
+    'password',
+    'database-name',
+    'table-name',
+    'server-id',
+    'scan.startup.mode',
+    'scan.incremental.snapshot.chunk.size',
+    'scan.snapshot.fetch.size',
+    ...CDC_OPTIONS_NOT_YET,
+  ],
+  metadata: ['op_ts', 'database_name', 'table_name'],
+  changelogSource: true,
+  source(ctx) {
+    const options = cdcOptions(ctx, 'mysql-cdc') as unknown as MysqlCdcOptions;
+    const source = checked(ctx, () => mysqlCdcSource(options));
+    return { source, values: 'typed', convert: cdcRowConverter(ctx.table, ctx.columns, ctx.metadata, ctx.primaryKey!) };
+  },
+};
