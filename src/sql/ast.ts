@@ -77,6 +77,8 @@ export interface JoinRef {
   readonly left: TableRef | SubqueryRef | WindowTvf | JoinRef;
   readonly right: TableRef | SubqueryRef | WindowTvf;
   readonly on: Expr | undefined;
+  /** Where the text of ON ends (for plan names). */
+  readonly onEnd?: number;
   readonly pos: SqlPosition;
 }
 

@@ -1,10 +1,28 @@
-import type { Expr } from './ast.js';
+import { startOffset, type Expr } from './ast.js';
+import { exprText } from './calc-planner.js';
 
-/** The conjuncts of a condition: `a AND (b AND c)` is `[a, b, c]`. */
-export function conjuncts(e: Expr | undefined): Expr[] {
+/** Where the text of a conjunct ends (the AND after it, or the end of its clause), for plan names. */
+const ENDS = new WeakMap<Expr, number>();
+
+/**
+ * The conjuncts of a condition: `a AND (b AND c)` is `[a, b, c]`. `end`: the offset where the
+ * condition's text ends, so that each conjunct's own text can be shown ({@link conditionText}).
+ */
+export function conjuncts(e: Expr | undefined, end?: number): Expr[] {
   if (e === undefined) return [];
-  if (e.kind === 'binary' && e.op === 'AND') return [...conjuncts(e.left), ...conjuncts(e.right)];
+  if (e.kind === 'binary' && e.op === 'AND') return [...conjuncts(e.left, e.pos.offset), ...conjuncts(e.right, end)];
+  if (end !== undefined) ENDS.set(e, end);
   return [e];
+}
+
+/** The SQL text of a conjunct as written (parentheses around it dropped). */
+export function conditionText(e: Expr, sql: string): string {
+  const end = ENDS.get(e);
+  if (end === undefined) return exprText(e, sql);
+  let text = sql.slice(startOffset(e), end).trim();
+  const depth = (t: string) => [...t].reduce((d, ch) => d + (ch === '(' ? 1 : ch === ')' ? -1 : 0), 0);
+  while (depth(text) < 0 && text.endsWith(')')) text = text.slice(0, -1).trim();
+  return text.replace(/\s+/g, ' ');
 }
 
 /** The conjunction of `conds`, or undefined when there are none. */

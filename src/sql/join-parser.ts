@@ -19,6 +19,10 @@ export function parseJoins(c: TokenCursor, e: ExpressionParser, first: TableRef 
   const isJoin = (x: typeof left): x is JoinRef => 'kind' in x && x.kind === 'join';
   for (;;) {
     const t = c.peek();
+    // `a NATURAL JOIN b` reads NATURAL as a's alias.
+    const last = isJoin(left) ? left.right : left;
+    if (last.alias?.toUpperCase() === 'NATURAL' && c.isKeyword('JOIN'))
+      throw new SqlError('NATURAL JOIN is not supported yet; write the condition with ON', c.tokens[c.tokens.indexOf(t) - 1]?.pos ?? t.pos, c.sql);
     let type: JoinRef['type'];
     if (c.acceptOp(',')) type = 'CROSS';
     else if (c.acceptKeyword('CROSS')) {
@@ -37,11 +41,16 @@ export function parseJoins(c: TokenCursor, e: ExpressionParser, first: TableRef 
     const next = item();
     const right = next.kind === 'table' ? next.ref : next;
     let on;
+    let onEnd;
     if (type !== 'CROSS') {
+      // `b USING (k)` reads USING as b's alias.
+      if (right.alias?.toUpperCase() === 'USING' && c.isOp('('))
+        throw new SqlError('JOIN ... USING is not supported yet; write the condition with ON', t.pos, c.sql);
       if (c.isKeyword('USING')) throw new SqlError('JOIN ... USING is not supported yet; write the condition with ON', c.peek().pos, c.sql);
       c.expectKeyword('ON');
       on = e.expression();
+      onEnd = c.peek().pos.offset;
     }
-    left = { kind: 'join', type, left, right, on, pos: t.pos };
+    left = { kind: 'join', type, left, right, on, ...(onEnd !== undefined ? { onEnd } : {}), pos: t.pos };
   }
 }

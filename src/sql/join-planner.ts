@@ -1,9 +1,9 @@
 import { DataStream } from '../api/data-stream.js';
-import type { Expr, JoinRef, Query, SubqueryRef, TableRef, WindowTvf } from './ast.js';
-import { exprText, materialized, planCalc, type PlanContext, type PlannedQuery } from './calc-planner.js';
+import { startOffset, type Expr, type JoinRef, type Query, type SubqueryRef, type TableRef, type WindowTvf } from './ast.js';
+import { exprText, materialized, type PlanContext, type PlannedQuery } from './calc-planner.js';
 import { buildFunction, Constants, ExpressionCompiler, propertyAccess, propertyKey, type Column, type Scope } from './expression-compiler.js';
-import { boundOf, columnRefs, conjunction, conjuncts, timeBounds } from './join-conditions.js';
-import type { Row } from './operators/calc-operator.js';
+import { boundOf, columnRefs, conditionText, conjunction, conjuncts, timeBounds } from './join-conditions.js';
+import type { CalcParams, Row } from './operators/calc-operator.js';
 import type { JoinParams, JoinType } from './operators/join-operator.js';
 import { helpers } from './runtime-helpers.js';
 import { SqlError } from './sql-error.js';
@@ -36,11 +36,18 @@ const scopeOf = (r: Pick<Relation, 'columns' | 'sides'>, description: string): S
 
 const STAR = (pos: Expr['pos']) => [{ expr: { kind: 'star', qualifier: undefined, pos } as Expr, alias: undefined }];
 
-/** `planned` with `filters` in one Calc (none: as it is). */
+/** `planned` with `filters` in one Calc (none: as it is), named by the filters' own text. */
 function filtered(planned: PlannedQuery, filters: readonly Expr[], scope: Scope, sql: string): PlannedQuery {
   const where = conjunction(filters);
   if (!where) return planned;
-  return planCalc({ kind: 'select', items: STAR(where.pos), from: undefined, where, unsupported: [], pos: where.pos }, planned, scope, sql);
+  const consts = new Constants();
+  const c = new ExpressionCompiler(scope, consts, sql).compile(where);
+  if (c.type.name !== 'BOOLEAN' && c.type.name !== 'NULL') throw new SqlError(`WHERE expects a BOOLEAN condition, not ${c.type.name}`, where.pos, sql);
+  // NULL and FALSE both drop the row.
+  const condition = buildFunction<(r: Row) => boolean>(`function where(r) { return ${c.code} === true; }`, consts, helpers);
+  const text = filters.map((f) => conditionText(f, sql)).join(' AND ');
+  const params: CalcParams = { condition, projection: undefined, text: { where: text } };
+  return materialized(planned.stream().transform<Row>(truncate(`Calc(where=[${text}])`), 'sqlCalc', params), planned.columns, planned);
 }
 
 /**
@@ -55,8 +62,15 @@ function filtered(planned: PlannedQuery, filters: readonly Expr[], scope: Scope,
  */
 export function planJoinedFrom(q: Query, join: JoinRef, ctx: PlanContext, plan: PlanSubquery): { input: PlannedQuery; scope: Scope; where: Expr | undefined } {
   const rel = relationOf(join, ctx, plan);
-  const { planned, rest } = rel.build(conjuncts(q.where));
+  const { planned, rest } = rel.build(conjuncts(q.where, whereEnd(q, ctx.sql)));
   return { input: planned, scope: scopeOf(rel, 'the join'), where: conjunction(rest) };
+}
+
+/** Where the text of WHERE ends: at GROUP BY, HAVING or the end of the query, as far as exprText can tell. */
+function whereEnd(q: Query, sql: string): number | undefined {
+  if (!q.where) return undefined;
+  const start = startOffset(q.where);
+  return start + exprText(q.where, sql).length;
 }
 
 function relationOf(from: JoinRef | TableRef | SubqueryRef | WindowTvf, ctx: PlanContext, plan: PlanSubquery): Relation {
@@ -157,7 +171,7 @@ function joinRelation(join: JoinRef, ctx: PlanContext, plan: PlanSubquery): Rela
     timeAttributes: new Set(),
     build(filters) {
       const scope = scopeOf(rel, 'the join');
-      const on = conjuncts(join.on);
+      const on = conjuncts(join.on, join.onEnd);
       const rest: Expr[] = [];
       // An inner join's WHERE is part of its condition; an outer join's only filters its result.
       if (type === 'INNER') on.push(...filters);
@@ -174,7 +188,7 @@ function joinRelation(join: JoinRef, ctx: PlanContext, plan: PlanSubquery): Rela
         else if (s === 'both' && c.kind === 'binary' && c.op === '=' && isKeyPair(c, l, r, sql)) {
           const a = sidesOf(c.left, l, r, sql);
           keys.push(a === 'L' ? [c.left, c.right] : [c.right, c.left]);
-        } else if (s === 'both' && timeBounds(c)) timed.push(c);
+        } else if (s === 'both' && timeBoundOf(c, l, r, sql)) timed.push(c);
         else residual.push(c);
       }
       if (type !== 'INNER')
@@ -185,9 +199,13 @@ function joinRelation(join: JoinRef, ctx: PlanContext, plan: PlanSubquery): Rela
           else if (s === 'R' && !leftPreserved) toRight.push(f);
           else rest.push(f);
         }
-      const interval = intervalOf(timed, l, r, sql);
+      const interval = intervalOf(
+        timed.map((c) => timeBoundOf(c, l, r, sql)!),
+        timed[0],
+        sql,
+      );
       if (!interval) residual.push(...timed);
-      const describe = (es: readonly Expr[]) => es.map((e) => exprText(e, sql)).join(' AND ');
+      const describe = (es: readonly Expr[]) => es.map((e) => conditionText(e, sql)).join(' AND ');
       const onText = describe([
         ...keys.map(([a, b]) => ({ kind: 'binary', op: '=', left: a, right: b, pos: a.pos }) as Expr),
         ...(interval ? timed : []),
@@ -195,7 +213,7 @@ function joinRelation(join: JoinRef, ctx: PlanContext, plan: PlanSubquery): Rela
       ]);
       if (keys.length === 0 && !interval)
         throw new SqlError(
-          `Joins without an equality between the two inputs are not supported (${join.type === 'CROSS' ? 'a cross join' : `ON ${exprText(join.on!, sql)}`}): ` +
+          `Joins without an equality between the two inputs are not supported (${join.type === 'CROSS' ? 'a cross join' : `ON ${sql.slice(startOffset(join.on!), join.onEnd).trim()}`}): ` +
             `a regular join needs at least one condition 'left.col = right.col'${join.type === 'CROSS' ? ' in WHERE' : ''}, and an interval join ` +
             'also bounds the time attributes of both inputs (l.ts BETWEEN r.ts - INTERVAL ... AND r.ts + INTERVAL ...)',
           join.pos,
@@ -256,7 +274,7 @@ function joinRelation(join: JoinRef, ctx: PlanContext, plan: PlanSubquery): Rela
             },
           })
           .name(truncate(name));
-        return { planned: filtered(materialized(stream, columns), rest, scope, sql), rest: [] };
+        return { planned: materialized(stream, columns), rest };
       }
       const updating = lp.updating || rp.updating || type !== 'INNER';
       const params: JoinParams = {
@@ -278,7 +296,7 @@ function joinRelation(join: JoinRef, ctx: PlanContext, plan: PlanSubquery): Rela
         updating,
         ...(updating ? { updatingBy: lp.updating ? lp.updatingBy : rp.updating ? rp.updatingBy : name } : {}),
       });
-      return { planned: filtered(joined, rest, scope, sql), rest: [] };
+      return { planned: joined, rest };
     },
   };
   return rel;
@@ -294,34 +312,48 @@ function isKeyPair(c: Extract<Expr, { kind: 'binary' }>, l: Relation, r: Relatio
 }
 
 /**
- * The bounds on `right.ts - left.ts` that `timed` sets, when they compare event-time attributes of
- * both inputs and bound the difference from both sides: the join is then an interval join.
+ * The bounds a condition sets on `right.ts - left.ts`, when it compares an event-time attribute of
+ * each input (plus or minus intervals); undefined for any other condition.
  */
-function intervalOf(timed: readonly Expr[], l: Relation, r: Relation, sql: string): { lower: number; upper: number } | undefined {
-  if (timed.length === 0) return undefined;
+function timeBoundOf(c: Expr, l: Relation, r: Relation, sql: string): { lower: number; upper: number; fields: [string, string] } | undefined {
+  const bounds = timeBounds(c);
+  if (!bounds) return undefined;
   let lower = -Infinity;
   let upper = Infinity;
-  let lts: string | undefined;
-  let rts: string | undefined;
-  for (const c of timed) {
-    for (const { a, op, b } of timeBounds(c)!) {
-      const sa = sidesOf(a.column, l, r, sql);
-      const sb = sidesOf(b.column, l, r, sql);
-      if (!((sa === 'L' && sb === 'R') || (sa === 'R' && sb === 'L'))) return undefined;
-      const [lt, rt] = sa === 'L' ? [a, b] : [b, a];
-      const lf = fieldOf(l, lt.column.name.parts);
-      const rf = fieldOf(r, rt.column.name.parts);
-      if (!lf || !rf || !l.timeAttributes.has(lf) || !r.timeAttributes.has(rf)) return undefined;
-      if ((lts !== undefined && lts !== lf) || (rts !== undefined && rts !== rf)) return undefined;
-      lts = lf;
-      rts = rf;
-      const bound = boundOf(sa === 'L', op, a.offset, b.offset);
-      if (bound.lower !== undefined) lower = Math.max(lower, bound.lower);
-      if (bound.upper !== undefined) upper = Math.min(upper, bound.upper);
-    }
+  let fields: [string, string] | undefined;
+  for (const { a, op, b } of bounds) {
+    const sa = sidesOf(a.column, l, r, sql);
+    const sb = sidesOf(b.column, l, r, sql);
+    if (!((sa === 'L' && sb === 'R') || (sa === 'R' && sb === 'L'))) return undefined;
+    const [lt, rt] = sa === 'L' ? [a, b] : [b, a];
+    const lf = fieldOf(l, lt.column.name.parts);
+    const rf = fieldOf(r, rt.column.name.parts);
+    if (!lf || !rf || !l.timeAttributes.has(lf) || !r.timeAttributes.has(rf)) return undefined;
+    if (fields && (fields[0] !== lf || fields[1] !== rf)) return undefined;
+    fields = [lf, rf];
+    const bound = boundOf(sa === 'L', op, a.offset, b.offset);
+    if (bound.lower !== undefined) lower = Math.max(lower, bound.lower);
+    if (bound.upper !== undefined) upper = Math.min(upper, bound.upper);
   }
+  return fields && { lower, upper, fields };
+}
+
+/**
+ * The interval `timed` bounds `right.ts - left.ts` to, when its conditions bound it from both sides
+ * over one time attribute per input: the join is then an interval join.
+ */
+function intervalOf(
+  timed: readonly NonNullable<ReturnType<typeof timeBoundOf>>[],
+  at: Expr | undefined,
+  sql: string,
+): { lower: number; upper: number } | undefined {
+  if (timed.length === 0) return undefined;
+  const [lf, rf] = timed[0]!.fields;
+  if (timed.some((t) => t.fields[0] !== lf || t.fields[1] !== rf)) return undefined;
+  const lower = Math.max(...timed.map((t) => t.lower));
+  const upper = Math.min(...timed.map((t) => t.upper));
   if (!Number.isFinite(lower) || !Number.isFinite(upper)) return undefined;
-  if (lower > upper) throw new SqlError(`The time bounds of this interval join leave no interval (${lower} ms to ${upper} ms)`, timed[0]!.pos, sql);
+  if (lower > upper) throw new SqlError(`The time bounds of this interval join leave no interval (${lower} ms to ${upper} ms)`, at?.pos, sql);
   return { lower, upper };
 }
 
