@@ -203,6 +203,15 @@ describe('join plans and errors', () => {
     expect(tEnv.sqlQuery('SELECT b.*, a.k FROM a JOIN b ON a.k = b.k').columns.map((c) => c.name)).toEqual(['k', 'n', 's', 'ts', 'k0']);
   });
 
+  it("SET 'table.exec.state.ttl' reaches the join's state (EXPLAIN shows it); a value that is not a duration fails the SET", async () => {
+    const t = TableEnvironment.create();
+    t.executeSql("CREATE TABLE a (k INT, n INT) WITH ('connector' = 'datagen', 'number-of-rows' = '1')");
+    t.executeSql("SET 'table.exec.state.ttl' = '1 h'");
+    const plan = (await t.executeSql('EXPLAIN SELECT x.n FROM a x JOIN a y ON x.k = y.k').collect())[0]!.plan as string;
+    expect(plan).toMatch(/\[sqlJoin, keyed, joinType=InnerJoin, on=x\.k = y\.k, stateTtl=3600000 ms\]/);
+    expect(() => t.executeSql("SET 'table.exec.state.ttl' = 'soon'")).toThrow(/table\.exec\.state\.ttl/);
+  });
+
   it('EXPLAIN shows the join kind, its keys and changelog mode, with WHERE pushed into the inputs', async () => {
     const plan = (await tEnv.executeSql('EXPLAIN SELECT a.n, b.n FROM a LEFT JOIN b ON a.k = b.k WHERE a.n > 1 AND b.n > 2').collect())[0]!.plan as string;
     expect(plan).toMatch(/Join\(joinType=\[LeftJoin\], on=\[a\.k = b\.k\]\) \[sqlJoin, keyed.*input=hash changelogMode=\[I,UB,UA,D\]/);
