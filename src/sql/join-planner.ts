@@ -5,6 +5,9 @@ import { buildFunction, Constants, ExpressionCompiler, propertyAccess, propertyK
 import { boundOf, columnRefs, conditionText, conjunction, conjuncts, timeBounds } from './join-conditions.js';
 import type { CalcParams, Row } from './operators/calc-operator.js';
 import type { JoinParams, JoinType } from './operators/join-operator.js';
+import type { WindowJoinParams } from './operators/window-join-operator.js';
+import { planWindowTvfTable } from './window-tvf-planner.js';
+import { isAggregating } from './aggregate-planner.js';
 import { helpers } from './runtime-helpers.js';
 import { SqlError } from './sql-error.js';
 import { planTableSource, tableColumns } from './table-source-planner.js';
@@ -23,8 +26,17 @@ interface Relation {
   readonly sides: ReadonlyMap<string, ReadonlyMap<string, string>>;
   /** Columns whose value is each row's event timestamp (a table's WATERMARK FOR column). */
   readonly timeAttributes: ReadonlySet<string>;
+  /** The rows of a window table function: its windows and the columns of their bounds (for window joins). */
+  readonly window?: WindowOf;
   /** The rows, with `filters` applied; `rest`: filters it could not apply, for the caller. */
   build(filters: readonly Expr[]): { planned: PlannedQuery; rest: Expr[] };
+}
+
+interface WindowOf {
+  readonly fn: WindowTvf['fn'];
+  readonly intervals: readonly number[];
+  readonly start: string;
+  readonly end: string;
 }
 
 const scopeOf = (r: Pick<Relation, 'columns' | 'sides'>, description: string): Scope => ({
@@ -75,15 +87,21 @@ function whereEnd(q: Query, sql: string): number | undefined {
 
 function relationOf(from: JoinRef | TableRef | SubqueryRef | WindowTvf, ctx: PlanContext, plan: PlanSubquery): Relation {
   if (!('kind' in from)) return tableRelation(from, ctx, plan);
-  if (from.kind === 'windowTvf')
-    throw new SqlError(
-      `${from.fn} as an input of a join is not supported yet; aggregate it in a subquery ((SELECT ... GROUP BY window_start, window_end, ...) AS w) and join that`,
-      from.pos,
-      ctx.sql,
-    );
+  if (from.kind === 'windowTvf') {
+    const { planned, table } = planWindowTvfTable(from, ctx);
+    const window = { fn: from.fn, intervals: from.intervals, start: 'window_start', end: 'window_end' };
+    return leafRelation(planned, from.alias ?? table, new Set([from.timeColumn]), `${from.fn}(TABLE ${table})`, ctx.sql, window);
+  }
   if (from.kind === 'subquery') {
     const p = plan(from.query, ctx);
-    return leafRelation(materialized(p.stream(), p.columns, p), from.alias ?? `$subquery${from.query.pos.offset}`, new Set(), 'the subquery', ctx.sql);
+    // `(SELECT ... FROM TABLE(TUMBLE(...)) ...)` that keeps window_start and window_end: a window join input.
+    const tvf = from.query.from && 'kind' in from.query.from && from.query.from.kind === 'windowTvf' ? from.query.from : undefined;
+    const keeps = (name: string) => p.columns.some((c) => c.name === name);
+    const window =
+      tvf && !isAggregating(from.query) && keeps('window_start') && keeps('window_end')
+        ? { fn: tvf.fn, intervals: tvf.intervals, start: 'window_start', end: 'window_end' }
+        : undefined;
+    return leafRelation(materialized(p.stream(), p.columns, p), from.alias ?? `$subquery${from.query.pos.offset}`, new Set(), 'the subquery', ctx.sql, window);
   }
   return joinRelation(from, ctx, plan);
 }
@@ -99,12 +117,20 @@ function tableRelation(ref: TableRef, ctx: PlanContext, plan: PlanSubquery): Rel
   return leafRelation(planned, qualifier, new Set(entry.watermark ? [entry.watermark.column] : []), `table '${entry.name}'`, ctx.sql);
 }
 
-function leafRelation(planned: PlannedQuery, qualifier: string, timeAttributes: ReadonlySet<string>, description: string, sql: string): Relation {
+function leafRelation(
+  planned: PlannedQuery,
+  qualifier: string,
+  timeAttributes: ReadonlySet<string>,
+  description: string,
+  sql: string,
+  window?: WindowOf,
+): Relation {
   const sides = new Map([[qualifier, new Map(planned.columns.map((c) => [c.name, c.name]))]]);
   const rel: Relation = {
     columns: planned.columns,
     sides,
     timeAttributes,
+    ...(window ? { window } : {}),
     build: (filters) => ({ planned: filtered(planned, filters, scopeOf(rel, description), sql), rest: [] }),
   };
   return rel;
@@ -177,7 +203,7 @@ function joinRelation(join: JoinRef, ctx: PlanContext, plan: PlanSubquery): Rela
       if (type === 'INNER') on.push(...filters);
       const toLeft: Expr[] = [];
       const toRight: Expr[] = [];
-      const keys: [Expr, Expr][] = [];
+      const keys: [Expr, Expr, Expr][] = []; // left side, right side, the equality as written
       const residual: Expr[] = [];
       const timed: Expr[] = [];
       for (const c of on) {
@@ -187,7 +213,7 @@ function joinRelation(join: JoinRef, ctx: PlanContext, plan: PlanSubquery): Rela
         else if (s === 'R' && !rightPreserved) toRight.push(c);
         else if (s === 'both' && c.kind === 'binary' && c.op === '=' && isKeyPair(c, l, r, sql)) {
           const a = sidesOf(c.left, l, r, sql);
-          keys.push(a === 'L' ? [c.left, c.right] : [c.right, c.left]);
+          keys.push(a === 'L' ? [c.left, c.right, c] : [c.right, c.left, c]);
         } else if (s === 'both' && timeBoundOf(c, l, r, sql)) timed.push(c);
         else residual.push(c);
       }
@@ -199,19 +225,20 @@ function joinRelation(join: JoinRef, ctx: PlanContext, plan: PlanSubquery): Rela
           else if (s === 'R' && !leftPreserved) toRight.push(f);
           else rest.push(f);
         }
-      const interval = intervalOf(
-        timed.map((c) => timeBoundOf(c, l, r, sql)!),
-        timed[0],
-        sql,
-      );
+      // Equal window bounds of two window table functions with the same windows: a window join.
+      const windowed = windowJoinOf(keys, l, r);
+      if (windowed) keys.splice(0, keys.length, ...windowed.keys);
+      const interval = windowed
+        ? undefined
+        : intervalOf(
+            timed.map((c) => timeBoundOf(c, l, r, sql)!),
+            timed[0],
+            sql,
+          );
       if (!interval) residual.push(...timed);
       const describe = (es: readonly Expr[]) => es.map((e) => conditionText(e, sql)).join(' AND ');
-      const onText = describe([
-        ...keys.map(([a, b]) => ({ kind: 'binary', op: '=', left: a, right: b, pos: a.pos }) as Expr),
-        ...(interval ? timed : []),
-        ...residual,
-      ]);
-      if (keys.length === 0 && !interval)
+      const onText = describe([...(windowed?.bounds ?? []), ...keys.map(([, , c]) => c), ...(interval ? timed : []), ...residual]);
+      if (keys.length === 0 && !interval && !windowed)
         throw new SqlError(
           `Joins without an equality between the two inputs are not supported (${join.type === 'CROSS' ? 'a cross join' : `ON ${sql.slice(startOffset(join.on!), join.onEnd).trim()}`}): ` +
             `a regular join needs at least one condition 'left.col = right.col'${join.type === 'CROSS' ? ' in WHERE' : ''}, and an interval join ` +
@@ -247,6 +274,34 @@ function joinRelation(join: JoinRef, ctx: PlanContext, plan: PlanSubquery): Rela
       );
       const combine = combineFunction(l.columns, r.columns, renamed);
       const typeName = `${type[0]}${type.slice(1).toLowerCase()}Join`;
+      if (windowed) {
+        for (const [p, what] of [
+          [lp, 'left'],
+          [rp, 'right'],
+        ] as const)
+          if (p.updating)
+            throw new SqlError(`A window join needs insert-only inputs; its ${what} input is updated by ${p.updatingBy ?? 'an aggregation'}`, join.pos, sql);
+        const end = (field: string) => {
+          const c = new Constants();
+          return buildFunction<(r: Row) => number>(`function windowEnd(r) { return ${propertyAccess('r', field, c)}; }`, c, helpers);
+        };
+        const params: WindowJoinParams = {
+          type,
+          combine,
+          nullLeft: nullRow(l.columns),
+          nullRight: nullRow(r.columns),
+          residual: residualFn,
+          windowEnd: [end(l.window!.end), end(r.window!.end)],
+          text: { type: typeName, on: onText },
+        };
+        const name = truncate(
+          `WindowJoin(joinType=[${typeName}], windowType=[${l.window!.fn}(${l.window!.intervals.map((ms) => `${ms} ms`).join(', ')})], on=[${onText}])`,
+        );
+        const ls = lp.stream().keyBy(lkey);
+        const rs = rp.stream().keyBy(rkey);
+        const node = ctx.env.graph.addNode({ kind: 'sqlWindowJoin', params }, name, [[ls.edge()], [rs.edge()]], true);
+        return { planned: materialized(new DataStream<Row>(ctx.env, node), columns), rest };
+      }
       if (interval) {
         if (type !== 'INNER') throw new SqlError(`${type} OUTER interval joins are not supported yet (inner interval joins are)`, join.pos, sql);
         for (const [p, what] of [
@@ -300,6 +355,23 @@ function joinRelation(join: JoinRef, ctx: PlanContext, plan: PlanSubquery): Rela
     },
   };
   return rel;
+}
+
+/**
+ * The keys of a window join, when `keys` equate window_start and window_end of two window table
+ * functions with the same windows: the other equalities, and the bound equalities (for the plan).
+ */
+function windowJoinOf(keys: readonly [Expr, Expr, Expr][], l: Relation, r: Relation): { keys: [Expr, Expr, Expr][]; bounds: Expr[] } | undefined {
+  const lw = l.window;
+  const rw = r.window;
+  if (!lw || !rw || lw.fn !== rw.fn || lw.intervals.join() !== rw.intervals.join()) return undefined;
+  const field = (e: Expr, rel: Relation) => (e.kind === 'column' ? fieldOf(rel, e.name.parts) : undefined);
+  const isBound = ([a, b]: [Expr, Expr, Expr], which: 'start' | 'end') => field(a, l) === lw[which] && field(b, r) === rw[which];
+  const start = keys.findIndex((k) => isBound(k, 'start'));
+  const end = keys.findIndex((k) => isBound(k, 'end'));
+  if (start < 0 || end < 0) return undefined;
+  const bounds = [keys[start]![2], keys[end]![2]];
+  return { keys: keys.filter((_k, i) => i !== start && i !== end), bounds };
 }
 
 const truncate = (name: string) => (name.length > 160 ? name.slice(0, 157) + '...)' : name);

@@ -9,6 +9,7 @@ import type { Scope } from './expression-compiler.js';
 import { planTableSource, scopeOf, tableColumns } from './table-source-planner.js';
 import { planWindowAggregate } from './window-planner.js';
 import { planJoinedFrom } from './join-planner.js';
+import { planWindowTvfTable } from './window-tvf-planner.js';
 
 export type { OutputRewrite, PlanContext, PlannedQuery } from './calc-planner.js';
 
@@ -31,7 +32,12 @@ export function planQuery(q: Query, ctx: PlanContext): PlannedQuery {
     const rest: Query = { ...q, where: joined.where };
     return isAggregating(rest) ? planGroupAggregate(rest, joined.input, joined.scope, ctx.sql) : planCalc(rest, joined.input, joined.scope, ctx.sql);
   }
-  if ('kind' in q.from && q.from.kind === 'windowTvf') return planWindowAggregate(q, q.from, ctx, (e) => exprText(e, ctx.sql));
+  if ('kind' in q.from && q.from.kind === 'windowTvf') {
+    if (isAggregating(q)) return planWindowAggregate(q, q.from, ctx, (e) => exprText(e, ctx.sql));
+    // Without aggregation: the rows with their windows (e.g. the input of a window join).
+    const { planned, table } = planWindowTvfTable(q.from, ctx);
+    return planCalc(q, planned, scopeOf(planned.columns, table, q.from.alias), ctx.sql);
+  }
   if ('kind' in q.from) {
     input = planQuery(q.from, ctx);
     input = materialized(input.stream(), input.columns, input);

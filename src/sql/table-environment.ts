@@ -8,6 +8,7 @@ import { planInsert } from './insert-planner.js';
 import { calcKind, type Row } from './operators/calc-operator.js';
 import { groupAggregateKind } from './operators/group-aggregate-operator.js';
 import { joinKind } from './operators/join-operator.js';
+import { windowJoinKind } from './operators/window-join-operator.js';
 import { ExplainResult, explainPlan } from './explain.js';
 import { planQuery, type PlanContext } from './query-planner.js';
 import { SqlError } from './sql-error.js';
@@ -20,6 +21,7 @@ import { TableResult } from './table-result.js';
 registerOperatorKind(calcKind);
 registerOperatorKind(groupAggregateKind);
 registerOperatorKind(joinKind);
+registerOperatorKind(windowJoinKind);
 
 const ok = () => new TableResult('SUCCESS', [], async () => []);
 const rowsResult = (columns: Column[], rows: Row[]) => new TableResult('SUCCESS_WITH_CONTENT', columns, async () => rows);
