@@ -102,7 +102,7 @@ describe('aggregations', () => {
       "The time column of TUMBLE must be the event-time attribute of 'orders'",
     ],
     [
-      "SELECT item FROM TABLE(TUMBLE(TABLE bids, DESCRIPTOR(ts), INTERVAL '1' MINUTE))",
+      "SELECT item, COUNT(*) FROM TABLE(TUMBLE(TABLE bids, DESCRIPTOR(ts), INTERVAL '1' MINUTE)) GROUP BY item",
       'TUMBLE is supported in window aggregations: GROUP BY window_start, window_end',
     ],
     [
