@@ -7,7 +7,6 @@ import type { CalcParams, Row } from './operators/calc-operator.js';
 import type { JoinParams, JoinType } from './operators/join-operator.js';
 import type { WindowJoinParams } from './operators/window-join-operator.js';
 import { planWindowTvfTable } from './window-tvf-planner.js';
-import { isAggregating } from './aggregate-planner.js';
 import { helpers } from './runtime-helpers.js';
 import { SqlError } from './sql-error.js';
 import { planTableSource, tableColumns } from './table-source-planner.js';
@@ -94,16 +93,29 @@ function relationOf(from: JoinRef | TableRef | SubqueryRef | WindowTvf, ctx: Pla
   }
   if (from.kind === 'subquery') {
     const p = plan(from.query, ctx);
-    // `(SELECT ... FROM TABLE(TUMBLE(...)) ...)` that keeps window_start and window_end: a window join input.
+    // `(SELECT ... FROM TABLE(TUMBLE(...)) ...)`, with or without a window aggregation, that keeps
+    // window_start and window_end (by any name): a window join input.
     const tvf = from.query.from && 'kind' in from.query.from && from.query.from.kind === 'windowTvf' ? from.query.from : undefined;
-    const keeps = (name: string) => p.columns.some((c) => c.name === name);
-    const window =
-      tvf && !isAggregating(from.query) && keeps('window_start') && keeps('window_end')
-        ? { fn: tvf.fn, intervals: tvf.intervals, start: 'window_start', end: 'window_end' }
-        : undefined;
+    const start = tvf && windowBound(from.query, 'window_start', p.columns);
+    const end = tvf && windowBound(from.query, 'window_end', p.columns);
+    const window = tvf && start && end ? { fn: tvf.fn, intervals: tvf.intervals, start, end } : undefined;
     return leafRelation(materialized(p.stream(), p.columns, p), from.alias ?? `$subquery${from.query.pos.offset}`, new Set(), 'the subquery', ctx.sql, window);
   }
   return joinRelation(from, ctx, plan);
+}
+
+/** The output column a query's `window_start` / `window_end` becomes (`window_start AS starttime`), if it keeps it. */
+function windowBound(q: Query, col: string, columns: readonly Column[]): string | undefined {
+  for (const it of q.items) {
+    const name =
+      it.expr.kind === 'star' && it.expr.qualifier === undefined
+        ? col
+        : it.expr.kind === 'column' && it.expr.name.parts[it.expr.name.parts.length - 1] === col
+          ? (it.alias ?? col)
+          : undefined;
+    if (name !== undefined && columns.some((c) => c.name === name)) return name;
+  }
+  return undefined;
 }
 
 function tableRelation(ref: TableRef, ctx: PlanContext, plan: PlanSubquery): Relation {
