@@ -259,6 +259,16 @@ describe('join plans and errors', () => {
     expect(tEnv.sqlQuery('SELECT b.*, a.k FROM a JOIN b ON a.k = b.k').columns.map((c) => c.name)).toEqual(['k', 'n', 's', 'ts', 'k0']);
   });
 
+  it('an append-only sink refuses an outer join, naming the join; it takes an inner join of insert-only inputs', () => {
+    const t = TableEnvironment.create();
+    for (const name of ['a', 'b']) t.executeSql(`CREATE TABLE ${name} (k INT, n INT) WITH ('connector' = 'datagen', 'number-of-rows' = '1')`);
+    t.executeSql(`CREATE TABLE o (k INT, n INT) WITH ('connector' = 'filesystem', 'path' = '${join(dir, 'sink-out')}', 'format' = 'csv')`);
+    expect(() => t.executeSql('EXPLAIN INSERT INTO o SELECT a.k, b.n FROM a LEFT JOIN b ON a.k = b.k')).toThrow(
+      /doesn't support consuming update and delete changes which are produced by node Join\(joinType=\[LeftJoin\], on=\[a\.k = b\.k\]\)/,
+    );
+    expect(() => t.executeSql('EXPLAIN INSERT INTO o SELECT a.k, b.n FROM a JOIN b ON a.k = b.k')).not.toThrow();
+  });
+
   it("SET 'table.exec.state.ttl' reaches the join's state (EXPLAIN shows it); a value that is not a duration fails the SET", async () => {
     const t = TableEnvironment.create();
     t.executeSql("CREATE TABLE a (k INT, n INT) WITH ('connector' = 'datagen', 'number-of-rows' = '1')");
