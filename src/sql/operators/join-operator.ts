@@ -127,7 +127,8 @@ export class JoinOperator implements Operator<Row> {
     const list = mine.value();
     if (list !== undefined) {
       const equals = this.params.equals[input]!;
-      const at = list.findIndex((e) => equals(e.row, row));
+      let at = -1;
+      for (let j = 0; j < list.length && at < 0; j++) if (equals(list[j]!.row, row)) at = j;
       if (at >= 0) {
         list.splice(at, 1);
         if (list.length === 0) mine.clear();
