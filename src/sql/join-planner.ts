@@ -265,7 +265,20 @@ function joinRelation(join: JoinRef, ctx: PlanContext, plan: PlanSubquery): Rela
       const residualExpr = conjunction(residual);
       let residualFn: ((joined: Row) => boolean) | undefined;
       if (residualExpr) {
-        const c = compiler.compile(residualExpr);
+        let c;
+        try {
+          c = compiler.compile(residualExpr);
+        } catch (e) {
+          // Time bounds with INTERVALs that are not an interval join's: say what one needs.
+          const timedResidual = residual.find((x) => JSON.stringify(x).includes('"kind":"interval"'));
+          if (!timedResidual) throw e;
+          throw new SqlError(
+            `This join condition compares times with an INTERVAL (${conditionText(timedResidual, sql)}), which Weir runs only as an inner interval join: ` +
+              "an equality of the inputs plus bounds on both sides between the event-time attributes (WATERMARK FOR columns) of two tables, e.g. 'a.ts BETWEEN b.ts - INTERVAL '5' SECOND AND b.ts'",
+            timedResidual.pos,
+            sql,
+          );
+        }
         if (c.type.name !== 'BOOLEAN' && c.type.name !== 'NULL')
           throw new SqlError(`ON expects a BOOLEAN condition, not ${c.type.name}`, residualExpr.pos, sql);
         residualFn = buildFunction(`function residual(r) { return ${c.code} === true; }`, consts, helpers);
