@@ -1,8 +1,11 @@
 import { DataStream } from '../api/data-stream.js';
 import { startOffset, type Expr, type JoinRef, type Query, type SubqueryRef, type TableRef, type WindowTvf } from './ast.js';
 import { exprText, materialized, type PlanContext, type PlannedQuery } from './calc-planner.js';
-import { buildFunction, Constants, ExpressionCompiler, propertyAccess, propertyKey, type Column, type Scope } from './expression-compiler.js';
-import { boundOf, columnRefs, conditionText, conjunction, conjuncts, timeBounds } from './join-conditions.js';
+import { buildFunction, Constants, ExpressionCompiler, propertyAccess, type Column, type Scope } from './expression-compiler.js';
+import { conditionText, conjunction, conjuncts } from './join-conditions.js';
+import { intervalOf, timeBoundOf, windowJoinOf } from './join-bounds.js';
+import { scopeOf, sidesOf, type Relation, type WindowOf } from './join-relation.js';
+import { combineFunction, equalsFunction, keyFunction, nullRow } from './join-row-functions.js';
 import type { CalcParams, Row } from './operators/calc-operator.js';
 import type { JoinParams, JoinType } from './operators/join-operator.js';
 import type { WindowJoinParams } from './operators/window-join-operator.js';
@@ -13,39 +16,6 @@ import { planTableSource, tableColumns } from './table-source-planner.js';
 
 /** Plans a subquery or a view's query; passed in so this file does not import the query planner that imports it. */
 export type PlanSubquery = (q: Query, ctx: PlanContext) => PlannedQuery;
-
-/**
- * One input of a join as the planner sees it before building it: its columns, the names its
- * tables know them by, which columns are event-time attributes, and how to build its rows with
- * extra filters pushed into it.
- */
-interface Relation {
-  readonly columns: readonly Column[];
-  /** Qualifier -> column name -> the column of this relation's row. */
-  readonly sides: ReadonlyMap<string, ReadonlyMap<string, string>>;
-  /** Columns whose value is each row's event timestamp (a table's WATERMARK FOR column). */
-  readonly timeAttributes: ReadonlySet<string>;
-  /** The rows of a window table function: its windows and the columns of their bounds (for window joins). */
-  readonly window?: WindowOf;
-  /** The rows, with `filters` applied; `rest`: filters it could not apply, for the caller. */
-  build(filters: readonly Expr[]): { planned: PlannedQuery; rest: Expr[] };
-}
-
-interface WindowOf {
-  readonly fn: WindowTvf['fn'];
-  readonly intervals: readonly number[];
-  readonly start: string;
-  readonly end: string;
-}
-
-const scopeOf = (r: Pick<Relation, 'columns' | 'sides'>, description: string): Scope => ({
-  columns: r.columns,
-  qualifiers: [...r.sides.keys()],
-  description,
-  sides: r.sides,
-});
-
-const STAR = (pos: Expr['pos']) => [{ expr: { kind: 'star', qualifier: undefined, pos } as Expr, alias: undefined }];
 
 /** `planned` with `filters` in one Calc (none: as it is), named by the filters' own text. */
 function filtered(planned: PlannedQuery, filters: readonly Expr[], scope: Scope, sql: string): PlannedQuery {
@@ -146,40 +116,6 @@ function leafRelation(
     build: (filters) => ({ planned: filtered(planned, filters, scopeOf(rel, description), sql), rest: [] }),
   };
   return rel;
-}
-
-type Side = 'L' | 'R';
-
-/** Which inputs a condition reads: 'L', 'R', 'both', or 'none' (constants only). */
-function sidesOf(e: Expr, l: Relation, r: Relation, sql: string): Side | 'both' | 'none' {
-  const seen = new Set<Side | 'unknown'>();
-  for (const c of columnRefs(e)) {
-    const parts = c.name.parts;
-    const name = parts[parts.length - 1]!;
-    if (parts.length > 1) {
-      const q = parts.slice(0, -1).join('.');
-      seen.add(l.sides.has(q) ? 'L' : r.sides.has(q) ? 'R' : 'unknown');
-      continue;
-    }
-    const inL = fieldOf(l, parts) !== undefined;
-    const inR = fieldOf(r, parts) !== undefined;
-    if (inL && inR) {
-      const owners = [...l.sides, ...r.sides].filter(([, cols]) => cols.has(name)).map(([q]) => `'${q}'`);
-      throw new SqlError(`Column '${name}' is ambiguous: it is in ${owners.join(' and ')}; qualify it`, c.pos, sql);
-    }
-    seen.add(inL ? 'L' : inR ? 'R' : 'unknown');
-  }
-  if (seen.size === 0) return 'none';
-  if (seen.size === 1 && !seen.has('unknown')) return [...seen][0] as Side;
-  return 'both';
-}
-
-/** The column of `rel`'s row that `parts` names, if it has one. */
-function fieldOf(rel: Relation, parts: readonly string[]): string | undefined {
-  const name = parts[parts.length - 1]!;
-  if (parts.length > 1) return rel.sides.get(parts.slice(0, -1).join('.'))?.get(name);
-  for (const cols of rel.sides.values()) if (cols.has(name)) return cols.get(name);
-  return rel.columns.some((c) => c.name === name) ? name : undefined;
 }
 
 function joinRelation(join: JoinRef, ctx: PlanContext, plan: PlanSubquery): Relation {
@@ -382,23 +318,6 @@ function joinRelation(join: JoinRef, ctx: PlanContext, plan: PlanSubquery): Rela
   return rel;
 }
 
-/**
- * The keys of a window join, when `keys` equate window_start and window_end of two window table
- * functions with the same windows: the other equalities, and the bound equalities (for the plan).
- */
-function windowJoinOf(keys: readonly [Expr, Expr, Expr][], l: Relation, r: Relation): { keys: [Expr, Expr, Expr][]; bounds: Expr[] } | undefined {
-  const lw = l.window;
-  const rw = r.window;
-  if (!lw || !rw || lw.fn !== rw.fn || lw.intervals.join() !== rw.intervals.join()) return undefined;
-  const field = (e: Expr, rel: Relation) => (e.kind === 'column' ? fieldOf(rel, e.name.parts) : undefined);
-  const isBound = ([a, b]: [Expr, Expr, Expr], which: 'start' | 'end') => field(a, l) === lw[which] && field(b, r) === rw[which];
-  const start = keys.findIndex((k) => isBound(k, 'start'));
-  const end = keys.findIndex((k) => isBound(k, 'end'));
-  if (start < 0 || end < 0) return undefined;
-  const bounds = [keys[start]![2], keys[end]![2]];
-  return { keys: keys.filter((_k, i) => i !== start && i !== end), bounds };
-}
-
 const truncate = (name: string) => (name.length > 160 ? name.slice(0, 157) + '...)' : name);
 
 /** Whether `a = b` compares an expression of one input with one of the other. */
@@ -406,84 +325,4 @@ function isKeyPair(c: Extract<Expr, { kind: 'binary' }>, l: Relation, r: Relatio
   const a = sidesOf(c.left, l, r, sql);
   const b = sidesOf(c.right, l, r, sql);
   return (a === 'L' && b === 'R') || (a === 'R' && b === 'L');
-}
-
-/**
- * The bounds a condition sets on `right.ts - left.ts`, when it compares an event-time attribute of
- * each input (plus or minus intervals); undefined for any other condition.
- */
-function timeBoundOf(c: Expr, l: Relation, r: Relation, sql: string): { lower: number; upper: number; fields: [string, string] } | undefined {
-  const bounds = timeBounds(c);
-  if (!bounds) return undefined;
-  let lower = -Infinity;
-  let upper = Infinity;
-  let fields: [string, string] | undefined;
-  for (const { a, op, b } of bounds) {
-    const sa = sidesOf(a.column, l, r, sql);
-    const sb = sidesOf(b.column, l, r, sql);
-    if (!((sa === 'L' && sb === 'R') || (sa === 'R' && sb === 'L'))) return undefined;
-    const [lt, rt] = sa === 'L' ? [a, b] : [b, a];
-    const lf = fieldOf(l, lt.column.name.parts);
-    const rf = fieldOf(r, rt.column.name.parts);
-    if (!lf || !rf || !l.timeAttributes.has(lf) || !r.timeAttributes.has(rf)) return undefined;
-    if (fields && (fields[0] !== lf || fields[1] !== rf)) return undefined;
-    fields = [lf, rf];
-    const bound = boundOf(sa === 'L', op, a.offset, b.offset);
-    if (bound.lower !== undefined) lower = Math.max(lower, bound.lower);
-    if (bound.upper !== undefined) upper = Math.min(upper, bound.upper);
-  }
-  return fields && { lower, upper, fields };
-}
-
-/**
- * The interval `timed` bounds `right.ts - left.ts` to, when its conditions bound it from both sides
- * over one time attribute per input: the join is then an interval join.
- */
-function intervalOf(
-  timed: readonly NonNullable<ReturnType<typeof timeBoundOf>>[],
-  at: Expr | undefined,
-  sql: string,
-): { lower: number; upper: number } | undefined {
-  if (timed.length === 0) return undefined;
-  const [lf, rf] = timed[0]!.fields;
-  if (timed.some((t) => t.fields[0] !== lf || t.fields[1] !== rf)) return undefined;
-  const lower = Math.max(...timed.map((t) => t.lower));
-  const upper = Math.min(...timed.map((t) => t.upper));
-  if (!Number.isFinite(lower) || !Number.isFinite(upper)) return undefined;
-  if (lower > upper) throw new SqlError(`The time bounds of this interval join leave no interval (${lower} ms to ${upper} ms)`, at?.pos, sql);
-  return { lower, upper };
-}
-
-/** The join key of a row of `rel`: one value, or a JSON text of several; null when any is NULL (such a row joins nothing). */
-function keyFunction(exprs: readonly Expr[], rel: Relation, sql: string): (r: Row) => unknown {
-  if (exprs.length === 0) return () => 0;
-  const consts = new Constants();
-  const compiler = new ExpressionCompiler(scopeOf(rel, 'the join input'), consts, sql);
-  const codes = exprs.map((e) => compiler.compile(e).code);
-  if (codes.length === 1) return buildFunction(`function key(r) { return ${codes[0]}; }`, consts, helpers);
-  const vars = codes.map((c, i) => `const v${i} = ${c};`).join(' ');
-  const nulls = codes.map((_c, i) => `v${i} === null`).join(' || ');
-  return buildFunction(`function key(r) { ${vars} return ${nulls} ? null : JSON.stringify([${codes.map((_c, i) => `v${i}`).join(', ')}]); }`, consts, helpers);
-}
-
-/** The joined row of a left and a right row, compiled: `{ a: l.a, id: l.id, id0: r.id }`. */
-function combineFunction(left: readonly Column[], right: readonly Column[], renamed: ReadonlyMap<string, string>): (l: Row, r: Row) => Row {
-  const consts = new Constants();
-  const fields = [
-    ...left.map((c) => `${propertyKey(c.name, consts)}: ${propertyAccess('l', c.name, consts)}`),
-    ...right.map((c) => `${propertyKey(renamed.get(c.name)!, consts)}: ${propertyAccess('r', c.name, consts)}`),
-  ];
-  return buildFunction(`function combine(l, r) { return { ${fields.join(', ')} }; }`, consts, helpers);
-}
-
-function equalsFunction(columns: readonly Column[]): (a: Row, b: Row) => boolean {
-  const consts = new Constants();
-  const parts = columns.map((c) => `${propertyAccess('a', c.name, consts)} === ${propertyAccess('b', c.name, consts)}`);
-  return buildFunction(`function equals(a, b) { return ${parts.join(' && ') || 'true'}; }`, consts, helpers);
-}
-
-function nullRow(columns: readonly Column[]): Row {
-  const row: Row = {};
-  for (const c of columns) row[c.name] = null;
-  return row;
 }
