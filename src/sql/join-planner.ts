@@ -9,6 +9,7 @@ import { combineFunction, equalsFunction, keyFunction, nullRow } from './join-ro
 import type { CalcParams, Row } from './operators/calc-operator.js';
 import type { JoinParams, JoinType } from './operators/join-operator.js';
 import type { WindowJoinParams } from './operators/window-join-operator.js';
+import type { OuterIntervalJoinParams } from './operators/outer-interval-join-operator.js';
 import { planWindowTvfTable } from './window-tvf-planner.js';
 import { helpers } from './runtime-helpers.js';
 import { SqlError } from './sql-error.js';
@@ -264,7 +265,6 @@ function joinRelation(join: JoinRef, ctx: PlanContext, plan: PlanSubquery): Rela
         return { planned: materialized(new DataStream<Row>(ctx.env, node), columns), rest };
       }
       if (interval) {
-        if (type !== 'INNER') throw new SqlError(`${type} OUTER interval joins are not supported yet (inner interval joins are)`, join.pos, sql);
         for (const [p, what] of [
           [lp, 'left'],
           [rp, 'right'],
@@ -272,6 +272,23 @@ function joinRelation(join: JoinRef, ctx: PlanContext, plan: PlanSubquery): Rela
           if (p.updating)
             throw new SqlError(`An interval join needs insert-only inputs; its ${what} input is updated by ${p.updatingBy ?? 'an aggregation'}`, join.pos, sql);
         const name = `IntervalJoin(joinType=[${typeName}], windowBounds=[${interval.lower} ms, ${interval.upper} ms], on=[${onText}])`;
+        if (type !== 'INNER') {
+          // Outer: padded rows come when the watermark closes a row's interval (sqlIntervalJoin).
+          const params: OuterIntervalJoinParams = {
+            type,
+            combine,
+            nullLeft: nullRow(l.columns),
+            nullRight: nullRow(r.columns),
+            residual: residualFn,
+            lower: interval.lower,
+            upper: interval.upper,
+            text: { type: typeName, on: onText },
+          };
+          const ls = lp.stream().keyBy(lkey);
+          const rs = rp.stream().keyBy(rkey);
+          const node = ctx.env.graph.addNode({ kind: 'sqlIntervalJoin', params }, truncate(name), [[ls.edge()], [rs.edge()]], true);
+          return { planned: materialized(new DataStream<Row>(ctx.env, node), columns), rest };
+        }
         const stream = lp
           .stream()
           .filter((x: Row) => lkey(x) !== null)

@@ -9,6 +9,7 @@ import { calcKind, type Row } from './operators/calc-operator.js';
 import { groupAggregateKind } from './operators/group-aggregate-operator.js';
 import { joinKind } from './operators/join-operator.js';
 import { windowJoinKind } from './operators/window-join-operator.js';
+import { outerIntervalJoinKind } from './operators/outer-interval-join-operator.js';
 import { ExplainResult, explainPlan } from './explain.js';
 import { planQuery, type PlanContext } from './query-planner.js';
 import { SqlError } from './sql-error.js';
@@ -22,6 +23,7 @@ registerOperatorKind(calcKind);
 registerOperatorKind(groupAggregateKind);
 registerOperatorKind(joinKind);
 registerOperatorKind(windowJoinKind);
+registerOperatorKind(outerIntervalJoinKind);
 
 const ok = () => new TableResult('SUCCESS', [], async () => []);
 const rowsResult = (columns: Column[], rows: Row[]) => new TableResult('SUCCESS_WITH_CONTENT', columns, async () => rows);
