@@ -210,7 +210,7 @@ function joinRelation(join: JoinRef, ctx: PlanContext, plan: PlanSubquery): Rela
           const timedResidual = residual.find((x) => JSON.stringify(x).includes('"kind":"interval"'));
           if (!timedResidual || !(e instanceof SqlError && e.message.includes('INTERVAL'))) throw e;
           throw new SqlError(
-            `This join condition compares times with an INTERVAL (${conditionText(timedResidual, sql)}), which Weir runs only as an inner interval join: ` +
+            `This join condition compares times with an INTERVAL (${conditionText(timedResidual, sql)}), which Weir runs only as an interval join: ` +
               "an equality of the inputs plus bounds on both sides between the event-time attributes (WATERMARK FOR columns) of two tables, e.g. 'a.ts BETWEEN b.ts - INTERVAL '5' SECOND AND b.ts'",
             timedResidual.pos,
             sql,
