@@ -63,11 +63,30 @@ export interface WindowTvf {
   readonly pos: SqlPosition;
 }
 
+/** A subquery as one input of a join: `(SELECT ...) [AS] alias`. */
+export interface SubqueryRef {
+  readonly kind: 'subquery';
+  readonly query: Query;
+  readonly alias: string | undefined;
+}
+
+/** `left [INNER|LEFT|RIGHT|FULL] JOIN right ON cond`, or `left, right` / `CROSS JOIN` (type 'CROSS', no ON). */
+export interface JoinRef {
+  readonly kind: 'join';
+  readonly type: 'INNER' | 'LEFT' | 'RIGHT' | 'FULL' | 'CROSS';
+  readonly left: TableRef | SubqueryRef | WindowTvf | JoinRef;
+  readonly right: TableRef | SubqueryRef | WindowTvf;
+  readonly on: Expr | undefined;
+  /** Where the text of ON ends (for plan names). */
+  readonly onEnd?: number;
+  readonly pos: SqlPosition;
+}
+
 /** A SELECT; clauses this slice cannot run are kept by position to reject them by name. */
 export interface Query {
   readonly kind: 'select';
   readonly items: readonly SelectItem[];
-  readonly from: TableRef | Query | WindowTvf | undefined;
+  readonly from: TableRef | Query | WindowTvf | JoinRef | undefined;
   readonly fromAlias?: string | undefined;
   readonly where: Expr | undefined;
   readonly groupBy?: readonly Expr[];

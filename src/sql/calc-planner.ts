@@ -50,6 +50,8 @@ export interface PlanContext {
   readonly env: StreamEnvironment;
   readonly catalog: Catalog;
   readonly sql: string;
+  /** `table.exec.state.ttl` in milliseconds (0 or absent: state never expires). */
+  readonly stateTtl?: number;
 }
 
 /** WHERE and the SELECT items of a query over `input`, compiled into one `sqlCalc` node. */
@@ -80,11 +82,14 @@ export function planCalc(q: Query, input: PlannedQuery, scope: Scope, sql: strin
     if (item.expr.kind === 'star') {
       if (item.expr.qualifier && !scope.qualifiers.includes(item.expr.qualifier))
         throw new SqlError(`Table '${item.expr.qualifier}' not found in this query`, item.expr.pos, sql);
-      for (const col of scope.columns) {
+      // `t.*` over a join: the columns of input `t`, by the names they have there.
+      const side = item.expr.qualifier ? scope.sides?.get(item.expr.qualifier) : undefined;
+      const starred = side ? [...side].map(([as, field]) => ({ ...scope.columns.find((c) => c.name === field)!, name: as })) : scope.columns;
+      for (const col of starred) {
         const name = unique(col.name);
         identity &&= name === col.name;
         columns.push({ ...col, name });
-        codes.push(compiler.column([col.name], item.expr.pos).code);
+        codes.push(side ? compiler.column([item.expr.qualifier!, col.name], item.expr.pos).code : propertyAccess('r', col.name, consts));
         fields.push(`${propertyKey(name, consts)}: ${codes[codes.length - 1]}`);
       }
       return;

@@ -17,6 +17,8 @@ export interface Scope {
   readonly qualifiers: readonly string[];
   /** For "not found in X" messages. */
   readonly description: string;
+  /** A join's inputs: each qualifier's column names and the columns of the joined row they became (`id` -> `id0`). */
+  readonly sides?: ReadonlyMap<string, ReadonlyMap<string, string>>;
 }
 
 /** A compiled expression: JavaScript source over the row `r`, the helpers `$` and constants `k<i>`. */
@@ -47,6 +49,14 @@ export function propertyAccess(obj: string, name: string, consts: Constants): st
 /** An object literal key for `name`: quoted when plain, else a computed key from a constant. */
 export function propertyKey(name: string, consts: Constants): string {
   return PLAIN.test(name) && name !== '__proto__' ? `"${name}"` : `[${consts.ref(name)}]`;
+}
+
+/** The column of a join's row that `qualifier.name` (or `name` alone, if only one input has it) names. */
+function sideField(sides: ReadonlyMap<string, ReadonlyMap<string, string>>, qualifier: string, name: string, fail: (m: string) => never): string {
+  if (qualifier) return sides.get(qualifier)?.get(name) ?? name;
+  const owners = [...sides].filter(([, cols]) => cols.has(name));
+  if (owners.length > 1) fail(`Column '${name}' is ambiguous: it is in ${owners.map(([q]) => `'${q}'`).join(' and ')}; qualify it (${owners[0]![0]}.${name})`);
+  return owners.length === 1 ? owners[0]![1].get(name)! : name;
 }
 
 /** Functions of later slices, so the error says "not supported yet" rather than "unknown". */
@@ -189,7 +199,8 @@ export class ExpressionCompiler {
       const near = closestName(qualifier, this.scope.qualifiers);
       this.fail(`Table '${qualifier}' not found in this query${near ? `; did you mean '${near}'?` : ''}`, pos);
     }
-    const col = this.scope.columns.find((c) => c.name === name);
+    const field = this.scope.sides ? sideField(this.scope.sides, qualifier, name, (m) => this.fail(m, pos)) : name;
+    const col = this.scope.columns.find((c) => c.name === field);
     if (!col) {
       const near = closestName(
         name,

@@ -8,6 +8,8 @@ import { SqlError } from './sql-error.js';
 import type { Scope } from './expression-compiler.js';
 import { planTableSource, scopeOf, sourceChangelog, tableColumns } from './table-source-planner.js';
 import { planWindowAggregate } from './window-planner.js';
+import { planJoinedFrom } from './join-planner.js';
+import { planWindowTvfTable } from './window-tvf-planner.js';
 
 export type { OutputRewrite, PlanContext, PlannedQuery } from './calc-planner.js';
 
@@ -25,7 +27,17 @@ export function planQuery(q: Query, ctx: PlanContext): PlannedQuery {
   if (!q.from) throw new SqlError('SELECT without FROM is not supported yet', q.pos, ctx.sql);
   let input: PlannedQuery;
   let scope: Scope;
-  if ('kind' in q.from && q.from.kind === 'windowTvf') return planWindowAggregate(q, q.from, ctx, (e) => exprText(e, ctx.sql));
+  if ('kind' in q.from && q.from.kind === 'join') {
+    const joined = planJoinedFrom(q, q.from, ctx, planQuery);
+    const rest: Query = { ...q, where: joined.where };
+    return isAggregating(rest) ? planGroupAggregate(rest, joined.input, joined.scope, ctx.sql) : planCalc(rest, joined.input, joined.scope, ctx.sql);
+  }
+  if ('kind' in q.from && q.from.kind === 'windowTvf') {
+    if (isAggregating(q)) return planWindowAggregate(q, q.from, ctx, (e) => exprText(e, ctx.sql));
+    // Without aggregation: the rows with their windows (e.g. the input of a window join).
+    const { planned, table } = planWindowTvfTable(q.from, ctx);
+    return planCalc(q, planned, scopeOf(planned.columns, table, q.from.alias), ctx.sql);
+  }
   if ('kind' in q.from) {
     input = planQuery(q.from, ctx);
     input = materialized(input.stream(), input.columns, input);

@@ -1,3 +1,4 @@
+import { toMillis } from '../core/duration.js';
 import { checkConfigKeys } from '../graph/config-keys.js';
 import { SqlError, type SqlPosition } from './sql-error.js';
 
@@ -6,7 +7,7 @@ const SQL_KEYS: Record<string, readonly string[] | undefined> = {
   // Projections and filters give the same final rows in both modes; batch operators come with GROUP BY.
   'execution.runtime-mode': ['streaming', 'batch'],
   'pipeline.name': undefined,
-  // No SQL operator keeps state yet; the key is kept for the ones that will.
+  // Joins expire idle rows after it; group aggregations do not apply it yet.
   'table.exec.state.ttl': undefined,
   'sql-client.execution.result-mode': ['tableau', 'table', 'changelog'],
   'table.dml-sync': ['true', 'false'],
@@ -33,6 +34,14 @@ export class SqlSettings {
       }
     }
     this.values.set(key, value);
+    if (key === 'table.exec.state.ttl') {
+      try {
+        this.stateTtl();
+      } catch (e) {
+        this.values.delete(key);
+        throw new SqlError(e instanceof Error ? e.message : String(e), pos, sql);
+      }
+    }
   }
 
   reset(key?: string): void {
@@ -42,6 +51,17 @@ export class SqlSettings {
 
   get(key: string): string | undefined {
     return this.values.get(key);
+  }
+
+  /** `table.exec.state.ttl` in milliseconds ('1 h', '30 min', '3600000'); 0 when unset: state never expires. */
+  stateTtl(): number {
+    const v = this.values.get('table.exec.state.ttl');
+    if (v === undefined) return 0;
+    try {
+      return toMillis(v);
+    } catch (e) {
+      throw new SqlError(`'table.exec.state.ttl': ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
 
   entries(): [string, string][] {

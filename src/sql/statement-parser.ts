@@ -1,4 +1,5 @@
-import type { ColumnDef, Expr, Name, ParsedStatement, Query, SelectItem, Statement, TableRef, WindowTvf } from './ast.js';
+import type { ColumnDef, Expr, JoinRef, Name, ParsedStatement, Query, SelectItem, Statement, SubqueryRef, TableRef, WindowTvf } from './ast.js';
+import { parseJoins } from './join-parser.js';
 import { ExpressionParser, RESERVED } from './expression-parser.js';
 import { tokenize } from './lexer.js';
 import { SqlError, type SqlPosition } from './sql-error.js';
@@ -246,21 +247,17 @@ class StatementParser {
     const items: SelectItem[] = [];
     do items.push(this.selectItem());
     while (c.acceptOp(','));
-    let from: TableRef | Query | WindowTvf | undefined;
+    let from: TableRef | Query | WindowTvf | JoinRef | undefined;
     let fromAlias: string | undefined;
     if (c.acceptKeyword('FROM')) {
-      const t = c.peek();
-      if (c.acceptOp('(')) {
-        from = this.query();
-        c.expectOp(')');
-        fromAlias = this.alias();
-      } else if (t.type === 'ident' && WINDOW_TVFS.has(t.upper) && c.isOp('(', 1))
-        return this.unsupported(`Window table function ${t.upper} outside TABLE(...)`, t.pos);
-      else if (t.type === 'ident' && t.upper === 'TABLE' && c.isOp('(', 1)) from = this.windowTvf();
-      else from = { name: this.name(), alias: this.alias() };
-      if (c.isKeyword('FOR')) return this.unsupported('Temporal joins (FOR SYSTEM_TIME AS OF)', c.peek().pos);
+      const item = this.fromItem();
+      const first = item.kind === 'table' ? item.ref : item;
       const j = c.peek();
-      if (c.isOp(',') || (j.type === 'ident' && JOINS.has(j.upper))) return this.unsupported('Joins', j.pos);
+      if (c.isOp(',') || (j.type === 'ident' && JOINS.has(j.upper))) from = parseJoins(c, this.e, first, () => this.fromItem());
+      else if (item.kind === 'subquery') {
+        from = item.query;
+        fromAlias = item.alias;
+      } else from = first as TableRef | WindowTvf;
     }
     const where = c.acceptKeyword('WHERE') ? this.e.expression() : undefined;
     let groupBy: Expr[] | undefined;
@@ -281,6 +278,23 @@ class StatementParser {
       c.next();
     }
     return { kind: 'select', items, from, fromAlias, where, ...(groupBy ? { groupBy } : {}), ...(having ? { having } : {}), unsupported, pos };
+  }
+
+  /** One item of FROM: a table, `(SELECT ...) [alias]` or a window table function. */
+  private fromItem(): { kind: 'table'; ref: TableRef } | SubqueryRef | WindowTvf {
+    const c = this.c;
+    const t = c.peek();
+    let item: { kind: 'table'; ref: TableRef } | SubqueryRef | WindowTvf;
+    if (c.acceptOp('(')) {
+      const query = this.query();
+      c.expectOp(')');
+      item = { kind: 'subquery', query, alias: this.alias() };
+    } else if (t.type === 'ident' && WINDOW_TVFS.has(t.upper) && c.isOp('(', 1))
+      return this.unsupported(`Window table function ${t.upper} outside TABLE(...)`, t.pos);
+    else if (t.type === 'ident' && t.upper === 'TABLE' && c.isOp('(', 1)) item = this.windowTvf();
+    else item = { kind: 'table', ref: { name: this.name(), alias: this.alias() } };
+    if (c.isKeyword('FOR')) return this.unsupported('Temporal joins (FOR SYSTEM_TIME AS OF)', c.peek().pos);
+    return item;
   }
 
   /** TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL ...[, INTERVAL ...])) [AS alias] */

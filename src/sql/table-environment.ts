@@ -7,6 +7,9 @@ import type { Column } from './expression-compiler.js';
 import { planInsert } from './insert-planner.js';
 import { calcKind, type Row } from './operators/calc-operator.js';
 import { groupAggregateKind } from './operators/group-aggregate-operator.js';
+import { joinKind } from './operators/join-operator.js';
+import { windowJoinKind } from './operators/window-join-operator.js';
+import { outerIntervalJoinKind } from './operators/outer-interval-join-operator.js';
 import { ExplainResult, explainPlan } from './explain.js';
 import { planQuery, type PlanContext } from './query-planner.js';
 import { SqlError } from './sql-error.js';
@@ -18,6 +21,9 @@ import { TableResult } from './table-result.js';
 
 registerOperatorKind(calcKind);
 registerOperatorKind(groupAggregateKind);
+registerOperatorKind(joinKind);
+registerOperatorKind(windowJoinKind);
+registerOperatorKind(outerIntervalJoinKind);
 
 const ok = () => new TableResult('SUCCESS', [], async () => []);
 const rowsResult = (columns: Column[], rows: Row[]) => new TableResult('SUCCESS_WITH_CONTENT', columns, async () => rows);
@@ -154,7 +160,7 @@ export class TableEnvironment {
   }
 
   private context(env: StreamEnvironment, sql: string): PlanContext {
-    return { env, catalog: this.catalog, sql };
+    return { env, catalog: this.catalog, sql, stateTtl: this.settings.stateTtl() };
   }
 
   /**

@@ -6,6 +6,8 @@ import type { ChannelTarget } from '../runtime/edge-router.js';
 export interface TimestampedValue<T> {
   readonly value: T;
   readonly timestamp: number;
+  /** The row kind (`RowKind`), only for records of a changelog batch. */
+  readonly kind?: number;
 }
 
 /**
@@ -18,8 +20,11 @@ export class CollectingChannel<T> implements ChannelTarget {
   ended = false;
 
   receiveBatch(_channel: number, batch: Batch<unknown>): void {
-    const { values, timestamps } = batch;
-    for (let i = 0; i < values.length; i++) this.records.push({ value: values[i] as T, timestamp: timestamps[i]! });
+    const { values, timestamps, kinds } = batch;
+    for (let i = 0; i < values.length; i++)
+      this.records.push(
+        kinds === undefined ? { value: values[i] as T, timestamp: timestamps[i]! } : { value: values[i] as T, timestamp: timestamps[i]!, kind: kinds[i]! },
+      );
   }
   receiveControl(_channel: number, element: ControlElement): void {
     if (element.kind === 'watermark') this.watermarks.push(element.timestamp);

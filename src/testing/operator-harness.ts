@@ -95,11 +95,14 @@ export class OperatorHarness<IN, OUT> {
     return OperatorHarness.forOperator(createOperator(spec, 'Co-Process', options.key !== undefined) as Operator<OUT>, { ...options, inputs: 2 });
   }
 
-  /** One record with event time `timestamp` (none by default) on input `input`. */
-  processElement(value: IN, timestamp: number = NO_TIMESTAMP, input = 0): void {
+  /** One record with event time `timestamp` (none by default) on input `input`; `kind`: a changelog row of that `RowKind`. */
+  processElement(value: IN, timestamp: number = NO_TIMESTAMP, input = 0, kind?: number): void {
     this.host.rethrow();
     const keyFn = this.keys && (this.keys[input] ?? this.keys[0]!);
-    this.subtask.receiveBatch(this.channels[input]!, new Batch([value], [timestamp], keyFn && [keyFn(value)]));
+    this.subtask.receiveBatch(
+      this.channels[input]!,
+      new Batch([value], [timestamp], keyFn && [keyFn(value)], kind === undefined ? undefined : Uint8Array.of(kind)),
+    );
     this.host.rethrow();
   }
 
