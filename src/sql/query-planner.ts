@@ -1,4 +1,3 @@
-import type { DataStream } from '../api/data-stream.js';
 import type { Query } from './ast.js';
 import { isAggregating, outputRow, planAggregate } from './aggregate-planner.js';
 import { exprText, materialized, planCalc, type PlanContext, type PlannedQuery } from './calc-planner.js';
@@ -8,6 +7,13 @@ import { SqlError } from './sql-error.js';
 import type { Scope } from './expression-compiler.js';
 import { planTableSource, scopeOf, tableColumns } from './table-source-planner.js';
 import { planWindowAggregate } from './window-planner.js';
+import { hasOver } from './expr-rewrite.js';
+import { planOverAggregate } from './over-planner.js';
+import { planRanked, rankFilterOf } from './rank-planner.js';
+import { planSort } from './sort-planner.js';
+import { timeAttributes } from './time-attributes.js';
+import { planUnionAll } from './union-planner.js';
+import { planWindowTvf } from './window-tvf-planner.js';
 
 export type { OutputRewrite, PlanContext, PlannedQuery } from './calc-planner.js';
 
@@ -22,27 +28,37 @@ export function planQuery(q: Query, ctx: PlanContext): PlannedQuery {
     const u = q.unsupported[0]!;
     throw new SqlError(`${u.clause} is not supported yet`, u.pos, ctx.sql);
   }
+  if (q.unionAll) return planUnionAll(q, ctx, planQuery);
+  if (q.orderBy || q.limit) return planSort(q, ctx, planQuery);
   if (!q.from) throw new SqlError('SELECT without FROM is not supported yet', q.pos, ctx.sql);
-  let input: PlannedQuery;
-  let scope: Scope;
-  if ('kind' in q.from && q.from.kind === 'windowTvf') return planWindowAggregate(q, q.from, ctx, (e) => exprText(e, ctx.sql));
-  if ('kind' in q.from) {
-    input = planQuery(q.from, ctx);
-    input = materialized(input.stream(), input.columns, input);
-    scope = { columns: input.columns, qualifiers: q.fromAlias ? [q.fromAlias] : [], description: 'the subquery' };
-  } else {
-    const entry = ctx.catalog.lookup(q.from.name, ctx.sql);
-    if (entry.kind === 'view') {
-      input = planQuery(entry.query, { ...ctx, sql: entry.sql });
-      input = materialized(input.stream(), input.columns, input);
-      scope = { columns: input.columns, qualifiers: [q.from.alias ?? entry.name], description: `view '${entry.name}'` };
-    } else {
-      input = materialized(planTableSource(entry, ctx.env), tableColumns(entry));
-      scope = scopeOf(input.columns, entry.name, q.from.alias);
-    }
-  }
+  if ('kind' in q.from && q.from.kind === 'windowTvf' && isAggregating(q) && !hasOver(q))
+    return planWindowAggregate(q, q.from, ctx, (e) => exprText(e, ctx.sql));
+  const ranked = rankFilterOf(q, ctx.sql);
+  const { input, scope } = ranked ? planRanked(ranked, ctx, planFrom) : planFrom(q, ctx);
+  if (ranked) q = { ...q, where: ranked.outerWhere };
+  if (hasOver(q)) return planOverAggregate(q, input, scope, ctx, timeAttributes(q, ctx));
   if (isAggregating(q)) return planGroupAggregate(q, input, scope, ctx.sql);
   return planCalc(q, input, scope, ctx.sql);
+}
+
+/** The rows of a query's FROM (a table, a view, a subquery or a window table function) and the names they are known by. */
+export function planFrom(q: Query, ctx: PlanContext): { input: PlannedQuery; scope: Scope } {
+  const from = q.from!;
+  let input: PlannedQuery;
+  if ('kind' in from && from.kind === 'windowTvf') return planWindowTvf(from, ctx);
+  if ('kind' in from) {
+    input = planQuery(from, ctx);
+    input = materialized(input.stream(), input.columns, input);
+    return { input, scope: { columns: input.columns, qualifiers: q.fromAlias ? [q.fromAlias] : [], description: 'the subquery' } };
+  }
+  const entry = ctx.catalog.lookup(from.name, ctx.sql);
+  if (entry.kind === 'view') {
+    input = planQuery(entry.query, { ...ctx, sql: entry.sql });
+    input = materialized(input.stream(), input.columns, input);
+    return { input, scope: { columns: input.columns, qualifiers: [from.alias ?? entry.name], description: `view '${entry.name}'` } };
+  }
+  input = materialized(planTableSource(entry, ctx.env), tableColumns(entry));
+  return { input, scope: scopeOf(input.columns, entry.name, from.alias) };
 }
 
 /** WHERE, then the aggregation (a changelog per group), then SELECT and HAVING over its output. */

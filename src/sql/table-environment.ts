@@ -7,6 +7,7 @@ import type { Column } from './expression-compiler.js';
 import { planInsert } from './insert-planner.js';
 import { calcKind, type Row } from './operators/calc-operator.js';
 import { groupAggregateKind } from './operators/group-aggregate-operator.js';
+import { orderingOperatorKinds } from './operators/ordering-operator-kinds.js';
 import { ExplainResult, explainPlan } from './explain.js';
 import { planQuery, type PlanContext } from './query-planner.js';
 import { SqlError } from './sql-error.js';
@@ -18,6 +19,7 @@ import { TableResult } from './table-result.js';
 
 registerOperatorKind(calcKind);
 registerOperatorKind(groupAggregateKind);
+for (const kind of orderingOperatorKinds) registerOperatorKind(kind);
 
 const ok = () => new TableResult('SUCCESS', [], async () => []);
 const rowsResult = (columns: Column[], rows: Row[]) => new TableResult('SUCCESS_WITH_CONTENT', columns, async () => rows);

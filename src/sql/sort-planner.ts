@@ -1,0 +1,70 @@
+import type { Expr, Query } from './ast.js';
+import { exprText, materialized, type PlanContext, type PlannedQuery } from './calc-planner.js';
+import { columnName } from './expr-rewrite.js';
+import type { Scope } from './expression-compiler.js';
+import type { Row } from './operators/calc-operator.js';
+import type { LimitParams } from './operators/limit-operator.js';
+import type { RankParams } from './operators/rank-operator.js';
+import type { TemporalSortParams } from './operators/temporal-sort-operator.js';
+import { extendRow } from './over-planner.js';
+import { orderText, planSortKey, planValue } from './sort-key-planner.js';
+import { SqlError } from './sql-error.js';
+import { outputTimeAttributes } from './time-attributes.js';
+
+type PlanQuery = (q: Query, ctx: PlanContext) => PlannedQuery;
+
+/**
+ * ORDER BY and LIMIT of a query (or of a UNION ALL), as Flink runs them in streaming:
+ * - ORDER BY a time attribute ASC [, more items]: a temporal sort, rows emitted in time order as the
+ *   watermark passes them (insert-only);
+ * - ORDER BY ... LIMIT n: a Top-N over all rows (an updating changelog: -D for a row pushed out, +I);
+ * - LIMIT n alone: the first n rows (insert-only);
+ * - ORDER BY anything else without LIMIT: refused, as Flink does.
+ * ORDER BY names output columns. All of them run on one subtask (keyed by a constant), as in Flink.
+ */
+export function planSort(q: Query, ctx: PlanContext, planQuery: PlanQuery): PlannedQuery {
+  const sql = ctx.sql;
+  const base = planQuery({ ...q, orderBy: undefined, limit: undefined }, ctx);
+  const what = q.orderBy ? (q.limit ? 'ORDER BY with LIMIT' : 'ORDER BY') : 'LIMIT';
+  if (base.updating) throw new SqlError(`${what} over an updating input (${base.updatingBy ?? 'a changelog'}) is not supported yet`, (q.limit ?? q).pos, sql);
+  const scope: Scope = { columns: base.columns, qualifiers: [], description: 'the query' };
+  const describe = (e: Expr) => exprText(e, sql);
+  const keyed = base.stream().keyBy(() => 0);
+  const order = q.orderBy ?? [];
+  if (order.length === 0) {
+    const limit = q.limit!.count;
+    const params: LimitParams = { limit };
+    return materialized(keyed.transform<Row>(`Limit(fetch=[${limit}])`, 'sqlLimit', params), base.columns);
+  }
+  if (q.limit) {
+    const limit = q.limit.count;
+    const text = { partitionBy: '', orderBy: orderText(order, describe), limit };
+    const name = `SortLimit(orderBy=[${text.orderBy}], fetch=[${limit}])`;
+    const params: RankParams = {
+      ...planSortKey(order, scope, sql),
+      limit,
+      rankOutput: false,
+      windowEnd: undefined,
+      output: extendRow(base.columns, []),
+      text,
+    };
+    return materialized(keyed.transform<Row>(name, 'sqlRank', params), base.columns, { updating: true, updatingBy: name });
+  }
+  const first = order[0]!;
+  const name = columnName(first.expr);
+  // The time attributes of a union are those of its first branch.
+  if (name === undefined || first.desc || !outputTimeAttributes({ ...q, unionAll: undefined }, ctx).has(name))
+    throw new SqlError(
+      'Sort on a non-time-attribute field is not supported in streaming (as in Flink): ORDER BY must start with a time attribute ASC, or have a LIMIT',
+      first.expr.pos,
+      sql,
+    );
+  const rest = order.slice(1);
+  const params: TemporalSortParams = {
+    time: planValue<number>(first.expr, scope, sql),
+    sortKey: rest.length > 0 ? planSortKey(rest, scope, sql).sortKey : undefined,
+    order: rest.length > 0 ? planSortKey(rest, scope, sql).order : { directions: [], nullsFirst: [] },
+    text: { orderBy: orderText(order, describe) },
+  };
+  return materialized(keyed.transform<Row>(`TemporalSort(orderBy=[${params.text.orderBy}])`, 'sqlTemporalSort', params), base.columns);
+}
