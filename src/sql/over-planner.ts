@@ -29,7 +29,9 @@ const aggregates = (e: Expr): boolean => isAggregateCall(e);
 
 /** What a window means, without positions: calls over equal windows share one operator. */
 const windowSignature = (w: OverWindow): string =>
-  JSON.stringify({ p: w.partitionBy, o: w.orderBy, f: w.frame }, (k, v: unknown) => (k === 'pos' ? undefined : v === Infinity ? 'inf' : v));
+  JSON.stringify({ p: w.partitionBy, o: w.orderBy, f: w.frame ?? { unit: 'RANGE', preceding: Infinity } }, (k, v: unknown) =>
+    k === 'pos' ? undefined : v === Infinity ? 'inf' : v,
+  );
 
 /**
  * Plans `agg(x) OVER (PARTITION BY k ORDER BY ts ROWS|RANGE BETWEEN ... PRECEDING AND CURRENT ROW)`

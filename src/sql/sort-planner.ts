@@ -1,7 +1,7 @@
-import type { Expr, Query } from './ast.js';
+import type { Expr, OrderItem, Query } from './ast.js';
 import { exprText, materialized, type PlanContext, type PlannedQuery } from './calc-planner.js';
 import { columnName } from './expr-rewrite.js';
-import type { Scope } from './expression-compiler.js';
+import { propertyKey, type Constants, type Scope } from './expression-compiler.js';
 import type { Row } from './operators/calc-operator.js';
 import type { LimitParams } from './operators/limit-operator.js';
 import type { RankParams } from './operators/rank-operator.js';
@@ -9,7 +9,7 @@ import type { TemporalSortParams } from './operators/temporal-sort-operator.js';
 import { extendRow } from './over-planner.js';
 import { orderText, planSortKey, planValue } from './sort-key-planner.js';
 import { SqlError } from './sql-error.js';
-import { outputTimeAttributes } from './time-attributes.js';
+import { outputTimeAttributes, timeAttributes } from './time-attributes.js';
 
 type PlanQuery = (q: Query, ctx: PlanContext) => PlannedQuery;
 
@@ -23,14 +23,34 @@ type PlanQuery = (q: Query, ctx: PlanContext) => PlannedQuery;
  * ORDER BY names output columns. All of them run on one subtask (keyed by a constant), as in Flink.
  */
 export function planSort(q: Query, ctx: PlanContext, planQuery: PlanQuery): PlannedQuery {
+  const plain = { ...q, orderBy: undefined, limit: undefined };
+  let base = planQuery(plain, ctx);
+  const visible = base.columns;
+  // ORDER BY may name what the query does not select (Flink allows it): such items are selected
+  // too, as hidden `$s<i>` columns, and dropped after the sort.
+  let order = q.orderBy ?? [];
+  const hidden = order.filter((it) => !visible.some((c) => c.name === columnName(it.expr) && it.expr.kind === 'column' && it.expr.name.parts.length === 1));
+  if (hidden.length > 0 && !q.unionAll) {
+    base = planQuery({ ...plain, items: [...q.items, ...hidden.map((it, i) => ({ expr: it.expr, alias: `$s${i}` }))] }, ctx);
+    order = order.map((it) => {
+      const i = hidden.indexOf(it);
+      return i < 0 ? it : { ...it, expr: { kind: 'column', name: { parts: [`$s${i}`], pos: it.expr.pos }, pos: it.expr.pos } };
+    });
+  }
+  const sorted = sortOrLimit(q, order, base, ctx);
+  if (base.columns.length === visible.length) return sorted;
+  const dropHidden = (codes: readonly string[], consts: Constants) =>
+    codes.slice(0, visible.length).map((code, j) => `${propertyKey(visible[j]!.name, consts)}: ${code}`);
+  return materialized(sorted.stream(dropHidden), visible, sorted.updating ? { updating: true, updatingBy: sorted.updatingBy! } : { updating: false });
+}
+
+function sortOrLimit(q: Query, order: readonly OrderItem[], base: PlannedQuery, ctx: PlanContext): PlannedQuery {
   const sql = ctx.sql;
-  const base = planQuery({ ...q, orderBy: undefined, limit: undefined }, ctx);
   const what = q.orderBy ? (q.limit ? 'ORDER BY with LIMIT' : 'ORDER BY') : 'LIMIT';
   if (base.updating) throw new SqlError(`${what} over an updating input (${base.updatingBy ?? 'a changelog'}) is not supported yet`, (q.limit ?? q).pos, sql);
   const scope: Scope = { columns: base.columns, qualifiers: [], description: 'the query' };
   const describe = (e: Expr) => exprText(e, sql);
   const keyed = base.stream().keyBy(() => 0);
-  const order = q.orderBy ?? [];
   if (order.length === 0) {
     const limit = q.limit!.count;
     const params: LimitParams = { limit };
@@ -51,9 +71,11 @@ export function planSort(q: Query, ctx: PlanContext, planQuery: PlanQuery): Plan
     return materialized(keyed.transform<Row>(name, 'sqlRank', params), base.columns, { updating: true, updatingBy: name });
   }
   const first = order[0]!;
-  const name = columnName(first.expr);
-  // The time attributes of a union are those of its first branch.
-  if (name === undefined || first.desc || !outputTimeAttributes({ ...q, unionAll: undefined }, ctx).has(name))
+  // The first item as written: a time attribute of the output, or of FROM when it is not selected.
+  const name = columnName(q.orderBy![0]!.expr);
+  const single = { ...q, unionAll: undefined };
+  const timeAttrs = new Set([...outputTimeAttributes(single, ctx), ...(q.unionAll ? [] : timeAttributes(single, ctx))]);
+  if (name === undefined || first.desc || !timeAttrs.has(name))
     throw new SqlError(
       'Sort on a non-time-attribute field is not supported in streaming (as in Flink): ORDER BY must start with a time attribute ASC, or have a LIMIT',
       first.expr.pos,

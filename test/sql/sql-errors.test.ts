@@ -102,7 +102,7 @@ describe('aggregations', () => {
       "The time column of TUMBLE must be the event-time attribute of 'orders'",
     ],
     [
-      "SELECT item FROM TABLE(TUMBLE(TABLE bids, DESCRIPTOR(ts), INTERVAL '1' MINUTE))",
+      "SELECT item, COUNT(*) FROM TABLE(TUMBLE(TABLE bids, DESCRIPTOR(ts), INTERVAL '1' MINUTE)) GROUP BY item",
       'TUMBLE is supported in window aggregations: GROUP BY window_start, window_end',
     ],
     [
@@ -127,7 +127,8 @@ describe('features of later versions', () => {
   it.each([
     ['SELECT customer, LISTAGG(customer) FROM orders GROUP BY customer', 'Aggregate function LISTAGG is not supported yet'],
     ['SELECT customer, SUM(DISTINCT amount) FROM orders GROUP BY customer', 'SUM(DISTINCT ...) is not supported yet'],
-    ['SELECT id FROM orders ORDER BY id', 'ORDER BY is not supported yet'],
+    ['SELECT id FROM orders ORDER BY id OFFSET 2', 'OFFSET is not supported yet'],
+    ['SELECT id FROM orders EXCEPT SELECT id FROM orders', 'EXCEPT is not supported yet'],
     ['SELECT o.id FROM orders o JOIN orders p ON o.id = p.id', 'Joins is not supported yet'],
     ["SELECT * FROM TABLE(SESSION(TABLE orders, DESCRIPTOR(ts), INTERVAL '1' MINUTE))", 'Window table function SESSION is not supported yet'],
     ["SELECT REGEXP_EXTRACT(customer, 'a') FROM orders", 'Function REGEXP_EXTRACT is not supported yet'],
