@@ -6,6 +6,7 @@ import { buildFunction, Constants, ExpressionCompiler, propertyAccess, propertyK
 import type { Row } from './operators/calc-operator.js';
 import type { OverAggregateParams } from './operators/over-aggregate-operator.js';
 import { helpers } from './runtime-helpers.js';
+import { bare } from './sort-key-planner.js';
 import { SqlError } from './sql-error.js';
 
 /** A compiled function that returns a copy of a row of `columns` with `extra` fields set from `a[indices[i]]` (`a[i]` without indices). */
@@ -101,7 +102,7 @@ export function planOverAggregate(q: Query, input: PlannedQuery, scope: Scope, c
 
   const text = {
     partitionBy: w.partitionBy.map(describe).join(', '),
-    orderBy: describe(order!.expr),
+    orderBy: bare(describe(order!.expr)),
     frame: `${frame.unit} BETWEEN ${frame.preceding === Infinity ? 'UNBOUNDED' : frame.unit === 'RANGE' ? `${frame.preceding} ms` : frame.preceding} PRECEDING AND CURRENT ROW`,
     select: overCalls.map(describe).join(', '),
   };

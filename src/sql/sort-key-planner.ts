@@ -29,4 +29,7 @@ export function planValue<T>(e: Expr, scope: Scope, sql: string): (r: Row) => T 
 
 /** ORDER BY items as the plan shows them. */
 export const orderText = (items: readonly OrderItem[], describe: (e: Expr) => string): string =>
-  items.map((it) => `${describe(it.expr)}${it.desc ? ' DESC' : ''}`).join(', ');
+  items.map((it) => `${bare(describe(it.expr))}${it.desc ? ' DESC' : ''}`).join(', ');
+
+/** An ORDER BY expression's text without what follows it in the SQL (direction, NULLS, frame). */
+export const bare = (text: string): string => text.replace(/\s+(ASC|DESC|NULLS|ROWS|RANGE)\b.*$/is, '');

@@ -24,19 +24,22 @@ type PlanQuery = (q: Query, ctx: PlanContext) => PlannedQuery;
  */
 export function planSort(q: Query, ctx: PlanContext, planQuery: PlanQuery): PlannedQuery {
   const plain = { ...q, orderBy: undefined, limit: undefined };
-  let base = planQuery(plain, ctx);
-  const visible = base.columns;
   // ORDER BY may name what the query does not select (Flink allows it): such items are selected
-  // too, as hidden `$s<i>` columns, and dropped after the sort.
+  // too, as hidden `$s<i>` columns, and dropped after the sort. Selected: an item's alias or
+  // column name, or any column when the query selects `*`.
+  const selected = new Set(q.items.map((it) => it.alias ?? columnName(it.expr)));
+  const star = q.items.some((it) => it.expr.kind === 'star');
   let order = q.orderBy ?? [];
-  const hidden = order.filter((it) => !visible.some((c) => c.name === columnName(it.expr) && it.expr.kind === 'column' && it.expr.name.parts.length === 1));
-  if (hidden.length > 0 && !q.unionAll) {
-    base = planQuery({ ...plain, items: [...q.items, ...hidden.map((it, i) => ({ expr: it.expr, alias: `$s${i}` }))] }, ctx);
-    order = order.map((it) => {
-      const i = hidden.indexOf(it);
-      return i < 0 ? it : { ...it, expr: { kind: 'column', name: { parts: [`$s${i}`], pos: it.expr.pos }, pos: it.expr.pos } };
-    });
-  }
+  const hidden = q.unionAll
+    ? []
+    : order.filter((it) => !(it.expr.kind === 'column' && it.expr.name.parts.length === 1 && (star || selected.has(it.expr.name.parts[0]))));
+  const items = [...q.items, ...hidden.map((it, i) => ({ expr: it.expr, alias: `$s${i}` }))];
+  const base = planQuery({ ...plain, items }, ctx);
+  const visible = base.columns.slice(0, base.columns.length - hidden.length);
+  order = order.map((it) => {
+    const i = hidden.indexOf(it);
+    return i < 0 ? it : { ...it, expr: { kind: 'column', name: { parts: [`$s${i}`], pos: it.expr.pos }, pos: it.expr.pos } };
+  });
   const sorted = sortOrLimit(q, order, base, ctx);
   if (base.columns.length === visible.length) return sorted;
   const dropHidden = (codes: readonly string[], consts: Constants) =>
