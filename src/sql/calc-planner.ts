@@ -50,6 +50,8 @@ export interface PlanContext {
   readonly env: StreamEnvironment;
   readonly catalog: Catalog;
   readonly sql: string;
+  /** `execution.runtime-mode` = `batch`: bounded inputs, final results only (ORDER BY sorts at the end). */
+  readonly batch?: boolean;
 }
 
 /** WHERE and the SELECT items of a query over `input`, compiled into one `sqlCalc` node. */

@@ -33,7 +33,7 @@ export function planQuery(q: Query, ctx: PlanContext): PlannedQuery {
   if (!q.from) throw new SqlError('SELECT without FROM is not supported yet', q.pos, ctx.sql);
   if ('kind' in q.from && q.from.kind === 'windowTvf' && isAggregating(q) && !hasOver(q))
     return planWindowAggregate(q, q.from, ctx, (e) => exprText(e, ctx.sql));
-  const ranked = rankFilterOf(q, ctx.sql);
+  const ranked = rankFilterOf(q, ctx);
   const { input, scope } = ranked ? planRanked(ranked, ctx, planFrom) : planFrom(q, ctx);
   if (ranked) q = { ...q, where: ranked.outerWhere };
   if (hasOver(q)) return planOverAggregate(q, input, scope, ctx, timeAttributes(q, ctx));

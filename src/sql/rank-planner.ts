@@ -15,6 +15,8 @@ import { timeAttributes } from './time-attributes.js';
 /** A query over a subquery that numbers its rows with ROW_NUMBER, filtered on that number. */
 export interface RankFilter {
   readonly sub: Query;
+  /** The text `sub` was parsed from (a view's own text when it is a view). */
+  readonly subSql: string;
   readonly alias: string | undefined;
   readonly call: Extract<Expr, { kind: 'call' }>;
   /** N of `rn <= N`. */
@@ -32,9 +34,17 @@ type PlanFrom = (q: Query, ctx: PlanContext) => { input: PlannedQuery; scope: Sc
  * ... ORDER BY ...) AS rn FROM t) WHERE rn <= N` (also `rn < N`, `rn = 1`, `N >= rn`, ANDed with
  * other conditions). Undefined when `q` is not one.
  */
-export function rankFilterOf(q: Query, sql: string): RankFilter | undefined {
-  const sub = q.from;
-  if (sub === undefined || !('kind' in sub) || sub.kind !== 'select' || sub.unionAll || sub.orderBy || sub.limit) return undefined;
+export function rankFilterOf(q: Query, ctx: PlanContext): RankFilter | undefined {
+  const sql = ctx.sql;
+  const from = q.from;
+  if (from === undefined || ('kind' in from && from.kind === 'windowTvf')) return undefined;
+  // A view that numbers its rows counts as the subquery, as in Flink.
+  const entry = 'kind' in from ? undefined : ctx.catalog.lookup(from.name, sql);
+  if (entry !== undefined && entry.kind !== 'view') return undefined;
+  const sub = entry === undefined ? (from as Query) : entry.query;
+  const subSql = entry === undefined ? sql : entry.sql;
+  const alias = entry === undefined ? q.fromAlias : ((from as { alias: string | undefined }).alias ?? entry.name);
+  if (sub.unionAll || sub.orderBy || sub.limit) return undefined;
   const idx = sub.items.findIndex((it) => isOverCall(it.expr) && it.expr.name === 'ROW_NUMBER');
   if (idx < 0) return undefined;
   const call = sub.items[idx]!.expr as Extract<Expr, { kind: 'call' }>;
@@ -60,9 +70,9 @@ export function rankFilterOf(q: Query, sql: string): RankFilter | undefined {
   if (limit === Infinity) return undefined;
   if (limit < 1) throw new SqlError(`The filter on ${rn} keeps no row (N < 1)`, q.where!.pos, sql);
   const outerWhere = andAll(rest);
-  const readsRn = (e: Expr) => someExpr(e, (x) => isRn(x) || (x.kind === 'star' && (x.qualifier === undefined || x.qualifier === q.fromAlias)));
+  const readsRn = (e: Expr) => someExpr(e, (x) => isRn(x) || (x.kind === 'star' && (x.qualifier === undefined || x.qualifier === alias)));
   const rankOutput = q.items.some((it) => readsRn(it.expr)) || (outerWhere !== undefined && readsRn(outerWhere)) || (q.groupBy ?? []).some(readsRn);
-  return { sub, alias: q.fromAlias, call, limit, outerWhere, rankOutput };
+  return { sub, subSql, alias, call, limit, outerWhere, rankOutput };
 }
 
 /**
@@ -75,8 +85,9 @@ export function rankFilterOf(q: Query, sql: string): RankFilter | undefined {
  *   (DESC, updating);
  * - otherwise Top-N, an updating changelog.
  */
-export function planRanked(rf: RankFilter, ctx: PlanContext, planFrom: PlanFrom): { input: PlannedQuery; scope: Scope } {
+export function planRanked(rf: RankFilter, outer: PlanContext, planFrom: PlanFrom): { input: PlannedQuery; scope: Scope } {
   const { sub, call } = rf;
+  const ctx = { ...outer, sql: rf.subSql };
   const sql = ctx.sql;
   for (const it of sub.items)
     if (it.expr !== call && someExpr(it.expr, isOverCall))
@@ -151,4 +162,17 @@ export function planRanked(rf: RankFilter, ctx: PlanContext, planFrom: PlanFrom)
     input: materialized(out.stream(), out.columns, out),
     scope: { columns: out.columns, qualifiers: rf.alias ? [rf.alias] : [], description: 'the subquery' },
   };
+}
+
+/**
+ * The query to check a view with: a view that numbers its rows (Flink allows it; the query that
+ * reads it filters on the number) is checked as `SELECT * FROM (view) WHERE rn <= 1`.
+ */
+export function viewCheck(q: Query): Query {
+  const idx = q.items.findIndex((it) => isOverCall(it.expr) && it.expr.name === 'ROW_NUMBER');
+  if (idx < 0 || q.unionAll) return q;
+  const pos = q.pos;
+  const rn: Expr = { kind: 'column', name: { parts: [q.items[idx]!.alias ?? `EXPR$${idx}`], pos }, pos };
+  const where: Expr = { kind: 'binary', op: '<=', left: rn, right: { kind: 'literal', value: 1, type: 'int', pos }, pos };
+  return { kind: 'select', items: [{ expr: { kind: 'star', qualifier: undefined, pos }, alias: undefined }], from: q, where, unsupported: [], pos };
 }

@@ -3,6 +3,7 @@ import { exprText, materialized, type PlanContext, type PlannedQuery } from './c
 import { columnName } from './expr-rewrite.js';
 import { propertyKey, type Constants, type Scope } from './expression-compiler.js';
 import type { Row } from './operators/calc-operator.js';
+import type { BatchSortParams } from './operators/batch-sort-operator.js';
 import type { LimitParams } from './operators/limit-operator.js';
 import type { RankParams } from './operators/rank-operator.js';
 import type { TemporalSortParams } from './operators/temporal-sort-operator.js';
@@ -20,7 +21,8 @@ type PlanQuery = (q: Query, ctx: PlanContext) => PlannedQuery;
  * - ORDER BY ... LIMIT n: a Top-N over all rows (an updating changelog: -D for a row pushed out, +I);
  * - LIMIT n alone: the first n rows (insert-only);
  * - ORDER BY anything else without LIMIT: refused, as Flink does.
- * ORDER BY names output columns. All of them run on one subtask (keyed by a constant), as in Flink.
+ * In batch mode ORDER BY [LIMIT] sorts the final rows once the input ends (any columns, also over
+ * a GROUP BY). ORDER BY names output columns. All of them run on one subtask (keyed by a constant), as in Flink.
  */
 export function planSort(q: Query, ctx: PlanContext, planQuery: PlanQuery): PlannedQuery {
   const plain = { ...q, orderBy: undefined, limit: undefined };
@@ -49,10 +51,27 @@ export function planSort(q: Query, ctx: PlanContext, planQuery: PlanQuery): Plan
 
 function sortOrLimit(q: Query, order: readonly OrderItem[], base: PlannedQuery, ctx: PlanContext): PlannedQuery {
   const sql = ctx.sql;
+  const describe = (e: Expr) => exprText(e, sql);
+  if (ctx.batch && order.length > 0) {
+    // Batch: bounded input, final rows only; a GROUP BY's changelog is applied before the sort.
+    const text = { orderBy: orderText(order, describe), ...(q.limit ? { limit: q.limit.count } : {}) };
+    const params: BatchSortParams = {
+      ...planSortKey(order, { columns: base.columns, qualifiers: [], description: 'the query' }, sql),
+      limit: q.limit?.count,
+      text,
+    };
+    const name = q.limit ? `SortLimit(orderBy=[${text.orderBy}], fetch=[${q.limit.count}])` : `Sort(orderBy=[${text.orderBy}])`;
+    return materialized(
+      base
+        .stream()
+        .keyBy(() => 0)
+        .transform<Row>(name, 'sqlBatchSort', params),
+      base.columns,
+    );
+  }
   const what = q.orderBy ? (q.limit ? 'ORDER BY with LIMIT' : 'ORDER BY') : 'LIMIT';
   if (base.updating) throw new SqlError(`${what} over an updating input (${base.updatingBy ?? 'a changelog'}) is not supported yet`, (q.limit ?? q).pos, sql);
   const scope: Scope = { columns: base.columns, qualifiers: [], description: 'the query' };
-  const describe = (e: Expr) => exprText(e, sql);
   const keyed = base.stream().keyBy(() => 0);
   if (order.length === 0) {
     const limit = q.limit!.count;

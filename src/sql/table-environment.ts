@@ -10,6 +10,7 @@ import { groupAggregateKind } from './operators/group-aggregate-operator.js';
 import { orderingOperatorKinds } from './operators/ordering-operator-kinds.js';
 import { ExplainResult, explainPlan } from './explain.js';
 import { planQuery, type PlanContext } from './query-planner.js';
+import { viewCheck } from './rank-planner.js';
 import { SqlError } from './sql-error.js';
 import { SqlSettings } from './sql-settings.js';
 import { T } from './sql-types.js';
@@ -92,7 +93,7 @@ export class TableEnvironment {
         return ok();
       case 'createView': {
         const name = this.catalog.objectName(s.name, sql);
-        planQuery(s.query, this.context(this.newEnv(), sql)); // checks the query now, as Flink does
+        planQuery(viewCheck(s.query), this.context(this.newEnv(), sql)); // checks the query now, as Flink does
         this.catalog.add({ kind: 'view', name, temporary: s.temporary, query: s.query, text: s.text, sql }, s.ifNotExists, s.name, sql);
         return ok();
       }
@@ -156,7 +157,7 @@ export class TableEnvironment {
   }
 
   private context(env: StreamEnvironment, sql: string): PlanContext {
-    return { env, catalog: this.catalog, sql };
+    return { env, catalog: this.catalog, sql, batch: this.settings.get('execution.runtime-mode') === 'batch' };
   }
 
   /**

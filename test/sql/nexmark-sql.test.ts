@@ -30,7 +30,10 @@ beforeAll(async () => {
   q0 = await weir('q0.sql');
   const path = join(dir, 'bids.json');
   // `i`: the order the generator made the bids in, which breaks ties as Weir's single source does.
-  writeFileSync(path, q0.map(([auction, bidder, price, dateTime, extra], i) => JSON.stringify({ i, auction, bidder, price, ms: dateTime, extra })).join('\n') + '\n');
+  writeFileSync(
+    path,
+    q0.map(([auction, bidder, price, dateTime, extra], i) => JSON.stringify({ i, auction, bidder, price, ms: dateTime, extra })).join('\n') + '\n',
+  );
   oracle = await duckdb({
     bid: `(SELECT i, auction, bidder, price, make_timestamp(ms * 1000) AS dateTime, ms, extra FROM read_json('${path}', format = 'newline_delimited', columns = {'i': 'BIGINT', 'auction': 'BIGINT', 'bidder': 'BIGINT', 'price': 'BIGINT', 'ms': 'BIGINT', 'extra': 'VARCHAR'}))`,
   });

@@ -49,9 +49,10 @@ async function engines(rows: readonly Item[]) {
   return {
     oracle,
     /** The final table of a query: its changelog folded (+I/+U add a row, -U/-D remove an equal one). */
-    async weir(query: string, parallelism = 1): Promise<{ rows: Values[]; updating: boolean; kinds: string[] }> {
+    async weir(query: string, parallelism = 1, setup: readonly string[] = []): Promise<{ rows: Values[]; updating: boolean; kinds: string[] }> {
       const tEnv = TableEnvironment.create();
       tEnv.executeSql(ddl);
+      for (const statement of setup) tEnv.executeSql(statement);
       tEnv.executeSql(`SET 'parallelism.default' = '${parallelism}'`);
       const table = tEnv.sqlQuery(query);
       const result = table.execute();
@@ -194,6 +195,49 @@ describe('OVER, Top-N, deduplication and UNION ALL agree with DuckDB on random r
           expect(sorted.rows.map((r) => r.map(Number))).toEqual((await oracle.query('SELECT i, epoch_ms(ts) FROM t ORDER BY ts')).map((r) => r.map(Number)));
           const limited = await weir(`SELECT i FROM t LIMIT ${n}`);
           expect(limited.rows).toEqual(rows.slice(0, n).map((r) => [r.i]));
+        } finally {
+          oracle.close();
+        }
+      }),
+      { numRuns: 3 },
+    );
+  }, 600_000);
+});
+
+describe('batch mode and views', () => {
+  const BATCH = ["SET 'execution.runtime-mode' = 'batch'"];
+  it('ORDER BY any columns [LIMIT] sorts the final rows, also of a GROUP BY, in DuckDB order', async () => {
+    await fc.assert(
+      fc.asyncProperty(rowsArb, async (rows) => {
+        const { oracle, weir } = await engines(rows);
+        try {
+          const sorted = await weir('SELECT k, v FROM t ORDER BY v DESC, i', 1, BATCH);
+          expect(sorted.updating).toBe(false);
+          expect(sorted.rows).toEqual(await oracle.query('SELECT k, v FROM t ORDER BY v DESC NULLS LAST, i'));
+          const top = await weir('SELECT k, COUNT(*) AS n, SUM(v) AS s FROM t GROUP BY k ORDER BY n DESC, k LIMIT 3', 1, BATCH);
+          expect(top.kinds.every((k) => k === '+I')).toBe(true);
+          expect(top.rows.map((r) => r.map(Number))).toEqual(
+            (await oracle.query('SELECT k, COUNT(*) AS n, SUM(v) FROM t GROUP BY k ORDER BY n DESC, k LIMIT 3')).map((r) =>
+              r.map((x) => (x === null ? 0 : Number(x))),
+            ),
+          );
+        } finally {
+          oracle.close();
+        }
+      }),
+      { numRuns: 5 },
+    );
+  }, 600_000);
+
+  it('a view that numbers its rows is a Top-N subquery', async () => {
+    await fc.assert(
+      fc.asyncProperty(rowsArb, async (rows) => {
+        const { oracle, weir } = await engines(rows);
+        try {
+          const view = 'CREATE VIEW ranked AS SELECT k, i, v, ROW_NUMBER() OVER (PARTITION BY k ORDER BY v DESC) AS rn FROM t';
+          const got = await weir('SELECT r.k, r.i, rn FROM ranked AS r WHERE rn <= 2', 1, [view]);
+          const expected = await oracle.query('SELECT k, i, row_number() OVER (PARTITION BY k ORDER BY v DESC NULLS LAST, i) AS rn FROM t QUALIFY rn <= 2');
+          expect(multiset(got.rows)).toEqual(multiset(expected));
         } finally {
           oracle.close();
         }

@@ -1,4 +1,5 @@
 import type { OperatorFactory } from '../../core/operator-factory.js';
+import { batchSortKind } from './batch-sort-operator.js';
 import { deduplicateKind } from './deduplicate-operator.js';
 import { limitKind } from './limit-operator.js';
 import { overAggregateKind } from './over-aggregate-operator.js';
@@ -6,4 +7,4 @@ import { rankKind } from './rank-operator.js';
 import { temporalSortKind } from './temporal-sort-operator.js';
 
 /** The operator kinds of OVER, Top-N, deduplication, ORDER BY and LIMIT, registered by the SQL layer. */
-export const orderingOperatorKinds: readonly OperatorFactory[] = [overAggregateKind, rankKind, deduplicateKind, temporalSortKind, limitKind];
+export const orderingOperatorKinds: readonly OperatorFactory[] = [overAggregateKind, rankKind, deduplicateKind, temporalSortKind, limitKind, batchSortKind];
