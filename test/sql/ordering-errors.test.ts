@@ -29,6 +29,7 @@ describe('refused forms name what is refused', () => {
     ['SELECT id, COUNT(*), SUM(amount) OVER (ORDER BY ts) FROM o', 'COUNT without OVER cannot be mixed with OVER aggregations', 12],
     ['SELECT c, SUM(c) OVER (ORDER BY ts) FROM (SELECT k, COUNT(*) AS c, MAX(ts) AS ts FROM o GROUP BY k)', 'OVER aggregations take insert-only input', 1],
     ['SELECT id, ROW_NUMBER() OVER (PARTITION BY k ORDER BY amount) AS rn FROM o', 'ROW_NUMBER() OVER is supported for Top-N and deduplication', 12],
+    ['SELECT * FROM (SELECT id, RANK() OVER (PARTITION BY k ORDER BY amount) AS r FROM o) WHERE r <= 3', 'RANK() OVER is not supported yet', 27],
     [
       'SELECT * FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY k ORDER BY amount) AS rn FROM o) WHERE rn = 3',
       'A filter rn = 3 on ROW_NUMBER is not supported yet',

@@ -23,6 +23,9 @@ export interface RankParams {
   readonly text: { readonly partitionBy: string; readonly orderBy: string; readonly limit: number };
 }
 
+/** The row number of a query that does not read it. */
+const NO_RANK: readonly unknown[] = [null];
+
 /** Per partition: its top rows in rank order, with their sort keys. */
 interface RankEntry {
   rows: Row[];
@@ -90,8 +93,8 @@ export class RankOperator implements Operator<Row> {
     const b = this.builder;
     const rn = this.rn;
     if (!this.params.rankOutput) {
-      if (evicted !== undefined) b.addRow(output(evicted, [null]), ts, RowKind.DELETE);
-      b.addRow(output(rows[at]!, [null]), ts, RowKind.INSERT);
+      if (evicted !== undefined) b.addRow(output(evicted, NO_RANK), ts, RowKind.DELETE);
+      b.addRow(output(rows[at]!, NO_RANK), ts, RowKind.INSERT);
       return;
     }
     for (let r = at; r < rows.length; r++) {
@@ -107,7 +110,10 @@ export class RankOperator implements Operator<Row> {
     const e = this.state.value();
     if (e === undefined) return;
     const { output, rankOutput } = this.params;
-    for (let r = 0; r < e.rows.length; r++) this.builder.add(output(e.rows[r]!, [rankOutput ? r + 1 : null]), t);
+    for (let r = 0; r < e.rows.length; r++) {
+      this.rn[0] = r + 1;
+      this.builder.add(output(e.rows[r]!, rankOutput ? this.rn : NO_RANK), t);
+    }
     this.state.clear();
   }
 
