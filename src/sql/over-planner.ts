@@ -81,9 +81,20 @@ export function planOverAggregate(q: Query, input: PlannedQuery, scope: Scope, c
   if (order!.desc) throw new SqlError("OVER windows' ordering in stream mode must be ascending on the time attribute", w.pos, sql);
   const frame = w.frame ?? { unit: 'RANGE' as const, preceding: Infinity };
 
-  const filtered = q.where
-    ? planCalc({ ...q, items: [{ expr: { kind: 'star', qualifier: undefined, pos: q.pos }, alias: undefined }] }, input, scope, sql)
-    : input;
+  // Only the columns the query reads go through the operator and its state (WHERE in the same step).
+  const used = new Set<string>();
+  const note = (e: Expr) => someExpr(e, (x) => (x.kind === 'column' && used.add(columnName(x)!), false));
+  const star = q.items.some((it) => it.expr.kind === 'star');
+  q.items.forEach((it) => note(it.expr));
+  w.partitionBy.forEach(note);
+  w.orderBy.forEach((o) => note(o.expr));
+  const kept = star ? scope.columns : scope.columns.filter((c) => used.has(c.name));
+  let filtered = input;
+  if (q.where || kept.length < scope.columns.length) {
+    const keep = kept.map((c) => ({ expr: { kind: 'column', name: { parts: [c.name], pos: q.pos }, pos: q.pos } as Expr, alias: c.name }));
+    filtered = planCalc({ ...q, items: keep }, input, scope, sql);
+    scope = { ...scope, columns: filtered.columns };
+  }
   // The calls as a GROUP BY over the partition: their accumulators, and the partition key.
   const aggQuery: Query = {
     kind: 'select',
