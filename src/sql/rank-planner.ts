@@ -83,7 +83,7 @@ export function rankFilterOf(q: Query, ctx: PlanContext): RankFilter | undefined
  *   window Top-N / window deduplication, emitted once per window when the watermark passes its end;
  * - `rn = 1` ordered by a time attribute: deduplication, keep first (ASC, insert-only) or keep last
  *   (DESC, updating);
- * - otherwise Top-N, an updating changelog.
+ * - otherwise Top-N, an updating changelog (over a changelog input too, keeping every row).
  */
 export function planRanked(rf: RankFilter, outer: PlanContext, planFrom: PlanFrom): { input: PlannedQuery; scope: Scope } {
   const { sub, call } = rf;
@@ -98,7 +98,6 @@ export function planRanked(rf: RankFilter, outer: PlanContext, planFrom: PlanFro
   if (w.orderBy.length === 0) throw new SqlError('ROW_NUMBER() OVER needs an ORDER BY (Top-N without ORDER BY is not supported, as in Flink)', w.pos, sql);
   if (w.frame) throw new SqlError('ROW_NUMBER() OVER takes no ROWS or RANGE frame', w.pos, sql);
   const { input, scope } = planFrom(sub, ctx);
-  if (input.updating) throw new SqlError(`Top-N over an updating input (${input.updatingBy ?? 'a changelog'}) is not supported yet`, call.pos, sql);
   const filtered = sub.where
     ? planCalc({ ...sub, items: [{ expr: { kind: 'star', qualifier: undefined, pos: sub.pos }, alias: undefined }] }, input, scope, sql)
     : input;
@@ -112,10 +111,10 @@ export function planRanked(rf: RankFilter, outer: PlanContext, planFrom: PlanFro
     describe,
   );
   const partitionNames = w.partitionBy.map(columnName);
-  const windowed = partitionNames.includes('window_start') && partitionNames.includes('window_end');
+  const windowed = partitionNames.includes('window_start') && partitionNames.includes('window_end') && !input.updating;
   const order = w.orderBy[0]!;
   const orderName = columnName(order.expr);
-  const dedup = !windowed && rf.limit === 1 && w.orderBy.length === 1 && orderName !== undefined && timeAttributes(sub, ctx).has(orderName);
+  const dedup = !windowed && !input.updating && rf.limit === 1 && w.orderBy.length === 1 && orderName !== undefined && timeAttributes(sub, ctx).has(orderName);
   const output = extendRow(scope.columns, ['$rn']);
   const text = { partitionBy: w.partitionBy.map(describe).join(', '), orderBy: orderText(w.orderBy, describe) };
   const keyed = filtered.stream().keyBy(partition.key);
@@ -139,7 +138,8 @@ export function planRanked(rf: RankFilter, outer: PlanContext, planFrom: PlanFro
       output,
       text: { ...text, limit: rf.limit },
     };
-    stream = keyed.transform<Row>(name.length > 120 ? name.slice(0, 117) + '...)' : name, 'sqlRank', params);
+    // Over a changelog (a GROUP BY's result) every row of a partition is kept, as Flink's RetractableTopN.
+    stream = keyed.transform<Row>(name.length > 120 ? name.slice(0, 117) + '...)' : name, input.updating ? 'sqlRetractRank' : 'sqlRank', params);
     updating = !windowed;
   }
   const columns: Column[] = [...scope.columns, { name: '$rn', type: T.BIGINT, nullable: false }];

@@ -18,7 +18,8 @@ type PlanQuery = (q: Query, ctx: PlanContext) => PlannedQuery;
  * ORDER BY and LIMIT of a query (or of a UNION ALL), as Flink runs them in streaming:
  * - ORDER BY a time attribute ASC [, more items]: a temporal sort, rows emitted in time order as the
  *   watermark passes them (insert-only);
- * - ORDER BY ... LIMIT n: a Top-N over all rows (an updating changelog: -D for a row pushed out, +I);
+ * - ORDER BY ... LIMIT n: a Top-N over all rows (an updating changelog: -D for a row pushed out, +I),
+ *   also over a changelog (a GROUP BY's result);
  * - LIMIT n alone: the first n rows (insert-only);
  * - ORDER BY anything else without LIMIT: refused, as Flink does.
  * In batch mode ORDER BY [LIMIT] sorts the final rows once the input ends (any columns, also over
@@ -70,7 +71,8 @@ function sortOrLimit(q: Query, order: readonly OrderItem[], base: PlannedQuery, 
     );
   }
   const what = q.orderBy ? (q.limit ? 'ORDER BY with LIMIT' : 'ORDER BY') : 'LIMIT';
-  if (base.updating) throw new SqlError(`${what} over an updating input (${base.updatingBy ?? 'a changelog'}) is not supported yet`, (q.limit ?? q).pos, sql);
+  if (base.updating && !(q.limit && order.length > 0))
+    throw new SqlError(`${what} over an updating input (${base.updatingBy ?? 'a changelog'}) is not supported yet`, (q.limit ?? q).pos, sql);
   const scope: Scope = { columns: base.columns, qualifiers: [], description: 'the query' };
   const keyed = base.stream().keyBy(() => 0);
   if (order.length === 0) {
@@ -90,7 +92,7 @@ function sortOrLimit(q: Query, order: readonly OrderItem[], base: PlannedQuery, 
       output: extendRow(base.columns, []),
       text,
     };
-    return materialized(keyed.transform<Row>(name, 'sqlRank', params), base.columns, { updating: true, updatingBy: name });
+    return materialized(keyed.transform<Row>(name, base.updating ? 'sqlRetractRank' : 'sqlRank', params), base.columns, { updating: true, updatingBy: name });
   }
   const first = order[0]!;
   // The first item as written: a time attribute of the output, or of FROM when it is not selected.

@@ -36,11 +36,6 @@ describe('refused forms name what is refused', () => {
       101,
     ],
     ['SELECT * FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY k) AS rn FROM o) WHERE rn <= 3', 'ROW_NUMBER() OVER needs an ORDER BY', 40],
-    [
-      'SELECT * FROM (SELECT k, c, ROW_NUMBER() OVER (ORDER BY c DESC) AS rn FROM (SELECT k, COUNT(*) AS c FROM o GROUP BY k)) WHERE rn <= 3',
-      'Top-N over an updating input (GroupAggregate(groupBy=[k], select=[COUNT(*)])) is not supported yet',
-      29,
-    ],
     ['SELECT id FROM o ORDER BY amount', 'Sort on a non-time-attribute field is not supported in streaming', 27],
     ['SELECT id, ts FROM o ORDER BY ts DESC', 'Sort on a non-time-attribute field is not supported in streaming', 31],
     ['SELECT k, COUNT(*) FROM o GROUP BY k LIMIT 3', 'LIMIT over an updating input', 38],

@@ -138,6 +138,18 @@ const ORACLE_QUERIES: Record<string, [string, string]> = {
     `SELECT k, i FROM t QUALIFY row_number() OVER (PARTITION BY k ORDER BY v NULLS FIRST, i) <= 1
      UNION ALL SELECT k, i FROM t QUALIFY row_number() OVER (PARTITION BY k ORDER BY d DESC NULLS LAST, i) <= 2`,
   ],
+  'Top-N over a GROUP BY (a changelog), with the row number': [
+    'SELECT * FROM (SELECT k2, c, ROW_NUMBER() OVER (ORDER BY c DESC, k2) AS rn FROM (SELECT v % 5 AS k2, COUNT(*) AS c FROM t GROUP BY v % 5)) WHERE rn <= 2',
+    'SELECT k2, c, row_number() OVER (ORDER BY c DESC, k2 NULLS FIRST) AS rn FROM (SELECT v % 5 AS k2, COUNT(*) AS c FROM t GROUP BY v % 5) QUALIFY rn <= 2',
+  ],
+  'Top-N per partition over a GROUP BY, without the row number': [
+    'SELECT k, m FROM (SELECT k, m, ROW_NUMBER() OVER (PARTITION BY k ORDER BY c DESC, m) AS rn FROM (SELECT k, i % 4 AS m, COUNT(*) AS c FROM t GROUP BY k, i % 4)) WHERE rn <= 2',
+    'SELECT k, m FROM (SELECT k, i % 4 AS m, COUNT(*) AS c FROM t GROUP BY k, i % 4) QUALIFY row_number() OVER (PARTITION BY k ORDER BY c DESC, m) <= 2',
+  ],
+  'ORDER BY ... LIMIT over a GROUP BY': [
+    'SELECT k, SUM(v) AS s FROM t GROUP BY k ORDER BY s DESC, k LIMIT 2',
+    'SELECT k, SUM(v) AS s FROM t GROUP BY k ORDER BY s DESC NULLS LAST, k LIMIT 2',
+  ],
   'ORDER BY ... LIMIT': ['SELECT i, v FROM t ORDER BY v DESC, i LIMIT 5', 'SELECT i, v FROM t ORDER BY v DESC NULLS LAST, i LIMIT 5'],
 };
 
