@@ -28,8 +28,9 @@ export function planQuery(q: Query, ctx: PlanContext): PlannedQuery {
     const u = q.unsupported[0]!;
     throw new SqlError(`${u.clause} is not supported yet`, u.pos, ctx.sql);
   }
-  if (q.unionAll) return planUnionAll(q, ctx, planQuery);
+  // ORDER BY and LIMIT first: after a UNION ALL they apply to the whole union.
   if (q.orderBy || q.limit) return planSort(q, ctx, planQuery);
+  if (q.unionAll) return planUnionAll(q, ctx, planQuery);
   if (!q.from) throw new SqlError('SELECT without FROM is not supported yet', q.pos, ctx.sql);
   if ('kind' in q.from && q.from.kind === 'windowTvf' && isAggregating(q) && !hasOver(q))
     return planWindowAggregate(q, q.from, ctx, (e) => exprText(e, ctx.sql));

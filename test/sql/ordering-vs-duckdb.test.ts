@@ -91,6 +91,10 @@ const ORACLE_QUERIES: Record<string, [string, string]> = {
     'SELECT i, v, MAX(v) OVER (ORDER BY ts) AS m, COUNT(*) OVER (ORDER BY ts RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS n FROM t',
     'SELECT i, v, MAX(v) OVER (ORDER BY ts), COUNT(*) OVER (ORDER BY ts) FROM t',
   ],
+  'OVER a time attribute renamed in a subquery': [
+    'SELECT i, COUNT(*) OVER (PARTITION BY k ORDER BY t2 ROWS BETWEEN 3 PRECEDING AND CURRENT ROW) AS n FROM (SELECT k, i, ts AS t2 FROM t WHERE i % 2 = 0) AS s',
+    'SELECT i, COUNT(*) OVER (PARTITION BY k ORDER BY ts ROWS BETWEEN 3 PRECEDING AND CURRENT ROW) FROM t WHERE i % 2 = 0',
+  ],
   'Top-N with the row number': [
     'SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY k ORDER BY v DESC) AS rn FROM t) WHERE rn <= 3',
     'SELECT i, k, v, d, epoch_ms(ts), row_number() OVER (PARTITION BY k ORDER BY v DESC NULLS LAST, i) AS rn FROM t QUALIFY rn <= 3',
@@ -205,6 +209,10 @@ describe('OVER, Top-N, deduplication and UNION ALL agree with DuckDB on random r
           const sorted = await weir('SELECT i, ts FROM t ORDER BY ts');
           expect(sorted.updating).toBe(false);
           expect(sorted.rows.map((r) => r.map(Number))).toEqual((await oracle.query('SELECT i, epoch_ms(ts) FROM t ORDER BY ts')).map((r) => r.map(Number)));
+          const union = await weir('SELECT i, ts FROM t WHERE v > 0 UNION ALL SELECT i, ts FROM t WHERE v <= 0 ORDER BY ts');
+          expect(union.rows.map((r) => r.map(Number))).toEqual(
+            (await oracle.query('SELECT i, epoch_ms(ts) FROM t WHERE v IS NOT NULL ORDER BY ts')).map((r) => r.map(Number)),
+          );
           const limited = await weir(`SELECT i FROM t LIMIT ${n}`);
           expect(limited.rows).toEqual(rows.slice(0, n).map((r) => [r.i]));
         } finally {
@@ -314,6 +322,18 @@ describe('changelog shapes', () => {
     );
     expect(windowed.updating).toBe(false);
     expect(windowed.rows).toEqual([[0], [4]]);
+  });
+
+  it('Top-N over a changelog updates the ranks a changed group moves through', async () => {
+    const { oracle, weir } = await engines(rows);
+    oracle.close();
+    const r = await weir(
+      'SELECT * FROM (SELECT k, c, ROW_NUMBER() OVER (ORDER BY c DESC, k) AS rn FROM (SELECT k, COUNT(*) AS c FROM t GROUP BY k)) WHERE rn <= 1',
+    );
+    // The GROUP BY emits +I a:1, -U a:1, +U a:2, +I b:1, -U a:2, +U a:3, -U a:3, +U a:4. Rank 1: a:1 (+I),
+    // left empty (-D), a:2 (+I); b:1 is second (nothing); each -U of a hands rank 1 to b:1, each +U back to a.
+    expect(r.kinds).toEqual(['+I', '-D', '+I', '-U', '+U', '-U', '+U', '-U', '+U', '-U', '+U']);
+    expect(r.rows).toEqual([['a', 4, 1]]);
   });
 
   it('an OVER aggregation emits each row once, in time order per partition', async () => {
