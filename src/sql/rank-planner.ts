@@ -64,6 +64,10 @@ export function rankFilterOf(q: Query, ctx: PlanContext): RankFilter | undefined
       else if (n !== undefined && op === '=')
         throw new SqlError(`A filter ${rn} = ${n} on ROW_NUMBER is not supported yet; use ${rn} <= N or ${rn} = 1`, c.pos, sql);
     }
+    if (c.kind === 'between' && !c.negated && isRn(c.arg) && intOf(c.high) !== undefined) {
+      if (intOf(c.low) !== 1) throw new SqlError(`A filter ${rn} BETWEEN ... that does not start at 1 is not supported yet`, c.pos, sql);
+      bound = intOf(c.high);
+    }
     if (bound === undefined) rest.push(c);
     else limit = Math.min(limit, bound);
   }

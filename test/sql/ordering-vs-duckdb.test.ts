@@ -104,7 +104,7 @@ const ORACLE_QUERIES: Record<string, [string, string]> = {
     'SELECT k, i, d FROM (SELECT k, i, d FROM t WHERE i % 3 <> 0 QUALIFY row_number() OVER (PARTITION BY k ORDER BY d NULLS FIRST, v DESC NULLS LAST, i) < 3) WHERE i > 5',
   ],
   'deduplication, keep last': [
-    'SELECT k, i, v FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY k ORDER BY ts DESC) AS rn FROM t) WHERE rn = 1',
+    'SELECT k, i, v FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY k ORDER BY ts DESC) AS rn FROM t) WHERE rn BETWEEN 1 AND 1',
     'SELECT k, i, v FROM t QUALIFY row_number() OVER (PARTITION BY k ORDER BY ts DESC) = 1',
   ],
   'deduplication, keep first': [
