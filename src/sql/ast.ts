@@ -38,6 +38,8 @@ export type Expr =
       readonly pos: SqlPosition;
       readonly distinct?: boolean;
       readonly filter?: Expr;
+      /** `agg(x) OVER (...)` or `OVER w`: an OVER aggregation or ROW_NUMBER ({@link OverWindow}). */
+      readonly over?: OverWindow;
     }
   | { readonly kind: 'trim'; readonly side: 'BOTH' | 'LEADING' | 'TRAILING'; readonly chars: Expr | undefined; readonly arg: Expr; readonly pos: SqlPosition };
 
@@ -82,6 +84,26 @@ export interface JoinRef {
   readonly pos: SqlPosition;
 }
 
+/** One ORDER BY item; NULLs sort as the smallest value unless `NULLS FIRST/LAST` says otherwise (Flink's default). */
+export interface OrderItem {
+  readonly expr: Expr;
+  readonly desc: boolean;
+  readonly nullsFirst: boolean;
+}
+
+/**
+ * The window of an OVER call: `OVER (PARTITION BY k ORDER BY ts ROWS BETWEEN 2 PRECEDING AND CURRENT ROW)`,
+ * or a named one (`OVER w`, from the query's WINDOW clause). `preceding`: rows (ROWS) or milliseconds
+ * (RANGE), `Infinity` for UNBOUNDED; no frame is RANGE UNBOUNDED PRECEDING, as in SQL.
+ */
+export interface OverWindow {
+  readonly ref?: string;
+  readonly partitionBy: readonly Expr[];
+  readonly orderBy: readonly OrderItem[];
+  readonly frame: { readonly unit: 'ROWS' | 'RANGE'; readonly preceding: number } | undefined;
+  readonly pos: SqlPosition;
+}
+
 /** A SELECT; clauses this slice cannot run are kept by position to reject them by name. */
 export interface Query {
   readonly kind: 'select';
@@ -91,6 +113,12 @@ export interface Query {
   readonly where: Expr | undefined;
   readonly groupBy?: readonly Expr[];
   readonly having?: Expr | undefined;
+  /** `WINDOW w AS (...)`: named OVER windows. */
+  readonly windows?: ReadonlyMap<string, OverWindow>;
+  /** `UNION ALL` branches after this SELECT; `orderBy` and `limit` then apply to the whole union. */
+  readonly unionAll?: readonly Query[];
+  readonly orderBy?: readonly OrderItem[];
+  readonly limit?: { readonly count: number; readonly pos: SqlPosition };
   readonly unsupported: readonly { readonly clause: string; readonly pos: SqlPosition }[];
   readonly pos: SqlPosition;
 }

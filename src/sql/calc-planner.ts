@@ -52,6 +52,8 @@ export interface PlanContext {
   readonly sql: string;
   /** `table.exec.state.ttl` in milliseconds (0 or absent: state never expires). */
   readonly stateTtl?: number;
+  /** `execution.runtime-mode` = `batch`: bounded inputs, final results only (ORDER BY sorts at the end). */
+  readonly batch?: boolean;
 }
 
 /** WHERE and the SELECT items of a query over `input`, compiled into one `sqlCalc` node. */

@@ -1,4 +1,5 @@
 import type { Expr, Name } from './ast.js';
+import { OverClauseParser } from './over-clause-parser.js';
 import { SqlError } from './sql-error.js';
 import { typeNamed, type SqlType } from './sql-types.js';
 import type { TokenCursor } from './token-cursor.js';
@@ -248,8 +249,8 @@ export class ExpressionParser {
       filter = this.expression();
       this.c.expectOp(')');
     }
-    if (this.c.isKeyword('OVER')) throw new SqlError('OVER aggregations are not supported yet', this.c.peek().pos, this.c.sql);
-    return { kind: 'call', name: t.upper, args, pos: t.pos, ...(distinct ? { distinct } : {}), ...(filter ? { filter } : {}) };
+    const over = this.c.isKeyword('OVER') ? new OverClauseParser(this.c, () => this.expression()).over() : undefined;
+    return { kind: 'call', name: t.upper, args, pos: t.pos, ...(distinct ? { distinct } : {}), ...(filter ? { filter } : {}), ...(over ? { over } : {}) };
   }
 
   private caseExpr(): Expr {

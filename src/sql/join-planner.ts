@@ -10,7 +10,7 @@ import type { CalcParams, Row } from './operators/calc-operator.js';
 import type { JoinParams, JoinType } from './operators/join-operator.js';
 import type { WindowJoinParams } from './operators/window-join-operator.js';
 import type { OuterIntervalJoinParams } from './operators/outer-interval-join-operator.js';
-import { planWindowTvfTable } from './window-tvf-planner.js';
+import { planWindowTvf } from './window-tvf-planner.js';
 import { helpers } from './runtime-helpers.js';
 import { SqlError } from './sql-error.js';
 import { planTableSource, tableColumns } from './table-source-planner.js';
@@ -58,7 +58,7 @@ function whereEnd(q: Query, sql: string): number | undefined {
 function relationOf(from: JoinRef | TableRef | SubqueryRef | WindowTvf, ctx: PlanContext, plan: PlanSubquery): Relation {
   if (!('kind' in from)) return tableRelation(from, ctx, plan);
   if (from.kind === 'windowTvf') {
-    const { planned, table } = planWindowTvfTable(from, ctx);
+    const { input: planned, table } = planWindowTvf(from, ctx);
     const window = { fn: from.fn, intervals: from.intervals, start: 'window_start', end: 'window_end' };
     return leafRelation(planned, from.alias ?? table, new Set([from.timeColumn]), `${from.fn}(TABLE ${table})`, ctx.sql, window);
   }

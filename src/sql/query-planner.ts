@@ -1,4 +1,3 @@
-import type { DataStream } from '../api/data-stream.js';
 import type { Query } from './ast.js';
 import { isAggregating, outputRow, planAggregate } from './aggregate-planner.js';
 import { exprText, materialized, planCalc, type PlanContext, type PlannedQuery } from './calc-planner.js';
@@ -9,7 +8,13 @@ import type { Scope } from './expression-compiler.js';
 import { planTableSource, scopeOf, sourceChangelog, tableColumns } from './table-source-planner.js';
 import { planWindowAggregate } from './window-planner.js';
 import { planJoinedFrom } from './join-planner.js';
-import { planWindowTvfTable } from './window-tvf-planner.js';
+import { hasOver } from './expr-rewrite.js';
+import { planOverAggregate } from './over-planner.js';
+import { planRanked, rankFilterOf } from './rank-planner.js';
+import { planSort } from './sort-planner.js';
+import { timeAttributes } from './time-attributes.js';
+import { planUnionAll } from './union-planner.js';
+import { planWindowTvf } from './window-tvf-planner.js';
 
 export type { OutputRewrite, PlanContext, PlannedQuery } from './calc-planner.js';
 
@@ -24,37 +29,46 @@ export function planQuery(q: Query, ctx: PlanContext): PlannedQuery {
     const u = q.unsupported[0]!;
     throw new SqlError(`${u.clause} is not supported yet`, u.pos, ctx.sql);
   }
+  // ORDER BY and LIMIT first: after a UNION ALL they apply to the whole union.
+  if (q.orderBy || q.limit) return planSort(q, ctx, planQuery);
+  if (q.unionAll) return planUnionAll(q, ctx, planQuery);
   if (!q.from) throw new SqlError('SELECT without FROM is not supported yet', q.pos, ctx.sql);
-  let input: PlannedQuery;
-  let scope: Scope;
   if ('kind' in q.from && q.from.kind === 'join') {
     const joined = planJoinedFrom(q, q.from, ctx, planQuery);
     const rest: Query = { ...q, where: joined.where };
+    if (hasOver(rest)) return planOverAggregate(rest, joined.input, joined.scope, ctx, timeAttributes(rest, ctx));
     return isAggregating(rest) ? planGroupAggregate(rest, joined.input, joined.scope, ctx.sql) : planCalc(rest, joined.input, joined.scope, ctx.sql);
   }
-  if ('kind' in q.from && q.from.kind === 'windowTvf') {
-    if (isAggregating(q)) return planWindowAggregate(q, q.from, ctx, (e) => exprText(e, ctx.sql));
-    // Without aggregation: the rows with their windows (e.g. the input of a window join).
-    const { planned, table } = planWindowTvfTable(q.from, ctx);
-    return planCalc(q, planned, scopeOf(planned.columns, table, q.from.alias), ctx.sql);
-  }
-  if ('kind' in q.from) {
-    input = planQuery(q.from, ctx);
-    input = materialized(input.stream(), input.columns, input);
-    scope = { columns: input.columns, qualifiers: q.fromAlias ? [q.fromAlias] : [], description: 'the subquery' };
-  } else {
-    const entry = ctx.catalog.lookup(q.from.name, ctx.sql);
-    if (entry.kind === 'view') {
-      input = planQuery(entry.query, { ...ctx, sql: entry.sql });
-      input = materialized(input.stream(), input.columns, input);
-      scope = { columns: input.columns, qualifiers: [q.from.alias ?? entry.name], description: `view '${entry.name}'` };
-    } else {
-      input = materialized(planTableSource(entry, ctx.env), tableColumns(entry), sourceChangelog(entry));
-      scope = scopeOf(input.columns, entry.name, q.from.alias);
-    }
-  }
+  if ('kind' in q.from && q.from.kind === 'windowTvf' && isAggregating(q) && !hasOver(q))
+    return planWindowAggregate(q, q.from, ctx, (e) => exprText(e, ctx.sql));
+  const ranked = rankFilterOf(q, ctx);
+  const { input, scope } = ranked ? planRanked(ranked, ctx, planFrom) : planFrom(q, ctx);
+  if (ranked) q = { ...q, where: ranked.outerWhere };
+  if (hasOver(q)) return planOverAggregate(q, input, scope, ctx, timeAttributes(q, ctx));
   if (isAggregating(q)) return planGroupAggregate(q, input, scope, ctx.sql);
   return planCalc(q, input, scope, ctx.sql);
+}
+
+/** The rows of a query's FROM (a table, a view, a subquery or a window table function) and the names they are known by. */
+export function planFrom(q: Query, ctx: PlanContext): { input: PlannedQuery; scope: Scope } {
+  const from = q.from!;
+  let input: PlannedQuery;
+  if ('kind' in from && from.kind === 'windowTvf') return planWindowTvf(from, ctx);
+  // The caller applies all of WHERE after the join; the parts pushed below it filter twice, harmlessly.
+  if ('kind' in from && from.kind === 'join') return planJoinedFrom(q, from, ctx, planQuery);
+  if ('kind' in from) {
+    input = planQuery(from, ctx);
+    input = materialized(input.stream(), input.columns, input);
+    return { input, scope: { columns: input.columns, qualifiers: q.fromAlias ? [q.fromAlias] : [], description: 'the subquery' } };
+  }
+  const entry = ctx.catalog.lookup(from.name, ctx.sql);
+  if (entry.kind === 'view') {
+    input = planQuery(entry.query, { ...ctx, sql: entry.sql });
+    input = materialized(input.stream(), input.columns, input);
+    return { input, scope: { columns: input.columns, qualifiers: [from.alias ?? entry.name], description: `view '${entry.name}'` } };
+  }
+  input = materialized(planTableSource(entry, ctx.env), tableColumns(entry), sourceChangelog(entry));
+  return { input, scope: scopeOf(input.columns, entry.name, from.alias) };
 }
 
 /** WHERE, then the aggregation (a changelog per group), then SELECT and HAVING over its output. */

@@ -1,6 +1,7 @@
-import type { ColumnDef, Expr, JoinRef, Name, ParsedStatement, Query, SelectItem, Statement, SubqueryRef, TableRef, WindowTvf } from './ast.js';
+import type { ColumnDef, Expr, JoinRef, Name, OverWindow, ParsedStatement, Query, SelectItem, Statement, SubqueryRef, TableRef, WindowTvf } from './ast.js';
 import { parseJoins } from './join-parser.js';
 import { ExpressionParser, RESERVED } from './expression-parser.js';
+import { OverClauseParser } from './over-clause-parser.js';
 import { tokenize } from './lexer.js';
 import { SqlError, type SqlPosition } from './sql-error.js';
 import { TokenCursor } from './token-cursor.js';
@@ -32,7 +33,7 @@ export function parseStatement(sql: string): ParsedStatement {
 }
 
 /** Clauses of later slices: recognised so the error names them instead of a syntax error. */
-const LATER_CLAUSES: Record<string, string> = { ORDER: 'ORDER BY', LIMIT: 'LIMIT', WINDOW: 'WINDOW', UNION: 'UNION', EXCEPT: 'EXCEPT', INTERSECT: 'INTERSECT' };
+const LATER_CLAUSES: Record<string, string> = { OFFSET: 'OFFSET', FETCH: 'FETCH', EXCEPT: 'EXCEPT', INTERSECT: 'INTERSECT' };
 const JOINS = new Set(['JOIN', 'INNER', 'LEFT', 'RIGHT', 'FULL', 'CROSS']);
 const WINDOW_TVFS = new Set(['TUMBLE', 'HOP', 'CUMULATE', 'SESSION']);
 
@@ -236,8 +237,44 @@ class StatementParser {
     return { kind: 'insert', table, columns, query: this.query(), overwrite };
   }
 
-  /** SELECT items FROM source [WHERE cond]; clauses of later slices are recorded, not parsed. */
+  /** A SELECT with its UNION ALL branches, ORDER BY and LIMIT; clauses of later slices are recorded, not parsed. */
   query(): Query {
+    const c = this.c;
+    const head = this.select();
+    const unionAll: Query[] = [];
+    while (c.isKeyword('UNION')) {
+      const u = c.next();
+      if (!c.acceptKeyword('ALL')) return this.unsupported('UNION without ALL (UNION DISTINCT)', u.pos);
+      unionAll.push(this.select());
+    }
+    const orderBy = c.acceptKeyword('ORDER', 'BY') ? new OverClauseParser(c, () => this.e.expression()).orderItems() : undefined;
+    let limit: Query['limit'];
+    if (c.isKeyword('LIMIT')) {
+      const pos = c.next().pos;
+      const n = c.peek();
+      if (n.type !== 'number' || !/^\d+$/.test(n.value)) c.fail('Expected a row count after LIMIT');
+      limit = { count: Number(c.next().value), pos };
+    }
+    const unsupported = head.unsupported as { clause: string; pos: SqlPosition }[];
+    // Later clauses: skip their tokens to the end of the statement so the error names the first one.
+    for (let t = c.peek(); t.type !== 'eof' && !(t.type === 'op' && (t.value === ';' || t.value === ')')); t = c.peek()) {
+      if (t.type === 'ident' && LATER_CLAUSES[t.upper] && !unsupported.some((u) => u.clause === LATER_CLAUSES[t.upper]))
+        unsupported.push({ clause: LATER_CLAUSES[t.upper]!, pos: t.pos });
+      else if (unsupported.length === 0)
+        c.fail(
+          head.from
+            ? head.where || head.groupBy || head.having || orderBy || limit
+              ? 'Expected the end of the statement'
+              : 'Expected WHERE, GROUP BY or the end of the statement'
+            : 'Expected FROM',
+        );
+      c.next();
+    }
+    return { ...head, ...(unionAll.length > 0 ? { unionAll } : {}), ...(orderBy ? { orderBy } : {}), ...(limit ? { limit } : {}) };
+  }
+
+  /** SELECT items FROM source [WHERE cond] [GROUP BY ...] [HAVING cond] [WINDOW w AS (...)]. */
+  private select(): Query {
     const c = this.c;
     const pos = c.peek().pos;
     c.expectKeyword('SELECT');
@@ -267,17 +304,31 @@ class StatementParser {
       while (c.acceptOp(','));
     }
     const having = c.acceptKeyword('HAVING') ? this.e.expression() : undefined;
-    // Later clauses: skip their tokens to the end of the statement so the error names the first one.
-    for (let t = c.peek(); t.type !== 'eof' && !(t.type === 'op' && (t.value === ';' || t.value === ')')); t = c.peek()) {
-      if (t.type === 'ident' && LATER_CLAUSES[t.upper] && !unsupported.some((u) => u.clause === LATER_CLAUSES[t.upper]))
-        unsupported.push({ clause: LATER_CLAUSES[t.upper]!, pos: t.pos });
-      else if (unsupported.length === 0)
-        c.fail(
-          from ? (where || groupBy || having ? 'Expected the end of the statement' : 'Expected WHERE, GROUP BY or the end of the statement') : 'Expected FROM',
-        );
-      c.next();
+    let windows: Map<string, OverWindow> | undefined;
+    if (c.acceptKeyword('WINDOW')) {
+      windows = new Map();
+      const over = new OverClauseParser(c, () => this.e.expression());
+      do {
+        const at = c.peek().pos;
+        const name = c.identifier('a window name');
+        c.expectKeyword('AS');
+        c.expectOp('(');
+        windows.set(name, over.windowBody(at));
+        c.expectOp(')');
+      } while (c.acceptOp(','));
     }
-    return { kind: 'select', items, from, fromAlias, where, ...(groupBy ? { groupBy } : {}), ...(having ? { having } : {}), unsupported, pos };
+    return {
+      kind: 'select',
+      items,
+      from,
+      fromAlias,
+      where,
+      ...(groupBy ? { groupBy } : {}),
+      ...(having ? { having } : {}),
+      ...(windows ? { windows } : {}),
+      unsupported,
+      pos,
+    };
   }
 
   /** One item of FROM: a table, `(SELECT ...) [alias]` or a window table function. */

@@ -10,8 +10,10 @@ import { groupAggregateKind } from './operators/group-aggregate-operator.js';
 import { joinKind } from './operators/join-operator.js';
 import { windowJoinKind } from './operators/window-join-operator.js';
 import { outerIntervalJoinKind } from './operators/outer-interval-join-operator.js';
+import { orderingOperatorKinds } from './operators/ordering-operator-kinds.js';
 import { ExplainResult, explainPlan } from './explain.js';
 import { planQuery, type PlanContext } from './query-planner.js';
+import { viewCheck } from './rank-planner.js';
 import { SqlError } from './sql-error.js';
 import { SqlSettings } from './sql-settings.js';
 import { T } from './sql-types.js';
@@ -24,6 +26,7 @@ registerOperatorKind(groupAggregateKind);
 registerOperatorKind(joinKind);
 registerOperatorKind(windowJoinKind);
 registerOperatorKind(outerIntervalJoinKind);
+for (const kind of orderingOperatorKinds) registerOperatorKind(kind);
 
 const ok = () => new TableResult('SUCCESS', [], async () => []);
 const rowsResult = (columns: Column[], rows: Row[]) => new TableResult('SUCCESS_WITH_CONTENT', columns, async () => rows);
@@ -96,7 +99,7 @@ export class TableEnvironment {
         return ok();
       case 'createView': {
         const name = this.catalog.objectName(s.name, sql);
-        planQuery(s.query, this.context(this.newEnv(), sql)); // checks the query now, as Flink does
+        planQuery(viewCheck(s.query), this.context(this.newEnv(), sql)); // checks the query now, as Flink does
         this.catalog.add({ kind: 'view', name, temporary: s.temporary, query: s.query, text: s.text, sql }, s.ifNotExists, s.name, sql);
         return ok();
       }
@@ -160,7 +163,7 @@ export class TableEnvironment {
   }
 
   private context(env: StreamEnvironment, sql: string): PlanContext {
-    return { env, catalog: this.catalog, sql, stateTtl: this.settings.stateTtl() };
+    return { env, catalog: this.catalog, sql, stateTtl: this.settings.stateTtl(), batch: this.settings.get('execution.runtime-mode') === 'batch' };
   }
 
   /**

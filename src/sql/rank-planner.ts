@@ -1,0 +1,182 @@
+import type { Expr, Query } from './ast.js';
+import { isAggregating, planAggregate } from './aggregate-planner.js';
+import { exprText, materialized, planCalc, type PlanContext, type PlannedQuery } from './calc-planner.js';
+import { andAll, columnName, conjuncts, isOverCall, replaceExpr, someExpr } from './expr-rewrite.js';
+import type { Column, Scope } from './expression-compiler.js';
+import type { Row } from './operators/calc-operator.js';
+import type { DeduplicateParams } from './operators/deduplicate-operator.js';
+import type { RankParams } from './operators/rank-operator.js';
+import { extendRow, resolveWindow } from './over-planner.js';
+import { orderText, planSortKey, planValue } from './sort-key-planner.js';
+import { SqlError } from './sql-error.js';
+import { T } from './sql-types.js';
+import { timeAttributes } from './time-attributes.js';
+
+/** A query over a subquery that numbers its rows with ROW_NUMBER, filtered on that number. */
+export interface RankFilter {
+  readonly sub: Query;
+  /** The text `sub` was parsed from (a view's own text when it is a view). */
+  readonly subSql: string;
+  readonly alias: string | undefined;
+  readonly call: Extract<Expr, { kind: 'call' }>;
+  /** N of `rn <= N`. */
+  readonly limit: number;
+  /** The enclosing query's WHERE without the conditions on the row number. */
+  readonly outerWhere: Expr | undefined;
+  /** The enclosing query reads the row number (it selects it or `*`). */
+  readonly rankOutput: boolean;
+}
+
+type PlanFrom = (q: Query, ctx: PlanContext) => { input: PlannedQuery; scope: Scope };
+
+/**
+ * Recognises Flink's Top-N pattern: `SELECT ... FROM (SELECT ..., ROW_NUMBER() OVER (PARTITION BY
+ * ... ORDER BY ...) AS rn FROM t) WHERE rn <= N` (also `rn < N`, `rn = 1`, `N >= rn`, ANDed with
+ * other conditions). Undefined when `q` is not one.
+ */
+export function rankFilterOf(q: Query, ctx: PlanContext): RankFilter | undefined {
+  const sql = ctx.sql;
+  const from = q.from;
+  if (from === undefined || ('kind' in from && from.kind === 'windowTvf')) return undefined;
+  // A view that numbers its rows counts as the subquery, as in Flink.
+  const entry = 'kind' in from ? undefined : ctx.catalog.lookup(from.name, sql);
+  if (entry !== undefined && entry.kind !== 'view') return undefined;
+  const sub = entry === undefined ? (from as Query) : entry.query;
+  const subSql = entry === undefined ? sql : entry.sql;
+  const alias = entry === undefined ? q.fromAlias : ((from as { alias: string | undefined }).alias ?? entry.name);
+  if (sub.unionAll || sub.orderBy || sub.limit) return undefined;
+  const idx = sub.items.findIndex((it) => isOverCall(it.expr) && it.expr.name === 'ROW_NUMBER');
+  if (idx < 0) return undefined;
+  const call = sub.items[idx]!.expr as Extract<Expr, { kind: 'call' }>;
+  const rn = sub.items[idx]!.alias ?? `EXPR$${idx}`;
+  const isRn = (e: Expr) => columnName(e) === rn;
+  const intOf = (e: Expr) => (e.kind === 'literal' && (e.type === 'int' || e.type === 'bigint') ? (e.value as number) : undefined);
+  let limit = Infinity;
+  const rest: Expr[] = [];
+  for (const c of conjuncts(q.where)) {
+    let bound: number | undefined;
+    if (c.kind === 'binary') {
+      const flip: Record<string, string> = { '<=': '>=', '<': '>', '=': '=', '>=': '<=', '>': '<' };
+      const [op, n] = isRn(c.left) ? [c.op, intOf(c.right)] : isRn(c.right) ? [flip[c.op], intOf(c.left)] : [undefined, undefined];
+      if (n !== undefined && op === '<=') bound = n;
+      else if (n !== undefined && op === '<') bound = n - 1;
+      else if (n === 1 && op === '=') bound = 1;
+      else if (n !== undefined && op === '=')
+        throw new SqlError(`A filter ${rn} = ${n} on ROW_NUMBER is not supported yet; use ${rn} <= N or ${rn} = 1`, c.pos, sql);
+    }
+    if (c.kind === 'between' && !c.negated && isRn(c.arg) && intOf(c.high) !== undefined) {
+      if (intOf(c.low) !== 1) throw new SqlError(`A filter ${rn} BETWEEN ... that does not start at 1 is not supported yet`, c.pos, sql);
+      bound = intOf(c.high);
+    }
+    if (bound === undefined) rest.push(c);
+    else limit = Math.min(limit, bound);
+  }
+  if (limit === Infinity) return undefined;
+  if (limit < 1) throw new SqlError(`The filter on ${rn} keeps no row (N < 1)`, q.where!.pos, sql);
+  const outerWhere = andAll(rest);
+  const readsRn = (e: Expr) => someExpr(e, (x) => isRn(x) || (x.kind === 'star' && (x.qualifier === undefined || x.qualifier === alias)));
+  const rankOutput = q.items.some((it) => readsRn(it.expr)) || (outerWhere !== undefined && readsRn(outerWhere)) || (q.groupBy ?? []).some(readsRn);
+  return { sub, subSql, alias, call, limit, outerWhere, rankOutput };
+}
+
+/**
+ * Plans the ranked subquery of a {@link RankFilter}: its FROM and WHERE, then a keyed rank operator
+ * on the PARTITION BY values, then its SELECT items (ROW_NUMBER read from the operator's `$rn`).
+ * The operator, as Flink picks it:
+ * - PARTITION BY window_start, window_end (over a window table function or window aggregation):
+ *   window Top-N / window deduplication, emitted once per window when the watermark passes its end;
+ * - `rn = 1` ordered by a time attribute: deduplication, keep first (ASC, insert-only) or keep last
+ *   (DESC, updating);
+ * - otherwise Top-N, an updating changelog (over a changelog input too, keeping every row).
+ */
+export function planRanked(rf: RankFilter, outer: PlanContext, planFrom: PlanFrom): { input: PlannedQuery; scope: Scope } {
+  const { sub, call } = rf;
+  const ctx = { ...outer, sql: rf.subSql };
+  const sql = ctx.sql;
+  for (const it of sub.items)
+    if (it.expr !== call && someExpr(it.expr, isOverCall))
+      throw new SqlError('ROW_NUMBER together with other OVER calls in one SELECT is not supported yet', it.expr.pos, sql);
+  if (isAggregating(sub)) throw new SqlError('ROW_NUMBER over a GROUP BY in the same SELECT is not supported yet; aggregate in a subquery first', sub.pos, sql);
+  if (call.args.length > 0) throw new SqlError('ROW_NUMBER takes no arguments', call.pos, sql);
+  const w = resolveWindow(sub, call.over!, sql);
+  if (w.orderBy.length === 0) throw new SqlError('ROW_NUMBER() OVER needs an ORDER BY (Top-N without ORDER BY is not supported, as in Flink)', w.pos, sql);
+  if (w.frame) throw new SqlError('ROW_NUMBER() OVER takes no ROWS or RANGE frame', w.pos, sql);
+  const { input, scope } = planFrom(sub, ctx);
+  const filtered = sub.where
+    ? planCalc({ ...sub, items: [{ expr: { kind: 'star', qualifier: undefined, pos: sub.pos }, alias: undefined }] }, input, scope, sql)
+    : input;
+  const describe = (e: Expr) => exprText(e, sql);
+  const partition = planAggregate(
+    { kind: 'select', items: [], from: undefined, where: undefined, groupBy: w.partitionBy, unsupported: [], pos: w.pos },
+    scope,
+    sql,
+    false,
+    [],
+    describe,
+  );
+  const partitionNames = w.partitionBy.map(columnName);
+  const windowed = partitionNames.includes('window_start') && partitionNames.includes('window_end') && !input.updating;
+  const order = w.orderBy[0]!;
+  const orderName = columnName(order.expr);
+  const dedup = !windowed && !input.updating && rf.limit === 1 && w.orderBy.length === 1 && orderName !== undefined && timeAttributes(sub, ctx).has(orderName);
+  const output = extendRow(scope.columns, ['$rn']);
+  const text = { partitionBy: w.partitionBy.map(describe).join(', '), orderBy: orderText(w.orderBy, describe) };
+  const keyed = filtered.stream().keyBy(partition.key);
+  let stream;
+  let name: string;
+  let updating: boolean;
+  if (dedup) {
+    const keepLast = order.desc;
+    name = `Deduplicate(keep=[${keepLast ? 'LastRow' : 'FirstRow'}], ${text.partitionBy ? `key=[${text.partitionBy}], ` : ''}order=[${text.orderBy}])`;
+    const params: DeduplicateParams = { time: planValue<number>(order.expr, scope, sql), keepLast, output, text };
+    stream = keyed.transform<Row>(name, 'sqlDeduplicate', params);
+    updating = keepLast;
+  } else {
+    const windowEnd = windowed ? planValue<number>(w.partitionBy[partitionNames.indexOf('window_end')]!, scope, sql) : undefined;
+    name = `${windowed ? 'WindowRank' : 'Rank'}(rankRange=[rankStart=1, rankEnd=${rf.limit}], ${text.partitionBy ? `partitionBy=[${text.partitionBy}], ` : ''}orderBy=[${text.orderBy}])`;
+    const params: RankParams = {
+      ...planSortKey(w.orderBy, scope, sql),
+      limit: rf.limit,
+      rankOutput: rf.rankOutput,
+      windowEnd,
+      output,
+      text: { ...text, limit: rf.limit },
+    };
+    // Over a changelog (a GROUP BY's result) every row of a partition is kept, as Flink's RetractableTopN.
+    stream = keyed.transform<Row>(name.length > 120 ? name.slice(0, 117) + '...)' : name, input.updating ? 'sqlRetractRank' : 'sqlRank', params);
+    updating = !windowed;
+  }
+  const columns: Column[] = [...scope.columns, { name: '$rn', type: T.BIGINT, nullable: false }];
+  const ranked = materialized(stream, columns, updating ? { updating, updatingBy: name } : { updating });
+  // `SELECT *, ROW_NUMBER() ...`: the star stands for the FROM columns, not the operator's `$rn`.
+  const items = sub.items.flatMap((it, i) => {
+    if (it.expr.kind === 'star') {
+      const pos = it.expr.pos;
+      return scope.columns.map((c) => ({ alias: c.name, expr: { kind: 'column', name: { parts: [c.name], pos }, pos } as Expr }));
+    }
+    return [
+      {
+        alias: it.alias ?? (it.expr.kind === 'column' ? columnName(it.expr) : `EXPR$${i}`),
+        expr: replaceExpr(it.expr, (e) => (e === call ? { kind: 'column', name: { parts: ['$rn'], pos: e.pos }, pos: e.pos } : undefined)),
+      },
+    ];
+  });
+  const out = planCalc({ ...sub, items, where: undefined }, ranked, { ...scope, columns }, sql);
+  return {
+    input: materialized(out.stream(), out.columns, out),
+    scope: { columns: out.columns, qualifiers: rf.alias ? [rf.alias] : [], description: 'the subquery' },
+  };
+}
+
+/**
+ * The query to check a view with: a view that numbers its rows (Flink allows it; the query that
+ * reads it filters on the number) is checked as `SELECT * FROM (view) WHERE rn <= 1`.
+ */
+export function viewCheck(q: Query): Query {
+  const idx = q.items.findIndex((it) => isOverCall(it.expr) && it.expr.name === 'ROW_NUMBER');
+  if (idx < 0 || q.unionAll) return q;
+  const pos = q.pos;
+  const rn: Expr = { kind: 'column', name: { parts: [q.items[idx]!.alias ?? `EXPR$${idx}`], pos }, pos };
+  const where: Expr = { kind: 'binary', op: '<=', left: rn, right: { kind: 'literal', value: 1, type: 'int', pos }, pos };
+  return { kind: 'select', items: [{ expr: { kind: 'star', qualifier: undefined, pos }, alias: undefined }], from: q, where, unsupported: [], pos };
+}

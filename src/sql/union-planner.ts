@@ -1,0 +1,51 @@
+import type { Query } from './ast.js';
+import { materialized, type PlanContext, type PlannedQuery } from './calc-planner.js';
+import { propertyKey, type Column, type Constants } from './expression-compiler.js';
+import { SqlError } from './sql-error.js';
+import { isNumeric, type SqlType } from './sql-types.js';
+
+type PlanQuery = (q: Query, ctx: PlanContext) => PlannedQuery;
+
+const WIDTH: Record<string, number> = { INT: 0, BIGINT: 1, DOUBLE: 2 };
+
+/** The type both columns fit in: the same type, or the wider of two numbers (INT < BIGINT < DOUBLE). */
+function common(a: SqlType, b: SqlType): SqlType | undefined {
+  if (a.name === b.name) return a;
+  if (a.name === 'NULL') return b;
+  if (b.name === 'NULL') return a;
+  if (isNumeric(a) && isNumeric(b)) return WIDTH[a.name]! >= WIDTH[b.name]! ? a : b;
+  return undefined;
+}
+
+/**
+ * `q UNION ALL q2 [UNION ALL ...]`: every branch planned on its own, its rows renamed to the first
+ * branch's column names in its own last step, and the streams merged (a `union` node, which keeps
+ * each row's kind: a union of changelogs is a changelog). Branches must have as many columns, of
+ * types that fit together (as Flink's: equal, or numbers widened).
+ */
+export function planUnionAll(q: Query, ctx: PlanContext, planQuery: PlanQuery): PlannedQuery {
+  const queries = [{ ...q, unionAll: undefined, orderBy: undefined, limit: undefined }, ...q.unionAll!];
+  const branches = queries.map((b) => planQuery(b, ctx));
+  const first = branches[0]!;
+  const columns: Column[] = first.columns.map((c) => ({ ...c }));
+  branches.forEach((b, i) => {
+    if (b.columns.length !== columns.length)
+      throw new SqlError(`UNION ALL branches have different numbers of columns: ${columns.length} and ${b.columns.length}`, queries[i]!.pos, ctx.sql);
+    b.columns.forEach((c, j) => {
+      const t = common(columns[j]!.type, c.type);
+      if (t === undefined)
+        throw new SqlError(
+          `UNION ALL column ${j + 1} ('${columns[j]!.name}') is ${columns[j]!.type.name} in one branch and ${c.type.name} in another; use CAST`,
+          queries[i]!.pos,
+          ctx.sql,
+        );
+      columns[j] = { ...columns[j]!, type: t, nullable: columns[j]!.nullable || c.nullable };
+    });
+  });
+  const updating = branches.find((b) => b.updating);
+  const names = columns.map((c) => c.name);
+  const rename = (codes: readonly string[], consts: Constants) => codes.map((code, j) => `${propertyKey(names[j]!, consts)}: ${code}`);
+  // The first branch keeps its rows; the others are renamed in their own last step.
+  const streams = branches.map((b, i) => (i === 0 || b.columns.every((c, j) => c.name === names[j]) ? b.stream() : b.stream(rename)));
+  return materialized(streams[0]!.union(...streams.slice(1)), columns, updating ? { updating: true, updatingBy: updating.updatingBy! } : { updating: false });
+}
