@@ -30,7 +30,7 @@ export type Expr =
       readonly otherwise: Expr | undefined;
       readonly pos: SqlPosition;
     }
-  | { readonly kind: 'cast'; readonly arg: Expr; readonly to: SqlType; readonly pos: SqlPosition }
+  | { readonly kind: 'cast'; readonly arg: Expr; readonly to: SqlType; readonly pos: SqlPosition; readonly safe?: boolean }
   | {
       readonly kind: 'call';
       readonly name: string;

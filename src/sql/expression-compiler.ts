@@ -1,8 +1,12 @@
 import type { Expr } from './ast.js';
 import { closestName } from '../core/closest-name.js';
-import { likePattern } from './runtime-helpers.js';
+import { helpers, likePattern } from './runtime-helpers.js';
 import { SqlError, type SqlPosition } from './sql-error.js';
 import { formatType, isNumeric, T, widerNumeric, type SqlType } from './sql-types.js';
+import type { FunctionContext } from './functions/function-definition.js';
+import { knownFunctionNames, resolveFunction } from './functions/function-catalog.js';
+import { commonTypeOf, fieldAccess, NILADIC } from './types/typed-expressions.js';
+import { typedBinary, typedCast, typedNegate } from './types/typed-operators.js';
 
 /** A column a query can see: its name, type and whether it may be NULL. */
 export interface Column {
@@ -63,25 +67,6 @@ const LATER_FUNCTIONS = new Set([
   'RANK',
   'DENSE_RANK',
   'COLLECT',
-  'CONCAT_WS',
-  'REPLACE',
-  'REGEXP_EXTRACT',
-  'REGEXP_REPLACE',
-  'SPLIT_INDEX',
-  'DATE_FORMAT',
-  'EXTRACT',
-  'TIMESTAMPADD',
-  'TIMESTAMPDIFF',
-  'TO_TIMESTAMP',
-  'CURRENT_TIMESTAMP',
-  'NOW',
-  'PROCTIME',
-  'ABS',
-  'FLOOR',
-  'CEIL',
-  'ROUND',
-  'POWER',
-  'SQRT',
   'TUMBLE_START',
   'TUMBLE_END',
 ]);
@@ -127,7 +112,7 @@ export class ExpressionCompiler {
       case 'literal':
         return this.literal(e);
       case 'interval':
-        return this.fail('An INTERVAL is only supported in WATERMARK FOR ... AS col - INTERVAL ... yet', e.pos);
+        return { code: `(${e.millis})`, type: T.INTERVAL, nullable: false };
       case 'star':
         return this.fail("'*' is only allowed as a select item", e.pos);
       case 'column':
@@ -152,7 +137,7 @@ export class ExpressionCompiler {
       case 'case':
         return this.caseWhen(e);
       case 'cast':
-        return this.cast(this.compile(e.arg), e.to, e.pos);
+        return e.safe ? this.tryCast(this.compile(e.arg), e.to, e.pos) : this.cast(this.compile(e.arg), e.to, e.pos);
       case 'trim': {
         const a = this.expectString(this.compile(e.arg), 'TRIM', e.pos);
         const chars = e.chars ? this.expectString(this.compile(e.chars), 'TRIM', e.pos).code : `" "`;
@@ -190,6 +175,12 @@ export class ExpressionCompiler {
       this.fail(`Table '${qualifier}' not found in this query${near ? `; did you mean '${near}'?` : ''}`, pos);
     }
     const col = this.scope.columns.find((c) => c.name === name);
+    // `r.f` reads field f of ROW column r; CURRENT_TIMESTAMP and friends are written without parentheses.
+    if (!col || qualifier) {
+      const field = fieldAccess(parts, this.scope, (p) => this.column(p, pos), this.ctx('.', pos));
+      if (field) return field;
+    }
+    if (!col && parts.length === 1 && NILADIC.has(name.toUpperCase())) return this.call(name.toUpperCase(), [], pos);
     if (!col) {
       const near = closestName(
         name,
@@ -205,7 +196,10 @@ export class ExpressionCompiler {
       this.expectBoolean(a, 'NOT', pos);
       return { code: a.nullable ? `$.not(${a.code})` : `(!${a.code})`, type: T.BOOLEAN, nullable: a.nullable };
     }
-    if (!isNumeric(a.type)) this.fail(`Operator ${op} expects a number, not ${formatType(a.type)}`, pos);
+    const typed = op === '-' ? typedNegate(a, this.ctx(op, pos)) : undefined;
+    if (typed) return typed;
+    if (!isNumeric(a.type) && a.type.name !== 'DECIMAL' && a.type.name !== 'INTERVAL')
+      this.fail(`Operator ${op} expects a number, not ${formatType(a.type)}`, pos);
     if (op === '+') return a;
     return { code: a.nullable ? `$.neg(${a.code})` : `(-${a.code})`, type: a.type, nullable: a.nullable };
   }
@@ -223,6 +217,8 @@ export class ExpressionCompiler {
       const sb = this.cast(b, T.STRING, pos);
       return { code: nullable ? `$.concat(${sa.code}, ${sb.code})` : `(${sa.code} + ${sb.code})`, type: T.STRING, nullable };
     }
+    const typed = typedBinary(op, a, b, pos, this.ctx(op, pos));
+    if (typed) return typed;
     const cmp: Record<string, [string, string]> = {
       '=': ['eq', '==='],
       '<>': ['ne', '!=='],
@@ -320,12 +316,16 @@ export class ExpressionCompiler {
     const known = parts.map((p) => p.type).filter((t) => t.name !== 'NULL');
     if (known.length === 0) return T.NULL;
     if (known.every(isNumeric)) return known.reduce(widerNumeric);
+    const typed = commonTypeOf(known);
+    if (typed) return typed;
     const first = known[0]!;
     if (known.every((t) => t.name === first.name)) return first.name === 'STRING' ? T.STRING : first;
     return this.fail(`${what} mixes ${known.map((t) => formatType(t)).join(' and ')}; use CAST`, pos);
   }
 
   cast(a: Compiled, to: SqlType, pos: SqlPosition): Compiled {
+    const typed = typedCast(a, to, pos, this.ctx('CAST', pos));
+    if (typed) return typed;
     const from = a.type.name;
     if (from === to.name || from === 'NULL') return { code: a.code, type: from === 'NULL' ? to : a.type, nullable: a.nullable };
     const nullable = a.nullable;
@@ -348,6 +348,33 @@ export class ExpressionCompiler {
         return { code: `$.castTimestamp(${a.code})`, type: to, nullable };
     }
     return this.fail(`Cannot cast ${formatType(a.type)} to ${formatType(to)}`, pos);
+  }
+
+  /** TRY_CAST: the cast as a function of its own, whose failure is NULL. */
+  private tryCast(a: Compiled, to: SqlType, pos: SqlPosition): Compiled {
+    const inner = this.cast({ code: 'v', type: a.type, nullable: true }, to, pos);
+    const cast = buildFunction<(v: unknown) => unknown>(`function cast(v) { return ${inner.code}; }`, this.consts, helpers);
+    const safe = (v: unknown) => {
+      try {
+        return cast(v);
+      } catch {
+        return null;
+      }
+    };
+    return { code: `${this.consts.ref(safe)}(${a.code})`, type: inner.type, nullable: true };
+  }
+
+  /** What function definitions and the typed operators may use of this compiler. */
+  private ctx(name: string, pos: SqlPosition): FunctionContext {
+    return {
+      name,
+      pos,
+      compile: (e) => this.compile(e),
+      cast: (a, to) => this.cast(a, to, pos),
+      ref: (v) => this.consts.ref(v),
+      fail: (msg, at) => this.fail(msg, at),
+      binary: (op, a, b, at) => this.binary(op, a, b, at),
+    };
   }
 
   private call(name: string, args: readonly Expr[], pos: SqlPosition): Compiled {
@@ -425,10 +452,12 @@ export class ExpressionCompiler {
         return { code: `(${a!.code} ${name.includes('NOT') ? '!==' : '==='} ${test})`, type: T.BOOLEAN, nullable: false };
       }
     }
+    const def = resolveFunction(name);
+    if (def) return def.compile(args, this.ctx(name, pos));
     if (RUNNABLE_AGGREGATES.has(name)) this.fail(`Aggregate function ${name} cannot be used here: aggregates belong in the SELECT list or HAVING`, pos);
     if (AGGREGATES.has(name)) this.fail(`Aggregate function ${name} is not supported yet`, pos);
     if (LATER_FUNCTIONS.has(name)) this.fail(`Function ${name} is not supported yet`, pos);
-    const near = closestName(name, [...FUNCTIONS, ...LATER_FUNCTIONS]);
+    const near = closestName(name, [...FUNCTIONS, ...knownFunctionNames(), ...LATER_FUNCTIONS]);
     return this.fail(`No function named ${name}${near ? `; did you mean ${near}?` : ''}`, pos);
   }
 }

@@ -8,6 +8,7 @@ import type { TableConnector, TableContext } from './connectors/table-connector.
 import { buildFunction, Constants, ExpressionCompiler, propertyAccess, propertyKey, type Column, type Scope } from './expression-compiler.js';
 import type { CalcParams, Row } from './operators/calc-operator.js';
 import { helpers } from './runtime-helpers.js';
+import { readerFor } from './types/value-readers.js';
 import { SqlError } from './sql-error.js';
 import type { SqlType } from './sql-types.js';
 
@@ -62,7 +63,7 @@ export function connectorOf(table: CatalogTable, role: 'source' | 'sink' | 'any'
   return { connector: connector!, ctx: { table: table.name, columns, options: table.options, fail } };
 }
 
-const READERS: Record<SqlType['name'], string> = {
+const READERS: Partial<Record<SqlType['name'], string>> = {
   INT: 'readInt',
   BIGINT: 'readInt',
   DOUBLE: 'readDouble',
@@ -94,7 +95,8 @@ function readParams(table: CatalogTable, physical: readonly Column[], values: 't
   const fields: string[] = [];
   for (const c of physical) {
     const read = propertyAccess('raw', c.name, consts);
-    const value = values === 'typed' ? read : `$.${READERS[c.type.name]}(${read}, ${consts.ref(c.name)})`;
+    const reader = READERS[c.type.name] ? `$.${READERS[c.type.name]}` : consts.ref(readerFor(c.type));
+    const value = values === 'typed' ? read : `${reader}(${read}, ${consts.ref(c.name)})`;
     fields.push(`${propertyKey(c.name, consts)}: ${value}`);
   }
   // Computed columns see the converted physical columns, so they are computed from the new row.
