@@ -107,6 +107,7 @@ export type Statement =
     }
   | { readonly kind: 'drop'; readonly what: 'TABLE' | 'VIEW'; readonly name: Name; readonly ifExists: boolean }
   | { readonly kind: 'showTables' }
+  | { readonly kind: 'showFunctions'; readonly user: boolean }
   | { readonly kind: 'describe'; readonly name: Name }
   | { readonly kind: 'set'; readonly key: string | undefined; readonly value: string | undefined; readonly pos: SqlPosition }
   | { readonly kind: 'reset'; readonly key: string | undefined; readonly pos: SqlPosition }

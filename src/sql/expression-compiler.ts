@@ -70,7 +70,7 @@ const LATER_FUNCTIONS = new Set([
   'TUMBLE_START',
   'TUMBLE_END',
 ]);
-const RUNNABLE_AGGREGATES = new Set(['COUNT', 'SUM', 'AVG', 'MIN', 'MAX']);
+const RUNNABLE_AGGREGATES = new Set(['COUNT', 'SUM', 'AVG', 'MIN', 'MAX', 'FIRST_VALUE', 'LAST_VALUE', 'LISTAGG']);
 const AGGREGATES = new Set(['COUNT', 'SUM', 'AVG', 'MIN', 'MAX', 'FIRST_VALUE', 'LAST_VALUE', 'LISTAGG', 'COLLECT']);
 const FUNCTIONS = [
   'MOD',
@@ -89,6 +89,15 @@ const FUNCTIONS = [
   'IS_FALSE',
   'IS_NOT_TRUE',
   'IS_NOT_FALSE',
+];
+
+/** The functions the compiler itself knows and the aggregates, for SHOW FUNCTIONS. */
+export const BUILTIN_NAMES: readonly string[] = [
+  ...FUNCTIONS.filter((f) => !f.startsWith('IS_')),
+  'CAST',
+  'TRY_CAST',
+  'CASE',
+  ...[...AGGREGATES].filter((a) => a !== 'COLLECT'),
 ];
 
 /**

@@ -53,6 +53,8 @@ class StatementParser {
       case 'SHOW':
         c.next();
         if (c.acceptKeyword('TABLES')) return { kind: 'showTables' };
+        if (c.acceptKeyword('FUNCTIONS')) return { kind: 'showFunctions', user: false };
+        if (c.acceptKeyword('USER', 'FUNCTIONS')) return { kind: 'showFunctions', user: true };
         return this.unsupported(`SHOW ${c.peek().value.toUpperCase()}`, c.peek().pos);
       case 'DESCRIBE':
       case 'DESC':
