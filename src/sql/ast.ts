@@ -54,10 +54,12 @@ export interface TableRef {
 /** A window table-valued function in FROM: `TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '10' SECOND))`. */
 export interface WindowTvf {
   readonly kind: 'windowTvf';
-  readonly fn: 'TUMBLE' | 'HOP' | 'CUMULATE';
+  readonly fn: 'TUMBLE' | 'HOP' | 'CUMULATE' | 'SESSION';
+  /** SESSION's `PARTITION BY` columns: sessions are per value of them. */
+  readonly partitionBy?: readonly string[];
   readonly table: Name;
   readonly timeColumn: string;
-  /** Interval arguments in milliseconds, as written: TUMBLE (size), HOP (slide, size), CUMULATE (step, size). */
+  /** Interval arguments in milliseconds, as written: TUMBLE (size), HOP (slide, size), CUMULATE (step, size), SESSION (gap). */
   readonly intervals: readonly number[];
   readonly alias: string | undefined;
   readonly pos: SqlPosition;

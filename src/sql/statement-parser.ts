@@ -289,12 +289,18 @@ class StatementParser {
     c.next();
     c.expectOp('(');
     const f = c.peek();
-    if (f.type !== 'ident' || !WINDOW_TVFS.has(f.upper)) return c.fail('Expected a window table function (TUMBLE, HOP or CUMULATE)');
-    if (f.upper === 'SESSION') return this.unsupported('Window table function SESSION', f.pos);
+    if (f.type !== 'ident' || !WINDOW_TVFS.has(f.upper)) return c.fail('Expected a window table function (TUMBLE, HOP, CUMULATE or SESSION)');
     c.next();
     c.expectOp('(');
     c.expectKeyword('TABLE');
     const table = this.name();
+    const partitionBy: string[] = [];
+    if (f.upper === 'SESSION' && c.acceptKeyword('PARTITION', 'BY')) {
+      const parenthesized = c.acceptOp('(');
+      do partitionBy.push(c.identifier('a column name'));
+      while ((parenthesized || !c.isKeyword('DESCRIPTOR', 1)) && c.acceptOp(','));
+      if (parenthesized) c.expectOp(')');
+    }
     c.expectOp(',');
     c.expectKeyword('DESCRIPTOR');
     c.expectOp('(');
@@ -307,16 +313,25 @@ class StatementParser {
       if (e.kind !== 'interval') return c.fail("Expected an interval such as INTERVAL '10' SECOND", at);
       intervals.push(e.millis);
     }
-    const want = f.upper === 'TUMBLE' ? 1 : 2;
+    const want = f.upper === 'TUMBLE' || f.upper === 'SESSION' ? 1 : 2;
     if (intervals.length !== want)
       throw new SqlError(
-        `${f.upper} takes ${want === 1 ? 'one interval (size)' : f.upper === 'HOP' ? 'two intervals (slide, size)' : 'two intervals (step, size)'}; found ${intervals.length}`,
+        `${f.upper} takes ${want === 1 ? (f.upper === 'SESSION' ? 'one interval (gap)' : 'one interval (size)') : f.upper === 'HOP' ? 'two intervals (slide, size)' : 'two intervals (step, size)'}; found ${intervals.length}`,
         f.pos,
         c.sql,
       );
     c.expectOp(')');
     c.expectOp(')');
-    return { kind: 'windowTvf', fn: f.upper as WindowTvf['fn'], table, timeColumn, intervals, alias: this.alias(), pos: f.pos };
+    return {
+      kind: 'windowTvf',
+      fn: f.upper as WindowTvf['fn'],
+      table,
+      timeColumn,
+      intervals,
+      alias: this.alias(),
+      pos: f.pos,
+      ...(partitionBy.length > 0 ? { partitionBy } : {}),
+    };
   }
 
   private selectItem(): SelectItem {
