@@ -129,7 +129,7 @@ describe('features of later versions', () => {
     ['SELECT customer, SUM(DISTINCT amount) FROM orders GROUP BY customer', 'SUM(DISTINCT ...) is not supported yet'],
     ['SELECT id FROM orders ORDER BY id', 'ORDER BY is not supported yet'],
     ['SELECT o.id FROM orders o JOIN orders p ON o.id = p.id', 'Joins is not supported yet'],
-    ["SELECT * FROM TABLE(SESSION(TABLE orders, DESCRIPTOR(ts), INTERVAL '1' MINUTE))", 'SESSION is supported in window aggregations'],
+    ["SELECT * FROM TABLE(SESSION(TABLE orders, DESCRIPTOR(ts), INTERVAL '1' MINUTE))", 'The time column of SESSION must be the event-time attribute'],
     ["SELECT TUMBLE_START(ts, INTERVAL '1' MINUTE) FROM orders", 'Function TUMBLE_START is not supported yet'],
     ["CREATE TABLE d (x BYTES) WITH ('connector' = 'datagen')", 'Type BYTES is not supported yet'],
     ['SELECT DISTINCT id FROM orders', 'SELECT DISTINCT is not supported yet'],
