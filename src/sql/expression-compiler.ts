@@ -4,7 +4,7 @@ import { helpers, likePattern } from './runtime-helpers.js';
 import { SqlError, type SqlPosition } from './sql-error.js';
 import { formatType, isNumeric, T, widerNumeric, type SqlType } from './sql-types.js';
 import type { FunctionContext } from './functions/function-definition.js';
-import { knownFunctionNames, resolveFunction } from './functions/function-catalog.js';
+import { knownFunctionNames, resolveFunction, resolveSystemFunction } from './functions/function-catalog.js';
 import { commonTypeOf, fieldAccess, NILADIC } from './types/typed-expressions.js';
 import { typedBinary, typedCast, typedNegate } from './types/typed-operators.js';
 
@@ -179,16 +179,15 @@ export class ExpressionCompiler {
   column(parts: readonly string[], pos: SqlPosition): Compiled {
     const name = parts[parts.length - 1]!;
     const qualifier = parts.slice(0, -1).join('.');
+    // `r.f` reads field f of ROW column r.
+    const field = parts.length > 1 ? fieldAccess(parts, this.scope, (p) => this.column(p, pos), this.ctx('.', pos)) : undefined;
+    if (field) return field;
     if (qualifier && !this.scope.qualifiers.includes(qualifier)) {
       const near = closestName(qualifier, this.scope.qualifiers);
       this.fail(`Table '${qualifier}' not found in this query${near ? `; did you mean '${near}'?` : ''}`, pos);
     }
     const col = this.scope.columns.find((c) => c.name === name);
-    // `r.f` reads field f of ROW column r; CURRENT_TIMESTAMP and friends are written without parentheses.
-    if (!col || qualifier) {
-      const field = fieldAccess(parts, this.scope, (p) => this.column(p, pos), this.ctx('.', pos));
-      if (field) return field;
-    }
+    // CURRENT_TIMESTAMP and friends are written without parentheses.
     if (!col && parts.length === 1 && NILADIC.has(name.toUpperCase())) return this.call(name.toUpperCase(), [], pos);
     if (!col) {
       const near = closestName(
@@ -392,6 +391,8 @@ export class ExpressionCompiler {
         this.fail(`${name} takes ${min === max ? min : `${min} to ${max}`} argument${max === 1 ? '' : 's'}, not ${args.length}`, pos);
     };
     const c = () => args.map((x) => this.compile(x));
+    const system = resolveSystemFunction(name);
+    if (system) return system.compile(args, this.ctx(name, pos));
     switch (name) {
       case 'UPPER':
       case 'LOWER': {

@@ -29,6 +29,10 @@ export class FunctionCatalog {
     return (system ? this.system : this.catalog).delete(name.toUpperCase());
   }
 
+  systemFunction(upper: string): FunctionDefinition | undefined {
+    return this.system.get(upper);
+  }
+
   resolve(upper: string): FunctionDefinition | undefined {
     return this.system.get(upper) ?? BUILTIN_FUNCTIONS.get(upper) ?? this.catalog.get(upper);
   }
@@ -62,6 +66,9 @@ export const currentFunctions = (): FunctionCatalog | undefined => current;
 export function resolveFunction(upper: string): FunctionDefinition | undefined {
   return current ? current.resolve(upper) : BUILTIN_FUNCTIONS.get(upper);
 }
+
+/** A temporary system function named `upper`: it comes before every built-in one, the compiler's own too. */
+export const resolveSystemFunction = (upper: string): FunctionDefinition | undefined => current?.systemFunction(upper);
 
 /** Names a misspelt function may be close to. */
 export function knownFunctionNames(): string[] {

@@ -170,7 +170,9 @@ export function typedNegate(a: Compiled, ctx: TypeContext): Compiled | undefined
  */
 export function typedCast(a: Compiled, to: SqlType, pos: SqlPosition, ctx: TypeContext): Compiled | undefined {
   const from = a.type;
-  if (!isExtended(from) && !isExtended(to) && !(from.name === 'TIMESTAMP' && to.name === 'STRING' && (from.precision ?? 3) !== 3)) return undefined;
+  const finerTimestamp = from.name === 'TIMESTAMP' && (from.precision ?? 3) !== 3 && to.name === 'STRING';
+  const newPrecision = from.name === 'TIMESTAMP' && to.name === 'TIMESTAMP' && (from.precision ?? 3) !== (to.precision ?? 3);
+  if (!isExtended(from) && !isExtended(to) && !finerTimestamp && !newPrecision) return undefined;
   if (from.name === 'NULL') return { code: a.code, type: to, nullable: true };
   const f = castFunction(from, to);
   if (!f) return ctx.fail(`Cannot cast ${formatType(from)} to ${formatType(to)}`, pos);
