@@ -94,8 +94,16 @@ export const stringFunctions: readonly FunctionDefinition[] = [
     // 0-based; NULL when the index is past the parts or negative. An empty string has no parts.
     impl: (s: string, sep: string, i: number) => {
       if (i < 0 || s === '') return null;
-      const parts = sep === '' ? [s] : s.split(sep);
-      return i < parts.length ? parts[i]! : null;
+      if (sep === '') return i === 0 ? s : null;
+      // Walks to the i-th separator instead of splitting the whole string.
+      let from = 0;
+      for (let k = 0; k < i; k++) {
+        const at = s.indexOf(sep, from);
+        if (at < 0) return null;
+        from = at + sep.length;
+      }
+      const end = s.indexOf(sep, from);
+      return end < 0 ? s.slice(from) : s.slice(from, end);
     },
   }),
   scalar('POSITION', { params: ['STRING', 'STRING'], result: T.INT, impl: (needle: string, s: string) => s.indexOf(needle) + 1 }),
