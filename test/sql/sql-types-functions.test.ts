@@ -66,6 +66,29 @@ describe('values print as Flink prints them', () => {
     expect(t.columns.map((c) => c.type.name)).toEqual(['DECIMAL', 'DATE', 'TIME', 'TIMESTAMP', 'ARRAY', 'MAP', 'ROW']);
   });
 
+  it('writes them the same way through INSERT INTO a print table', async () => {
+    const tEnv = table('v', 'n INT', [{ n: 1 }]);
+    tEnv.executeSql(
+      "CREATE TABLE p (d DECIMAL(6, 3), dt DATE, tm TIME, ts TIMESTAMP(3), arr ARRAY<STRING>, m MAP<STRING, DECIMAL(4, 1)>, r ROW<a INT, b STRING>, x DOUBLE, z INT) WITH ('connector' = 'print')",
+    );
+    const lines: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    }) as typeof process.stdout.write;
+    try {
+      await tEnv
+        .executeSql(
+          "INSERT INTO p SELECT CAST('1.5' AS DECIMAL(5, 2)), DATE '2024-02-29', TIME '07:08:09', TIMESTAMP '2024-01-01 10:00:00', ARRAY['a', NULL], MAP['k', CAST(n AS DECIMAL(4, 1))], CAST(ROW(n, 'x') AS ROW<a INT, b STRING>), CAST(n AS DOUBLE), CAST(NULL AS INT) FROM v",
+        )
+        .await();
+    } finally {
+      process.stdout.write = write;
+    }
+    expect(lines.join('')).toContain('+I[1.500, 2024-02-29, 07:08:09, 2024-01-01 10:00:00.000, [a, NULL], {k=1.0}, (1, x), 1.0, null]');
+  });
+
   it('reads ROW and MAP columns from JSON, with r.f and m[key]', async () => {
     const tEnv = table('j', 'r ROW<a INT, b STRING>, m MAP<STRING, INT>, xs ARRAY<DECIMAL(4, 1)>', [
       { r: { a: 1, b: 'x' }, m: { k: 5 }, xs: ['1.5', 2] },

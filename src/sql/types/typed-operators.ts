@@ -183,6 +183,10 @@ export function typedCast(a: Compiled, to: SqlType, pos: SqlPosition, ctx: TypeC
 
 function castFunction(from: SqlType, to: SqlType): ((v: any) => unknown) | 'same' | undefined {
   const n = from.name;
+  // Inside ARRAY, MAP and ROW casts the compiler's own rules are not there: the same type, and numbers widening.
+  if (formatType(from) === formatType(to) || (n === 'INT' && (to.name === 'BIGINT' || to.name === 'DOUBLE')) || (n === 'BIGINT' && to.name === 'DOUBLE'))
+    return 'same';
+  if (n === 'DOUBLE' && (to.name === 'INT' || to.name === 'BIGINT')) return Math.trunc;
   switch (to.name) {
     case 'STRING':
       if (n === 'STRING') return 'same';
@@ -233,9 +237,39 @@ function castFunction(from: SqlType, to: SqlType): ((v: any) => unknown) | 'same
     case 'ARRAY':
     case 'MAP':
     case 'ROW':
-      return n === to.name && formatType(from) === formatType(to) ? 'same' : undefined;
+      if (n !== to.name) return undefined;
+      if (formatType(from) === formatType(to)) return 'same';
+      return nestedCast(from, to);
   }
   return undefined;
+}
+
+/** ARRAY to ARRAY element by element, MAP key and value, ROW field by field in order (names from the target), as Flink's. */
+function nestedCast(from: SqlType, to: SqlType): ((v: any) => unknown) | undefined {
+  const each = (a: SqlType, b: SqlType): ((v: unknown) => unknown) | undefined => {
+    const f = castFunction(a, b);
+    if (f === undefined) return undefined;
+    return f === 'same' ? (v) => v : (v) => (v === null || v === undefined ? null : f(v));
+  };
+  if (to.name === 'ARRAY') {
+    const f = each(from.element!, to.element!);
+    return f && ((v: unknown[]) => v.map(f));
+  }
+  if (to.name === 'MAP') {
+    const k = each(from.key!, to.key!);
+    const val = each(from.value!, to.value!);
+    return k && val && ((v: Map<unknown, unknown>) => new Map([...v].map(([a, b]) => [k(a), val(b)])));
+  }
+  const fs = from.fields!;
+  const ts = to.fields!;
+  if (fs.length !== ts.length) return undefined;
+  const convs = fs.map((f, i) => each(f.type, ts[i]!.type));
+  if (convs.some((c) => c === undefined)) return undefined;
+  return (v: Record<string, unknown>) => {
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < fs.length; i++) out[ts[i]!.name] = convs[i]!(v[fs[i]!.name] ?? null);
+    return out;
+  };
 }
 
 export { decimalToString, formatDate, formatTime };
