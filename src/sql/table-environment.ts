@@ -17,7 +17,7 @@ import { ExplainResult, explainPlan } from './explain.js';
 import { planQuery, type PlanContext } from './query-planner.js';
 import { SqlError } from './sql-error.js';
 import { SqlSettings } from './sql-settings.js';
-import { T } from './sql-types.js';
+import { formatType, T } from './sql-types.js';
 import { parseStatement } from './statement-parser.js';
 import { Table } from './table.js';
 import { TableResult } from './table-result.js';
@@ -173,7 +173,7 @@ export class TableEnvironment {
             { name: 'type', type: T.STRING, nullable: false },
             { name: 'null', type: T.BOOLEAN, nullable: false },
           ],
-          planned.columns.map((c) => ({ name: c.name, type: c.type.name, null: c.nullable })),
+          planned.columns.map((c) => ({ name: c.name, type: formatType(c.type), null: c.nullable })),
         );
       }
       case 'set':

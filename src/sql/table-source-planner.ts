@@ -120,7 +120,8 @@ function watermarkStrategy(table: CatalogTable): WatermarkStrategy<Row> {
     );
     throw new SqlError(`WATERMARK FOR: column '${wm.column}' not found in table '${table.name}'${near ? `; did you mean '${near}'?` : ''}`);
   }
-  if (col.type.name !== 'TIMESTAMP') throw new SqlError(`WATERMARK FOR: column '${wm.column}' is ${col.type.name}, not TIMESTAMP(3)`);
+  if (col.type.name !== 'TIMESTAMP' && col.type.name !== 'TIMESTAMP_LTZ')
+    throw new SqlError(`WATERMARK FOR: column '${wm.column}' is ${col.type.name}, not TIMESTAMP(3) or TIMESTAMP_LTZ(3)`);
   const name = wm.column;
   const ts = (r: Row) => r[name] as number;
   const e = wm.expr;
