@@ -237,6 +237,26 @@ describe('user-defined functions', () => {
   });
 });
 
+describe('DDL and the clock', () => {
+  it('computes DECIMAL and UDF columns in DDL, and CURRENT_TIMESTAMP is a TIMESTAMP_LTZ(3) of now', async () => {
+    const path = join(dir, 'ddl.json');
+    writeFileSync(path, JSON.stringify({ cents: 1999 }) + '\n');
+    const tEnv = TableEnvironment.create();
+    tEnv.createTemporarySystemFunction('half', (x: bigint | null) => (x === null ? null : x / 2n), 'DECIMAL(10, 2)');
+    tEnv.executeSql(
+      `CREATE TABLE o (cents INT, amount AS CAST(cents AS DECIMAL(10, 2)) / 100, halved AS half(CAST(cents AS DECIMAL(10, 2)))) WITH ('connector' = 'filesystem', 'path' = '${path}', 'format' = 'json')`,
+    );
+    const before = Date.now();
+    const t = tEnv.sqlQuery('SELECT CAST(amount AS STRING) AS a, CAST(halved AS STRING) AS h, CURRENT_TIMESTAMP AS now FROM o');
+    expect(t.columns.map((c) => c.type)).toEqual([{ name: 'STRING' }, { name: 'STRING' }, { name: 'TIMESTAMP_LTZ', precision: 3 }]);
+    const [r] = await t.execute().collect();
+    // DECIMAL(10, 2) / DECIMAL(10, 0) has scale max(6, 2 + 10 + 1) = 13, as Flink's.
+    expect(r!.a).toBe('19.9900000000000');
+    expect(r!.h).toBe('9.99');
+    expect(r!.now as number).toBeGreaterThanOrEqual(before);
+  });
+});
+
 describe('type errors name the types', () => {
   const tEnv = table('te', 'd DECIMAL(10, 2), ts TIMESTAMP(3), s STRING, xs ARRAY<INT>', []);
   it.each([
