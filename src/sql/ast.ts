@@ -14,7 +14,7 @@ export type Expr =
       readonly type: 'string' | 'int' | 'bigint' | 'double' | 'boolean' | 'null';
       readonly pos: SqlPosition;
     }
-  | { readonly kind: 'interval'; readonly millis: number; readonly pos: SqlPosition }
+  | { readonly kind: 'interval'; readonly millis: number; readonly pos: SqlPosition; readonly months?: number }
   | { readonly kind: 'column'; readonly name: Name; readonly pos: SqlPosition }
   | { readonly kind: 'star'; readonly qualifier: string | undefined; readonly pos: SqlPosition }
   | { readonly kind: 'unary'; readonly op: 'NOT' | '-' | '+'; readonly arg: Expr; readonly pos: SqlPosition }

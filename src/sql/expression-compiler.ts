@@ -121,7 +121,9 @@ export class ExpressionCompiler {
       case 'literal':
         return this.literal(e);
       case 'interval':
-        return { code: `(${e.millis})`, type: T.INTERVAL, nullable: false };
+        return e.months !== undefined
+          ? { code: `(${e.months})`, type: T.INTERVAL_MONTHS, nullable: false }
+          : { code: `(${e.millis})`, type: T.INTERVAL, nullable: false };
       case 'star':
         return this.fail("'*' is only allowed as a select item", e.pos);
       case 'column':
@@ -206,7 +208,7 @@ export class ExpressionCompiler {
     }
     const typed = op === '-' ? typedNegate(a, this.ctx(op, pos)) : undefined;
     if (typed) return typed;
-    if (!isNumeric(a.type) && a.type.name !== 'DECIMAL' && a.type.name !== 'INTERVAL')
+    if (!isNumeric(a.type) && a.type.name !== 'DECIMAL' && a.type.name !== 'INTERVAL' && a.type.name !== 'INTERVAL_MONTHS')
       this.fail(`Operator ${op} expects a number, not ${formatType(a.type)}`, pos);
     if (op === '+') return a;
     return { code: a.nullable ? `$.neg(${a.code})` : `(-${a.code})`, type: a.type, nullable: a.nullable };

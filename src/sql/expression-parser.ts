@@ -306,9 +306,18 @@ export class ExpressionParser {
     const text = this.c.string("an interval literal such as '5'");
     const unitTok = this.c.peek();
     const unit = this.c.identifier('a time unit').toUpperCase().replace(/S$/, '');
+    const perMonths = unit === 'MONTH' ? 1 : unit === 'YEAR' ? 12 : undefined;
+    if (perMonths !== undefined) {
+      if (!/^\s*[-+]?\d+\s*$/.test(text)) throw new SqlError(`'${text}' is not a whole number of ${unit.toLowerCase()}s`, pos, this.c.sql);
+      return { kind: 'interval', millis: 0, months: Number(text) * perMonths, pos };
+    }
     const per = INTERVAL_UNITS[unit];
     if (per === undefined)
-      throw new SqlError(`Interval unit ${unit} is not supported yet (supported: ${Object.keys(INTERVAL_UNITS).join(', ')})`, unitTok.pos, this.c.sql);
+      throw new SqlError(
+        `Interval unit ${unit} is not supported yet (supported: ${Object.keys(INTERVAL_UNITS).join(', ')}, MONTH, YEAR)`,
+        unitTok.pos,
+        this.c.sql,
+      );
     const n = Number(text);
     if (!Number.isFinite(n)) throw new SqlError(`'${text}' is not a number of ${unit.toLowerCase()}s`, pos, this.c.sql);
     return { kind: 'interval', millis: n * per, pos };

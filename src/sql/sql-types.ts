@@ -6,7 +6,7 @@ import { SqlError, type SqlPosition } from './sql-error.js';
  * booleans, TIMESTAMP(p) epoch milliseconds of the wall-clock time read as UTC, TIMESTAMP_LTZ(p)
  * epoch milliseconds, DATE days since 1970-01-01, TIME milliseconds of the day, ARRAY a JS array,
  * MAP a JS Map, ROW a plain object keyed by field name; NULL is `null`. INTERVAL (day to second)
- * is milliseconds and only appears inside expressions.
+ * is milliseconds and INTERVAL_MONTHS (year to month) months; they only appear inside expressions.
  */
 export type SqlTypeName =
   | 'INT'
@@ -20,6 +20,7 @@ export type SqlTypeName =
   | 'DATE'
   | 'TIME'
   | 'INTERVAL'
+  | 'INTERVAL_MONTHS'
   | 'ARRAY'
   | 'MAP'
   | 'ROW'
@@ -51,6 +52,7 @@ export const T = {
   DATE: { name: 'DATE' },
   TIME: { name: 'TIME' },
   INTERVAL: { name: 'INTERVAL' },
+  INTERVAL_MONTHS: { name: 'INTERVAL_MONTHS' },
   NULL: { name: 'NULL' },
 } as const satisfies Record<string, SqlType>;
 

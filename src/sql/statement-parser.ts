@@ -310,7 +310,7 @@ class StatementParser {
     while (c.acceptOp(',')) {
       const at = c.peek();
       const e = this.e.expression();
-      if (e.kind !== 'interval') return c.fail("Expected an interval such as INTERVAL '10' SECOND", at);
+      if (e.kind !== 'interval' || e.months !== undefined) return c.fail("Expected an interval such as INTERVAL '10' SECOND", at);
       intervals.push(e.millis);
     }
     const want = f.upper === 'TUMBLE' || f.upper === 'SESSION' ? 1 : 2;

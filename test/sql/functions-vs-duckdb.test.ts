@@ -103,6 +103,10 @@ const QUERIES: (string | [string, string])[] = [
     `SELECT id, strftime(ts + INTERVAL 1 MONTH, ${F}), strftime(ts + to_hours(n % 1000), ${F}), strftime(ts + INTERVAL 90 MINUTE, ${F}), strftime(ts - INTERVAL 2 DAY, ${F}) FROM t`,
   ],
   [
+    `SELECT id, DATE_FORMAT(ts + INTERVAL '1' MONTH, 'yyyy-MM-dd HH:mm:ss.SSS'), DATE_FORMAT(ts - INTERVAL '2' YEAR, 'yyyy-MM-dd HH:mm:ss.SSS'), CAST(dt + INTERVAL '13' MONTHS AS STRING), CAST(INTERVAL '1' YEAR + dt AS STRING) FROM t`,
+    `SELECT id, strftime(ts + INTERVAL 1 MONTH, ${F}), strftime(ts - INTERVAL 2 YEAR, ${F}), CAST(CAST(dt + INTERVAL 13 MONTH AS DATE) AS VARCHAR), CAST(CAST(INTERVAL 1 YEAR + dt AS DATE) AS VARCHAR) FROM t`,
+  ],
+  [
     "SELECT id, DATE_FORMAT(FLOOR(ts TO HOUR), 'yyyy-MM-dd HH:mm:ss.SSS'), DATE_FORMAT(FLOOR(ts TO MONTH), 'yyyy-MM-dd HH:mm:ss.SSS'), DATE_FORMAT(CEIL(ts TO DAY), 'yyyy-MM-dd HH:mm:ss.SSS') FROM t",
     `SELECT id, strftime(date_trunc('hour', ts), ${F}), strftime(date_trunc('month', ts), ${F}), strftime(CASE WHEN date_trunc('day', ts) = ts THEN ts ELSE date_trunc('day', ts) + INTERVAL 1 DAY END, ${F}) FROM t`,
   ],

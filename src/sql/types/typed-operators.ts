@@ -13,7 +13,7 @@ import {
   pow10,
   rescale,
 } from './decimal.js';
-import { DAY, formatDate, formatTime, parseDate, parseTime } from './temporal.js';
+import { addMonths, DAY, formatDate, formatTime, parseDate, parseTime } from './temporal.js';
 import { textOf } from './value-format.js';
 
 /** What the typed operators need from the expression compiler. */
@@ -76,6 +76,14 @@ export function typedBinary(op: string, a: Compiled, b: Compiled, pos: SqlPositi
   if (op === '+' || op === '-') {
     const interval = (t: SqlType) => t.name === 'INTERVAL';
     const time = (t: SqlType) => t.name === 'TIMESTAMP' || t.name === 'TIMESTAMP_LTZ' || t.name === 'DATE' || t.name === 'TIME';
+    const months = (t: SqlType) => t.name === 'INTERVAL_MONTHS';
+    if (months(ta) && months(tb)) return { ...ctx.binary(op, { ...a, type: T.INT }, { ...b, type: T.INT }, pos), type: T.INTERVAL_MONTHS };
+    const [mt, mv, msign] = time(ta) && months(tb) ? [a, b, op === '-' ? -1 : 1] : op === '+' && months(ta) && time(tb) ? [b, a, 1] : [undefined, undefined, 0];
+    if (mt && mv && mt.type.name !== 'TIME') {
+      // By the calendar: the day is clamped to the month's end, as Flink's.
+      if (mt.type.name === 'DATE') return binaryCall(ctx, mt, mv, (d: number, m: number) => Math.floor(addMonths(d * DAY, msign * m) / DAY), T.DATE);
+      return binaryCall(ctx, mt, mv, (x: number, m: number) => addMonths(x, msign * m), mt.type);
+    }
     if (interval(ta) && interval(tb)) return { ...ctx.binary(op, { ...a, type: T.BIGINT }, { ...b, type: T.BIGINT }, pos), type: T.INTERVAL };
     const [t, iv, sign] =
       time(ta) && interval(tb) ? [a, b, op === '-' ? -1 : 1] : op === '+' && interval(ta) && time(tb) ? [b, a, 1] : [undefined, undefined, 0];
@@ -159,7 +167,8 @@ function decimalBinary(op: string, a: Compiled, b: Compiled, pos: SqlPosition, c
 /** Unary minus of a DECIMAL or an INTERVAL. */
 export function typedNegate(a: Compiled, ctx: TypeContext): Compiled | undefined {
   if (a.type.name === 'DECIMAL') return unaryCall(ctx, a, (v: bigint) => -v, a.type);
-  if (a.type.name === 'INTERVAL') return { code: a.nullable ? `$.neg(${a.code})` : `(-${a.code})`, type: a.type, nullable: a.nullable };
+  if (a.type.name === 'INTERVAL' || a.type.name === 'INTERVAL_MONTHS')
+    return { code: a.nullable ? `$.neg(${a.code})` : `(-${a.code})`, type: a.type, nullable: a.nullable };
   return undefined;
 }
 
