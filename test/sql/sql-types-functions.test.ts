@@ -257,6 +257,28 @@ describe('DDL and the clock', () => {
   });
 });
 
+describe('datagen', () => {
+  it('generates DECIMAL (random in range at the scale, or a sequence), DATE, TIME and TIMESTAMP_LTZ values', async () => {
+    const tEnv = TableEnvironment.create();
+    tEnv.executeSql(
+      "CREATE TABLE g (d DECIMAL(6, 2), s DECIMAL(5, 1), dt DATE, tm TIME, l TIMESTAMP_LTZ(3)) WITH ('connector' = 'datagen', 'fields.s.kind' = 'sequence', 'fields.s.start' = '1', 'fields.s.end' = '50', 'fields.d.min' = '-10', 'fields.d.max' = '10', 'fields.dt.max-past' = '864000000')",
+    );
+    const rows = await rowsOf(tEnv, 'SELECT d, s, dt, tm, l FROM g');
+    expect(rows.map((r) => r.s)).toEqual(Array.from({ length: 50 }, (_v, i) => BigInt(i + 1) * 10n));
+    const today = Math.floor(Date.now() / 86_400_000);
+    for (const r of rows) {
+      expect(typeof r.d).toBe('bigint');
+      expect(r.d as bigint).toBeGreaterThanOrEqual(-1000n);
+      expect(r.d as bigint).toBeLessThanOrEqual(1000n);
+      expect(r.dt as number).toBeGreaterThanOrEqual(today - 11);
+      expect(r.tm as number).toBeLessThan(86_400_000);
+      expect(typeof r.l).toBe('number');
+    }
+    tEnv.executeSql("CREATE TABLE h (a ARRAY<INT>) WITH ('connector' = 'datagen')");
+    expect(() => tEnv.sqlQuery('SELECT a FROM h')).toThrow('datagen cannot generate ARRAY<INT> values yet');
+  });
+});
+
 describe('type errors name the types', () => {
   const tEnv = table('te', 'd DECIMAL(10, 2), ts TIMESTAMP(3), s STRING, xs ARRAY<INT>', []);
   it.each([
