@@ -6,7 +6,7 @@ import { formatType, isNumeric, T, widerNumeric, type SqlType } from './sql-type
 import type { FunctionContext } from './functions/function-definition.js';
 import { knownFunctionNames, resolveFunction, resolveSystemFunction } from './functions/function-catalog.js';
 import { commonTypeOf, fieldAccess, NILADIC } from './types/typed-expressions.js';
-import { typedBinary, typedCast, typedNegate } from './types/typed-operators.js';
+import { isExtended, typedBinary, typedCast, typedNegate } from './types/typed-operators.js';
 
 /** A column a query can see: its name, type and whether it may be NULL. */
 export interface Column {
@@ -278,8 +278,10 @@ export class ExpressionCompiler {
   private inList(arg: Expr, list: readonly Expr[], negated: boolean, pos: SqlPosition): Compiled {
     const a = this.compile(arg);
     const items = list.map((x) => this.compile(x));
-    for (const it of items) this.comparable(a, it, 'IN', pos);
-    const literalValues = list.every((x) => x.kind === 'literal');
+    // DECIMAL and the other new types compare through their own '=' (a bigint is never === a number).
+    const typed = isExtended(a.type) || items.some((it) => isExtended(it.type));
+    if (!typed) for (const it of items) this.comparable(a, it, 'IN', pos);
+    const literalValues = !typed && list.every((x) => x.kind === 'literal');
     let result: Compiled;
     if (literalValues) {
       const values = list.map((x) => (x as { value: unknown }).value);

@@ -73,8 +73,8 @@ const QUERIES: (string | [string, string])[] = [
   ['SELECT id, FLOOR(n / 3.0), CEIL(n / 3.0) FROM t', 'SELECT id, floor(n / 3.0), ceil(n / 3.0) FROM t'],
   // DECIMAL is exact: sums, products and comparisons as text with the type's scale.
   [
-    'SELECT id, CAST(d + d AS STRING), CAST(d * 3 AS STRING), CAST(d - n AS STRING), CAST(-d AS STRING), d > 100, d = n FROM t',
-    'SELECT id, CAST(d + d AS VARCHAR), CAST(d * 3 AS VARCHAR), CAST(d - n AS VARCHAR), CAST(-d AS VARCHAR), d > 100, d = n FROM t',
+    'SELECT id, CAST(d + d AS STRING), CAST(d * 3 AS STRING), CAST(d - n AS STRING), CAST(-d AS STRING), d > 100, d = n, d IN (0, 1, n), d BETWEEN -5 AND 5 FROM t',
+    'SELECT id, CAST(d + d AS VARCHAR), CAST(d * 3 AS VARCHAR), CAST(d - n AS VARCHAR), CAST(-d AS VARCHAR), d > 100, d = n, d IN (0, 1, n), d BETWEEN -5 AND 5 FROM t',
   ],
   [
     'SELECT id, CAST(ROUND(d, 1) AS STRING), CAST(ROUND(d) AS STRING), CAST(FLOOR(d) AS STRING), CAST(CEIL(d) AS STRING), CAST(ABS(d) AS STRING) FROM t',
