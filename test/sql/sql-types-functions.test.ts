@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import '../../src/index.js';
 import { formatTableau, TableEnvironment } from '../../src/sql/index.js';
 import { initcap } from '../../src/sql/functions/string-functions.js';
+import { runCli } from '../cli/cli-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'weir-sql-types-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -294,5 +295,30 @@ describe('type errors name the types', () => {
     ['SELECT LISTAGG(d) FROM te', 'LISTAGG takes a STRING, not DECIMAL; use CAST'],
   ])('%s', (sql, message) => {
     expect(() => tEnv.sqlQuery(sql)).toThrow(message);
+  });
+});
+
+describe('weir sql -f at parallelism 2', () => {
+  it('carries DECIMAL, LISTAGG and DATE values through worker-thread slots into print', async () => {
+    const csv = join(dir, 'p2.csv');
+    writeFileSync(csv, 'a,1,2024-01-01 00:00:00\na,2,2024-01-01 00:00:05\nb,3,2024-01-01 00:00:06\na,4,2024-01-02 00:00:30\nb,5,2024-01-01 00:00:10\n');
+    const script = join(dir, 'p2.sql');
+    writeFileSync(
+      script,
+      `CREATE TABLE ev (k STRING, v INT, ts TIMESTAMP(3)) WITH ('connector' = 'filesystem', 'path' = '${csv}', 'format' = 'csv');
+CREATE TABLE out_p (k STRING, total DECIMAL(10, 2), n BIGINT, d DATE) WITH ('connector' = 'print');
+INSERT INTO out_p SELECT k, SUM(CAST(v AS DECIMAL(10, 2)) / 4), COUNT(*), CAST(MAX(ts) AS DATE) FROM ev GROUP BY k;
+`,
+    );
+    const r = await runCli(['sql', '-f', script, '-p', '2']);
+    expect(r.code).toBe(0);
+    // The last change of each key is its final row.
+    const last = (k: string) =>
+      r.stdout
+        .split('\n')
+        .filter((l) => l.includes(`[${k},`))
+        .at(-1);
+    expect(last('a')).toMatch(/\+[IU]\[a, 1\.75, 3, 2024-01-02\]$/);
+    expect(last('b')).toMatch(/\+[IU]\[b, 2\.00, 2, 2024-01-01\]$/);
   });
 });
