@@ -6,8 +6,17 @@ import { helpers } from './runtime-helpers.js';
 import { SqlError } from './sql-error.js';
 import { isNumeric, T } from './sql-types.js';
 
-const LATER_AGGREGATES = new Set(['FIRST_VALUE', 'LAST_VALUE', 'LISTAGG', 'COLLECT']);
-const CODES: Record<string, AggCode> = { COUNT: AggCode.Count, SUM: AggCode.Sum, AVG: AggCode.Avg, MIN: AggCode.Min, MAX: AggCode.Max };
+const LATER_AGGREGATES = new Set(['COLLECT']);
+const CODES: Record<string, AggCode> = {
+  COUNT: AggCode.Count,
+  SUM: AggCode.Sum,
+  AVG: AggCode.Avg,
+  MIN: AggCode.Min,
+  MAX: AggCode.Max,
+  FIRST_VALUE: AggCode.First,
+  LAST_VALUE: AggCode.Last,
+  LISTAGG: AggCode.ListAgg,
+};
 
 /** Whether `e` calls an aggregate function this version runs. */
 export const isAggregateCall = (e: Expr): e is Extract<Expr, { kind: 'call' }> => e.kind === 'call' && CODES[e.name] !== undefined;
@@ -107,14 +116,17 @@ export function planAggregate(
     const known = callSigs.indexOf(sig);
     if (known >= 0) return known;
     const star = e.args.length === 1 && e.args[0]!.kind === 'star';
-    if (e.args.length !== 1) throw new SqlError(`${e.name} takes one argument, not ${e.args.length}`, e.pos, sql);
+    const separator = e.name === 'LISTAGG' && e.args.length === 2 ? e.args[1]! : undefined;
+    if (separator && (separator.kind !== 'literal' || separator.type !== 'string'))
+      throw new SqlError('LISTAGG takes a string literal as its separator', separator.pos, sql);
+    if (e.args.length !== 1 && !separator) throw new SqlError(`${e.name} takes one argument, not ${e.args.length}`, e.pos, sql);
     if (star && e.name !== 'COUNT') throw new SqlError(`${e.name}(*) is not valid; only COUNT takes *`, e.pos, sql);
     if (e.distinct && e.name !== 'COUNT') throw new SqlError(`${e.name}(DISTINCT ...) is not supported yet (COUNT(DISTINCT ...) is)`, e.pos, sql);
     for (const a of [...e.args, ...(e.filter ? [e.filter] : [])])
       if (!star && containsAggregate(a)) throw new SqlError('Aggregate calls cannot be nested', a.pos, sql);
     const arg = star ? undefined : compiler.compile(e.args[0]!);
     let code: AggCode = star ? AggCode.CountStar : e.distinct ? AggCode.CountDistinct : CODES[e.name]!;
-    if ((code === AggCode.Sum || code === AggCode.Avg) && arg && !isNumeric(arg.type) && arg.type.name !== 'NULL')
+    if ((code === AggCode.Sum || code === AggCode.Avg) && arg && !isNumeric(arg.type) && arg.type.name !== 'NULL' && arg.type.name !== 'DECIMAL')
       throw new SqlError(`${e.name} takes a number, not ${arg.type.name}`, e.pos, sql);
     if ((code === AggCode.Min || code === AggCode.Max) && arg && arg.type.name === 'BOOLEAN')
       throw new SqlError(`${e.name} of a BOOLEAN is not supported yet`, e.pos, sql);
@@ -122,6 +134,21 @@ export function planAggregate(
     // Nothing is taken back from an insert-only input: MIN and MAX need no count per value.
     if (!updatingInput && code === AggCode.Min) code = AggCode.MinInsert;
     if (!updatingInput && code === AggCode.Max) code = AggCode.MaxInsert;
+    if (!updatingInput && code === AggCode.First) code = AggCode.FirstInsert;
+    if (!updatingInput && code === AggCode.Last) code = AggCode.LastInsert;
+    if (code === AggCode.ListAgg && arg && arg.type.name !== 'STRING' && arg.type.name !== 'NULL')
+      throw new SqlError(`LISTAGG takes a STRING, not ${arg.type.name}; use CAST`, e.pos, sql);
+    // SUM(DECIMAL(p, s)) is DECIMAL(38, s) and AVG DECIMAL(38, max(6, s)), as Flink's.
+    const decimalScale = arg?.type.name === 'DECIMAL' ? (arg.type.scale ?? 0) : undefined;
+    let resultType = arg?.type;
+    if (decimalScale !== undefined && code === AggCode.Sum) {
+      code = AggCode.SumDecimal;
+      resultType = { name: 'DECIMAL', precision: 38, scale: decimalScale };
+    } else if (decimalScale !== undefined && code === AggCode.Avg) {
+      code = AggCode.AvgDecimal;
+      resultType = { name: 'DECIMAL', precision: 38, scale: Math.max(6, decimalScale) };
+    }
+    if (code === AggCode.ListAgg) resultType = T.STRING;
     let filter: ((r: Row) => boolean) | undefined;
     if (e.filter) {
       const f = compiler.compile(e.filter);
@@ -129,10 +156,17 @@ export function planAggregate(
       filter = buildFunction(`function filter(r) { return ${f.code} === true; }`, consts, helpers);
     }
     const integral = arg !== undefined && (arg.type.name === 'INT' || arg.type.name === 'BIGINT');
-    calls.push({ code, arg: arg ? buildFunction(`function arg(r) { return ${arg.code}; }`, consts, helpers) : undefined, filter, integral });
+    calls.push({
+      code,
+      arg: arg ? buildFunction(`function arg(r) { return ${arg.code}; }`, consts, helpers) : undefined,
+      filter,
+      integral,
+      ...(separator ? { separator: separator.value as string } : {}),
+      ...(code === AggCode.AvgDecimal ? { avgScale: 10n ** BigInt(Math.max(6, decimalScale!) - decimalScale!) } : {}),
+    });
     callSigs.push(sig);
     const counts = e.name === 'COUNT';
-    callColumns.push({ name: `$a${calls.length - 1}`, type: counts ? T.BIGINT : arg!.type.name === 'NULL' ? T.INT : arg!.type, nullable: !counts });
+    callColumns.push({ name: `$a${calls.length - 1}`, type: counts ? T.BIGINT : resultType!.name === 'NULL' ? T.INT : resultType!, nullable: !counts });
     return calls.length - 1;
   };
 
@@ -177,7 +211,7 @@ export function planAggregate(
             consts,
             helpers,
           )
-        : buildFunction<(r: Row) => unknown>(`function key(r) { return JSON.stringify(${values}); }`, consts, helpers);
+        : buildFunction<(r: Row) => unknown>(`function key(r) { return JSON.stringify(${values}, ${consts.ref(bigintAsText)}); }`, consts, helpers);
   return {
     groups,
     calls,
@@ -194,6 +228,9 @@ export function planAggregate(
     },
   };
 }
+
+/** JSON cannot hold a bigint (a DECIMAL value): as text in a group key. */
+const bigintAsText = (_k: string, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v);
 
 /** The function that builds an aggregation's output row from its group values and call results (`ws`/`we`: the window's bounds). */
 export function outputRow(plan: AggregatePlan): (group: readonly unknown[], results: readonly unknown[], ws?: number, we?: number) => Row {

@@ -14,7 +14,7 @@ export type Expr =
       readonly type: 'string' | 'int' | 'bigint' | 'double' | 'boolean' | 'null';
       readonly pos: SqlPosition;
     }
-  | { readonly kind: 'interval'; readonly millis: number; readonly pos: SqlPosition }
+  | { readonly kind: 'interval'; readonly millis: number; readonly pos: SqlPosition; readonly months?: number }
   | { readonly kind: 'column'; readonly name: Name; readonly pos: SqlPosition }
   | { readonly kind: 'star'; readonly qualifier: string | undefined; readonly pos: SqlPosition }
   | { readonly kind: 'unary'; readonly op: 'NOT' | '-' | '+'; readonly arg: Expr; readonly pos: SqlPosition }
@@ -30,7 +30,7 @@ export type Expr =
       readonly otherwise: Expr | undefined;
       readonly pos: SqlPosition;
     }
-  | { readonly kind: 'cast'; readonly arg: Expr; readonly to: SqlType; readonly pos: SqlPosition }
+  | { readonly kind: 'cast'; readonly arg: Expr; readonly to: SqlType; readonly pos: SqlPosition; readonly safe?: boolean }
   | {
       readonly kind: 'call';
       readonly name: string;
@@ -56,10 +56,12 @@ export interface TableRef {
 /** A window table-valued function in FROM: `TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '10' SECOND))`. */
 export interface WindowTvf {
   readonly kind: 'windowTvf';
-  readonly fn: 'TUMBLE' | 'HOP' | 'CUMULATE';
+  readonly fn: 'TUMBLE' | 'HOP' | 'CUMULATE' | 'SESSION';
+  /** SESSION's `PARTITION BY` columns: sessions are per value of them. */
+  readonly partitionBy?: readonly string[];
   readonly table: Name;
   readonly timeColumn: string;
-  /** Interval arguments in milliseconds, as written: TUMBLE (size), HOP (slide, size), CUMULATE (step, size). */
+  /** Interval arguments in milliseconds, as written: TUMBLE (size), HOP (slide, size), CUMULATE (step, size), SESSION (gap). */
   readonly intervals: readonly number[];
   readonly alias: string | undefined;
   readonly pos: SqlPosition;
@@ -156,6 +158,7 @@ export type Statement =
     }
   | { readonly kind: 'drop'; readonly what: 'TABLE' | 'VIEW'; readonly name: Name; readonly ifExists: boolean }
   | { readonly kind: 'showTables' }
+  | { readonly kind: 'showFunctions'; readonly user: boolean }
   | { readonly kind: 'describe'; readonly name: Name }
   | { readonly kind: 'set'; readonly key: string | undefined; readonly value: string | undefined; readonly pos: SqlPosition }
   | { readonly kind: 'reset'; readonly key: string | undefined; readonly pos: SqlPosition }

@@ -1,5 +1,6 @@
 import type { ColumnDef, Expr, Name, Query } from './ast.js';
 import { closestName } from '../core/closest-name.js';
+import { FunctionCatalog } from './functions/function-catalog.js';
 import { SqlError } from './sql-error.js';
 
 /** A table created with CREATE TABLE: its columns, watermark, key and connector options. */
@@ -38,6 +39,8 @@ const DEFAULT_PATH = ['default_catalog', 'default_database'];
  */
 export class Catalog {
   private readonly entries = new Map<string, CatalogEntry>();
+  /** Functions registered from TypeScript (createTemporarySystemFunction, createTemporaryFunction). */
+  readonly functions = new FunctionCatalog();
 
   /** The object name of `name`, which may be qualified with the default catalog and database. */
   objectName(name: Name, sql: string): string {

@@ -1,8 +1,12 @@
 import type { Expr } from './ast.js';
 import { closestName } from '../core/closest-name.js';
-import { likePattern } from './runtime-helpers.js';
+import { helpers, likePattern } from './runtime-helpers.js';
 import { SqlError, type SqlPosition } from './sql-error.js';
 import { formatType, isNumeric, T, widerNumeric, type SqlType } from './sql-types.js';
+import type { FunctionContext } from './functions/function-definition.js';
+import { knownFunctionNames, resolveFunction, resolveSystemFunction } from './functions/function-catalog.js';
+import { commonTypeOf, fieldAccess, NILADIC } from './types/typed-expressions.js';
+import { isExtended, typedBinary, typedCast, typedNegate } from './types/typed-operators.js';
 
 /** A column a query can see: its name, type and whether it may be NULL. */
 export interface Column {
@@ -73,29 +77,10 @@ const LATER_FUNCTIONS = new Set([
   'RANK',
   'DENSE_RANK',
   'COLLECT',
-  'CONCAT_WS',
-  'REPLACE',
-  'REGEXP_EXTRACT',
-  'REGEXP_REPLACE',
-  'SPLIT_INDEX',
-  'DATE_FORMAT',
-  'EXTRACT',
-  'TIMESTAMPADD',
-  'TIMESTAMPDIFF',
-  'TO_TIMESTAMP',
-  'CURRENT_TIMESTAMP',
-  'NOW',
-  'PROCTIME',
-  'ABS',
-  'FLOOR',
-  'CEIL',
-  'ROUND',
-  'POWER',
-  'SQRT',
   'TUMBLE_START',
   'TUMBLE_END',
 ]);
-const RUNNABLE_AGGREGATES = new Set(['COUNT', 'SUM', 'AVG', 'MIN', 'MAX']);
+const RUNNABLE_AGGREGATES = new Set(['COUNT', 'SUM', 'AVG', 'MIN', 'MAX', 'FIRST_VALUE', 'LAST_VALUE', 'LISTAGG']);
 const AGGREGATES = new Set(['COUNT', 'SUM', 'AVG', 'MIN', 'MAX', 'FIRST_VALUE', 'LAST_VALUE', 'LISTAGG', 'COLLECT']);
 const FUNCTIONS = [
   'MOD',
@@ -114,6 +99,15 @@ const FUNCTIONS = [
   'IS_FALSE',
   'IS_NOT_TRUE',
   'IS_NOT_FALSE',
+];
+
+/** The functions the compiler itself knows and the aggregates, for SHOW FUNCTIONS. */
+export const BUILTIN_NAMES: readonly string[] = [
+  ...FUNCTIONS.filter((f) => !f.startsWith('IS_')),
+  'CAST',
+  'TRY_CAST',
+  'CASE',
+  ...[...AGGREGATES].filter((a) => a !== 'COLLECT'),
 ];
 
 /**
@@ -137,7 +131,9 @@ export class ExpressionCompiler {
       case 'literal':
         return this.literal(e);
       case 'interval':
-        return this.fail('An INTERVAL is only supported in WATERMARK FOR ... AS col - INTERVAL ... yet', e.pos);
+        return e.months !== undefined
+          ? { code: `(${e.months})`, type: T.INTERVAL_MONTHS, nullable: false }
+          : { code: `(${e.millis})`, type: T.INTERVAL, nullable: false };
       case 'star':
         return this.fail("'*' is only allowed as a select item", e.pos);
       case 'column':
@@ -162,7 +158,7 @@ export class ExpressionCompiler {
       case 'case':
         return this.caseWhen(e);
       case 'cast':
-        return this.cast(this.compile(e.arg), e.to, e.pos);
+        return e.safe ? this.tryCast(this.compile(e.arg), e.to, e.pos) : this.cast(this.compile(e.arg), e.to, e.pos);
       case 'trim': {
         const a = this.expectString(this.compile(e.arg), 'TRIM', e.pos);
         const chars = e.chars ? this.expectString(this.compile(e.chars), 'TRIM', e.pos).code : `" "`;
@@ -195,12 +191,17 @@ export class ExpressionCompiler {
   column(parts: readonly string[], pos: SqlPosition): Compiled {
     const name = parts[parts.length - 1]!;
     const qualifier = parts.slice(0, -1).join('.');
+    // `r.f` reads field f of ROW column r.
+    const rowField = parts.length > 1 ? fieldAccess(parts, this.scope, (p) => this.column(p, pos), this.ctx('.', pos)) : undefined;
+    if (rowField) return rowField;
     if (qualifier && !this.scope.qualifiers.includes(qualifier)) {
       const near = closestName(qualifier, this.scope.qualifiers);
       this.fail(`Table '${qualifier}' not found in this query${near ? `; did you mean '${near}'?` : ''}`, pos);
     }
     const field = this.scope.sides ? sideField(this.scope.sides, qualifier, name, (m) => this.fail(m, pos)) : name;
     const col = this.scope.columns.find((c) => c.name === field);
+    // CURRENT_TIMESTAMP and friends are written without parentheses.
+    if (!col && parts.length === 1 && NILADIC.has(name.toUpperCase())) return this.call(name.toUpperCase(), [], pos);
     if (!col) {
       const near = closestName(
         name,
@@ -216,7 +217,10 @@ export class ExpressionCompiler {
       this.expectBoolean(a, 'NOT', pos);
       return { code: a.nullable ? `$.not(${a.code})` : `(!${a.code})`, type: T.BOOLEAN, nullable: a.nullable };
     }
-    if (!isNumeric(a.type)) this.fail(`Operator ${op} expects a number, not ${formatType(a.type)}`, pos);
+    const typed = op === '-' ? typedNegate(a, this.ctx(op, pos)) : undefined;
+    if (typed) return typed;
+    if (!isNumeric(a.type) && a.type.name !== 'DECIMAL' && a.type.name !== 'INTERVAL' && a.type.name !== 'INTERVAL_MONTHS')
+      this.fail(`Operator ${op} expects a number, not ${formatType(a.type)}`, pos);
     if (op === '+') return a;
     return { code: a.nullable ? `$.neg(${a.code})` : `(-${a.code})`, type: a.type, nullable: a.nullable };
   }
@@ -234,6 +238,8 @@ export class ExpressionCompiler {
       const sb = this.cast(b, T.STRING, pos);
       return { code: nullable ? `$.concat(${sa.code}, ${sb.code})` : `(${sa.code} + ${sb.code})`, type: T.STRING, nullable };
     }
+    const typed = typedBinary(op, a, b, pos, this.ctx(op, pos));
+    if (typed) return typed;
     const cmp: Record<string, [string, string]> = {
       '=': ['eq', '==='],
       '<>': ['ne', '!=='],
@@ -283,8 +289,10 @@ export class ExpressionCompiler {
   private inList(arg: Expr, list: readonly Expr[], negated: boolean, pos: SqlPosition): Compiled {
     const a = this.compile(arg);
     const items = list.map((x) => this.compile(x));
-    for (const it of items) this.comparable(a, it, 'IN', pos);
-    const literalValues = list.every((x) => x.kind === 'literal');
+    // DECIMAL and the other new types compare through their own '=' (a bigint is never === a number).
+    const typed = isExtended(a.type) || items.some((it) => isExtended(it.type));
+    if (!typed) for (const it of items) this.comparable(a, it, 'IN', pos);
+    const literalValues = !typed && list.every((x) => x.kind === 'literal');
     let result: Compiled;
     if (literalValues) {
       const values = list.map((x) => (x as { value: unknown }).value);
@@ -331,12 +339,16 @@ export class ExpressionCompiler {
     const known = parts.map((p) => p.type).filter((t) => t.name !== 'NULL');
     if (known.length === 0) return T.NULL;
     if (known.every(isNumeric)) return known.reduce(widerNumeric);
+    const typed = commonTypeOf(known);
+    if (typed) return typed;
     const first = known[0]!;
     if (known.every((t) => t.name === first.name)) return first.name === 'STRING' ? T.STRING : first;
     return this.fail(`${what} mixes ${known.map((t) => formatType(t)).join(' and ')}; use CAST`, pos);
   }
 
   cast(a: Compiled, to: SqlType, pos: SqlPosition): Compiled {
+    const typed = typedCast(a, to, pos, this.ctx('CAST', pos));
+    if (typed) return typed;
     const from = a.type.name;
     if (from === to.name || from === 'NULL') return { code: a.code, type: from === 'NULL' ? to : a.type, nullable: a.nullable };
     const nullable = a.nullable;
@@ -361,12 +373,41 @@ export class ExpressionCompiler {
     return this.fail(`Cannot cast ${formatType(a.type)} to ${formatType(to)}`, pos);
   }
 
+  /** TRY_CAST: the cast as a function of its own, whose failure is NULL. */
+  private tryCast(a: Compiled, to: SqlType, pos: SqlPosition): Compiled {
+    const inner = this.cast({ code: 'v', type: a.type, nullable: true }, to, pos);
+    const cast = buildFunction<(v: unknown) => unknown>(`function cast(v) { return ${inner.code}; }`, this.consts, helpers);
+    const safe = (v: unknown) => {
+      try {
+        return cast(v);
+      } catch {
+        return null;
+      }
+    };
+    return { code: `${this.consts.ref(safe)}(${a.code})`, type: inner.type, nullable: true };
+  }
+
+  /** What function definitions and the typed operators may use of this compiler. */
+  private ctx(name: string, pos: SqlPosition): FunctionContext {
+    return {
+      name,
+      pos,
+      compile: (e) => this.compile(e),
+      cast: (a, to) => this.cast(a, to, pos),
+      ref: (v) => this.consts.ref(v),
+      fail: (msg, at) => this.fail(msg, at),
+      binary: (op, a, b, at) => this.binary(op, a, b, at),
+    };
+  }
+
   private call(name: string, args: readonly Expr[], pos: SqlPosition): Compiled {
     const arity = (min: number, max = min) => {
       if (args.length < min || args.length > max)
         this.fail(`${name} takes ${min === max ? min : `${min} to ${max}`} argument${max === 1 ? '' : 's'}, not ${args.length}`, pos);
     };
     const c = () => args.map((x) => this.compile(x));
+    const system = resolveSystemFunction(name);
+    if (system) return system.compile(args, this.ctx(name, pos));
     switch (name) {
       case 'UPPER':
       case 'LOWER': {
@@ -436,10 +477,12 @@ export class ExpressionCompiler {
         return { code: `(${a!.code} ${name.includes('NOT') ? '!==' : '==='} ${test})`, type: T.BOOLEAN, nullable: false };
       }
     }
+    const def = resolveFunction(name);
+    if (def) return def.compile(args, this.ctx(name, pos));
     if (RUNNABLE_AGGREGATES.has(name)) this.fail(`Aggregate function ${name} cannot be used here: aggregates belong in the SELECT list or HAVING`, pos);
     if (AGGREGATES.has(name)) this.fail(`Aggregate function ${name} is not supported yet`, pos);
     if (LATER_FUNCTIONS.has(name)) this.fail(`Function ${name} is not supported yet`, pos);
-    const near = closestName(name, [...FUNCTIONS, ...LATER_FUNCTIONS]);
+    const near = closestName(name, [...FUNCTIONS, ...knownFunctionNames(), ...LATER_FUNCTIONS]);
     return this.fail(`No function named ${name}${near ? `; did you mean ${near}?` : ''}`, pos);
   }
 }

@@ -1,7 +1,9 @@
 import type { Expr, Name } from './ast.js';
 import { OverClauseParser } from './over-clause-parser.js';
 import { SqlError } from './sql-error.js';
-import { typeNamed, type SqlType } from './sql-types.js';
+import type { SqlType } from './sql-types.js';
+import { parseType } from './types/type-parser.js';
+import { postfix, specialForm } from './types/special-forms.js';
 import type { TokenCursor } from './token-cursor.js';
 
 /** Words that end an expression or a select item, so they are never read as an alias or a column. */
@@ -154,7 +156,7 @@ export class ExpressionParser {
       this.c.next();
       return { kind: 'unary', op: t.value, arg: this.unary(), pos: t.pos };
     }
-    return this.primary();
+    return postfix(this.c, this.primary(), () => this.expression());
   }
 
   private primary(): Expr {
@@ -201,12 +203,29 @@ export class ExpressionParser {
       case 'INTERVAL':
         return this.interval();
       case 'TIMESTAMP':
+      case 'DATE':
+      case 'TIME':
         if (c.peek(1).type === 'string') {
           c.next();
           const lit = c.next();
-          return { kind: 'cast', arg: { kind: 'literal', value: lit.value, type: 'string', pos: lit.pos }, to: { name: 'TIMESTAMP', precision: 3 }, pos };
+          const to: SqlType = t.upper === 'TIMESTAMP' ? { name: 'TIMESTAMP', precision: 3 } : { name: t.upper };
+          return { kind: 'cast', arg: { kind: 'literal', value: lit.value, type: 'string', pos: lit.pos }, to, pos };
         }
         break;
+      case 'EXTRACT':
+      case 'POSITION':
+      case 'FLOOR':
+      case 'CEIL':
+      case 'ARRAY':
+      case 'MAP': {
+        const special = specialForm(
+          c,
+          () => this.expression(),
+          () => this.additive(),
+        );
+        if (special) return special;
+        break;
+      }
       case 'TRIM':
         if (c.isOp('(', 1)) return this.trim();
         break;
@@ -270,29 +289,17 @@ export class ExpressionParser {
 
   private cast(): Expr {
     const t = this.c.next();
-    if (t.upper === 'TRY_CAST') throw new SqlError('TRY_CAST is not supported yet', t.pos, this.c.sql);
     this.c.expectOp('(');
     const arg = this.expression();
     this.c.expectKeyword('AS');
     const to = this.type();
     this.c.expectOp(')');
-    return { kind: 'cast', arg, to, pos: t.pos };
+    return { kind: 'cast', arg, to, pos: t.pos, ...(t.upper === 'TRY_CAST' ? { safe: true } : {}) };
   }
 
-  /** A type name with an optional (precision[, scale]) and NOT NULL left to the caller. */
+  /** A type ([type-parser.ts](./types/type-parser.ts)); NOT NULL is left to the caller. */
   type(): SqlType {
-    const t = this.c.peek();
-    if (t.type !== 'ident') this.c.fail('Expected a type');
-    this.c.next();
-    let precision: number | undefined;
-    if (this.c.acceptOp('(')) {
-      const p = this.c.next();
-      if (p.type !== 'number') this.c.fail('Expected a number', p);
-      precision = Number(p.value);
-      while (this.c.acceptOp(',')) this.c.next();
-      this.c.expectOp(')');
-    }
-    return typeNamed(t.upper, precision, t.pos, this.c.sql);
+    return parseType(this.c);
   }
 
   private interval(): Expr {
@@ -300,9 +307,18 @@ export class ExpressionParser {
     const text = this.c.string("an interval literal such as '5'");
     const unitTok = this.c.peek();
     const unit = this.c.identifier('a time unit').toUpperCase().replace(/S$/, '');
+    const perMonths = unit === 'MONTH' ? 1 : unit === 'YEAR' ? 12 : undefined;
+    if (perMonths !== undefined) {
+      if (!/^\s*[-+]?\d+\s*$/.test(text)) throw new SqlError(`'${text}' is not a whole number of ${unit.toLowerCase()}s`, pos, this.c.sql);
+      return { kind: 'interval', millis: 0, months: Number(text) * perMonths, pos };
+    }
     const per = INTERVAL_UNITS[unit];
     if (per === undefined)
-      throw new SqlError(`Interval unit ${unit} is not supported yet (supported: ${Object.keys(INTERVAL_UNITS).join(', ')})`, unitTok.pos, this.c.sql);
+      throw new SqlError(
+        `Interval unit ${unit} is not supported yet (supported: ${Object.keys(INTERVAL_UNITS).join(', ')}, MONTH, YEAR)`,
+        unitTok.pos,
+        this.c.sql,
+      );
     const n = Number(text);
     if (!Number.isFinite(n)) throw new SqlError(`'${text}' is not a number of ${unit.toLowerCase()}s`, pos, this.c.sql);
     return { kind: 'interval', millis: n * per, pos };

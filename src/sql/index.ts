@@ -8,3 +8,4 @@ export type { Column } from './expression-compiler.js';
 export type { SqlType, SqlTypeName } from './sql-types.js';
 export type { Row } from './operators/calc-operator.js';
 export { formatTableau } from './tableau.js';
+export type { ScalarFunction } from './functions/user-function.js';

@@ -5,6 +5,7 @@ import { planQuery, type PlanContext } from './query-planner.js';
 import { SqlError } from './sql-error.js';
 import { formatType, isNumeric } from './sql-types.js';
 import { connectorOf, writableColumns } from './table-source-planner.js';
+import { sinkConversion } from './types/value-format.js';
 
 type Insert = Extract<Statement, { kind: 'insert' }>;
 
@@ -50,7 +51,16 @@ export function planInsert(s: Insert, ctx: PlanContext): string {
   const toSink = (codes: readonly string[], consts: Constants) =>
     sinkColumns.map((col) => {
       const i = targets.indexOf(col.name);
-      const code = i < 0 ? 'null' : col.type.name === 'TIMESTAMP' ? `$.tsToString(${codes[i]})` : codes[i]!;
+      const from = i < 0 ? undefined : planned.columns[i];
+      const conv = from ? sinkConversion(from.type, col.type) : undefined;
+      const code =
+        i < 0
+          ? 'null'
+          : col.type.name === 'TIMESTAMP' && from?.type.name === 'TIMESTAMP' && (from.type.precision ?? 3) === 3
+            ? `$.tsToString(${codes[i]})`
+            : conv
+              ? `${consts.ref(conv)}(${codes[i]})`
+              : codes[i]!;
       return `${propertyKey(col.name, consts)}: ${code}`;
     });
   const sink = connector.sink!(tableCtx);

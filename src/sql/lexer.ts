@@ -14,7 +14,7 @@ const IDENT_START = /[A-Za-z_]/;
 const IDENT = /[A-Za-z_][A-Za-z0-9_$]*/y;
 const DIGIT = /[0-9]/;
 const NUMBER = /[0-9]*(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?/y;
-const OPERATORS = ['<>', '!=', '<=', '>=', '||', '=', '<', '>', '+', '-', '*', '/', '%', '(', ')', ',', '.', ';'];
+const OPERATORS = ['<>', '!=', '<=', '>=', '||', '=', '<', '>', '+', '-', '*', '/', '%', '(', ')', '[', ']', ',', '.', ';'];
 
 /**
  * Splits SQL text into tokens: identifiers (plain or `back-quoted`), numbers, 'strings' (with ''

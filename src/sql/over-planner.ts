@@ -26,7 +26,9 @@ export function resolveWindow(q: Query, over: OverWindow, sql: string): OverWind
 }
 
 /** Whether `e` calls COUNT, SUM, AVG, MIN or MAX (not a type guard: OVER calls stay OVER calls). */
-const aggregates = (e: Expr): boolean => isAggregateCall(e);
+// The accumulators an OVER frame is checked with; FIRST_VALUE, LAST_VALUE and LISTAGG over a frame are not yet.
+const OVER_AGGREGATES = new Set(['COUNT', 'SUM', 'AVG', 'MIN', 'MAX']);
+const aggregates = (e: Expr): boolean => isAggregateCall(e) && e.kind === 'call' && OVER_AGGREGATES.has(e.name);
 
 /** What a window means, without positions: calls over equal windows share one operator. */
 const windowSignature = (w: OverWindow): string =>

@@ -3,6 +3,7 @@ import { isAggregating, outputRow, planAggregate } from './aggregate-planner.js'
 import { exprText, materialized, planCalc, type PlanContext, type PlannedQuery } from './calc-planner.js';
 import type { Row } from './operators/calc-operator.js';
 import type { GroupAggregateParams } from './operators/group-aggregate-operator.js';
+import { currentFunctions, withFunctions } from './functions/function-catalog.js';
 import { SqlError } from './sql-error.js';
 import type { Scope } from './expression-compiler.js';
 import { planTableSource, scopeOf, sourceChangelog, tableColumns } from './table-source-planner.js';
@@ -25,6 +26,7 @@ export type { OutputRewrite, PlanContext, PlannedQuery } from './calc-planner.js
  * versions fail naming the clause.
  */
 export function planQuery(q: Query, ctx: PlanContext): PlannedQuery {
+  if (currentFunctions() !== ctx.catalog.functions) return withFunctions(ctx.catalog.functions, () => planQuery(q, ctx));
   if (q.unsupported.length > 0) {
     const u = q.unsupported[0]!;
     throw new SqlError(`${u.clause} is not supported yet`, u.pos, ctx.sql);

@@ -1,16 +1,44 @@
 import { SqlError, type SqlPosition } from './sql-error.js';
 
 /**
- * The SQL types of this slice. Values in rows: INT, BIGINT and DOUBLE are JS numbers (BIGINT is
- * exact up to 2^53), STRING/VARCHAR strings, BOOLEAN booleans, TIMESTAMP(p) epoch milliseconds
- * without a time zone; NULL is `null`.
+ * The SQL types. Values in rows: INT, BIGINT and DOUBLE are JS numbers (BIGINT is exact up to
+ * 2^53), DECIMAL(p,s) a bigint holding the value times 10^s, STRING/VARCHAR strings, BOOLEAN
+ * booleans, TIMESTAMP(p) epoch milliseconds of the wall-clock time read as UTC, TIMESTAMP_LTZ(p)
+ * epoch milliseconds, DATE days since 1970-01-01, TIME milliseconds of the day, ARRAY a JS array,
+ * MAP a JS Map, ROW a plain object keyed by field name; NULL is `null`. INTERVAL (day to second)
+ * is milliseconds and INTERVAL_MONTHS (year to month) months; they only appear inside expressions.
  */
-export type SqlTypeName = 'INT' | 'BIGINT' | 'DOUBLE' | 'STRING' | 'BOOLEAN' | 'TIMESTAMP' | 'NULL';
+export type SqlTypeName =
+  | 'INT'
+  | 'BIGINT'
+  | 'DOUBLE'
+  | 'DECIMAL'
+  | 'STRING'
+  | 'BOOLEAN'
+  | 'TIMESTAMP'
+  | 'TIMESTAMP_LTZ'
+  | 'DATE'
+  | 'TIME'
+  | 'INTERVAL'
+  | 'INTERVAL_MONTHS'
+  | 'ARRAY'
+  | 'MAP'
+  | 'ROW'
+  | 'NULL';
 
 export interface SqlType {
   readonly name: SqlTypeName;
-  /** VARCHAR(n) length or TIMESTAMP(p) precision, as written. */
+  /** VARCHAR(n) length, TIMESTAMP(p) precision or DECIMAL(p, s) precision, as written. */
   readonly precision?: number;
+  /** DECIMAL(p, s) scale. */
+  readonly scale?: number;
+  /** ARRAY<element>. */
+  readonly element?: SqlType;
+  /** MAP<key, value>. */
+  readonly key?: SqlType;
+  readonly value?: SqlType;
+  /** ROW<name type, ...>. */
+  readonly fields?: readonly { readonly name: string; readonly type: SqlType }[];
 }
 
 export const T = {
@@ -20,6 +48,11 @@ export const T = {
   STRING: { name: 'STRING' },
   BOOLEAN: { name: 'BOOLEAN' },
   TIMESTAMP: { name: 'TIMESTAMP', precision: 3 },
+  TIMESTAMP_LTZ: { name: 'TIMESTAMP_LTZ', precision: 3 },
+  DATE: { name: 'DATE' },
+  TIME: { name: 'TIME' },
+  INTERVAL: { name: 'INTERVAL' },
+  INTERVAL_MONTHS: { name: 'INTERVAL_MONTHS' },
   NULL: { name: 'NULL' },
 } as const satisfies Record<string, SqlType>;
 
@@ -37,29 +70,61 @@ const ALIASES: Record<string, SqlTypeName> = {
   CHAR: 'STRING',
   BOOLEAN: 'BOOLEAN',
   TIMESTAMP: 'TIMESTAMP',
+  TIMESTAMP_LTZ: 'TIMESTAMP_LTZ',
+  DATE: 'DATE',
+  TIME: 'TIME',
+  DECIMAL: 'DECIMAL',
+  DEC: 'DECIMAL',
+  NUMERIC: 'DECIMAL',
 };
 
 /** Type names that later slices will add, so the error can say "not supported yet". */
-const LATER = ['DECIMAL', 'NUMERIC', 'DATE', 'TIME', 'TIMESTAMP_LTZ', 'ARRAY', 'MAP', 'ROW', 'MULTISET', 'BYTES', 'BINARY', 'VARBINARY', 'INTERVAL'];
+const LATER = ['MULTISET', 'BYTES', 'BINARY', 'VARBINARY', 'INTERVAL', 'RAW'];
 
 /** The type named `upper` (already upper-cased), or an error naming what is supported. */
-export function typeNamed(upper: string, precision: number | undefined, pos: SqlPosition, sql: string): SqlType {
+export function typeNamed(upper: string, precision: number | undefined, pos: SqlPosition, sql: string, scale?: number): SqlType {
   const name = ALIASES[upper];
-  if (name === 'TIMESTAMP') {
-    if (precision !== undefined && precision > 3)
-      throw new SqlError(`TIMESTAMP(${precision}) is not supported yet: Weir keeps milliseconds, use TIMESTAMP(3)`, pos, sql);
+  if (name === 'TIMESTAMP' || name === 'TIMESTAMP_LTZ') {
+    // Weir keeps milliseconds: TIMESTAMP(0..3) hold what they say; a finer precision is kept as milliseconds.
+    if (precision !== undefined && (precision < 0 || precision > 9)) throw new SqlError(`${name}(${precision}): the precision must be 0 to 9`, pos, sql);
     return { name, precision: precision ?? 3 };
   }
+  if (name === 'DECIMAL') {
+    const p = precision ?? 10;
+    const s = scale ?? 0;
+    if (p < 1 || p > 38) throw new SqlError(`DECIMAL(${p}, ${s}): the precision must be 1 to 38`, pos, sql);
+    if (s < 0 || s > p) throw new SqlError(`DECIMAL(${p}, ${s}): the scale must be 0 to the precision`, pos, sql);
+    return { name, precision: p, scale: s };
+  }
+  if (name === 'TIME') return { name };
   if (name) return precision === undefined ? { name } : { name, precision };
   if (LATER.includes(upper))
-    throw new SqlError(`Type ${upper} is not supported yet (supported: INT, BIGINT, DOUBLE, STRING/VARCHAR, BOOLEAN, TIMESTAMP(3))`, pos, sql);
+    throw new SqlError(
+      `Type ${upper} is not supported yet (supported: INT, BIGINT, DOUBLE, DECIMAL, STRING/VARCHAR, BOOLEAN, DATE, TIME, TIMESTAMP, TIMESTAMP_LTZ, ARRAY, MAP, ROW)`,
+      pos,
+      sql,
+    );
   throw new SqlError(`Unknown type ${upper}`, pos, sql);
 }
 
 /** How DESCRIBE shows a type, as Flink does. */
 export function formatType(t: SqlType, notNull = false): string {
   const base =
-    t.name === 'STRING' && t.precision !== undefined ? `VARCHAR(${t.precision})` : t.name === 'TIMESTAMP' ? `TIMESTAMP(${t.precision ?? 3})` : t.name;
+    t.name === 'STRING' && t.precision !== undefined
+      ? `VARCHAR(${t.precision})`
+      : t.name === 'TIMESTAMP'
+        ? `TIMESTAMP(${t.precision ?? 3})`
+        : t.name === 'TIMESTAMP_LTZ'
+          ? `TIMESTAMP_LTZ(${t.precision ?? 3})`
+          : t.name === 'DECIMAL'
+            ? `DECIMAL(${t.precision ?? 10}, ${t.scale ?? 0})`
+            : t.name === 'ARRAY'
+              ? `ARRAY<${formatType(t.element!)}>`
+              : t.name === 'MAP'
+                ? `MAP<${formatType(t.key!)}, ${formatType(t.value!)}>`
+                : t.name === 'ROW'
+                  ? `ROW<${t.fields!.map((f) => `\`${f.name}\` ${formatType(f.type)}`).join(', ')}>`
+                  : t.name;
   return notNull ? `${base} NOT NULL` : base;
 }
 

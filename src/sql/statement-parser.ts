@@ -55,6 +55,8 @@ class StatementParser {
       case 'SHOW':
         c.next();
         if (c.acceptKeyword('TABLES')) return { kind: 'showTables' };
+        if (c.acceptKeyword('FUNCTIONS')) return { kind: 'showFunctions', user: false };
+        if (c.acceptKeyword('USER', 'FUNCTIONS')) return { kind: 'showFunctions', user: true };
         return this.unsupported(`SHOW ${c.peek().value.toUpperCase()}`, c.peek().pos);
       case 'DESCRIBE':
       case 'DESC':
@@ -354,12 +356,18 @@ class StatementParser {
     c.next();
     c.expectOp('(');
     const f = c.peek();
-    if (f.type !== 'ident' || !WINDOW_TVFS.has(f.upper)) return c.fail('Expected a window table function (TUMBLE, HOP or CUMULATE)');
-    if (f.upper === 'SESSION') return this.unsupported('Window table function SESSION', f.pos);
+    if (f.type !== 'ident' || !WINDOW_TVFS.has(f.upper)) return c.fail('Expected a window table function (TUMBLE, HOP, CUMULATE or SESSION)');
     c.next();
     c.expectOp('(');
     c.expectKeyword('TABLE');
     const table = this.name();
+    const partitionBy: string[] = [];
+    if (f.upper === 'SESSION' && c.acceptKeyword('PARTITION', 'BY')) {
+      const parenthesized = c.acceptOp('(');
+      do partitionBy.push(c.identifier('a column name'));
+      while ((parenthesized || !c.isKeyword('DESCRIPTOR', 1)) && c.acceptOp(','));
+      if (parenthesized) c.expectOp(')');
+    }
     c.expectOp(',');
     c.expectKeyword('DESCRIPTOR');
     c.expectOp('(');
@@ -369,19 +377,28 @@ class StatementParser {
     while (c.acceptOp(',')) {
       const at = c.peek();
       const e = this.e.expression();
-      if (e.kind !== 'interval') return c.fail("Expected an interval such as INTERVAL '10' SECOND", at);
+      if (e.kind !== 'interval' || e.months !== undefined) return c.fail("Expected an interval such as INTERVAL '10' SECOND", at);
       intervals.push(e.millis);
     }
-    const want = f.upper === 'TUMBLE' ? 1 : 2;
+    const want = f.upper === 'TUMBLE' || f.upper === 'SESSION' ? 1 : 2;
     if (intervals.length !== want)
       throw new SqlError(
-        `${f.upper} takes ${want === 1 ? 'one interval (size)' : f.upper === 'HOP' ? 'two intervals (slide, size)' : 'two intervals (step, size)'}; found ${intervals.length}`,
+        `${f.upper} takes ${want === 1 ? (f.upper === 'SESSION' ? 'one interval (gap)' : 'one interval (size)') : f.upper === 'HOP' ? 'two intervals (slide, size)' : 'two intervals (step, size)'}; found ${intervals.length}`,
         f.pos,
         c.sql,
       );
     c.expectOp(')');
     c.expectOp(')');
-    return { kind: 'windowTvf', fn: f.upper as WindowTvf['fn'], table, timeColumn, intervals, alias: this.alias(), pos: f.pos };
+    return {
+      kind: 'windowTvf',
+      fn: f.upper as WindowTvf['fn'],
+      table,
+      timeColumn,
+      intervals,
+      alias: this.alias(),
+      pos: f.pos,
+      ...(partitionBy.length > 0 ? { partitionBy } : {}),
+    };
   }
 
   private selectItem(): SelectItem {

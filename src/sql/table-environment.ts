@@ -2,6 +2,12 @@ import { StreamEnvironment, type EnvironmentConfig } from '../api/stream-environ
 import { registerOperatorKind } from '../graph/operator-registry.js';
 import type { Query, Statement } from './ast.js';
 import { Catalog } from './catalog.js';
+import { BUILTIN_FUNCTIONS, withFunctions } from './functions/function-catalog.js';
+import { checkFunctionName, userFunction, type ScalarFunction } from './functions/user-function.js';
+import { BUILTIN_NAMES } from './expression-compiler.js';
+import { tokenize } from './lexer.js';
+import { TokenCursor } from './token-cursor.js';
+import { parseType } from './types/type-parser.js';
 import { createTable, describeTable } from './ddl.js';
 import type { Column } from './expression-compiler.js';
 import { planInsert } from './insert-planner.js';
@@ -16,7 +22,7 @@ import { planQuery, type PlanContext } from './query-planner.js';
 import { viewCheck } from './rank-planner.js';
 import { SqlError } from './sql-error.js';
 import { SqlSettings } from './sql-settings.js';
-import { T } from './sql-types.js';
+import { formatType, T } from './sql-types.js';
 import { parseStatement } from './statement-parser.js';
 import { Table } from './table.js';
 import { TableResult } from './table-result.js';
@@ -82,6 +88,53 @@ export class TableEnvironment {
     );
   }
 
+  /**
+   * Registers a scalar function written in TypeScript under `name` (case-insensitive), before the
+   * built-in functions of the same name, as Flink's temporary system functions. `resultType` is
+   * its SQL type (`'INT'`, `'DECIMAL(10, 2)'`, `'ARRAY<STRING>'`, ...). At parallelism > 1 every
+   * slot runs the job module again, so register functions where the module builds its queries.
+   *
+   * @example
+   * tEnv.createTemporarySystemFunction('count_char', (s: string | null, c: string | null) => (s === null || c === null ? null : s.split(c).length - 1), 'INT');
+   * tEnv.sqlQuery("SELECT count_char(url, '/') FROM bid");
+   */
+  createTemporarySystemFunction(name: string, fn: ScalarFunction | ((...args: any[]) => unknown), resultType?: string): void {
+    this.catalog.functions.register(this.userFunction(name, fn, resultType), true);
+  }
+
+  /** As `createTemporarySystemFunction`, in the catalog: a built-in function of the same name comes first, as in Flink. */
+  createTemporaryFunction(name: string, fn: ScalarFunction | ((...args: any[]) => unknown), resultType?: string): void {
+    this.catalog.functions.register(this.userFunction(name, fn, resultType), false);
+  }
+
+  dropTemporarySystemFunction(name: string): boolean {
+    return this.catalog.functions.drop(name, true);
+  }
+
+  dropTemporaryFunction(name: string): boolean {
+    return this.catalog.functions.drop(name, false);
+  }
+
+  /** The functions registered from TypeScript, lower case, sorted (SHOW USER FUNCTIONS). */
+  listUserDefinedFunctions(): string[] {
+    return this.catalog.functions.userFunctionNames();
+  }
+
+  /** Every function a query may call, lower case, sorted (SHOW FUNCTIONS). */
+  listFunctions(): string[] {
+    return [...new Set([...BUILTIN_NAMES, ...BUILTIN_FUNCTIONS.keys()].map((n) => n.toLowerCase()).concat(this.listUserDefinedFunctions()))].sort();
+  }
+
+  private userFunction(name: string, fn: ScalarFunction | ((...args: any[]) => unknown), resultType: string | undefined) {
+    checkFunctionName(name);
+    const def: ScalarFunction = typeof fn === 'function' ? { eval: fn, resultType: resultType ?? 'STRING' } : fn;
+    const text = resultType ?? def.resultType;
+    const c = new TokenCursor(tokenize(text), text);
+    const type = parseType(c);
+    if (c.peek().type !== 'eof') c.fail(`Expected the end of the type of function '${name}'`);
+    return userFunction(name, def, type);
+  }
+
   /** Names of the tables and views, sorted. */
   listTables(): string[] {
     return this.catalog.names();
@@ -95,7 +148,7 @@ export class TableEnvironment {
   executeStatement(s: Statement, sql: string, jobModule?: string): TableResult {
     switch (s.kind) {
       case 'createTable':
-        createTable(s, this.catalog, sql);
+        withFunctions(this.catalog.functions, () => createTable(s, this.catalog, sql));
         return ok();
       case 'createView': {
         const name = this.catalog.objectName(s.name, sql);
@@ -111,6 +164,11 @@ export class TableEnvironment {
           [{ name: 'table name', type: T.STRING, nullable: false }],
           this.catalog.names().map((n) => ({ 'table name': n })),
         );
+      case 'showFunctions':
+        return rowsResult(
+          [{ name: 'function name', type: T.STRING, nullable: false }],
+          (s.user ? this.listUserDefinedFunctions() : this.listFunctions()).map((n) => ({ 'function name': n })),
+        );
       case 'describe': {
         const entry = this.catalog.lookup(s.name, sql);
         if (entry.kind === 'table') {
@@ -124,7 +182,7 @@ export class TableEnvironment {
             { name: 'type', type: T.STRING, nullable: false },
             { name: 'null', type: T.BOOLEAN, nullable: false },
           ],
-          planned.columns.map((c) => ({ name: c.name, type: c.type.name, null: c.nullable })),
+          planned.columns.map((c) => ({ name: c.name, type: formatType(c.type), null: c.nullable })),
         );
       }
       case 'set':

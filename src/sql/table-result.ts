@@ -81,7 +81,7 @@ export class TableResult {
 function applyChangelog(changes: readonly ChangelogEntry[]): Row[] {
   const rows = new Map<string, Row[]>();
   for (const { kind, row } of changes) {
-    const key = JSON.stringify(row);
+    const key = JSON.stringify(row, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v instanceof Map ? [...v] : v));
     const same = rows.get(key);
     if (kind === '+I' || kind === '+U') {
       if (same) same.push(row);

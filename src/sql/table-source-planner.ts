@@ -8,6 +8,7 @@ import type { TableConnector, TableContext } from './connectors/table-connector.
 import { buildFunction, Constants, ExpressionCompiler, propertyAccess, propertyKey, type Column, type Scope } from './expression-compiler.js';
 import type { CalcParams, Row } from './operators/calc-operator.js';
 import { helpers } from './runtime-helpers.js';
+import { readerFor } from './types/value-readers.js';
 import { SqlError } from './sql-error.js';
 import type { SqlType } from './sql-types.js';
 
@@ -82,7 +83,7 @@ export function connectorOf(table: CatalogTable, role: 'source' | 'sink' | 'any'
   return { connector: connector!, ctx: { table: table.name, columns: ctxColumns, options: table.options, primaryKey: table.primaryKey, metadata, fail } };
 }
 
-const READERS: Record<SqlType['name'], string> = {
+const READERS: Partial<Record<SqlType['name'], string>> = {
   INT: 'readInt',
   BIGINT: 'readInt',
   DOUBLE: 'readDouble',
@@ -116,7 +117,8 @@ function readParams(table: CatalogTable, physical: readonly Column[], values: 't
   const fields: string[] = [];
   for (const c of physical) {
     const read = propertyAccess('raw', c.name, consts);
-    const value = values === 'typed' ? read : `$.${READERS[c.type.name]}(${read}, ${consts.ref(c.name)})`;
+    const reader = READERS[c.type.name] ? `$.${READERS[c.type.name]}` : consts.ref(readerFor(c.type));
+    const value = values === 'typed' ? read : `${reader}(${read}, ${consts.ref(c.name)})`;
     fields.push(`${propertyKey(c.name, consts)}: ${value}`);
   }
   // Computed columns see the converted physical columns, so they are computed from the new row.
@@ -147,7 +149,8 @@ function watermarkStrategy(table: CatalogTable): WatermarkStrategy<Row> {
     );
     throw new SqlError(`WATERMARK FOR: column '${wm.column}' not found in table '${table.name}'${near ? `; did you mean '${near}'?` : ''}`);
   }
-  if (col.type.name !== 'TIMESTAMP') throw new SqlError(`WATERMARK FOR: column '${wm.column}' is ${col.type.name}, not TIMESTAMP(3)`);
+  if (col.type.name !== 'TIMESTAMP' && col.type.name !== 'TIMESTAMP_LTZ')
+    throw new SqlError(`WATERMARK FOR: column '${wm.column}' is ${col.type.name}, not TIMESTAMP(3) or TIMESTAMP_LTZ(3)`);
   const name = wm.column;
   const ts = (r: Row) => r[name] as number;
   const e = wm.expr;

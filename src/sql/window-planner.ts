@@ -3,6 +3,8 @@ import { isAggregating, outputRow, planAggregate } from './aggregate-planner.js'
 import type { AggregateFunction } from '../core/state.js';
 import { SlidingEventTimeWindows } from '../core/window/sliding-window-assigners.js';
 import { TumblingEventTimeWindows } from '../core/window/tumbling-window-assigners.js';
+import { EventTimeSessionWindows } from '../core/window/session-window-assigners.js';
+import { checkSessionKeys } from './windows/session-keys.js';
 import type { TimeWindow } from '../core/window/window.js';
 import type { WindowAssigner } from '../core/window/window-assigner.js';
 import type { Column, Scope } from './expression-compiler.js';
@@ -46,6 +48,7 @@ function assignerOf(tvf: WindowTvf): WindowAssigner<unknown, TimeWindow> {
   const [a, b] = tvf.intervals as [number, number | undefined];
   if (tvf.fn === 'TUMBLE') return TumblingEventTimeWindows.of(a);
   if (tvf.fn === 'HOP') return SlidingEventTimeWindows.of(b!, a);
+  if (tvf.fn === 'SESSION') return EventTimeSessionWindows.withGap(a);
   return new CumulativeEventTimeWindows(a, b!);
 }
 
@@ -85,6 +88,7 @@ export function planWindowAggregate(q: Query, tvf: WindowTvf, ctx: PlanContext, 
   let input = materialized(planTableSource(entry, ctx.env), tableCols);
   if (q.where) input = planCalc({ ...q, items: [{ expr: { kind: 'star', qualifier: undefined, pos: q.pos }, alias: undefined }] }, input, tableScope, ctx.sql);
   const plan = planAggregate(q, scope, ctx.sql, false, WINDOW_COLUMNS, describe);
+  if (tvf.fn === 'SESSION') checkSessionKeys(tvf, q, ctx.sql);
   const output = outputRow(plan);
   const name = `WindowAggregate(window=[${tvf.fn}(${tvf.intervals.map((ms) => `${ms} ms`).join(', ')})], groupBy=[${plan.text.groupBy}], select=[${plan.text.select}])`;
   const stream = input

@@ -241,12 +241,8 @@ describe('join plans and errors', () => {
   });
 
   it('names other unsupported join forms', () => {
-    fails("SELECT * FROM a JOIN b ON a.k = b.k AND a.ts > b.ts - INTERVAL '1' SECOND").toThrow(
-      /compares times with an INTERVAL \(a\.ts > b\.ts - INTERVAL '1' SECOND\), which Weir runs only as an interval join/,
-    );
-    fails("SELECT * FROM a JOIN (SELECT k, ts FROM b) c ON a.k = c.k AND a.ts BETWEEN c.ts AND c.ts + INTERVAL '1' SECOND").toThrow(
-      /runs only as an interval join/,
-    );
+    // With INTERVAL arithmetic in expressions, a one-sided time bound is a regular join's residual condition.
+    fails("SELECT * FROM a JOIN b ON a.k = b.k AND a.ts > b.ts - INTERVAL '1' SECOND").not.toThrow();
     fails('SELECT * FROM a NATURAL JOIN b').toThrow(/NATURAL JOIN is not supported yet/);
     fails('SELECT * FROM a JOIN b USING (k)').toThrow(/JOIN \.\.\. USING is not supported yet/);
     fails('SELECT * FROM a JOIN b FOR SYSTEM_TIME AS OF a.ts ON a.k = b.k').toThrow(/Temporal joins \(FOR SYSTEM_TIME AS OF\) is not supported yet/);

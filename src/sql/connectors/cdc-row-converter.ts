@@ -2,9 +2,11 @@ import type { Column } from '../expression-compiler.js';
 import type { Row } from '../operators/calc-operator.js';
 import { formatTimestamp, parseTimestamp } from '../runtime-helpers.js';
 import { SqlError } from '../sql-error.js';
-import type { SqlTypeName } from '../sql-types.js';
+import type { SqlType, SqlTypeName } from '../sql-types.js';
+import { decimalFromNumber, parseDecimalText } from '../types/decimal.js';
+import { DAY, parseDate, parseTime } from '../types/temporal.js';
 
-type Convert = (v: unknown, column: string) => unknown;
+type Convert = (v: unknown, column: string, type: SqlType) => unknown;
 
 const fail = (column: string, v: unknown, type: string): never => {
   throw new SqlError(`Column '${column}': ${describe(v)} from the database is not ${type}`);
@@ -65,6 +67,52 @@ const CONVERTERS: Record<SqlTypeName, Convert> = {
     }
     return fail(c, v, 'a TIMESTAMP');
   },
+  // DECIMAL and NUMERIC arrive as text from both drivers: parsed exactly at the column's scale.
+  DECIMAL: (v, c, t) => {
+    const s = t.scale ?? 0;
+    const d =
+      typeof v === 'string'
+        ? parseDecimalText(v, s)
+        : typeof v === 'number'
+          ? decimalFromNumber(v, s)
+          : typeof v === 'bigint'
+            ? v * 10n ** BigInt(s)
+            : undefined;
+    return d ?? fail(c, v, `a DECIMAL(${t.precision ?? 10}, ${s})`);
+  },
+  DATE: (v, c) => {
+    if (v instanceof Date) return Math.floor(wallClock(v) / DAY);
+    if (typeof v === 'string') {
+      try {
+        return parseDate(v.slice(0, 10));
+      } catch {
+        return fail(c, v, 'a DATE');
+      }
+    }
+    return typeof v === 'number' ? v : fail(c, v, 'a DATE');
+  },
+  TIME: (v, c) => {
+    if (typeof v === 'string') {
+      try {
+        return parseTime(v);
+      } catch {
+        return fail(c, v, 'a TIME');
+      }
+    }
+    return typeof v === 'number' ? v : fail(c, v, 'a TIME');
+  },
+  // An instant: `timestamptz` and MySQL TIMESTAMP are parsed by the drivers as Dates of that instant.
+  TIMESTAMP_LTZ: (v, c) => {
+    if (v instanceof Date) return v.getTime();
+    if (typeof v === 'number') return v;
+    const ms = typeof v === 'string' ? Date.parse(v) : NaN;
+    return Number.isNaN(ms) ? fail(c, v, 'a TIMESTAMP_LTZ') : ms;
+  },
+  ARRAY: (v, c) => (Array.isArray(v) ? v : fail(c, v, 'an ARRAY')),
+  MAP: (v, c) => (v instanceof Map ? v : typeof v === 'object' && v !== null ? new Map(Object.entries(v)) : fail(c, v, 'a MAP')),
+  ROW: (v, c) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? v : fail(c, v, 'a ROW')),
+  INTERVAL: (v, c) => fail(c, v, 'an INTERVAL column (not a column type)'),
+  INTERVAL_MONTHS: (v, c) => fail(c, v, 'an INTERVAL column (not a column type)'),
   NULL: (v) => v,
 };
 
@@ -76,7 +124,7 @@ const CONVERTERS: Record<SqlTypeName, Convert> = {
  * wrong name in the DDL, or a TOAST value left out of the log, would otherwise reach the sink as NULL.
  */
 export function cdcRowConverter(table: string, columns: readonly Column[], metadata: ReadonlyMap<string, string>, key: readonly string[]): (raw: Row) => Row {
-  const fields = columns.map((c) => ({ name: c.name, from: metadata.get(c.name) ?? c.name, convert: CONVERTERS[c.type.name] }));
+  const fields = columns.map((c) => ({ name: c.name, from: metadata.get(c.name) ?? c.name, convert: CONVERTERS[c.type.name], type: c.type }));
   const metaKeys = new Set(metadata.values());
   const onlyKey = (raw: Row) => Object.keys(raw).filter((k) => raw[k] !== undefined && !metaKeys.has(k)).length === key.length;
   const n = fields.length;
@@ -91,7 +139,7 @@ export function cdcRowConverter(table: string, columns: readonly Column[], metad
             'check the column names, and for PostgreSQL an unchanged TOAST value needs REPLICA IDENTITY FULL',
         );
       }
-      out[f.name] = v === null || v === undefined ? null : f.convert(v, f.name);
+      out[f.name] = v === null || v === undefined ? null : f.convert(v, f.name, f.type);
     }
     return out;
   };

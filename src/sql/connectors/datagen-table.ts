@@ -3,6 +3,7 @@ import type { RowRandom } from '../../connectors/datagen/row-random.js';
 import type { Row } from '../operators/calc-operator.js';
 import { buildFunction, Constants, propertyKey } from '../expression-compiler.js';
 import { numberOption, type TableConnector, type TableContext } from './table-connector.js';
+import { typedField } from './datagen-typed-fields.js';
 
 type FieldGen = (index: number, random: RowRandom) => unknown;
 
@@ -34,7 +35,11 @@ export const datagenTable: TableConnector = {
       const kind = ctx.options.get(`fields.${col.name}.kind`) ?? 'random';
       if (kind !== 'random' && kind !== 'sequence') ctx.fail(`option 'fields.${col.name}.kind' must be 'random' or 'sequence', not '${kind}'`);
       let gen: FieldGen;
-      if (kind === 'sequence') {
+      const typed = typedField(col.type, col.name, kind as 'random' | 'sequence', ctx, now);
+      if (typed) {
+        gen = typed;
+        if (kind === 'sequence') rows = Math.min(rows ?? Infinity, opt('end')! - opt('start')! + 1);
+      } else if (kind === 'sequence') {
         const start = opt('start')!;
         const end = opt('end')!;
         if (Number.isNaN(start + end)) ctx.fail(`a sequence column needs 'fields.${col.name}.start' and 'fields.${col.name}.end'`);

@@ -1,7 +1,7 @@
 import { print } from '../../connectors/print/print-sink.js';
 import { rowKindShort, type RowKind } from '../../core/row-kind.js';
 import type { Row } from '../operators/calc-operator.js';
-import { formatDouble } from '../runtime-helpers.js';
+import { textOf } from '../types/value-format.js';
 import type { TableConnector } from './table-connector.js';
 
 /** Flink's `print` sink: one line per row, `+I[v1, v2]` (`-U[...]`, `+U[...]`, `-D[...]` for a changelog), after the 'print-identifier' if set. */
@@ -10,8 +10,9 @@ export const printTable: TableConnector = {
   options: ['print-identifier', 'standard-error'],
   sink(ctx) {
     const names = ctx.columns.map((c) => c.name);
-    const doubles = new Set(ctx.columns.filter((c) => c.type.name === 'DOUBLE').map((c) => c.name));
-    const show = (n: string, v: unknown) => (v === null || v === undefined ? 'null' : doubles.has(n) ? formatDouble(v as number) : String(v));
+    // Values as Flink's print sink writes them (DOUBLE 1.0, DECIMAL 1.50, ARRAY [1, 2], MAP {a=1}).
+    const texts = new Map(ctx.columns.map((c) => [c.name, textOf(c.type, 'lower')]));
+    const show = (n: string, v: unknown) => (v === null || v === undefined ? 'null' : texts.get(n)!(v));
     const prefix = ctx.options.get('print-identifier');
     return print<Row>({
       ...(prefix !== undefined ? { prefix } : {}),

@@ -1,8 +1,28 @@
 import type { Row } from './calc-operator.js';
+import { divHalfUp } from '../types/decimal.js';
 
 /** The aggregate functions of this version, as small codes the accumulate loop switches on. */
 /** `MinInsert`/`MaxInsert`: over an insert-only input, where nothing is taken back, the value alone. */
-export const AggCode = { CountStar: 0, Count: 1, CountDistinct: 2, Sum: 3, Avg: 4, Min: 5, Max: 6, MinInsert: 7, MaxInsert: 8 } as const;
+/** `First`/`Last`/`ListAgg` keep the values in arrival order (so rows can be taken back); `FirstInsert`/`LastInsert` the value alone. */
+/** `SumDecimal`/`AvgDecimal`: DECIMAL values are bigints (the value times 10^scale), summed exactly. */
+export const AggCode = {
+  CountStar: 0,
+  Count: 1,
+  CountDistinct: 2,
+  Sum: 3,
+  Avg: 4,
+  Min: 5,
+  Max: 6,
+  MinInsert: 7,
+  MaxInsert: 8,
+  First: 9,
+  Last: 10,
+  FirstInsert: 11,
+  LastInsert: 12,
+  ListAgg: 13,
+  SumDecimal: 14,
+  AvgDecimal: 15,
+} as const;
 export type AggCode = (typeof AggCode)[keyof typeof AggCode];
 
 /**
@@ -16,6 +36,10 @@ export interface AggCall {
   readonly filter: ((r: Row) => boolean) | undefined;
   /** SUM/AVG over INT or BIGINT: AVG truncates toward zero, as Flink's does. */
   readonly integral: boolean;
+  /** LISTAGG's separator (',' unless given). */
+  readonly separator?: string;
+  /** AVG of a DECIMAL: the factor from the argument's scale to the result's. */
+  readonly avgScale?: bigint;
 }
 
 /**
@@ -31,13 +55,17 @@ export function createAccs(calls: readonly AggCall[]): unknown[] {
     accs[i] =
       c === AggCode.CountStar || c === AggCode.Count
         ? 0
-        : c === AggCode.MinInsert || c === AggCode.MaxInsert
+        : c === AggCode.MinInsert || c === AggCode.MaxInsert || c === AggCode.FirstInsert || c === AggCode.LastInsert
           ? null
-          : c === AggCode.Sum || c === AggCode.Avg
-            ? [0, 0]
-            : c === AggCode.CountDistinct
-              ? new Map()
-              : [new Map(), null];
+          : c === AggCode.First || c === AggCode.Last || c === AggCode.ListAgg
+            ? []
+            : c === AggCode.SumDecimal || c === AggCode.AvgDecimal
+              ? [0n, 0]
+              : c === AggCode.Sum || c === AggCode.Avg
+                ? [0, 0]
+                : c === AggCode.CountDistinct
+                  ? new Map()
+                  : [new Map(), null];
   }
   return accs;
 }
@@ -70,6 +98,30 @@ export function accumulate(calls: readonly AggCall[], accs: unknown[], row: Row,
       case AggCode.MinInsert:
         if (accs[i] === null || (v as number) < (accs[i] as number)) accs[i] = v;
         break;
+      case AggCode.FirstInsert:
+        if (accs[i] === null) accs[i] = v;
+        break;
+      case AggCode.LastInsert:
+        accs[i] = v;
+        break;
+      case AggCode.First:
+      case AggCode.Last:
+      case AggCode.ListAgg: {
+        const a = accs[i] as unknown[];
+        if (sign === 1) a.push(v);
+        else {
+          const at = a.lastIndexOf(v);
+          if (at >= 0) a.splice(at, 1);
+        }
+        break;
+      }
+      case AggCode.SumDecimal:
+      case AggCode.AvgDecimal: {
+        const a = accs[i] as [bigint, number];
+        a[0] = sign === 1 ? a[0] + (v as bigint) : a[0] - (v as bigint);
+        a[1] += sign;
+        break;
+      }
       case AggCode.MaxInsert:
         if (accs[i] === null || (v as number) > (accs[i] as number)) accs[i] = v;
         break;
@@ -114,6 +166,27 @@ export function results(calls: readonly AggCall[], accs: readonly unknown[]): un
       case AggCode.CountDistinct:
         out[i] = (a as Map<unknown, number>).size;
         break;
+      case AggCode.FirstInsert:
+      case AggCode.LastInsert:
+        out[i] = a;
+        break;
+      case AggCode.First:
+      case AggCode.Last: {
+        const vs = a as unknown[];
+        out[i] = vs.length === 0 ? null : call.code === AggCode.First ? vs[0] : vs[vs.length - 1];
+        break;
+      }
+      case AggCode.ListAgg: {
+        const vs = a as unknown[];
+        out[i] = vs.length === 0 ? null : vs.join(call.separator ?? ',');
+        break;
+      }
+      case AggCode.SumDecimal:
+      case AggCode.AvgDecimal: {
+        const [sum, n] = a as [bigint, number];
+        out[i] = n === 0 ? null : call.code === AggCode.SumDecimal ? sum : divHalfUp(sum * call.avgScale!, BigInt(n));
+        break;
+      }
       case AggCode.Sum: {
         const [sum, n] = a as [number, number];
         out[i] = n === 0 ? null : sum;
@@ -136,7 +209,16 @@ export function mergeAccs(calls: readonly AggCall[], a: unknown[], b: readonly u
   for (let i = 0; i < calls.length; i++) {
     const code = calls[i]!.code;
     if (code === AggCode.CountStar || code === AggCode.Count) a[i] = (a[i] as number) + (b[i] as number);
-    else if (code === AggCode.MinInsert || code === AggCode.MaxInsert) {
+    // Slices and sessions merge in time order: `a` is the earlier.
+    else if (code === AggCode.FirstInsert) a[i] ??= b[i];
+    else if (code === AggCode.LastInsert) a[i] = b[i] ?? a[i];
+    else if (code === AggCode.First || code === AggCode.Last || code === AggCode.ListAgg) a[i] = [...(a[i] as unknown[]), ...(b[i] as unknown[])];
+    else if (code === AggCode.SumDecimal || code === AggCode.AvgDecimal) {
+      const x = a[i] as [bigint, number];
+      const y = b[i] as [bigint, number];
+      x[0] += y[0];
+      x[1] += y[1];
+    } else if (code === AggCode.MinInsert || code === AggCode.MaxInsert) {
       const y = b[i];
       if (y !== null && (a[i] === null || (code === AggCode.MinInsert ? (y as number) < (a[i] as number) : (y as number) > (a[i] as number)))) a[i] = y;
     } else if (code === AggCode.Sum || code === AggCode.Avg) {

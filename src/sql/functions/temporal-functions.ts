@@ -1,0 +1,201 @@
+import type { Expr } from '../ast.js';
+import type { Compiled } from '../expression-compiler.js';
+import { parseTimestamp } from '../runtime-helpers.js';
+import { formatType, T, type SqlType } from '../sql-types.js';
+import { addUnits, compilePattern, DAY, diffUnits, EXTRACT_UNITS, extractField, floorTo, formatWith, parseWith, TIME_UNITS } from '../types/temporal.js';
+import { argCountError, coerce, scalar, type FunctionContext, type FunctionDefinition } from './function-definition.js';
+
+/** A unit written as a bare word (`TIMESTAMPADD(HOUR, ...)`) or as text the parser made of it (EXTRACT, FLOOR ... TO). */
+function unitOf(e: Expr | undefined, allowed: readonly string[], ctx: FunctionContext): string {
+  const word =
+    e?.kind === 'column' && e.name.parts.length === 1
+      ? e.name.parts[0]!.toUpperCase()
+      : e?.kind === 'literal' && typeof e.value === 'string'
+        ? e.value.toUpperCase()
+        : undefined;
+  const unit = word === 'DAYOFMONTH' ? 'DAY' : word?.replace(/S$/, '') === 'MILLISECOND' ? 'MILLISECOND' : word;
+  if (unit === undefined || !allowed.includes(unit))
+    return ctx.fail(`${ctx.name} expects a time unit (${allowed.join(', ')})${word ? `, not ${word}` : ''}`, e?.pos ?? ctx.pos);
+  return unit;
+}
+
+/** A compiled pattern per distinct pattern text, so a literal pattern compiles once. */
+function patternCache(): (p: string) => ReturnType<typeof compilePattern> {
+  let last: string | undefined;
+  let parts: ReturnType<typeof compilePattern> = [];
+  return (p) => {
+    if (p !== last) {
+      parts = compilePattern(p);
+      last = p;
+    }
+    return parts;
+  };
+}
+
+const DEFAULT_TS = 'yyyy-MM-dd HH:mm:ss';
+
+/** Epoch milliseconds of a TIMESTAMP, a DATE or a text in Flink's timestamp format. */
+function asMillis(a: Compiled, ctx: FunctionContext): Compiled {
+  if (a.type.name === 'STRING') return ctx.cast(a, T.TIMESTAMP);
+  return coerce(a, 'TEMPORAL', ctx);
+}
+
+function unitFunction(name: string, unit: string): FunctionDefinition {
+  return {
+    name,
+    compile(args, ctx) {
+      if (args.length !== 1) ctx.fail(`${name} takes 1 argument, not ${args.length}`, ctx.pos);
+      return extract(unit, ctx.compile(args[0]!), ctx);
+    },
+  };
+}
+
+function extract(unit: string, x: Compiled, ctx: FunctionContext): Compiled {
+  const n = x.type.name;
+  if (n === 'NULL') return { code: 'null', type: T.BIGINT, nullable: true };
+  if (n !== 'TIMESTAMP' && n !== 'TIMESTAMP_LTZ' && n !== 'DATE' && n !== 'TIME')
+    ctx.fail(`${ctx.name} expects a DATE, TIME or TIMESTAMP, not ${formatType(x.type)}`, ctx.pos);
+  const toMs = n === 'DATE' ? (d: number) => d * DAY : (v: number) => v;
+  const f = (v: number | null) => (v === null ? null : extractField(unit, toMs(v)));
+  return { code: `${ctx.ref(f)}(${x.code})`, type: T.BIGINT, nullable: x.nullable };
+}
+
+function now(name: string, type: SqlType, value: () => number): FunctionDefinition {
+  return {
+    name,
+    compile(args, ctx) {
+      if (args.length > 0) ctx.fail(`${name} takes no arguments`, ctx.pos);
+      return { code: `${ctx.ref(value)}()`, type, nullable: false };
+    },
+  };
+}
+
+const fmt = patternCache();
+const parseFmt = patternCache();
+
+/** Temporal functions; times are UTC (Weir's session time zone). */
+export const temporalFunctions: readonly FunctionDefinition[] = [
+  {
+    name: 'DATE_FORMAT',
+    compile(args, ctx) {
+      const err = argCountError('DATE_FORMAT', { params: ['ANY', 'STRING'] }, args.length);
+      if (err) ctx.fail(err, ctx.pos);
+      const ts = asMillis(ctx.compile(args[0]!), ctx);
+      const p = coerce(ctx.compile(args[1]!), 'STRING', ctx);
+      if (ts.type.name === 'NULL' || p.type.name === 'NULL') return { code: 'null', type: T.STRING, nullable: true };
+      const f = (ms: number | null, pattern: string | null) => (ms === null || pattern === null ? null : formatWith(fmt(pattern), ms));
+      return { code: `${ctx.ref(f)}(${ts.code}, ${p.code})`, type: T.STRING, nullable: ts.nullable || p.nullable };
+    },
+  },
+  scalar('TO_TIMESTAMP', {
+    params: ['STRING', 'STRING'],
+    optional: 1,
+    result: T.TIMESTAMP,
+    nullable: true,
+    // Text that does not match is NULL, as in Flink.
+    impl: (s: string, p?: string) => (p === undefined ? tryParseTimestamp(s) : parseWith(parseFmt(p), s)),
+  }),
+  scalar('TO_DATE', {
+    params: ['STRING', 'STRING'],
+    optional: 1,
+    result: T.DATE,
+    nullable: true,
+    impl: (s: string, p = 'yyyy-MM-dd') => {
+      const ms = parseWith(parseFmt(p), s);
+      return ms === null ? null : Math.floor(ms / DAY);
+    },
+  }),
+  scalar('TO_TIMESTAMP_LTZ', {
+    params: ['NUMBER', 'INTEGER'],
+    optional: 1,
+    result: T.TIMESTAMP_LTZ,
+    impl: (n: number, precision = 3) => (precision === 0 ? n * 1000 : Math.trunc(n)),
+  }),
+  scalar('UNIX_TIMESTAMP', {
+    params: ['STRING', 'STRING'],
+    optional: 2,
+    result: T.BIGINT,
+    nullable: true,
+    impl: (s?: string, p = DEFAULT_TS) => {
+      if (s === undefined) return Math.floor(Date.now() / 1000);
+      const ms = parseWith(parseFmt(p), s);
+      return ms === null ? null : Math.floor(ms / 1000);
+    },
+  }),
+  scalar('FROM_UNIXTIME', { params: ['INTEGER', 'STRING'], optional: 1, result: T.STRING, impl: (n: number, p = DEFAULT_TS) => formatWith(fmt(p), n * 1000) }),
+  {
+    name: 'EXTRACT',
+    compile(args, ctx) {
+      return extract(unitOf(args[0], EXTRACT_UNITS, ctx), ctx.compile(args[1]!), ctx);
+    },
+  },
+  unitFunction('YEAR', 'YEAR'),
+  unitFunction('QUARTER', 'QUARTER'),
+  unitFunction('MONTH', 'MONTH'),
+  unitFunction('WEEK', 'WEEK'),
+  unitFunction('DAYOFYEAR', 'DOY'),
+  unitFunction('DAYOFMONTH', 'DAY'),
+  unitFunction('DAYOFWEEK', 'DOW'),
+  unitFunction('HOUR', 'HOUR'),
+  unitFunction('MINUTE', 'MINUTE'),
+  unitFunction('SECOND', 'SECOND'),
+  {
+    name: 'TIMESTAMPADD',
+    compile(args, ctx) {
+      if (args.length !== 3) ctx.fail(`TIMESTAMPADD takes 3 arguments (unit, n, timestamp), not ${args.length}`, ctx.pos);
+      const unit = unitOf(args[0], TIME_UNITS, ctx);
+      const n = coerce(ctx.compile(args[1]!), 'INTEGER', ctx);
+      const t = ctx.compile(args[2]!);
+      if (!['TIMESTAMP', 'TIMESTAMP_LTZ', 'DATE', 'NULL'].includes(t.type.name))
+        ctx.fail(`TIMESTAMPADD expects a TIMESTAMP or DATE, not ${formatType(t.type)}`, ctx.pos);
+      const date = t.type.name === 'DATE';
+      const f = (k: number | null, v: number | null) =>
+        k === null || v === null ? null : date ? Math.floor(addUnits(unit, k, v * DAY) / DAY) : addUnits(unit, k, v);
+      return { code: `${ctx.ref(f)}(${n.code}, ${t.code})`, type: t.type.name === 'NULL' ? T.TIMESTAMP : t.type, nullable: n.nullable || t.nullable };
+    },
+  },
+  {
+    name: 'TIMESTAMPDIFF',
+    compile(args, ctx) {
+      if (args.length !== 3) ctx.fail(`TIMESTAMPDIFF takes 3 arguments (unit, from, to), not ${args.length}`, ctx.pos);
+      const unit = unitOf(args[0], TIME_UNITS, ctx);
+      const a = coerce(ctx.compile(args[1]!), 'TEMPORAL', ctx);
+      const b = coerce(ctx.compile(args[2]!), 'TEMPORAL', ctx);
+      const f = (x: number | null, y: number | null) => (x === null || y === null ? null : diffUnits(unit, x, y));
+      return { code: `${ctx.ref(f)}(${a.code}, ${b.code})`, type: T.INT, nullable: a.nullable || b.nullable };
+    },
+  },
+  floorCeil('FLOOR_TO', false),
+  floorCeil('CEIL_TO', true),
+  now('CURRENT_TIMESTAMP', T.TIMESTAMP_LTZ, Date.now),
+  now('NOW', T.TIMESTAMP_LTZ, Date.now),
+  now('PROCTIME', T.TIMESTAMP_LTZ, Date.now),
+  now('LOCALTIMESTAMP', T.TIMESTAMP, Date.now),
+  now('CURRENT_DATE', T.DATE, () => Math.floor(Date.now() / DAY)),
+  now('CURRENT_TIME', T.TIME, () => Date.now() % DAY),
+  now('LOCALTIME', T.TIME, () => Date.now() % DAY),
+];
+
+function floorCeil(name: string, ceil: boolean): FunctionDefinition {
+  return {
+    name,
+    compile(args, ctx) {
+      const x = ctx.compile(args[0]!);
+      const unit = unitOf(args[1], TIME_UNITS, ctx);
+      if (x.type.name === 'NULL') return { code: 'null', type: T.TIMESTAMP, nullable: true };
+      const date = x.type.name === 'DATE';
+      if (!date && x.type.name !== 'TIMESTAMP' && x.type.name !== 'TIMESTAMP_LTZ')
+        ctx.fail(`${ceil ? 'CEIL' : 'FLOOR'} ... TO ${unit} expects a TIMESTAMP or DATE, not ${formatType(x.type)}`, ctx.pos);
+      const f = (v: number | null) => (v === null ? null : date ? Math.floor(floorTo(unit, v * DAY, ceil) / DAY) : floorTo(unit, v, ceil));
+      return { code: `${ctx.ref(f)}(${x.code})`, type: x.type, nullable: x.nullable };
+    },
+  };
+}
+
+function tryParseTimestamp(s: string): number | null {
+  try {
+    return parseTimestamp(s);
+  } catch {
+    return null;
+  }
+}

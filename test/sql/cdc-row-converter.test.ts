@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { cdcRowConverter } from '../../src/sql/connectors/cdc-row-converter.js';
+import type { Column } from '../../src/sql/expression-compiler.js';
+
+const col = (name: string, type: Column['type']): Column => ({ name, type, nullable: true });
+
+describe('CDC values into the new SQL types', () => {
+  const convert = cdcRowConverter(
+    'accounts',
+    [
+      col('id', { name: 'INT' }),
+      col('balance', { name: 'DECIMAL', precision: 20, scale: 2 }),
+      col('opened', { name: 'DATE' }),
+      col('at', { name: 'TIME' }),
+      col('seen', { name: 'TIMESTAMP_LTZ', precision: 3 }),
+    ],
+    new Map(),
+    ['id'],
+  );
+
+  it('keeps DECIMAL text exact at the column scale, and reads DATE, TIME and instants', () => {
+    const row = convert({ id: 1, balance: '12345678901234567.89', opened: '2026-12-03', at: '10:11:12.5', seen: new Date(Date.UTC(2026, 11, 3, 1, 2, 3, 4)) });
+    expect(row.balance).toBe(1234567890123456789n);
+    expect(row.opened).toBe(Date.UTC(2026, 11, 3) / 86_400_000);
+    expect(row.at).toBe(((10 * 60 + 11) * 60 + 12) * 1000 + 500);
+    expect(row.seen).toBe(Date.UTC(2026, 11, 3, 1, 2, 3, 4));
+  });
+
+  it('rounds nothing away silently: a value that is not a number fails naming the column', () => {
+    expect(() => convert({ id: 1, balance: 'abc', opened: null, at: null, seen: null })).toThrow(
+      /Column 'balance': 'abc' from the database is not a DECIMAL\(20, 2\)/,
+    );
+    expect(() => convert({ id: 1, balance: null, opened: 'not a date', at: null, seen: null })).toThrow(/Column 'opened'/);
+  });
+});
