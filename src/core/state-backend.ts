@@ -10,6 +10,24 @@ import type { KeyedStateStore } from './state.js';
 export interface KeyedStateBackendSnapshot {
   readonly backend?: string;
   readonly version?: number;
+  /**
+   * Files of an incremental checkpoint, oldest first, kept in the checkpoint directory's `shared/`
+   * folder and referenced by every checkpoint that needs them: the files this snapshot wrote carry
+   * their `bytes`, files of earlier checkpoints only their name. On restore each carries its bytes.
+   */
+  readonly shared?: readonly SharedStateFile[];
+}
+
+/** One shared file of an incremental checkpoint: named by the SHA-256 of its content (hex). */
+export interface SharedStateFile {
+  readonly name: string;
+  readonly bytes?: Uint8Array;
+}
+
+/** Which checkpoint a snapshot is for: a savepoint is always full and self-contained. */
+export interface SnapshotRequest {
+  readonly checkpointId: number;
+  readonly savepoint: boolean;
 }
 
 /**
@@ -39,8 +57,14 @@ export interface KeyedStateBackend extends KeyedStateStore {
   keys(name: string): unknown[];
   /** A synchronous copy of all state (savepoints of finished subtasks, tests). */
   snapshot(): KeyedStateBackendSnapshot;
-  /** The checkpoint form: a short synchronous step, then the rest off the record path. */
-  snapshotAsync(): Promise<KeyedStateBackendSnapshot>;
+  /**
+   * The checkpoint form: a short synchronous step, then the rest off the record path. A backend
+   * with incremental checkpoints returns only what changed since its last confirmed checkpoint,
+   * with references to that checkpoint's `shared` files; for savepoints it returns everything.
+   */
+  snapshotAsync(request?: SnapshotRequest): Promise<KeyedStateBackendSnapshot>;
+  /** Checkpoint `checkpointId` is complete: its shared files are the base of the next increment. */
+  notifyCheckpointComplete?(checkpointId: number): void;
   restore(snapshots: KeyedStateBackendSnapshot[], owns: (keyGroup: number) => boolean): void;
   /** Releases what the backend holds outside the heap (files, a store); called when the subtask closes. */
   dispose?(): void;

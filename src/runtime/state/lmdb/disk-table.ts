@@ -1,6 +1,7 @@
 import type { Database } from 'lmdb';
 import { DiskKeyLayout } from './disk-key.js';
 import { valueCodec } from './value-codec.js';
+import { ALL_CHANGED, type Changes } from './increment-log.js';
 
 /** A cached deletion, written to disk at the next write-back. */
 const DELETED = Symbol('deleted');
@@ -22,6 +23,9 @@ const DELETED = Symbol('deleted');
  */
 export class DiskTable extends Map<unknown, unknown> {
   private readonly dirty = new Set<unknown>();
+  /** Keys written to disk since {@link takeChanges}, when tracked (incremental checkpoints). */
+  private changes: Changes | undefined;
+  private changeLimit = 0;
 
   constructor(
     private readonly db: Database<Buffer, Buffer>,
@@ -127,6 +131,22 @@ export class DiskTable extends Map<unknown, unknown> {
     this.dirty.clear();
   }
 
+  /**
+   * Tracks the keys written to disk from now on, for incremental checkpoints; past `limit` keys it
+   * only remembers that there were too many (the next checkpoint is then a full one).
+   */
+  trackChanges(limit: number): void {
+    this.changes = new Set();
+    this.changeLimit = limit;
+  }
+
+  /** The keys written to disk since the last call (flush first), and starts a new set. */
+  takeChanges(): Changes {
+    const c = this.changes ?? ALL_CHANGED;
+    if (this.changes !== undefined) this.changes = new Set();
+    return c;
+  }
+
   /** Entries kept deserialized (for metrics and tests). */
   get cachedEntries(): number {
     return super.size;
@@ -136,6 +156,11 @@ export class DiskTable extends Map<unknown, unknown> {
   private writeBack(keys: Iterable<unknown>): void {
     const writes: { key: Buffer; k: unknown }[] = [];
     for (const k of keys) writes.push({ key: this.layout.encode(k), k });
+    const changes = this.changes;
+    if (changes !== undefined && changes !== ALL_CHANGED) {
+      for (const w of writes) changes.add(w.k);
+      if (changes.size > this.changeLimit) this.changes = ALL_CHANGED;
+    }
     // In key order, neighbouring entries share the store's pages: fewer pages to copy and write.
     writes.sort((a, b) => Buffer.compare(a.key, b.key));
     this.db.transactionSync(() => {
