@@ -75,6 +75,7 @@ export class ChainedOperator implements ChainedInput {
           },
         },
         (fn) => this.timedGuard(fn),
+        { event: backend.timerStore?.('event'), processing: backend.timerStore?.('processing') },
       );
     }
   }

@@ -16,6 +16,7 @@ import { TtlAccess } from '../ttl.js';
 import { ttlPruner } from '../ttl-cleanup.js';
 import { decodeDiskKey, DiskKeyLayout } from './disk-key.js';
 import { DiskTable } from './disk-table.js';
+import { LmdbTimerStore } from './lmdb-timer-store.js';
 import { valueCodec } from './value-codec.js';
 import { IncrementLog, type Changes, type IncrementPlan } from './increment-log.js';
 import { encodeStateFile, type IncrementalKeyedSnapshot } from '../shared-state-file.js';
@@ -69,6 +70,7 @@ export class LmdbKeyedStateBackend extends HeapKeyedStateBackend {
   private readonly db: Database<Buffer, Buffer>;
   private closed = false;
   private readonly increments = new IncrementLog();
+  private readonly timerStores: Record<'event' | 'processing', LmdbTimerStore>;
 
   constructor(
     clock: Clock,
@@ -89,8 +91,15 @@ export class LmdbKeyedStateBackend extends HeapKeyedStateBackend {
       noMetaSync: true,
       cache: false,
       compression: false,
+      // State and the timers of each time domain are separate databases of one store.
+      maxDbs: 4,
     });
-    this.db = this.root;
+    const db = (name: string) => this.root.openDB<Buffer, Buffer>({ name, encoding: 'binary', keyEncoding: 'binary', cache: false, compression: false });
+    this.db = db('state');
+    this.timerStores = {
+      event: new LmdbTimerStore(db('timers-event'), options.cacheEntries),
+      processing: new LmdbTimerStore(db('timers-processing'), options.cacheEntries),
+    };
     // The open store keeps its files, so their names can go now: nothing is left behind when the
     // process is killed, and the disk space returns when the store closes.
     rmSync(this.path, { recursive: true, force: true });
@@ -100,6 +109,14 @@ export class LmdbKeyedStateBackend extends HeapKeyedStateBackend {
     const t = new DiskTable(this.db, new DiskKeyLayout(name, this.maxParallelism), this.options.cacheEntries, this.maxParallelism);
     if (this.options.incremental) t.trackChanges(Math.max(CHANGES_TRACKED_MIN, this.options.cacheEntries * 10));
     return t;
+  }
+
+  /**
+   * The store of a time domain's timers: past `memory.cache-entries` timers in memory, the latest
+   * go to disk, ordered by time (see `TimerQueue`).
+   */
+  timerStore(domain: 'event' | 'processing'): LmdbTimerStore {
+    return this.timerStores[domain];
   }
 
   /** Entries of state `name` kept deserialized in memory (for metrics and tests). */
