@@ -27,6 +27,8 @@ export interface ChaosOptions {
   readonly stateBackend?: string;
   /** `execution.checkpointing.incremental` of the job. */
   readonly incremental?: boolean;
+  /** `state.backend.lmdb.memory.cache-entries`: small, state and timers go through the disk. */
+  readonly cacheEntries?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -109,6 +111,7 @@ function run(out: string, checkpoints: string, opts: ChaosOptions): Run {
       WEIR_CHAOS_RATE: String(opts.rate ?? 3000),
       WEIR_CHAOS_STATE_BACKEND: opts.stateBackend ?? '',
       WEIR_CHAOS_INCREMENTAL: opts.incremental ? 'true' : '',
+      WEIR_CHAOS_CACHE_ENTRIES: opts.cacheEntries ? String(opts.cacheEntries) : '',
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
