@@ -3,8 +3,9 @@
  * whose keyed state is far larger than the heap. Each of `--keys` distinct keys gets one value of
  * `--value-bytes` bytes in ValueState (and every tenth key is seen a second time, which reads its
  * value back). Each backend runs in a fresh process with `--max-old-space-size=<heap-mb>`; printed
- * per backend: whether the job ran to the end (or how it died), its time, events/s and peak RSS
- * (the process's high-water mark, read from /proc while it runs).
+ * per backend: whether the job ran to the end (or how it died), its time, events/s, peak RSS (the
+ * process's high-water mark, read from /proc while it runs) and the peak of its anonymous part
+ * (without the store's mapped file pages).
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -38,13 +39,17 @@ async function job(keys: number, valueBytes: number, backend: string): Promise<v
   process.stdout.write(JSON.stringify({ seconds: Math.round(s), eventsPerSec: Math.round(events / s) }) + '\n');
 }
 
-/** The process's peak resident set (VmHWM), in MB, or undefined once it is gone. */
-function peakRssMb(pid: number): number | undefined {
+/**
+ * The process's peak resident set (VmHWM) and its anonymous part now (RssAnon: heap and native
+ * memory, without the store's file pages that the kernel maps in and may drop), in MB.
+ */
+function rssMb(pid: number): { peak: number; anon: number } {
   try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Math.round(Number(m[1]) / 1024) : undefined;
+    const s = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(s)?.[1] ?? 0);
+    return { peak: Math.round(kb('VmHWM') / 1024), anon: Math.round(kb('RssAnon') / 1024) };
   } catch {
-    return undefined;
+    return { peak: 0, anon: 0 };
   }
 }
 
@@ -58,7 +63,12 @@ function run(backend: string, keys: number, valueBytes: number, heapMb: number):
     let out = '';
     let err = '';
     let peak = 0;
-    const poll = setInterval(() => (peak = Math.max(peak, peakRssMb(child.pid!) ?? 0)), 250);
+    let anon = 0;
+    const poll = setInterval(() => {
+      const r = rssMb(child.pid!);
+      peak = Math.max(peak, r.peak);
+      anon = Math.max(anon, r.anon);
+    }, 250);
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (err = (err + d).slice(-4000)));
     child.on('exit', (code, signal) => {
@@ -70,6 +80,7 @@ function run(backend: string, keys: number, valueBytes: number, heapMb: number):
         finished: code === 0,
         ...(code === 0 && last ? JSON.parse(last) : { exit: signal ?? code, ...(outOfMemory ? { reason: 'JavaScript heap out of memory' } : {}) }),
         peakRssMb: peak,
+        peakRssAnonMb: anon,
       });
     });
   });

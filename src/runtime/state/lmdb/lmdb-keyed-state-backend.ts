@@ -17,7 +17,7 @@ import { ttlPruner } from '../ttl-cleanup.js';
 import { decodeDiskKey, DiskKeyLayout } from './disk-key.js';
 import { DiskTable } from './disk-table.js';
 import { LmdbTimerStore } from './lmdb-timer-store.js';
-import { valueCodec } from './value-codec.js';
+import { unpackValue } from './value-codec.js';
 import { IncrementLog, type Changes, type IncrementPlan } from './increment-log.js';
 import { encodeStateFile, type IncrementalKeyedSnapshot } from '../shared-state-file.js';
 
@@ -188,7 +188,7 @@ export class LmdbKeyedStateBackend extends HeapKeyedStateBackend {
     for (const { key, value } of this.db.getRange({ transaction: txn })) {
       const { stateName, key: k } = decodeDiskKey(key);
       const p = prune.get(stateName);
-      const v = p ? p(valueCodec.unpack(value), now) : valueCodec.unpack(value);
+      const v = p ? p(unpackValue(value), now) : unpackValue(value);
       if (v === undefined) continue;
       let c = open.get(stateName);
       if (!c) open.set(stateName, (c = { k: [], v: [] }));
@@ -224,7 +224,7 @@ export class LmdbKeyedStateBackend extends HeapKeyedStateBackend {
       let c: { k: unknown[]; v: unknown[] } = { k: [], v: [] };
       for (const k of set) {
         const bytes = this.db.get(layout.encode(k), { transaction: txn });
-        const v = bytes === undefined ? undefined : p ? p(valueCodec.unpack(bytes), now) : valueCodec.unpack(bytes);
+        const v = bytes === undefined ? undefined : p ? p(unpackValue(bytes), now) : unpackValue(bytes);
         if (v === undefined) {
           gone.push(k);
           continue;
