@@ -61,8 +61,10 @@ export class TimerQueue {
 
   add(keyId: unknown, namespace: string | number, timestamp: number, seq: number): boolean {
     const store = this.store;
+    // Memory first: a timer registered again (a window's end, per record) is usually there.
+    if (this.live.get(timestamp)?.get(namespace)?.has(keyId)) return false;
     if (store !== undefined && store.size > 0 && store.seqOf(keyId, namespace, timestamp) !== undefined) return false;
-    if (!this.index(keyId, namespace, timestamp, seq)) return false;
+    this.index(keyId, namespace, timestamp, seq);
     this.heap.push({ timestamp, keyId, namespace, seq });
     if (store !== undefined && this.inMemory > store.memoryBound) this.spill(store);
     return true;
