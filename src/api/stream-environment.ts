@@ -136,7 +136,9 @@ export class StreamEnvironment {
       throw new ConfigError(`table.optimizer.agg-phase-strategy: '${String(phases)}' is not AUTO, ONE_PHASE or TWO_PHASE`);
     const backend = config.stateBackend ?? config['state.backend.type'];
     const stateBackend = backend === undefined ? undefined : String(backend).toLowerCase();
-    const stateBackendOptions = Object.fromEntries(Object.entries(config).filter(([k, v]) => /^state\.backend\.[^.]+\./.test(k) && v !== undefined));
+    const stateBackendOptions = Object.fromEntries(
+      Object.entries(config).filter(([k, v]) => (/^state\.backend\.[^.]+\./.test(k) || k === 'execution.checkpointing.incremental') && v !== undefined),
+    );
     const pretenuring = config.allocationSitePretenuring ?? config['weir.v8.allocation-site-pretenuring'];
     if (pretenuring !== undefined && ![true, false, 'true', 'false'].includes(pretenuring as string))
       throw new ConfigError(`weir.v8.allocation-site-pretenuring: '${String(pretenuring)}' is not true or false`);

@@ -10,6 +10,24 @@ import type { KeyedStateStore } from './state.js';
 export interface KeyedStateBackendSnapshot {
   readonly backend?: string;
   readonly version?: number;
+  /**
+   * Files of an incremental checkpoint, oldest first, kept in the checkpoint directory's `shared/`
+   * folder and referenced by every checkpoint that needs them: the files this snapshot wrote carry
+   * their `bytes`, files of earlier checkpoints only their name. On restore each carries its bytes.
+   */
+  readonly shared?: readonly SharedStateFile[];
+}
+
+/** One shared file of an incremental checkpoint: named by the SHA-256 of its content (hex). */
+export interface SharedStateFile {
+  readonly name: string;
+  readonly bytes?: Uint8Array;
+}
+
+/** Which checkpoint a snapshot is for: a savepoint is always full and self-contained. */
+export interface SnapshotRequest {
+  readonly checkpointId: number;
+  readonly savepoint: boolean;
 }
 
 /**
@@ -39,8 +57,14 @@ export interface KeyedStateBackend extends KeyedStateStore {
   keys(name: string): unknown[];
   /** A synchronous copy of all state (savepoints of finished subtasks, tests). */
   snapshot(): KeyedStateBackendSnapshot;
-  /** The checkpoint form: a short synchronous step, then the rest off the record path. */
-  snapshotAsync(): Promise<KeyedStateBackendSnapshot>;
+  /**
+   * The checkpoint form: a short synchronous step, then the rest off the record path. A backend
+   * with incremental checkpoints returns only what changed since its last confirmed checkpoint,
+   * with references to that checkpoint's `shared` files; for savepoints it returns everything.
+   */
+  snapshotAsync(request?: SnapshotRequest): Promise<KeyedStateBackendSnapshot>;
+  /** Checkpoint `checkpointId` is complete: its shared files are the base of the next increment. */
+  notifyCheckpointComplete?(checkpointId: number): void;
   restore(snapshots: KeyedStateBackendSnapshot[], owns: (keyGroup: number) => boolean): void;
   /**
    * How much state the backend holds, for metrics: entries (a key's value, list or map in one
@@ -48,8 +72,43 @@ export interface KeyedStateBackend extends KeyedStateStore {
    * are reported, never per record.
    */
   stateSize?(): { entries: number; bytes?: number };
+  /** Where the subtask's timers of a time domain go past a bound, for a backend that keeps them out of the heap. */
+  timerStore?(domain: 'event' | 'processing'): TimerStore;
   /** Releases what the backend holds outside the heap (files, a store); called when the subtask closes. */
   dispose?(): void;
+}
+
+/** A timer as a {@link TimerStore} keeps it: fires for `keyId` in `namespace` at `timestamp`; `seq` orders equal timestamps. */
+export interface StoredTimer {
+  readonly timestamp: number;
+  readonly keyId: unknown;
+  readonly namespace: string | number;
+  readonly seq: number;
+}
+
+/**
+ * Timers of one time domain kept outside the heap, ordered by (timestamp, seq). The timer service
+ * keeps the earliest timers in memory and moves the latest here past `memoryBound`, and takes them
+ * back in order as they come due. Synchronous, called from the subtask's thread only.
+ */
+export interface TimerStore {
+  /** Timers the service keeps in memory before it moves the latest here. */
+  readonly memoryBound: number;
+  readonly size: number;
+  /** Stores timers (none of them stored yet), in one write. */
+  putAll(timers: readonly StoredTimer[]): void;
+  /** The `seq` of the stored timer (key, namespace, timestamp), if there is one. */
+  seqOf(keyId: unknown, namespace: string | number, timestamp: number): number | undefined;
+  /** Removes a stored timer; whether there was one. */
+  remove(keyId: unknown, namespace: string | number, timestamp: number): boolean;
+  /** The earliest stored timer. */
+  first(): StoredTimer | undefined;
+  /** Removes and returns, in order, up to `max` of the earliest timers due at `limit`. */
+  takeDue(limit: number, max: number): StoredTimer[];
+  /** The latest stored timestamp, or -Infinity. */
+  maxTimestamp(): number;
+  /** Every stored timer (snapshots). */
+  all(): StoredTimer[];
 }
 
 /** What a backend is created with: one backend per keyed operator subtask. */

@@ -24,6 +24,7 @@ const KNOWN_KEYS = [
   'state.backend.type',
   'state.backend.lmdb.local-dir',
   'state.backend.lmdb.memory.cache-entries',
+  'execution.checkpointing.incremental',
   'allocationSitePretenuring',
   'weir.v8.allocation-site-pretenuring',
   'checkpoints',
@@ -97,8 +98,7 @@ const UNSUPPORTED_VALUES: Record<string, readonly string[]> = {
 const UNALIGNED = 'checkpoints are aligned; unaligned checkpoints are not there yet';
 const UNSUPPORTED: Record<string, UnsupportedKey> = {
   'state.backend': { why: "the state backend is chosen with 'state.backend.type' ('hashmap' or 'lmdb')", accepts: ['hashmap'] },
-  'state.backend.incremental': { why: 'checkpoints are always full snapshots', accepts: ['false'] },
-  'execution.checkpointing.incremental': { why: 'checkpoints are always full snapshots', accepts: ['false'] },
+  'state.backend.incremental': { why: "incremental checkpoints are turned on with 'execution.checkpointing.incremental'", accepts: ['false'] },
   'state.backend.local-recovery': { why: 'recovery always reads the checkpoint directory', accepts: ['false'] },
   'execution.checkpointing.unaligned': { why: UNALIGNED, accepts: ['false'] },
   'execution.checkpointing.unaligned.enabled': { why: UNALIGNED, accepts: ['false'] },

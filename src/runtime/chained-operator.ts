@@ -78,6 +78,7 @@ export class ChainedOperator implements ChainedInput {
           },
         },
         (fn) => this.timedGuard(fn),
+        { event: backend.timerStore?.('event'), processing: backend.timerStore?.('processing') },
       );
     }
   }
@@ -184,8 +185,8 @@ export class ChainedOperator implements ChainedInput {
    * operator whose snapshot finishes asynchronously (a two-phase-commit sink flushing its files)
    * completes it later.
    */
-  snapshotParts(id: number, sourceState: unknown): OperatorSnapshotParts {
-    const keyed = this.backend?.snapshotAsync();
+  snapshotParts(id: number, savepoint: boolean, sourceState: unknown): OperatorSnapshotParts {
+    const keyed = this.backend?.snapshotAsync({ checkpointId: id, savepoint });
     const snap = this.snapshotHead(id, sourceState);
     const operator = snap.operator instanceof Promise ? (snap.operator as Promise<unknown>) : undefined;
     const head = serialize(operator ? { ...snap, operator: undefined } : snap);

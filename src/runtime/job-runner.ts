@@ -245,10 +245,19 @@ export class JobRunner implements JobClient {
             persist: (id, savepoint, acks) => {
               // A task acknowledges for every operator of its chain; each is stored under its own uid.
               const states: SerializedTaskState[] = acks.flatMap(({ task, state }) =>
-                decodeTaskState(state).map((op) => ({ operator: op.uid, subtask: task.index, parallelism: task.parallelism, bytes: op.bytes })),
+                decodeTaskState(state).map((op) => ({
+                  operator: op.uid,
+                  subtask: task.index,
+                  parallelism: task.parallelism,
+                  bytes: op.bytes,
+                  ...(op.sharedRefs ? { sharedRefs: op.sharedRefs, sharedNew: op.sharedNew ?? [] } : {}),
+                })),
               );
               const stateBytesByOperator: Record<string, number> = {};
-              for (const t of states) stateBytesByOperator[t.operator] = (stateBytesByOperator[t.operator] ?? 0) + t.bytes.length;
+              for (const t of states) {
+                const shared = t.sharedNew?.reduce((n, f) => n + f.bytes.length, 0) ?? 0;
+                stateBytesByOperator[t.operator] = (stateBytesByOperator[t.operator] ?? 0) + t.bytes.length + shared;
+              }
               return storage.write(id, savepoint, this.jobName, states).then((r) => ({ ...r, stateBytesByOperator }));
             },
             notifyComplete: (id) => void attempt.notifyCheckpointComplete(id).catch((e) => attempt.fail(e)),

@@ -4,7 +4,7 @@ import type { StateBackendFactory } from '../core/state-backend.js';
 import { BarrierAligner, type CheckpointingMode } from './checkpoint/barrier-aligner.js';
 import { replayHeld, type Held } from './checkpoint/held-input.js';
 import { barrierElement, batchElement, type ControlElement } from '../core/stream-element.js';
-import { encodeTaskState, type OperatorStateBytes } from './checkpoint/task-state.js';
+import { encodeTaskState, splitSharedFiles, type OperatorStateBytes } from './checkpoint/task-state.js';
 import type { ChainedOperator, OperatorSnapshotParts } from './chained-operator.js';
 import type { ChannelTarget } from './edge-router.js';
 import { encodeSubtaskState } from './subtask-snapshot.js';
@@ -226,7 +226,7 @@ export class StreamTask implements ChannelTarget {
     const ops = this.operators;
     // Head first: what an operator flushes before the barrier reaches the next one in time.
     for (const op of ops) if (!op.finished) op.operator.prepareSnapshotPreBarrier?.(id);
-    const parts: OperatorSnapshotParts[] = ops.map((op, i) => op.snapshotParts(id, i === 0 ? sourceState : undefined));
+    const parts: OperatorSnapshotParts[] = ops.map((op, i) => op.snapshotParts(id, savepoint, i === 0 ? sourceState : undefined));
     const syncMs = performance.now() - t0;
     const barrier = barrierElement(id, savepoint);
     for (const op of ops) if (!op.finished) op.output.emit(barrier);
@@ -253,6 +253,7 @@ export class StreamTask implements ChannelTarget {
   }
 
   async notifyCheckpointComplete(id: number): Promise<void> {
+    for (const op of this.operators) op.backend?.notifyCheckpointComplete?.(id);
     for (const op of this.operators) await op.operator.notifyCheckpointComplete?.(id);
   }
 
@@ -306,6 +307,8 @@ export class StreamTask implements ChannelTarget {
 
 /** One operator's state file, once its asynchronous parts are written. */
 async function operatorStateBytes(uid: string, p: OperatorSnapshotParts): Promise<OperatorStateBytes> {
-  const [keyed, operator] = await Promise.all([p.keyed, p.operator]);
-  return { uid, bytes: encodeSubtaskState({ head: p.head, ...(keyed ? { keyed } : {}), ...(p.operator ? { operator } : {}) }) };
+  const [snap, operator] = await Promise.all([p.keyed, p.operator]);
+  // New shared files of an incremental checkpoint travel beside the state file, which keeps their names.
+  const { keyed, shared } = splitSharedFiles(snap);
+  return { uid, bytes: encodeSubtaskState({ head: p.head, ...(keyed ? { keyed } : {}), ...(p.operator ? { operator } : {}) }), ...shared };
 }

@@ -9,7 +9,9 @@ describe('configuration Weir does not act on', () => {
     expect(create({ 'state.backend.type': 'rocksdb' })).toThrow(
       /'state\.backend\.type' = 'rocksdb' is not supported by Weir: Weir's disk state backend is LMDB, not RocksDB: set 'state\.backend\.type': 'lmdb'/,
     );
-    expect(create({ 'execution.checkpointing.incremental': true })).toThrow(/'execution\.checkpointing\.incremental' = true is not supported/);
+    expect(create({ 'state.backend.incremental': true })).toThrow(
+      /'state\.backend\.incremental' = true is not supported.*'execution\.checkpointing\.incremental'/,
+    );
     expect(create({ 'execution.checkpointing.unaligned.enabled': true })).toThrow(/unaligned checkpoints are not there yet/);
     expect(create({ 'execution.runtime-mode': 'BATCH' })).toThrow(/'execution\.runtime-mode' = 'BATCH' is not supported/);
   });

@@ -25,6 +25,10 @@ export interface ChaosOptions {
   readonly seed?: number;
   /** `state.backend.type` of the job (default: the heap backend). */
   readonly stateBackend?: string;
+  /** `execution.checkpointing.incremental` of the job. */
+  readonly incremental?: boolean;
+  /** `state.backend.lmdb.memory.cache-entries`: small, state and timers go through the disk. */
+  readonly cacheEntries?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -45,6 +49,8 @@ export interface ChaosResult {
    * window fires once more with their amount alone.
    */
   readonly lateAcceptedAfterRestore: number;
+  /** Files in the checkpoint directory's `shared/` folder at the end (incremental checkpoints). */
+  readonly sharedFiles: number;
 }
 
 /**
@@ -104,6 +110,8 @@ function run(out: string, checkpoints: string, opts: ChaosOptions): Run {
       WEIR_CHAOS_ROWS: String(opts.rows ?? 6000),
       WEIR_CHAOS_RATE: String(opts.rate ?? 3000),
       WEIR_CHAOS_STATE_BACKEND: opts.stateBackend ?? '',
+      WEIR_CHAOS_INCREMENTAL: opts.incremental ? 'true' : '',
+      WEIR_CHAOS_CACHE_ENTRIES: opts.cacheEntries ? String(opts.cacheEntries) : '',
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -252,6 +260,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
       committed: got.length,
       lateDropped: expected.late.length - lateAcceptedAfterRestore,
       lateAcceptedAfterRestore,
+      sharedFiles: existsSync(join(cps, 'chaos', 'shared')) ? readdirSync(join(cps, 'chaos', 'shared')).length : 0,
     };
   } finally {
     if (process.env.WEIR_CHAOS_KEEP) opts.log?.(`kept ${work}`);

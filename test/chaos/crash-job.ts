@@ -3,7 +3,7 @@
  * side output, and a keyed process function with timers, written through the exactly-once file
  * sink. Its input (`crash-input.ts`) is out of order with late rows; every output line is a function
  * of the input alone, computed there by plain code. Configured by environment: WEIR_CHAOS_OUT
- * (output directory), WEIR_CHAOS_ROWS, WEIR_CHAOS_RATE.
+ * (output directory), WEIR_CHAOS_ROWS, WEIR_CHAOS_RATE, WEIR_CHAOS_STATE_BACKEND, WEIR_CHAOS_INCREMENTAL, WEIR_CHAOS_CACHE_ENTRIES.
  */
 import { StreamEnvironment, WatermarkStrategy, TumblingEventTimeWindows, OutputTag, sumOf, valueState, type ValueState } from '../../src/index.js';
 import { datagen } from '../../src/connectors/datagen/index.js';
@@ -16,7 +16,14 @@ const rows = Number(process.env.WEIR_CHAOS_ROWS ?? 6000);
 const rate = Number(process.env.WEIR_CHAOS_RATE ?? 3000);
 
 const backend = process.env.WEIR_CHAOS_STATE_BACKEND;
-const env = StreamEnvironment.create({ batchSize: 64, ...(backend ? { 'state.backend.type': backend } : {}) });
+const incremental = process.env.WEIR_CHAOS_INCREMENTAL === 'true';
+const cacheEntries = process.env.WEIR_CHAOS_CACHE_ENTRIES;
+const env = StreamEnvironment.create({
+  batchSize: 64,
+  ...(backend ? { 'state.backend.type': backend } : {}),
+  ...(incremental ? { 'execution.checkpointing.incremental': true } : {}),
+  ...(cacheEntries ? { 'state.backend.lmdb.memory.cache-entries': Number(cacheEntries) } : {}),
+});
 const events = env
   .fromSource(
     datagen<ChaosEvent>({ numberOfRows: rows, rowsPerSecond: rate, seed: INPUT_SEED, generator: chaosEvent }),

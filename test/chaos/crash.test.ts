@@ -26,8 +26,11 @@ describe('exactly-once under SIGKILL', () => {
     await chaos({ kills: 4, rows: 12000, rate: 2000, parallelism: 2 });
   }, 300_000);
 
-  it("holds with keyed state and window contents on disk ('lmdb' backend)", async () => {
+  it("holds with keyed state, window contents and timers on disk ('lmdb' backend) and incremental checkpoints", async () => {
     // As long as the first case's job: at 12,000 rows a loaded machine could finish a run before its first kill.
-    await chaos({ kills: 5, rows: 20000, rate: 2500, stateBackend: 'lmdb' });
+    // A cache of 4 entries: nearly every state access and most timers go through the store.
+    const r = await chaos({ kills: 5, rows: 20000, rate: 2500, stateBackend: 'lmdb', incremental: true, cacheEntries: 4 });
+    // The checkpoints were incremental: their files are in the shared folder.
+    expect(r.sharedFiles).toBeGreaterThan(0);
   }, 300_000);
 });

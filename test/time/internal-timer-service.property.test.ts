@@ -1,7 +1,26 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import { InternalTimerService } from '../../src/runtime/time/internal-timer-service.js';
+import { LmdbKeyedStateBackend } from '../../src/runtime/state/lmdb/lmdb-keyed-state-backend.js';
+
+const backends: LmdbKeyedStateBackend[] = [];
+afterAll(() => backends.forEach((b) => b.dispose()));
+/**
+ * Timers on the heap, and timers of the disk backend with 2 in memory: nearly every timer goes
+ * to disk and comes back in batches of 2, so both paths are held to the same reference.
+ */
+const timerPlaces = [
+  { name: 'on the heap', stores: () => ({}) },
+  {
+    name: "on disk (the 'lmdb' backend, 2 timers in memory)",
+    stores: () => {
+      const b = new LmdbKeyedStateBackend(new ManualClock(0), 128, { cacheEntries: 2 });
+      backends.push(b);
+      return { event: b.timerStore('event'), processing: b.timerStore('processing') };
+    },
+  },
+];
 
 type Key = number | string | boolean;
 type Op =
@@ -48,7 +67,7 @@ const opArb = fc.oneof(
   { weight: 1, arbitrary: fc.record({ t: fc.constant('clock' as const), by: fc.integer({ min: 0, max: 15 }) }) },
 );
 
-describe('InternalTimerService', () => {
+describe.each(timerPlaces)('InternalTimerService, timers $name', ({ stores }) => {
   it('fires like a sorted reference under random register/delete/advance sequences', () => {
     fc.assert(
       fc.property(fc.array<Op>(opArb, { minLength: 10, maxLength: 80 }), (ops) => {
@@ -67,6 +86,7 @@ describe('InternalTimerService', () => {
             },
           },
           (fn) => fn(),
+          stores(),
         );
         const m = new Model();
         const expected: Fired[] = [];
@@ -121,6 +141,7 @@ describe('InternalTimerService', () => {
           new ManualClock(),
           target(a),
           (fn) => fn(),
+          stores(),
         );
         for (const [k, ts] of regs) {
           key = k;
@@ -131,6 +152,7 @@ describe('InternalTimerService', () => {
           new ManualClock(),
           target(b),
           (fn) => fn(),
+          stores(),
         );
         restored.restore(structuredClone(svc.snapshot()), () => true);
         svc.advanceWatermark(Infinity);

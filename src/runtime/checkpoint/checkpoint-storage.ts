@@ -1,11 +1,17 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, open } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deserialize } from 'node:v8';
+import type { SharedStateFile } from '../../core/state-backend.js';
 import { decodeSubtaskState } from '../subtask-snapshot.js';
 
-/** Bumped when the layout below changes incompatibly. Documented in docs/checkpoints.md. */
-export const CHECKPOINT_FORMAT_VERSION = 1;
+/**
+ * Bumped when the layout below changes incompatibly. Documented in docs/checkpoints.md. Version 2
+ * adds shared files (incremental checkpoints); a checkpoint without them is still written as 1.
+ */
+export const CHECKPOINT_FORMAT_VERSION = 2;
+/** Folder of the files incremental checkpoints share, beside the `chk-<id>` folders. */
+export const SHARED_DIR = 'shared';
 
 export interface TaskStateHandle {
   /** Operator uid. */
@@ -15,6 +21,8 @@ export interface TaskStateHandle {
   readonly file: string;
   readonly bytes: number;
   readonly sha256: string;
+  /** Shared files (in `shared/`, named by their SHA-256) the state file references, oldest first. */
+  readonly shared?: string[];
 }
 
 export interface CheckpointMetadata {
@@ -40,6 +48,9 @@ export interface SerializedTaskState {
   readonly subtask: number;
   readonly parallelism: number;
   readonly bytes: Uint8Array;
+  /** Shared files the state references (incremental checkpoints), and those of them written now. */
+  readonly sharedRefs?: string[];
+  readonly sharedNew?: { name: string; bytes: Uint8Array }[];
 }
 
 export interface LoadedCheckpoint {
@@ -64,6 +75,29 @@ async function writeDurably(path: string, data: Uint8Array | string): Promise<vo
   }
 }
 
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Reads shared files and checks each against its name, the SHA-256 of its content. */
+async function readShared(dir: string, names: string[]): Promise<SharedStateFile[]> {
+  const files: SharedStateFile[] = [];
+  for (const name of names) {
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(join(dir, name));
+    } catch {
+      throw new Error(`shared state file ${SHARED_DIR}/${name} is missing`);
+    }
+    if (createHash('sha256').update(bytes).digest('hex') !== name) throw new Error(`shared state file ${SHARED_DIR}/${name} is corrupted (checksum mismatch)`);
+    files.push({ name, bytes });
+  }
+  return files;
+}
+
 /**
  * Checkpoints on a file system: one directory per checkpoint (`chk-<id>`, or `savepoint-<id>` for
  * savepoints), one V8-serialized file per subtask, and a JSON `_metadata` written last by
@@ -81,10 +115,21 @@ export class FsCheckpointStorage {
     await mkdir(path, { recursive: true });
     const handles: TaskStateHandle[] = [];
     let sizeBytes = 0;
+    const shared = join(this.dir, SHARED_DIR);
+    if (tasks.some((t) => t.sharedNew?.length)) await mkdir(shared, { recursive: true });
     await Promise.all(
       tasks.map(async (t) => {
-        const data = t.bytes;
         const file = `${t.operator.replace(/[^A-Za-z0-9_.-]/g, '_')}-${t.subtask}.bin`;
+        for (const f of t.sharedNew ?? []) {
+          // Named by content: a file an earlier checkpoint wrote is already there, whole.
+          if (await exists(join(shared, f.name))) continue;
+          // Two subtasks may write the same content (an empty increment): each through its own temp file.
+          const tmp = join(shared, `${f.name}.${file}.tmp`);
+          await writeDurably(tmp, f.bytes);
+          await rename(tmp, join(shared, f.name));
+          sizeBytes += f.bytes.length;
+        }
+        const data = t.bytes;
         await writeDurably(join(path, file), data);
         sizeBytes += data.length;
         handles.push({
@@ -94,13 +139,14 @@ export class FsCheckpointStorage {
           file,
           bytes: data.length,
           sha256: createHash('sha256').update(data).digest('hex'),
+          ...(t.sharedRefs ? { shared: t.sharedRefs } : {}),
         });
       }),
     );
     handles.sort((a, b) => (a.operator === b.operator ? a.subtask - b.subtask : a.operator < b.operator ? -1 : 1));
     const meta: CheckpointMetadata = {
       format: 'weir-checkpoint',
-      version: CHECKPOINT_FORMAT_VERSION,
+      version: handles.some((h) => h.shared) ? CHECKPOINT_FORMAT_VERSION : 1,
       id,
       savepoint,
       jobName,
@@ -145,6 +191,34 @@ export class FsCheckpointStorage {
       if (complete && kept < this.retained) kept++;
       else if (complete || kept >= this.retained) await rm(d.path, { recursive: true, force: true });
     }
+    await this.pruneShared();
+  }
+
+  /**
+   * Deletes the shared files that no checkpoint or savepoint left in the directory references: a
+   * shared file lives as long as one retained checkpoint counts it among its references. Runs after
+   * a checkpoint's metadata is written (checkpoints are written one at a time), so the files of the
+   * checkpoint being written are referenced by then.
+   */
+  private async pruneShared(): Promise<void> {
+    const dir = join(this.dir, SHARED_DIR);
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch {
+      return;
+    }
+    const refs = new Map<string, number>();
+    for (const d of await this.checkpointDirs(true)) {
+      let meta: CheckpointMetadata;
+      try {
+        meta = JSON.parse(await readFile(join(d.path, '_metadata'), 'utf8'));
+      } catch {
+        continue;
+      }
+      for (const h of meta.tasks) for (const n of h.shared ?? []) refs.set(n, (refs.get(n) ?? 0) + 1);
+    }
+    for (const n of names) if (!refs.has(n)) await rm(join(dir, n), { force: true });
   }
 
   /** Highest checkpoint or savepoint id present (complete or not), so a resumed job never reuses an id. */
@@ -171,7 +245,9 @@ export class FsCheckpointStorage {
         throw new Error(`state file ${h.file} is missing`);
       }
       if (createHash('sha256').update(data).digest('hex') !== h.sha256) throw new Error(`state file ${h.file} is corrupted (checksum mismatch)`);
-      states.push({ operator: h.operator, subtask: h.subtask, parallelism: h.parallelism, state: decodeSubtaskState(deserialize(data)) });
+      let state = decodeSubtaskState(deserialize(data));
+      if (h.shared && state.keyed) state = { ...state, keyed: { ...state.keyed, shared: await readShared(join(path, '..', SHARED_DIR), h.shared) } };
+      states.push({ operator: h.operator, subtask: h.subtask, parallelism: h.parallelism, state });
     }
     return { path, metadata: meta, states };
   }

@@ -16,7 +16,7 @@ import type {
   ValueState,
   ValueStateDescriptor,
 } from '../../core/state.js';
-import type { KeyedStateBackend, KeyedStateBackendSnapshot } from '../../core/state-backend.js';
+import type { KeyedStateBackend, KeyedStateBackendSnapshot, SnapshotRequest } from '../../core/state-backend.js';
 import { NO_KEY, type CurrentKey } from './current-key.js';
 import { denormalizeKey, restoreTables, snapshotTables, type KeyedStateSnapshot, type StateTable } from './keyed-state-snapshot.js';
 import { HeapAggregatingState, HeapListState, HeapMapState, HeapReducingState, HeapValueState } from './heap-states.js';
@@ -24,6 +24,7 @@ import { restamp } from './stored-format.js';
 import { TtlAccess } from './ttl.js';
 import { CowMap } from './cow-map.js';
 import { snapshotTablesAsync, type ChunkedKeyedSnapshot } from './chunked-keyed-snapshot.js';
+import type { IncrementalKeyedSnapshot } from './shared-state-file.js';
 import { IncrementalCleanup, ttlPruner } from './ttl-cleanup.js';
 import { TtlListState } from './ttl-list-state.js';
 import { TtlMapState } from './ttl-map-state.js';
@@ -39,8 +40,8 @@ const HEAP_FORMAT = { backend: HEAP_BACKEND, version: HEAP_FORMAT_VERSION } as c
 export type HeapKeyedSnapshot = KeyedStateSnapshot | ChunkedKeyedSnapshot;
 
 /** Checks that a snapshot is in the canonical format (the heap's or the disk backend's), in a version this Weir reads. */
-export function readHeapSnapshot(s: KeyedStateBackendSnapshot): KeyedStateSnapshot | ChunkedKeyedSnapshot {
-  return readCanonicalSnapshot(s, HEAP_BACKEND) as KeyedStateSnapshot | ChunkedKeyedSnapshot;
+export function readHeapSnapshot(s: KeyedStateBackendSnapshot): KeyedStateSnapshot | ChunkedKeyedSnapshot | IncrementalKeyedSnapshot {
+  return readCanonicalSnapshot(s, HEAP_BACKEND) as KeyedStateSnapshot | ChunkedKeyedSnapshot | IncrementalKeyedSnapshot;
 }
 
 /**
@@ -166,7 +167,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, KeyedStateStore
    * The checkpoint form of {@link snapshot}: tables freeze now (the only synchronous step) and are
    * written out in short slices; records processed meanwhile change the tables' overlays.
    */
-  async snapshotAsync(): Promise<ChunkedKeyedSnapshot> {
+  async snapshotAsync(_request?: SnapshotRequest): Promise<ChunkedKeyedSnapshot | IncrementalKeyedSnapshot> {
     return { ...(await snapshotTablesAsync(this.tables, this.clock.now())), ...HEAP_FORMAT };
   }
 

@@ -4,6 +4,7 @@ import type { KeyedStateBackendSnapshot } from '../../core/state-backend.js';
 import { CowMap } from './cow-map.js';
 import { restoreChunks, type ChunkedKeyedSnapshot } from './chunked-keyed-snapshot.js';
 import { ttlPruner } from './ttl-cleanup.js';
+import { isIncremental, restoreSharedFiles, type IncrementalKeyedSnapshot } from './shared-state-file.js';
 import type { TtlAccess } from './ttl.js';
 
 /** Inverse of `normalizeKey`, so a key can be recovered from state and timers alone. */
@@ -71,7 +72,7 @@ export function snapshotTables(tables: Map<string, StateTable>, maxParallelism: 
  */
 export function restoreTables(
   tables: Map<string, StateTable>,
-  snapshots: (KeyedStateSnapshot | ChunkedKeyedSnapshot)[],
+  snapshots: (KeyedStateSnapshot | ChunkedKeyedSnapshot | IncrementalKeyedSnapshot)[],
   owns: (keyGroup: number) => boolean,
   noTtl: () => TtlAccess<unknown>,
   maxParallelism: number,
@@ -87,6 +88,10 @@ export function restoreTables(
     return e;
   };
   for (const s of snapshots) {
+    if (isIncremental(s)) {
+      restoreSharedFiles(s, tableFor, owns, maxParallelism);
+      continue;
+    }
     if ('chunks' in s) {
       for (const name of Object.keys(s.chunks)) restoreChunks(s, name, tableFor(name, s.states[name]).table, owns, maxParallelism);
       continue;

@@ -1,7 +1,7 @@
 import type { Clock } from '../../core/clock.js';
 import type { TimerService } from '../../core/operator.js';
-import { TimerBuckets } from './timer-buckets.js';
-import type { Timer } from './timer-heap.js';
+import type { TimerStore } from '../../core/state-backend.js';
+import { TimerQueue } from './timer-queue.js';
 
 export interface TimerTarget {
   /** Makes `keyId` the current key, then runs the operator's timer hook. */
@@ -15,75 +15,13 @@ export interface TimersSnapshot {
 }
 
 /**
- * A set of timers of one time domain: a heap for order, and the live timers with their registration
- * number, as timestamp -> namespace -> key -> seq. Nested maps instead of a composite string id:
- * window operators register a timer per key and window, and building an id string per registration
- * and per firing was the largest cost of a windowed job. Map keys compare by type and value, so key
- * `true` and key `'true'` stay distinct timers.
- */
-class TimerQueue {
-  readonly heap = new TimerBuckets();
-  private readonly live = new Map<number, Map<string | number, Map<unknown, number>>>();
-  size = 0;
-
-  private seqOf(t: Timer): number | undefined {
-    return this.live.get(t.timestamp)?.get(t.namespace)?.get(t.keyId);
-  }
-
-  add(keyId: unknown, namespace: string | number, timestamp: number, seq: number): boolean {
-    let byNs = this.live.get(timestamp);
-    if (byNs === undefined) this.live.set(timestamp, (byNs = new Map()));
-    let byKey = byNs.get(namespace);
-    if (byKey === undefined) byNs.set(namespace, (byKey = new Map()));
-    if (byKey.has(keyId)) return false;
-    byKey.set(keyId, seq);
-    this.size++;
-    this.heap.push({ timestamp, keyId, namespace, seq });
-    return true;
-  }
-  delete(keyId: unknown, namespace: string | number, timestamp: number): void {
-    const byNs = this.live.get(timestamp);
-    const byKey = byNs?.get(namespace);
-    if (byKey === undefined || !byKey.delete(keyId)) return;
-    this.size--;
-    if (byKey.size === 0) {
-      byNs!.delete(namespace);
-      if (byNs!.size === 0) this.live.delete(timestamp);
-    }
-  }
-  /** The next live timer due at `limit`, dropping deleted ones from the top on the way. */
-  nextDue(limit: number): Timer | undefined {
-    for (;;) {
-      const t = this.heap.peek();
-      if (!t || t.timestamp > limit) return undefined;
-      if (this.seqOf(t) === t.seq) return t;
-      this.heap.pop();
-    }
-  }
-  /** Removes the timer `nextDue` returned. */
-  take(t: Timer): void {
-    this.heap.pop();
-    this.delete(t.keyId, t.namespace, t.timestamp);
-  }
-  /** The latest live timestamp (for the end of input). */
-  maxTimestamp(): number {
-    let max = -Infinity;
-    for (const t of this.heap.toArray()) if (t.timestamp > max && this.seqOf(t) === t.seq) max = t.timestamp;
-    return max;
-  }
-  liveTimers(): Timer[] {
-    return this.heap
-      .toArray()
-      .filter((t) => this.seqOf(t) === t.seq)
-      .sort((a, b) => a.seq - b.seq);
-  }
-}
-
-/**
  * Event-time and processing-time timers of one keyed operator subtask. A timer is registered for
  * the current key; registering the same (key, namespace, time) again keeps one. Timers fire in
  * timestamp order, equal timestamps in the order they were (last) registered. Deleted timers stay
  * in the heap and are skipped when they surface.
+ *
+ * With timer stores (the disk backend), the latest timers past a bound live in the store and come
+ * back as they come due, so a huge number of timers does not sit on the heap.
  *
  * The final watermark (`Infinity`) and the end of input (`advanceProcessingTime(Infinity)`) fire
  * the timers pending at that moment, and timers those register up to the latest of them, so an
@@ -95,8 +33,8 @@ class TimerQueue {
  * timers.advanceWatermark(1000); // target.fireEventTime(key, 0, 1000)
  */
 export class InternalTimerService implements TimerService {
-  private readonly event = new TimerQueue();
-  private readonly proc = new TimerQueue();
+  private readonly event: TimerQueue;
+  private readonly proc: TimerQueue;
   private seq = 0;
   private scheduledAt = Infinity;
   private cancelScheduled: (() => void) | undefined;
@@ -108,7 +46,12 @@ export class InternalTimerService implements TimerService {
     private readonly target: TimerTarget,
     /** Runs a processing-time firing inside the task's error handling. */
     private readonly runGuarded: (fn: () => void) => void,
-  ) {}
+    /** Where timers past a bound go (the disk backend's store); without it all stay on the heap. */
+    stores: { event?: TimerStore | undefined; processing?: TimerStore | undefined } = {},
+  ) {
+    this.event = new TimerQueue(stores.event);
+    this.proc = new TimerQueue(stores.processing);
+  }
 
   registerEventTimeTimer(namespace: string | number, timestamp: number): void {
     this.event.add(this.currentKeyId(), namespace, timestamp, this.seq++);

@@ -3,10 +3,10 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serialize } from 'node:v8';
-import type { Database, RootDatabase } from 'lmdb';
+import type { Database, RootDatabase, Transaction } from 'lmdb';
 import type { Clock } from '../../../core/clock.js';
 import type { StateDescriptor } from '../../../core/state.js';
-import type { KeyedStateBackendSnapshot } from '../../../core/state-backend.js';
+import type { KeyedStateBackendSnapshot, SnapshotRequest } from '../../../core/state-backend.js';
 import { CANONICAL_FORMAT_VERSION, LMDB_BACKEND, readCanonicalSnapshot } from '../canonical-format.js';
 import type { ChunkedKeyedSnapshot } from '../chunked-keyed-snapshot.js';
 import { HeapKeyedStateBackend } from '../heap-keyed-state-backend.js';
@@ -16,7 +16,10 @@ import { TtlAccess } from '../ttl.js';
 import { ttlPruner } from '../ttl-cleanup.js';
 import { decodeDiskKey, DiskKeyLayout } from './disk-key.js';
 import { DiskTable } from './disk-table.js';
-import { valueCodec } from './value-codec.js';
+import { LmdbTimerStore } from './lmdb-timer-store.js';
+import { unpackValue } from './value-codec.js';
+import { IncrementLog, type Changes, type IncrementPlan } from './increment-log.js';
+import { encodeStateFile, type IncrementalKeyedSnapshot } from '../shared-state-file.js';
 
 const LMDB_FORMAT = { backend: LMDB_BACKEND, version: CANONICAL_FORMAT_VERSION } as const;
 /** Entries per serialized snapshot chunk (as the heap backend's). */
@@ -30,9 +33,17 @@ export interface LmdbBackendOptions {
   readonly localDir?: string | undefined;
   /** Entries of each state kept deserialized in memory per subtask (`memory.cache-entries`). */
   readonly cacheEntries: number;
+  /** Incremental checkpoints (`execution.checkpointing.incremental`): each writes what changed since the last one. */
+  readonly incremental?: boolean;
   /** Keys of a TTL state checked for expiry on each write to it (default 2; 0 turns incremental cleanup off). */
   readonly ttlCleanupPerWrite?: number;
 }
+
+/**
+ * Changed keys of a state tracked per checkpoint interval at least (10 x the cache otherwise);
+ * past that the next checkpoint is a full base, cheaper than a key set as large as the state.
+ */
+const CHANGES_TRACKED_MIN = 100_000;
 
 const nextTurn = () => new Promise<void>((r) => setImmediate(r));
 
@@ -59,6 +70,8 @@ export class LmdbKeyedStateBackend extends HeapKeyedStateBackend {
   private readonly db: Database<Buffer, Buffer>;
   private closed = false;
   private lastSize: { entries: number; bytes?: number } = { entries: 0, bytes: 0 };
+  private readonly increments = new IncrementLog();
+  private readonly timerStores: Record<'event' | 'processing', LmdbTimerStore>;
 
   constructor(
     clock: Clock,
@@ -79,15 +92,32 @@ export class LmdbKeyedStateBackend extends HeapKeyedStateBackend {
       noMetaSync: true,
       cache: false,
       compression: false,
+      // State and the timers of each time domain are separate databases of one store.
+      maxDbs: 4,
     });
-    this.db = this.root;
+    const db = (name: string) => this.root.openDB<Buffer, Buffer>({ name, encoding: 'binary', keyEncoding: 'binary', cache: false, compression: false });
+    this.db = db('state');
+    this.timerStores = {
+      event: new LmdbTimerStore(db('timers-event'), options.cacheEntries),
+      processing: new LmdbTimerStore(db('timers-processing'), options.cacheEntries),
+    };
     // The open store keeps its files, so their names can go now: nothing is left behind when the
     // process is killed, and the disk space returns when the store closes.
     rmSync(this.path, { recursive: true, force: true });
   }
 
   protected override newTable(name: string): Map<unknown, unknown> {
-    return new DiskTable(this.db, new DiskKeyLayout(name, this.maxParallelism), this.options.cacheEntries, this.maxParallelism);
+    const t = new DiskTable(this.db, new DiskKeyLayout(name, this.maxParallelism), this.options.cacheEntries, this.maxParallelism);
+    if (this.options.incremental) t.trackChanges(Math.max(CHANGES_TRACKED_MIN, this.options.cacheEntries * 10));
+    return t;
+  }
+
+  /**
+   * The store of a time domain's timers: past `memory.cache-entries` timers in memory, the latest
+   * go to disk, ordered by time (see `TimerQueue`).
+   */
+  timerStore(domain: 'event' | 'processing'): LmdbTimerStore {
+    return this.timerStores[domain];
   }
 
   /** Entries of state `name` kept deserialized in memory (for metrics and tests). */
@@ -118,9 +148,11 @@ export class LmdbKeyedStateBackend extends HeapKeyedStateBackend {
   /**
    * The checkpoint form: the pause at the barrier writes back every state's changed entries and
    * opens a read transaction; the snapshot is then read from that transaction (LMDB's snapshot
-   * isolation) in short slices while records keep changing the store.
+   * isolation) in short slices while records keep changing the store. With incremental
+   * checkpoints (and not for a savepoint) it is one shared file: the entries written since the
+   * last confirmed checkpoint, whose files it references, or a new full base (see {@link IncrementLog}).
    */
-  override async snapshotAsync(): Promise<ChunkedKeyedSnapshot> {
+  override async snapshotAsync(request?: SnapshotRequest): Promise<ChunkedKeyedSnapshot | IncrementalKeyedSnapshot> {
     const states: Record<string, { type: StateDescriptor['type']; ttl: boolean }> = {};
     const prune = new Map<string, (raw: unknown, now: number) => unknown>();
     for (const [name, e] of this.tables) {
@@ -128,42 +160,109 @@ export class LmdbKeyedStateBackend extends HeapKeyedStateBackend {
       states[name] = e.restored ?? { type: e.desc.type, ttl: !!e.desc.ttl };
       if (e.handle && e.desc.ttl) prune.set(name, ttlPruner(e.desc.type, e.desc.ttl.ttl));
     }
+    const incremental = this.options.incremental === true && request !== undefined && !request.savepoint;
+    let plan: IncrementPlan | undefined;
+    if (incremental) {
+      const changes = new Map<string, Changes>();
+      for (const [name, e] of this.tables) changes.set(name, (e.table as DiskTable).takeChanges());
+      plan = this.increments.begin(request.checkpointId, changes);
+    }
     const now = this.clock.now();
     const txn = this.db.useReadTransaction();
     const chunks: Record<string, Uint8Array[]> = {};
-    const open = new Map<string, { k: unknown[]; v: unknown[] }>();
+    const deleted: Record<string, unknown[]> = {};
     try {
       // The barrier pause ends here: the store is read from the next turn on.
       await nextTurn();
-      let sliceStart = performance.now();
-      for (const { key, value } of this.db.getRange({ transaction: txn })) {
-        const { stateName, key: k } = decodeDiskKey(key);
-        const p = prune.get(stateName);
-        const v = p ? p(valueCodec.unpack(value), now) : valueCodec.unpack(value);
-        if (v === undefined) continue;
-        let c = open.get(stateName);
-        if (!c) open.set(stateName, (c = { k: [], v: [] }));
+      if (plan && !plan.base) await this.readChanged(txn, plan.keys, prune, now, chunks, deleted);
+      else await this.readAll(txn, prune, now, chunks);
+    } finally {
+      txn.done();
+    }
+    if (!plan) {
+      for (const name of Object.keys(states)) chunks[name] ??= [];
+      return { chunks, states, ...LMDB_FORMAT };
+    }
+    const file = encodeStateFile({ states, chunks, deleted });
+    this.increments.written(request!.checkpointId, file.name, file.bytes.length);
+    return { states, shared: [...plan.refs.map((name) => ({ name })), file], ...LMDB_FORMAT };
+  }
+
+  /** Checkpoint `checkpointId` completed: the next incremental checkpoint builds on its files. */
+  notifyCheckpointComplete(checkpointId: number): void {
+    this.increments.complete(checkpointId);
+  }
+
+  /** Every entry of the store as of `txn`, in chunks per state. */
+  private async readAll(
+    txn: Transaction,
+    prune: Map<string, (raw: unknown, now: number) => unknown>,
+    now: number,
+    chunks: Record<string, Uint8Array[]>,
+  ): Promise<void> {
+    const open = new Map<string, { k: unknown[]; v: unknown[] }>();
+    let sliceStart = performance.now();
+    for (const { key, value } of this.db.getRange({ transaction: txn })) {
+      const { stateName, key: k } = decodeDiskKey(key);
+      const p = prune.get(stateName);
+      const v = p ? p(unpackValue(value), now) : unpackValue(value);
+      if (v === undefined) continue;
+      let c = open.get(stateName);
+      if (!c) open.set(stateName, (c = { k: [], v: [] }));
+      c.k.push(k);
+      c.v.push(v);
+      if (c.k.length === CHUNK) {
+        (chunks[stateName] ??= []).push(serialize(c));
+        open.delete(stateName);
+        if (performance.now() - sliceStart >= SLICE_MS) {
+          await nextTurn();
+          sliceStart = performance.now();
+        }
+      }
+    }
+    for (const [name, c] of open) (chunks[name] ??= []).push(serialize(c));
+  }
+
+  /** The entries of `keys` as of `txn`; keys without a value (or expired) are listed as deleted. */
+  private async readChanged(
+    txn: Transaction,
+    keys: Map<string, Set<unknown>>,
+    prune: Map<string, (raw: unknown, now: number) => unknown>,
+    now: number,
+    chunks: Record<string, Uint8Array[]>,
+    deleted: Record<string, unknown[]>,
+  ): Promise<void> {
+    let sliceStart = performance.now();
+    for (const [name, set] of keys) {
+      const layout = (this.tables.get(name)!.table as DiskTable).layout;
+      const p = prune.get(name);
+      const out: Uint8Array[] = (chunks[name] = []);
+      const gone: unknown[] = (deleted[name] = []);
+      let c: { k: unknown[]; v: unknown[] } = { k: [], v: [] };
+      for (const k of set) {
+        const bytes = this.db.get(layout.encode(k), { transaction: txn });
+        const v = bytes === undefined ? undefined : p ? p(unpackValue(bytes), now) : unpackValue(bytes);
+        if (v === undefined) {
+          gone.push(k);
+          continue;
+        }
         c.k.push(k);
         c.v.push(v);
         if (c.k.length === CHUNK) {
-          (chunks[stateName] ??= []).push(serialize(c));
-          open.delete(stateName);
+          out.push(serialize(c));
+          c = { k: [], v: [] };
           if (performance.now() - sliceStart >= SLICE_MS) {
             await nextTurn();
             sliceStart = performance.now();
           }
         }
       }
-      for (const [name, c] of open) (chunks[name] ??= []).push(serialize(c));
-    } finally {
-      txn.done();
+      if (c.k.length > 0) out.push(serialize(c));
     }
-    for (const name of Object.keys(states)) chunks[name] ??= [];
-    return { chunks, states, ...LMDB_FORMAT };
   }
 
   override restore(snapshots: KeyedStateBackendSnapshot[], owns: (keyGroup: number) => boolean): void {
-    const canonical = snapshots.map((s) => readCanonicalSnapshot(s, LMDB_BACKEND) as KeyedStateSnapshot | ChunkedKeyedSnapshot);
+    const canonical = snapshots.map((s) => readCanonicalSnapshot(s, LMDB_BACKEND) as KeyedStateSnapshot | ChunkedKeyedSnapshot | IncrementalKeyedSnapshot);
     restoreTables(
       this.tables,
       canonical,
@@ -172,7 +271,12 @@ export class LmdbKeyedStateBackend extends HeapKeyedStateBackend {
       this.maxParallelism,
       (name) => this.newTable(name),
     );
-    for (const e of this.tables.values()) (e.table as DiskTable).flush();
+    for (const e of this.tables.values()) {
+      const t = e.table as DiskTable;
+      t.flush();
+      t.takeChanges();
+    }
+    this.increments.reset();
   }
 
   /** Closes the store, which gives its disk space back. */

@@ -7,14 +7,17 @@ import { LmdbKeyedStateBackend, type LmdbBackendOptions } from './lmdb-keyed-sta
 /** Default of `state.backend.lmdb.memory.cache-entries`. */
 export const DEFAULT_CACHE_ENTRIES = 100_000;
 
-/** Reads `state.backend.lmdb.*` settings (`local-dir`, `memory.cache-entries`). */
+/** Reads `state.backend.lmdb.*` settings (`local-dir`, `memory.cache-entries`) and `execution.checkpointing.incremental`. */
 export function lmdbOptions(config: Readonly<Record<string, unknown>>): LmdbBackendOptions {
   const dir = config['state.backend.lmdb.local-dir'];
   const raw = config['state.backend.lmdb.memory.cache-entries'] ?? DEFAULT_CACHE_ENTRIES;
   const cacheEntries = Number(raw);
   if (!Number.isInteger(cacheEntries) || cacheEntries < 1)
     throw new ConfigError(`state.backend.lmdb.memory.cache-entries: ${String(raw)} is not a positive integer`);
-  return { localDir: dir === undefined ? undefined : String(dir), cacheEntries };
+  const inc = config['execution.checkpointing.incremental'];
+  if (inc !== undefined && inc !== true && inc !== false && inc !== 'true' && inc !== 'false')
+    throw new ConfigError(`execution.checkpointing.incremental: ${String(inc)} is not true or false`);
+  return { localDir: dir === undefined ? undefined : String(dir), cacheEntries, incremental: inc === true || inc === 'true' };
 }
 
 /**
