@@ -76,7 +76,12 @@ describe('a filter fused with the map chained behind it', () => {
         })
         .name('Ids')
         .sinkTo(new CollectSink());
-      return env.execute().catch((e: unknown) => e as UserFunctionError);
+      return env.execute().then(
+        () => {
+          throw new Error('expected the job to fail');
+        },
+        (e: unknown) => e as UserFunctionError,
+      );
     };
     const m = await fail('map');
     expect(m).toBeInstanceOf(UserFunctionError);
