@@ -10,6 +10,7 @@ import type { ChannelTarget } from './edge-router.js';
 import { encodeSubtaskState } from './subtask-snapshot.js';
 import { WatermarkCombiner } from './time/watermark-combiner.js';
 import { TaskTimes, enterTask, exitTask } from './task-times.js';
+import { fuseChainedMaps } from './operators/fuse-chained-map.js';
 
 /** What a task needs from the job around it. */
 export interface TaskHost {
@@ -74,6 +75,7 @@ export class StreamTask implements ChannelTarget {
     this.head = operators[0]!;
     this.tail = operators[operators.length - 1]!;
     for (let i = 1; i < operators.length; i++) operators[i - 1]!.output.next = operators[i]!;
+    fuseChainedMaps(operators);
     for (const op of operators) op.metrics.task = this.times;
   }
 

@@ -13,6 +13,7 @@ function roundTrip(values: unknown[]): { decoded: unknown[]; format: string } {
 describe('batch codec between slot threads', () => {
   it('sends numbers and flat records as columns, anything else through msgpackr', () => {
     expect(roundTrip([1, 2.5, -Infinity, NaN]).format).toBe('n');
+    expect(roundTrip([1, -2, 2 ** 31 - 1]).format).toBe('i');
     expect(roundTrip(['a', 'b']).format).toBe('s');
     expect(roundTrip([{ a: 1, b: 'x', c: true }]).format).toBe('o');
     expect(roundTrip([{ a: 1, nested: { b: 2 } }]).format).toBe('m');
@@ -61,13 +62,39 @@ describe('batch codec between slot threads', () => {
   });
 });
 
+describe('integer columns', () => {
+  it('send int32 numbers in 4 bytes each and keep every other number as it was', () => {
+    expect(roundTrip([1, -2, 2 ** 31 - 1, -(2 ** 31)])).toEqual({ decoded: [1, -2, 2 ** 31 - 1, -(2 ** 31)], format: 'i' });
+    // Each of these would change in an Int32Array: -0 becomes 0, the others wrap or truncate.
+    for (const odd of [-0, 2 ** 31, -(2 ** 31) - 1, 0.5, NaN, Infinity]) {
+      const { decoded, format } = roundTrip([1, odd]);
+      expect(format).toBe('n');
+      expect(Object.is(decoded[1], odd)).toBe(true);
+    }
+  });
+
+  it('pick int32 or double per record field, per batch', () => {
+    const values = [
+      { auction: 1001, price: 12.5, zero: -0, at: 1_700_000_000_000 },
+      { auction: 1002, price: 13, zero: 0, at: 1_700_000_000_001 },
+    ];
+    const transfer: ArrayBuffer[] = [];
+    const e = encodeValues(values, transfer);
+    if (e.f !== 'o') throw new Error('expected columns');
+    expect(e.cols.map((c) => c.t)).toEqual(['i', 'n', 'n', 'n']);
+    const decoded = decodeValues(structuredClone(e, { transfer })) as typeof values;
+    expect(decoded).toEqual(values);
+    expect(Object.is(decoded[0]!.zero, -0)).toBe(true);
+  });
+});
+
 describe('string columns', () => {
   it('send repeated strings once per batch', () => {
     const values = Array.from({ length: 100 }, (_, i) => ({ id: i, channel: `channel-${i % 3}`, note: `unique-${i}` }));
     const transfer: ArrayBuffer[] = [];
     const e = encodeValues(values, transfer);
     if (e.f !== 'o') throw new Error('expected columns');
-    expect(e.cols.map((c) => c.t)).toEqual(['n', 'sd', 's']);
+    expect(e.cols.map((c) => c.t)).toEqual(['i', 'sd', 's']);
     const channel = e.cols[1]!;
     if (channel.t === 'sd') expect(channel.dict).toEqual(['channel-0', 'channel-1', 'channel-2']);
     expect(decodeValues(structuredClone(e, { transfer }))).toEqual(values);

@@ -7,7 +7,7 @@ export class MapOperator implements Operator<unknown> {
   /** Each result keeps its input row's kind: a map of a changelog is a changelog. */
   readonly inputChangelogMode = 'all';
   private ctx!: OperatorContext<unknown>;
-  constructor(private readonly fn: (v: unknown) => unknown) {}
+  constructor(readonly fn: (v: unknown) => unknown) {}
   open(ctx: OperatorContext<unknown>): void {
     this.ctx = ctx;
   }

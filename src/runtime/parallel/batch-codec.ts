@@ -9,12 +9,15 @@ import { Packr } from 'msgpackr';
  */
 export type EncodedValues =
   | { readonly f: 'n'; readonly d: ArrayBuffer }
+  /** Numbers that are all int32 (no -0): 4 bytes each, and decoded as small integers (see {@link intsOf}). */
+  | { readonly f: 'i'; readonly d: ArrayBuffer }
   | { readonly f: 's'; readonly d: string[] }
   | { readonly f: 'o'; readonly names: string[]; readonly cols: EncodedColumn[]; readonly n: number }
   | { readonly f: 'm'; readonly d: Uint8Array };
 
 export type EncodedColumn =
   | { readonly t: 'n'; readonly d: ArrayBuffer }
+  | { readonly t: 'i'; readonly d: ArrayBuffer }
   | { readonly t: 's'; readonly d: string[] }
   /** Dictionary-encoded strings: each distinct string once, and an index per record. */
   | { readonly t: 'sd'; readonly dict: string[]; readonly idx: ArrayBuffer }
@@ -45,15 +48,33 @@ function stringColumn(col: string[], transfer: ArrayBuffer[]): EncodedColumn {
 
 const packr = new Packr({ useRecords: true, structuredClone: true, moreTypes: true });
 
-function numbers(values: unknown[]): Float64Array | undefined {
+/** Whether `v` survives a trip through an Int32Array unchanged (-0 would come back as 0). */
+function isInt32(v: number): boolean {
+  return (v | 0) === v && (v !== 0 || 1 / v > 0);
+}
+
+function numbers(values: unknown[]): Float64Array | Int32Array | undefined {
   const n = values.length;
   const out = new Float64Array(n);
+  let ints = true;
   for (let i = 0; i < n; i++) {
     const v = values[i];
     if (typeof v !== 'number') return undefined;
     out[i] = v;
+    if (ints && !isInt32(v)) ints = false;
   }
-  return out;
+  return ints ? Int32Array.from(out) : out;
+}
+
+/**
+ * An int32 view of a number column, when every value is an int32. Keys, ids and counts mostly are;
+ * decoded from doubles they would come back as heap numbers (a Float64Array's elements are doubles),
+ * which every read boxes, every Map lookup of state compares as boxes, and every record field holds
+ * as a double, while the same values from a key selector on the sending side are small integers.
+ */
+function intsOf(col: Float64Array): Int32Array | undefined {
+  for (let i = 0; i < col.length; i++) if (!isInt32(col[i]!)) return undefined;
+  return Int32Array.from(col);
 }
 
 function strings(values: unknown[]): string[] | undefined {
@@ -111,9 +132,15 @@ function flatRecords(values: unknown[], transfer: ArrayBuffer[]): EncodedValues 
   if (!filler(names, kinds)(values, cols, n)) return undefined;
   const encoded: EncodedColumn[] = cols.map((col, c) => {
     if (kinds[c] === 'string') return stringColumn(col as string[], transfer);
-    const buf = (col as Float64Array | Uint8Array).buffer as ArrayBuffer;
+    if (kinds[c] === 'number') {
+      const ints = intsOf(col as Float64Array);
+      const buf = (ints ?? (col as Float64Array)).buffer as ArrayBuffer;
+      transfer.push(buf);
+      return { t: ints ? 'i' : 'n', d: buf };
+    }
+    const buf = (col as Uint8Array).buffer as ArrayBuffer;
     transfer.push(buf);
-    return { t: kinds[c] === 'number' ? 'n' : 'b', d: buf };
+    return { t: 'b', d: buf };
   });
   return { f: 'o', names, cols: encoded, n };
 }
@@ -126,7 +153,7 @@ export function encodeValues(values: unknown[], transfer: ArrayBuffer[]): Encode
       const d = numbers(values);
       if (d) {
         transfer.push(d.buffer as ArrayBuffer);
-        return { f: 'n', d: d.buffer as ArrayBuffer };
+        return { f: d instanceof Int32Array ? 'i' : 'n', d: d.buffer as ArrayBuffer };
       }
     } else if (t === 'string') {
       const d = strings(values);
@@ -154,10 +181,20 @@ function builder(names: string[]): RowBuilder {
   return b;
 }
 
+/** An array of small integers (Smi elements, no boxes) holding `col`'s values. */
+function smallInts(col: Int32Array): number[] {
+  const n = col.length;
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) out[i] = col[i]!;
+  return out;
+}
+
 export function decodeValues(e: EncodedValues): unknown[] {
   switch (e.f) {
     case 'n':
       return Array.from(new Float64Array(e.d));
+    case 'i':
+      return smallInts(new Int32Array(e.d));
     case 's':
       return e.d;
     case 'm':
@@ -166,6 +203,7 @@ export function decodeValues(e: EncodedValues): unknown[] {
       const cols = e.cols.map((c) => {
         if (c.t === 's') return c.d;
         if (c.t === 'n') return new Float64Array(c.d);
+        if (c.t === 'i') return new Int32Array(c.d);
         if (c.t === 'sd') return Array.from(new Uint32Array(c.idx), (i) => c.dict[i]!);
         return Array.from(new Uint8Array(c.d), (x) => x === 1);
       });
