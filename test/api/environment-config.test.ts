@@ -40,7 +40,7 @@ describe('configuration Weir does not act on', () => {
 
   it('names what it reads when an unknown key is close to none', () => {
     expect(create({ colour: 'blue' })).toThrow(
-      /Unknown configuration key 'colour': Weir does not read it \(it reads parallelism, maxParallelism, .*restart-strategy\.\*, rest\.\*, metrics\.reporter\.prom\.port\)/,
+      /Unknown configuration key 'colour': Weir does not read it \(it reads parallelism, maxParallelism, .*restart-strategy\.\*, rest\.\*, metrics\.reporter\.prom\.port, env\.log\.level\)/,
     );
   });
 
