@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 // The package entry wires the local executor that runs the script's jobs.
 import '../index.js';
+import type { Statement } from '../sql/ast.js';
 import { parseScript } from '../sql/statement-parser.js';
 import { TableEnvironment } from '../sql/table-environment.js';
 import { formatError } from './error-report.js';
@@ -52,7 +53,7 @@ export async function runSqlScript(options: SqlOptions): Promise<number> {
       // Slot workers rebuild an INSERT's plan by running the script up to it (sql-script-job.ts).
       const result = tEnv.executeStatement(statement, sql, sqlJobModule(resolve(options.file), i, options.parallelism));
       if (result.jobClient) {
-        err.write(`[INFO] Running ${statement.kind === 'insert' ? 'INSERT INTO ' + statement.table.parts.join('.') : 'the statement'}\n`);
+        err.write(`[INFO] Running ${describeJob(statement)}\n`);
         progress = startProgress(observer, options);
         await observer.settled();
         // The summary takes the progress lines' place.
@@ -74,4 +75,11 @@ export async function runSqlScript(options: SqlOptions): Promise<number> {
     progress?.stop();
     observer.detach();
   }
+}
+
+/** What the `[INFO] Running ...` line names: the INSERT's table, or a statement set's tables. */
+function describeJob(s: Statement): string {
+  if (s.kind === 'insert') return 'INSERT INTO ' + s.table.parts.join('.');
+  if (s.kind === 'statementSet') return `STATEMENT SET (INSERT INTO ${s.inserts.map((i) => i.table.parts.join('.')).join(', ')})`;
+  return 'the statement';
 }
