@@ -9,6 +9,7 @@ import { formatError } from './error-report.js';
 import { JobObserver } from './job-observer.js';
 import type { ProgressLine } from './progress-line.js';
 import { startProgress } from './run-command.js';
+import { runSqlClient } from './sql-client.js';
 import { sqlJobModule } from './sql-script-job.js';
 import { finalStatus, formatJobSummary } from './job-summary.js';
 
@@ -24,6 +25,7 @@ export interface SqlOptions {
 }
 
 /**
+ * `weir sql` without `-f` opens the interactive client (sql-client.ts).
  * `weir sql -f script.sql`: runs the statements of a script in order, as Flink's SQL client does
  * with `-f`. DDL and SET say OK, SELECT/SHOW/DESCRIBE print a table, an INSERT runs its job to the
  * end (bounded inputs) and prints the job summary. Stops at the first failing statement.
@@ -34,10 +36,7 @@ export interface SqlOptions {
  */
 export async function runSqlScript(options: SqlOptions): Promise<number> {
   const err = process.stderr;
-  if (options.file === undefined) {
-    err.write("Error: the interactive SQL client is not there yet; run a script with 'weir sql -f script.sql'\n");
-    return 1;
-  }
+  if (options.file === undefined) return runSqlClient(options);
   if (!existsSync(options.file)) {
     err.write(`Error: SQL script not found: ${options.file}\n`);
     return 1;

@@ -78,6 +78,11 @@ export class TableEnvironment {
     return this.table(s.query, sql);
   }
 
+  /** A parsed SELECT (`sql`: the text its positions refer to) as a Table, checked now: what the SQL client runs. */
+  queryTable(query: Query, sql: string): Table {
+    return this.table(query, sql);
+  }
+
   /** Plans `query` once to check it and learn its columns; the Table plans it again per run. */
   private table(query: Query, sql: string): Table {
     const { columns, updating } = planQuery(query, this.context(this.newEnv(), sql));
