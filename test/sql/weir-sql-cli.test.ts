@@ -129,11 +129,3 @@ INSERT INTO totals SELECT who, SUM(amount) FROM sales GROUP BY who;
     expect(r.stderr).toContain("Expected FROM but found 't' (line 2, column 14)\n  SELECT a FRM t;\n               ^");
   });
 });
-
-describe('weir sql without a script', () => {
-  it('says how to run one', async () => {
-    const r = await runCli(['sql']);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain("run a script with 'weir sql -f script.sql'");
-  });
-});
