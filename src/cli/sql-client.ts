@@ -75,8 +75,11 @@ export async function runSqlClient(
       const mode = (tEnv.settings.get('sql-client.execution.result-mode')?.toLowerCase() ?? 'table') as ResultMode;
       try {
         await showQuery(tEnv.queryTable(s.query, sql), mode, out, tty, (job) => (query = job));
+      } catch (e) {
+        // Ctrl-C cancelled it: the rows so far are shown, the session goes on.
+        if (query?.status() !== 'CANCELED') throw e;
+        out.write('[INFO] Query stopped.\n');
       } finally {
-        if (query?.status() === 'CANCELED') out.write('[INFO] Query stopped.\n');
         query = undefined;
       }
       return;

@@ -102,7 +102,7 @@ describe('the end of a statement typed over several lines', () => {
 // A pseudo-terminal through util-linux `script`: the table mode draws the rows in place.
 const hasScript = spawnSync('script', ['--version']).status === 0;
 describe.skipIf(!hasScript)('weir sql on a terminal', () => {
-  it('prompts, continues a multi-line statement and draws the table', async () => {
+  it('prompts, continues a multi-line statement, draws the table and stops a query at Ctrl-C', async () => {
     const home = join(dir, 'home3');
     const cmd = `${process.execPath} --import tsx src/cli/main.ts sql`;
     const child = spawn('script', ['-qfec', cmd, '/dev/null'], {
@@ -112,8 +112,9 @@ describe.skipIf(!hasScript)('weir sql on a terminal', () => {
     });
     let seen = '';
     child.stdout.on('data', (d) => (seen += d));
-    const waitFor = async (text: string) => {
-      while (!seen.includes(text)) await new Promise((r) => setTimeout(r, 50));
+    /** Waits until `text` has been printed `times` times. */
+    const waitFor = async (text: string, times = 1) => {
+      while (seen.split(text).length <= times) await new Promise((r) => setTimeout(r, 50));
     };
     const done = finish(child);
     await waitFor('Weir SQL> ');
@@ -123,6 +124,15 @@ describe.skipIf(!hasScript)('weir sql on a terminal', () => {
     await waitFor('        > ');
     child.stdin.write('FROM sales GROUP BY who;\r');
     await waitFor('2 rows in set');
+    // An unbounded query runs, redrawn in place, until Ctrl-C stops it; the session goes on.
+    child.stdin.write("CREATE TABLE endless (n BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '50');\r");
+    await waitFor('Execute statement succeeded', 2);
+    child.stdin.write('SELECT COUNT(*) AS c FROM endless;\r');
+    // Its count has been drawn at least once: the query runs (the first query said "Ctrl-C" too).
+    await waitFor('| c ');
+    await waitFor('Ctrl-C stops the query', seen.split('Ctrl-C stops the query').length);
+    child.stdin.write('\x03');
+    await waitFor('Query stopped');
     child.stdin.write('QUIT;\r');
     const r = await done;
     expect(r.code, seen).toBe(0);
