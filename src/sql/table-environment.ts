@@ -66,7 +66,7 @@ export class TableEnvironment {
     return envOrConfig instanceof StreamEnvironment ? new TableEnvironment(envOrConfig, {}) : new TableEnvironment(undefined, envOrConfig);
   }
 
-  /** Runs one statement. DDL, SET and SHOW/DESCRIBE complete at once; INSERT starts a job. */
+  /** Runs one statement. DDL, SET and SHOW/DESCRIBE complete at once; an INSERT or a statement set starts a job. */
   executeSql(sql: string): TableResult {
     return this.executeStatement(parseStatement(sql).statement, sql);
   }
