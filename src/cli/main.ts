@@ -74,14 +74,14 @@ program
 
 program
   .command('sql')
-  .description('run a Flink-dialect SQL script: DDL, SET, SELECT and INSERT INTO statements, in order')
+  .description('the interactive Flink-dialect SQL client, or with -f a script: DDL, SET, SELECT, INSERT INTO and statement sets, in order')
   .option('-f, --file <script>', 'the SQL script to run')
   .addOption(new Option('-p, --parallelism <n>', 'default parallelism of the jobs the script starts').argParser(positiveInt))
   .option('-q, --quiet', 'no progress: neither the live line on a terminal nor the periodic lines otherwise')
   .option('--progress-interval <duration>', "between two progress lines when stderr is not a terminal, e.g. '10s' (default 5s)")
   .addOption(logLevelOption())
   .option('--stack', 'print stack traces with errors')
-  .addHelpText('after', '\nExamples:\n  weir sql -f pipeline.sql\n  weir sql -f pipeline.sql -p 2')
+  .addHelpText('after', '\nExamples:\n  weir sql\n  weir sql -f pipeline.sql\n  weir sql -f pipeline.sql -p 2')
   .action(async (opts: SqlOptions & { logLevel?: LogLevel }) => {
     setUpLogging(opts);
     process.exitCode = await runSqlScript(opts);

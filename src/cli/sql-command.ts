@@ -2,12 +2,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 // The package entry wires the local executor that runs the script's jobs.
 import '../index.js';
+import type { Statement } from '../sql/ast.js';
 import { parseScript } from '../sql/statement-parser.js';
 import { TableEnvironment } from '../sql/table-environment.js';
 import { formatError } from './error-report.js';
 import { JobObserver } from './job-observer.js';
 import type { ProgressLine } from './progress-line.js';
 import { startProgress } from './run-command.js';
+import { runSqlClient } from './sql-client.js';
 import { sqlJobModule } from './sql-script-job.js';
 import { finalStatus, formatJobSummary } from './job-summary.js';
 
@@ -23,6 +25,7 @@ export interface SqlOptions {
 }
 
 /**
+ * `weir sql` without `-f` opens the interactive client (sql-client.ts).
  * `weir sql -f script.sql`: runs the statements of a script in order, as Flink's SQL client does
  * with `-f`. DDL and SET say OK, SELECT/SHOW/DESCRIBE print a table, an INSERT runs its job to the
  * end (bounded inputs) and prints the job summary. Stops at the first failing statement.
@@ -33,10 +36,7 @@ export interface SqlOptions {
  */
 export async function runSqlScript(options: SqlOptions): Promise<number> {
   const err = process.stderr;
-  if (options.file === undefined) {
-    err.write("Error: the interactive SQL client is not there yet; run a script with 'weir sql -f script.sql'\n");
-    return 1;
-  }
+  if (options.file === undefined) return runSqlClient(options);
   if (!existsSync(options.file)) {
     err.write(`Error: SQL script not found: ${options.file}\n`);
     return 1;
@@ -52,7 +52,7 @@ export async function runSqlScript(options: SqlOptions): Promise<number> {
       // Slot workers rebuild an INSERT's plan by running the script up to it (sql-script-job.ts).
       const result = tEnv.executeStatement(statement, sql, sqlJobModule(resolve(options.file), i, options.parallelism));
       if (result.jobClient) {
-        err.write(`[INFO] Running ${statement.kind === 'insert' ? 'INSERT INTO ' + statement.table.parts.join('.') : 'the statement'}\n`);
+        err.write(`[INFO] Running ${describeJob(statement)}\n`);
         progress = startProgress(observer, options);
         await observer.settled();
         // The summary takes the progress lines' place.
@@ -74,4 +74,11 @@ export async function runSqlScript(options: SqlOptions): Promise<number> {
     progress?.stop();
     observer.detach();
   }
+}
+
+/** What the `[INFO] Running ...` line names: the INSERT's table, or a statement set's tables. */
+function describeJob(s: Statement): string {
+  if (s.kind === 'insert') return 'INSERT INTO ' + s.table.parts.join('.');
+  if (s.kind === 'statementSet') return `STATEMENT SET (INSERT INTO ${s.inserts.map((i) => i.table.parts.join('.')).join(', ')})`;
+  return 'the statement';
 }

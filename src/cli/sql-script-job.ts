@@ -23,7 +23,7 @@ if (script !== null && Number.isInteger(index)) {
   self.searchParams.delete('weir-run');
   statements.forEach(({ statement }, i) => {
     // Earlier jobs (INSERT, SELECT) ran already; only what defines this one is replayed.
-    if (i < index && statement.kind !== 'insert' && statement.kind !== 'query') tEnv.executeStatement(statement, sql);
+    if (i < index && statement.kind !== 'insert' && statement.kind !== 'query' && statement.kind !== 'statementSet') tEnv.executeStatement(statement, sql);
   });
   await tEnv.executeStatement(statements[index]!.statement, sql, self.href).await();
 }

@@ -164,7 +164,9 @@ export type Statement =
   | { readonly kind: 'reset'; readonly key: string | undefined; readonly pos: SqlPosition }
   | { readonly kind: 'insert'; readonly table: Name; readonly columns: readonly string[] | undefined; readonly query: Query; readonly overwrite: boolean }
   | { readonly kind: 'query'; readonly query: Query }
-  | { readonly kind: 'explain'; readonly target: Extract<Statement, { kind: 'insert' | 'query' }> };
+  /** `EXECUTE STATEMENT SET BEGIN INSERT ...; ... END` or `BEGIN STATEMENT SET; INSERT ...; END`: the INSERTs run as one job. */
+  | { readonly kind: 'statementSet'; readonly inserts: readonly Extract<Statement, { kind: 'insert' }>[]; readonly pos: SqlPosition }
+  | { readonly kind: 'explain'; readonly target: Extract<Statement, { kind: 'insert' | 'query' | 'statementSet' }> };
 
 /** A statement with the text it was parsed from (for error carets). */
 export interface ParsedStatement {

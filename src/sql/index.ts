@@ -2,6 +2,7 @@
 export { TableEnvironment } from './table-environment.js';
 export { Table } from './table.js';
 export { TableResult } from './table-result.js';
+export { StatementSet } from './statement-set.js';
 export { SqlError, type SqlPosition } from './sql-error.js';
 export { parseScript, parseStatement } from './statement-parser.js';
 export type { Column } from './expression-compiler.js';

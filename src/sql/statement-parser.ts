@@ -80,20 +80,53 @@ class StatementParser {
           ? (this.insert() as Extract<Statement, { kind: 'insert' }>)
           : c.isKeyword('SELECT')
             ? ({ kind: 'query', query: this.query() } as const)
-            : c.fail('Expected SELECT or INSERT after EXPLAIN');
+            : c.isKeyword('STATEMENT') || c.isKeyword('EXECUTE')
+              ? this.statementSet()
+              : c.fail('Expected SELECT, INSERT or STATEMENT SET after EXPLAIN');
         return { kind: 'explain', target };
       }
       case 'EXECUTE':
+        if (c.isKeyword('STATEMENT', 1)) return this.statementSet();
+        return this.unsupported('EXECUTE', t.pos);
       case 'BEGIN':
+        return this.statementSet();
       case 'USE':
       case 'ALTER':
       case 'LOAD':
       case 'WITH':
       case 'VALUES':
-        return this.unsupported(t.upper === 'BEGIN' ? 'STATEMENT SET' : t.upper === 'WITH' ? 'WITH (common table expressions)' : t.upper, t.pos);
+        return this.unsupported(t.upper === 'WITH' ? 'WITH (common table expressions)' : t.upper, t.pos);
       default:
         return c.fail('Expected a statement (CREATE, DROP, SHOW, DESCRIBE, SET, RESET, INSERT or SELECT)');
     }
+  }
+
+  /**
+   * `[EXECUTE] STATEMENT SET BEGIN INSERT ...; ... END` or Flink's older `BEGIN STATEMENT SET; INSERT ...; END`:
+   * only INSERTs, at least one, each ended by `;`.
+   */
+  private statementSet(): Extract<Statement, { kind: 'statementSet' }> {
+    const c = this.c;
+    const pos = c.peek().pos;
+    if (c.acceptKeyword('BEGIN')) {
+      c.expectKeyword('STATEMENT', 'SET');
+      c.expectOp(';');
+    } else {
+      c.acceptKeyword('EXECUTE');
+      c.expectKeyword('STATEMENT', 'SET');
+      c.expectKeyword('BEGIN');
+    }
+    const inserts: Extract<Statement, { kind: 'insert' }>[] = [];
+    for (;;) {
+      while (c.acceptOp(';'));
+      if (c.isKeyword('END')) break;
+      if (!c.isKeyword('INSERT')) c.fail(inserts.length === 0 ? 'Expected INSERT in the statement set' : 'Expected INSERT or END in the statement set');
+      inserts.push(this.insert() as Extract<Statement, { kind: 'insert' }>);
+      if (!c.isKeyword('END')) c.expectOp(';');
+    }
+    if (inserts.length === 0) c.fail('A statement set needs at least one INSERT before END');
+    c.next();
+    return { kind: 'statementSet', inserts, pos };
   }
 
   private unsupported(what: string, pos: SqlPosition): never {

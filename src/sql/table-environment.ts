@@ -24,6 +24,7 @@ import { SqlError } from './sql-error.js';
 import { SqlSettings } from './sql-settings.js';
 import { formatType, T } from './sql-types.js';
 import { parseStatement } from './statement-parser.js';
+import { StatementSet } from './statement-set.js';
 import { Table } from './table.js';
 import { TableResult } from './table-result.js';
 
@@ -33,6 +34,8 @@ registerOperatorKind(joinKind);
 registerOperatorKind(windowJoinKind);
 registerOperatorKind(outerIntervalJoinKind);
 for (const kind of orderingOperatorKinds) registerOperatorKind(kind);
+
+type Insert = Extract<Statement, { kind: 'insert' }>;
 
 const ok = () => new TableResult('SUCCESS', [], async () => []);
 const rowsResult = (columns: Column[], rows: Row[]) => new TableResult('SUCCESS_WITH_CONTENT', columns, async () => rows);
@@ -63,7 +66,7 @@ export class TableEnvironment {
     return envOrConfig instanceof StreamEnvironment ? new TableEnvironment(envOrConfig, {}) : new TableEnvironment(undefined, envOrConfig);
   }
 
-  /** Runs one statement. DDL, SET and SHOW/DESCRIBE complete at once; INSERT starts a job. */
+  /** Runs one statement. DDL, SET and SHOW/DESCRIBE complete at once; an INSERT or a statement set starts a job. */
   executeSql(sql: string): TableResult {
     return this.executeStatement(parseStatement(sql).statement, sql);
   }
@@ -73,6 +76,11 @@ export class TableEnvironment {
     const s = parseStatement(sql).statement;
     if (s.kind !== 'query') throw new SqlError(`sqlQuery expects a SELECT; run ${s.kind === 'insert' ? 'INSERT' : 'other statements'} with executeSql`);
     return this.table(s.query, sql);
+  }
+
+  /** A parsed SELECT (`sql`: the text its positions refer to) as a Table, checked now: what the SQL client runs. */
+  queryTable(query: Query, sql: string): Table {
+    return this.table(query, sql);
   }
 
   /** Plans `query` once to check it and learn its columns; the Table plans it again per run. */
@@ -199,18 +207,20 @@ export class TableEnvironment {
       case 'reset':
         this.settings.reset(s.key);
         return ok();
-      case 'insert': {
-        const env = this.newEnv(jobModule);
-        const target = planInsert(s, this.context(env, sql));
-        const client = env.executeAsync(this.settings.get('pipeline.name') ?? `insert-into_default_catalog.default_database.${target}`);
-        return new TableResult('SUCCESS', [], async () => [], client);
-      }
+      case 'insert':
+        return this.executeInserts([{ insert: s, sql }], jobModule);
+      case 'statementSet':
+        return this.executeInserts(
+          s.inserts.map((insert) => ({ insert, sql })),
+          jobModule,
+        );
       case 'query':
         return this.table(s.query, sql).execute();
       case 'explain': {
         const env = this.newEnv();
         const t = s.target;
         if (t.kind === 'insert') planInsert(t, this.context(env, sql));
+        else if (t.kind === 'statementSet') for (const insert of t.inserts) planInsert(insert, this.context(env, sql));
         else
           planQuery(t.query, this.context(env, sql))
             .stream()
@@ -218,6 +228,34 @@ export class TableEnvironment {
         return new ExplainResult(explainPlan(env));
       }
     }
+  }
+
+  /**
+   * Plans several INSERTs (each with the text its positions refer to) into one job with a sink per
+   * INSERT, and starts it: a statement set. Used by `EXECUTE STATEMENT SET` and {@link StatementSet}.
+   */
+  executeInserts(inserts: readonly { insert: Insert; sql: string }[], jobModule?: string): TableResult {
+    const env = this.newEnv(jobModule);
+    const targets = inserts.map(({ insert, sql }) => planInsert(insert, this.context(env, sql)));
+    const name = this.settings.get('pipeline.name') ?? `insert-into_${targets.map((t) => `default_catalog.default_database.${t}`).join(',')}`;
+    return new TableResult('SUCCESS', [], async () => [], env.executeAsync(name));
+  }
+
+  /** The EXPLAIN text of several INSERTs planned as one job (a statement set). */
+  explainInserts(inserts: readonly { insert: Insert; sql: string }[]): string {
+    const env = this.newEnv();
+    for (const { insert, sql } of inserts) planInsert(insert, this.context(env, sql));
+    return explainPlan(env);
+  }
+
+  /**
+   * A statement set: INSERTs added one by one that `execute()` runs as one job with a sink each.
+   *
+   * @example
+   * await tEnv.createStatementSet().addInsertSql('INSERT INTO a SELECT * FROM src').addInsertSql('INSERT INTO b SELECT * FROM src').execute().await();
+   */
+  createStatementSet(): StatementSet {
+    return new StatementSet(this);
   }
 
   private context(env: StreamEnvironment, sql: string): PlanContext {

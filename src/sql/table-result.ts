@@ -79,17 +79,39 @@ export class TableResult {
 
 /** Applies a changelog to an empty table: `+I`/`+U` add a row, `-U`/`-D` remove one equal row. */
 function applyChangelog(changes: readonly ChangelogEntry[]): Row[] {
-  const rows = new Map<string, Row[]>();
-  for (const { kind, row } of changes) {
-    const key = JSON.stringify(row, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v instanceof Map ? [...v] : v));
-    const same = rows.get(key);
-    if (kind === '+I' || kind === '+U') {
-      if (same) same.push(row);
-      else rows.set(key, [row]);
-    } else if (same) {
-      same.pop();
-      if (same.length === 0) rows.delete(key);
+  const table = new ChangelogTable();
+  table.apply(changes);
+  return table.rows();
+}
+
+/**
+ * A table kept up to date from a changelog, as the SQL client's table mode shows it while a query
+ * runs: `+I`/`+U` add a row, `-U`/`-D` remove one equal row.
+ *
+ * @example
+ * const t = new ChangelogTable();
+ * t.apply([{ kind: '+I', row: { a: 1 } }, { kind: '-D', row: { a: 1 } }]);
+ * t.rows(); // []
+ */
+export class ChangelogTable {
+  private readonly byValue = new Map<string, Row[]>();
+
+  apply(changes: readonly ChangelogEntry[]): void {
+    for (const { kind, row } of changes) {
+      const key = JSON.stringify(row, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v instanceof Map ? [...v] : v));
+      const same = this.byValue.get(key);
+      if (kind === '+I' || kind === '+U') {
+        if (same) same.push(row);
+        else this.byValue.set(key, [row]);
+      } else if (same) {
+        same.pop();
+        if (same.length === 0) this.byValue.delete(key);
+      }
     }
   }
-  return [...rows.values()].flat();
+
+  /** The rows now, in the order their values first appeared. */
+  rows(): Row[] {
+    return [...this.byValue.values()].flat();
+  }
 }

@@ -1,12 +1,14 @@
 import type { DataStream } from '../api/data-stream.js';
 import { CollectSink } from '../connectors/memory/collect-sink.js';
-import { rowKindShort } from '../core/row-kind.js';
+import type { Batch } from '../core/batch.js';
+import { rowKindShort, type RowKind } from '../core/row-kind.js';
+import type { JobClient } from '../graph/job-executor.js';
 import { StreamEnvironment } from '../api/stream-environment.js';
 import type { Query } from './ast.js';
 import type { Column } from './expression-compiler.js';
 import type { Row } from './operators/calc-operator.js';
 import { planQuery, type PlanContext } from './query-planner.js';
-import { TableResult } from './table-result.js';
+import { TableResult, type ChangelogEntry } from './table-result.js';
 
 /**
  * A query's result as a relation: its columns, and ways to run it or hand it to the DataStream API.
@@ -52,6 +54,34 @@ export class Table {
       return values.map((row, i) => ({ kind: rowKindShort(kinds[i]!), row }));
     };
     return new TableResult('SUCCESS_WITH_CONTENT', this.columns, rows, undefined, this.updating ? changes : undefined);
+  }
+
+  /**
+   * Runs the query as its own job and hands its rows to `onChanges` as they arrive, a batch at a
+   * time, each with its kind (`+I`, `-U`, `+U`, `-D`): what the interactive client shows while an
+   * unbounded query runs. The returned client's `result` settles when the job ends; `cancel()` stops it.
+   *
+   * @example
+   * const job = tEnv.sqlQuery('SELECT * FROM clicks').subscribe((changes) => console.log(changes.length));
+   * await job.cancel();
+   */
+  subscribe(onChanges: (changes: ChangelogEntry[]) => void): JobClient {
+    const env = this.newEnv();
+    planQuery(this.query, this.context(env))
+      .stream()
+      .sinkTo({
+        name: 'Collect',
+        inputChangelogMode: 'all',
+        createWriter: () => ({
+          write: (batch: Batch<Row>) => {
+            const { values, kinds } = batch;
+            const out: ChangelogEntry[] = new Array(values.length);
+            for (let i = 0; i < values.length; i++) out[i] = { kind: kinds === undefined ? '+I' : rowKindShort(kinds[i] as RowKind), row: values[i]! };
+            onChanges(out);
+          },
+        }),
+      });
+    return env.executeAsync('collect');
   }
 
   /** The plan of the query's job as JSON (see docs/architecture.md). */

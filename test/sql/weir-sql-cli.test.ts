@@ -55,6 +55,45 @@ INSERT INTO evens SELECT n, n / 2 FROM nums WHERE n % 2 = 0;
     expect(lines.sort()).toEqual(Array.from({ length: 500 }, (_v, i) => `${2 * (i + 1)},${i + 1}`).sort());
   });
 
+  it('runs a statement set as one job in two worker-thread slots that rebuild it from the script', async () => {
+    const evens = join(dir, 'set-evens');
+    const odds = join(dir, 'set-odds');
+    const script = join(dir, 'set.sql');
+    writeFileSync(
+      script,
+      `CREATE TABLE nums (n BIGINT) WITH ('connector' = 'datagen', 'fields.n.kind' = 'sequence', 'fields.n.start' = '1', 'fields.n.end' = '400');
+CREATE TABLE evens (n BIGINT) WITH ('connector' = 'filesystem', 'path' = '${evens}', 'format' = 'csv');
+CREATE TABLE odds (n BIGINT, sq BIGINT) WITH ('connector' = 'filesystem', 'path' = '${odds}', 'format' = 'csv');
+BEGIN STATEMENT SET;
+INSERT INTO evens SELECT n FROM nums WHERE n % 2 = 0;
+INSERT INTO odds SELECT n, n * n FROM nums WHERE n % 2 = 1;
+END;
+`,
+    );
+    const r = await runCli(['sql', '-f', script, '-p', '2']);
+    expect(r.code, r.stderr).toBe(0);
+    const read = (path: string) =>
+      readdirSync(path)
+        .filter((f) => !f.startsWith('.'))
+        .flatMap((f) => readFileSync(join(path, f), 'utf8').trim().split('\n'))
+        .sort();
+    const ns = Array.from({ length: 400 }, (_v, i) => i + 1);
+    expect(r.stderr).toContain('[INFO] Running STATEMENT SET (INSERT INTO evens, odds)');
+    expect(r.stderr.match(/FINISHED/g)).toHaveLength(1);
+    expect(read(evens)).toEqual(
+      ns
+        .filter((n) => n % 2 === 0)
+        .map(String)
+        .sort(),
+    );
+    expect(read(odds)).toEqual(
+      ns
+        .filter((n) => n % 2 === 1)
+        .map((n) => `${n},${n * n}`)
+        .sort(),
+    );
+  });
+
   it('prints a GROUP BY as a changelog: the op column of a SELECT, -U[...]/+U[...] rows of print, EXPLAIN as text', async () => {
     writeFileSync(join(dir, 'sales.csv'), 'ann,5\nbob,3\nann,7\n');
     const script = join(dir, 'group.sql');
@@ -88,13 +127,5 @@ INSERT INTO totals SELECT who, SUM(amount) FROM sales GROUP BY who;
     const r = await runCli(['sql', '-f', script]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("Expected FROM but found 't' (line 2, column 14)\n  SELECT a FRM t;\n               ^");
-  });
-});
-
-describe('weir sql without a script', () => {
-  it('says how to run one', async () => {
-    const r = await runCli(['sql']);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain("run a script with 'weir sql -f script.sql'");
   });
 });
