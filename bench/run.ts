@@ -291,7 +291,12 @@ async function main(): Promise<void> {
  */
 async function sqlLines(a: Args): Promise<void> {
   for (const q of a.queries) {
-    const m = await best('sql', q, a);
+    // A query the planner rejects (q6, as in Flink) gets a line saying so; its message is on stderr.
+    const m = await best('sql', q, a).catch((e: Error) => e);
+    if (m instanceof Error) {
+      console.log(JSON.stringify({ query: q, api: 'sql', events: a.events, error: m.message }));
+      continue;
+    }
     const base = QUERIES[q] ? await best('baseline', q, a) : undefined;
     console.log(
       JSON.stringify({
