@@ -109,6 +109,12 @@ describe('More Nexmark queries in SQL vs DuckDB', () => {
     ]);
   });
 
+  it('a star of a table not in the FROM beside ROW_NUMBER says so', () => {
+    const q =
+      'SELECT * FROM (SELECT Z.*, ROW_NUMBER() OVER (PARTITION BY A.id ORDER BY B.price DESC) AS rn FROM auction A, bid B WHERE A.id = B.auction) WHERE rn <= 1';
+    expect(() => environment().sqlQuery(q)).toThrow("Table 'Z' not found in this query");
+  });
+
   it('q6 is rejected: its OVER window would read the updates of a Top-N (as in Flink, FLINK-19059)', () => {
     expect(() => environment().sqlQuery(sqlFile('q6.sql'))).toThrow(/OVER aggregations take insert-only input; Rank\(.*\) produces updates/);
   });
