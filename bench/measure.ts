@@ -1,6 +1,7 @@
 import { NexmarkGenerator, type NexmarkEvent } from '../src/connectors/nexmark/index.js';
 import { QUERIES } from './query-registry.js';
 import { runWeirQuery, sinkCount } from './weir-job.js';
+import { runSqlQuery } from './sql/nexmark-sql-job.js';
 
 /** What one child process measured. */
 export interface Measurement {
@@ -16,7 +17,8 @@ export interface Measurement {
   readonly runSeconds: number[];
 }
 
-export type MeasureMode = 'weir' | 'baseline' | 'generator';
+/** `sql`: the query's file in bench/nexmark/sql/ at parallelism 1, into a blackhole (its outputs are not counted). */
+export type MeasureMode = 'weir' | 'baseline' | 'generator' | 'sql';
 
 /** Generates events and does nothing with them: the rate every query is bounded by. */
 function generatorOnly(gen: NexmarkGenerator, events: number): number {
@@ -33,6 +35,10 @@ function generatorOnly(gen: NexmarkGenerator, events: number): number {
 
 async function once(mode: MeasureMode, query: string, events: number, parallelism: number, seed: number): Promise<{ outputs: number; startupMs: number }> {
   if (mode === 'generator') return { outputs: generatorOnly(new NexmarkGenerator({ seed }), events), startupMs: 0 };
+  if (mode === 'sql') {
+    await runSqlQuery(query, events, seed);
+    return { outputs: 0, startupMs: 0 };
+  }
   const q = QUERIES[query];
   if (!q) throw new Error(`unknown query '${query}' (known: ${Object.keys(QUERIES).join(', ')})`);
   if (mode === 'baseline') return { outputs: q.baseline(new NexmarkGenerator({ seed }), events), startupMs: 0 };

@@ -1,11 +1,12 @@
 /**
- * The Nexmark benchmark: `npm run bench -- [q0 q1 ...] [--events N] [--parallelism P] [--runs R] [--trials T] [--seed S] [--checkpoint-interval 1s] [--agg-phase-strategy AUTO|ONE_PHASE|TWO_PHASE] [--rest]`.
+ * The Nexmark benchmark: `npm run bench -- [q0 q1 ...] [--sql] [--events N] [--parallelism P] [--runs R] [--trials T] [--seed S] [--checkpoint-interval 1s] [--agg-phase-strategy AUTO|ONE_PHASE|TWO_PHASE] [--rest]`.
  * Prints one JSON line per query (Weir job vs. a hand-written loop over the same events) and one for
  * the generator alone. With `--parallelism P` > 1 the line also holds the same job at parallelism 1
  * (`p1EventsPerSec`) and the speed-up over it, and P copies of the p=1 job run as P processes at once
  * (`independentEventsPerSec`, the machine's own ceiling for the speed-up), measured in the same run.
  * With `--rest` each query also runs with the REST API and the Prometheus endpoint on, scraped once a
- * second (`restRatio`: throughput with them over without). Every measurement runs in a fresh child process, so peak RSS is its own.
+ * second (`restRatio`: throughput with them over without). With `--sql` the queries are the files of
+ * bench/nexmark/sql/ (q0 q1 ... or all of them) at parallelism 1 into a blackhole, one line each with `"api":"sql"`. Every measurement runs in a fresh child process, so peak RSS is its own.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +16,7 @@ import { QUERIES } from './query-registry.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { hasSqlQuery, SQL_QUERIES } from './sql/nexmark-sql-job.js';
 import { AGG_PHASE_VAR, CHECKPOINT_DIR_VAR, CHECKPOINT_INTERVAL_VAR, REST_VAR } from './weir-job.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -35,10 +37,12 @@ interface Args {
   checkpointInterval: string | undefined;
   /** With it, each query also runs with the REST server and /metrics on, and the line reports the overhead. */
   rest: boolean;
+  /** The queries are SQL files (bench/nexmark/sql/), not the DataStream jobs of the registry. */
+  sql: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { queries: [], events: 10_000_000, parallelism: 1, seed: 0, runs: 1, trials: 1, checkpointInterval: undefined, rest: false };
+  const a: Args = { queries: [], events: 10_000_000, parallelism: 1, seed: 0, runs: 1, trials: 1, checkpointInterval: undefined, rest: false, sql: false };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i]!;
     const num = () => Number(String(argv[++i]).replace(/_/g, ''));
@@ -49,12 +53,16 @@ function parseArgs(argv: string[]): Args {
     else if (v === '--trials') a.trials = num();
     else if (v === '--checkpoint-interval') a.checkpointInterval = String(argv[++i]);
     else if (v === '--rest') a.rest = true;
+    else if (v === '--sql') a.sql = true;
     else if (v === '--agg-phase-strategy') process.env[AGG_PHASE_VAR] = String(argv[++i]);
     else if (v.startsWith('-')) throw new Error(`unknown option ${v}`);
     else a.queries.push(v);
   }
-  if (a.queries.length === 0) a.queries = Object.keys(QUERIES);
-  for (const q of a.queries) if (!QUERIES[q]) throw new Error(`unknown query '${q}' (known: ${Object.keys(QUERIES).join(', ')})`);
+  if (a.queries.length === 0) a.queries = a.sql ? SQL_QUERIES : Object.keys(QUERIES);
+  if (a.sql) {
+    for (const q of a.queries) if (!hasSqlQuery(q)) throw new Error(`no SQL query '${q}' (known: ${SQL_QUERIES.join(', ')})`);
+    if (a.parallelism !== 1 || a.checkpointInterval || a.rest) throw new Error('--sql runs at parallelism 1 without --checkpoint-interval or --rest');
+  } else for (const q of a.queries) if (!QUERIES[q]) throw new Error(`unknown query '${q}' (known: ${Object.keys(QUERIES).join(', ')})`);
   if (!(Number.isInteger(a.events) && a.events > 0)) throw new Error('--events must be a positive integer');
   if (!(Number.isInteger(a.trials) && a.trials > 0)) throw new Error('--trials must be a positive integer');
   return a;
@@ -182,6 +190,7 @@ async function main(): Promise<void> {
       peakRssMb: gen.peakRssMb,
     }),
   );
+  if (a.sql) return sqlLines(a);
   for (const q of a.queries) {
     const base = await best('baseline', q, a);
     // At parallelism > 1, the same job at parallelism 1 runs beside it: the speed-up is the figure.
@@ -270,6 +279,37 @@ async function main(): Promise<void> {
               restRatio: +(served.eventsPerSec / weir.eventsPerSec).toFixed(3),
               restCpuRatio: +(served.eventsPerCpuSec / weir.eventsPerCpuSec).toFixed(3),
             }
+          : {}),
+      }),
+    );
+  }
+}
+
+/**
+ * One line per SQL query; beside it the hand-written loop's rate where the DataStream registry has
+ * one of the same name (q0, q1, q2: the same output; q5, q7: the same question, planned differently).
+ */
+async function sqlLines(a: Args): Promise<void> {
+  for (const q of a.queries) {
+    // A query the planner rejects (q6, as in Flink) gets a line saying so; its message is on stderr.
+    const m = await best('sql', q, a).catch((e: Error) => e);
+    if (m instanceof Error) {
+      console.log(JSON.stringify({ query: q, api: 'sql', events: a.events, error: m.message }));
+      continue;
+    }
+    const base = QUERIES[q] ? await best('baseline', q, a) : undefined;
+    console.log(
+      JSON.stringify({
+        query: q,
+        api: 'sql',
+        events: a.events,
+        eventsPerSec: m.eventsPerSec,
+        eventsPerCpuSec: m.eventsPerCpuSec,
+        cpuSeconds: m.cpuSeconds,
+        peakRssMb: m.peakRssMb,
+        parallelism: 1,
+        ...(base
+          ? { baselineEventsPerSec: base.eventsPerSec, baselineEventsPerCpuSec: base.eventsPerCpuSec, ratio: +(m.eventsPerSec / base.eventsPerSec).toFixed(3) }
           : {}),
       }),
     );

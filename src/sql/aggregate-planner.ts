@@ -211,7 +211,14 @@ export function planAggregate(
             consts,
             helpers,
           )
-        : buildFunction<(r: Row) => unknown>(`function key(r) { return JSON.stringify(${values}, ${consts.ref(bigintAsText)}); }`, consts, helpers);
+        : buildFunction<(r: Row) => unknown>(
+            // The replacer runs for every value; only a DECIMAL (or a composite that may hold one) needs it.
+            groups.every((g) => !('compiled' in g) || NO_BIGINT.has(g.compiled.type.name))
+              ? `function key(r) { return JSON.stringify(${values}); }`
+              : `function key(r) { return JSON.stringify(${values}, ${consts.ref(bigintAsText)}); }`,
+            consts,
+            helpers,
+          );
   return {
     groups,
     calls,
@@ -228,6 +235,9 @@ export function planAggregate(
     },
   };
 }
+
+/** Types whose values are never a bigint nor hold one: their group keys need no replacer. */
+const NO_BIGINT = new Set(['INT', 'BIGINT', 'DOUBLE', 'STRING', 'BOOLEAN', 'TIMESTAMP', 'TIMESTAMP_LTZ', 'DATE', 'TIME', 'NULL']);
 
 /** JSON cannot hold a bigint (a DECIMAL value): as text in a group key. */
 const bigintAsText = (_k: string, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v);

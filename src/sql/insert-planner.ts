@@ -52,15 +52,17 @@ export function planInsert(s: Insert, ctx: PlanContext): string {
     sinkColumns.map((col) => {
       const i = targets.indexOf(col.name);
       const from = i < 0 ? undefined : planned.columns[i];
-      const conv = from ? sinkConversion(from.type, col.type) : undefined;
+      const conv = from && !connector.discardsValues ? sinkConversion(from.type, col.type) : undefined;
       const code =
         i < 0
           ? 'null'
-          : col.type.name === 'TIMESTAMP' && from?.type.name === 'TIMESTAMP' && (from.type.precision ?? 3) === 3
-            ? `$.tsToString(${codes[i]})`
-            : conv
-              ? `${consts.ref(conv)}(${codes[i]})`
-              : codes[i]!;
+          : connector.discardsValues
+            ? codes[i]!
+            : col.type.name === 'TIMESTAMP' && from?.type.name === 'TIMESTAMP' && (from.type.precision ?? 3) === 3
+              ? `$.tsToString(${codes[i]})`
+              : conv
+                ? `${consts.ref(conv)}(${codes[i]})`
+                : codes[i]!;
       return `${propertyKey(col.name, consts)}: ${code}`;
     });
   const sink = connector.sink!(tableCtx);

@@ -152,6 +152,11 @@ export function planRanked(rf: RankFilter, outer: PlanContext, planFrom: PlanFro
   const items = sub.items.flatMap((it, i) => {
     if (it.expr.kind === 'star') {
       const pos = it.expr.pos;
+      // `A.*` over a join: the columns of input A by their names there, read qualified (B may share a name).
+      const q = it.expr.qualifier;
+      const side = q ? scope.sides?.get(q) : undefined;
+      if (q && !side && !scope.qualifiers.includes(q)) throw new SqlError(`Table '${q}' not found in this query`, pos, sql);
+      if (side) return [...side.keys()].map((n) => ({ alias: n, expr: { kind: 'column', name: { parts: [q!, n], pos }, pos } as Expr }));
       return scope.columns.map((c) => ({ alias: c.name, expr: { kind: 'column', name: { parts: [c.name], pos }, pos } as Expr }));
     }
     return [

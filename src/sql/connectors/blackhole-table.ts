@@ -5,5 +5,6 @@ import type { TableConnector } from './table-connector.js';
 export const blackholeTable: TableConnector = {
   name: 'blackhole',
   options: [],
+  discardsValues: true,
   sink: () => blackhole(),
 };

@@ -40,7 +40,12 @@ export interface TableConnector {
     /** Turns a raw row into the table's typed row (with `values: 'typed'`), in the table's read step. */
     readonly convert?: (raw: Row) => Row;
   };
-  /** A sink of rows in their external form (TIMESTAMP as text). */
+  /**
+   * The sink looks at no value (blackhole): its rows keep the values' internal form, as Flink's
+   * blackhole takes RowData, so no TIMESTAMP is formatted as text only to be dropped.
+   */
+  readonly discardsValues?: boolean;
+  /** A sink of rows in their external form (TIMESTAMP as text), unless `discardsValues`. */
   sink?(ctx: TableContext): Sink<Row>;
 }
 
