@@ -134,7 +134,8 @@ async function rescale(name: string, c: SourceCase, from: number, to: number): P
   const out = join(dir, 'out');
   const input = c.input();
   const env = StreamEnvironment.create(config(join(dir, 'cp'), from));
-  job(env, throttled(c.make(), 1), c.rec, out, true);
+  // 4 ms a poll: slow enough that the savepoint completes before the end of input even on a loaded machine.
+  job(env, throttled(c.make(), 4), c.rec, out, true);
   const client = env.executeAsync(`v1`);
   const seen = () => client.metrics().find((m) => m.name === 'counter')?.recordsIn ?? 0;
   while (seen() < input.length / 4) await new Promise((r) => setTimeout(r, 2));
