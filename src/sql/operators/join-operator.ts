@@ -10,6 +10,16 @@ import type { Row } from './calc-operator.js';
 /** The join types a `sqlJoin` node runs (a comma or CROSS join arrives here as INNER, with its keys from WHERE). */
 export type JoinType = 'INNER' | 'LEFT' | 'RIGHT' | 'FULL';
 
+/** How a join builds its output rows, shared by the regular, interval and window joins. */
+export interface JoinRowBuilder {
+  readonly combine: (left: Row, right: Row) => Row;
+  readonly nullLeft: Row;
+  readonly nullRight: Row;
+}
+
+/** The output row of an outer join's row of `side` (0: left, 1: right) without a partner: the other side all NULL. */
+export const paddedRow = (p: JoinRowBuilder, row: Row, side: number): Row => (side === 0 ? p.combine(row, p.nullRight) : p.combine(p.nullLeft, row));
+
 /** Parameters of a `sqlJoin` node, compiled once per query. */
 export interface JoinParams {
   readonly type: JoinType;
@@ -89,8 +99,7 @@ export class JoinOperator implements Operator<Row> {
   }
 
   private emitPadded(row: Row, side: number, ts: number, kind: RowKind): void {
-    const { combine, nullLeft, nullRight } = this.params;
-    this.builder.addRow(side === 0 ? combine(row, nullRight) : combine(nullLeft, row), ts, kind);
+    this.builder.addRow(paddedRow(this.params, row, side), ts, kind);
   }
 
   private accumulate(row: Row, input: number, ts: number): void {

@@ -5,7 +5,7 @@ import type { OperatorFactory } from '../../core/operator-factory.js';
 import { mapState, type MapState } from '../../core/state.js';
 import { SqlError } from '../sql-error.js';
 import type { Row } from './calc-operator.js';
-import type { JoinType } from './join-operator.js';
+import { paddedRow, type JoinType } from './join-operator.js';
 
 /** Parameters of a `sqlWindowJoin` node, compiled once per query. */
 export interface WindowJoinParams {
@@ -104,8 +104,7 @@ export class WindowJoinOperator implements Operator<Row> {
   }
 
   private padded(row: Row, side: number, ts: number): void {
-    const { combine, nullLeft, nullRight } = this.params;
-    this.builder.add(side === 0 ? combine(row, nullRight) : combine(nullLeft, row), ts);
+    this.builder.add(paddedRow(this.params, row, side), ts);
   }
 
   private flush(): void {
