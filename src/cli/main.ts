@@ -81,7 +81,15 @@ program
   .option('--progress-interval <duration>', "between two progress lines when stderr is not a terminal, e.g. '10s' (default 5s)")
   .addOption(logLevelOption())
   .option('--stack', 'print stack traces with errors')
-  .addHelpText('after', '\nExamples:\n  weir sql\n  weir sql -f pipeline.sql\n  weir sql -f pipeline.sql -p 2')
+  .option('--checkpoint-dir <dir>', 'where checkpoints go (state.checkpoints.dir; default ./.weir/checkpoints); a SET in the script overrides it')
+  .option('--checkpoint-interval <duration>', "checkpoint every <duration>, e.g. '1s' (execution.checkpointing.interval); a SET in the script overrides it")
+  .option('--resume', "continue each of the script's jobs from its latest valid checkpoint in the checkpoint directory")
+  .option('--from-savepoint <path>', "start the script's job from a savepoint (or checkpoint) directory")
+  .option('--allow-non-restored-state', 'drop state of operators that are not in the job instead of failing')
+  .addHelpText(
+    'after',
+    '\nExamples:\n  weir sql\n  weir sql -f pipeline.sql\n  weir sql -f pipeline.sql -p 2\n  weir sql -f pipeline.sql --checkpoint-interval 10s --resume',
+  )
   .action(async (opts: SqlOptions & { logLevel?: LogLevel }) => {
     setUpLogging(opts);
     process.exitCode = await runSqlScript(opts);

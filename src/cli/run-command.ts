@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { jobHooks } from '../api/job-hooks.js';
 import { registerJobModuleHooks } from '../runtime/parallel/job-module-hooks.js';
+import { applyCheckpointFlags, type CheckpointFlags } from './checkpoint-flags.js';
 import { formatError } from './error-report.js';
 import { moduleFormatHint } from './module-format-hint.js';
 import { JobObserver, type ObservedJob } from './job-observer.js';
@@ -11,7 +12,7 @@ import { ProgressLine } from './progress-line.js';
 import { toMillis, type Duration } from '../core/duration.js';
 import { formatUncommittedNotes, formatUncommittedReport } from './uncommitted-report.js';
 
-export interface RunOptions {
+export interface RunOptions extends CheckpointFlags {
   /** Default parallelism of the job's operators (`-p`). */
   parallelism?: number;
   /** Print the job graph instead of running it. */
@@ -23,11 +24,6 @@ export interface RunOptions {
   progressInterval?: string;
   /** Print stack traces with errors. */
   stack?: boolean;
-  checkpointDir?: string;
-  checkpointInterval?: string;
-  resume?: boolean;
-  fromSavepoint?: string;
-  allowNonRestoredState?: boolean;
   /** Serve the REST API (`rest.port`): `true` for 8081 or the next free port, or a port or range. */
   web?: boolean | string;
 }
@@ -57,14 +53,7 @@ export async function runJobFile(file: string, options: RunOptions, args: string
   hooks.jobModule = pathToFileURL(path).href;
   if (options.web !== undefined && options.web !== false)
     hooks.defaults['rest.port'] = options.web === true || options.web === 'true' ? WEB_PORTS : options.web;
-  if (options.checkpointDir !== undefined) hooks.defaults['state.checkpoints.dir'] = options.checkpointDir;
-  if (options.checkpointInterval !== undefined) hooks.defaults['execution.checkpointing.interval'] = options.checkpointInterval;
-  if (options.resume || options.fromSavepoint) {
-    hooks.defaults.restore = {
-      ...(options.fromSavepoint ? { path: resolve(options.fromSavepoint) } : { latest: true }),
-      allowNonRestoredState: options.allowNonRestoredState === true,
-    };
-  }
+  applyCheckpointFlags(hooks, options);
   // A job file is an ES module (top-level await, imports of Weir) even in a "type": "commonjs" package.
   registerJobModuleHooks();
   // The job reads its own arguments as a script would: process.argv.slice(2).

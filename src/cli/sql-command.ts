@@ -5,6 +5,8 @@ import '../index.js';
 import type { Statement } from '../sql/ast.js';
 import { parseScript } from '../sql/statement-parser.js';
 import { TableEnvironment } from '../sql/table-environment.js';
+import { jobHooks } from '../api/job-hooks.js';
+import { applyCheckpointFlags, type CheckpointFlags } from './checkpoint-flags.js';
 import { formatError } from './error-report.js';
 import { JobObserver } from './job-observer.js';
 import type { ProgressLine } from './progress-line.js';
@@ -13,7 +15,7 @@ import { runSqlClient } from './sql-client.js';
 import { sqlJobModule } from './sql-script-job.js';
 import { finalStatus, formatJobSummary } from './job-summary.js';
 
-export interface SqlOptions {
+export interface SqlOptions extends CheckpointFlags {
   /** The script to run (`-f`). */
   file?: string;
   /** `parallelism.default` of the script's jobs (`-p`); a SET in the script overrides it. */
@@ -29,10 +31,11 @@ export interface SqlOptions {
  * `weir sql -f script.sql`: runs the statements of a script in order, as Flink's SQL client does
  * with `-f`. DDL and SET say OK, SELECT/SHOW/DESCRIBE print a table, an INSERT runs its job to the
  * end (bounded inputs) and prints the job summary. Stops at the first failing statement.
- * Resolves to the process exit code.
+ * With `--resume` every job of the script continues from its latest checkpoint (found by job name,
+ * its operators' state by uids the planner derives from the SQL text alone). Resolves to the exit code.
  *
  * @example
- * process.exitCode = await runSqlScript({ file: 'pipeline.sql' });
+ * process.exitCode = await runSqlScript({ file: 'pipeline.sql', checkpointInterval: '10s', resume: true });
  */
 export async function runSqlScript(options: SqlOptions): Promise<number> {
   const err = process.stderr;
@@ -42,6 +45,7 @@ export async function runSqlScript(options: SqlOptions): Promise<number> {
     return 1;
   }
   const sql = readFileSync(options.file, 'utf8');
+  applyCheckpointFlags(jobHooks(), options);
   const tEnv = TableEnvironment.create();
   if (options.parallelism !== undefined) tEnv.settings.set('parallelism.default', String(options.parallelism));
   const observer = new JobObserver().attach();
