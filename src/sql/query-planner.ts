@@ -39,7 +39,7 @@ export function planQuery(q: Query, ctx: PlanContext): PlannedQuery {
     const joined = planJoinedFrom(q, q.from, ctx, planQuery);
     const rest: Query = { ...q, where: joined.where };
     if (hasOver(rest)) return planOverAggregate(rest, joined.input, joined.scope, ctx, timeAttributes(rest, ctx));
-    return isAggregating(rest) ? planGroupAggregate(rest, joined.input, joined.scope, ctx.sql) : planCalc(rest, joined.input, joined.scope, ctx.sql);
+    return isAggregating(rest) ? planGroupAggregate(rest, joined.input, joined.scope, ctx) : planCalc(rest, joined.input, joined.scope, ctx.sql);
   }
   if ('kind' in q.from && q.from.kind === 'windowTvf' && isAggregating(q) && !hasOver(q))
     return planWindowAggregate(q, q.from, ctx, (e) => exprText(e, ctx.sql));
@@ -47,7 +47,7 @@ export function planQuery(q: Query, ctx: PlanContext): PlannedQuery {
   const { input, scope } = ranked ? planRanked(ranked, ctx, planFrom) : planFrom(q, ctx);
   if (ranked) q = { ...q, where: ranked.outerWhere };
   if (hasOver(q)) return planOverAggregate(q, input, scope, ctx, timeAttributes(q, ctx));
-  if (isAggregating(q)) return planGroupAggregate(q, input, scope, ctx.sql);
+  if (isAggregating(q)) return planGroupAggregate(q, input, scope, ctx);
   return planCalc(q, input, scope, ctx.sql);
 }
 
@@ -74,12 +74,13 @@ export function planFrom(q: Query, ctx: PlanContext): { input: PlannedQuery; sco
 }
 
 /** WHERE, then the aggregation (a changelog per group), then SELECT and HAVING over its output. */
-function planGroupAggregate(q: Query, input: PlannedQuery, scope: Scope, sql: string): PlannedQuery {
+function planGroupAggregate(q: Query, input: PlannedQuery, scope: Scope, ctx: PlanContext): PlannedQuery {
+  const sql = ctx.sql;
   const filtered = q.where
     ? planCalc({ ...q, items: [{ expr: { kind: 'star', qualifier: undefined, pos: q.pos }, alias: undefined }] }, input, scope, sql)
     : input;
   const plan = planAggregate(q, scope, sql, input.updating, [], (e) => exprText(e, sql));
-  const params: GroupAggregateParams = { groupValues: plan.groupValues, calls: plan.calls, output: outputRow(plan), text: plan.text };
+  const params: GroupAggregateParams = { groupValues: plan.groupValues, calls: plan.calls, output: outputRow(plan), text: plan.text, ttl: ctx.stateTtl ?? 0 };
   const name = `GroupAggregate(${plan.text.groupBy ? `groupBy=[${plan.text.groupBy}], ` : ''}select=[${plan.text.select}])`;
   const by = name.length > 120 ? name.slice(0, 117) + '...)' : name;
   const stream = filtered.stream().keyBy(plan.key).transform<Row>(by, 'sqlGroupAggregate', params);

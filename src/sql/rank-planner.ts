@@ -128,7 +128,7 @@ export function planRanked(rf: RankFilter, outer: PlanContext, planFrom: PlanFro
   if (dedup) {
     const keepLast = order.desc;
     name = `Deduplicate(keep=[${keepLast ? 'LastRow' : 'FirstRow'}], ${text.partitionBy ? `key=[${text.partitionBy}], ` : ''}order=[${text.orderBy}])`;
-    const params: DeduplicateParams = { time: planValue<number>(order.expr, scope, sql), keepLast, output, text };
+    const params: DeduplicateParams = { time: planValue<number>(order.expr, scope, sql), keepLast, output, text, ttl: outer.stateTtl ?? 0 };
     stream = keyed.transform<Row>(name, 'sqlDeduplicate', params);
     updating = keepLast;
   } else {
@@ -141,6 +141,8 @@ export function planRanked(rf: RankFilter, outer: PlanContext, planFrom: PlanFro
       windowEnd,
       output,
       text: { ...text, limit: rf.limit },
+      // A window's ranks end with the window; the others are kept per partition until they idle out.
+      ttl: windowed ? 0 : (outer.stateTtl ?? 0),
     };
     // Over a changelog (a GROUP BY's result) every row of a partition is kept, as Flink's RetractableTopN.
     stream = keyed.transform<Row>(name.length > 120 ? name.slice(0, 117) + '...)' : name, input.updating ? 'sqlRetractRank' : 'sqlRank', params);

@@ -91,6 +91,7 @@ function sortOrLimit(q: Query, order: readonly OrderItem[], base: PlannedQuery, 
       windowEnd: undefined,
       output: extendRow(base.columns, []),
       text,
+      ttl: ctx.stateTtl ?? 0,
     };
     return materialized(keyed.transform<Row>(name, base.updating ? 'sqlRetractRank' : 'sqlRank', params), base.columns, { updating: true, updatingBy: name });
   }

@@ -7,7 +7,7 @@ const SQL_KEYS: Record<string, readonly string[] | undefined> = {
   // Projections and filters give the same final rows in both modes; batch operators come with GROUP BY.
   'execution.runtime-mode': ['streaming', 'batch'],
   'pipeline.name': undefined,
-  // Joins expire idle rows after it; group aggregations do not apply it yet.
+  // Idle state of regular joins, GROUP BY, Top-N and deduplication expires after it (streaming mode).
   'table.exec.state.ttl': undefined,
   'sql-client.execution.result-mode': ['tableau', 'table', 'changelog'],
   'table.dml-sync': ['true', 'false'],

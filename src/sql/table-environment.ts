@@ -259,7 +259,9 @@ export class TableEnvironment {
   }
 
   private context(env: StreamEnvironment, sql: string): PlanContext {
-    return { env, catalog: this.catalog, sql, stateTtl: this.settings.stateTtl(), batch: this.settings.get('execution.runtime-mode') === 'batch' };
+    const batch = this.settings.get('execution.runtime-mode') === 'batch';
+    // Batch operators keep state only until their input ends: the TTL is for streaming, as in Flink.
+    return { env, catalog: this.catalog, sql, stateTtl: batch ? 0 : this.settings.stateTtl(), batch };
   }
 
   /**

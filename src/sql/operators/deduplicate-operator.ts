@@ -4,6 +4,7 @@ import type { OperatorFactory } from '../../core/operator-factory.js';
 import { RowKind } from '../../core/row-kind.js';
 import { valueState, type ValueState } from '../../core/state.js';
 import type { Row } from './calc-operator.js';
+import { describeTtl, sqlStateTtl } from './sql-state-ttl.js';
 import { LATE_RECORDS_DROPPED } from './over-aggregate-operator.js';
 
 /** Parameters of a `sqlDeduplicate` node, compiled once per query. */
@@ -15,6 +16,8 @@ export interface DeduplicateParams {
   /** The output row: the input row with its row number (always 1). */
   readonly output: (r: Row, rn: readonly unknown[]) => Row;
   readonly text: { readonly partitionBy: string; readonly orderBy: string };
+  /** `table.exec.state.ttl` in milliseconds: a key's state expires after that long without a write; 0 or absent: never. */
+  readonly ttl?: number;
 }
 
 /** Per key: the row kept (or waiting to be emitted), its time, and whether it was emitted (keep-first). */
@@ -41,7 +44,7 @@ export class DeduplicateOperator implements Operator<Row> {
 
   open(ctx: OperatorContext<Row>): void {
     this.ctx = ctx;
-    this.state = ctx.keyed!.state.getState(valueState<DedupEntry>('deduplicate'));
+    this.state = ctx.keyed!.state.getState(valueState<DedupEntry>('deduplicate', sqlStateTtl(this.params.ttl)));
   }
 
   processBatch(batch: Batch<Row>): void {
@@ -96,10 +99,11 @@ export class DeduplicateOperator implements Operator<Row> {
 export const deduplicateKind: OperatorFactory<DeduplicateParams> = {
   kind: 'sqlDeduplicate',
   create: (params) => new DeduplicateOperator(params) as Operator<unknown>,
-  describe: ({ text, keepLast }) => ({
+  describe: ({ text, keepLast, ttl }) => ({
     ...(text.partitionBy ? { partitionBy: text.partitionBy } : {}),
     orderBy: text.orderBy,
     keep: keepLast ? 'last' : 'first',
+    ...describeTtl(ttl),
   }),
   outputChangelogMode: ({ keepLast }) => (keepLast ? 'changelog' : 'insert-only'),
   inputChangelogMode: () => 'insert-only',

@@ -6,6 +6,7 @@ import { RowKind } from '../../core/row-kind.js';
 import { valueState, type ValueState } from '../../core/state.js';
 import { SqlError } from '../sql-error.js';
 import type { Row } from './calc-operator.js';
+import { describeTtl, sqlStateTtl } from './sql-state-ttl.js';
 import { accumulate, createAccs, results, sameResults, type AggCall } from './sql-accumulators.js';
 
 /** Parameters of a `sqlGroupAggregate` node, compiled once per query. */
@@ -16,6 +17,8 @@ export interface GroupAggregateParams {
   /** The output row of a group: its GROUP BY values, then the results of the calls. */
   readonly output: (group: readonly unknown[], results: readonly unknown[]) => Row;
   readonly text: { readonly groupBy: string; readonly select: string };
+  /** `table.exec.state.ttl` in milliseconds: a key's state expires after that long without a write; 0 or absent: never. */
+  readonly ttl?: number;
 }
 
 /** Per group: the rows it holds, its GROUP BY values, the accumulators and the results last emitted. */
@@ -30,6 +33,8 @@ interface GroupEntry {
  * SQL's GROUP BY over a stream, as Flink's GroupAggregate: per group, `+I`/`+U` rows add and
  * `-U`/`-D` rows take back, and each change of the group's results is emitted as a changelog:
  * `+I` for a new group, `-U` old / `+U` new when results change, `-D` when the group holds no row.
+ * With `table.exec.state.ttl`, a group idle for that long is forgotten: its next row starts it
+ * from zero again (`+I`), as in Flink.
  */
 export class GroupAggregateOperator implements Operator<Row> {
   readonly inputChangelogMode = 'all';
@@ -40,7 +45,7 @@ export class GroupAggregateOperator implements Operator<Row> {
 
   open(ctx: OperatorContext<Row>): void {
     this.ctx = ctx;
-    this.state = ctx.keyed!.state.getState(valueState<GroupEntry>('group-aggregate'));
+    this.state = ctx.keyed!.state.getState(valueState<GroupEntry>('group-aggregate', sqlStateTtl(this.params.ttl)));
   }
 
   processBatch(batch: Batch<Row>): void {
@@ -91,7 +96,7 @@ export class GroupAggregateOperator implements Operator<Row> {
 export const groupAggregateKind: OperatorFactory<GroupAggregateParams> = {
   kind: 'sqlGroupAggregate',
   create: (params) => new GroupAggregateOperator(params) as Operator<unknown>,
-  describe: ({ text }) => ({ groupBy: text.groupBy, select: text.select }),
+  describe: ({ text, ttl }) => ({ groupBy: text.groupBy, select: text.select, ...describeTtl(ttl) }),
   outputChangelogMode: () => 'changelog',
   inputChangelogMode: () => 'all',
 };

@@ -4,6 +4,7 @@ import type { OperatorFactory } from '../../core/operator-factory.js';
 import { RowKind } from '../../core/row-kind.js';
 import { valueState, type ValueState } from '../../core/state.js';
 import type { Row } from './calc-operator.js';
+import { describeTtl, sqlStateTtl } from './sql-state-ttl.js';
 import { LATE_RECORDS_DROPPED } from './over-aggregate-operator.js';
 import { insertionPoint, type SortOrder } from './sort-keys.js';
 
@@ -21,6 +22,8 @@ export interface RankParams {
   /** The output row: the input row with its row number. */
   readonly output: (r: Row, rn: readonly unknown[]) => Row;
   readonly text: { readonly partitionBy: string; readonly orderBy: string; readonly limit: number };
+  /** `table.exec.state.ttl` in milliseconds: a partition's rows expire after that long without a write; 0 or absent: never. Not for window Top-N, whose state ends with its window. */
+  readonly ttl?: number;
 }
 
 /** The row number of a query that does not read it. */
@@ -49,7 +52,7 @@ export class RankOperator implements Operator<Row> {
 
   open(ctx: OperatorContext<Row>): void {
     this.ctx = ctx;
-    this.state = ctx.keyed!.state.getState(valueState<RankEntry>('rank'));
+    this.state = ctx.keyed!.state.getState(valueState<RankEntry>('rank', sqlStateTtl(this.params.ttl)));
   }
 
   processBatch(batch: Batch<Row>): void {
@@ -135,11 +138,12 @@ export class RankOperator implements Operator<Row> {
 export const rankKind: OperatorFactory<RankParams> = {
   kind: 'sqlRank',
   create: (params) => new RankOperator(params) as Operator<unknown>,
-  describe: ({ text, windowEnd }) => ({
+  describe: ({ text, windowEnd, ttl }) => ({
     ...(text.partitionBy ? { partitionBy: text.partitionBy } : {}),
     orderBy: text.orderBy,
     limit: text.limit,
     ...(windowEnd ? { window: true } : {}),
+    ...describeTtl(ttl),
   }),
   outputChangelogMode: ({ windowEnd }) => (windowEnd ? 'insert-only' : 'changelog'),
   inputChangelogMode: () => 'insert-only',

@@ -5,6 +5,7 @@ import { isRetraction, RowKind } from '../../core/row-kind.js';
 import { valueState, type ValueState } from '../../core/state.js';
 import type { Row } from './calc-operator.js';
 import type { RankParams } from './rank-operator.js';
+import { describeTtl, sqlStateTtl } from './sql-state-ttl.js';
 import { compareKeys, insertionPoint } from './sort-keys.js';
 
 /** Per partition: every row it holds, in rank order, with their sort keys. */
@@ -38,7 +39,7 @@ export class RetractRankOperator implements Operator<Row> {
 
   open(ctx: OperatorContext<Row>): void {
     this.ctx = ctx;
-    this.state = ctx.keyed!.state.getState(valueState<RetractRankEntry>('retract-rank'));
+    this.state = ctx.keyed!.state.getState(valueState<RetractRankEntry>('retract-rank', sqlStateTtl(this.params.ttl)));
   }
 
   processBatch(batch: Batch<Row>): void {
@@ -102,7 +103,12 @@ export class RetractRankOperator implements Operator<Row> {
 export const retractRankKind: OperatorFactory<RankParams> = {
   kind: 'sqlRetractRank',
   create: (params) => new RetractRankOperator(params) as Operator<unknown>,
-  describe: ({ text }) => ({ ...(text.partitionBy ? { partitionBy: text.partitionBy } : {}), orderBy: text.orderBy, limit: text.limit }),
+  describe: ({ text, ttl }) => ({
+    ...(text.partitionBy ? { partitionBy: text.partitionBy } : {}),
+    orderBy: text.orderBy,
+    limit: text.limit,
+    ...describeTtl(ttl),
+  }),
   outputChangelogMode: () => 'changelog',
   inputChangelogMode: () => 'all',
 };
