@@ -158,6 +158,21 @@ export type Statement =
     }
   | { readonly kind: 'drop'; readonly what: 'TABLE' | 'VIEW'; readonly name: Name; readonly ifExists: boolean }
   | { readonly kind: 'showTables' }
+  /** `CREATE CATALOG [IF NOT EXISTS] name WITH (...)`. */
+  | {
+      readonly kind: 'createCatalog';
+      readonly name: string;
+      readonly ifNotExists: boolean;
+      readonly options: ReadonlyMap<string, string>;
+      readonly pos: SqlPosition;
+    }
+  | { readonly kind: 'dropCatalog'; readonly name: string; readonly ifExists: boolean; readonly pos: SqlPosition }
+  | { readonly kind: 'useCatalog'; readonly name: string; readonly pos: SqlPosition }
+  /** `USE [catalog.]database`. */
+  | { readonly kind: 'useDatabase'; readonly name: Name }
+  | { readonly kind: 'showCatalogs' }
+  | { readonly kind: 'showDatabases' }
+  | { readonly kind: 'showCurrent'; readonly what: 'CATALOG' | 'DATABASE' }
   | { readonly kind: 'showFunctions'; readonly user: boolean }
   | { readonly kind: 'describe'; readonly name: Name }
   | { readonly kind: 'set'; readonly key: string | undefined; readonly value: string | undefined; readonly pos: SqlPosition }

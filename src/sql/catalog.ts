@@ -1,7 +1,9 @@
 import type { ColumnDef, Expr, Name, Query } from './ast.js';
 import { closestName } from '../core/closest-name.js';
 import { FunctionCatalog } from './functions/function-catalog.js';
-import { SqlError } from './sql-error.js';
+import { SqlError, type SqlPosition } from './sql-error.js';
+import type { CatalogFactory, ExternalCatalog } from './catalogs/external-catalog.js';
+import { jdbcCatalog } from './catalogs/jdbc-catalog.js';
 
 /** A table created with CREATE TABLE: its columns, watermark, key and connector options. */
 export interface CatalogTable {
@@ -28,11 +30,25 @@ export interface CatalogView {
 
 export type CatalogEntry = CatalogTable | CatalogView;
 
-const DEFAULT_PATH = ['default_catalog', 'default_database'];
+const DEFAULT_CATALOG = 'default_catalog';
+const DEFAULT_DATABASE = 'default_database';
+
+/** The catalog types `CREATE CATALOG ... WITH ('type' = ...)` makes. */
+const CATALOG_TYPES: Record<string, CatalogFactory> = { jdbc: jdbcCatalog };
+
+/** Where a name points: catalog, database and object. */
+interface ObjectPath {
+  readonly catalog: string;
+  readonly database: string;
+  readonly object: string;
+}
 
 /**
- * The in-memory catalog of one TableEnvironment (Flink's `default_catalog.default_database`).
- * Names are case-sensitive, as in Flink.
+ * The catalogs of one TableEnvironment: the in-memory one (Flink's
+ * `default_catalog.default_database`) that holds what CREATE TABLE and CREATE VIEW make, and the
+ * catalogs CREATE CATALOG adds, whose tables come from their systems. A name is resolved as
+ * Flink's: `table` in the current catalog and database (USE CATALOG, USE), `db.table` in the
+ * current catalog, or `catalog.db.table`. Names are case-sensitive, as in Flink.
  *
  * @example
  * catalog.lookup({ parts: ['orders'], pos }, sql)
@@ -42,15 +58,102 @@ export class Catalog {
   /** Functions registered from TypeScript (createTemporarySystemFunction, createTemporaryFunction). */
   readonly functions = new FunctionCatalog();
 
-  /** The object name of `name`, which may be qualified with the default catalog and database. */
+  private readonly external = new Map<string, ExternalCatalog>();
+  private current = { catalog: DEFAULT_CATALOG, database: DEFAULT_DATABASE };
+
+  /** The object name of `name` in the in-memory catalog, which may be qualified with its catalog and database. */
   objectName(name: Name, sql: string): string {
+    const path = this.path(name, sql);
+    const ext = this.external.get(path.catalog);
+    if (ext)
+      throw new SqlError(
+        `Catalog '${path.catalog}' is a ${ext.type} catalog: its tables come from the database, and CREATE or DROP of tables and views in it is not supported (as in Flink); create them in ${DEFAULT_CATALOG}`,
+        name.pos,
+        sql,
+      );
+    if (path.database !== DEFAULT_DATABASE) throw this.noDatabase(path.catalog, path.database, name.pos, sql);
+    return path.object;
+  }
+
+  private path(name: Name, sql: string): ObjectPath {
     const parts = name.parts;
-    const prefix = parts.slice(0, -1);
-    const expected = DEFAULT_PATH.slice(DEFAULT_PATH.length - prefix.length);
-    if (prefix.length > 2 || prefix.some((p, i) => p !== expected[i])) {
-      throw new SqlError(`Catalog or database '${prefix.join('.')}' does not exist (only ${DEFAULT_PATH.join('.')} is there yet)`, name.pos, sql);
+    if (parts.length > 3) throw new SqlError(`'${parts.join('.')}' has more than three parts (catalog.database.table)`, name.pos, sql);
+    const object = parts[parts.length - 1]!;
+    const database = parts.length >= 2 ? parts[parts.length - 2]! : this.current.database;
+    const catalog = parts.length === 3 ? parts[0]! : this.current.catalog;
+    if (catalog !== DEFAULT_CATALOG && !this.external.has(catalog)) throw this.noCatalog(catalog, name.pos, sql);
+    return { catalog, database, object };
+  }
+
+  /** CREATE CATALOG: makes a catalog of the `type` option's kind (it checks it can reach its system). */
+  createCatalog(name: string, options: ReadonlyMap<string, string>, ifNotExists: boolean, pos: SqlPosition, sql: string): void {
+    if (name === DEFAULT_CATALOG || this.external.has(name)) {
+      if (ifNotExists) return;
+      throw new SqlError(`Catalog '${name}' already exists`, pos, sql);
     }
-    return parts[parts.length - 1]!;
+    const fail = (message: string): never => {
+      throw new SqlError(`Catalog '${name}': ${message}`, pos, sql);
+    };
+    const type = options.get('type') ?? fail(`option 'type' is required (${Object.keys(CATALOG_TYPES).join(', ')})`);
+    const factory = CATALOG_TYPES[type] ?? fail(`unknown catalog type '${type}' (supported: ${Object.keys(CATALOG_TYPES).join(', ')})`);
+    try {
+      this.external.set(name, factory(name, options, fail));
+    } catch (e) {
+      if (e instanceof SqlError && e.position) throw e;
+      throw new SqlError(e instanceof Error ? e.message : String(e), pos, sql);
+    }
+  }
+
+  dropCatalog(name: string, ifExists: boolean, pos: SqlPosition, sql: string): void {
+    if (name === this.current.catalog) throw new SqlError(`Cannot drop catalog '${name}': it is the current catalog (USE CATALOG another first)`, pos, sql);
+    if (!this.external.delete(name) && !ifExists) throw this.noCatalog(name, pos, sql);
+  }
+
+  /** USE CATALOG: its default database becomes the current one, as in Flink. */
+  useCatalog(name: string, pos: SqlPosition, sql: string): void {
+    if (name === DEFAULT_CATALOG) this.current = { catalog: name, database: DEFAULT_DATABASE };
+    else {
+      const ext = this.external.get(name);
+      if (!ext) throw this.noCatalog(name, pos, sql);
+      this.current = { catalog: name, database: ext.defaultDatabase };
+    }
+  }
+
+  /** USE [catalog.]database. */
+  useDatabase(name: Name, sql: string): void {
+    if (name.parts.length > 2) throw new SqlError(`'${name.parts.join('.')}' is not a database name ([catalog.]database)`, name.pos, sql);
+    const catalog = name.parts.length === 2 ? name.parts[0]! : this.current.catalog;
+    const database = name.parts[name.parts.length - 1]!;
+    if (catalog !== DEFAULT_CATALOG && !this.external.has(catalog)) throw this.noCatalog(catalog, name.pos, sql);
+    if (!this.databaseNames(catalog).includes(database)) throw this.noDatabase(catalog, database, name.pos, sql);
+    this.current = { catalog, database };
+  }
+
+  currentCatalog(): string {
+    return this.current.catalog;
+  }
+
+  currentDatabase(): string {
+    return this.current.database;
+  }
+
+  catalogNames(): string[] {
+    return [DEFAULT_CATALOG, ...this.external.keys()].sort();
+  }
+
+  /** The databases of `catalog` (default: the current one). */
+  databaseNames(catalog = this.current.catalog): string[] {
+    return this.external.get(catalog)?.databases() ?? [DEFAULT_DATABASE];
+  }
+
+  private noCatalog(name: string, pos: SqlPosition | undefined, sql: string): SqlError {
+    const near = closestName(name, this.catalogNames());
+    return new SqlError(`Catalog '${name}' does not exist${near ? `; did you mean '${near}'?` : ''} (CREATE CATALOG makes one)`, pos, sql);
+  }
+
+  private noDatabase(catalog: string, database: string, pos: SqlPosition | undefined, sql: string): SqlError {
+    const near = closestName(database, this.databaseNames(catalog));
+    return new SqlError(`Database '${database}' does not exist in catalog '${catalog}'${near ? `; did you mean '${near}'?` : ''}`, pos, sql);
   }
 
   add(entry: CatalogEntry, ifNotExists: boolean, name: Name, sql: string): boolean {
@@ -68,25 +171,41 @@ export class Catalog {
     if (!entry || entry.kind !== (what === 'TABLE' ? 'table' : 'view')) {
       if (ifExists) return false;
       if (entry) throw new SqlError(`'${key}' is a ${entry.kind}: use DROP ${entry.kind.toUpperCase()}`, name.pos, sql);
-      throw this.notFound(key, name, sql);
+      throw this.notFound(key, name, sql, this.entries.keys());
     }
     this.entries.delete(key);
     return true;
   }
 
   lookup(name: Name, sql: string): CatalogEntry {
-    const key = this.objectName(name, sql);
-    const entry = this.entries.get(key);
-    if (!entry) throw this.notFound(key, name, sql);
-    return entry;
+    const path = this.path(name, sql);
+    const ext = this.external.get(path.catalog);
+    if (!ext) {
+      if (path.database !== DEFAULT_DATABASE) throw this.noDatabase(path.catalog, path.database, name.pos, sql);
+      const entry = this.entries.get(path.object);
+      if (!entry) throw this.notFound(path.object, name, sql, this.entries.keys());
+      return entry;
+    }
+    let entry: CatalogEntry | undefined;
+    try {
+      entry = ext.table(path.database, path.object);
+    } catch (e) {
+      if (e instanceof SqlError && e.position) throw e;
+      throw new SqlError(e instanceof Error ? e.message : String(e), name.pos, sql);
+    }
+    if (entry) return entry;
+    if (!ext.databases().includes(path.database)) throw this.noDatabase(path.catalog, path.database, name.pos, sql);
+    throw this.notFound(`${path.catalog}.${path.database}.${path.object}`, name, sql, ext.tables(path.database), path.object);
   }
 
+  /** The tables and views of the current catalog and database, sorted (SHOW TABLES). */
   names(): string[] {
-    return [...this.entries.keys()].sort();
+    const ext = this.external.get(this.current.catalog);
+    return ext ? ext.tables(this.current.database) : [...this.entries.keys()].sort();
   }
 
-  private notFound(key: string, name: Name, sql: string): SqlError {
-    const near = closestName(key, this.entries.keys());
+  private notFound(key: string, name: Name, sql: string, candidates: Iterable<string>, object = key): SqlError {
+    const near = closestName(object, candidates);
     return new SqlError(`Table or view '${key}' not found${near ? `; did you mean '${near}'?` : ''}`, name.pos, sql);
   }
 }

@@ -55,6 +55,10 @@ class StatementParser {
       case 'SHOW':
         c.next();
         if (c.acceptKeyword('TABLES')) return { kind: 'showTables' };
+        if (c.acceptKeyword('CATALOGS')) return { kind: 'showCatalogs' };
+        if (c.acceptKeyword('DATABASES')) return { kind: 'showDatabases' };
+        if (c.acceptKeyword('CURRENT', 'CATALOG')) return { kind: 'showCurrent', what: 'CATALOG' };
+        if (c.acceptKeyword('CURRENT', 'DATABASE')) return { kind: 'showCurrent', what: 'DATABASE' };
         if (c.acceptKeyword('FUNCTIONS')) return { kind: 'showFunctions', user: false };
         if (c.acceptKeyword('USER', 'FUNCTIONS')) return { kind: 'showFunctions', user: true };
         return this.unsupported(`SHOW ${c.peek().value.toUpperCase()}`, c.peek().pos);
@@ -91,13 +95,17 @@ class StatementParser {
       case 'BEGIN':
         return this.statementSet();
       case 'USE':
+        c.next();
+        if (c.acceptKeyword('CATALOG')) return { kind: 'useCatalog', name: c.identifier('a catalog name'), pos: t.pos };
+        if (c.isKeyword('MODULES')) return this.unsupported('USE MODULES', c.peek().pos);
+        return { kind: 'useDatabase', name: this.name() };
       case 'ALTER':
       case 'LOAD':
       case 'WITH':
       case 'VALUES':
         return this.unsupported(t.upper === 'WITH' ? 'WITH (common table expressions)' : t.upper, t.pos);
       default:
-        return c.fail('Expected a statement (CREATE, DROP, SHOW, DESCRIBE, SET, RESET, INSERT or SELECT)');
+        return c.fail('Expected a statement (CREATE, DROP, SHOW, DESCRIBE, USE, SET, RESET, INSERT or SELECT)');
     }
   }
 
@@ -153,7 +161,14 @@ class StatementParser {
       const query = this.query();
       return { kind: 'createView', name, ifNotExists, temporary, query, text: c.sql.slice(start, c.peek().pos.offset).trim() };
     }
-    if (c.isKeyword('FUNCTION') || c.isKeyword('CATALOG') || c.isKeyword('DATABASE')) return this.unsupported(`CREATE ${c.peek().upper}`, c.peek().pos);
+    if (c.acceptKeyword('CATALOG')) {
+      const ifNotExists = c.acceptKeyword('IF', 'NOT', 'EXISTS');
+      const pos = c.peek().pos;
+      const name = c.identifier('a catalog name');
+      c.expectKeyword('WITH');
+      return { kind: 'createCatalog', name, ifNotExists, options: this.options(), pos };
+    }
+    if (c.isKeyword('FUNCTION') || c.isKeyword('DATABASE')) return this.unsupported(`CREATE ${c.peek().upper}`, c.peek().pos);
     return c.fail('Expected TABLE or VIEW');
   }
 
@@ -243,8 +258,13 @@ class StatementParser {
     c.next();
     c.acceptKeyword('TEMPORARY');
     const w = c.peek();
+    if (c.acceptKeyword('CATALOG')) {
+      const ifExists = c.acceptKeyword('IF', 'EXISTS');
+      const pos = c.peek().pos;
+      return { kind: 'dropCatalog', name: c.identifier('a catalog name'), ifExists, pos };
+    }
     if (!c.acceptKeyword('TABLE') && !c.acceptKeyword('VIEW')) {
-      if (w.type === 'ident' && ['FUNCTION', 'CATALOG', 'DATABASE'].includes(w.upper)) return this.unsupported(`DROP ${w.upper}`, w.pos);
+      if (w.type === 'ident' && ['FUNCTION', 'DATABASE'].includes(w.upper)) return this.unsupported(`DROP ${w.upper}`, w.pos);
       return c.fail('Expected TABLE or VIEW');
     }
     const ifExists = c.acceptKeyword('IF', 'EXISTS');

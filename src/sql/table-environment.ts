@@ -39,6 +39,12 @@ type Insert = Extract<Statement, { kind: 'insert' }>;
 
 const ok = () => new TableResult('SUCCESS', [], async () => []);
 const rowsResult = (columns: Column[], rows: Row[]) => new TableResult('SUCCESS_WITH_CONTENT', columns, async () => rows);
+/** A one-column result of names, as Flink's SHOW CATALOGS and SHOW DATABASES. */
+const nameRows = (column: string, names: string[]) =>
+  rowsResult(
+    [{ name: column, type: T.STRING, nullable: false }],
+    names.map((n) => ({ [column]: n })),
+  );
 
 /**
  * Runs Flink-dialect SQL: DDL into an in-memory catalog, queries as Tables, INSERT INTO as jobs.
@@ -172,6 +178,24 @@ export class TableEnvironment {
           [{ name: 'table name', type: T.STRING, nullable: false }],
           this.catalog.names().map((n) => ({ 'table name': n })),
         );
+      case 'createCatalog':
+        this.catalog.createCatalog(s.name, s.options, s.ifNotExists, s.pos, sql);
+        return ok();
+      case 'dropCatalog':
+        this.catalog.dropCatalog(s.name, s.ifExists, s.pos, sql);
+        return ok();
+      case 'useCatalog':
+        this.catalog.useCatalog(s.name, s.pos, sql);
+        return ok();
+      case 'useDatabase':
+        this.catalog.useDatabase(s.name, sql);
+        return ok();
+      case 'showCatalogs':
+        return nameRows('catalog name', this.catalog.catalogNames());
+      case 'showDatabases':
+        return nameRows('database name', this.catalog.databaseNames());
+      case 'showCurrent':
+        return nameRows(`current ${s.what.toLowerCase()} name`, [s.what === 'CATALOG' ? this.catalog.currentCatalog() : this.catalog.currentDatabase()]);
       case 'showFunctions':
         return rowsResult(
           [{ name: 'function name', type: T.STRING, nullable: false }],

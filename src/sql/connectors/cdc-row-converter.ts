@@ -144,3 +144,19 @@ export function cdcRowConverter(table: string, columns: readonly Column[], metad
     return out;
   };
 }
+
+/**
+ * The convert step of a jdbc scan: each column of a row read from the table turned into its
+ * declared type as a CDC row's are (a value that does not fit fails naming the column).
+ */
+export function databaseRowConverter(columns: readonly Column[]): (raw: Row) => Row {
+  const fields = columns.map((c) => ({ name: c.name, convert: CONVERTERS[c.type.name], type: c.type }));
+  return (raw) => {
+    const out: Row = {};
+    for (const f of fields) {
+      const v = raw[f.name];
+      out[f.name] = v === null || v === undefined ? null : f.convert(v, f.name, f.type);
+    }
+    return out;
+  };
+}
