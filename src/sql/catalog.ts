@@ -190,11 +190,12 @@ export class Catalog {
     try {
       entry = ext.table(path.database, path.object);
     } catch (e) {
+      // Most often the database is not there: say so, with the closest one.
+      if (!ext.databases().includes(path.database)) throw this.noDatabase(path.catalog, path.database, name.pos, sql);
       if (e instanceof SqlError && e.position) throw e;
       throw new SqlError(e instanceof Error ? e.message : String(e), name.pos, sql);
     }
     if (entry) return entry;
-    if (!ext.databases().includes(path.database)) throw this.noDatabase(path.catalog, path.database, name.pos, sql);
     throw this.notFound(`${path.catalog}.${path.database}.${path.object}`, name, sql, ext.tables(path.database), path.object);
   }
 
