@@ -75,6 +75,12 @@ export class Catalog {
     return path.object;
   }
 
+  /** `catalog.database.object` of `name` (the default job name of an INSERT names its table so). */
+  qualifiedName(name: Name, sql: string): string {
+    const p = this.path(name, sql);
+    return `${p.catalog}.${p.database}.${p.object}`;
+  }
+
   private path(name: Name, sql: string): ObjectPath {
     const parts = name.parts;
     if (parts.length > 3) throw new SqlError(`'${parts.join('.')}' has more than three parts (catalog.database.table)`, name.pos, sql);

@@ -11,7 +11,8 @@ type Insert = Extract<Statement, { kind: 'insert' }>;
 
 /**
  * INSERT INTO t [(cols)] SELECT ...: the query, one step that puts its columns in the sink's order
- * and types (TIMESTAMP as text for files and print), and the table's sink. Returns the table name.
+ * and types (TIMESTAMP as text for files and print), and the table's sink. Returns the table's
+ * qualified name (`catalog.database.table`).
  */
 export function planInsert(s: Insert, ctx: PlanContext): string {
   if (s.overwrite) throw new SqlError('INSERT OVERWRITE is not supported yet', s.table.pos, ctx.sql);
@@ -83,7 +84,7 @@ export function planInsert(s: Insert, ctx: PlanContext): string {
   if (pk && planned.updating && connector.upsertOnPrimaryKey && ctx.env.getParallelism() > 1)
     out = pk.length === 1 ? out.keyBy((r) => r[pk[0]!]) : out.keyBy((r) => pk.map((k) => String(r[k])).join('\u0000'));
   out.sinkTo(sink);
-  return entry.name;
+  return ctx.catalog.qualifiedName(s.table, ctx.sql);
 }
 
 function checkAssignable(from: Column, to: Column, table: string, s: Insert, sql: string): void {

@@ -261,7 +261,7 @@ export class TableEnvironment {
   executeInserts(inserts: readonly { insert: Insert; sql: string }[], jobModule?: string): TableResult {
     const env = this.newEnv(jobModule);
     const targets = inserts.map(({ insert, sql }) => planInsert(insert, this.context(env, sql)));
-    const name = this.settings.get('pipeline.name') ?? `insert-into_${targets.map((t) => `default_catalog.default_database.${t}`).join(',')}`;
+    const name = this.settings.get('pipeline.name') ?? `insert-into_${targets.join(',')}`;
     return new TableResult('SUCCESS', [], async () => [], env.executeAsync(name));
   }
 
