@@ -139,6 +139,7 @@ describe('table.exec.state.ttl in plans', () => {
       'SELECT k, v FROM (SELECT k, v, ROW_NUMBER() OVER (PARTITION BY k ORDER BY ts DESC) AS rn FROM s) WHERE rn = 1',
       'SELECT * FROM (SELECT k, c, ROW_NUMBER() OVER (ORDER BY c DESC) AS rn FROM (SELECT k, COUNT(*) AS c FROM s GROUP BY k)) WHERE rn <= 3',
       'SELECT a.k, b.v FROM s a JOIN s b ON a.k = b.k',
+      'SELECT k, v FROM s ORDER BY v DESC LIMIT 3',
     ];
     return queries.flatMap((q) =>
       (JSON.parse(t.sqlQuery(q).explain()) as { nodes: { kind: string; params?: { stateTtl?: string } }[] }).nodes
@@ -155,6 +156,7 @@ describe('table.exec.state.ttl in plans', () => {
       'sqlGroupAggregate 3600000 ms',
       'sqlRetractRank 3600000 ms',
       'sqlJoin 3600000 ms',
+      'sqlRank 3600000 ms',
     ]);
   });
 
