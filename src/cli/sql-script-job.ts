@@ -10,6 +10,19 @@ import '../index.js';
 import { parseScript } from '../sql/statement-parser.js';
 import { TableEnvironment } from '../sql/table-environment.js';
 
+const SHOWN_OR_RUN = new Set([
+  'insert',
+  'query',
+  'statementSet',
+  'showTables',
+  'showFunctions',
+  'showCatalogs',
+  'showDatabases',
+  'showCurrent',
+  'describe',
+  'explain',
+]);
+
 const params = new URL(import.meta.url).searchParams;
 const script = params.get('script');
 const index = Number(params.get('statement'));
@@ -22,8 +35,9 @@ if (script !== null && Number.isInteger(index)) {
   const self = new URL(import.meta.url);
   self.searchParams.delete('weir-run');
   statements.forEach(({ statement }, i) => {
-    // Earlier jobs (INSERT, SELECT) ran already; only what defines this one is replayed.
-    if (i < index && statement.kind !== 'insert' && statement.kind !== 'query' && statement.kind !== 'statementSet') tEnv.executeStatement(statement, sql);
+    // Earlier jobs (INSERT, SELECT) ran already, and what only shows (SHOW, DESCRIBE, EXPLAIN) showed:
+    // only what defines this one is replayed (a catalog's lookups cost a round trip to its database).
+    if (i < index && !SHOWN_OR_RUN.has(statement.kind)) tEnv.executeStatement(statement, sql);
   });
   await tEnv.executeStatement(statements[index]!.statement, sql, self.href).await();
 }

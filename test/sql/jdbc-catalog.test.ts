@@ -1,10 +1,15 @@
 // Flink's JDBC catalog over the machine's PostgreSQL and MariaDB: tables usable without DDL, with
 // types and primary keys from the database's schema; read as jdbc scan sources (paged, in key
 // order or without a key) and written as jdbc upsert sinks. Results are checked against the
-// database's own answers to the same questions.
+// database's own answers to the same questions; and a `weir sql -f` script whose slots each
+// create the catalog again.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import '../../src/index.js';
 import { TableEnvironment, type Row } from '../../src/sql/index.js';
+import { runCli } from '../cli/cli-process.js';
 import { haveTestDatabases, mariadbTest, postgresTest, type TestDatabase } from '../connectors/jdbc/jdbc-databases.js';
 
 const run = await haveTestDatabases();
@@ -184,4 +189,37 @@ describe.runIf(run).each(DIALECTS)('JDBC catalog over $name', (d) => {
     expect(create(`'base-url' = '${d.baseUrl}', 'default-database' = 'weir_no_such_db', 'username' = '${d.user}'`)).toThrow(/Catalog 'c2': .*weir_no_such_db/);
     expect(() => t.executeSql("CREATE CATALOG c3 WITH ('type' = 'hive')")).toThrow(/unknown catalog type 'hive' \(supported: jdbc\)/);
   });
+});
+
+describe.runIf(run)('JDBC catalog in weir sql -f', () => {
+  it('runs an INSERT between catalog tables in two slots, each of which creates the catalog again from the script', async () => {
+    const db = await postgresTest();
+    const [src, dst] = [`weir_cat_cli_src_${tag}`, `weir_cat_cli_dst_${tag}`];
+    const dir = mkdtempSync(join(tmpdir(), 'weir-jdbc-catalog-'));
+    try {
+      await db.query(`DROP TABLE IF EXISTS ${src}, ${dst}`);
+      await db.query(`CREATE TABLE ${src} (id int PRIMARY KEY, g int NOT NULL, v bigint NOT NULL)`);
+      await db.query(`INSERT INTO ${src} SELECT i, i % 5, i * 3 FROM generate_series(1, 2000) i`);
+      await db.query(`CREATE TABLE ${dst} (g int PRIMARY KEY, total bigint)`);
+      const script = join(dir, 'catalog.sql');
+      writeFileSync(
+        script,
+        `CREATE CATALOG pg WITH ('type' = 'jdbc', 'base-url' = 'jdbc:postgresql://127.0.0.1:5432', 'default-database' = 'test', 'username' = 'postgres');
+USE CATALOG pg;
+SHOW CURRENT DATABASE;
+INSERT INTO ${dst} SELECT g, SUM(v) FROM \`public.${src}\` GROUP BY g;
+`,
+      );
+      const r = await runCli(['sql', '-f', script, '-p', '2', '--quiet']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain(`Job 'insert-into_pg.test.${dst}' FINISHED`);
+      const written = await db.query<{ g: number; total: string }>(`SELECT g, total FROM ${dst} ORDER BY g`);
+      const expected = await db.query<{ g: number; total: string }>(`SELECT g, SUM(v) AS total FROM ${src} GROUP BY g ORDER BY g`);
+      expect(written.map((x) => [x.g, Number(x.total)])).toEqual(expected.map((x) => [x.g, Number(x.total)]));
+    } finally {
+      await db.query(`DROP TABLE IF EXISTS ${src}, ${dst}`);
+      await db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
