@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { finish, runCli, startCli, type CliRun } from '../cli/cli-process.js';
 import { haveTestDatabases, postgresTest, type TestDatabase } from '../connectors/jdbc/jdbc-databases.js';
+import '../../src/index.js';
+import { TableEnvironment } from '../../src/sql/index.js';
 
 const run = await haveTestDatabases();
 const N = 3000;
@@ -101,4 +103,27 @@ describe.runIf(run)('weir sql -f restored from a snapshot', { concurrent: true }
     expect(savepoint).toMatch(/savepoint-\d+$/);
     await expectExactSums(await finish(startCli(['sql', '-f', path, '--from-savepoint', savepoint, '--quiet'])), 'sums-sp', tables[1]!);
   }, 60_000);
+});
+
+describe('operator uids of a SQL job', () => {
+  /** The uids EXPLAIN shows for the script's INSERT, planned by a fresh TableEnvironment. */
+  async function uids(): Promise<string[]> {
+    const t = TableEnvironment.create();
+    t.executeSql("CREATE TABLE nums (n BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen', 'number-of-rows' = '10')");
+    t.executeSql("CREATE TABLE out_t (g BIGINT, c BIGINT, PRIMARY KEY (g) NOT ENFORCED) WITH ('connector' = 'blackhole')");
+    const plan = await t
+      .executeSql(
+        'EXPLAIN INSERT INTO out_t SELECT a.g, COUNT(*) FROM (SELECT n % 3 AS g, n FROM nums) a JOIN (SELECT n, ts FROM nums) b ON a.n = b.n GROUP BY a.g',
+      )
+      .format();
+    const json = JSON.parse(plan.slice(plan.indexOf('== Plan as JSON ==') + '== Plan as JSON =='.length)) as { nodes: { uid: string }[] };
+    return json.nodes.map((n) => n.uid);
+  }
+
+  it('are derived from the SQL text alone: planning the same script again gives the same uids', async () => {
+    const first = await uids();
+    expect(first.length).toBeGreaterThan(4);
+    expect(new Set(first).size).toBe(first.length);
+    expect(await uids()).toEqual(first);
+  });
 });
