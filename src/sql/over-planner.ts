@@ -132,6 +132,7 @@ export function planOverAggregate(q: Query, input: PlannedQuery, scope: Scope, c
       callOf,
     ),
     text,
+    ttl: ctx.stateTtl ?? 0,
   };
   const name = `OverAggregate(${text.partitionBy ? `partitionBy=[${text.partitionBy}], ` : ''}orderBy=[${text.orderBy}], ${text.frame}, select=[${text.select}])`;
   const stream = filtered

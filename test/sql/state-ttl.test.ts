@@ -9,6 +9,7 @@ import type { Operator } from '../../src/core/operator.js';
 import { TableEnvironment, type Row } from '../../src/sql/index.js';
 import { DeduplicateOperator } from '../../src/sql/operators/deduplicate-operator.js';
 import { GroupAggregateOperator } from '../../src/sql/operators/group-aggregate-operator.js';
+import { OverAggregateOperator } from '../../src/sql/operators/over-aggregate-operator.js';
 import { RankOperator, type RankParams } from '../../src/sql/operators/rank-operator.js';
 import { RetractRankOperator } from '../../src/sql/operators/retract-rank-operator.js';
 import { AggCode } from '../../src/sql/operators/sql-accumulators.js';
@@ -127,6 +128,47 @@ describe('Top-N and deduplication under table.exec.state.ttl', () => {
   });
 });
 
+describe('OVER aggregation under table.exec.state.ttl', () => {
+  function over() {
+    return new OverAggregateOperator({
+      time: (r) => r.t as number,
+      calls: [{ code: AggCode.CountStar, arg: undefined, filter: undefined, integral: true }],
+      unit: 'ROWS',
+      preceding: Infinity,
+      output: (r, [c]) => ({ ...r, c }),
+      text: { partitionBy: 'k', orderBy: 't', frame: 'ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW', select: 'COUNT(*)' },
+      ttl: TTL,
+    });
+  }
+  const counted = (r: Row) => `${r.k}@${r.t}:${r.c}`;
+
+  it('a partition idle for 1.5 TTL starts counting from zero; one with a row within the TTL goes on', async () => {
+    const h = await harness(over());
+    h.processElement({ k: 'a', t: 1 }, 1);
+    h.processElement({ k: 'b', t: 1 }, 1);
+    h.processWatermark(1);
+    h.advanceProcessingTime(600);
+    h.processElement({ k: 'b', t: 2 }, 2); // moves b's cleanup on
+    h.processWatermark(2);
+    h.advanceProcessingTime(1000); // a: 1,600 ms idle, past 1.5 TTL; b: 1,000 ms
+    expect(take(h, counted)).toEqual(['+I a@1:1', '+I b@1:1', '+I b@2:2']);
+    h.processElement({ k: 'a', t: 3 }, 3);
+    h.processElement({ k: 'b', t: 3 }, 3);
+    h.processWatermark(3);
+    expect(take(h, counted)).toEqual(['+I a@3:1', '+I b@3:3']);
+  });
+
+  it('rows waiting for the watermark keep their partition past the TTL', async () => {
+    const h = await harness(over());
+    h.processElement({ k: 'a', t: 1 }, 1);
+    h.processWatermark(1);
+    h.processElement({ k: 'a', t: 5 }, 5);
+    h.advanceProcessingTime(10 * TTL);
+    h.processWatermark(5);
+    expect(take(h, counted)).toEqual(['+I a@1:1', '+I a@5:2']);
+  });
+});
+
 describe('table.exec.state.ttl in plans', () => {
   function plan(mode: 'streaming' | 'batch') {
     const t = TableEnvironment.create();
@@ -140,6 +182,7 @@ describe('table.exec.state.ttl in plans', () => {
       'SELECT * FROM (SELECT k, c, ROW_NUMBER() OVER (ORDER BY c DESC) AS rn FROM (SELECT k, COUNT(*) AS c FROM s GROUP BY k)) WHERE rn <= 3',
       'SELECT a.k, b.v FROM s a JOIN s b ON a.k = b.k',
       'SELECT k, v FROM s ORDER BY v DESC LIMIT 3',
+      'SELECT k, COUNT(*) OVER (PARTITION BY k ORDER BY ts ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) FROM s',
     ];
     return queries.flatMap((q) =>
       (JSON.parse(t.sqlQuery(q).explain()) as { nodes: { kind: string; params?: { stateTtl?: string } }[] }).nodes
@@ -157,6 +200,7 @@ describe('table.exec.state.ttl in plans', () => {
       'sqlRetractRank 3600000 ms',
       'sqlJoin 3600000 ms',
       'sqlRank 3600000 ms',
+      'sqlOverAggregate 3600000 ms',
     ]);
   });
 

@@ -5,6 +5,7 @@ import type { OperatorFactory } from '../../core/operator-factory.js';
 import { valueState, type ValueState } from '../../core/state.js';
 import { SqlError } from '../sql-error.js';
 import type { Row } from './calc-operator.js';
+import { describeTtl } from './sql-state-ttl.js';
 import { accumulate, createAccs, results, type AggCall } from './sql-accumulators.js';
 
 /** Parameters of a `sqlOverAggregate` node, compiled once per query. */
@@ -19,6 +20,8 @@ export interface OverAggregateParams {
   /** The output row: the input row's columns, then the results of the calls. */
   readonly output: (r: Row, results: readonly unknown[]) => Row;
   readonly text: { readonly partitionBy: string; readonly orderBy: string; readonly frame: string; readonly select: string };
+  /** `table.exec.state.ttl` in milliseconds: a partition idle that long (and with no row waiting) is forgotten; 0 or absent: never. */
+  readonly ttl?: number;
 }
 
 /**
@@ -31,6 +34,8 @@ interface OverEntry {
   times: number[];
   head: number;
   accs: unknown[];
+  /** The processing time of the partition's cleanup timer, with `table.exec.state.ttl`. */
+  cleanupAt?: number;
 }
 
 export const LATE_RECORDS_DROPPED = 'numLateRecordsDropped';
@@ -41,7 +46,10 @@ export const LATE_RECORDS_DROPPED = 'numLateRecordsDropped';
  * (`ROWS BETWEEN n PRECEDING AND CURRENT ROW`: itself and the n rows before it; `RANGE BETWEEN
  * INTERVAL 'x' PRECEDING AND CURRENT ROW`: the rows whose time is at most x before its own, its
  * peers of the same time included). Insert-only output; rows later than the watermark are dropped
- * and counted (`numLateRecordsDropped`), as in Flink.
+ * and counted (`numLateRecordsDropped`), as in Flink. With `table.exec.state.ttl`, as Flink's
+ * cleanup timers: a partition that received no row for between 1 and 1.5 TTL is forgotten (its
+ * frame and accumulators start from nothing again), unless rows of it still wait for the
+ * watermark; then the cleanup waits too.
  */
 export class OverAggregateOperator implements Operator<Row> {
   private ctx!: OperatorContext<Row>;
@@ -74,6 +82,7 @@ export class OverAggregateOperator implements Operator<Row> {
         e.pending.set(t, [row]);
         keyed.timers.registerEventTimeTimer(0, t);
       } else waiting.push(row);
+      if (this.params.ttl) this.scheduleCleanup(e, this.params.ttl);
       this.state.update(e);
     }
   }
@@ -119,6 +128,24 @@ export class OverAggregateOperator implements Operator<Row> {
     this.state.update(e);
   }
 
+  /** One timer per partition and half a TTL, not one per row: the cleanup comes 1 to 1.5 TTL after the last row. */
+  private scheduleCleanup(e: OverEntry, ttl: number): void {
+    const now = this.ctx.clock.now();
+    if (e.cleanupAt !== undefined && now + ttl <= e.cleanupAt) return;
+    e.cleanupAt = now + Math.ceil(ttl * 1.5);
+    this.ctx.keyed!.timers.registerProcessingTimeTimer(0, e.cleanupAt);
+  }
+
+  onProcessingTime(_ns: string | number, t: number): void {
+    const e = this.state.value();
+    // A later row moved the cleanup on; that timer decides.
+    if (e === undefined || e.cleanupAt !== t) return;
+    if (e.pending.size === 0) return this.state.clear();
+    e.cleanupAt = undefined;
+    this.scheduleCleanup(e, this.params.ttl!);
+    this.state.update(e);
+  }
+
   private retractHead(e: OverEntry): void {
     accumulate(this.params.calls, e.accs, e.frame[e.head]!, -1);
     e.head++;
@@ -146,7 +173,13 @@ export class OverAggregateOperator implements Operator<Row> {
 export const overAggregateKind: OperatorFactory<OverAggregateParams> = {
   kind: 'sqlOverAggregate',
   create: (params) => new OverAggregateOperator(params) as Operator<unknown>,
-  describe: ({ text }) => ({ ...(text.partitionBy ? { partitionBy: text.partitionBy } : {}), orderBy: text.orderBy, frame: text.frame, select: text.select }),
+  describe: ({ text, ttl }) => ({
+    ...(text.partitionBy ? { partitionBy: text.partitionBy } : {}),
+    orderBy: text.orderBy,
+    frame: text.frame,
+    select: text.select,
+    ...describeTtl(ttl),
+  }),
   outputChangelogMode: () => 'insert-only',
   inputChangelogMode: () => 'insert-only',
 };
