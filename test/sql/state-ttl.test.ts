@@ -128,6 +128,23 @@ describe('Top-N and deduplication under table.exec.state.ttl', () => {
   });
 });
 
+describe('keep-first deduplication under table.exec.state.ttl', () => {
+  it('a row waiting for the watermark never expires; an emitted key is forgotten a TTL later', async () => {
+    const h = await harness(
+      new DeduplicateOperator({ time: (r) => r.t as number, keepLast: false, output: (r) => r, text: { partitionBy: 'k', orderBy: 't' }, ttl: TTL }),
+    );
+    h.processElement({ k: 'a', v: 1, t: 5 }, 5);
+    h.advanceProcessingTime(10 * TTL);
+    h.processWatermark(5);
+    h.processElement({ k: 'a', v: 2, t: 6 }, 6); // a duplicate within the TTL of the emission
+    h.processWatermark(6);
+    h.advanceProcessingTime(TTL);
+    h.processElement({ k: 'a', v: 3, t: 7 }, 7);
+    h.processWatermark(7);
+    expect(take(h, kv)).toEqual(['+I a:1', '+I a:3']);
+  });
+});
+
 describe('OVER aggregation under table.exec.state.ttl', () => {
   function over() {
     return new OverAggregateOperator({

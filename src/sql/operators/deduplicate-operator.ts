@@ -25,6 +25,8 @@ interface DedupEntry {
   row: Row | undefined;
   time: number;
   done: boolean;
+  /** Keep-first with `table.exec.state.ttl`: when the processing-time timer forgets the emitted key. */
+  cleanupAt?: number;
 }
 
 const ONE = [1] as const;
@@ -34,7 +36,10 @@ const ONE = [1] as const;
  * as Flink's Deduplicate. Keep last (`ORDER BY ts DESC`): the row with the latest time so far is
  * emitted at once, replacing the one before (`+I`, then `-U`/`+U`). Keep first (`ASC`): the row
  * with the earliest time waits until the watermark passes it, then is emitted once (`+I`, an
- * insert-only result); rows later than the watermark are dropped and counted then.
+ * insert-only result); rows later than the watermark are dropped and counted then. With
+ * `table.exec.state.ttl` keep-last's state expires a TTL after its last write; keep-first forgets a
+ * key a TTL after emitting its row (a row still waiting for the watermark never expires), so a
+ * later row of the key is emitted again, as in Flink.
  */
 export class DeduplicateOperator implements Operator<Row> {
   private ctx!: OperatorContext<Row>;
@@ -44,7 +49,7 @@ export class DeduplicateOperator implements Operator<Row> {
 
   open(ctx: OperatorContext<Row>): void {
     this.ctx = ctx;
-    this.state = ctx.keyed!.state.getState(valueState<DedupEntry>('deduplicate', sqlStateTtl(this.params.ttl)));
+    this.state = ctx.keyed!.state.getState(valueState<DedupEntry>('deduplicate', this.params.keepLast ? sqlStateTtl(this.params.ttl) : {}));
   }
 
   processBatch(batch: Batch<Row>): void {
@@ -82,7 +87,15 @@ export class DeduplicateOperator implements Operator<Row> {
     // A timer of a row that an earlier one replaced.
     if (e === undefined || e.done || e.time !== t) return;
     this.builder.add(this.params.output(e.row!, ONE), t);
-    this.state.update({ row: undefined, time: t, done: true });
+    const ttl = this.params.ttl;
+    const cleanupAt = ttl ? this.ctx.clock.now() + ttl : undefined;
+    this.state.update({ row: undefined, time: t, done: true, ...(cleanupAt !== undefined ? { cleanupAt } : {}) });
+    if (cleanupAt !== undefined) this.ctx.keyed!.timers.registerProcessingTimeTimer(0, cleanupAt);
+  }
+
+  onProcessingTime(_ns: string | number, t: number): void {
+    const e = this.state.value();
+    if (e?.done && e.cleanupAt === t) this.state.clear();
   }
 
   onWatermark(w: number): void {
