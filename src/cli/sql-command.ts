@@ -39,13 +39,14 @@ export interface SqlOptions extends CheckpointFlags {
  */
 export async function runSqlScript(options: SqlOptions): Promise<number> {
   const err = process.stderr;
+  // The client's jobs take the flags too, as a script's do.
+  applyCheckpointFlags(jobHooks(), options);
   if (options.file === undefined) return runSqlClient(options);
   if (!existsSync(options.file)) {
     err.write(`Error: SQL script not found: ${options.file}\n`);
     return 1;
   }
   const sql = readFileSync(options.file, 'utf8');
-  applyCheckpointFlags(jobHooks(), options);
   const tEnv = TableEnvironment.create();
   if (options.parallelism !== undefined) tEnv.settings.set('parallelism.default', String(options.parallelism));
   const observer = new JobObserver().attach();
