@@ -40,7 +40,7 @@ export class DiskTable extends Map<unknown, unknown> {
   override get(k: unknown): unknown {
     let v = super.get(k);
     if (v === undefined) {
-      const bytes = this.db.getBinaryFast(this.layout.encode(k));
+      const bytes = this.db.getBinaryFast(this.layout.scratchKey(k));
       if (bytes === undefined) return undefined;
       v = unpackValue(bytes);
       super.set(k, v);
@@ -107,7 +107,7 @@ export class DiskTable extends Map<unknown, unknown> {
     const v = super.get(k);
     if (v === DELETED) return undefined;
     if (v !== undefined) return v;
-    const bytes = this.db.getBinaryFast(this.layout.encode(k));
+    const bytes = this.db.getBinaryFast(this.layout.scratchKey(k));
     return bytes === undefined ? undefined : unpackValue(bytes);
   }
   override *keys(): MapIterator<unknown> {
@@ -154,23 +154,18 @@ export class DiskTable extends Map<unknown, unknown> {
 
   /** Writes the cached value of each key (or its deletion), in one transaction. */
   private writeBack(keys: Iterable<unknown>): void {
-    const writes: { key: Buffer; k: unknown }[] = [];
-    for (const k of keys) writes.push({ key: this.layout.encode(k), k });
     const changes = this.changes;
-    if (changes !== undefined && changes !== ALL_CHANGED) {
-      for (const w of writes) changes.add(w.k);
-      if (changes.size > this.changeLimit) this.changes = ALL_CHANGED;
-    }
     // Not sorted by key first: a transaction copies each page it changes once whatever the order,
     // and the sort cost 15% of the CPU time of a job writing back random keys (bench:state).
-
     this.db.transactionSync(() => {
-      for (const { key, k } of writes) {
+      for (const k of keys) {
         const v = super.get(k);
-        if (v === DELETED) this.db.removeSync(key);
-        else this.db.putSync(key, packValue(v));
+        if (v === DELETED) this.db.removeSync(this.layout.scratchKey(k));
+        else this.db.putSync(this.layout.scratchKey(k), packValue(v));
+        if (changes !== undefined && changes !== ALL_CHANGED) changes.add(k);
       }
     });
+    if (changes !== undefined && changes !== ALL_CHANGED && changes.size > this.changeLimit) this.changes = ALL_CHANGED;
   }
 
   /** Evicts the oldest loaded tenth of the cache once it is over its bound, writing back what changed. */
