@@ -11,7 +11,7 @@ const DELETED = Symbol('deleted');
  * so every state kind, TTL included, runs the same code on both backends. The Map itself is the
  * cache: entries read or written stay deserialized in it, changed ones are marked dirty and written
  * back in one transaction per batch: when the cache grows past its bound (the oldest loaded
- * tenth is evicted), or when the backend flushes before a snapshot.
+ * half is evicted), or when the backend flushes before a snapshot.
  *
  * Object values read are counted as changed: the heap states (and user code) change lists, maps and
  * accumulators in place. `size`, iteration and `keys` read the disk after a flush (not for hot paths).
@@ -168,10 +168,15 @@ export class DiskTable extends Map<unknown, unknown> {
     if (changes !== undefined && changes !== ALL_CHANGED && changes.size > this.changeLimit) this.changes = ALL_CHANGED;
   }
 
-  /** Evicts the oldest loaded tenth of the cache once it is over its bound, writing back what changed. */
+  /**
+   * Evicts the oldest loaded half of the cache once it is over its bound, writing back what changed.
+   * Half, not a tenth: a write transaction copies each page of the store it changes, so the more
+   * entries one writes back, the more of them share a page (+20% events per CPU second on a count
+   * per key over 1M keys, cache of 100000).
+   */
   private bound(): void {
     if (super.size <= this.cacheEntries) return;
-    const evict = Math.max(1, Math.ceil(this.cacheEntries / 10));
+    const evict = Math.max(1, Math.ceil(this.cacheEntries / 2));
     const keys: unknown[] = [];
     const changed: unknown[] = [];
     for (const k of super.keys()) {
