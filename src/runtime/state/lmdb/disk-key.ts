@@ -28,6 +28,11 @@ export class DiskKeyLayout {
   /** Reused by {@link scratchKey}: one disk key at a time, read or written before the next. */
   private scratch = Buffer.allocUnsafe(256);
 
+  /** Where the normalized key starts in a disk key of this state. */
+  get keyStart(): number {
+    return 2 + this.nameBytes.length;
+  }
+
   /** The disk key of a normalized key of this state. */
   encode(key: unknown): Buffer {
     return Buffer.from(this.scratchKey(key));
