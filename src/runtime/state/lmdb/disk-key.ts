@@ -53,7 +53,7 @@ export class DiskKeyLayout {
     } else if (typeof key === 'string' && key.length <= 85) {
       // At most 3 UTF-8 bytes per UTF-16 unit, so at most 255 bytes: one length byte.
       this.reserve(head + 2 + 3 * key.length);
-      const n = this.scratch.utf8Write(key, head + 2);
+      const n = this.scratch.write(key, head + 2, 'utf8');
       this.scratch[head] = 0xd9;
       this.scratch[head + 1] = n;
       end = head + 2 + n;
