@@ -1,8 +1,9 @@
 /**
- * `npm run bench:state [-- --events N --keys K --records R]`: the disk backend against the heap
+ * `npm run bench:state [-- --events N --keys K --records R --cache-entries C]`: the disk backend against the heap
  * backend on two jobs, each run in a fresh process per backend: Nexmark q5 (sliding windows, one
  * keyed value of slices per auction) and a count per distinct key (`--records` events over `--keys`
- * keys, each key's count in ValueState, little locality). Prints one JSON line per job with the
+ * keys, each key's count in ValueState, little locality; `--cache-entries C` sets the disk backend's
+ * cache for it). Prints one JSON line per job with the
  * events/s of each backend, the ratio disk/heap, and each run's peak RSS. Then incremental against
  * full checkpoints of the disk backend with 1% of `--checkpoint-keys` keys changed between
  * checkpoints (bytes written and duration, see `incremental-checkpoints.ts`). `--only checkpoints`
@@ -30,8 +31,11 @@ function perCpuSec(events: number, since: NodeJS.CpuUsage): number {
 }
 
 /** Counts events per key: the keyed-state-heavy job (one read and one write of state per event). */
-async function countPerKey(records: number, keys: number, backend: string): Promise<Run> {
-  const env = StreamEnvironment.create({ 'state.backend.type': backend });
+async function countPerKey(records: number, keys: number, backend: string, cacheEntries?: number): Promise<Run> {
+  const env = StreamEnvironment.create({
+    'state.backend.type': backend,
+    ...(cacheEntries ? { 'state.backend.lmdb.memory.cache-entries': cacheEntries } : {}),
+  });
   let outputs = 0;
   env
     .fromSequence(0, records - 1)
@@ -87,13 +91,13 @@ function inChild(args: string[]): Promise<Run> {
 
 const argv = process.argv.slice(2);
 if (argv[0] === '--child') {
-  const [, job, backend, a, b] = argv;
+  const [, job, backend, a, b, cache] = argv;
   const run =
     job === 'checkpoints'
       ? await incrementalCheckpoints(Number(a))
       : job === 'q5'
         ? await q5(Number(a), backend!)
-        : await countPerKey(Number(a), Number(b), backend!);
+        : await countPerKey(Number(a), Number(b), backend!, cache ? Number(cache) : undefined);
   process.stdout.write(JSON.stringify(run) + '\n');
 } else {
   const { values } = parseArgs({
@@ -102,12 +106,13 @@ if (argv[0] === '--child') {
       records: { type: 'string', default: '10000000' },
       keys: { type: 'string', default: '5000000' },
       'checkpoint-keys': { type: 'string', default: '1000000' },
+      'cache-entries': { type: 'string' },
       only: { type: 'string' },
     },
   });
   const jobs: [string, string[]][] = [
     ['q5', [values.events]],
-    ['count-per-key', [values.records, values.keys]],
+    ['count-per-key', [values.records, values.keys, ...(values['cache-entries'] ? [values['cache-entries']] : [])]],
   ];
   for (const [job, args] of values.only ? jobs.filter(([j]) => j === values.only) : jobs) {
     const heap = await inChild([job, 'hashmap', ...args]);

@@ -112,7 +112,8 @@ describe("disk state backend ('lmdb')", () => {
 
   it('lays keys out key group first, so a key group is one range of the store', () => {
     const layout = new DiskKeyLayout('count', 128);
-    const raw = ['ann', 'bob', 7, ['composite', 1], 123n, -1];
+    // Integers and strings up to 85 UTF-16 units are written directly, the rest through MessagePack.
+    const raw = ['ann', 'bob', 7, ['composite', 1], 123n, -1, 0, 63, 64, 127, 2 ** 31 - 1, -(2 ** 31), 2 ** 31, 1.5, '', 'é漢字🙂'.repeat(17), 'x'.repeat(86)];
     const encoded = raw.map((k) => layout.encode(normalizeKey(k)));
     encoded.forEach((e, i) => {
       const d = decodeDiskKey(e);
