@@ -1,6 +1,9 @@
+import { openJdbcLookup } from '../../connectors/jdbc/jdbc-lookup.js';
 import { jdbcSink } from '../../connectors/jdbc/jdbc-sink.js';
+import { parseJdbcUrl } from '../../connectors/jdbc/jdbc-url.js';
 import { numberOption, type TableConnector } from './table-connector.js';
 import { checked } from './cdc-table-options.js';
+import { LOOKUP_OPTIONS } from '../lookup-options.js';
 
 /**
  * Flink's `jdbc` connector as a sink: PostgreSQL (`jdbc:postgresql://`), MySQL or MariaDB
@@ -9,8 +12,36 @@ import { checked } from './cdc-table-options.js';
  */
 export const jdbcTable: TableConnector = {
   name: 'jdbc',
-  options: ['url', 'table-name', 'username', 'password', 'driver', 'sink.buffer-flush.max-rows', 'sink.buffer-flush.interval', 'sink.parallelism'],
+  options: [
+    'url',
+    'table-name',
+    'username',
+    'password',
+    'driver',
+    'sink.buffer-flush.max-rows',
+    'sink.buffer-flush.interval',
+    'sink.parallelism',
+    ...LOOKUP_OPTIONS,
+  ],
   upsertOnPrimaryKey: true,
+  lookup(ctx, keys) {
+    const get = (k: string) => ctx.options.get(k);
+    for (const k of ['url', 'table-name']) if (get(k) === undefined) ctx.fail(`needs option '${k}'`);
+    checked(ctx, () => parseJdbcUrl(get('url')!));
+    return {
+      values: 'text',
+      whole: false,
+      connect: () =>
+        openJdbcLookup({
+          url: get('url')!,
+          'table-name': get('table-name')!,
+          ...(get('username') !== undefined ? { username: get('username')! } : {}),
+          ...(get('password') !== undefined ? { password: get('password')! } : {}),
+          columns: ctx.columns.map((c) => c.name),
+          keys,
+        }),
+    };
+  },
   sink(ctx) {
     if (ctx.options.has('sink.parallelism')) ctx.fail("option 'sink.parallelism' is not supported yet: the sink runs at the job's parallelism");
     const maxRows = numberOption(ctx, 'sink.buffer-flush.max-rows');

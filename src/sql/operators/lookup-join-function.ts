@@ -1,0 +1,136 @@
+import type { AsyncFunction, ResultFuture } from '../../core/async-function.js';
+import type { LookupClient, TableLookup } from '../connectors/table-connector.js';
+import type { LookupOptions } from '../lookup-options.js';
+import { SqlError } from '../sql-error.js';
+import type { Row } from './calc-operator.js';
+import { LookupCache } from './lookup-cache.js';
+
+/** What a lookup join (`JOIN dim FOR SYSTEM_TIME AS OF o.proc_time`) does per probe row, compiled once per query. */
+export interface LookupJoinParams {
+  readonly type: 'INNER' | 'LEFT';
+  readonly table: string;
+  readonly lookup: TableLookup;
+  readonly options: LookupOptions;
+  /** The probe row's key, in the order of the table's key columns; null when a part is NULL (it joins nothing). */
+  readonly probeKey: (r: Row) => unknown[] | null;
+  /** The same key of a table row. */
+  readonly tableKey: (r: Row) => unknown[] | null;
+  /** A raw row of the connector as the table's typed row (with computed columns). */
+  readonly read: (raw: Row) => Row;
+  readonly combine: (left: Row, right: Row) => Row;
+  readonly nullRight: Row;
+  readonly residual: ((joined: Row) => boolean) | undefined;
+}
+
+interface Waiting {
+  readonly key: unknown[];
+  readonly requests: { row: Row; rf: ResultFuture<Row> }[];
+}
+
+/** A key tuple as a Map key; BIGINT values may be bigints, which JSON cannot write. */
+const keyText = (key: readonly unknown[]) => JSON.stringify(key, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+
+/**
+ * The lookup join's async function (run by the ordered async operator, which keeps the probe
+ * rows' order and re-requests in-flight rows after a restore): each probe row's key is looked up
+ * in the table as it is now. The keys of the rows handed over together (one input batch) go to the
+ * database in one query; a partial cache answers repeated keys; a failed query is retried
+ * `lookup.max-retries` times before the job fails. A table read whole (a file) is read once per
+ * subtask and indexed by key.
+ */
+export class LookupJoinFunction implements AsyncFunction<Row, Row> {
+  private client: LookupClient | undefined;
+  private cache: LookupCache | undefined;
+  private pending = new Map<string, Waiting>();
+  private index: Promise<Map<string, Row[]>> | undefined;
+  constructor(private readonly p: LookupJoinParams) {}
+
+  async open(): Promise<void> {
+    this.pending = new Map();
+    this.cache = this.p.options.cache ? new LookupCache(this.p.options.cache) : undefined;
+    this.client = await this.p.lookup.connect();
+    if (this.p.lookup.whole) this.index = this.withRetries([]).then((rows) => this.group(rows));
+  }
+
+  asyncInvoke(row: Row, rf: ResultFuture<Row>): void {
+    const key = this.p.probeKey(row);
+    if (key === null) return this.emit(row, [], rf);
+    const text = keyText(key);
+    if (this.index) {
+      this.index.then(
+        (index) => this.emit(row, index.get(text) ?? [], rf),
+        (e) => rf.completeExceptionally(e),
+      );
+      return;
+    }
+    const cached = this.cache?.get(text, Date.now());
+    if (cached) return this.emit(row, cached, rf);
+    const waiting = this.pending.get(text);
+    if (waiting) return void waiting.requests.push({ row, rf });
+    if (this.pending.size === 0) queueMicrotask(() => this.flush());
+    this.pending.set(text, { key, requests: [{ row, rf }] });
+  }
+
+  async close(): Promise<void> {
+    await this.client?.close();
+    this.client = undefined;
+  }
+
+  /** One query for the keys gathered since the last one. */
+  private flush(): void {
+    const batch = this.pending;
+    this.pending = new Map();
+    this.withRetries([...batch.values()].map((w) => w.key)).then(
+      (raw) => {
+        const found = this.group(raw);
+        const now = Date.now();
+        for (const [text, w] of batch) {
+          const rows = found.get(text) ?? [];
+          this.cache?.put(text, rows, now);
+          for (const r of w.requests) this.emit(r.row, rows, r.rf);
+        }
+      },
+      (e) => {
+        for (const w of batch.values()) for (const r of w.requests) r.rf.completeExceptionally(e);
+      },
+    );
+  }
+
+  private async withRetries(keys: unknown[][]): Promise<Row[]> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.client!.lookup(keys);
+      } catch (e) {
+        if (attempt >= this.p.options.maxRetries)
+          throw new SqlError(
+            `Lookup join on table '${this.p.table}' failed after ${attempt + 1} attempt${attempt === 0 ? '' : 's'} ('lookup.max-retries' = ${this.p.options.maxRetries}): ${e instanceof Error ? e.message : String(e)}`,
+          );
+      }
+    }
+  }
+
+  /** Typed table rows by key text. */
+  private group(raw: readonly Row[]): Map<string, Row[]> {
+    const out = new Map<string, Row[]>();
+    for (const r of raw) {
+      const row = this.p.read(r);
+      const key = this.p.tableKey(row);
+      if (key === null) continue;
+      const text = keyText(key);
+      const list = out.get(text);
+      if (list) list.push(row);
+      else out.set(text, [row]);
+    }
+    return out;
+  }
+
+  private emit(row: Row, found: readonly Row[], rf: ResultFuture<Row>): void {
+    const out: Row[] = [];
+    for (const f of found) {
+      const joined = this.p.combine(row, f);
+      if (this.p.residual === undefined || this.p.residual(joined)) out.push(joined);
+    }
+    if (out.length === 0 && this.p.type === 'LEFT') out.push(this.p.combine(row, this.p.nullRight));
+    rf.complete(out);
+  }
+}
