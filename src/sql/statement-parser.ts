@@ -323,6 +323,8 @@ class StatementParser {
     let fromAlias: string | undefined;
     if (c.acceptKeyword('FROM')) {
       const item = this.fromItem();
+      if (item.kind === 'table' && item.ref.asOf)
+        throw new SqlError('FOR SYSTEM_TIME AS OF applies to the table on the right of a JOIN only', item.ref.asOf.pos, c.sql);
       const first = item.kind === 'table' ? item.ref : item;
       const j = c.peek();
       if (c.isOp(',') || (j.type === 'ident' && JOINS.has(j.upper))) from = parseJoins(c, this.e, first, () => this.fromItem());

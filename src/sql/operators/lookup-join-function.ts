@@ -57,10 +57,7 @@ export class LookupJoinFunction implements AsyncFunction<Row, Row> {
     if (key === null) return this.emit(row, [], rf);
     const text = keyText(key);
     if (this.index) {
-      this.index.then(
-        (index) => this.emit(row, index.get(text) ?? [], rf),
-        (e) => rf.completeExceptionally(e),
-      );
+      this.index.then((index) => this.emit(row, index.get(text) ?? [], rf)).catch((e: unknown) => rf.completeExceptionally(e));
       return;
     }
     const cached = this.cache?.get(text, Date.now());
@@ -80,8 +77,8 @@ export class LookupJoinFunction implements AsyncFunction<Row, Row> {
   private flush(): void {
     const batch = this.pending;
     this.pending = new Map();
-    this.withRetries([...batch.values()].map((w) => w.key)).then(
-      (raw) => {
+    this.withRetries([...batch.values()].map((w) => w.key))
+      .then((raw) => {
         const found = this.group(raw);
         const now = Date.now();
         for (const [text, w] of batch) {
@@ -89,11 +86,11 @@ export class LookupJoinFunction implements AsyncFunction<Row, Row> {
           this.cache?.put(text, rows, now);
           for (const r of w.requests) this.emit(r.row, rows, r.rf);
         }
-      },
-      (e) => {
+      })
+      // A failed query, or a row that cannot be read or joined: the requests not yet completed fail the job.
+      .catch((e: unknown) => {
         for (const w of batch.values()) for (const r of w.requests) r.rf.completeExceptionally(e);
-      },
-    );
+      });
   }
 
   private async withRetries(keys: unknown[][]): Promise<Row[]> {
