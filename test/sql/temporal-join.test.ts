@@ -43,7 +43,7 @@ const data = fc.record({
 });
 
 let run = 0;
-function tables(g: fc.RecordValue<{ orders: { cur: string | null; jitter: number }[]; rates: { cur: string | null; jitter: number }[] }>) {
+function tables(g: { orders: { cur: string | null; jitter: number }[]; rates: { cur: string | null; jitter: number }[] }) {
   const orders: Order[] = g.orders.map((o, i) => ({ id: i, cur: o.cur, ts: T0 + i * 1000 + o.jitter }));
   // Two changes may share a time: the later one in the changelog wins, as in Weir and Flink.
   const rates: Rate[] = g.rates.map((r, j) => ({ cur: r.cur, rate: j, ts: T0 + j * 1500 + r.jitter }));

@@ -29,6 +29,8 @@ export interface JdbcLookup {
   close(): Promise<void>;
 }
 
+const BOOL_OID = 16;
+
 /** Keys per statement at most: a large batch is split (placeholders stay well under each server's limit). */
 const MAX_KEYS = 1000;
 
@@ -41,14 +43,11 @@ export async function openJdbcLookup(o: JdbcLookupOptions): Promise<JdbcLookup> 
   let close: () => Promise<void>;
   let dialect: SqlDialect;
   if (target.dialect === 'postgres') {
-    // Every value as PostgreSQL's text form: no driver-specific conversion of dates or numerics.
-    const client = new pg.Client({
-      host: target.host,
-      port: target.port,
-      database: target.database,
-      ...auth,
-      types: { getTypeParser: () => (v: string) => v } as never,
-    });
+    // Every value as PostgreSQL's text form (booleans as SQL writes them): no driver-specific conversion of dates or numerics.
+    const text = (v: string) => v;
+    const bool = (v: string) => (v === 't' ? 'true' : 'false');
+    const types = { getTypeParser: (oid: number) => (oid === BOOL_OID ? bool : text) };
+    const client = new pg.Client({ host: target.host, port: target.port, database: target.database, ...auth, types: types as never });
     await client.connect();
     client.on('error', () => {});
     run = async (sql, params) => (await client.query(sql, params)).rows as Record<string, unknown>[];
@@ -60,7 +59,12 @@ export async function openJdbcLookup(o: JdbcLookupOptions): Promise<JdbcLookup> 
       port: target.port,
       database: target.database,
       ...auth,
-      typeCast: (field, next) => (field.type === 'BLOB' || field.type === 'GEOMETRY' ? next() : field.string()),
+      // Text as the SQL layer reads it; BOOLEAN is TINYINT(1) there.
+      typeCast: (field, next) => {
+        if (field.type === 'BLOB' || field.type === 'GEOMETRY') return next();
+        const v = field.string();
+        return field.type === 'TINY' && field.length === 1 && v !== null ? String(v !== '0') : v;
+      },
     });
     conn.on('error', () => {});
     run = async (sql, params) => (await conn.query(sql, params))[0] as Record<string, unknown>[];
