@@ -7,10 +7,10 @@ import { buildFunction, Constants, ExpressionCompiler, propertyAccess } from './
 import { conditionText, conjunction, conjuncts } from './join-conditions.js';
 import { filtered, truncate } from './join-filter.js';
 import { fieldOf, joinedColumns, scopeOf, sidesOf, type Relation } from './join-relation.js';
-import { combineFunction, keyFunction, nullRow } from './join-row-functions.js';
+import { combineFunction, keyFunction, keyTupleFunction, nullRow } from './join-row-functions.js';
 import { lookupOptions } from './lookup-options.js';
 import type { Row } from './operators/calc-operator.js';
-import { LookupJoinFunction } from './operators/lookup-join-function.js';
+import { LookupJoinFunction, type LookupJoinParams } from './operators/lookup-join-function.js';
 import type { TemporalJoinParams } from './operators/temporal-join-operator.js';
 import { helpers } from './runtime-helpers.js';
 import { SqlError } from './sql-error.js';
@@ -135,22 +135,20 @@ export function temporalJoinRelation(join: JoinRef, l: Relation, ref: TableRef, 
         tableKeyConsts,
         helpers,
       );
-      const single = keyFunction(probeKey, l, sql);
-      const each = probeKey.map((e) => keyFunction([e], l, sql));
-      const fn = new LookupJoinFunction({
+      const params: LookupJoinParams = {
         ...common,
         table: entry.name,
         lookup,
         options: lookupOptions(tctx),
-        probeKey: (row) => {
-          if (single(row) === null) return null;
-          return each.map((f) => f(row));
-        },
+        probeKey: keyTupleFunction(probeKey, l, sql),
         tableKey,
         read: rowReader(entry, lookup.values),
-      });
+      };
       const name = truncate(`LookupJoin(table=[${entry.name}], joinType=[${typeName}], lookup=[${keyColumns.join(', ')}], on=[${onText}])`);
-      const stream = AsyncDataStream.orderedWait<Row, Row>(lp.stream(), fn, { timeout: 0, capacity: LOOKUP_CAPACITY }).name(name);
+      // A table read whole joins synchronously; a database is queried per batch of keys, asynchronously, in order.
+      const stream = lookup.whole
+        ? lp.stream().transform<Row>(name, 'sqlSideInputJoin', params)
+        : AsyncDataStream.orderedWait<Row, Row>(lp.stream(), new LookupJoinFunction(params), { timeout: 0, capacity: LOOKUP_CAPACITY }).name(name);
       return { planned: materialized(stream, columns), rest };
     },
   };

@@ -17,7 +17,7 @@ interface Entry {
  * c.put('[1]', [{ id: 1 }], Date.now()); c.get('[1]', Date.now()); // [{ id: 1 }]
  */
 export class LookupCache {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new Map<unknown, Entry>();
   constructor(private readonly o: LookupCacheOptions) {}
 
   get size(): number {
@@ -25,7 +25,7 @@ export class LookupCache {
   }
 
   /** The rows of `key`, or undefined when it is not cached (or expired). */
-  get(key: string, now: number): readonly Row[] | undefined {
+  get(key: unknown, now: number): readonly Row[] | undefined {
     const e = this.entries.get(key);
     if (e === undefined) return undefined;
     if (now - e.written >= this.o.expireAfterWrite || now - e.read >= this.o.expireAfterAccess) {
@@ -38,7 +38,7 @@ export class LookupCache {
     return e.rows;
   }
 
-  put(key: string, rows: readonly Row[], now: number): void {
+  put(key: unknown, rows: readonly Row[], now: number): void {
     if (rows.length === 0 && !this.o.cacheMissingKey) return;
     this.entries.delete(key);
     this.entries.set(key, { rows, written: now, read: now });

@@ -27,8 +27,14 @@ interface Waiting {
   readonly requests: { row: Row; rf: ResultFuture<Row> }[];
 }
 
-/** A key tuple as a Map key; BIGINT values may be bigints, which JSON cannot write. */
-const keyText = (key: readonly unknown[]) => JSON.stringify(key, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+/**
+ * A key tuple as a Map key: a single number or string as it is (a Map tells 5 from '5'), else a
+ * JSON text; BIGINT values may be bigints, which JSON cannot write.
+ */
+export const keyText = (key: readonly unknown[]): unknown =>
+  key.length === 1 && (typeof key[0] === 'number' || typeof key[0] === 'string')
+    ? key[0]
+    : JSON.stringify(key, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
 
 /**
  * The lookup join's async function (run by the ordered async operator, which keeps the probe
@@ -41,8 +47,8 @@ const keyText = (key: readonly unknown[]) => JSON.stringify(key, (_k, v: unknown
 export class LookupJoinFunction implements AsyncFunction<Row, Row> {
   private client: LookupClient | undefined;
   private cache: LookupCache | undefined;
-  private pending = new Map<string, Waiting>();
-  private index: Promise<Map<string, Row[]>> | undefined;
+  private pending = new Map<unknown, Waiting>();
+  private index: Promise<Map<unknown, Row[]>> | undefined;
   constructor(private readonly p: LookupJoinParams) {}
 
   async open(): Promise<void> {
@@ -106,28 +112,37 @@ export class LookupJoinFunction implements AsyncFunction<Row, Row> {
     }
   }
 
-  /** Typed table rows by key text. */
-  private group(raw: readonly Row[]): Map<string, Row[]> {
-    const out = new Map<string, Row[]>();
-    for (const r of raw) {
-      const row = this.p.read(r);
-      const key = this.p.tableKey(row);
-      if (key === null) continue;
-      const text = keyText(key);
-      const list = out.get(text);
-      if (list) list.push(row);
-      else out.set(text, [row]);
-    }
-    return out;
+  private group(raw: readonly Row[]): Map<unknown, Row[]> {
+    return indexRows(this.p, raw);
   }
 
   private emit(row: Row, found: readonly Row[], rf: ResultFuture<Row>): void {
-    const out: Row[] = [];
-    for (const f of found) {
-      const joined = this.p.combine(row, f);
-      if (this.p.residual === undefined || this.p.residual(joined)) out.push(joined);
-    }
-    if (out.length === 0 && this.p.type === 'LEFT') out.push(this.p.combine(row, this.p.nullRight));
-    rf.complete(out);
+    rf.complete(joinFound(this.p, row, found));
   }
+}
+
+/** The table's raw rows, read as typed rows, by the text of their key (rows with a NULL key part left out: they match nothing). */
+export function indexRows(p: LookupJoinParams, raw: readonly Row[]): Map<unknown, Row[]> {
+  const out = new Map<unknown, Row[]>();
+  for (const r of raw) {
+    const row = p.read(r);
+    const key = p.tableKey(row);
+    if (key === null) continue;
+    const text = keyText(key);
+    const list = out.get(text);
+    if (list) list.push(row);
+    else out.set(text, [row]);
+  }
+  return out;
+}
+
+/** The output rows of a probe row and the table rows of its key: those that satisfy the residual, or the padded row (LEFT) if none does. */
+export function joinFound(p: LookupJoinParams, row: Row, found: readonly Row[]): Row[] {
+  const out: Row[] = [];
+  for (const f of found) {
+    const joined = p.combine(row, f);
+    if (p.residual === undefined || p.residual(joined)) out.push(joined);
+  }
+  if (out.length === 0 && p.type === 'LEFT') out.push(p.combine(row, p.nullRight));
+  return out;
 }
