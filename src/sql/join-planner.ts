@@ -110,7 +110,7 @@ function leafRelation(
 function joinRelation(join: JoinRef, ctx: PlanContext, plan: PlanSubquery): Relation {
   const { sql } = ctx;
   const l = relationOf(join.left, ctx, plan);
-  if (!('kind' in join.right) && join.right.asOf) return temporalJoinRelation(join, l, join.right, ctx);
+  if (!('kind' in join.right) && join.right.asOf) return temporalJoinRelation(join, l, join.right, ctx, plan);
   const r = relationOf(join.right, ctx, plan);
   const { columns, sides, renamed } = joinedColumns(l, r, join.pos, sql);
   const type: JoinType = join.type === 'CROSS' ? 'INNER' : join.type;

@@ -1,8 +1,11 @@
 import { AsyncDataStream } from '../api/async-data-stream.js';
 import { DataStream } from '../api/data-stream.js';
-import type { Expr, JoinRef, TableRef } from './ast.js';
+import type { Expr, JoinRef, Query, TableRef } from './ast.js';
 import { materialized, type PlanContext, type PlannedQuery } from './calc-planner.js';
-import type { CatalogTable } from './catalog.js';
+import type { CatalogTable, CatalogView } from './catalog.js';
+import { columnName } from './expr-rewrite.js';
+import { rankFilterOf } from './rank-planner.js';
+import { outputTimeAttributes, timeAttributes } from './time-attributes.js';
 import { buildFunction, Constants, ExpressionCompiler, propertyAccess } from './expression-compiler.js';
 import { conditionText, conjunction, conjuncts } from './join-conditions.js';
 import { filtered, truncate } from './join-filter.js';
@@ -15,6 +18,9 @@ import type { TemporalJoinParams } from './operators/temporal-join-operator.js';
 import { helpers } from './runtime-helpers.js';
 import { SqlError } from './sql-error.js';
 import { connectorOf, planTableSource, rowReader, sourceChangelog, tableColumns } from './table-source-planner.js';
+
+/** Plans a view's query (passed in: the query planner imports this file through the join planner). */
+export type PlanSubquery = (q: Query, ctx: PlanContext) => PlannedQuery;
 
 /** Probe rows a lookup join keeps in flight per subtask: its keys go to the database in batches of up to this many. */
 const LOOKUP_CAPACITY = 1000;
@@ -32,7 +38,7 @@ const LOOKUP_CAPACITY = 1000;
  * // SELECT o.id, r.rate FROM orders o JOIN rates FOR SYSTEM_TIME AS OF o.ts AS r ON o.cur = r.cur
  * temporalJoinRelation(join, ordersRelation, join.right, ctx)
  */
-export function temporalJoinRelation(join: JoinRef, l: Relation, ref: TableRef, ctx: PlanContext): Relation {
+export function temporalJoinRelation(join: JoinRef, l: Relation, ref: TableRef, ctx: PlanContext, plan: PlanSubquery): Relation {
   const { sql } = ctx;
   if (join.type !== 'INNER' && join.type !== 'LEFT')
     throw new SqlError(
@@ -41,18 +47,14 @@ export function temporalJoinRelation(join: JoinRef, l: Relation, ref: TableRef, 
       sql,
     );
   const entry = ctx.catalog.lookup(ref.name, sql);
-  if (entry.kind === 'view')
-    throw new SqlError(
-      `FOR SYSTEM_TIME AS OF view '${entry.name}': versioned views are not supported yet; join a table with a PRIMARY KEY and a WATERMARK`,
-      ref.name.pos,
-      sql,
-    );
   const qualifier = ref.alias ?? entry.name;
-  const tColumns = tableColumns(entry);
+  // A view is a versioned table when it deduplicates on its key keeping the last row by event time.
+  const view = entry.kind === 'view' ? versionedView(entry, ctx, plan, ref) : undefined;
+  const tColumns = view ? view.planned.columns : tableColumns(entry as CatalogTable);
   const r: Relation = {
     columns: tColumns,
     sides: new Map([[qualifier, new Map(tColumns.map((c) => [c.name, c.name]))]]),
-    timeAttributes: new Set(entry.watermark ? [entry.watermark.column] : []),
+    timeAttributes: new Set(view ? [view.time] : entry.kind === 'table' && entry.watermark ? [entry.watermark.column] : []),
     build: () => {
       throw new Error('the table of a temporal join is planned with it');
     },
@@ -62,7 +64,7 @@ export function temporalJoinRelation(join: JoinRef, l: Relation, ref: TableRef, 
   const asOfField = asOf.kind === 'column' && sidesOf(asOf, l, r, sql) === 'L' ? fieldOf(l, asOf.name.parts) : undefined;
   if (asOfField === undefined)
     throw new SqlError('FOR SYSTEM_TIME AS OF needs a time column of the left input of the join (e.g. o.order_time or o.proc_time)', asOf.pos, sql);
-  const eventTime = l.timeAttributes.has(asOfField);
+  const eventTime = l.timeAttributes.has(asOfField) || leftTimeAttributes(join.left, ctx).has(asOfField);
   const type = join.type;
   const rel: Relation = {
     columns,
@@ -116,9 +118,18 @@ export function temporalJoinRelation(join: JoinRef, l: Relation, ref: TableRef, 
       const common = { type, combine, nullRight: nullRow(r.columns), residual: residualFn };
       const probeKey = keys.map(([a]) => a);
       if (eventTime) {
-        const stream = eventTimeJoin(entry, keys, lp, { ...common, text: { type: typeName, on: onText } }, { l, r, probeKey, asOf, ctx, qualifier });
+        const versioned: Versioned = view
+          ? { name: entry.name, primaryKey: view.primaryKey, time: view.time, planned: view.planned }
+          : versionedTable(entry as CatalogTable, asOf, ctx);
+        const stream = eventTimeJoin(versioned, keys, lp, { ...common, text: { type: typeName, on: onText } }, { l, r, probeKey, asOf, ctx, qualifier });
         return { planned: materialized(stream, columns), rest };
       }
+      if (entry.kind === 'view')
+        throw new SqlError(
+          `FOR SYSTEM_TIME AS OF ${conditionText(asOf, sql)}: '${asOfField}' is not an event-time attribute of the left input, and view '${entry.name}' is not a lookup table`,
+          asOf.pos,
+          sql,
+        );
       const { connector, ctx: tctx } = connectorOf(entry, 'any');
       if (!connector.lookup)
         throw new SqlError(
@@ -155,27 +166,82 @@ export function temporalJoinRelation(join: JoinRef, l: Relation, ref: TableRef, 
   return rel;
 }
 
-/** The event-time temporal join of `lp` with the versioned table `entry`. */
+/** The versioned side of an event-time temporal join: its rows, their key and their time column. */
+interface Versioned {
+  readonly name: string;
+  readonly primaryKey: readonly string[];
+  readonly time: string;
+  readonly planned: PlannedQuery;
+}
+
+/** A table with PRIMARY KEY and WATERMARK as a versioned table; fails saying what it lacks. */
+function versionedTable(entry: CatalogTable, asOf: Expr, ctx: PlanContext): Versioned {
+  const pk = entry.primaryKey;
+  if (!pk || !entry.watermark)
+    throw new SqlError(
+      `Table '${entry.name}' is not a versioned table: an event-time temporal join needs ${!pk ? 'a PRIMARY KEY' : ''}${!pk && !entry.watermark ? ' and ' : ''}${!entry.watermark ? 'a WATERMARK' : ''} on it ` +
+        '(its rows are the versions of each key, valid from their event time)',
+      asOf.pos,
+      ctx.sql,
+    );
+  return {
+    name: entry.name,
+    primaryKey: pk,
+    time: entry.watermark.column,
+    planned: materialized(planTableSource(entry, ctx.env), tableColumns(entry), sourceChangelog(entry)),
+  };
+}
+
+/**
+ * A view as a versioned table, as Flink allows: `SELECT ... FROM (SELECT ..., ROW_NUMBER() OVER
+ * (PARTITION BY k ORDER BY ts DESC) AS rn FROM t) WHERE rn = 1` with `ts` an event-time attribute
+ * (the last row of each key by event time): its key is the PARTITION BY columns, its versions'
+ * time `ts`. Fails naming what the view lacks.
+ */
+function versionedView(view: CatalogView, ctx: PlanContext, plan: PlanSubquery, ref: TableRef): { primaryKey: string[]; time: string; planned: PlannedQuery } {
+  const vctx = { ...ctx, sql: view.sql };
+  const rank = rankFilterOf(view.query, vctx);
+  const w = rank?.call.over;
+  const order = w?.orderBy.length === 1 ? w.orderBy[0]! : undefined;
+  const time = order && order.desc ? columnName(order.expr) : undefined;
+  const keys = (w?.partitionBy ?? []).map((e) => columnName(e));
+  const ok = rank && rank.limit === 1 && time && keys.length > 0 && keys.every((k) => k !== undefined);
+  if (!ok || !timeAttributes(rank.sub, vctx).has(time) || !outputTimeAttributes(view.query, vctx).has(time))
+    throw new SqlError(
+      `View '${view.name}' is not a versioned view: an event-time temporal join needs a view that keeps the last row of each key by event time ` +
+        '(SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY key ORDER BY ts DESC) AS rn FROM t) WHERE rn = 1, ts a WATERMARK FOR column), ' +
+        'or a table with a PRIMARY KEY and a WATERMARK',
+      ref.name.pos,
+      ctx.sql,
+    );
+  const p = plan(view.query, vctx);
+  const primaryKey = keys as string[];
+  const missing = primaryKey.filter((k) => !p.columns.some((c) => c.name === k));
+  if (missing.length > 0)
+    throw new SqlError(`View '${view.name}' is not a versioned view: it does not select its key column ${missing.join(', ')}`, ref.name.pos, ctx.sql);
+  return { primaryKey, time, planned: materialized(p.stream(), p.columns, p) };
+}
+
+/** The event-time attributes of a join's left input that its relation does not carry (a subquery's, a view's). */
+function leftTimeAttributes(left: JoinRef['left'], ctx: PlanContext): Set<string> {
+  if ('kind' in left) return left.kind === 'subquery' ? outputTimeAttributes(left.query, ctx) : new Set();
+  const entry = ctx.catalog.lookup(left.name, ctx.sql);
+  return entry.kind === 'view' ? outputTimeAttributes(entry.query, { ...ctx, sql: entry.sql }) : new Set();
+}
+
+/** The event-time temporal join of `lp` with the versioned table `v`. */
 function eventTimeJoin(
-  entry: CatalogTable,
+  v: Versioned,
   keys: readonly [Expr, string, Expr][],
   lp: PlannedQuery,
   params: Omit<TemporalJoinParams, 'leftTime' | 'rightTime'>,
   x: { l: Relation; r: Relation; probeKey: Expr[]; asOf: Expr; ctx: PlanContext; qualifier: string },
 ): DataStream<Row> {
   const { sql } = x.ctx;
-  const pk = entry.primaryKey;
-  if (!pk || !entry.watermark)
-    throw new SqlError(
-      `Table '${entry.name}' is not a versioned table: an event-time temporal join needs ${!pk ? 'a PRIMARY KEY' : ''}${!pk && !entry.watermark ? ' and ' : ''}${!entry.watermark ? 'a WATERMARK' : ''} on it ` +
-        '(its rows are the versions of each key, valid from their event time)',
-      x.asOf.pos,
-      sql,
-    );
-  const missing = pk.filter((k) => !keys.some(([, c]) => c === k));
+  const missing = v.primaryKey.filter((k) => !keys.some(([, c]) => c === k));
   if (missing.length > 0)
     throw new SqlError(
-      `An event-time temporal join must equate the primary key of '${entry.name}' (${pk.join(', ')}) with the left input; ON lacks ${missing.join(', ')}`,
+      `An event-time temporal join must equate the primary key of '${v.name}' (${v.primaryKey.join(', ')}) with the left input; ON lacks ${missing.join(', ')}`,
       x.asOf.pos,
       sql,
     );
@@ -183,18 +249,17 @@ function eventTimeJoin(
   const column = (row: string, field: string) => propertyAccess(row, field, consts);
   const leftField = fieldOf(x.l, (x.asOf as Extract<Expr, { kind: 'column' }>).name.parts)!;
   const leftTime = buildFunction<(r: Row) => unknown>(`function leftTime(r) { return ${column('r', leftField)}; }`, consts, helpers);
-  const rightTime = buildFunction<(r: Row) => unknown>(`function rightTime(r) { return ${column('r', entry.watermark.column)}; }`, consts, helpers);
+  const rightTime = buildFunction<(r: Row) => unknown>(`function rightTime(r) { return ${column('r', v.time)}; }`, consts, helpers);
   const tKey = keyFunction(
     keys.map(([, c, eq]) => ({ kind: 'column', name: { parts: [x.qualifier, c], pos: eq.pos }, pos: eq.pos }) as Expr),
     x.r,
     sql,
   );
   const lKey = keyFunction(x.probeKey, x.l, sql);
-  const rp = materialized(planTableSource(entry, x.ctx.env), tableColumns(entry), sourceChangelog(entry));
   const full: TemporalJoinParams = { ...params, leftTime, rightTime };
-  const name = truncate(`TemporalJoin(joinType=[${params.text.type}], versioned=[${entry.name}], on=[${params.text.on}])`);
+  const name = truncate(`TemporalJoin(joinType=[${params.text.type}], versioned=[${v.name}], on=[${params.text.on}])`);
   const ls = lp.stream().keyBy(lKey);
-  const rs = rp.stream().keyBy(tKey);
+  const rs = v.planned.stream().keyBy(tKey);
   const node = x.ctx.env.graph.addNode({ kind: 'sqlTemporalJoin', params: full }, name, [[ls.edge()], [rs.edge()]], true);
   return new DataStream<Row>(x.ctx.env, node);
 }

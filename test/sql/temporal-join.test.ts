@@ -121,6 +121,35 @@ describe('event-time temporal join', () => {
     expect(JSON.stringify(plan)).toContain('TemporalJoin(joinType=[InnerJoin], versioned=[rates], on=[o.cur = r.cur])');
   });
 
+  it('a versioned view (the last row of each currency by event time) and a subquery on the left', async () => {
+    await fc.assert(
+      fc.asyncProperty(data, async (g) => {
+        const { orders, rates, tEnv } = tables(g);
+        tEnv.executeSql(`CREATE TABLE rate_log (cur STRING, rate INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '5' SECOND)
+          WITH ('connector' = 'filesystem', 'path' = '${dir}/rates-${run - 1}.json', 'format' = 'json')`);
+        tEnv.executeSql(`CREATE VIEW latest_rates AS SELECT cur, rate, ts FROM
+          (SELECT *, ROW_NUMBER() OVER (PARTITION BY cur ORDER BY ts DESC) AS rn FROM rate_log) WHERE rn = 1`);
+        const got = await weir(
+          tEnv,
+          'SELECT o.id, r.rate FROM (SELECT id, cur, ts FROM orders WHERE id >= 0) AS o JOIN latest_rates FOR SYSTEM_TIME AS OF o.ts AS r ON o.cur = r.cur',
+        );
+        // The view drops a change older than the last one of its currency (keep-last deduplication).
+        const last = new Map<string | null, number>();
+        const kept = rates.filter((r) => {
+          if (r.ts < (last.get(r.cur) ?? -Infinity)) return false;
+          last.set(r.cur, r.ts);
+          return true;
+        });
+        const want = orders.flatMap((o) => {
+          const r = validRate(o, kept);
+          return r ? [[o.id, r.rate]] : [];
+        });
+        expect(sorted(got)).toEqual(sorted(want));
+      }),
+      { numRuns: 10 },
+    );
+  });
+
   it('rejects what Weir cannot run as a temporal join, saying why', () => {
     const { tEnv } = tables({ orders: [{ cur: 'EUR', jitter: 0 }], rates: [{ cur: 'EUR', jitter: 0 }] });
     tEnv.executeSql(
@@ -150,6 +179,10 @@ describe('event-time temporal join', () => {
     expect(err('SELECT * FROM orders o JOIN rates FOR SYSTEM_TIME AS OF r.ts AS r ON o.cur = r.cur')).toMatch(/needs a time column of the left input/);
     expect(err('SELECT * FROM (SELECT *, PROCTIME() AS pt FROM orders) o JOIN gen FOR SYSTEM_TIME AS OF o.pt AS g ON o.cur = g.cur')).toMatch(
       /processing-time join, which needs a lookup table \('jdbc' or 'filesystem'\); 'gen' is 'datagen'/,
+    );
+    tEnv.executeSql('CREATE VIEW firsts AS SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY cur ORDER BY ts ASC) AS rn FROM plain) WHERE rn = 1');
+    expect(err('SELECT * FROM orders o JOIN firsts FOR SYSTEM_TIME AS OF o.ts AS f ON o.cur = f.cur')).toMatch(
+      /View 'firsts' is not a versioned view: .*keeps the last row of each key by event time/,
     );
     expect(err('SELECT * FROM orders FOR SYSTEM_TIME AS OF orders.ts')).toMatch(/applies to the table on the right of a JOIN only/);
   });
