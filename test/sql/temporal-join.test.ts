@@ -108,7 +108,7 @@ describe('event-time temporal join', () => {
     );
   });
 
-  it('a WHERE on the orders filters them before the join; the alias may also come before FOR', async () => {
+  it('a WHERE on the orders filters them before the join (at parallelism 1 and 2); the alias may also come before FOR', async () => {
     const { orders, rates, tEnv } = tables({
       orders: Array.from({ length: 30 }, (_, i) => ({ cur: CURRENCIES[i % 3]!, jitter: (i * 977) % 3000 })),
       rates: Array.from({ length: 20 }, (_, j) => ({ cur: CURRENCIES[(j * 2) % 3]!, jitter: (j * 1231) % 3000 })),
@@ -117,6 +117,12 @@ describe('event-time temporal join', () => {
     const want = orders.filter((o) => o.id % 2 === 0).flatMap((o) => (validRate(o, rates) ? [[o.id, validRate(o, rates)!.rate]] : []));
     expect(want.length).toBeGreaterThan(5);
     expect(sorted(got)).toEqual(sorted(want));
+    // At parallelism 2 both inputs are hashed on the currency: the same rows.
+    tEnv.executeSql("SET 'parallelism.default' = '2'");
+    expect(
+      sorted(await weir(tEnv, 'SELECT o.id, r.rate FROM orders o JOIN rates AS r FOR SYSTEM_TIME AS OF o.ts ON r.cur = o.cur WHERE MOD(o.id, 2) = 0')),
+    ).toEqual(sorted(want));
+    tEnv.executeSql("SET 'parallelism.default' = '1'");
     const plan = await tEnv.executeSql('EXPLAIN SELECT o.id, r.rate FROM orders o JOIN rates FOR SYSTEM_TIME AS OF o.ts AS r ON o.cur = r.cur').collect();
     expect(JSON.stringify(plan)).toContain('TemporalJoin(joinType=[InnerJoin], versioned=[rates], on=[o.cur = r.cur])');
   });
