@@ -71,6 +71,13 @@ export async function openJdbcLookup(o: JdbcLookupOptions): Promise<JdbcLookup> 
     close = () => conn.end();
     dialect = MYSQL_SQL;
   }
+  // One connection answers one query at a time: later lookups queue behind the one running.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = (sql: string, params: unknown[]) => {
+    const next = queue.then(() => run(sql, params));
+    queue = next.catch(() => undefined);
+    return next;
+  };
   const select = `SELECT ${o.columns.map((c) => dialect.quote(c)).join(', ')} FROM ${quoteTable(dialect, o['table-name'])} WHERE `;
   return {
     async lookup(keys) {
@@ -86,7 +93,7 @@ export async function openJdbcLookup(o: JdbcLookupOptions): Promise<JdbcLookup> 
           o.keys.length === 1
             ? `${dialect.quote(o.keys[0]!)} IN (${chunk.map((k) => p(k[0])).join(', ')})`
             : chunk.map((k) => `(${o.keys.map((c, i) => `${dialect.quote(c)} = ${p(k[i])}`).join(' AND ')})`).join(' OR ');
-        out.push(...(await run(select + where, params)));
+        out.push(...(await serial(select + where, params)));
       }
       return out;
     },
