@@ -17,10 +17,14 @@ import { LookupJoinFunction, type LookupJoinParams } from './operators/lookup-jo
 import type { TemporalJoinParams } from './operators/temporal-join-operator.js';
 import { helpers } from './runtime-helpers.js';
 import { SqlError } from './sql-error.js';
+import { formatType } from './sql-types.js';
 import { connectorOf, planTableSource, rowReader, sourceChangelog, tableColumns } from './table-source-planner.js';
 
 /** Plans a view's query (passed in: the query planner imports this file through the join planner). */
 export type PlanSubquery = (q: Query, ctx: PlanContext) => PlannedQuery;
+
+/** Column types a lookup join's database query may take as keys. */
+const QUERY_KEY_TYPES = new Set(['INT', 'BIGINT', 'DOUBLE', 'STRING', 'BOOLEAN']);
 
 /** Probe rows a lookup join keeps in flight per subtask: its keys go to the database in batches of up to this many. */
 const LOOKUP_CAPACITY = 1000;
@@ -140,6 +144,17 @@ export function temporalJoinRelation(join: JoinRef, l: Relation, ref: TableRef, 
         );
       const keyColumns = keys.map(([, k]) => k);
       const lookup = connector.lookup(tctx, keyColumns);
+      if (!lookup.whole)
+        for (const [, k, eq] of keys) {
+          // Key values go to the database as query parameters: only types whose value the database reads as written.
+          const type = r.columns.find((c) => c.name === k)!.type;
+          if (!QUERY_KEY_TYPES.has(type.name))
+            throw new SqlError(
+              `Lookup key column '${k}' of '${entry.name}' is ${formatType(type)}: a lookup join queries by INT, BIGINT, DOUBLE, STRING or BOOLEAN keys only yet`,
+              eq.pos,
+              sql,
+            );
+        }
       const tableKeyConsts = new Constants();
       const tableKey = buildFunction<(r: Row) => unknown[] | null>(
         `function tableKey(r) { const k = [${keyColumns.map((k) => propertyAccess('r', k, tableKeyConsts)).join(', ')}]; return k.includes(null) ? null : k; }`,

@@ -140,6 +140,10 @@ describe.skipIf(!available)('lookup join against jdbc tables', { concurrent: tru
       expect(err(", 'lookup.cache' = 'FULL'")).toMatch(/'FULL' is not supported yet/);
       expect(err(", 'lookup.max-retries' = 'x'")).toMatch(/'lookup.max-retries' must be a non-negative integer/);
       expect(err(", 'lookup.cache' = 'PARTIAL', 'lookup.partial-cache.expire-after-write' = 'soon'")).toMatch(/must be a duration/);
+      const tEnv = environment(db, 't');
+      expect(() =>
+        tEnv.sqlQuery('SELECT o.oid FROM orders o JOIN customers FOR SYSTEM_TIME AS OF o.pt AS c ON CAST(o.pt AS TIMESTAMP(3)) = c.since').execute(),
+      ).toThrow(/Lookup key column 'since' of 'customers' is TIMESTAMP\(3\): a lookup join queries by INT, BIGINT, DOUBLE, STRING or BOOLEAN keys only yet/);
     } finally {
       await db.close();
     }
