@@ -98,6 +98,17 @@ describe.skipIf(!available)('lookup join against jdbc tables', { concurrent: tru
                 }),
               ),
             );
+            // At parallelism 2 each subtask has its own connection (and cache): the same rows.
+            tEnv.executeSql("SET 'parallelism.default' = '2'");
+            expect(
+              sorted(
+                await rows(
+                  tEnv,
+                  'SELECT o.oid, c.id, c.name, c.credit, c.vip, c.since FROM orders AS o LEFT JOIN customers FOR SYSTEM_TIME AS OF o.pt AS c ON o.cid = c.id AND o.region = c.region',
+                ),
+              ),
+            ).toEqual(sorted(left));
+            tEnv.executeSql("SET 'parallelism.default' = '1'");
             const inner = await rows(
               tEnv,
               'SELECT o.oid, c.name FROM orders o JOIN customers FOR SYSTEM_TIME AS OF o.pt AS c ON c.region = o.region AND o.cid = c.id AND c.credit > 20 WHERE o.oid < 200',
