@@ -9,6 +9,10 @@ export const LOOKUP_OPTIONS = [
   'lookup.partial-cache.expire-after-access',
   'lookup.partial-cache.cache-missing-key',
   'lookup.max-retries',
+  // Flink's older names (still accepted by its jdbc connector): a partial cache when max-rows and ttl are set.
+  'lookup.cache.max-rows',
+  'lookup.cache.ttl',
+  'lookup.cache.caching-missing-key',
 ] as const;
 
 /** The partial cache of a lookup join: keys recently looked up, with the rows they found. */
@@ -54,6 +58,21 @@ export function lookupOptions(ctx: TableContext): LookupOptions {
     }
   };
   const maxRetries = integer('lookup.max-retries', 3);
+  const legacy = LOOKUP_OPTIONS.filter((k) => k.startsWith('lookup.cache.') && get(k) !== undefined);
+  if (legacy.length > 0) {
+    if (get('lookup.cache') !== undefined) ctx.fail(`option '${legacy[0]}' is Flink's older form of 'lookup.partial-cache.*': use one form, not both`);
+    if (get('lookup.cache.max-rows') === undefined || get('lookup.cache.ttl') === undefined)
+      ctx.fail("options 'lookup.cache.max-rows' and 'lookup.cache.ttl' go together (Flink's older form of the partial cache)");
+    const missing = get('lookup.cache.caching-missing-key') ?? 'true';
+    if (missing !== 'true' && missing !== 'false') ctx.fail(`option 'lookup.cache.caching-missing-key' must be 'true' or 'false', not '${missing}'`);
+    const cache = {
+      maxRows: integer('lookup.cache.max-rows', Infinity),
+      expireAfterWrite: duration('lookup.cache.ttl'),
+      expireAfterAccess: Infinity,
+      cacheMissingKey: missing === 'true',
+    };
+    return { cache, maxRetries };
+  }
   const mode = (get('lookup.cache') ?? 'NONE').toUpperCase();
   if (mode === 'FULL') ctx.fail("option 'lookup.cache' = 'FULL' is not supported yet; use 'PARTIAL' or 'NONE'");
   if (mode !== 'NONE' && mode !== 'PARTIAL') ctx.fail(`option 'lookup.cache' must be 'NONE' or 'PARTIAL', not '${get('lookup.cache')}'`);

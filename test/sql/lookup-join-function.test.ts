@@ -9,6 +9,7 @@ import { jdbcTable } from '../../src/sql/connectors/jdbc-table.js';
 import type { LookupClient, TableContext } from '../../src/sql/connectors/table-connector.js';
 import type { LookupCacheOptions } from '../../src/sql/lookup-options.js';
 import { LookupCache } from '../../src/sql/operators/lookup-cache.js';
+import { lookupOptions } from '../../src/sql/lookup-options.js';
 import { LookupJoinFunction } from '../../src/sql/operators/lookup-join-function.js';
 import type { Row } from '../../src/sql/index.js';
 import { T } from '../../src/sql/sql-types.js';
@@ -153,5 +154,25 @@ describe('LookupCache', () => {
     const no = new LookupCache({ ...FOREVER, cacheMissingKey: false });
     no.put('a', [], 0);
     expect(no.get('a', 1)).toBeUndefined();
+  });
+});
+
+describe('lookupOptions', () => {
+  const read = (options: Record<string, string>) => lookupOptions({ ...tableContext('t'), options: new Map(Object.entries(options)) });
+  it("reads Flink's partial cache options, and its older form", () => {
+    expect(read({})).toEqual({ cache: undefined, maxRetries: 3 });
+    expect(
+      read({
+        'lookup.cache': 'PARTIAL',
+        'lookup.partial-cache.max-rows': '500',
+        'lookup.partial-cache.expire-after-access': '30s',
+        'lookup.partial-cache.cache-missing-key': 'false',
+        'lookup.max-retries': '0',
+      }),
+    ).toEqual({ cache: { maxRows: 500, expireAfterWrite: Infinity, expireAfterAccess: 30_000, cacheMissingKey: false }, maxRetries: 0 });
+    expect(read({ 'lookup.cache.max-rows': '100', 'lookup.cache.ttl': '10 min' })).toEqual({
+      cache: { maxRows: 100, expireAfterWrite: 600_000, expireAfterAccess: Infinity, cacheMissingKey: true },
+      maxRetries: 3,
+    });
   });
 });

@@ -134,6 +134,31 @@ describe.skipIf(!available)('lookup join against jdbc tables', { concurrent: tru
     }
   });
 
+  it("Flink's older cache options, and a database that cannot be reached", async () => {
+    const db = await postgresTest();
+    try {
+      await withTable(db, async (table) => {
+        const tEnv = environment(db, table, ", 'lookup.cache.max-rows' = '100', 'lookup.cache.ttl' = '10 min'");
+        const got = await rows(
+          tEnv,
+          'SELECT o.oid, c.name FROM orders o JOIN customers FOR SYSTEM_TIME AS OF o.pt AS c ON o.cid = c.id AND o.region = c.region',
+        );
+        const want = ORDERS.flatMap((o) => {
+          const c = CUSTOMERS.find((x) => x.id === o.cid && x.region === o.region);
+          return c ? [[o.oid, c.name]] : [];
+        });
+        expect(sorted(got)).toEqual(sorted(want));
+      });
+      // Port 1 on the loopback refuses connections.
+      const down = environment({ ...db, url: 'jdbc:postgresql://127.0.0.1:1/test' }, 't');
+      await expect(rows(down, 'SELECT o.oid, c.name FROM orders o JOIN customers FOR SYSTEM_TIME AS OF o.pt AS c ON o.cid = c.id')).rejects.toThrow(
+        /Lookup join on table 'customers': cannot connect: .*ECONNREFUSED/,
+      );
+    } finally {
+      await db.close();
+    }
+  });
+
   it('rejects lookup options it cannot honour, naming them', async () => {
     const db = await postgresTest();
     try {
@@ -151,6 +176,8 @@ describe.skipIf(!available)('lookup join against jdbc tables', { concurrent: tru
       expect(err(", 'lookup.cache' = 'FULL'")).toMatch(/'FULL' is not supported yet/);
       expect(err(", 'lookup.max-retries' = 'x'")).toMatch(/'lookup.max-retries' must be a non-negative integer/);
       expect(err(", 'lookup.cache' = 'PARTIAL', 'lookup.partial-cache.expire-after-write' = 'soon'")).toMatch(/must be a duration/);
+      expect(err(", 'lookup.cache.max-rows' = '5'")).toMatch(/'lookup.cache.max-rows' and 'lookup.cache.ttl' go together/);
+      expect(err(", 'lookup.cache' = 'PARTIAL', 'lookup.cache.ttl' = '1 min'")).toMatch(/older form of 'lookup.partial-cache.\*': use one form/);
       const tEnv = environment(db, 't');
       expect(() =>
         tEnv.sqlQuery('SELECT o.oid FROM orders o JOIN customers FOR SYSTEM_TIME AS OF o.pt AS c ON CAST(o.pt AS TIMESTAMP(3)) = c.since').execute(),

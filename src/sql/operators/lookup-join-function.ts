@@ -54,7 +54,11 @@ export class LookupJoinFunction implements AsyncFunction<Row, Row> {
   async open(): Promise<void> {
     this.pending = new Map();
     this.cache = this.p.options.cache ? new LookupCache(this.p.options.cache) : undefined;
-    this.client = await this.p.lookup.connect();
+    try {
+      this.client = await this.p.lookup.connect();
+    } catch (e) {
+      throw new SqlError(`Lookup join on table '${this.p.table}': cannot connect: ${e instanceof Error ? e.message : String(e)}`);
+    }
     if (this.p.lookup.whole) this.index = this.withRetries([]).then((rows) => this.group(rows));
   }
 
