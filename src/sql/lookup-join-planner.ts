@@ -20,7 +20,7 @@ import { connectorOf, rowReader } from './table-source-planner.js';
 const QUERY_KEY_TYPES = new Set(['INT', 'BIGINT', 'DOUBLE', 'STRING', 'BOOLEAN']);
 
 /** Probe rows a lookup join keeps in flight per subtask: its keys go to the database in batches of up to this many. */
-const LOOKUP_CAPACITY = 1000;
+const LOOKUP_CAPACITY = 4096;
 
 /** What the temporal join planner knows when the join is a lookup join. */
 export interface LookupJoinPlan {
