@@ -41,14 +41,13 @@ export const keyText = (key: readonly unknown[]): unknown =>
  * rows' order and re-requests in-flight rows after a restore): each probe row's key is looked up
  * in the table as it is now. The keys of the rows handed over together (one input batch) go to the
  * database in one query; a partial cache answers repeated keys; a failed query is retried
- * `lookup.max-retries` times before the job fails. A table read whole (a file) is read once per
- * subtask and indexed by key.
+ * `lookup.max-retries` times before the job fails. (A table read whole runs on
+ * `sqlSideInputJoin` instead.)
  */
 export class LookupJoinFunction implements AsyncFunction<Row, Row> {
   private client: LookupClient | undefined;
   private cache: LookupCache | undefined;
   private pending = new Map<unknown, Waiting>();
-  private index: Promise<Map<unknown, Row[]>> | undefined;
   constructor(private readonly p: LookupJoinParams) {}
 
   async open(): Promise<void> {
@@ -59,17 +58,12 @@ export class LookupJoinFunction implements AsyncFunction<Row, Row> {
     } catch (e) {
       throw new SqlError(`Lookup join on table '${this.p.table}': cannot connect: ${e instanceof Error ? e.message : String(e)}`);
     }
-    if (this.p.lookup.whole) this.index = this.withRetries([]).then((rows) => this.group(rows));
   }
 
   asyncInvoke(row: Row, rf: ResultFuture<Row>): void {
     const key = this.p.probeKey(row);
     if (key === null) return this.emit(row, [], rf);
     const text = keyText(key);
-    if (this.index) {
-      this.index.then((index) => this.emit(row, index.get(text) ?? [], rf)).catch((e: unknown) => rf.completeExceptionally(e));
-      return;
-    }
     const cached = this.cache?.get(text, Date.now());
     if (cached) return this.emit(row, cached, rf);
     const waiting = this.pending.get(text);
