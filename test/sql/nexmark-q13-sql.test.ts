@@ -46,5 +46,8 @@ describe('Nexmark q13 in SQL (bounded side input join)', () => {
     const expected = await oracle.query('SELECT b.auction, b.bidder, b.price, b.ms, s.value FROM bid b JOIN side_input s ON b.auction % 10000 = s.key');
     expect(expected.length).toBeGreaterThan(1000);
     expect(multiset(got)).toEqual(multiset(expected));
+    const plan = JSON.stringify(await tEnv.executeSql(`EXPLAIN ${sqlFile('q13.sql')}`).collect());
+    expect(plan).toContain('LookupJoin(table=[side_input], joinType=[InnerJoin], lookup=[key], on=[mod(B.auction, 10000) = S.key])');
+    expect(plan).toContain('sqlSideInputJoin');
   });
 });
