@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import '../../src/index.js';
 import { TableEnvironment } from '../../src/sql/index.js';
 import { formatType } from '../../src/sql/sql-types.js';
+import { sideInputDdl } from '../nexmark/side-input.js';
 
 const root = new URL('../nexmark/sql/', import.meta.url);
 const sqlFile = (name: string) => readFileSync(new URL(name, root), 'utf8').replace(/;\s*$/, '');
@@ -28,6 +29,7 @@ export async function runSqlQuery(query: string, events: number, seed: number): 
   tEnv.createTemporarySystemFunction('count_char', countChar, 'INT');
   for (const f of ['ddl.sql', 'ddl-person.sql', 'ddl-auction.sql'])
     tEnv.executeSql(sqlFile(f).replace("'events.num' = '100000'", `'events.num' = '${events}', 'seed' = '${seed}'`));
+  tEnv.executeSql(sideInputDdl().replace(/;\s*$/, ''));
   const text = sqlFile(`${query}.sql`);
   const columns = tEnv.sqlQuery(text).columns;
   tEnv.executeSql(`CREATE TABLE bench_sink (${columns.map((c, i) => `c${i} ${formatType(c.type)}`).join(', ')}) WITH ('connector' = 'blackhole')`);

@@ -51,6 +51,8 @@ export interface SelectItem {
 export interface TableRef {
   readonly name: Name;
   readonly alias: string | undefined;
+  /** `t FOR SYSTEM_TIME AS OF o.ts`: the table as of a time of the other join input (a temporal or lookup join). */
+  readonly asOf?: Expr;
 }
 
 /** A window table-valued function in FROM: `TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '10' SECOND))`. */

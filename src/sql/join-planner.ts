@@ -4,7 +4,9 @@ import { exprText, materialized, type PlanContext, type PlannedQuery } from './c
 import { buildFunction, Constants, ExpressionCompiler, propertyAccess, type Column, type Scope } from './expression-compiler.js';
 import { conditionText, conjunction, conjuncts } from './join-conditions.js';
 import { intervalOf, timeBoundOf, windowJoinOf } from './join-bounds.js';
-import { scopeOf, sidesOf, type Relation, type WindowOf } from './join-relation.js';
+import { joinedColumns, scopeOf, sidesOf, type Relation, type WindowOf } from './join-relation.js';
+import { filtered, truncate } from './join-filter.js';
+import { temporalJoinRelation } from './temporal-join-planner.js';
 import { combineFunction, equalsFunction, keyFunction, nullRow } from './join-row-functions.js';
 import type { CalcParams, Row } from './operators/calc-operator.js';
 import type { JoinParams, JoinType } from './operators/join-operator.js';
@@ -17,20 +19,6 @@ import { planTableSource, tableColumns } from './table-source-planner.js';
 
 /** Plans a subquery or a view's query; passed in so this file does not import the query planner that imports it. */
 export type PlanSubquery = (q: Query, ctx: PlanContext) => PlannedQuery;
-
-/** `planned` with `filters` in one Calc (none: as it is), named by the filters' own text. */
-function filtered(planned: PlannedQuery, filters: readonly Expr[], scope: Scope, sql: string): PlannedQuery {
-  const where = conjunction(filters);
-  if (!where) return planned;
-  const consts = new Constants();
-  const c = new ExpressionCompiler(scope, consts, sql).compile(where);
-  if (c.type.name !== 'BOOLEAN' && c.type.name !== 'NULL') throw new SqlError(`WHERE expects a BOOLEAN condition, not ${c.type.name}`, where.pos, sql);
-  // NULL and FALSE both drop the row.
-  const condition = buildFunction<(r: Row) => boolean>(`function where(r) { return ${c.code} === true; }`, consts, helpers);
-  const text = filters.map((f) => conditionText(f, sql)).join(' AND ');
-  const params: CalcParams = { condition, projection: undefined, text: { where: text } };
-  return materialized(planned.stream().transform<Row>(truncate(`Calc(where=[${text}])`), 'sqlCalc', params), planned.columns, planned);
-}
 
 /**
  * Plans the FROM of a query that joins: the join tree, with the WHERE conditions that concern one
@@ -122,21 +110,9 @@ function leafRelation(
 function joinRelation(join: JoinRef, ctx: PlanContext, plan: PlanSubquery): Relation {
   const { sql } = ctx;
   const l = relationOf(join.left, ctx, plan);
+  if (!('kind' in join.right) && join.right.asOf) return temporalJoinRelation(join, l, join.right, ctx, plan);
   const r = relationOf(join.right, ctx, plan);
-  for (const q of r.sides.keys()) if (l.sides.has(q)) throw new SqlError(`'${q}' names two inputs of the join; give each its own alias`, join.pos, sql);
-  // The joined row: the left columns, then the right ones, renamed where a name is taken (id -> id0), as Flink does.
-  const columns: Column[] = [...l.columns];
-  const taken = new Set(columns.map((c) => c.name));
-  const renamed = new Map<string, string>();
-  for (const c of r.columns) {
-    let name = c.name;
-    for (let i = 0; taken.has(name); i++) name = `${c.name}${i}`;
-    taken.add(name);
-    renamed.set(c.name, name);
-    columns.push({ ...c, name });
-  }
-  const sides = new Map(l.sides);
-  for (const [q, cols] of r.sides) sides.set(q, new Map([...cols].map(([n, f]) => [n, renamed.get(f)!])));
+  const { columns, sides, renamed } = joinedColumns(l, r, join.pos, sql);
   const type: JoinType = join.type === 'CROSS' ? 'INNER' : join.type;
   const leftPreserved = type === 'LEFT' || type === 'FULL';
   const rightPreserved = type === 'RIGHT' || type === 'FULL';
@@ -334,8 +310,6 @@ function joinRelation(join: JoinRef, ctx: PlanContext, plan: PlanSubquery): Rela
   };
   return rel;
 }
-
-const truncate = (name: string) => (name.length > 160 ? name.slice(0, 157) + '...)' : name);
 
 /** Whether `a = b` compares an expression of one input with one of the other. */
 function isKeyPair(c: Extract<Expr, { kind: 'binary' }>, l: Relation, r: Relation, sql: string): boolean {

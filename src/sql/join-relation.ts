@@ -2,7 +2,7 @@ import type { Expr, WindowTvf } from './ast.js';
 import type { PlannedQuery } from './calc-planner.js';
 import type { Column, Scope } from './expression-compiler.js';
 import { columnRefs } from './join-conditions.js';
-import { SqlError } from './sql-error.js';
+import { SqlError, type SqlPosition } from './sql-error.js';
 
 /**
  * One input of a join as the planner sees it before building it: its columns, the names its
@@ -67,4 +67,30 @@ export function fieldOf(rel: Relation, parts: readonly string[]): string | undef
   if (parts.length > 1) return rel.sides.get(parts.slice(0, -1).join('.'))?.get(name);
   for (const cols of rel.sides.values()) if (cols.has(name)) return cols.get(name);
   return rel.columns.some((c) => c.name === name) ? name : undefined;
+}
+
+/**
+ * The joined row's columns: the left ones, then the right ones, renamed where a name is taken
+ * (id -> id0), as Flink does; with the qualifiers of both inputs.
+ */
+export function joinedColumns(
+  l: Pick<Relation, 'columns' | 'sides'>,
+  r: Pick<Relation, 'columns' | 'sides'>,
+  pos: SqlPosition,
+  sql: string,
+): { columns: Column[]; sides: Map<string, ReadonlyMap<string, string>>; renamed: Map<string, string> } {
+  for (const q of r.sides.keys()) if (l.sides.has(q)) throw new SqlError(`'${q}' names two inputs of the join; give each its own alias`, pos, sql);
+  const columns: Column[] = [...l.columns];
+  const taken = new Set(columns.map((c) => c.name));
+  const renamed = new Map<string, string>();
+  for (const c of r.columns) {
+    let name = c.name;
+    for (let i = 0; taken.has(name); i++) name = `${c.name}${i}`;
+    taken.add(name);
+    renamed.set(c.name, name);
+    columns.push({ ...c, name });
+  }
+  const sides = new Map(l.sides);
+  for (const [q, cols] of r.sides) sides.set(q, new Map([...cols].map(([n, f]) => [n, renamed.get(f)!])));
+  return { columns, sides, renamed };
 }

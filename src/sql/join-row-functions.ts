@@ -16,6 +16,16 @@ export function keyFunction(exprs: readonly Expr[], rel: Relation, sql: string):
   return buildFunction(`function key(r) { ${vars} return ${nulls} ? null : JSON.stringify([${codes.map((_c, i) => `v${i}`).join(', ')}]); }`, consts, helpers);
 }
 
+/** The values of `exprs` over a row of `rel`, or null when any is NULL (a lookup join's probe key). */
+export function keyTupleFunction(exprs: readonly Expr[], rel: Relation, sql: string): (r: Row) => unknown[] | null {
+  const consts = new Constants();
+  const compiler = new ExpressionCompiler(scopeOf(rel, 'the join input'), consts, sql);
+  const codes = exprs.map((e) => compiler.compile(e).code);
+  const vars = codes.map((c, i) => `const v${i} = ${c};`).join(' ');
+  const nulls = codes.map((_c, i) => `v${i} === null`).join(' || ');
+  return buildFunction(`function keyTuple(r) { ${vars} return ${nulls} ? null : [${codes.map((_c, i) => `v${i}`).join(', ')}]; }`, consts, helpers);
+}
+
 /** The joined row of a left and a right row, compiled: `{ a: l.a, id: l.id, id0: r.id }`. */
 export function combineFunction(left: readonly Column[], right: readonly Column[], renamed: ReadonlyMap<string, string>): (l: Row, r: Row) => Row {
   const consts = new Constants();

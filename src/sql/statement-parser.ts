@@ -343,6 +343,8 @@ class StatementParser {
     let fromAlias: string | undefined;
     if (c.acceptKeyword('FROM')) {
       const item = this.fromItem();
+      if (item.kind === 'table' && item.ref.asOf)
+        throw new SqlError('FOR SYSTEM_TIME AS OF applies to the table on the right of a JOIN only', item.ref.asOf.pos, c.sql);
       const first = item.kind === 'table' ? item.ref : item;
       const j = c.peek();
       if (c.isOp(',') || (j.type === 'ident' && JOINS.has(j.upper))) from = parseJoins(c, this.e, first, () => this.fromItem());
@@ -398,9 +400,24 @@ class StatementParser {
     } else if (t.type === 'ident' && WINDOW_TVFS.has(t.upper) && c.isOp('(', 1))
       return this.unsupported(`Window table function ${t.upper} outside TABLE(...)`, t.pos);
     else if (t.type === 'ident' && t.upper === 'TABLE' && c.isOp('(', 1)) item = this.windowTvf();
-    else item = { kind: 'table', ref: { name: this.name(), alias: this.alias() } };
-    if (c.isKeyword('FOR')) return this.unsupported('Temporal joins (FOR SYSTEM_TIME AS OF)', c.peek().pos);
+    else {
+      const name = this.name();
+      // Flink writes `t FOR SYSTEM_TIME AS OF o.ts AS alias`; `t AS alias FOR SYSTEM_TIME ...` is read too.
+      let asOf = this.asOf();
+      const alias = this.alias();
+      asOf ??= this.asOf();
+      item = { kind: 'table', ref: { name, alias, ...(asOf ? { asOf } : {}) } };
+    }
+    if (c.isKeyword('FOR')) return c.fail('FOR SYSTEM_TIME AS OF applies to a table of a join only');
     return item;
+  }
+
+  /** `FOR SYSTEM_TIME AS OF expr`, if it comes next. */
+  private asOf(): Expr | undefined {
+    const c = this.c;
+    if (!c.acceptKeyword('FOR')) return undefined;
+    c.expectKeyword('SYSTEM_TIME', 'AS', 'OF');
+    return this.e.expression();
   }
 
   /** TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL ...[, INTERVAL ...])) [AS alias] */

@@ -110,6 +110,11 @@ export function planTableSource(table: CatalogTable, env: StreamEnvironment): Da
   return stream;
 }
 
+/** A raw row of `table`'s connector as its typed row with computed columns (a lookup join's rows). */
+export function rowReader(table: CatalogTable, values: 'text' | 'typed'): (raw: Row) => Row {
+  return readParams(table, physicalColumns(table), values).projection!;
+}
+
 /** One compiled step: the raw values as the column types, then the computed columns. */
 function readParams(table: CatalogTable, physical: readonly Column[], values: 'text' | 'typed', convert?: (raw: Row) => Row): CalcParams {
   const consts = new Constants();

@@ -11,3 +11,4 @@ export { JdbcSinkBuilder } from './jdbc-sink-builder.js';
 export type { JdbcSinkOptions } from './jdbc-options.js';
 export { parseJdbcUrl, type JdbcTarget } from './jdbc-url.js';
 export type { Row } from './jdbc-buffer.js';
+export { openJdbcLookup, type JdbcLookup, type JdbcLookupOptions } from './jdbc-lookup.js';

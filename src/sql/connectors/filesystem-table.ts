@@ -1,6 +1,7 @@
 import { toMillis } from '../../core/duration.js';
 import { fileSource } from '../../connectors/filesystem/file-source.js';
 import { fileSink } from '../../connectors/filesystem/file-sink.js';
+import { readAllRecords } from '../../connectors/filesystem/file-lookup.js';
 import type { Row } from '../operators/calc-operator.js';
 import type { TableConnector, TableContext } from './table-connector.js';
 
@@ -46,6 +47,13 @@ export const filesystemTable: TableConnector = {
     });
     // CSV fields are text; JSON values may already be numbers or booleans, and are checked the same way.
     return { source, values: 'text' };
+  },
+  lookup(ctx) {
+    const fmt = format(ctx);
+    const csv = { columns: ctx.columns.map((c) => c.name), delimiter: delimiter(ctx) };
+    // The whole file, read once per subtask and kept in memory (Flink's filesystem lookup source).
+    const rows = () => readAllRecords(path(ctx), fmt, csv, errorPolicy(ctx, fmt)) as Promise<Row[]>;
+    return { values: 'text', whole: true, connect: async () => ({ lookup: rows, close: async () => {} }) };
   },
   sink(ctx) {
     const fmt = format(ctx);

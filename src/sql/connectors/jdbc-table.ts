@@ -1,8 +1,11 @@
 import { jdbcScan } from '../../connectors/jdbc/jdbc-scan-source.js';
 import { jdbcSink } from '../../connectors/jdbc/jdbc-sink.js';
 import { databaseRowConverter } from './cdc-row-converter.js';
+import { openJdbcLookup } from '../../connectors/jdbc/jdbc-lookup.js';
+import { parseJdbcUrl } from '../../connectors/jdbc/jdbc-url.js';
 import { numberOption, type TableConnector } from './table-connector.js';
 import { checked } from './cdc-table-options.js';
+import { LOOKUP_OPTIONS } from '../lookup-options.js';
 
 /**
  * Flink's `jdbc` connector: PostgreSQL (`jdbc:postgresql://`), MySQL or MariaDB (`jdbc:mysql://`,
@@ -26,6 +29,7 @@ export const jdbcTable: TableConnector = {
     'scan.partition.num',
     'scan.partition.lower-bound',
     'scan.partition.upper-bound',
+    ...LOOKUP_OPTIONS,
   ],
   upsertOnPrimaryKey: true,
   source(ctx) {
@@ -46,6 +50,24 @@ export const jdbcTable: TableConnector = {
       }),
     );
     return { source, values: 'typed', convert: databaseRowConverter(ctx.columns) };
+  },
+  lookup(ctx, keys) {
+    const get = (k: string) => ctx.options.get(k);
+    for (const k of ['url', 'table-name']) if (get(k) === undefined) ctx.fail(`needs option '${k}'`);
+    checked(ctx, () => parseJdbcUrl(get('url')!));
+    return {
+      values: 'text',
+      whole: false,
+      connect: () =>
+        openJdbcLookup({
+          url: get('url')!,
+          'table-name': get('table-name')!,
+          ...(get('username') !== undefined ? { username: get('username')! } : {}),
+          ...(get('password') !== undefined ? { password: get('password')! } : {}),
+          columns: ctx.columns.map((c) => c.name),
+          keys,
+        }),
+    };
   },
   sink(ctx) {
     if (ctx.options.has('sink.parallelism')) ctx.fail("option 'sink.parallelism' is not supported yet: the sink runs at the job's parallelism");

@@ -45,6 +45,11 @@ export interface TableConnector {
    * blackhole takes RowData, so no TIMESTAMP is formatted as text only to be dropped.
    */
   readonly discardsValues?: boolean;
+  /**
+   * The table as the right side of a lookup join (`JOIN t FOR SYSTEM_TIME AS OF o.proc_time`), as
+   * Flink's LookupTableSource: raw rows keyed by `keys` (column names), values of the kind `values` says.
+   */
+  lookup?(ctx: TableContext, keys: readonly string[]): TableLookup;
   /** A sink of rows in their external form (TIMESTAMP as text), unless `discardsValues`. */
   sink?(ctx: TableContext): Sink<Row>;
 }
@@ -56,4 +61,21 @@ export function numberOption(ctx: TableContext, key: string, fallback?: number):
   const n = Number(v);
   if (v.trim() === '' || Number.isNaN(n)) ctx.fail(`option '${key}' must be a number, not '${v}'`);
   return n;
+}
+
+/**
+ * How a lookup join reads a table. `whole`: the table is read at once and kept in memory (a
+ * bounded side input such as a file); otherwise it is queried per batch of keys (a database).
+ */
+export interface TableLookup {
+  readonly values: 'text' | 'typed';
+  readonly whole: boolean;
+  /** One client per subtask, opened on the subtask. */
+  connect(): Promise<LookupClient>;
+}
+
+export interface LookupClient {
+  /** The raw rows whose key columns equal one of `keys` (tuples in the order of the key columns); all rows when `whole`. */
+  lookup(keys: readonly (readonly unknown[])[]): Promise<Row[]>;
+  close(): Promise<void>;
 }
