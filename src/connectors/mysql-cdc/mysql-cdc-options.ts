@@ -2,6 +2,12 @@ import { ConfigError } from '../../core/errors.js';
 
 export type StartupMode = 'initial' | 'latest-offset' | 'snapshot';
 export type MetadataColumn = 'op_ts' | 'database_name' | 'table_name';
+/**
+ * What a schema change of a captured table does to the job (Flink CDC 3's names): `evolve` passes
+ * added columns on in the rows, `ignore` leaves them out of the rows, `exception` stops the job at
+ * any change. A change other than ADD COLUMN (DROP, RENAME, MODIFY, CHANGE, ...) stops it always.
+ */
+export type SchemaChangeBehavior = 'exception' | 'evolve' | 'ignore';
 
 /** The source's options under Flink CDC's names, as SQL's WITH clause will pass them. */
 export interface MysqlCdcOptions {
@@ -9,7 +15,9 @@ export interface MysqlCdcOptions {
   readonly port?: number;
   readonly username: string;
   readonly password?: string;
+  /** The database, or a regular expression matching several (whole names). */
   readonly 'database-name': string;
+  /** The table, or a regular expression matching several (whole names) in each matched database. */
   readonly 'table-name': string;
   /**
    * Replication client ids (`'5400-5408'` or one number): the log reader takes the first, snapshot
@@ -18,6 +26,8 @@ export interface MysqlCdcOptions {
   readonly 'server-id'?: string | number;
   readonly 'scan.startup.mode'?: StartupMode;
   readonly 'scan.incremental.snapshot.chunk.size'?: number;
+  /** Default `evolve`. */
+  readonly 'schema.change.behavior'?: SchemaChangeBehavior;
   /** Metadata added to each row under these names (Flink CDC's metadata columns). */
   readonly metadata?: readonly MetadataColumn[];
   /** Shown in plans and errors. */
@@ -26,8 +36,13 @@ export interface MysqlCdcOptions {
 
 /** The options with defaults applied and checked. */
 export interface ResolvedMysqlCdcOptions {
-  readonly connection: { host: string; port: number; user: string; password?: string; database: string };
+  readonly connection: { host: string; port: number; user: string; password?: string };
+  /** `database-name` and `table-name` as given, for names and errors. */
+  readonly database: string;
   readonly table: string;
+  readonly databasePattern: RegExp;
+  readonly tablePattern: RegExp;
+  readonly schemaChange: SchemaChangeBehavior;
   readonly serverIds: { readonly first: number; readonly last: number };
   readonly startupMode: StartupMode;
   readonly chunkSize: number;
@@ -35,6 +50,16 @@ export interface ResolvedMysqlCdcOptions {
 }
 
 const MODES: readonly StartupMode[] = ['initial', 'latest-offset', 'snapshot'];
+const BEHAVIORS: readonly SchemaChangeBehavior[] = ['exception', 'evolve', 'ignore'];
+
+/** A whole-name regular expression; a bad one fails naming the option. */
+function namePattern(option: string, v: string): RegExp {
+  try {
+    return new RegExp(`^(?:${v})$`);
+  } catch (e) {
+    throw new ConfigError(`mysql-cdc: '${option}' = '${v}' is not a regular expression: ${(e as Error).message}`);
+  }
+}
 
 function serverIds(v: string | number | undefined): { first: number; last: number } {
   if (v === undefined) return { first: 5400, last: 5464 };
@@ -58,15 +83,20 @@ export function resolveOptions(o: MysqlCdcOptions): ResolvedMysqlCdcOptions {
   const chunkSize = o['scan.incremental.snapshot.chunk.size'] ?? 8096;
   if (!Number.isSafeInteger(chunkSize) || chunkSize < 1)
     throw new ConfigError(`mysql-cdc: 'scan.incremental.snapshot.chunk.size' must be a positive integer, got ${chunkSize}`);
+  const schemaChange = o['schema.change.behavior'] ?? 'evolve';
+  if (!BEHAVIORS.includes(schemaChange)) throw new ConfigError(`mysql-cdc: 'schema.change.behavior' = '${schemaChange}' is not one of ${BEHAVIORS.join(', ')}`);
   return {
     connection: {
       host: o.hostname,
       port: o.port ?? 3306,
       user: o.username,
       ...(o.password !== undefined ? { password: o.password } : {}),
-      database: o['database-name'],
     },
+    database: o['database-name'],
     table: o['table-name'],
+    databasePattern: namePattern('database-name', o['database-name']),
+    tablePattern: namePattern('table-name', o['table-name']),
+    schemaChange,
     serverIds: serverIds(o['server-id']),
     startupMode: mode,
     chunkSize,

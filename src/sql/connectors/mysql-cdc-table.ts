@@ -6,7 +6,8 @@ import type { TableConnector } from './table-connector.js';
 
 /**
  * Flink CDC's `mysql-cdc`: a MySQL or MariaDB table as a changelog, snapshot then binlog (see
- * docs/cdc.md). Needs the table's PRIMARY KEY; metadata columns `op_ts`, `database_name`, `table_name`.
+ * docs/cdc.md); `database-name` and `table-name` may be regular expressions matching several
+ * tables (with `database_name` and `table_name` metadata to tell them apart). Needs the tables' PRIMARY KEY; metadata columns `op_ts`, `database_name`, `table_name`.
  */
 export const mysqlCdcTable: TableConnector = {
   name: 'mysql-cdc',
@@ -21,12 +22,13 @@ export const mysqlCdcTable: TableConnector = {
     'scan.startup.mode',
     'scan.incremental.snapshot.chunk.size',
     'scan.snapshot.fetch.size',
+    'schema.change.behavior',
     ...CDC_OPTIONS_NOT_YET,
   ],
   metadata: ['op_ts', 'database_name', 'table_name'],
   changelogSource: true,
   source(ctx) {
-    const options = cdcOptions(ctx, 'mysql-cdc') as unknown as MysqlCdcOptions;
+    const options = cdcOptions(ctx, 'mysql-cdc', true) as unknown as MysqlCdcOptions;
     const source = checked(ctx, () => mysqlCdcSource(options));
     return { source, values: 'typed', convert: cdcRowConverter(ctx.table, ctx.columns, ctx.metadata, ctx.primaryKey!) };
   },
