@@ -5,6 +5,7 @@ import { LogFilter } from './log-filter.js';
 import { formatLsn, parseLsn } from './lsn.js';
 import { slotDroppedError } from './pg-catalog.js';
 import type { ResolvedCdcOptions } from './postgres-cdc-options.js';
+import { RelationTracker, type RelationShape } from './relation-changes.js';
 import { rowChanges, type DecodedChange, type Row } from './row-changes.js';
 
 /** Where the log split is: after the transaction that ended at `lsn`, with the chunk watermarks seen by then. */
@@ -43,6 +44,9 @@ export class LogStream {
   private emitted: LogPosition;
   private confirmed = 0n;
   private closed = false;
+  private readonly relation: RelationTracker;
+  /** The commit LSN of the transaction being read, for errors. */
+  private txLsn = '?';
 
   constructor(
     private readonly o: ResolvedCdcOptions,
@@ -52,6 +56,7 @@ export class LogStream {
   ) {
     this.emitted = from ?? { lsn: '0/0', seen: [] };
     this.filter = new LogFilter(chunks, this.emitted.seen);
+    this.relation = new RelationTracker(`${o.schema}.${o.table}`, o.schemaChange);
     this.service = new LogicalReplicationService({ ...o.connection, replication: 'database' } as ConstructorParameters<typeof LogicalReplicationService>[0], {
       acknowledge: { auto: false, timeoutSeconds: 0 },
       flowControl: { enabled: true },
@@ -117,12 +122,22 @@ export class LogStream {
   private onMessage(m: Pgoutput.Message): Promise<void> | undefined {
     switch (m.tag) {
       case 'begin':
+        this.txLsn = m.commitLsn ?? '?';
         this.current = { values: [], kinds: [], opTs: Number((m.commitTime as unknown as bigint) / 1000n) };
         return undefined;
       case 'insert':
       case 'update':
       case 'delete':
         this.onChange(m);
+        return undefined;
+      case 'relation':
+        if (m.schema === this.o.schema && m.name === this.o.table) {
+          try {
+            this.relation.onRelation(m as RelationShape, this.txLsn);
+          } catch (e) {
+            this.fail(e);
+          }
+        }
         return undefined;
       case 'message': {
         if (m.prefix !== WATERMARK_PREFIX) return undefined;
@@ -148,7 +163,7 @@ export class LogStream {
     if (!cur || m.relation.schema !== this.o.schema || m.relation.name !== this.o.table) return;
     for (const c of rowChanges(m, this.keyColumn)) {
       if (!this.filter.passes(c.key)) continue;
-      cur.values.push(this.withMetadata(c.row, cur.opTs));
+      cur.values.push(this.withMetadata(this.relation.shape(c.row), cur.opTs));
       cur.kinds.push(c.kind);
     }
   }

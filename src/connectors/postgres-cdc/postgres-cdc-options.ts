@@ -2,6 +2,9 @@ import { ConfigError } from '../../core/errors.js';
 
 export type StartupMode = 'initial' | 'latest-offset' | 'snapshot';
 export type MetadataColumn = 'op_ts' | 'database_name' | 'schema_name' | 'table_name';
+/** What ADD COLUMN does to the job (Flink CDC 3's names); any other column change stops it. See mysql-cdc's. */
+export type SchemaChangeBehavior = 'exception' | 'evolve' | 'ignore';
+const BEHAVIORS: readonly SchemaChangeBehavior[] = ['exception', 'evolve', 'ignore'];
 
 /** The source's options under Flink CDC's names, as SQL's WITH clause will pass them. */
 export interface PostgresCdcOptions {
@@ -16,6 +19,8 @@ export interface PostgresCdcOptions {
   readonly 'decoding.plugin.name'?: 'pgoutput';
   readonly 'scan.startup.mode'?: StartupMode;
   readonly 'scan.incremental.snapshot.chunk.size'?: number;
+  /** Default `evolve`: added columns pass on in the rows. */
+  readonly 'schema.change.behavior'?: SchemaChangeBehavior;
   /** Metadata added to each row under these names (Flink CDC's metadata columns). */
   readonly metadata?: readonly MetadataColumn[];
   /** Shown in plans and errors. */
@@ -31,6 +36,7 @@ export interface ResolvedCdcOptions {
   readonly publication: string;
   readonly startupMode: StartupMode;
   readonly chunkSize: number;
+  readonly schemaChange: SchemaChangeBehavior;
   readonly metadata: readonly MetadataColumn[];
 }
 
@@ -48,6 +54,9 @@ export function resolveOptions(o: PostgresCdcOptions): ResolvedCdcOptions {
   const chunkSize = o['scan.incremental.snapshot.chunk.size'] ?? 8096;
   if (!Number.isSafeInteger(chunkSize) || chunkSize < 1)
     throw new ConfigError(`postgres-cdc: 'scan.incremental.snapshot.chunk.size' must be a positive integer, got ${chunkSize}`);
+  const schemaChange = o['schema.change.behavior'] ?? 'evolve';
+  if (!BEHAVIORS.includes(schemaChange))
+    throw new ConfigError(`postgres-cdc: 'schema.change.behavior' = '${schemaChange}' is not one of ${BEHAVIORS.join(', ')}`);
   // The slot name goes into replication commands: PostgreSQL allows only these characters there.
   if (!IDENT.test(o['slot.name'])) throw new ConfigError(`postgres-cdc: 'slot.name' = '${o['slot.name']}' must be lower-case letters, digits and underscores`);
   return {
@@ -64,6 +73,7 @@ export function resolveOptions(o: PostgresCdcOptions): ResolvedCdcOptions {
     publication: `${o['slot.name']}_pub`,
     startupMode: mode,
     chunkSize,
+    schemaChange,
     metadata: o.metadata ?? [],
   };
 }

@@ -1,5 +1,6 @@
 // The pure parts of the CDC protocol: LSNs, snapshot visibility, chunk routing, reconciliation and
 // the log filter, without a database.
+import { RelationTracker } from '../../../src/connectors/postgres-cdc/relation-changes.js';
 import { describe, expect, it } from 'vitest';
 import { RowKind } from '../../../src/core/row-kind.js';
 import { chunkIndexOf, chunksAt } from '../../../src/connectors/postgres-cdc/chunks.js';
@@ -81,5 +82,22 @@ describe('postgres-cdc protocol', () => {
     expect(f.state()).toEqual(['chunk-1']);
     f.see('chunk-0');
     expect(f.state()).toBe('all');
+  });
+});
+
+describe('Relation messages (schema changes)', () => {
+  const rel = (...cols: [string, number][]) => ({ schema: 'public', name: 't', columns: cols.map(([name, typeOid]) => ({ name, typeOid, typeMod: -1 })) });
+  it('stops at an added column under exception, and at a dropped column under any behaviour', () => {
+    const strict = new RelationTracker('public.t', 'exception');
+    strict.onRelation(rel(['id', 20], ['v', 23]), '0/10');
+    expect(() => strict.onRelation(rel(['id', 20], ['v', 23], ['note', 25]), '0/20')).toThrow(
+      /postgres-cdc public\.t: schema change in the transaction committed at LSN 0\/20 stops the job \('schema\.change\.behavior' is exception\): column\(s\) note added/,
+    );
+    // evolve: the added column passes on; a later drop still stops the job.
+    const evolve = new RelationTracker('public.t', 'evolve');
+    evolve.onRelation(rel(['id', 20], ['v', 23]), '0/10');
+    evolve.onRelation(rel(['id', 20], ['v', 23], ['note', 25]), '0/20');
+    expect(evolve.shape({ id: 1, v: 2, note: 'x' })).toEqual({ id: 1, v: 2, note: 'x' });
+    expect(() => evolve.onRelation(rel(['id', 20], ['note', 25]), '0/30')).toThrow(/column\(s\) v dropped or renamed/);
   });
 });
