@@ -40,9 +40,13 @@ export async function capturedTables(c: Connection, o: ResolvedMysqlCdcOptions):
       ORDER BY TABLE_SCHEMA, TABLE_NAME`,
     SYSTEM_SCHEMAS,
   );
-  const matched = tables.filter((t) => o.databasePattern.test(String(t.db)) && o.tablePattern.test(String(t.name)));
+  const matched = tables.filter((t) => o.matches(String(t.db), String(t.name)));
   if (matched.length === 0)
-    throw new ConfigError(`mysql-cdc: no table matches 'database-name' = '${o.database}' and 'table-name' = '${o.table}' (or the user may not SELECT it)`);
+    throw new ConfigError(
+      o.database === ''
+        ? `mysql-cdc: no table matches 'tables' = '${o.table}' (or the user may not SELECT it)`
+        : `mysql-cdc: no table matches 'database-name' = '${o.database}' and 'table-name' = '${o.table}' (or the user may not SELECT it)`,
+    );
   const out: CapturedTable[] = [];
   for (const t of matched) {
     const database = String(t.db);

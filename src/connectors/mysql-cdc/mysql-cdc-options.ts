@@ -1,4 +1,5 @@
 import { ConfigError } from '../../core/errors.js';
+import { tablePattern } from './table-patterns.js';
 
 export type StartupMode = 'initial' | 'latest-offset' | 'snapshot';
 export type MetadataColumn = 'op_ts' | 'database_name' | 'table_name';
@@ -16,9 +17,14 @@ export interface MysqlCdcOptions {
   readonly username: string;
   readonly password?: string;
   /** The database, or a regular expression matching several (whole names). */
-  readonly 'database-name': string;
+  readonly 'database-name'?: string;
   /** The table, or a regular expression matching several (whole names) in each matched database. */
-  readonly 'table-name': string;
+  readonly 'table-name'?: string;
+  /**
+   * Flink CDC 3's form, instead of `database-name` and `table-name`: comma-separated
+   * `database.table` patterns, `\.` standing for a regular expression's `.` (`app_db.\.*`).
+   */
+  readonly tables?: string;
   /**
    * Replication client ids (`'5400-5408'` or one number): the log reader takes the first, snapshot
    * readers the next ones by subtask. Each must differ from every server's and replica's `server_id`.
@@ -40,8 +46,8 @@ export interface ResolvedMysqlCdcOptions {
   /** `database-name` and `table-name` as given, for names and errors. */
   readonly database: string;
   readonly table: string;
-  readonly databasePattern: RegExp;
-  readonly tablePattern: RegExp;
+  /** Whether the source captures `database`.`table`. */
+  matches(database: string, table: string): boolean;
   readonly schemaChange: SchemaChangeBehavior;
   readonly serverIds: { readonly first: number; readonly last: number };
   readonly startupMode: StartupMode;
@@ -74,8 +80,19 @@ function serverIds(v: string | number | undefined): { first: number; last: numbe
   return { first, last };
 }
 
+function matcher(o: MysqlCdcOptions): (database: string, table: string) => boolean {
+  if (o.tables !== undefined) {
+    const both = tablePattern(o.tables, "mysql-cdc: 'tables'");
+    return (d, t) => both.test(`${d}.${t}`);
+  }
+  const d = namePattern('database-name', o['database-name']!);
+  const t = namePattern('table-name', o['table-name']!);
+  return (db, table) => d.test(db) && t.test(table);
+}
+
 export function resolveOptions(o: MysqlCdcOptions): ResolvedMysqlCdcOptions {
-  for (const k of ['hostname', 'username', 'database-name', 'table-name'] as const) {
+  const names = o.tables !== undefined ? (['hostname', 'username'] as const) : (['hostname', 'username', 'database-name', 'table-name'] as const);
+  for (const k of names) {
     if (!o[k]) throw new ConfigError(`mysql-cdc: option '${k}' is required`);
   }
   const mode = o['scan.startup.mode'] ?? 'initial';
@@ -92,10 +109,9 @@ export function resolveOptions(o: MysqlCdcOptions): ResolvedMysqlCdcOptions {
       user: o.username,
       ...(o.password !== undefined ? { password: o.password } : {}),
     },
-    database: o['database-name'],
-    table: o['table-name'],
-    databasePattern: namePattern('database-name', o['database-name']),
-    tablePattern: namePattern('table-name', o['table-name']),
+    database: o.tables !== undefined ? '' : o['database-name']!,
+    table: o.tables ?? o['table-name']!,
+    matches: matcher(o),
     schemaChange,
     serverIds: serverIds(o['server-id']),
     startupMode: mode,

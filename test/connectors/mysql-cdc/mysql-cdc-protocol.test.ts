@@ -137,10 +137,15 @@ describe('mysql-cdc options', () => {
   });
   it('reads database-name and table-name as whole-name regular expressions, and schema.change.behavior', () => {
     const o = resolveOptions({ ...base, 'database-name': 'shop_\\d+', 'table-name': 'orders|items' });
-    expect(o.databasePattern.test('shop_12')).toBe(true);
-    expect(o.databasePattern.test('shop_12x')).toBe(false);
-    expect(o.tablePattern.test('items')).toBe(true);
-    expect(o.tablePattern.test('items2')).toBe(false);
+    expect(o.matches('shop_12', 'items')).toBe(true);
+    expect(o.matches('shop_12x', 'items')).toBe(false);
+    expect(o.matches('shop_1', 'orders')).toBe(true);
+    expect(o.matches('shop_1', 'items2')).toBe(false);
+    // Flink CDC 3's form: `\.` is any character, the first bare `.` separates database and table.
+    const cdc3 = resolveOptions({ hostname: 'h', username: 'u', tables: 'app_db.\\.*, other.t_[0-9]+' });
+    expect(cdc3.matches('app_db', 'anything')).toBe(true);
+    expect(cdc3.matches('other', 't_12')).toBe(true);
+    expect(cdc3.matches('other', 'anything')).toBe(false);
     expect(o.schemaChange).toBe('evolve');
     expect(() => resolveOptions({ ...base, 'table-name': 'a(' })).toThrow(/'table-name' = 'a\(' is not a regular expression/);
     expect(() => resolveOptions({ ...base, 'schema.change.behavior': 'lenient' as never })).toThrow(/schema\.change\.behavior/);
