@@ -1,0 +1,120 @@
+// The pipeline definition (YAML) and the plan made from it, without a database: options checked
+// with errors naming the file and key, Flink CDC 3's table patterns, routes with a replace symbol,
+// projections and filters, target DDL with the MySQL -> PostgreSQL type mapping.
+import { describe, expect, it } from 'vitest';
+import { parsePipeline, rowFilter } from '../../src/pipeline/pipeline-definition.js';
+import { planTables } from '../../src/pipeline/pipeline-job.js';
+import { postgresType, type SourceColumn } from '../../src/pipeline/target-schema.js';
+import { parseJdbcUrl } from '../../src/connectors/jdbc/jdbc-url.js';
+
+const YAML = `
+source:
+  type: mysql
+  hostname: db
+  port: 3306
+  username: cdc
+  password: secret
+  tables: shop.\\.*
+sink:
+  type: postgres
+  url: jdbc:postgresql://pg:5432/dw
+route:
+  - source-table: shop.orders_[0-9]+
+    sink-table: ods.orders
+  - source-table: shop.\\.*
+    sink-table: ods.<>
+    replace-symbol: <>
+transform:
+  - source-table: shop.customers
+    projection: id, name AS full_name
+    filter: id > 10 AND name IS NOT NULL
+pipeline:
+  name: sync
+  parallelism: 2
+  schema.change.behavior: ignore
+  execution.checkpointing.interval: 5s
+`;
+
+const col = (name: string, dataType: string, more: Partial<SourceColumn> = {}): SourceColumn => ({
+  name,
+  dataType,
+  columnType: dataType,
+  nullable: true,
+  length: null,
+  precision: null,
+  scale: null,
+  datetimePrecision: null,
+  default: null,
+  ...more,
+});
+
+describe('pipeline definitions', () => {
+  it('reads source, sink, routes, transforms and pipeline settings', () => {
+    const d = parsePipeline(YAML, 'p.yaml');
+    expect(d.source.options.tables).toBe('shop.\\.*');
+    expect(d.sink).toEqual({ type: 'postgres', url: 'jdbc:postgresql://pg:5432/dw' });
+    expect(d.routes[0]!.sourceTable.test('shop.orders_12')).toBe(true);
+    expect(d.routes[0]!.sourceTable.test('shop.orders')).toBe(false);
+    expect(d.parallelism).toBe(2);
+    expect(d.schemaChange).toBe('ignore');
+    expect(d.settings).toEqual({ 'execution.checkpointing.interval': '5s' });
+  });
+
+  it('plans targets: routes in order, the replace symbol, projections renaming the key, DDL from the source types', () => {
+    const d = parsePipeline(YAML, 'p.yaml');
+    const tables = [
+      { database: 'shop', table: 'orders_1', keyColumns: ['id'], chunkColumn: 'id', columns: ['id', 'amount'] },
+      { database: 'shop', table: 'customers', keyColumns: ['id'], chunkColumn: 'id', columns: ['id', 'name', 'extra'] },
+    ];
+    const columns = new Map([
+      ['shop.orders_1', [col('id', 'bigint', { nullable: false }), col('amount', 'decimal', { precision: 12, scale: 2, default: '0.00' })]],
+      [
+        'shop.customers',
+        [col('id', 'int', { columnType: 'int(10) unsigned', nullable: false }), col('name', 'varchar', { length: 40, default: "'x'" }), col('extra', 'text')],
+      ],
+    ]);
+    const plans = planTables(d, tables, columns, parseJdbcUrl(d.sink.url));
+    expect(plans.map((p) => p.route.target)).toEqual(['ods.orders', 'ods.customers']);
+    expect(plans[0]!.ddl).toEqual([
+      'CREATE SCHEMA IF NOT EXISTS "ods"',
+      'CREATE TABLE IF NOT EXISTS "ods"."orders" ("id" bigint NOT NULL, "amount" numeric(12,2) DEFAULT 0.00, PRIMARY KEY ("id"))',
+    ]);
+    expect(plans[1]!.ddl[1]).toBe(
+      'CREATE TABLE IF NOT EXISTS "ods"."customers" ("id" bigint NOT NULL, "full_name" varchar(40) DEFAULT \'x\', PRIMARY KEY ("id"))',
+    );
+    expect(plans[1]!.route.key).toEqual(['id']);
+    const f = plans[1]!.route.filter!;
+    expect([f({ id: 11, name: 'a' }), f({ id: 10, name: 'a' }), f({ id: 11, name: null })]).toEqual([true, false, false]);
+  });
+
+  it('refuses a projection without the key, naming the table', () => {
+    const d = parsePipeline(YAML.replace('projection: id, name AS full_name', 'projection: name'), 'p.yaml');
+    const t = { database: 'shop', table: 'customers', keyColumns: ['id'], chunkColumn: 'id', columns: ['id', 'name'] };
+    expect(() => planTables(d, [t], new Map([['shop.customers', [col('id', 'int'), col('name', 'text')]]]), parseJdbcUrl(d.sink.url))).toThrow(
+      /pipeline transform of shop.customers: the projection leaves out key column id/,
+    );
+  });
+
+  it('names the file and the key in errors', () => {
+    expect(() => parsePipeline('source: [', 'bad.yaml')).toThrow(/bad\.yaml: not valid YAML/);
+    expect(() => parsePipeline(YAML.replace('type: mysql', 'type: oracle'), 'p.yaml')).toThrow(/p\.yaml: source\.type 'oracle' is not supported yet/);
+    expect(() => parsePipeline(YAML.replace('type: postgres', 'type: mysql'), 'p.yaml')).toThrow(/sink\.type 'mysql' does not match sink\.url/);
+    expect(() => parsePipeline(YAML.replace('schema.change.behavior: ignore', 'schema.change.behavior: lenient'), 'p.yaml')).toThrow(
+      /pipeline\.schema\.change\.behavior 'lenient' is not one of exception, evolve, ignore/,
+    );
+    expect(() => parsePipeline(YAML.replace('projection: id, name AS full_name', 'projection: UPPER(name)'), 'p.yaml')).toThrow(
+      /transform\[0\]\.projection: projection item 'UPPER\(name\)' is not a column/,
+    );
+    expect(() => parsePipeline(YAML + 'extra: 1\n', 'p.yaml')).toThrow(/unknown top-level key 'extra'/);
+    expect(() => rowFilter('id LIKE 3', 'f')).toThrow(/f: filter condition 'id LIKE 3'/);
+  });
+
+  it('maps MySQL types to PostgreSQL types that hold every value', () => {
+    expect(postgresType(col('a', 'bigint', { columnType: 'bigint(20) unsigned' }), 't')).toBe('numeric(20)');
+    expect(postgresType(col('a', 'int', { columnType: 'int(10) unsigned' }), 't')).toBe('bigint');
+    expect(postgresType(col('a', 'datetime', { datetimePrecision: 3 }), 't')).toBe('timestamp(3)');
+    expect(postgresType(col('a', 'enum', { columnType: "enum('a','b')" }), 't')).toBe('text');
+    expect(postgresType(col('a', 'blob'), 't')).toBe('bytea');
+    expect(() => postgresType(col('g', 'geometry'), 't')).toThrow(/t: column g of type geometry has no PostgreSQL type mapping yet/);
+  });
+});
