@@ -1,5 +1,6 @@
 import { LogicalReplicationService, PgoutputPlugin, type Pgoutput } from 'pg-logical-replication';
-import type { Chunk } from './chunks.js';
+import { tableIdOf, type CapturedTable } from './captured-tables.js';
+import type { TableChunk } from './cdc-splits.js';
 import { WATERMARK_PREFIX } from './chunk-read.js';
 import { LogFilter } from './log-filter.js';
 import { formatLsn, parseLsn } from './lsn.js';
@@ -44,19 +45,20 @@ export class LogStream {
   private emitted: LogPosition;
   private confirmed = 0n;
   private closed = false;
-  private readonly relation: RelationTracker;
+  /** Each captured table, and its schema tracker, by `schema.table`. */
+  private readonly tables = new Map<string, { table: CapturedTable; relation: RelationTracker }>();
   /** The commit LSN of the transaction being read, for errors. */
   private txLsn = '?';
 
   constructor(
     private readonly o: ResolvedCdcOptions,
-    private readonly keyColumn: string,
-    chunks: readonly Chunk[],
+    tables: readonly CapturedTable[],
+    chunks: readonly TableChunk[],
     from: LogPosition | undefined,
   ) {
     this.emitted = from ?? { lsn: '0/0', seen: [] };
     this.filter = new LogFilter(chunks, this.emitted.seen);
-    this.relation = new RelationTracker(`${o.schema}.${o.table}`, o.schemaChange);
+    for (const t of tables) this.tables.set(tableIdOf(t), { table: t, relation: new RelationTracker(tableIdOf(t), o.schemaChange) });
     this.service = new LogicalReplicationService({ ...o.connection, replication: 'database' } as ConstructorParameters<typeof LogicalReplicationService>[0], {
       acknowledge: { auto: false, timeoutSeconds: 0 },
       flowControl: { enabled: true },
@@ -131,9 +133,9 @@ export class LogStream {
         this.onChange(m);
         return undefined;
       case 'relation':
-        if (m.schema === this.o.schema && m.name === this.o.table) {
+        if (this.tables.has(`${m.schema}.${m.name}`)) {
           try {
-            this.relation.onRelation(m as RelationShape, this.txLsn);
+            this.tables.get(`${m.schema}.${m.name}`)!.relation.onRelation(m as RelationShape, this.txLsn);
           } catch (e) {
             this.fail(e);
           }
@@ -141,7 +143,9 @@ export class LogStream {
         return undefined;
       case 'message': {
         if (m.prefix !== WATERMARK_PREFIX) return undefined;
-        const [slot, chunk] = Buffer.from(m.content).toString('utf8').split(':');
+        const text = Buffer.from(m.content).toString('utf8');
+        const colon = text.indexOf(':');
+        const [slot, chunk] = colon < 0 ? [text, undefined] : [text.slice(0, colon), text.slice(colon + 1)];
         if (slot !== this.o.slot || chunk === undefined) return undefined;
         this.filter.see(chunk);
         // A watermark is a point in the log a restart must not forget: it travels as an empty transaction.
@@ -160,19 +164,21 @@ export class LogStream {
 
   private onChange(m: DecodedChange & { relation: { schema: string; name: string } }): void {
     const cur = this.current;
-    if (!cur || m.relation.schema !== this.o.schema || m.relation.name !== this.o.table) return;
-    for (const c of rowChanges(m, this.keyColumn)) {
-      if (!this.filter.passes(c.key)) continue;
-      cur.values.push(this.withMetadata(this.relation.shape(c.row), cur.opTs));
+    const id = `${m.relation.schema}.${m.relation.name}`;
+    const captured = this.tables.get(id);
+    if (!cur || !captured) return;
+    for (const c of rowChanges(m, captured.table, id)) {
+      if (!this.filter.passes(id, c.chunkKey)) continue;
+      cur.values.push(this.withMetadata(captured.relation.shape(c.row), captured.table, cur.opTs));
       cur.kinds.push(c.kind);
     }
   }
 
-  private withMetadata(row: Row, opTs: number): Row {
+  private withMetadata(row: Row, t: CapturedTable, opTs: number): Row {
     for (const m of this.o.metadata) {
       if (m === 'op_ts') row.op_ts = opTs;
-      else if (m === 'table_name') row.table_name = this.o.table;
-      else if (m === 'schema_name') row.schema_name = this.o.schema;
+      else if (m === 'table_name') row.table_name = t.table;
+      else if (m === 'schema_name') row.schema_name = t.schema;
       else row.database_name = this.o.connection.database;
     }
     return row;

@@ -13,7 +13,9 @@ export interface PostgresCdcOptions {
   readonly username: string;
   readonly password?: string;
   readonly 'database-name': string;
+  /** The schema, or a regular expression matching several (whole names); default `public`. */
   readonly 'schema-name'?: string;
+  /** The table, or a regular expression matching several (whole names) in each matched schema. */
   readonly 'table-name': string;
   readonly 'slot.name': string;
   readonly 'decoding.plugin.name'?: 'pgoutput';
@@ -30,8 +32,11 @@ export interface PostgresCdcOptions {
 /** The options with defaults applied and checked. */
 export interface ResolvedCdcOptions {
   readonly connection: { host: string; port: number; user: string; password?: string; database: string };
+  /** `schema-name` and `table-name` as given, for names and errors. */
   readonly schema: string;
   readonly table: string;
+  /** Whether the source captures `schema`.`table`. */
+  matches(schema: string, table: string): boolean;
   readonly slot: string;
   readonly publication: string;
   readonly startupMode: StartupMode;
@@ -42,6 +47,15 @@ export interface ResolvedCdcOptions {
 
 const MODES: readonly StartupMode[] = ['initial', 'latest-offset', 'snapshot'];
 const IDENT = /^[a-z_][a-z0-9_]*$/;
+
+/** A whole-name regular expression; a bad one fails naming the option. */
+function namePattern(option: string, v: string): RegExp {
+  try {
+    return new RegExp(`^(?:${v})$`);
+  } catch (e) {
+    throw new ConfigError(`postgres-cdc: '${option}' = '${v}' is not a regular expression: ${(e as Error).message}`);
+  }
+}
 
 export function resolveOptions(o: PostgresCdcOptions): ResolvedCdcOptions {
   for (const k of ['hostname', 'username', 'database-name', 'table-name', 'slot.name'] as const) {
@@ -69,6 +83,10 @@ export function resolveOptions(o: PostgresCdcOptions): ResolvedCdcOptions {
     },
     schema: o['schema-name'] ?? 'public',
     table: o['table-name'],
+    matches: (
+      (s: RegExp, t: RegExp) => (schema: string, table: string) =>
+        s.test(schema) && t.test(table)
+    )(namePattern('schema-name', o['schema-name'] ?? 'public'), namePattern('table-name', o['table-name'])),
     slot: o['slot.name'],
     publication: `${o['slot.name']}_pub`,
     startupMode: mode,
