@@ -13,6 +13,8 @@ export interface PipelineOptions {
   parallelism?: number;
   checkpointDir?: string;
   checkpointInterval?: string;
+  /** Continue from the latest checkpoint of this pipeline in the checkpoint directory. */
+  resume?: boolean;
   stack?: boolean;
   quiet?: boolean;
   progressInterval?: string;
@@ -40,10 +42,11 @@ export async function runPipelineFile(options: PipelineOptions): Promise<number>
   let progress: ReturnType<typeof startProgress>;
   try {
     const def = parsePipeline(readFileSync(options.file, 'utf8'), options.file);
-    const overrides: Record<string, string | number> = {};
+    const overrides: Record<string, unknown> = {};
     if (options.parallelism !== undefined) overrides.parallelism = options.parallelism;
     if (options.checkpointDir !== undefined) overrides['state.checkpoints.dir'] = options.checkpointDir;
     if (options.checkpointInterval !== undefined) overrides['execution.checkpointing.interval'] = options.checkpointInterval;
+    if (options.resume === true) overrides.restore = { latest: true, allowNonRestoredState: false };
     const { tables } = await startPipeline(def, overrides);
     for (const t of tables) err.write(`[INFO] ${t.source.database}.${t.source.table} -> ${t.route.target}\n`);
     err.write(`[INFO] Running pipeline '${def.name}' (${tables.length} table${tables.length === 1 ? '' : 's'})\n`);

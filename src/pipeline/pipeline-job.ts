@@ -114,10 +114,7 @@ async function targetColumns(conn: pg.Client | mysql.Connection, dialect: 'postg
  * const job = await startPipeline(parsePipeline(yamlText, 'mysql-to-postgres.yaml'));
  * await job.result;
  */
-export async function startPipeline(
-  def: PipelineDefinition,
-  overrides: Record<string, string | number> = {},
-): Promise<{ job: JobClient; tables: TablePlan[] }> {
+export async function startPipeline(def: PipelineDefinition, overrides: Record<string, unknown> = {}): Promise<{ job: JobClient; tables: TablePlan[] }> {
   const options = sourceOptions(def);
   const resolved = resolveOptions(options);
   const target = parseJdbcUrl(def.sink.url);
