@@ -98,6 +98,7 @@ program
   .addOption(new Option('-p, --parallelism <n>', 'overrides pipeline.parallelism').argParser(positiveInt))
   .option('--checkpoint-dir <dir>', 'where checkpoints go (state.checkpoints.dir)')
   .option('--checkpoint-interval <duration>', 'checkpoint every <duration> (default 10s); the targets are written when a checkpoint completes')
+  .option('--resume', 'continue from the latest checkpoint of this pipeline in the checkpoint directory (without it, a new snapshot)')
   .option('-q, --quiet', 'no progress lines')
   .option('--progress-interval <duration>', "between two progress lines when stderr is not a terminal, e.g. '10s' (default 5s)")
   .addOption(logLevelOption())
