@@ -48,7 +48,7 @@ export async function runPipelineFile(options: PipelineOptions): Promise<number>
     if (options.checkpointInterval !== undefined) overrides['execution.checkpointing.interval'] = options.checkpointInterval;
     if (options.resume === true) overrides.restore = { latest: true, allowNonRestoredState: false };
     const { tables } = await startPipeline(def, overrides);
-    for (const t of tables) err.write(`[INFO] ${t.source.database}.${t.source.table} -> ${t.route.target}\n`);
+    for (const t of tables) err.write(`[INFO] ${t.source.qualifier}.${t.source.table} -> ${t.route.target}\n`);
     err.write(`[INFO] Running pipeline '${def.name}' (${tables.length} table${tables.length === 1 ? '' : 's'})\n`);
     progress = startProgress(observer, options);
     await observer.settled();

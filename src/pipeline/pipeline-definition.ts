@@ -27,7 +27,7 @@ export type RowFilter = (row: Record<string, unknown>) => boolean;
 
 /** A parsed and checked pipeline definition (Flink CDC 3's YAML shape). */
 export interface PipelineDefinition {
-  readonly source: { readonly type: 'mysql'; readonly options: Record<string, string | number> };
+  readonly source: { readonly type: 'mysql' | 'postgres'; readonly options: Record<string, string | number> };
   readonly sink: { readonly type: 'postgres' | 'mysql'; readonly url: string; readonly username?: string; readonly password?: string };
   readonly routes: readonly RouteRule[];
   readonly transforms: readonly TransformRule[];
@@ -129,14 +129,16 @@ export function parsePipeline(text: string, file: string): PipelineDefinition {
   const source = doc.source;
   if (!isMap(source)) throw new ConfigError(`${file}: 'source' is required (type: mysql, hostname, port, username, password, tables)`);
   const sourceType = str(source.type, `${file}: source.type`).toLowerCase();
-  if (sourceType !== 'mysql' && sourceType !== 'mariadb') throw new ConfigError(`${file}: source.type '${sourceType}' is not supported yet (mysql, mariadb)`);
+  const SOURCE_TYPES: Record<string, 'mysql' | 'postgres'> = { mysql: 'mysql', mariadb: 'mysql', postgres: 'postgres', postgresql: 'postgres' };
+  if (!SOURCE_TYPES[sourceType]) throw new ConfigError(`${file}: source.type '${sourceType}' is not supported yet (mysql, mariadb, postgres)`);
   const options: Record<string, string | number> = {};
   for (const [k, v] of Object.entries(source)) {
     if (k === 'type' || k === 'name') continue;
     if (typeof v !== 'string' && typeof v !== 'number') throw new ConfigError(`${file}: source.${k} must be a string or a number`);
     options[k] = v;
   }
-  if (options.tables === undefined) throw new ConfigError(`${file}: source.tables is required ('database.table' patterns, e.g. app_db.\\.*)`);
+  if (options.tables === undefined)
+    throw new ConfigError(`${file}: source.tables is required ('database.table' patterns for mysql, 'schema.table' for postgres, e.g. app_db.\\.*)`);
   tablePattern(String(options.tables), `${file}: source.tables`);
 
   const sink = doc.sink;
@@ -189,7 +191,7 @@ export function parsePipeline(text: string, file: string): PipelineDefinition {
     settings[k] = String(v);
   }
   return {
-    source: { type: 'mysql', options },
+    source: { type: SOURCE_TYPES[sourceType]!, options },
     sink: {
       type: sinkType,
       url,

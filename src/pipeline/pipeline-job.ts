@@ -3,46 +3,29 @@ import pg from 'pg';
 import { StreamEnvironment } from '../index.js';
 import { ConfigError } from '../core/errors.js';
 import type { JobClient } from '../graph/job-executor.js';
-import { capturedTables, tableIdOf, type CapturedTable } from '../connectors/mysql-cdc/captured-tables.js';
-import { mysqlCdcSource } from '../connectors/mysql-cdc/mysql-cdc-source.js';
-import { resolveOptions, type MysqlCdcOptions } from '../connectors/mysql-cdc/mysql-cdc-options.js';
-import type { Row } from '../connectors/mysql-cdc/row-changes.js';
 import { openConnection, type JdbcConnection } from '../connectors/jdbc/jdbc-connection.js';
 import { quoteTable } from '../connectors/jdbc/jdbc-statements.js';
 import { parseJdbcUrl, type JdbcTarget } from '../connectors/jdbc/jdbc-url.js';
 import type { PipelineDefinition } from './pipeline-definition.js';
 import { pipelineSink, type TableRoute } from './pipeline-sink.js';
-import { columnDefinition, sourceColumns, type SourceColumn } from './target-schema.js';
+import { pipelineSource, type PipelineTable } from './pipeline-sources.js';
+import { columnDefinition, type SourceColumn } from './target-schema.js';
 
-/** Source options a pipeline passes on to `mysql-cdc` (Flink CDC 3's names). */
-const SOURCE_OPTIONS = ['hostname', 'port', 'username', 'password', 'tables', 'server-id', 'scan.incremental.snapshot.chunk.size', 'scan.startup.mode'];
-const NUMBERS = new Set(['port', 'scan.incremental.snapshot.chunk.size']);
+type Row = Record<string, unknown>;
+
+const idOf = (t: PipelineTable): string => `${t.qualifier}.${t.table}`;
 
 /** What a pipeline does with one source table. */
 export interface TablePlan {
-  readonly source: CapturedTable;
+  readonly source: PipelineTable;
   readonly route: TableRoute;
   /** The target's DDL, run with IF NOT EXISTS. */
   readonly ddl: string[];
 }
 
-function sourceOptions(def: PipelineDefinition): MysqlCdcOptions {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(def.source.options)) {
-    if (!SOURCE_OPTIONS.includes(k)) throw new ConfigError(`pipeline source: option '${k}' is not supported yet (${SOURCE_OPTIONS.join(', ')})`);
-    out[k] = NUMBERS.has(k) ? Number(v) : k === 'password' ? String(v) : v;
-  }
-  return {
-    ...out,
-    'schema.change.behavior': def.schemaChange,
-    metadata: ['database_name', 'table_name'],
-    name: `mysql-cdc ${String(out.tables)}`,
-  } as unknown as MysqlCdcOptions;
-}
-
 /** The sink table of `t`: the first route whose pattern matches, else the source's own `database.table`. */
-function targetOf(def: PipelineDefinition, t: CapturedTable): string {
-  const id = tableIdOf(t);
+function targetOf(def: PipelineDefinition, t: PipelineTable): string {
+  const id = idOf(t);
   const r = def.routes.find((x) => x.sourceTable.test(id));
   if (!r) return id;
   return r.replaceSymbol ? r.sinkTable.split(r.replaceSymbol).join(t.table) : r.sinkTable;
@@ -52,18 +35,12 @@ function targetOf(def: PipelineDefinition, t: CapturedTable): string {
  * Plans every source table: its target table (routes), the columns written (transforms), the
  * target key, and the DDL creating the target from the source's columns.
  */
-export function planTables(
-  def: PipelineDefinition,
-  tables: readonly CapturedTable[],
-  columns: ReadonlyMap<string, SourceColumn[]>,
-  target: JdbcTarget,
-): TablePlan[] {
+export function planTables(def: PipelineDefinition, tables: readonly { table: PipelineTable; columns: SourceColumn[] }[], target: JdbcTarget): TablePlan[] {
   const d = target.dialect === 'postgres' ? { quote: (s: string) => `"${s.replace(/"/g, '""')}"` } : { quote: (s: string) => `\`${s.replace(/`/g, '``')}\`` };
-  return tables.map((t) => {
-    const id = tableIdOf(t);
+  return tables.map(({ table: t, columns: cols }) => {
+    const id = idOf(t);
     const name = targetOf(def, t);
     const transform = def.transforms.find((x) => x.sourceTable.test(id));
-    const cols = columns.get(id)!;
     const projection = transform?.projection;
     for (const p of projection ?? []) if (!cols.some((c) => c.name === p.from)) throw new ConfigError(`pipeline transform of ${id}: no column ${p.from}`);
     const rename = (c: string) => projection?.find((p) => p.from === c)?.to;
@@ -115,56 +92,35 @@ async function targetColumns(conn: pg.Client | mysql.Connection, dialect: 'postg
  * await job.result;
  */
 export async function startPipeline(def: PipelineDefinition, overrides: Record<string, unknown> = {}): Promise<{ job: JobClient; tables: TablePlan[] }> {
-  const options = sourceOptions(def);
-  const resolved = resolveOptions(options);
+  const source = pipelineSource(def);
   const target = parseJdbcUrl(def.sink.url);
   const user = def.sink.username ?? target.user;
   const password = def.sink.password ?? target.password;
-  const src = await mysql.createConnection({ ...resolved.connection });
-  let plans: TablePlan[];
+  const plans = planTables(def, await source.tables(), target);
   const known = new Map<string, readonly string[]>();
+  const conn = await openConnection(target, user, password);
   try {
-    const tables = await capturedTables(src, resolved);
-    const columns = new Map<string, SourceColumn[]>();
-    for (const t of tables) columns.set(tableIdOf(t), await sourceColumns(src, t.database, t.table));
-    plans = planTables(def, tables, columns, target);
-    const conn = await openConnection(target, user, password);
-    try {
-      for (const p of plans) for (const ddl of p.ddl) await conn.transaction([{ sql: ddl, params: [] }]);
-    } finally {
-      await conn.close();
-    }
-    const check =
-      target.dialect === 'postgres'
-        ? new pg.Client({ host: target.host, port: target.port, database: target.database, ...(user ? { user } : {}), ...(password ? { password } : {}) })
-        : await mysql.createConnection({
-            host: target.host,
-            port: target.port,
-            database: target.database,
-            ...(user ? { user } : {}),
-            ...(password ? { password } : {}),
-          });
-    if (check instanceof pg.Client) await check.connect();
-    try {
-      for (const p of plans)
-        known.set(p.route.target, await targetColumns(check, target.dialect, target.dialect === 'postgres' ? 'public' : target.database, p.route.target));
-    } finally {
-      await check.end();
-    }
+    for (const p of plans) for (const ddl of p.ddl) await conn.transaction([{ sql: ddl, params: [] }]);
   } finally {
-    await src.end().catch(() => {});
+    await conn.close();
   }
-  const routes = new Map(plans.map((p) => [tableIdOf(p.source), p.route]));
-  const keys = new Map(plans.map((p) => [tableIdOf(p.source), p.source.keyColumns]));
+  const auth = { ...(user ? { user } : {}), ...(password ? { password } : {}) };
+  const check =
+    target.dialect === 'postgres'
+      ? new pg.Client({ host: target.host, port: target.port, database: target.database, ...auth })
+      : await mysql.createConnection({ host: target.host, port: target.port, database: target.database, ...auth });
+  if (check instanceof pg.Client) await check.connect();
+  try {
+    for (const p of plans)
+      known.set(p.route.target, await targetColumns(check, target.dialect, target.dialect === 'postgres' ? 'public' : target.database, p.route.target));
+  } finally {
+    await check.end();
+  }
+  const routes = new Map(plans.map((p) => [idOf(p.source), p.route]));
+  const keys = new Map(plans.map((p) => [idOf(p.source), p.source.keyColumns]));
   const addColumn = async (conn: JdbcConnection, table: string, sourceTable: string, column: string): Promise<void> => {
-    const [db, name] = [sourceTable.slice(0, sourceTable.indexOf('.')), sourceTable.slice(sourceTable.indexOf('.') + 1)];
-    const c = await mysql.createConnection({ ...resolved.connection });
-    let col: SourceColumn | undefined;
-    try {
-      col = (await sourceColumns(c, db, name)).find((x) => x.name === column);
-    } finally {
-      await c.end().catch(() => {});
-    }
+    const dot = sourceTable.indexOf('.');
+    const col = (await source.columns(sourceTable.slice(0, dot), sourceTable.slice(dot + 1))).find((x) => x.name === column);
     if (!col) throw new Error(`column ${column} is not in ${sourceTable} any more`);
     const def = columnDefinition(target.dialect, { ...col, nullable: true }, (s) => conn.dialect.quote(s), sourceTable);
     const sql = `ALTER TABLE ${quoteTable(conn.dialect, table)} ADD COLUMN ${target.dialect === 'postgres' ? 'IF NOT EXISTS ' : ''}${def}`;
@@ -182,10 +138,11 @@ export async function startPipeline(def: PipelineDefinition, overrides: Record<s
     ...def.settings,
     ...overrides,
   });
+  const q = source.qualifierColumn;
   env
-    .fromSource(mysqlCdcSource(options))
+    .fromSource(source.source)
     .keyBy((r: Row) => {
-      const id = `${String(r.database_name)}.${String(r.table_name)}`;
+      const id = `${String(r[q])}.${String(r.table_name)}`;
       return `${id}\u0000${keys
         .get(id)!
         .map((k) => String(r[k]))
@@ -197,6 +154,7 @@ export async function startPipeline(def: PipelineDefinition, overrides: Record<s
         user,
         password,
         routes,
+        qualifierColumn: q,
         columns: known,
         addColumn,
         name: `pipeline sink ${target.dialect}://${target.host}:${target.port}/${target.database}`,

@@ -22,8 +22,10 @@ export interface PipelineSinkOptions {
   readonly target: JdbcTarget;
   readonly user: string | undefined;
   readonly password: string | undefined;
-  /** By source table id, `database.table`. */
+  /** By source table id, `database.table` (MySQL) or `schema.table` (PostgreSQL). */
   readonly routes: ReadonlyMap<string, TableRoute>;
+  /** The metadata column that holds a row's database or schema. */
+  readonly qualifierColumn: 'database_name' | 'schema_name';
   /** The target tables' columns when the job started, by target name. */
   readonly columns: ReadonlyMap<string, readonly string[]>;
   /**
@@ -47,7 +49,7 @@ interface Pending {
 }
 
 /** The metadata the pipeline's source adds to each row, to route it. */
-const META = new Set(['table_name', 'database_name']);
+const META = new Set(['table_name', 'database_name', 'schema_name']);
 
 /**
  * The sink of `weir pipeline`: writes the changelog of many source tables into their target
@@ -113,7 +115,7 @@ class PipelineWriter implements SinkWriter<Row> {
     let missing: { target: string; source: string; column: string }[] | undefined;
     for (let i = 0; i < values.length; i++) {
       const raw = values[i]!;
-      const source = `${String(raw.database_name)}.${String(raw.table_name)}`;
+      const source = `${String(raw[this.o.qualifierColumn])}.${String(raw.table_name)}`;
       const route = this.o.routes.get(source);
       if (!route) throw new Error(`${this.o.name}: a row of ${source}, which no route covers`);
       let kind = kinds === undefined ? RowKind.INSERT : (kinds[i] as RowKind);

@@ -1,10 +1,16 @@
 import type mysql from 'mysql2/promise';
+import type pg from 'pg';
 import { ConfigError } from '../core/errors.js';
 
-/** A source column as MySQL's or MariaDB's information_schema describes it. */
+/**
+ * A source column, described in MySQL's terms (a PostgreSQL column is translated to them), with its
+ * exact type in its own database's SQL, which a target of the same kind takes as it is.
+ */
 export interface SourceColumn {
   readonly name: string;
-  /** DATA_TYPE, e.g. `int`, `varchar`. */
+  /** The column's type in its own database (`int(10) unsigned`, `numeric(12,2)`). */
+  readonly native: { readonly dialect: 'postgres' | 'mysql'; readonly type: string };
+  /** DATA_TYPE in MySQL's terms, e.g. `int`, `varchar`. */
   readonly dataType: string;
   /** COLUMN_TYPE, e.g. `int(10) unsigned`, `tinyint(1)`, `enum('a','b')`. */
   readonly columnType: string;
@@ -29,6 +35,7 @@ export async function sourceColumns(c: mysql.Connection, database: string, table
   const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
   return rows.map((r) => ({
     name: String(r.name),
+    native: { dialect: 'mysql' as const, type: String(r.columnType) },
     dataType: String(r.dataType).toLowerCase(),
     columnType: String(r.columnType).toLowerCase(),
     nullable: r.nullable === 'YES',
@@ -38,6 +45,103 @@ export async function sourceColumns(c: mysql.Connection, database: string, table
     datetimePrecision: num(r.dtp),
     default: r.def === null || r.def === undefined ? null : String(r.def),
   }));
+}
+
+/** PostgreSQL's types in MySQL's terms (for the mapping to a MySQL target). */
+const PG_AS_MYSQL: Record<string, string> = {
+  int2: 'smallint',
+  int4: 'int',
+  int8: 'bigint',
+  numeric: 'decimal',
+  float4: 'float',
+  float8: 'double',
+  bool: 'tinyint',
+  varchar: 'varchar',
+  bpchar: 'char',
+  text: 'text',
+  date: 'date',
+  timestamp: 'datetime',
+  timestamptz: 'datetime',
+  time: 'time',
+  json: 'json',
+  jsonb: 'json',
+  bytea: 'blob',
+  uuid: 'uuid',
+};
+
+/** The columns of PostgreSQL table `schema`.`table`, in table order. */
+export async function postgresSourceColumns(c: pg.Client, schema: string, table: string): Promise<SourceColumn[]> {
+  const { rows } = await c.query<{
+    name: string;
+    udt: string;
+    native: string;
+    nullable: string;
+    len: number | null;
+    prec: number | null;
+    scale: number | null;
+    dtp: number | null;
+    def: string | null;
+  }>(
+    `SELECT c.column_name AS name, c.udt_name AS udt, format_type(a.atttypid, a.atttypmod) AS native, c.is_nullable AS nullable,
+            c.character_maximum_length AS len, c.numeric_precision AS prec, c.numeric_scale AS scale, c.datetime_precision AS dtp,
+            c.column_default AS def
+       FROM information_schema.columns c
+       JOIN pg_attribute a ON a.attrelid = format('%I.%I', c.table_schema, c.table_name)::regclass AND a.attname = c.column_name
+      WHERE c.table_schema = $1 AND c.table_name = $2 ORDER BY c.ordinal_position`,
+    [schema, table],
+  );
+  return rows.map((r) => {
+    const dataType = PG_AS_MYSQL[r.udt] ?? r.udt;
+    return {
+      name: r.name,
+      native: { dialect: 'postgres' as const, type: r.native },
+      dataType,
+      columnType: dataType === 'tinyint' ? 'tinyint(1)' : r.native,
+      nullable: r.nullable === 'YES',
+      length: r.len,
+      precision: r.udt === 'numeric' ? r.prec : null,
+      scale: r.udt === 'numeric' ? r.scale : null,
+      datetimePrecision: r.dtp,
+      // `'web'::text` -> `'web'`; anything else (nextval(...), now()) is not a literal.
+      default: r.def === null ? null : r.def.replace(/^('(?:[^']|'')*')::[\w ]+$/, '$1'),
+    };
+  });
+}
+
+/** The MySQL type that holds every value of a column described in MySQL's terms (a PostgreSQL source's). */
+export function mysqlType(c: SourceColumn, where: string): string {
+  const frac = (p: number | null) => (p === null ? '' : `(${Math.min(p, 6)})`);
+  switch (c.dataType) {
+    case 'smallint':
+    case 'int':
+    case 'bigint':
+    case 'float':
+    case 'double':
+    case 'date':
+    case 'json':
+      return c.dataType;
+    case 'decimal':
+      if (c.precision === null) throw new ConfigError(`${where}: column ${c.name} is numeric without a precision, which no MySQL DECIMAL holds exactly`);
+      return `decimal(${c.precision},${c.scale ?? 0})`;
+    case 'tinyint':
+      return 'tinyint(1)';
+    case 'varchar':
+      return c.length === null ? 'longtext' : `varchar(${c.length})`;
+    case 'char':
+      return `char(${c.length ?? 1})`;
+    case 'text':
+      return 'longtext';
+    case 'datetime':
+      return `datetime${frac(c.datetimePrecision)}`;
+    case 'time':
+      return `time${frac(c.datetimePrecision)}`;
+    case 'blob':
+      return 'longblob';
+    case 'uuid':
+      return 'char(36)';
+    default:
+      throw new ConfigError(`${where}: column ${c.name} of type ${c.native.type} has no MySQL type mapping yet`);
+  }
 }
 
 /**
@@ -113,9 +217,9 @@ function literalDefault(c: SourceColumn): string | undefined {
   return undefined;
 }
 
-/** The column's definition in the target's dialect (MySQL targets take the source's own type). */
+/** The column's definition in the target's dialect (a target of the source's kind takes the source's own type). */
 export function columnDefinition(dialect: 'postgres' | 'mysql', c: SourceColumn, quote: (id: string) => string, where: string): string {
-  const type = dialect === 'postgres' ? postgresType(c, where) : c.columnType;
+  const type = c.native.dialect === dialect ? c.native.type : dialect === 'postgres' ? postgresType(c, where) : mysqlType(c, where);
   const def = literalDefault(c);
   return `${quote(c.name)} ${type}${def !== undefined ? ` DEFAULT ${def}` : ''}${c.nullable ? '' : ' NOT NULL'}`;
 }

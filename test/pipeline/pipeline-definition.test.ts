@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { parsePipeline, rowFilter } from '../../src/pipeline/pipeline-definition.js';
 import { planTables } from '../../src/pipeline/pipeline-job.js';
-import { postgresType, type SourceColumn } from '../../src/pipeline/target-schema.js';
+import { columnDefinition, mysqlType, postgresType, type SourceColumn } from '../../src/pipeline/target-schema.js';
 import { parseJdbcUrl } from '../../src/connectors/jdbc/jdbc-url.js';
 
 const YAML = `
@@ -37,6 +37,7 @@ pipeline:
 
 const col = (name: string, dataType: string, more: Partial<SourceColumn> = {}): SourceColumn => ({
   name,
+  native: { dialect: 'mysql', type: more.columnType ?? dataType },
   dataType,
   columnType: dataType,
   nullable: true,
@@ -63,17 +64,20 @@ describe('pipeline definitions', () => {
   it('plans targets: routes in order, the replace symbol, projections renaming the key, DDL from the source types', () => {
     const d = parsePipeline(YAML, 'p.yaml');
     const tables = [
-      { database: 'shop', table: 'orders_1', keyColumns: ['id'], chunkColumn: 'id', columns: ['id', 'amount'] },
-      { database: 'shop', table: 'customers', keyColumns: ['id'], chunkColumn: 'id', columns: ['id', 'name', 'extra'] },
+      {
+        table: { qualifier: 'shop', table: 'orders_1', keyColumns: ['id'] },
+        columns: [col('id', 'bigint', { nullable: false }), col('amount', 'decimal', { precision: 12, scale: 2, default: '0.00' })],
+      },
+      {
+        table: { qualifier: 'shop', table: 'customers', keyColumns: ['id'] },
+        columns: [
+          col('id', 'int', { columnType: 'int(10) unsigned', nullable: false }),
+          col('name', 'varchar', { length: 40, default: "'x'" }),
+          col('extra', 'text'),
+        ],
+      },
     ];
-    const columns = new Map([
-      ['shop.orders_1', [col('id', 'bigint', { nullable: false }), col('amount', 'decimal', { precision: 12, scale: 2, default: '0.00' })]],
-      [
-        'shop.customers',
-        [col('id', 'int', { columnType: 'int(10) unsigned', nullable: false }), col('name', 'varchar', { length: 40, default: "'x'" }), col('extra', 'text')],
-      ],
-    ]);
-    const plans = planTables(d, tables, columns, parseJdbcUrl(d.sink.url));
+    const plans = planTables(d, tables, parseJdbcUrl(d.sink.url));
     expect(plans.map((p) => p.route.target)).toEqual(['ods.orders', 'ods.customers']);
     expect(plans[0]!.ddl).toEqual([
       'CREATE SCHEMA IF NOT EXISTS "ods"',
@@ -89,15 +93,15 @@ describe('pipeline definitions', () => {
 
   it('refuses a projection without the key, naming the table', () => {
     const d = parsePipeline(YAML.replace('projection: id, name AS full_name', 'projection: name'), 'p.yaml');
-    const t = { database: 'shop', table: 'customers', keyColumns: ['id'], chunkColumn: 'id', columns: ['id', 'name'] };
-    expect(() => planTables(d, [t], new Map([['shop.customers', [col('id', 'int'), col('name', 'text')]]]), parseJdbcUrl(d.sink.url))).toThrow(
-      /pipeline transform of shop.customers: the projection leaves out key column id/,
-    );
+    const t = { table: { qualifier: 'shop', table: 'customers', keyColumns: ['id'] }, columns: [col('id', 'int'), col('name', 'text')] };
+    expect(() => planTables(d, [t], parseJdbcUrl(d.sink.url))).toThrow(/pipeline transform of shop.customers: the projection leaves out key column id/);
   });
 
   it('names the file and the key in errors', () => {
     expect(() => parsePipeline('source: [', 'bad.yaml')).toThrow(/bad\.yaml: not valid YAML/);
-    expect(() => parsePipeline(YAML.replace('type: mysql', 'type: oracle'), 'p.yaml')).toThrow(/p\.yaml: source\.type 'oracle' is not supported yet/);
+    expect(() => parsePipeline(YAML.replace('type: mysql', 'type: oracle'), 'p.yaml')).toThrow(
+      /p\.yaml: source\.type 'oracle' is not supported yet \(mysql, mariadb, postgres\)/,
+    );
     expect(() => parsePipeline(YAML.replace('type: postgres', 'type: mysql'), 'p.yaml')).toThrow(/sink\.type 'mysql' does not match sink\.url/);
     expect(() => parsePipeline(YAML.replace('schema.change.behavior: ignore', 'schema.change.behavior: lenient'), 'p.yaml')).toThrow(
       /pipeline\.schema\.change\.behavior 'lenient' is not one of exception, evolve, ignore/,
@@ -107,6 +111,19 @@ describe('pipeline definitions', () => {
     );
     expect(() => parsePipeline(YAML + 'extra: 1\n', 'p.yaml')).toThrow(/unknown top-level key 'extra'/);
     expect(() => rowFilter('id LIKE 3', 'f')).toThrow(/f: filter condition 'id LIKE 3'/);
+  });
+
+  it('maps PostgreSQL types to MySQL types that hold every value, and keeps a type between databases of one kind', () => {
+    const pgCol = (name: string, dataType: string, native: string, more: Partial<SourceColumn> = {}) =>
+      col(name, dataType, { native: { dialect: 'postgres', type: native }, ...more });
+    expect(mysqlType(pgCol('a', 'decimal', 'numeric(12,2)', { precision: 12, scale: 2 }), 't')).toBe('decimal(12,2)');
+    expect(() => mysqlType(pgCol('a', 'decimal', 'numeric'), 't')).toThrow(/column a is numeric without a precision/);
+    expect(mysqlType(pgCol('a', 'text', 'text'), 't')).toBe('longtext');
+    expect(mysqlType(pgCol('a', 'datetime', 'timestamp(3) without time zone', { datetimePrecision: 3 }), 't')).toBe('datetime(3)');
+    expect(mysqlType(pgCol('a', 'tinyint', 'boolean'), 't')).toBe('tinyint(1)');
+    expect(columnDefinition('postgres', pgCol('a', 'datetime', 'timestamp(3) without time zone', { nullable: false }), (s) => s, 't')).toBe(
+      'a timestamp(3) without time zone NOT NULL',
+    );
   });
 
   it('maps MySQL types to PostgreSQL types that hold every value', () => {

@@ -33,7 +33,12 @@ export async function capturedTables(client: pg.Client, o: ResolvedCdcOptions): 
       ORDER BY 1, 2`,
   );
   const matched = rows.filter((r) => o.matches(r.schema, r.name));
-  if (matched.length === 0) throw new ConfigError(`postgres-cdc: no table matches 'schema-name' = '${o.schema}' and 'table-name' = '${o.table}'`);
+  if (matched.length === 0)
+    throw new ConfigError(
+      o.schema === ''
+        ? `postgres-cdc: no table matches 'tables' = '${o.table}'`
+        : `postgres-cdc: no table matches 'schema-name' = '${o.schema}' and 'table-name' = '${o.table}'`,
+    );
   const out: CapturedTable[] = [];
   for (const t of matched) {
     const keys = await client.query<{ name: string; type: string }>(

@@ -1,4 +1,5 @@
 import { ConfigError } from '../../core/errors.js';
+import { tablePattern } from '../mysql-cdc/table-patterns.js';
 
 export type StartupMode = 'initial' | 'latest-offset' | 'snapshot';
 export type MetadataColumn = 'op_ts' | 'database_name' | 'schema_name' | 'table_name';
@@ -16,7 +17,9 @@ export interface PostgresCdcOptions {
   /** The schema, or a regular expression matching several (whole names); default `public`. */
   readonly 'schema-name'?: string;
   /** The table, or a regular expression matching several (whole names) in each matched schema. */
-  readonly 'table-name': string;
+  readonly 'table-name'?: string;
+  /** Instead of `schema-name` and `table-name`: comma-separated `schema.table` patterns (`\.` is any character), as `weir pipeline` passes them. */
+  readonly tables?: string;
   readonly 'slot.name': string;
   readonly 'decoding.plugin.name'?: 'pgoutput';
   readonly 'scan.startup.mode'?: StartupMode;
@@ -57,8 +60,19 @@ function namePattern(option: string, v: string): RegExp {
   }
 }
 
+function matcher(o: PostgresCdcOptions): (schema: string, table: string) => boolean {
+  if (o.tables !== undefined) {
+    const both = tablePattern(o.tables, "postgres-cdc: 'tables'");
+    return (s, t) => both.test(`${s}.${t}`);
+  }
+  const s = namePattern('schema-name', o['schema-name'] ?? 'public');
+  const t = namePattern('table-name', o['table-name']!);
+  return (schema, table) => s.test(schema) && t.test(table);
+}
+
 export function resolveOptions(o: PostgresCdcOptions): ResolvedCdcOptions {
-  for (const k of ['hostname', 'username', 'database-name', 'table-name', 'slot.name'] as const) {
+  const required = ['hostname', 'username', 'database-name', 'slot.name', ...(o.tables === undefined ? (['table-name'] as const) : [])] as const;
+  for (const k of required) {
     if (!o[k]) throw new ConfigError(`postgres-cdc: option '${k}' is required`);
   }
   const plugin = o['decoding.plugin.name'] ?? 'pgoutput';
@@ -81,12 +95,9 @@ export function resolveOptions(o: PostgresCdcOptions): ResolvedCdcOptions {
       ...(o.password !== undefined ? { password: o.password } : {}),
       database: o['database-name'],
     },
-    schema: o['schema-name'] ?? 'public',
-    table: o['table-name'],
-    matches: (
-      (s: RegExp, t: RegExp) => (schema: string, table: string) =>
-        s.test(schema) && t.test(table)
-    )(namePattern('schema-name', o['schema-name'] ?? 'public'), namePattern('table-name', o['table-name'])),
+    schema: o.tables !== undefined ? '' : (o['schema-name'] ?? 'public'),
+    table: o.tables ?? o['table-name']!,
+    matches: matcher(o),
     slot: o['slot.name'],
     publication: `${o['slot.name']}_pub`,
     startupMode: mode,
