@@ -92,7 +92,7 @@ program
 program
   .command('pipeline')
   .description(
-    'run a pipeline definition (YAML in the shape of Flink CDC 3): copy every matching MySQL/MariaDB table into PostgreSQL or MySQL and follow its changes',
+    'run a pipeline definition (YAML in the shape of Flink CDC 3): copy every matching MySQL/MariaDB or PostgreSQL table into PostgreSQL or MySQL and follow its changes',
   )
   .requiredOption('-f, --file <pipeline.yaml>', 'the pipeline definition')
   .addOption(new Option('-p, --parallelism <n>', 'overrides pipeline.parallelism').argParser(positiveInt))

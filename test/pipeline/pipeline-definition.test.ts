@@ -1,6 +1,8 @@
 // The pipeline definition (YAML) and the plan made from it, without a database: options checked
 // with errors naming the file and key, Flink CDC 3's table patterns, routes with a replace symbol,
 // projections and filters, target DDL with the MySQL -> PostgreSQL type mapping.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parsePipeline, rowFilter } from '../../src/pipeline/pipeline-definition.js';
 import { planTables } from '../../src/pipeline/pipeline-job.js';
@@ -95,6 +97,13 @@ describe('pipeline definitions', () => {
     const d = parsePipeline(YAML.replace('projection: id, name AS full_name', 'projection: name'), 'p.yaml');
     const t = { table: { qualifier: 'shop', table: 'customers', keyColumns: ['id'] }, columns: [col('id', 'int'), col('name', 'text')] };
     expect(() => planTables(d, [t], parseJdbcUrl(d.sink.url))).toThrow(/pipeline transform of shop.customers: the projection leaves out key column id/);
+  });
+
+  it('reads the example under examples/', () => {
+    const file = fileURLToPath(new URL('../../examples/mysql-to-postgres.yaml', import.meta.url));
+    const d = parsePipeline(readFileSync(file, 'utf8'), file);
+    expect([d.source.type, d.sink.type, d.routes.length, d.transforms.length, d.schemaChange]).toEqual(['mysql', 'postgres', 2, 1, 'evolve']);
+    expect(d.routes[0]!.sourceTable.test('app_db.orders_3')).toBe(true);
   });
 
   it('names the file and the key in errors', () => {
