@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StreamEnvironment } from '../../../src/index.js';
+import { TableEnvironment } from '../../../src/sql/index.js';
 import { CollectSink } from '../../../src/connectors/memory/index.js';
 import { MysqlCdcSourceBuilder, type Row } from '../../../src/connectors/mysql-cdc/index.js';
 import { RowKind } from '../../../src/core/row-kind.js';
@@ -119,6 +120,23 @@ describe.runIf(serversInstalled)('mysql-cdc over several tables', () => {
       await job.cancel();
     }
   }, 120_000);
+
+  it('is one SQL table over sharded tables, told apart by the table_name metadata', async () => {
+    await db.query('CREATE TABLE shard_1 (id int PRIMARY KEY, v int)');
+    await db.query('CREATE TABLE shard_2 (id int PRIMARY KEY, v int)');
+    await db.query('INSERT INTO shard_1 SELECT seq, seq FROM seq_1_to_300');
+    await db.query('INSERT INTO shard_2 SELECT seq, seq * 2 FROM seq_1_to_200');
+    const tEnv = TableEnvironment.create();
+    tEnv.executeSql(`CREATE TABLE shards (id INT, v INT, tbl STRING METADATA FROM 'table_name' VIRTUAL, PRIMARY KEY (id) NOT ENFORCED) WITH (
+      'connector' = 'mysql-cdc', 'hostname' = '127.0.0.1', 'port' = '${db.port}', 'username' = 'weir', 'password' = 'weir',
+      'database-name' = 'weir', 'table-name' = 'shard_[0-9]+', 'server-id' = '5740', 'scan.startup.mode' = 'snapshot')`);
+    const rows = await tEnv.sqlQuery('SELECT tbl, COUNT(*) AS n, SUM(v) AS total FROM shards GROUP BY tbl').execute().collect();
+    const final = new Map(rows.map((r) => [r.tbl, `${r.n}/${r.total}`]));
+    const expected = await db.query<{ tbl: string; n: number; total: string }>(
+      "SELECT 'shard_1' AS tbl, COUNT(*) AS n, SUM(v) AS total FROM shard_1 UNION ALL SELECT 'shard_2', COUNT(*), SUM(v) FROM shard_2",
+    );
+    expect(final).toEqual(new Map(expected.map((r) => [r.tbl, `${r.n}/${r.total}`])));
+  }, 60_000);
 
   it('fails naming the patterns when no table matches', async () => {
     const env = StreamEnvironment.create({ parallelism: 1, slotMode: 'single-thread' });
