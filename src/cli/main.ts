@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { configureLogging, LOG_LEVELS, parseLogLevel, type LogLevel } from '../core/logger.js';
 import { runJobFile, type RunOptions } from './run-command.js';
+import { runPipelineFile, type PipelineOptions } from './pipeline-command.js';
 import { savepointCommand } from './savepoint-command.js';
 import { runSqlScript, type SqlOptions } from './sql-command.js';
 
@@ -93,6 +94,27 @@ program
   .action(async (opts: SqlOptions & { logLevel?: LogLevel }) => {
     setUpLogging(opts);
     process.exitCode = await runSqlScript(opts);
+    setTimeout(() => process.exit(), 1000).unref();
+  });
+
+program
+  .command('pipeline')
+  .description(
+    'run a pipeline definition (YAML in the shape of Flink CDC 3): copy every matching MySQL/MariaDB or PostgreSQL table into PostgreSQL or MySQL and follow its changes',
+  )
+  .requiredOption('-f, --file <pipeline.yaml>', 'the pipeline definition')
+  .addOption(new Option('-p, --parallelism <n>', 'overrides pipeline.parallelism').argParser(positiveInt))
+  .option('--checkpoint-dir <dir>', 'where checkpoints go (state.checkpoints.dir)')
+  .option('--checkpoint-interval <duration>', 'checkpoint every <duration> (default 10s); the targets are written when a checkpoint completes')
+  .option('--resume', 'continue from the latest checkpoint of this pipeline in the checkpoint directory (without it, a new snapshot)')
+  .option('-q, --quiet', 'no progress lines')
+  .option('--progress-interval <duration>', "between two progress lines when stderr is not a terminal, e.g. '10s' (default 5s)")
+  .addOption(logLevelOption())
+  .option('--stack', 'print stack traces with errors')
+  .addHelpText('after', '\nExample:\n  weir pipeline -f examples/mysql-to-postgres.yaml')
+  .action(async (opts: PipelineOptions & { logLevel?: LogLevel }) => {
+    setUpLogging(opts);
+    process.exitCode = await runPipelineFile(opts);
     setTimeout(() => process.exit(), 1000).unref();
   });
 

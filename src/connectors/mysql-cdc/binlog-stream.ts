@@ -1,14 +1,27 @@
 import ZongJi from '@vlasky/zongji';
 import { binlogPurgedError, ER_BINLOG_GONE, type BinlogPosition } from './binlog-position.js';
+import { tableIdOf, type CapturedTable } from './captured-tables.js';
 import type { ResolvedMysqlCdcOptions } from './mysql-cdc-options.js';
-import { appendRowChanges, type BinlogTransaction, type RowChange } from './row-changes.js';
+import { appendRowChanges, type BinlogTransaction, type Row, type RowChange } from './row-changes.js';
+import { SchemaTracker } from './schema-changes.js';
 
 const ROW_EVENTS = new Set(['writerows', 'updaterows', 'deleterows']);
 
+interface BinlogEvent {
+  getEventName(): string;
+  rows?: unknown[];
+  timestamp: number;
+  query?: string;
+  schema?: string;
+  tableId?: number;
+  tableMap?: Record<number, { parentSchema: string; tableName: string }>;
+}
+
 /**
  * Follows the binlog from `from` as a replica would (`@vlasky/zongji` decodes the events), and
- * hands over the table's changes one committed transaction at a time, with the position after it.
- * Transactions that do not touch the table arrive with no changes, so positions keep moving.
+ * hands over the captured tables' changes one committed transaction at a time, with the position
+ * after it. Transactions that touch no captured table arrive with no changes, so positions keep
+ * moving. Schema changes of the captured tables go through a {@link SchemaTracker}.
  */
 export class BinlogStream {
   private readonly zongji: ZongJi;
@@ -16,8 +29,8 @@ export class BinlogStream {
   private stopped = false;
 
   constructor(
-    private readonly o: ResolvedMysqlCdcOptions,
-    keyColumn: string,
+    o: ResolvedMysqlCdcOptions,
+    tables: readonly CapturedTable[],
     serverId: number,
     from: BinlogPosition,
     onTransaction: (tx: BinlogTransaction) => void,
@@ -25,30 +38,54 @@ export class BinlogStream {
   ) {
     const z = new ZongJi({ ...o.connection });
     this.zongji = z;
-    z.on('binlog', (evt: { getEventName(): string; rows?: unknown[]; timestamp: number; query?: string }) => {
+    const byId = new Map(tables.map((t) => [tableIdOf(t), t]));
+    const schema = new SchemaTracker(tables, o.schemaChange);
+    const here = (): BinlogPosition => ({ file: z.get('filename') as string, pos: z.get('position') as number });
+    let failed = false;
+    const fail = (e: unknown): void => {
+      if (failed || this.stopped) return;
+      failed = true;
+      onError(e);
+      void this.stop();
+    };
+    z.on('binlog', (evt: BinlogEvent) => {
+      if (failed) return;
       const name = evt.getEventName();
-      if (ROW_EVENTS.has(name)) appendRowChanges(this.changes, name, evt.rows!, keyColumn);
-      else if (name === 'xid' || (name === 'query' && evt.query !== 'BEGIN')) {
-        const changes = this.changes;
-        this.changes = [];
-        const gtid = z.gtidSet;
-        onTransaction({
-          end: { file: z.get('filename') as string, pos: z.get('position') as number, ...(gtid ? { gtid } : {}) },
-          opTs: evt.timestamp,
-          changes,
-        });
+      try {
+        if (ROW_EVENTS.has(name)) {
+          const m = evt.tableMap![evt.tableId!]!;
+          const id = `${m.parentSchema}.${m.tableName}`;
+          const t = byId.get(id);
+          if (t) appendRowChanges(this.changes, name, evt.rows!, t, id, (r: Row) => schema.shape(id, r, here));
+        } else if (name === 'xid' || (name === 'query' && evt.query !== 'BEGIN')) {
+          if (name === 'query') {
+            const e = schema.onStatement(evt.query ?? '', evt.schema ?? '', here());
+            if (e) return fail(e);
+          }
+          const changes = this.changes;
+          this.changes = [];
+          const gtid = z.gtidSet;
+          onTransaction({
+            end: { ...here(), ...(gtid ? { gtid } : {}) },
+            opTs: evt.timestamp,
+            changes,
+          });
+        }
+      } catch (e) {
+        fail(e);
       }
     });
     z.on('error', (e: { errno?: number; message?: string }) => {
-      if (this.stopped) return;
-      onError(e?.errno === ER_BINLOG_GONE ? binlogPurgedError(o.table, from, e.message) : e);
+      fail(e?.errno === ER_BINLOG_GONE ? binlogPurgedError(`${o.database}.${o.table}`, from, e.message) : e);
     });
+    const include: Record<string, string[]> = {};
+    for (const t of tables) (include[t.database] ??= []).push(t.table);
     z.start({
       serverId,
       filename: from.file,
       position: from.pos,
       includeEvents: ['tablemap', 'writerows', 'updaterows', 'deleterows', 'xid', 'query', 'rotate'],
-      includeSchema: { [o.connection.database]: [o.table] },
+      includeSchema: include,
     });
   }
 

@@ -1,16 +1,17 @@
 import type { SplitEnumerator, SplitEnumeratorContext } from '../../core/split-enumerator.js';
-import type { Chunk } from '../postgres-cdc/chunks.js';
 import { binlogPurgedError, type BinlogPosition } from './binlog-position.js';
-import { LOG_SPLIT_ID, type MysqlCdcSplit } from './cdc-splits.js';
-import { binlogAvailable, binlogEnd, checkServer, keyColumnOf, splitTable, withConnection } from './mysql-catalog.js';
+import { capturedTables, tableIdOf, type CapturedTable } from './captured-tables.js';
+import { LOG_SPLIT_ID, type MysqlCdcSplit, type TableChunk } from './cdc-splits.js';
+import { binlogAvailable, binlogEnd, checkServer, splitTable, withConnection } from './mysql-catalog.js';
 import type { ResolvedMysqlCdcOptions } from './mysql-cdc-options.js';
 
 /** What a checkpoint keeps of the enumerator. */
 export interface MysqlCdcEnumeratorState {
-  readonly keyColumn: string;
+  /** The captured tables, as they were when the job first started. */
+  readonly tables: CapturedTable[];
   /** Where the log split starts: the binlog's end before the table was split. */
   readonly start: BinlogPosition;
-  readonly chunks: Chunk[];
+  readonly chunks: TableChunk[];
   /** The low mark of each chunk handed out, by chunk id (the latest hand-out counts). */
   readonly lows: Record<string, BinlogPosition>;
   readonly pending: string[];
@@ -20,7 +21,7 @@ export interface MysqlCdcEnumeratorState {
 type State = { -readonly [K in keyof MysqlCdcEnumeratorState]: MysqlCdcEnumeratorState[K] };
 
 /**
- * Notes where the binlog ends, cuts the table into chunks, and hands them to readers as they free
+ * Finds the tables to capture, notes where the binlog ends, cuts each table into chunks, and hands them to readers as they free
  * up, each with the binlog's end at that moment as its low mark; once every chunk was read, hands
  * the log split to one reader. A restored job whose snapshot still needs a purged binlog stops.
  */
@@ -47,13 +48,14 @@ export class MysqlCdcEnumerator implements SplitEnumerator<MysqlCdcSplit, MysqlC
           await checkServer(c);
           if (restored) {
             const snapshotLeft = restored.pending.length > 0 || !restored.logAssigned;
-            if (snapshotLeft && !(await binlogAvailable(c, restored.start))) throw binlogPurgedError(this.o.table, restored.start);
+            if (snapshotLeft && !(await binlogAvailable(c, restored.start))) throw binlogPurgedError(`${this.o.database}.${this.o.table}`, restored.start);
             return undefined;
           }
-          const keyColumn = await keyColumnOf(c, this.o);
+          const tables = await capturedTables(c, this.o);
           const start = await binlogEnd(c);
-          const chunks = this.o.startupMode === 'latest-offset' ? [] : await splitTable(c, this.o, keyColumn);
-          return { keyColumn, start, chunks };
+          const chunks: TableChunk[] = [];
+          if (this.o.startupMode !== 'latest-offset') for (const t of tables) chunks.push(...(await splitTable(c, this.o, t)));
+          return { tables, start, chunks };
         }),
       (layout) => {
         if (layout) this.state = { ...layout, lows: {}, pending: layout.chunks.map((c) => c.id), logAssigned: false };
@@ -101,7 +103,9 @@ export class MysqlCdcEnumerator implements SplitEnumerator<MysqlCdcSplit, MysqlC
             const reader = this.waiting.shift()!;
             this.reading.set(reader, id);
             s.lows[id] = low;
-            this.ctx.assignSplit(reader, { id, kind: 'chunk', keyColumn: s.keyColumn, chunk: s.chunks.find((c) => c.id === id)!, low, start: s.start });
+            const chunk = s.chunks.find((c) => c.id === id)!;
+            const table = s.tables.find((t) => tableIdOf(t) === chunk.table)!;
+            this.ctx.assignSplit(reader, { id, kind: 'chunk', table, chunk, low, start: s.start });
           }
           this.serve();
         },
@@ -112,7 +116,7 @@ export class MysqlCdcEnumerator implements SplitEnumerator<MysqlCdcSplit, MysqlC
     if (this.o.startupMode !== 'snapshot' && !s.logAssigned && this.waiting.length > 0) {
       s.logAssigned = true;
       const chunks = s.chunks.map((c) => ({ ...c, low: s.lows[c.id]! }));
-      this.ctx.assignSplit(this.waiting.shift()!, { id: LOG_SPLIT_ID, kind: 'log', keyColumn: s.keyColumn, chunks, start: s.start });
+      this.ctx.assignSplit(this.waiting.shift()!, { id: LOG_SPLIT_ID, kind: 'log', tables: s.tables, chunks, start: s.start });
     }
     if (this.o.startupMode === 'snapshot' || s.logAssigned) for (const r of this.waiting.splice(0)) this.ctx.signalNoMoreSplits(r);
   }

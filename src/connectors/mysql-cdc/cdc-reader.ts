@@ -32,7 +32,7 @@ export class MysqlCdcReader implements SourceReader<Row> {
         if (at === 'done') this.done.add(s.id);
         else this.chunks.push(s);
       } else {
-        this.log = { split: s, stream: new LogStream(this.o, s.keyColumn, s.chunks, s.start, at as BinlogPosition | undefined) };
+        this.log = { split: s, stream: new LogStream(this.o, s.tables, s.chunks, s.start, at as BinlogPosition | undefined) };
       }
     }
   }
@@ -65,14 +65,14 @@ export class MysqlCdcReader implements SourceReader<Row> {
 
   private async readChunk(split: ChunkSplit): Promise<PollResult<Row>> {
     this.conn ??= await connect(this.o);
-    const rows = await readChunk(this.conn, this.o, split.keyColumn, split.chunk, split.low, split.start, this.serverId);
+    const rows = await readChunk(this.conn, this.o, split, this.serverId);
     this.chunks.shift();
     this.done.add(split.id);
     for (const r of rows) {
       for (const m of this.o.metadata) {
         if (m === 'op_ts') r.op_ts = 0;
-        else if (m === 'table_name') r.table_name = this.o.table;
-        else r.database_name = this.o.connection.database;
+        else if (m === 'table_name') r.table_name = split.table.table;
+        else r.database_name = split.table.database;
       }
     }
     // Snapshot rows are insertions read at no single commit time: op_ts 0, as in Flink CDC.

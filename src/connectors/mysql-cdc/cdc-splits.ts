@@ -1,29 +1,35 @@
 import type { SourceSplit } from '../../core/source.js';
 import type { Chunk } from '../postgres-cdc/chunks.js';
 import type { BinlogPosition } from './binlog-position.js';
+import type { CapturedTable } from './captured-tables.js';
+
+/** A snapshot chunk of one captured table (`table` is its id, `database.table`). */
+export interface TableChunk extends Chunk {
+  readonly table: string;
+}
 
 /**
- * A snapshot chunk of the table, with `low`, the binlog's end when the enumerator handed it out: the
+ * A snapshot chunk of a table, with `low`, the binlog's end when the enumerator handed it out: the
  * reader emits the chunk's rows as of `low`, and the log split emits the chunk's changes after it.
  * `start` is where the log split begins, from which the reader reads the binlog to reconcile.
  */
 export interface ChunkSplit extends SourceSplit {
   readonly kind: 'chunk';
-  readonly keyColumn: string;
-  readonly chunk: Chunk;
+  readonly table: CapturedTable;
+  readonly chunk: TableChunk;
   readonly low: BinlogPosition;
   readonly start: BinlogPosition;
 }
 
 /** A chunk as the log split routes by it. */
-export interface ChunkLow extends Chunk {
+export interface ChunkLow extends TableChunk {
   readonly low: BinlogPosition;
 }
 
 /** The one log split, which follows the binlog from `start` after the chunks. */
 export interface LogSplit extends SourceSplit {
   readonly kind: 'log';
-  readonly keyColumn: string;
+  readonly tables: readonly CapturedTable[];
   readonly chunks: ChunkLow[];
   readonly start: BinlogPosition;
 }

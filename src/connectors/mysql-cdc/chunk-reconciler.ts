@@ -1,7 +1,8 @@
 import { RowKind } from '../../core/row-kind.js';
-import { inChunk, keyOf, type Chunk } from '../postgres-cdc/chunks.js';
 import { comparePositions, type BinlogPosition } from './binlog-position.js';
-import type { BinlogTransaction, Row } from './row-changes.js';
+import type { CapturedTable } from './captured-tables.js';
+import type { TableChunk } from './cdc-splits.js';
+import { inTableChunk, rowKeyOf, type BinlogTransaction, type Row } from './row-changes.js';
 
 /**
  * The rows of `chunk` as they were at the binlog position `low`, from a SELECT that ran after
@@ -12,14 +13,20 @@ import type { BinlogTransaction, Row } from './row-changes.js';
  * did not yet see); otherwise the SELECT's row. Full row images (binlog_row_image=FULL) make the
  * before images whole. The log reader then emits exactly the changes after `low`.
  */
-export function rowsAtLow(selected: readonly Row[], keyColumn: string, chunk: Chunk, low: BinlogPosition, transactions: Iterable<BinlogTransaction>): Row[] {
-  const rows = new Map<bigint, Row | undefined>();
-  for (const r of selected) rows.set(keyOf(r[keyColumn]), r);
-  const fixed = new Set<bigint>();
+export function rowsAtLow(
+  selected: readonly Row[],
+  t: CapturedTable,
+  chunk: TableChunk,
+  low: BinlogPosition,
+  transactions: Iterable<BinlogTransaction>,
+): Row[] {
+  const rows = new Map<string, Row | undefined>();
+  for (const r of selected) rows.set(rowKeyOf(t, r), r);
+  const fixed = new Set<string>();
   for (const tx of transactions) {
     const afterLow = comparePositions(tx.end, low) > 0;
     for (const c of tx.changes) {
-      if (!inChunk(chunk, c.key) || fixed.has(c.key)) continue;
+      if (c.table !== chunk.table || !inTableChunk(chunk, c.chunkKey) || fixed.has(c.key)) continue;
       const upsert = c.kind === RowKind.INSERT || c.kind === RowKind.UPDATE_AFTER;
       if (afterLow) {
         fixed.add(c.key);

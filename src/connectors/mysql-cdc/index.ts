@@ -8,7 +8,8 @@
  */
 export { mysqlCdcSource } from './mysql-cdc-source.js';
 export { MysqlCdcSourceBuilder } from './mysql-cdc-builder.js';
-export type { MysqlCdcOptions, StartupMode, MetadataColumn } from './mysql-cdc-options.js';
-export type { MysqlCdcSplit, ChunkSplit, LogSplit, ChunkLow, MysqlCdcReaderState } from './cdc-splits.js';
+export type { MysqlCdcOptions, StartupMode, MetadataColumn, SchemaChangeBehavior } from './mysql-cdc-options.js';
+export type { CapturedTable } from './captured-tables.js';
+export type { MysqlCdcSplit, ChunkSplit, LogSplit, ChunkLow, TableChunk, MysqlCdcReaderState } from './cdc-splits.js';
 export type { BinlogPosition } from './binlog-position.js';
 export type { Row } from './row-changes.js';

@@ -1,6 +1,7 @@
 import { chunkIndexOf } from '../postgres-cdc/chunks.js';
 import { comparePositions, type BinlogPosition } from './binlog-position.js';
 import { BinlogStream } from './binlog-stream.js';
+import { tableIdOf, type CapturedTable } from './captured-tables.js';
 import type { ChunkLow } from './cdc-splits.js';
 import type { ResolvedMysqlCdcOptions } from './mysql-cdc-options.js';
 import type { BinlogTransaction, Row } from './row-changes.js';
@@ -17,19 +18,28 @@ export class LogStream {
   private emitted: BinlogPosition;
   /** The latest low mark: from there on every change passes. */
   private readonly lastLow: BinlogPosition | undefined;
+  /** Each table's chunks, in key order. */
+  private readonly chunksOf = new Map<string, ChunkLow[]>();
+  private readonly names = new Map<string, CapturedTable>();
 
   constructor(
     private readonly o: ResolvedMysqlCdcOptions,
-    keyColumn: string,
-    private readonly chunks: readonly ChunkLow[],
+    tables: readonly CapturedTable[],
+    chunks: readonly ChunkLow[],
     start: BinlogPosition,
     from: BinlogPosition | undefined,
   ) {
     this.emitted = from ?? start;
-    for (const c of chunks) if (!this.lastLow || comparePositions(c.low, this.lastLow) > 0) this.lastLow = c.low;
+    for (const t of tables) this.names.set(tableIdOf(t), t);
+    for (const c of chunks) {
+      if (!this.lastLow || comparePositions(c.low, this.lastLow) > 0) this.lastLow = c.low;
+      let list = this.chunksOf.get(c.table);
+      if (!list) this.chunksOf.set(c.table, (list = []));
+      list.push(c);
+    }
     this.stream = new BinlogStream(
       o,
-      keyColumn,
+      tables,
       o.serverIds.first,
       this.emitted,
       (tx) => this.ready.push(tx),
@@ -49,8 +59,12 @@ export class LogStream {
     for (const tx of this.ready) {
       const all = this.lastLow === undefined || comparePositions(tx.end, this.lastLow) > 0;
       for (const c of tx.changes) {
-        if (!all && comparePositions(tx.end, this.chunks[chunkIndexOf(this.chunks, c.key)]!.low) <= 0) continue;
-        values.push(this.withMetadata(c.row, tx.opTs));
+        if (!all) {
+          const list = this.chunksOf.get(c.table);
+          const chunk = list && (c.chunkKey === undefined ? list[0] : list[chunkIndexOf(list, c.chunkKey)]);
+          if (chunk && comparePositions(tx.end, chunk.low) <= 0) continue;
+        }
+        values.push(this.withMetadata(c.row, c.table, tx.opTs));
         kinds.push(c.kind);
         timestamps.push(tx.opTs);
       }
@@ -68,11 +82,12 @@ export class LogStream {
     return this.stream.stop();
   }
 
-  private withMetadata(row: Row, opTs: number): Row {
+  private withMetadata(row: Row, table: string, opTs: number): Row {
+    const t = this.names.get(table)!;
     for (const m of this.o.metadata) {
       if (m === 'op_ts') row.op_ts = opTs;
-      else if (m === 'table_name') row.table_name = this.o.table;
-      else row.database_name = this.o.connection.database;
+      else if (m === 'table_name') row.table_name = t.table;
+      else row.database_name = t.database;
     }
     return row;
   }

@@ -2,13 +2,12 @@ import mysql from 'mysql2/promise';
 import { ConfigError } from '../../core/errors.js';
 import { chunksAt, type Chunk } from '../postgres-cdc/chunks.js';
 import type { BinlogPosition } from './binlog-position.js';
+import { quotedTable, tableIdOf, type CapturedTable } from './captured-tables.js';
+import type { TableChunk } from './cdc-splits.js';
 import type { ResolvedMysqlCdcOptions } from './mysql-cdc-options.js';
-
-const INTEGER_TYPES = ['tinyint', 'smallint', 'mediumint', 'int', 'bigint'];
 
 /** Back-quoted identifier. */
 export const ident = (name: string): string => `\`${name.replace(/`/g, '``')}\``;
-export const tableRef = (o: ResolvedMysqlCdcOptions): string => `${ident(o.connection.database)}.${ident(o.table)}`;
 
 export type Connection = mysql.Connection;
 
@@ -27,36 +26,34 @@ export async function withConnection<T>(o: ResolvedMysqlCdcOptions, work: (c: Co
   }
 }
 
-/** The single integer primary-key column (the only key this version splits on). */
-export async function keyColumnOf(c: Connection, o: ResolvedMysqlCdcOptions): Promise<string> {
-  const [rows] = await c.query<mysql.RowDataPacket[]>(
-    `SELECT COLUMN_NAME AS name, DATA_TYPE AS type FROM information_schema.KEY_COLUMN_USAGE k
-       JOIN information_schema.COLUMNS USING (TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME)
-     WHERE k.TABLE_SCHEMA = ? AND k.TABLE_NAME = ? AND k.CONSTRAINT_NAME = 'PRIMARY'`,
-    [o.connection.database, o.table],
-  );
-  if (rows.length !== 1 || !INTEGER_TYPES.includes(String(rows[0]!.type).toLowerCase())) {
-    const has = rows.length === 0 ? 'none' : rows.map((r) => `${r.name} ${r.type}`).join(', ');
-    throw new ConfigError(`mysql-cdc: ${o.connection.database}.${o.table} needs a primary key of one integer column; it has ${has}`);
-  }
-  return String(rows[0]!.name);
-}
-
-/** Cuts the table into chunks of `chunkSize` keys, walking the primary-key index. */
-export async function splitTable(c: Connection, o: ResolvedMysqlCdcOptions, key: string): Promise<Chunk[]> {
-  const k = ident(key);
+/**
+ * Cuts table `t` into chunks of about `chunkSize` rows on its chunk column, walking the primary-key
+ * index; a table without one is one chunk. With a composite key many rows may share a value of the
+ * first column: a boundary never repeats, so such a chunk holds more rows.
+ */
+export async function splitTable(c: Connection, o: ResolvedMysqlCdcOptions, t: CapturedTable): Promise<TableChunk[]> {
+  const id = tableIdOf(t);
+  const named = (chunks: Chunk[]): TableChunk[] => chunks.map((ch) => ({ ...ch, id: `${id}#${ch.id}`, table: id }));
+  if (t.chunkColumn === undefined) return named(chunksAt([]));
+  const k = ident(t.chunkColumn);
+  const from = quotedTable(t);
   const boundaries: string[] = [];
-  const [first] = await c.query<mysql.RowDataPacket[]>(`SELECT CAST(min(${k}) AS CHAR) AS b FROM ${tableRef(o)}`);
+  const [first] = await c.query<mysql.RowDataPacket[]>(`SELECT CAST(min(${k}) AS CHAR) AS b FROM ${from}`);
   let prev: string | null = first[0]?.b ?? null;
   while (prev !== null) {
     const [rows] = await c.query<mysql.RowDataPacket[]>(
-      `SELECT CAST(${k} AS CHAR) AS b FROM ${tableRef(o)} WHERE ${k} >= ? ORDER BY ${k} LIMIT 1 OFFSET ${o.chunkSize}`,
+      `SELECT CAST(${k} AS CHAR) AS b FROM ${from} WHERE ${k} >= ? ORDER BY ${k} LIMIT 1 OFFSET ${o.chunkSize}`,
       [prev],
     );
-    prev = rows[0]?.b ?? null;
+    let next: string | null = rows[0]?.b ?? null;
+    if (next === prev) {
+      const [after] = await c.query<mysql.RowDataPacket[]>(`SELECT CAST(min(${k}) AS CHAR) AS b FROM ${from} WHERE ${k} > ?`, [prev]);
+      next = after[0]?.b ?? null;
+    }
+    prev = next;
     if (prev !== null) boundaries.push(prev);
   }
-  return chunksAt(boundaries);
+  return named(chunksAt(boundaries));
 }
 
 /** The end of the binlog now: after the last transaction written to it. */

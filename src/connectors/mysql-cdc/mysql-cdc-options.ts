@@ -1,7 +1,14 @@
 import { ConfigError } from '../../core/errors.js';
+import { tablePattern } from './table-patterns.js';
 
 export type StartupMode = 'initial' | 'latest-offset' | 'snapshot';
 export type MetadataColumn = 'op_ts' | 'database_name' | 'table_name';
+/**
+ * What a schema change of a captured table does to the job (Flink CDC 3's names): `evolve` passes
+ * added columns on in the rows, `ignore` leaves them out of the rows, `exception` stops the job at
+ * any change. A change other than ADD COLUMN (DROP, RENAME, MODIFY, CHANGE, ...) stops it always.
+ */
+export type SchemaChangeBehavior = 'exception' | 'evolve' | 'ignore';
 
 /** The source's options under Flink CDC's names, as SQL's WITH clause will pass them. */
 export interface MysqlCdcOptions {
@@ -9,8 +16,15 @@ export interface MysqlCdcOptions {
   readonly port?: number;
   readonly username: string;
   readonly password?: string;
-  readonly 'database-name': string;
-  readonly 'table-name': string;
+  /** The database, or a regular expression matching several (whole names). */
+  readonly 'database-name'?: string;
+  /** The table, or a regular expression matching several (whole names) in each matched database. */
+  readonly 'table-name'?: string;
+  /**
+   * Flink CDC 3's form, instead of `database-name` and `table-name`: comma-separated
+   * `database.table` patterns, `\.` standing for a regular expression's `.` (`app_db.\.*`).
+   */
+  readonly tables?: string;
   /**
    * Replication client ids (`'5400-5408'` or one number): the log reader takes the first, snapshot
    * readers the next ones by subtask. Each must differ from every server's and replica's `server_id`.
@@ -18,6 +32,8 @@ export interface MysqlCdcOptions {
   readonly 'server-id'?: string | number;
   readonly 'scan.startup.mode'?: StartupMode;
   readonly 'scan.incremental.snapshot.chunk.size'?: number;
+  /** Default `evolve`. */
+  readonly 'schema.change.behavior'?: SchemaChangeBehavior;
   /** Metadata added to each row under these names (Flink CDC's metadata columns). */
   readonly metadata?: readonly MetadataColumn[];
   /** Shown in plans and errors. */
@@ -26,8 +42,13 @@ export interface MysqlCdcOptions {
 
 /** The options with defaults applied and checked. */
 export interface ResolvedMysqlCdcOptions {
-  readonly connection: { host: string; port: number; user: string; password?: string; database: string };
+  readonly connection: { host: string; port: number; user: string; password?: string };
+  /** `database-name` and `table-name` as given, for names and errors. */
+  readonly database: string;
   readonly table: string;
+  /** Whether the source captures `database`.`table`. */
+  matches(database: string, table: string): boolean;
+  readonly schemaChange: SchemaChangeBehavior;
   readonly serverIds: { readonly first: number; readonly last: number };
   readonly startupMode: StartupMode;
   readonly chunkSize: number;
@@ -35,6 +56,16 @@ export interface ResolvedMysqlCdcOptions {
 }
 
 const MODES: readonly StartupMode[] = ['initial', 'latest-offset', 'snapshot'];
+const BEHAVIORS: readonly SchemaChangeBehavior[] = ['exception', 'evolve', 'ignore'];
+
+/** A whole-name regular expression; a bad one fails naming the option. */
+function namePattern(option: string, v: string): RegExp {
+  try {
+    return new RegExp(`^(?:${v})$`);
+  } catch (e) {
+    throw new ConfigError(`mysql-cdc: '${option}' = '${v}' is not a regular expression: ${(e as Error).message}`);
+  }
+}
 
 function serverIds(v: string | number | undefined): { first: number; last: number } {
   if (v === undefined) return { first: 5400, last: 5464 };
@@ -49,8 +80,19 @@ function serverIds(v: string | number | undefined): { first: number; last: numbe
   return { first, last };
 }
 
+function matcher(o: MysqlCdcOptions): (database: string, table: string) => boolean {
+  if (o.tables !== undefined) {
+    const both = tablePattern(o.tables, "mysql-cdc: 'tables'");
+    return (d, t) => both.test(`${d}.${t}`);
+  }
+  const d = namePattern('database-name', o['database-name']!);
+  const t = namePattern('table-name', o['table-name']!);
+  return (db, table) => d.test(db) && t.test(table);
+}
+
 export function resolveOptions(o: MysqlCdcOptions): ResolvedMysqlCdcOptions {
-  for (const k of ['hostname', 'username', 'database-name', 'table-name'] as const) {
+  const names = o.tables !== undefined ? (['hostname', 'username'] as const) : (['hostname', 'username', 'database-name', 'table-name'] as const);
+  for (const k of names) {
     if (!o[k]) throw new ConfigError(`mysql-cdc: option '${k}' is required`);
   }
   const mode = o['scan.startup.mode'] ?? 'initial';
@@ -58,15 +100,19 @@ export function resolveOptions(o: MysqlCdcOptions): ResolvedMysqlCdcOptions {
   const chunkSize = o['scan.incremental.snapshot.chunk.size'] ?? 8096;
   if (!Number.isSafeInteger(chunkSize) || chunkSize < 1)
     throw new ConfigError(`mysql-cdc: 'scan.incremental.snapshot.chunk.size' must be a positive integer, got ${chunkSize}`);
+  const schemaChange = o['schema.change.behavior'] ?? 'evolve';
+  if (!BEHAVIORS.includes(schemaChange)) throw new ConfigError(`mysql-cdc: 'schema.change.behavior' = '${schemaChange}' is not one of ${BEHAVIORS.join(', ')}`);
   return {
     connection: {
       host: o.hostname,
       port: o.port ?? 3306,
       user: o.username,
       ...(o.password !== undefined ? { password: o.password } : {}),
-      database: o['database-name'],
     },
-    table: o['table-name'],
+    database: o.tables !== undefined ? '' : o['database-name']!,
+    table: o.tables ?? o['table-name']!,
+    matches: matcher(o),
+    schemaChange,
     serverIds: serverIds(o['server-id']),
     startupMode: mode,
     chunkSize,

@@ -6,7 +6,8 @@ import { resolveOptions, type MysqlCdcOptions } from './mysql-cdc-options.js';
 import type { Row } from './row-changes.js';
 
 /**
- * Change data capture from one MySQL or MariaDB table, as Flink CDC's `mysql-cdc`: a lock-free
+ * Change data capture from MySQL or MariaDB tables (`database-name` and `table-name` may be
+ * regular expressions matching several), as Flink CDC's `mysql-cdc`: a lock-free
  * incremental snapshot in primary-key chunks, then the binlog, as a changelog (+I, -U, +U, -D) of
  * row objects. See docs/cdc.md for the server settings it needs.
  *
@@ -20,7 +21,7 @@ export function mysqlCdcSource(options: MysqlCdcOptions): Source<Row, MysqlCdcSp
   const o = resolveOptions(options);
   const span = o.serverIds.last - o.serverIds.first;
   return {
-    name: options.name ?? `mysql-cdc ${o.connection.database}.${o.table}`,
+    name: options.name ?? `mysql-cdc ${o.database}.${o.table}`,
     bounded: o.startupMode === 'snapshot',
     replayable: true,
     changelogMode: 'changelog',

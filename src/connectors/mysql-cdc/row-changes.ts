@@ -1,16 +1,22 @@
 import { RowKind } from '../../core/row-kind.js';
-import { keyOf } from '../postgres-cdc/chunks.js';
+import { inChunk, keyOf, type Chunk } from '../postgres-cdc/chunks.js';
+import type { CapturedTable } from './captured-tables.js';
 
 export type Row = Record<string, unknown>;
 
-/** One changelog row a binlog row event stands for, with the integer primary key it is routed by. */
+/** One changelog row a binlog row event stands for, with its table and primary key. */
 export interface RowChange {
   readonly kind: RowKind;
-  readonly key: bigint;
+  /** The table's id, `database.table`. */
+  readonly table: string;
+  /** The whole primary key as text (one row's identity). */
+  readonly key: string;
+  /** The chunk column's value, when the table is split on one. */
+  readonly chunkKey: bigint | undefined;
   readonly row: Row;
 }
 
-/** One committed transaction's changes to the table, and the binlog position after its commit. */
+/** One committed transaction's changes to the captured tables, and the binlog position after its commit. */
 export interface BinlogTransaction {
   readonly end: { readonly file: string; readonly pos: number; readonly gtid?: string };
   /** Commit time, epoch milliseconds. */
@@ -19,17 +25,40 @@ export interface BinlogTransaction {
 }
 
 /**
+ * The primary key of `row` as text: drivers give one key as a number in a snapshot and as a string
+ * or bigint in the binlog, which are one key.
+ */
+export function rowKeyOf(t: CapturedTable, row: Row): string {
+  const k = t.keyColumns;
+  return k.length === 1 ? String(row[k[0]!]) : k.map((c) => String(row[c])).join('\u0000');
+}
+
+export function chunkKeyOf(t: CapturedTable, row: Row): bigint | undefined {
+  return t.chunkColumn === undefined ? undefined : keyOf(row[t.chunkColumn]);
+}
+
+/** Whether a change's key falls in `chunk` (a table read as one chunk holds every key). */
+export function inTableChunk(chunk: Chunk, chunkKey: bigint | undefined): boolean {
+  return chunkKey === undefined || inChunk(chunk, chunkKey);
+}
+
+/**
  * Appends the changelog rows of one binlog rows event: an insert is `+I`, an update `-U` then `+U`
  * (full before and after images, which binlog_row_image=FULL guarantees), a delete `-D`.
+ * `shape` is applied to each row (schema-change handling).
  */
-export function appendRowChanges(out: RowChange[], eventName: string, rows: readonly unknown[], keyColumn: string): void {
+export function appendRowChanges(out: RowChange[], eventName: string, rows: readonly unknown[], t: CapturedTable, table: string, shape: (r: Row) => Row): void {
+  const change = (kind: RowKind, r: Row): RowChange => {
+    const row = shape({ ...r });
+    return { kind, table, key: rowKeyOf(t, row), chunkKey: chunkKeyOf(t, row), row };
+  };
   for (const r of rows) {
-    if (eventName === 'writerows') out.push({ kind: RowKind.INSERT, key: keyOf((r as Row)[keyColumn]), row: { ...(r as Row) } });
-    else if (eventName === 'deleterows') out.push({ kind: RowKind.DELETE, key: keyOf((r as Row)[keyColumn]), row: { ...(r as Row) } });
+    if (eventName === 'writerows') out.push(change(RowKind.INSERT, r as Row));
+    else if (eventName === 'deleterows') out.push(change(RowKind.DELETE, r as Row));
     else {
       const { before, after } = r as { before: Row; after: Row };
-      out.push({ kind: RowKind.UPDATE_BEFORE, key: keyOf(before[keyColumn]), row: { ...before } });
-      out.push({ kind: RowKind.UPDATE_AFTER, key: keyOf(after[keyColumn]), row: { ...after } });
+      out.push(change(RowKind.UPDATE_BEFORE, before));
+      out.push(change(RowKind.UPDATE_AFTER, after));
     }
   }
 }

@@ -1,24 +1,25 @@
 import type { SplitEnumerator, SplitEnumeratorContext } from '../../core/split-enumerator.js';
-import type { Chunk } from './chunks.js';
-import { LOG_SPLIT_ID, type CdcSplit } from './cdc-splits.js';
-import { ensureSlot, keyColumnOf, slotDroppedError, slotExists, splitTable, withClient } from './pg-catalog.js';
+import { capturedTables, tableIdOf, type CapturedTable } from './captured-tables.js';
+import { LOG_SPLIT_ID, type CdcSplit, type TableChunk } from './cdc-splits.js';
+import { ensureSlot, slotDroppedError, slotExists, splitTable, withClient } from './pg-catalog.js';
 import type { ResolvedCdcOptions } from './postgres-cdc-options.js';
 
 /** What a checkpoint keeps of the enumerator: the table layout, chunks not handed out, and whether the log split was. */
 export interface CdcEnumeratorState {
-  readonly keyColumn: string;
-  readonly chunks: Chunk[];
+  /** The captured tables, as they were when the job first started. */
+  readonly tables: CapturedTable[];
+  readonly chunks: TableChunk[];
   readonly pending: string[];
   readonly logAssigned: boolean;
 }
 
 /**
- * Sets up the publication and the slot (before any chunk is read, so the slot holds the log from
- * then on), cuts the table into chunks, hands them to readers as they free up, and hands the log
+ * Finds the tables to capture, sets up the publication and the slot (before any chunk is read, so
+ * the slot holds the log from then on), cuts each table into chunks, hands them to readers as they free up, and hands the log
  * split to one reader once every chunk was read. A restored job whose slot is gone stops.
  */
 export class CdcEnumerator implements SplitEnumerator<CdcSplit, CdcEnumeratorState | undefined> {
-  private state: { keyColumn: string; chunks: Chunk[]; pending: string[]; logAssigned: boolean } | undefined;
+  private state: { tables: CapturedTable[]; chunks: TableChunk[]; pending: string[]; logAssigned: boolean } | undefined;
   /** Chunk being read, by reader. */
   private readonly reading = new Map<number, string>();
   private readonly waiting: number[] = [];
@@ -40,10 +41,11 @@ export class CdcEnumerator implements SplitEnumerator<CdcSplit, CdcEnumeratorSta
             if (!(await slotExists(c, this.o))) throw slotDroppedError(this.o);
             return undefined;
           }
-          const keyColumn = await keyColumnOf(c, this.o);
-          await ensureSlot(c, this.o);
-          const chunks = this.o.startupMode === 'latest-offset' ? [] : await splitTable(c, this.o, keyColumn);
-          return { keyColumn, chunks };
+          const tables = await capturedTables(c, this.o);
+          await ensureSlot(c, this.o, tables);
+          const chunks: TableChunk[] = [];
+          if (this.o.startupMode !== 'latest-offset') for (const t of tables) chunks.push(...(await splitTable(c, this.o, t)));
+          return { tables, chunks };
         }),
       (layout) => {
         if (layout) this.state = { ...layout, pending: layout.chunks.map((c) => c.id), logAssigned: false };
@@ -82,12 +84,13 @@ export class CdcEnumerator implements SplitEnumerator<CdcSplit, CdcEnumeratorSta
       const id = s.pending.shift()!;
       const reader = this.waiting.shift()!;
       this.reading.set(reader, id);
-      this.ctx.assignSplit(reader, { id, kind: 'chunk', keyColumn: s.keyColumn, chunk: s.chunks.find((c) => c.id === id)! });
+      const chunk = s.chunks.find((c) => c.id === id)!;
+      this.ctx.assignSplit(reader, { id, kind: 'chunk', table: s.tables.find((t) => tableIdOf(t) === chunk.table)!, chunk });
     }
     if (this.reading.size > 0 || s.pending.length > 0) return;
     if (this.o.startupMode !== 'snapshot' && !s.logAssigned && this.waiting.length > 0) {
       s.logAssigned = true;
-      this.ctx.assignSplit(this.waiting.shift()!, { id: LOG_SPLIT_ID, kind: 'log', keyColumn: s.keyColumn, chunks: s.chunks });
+      this.ctx.assignSplit(this.waiting.shift()!, { id: LOG_SPLIT_ID, kind: 'log', tables: s.tables, chunks: s.chunks });
     }
     if (this.o.startupMode === 'snapshot' || s.logAssigned) for (const r of this.waiting.splice(0)) this.ctx.signalNoMoreSplits(r);
   }

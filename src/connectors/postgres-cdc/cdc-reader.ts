@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { Batch } from '../../core/batch.js';
 import type { PollResult, SourceReader, SourceSplit } from '../../core/source.js';
+import type { CapturedTable } from './captured-tables.js';
 import { readChunk } from './chunk-read.js';
 import type { CdcReaderState, CdcSplit, ChunkSplit, LogSplit } from './cdc-splits.js';
 import { LogStream, type LogPosition } from './log-stream.js';
@@ -30,7 +31,7 @@ export class CdcReader implements SourceReader<Row> {
         if (at === 'done') this.done.add(s.id);
         else this.chunks.push(s);
       } else {
-        this.log = { split: s, stream: new LogStream(this.o, s.keyColumn, s.chunks, at as LogPosition | undefined) };
+        this.log = { split: s, stream: new LogStream(this.o, s.tables, s.chunks, at as LogPosition | undefined) };
       }
     }
   }
@@ -76,19 +77,19 @@ export class CdcReader implements SourceReader<Row> {
       this.client = new pg.Client(this.o.connection);
       await this.client.connect();
     }
-    const rows = await readChunk(this.client, this.o, split.keyColumn, split.chunk);
+    const rows = await readChunk(this.client, this.o, split);
     this.chunks.shift();
     this.done.add(split.id);
-    for (const r of rows) this.addMetadata(r);
+    for (const r of rows) this.addMetadata(r, split.table);
     // Snapshot rows are insertions read at no single commit time: op_ts 0, as in Flink CDC.
     return new Batch(rows, new Array<number>(rows.length).fill(0));
   }
 
-  private addMetadata(row: Row): void {
+  private addMetadata(row: Row, t: CapturedTable): void {
     for (const m of this.o.metadata) {
       if (m === 'op_ts') row.op_ts = 0;
-      else if (m === 'table_name') row.table_name = this.o.table;
-      else if (m === 'schema_name') row.schema_name = this.o.schema;
+      else if (m === 'table_name') row.table_name = t.table;
+      else if (m === 'schema_name') row.schema_name = t.schema;
       else row.database_name = this.o.connection.database;
     }
   }

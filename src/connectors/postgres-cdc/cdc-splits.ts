@@ -1,19 +1,25 @@
 import type { SourceSplit } from '../../core/source.js';
+import type { CapturedTable } from './captured-tables.js';
 import type { Chunk } from './chunks.js';
 import type { LogPosition } from './log-stream.js';
 
-/** A snapshot chunk of the table. */
+/** A snapshot chunk of one captured table (`table` is its id, `schema.table`). */
+export interface TableChunk extends Chunk {
+  readonly table: string;
+}
+
+/** A snapshot chunk of a table. */
 export interface ChunkSplit extends SourceSplit {
   readonly kind: 'chunk';
-  readonly keyColumn: string;
-  readonly chunk: Chunk;
+  readonly table: CapturedTable;
+  readonly chunk: TableChunk;
 }
 
 /** The one log split, which follows the slot after the chunks; it routes changes by `chunks`. */
 export interface LogSplit extends SourceSplit {
   readonly kind: 'log';
-  readonly keyColumn: string;
-  readonly chunks: Chunk[];
+  readonly tables: readonly CapturedTable[];
+  readonly chunks: TableChunk[];
 }
 
 export type CdcSplit = ChunkSplit | LogSplit;

@@ -1,9 +1,10 @@
 import type pg from 'pg';
 import { PgoutputPlugin } from 'pg-logical-replication';
-import type { Chunk } from './chunks.js';
+import { quotedTable, tableIdOf, type CapturedTable } from './captured-tables.js';
+import type { ChunkSplit } from './cdc-splits.js';
 import { reconcileChunk, type LoggedTransaction } from './chunk-reconciler.js';
 import { formatLsn, parseLsn } from './lsn.js';
-import { ident, tableRef } from './pg-catalog.js';
+import { ident } from './pg-catalog.js';
 import type { ResolvedCdcOptions } from './postgres-cdc-options.js';
 import { rowChanges, type DecodedChange, type Row, type RowChange } from './row-changes.js';
 import { parseXidSnapshot } from './xid-snapshot.js';
@@ -19,25 +20,28 @@ const OBJECT_IN_USE = '55006';
  * transactions that snapshot saw), write a watermark message into the log (its LSN is the chunk's
  * high watermark), read the log up to it from the slot without consuming it, and reconcile.
  */
-export async function readChunk(client: pg.Client, o: ResolvedCdcOptions, keyColumn: string, chunk: Chunk): Promise<Row[]> {
-  const k = ident(keyColumn);
+export async function readChunk(client: pg.Client, o: ResolvedCdcOptions, split: ChunkSplit): Promise<Row[]> {
+  const { table: t, chunk } = split;
   const conds: string[] = [];
   const params: string[] = [];
-  if (chunk.lo !== null) conds.push(`${k} >= $${params.push(chunk.lo)}`);
-  if (chunk.hi !== null) conds.push(`${k} < $${params.push(chunk.hi)}`);
+  if (t.chunkColumn !== undefined) {
+    const k = ident(t.chunkColumn);
+    if (chunk.lo !== null) conds.push(`${k} >= $${params.push(chunk.lo)}`);
+    if (chunk.hi !== null) conds.push(`${k} < $${params.push(chunk.hi)}`);
+  }
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   let snapshot: string;
   let selected: Row[];
   try {
     snapshot = (await client.query<{ s: string }>('SELECT pg_current_snapshot()::text AS s')).rows[0]!.s;
-    selected = (await client.query<Row>(`SELECT * FROM ${tableRef(o)}${conds.length ? ` WHERE ${conds.join(' AND ')}` : ''}`, params)).rows;
+    selected = (await client.query<Row>(`SELECT * FROM ${quotedTable(t)}${conds.length ? ` WHERE ${conds.join(' AND ')}` : ''}`, params)).rows;
   } finally {
     await client.query('COMMIT');
   }
   const mark = await client.query<{ l: string }>('SELECT pg_logical_emit_message(false, $1, $2)::text AS l', [WATERMARK_PREFIX, `${o.slot}:${chunk.id}`]);
   const high = parseLsn(mark.rows[0]!.l);
-  const logged = await peekTransactions(client, o, keyColumn, high);
-  return reconcileChunk(selected, keyColumn, chunk, parseXidSnapshot(snapshot), high, logged);
+  const logged = await peekTransactions(client, o, t, high);
+  return reconcileChunk(selected, t, chunk, parseXidSnapshot(snapshot), high, logged);
 }
 
 interface PeekRow {
@@ -45,8 +49,9 @@ interface PeekRow {
   readonly data: Buffer;
 }
 
-/** The committed transactions on the table from the slot's position up to `upto`, without consuming them. */
-async function peekTransactions(client: pg.Client, o: ResolvedCdcOptions, keyColumn: string, upto: bigint): Promise<LoggedTransaction[]> {
+/** The committed transactions on table `t` from the slot's position up to `upto`, without consuming them. */
+async function peekTransactions(client: pg.Client, o: ResolvedCdcOptions, t: CapturedTable, upto: bigint): Promise<LoggedTransaction[]> {
+  const id = tableIdOf(t);
   const rows = await peekWithRetry(client, o, upto);
   const decoder = new PgoutputPlugin({ protoVersion: 1, publicationNames: [o.publication] });
   const out: LoggedTransaction[] = [];
@@ -55,8 +60,8 @@ async function peekTransactions(client: pg.Client, o: ResolvedCdcOptions, keyCol
     const m = decoder.parse(r.data) as { tag: string; commitLsn?: string | null; relation?: { schema: string; name: string } };
     if (m.tag === 'begin') changes = [];
     else if (m.tag === 'commit') out.push({ xid: Number(r.xid), commitLsn: parseLsn(m.commitLsn!), changes });
-    else if ((m.tag === 'insert' || m.tag === 'update' || m.tag === 'delete') && m.relation!.schema === o.schema && m.relation!.name === o.table) {
-      for (const c of rowChanges(m as DecodedChange, keyColumn)) changes.push(c);
+    else if ((m.tag === 'insert' || m.tag === 'update' || m.tag === 'delete') && m.relation!.schema === t.schema && m.relation!.name === t.table) {
+      for (const c of rowChanges(m as DecodedChange, t, id)) changes.push(c);
     }
   }
   return out;

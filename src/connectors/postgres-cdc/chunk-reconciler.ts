@@ -1,6 +1,7 @@
 import { RowKind } from '../../core/row-kind.js';
-import { inChunk, keyOf, type Chunk } from './chunks.js';
-import type { Row, RowChange } from './row-changes.js';
+import type { CapturedTable } from './captured-tables.js';
+import type { TableChunk } from './cdc-splits.js';
+import { inTableChunk, rowKeyOf, type Row, type RowChange } from './row-changes.js';
 import { visibleIn, type XidSnapshot } from './xid-snapshot.js';
 
 /** A committed transaction read back from the log while a chunk is reconciled. */
@@ -19,18 +20,18 @@ export interface LoggedTransaction {
  */
 export function reconcileChunk(
   selected: readonly Row[],
-  keyColumn: string,
-  chunk: Chunk,
+  t: CapturedTable,
+  chunk: TableChunk,
   snapshot: XidSnapshot,
   high: bigint,
   transactions: Iterable<LoggedTransaction>,
 ): Row[] {
-  const rows = new Map<bigint, Row>();
-  for (const r of selected) rows.set(keyOf(r[keyColumn]), r);
+  const rows = new Map<string, Row>();
+  for (const r of selected) rows.set(rowKeyOf(t, r), r);
   for (const tx of transactions) {
     if (tx.commitLsn >= high || visibleIn(snapshot, tx.xid)) continue;
     for (const c of tx.changes) {
-      if (!inChunk(chunk, c.key)) continue;
+      if (c.table !== chunk.table || !inTableChunk(chunk, c.chunkKey)) continue;
       if (c.kind === RowKind.INSERT || c.kind === RowKind.UPDATE_AFTER) rows.set(c.key, c.row);
       else rows.delete(c.key);
     }

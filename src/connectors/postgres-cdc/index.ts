@@ -8,7 +8,8 @@
  */
 export { postgresCdcSource } from './postgres-cdc-source.js';
 export { PostgresCdcSourceBuilder } from './postgres-cdc-builder.js';
-export type { PostgresCdcOptions, StartupMode, MetadataColumn } from './postgres-cdc-options.js';
-export type { CdcSplit, ChunkSplit, LogSplit, CdcReaderState } from './cdc-splits.js';
+export type { PostgresCdcOptions, StartupMode, MetadataColumn, SchemaChangeBehavior } from './postgres-cdc-options.js';
+export type { CdcSplit, ChunkSplit, LogSplit, CdcReaderState, TableChunk } from './cdc-splits.js';
+export type { CapturedTable } from './captured-tables.js';
 export type { LogPosition } from './log-stream.js';
 export type { Row } from './row-changes.js';

@@ -1,4 +1,5 @@
-import { chunkIndexOf, type Chunk } from './chunks.js';
+import { chunkIndexOf } from './chunks.js';
+import type { TableChunk } from './cdc-splits.js';
 
 /**
  * Decides, in log order, which changes the log split emits. Each snapshot chunk wrote a watermark
@@ -9,13 +10,20 @@ import { chunkIndexOf, type Chunk } from './chunks.js';
 export class LogFilter {
   private readonly seen: Set<string>;
   private all: boolean;
+  /** Each table's chunks, in key order. */
+  private readonly chunksOf = new Map<string, TableChunk[]>();
 
   constructor(
-    private readonly chunks: readonly Chunk[],
+    private readonly chunks: readonly TableChunk[],
     seen: readonly string[] | 'all',
   ) {
     this.all = seen === 'all' || chunks.length === 0;
     this.seen = new Set(seen === 'all' ? [] : seen);
+    for (const c of chunks) {
+      let list = this.chunksOf.get(c.table);
+      if (!list) this.chunksOf.set(c.table, (list = []));
+      list.push(c);
+    }
     this.checkAll();
   }
 
@@ -26,8 +34,12 @@ export class LogFilter {
     this.checkAll();
   }
 
-  passes(key: bigint): boolean {
-    return this.all || this.seen.has(this.chunks[chunkIndexOf(this.chunks, key)]!.id);
+  /** Whether a change of `table` with chunk key `chunkKey` (undefined: the table is one chunk) is emitted. */
+  passes(table: string, chunkKey: bigint | undefined): boolean {
+    if (this.all) return true;
+    const list = this.chunksOf.get(table);
+    if (!list) return true;
+    return this.seen.has((chunkKey === undefined ? list[0] : list[chunkIndexOf(list, chunkKey)])!.id);
   }
 
   /** What a checkpoint keeps. */

@@ -1,10 +1,12 @@
 import { LogicalReplicationService, PgoutputPlugin, type Pgoutput } from 'pg-logical-replication';
-import type { Chunk } from './chunks.js';
+import { tableIdOf, type CapturedTable } from './captured-tables.js';
+import type { TableChunk } from './cdc-splits.js';
 import { WATERMARK_PREFIX } from './chunk-read.js';
 import { LogFilter } from './log-filter.js';
 import { formatLsn, parseLsn } from './lsn.js';
 import { slotDroppedError } from './pg-catalog.js';
 import type { ResolvedCdcOptions } from './postgres-cdc-options.js';
+import { RelationTracker, type RelationShape } from './relation-changes.js';
 import { rowChanges, type DecodedChange, type Row } from './row-changes.js';
 
 /** Where the log split is: after the transaction that ended at `lsn`, with the chunk watermarks seen by then. */
@@ -43,15 +45,20 @@ export class LogStream {
   private emitted: LogPosition;
   private confirmed = 0n;
   private closed = false;
+  /** Each captured table, and its schema tracker, by `schema.table`. */
+  private readonly tables = new Map<string, { table: CapturedTable; relation: RelationTracker }>();
+  /** The commit LSN of the transaction being read, for errors. */
+  private txLsn = '?';
 
   constructor(
     private readonly o: ResolvedCdcOptions,
-    private readonly keyColumn: string,
-    chunks: readonly Chunk[],
+    tables: readonly CapturedTable[],
+    chunks: readonly TableChunk[],
     from: LogPosition | undefined,
   ) {
     this.emitted = from ?? { lsn: '0/0', seen: [] };
     this.filter = new LogFilter(chunks, this.emitted.seen);
+    for (const t of tables) this.tables.set(tableIdOf(t), { table: t, relation: new RelationTracker(tableIdOf(t), o.schemaChange) });
     this.service = new LogicalReplicationService({ ...o.connection, replication: 'database' } as ConstructorParameters<typeof LogicalReplicationService>[0], {
       acknowledge: { auto: false, timeoutSeconds: 0 },
       flowControl: { enabled: true },
@@ -117,6 +124,7 @@ export class LogStream {
   private onMessage(m: Pgoutput.Message): Promise<void> | undefined {
     switch (m.tag) {
       case 'begin':
+        this.txLsn = m.commitLsn ?? '?';
         this.current = { values: [], kinds: [], opTs: Number((m.commitTime as unknown as bigint) / 1000n) };
         return undefined;
       case 'insert':
@@ -124,9 +132,20 @@ export class LogStream {
       case 'delete':
         this.onChange(m);
         return undefined;
+      case 'relation':
+        if (this.tables.has(`${m.schema}.${m.name}`)) {
+          try {
+            this.tables.get(`${m.schema}.${m.name}`)!.relation.onRelation(m as RelationShape, this.txLsn);
+          } catch (e) {
+            this.fail(e);
+          }
+        }
+        return undefined;
       case 'message': {
         if (m.prefix !== WATERMARK_PREFIX) return undefined;
-        const [slot, chunk] = Buffer.from(m.content).toString('utf8').split(':');
+        const text = Buffer.from(m.content).toString('utf8');
+        const colon = text.indexOf(':');
+        const [slot, chunk] = colon < 0 ? [text, undefined] : [text.slice(0, colon), text.slice(colon + 1)];
         if (slot !== this.o.slot || chunk === undefined) return undefined;
         this.filter.see(chunk);
         // A watermark is a point in the log a restart must not forget: it travels as an empty transaction.
@@ -145,19 +164,21 @@ export class LogStream {
 
   private onChange(m: DecodedChange & { relation: { schema: string; name: string } }): void {
     const cur = this.current;
-    if (!cur || m.relation.schema !== this.o.schema || m.relation.name !== this.o.table) return;
-    for (const c of rowChanges(m, this.keyColumn)) {
-      if (!this.filter.passes(c.key)) continue;
-      cur.values.push(this.withMetadata(c.row, cur.opTs));
+    const id = `${m.relation.schema}.${m.relation.name}`;
+    const captured = this.tables.get(id);
+    if (!cur || !captured) return;
+    for (const c of rowChanges(m, captured.table, id)) {
+      if (!this.filter.passes(id, c.chunkKey)) continue;
+      cur.values.push(this.withMetadata(captured.relation.shape(c.row), captured.table, cur.opTs));
       cur.kinds.push(c.kind);
     }
   }
 
-  private withMetadata(row: Row, opTs: number): Row {
+  private withMetadata(row: Row, t: CapturedTable, opTs: number): Row {
     for (const m of this.o.metadata) {
       if (m === 'op_ts') row.op_ts = opTs;
-      else if (m === 'table_name') row.table_name = this.o.table;
-      else if (m === 'schema_name') row.schema_name = this.o.schema;
+      else if (m === 'table_name') row.table_name = t.table;
+      else if (m === 'schema_name') row.schema_name = t.schema;
       else row.database_name = this.o.connection.database;
     }
     return row;

@@ -1,58 +1,44 @@
 import pg from 'pg';
 import { ConfigError, WeirError } from '../../core/errors.js';
+import { quotedTable, tableIdOf, type CapturedTable } from './captured-tables.js';
+import type { TableChunk } from './cdc-splits.js';
 import { chunksAt, type Chunk } from './chunks.js';
 import type { ResolvedCdcOptions } from './postgres-cdc-options.js';
 
-const INTEGER_TYPES = ['int2', 'int4', 'int8'];
-
 /** Double-quoted identifier. */
 export const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`;
-export const tableRef = (o: ResolvedCdcOptions): string => `${ident(o.schema)}.${ident(o.table)}`;
 
-/** What the enumerator learns from the database at the start: the key column and the chunks. */
-export interface TableLayout {
-  readonly keyColumn: string;
-  readonly chunks: Chunk[];
-}
-
-/** The single integer primary-key column (the only key the first version splits on). */
-export async function keyColumnOf(client: pg.Client, o: ResolvedCdcOptions): Promise<string> {
-  const { rows } = await client.query<{ name: string; type: string }>(
-    `SELECT a.attname AS name, t.typname AS type FROM pg_index i
-       JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
-       JOIN pg_type t ON t.oid = a.atttypid
-     WHERE i.indrelid = to_regclass($1) AND i.indisprimary`,
-    [tableRef(o)],
-  );
-  if (rows.length !== 1 || !INTEGER_TYPES.includes(rows[0]!.type)) {
-    throw new ConfigError(
-      `postgres-cdc: ${o.schema}.${o.table} needs a primary key of one integer column (smallint, integer, bigint); it has ${rows.length === 0 ? 'none' : rows.map((r) => `${r.name} ${r.type}`).join(', ')}`,
-    );
-  }
-  return rows[0]!.name;
-}
-
-/** Cuts the table into chunks of `chunkSize` keys, walking the primary-key index. */
-export async function splitTable(client: pg.Client, o: ResolvedCdcOptions, key: string): Promise<Chunk[]> {
+/** Cuts table `t` into chunks of `chunkSize` keys on its chunk column (one chunk without one), walking the primary-key index. */
+export async function splitTable(client: pg.Client, o: ResolvedCdcOptions, t: CapturedTable): Promise<TableChunk[]> {
+  const id = tableIdOf(t);
+  const named = (chunks: Chunk[]): TableChunk[] => chunks.map((c) => ({ ...c, id: `${id}#${c.id}`, table: id }));
+  if (t.chunkColumn === undefined) return named(chunksAt([]));
   const boundaries: string[] = [];
-  const k = ident(key);
-  let { rows } = await client.query<{ b: string | null }>(`SELECT min(${k})::text AS b FROM ${tableRef(o)}`);
+  const k = ident(t.chunkColumn);
+  const from = quotedTable(t);
+  let { rows } = await client.query<{ b: string | null }>(`SELECT min(${k})::text AS b FROM ${from}`);
   let prev = rows[0]?.b ?? null;
   while (prev !== null) {
-    ({ rows } = await client.query<{ b: string | null }>(`SELECT ${k}::text AS b FROM ${tableRef(o)} WHERE ${k} >= $1 ORDER BY ${k} OFFSET $2 LIMIT 1`, [
+    ({ rows } = await client.query<{ b: string | null }>(`SELECT ${k}::text AS b FROM ${from} WHERE ${k} >= $1 ORDER BY ${k} OFFSET $2 LIMIT 1`, [
       prev,
       o.chunkSize,
     ]));
-    prev = rows[0]?.b ?? null;
+    let next = rows[0]?.b ?? null;
+    if (next === prev) {
+      // With a composite key many rows share a first-column value: a boundary never repeats.
+      ({ rows } = await client.query<{ b: string | null }>(`SELECT min(${k})::text AS b FROM ${from} WHERE ${k} > $1`, [prev]));
+      next = rows[0]?.b ?? null;
+    }
+    prev = next;
     if (prev !== null) boundaries.push(prev);
   }
-  return chunksAt(boundaries);
+  return named(chunksAt(boundaries));
 }
 
-/** Creates the publication and the replication slot unless they exist. */
-export async function ensureSlot(client: pg.Client, o: ResolvedCdcOptions): Promise<void> {
+/** Creates the publication of the captured tables and the replication slot unless they exist. */
+export async function ensureSlot(client: pg.Client, o: ResolvedCdcOptions, tables: readonly CapturedTable[]): Promise<void> {
   const pub = await client.query('SELECT 1 FROM pg_publication WHERE pubname = $1', [o.publication]);
-  if (pub.rowCount === 0) await client.query(`CREATE PUBLICATION ${ident(o.publication)} FOR TABLE ${tableRef(o)}`);
+  if (pub.rowCount === 0) await client.query(`CREATE PUBLICATION ${ident(o.publication)} FOR TABLE ${tables.map(quotedTable).join(', ')}`);
   const slot = await client.query<{ plugin: string }>('SELECT plugin FROM pg_replication_slots WHERE slot_name = $1', [o.slot]);
   if (slot.rowCount === 0) await client.query(`SELECT pg_create_logical_replication_slot($1, 'pgoutput')`, [o.slot]);
 }

@@ -1,7 +1,11 @@
 import { ConfigError } from '../../core/errors.js';
+import { tablePattern } from '../mysql-cdc/table-patterns.js';
 
 export type StartupMode = 'initial' | 'latest-offset' | 'snapshot';
 export type MetadataColumn = 'op_ts' | 'database_name' | 'schema_name' | 'table_name';
+/** What ADD COLUMN does to the job (Flink CDC 3's names); any other column change stops it. See mysql-cdc's. */
+export type SchemaChangeBehavior = 'exception' | 'evolve' | 'ignore';
+const BEHAVIORS: readonly SchemaChangeBehavior[] = ['exception', 'evolve', 'ignore'];
 
 /** The source's options under Flink CDC's names, as SQL's WITH clause will pass them. */
 export interface PostgresCdcOptions {
@@ -10,12 +14,18 @@ export interface PostgresCdcOptions {
   readonly username: string;
   readonly password?: string;
   readonly 'database-name': string;
+  /** The schema, or a regular expression matching several (whole names); default `public`. */
   readonly 'schema-name'?: string;
-  readonly 'table-name': string;
+  /** The table, or a regular expression matching several (whole names) in each matched schema. */
+  readonly 'table-name'?: string;
+  /** Instead of `schema-name` and `table-name`: comma-separated `schema.table` patterns (`\.` is any character), as `weir pipeline` passes them. */
+  readonly tables?: string;
   readonly 'slot.name': string;
   readonly 'decoding.plugin.name'?: 'pgoutput';
   readonly 'scan.startup.mode'?: StartupMode;
   readonly 'scan.incremental.snapshot.chunk.size'?: number;
+  /** Default `evolve`: added columns pass on in the rows. */
+  readonly 'schema.change.behavior'?: SchemaChangeBehavior;
   /** Metadata added to each row under these names (Flink CDC's metadata columns). */
   readonly metadata?: readonly MetadataColumn[];
   /** Shown in plans and errors. */
@@ -25,20 +35,44 @@ export interface PostgresCdcOptions {
 /** The options with defaults applied and checked. */
 export interface ResolvedCdcOptions {
   readonly connection: { host: string; port: number; user: string; password?: string; database: string };
+  /** `schema-name` and `table-name` as given, for names and errors. */
   readonly schema: string;
   readonly table: string;
+  /** Whether the source captures `schema`.`table`. */
+  matches(schema: string, table: string): boolean;
   readonly slot: string;
   readonly publication: string;
   readonly startupMode: StartupMode;
   readonly chunkSize: number;
+  readonly schemaChange: SchemaChangeBehavior;
   readonly metadata: readonly MetadataColumn[];
 }
 
 const MODES: readonly StartupMode[] = ['initial', 'latest-offset', 'snapshot'];
 const IDENT = /^[a-z_][a-z0-9_]*$/;
 
+/** A whole-name regular expression; a bad one fails naming the option. */
+function namePattern(option: string, v: string): RegExp {
+  try {
+    return new RegExp(`^(?:${v})$`);
+  } catch (e) {
+    throw new ConfigError(`postgres-cdc: '${option}' = '${v}' is not a regular expression: ${(e as Error).message}`);
+  }
+}
+
+function matcher(o: PostgresCdcOptions): (schema: string, table: string) => boolean {
+  if (o.tables !== undefined) {
+    const both = tablePattern(o.tables, "postgres-cdc: 'tables'");
+    return (s, t) => both.test(`${s}.${t}`);
+  }
+  const s = namePattern('schema-name', o['schema-name'] ?? 'public');
+  const t = namePattern('table-name', o['table-name']!);
+  return (schema, table) => s.test(schema) && t.test(table);
+}
+
 export function resolveOptions(o: PostgresCdcOptions): ResolvedCdcOptions {
-  for (const k of ['hostname', 'username', 'database-name', 'table-name', 'slot.name'] as const) {
+  const required = ['hostname', 'username', 'database-name', 'slot.name', ...(o.tables === undefined ? (['table-name'] as const) : [])] as const;
+  for (const k of required) {
     if (!o[k]) throw new ConfigError(`postgres-cdc: option '${k}' is required`);
   }
   const plugin = o['decoding.plugin.name'] ?? 'pgoutput';
@@ -48,6 +82,9 @@ export function resolveOptions(o: PostgresCdcOptions): ResolvedCdcOptions {
   const chunkSize = o['scan.incremental.snapshot.chunk.size'] ?? 8096;
   if (!Number.isSafeInteger(chunkSize) || chunkSize < 1)
     throw new ConfigError(`postgres-cdc: 'scan.incremental.snapshot.chunk.size' must be a positive integer, got ${chunkSize}`);
+  const schemaChange = o['schema.change.behavior'] ?? 'evolve';
+  if (!BEHAVIORS.includes(schemaChange))
+    throw new ConfigError(`postgres-cdc: 'schema.change.behavior' = '${schemaChange}' is not one of ${BEHAVIORS.join(', ')}`);
   // The slot name goes into replication commands: PostgreSQL allows only these characters there.
   if (!IDENT.test(o['slot.name'])) throw new ConfigError(`postgres-cdc: 'slot.name' = '${o['slot.name']}' must be lower-case letters, digits and underscores`);
   return {
@@ -58,12 +95,14 @@ export function resolveOptions(o: PostgresCdcOptions): ResolvedCdcOptions {
       ...(o.password !== undefined ? { password: o.password } : {}),
       database: o['database-name'],
     },
-    schema: o['schema-name'] ?? 'public',
-    table: o['table-name'],
+    schema: o.tables !== undefined ? '' : (o['schema-name'] ?? 'public'),
+    table: o.tables ?? o['table-name']!,
+    matches: matcher(o),
     slot: o['slot.name'],
     publication: `${o['slot.name']}_pub`,
     startupMode: mode,
     chunkSize,
+    schemaChange,
     metadata: o.metadata ?? [],
   };
 }

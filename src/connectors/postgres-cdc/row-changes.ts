@@ -1,12 +1,18 @@
 import { RowKind } from '../../core/row-kind.js';
-import { keyOf } from './chunks.js';
+import type { CapturedTable } from './captured-tables.js';
+import { inChunk, keyOf, type Chunk } from './chunks.js';
 
 export type Row = Record<string, unknown>;
 
-/** One changelog row a log event stands for, with the integer primary key it is routed by. */
+/** One changelog row a log event stands for, with its table and primary key. */
 export interface RowChange {
   readonly kind: RowKind;
-  readonly key: bigint;
+  /** The table's id, `schema.table`. */
+  readonly table: string;
+  /** The whole primary key as text (one row's identity). */
+  readonly key: string;
+  /** The chunk column's value, when the table is split on one. */
+  readonly chunkKey: bigint | undefined;
   readonly row: Row;
 }
 
@@ -21,16 +27,39 @@ export interface DecodedChange {
 // The decoder builds rows without a prototype; downstream code (codecs, printing) expects plain objects.
 const plain = (r: Row): Row => ({ ...r });
 
+/** The primary key of `row` as text: `pg` gives int8 keys as strings, snapshots and logs alike. */
+export function rowKeyOf(t: CapturedTable, row: Row): string {
+  const k = t.keyColumns;
+  return k.length === 1 ? String(row[k[0]!]) : k.map((c) => String(row[c])).join('\u0000');
+}
+
+export function chunkKeyOf(t: CapturedTable, row: Row): bigint | undefined {
+  return t.chunkColumn === undefined ? undefined : keyOf(row[t.chunkColumn]);
+}
+
+/** Whether a change's key falls in `chunk` (a table read as one chunk holds every key). */
+export function inTableChunk(chunk: Chunk, chunkKey: bigint | undefined): boolean {
+  return chunkKey === undefined || inChunk(chunk, chunkKey);
+}
+
 /**
- * The changelog rows of one insert, update or delete. An update is `-U` then `+U`; without
- * REPLICA IDENTITY FULL the server sends no old row, so `-U` and `-D` carry only the key columns.
+ * The changelog rows of one insert, update or delete of table `t` (id `table`). An update is `-U`
+ * then `+U`; without REPLICA IDENTITY FULL the server sends no old row, so `-U` and `-D` carry
+ * only the key columns.
  */
-export function rowChanges(change: DecodedChange, keyColumn: string): RowChange[] {
+export function rowChanges(change: DecodedChange, t: CapturedTable, table: string): RowChange[] {
+  const of = (kind: RowKind, row: Row): RowChange => ({ kind, table, key: rowKeyOf(t, row), chunkKey: chunkKeyOf(t, row), row });
   const after = change.new ? plain(change.new) : undefined;
-  if (change.tag === 'insert') return [{ kind: RowKind.INSERT, key: keyOf(after![keyColumn]), row: after! }];
-  const before = change.old ? plain(change.old) : change.key ? plain(change.key) : after ? { [keyColumn]: after[keyColumn] } : undefined;
-  if (!before) throw new Error(`a ${change.tag} without its old key`);
-  const out: RowChange = { kind: change.tag === 'delete' ? RowKind.DELETE : RowKind.UPDATE_BEFORE, key: keyOf(before[keyColumn]), row: before };
+  if (change.tag === 'insert') return [of(RowKind.INSERT, after!)];
+  const before = change.old
+    ? plain(change.old)
+    : change.key
+      ? plain(change.key)
+      : after
+        ? Object.fromEntries(t.keyColumns.map((k) => [k, after[k]]))
+        : undefined;
+  if (!before) throw new Error(`a ${change.tag} of ${table} without its old key`);
+  const out = of(change.tag === 'delete' ? RowKind.DELETE : RowKind.UPDATE_BEFORE, before);
   if (change.tag === 'delete') return [out];
-  return [out, { kind: RowKind.UPDATE_AFTER, key: keyOf(after![keyColumn]), row: after! }];
+  return [out, of(RowKind.UPDATE_AFTER, after!)];
 }

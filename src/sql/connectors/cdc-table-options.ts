@@ -21,8 +21,8 @@ export const CDC_OPTIONS_NOT_YET = [
 ];
 
 /**
- * The checks both CDC tables share: no option of a later version, PRIMARY KEY (one column, not a
- * metadata column: this version's sources split the table on one integer key), and the options as
+ * The checks both CDC tables share: no option of a later version, PRIMARY KEY (of any columns but
+ * metadata ones), and the options as
  * the DataStream source takes them.
  */
 export function cdcOptions(ctx: TableContext, connector: string): Record<string, unknown> {
@@ -30,8 +30,7 @@ export function cdcOptions(ctx: TableContext, connector: string): Record<string,
     if (ctx.options.has(k)) ctx.fail(`option '${k}' of connector '${connector}' is not supported yet (see docs/cdc.md for what is)`);
   const pk = ctx.primaryKey;
   if (!pk) ctx.fail(`connector '${connector}' needs PRIMARY KEY (...) NOT ENFORCED: the source table's primary key, by which changes are applied`);
-  if (pk!.length !== 1) ctx.fail(`PRIMARY KEY (${pk!.join(', ')}): connector '${connector}' supports a key of one integer column yet`);
-  if (ctx.metadata.has(pk![0]!)) ctx.fail(`PRIMARY KEY column '${pk![0]}' is a metadata column`);
+  for (const k of pk!) if (ctx.metadata.has(k)) ctx.fail(`PRIMARY KEY column '${k}' is a metadata column`);
   const fetch = numberOption(ctx, 'scan.snapshot.fetch.size');
   if (fetch !== undefined && (!Number.isSafeInteger(fetch) || fetch < 1))
     ctx.fail(`option 'scan.snapshot.fetch.size' must be a positive integer, not '${fetch}'`);

@@ -6,7 +6,8 @@ import type { TableConnector } from './table-connector.js';
 
 /**
  * Flink CDC's `mysql-cdc`: a MySQL or MariaDB table as a changelog, snapshot then binlog (see
- * docs/cdc.md). Needs the table's PRIMARY KEY; metadata columns `op_ts`, `database_name`, `table_name`.
+ * docs/cdc.md); `database-name` and `table-name` may be regular expressions matching several
+ * tables (with `database_name` and `table_name` metadata to tell them apart). Needs the tables' PRIMARY KEY; metadata columns `op_ts`, `database_name`, `table_name`.
  */
 export const mysqlCdcTable: TableConnector = {
   name: 'mysql-cdc',
@@ -21,6 +22,7 @@ export const mysqlCdcTable: TableConnector = {
     'scan.startup.mode',
     'scan.incremental.snapshot.chunk.size',
     'scan.snapshot.fetch.size',
+    'schema.change.behavior',
     ...CDC_OPTIONS_NOT_YET,
   ],
   metadata: ['op_ts', 'database_name', 'table_name'],

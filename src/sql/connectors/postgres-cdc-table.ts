@@ -24,6 +24,7 @@ export const postgresCdcTable: TableConnector = {
     'scan.startup.mode',
     'scan.incremental.snapshot.chunk.size',
     'scan.snapshot.fetch.size',
+    'schema.change.behavior',
     ...CDC_OPTIONS_NOT_YET,
   ],
   metadata: ['op_ts', 'database_name', 'schema_name', 'table_name'],

@@ -5,13 +5,16 @@ import { comparePositions } from '../../../src/connectors/mysql-cdc/binlog-posit
 import { rowsAtLow } from '../../../src/connectors/mysql-cdc/chunk-reconciler.js';
 import { resolveOptions } from '../../../src/connectors/mysql-cdc/mysql-cdc-options.js';
 import type { BinlogTransaction, Row } from '../../../src/connectors/mysql-cdc/row-changes.js';
+import type { CapturedTable } from '../../../src/connectors/mysql-cdc/captured-tables.js';
+import { SchemaTracker } from '../../../src/connectors/mysql-cdc/schema-changes.js';
 import { RowKind } from '../../../src/core/row-kind.js';
 
 const at = (file: number, pos: number) => ({ file: `mysql-bin.${String(file).padStart(6, '0')}`, pos });
-const tx = (end: { file: string; pos: number }, ...changes: [RowKind, number, Row][]): BinlogTransaction => ({
+const items: CapturedTable = { database: 'd', table: 'items', keyColumns: ['id'], chunkColumn: 'id', columns: ['id', 'v'] };
+const tx = (end: { file: string; pos: number }, ...changes: [RowKind, number, Row, string?][]): BinlogTransaction => ({
   end,
   opTs: 1,
-  changes: changes.map(([kind, key, row]) => ({ kind, key: BigInt(key), row })),
+  changes: changes.map(([kind, key, row, table]) => ({ kind, table: table ?? 'd.items', key: String(key), chunkKey: BigInt(key), row })),
 });
 const byId = (rows: Row[]) => Object.fromEntries(rows.map((r) => [String(r.id), r.v]));
 
@@ -25,7 +28,7 @@ describe('binlog positions', () => {
 });
 
 describe('rowsAtLow', () => {
-  const chunk = { id: 'c', lo: '1', hi: '10' };
+  const chunk = { id: 'c', lo: '1', hi: '10', table: 'd.items' };
   const low = at(1, 500);
 
   it('undoes what committed after the low mark, whether or not the SELECT saw it', () => {
@@ -41,7 +44,7 @@ describe('rowsAtLow', () => {
       tx(at(1, 700), [RowKind.INSERT, 3, { id: 3, v: 'n' }]),
       tx(at(1, 800), [RowKind.DELETE, 2, { id: 2, v: 'x' }]),
     ];
-    expect(byId(rowsAtLow(selected, 'id', chunk, low, log))).toEqual({ 1: 'a', 2: 'x', 4: 'same' });
+    expect(byId(rowsAtLow(selected, items, chunk, low, log))).toEqual({ 1: 'a', 2: 'x', 4: 'same' });
   });
 
   it('applies what committed up to the low mark when the SELECT did not see it yet', () => {
@@ -50,7 +53,7 @@ describe('rowsAtLow', () => {
       tx(at(1, 400), [RowKind.UPDATE_BEFORE, 5, { id: 5, v: 'old' }], [RowKind.UPDATE_AFTER, 5, { id: 5, v: 'new' }]),
       tx(at(1, 450), [RowKind.INSERT, 6, { id: 6, v: 'i' }]),
     ];
-    expect(byId(rowsAtLow(selected, 'id', chunk, low, log))).toEqual({ 5: 'new', 6: 'i' });
+    expect(byId(rowsAtLow(selected, items, chunk, low, log))).toEqual({ 5: 'new', 6: 'i' });
   });
 
   it('takes the first change after the low mark and ignores keys of other chunks', () => {
@@ -59,8 +62,69 @@ describe('rowsAtLow', () => {
       tx(at(2, 20), [RowKind.DELETE, 7, { id: 7, v: 'first' }]),
       tx(at(2, 30), [RowKind.INSERT, 7, { id: 7, v: 'again' }]),
       tx(at(1, 100), [RowKind.INSERT, 42, { id: 42, v: 'elsewhere' }]),
+      tx(at(1, 100), [RowKind.INSERT, 8, { id: 8, v: 'other table' }, 'd.others']),
     ];
-    expect(rowsAtLow([{ id: 7, v: 'again' }], 'id', chunk, low, log)).toEqual([]);
+    expect(rowsAtLow([{ id: 7, v: 'again' }], items, chunk, low, log)).toEqual([]);
+  });
+});
+
+describe('rowsAtLow with a composite key', () => {
+  // Chunked on the first key column; rows are told apart by the whole key.
+  const lines: CapturedTable = { database: 'd', table: 'lines', keyColumns: ['o', 'n'], chunkColumn: 'o', columns: ['o', 'n', 'v'] };
+  const change = (kind: RowKind, row: Row) => ({ kind, table: 'd.lines', key: `${row.o}\u0000${row.n}`, chunkKey: BigInt(row.o as number), row });
+  it('undoes a change after the low mark of one key without touching the other keys of the same first column', () => {
+    const selected = [
+      { o: 1, n: 1, v: 'a' },
+      { o: 1, n: 2, v: 'b2' },
+    ];
+    const log: BinlogTransaction[] = [
+      { end: at(1, 600), opTs: 1, changes: [change(RowKind.UPDATE_BEFORE, { o: 1, n: 2, v: 'b' }), change(RowKind.UPDATE_AFTER, { o: 1, n: 2, v: 'b2' })] },
+      { end: at(1, 700), opTs: 1, changes: [change(RowKind.INSERT, { o: 5, n: 1, v: 'later' })] },
+    ];
+    const rows = rowsAtLow(selected, lines, { id: 'c', lo: '1', hi: '5', table: 'd.lines' }, at(1, 500), log);
+    expect(rows.map((r) => `${r.o}/${r.n}=${r.v}`).sort()).toEqual(['1/1=a', '1/2=b']);
+  });
+});
+
+describe('schema changes in the binlog', () => {
+  const pos = at(3, 120);
+  const tables: CapturedTable[] = [items];
+  it('follows ADD COLUMN under evolve: the new column passes on', () => {
+    const s = new SchemaTracker(tables, 'evolve');
+    expect(s.onStatement('ALTER TABLE items ADD COLUMN note varchar(20) DEFAULT NULL', 'd', pos)).toBeUndefined();
+    expect(s.onStatement('alter table `d`.`items` add index (v), add c2 int', 'x', pos)).toBeUndefined();
+    expect(s.shape('d.items', { id: 1, v: 2, note: 'n' }, () => pos)).toEqual({ id: 1, v: 2, note: 'n' });
+  });
+  it('leaves added columns out of the rows under ignore', () => {
+    const s = new SchemaTracker(tables, 'ignore');
+    expect(s.onStatement('ALTER TABLE items ADD note text', 'd', pos)).toBeUndefined();
+    expect(s.shape('d.items', { id: 1, v: 2, note: 'n' }, () => pos)).toEqual({ id: 1, v: 2 });
+  });
+  it('stops at ADD COLUMN under exception, naming the table, position and statement', () => {
+    const s = new SchemaTracker(tables, 'exception');
+    expect(s.onStatement('ALTER TABLE d.items ADD COLUMN note text', 'd', pos)?.message).toMatch(
+      /mysql-cdc d\.items: schema change at mysql-bin\.000003:120 stops the job \('schema\.change\.behavior' is exception\): ALTER TABLE d\.items ADD COLUMN note text/,
+    );
+  });
+  it('stops at DROP, MODIFY, CHANGE, RENAME and TRUNCATE of a captured table whatever the behaviour, and not at other tables', () => {
+    const s = new SchemaTracker(tables, 'evolve');
+    for (const ddl of [
+      'ALTER TABLE items DROP COLUMN v',
+      'ALTER TABLE items MODIFY v bigint',
+      'ALTER TABLE items CHANGE v w int',
+      'ALTER TABLE items RENAME COLUMN v TO w',
+      'RENAME TABLE items TO items_old',
+      'DROP TABLE IF EXISTS `items`',
+      'TRUNCATE TABLE d.items',
+    ])
+      expect(s.onStatement(ddl, 'd', pos)?.message, ddl).toMatch(/stops the job/);
+    expect(s.onStatement('ALTER TABLE other DROP COLUMN v', 'd', pos)).toBeUndefined();
+    expect(s.onStatement('ALTER TABLE items DROP COLUMN v', 'elsewhere', pos)).toBeUndefined();
+    expect(s.onStatement('ALTER TABLE items ALTER COLUMN v SET DEFAULT 3, ADD INDEX iv (v)', 'd', pos)).toBeUndefined();
+  });
+  it('stops when rows lose a column it was not told about', () => {
+    const s = new SchemaTracker(tables, 'evolve');
+    expect(() => s.shape('d.items', { id: 1 }, () => pos)).toThrow(/column\(s\) v no longer in the rows/);
   });
 });
 
@@ -70,5 +134,20 @@ describe('mysql-cdc options', () => {
     expect(resolveOptions({ ...base, 'server-id': '5400-5404' }).serverIds).toEqual({ first: 5400, last: 5404 });
     expect(resolveOptions({ ...base, 'server-id': 7 }).serverIds).toEqual({ first: 7, last: 7 });
     expect(() => resolveOptions({ ...base, 'server-id': '9-3' })).toThrow(/server-id/);
+  });
+  it('reads database-name and table-name as whole-name regular expressions, and schema.change.behavior', () => {
+    const o = resolveOptions({ ...base, 'database-name': 'shop_\\d+', 'table-name': 'orders|items' });
+    expect(o.matches('shop_12', 'items')).toBe(true);
+    expect(o.matches('shop_12x', 'items')).toBe(false);
+    expect(o.matches('shop_1', 'orders')).toBe(true);
+    expect(o.matches('shop_1', 'items2')).toBe(false);
+    // Flink CDC 3's form: `\.` is any character, the first bare `.` separates database and table.
+    const cdc3 = resolveOptions({ hostname: 'h', username: 'u', tables: 'app_db.\\.*, other.t_[0-9]+' });
+    expect(cdc3.matches('app_db', 'anything')).toBe(true);
+    expect(cdc3.matches('other', 't_12')).toBe(true);
+    expect(cdc3.matches('other', 'anything')).toBe(false);
+    expect(o.schemaChange).toBe('evolve');
+    expect(() => resolveOptions({ ...base, 'table-name': 'a(' })).toThrow(/'table-name' = 'a\(' is not a regular expression/);
+    expect(() => resolveOptions({ ...base, 'schema.change.behavior': 'lenient' as never })).toThrow(/schema\.change\.behavior/);
   });
 });

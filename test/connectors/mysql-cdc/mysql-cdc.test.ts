@@ -107,7 +107,8 @@ describe.runIf(serversInstalled)('mysql-cdc source', () => {
       'table-name': 'items',
       'server-id': 5500,
     });
-    const stream = new LogStream(o, 'id', [], { file: first!, pos: 4 }, undefined);
+    const items = { database: 'weir', table: 'items', keyColumns: ['id'], chunkColumn: 'id', columns: ['id', 'v', 's'] };
+    const stream = new LogStream(o, [items], [], { file: first!, pos: 4 }, undefined);
     let error: unknown;
     await until('the error', () => {
       try {

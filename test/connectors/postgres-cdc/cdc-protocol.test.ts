@@ -1,5 +1,6 @@
 // The pure parts of the CDC protocol: LSNs, snapshot visibility, chunk routing, reconciliation and
 // the log filter, without a database.
+import { RelationTracker } from '../../../src/connectors/postgres-cdc/relation-changes.js';
 import { describe, expect, it } from 'vitest';
 import { RowKind } from '../../../src/core/row-kind.js';
 import { chunkIndexOf, chunksAt } from '../../../src/connectors/postgres-cdc/chunks.js';
@@ -7,6 +8,8 @@ import { reconcileChunk } from '../../../src/connectors/postgres-cdc/chunk-recon
 import { LogFilter } from '../../../src/connectors/postgres-cdc/log-filter.js';
 import { formatLsn, parseLsn } from '../../../src/connectors/postgres-cdc/lsn.js';
 import { parseXidSnapshot, visibleIn } from '../../../src/connectors/postgres-cdc/xid-snapshot.js';
+
+const T = { schema: 'public', table: 't', keyColumns: ['id'], chunkColumn: 'id' };
 
 describe('postgres-cdc protocol', () => {
   it('LSNs parse to ordered bigints and print back', () => {
@@ -37,34 +40,34 @@ describe('postgres-cdc protocol', () => {
   });
 
   it('reconciliation applies the unseen transactions before the high watermark, in commit order', () => {
-    const [chunk] = chunksAt(['100']);
+    const chunk = { ...chunksAt(['100'])[0]!, table: 'public.t' };
     const snapshot = parseXidSnapshot('50:60:55');
     const selected = [
       { id: '1', v: 1 },
       { id: '2', v: 2 },
     ];
-    const rows = reconcileChunk(selected, 'id', chunk!, snapshot, 1000n, [
+    const rows = reconcileChunk(selected, T, chunk, snapshot, 1000n, [
       // seen by the SELECT: already in the rows
-      { xid: 52, commitLsn: 10n, changes: [{ kind: RowKind.DELETE, key: 1n, row: { id: '1' } }] },
+      { xid: 52, commitLsn: 10n, changes: [{ kind: RowKind.DELETE, table: 'public.t', key: '1', chunkKey: 1n, row: { id: '1' } }] },
       // unseen, before the watermark
       {
         xid: 55,
         commitLsn: 20n,
         changes: [
-          { kind: RowKind.UPDATE_AFTER, key: 2n, row: { id: '2', v: 20 } },
-          { kind: RowKind.INSERT, key: 3n, row: { id: '3', v: 3 } },
+          { kind: RowKind.UPDATE_AFTER, table: 'public.t', key: '2', chunkKey: 2n, row: { id: '2', v: 20 } },
+          { kind: RowKind.INSERT, table: 'public.t', key: '3', chunkKey: 3n, row: { id: '3', v: 3 } },
         ],
       },
       {
         xid: 61,
         commitLsn: 30n,
         changes: [
-          { kind: RowKind.DELETE, key: 3n, row: { id: '3' } },
-          { kind: RowKind.INSERT, key: 500n, row: { id: '500', v: 5 } },
+          { kind: RowKind.DELETE, table: 'public.t', key: '3', chunkKey: 3n, row: { id: '3' } },
+          { kind: RowKind.INSERT, table: 'public.t', key: '500', chunkKey: 500n, row: { id: '500', v: 5 } },
         ],
       },
       // after the watermark: the log split emits it
-      { xid: 62, commitLsn: 1000n, changes: [{ kind: RowKind.INSERT, key: 4n, row: { id: '4', v: 4 } }] },
+      { xid: 62, commitLsn: 1000n, changes: [{ kind: RowKind.INSERT, table: 'public.t', key: '4', chunkKey: 4n, row: { id: '4', v: 4 } }] },
     ]);
     expect(rows).toEqual([
       { id: '1', v: 1 },
@@ -73,13 +76,63 @@ describe('postgres-cdc protocol', () => {
   });
 
   it('the log filter passes a chunk key only after its watermark, and everything once all passed', () => {
-    const chunks = chunksAt(['10']);
-    const f = new LogFilter(chunks, []);
-    expect([f.passes(1n), f.passes(20n)]).toEqual([false, false]);
+    const chunks = chunksAt(['10']).map((c) => ({ ...c, table: 'public.t' }));
+    const f = new LogFilter([...chunks, { id: 'public.u#all', lo: null, hi: null, table: 'public.u' }], []);
+    expect([f.passes('public.t', 1n), f.passes('public.t', 20n), f.passes('public.u', undefined)]).toEqual([false, false, false]);
     f.see('chunk-1');
-    expect([f.passes(1n), f.passes(20n)]).toEqual([false, true]);
+    expect([f.passes('public.t', 1n), f.passes('public.t', 20n)]).toEqual([false, true]);
     expect(f.state()).toEqual(['chunk-1']);
+    f.see('public.u#all');
+    expect(f.passes('public.u', undefined)).toBe(true);
     f.see('chunk-0');
     expect(f.state()).toBe('all');
+  });
+});
+
+describe('reconciliation with a composite key', () => {
+  it('tells rows apart by the whole key and ignores other tables', () => {
+    const lines = { schema: 'public', table: 'lines', keyColumns: ['o', 'n'], chunkColumn: 'o' };
+    const ch = (kind: RowKind, row: { o: number; n: number; v?: string }, table = 'public.lines') => ({
+      kind,
+      table,
+      key: `${row.o}\u0000${row.n}`,
+      chunkKey: BigInt(row.o),
+      row,
+    });
+    const rows = reconcileChunk(
+      [
+        { o: 1, n: 1, v: 'a' },
+        { o: 1, n: 2, v: 'b' },
+      ],
+      lines,
+      { id: 'c', lo: null, hi: '5', table: 'public.lines' },
+      parseXidSnapshot('50:50:'),
+      100n,
+      [
+        {
+          xid: 60,
+          commitLsn: 10n,
+          changes: [ch(RowKind.DELETE, { o: 1, n: 2 }), ch(RowKind.INSERT, { o: 1, n: 3, v: 'c' }), ch(RowKind.INSERT, { o: 1, n: 9 }, 'public.other')],
+        },
+      ],
+    );
+    expect(rows.map((r) => `${r.o}/${r.n}`)).toEqual(['1/1', '1/3']);
+  });
+});
+
+describe('Relation messages (schema changes)', () => {
+  const rel = (...cols: [string, number][]) => ({ schema: 'public', name: 't', columns: cols.map(([name, typeOid]) => ({ name, typeOid, typeMod: -1 })) });
+  it('stops at an added column under exception, and at a dropped column under any behaviour', () => {
+    const strict = new RelationTracker('public.t', 'exception');
+    strict.onRelation(rel(['id', 20], ['v', 23]), '0/10');
+    expect(() => strict.onRelation(rel(['id', 20], ['v', 23], ['note', 25]), '0/20')).toThrow(
+      /postgres-cdc public\.t: schema change in the transaction committed at LSN 0\/20 stops the job \('schema\.change\.behavior' is exception\): column\(s\) note added/,
+    );
+    // evolve: the added column passes on; a later drop still stops the job.
+    const evolve = new RelationTracker('public.t', 'evolve');
+    evolve.onRelation(rel(['id', 20], ['v', 23]), '0/10');
+    evolve.onRelation(rel(['id', 20], ['v', 23], ['note', 25]), '0/20');
+    expect(evolve.shape({ id: 1, v: 2, note: 'x' })).toEqual({ id: 1, v: 2, note: 'x' });
+    expect(() => evolve.onRelation(rel(['id', 20], ['note', 25]), '0/30')).toThrow(/column\(s\) v dropped or renamed/);
   });
 });
