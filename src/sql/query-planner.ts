@@ -42,7 +42,7 @@ export function planQuery(q: Query, ctx: PlanContext): PlannedQuery {
     return isAggregating(rest) ? planGroupAggregate(rest, joined.input, joined.scope, ctx.sql) : planCalc(rest, joined.input, joined.scope, ctx.sql);
   }
   if ('kind' in q.from && q.from.kind === 'windowTvf' && isAggregating(q) && !hasOver(q))
-    return planWindowAggregate(q, q.from, ctx, (e) => exprText(e, ctx.sql));
+    return planWindowAggregate(q, q.from, ctx, (e) => exprText(e, ctx.sql), planQuery);
   const ranked = rankFilterOf(q, ctx);
   const { input, scope } = ranked ? planRanked(ranked, ctx, planFrom) : planFrom(q, ctx);
   if (ranked) q = { ...q, where: ranked.outerWhere };
