@@ -22,6 +22,12 @@ export class BucketedFileWriter implements SinkWriter<unknown> {
 
   write(batch: Batch<unknown>): Promise<void> | undefined {
     const { values, timestamps } = batch;
+    if (values.length === 0) return undefined;
+    // Most batches fall in one bucket (a day, a minute): they go to its writer as they are.
+    const first = this.bucketOf(values[0]);
+    let i = 1;
+    while (i < values.length && this.bucketOf(values[i]) === first) i++;
+    if (i === values.length) return this.writer(first).write(batch);
     const builders = new Map<string, BatchBuilder<unknown>>();
     for (let i = 0; i < values.length; i++) {
       const bucket = this.bucketOf(values[i]);

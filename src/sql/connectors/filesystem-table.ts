@@ -3,7 +3,7 @@ import { fileSource } from '../../connectors/filesystem/file-source.js';
 import { fileSink } from '../../connectors/filesystem/file-sink.js';
 import type { RollingPolicyOptions } from '../../connectors/filesystem/rolling-policy.js';
 import type { Row } from '../operators/calc-operator.js';
-import { partitionPath } from './partition-path.js';
+import { partitionPaths } from './partition-path.js';
 import type { TableConnector, TableContext } from './table-connector.js';
 
 function format(ctx: TableContext): 'csv' | 'json' {
@@ -99,7 +99,7 @@ export const filesystemTable: TableConnector = {
       format: fmt,
       ...(fmt === 'csv' ? { csv: { columns: written, delimiter: delimiter(ctx) } } : {}),
       ...(fmt === 'json' && keys.length > 0 ? { encode: (row: Row) => JSON.stringify(Object.fromEntries(written.map((c) => [c, row[c]]))) } : {}),
-      ...(keys.length > 0 ? { bucket: (row: Row) => partitionPath(keys, row, defaultName) } : {}),
+      ...(keys.length > 0 ? { bucket: partitionPaths(keys, defaultName) } : {}),
       rollingPolicy: rollingPolicy(ctx),
       name: `filesystem ${ctx.table}`,
     });
