@@ -1,8 +1,8 @@
 /**
  * fast-check arbitraries of random SQL queries for the three-engine oracle test: typed expressions
  * (NULLs, three-valued logic, CASE, COALESCE, arithmetic, comparisons, string functions) over one
- * table or an inner/left join of two, then a projection or a GROUP BY with COUNT, SUM, MIN, MAX,
- * AVG and COUNT(DISTINCT). Each query comes as Weir's text (Flink's dialect) and DuckDB's: they
+ * table or an inner/left/right/full join of two, then a projection or a GROUP BY with COUNT, SUM,
+ * MIN, MAX, AVG and COUNT(DISTINCT), a GROUP BY of a GROUP BY, or a UNION ALL of two projections. Each query comes as Weir's text (Flink's dialect) and DuckDB's: they
  * differ only where the dialects do (Flink's AVG of an INT is an INT, truncated).
  *
  * The expressions stay where the dialects agree: no division or modulo, no casts between kinds,
@@ -79,6 +79,10 @@ export function expressions(cols: Columns): (kind: Kind, depth: number) => fc.Ar
           fc.tuple(leaf('int'), leaf('int')).map(([a, b]) => `(${a} * ${b})`),
           sub('int').map((a) => `(- ${a})`),
           sub('string').map((a) => `CHAR_LENGTH(${a})`),
+          sub('int').map((a) => `ABS(${a})`),
+          fc.tuple(sub('int'), sub('int')).map(([a, b]) => `NULLIF(${a}, ${b})`),
+          fc.tuple(sub('bool'), sub('int'), sub('int')).map(([c, a, b]) => `IF(${c}, ${a}, ${b})`),
+          fc.tuple(sub('string'), sub('string')).map(([a, b]) => `POSITION(${a} IN ${b})`),
           fc.tuple(sub('int'), sub('int')).map(([a, b]) => `COALESCE(${a}, ${b})`),
           fc.tuple(sub('bool'), sub('int'), fc.option(sub('int'))).map(([c, a, b]) => `(CASE WHEN ${c} THEN ${a}${b === null ? '' : ` ELSE ${b}`} END)`),
         ];
@@ -87,6 +91,8 @@ export function expressions(cols: Columns): (kind: Kind, depth: number) => fc.Ar
         nodes = [
           fc.tuple(numeric, op('+', '-', '*'), sub('double')).map(([a, o, b]) => `(${a} ${o} ${b})`),
           fc.tuple(sub('double'), sub('int')).map(([a, b]) => `COALESCE(${a}, ${b})`),
+          sub('int').map((a) => `CAST(${a} AS DOUBLE)`),
+          sub('double').map((a) => `ABS(${a})`),
           fc.tuple(sub('bool'), sub('double'), fc.option(sub('double'))).map(([c, a, b]) => `(CASE WHEN ${c} THEN ${a}${b === null ? '' : ` ELSE ${b}`} END)`),
         ];
         break;
@@ -96,6 +102,8 @@ export function expressions(cols: Columns): (kind: Kind, depth: number) => fc.Ar
           fc.tuple(sub('string'), sub('string')).map(([a, b]) => `(${a} || ${b})`),
           fc.tuple(sub('string'), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 3 })).map(([a, p, l]) => `SUBSTRING(${a}, ${p}, ${l})`),
           fc.tuple(sub('string'), sub('string')).map(([a, b]) => `COALESCE(${a}, ${b})`),
+          fc.tuple(sub('string'), fc.constantFrom("'b'", "'a'", "' '"), sub('string')).map(([a, x, b]) => `REPLACE(${a}, ${x}, ${b})`),
+          sub('int').map((a) => `CAST(${a} AS STRING)`),
           fc.tuple(sub('bool'), sub('string'), sub('string')).map(([c, a, b]) => `(CASE WHEN ${c} THEN ${a} ELSE ${b} END)`),
         ];
         break;
@@ -106,6 +114,8 @@ export function expressions(cols: Columns): (kind: Kind, depth: number) => fc.Ar
           fc.tuple(sub('string'), cmp, sub('string')).map(([a, o, b]) => `(${a} ${o} ${b})`),
           fc.tuple(sub('bool'), op('AND', 'OR'), sub('bool')).map(([a, o, b]) => `(${a} ${o} ${b})`),
           sub('bool').map((a) => `(NOT ${a})`),
+          fc.tuple(numeric, op('IS DISTINCT FROM', 'IS NOT DISTINCT FROM'), numeric).map(([a, o, b]) => `(${a} ${o} ${b})`),
+          fc.tuple(sub('string'), op('IS DISTINCT FROM', 'IS NOT DISTINCT FROM'), sub('string')).map(([a, o, b]) => `(${a} ${o} ${b})`),
           fc.tuple(fc.oneof(numeric, sub('string'), sub('bool')), op('IS NULL', 'IS NOT NULL')).map(([a, o]) => `(${a} ${o})`),
           fc.tuple(sub('int'), op('', 'NOT '), sub('int'), sub('int')).map(([a, o, lo, hi]) => `(${a} ${o}BETWEEN ${lo} AND ${hi})`),
           fc
@@ -138,12 +148,12 @@ const merge = (a: Columns, b: Columns): Columns => ({
   bool: [...a.bool, ...b.bool],
 });
 
-/** FROM a single table, or an inner/left equi-join of `a` and `b`, sometimes with a residual condition. */
+/** FROM a single table, or an inner/left/right/full equi-join of `a` and `b`, sometimes with a residual condition. */
 const fromArb: fc.Arbitrary<{ from: string; cols: Columns }> = fc.oneof(
   fc.constant({ from: 'a', cols: columnsOf('') }),
   fc
     .tuple(
-      fc.constantFrom('JOIN', 'LEFT JOIN'),
+      fc.constantFrom('JOIN', 'LEFT JOIN', 'RIGHT JOIN', 'FULL JOIN'),
       fc.constantFrom('a.k = b.k', 'a.s = b.s', 'a.k = b.k AND a.f = b.f'),
       fc.option(expressions(merge(columnsOf('a.'), columnsOf('b.')))('bool', 1), { freq: 3 }),
     )
@@ -227,11 +237,27 @@ function nestedGroupBy(from: string, cols: Columns): fc.Arbitrary<OracleQuery> {
   });
 }
 
-/** A random query: a projection or a GROUP BY (sometimes of a GROUP BY), over one table or a join. */
-export const queryArb: fc.Arbitrary<OracleQuery> = fromArb.chain(({ from, cols }) =>
-  fc.oneof(
-    { arbitrary: projection(from, cols), weight: 3 },
-    { arbitrary: groupBy(from, cols), weight: 3 },
-    { arbitrary: nestedGroupBy(from, cols), weight: 1 },
-  ),
+/** Two projections of the same column kinds, the second over `b`, as one UNION ALL. */
+const unionAll: fc.Arbitrary<OracleQuery> = fc.array(kindArb, { minLength: 1, maxLength: 3 }).chain((kinds) => {
+  const ex = expressions(columnsOf(''));
+  const side = (table: string) =>
+    fc
+      .tuple(fc.tuple(...kinds.map((k) => ex(k, 2))), fc.option(ex('bool', 2), { freq: 2 }))
+      .map(([items, where]) => `SELECT ${items.map((e, i) => `${e} AS u${i}`).join(', ')} FROM ${table}${where === null ? '' : ` WHERE ${where}`}`);
+  return fc.tuple(side('a'), side('b')).map(([x, y]) => ({ weir: `${x} UNION ALL ${y}`, duck: `${x} UNION ALL ${y}` }));
+});
+
+/** A random query: a projection or a GROUP BY (sometimes of a GROUP BY), over one table or a join, or a UNION ALL. */
+export const queryArb: fc.Arbitrary<OracleQuery> = fc.oneof(
+  { arbitrary: unionAll, weight: 1 },
+  {
+    arbitrary: fromArb.chain(({ from, cols }) =>
+      fc.oneof(
+        { arbitrary: projection(from, cols), weight: 3 },
+        { arbitrary: groupBy(from, cols), weight: 3 },
+        { arbitrary: nestedGroupBy(from, cols), weight: 1 },
+      ),
+    ),
+    weight: 7,
+  },
 );
