@@ -129,9 +129,9 @@ describe('batch mode gives final rows only', () => {
     expect(String(await explain(files, 'batch', q).format())).toMatch(/GroupAggregate.*changelogMode=\[I\]/);
   });
 
-  it('a LEFT JOIN gives its final rows, without the padded rows streaming takes back', async () => {
+  it('outer joins pad a row without partner once the input ends, instead of padding and taking back', async () => {
     const files = writeTables(a, b);
-    const q = 'SELECT b.n AS bn, a.n AS an FROM b LEFT JOIN a ON a.k = b.k';
+    const q = 'SELECT b.n AS bn, a.n AS an FROM b FULL JOIN a ON a.k = b.k';
     expect((await weir(files, q, 'streaming')).updating).toBe(true);
     const batch = await weir(files, q, 'batch');
     expect(batch.updating).toBe(false);
@@ -139,7 +139,26 @@ describe('batch mode gives final rows only', () => {
       canonical([
         [7, 2],
         [7, 3],
+        [null, null],
       ]),
     );
+    const plan = String(await explain(files, 'batch', q).format());
+    expect(plan).toMatch(/Join.*changelogMode=\[I\]/);
+    expect(plan).not.toMatch(/FinalRows/);
+  });
+
+  it('a result that is still a changelog (a Top-N) is folded into its final rows when the input ends', async () => {
+    const files = writeTables(a, b);
+    const q = 'SELECT k, n FROM (SELECT k, n, ROW_NUMBER() OVER (PARTITION BY k ORDER BY n DESC) AS rn FROM a) WHERE rn <= 1';
+    expect((await weir(files, q, 'streaming')).updating).toBe(true);
+    const batch = await weir(files, q, 'batch');
+    expect(batch.updating).toBe(false);
+    expect(canonical(batch.rows)).toEqual(
+      canonical([
+        [1, 3],
+        [2, null],
+      ]),
+    );
+    expect(String(await explain(files, 'batch', q).format())).toMatch(/FinalRows.*changelogMode=\[I\]/);
   });
 });
