@@ -1,6 +1,6 @@
 // One Nexmark SQL query from bench/nexmark/sql/ over the `nexmark` connector into a blackhole, at
 // parallelism 1: what `npm run bench -- --sql q0 ...` measures (bench/measure.ts, mode 'sql').
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import '../../src/index.js';
@@ -28,9 +28,10 @@ const countChar = (s: string | null, c: string | null) => (s === null || c === n
 /**
  * Runs `query` over `events` generated events per `nexmark` table; resolves when the bounded job ends.
  * A file that is a script (q10, q12: CREATE TABLE for its own sink, then INSERT) runs as written,
- * a filesystem sink's 'path' moved to `outDir`; a file that is a SELECT goes into a blackhole.
+ * a filesystem sink's 'path' moved to a temporary directory, deleted afterwards (or to `keepIn`,
+ * kept); a file that is a SELECT goes into a blackhole.
  */
-export async function runSqlQuery(query: string, events: number, seed: number, outDir = join(tmpdir(), `weir-nexmark-${query}`)): Promise<void> {
+export async function runSqlQuery(query: string, events: number, seed: number, keepIn?: string): Promise<void> {
   const tEnv = TableEnvironment.create();
   tEnv.createTemporarySystemFunction('count_char', countChar, 'INT');
   for (const f of ['ddl.sql', 'ddl-person.sql', 'ddl-auction.sql'])
@@ -38,13 +39,17 @@ export async function runSqlQuery(query: string, events: number, seed: number, o
   const text = sqlFile(`${query}.sql`);
   const script = parseScript(text);
   if (script.length > 1) {
-    rmSync(outDir, { recursive: true, force: true });
+    const outDir = keepIn ?? mkdtempSync(join(tmpdir(), `weir-nexmark-${query}-`));
     const movedText = text.replace(/'path' = '[^']*'/g, `'path' = '${outDir}'`);
     const moved = parseScript(movedText);
     for (const { statement } of moved.slice(0, -1)) tEnv.executeStatement(statement, movedText);
     const last = moved[moved.length - 1]!.statement;
     if (last.kind !== 'insert') throw new Error(`${query}.sql: a script must end with its INSERT`);
-    await tEnv.executeStatement(last, movedText).await();
+    try {
+      await tEnv.executeStatement(last, movedText).await();
+    } finally {
+      if (keepIn === undefined) rmSync(outDir, { recursive: true, force: true });
+    }
     return;
   }
   const columns = tEnv.sqlQuery(text).columns;
