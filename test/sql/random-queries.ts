@@ -2,7 +2,7 @@
  * fast-check arbitraries of random SQL queries for the three-engine oracle test: typed expressions
  * (NULLs, three-valued logic, CASE, COALESCE, arithmetic, comparisons, string functions) over one
  * table or an inner/left/right/full join of two, then a projection or a GROUP BY with COUNT, SUM,
- * MIN, MAX, AVG and COUNT(DISTINCT), a GROUP BY of a GROUP BY, or a UNION ALL of two projections. Each query comes as Weir's text (Flink's dialect) and DuckDB's: they
+ * MIN, MAX, AVG and COUNT(DISTINCT) (with FILTER now and then), a GROUP BY of a GROUP BY, or a UNION ALL of two projections. Each query comes as Weir's text (Flink's dialect) and DuckDB's: they
  * differ only where the dialects do (Flink's AVG of an INT is an INT, truncated).
  *
  * The expressions stay where the dialects agree: no division or modulo, no casts between kinds,
@@ -185,26 +185,30 @@ function projection(from: string, cols: Columns): fc.Arbitrary<OracleQuery> {
 /** An aggregate call in both dialects. */
 function aggregate(cols: Columns): fc.Arbitrary<OracleQuery> {
   const ex = expressions(cols);
-  const same = (t: string): OracleQuery => ({ weir: t, duck: t });
-  return fc.oneof(
+  const same = (t: string): [string, (call: string) => string] => [t, (c) => c];
+  const call = fc.oneof(
     fc.constant(same('COUNT(*)')),
     fc
       .tuple(
         kindArb.chain((k) => ex(k, 1)),
-        fc.constantFrom('COUNT', 'COUNT(DISTINCT'),
+        fc.boolean(),
       )
-      .map(([e, f]) => same(f === 'COUNT' ? `COUNT(${e})` : `COUNT(DISTINCT ${e})`)),
+      .map(([e, distinct]) => same(distinct ? `COUNT(DISTINCT ${e})` : `COUNT(${e})`)),
+    fc.constantFrom<Kind>('int', 'double').chain((k) => ex(k, 1).map((e) => same(`SUM(${e})`))),
     fc
       .tuple(
-        fc.constantFrom('SUM', 'MIN', 'MAX'),
-        fc.constantFrom<Kind>('int', 'double').chain((k) => ex(k, 1)),
+        fc.constantFrom('MIN', 'MAX'),
+        kindArb.chain((k) => ex(k, 1)),
       )
       .map(([f, e]) => same(`${f}(${e})`)),
-    fc.tuple(fc.constantFrom('MIN', 'MAX'), ex('string', 1)).map(([f, e]) => same(`${f}(${e})`)),
     ex('double', 1).map((e) => same(`AVG(${e})`)),
     // Flink's AVG of an INT is an INT: the sum divided by the count, truncated.
-    ex('int', 1).map((e) => ({ weir: `AVG(${e})`, duck: `CAST(trunc(AVG(${e})) AS INT)` })),
+    ex('int', 1).map((e): [string, (call: string) => string] => [`AVG(${e})`, (c) => `CAST(trunc(${c}) AS INT)`]),
   );
+  return fc.tuple(call, fc.option(ex('bool', 1), { freq: 3 })).map(([[c, duck], filter]) => {
+    const filtered = filter === null ? c : `${c} FILTER (WHERE ${filter})`;
+    return { weir: filtered, duck: duck(filtered) };
+  });
 }
 
 /** SELECT keys, aggregates [WHERE] GROUP BY keys [HAVING]: at least one key, so empty input gives no row in every engine. */
