@@ -6,7 +6,8 @@
  * (`independentEventsPerSec`, the machine's own ceiling for the speed-up), measured in the same run.
  * With `--rest` each query also runs with the REST API and the Prometheus endpoint on, scraped once a
  * second (`restRatio`: throughput with them over without). With `--sql` the queries are the files of
- * bench/nexmark/sql/ (q0 q1 ... or all of them) at parallelism 1 into a blackhole, one line each with `"api":"sql"`. Every measurement runs in a fresh child process, so peak RSS is its own.
+ * bench/nexmark/sql/ (q0 q1 ... or all of them) at parallelism 1 into a blackhole, one line each with `"api":"sql"`.
+ * `--sql-batch [--rows N] [--runs R]` times bounded SQL queries in Weir's batch mode beside DuckDB (bench/sql/batch-vs-duckdb.ts). Every measurement runs in a fresh child process, so peak RSS is its own.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -176,6 +177,11 @@ async function main(): Promise<void> {
       sync === 'sync' ? waitForGo : undefined,
     );
     process.stdout.write(JSON.stringify(m) + '\n');
+    return;
+  }
+  if (argv.includes('--sql-batch')) {
+    const { batchVsDuckdb, parseBatchArgs } = await import('./sql/batch-vs-duckdb.js');
+    await batchVsDuckdb(parseBatchArgs(argv));
     return;
   }
   const a = parseArgs(argv);

@@ -128,8 +128,6 @@ export function planAggregate(
     let code: AggCode = star ? AggCode.CountStar : e.distinct ? AggCode.CountDistinct : CODES[e.name]!;
     if ((code === AggCode.Sum || code === AggCode.Avg) && arg && !isNumeric(arg.type) && arg.type.name !== 'NULL' && arg.type.name !== 'DECIMAL')
       throw new SqlError(`${e.name} takes a number, not ${arg.type.name}`, e.pos, sql);
-    if ((code === AggCode.Min || code === AggCode.Max) && arg && arg.type.name === 'BOOLEAN')
-      throw new SqlError(`${e.name} of a BOOLEAN is not supported yet`, e.pos, sql);
     if (code === AggCode.Count && arg && !arg.nullable && !e.filter) code = AggCode.CountStar;
     // Nothing is taken back from an insert-only input: MIN and MAX need no count per value.
     if (!updatingInput && code === AggCode.Min) code = AggCode.MinInsert;

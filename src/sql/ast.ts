@@ -147,6 +147,8 @@ export type Statement =
       readonly columns: readonly ColumnDef[];
       readonly watermark: { readonly column: string; readonly expr: Expr; readonly pos: SqlPosition } | undefined;
       readonly primaryKey: readonly string[] | undefined;
+      /** PARTITIONED BY (...): the columns whose values name a row's directory (filesystem sink). */
+      readonly partitionKeys: readonly string[];
       readonly options: ReadonlyMap<string, string>;
       readonly optionsPos: SqlPosition;
     }

@@ -13,6 +13,8 @@ export interface CatalogTable {
   readonly columns: readonly ColumnDef[];
   readonly watermark: { readonly column: string; readonly expr: Expr } | undefined;
   readonly primaryKey: readonly string[] | undefined;
+  /** PARTITIONED BY (...), empty when not partitioned. */
+  readonly partitionKeys: readonly string[];
   readonly options: ReadonlyMap<string, string>;
   /** The script the table was declared in, for error carets in its computed columns. */
   readonly sql: string;

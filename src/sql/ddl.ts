@@ -18,6 +18,7 @@ export function createTable(s: CreateTable, catalog: Catalog, sql: string): void
     seen.add(c.name);
   }
   for (const k of s.primaryKey ?? []) if (!seen.has(k)) throw new SqlError(`PRIMARY KEY column '${k}' is not a column of '${name}'`, s.name.pos, sql);
+  for (const k of s.partitionKeys) if (!seen.has(k)) throw new SqlError(`PARTITIONED BY column '${k}' is not a column of '${name}'`, s.name.pos, sql);
   const table: CatalogTable = {
     kind: 'table',
     name,
@@ -25,6 +26,7 @@ export function createTable(s: CreateTable, catalog: Catalog, sql: string): void
     columns: s.columns,
     watermark: s.watermark,
     primaryKey: s.primaryKey,
+    partitionKeys: s.partitionKeys,
     options: s.options,
     sql,
   };

@@ -99,6 +99,8 @@ const FUNCTIONS = [
   'IS_FALSE',
   'IS_NOT_TRUE',
   'IS_NOT_FALSE',
+  'IS_DISTINCT_FROM',
+  'IS_NOT_DISTINCT_FROM',
 ];
 
 /** The functions the compiler itself knows and the aggregates, for SHOW FUNCTIONS. */
@@ -466,6 +468,14 @@ export class ExpressionCompiler {
           type,
           nullable: x!.nullable || y!.nullable,
         };
+      }
+      case 'IS_DISTINCT_FROM':
+      case 'IS_NOT_DISTINCT_FROM': {
+        // Equality where NULL is a value: two NULLs are not distinct, a NULL and a value are; never NULL.
+        const [a, b] = c();
+        const eq = this.binary('=', a!, b!, pos);
+        const same = `(${a!.code} == null ? ${b!.code} == null : ${b!.code} != null && ${eq.code} === true)`;
+        return { code: name === 'IS_DISTINCT_FROM' ? `(!${same})` : same, type: T.BOOLEAN, nullable: false };
       }
       case 'IS_TRUE':
       case 'IS_FALSE':

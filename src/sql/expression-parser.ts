@@ -105,7 +105,10 @@ export class ExpressionParser {
           const value = this.c.next().upper === 'TRUE';
           // IS [NOT] TRUE/FALSE never yields NULL.
           left = { kind: 'call', name: negated ? (value ? 'IS_NOT_TRUE' : 'IS_NOT_FALSE') : value ? 'IS_TRUE' : 'IS_FALSE', args: [left], pos: t.pos };
-        } else this.c.fail('Expected NULL, TRUE or FALSE after IS');
+        } else if (this.c.acceptKeyword('DISTINCT')) {
+          this.c.expectKeyword('FROM');
+          left = { kind: 'call', name: negated ? 'IS_NOT_DISTINCT_FROM' : 'IS_DISTINCT_FROM', args: [left, this.additive()], pos: t.pos };
+        } else this.c.fail('Expected NULL, TRUE, FALSE or DISTINCT FROM after IS');
       } else if (this.c.isKeyword('BETWEEN') || (this.c.isKeyword('NOT') && this.c.isKeyword('BETWEEN', 1))) {
         const negated = this.c.acceptKeyword('NOT');
         this.c.expectKeyword('BETWEEN');

@@ -1,7 +1,7 @@
 import type { Statement } from './ast.js';
 import { closestName } from '../core/closest-name.js';
 import { propertyKey, type Column, type Constants } from './expression-compiler.js';
-import { planQuery, type PlanContext } from './query-planner.js';
+import { planResult, type PlanContext } from './query-planner.js';
 import { SqlError } from './sql-error.js';
 import { formatType, isNumeric } from './sql-types.js';
 import { connectorOf, writableColumns } from './table-source-planner.js';
@@ -30,7 +30,7 @@ export function planInsert(s: Insert, ctx: PlanContext): string {
       throw new SqlError(`Column '${t}' not found in table '${entry.name}'${near ? `; did you mean '${near}'?` : ''}`, s.table.pos, ctx.sql);
     }
   }
-  const planned = planQuery(s.query, ctx);
+  const planned = planResult(s.query, ctx);
   if (planned.columns.length !== targets.length) {
     throw new SqlError(
       `INSERT INTO ${entry.name}: the query gives ${planned.columns.length} column${planned.columns.length === 1 ? '' : 's'} but the table takes ${targets.length} (${targets.join(', ')})`,

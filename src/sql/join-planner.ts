@@ -285,7 +285,9 @@ function joinRelation(join: JoinRef, ctx: PlanContext, plan: PlanSubquery): Rela
           .name(truncate(name));
         return { planned: materialized(stream, columns), rest };
       }
-      const updating = lp.updating || rp.updating || type !== 'INNER';
+      // Batch mode over insert-only inputs pads outer rows at the end of input: insert-only output.
+      const batch = ctx.batch === true && !lp.updating && !rp.updating;
+      const updating = lp.updating || rp.updating || (type !== 'INNER' && !batch);
       const params: JoinParams = {
         type,
         combine,
@@ -295,6 +297,7 @@ function joinRelation(join: JoinRef, ctx: PlanContext, plan: PlanSubquery): Rela
         equals: [equalsFunction(l.columns), equalsFunction(r.columns)],
         ttl: ctx.stateTtl ?? 0,
         updating,
+        ...(batch ? { batch } : {}),
         text: { type: typeName, on: onText },
       };
       const name = truncate(`Join(joinType=[${typeName}], on=[${onText}])`);

@@ -2,6 +2,7 @@ import type { Query } from './ast.js';
 import { isAggregating, outputRow, planAggregate } from './aggregate-planner.js';
 import { exprText, materialized, planCalc, type PlanContext, type PlannedQuery } from './calc-planner.js';
 import type { Row } from './operators/calc-operator.js';
+import type { BatchSortParams } from './operators/batch-sort-operator.js';
 import type { GroupAggregateParams } from './operators/group-aggregate-operator.js';
 import { currentFunctions, withFunctions } from './functions/function-catalog.js';
 import { SqlError } from './sql-error.js';
@@ -42,13 +43,29 @@ export function planQuery(q: Query, ctx: PlanContext): PlannedQuery {
     return isAggregating(rest) ? planGroupAggregate(rest, joined.input, joined.scope, ctx) : planCalc(rest, joined.input, joined.scope, ctx.sql);
   }
   if ('kind' in q.from && q.from.kind === 'windowTvf' && isAggregating(q) && !hasOver(q))
-    return planWindowAggregate(q, q.from, ctx, (e) => exprText(e, ctx.sql));
+    return planWindowAggregate(q, q.from, ctx, (e) => exprText(e, ctx.sql), planQuery);
   const ranked = rankFilterOf(q, ctx);
   const { input, scope } = ranked ? planRanked(ranked, ctx, planFrom) : planFrom(q, ctx);
   if (ranked) q = { ...q, where: ranked.outerWhere };
   if (hasOver(q)) return planOverAggregate(q, input, scope, ctx, timeAttributes(q, ctx));
   if (isAggregating(q)) return planGroupAggregate(q, input, scope, ctx);
   return planCalc(q, input, scope, ctx.sql);
+}
+
+/**
+ * A statement's query (SELECT, INSERT's query, a view's rows shown): in batch mode the result is the
+ * final rows only, so a plan that is still updating (a LEFT JOIN pads, then takes the padded row
+ * back) is folded when the input ends and emitted insert-only.
+ */
+export function planResult(q: Query, ctx: PlanContext): PlannedQuery {
+  const planned = planQuery(q, ctx);
+  if (!ctx.batch || !planned.updating) return planned;
+  const params: BatchSortParams = { sortKey: () => [], order: { directions: [], nullsFirst: [] }, limit: undefined, text: { orderBy: '' } };
+  const folded = planned
+    .stream()
+    .keyBy(() => 0)
+    .transform<Row>('FinalRows', 'sqlBatchSort', params);
+  return materialized(folded, planned.columns);
 }
 
 /** The rows of a query's FROM (a table, a view, a subquery or a window table function) and the names they are known by. */
@@ -76,14 +93,22 @@ export function planFrom(q: Query, ctx: PlanContext): { input: PlannedQuery; sco
 /** WHERE, then the aggregation (a changelog per group), then SELECT and HAVING over its output. */
 function planGroupAggregate(q: Query, input: PlannedQuery, scope: Scope, ctx: PlanContext): PlannedQuery {
   const sql = ctx.sql;
+  const batch = ctx.batch === true;
   const filtered = q.where
     ? planCalc({ ...q, items: [{ expr: { kind: 'star', qualifier: undefined, pos: q.pos }, alias: undefined }] }, input, scope, sql)
     : input;
   const plan = planAggregate(q, scope, sql, input.updating, [], (e) => exprText(e, sql));
-  const params: GroupAggregateParams = { groupValues: plan.groupValues, calls: plan.calls, output: outputRow(plan), text: plan.text, ttl: ctx.stateTtl ?? 0 };
+  const params: GroupAggregateParams = {
+    groupValues: plan.groupValues,
+    calls: plan.calls,
+    output: outputRow(plan),
+    text: plan.text,
+    ttl: ctx.stateTtl ?? 0,
+    ...(batch ? { batch } : {}),
+  };
   const name = `GroupAggregate(${plan.text.groupBy ? `groupBy=[${plan.text.groupBy}], ` : ''}select=[${plan.text.select}])`;
   const by = name.length > 120 ? name.slice(0, 117) + '...)' : name;
   const stream = filtered.stream().keyBy(plan.key).transform<Row>(by, 'sqlGroupAggregate', params);
-  const aggregated = materialized(stream, plan.columns, { updating: true, updatingBy: by });
+  const aggregated = materialized(stream, plan.columns, batch ? { updating: false } : { updating: true, updatingBy: by });
   return planCalc(plan.query, aggregated, { columns: plan.columns, qualifiers: [], description: 'the aggregation' }, sql);
 }

@@ -136,8 +136,34 @@ export function parseTimestamp(text: string): number {
 }
 
 /** Epoch milliseconds as 'yyyy-MM-dd HH:mm:ss.SSS', as Flink shows TIMESTAMP(3). */
+const DAY_MS = 86_400_000;
+/** Years 0000-9999, where the ISO text has four-digit years. */
+const FAST_FROM = -62_167_219_200_000;
+const FAST_TO = 253_402_300_800_000;
+let lastDay = NaN;
+let lastDayText = '';
+const two = (n: number) => (n < 10 ? '0' : '') + n;
+
+/**
+ * `yyyy-MM-dd HH:mm:ss.SSS` of epoch milliseconds (UTC). Sinks format every TIMESTAMP this way,
+ * and rows in a row are mostly of the same day, so the date's text is kept and only the time of
+ * day is computed (a Date and its ISO string per value cost Nexmark q10 a tenth of its time).
+ */
 export function formatTimestamp(ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+  if (!(ms >= FAST_FROM && ms < FAST_TO)) return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+  const day = Math.floor(ms / DAY_MS);
+  if (day !== lastDay) {
+    lastDay = day;
+    lastDayText = new Date(day * DAY_MS).toISOString().slice(0, 10);
+  }
+  let t = ms - day * DAY_MS;
+  const h = Math.floor(t / 3_600_000);
+  t -= h * 3_600_000;
+  const m = Math.floor(t / 60_000);
+  t -= m * 60_000;
+  const s = Math.floor(t / 1000);
+  const f = t - s * 1000;
+  return `${lastDayText} ${two(h)}:${two(m)}:${two(s)}.${f < 10 ? '00' : f < 100 ? '0' : ''}${f}`;
 }
 
 export function formatDouble(v: number): string {

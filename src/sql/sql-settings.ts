@@ -4,7 +4,7 @@ import { SqlError, type SqlPosition } from './sql-error.js';
 
 /** Keys SQL reads itself, with the values it accepts (undefined: any). */
 const SQL_KEYS: Record<string, readonly string[] | undefined> = {
-  // Projections and filters give the same final rows in both modes; batch operators come with GROUP BY.
+  // Both modes give the same final rows; batch gives only those (GROUP BY and outer joins emit at the end of input).
   'execution.runtime-mode': ['streaming', 'batch'],
   'pipeline.name': undefined,
   // Idle state of regular joins, GROUP BY, Top-N and deduplication expires after it (streaming mode).

@@ -200,10 +200,14 @@ class StatementParser {
       c.next();
       c.string();
     }
-    if (c.isKeyword('PARTITIONED')) return this.unsupported('PARTITIONED BY', c.peek().pos);
+    let partitionKeys: string[] = [];
+    if (c.acceptKeyword('PARTITIONED')) {
+      c.expectKeyword('BY');
+      partitionKeys = this.identList();
+    }
     const optionsPos = c.peek().pos;
     const options = c.acceptKeyword('WITH') ? this.options() : new Map<string, string>();
-    return { kind: 'createTable', name, ifNotExists, temporary, columns, watermark, primaryKey, options, optionsPos };
+    return { kind: 'createTable', name, ifNotExists, temporary, columns, watermark, primaryKey, partitionKeys, options, optionsPos };
   }
 
   private notEnforced(): void {

@@ -20,7 +20,7 @@ import { temporalJoinKind } from './operators/temporal-join-operator.js';
 import { sideInputJoinKind } from './operators/side-input-join-operator.js';
 import { orderingOperatorKinds } from './operators/ordering-operator-kinds.js';
 import { ExplainResult, explainPlan } from './explain.js';
-import { planQuery, type PlanContext } from './query-planner.js';
+import { planQuery, planResult, type PlanContext } from './query-planner.js';
 import { viewCheck } from './rank-planner.js';
 import { SqlError } from './sql-error.js';
 import { SqlSettings } from './sql-settings.js';
@@ -95,7 +95,7 @@ export class TableEnvironment {
 
   /** Plans `query` once to check it and learn its columns; the Table plans it again per run. */
   private table(query: Query, sql: string): Table {
-    const { columns, updating } = planQuery(query, this.context(this.newEnv(), sql));
+    const { columns, updating } = planResult(query, this.context(this.newEnv(), sql));
     return new Table(
       query,
       (env) => this.context(env, sql),
@@ -250,7 +250,7 @@ export class TableEnvironment {
         if (t.kind === 'insert') planInsert(t, this.context(env, sql));
         else if (t.kind === 'statementSet') for (const insert of t.inserts) planInsert(insert, this.context(env, sql));
         else
-          planQuery(t.query, this.context(env, sql))
+          planResult(t.query, this.context(env, sql))
             .stream()
             .sinkTo({ name: 'Collect', inputChangelogMode: 'all', createWriter: () => ({ write: () => undefined }) });
         return new ExplainResult(explainPlan(env));

@@ -64,6 +64,7 @@ export function connectorOf(table: CatalogTable, role: 'source' | 'sink' | 'any'
       fail(`unsupported option '${key}' for connector '${name}'${near ? `; did you mean '${near}'?` : ''}`);
     }
   }
+  if (table.partitionKeys.length > 0 && !connector!.partitioned) fail(`connector '${name}' does not support PARTITIONED BY (the filesystem connector does)`);
   if (role === 'source' && !connector!.source) fail(`connector '${name}' can only be written to (it is a sink)`);
   if (role === 'sink' && !connector!.sink) fail(`connector '${name}' can only be read (it is a source)`);
   const metadata = new Map<string, string>();
@@ -80,7 +81,10 @@ export function connectorOf(table: CatalogTable, role: 'source' | 'sink' | 'any'
     metadata.set(c.name, c.metadata.key);
   }
   const ctxColumns = role === 'sink' ? writableColumns(table) : columns;
-  return { connector: connector!, ctx: { table: table.name, columns: ctxColumns, options: table.options, primaryKey: table.primaryKey, metadata, fail } };
+  return {
+    connector: connector!,
+    ctx: { table: table.name, columns: ctxColumns, options: table.options, primaryKey: table.primaryKey, partitionKeys: table.partitionKeys, metadata, fail },
+  };
 }
 
 const READERS: Partial<Record<SqlType['name'], string>> = {

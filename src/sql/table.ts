@@ -7,7 +7,7 @@ import { StreamEnvironment } from '../api/stream-environment.js';
 import type { Query } from './ast.js';
 import type { Column } from './expression-compiler.js';
 import type { Row } from './operators/calc-operator.js';
-import { planQuery, type PlanContext } from './query-planner.js';
+import { planResult, type PlanContext } from './query-planner.js';
 import { TableResult, type ChangelogEntry } from './table-result.js';
 
 /**
@@ -34,7 +34,7 @@ export class Table {
   /** The rows as a stream in the TableEnvironment's StreamEnvironment: plain objects keyed by column name. */
   toDataStream(): DataStream<Row> {
     if (!this.env) throw new Error('toDataStream needs a TableEnvironment created from a StreamEnvironment: TableEnvironment.create(env)');
-    return planQuery(this.query, this.context(this.env)).stream();
+    return planResult(this.query, this.context(this.env)).stream();
   }
 
   /** Runs the query as its own job; `collect()` gives its rows. */
@@ -44,7 +44,7 @@ export class Table {
       (run ??= (async () => {
         const env = this.newEnv();
         const sink = new CollectSink<Row>();
-        planQuery(this.query, this.context(env)).stream().sinkTo(sink);
+        planResult(this.query, this.context(env)).stream().sinkTo(sink);
         await env.execute('collect');
         return sink;
       })());
@@ -67,7 +67,7 @@ export class Table {
    */
   subscribe(onChanges: (changes: ChangelogEntry[]) => void): JobClient {
     const env = this.newEnv();
-    planQuery(this.query, this.context(env))
+    planResult(this.query, this.context(env))
       .stream()
       .sinkTo({
         name: 'Collect',
@@ -87,7 +87,7 @@ export class Table {
   /** The plan of the query's job as JSON (see docs/architecture.md). */
   explain(): string {
     const env = this.newEnv();
-    planQuery(this.query, this.context(env))
+    planResult(this.query, this.context(env))
       .stream()
       .sinkTo({ name: 'Collect', createWriter: () => ({ write: () => undefined }) });
     return env.explain();

@@ -1,9 +1,11 @@
 import type { Expr, Query, WindowTvf } from './ast.js';
 import { isAggregating, outputRow, planAggregate } from './aggregate-planner.js';
 import type { AggregateFunction } from '../core/state.js';
-import { SlidingEventTimeWindows } from '../core/window/sliding-window-assigners.js';
-import { TumblingEventTimeWindows } from '../core/window/tumbling-window-assigners.js';
-import { EventTimeSessionWindows } from '../core/window/session-window-assigners.js';
+import { SlidingEventTimeWindows, SlidingProcessingTimeWindows } from '../core/window/sliding-window-assigners.js';
+import { TumblingEventTimeWindows, TumblingProcessingTimeWindows } from '../core/window/tumbling-window-assigners.js';
+import { EventTimeSessionWindows, ProcessingTimeSessionWindows } from '../core/window/session-window-assigners.js';
+import { columnName } from './expr-rewrite.js';
+import { outputTimeAttributes } from './time-attributes.js';
 import { checkSessionKeys } from './windows/session-keys.js';
 import type { TimeWindow } from '../core/window/window.js';
 import type { WindowAssigner } from '../core/window/window-assigner.js';
@@ -44,12 +46,55 @@ function windowFunction(
   };
 }
 
-function assignerOf(tvf: WindowTvf): WindowAssigner<unknown, TimeWindow> {
+function assignerOf(tvf: WindowTvf, processingTime: boolean): WindowAssigner<unknown, TimeWindow> {
   const [a, b] = tvf.intervals as [number, number | undefined];
+  if (processingTime) {
+    if (tvf.fn === 'TUMBLE') return TumblingProcessingTimeWindows.of(a);
+    if (tvf.fn === 'HOP') return SlidingProcessingTimeWindows.of(b!, a);
+    if (tvf.fn === 'SESSION') return ProcessingTimeSessionWindows.withGap(a);
+  }
   if (tvf.fn === 'TUMBLE') return TumblingEventTimeWindows.of(a);
   if (tvf.fn === 'HOP') return SlidingEventTimeWindows.of(b!, a);
   if (tvf.fn === 'SESSION') return EventTimeSessionWindows.withGap(a);
   return new CumulativeEventTimeWindows(a, b!);
+}
+
+/** The rows a window table function reads: a table's, or a view's (with a time attribute of either kind). */
+interface WindowInput {
+  readonly name: string;
+  readonly columns: readonly Column[];
+  readonly input: PlannedQuery;
+  /** The time column is a view's `PROCTIME()`: windows of the clock when a row arrives. */
+  readonly processingTime: boolean;
+}
+
+function windowInput(tvf: WindowTvf, ctx: PlanContext, planView: (q: Query, ctx: PlanContext) => PlannedQuery): WindowInput {
+  const entry = ctx.catalog.lookup(tvf.table, ctx.sql);
+  if (entry.kind === 'view') {
+    const viewCtx = { ...ctx, sql: entry.sql };
+    const item = entry.query.items.find((it) => (it.alias ?? columnName(it.expr)) === tvf.timeColumn);
+    const processingTime = item?.expr.kind === 'call' && item.expr.name === 'PROCTIME' && item.expr.args.length === 0;
+    if (!processingTime && !outputTimeAttributes(entry.query, viewCtx).has(tvf.timeColumn)) {
+      throw new SqlError(
+        `The time column of ${tvf.fn} must be a time attribute of view '${entry.name}': its event-time attribute or a column AS PROCTIME(); '${tvf.timeColumn}' is neither`,
+        tvf.pos,
+        ctx.sql,
+      );
+    }
+    if (processingTime && tvf.fn === 'CUMULATE') throw new SqlError('CUMULATE over processing time is not supported yet', tvf.pos, ctx.sql);
+    const planned = planView(entry.query, viewCtx);
+    if (planned.updating) throw new SqlError(`${tvf.fn} takes insert-only rows; view '${entry.name}' is updating`, tvf.pos, ctx.sql);
+    return { name: entry.name, columns: planned.columns, input: materialized(planned.stream(), planned.columns), processingTime };
+  }
+  if (entry.watermark?.column !== tvf.timeColumn) {
+    throw new SqlError(
+      `The time column of ${tvf.fn} must be the event-time attribute of '${entry.name}' (declared with WATERMARK FOR ${tvf.timeColumn} AS ...)${entry.watermark ? `; it is '${entry.watermark.column}'` : ''}`,
+      tvf.pos,
+      ctx.sql,
+    );
+  }
+  const columns = tableColumns(entry);
+  return { name: entry.name, columns, input: materialized(planTableSource(entry, ctx.env), columns), processingTime: false };
 }
 
 /**
@@ -58,16 +103,13 @@ function assignerOf(tvf: WindowTvf): WindowAssigner<unknown, TimeWindow> {
  * runs on the runtime's event-time window operators (HOP on shared slices) and emits each window's
  * rows once, when the watermark passes its end: insert-only.
  */
-export function planWindowAggregate(q: Query, tvf: WindowTvf, ctx: PlanContext, describe: (e: Expr) => string): PlannedQuery {
-  const entry = ctx.catalog.lookup(tvf.table, ctx.sql);
-  if (entry.kind === 'view') throw new SqlError(`${tvf.fn} over a view is not supported yet; use a table`, tvf.table.pos, ctx.sql);
-  if (entry.watermark?.column !== tvf.timeColumn) {
-    throw new SqlError(
-      `The time column of ${tvf.fn} must be the event-time attribute of '${entry.name}' (declared with WATERMARK FOR ${tvf.timeColumn} AS ...)${entry.watermark ? `; it is '${entry.watermark.column}'` : ''}`,
-      tvf.pos,
-      ctx.sql,
-    );
-  }
+export function planWindowAggregate(
+  q: Query,
+  tvf: WindowTvf,
+  ctx: PlanContext,
+  describe: (e: Expr) => string,
+  planView: (q: Query, ctx: PlanContext) => PlannedQuery,
+): PlannedQuery {
   const grouped = (q.groupBy ?? []).map((g) => (g.kind === 'column' ? g.name.parts[g.name.parts.length - 1] : undefined));
   if (!isAggregating(q) || !grouped.includes('window_start') || !grouped.includes('window_end')) {
     throw new SqlError(
@@ -76,25 +118,25 @@ export function planWindowAggregate(q: Query, tvf: WindowTvf, ctx: PlanContext, 
       ctx.sql,
     );
   }
-  const tableCols = tableColumns(entry);
-  const qualifier = tvf.alias ?? entry.name;
-  const tableScope = scopeOf(tableCols, entry.name, tvf.alias);
+  const { name: tableName, columns: tableCols, input: read, processingTime } = windowInput(tvf, ctx, planView);
+  const qualifier = tvf.alias ?? tableName;
+  const tableScope = scopeOf(tableCols, tableName, tvf.alias);
   const windowCols: Column[] = [
     { name: 'window_start', type: T.TIMESTAMP, nullable: false },
     { name: 'window_end', type: T.TIMESTAMP, nullable: false },
     { name: 'window_time', type: T.TIMESTAMP, nullable: false },
   ];
-  const scope: Scope = { columns: [...tableCols, ...windowCols], qualifiers: [qualifier], description: `${tvf.fn}(TABLE ${entry.name})` };
-  let input = materialized(planTableSource(entry, ctx.env), tableCols);
+  const scope: Scope = { columns: [...tableCols, ...windowCols], qualifiers: [qualifier], description: `${tvf.fn}(TABLE ${tableName})` };
+  let input = read;
   if (q.where) input = planCalc({ ...q, items: [{ expr: { kind: 'star', qualifier: undefined, pos: q.pos }, alias: undefined }] }, input, tableScope, ctx.sql);
   const plan = planAggregate(q, scope, ctx.sql, false, WINDOW_COLUMNS, describe);
   if (tvf.fn === 'SESSION') checkSessionKeys(tvf, q, ctx.sql);
   const output = outputRow(plan);
-  const name = `WindowAggregate(window=[${tvf.fn}(${tvf.intervals.map((ms) => `${ms} ms`).join(', ')})], groupBy=[${plan.text.groupBy}], select=[${plan.text.select}])`;
+  const name = `WindowAggregate(window=[${tvf.fn}(${processingTime ? 'PROCTIME, ' : ''}${tvf.intervals.map((ms) => `${ms} ms`).join(', ')})], groupBy=[${plan.text.groupBy}], select=[${plan.text.select}])`;
   const stream = input
     .stream()
     .keyBy(plan.key)
-    .window(assignerOf(tvf) as WindowAssigner<Row, TimeWindow>)
+    .window(assignerOf(tvf, processingTime) as WindowAssigner<Row, TimeWindow>)
     .aggregate<WindowAcc, { group: unknown[]; results: unknown[] }, Row>(
       windowFunction(plan.calls, plan.groupValues),
       (_key: unknown, w: TimeWindow, [r], out) => out.collect(output(r!.group, r!.results, w.start, w.end)),

@@ -19,6 +19,7 @@ const available = await haveTestDatabases();
 function tableContext(table: string): TableContext {
   return {
     table: 'dim',
+    partitionKeys: [],
     columns: [
       { name: 'id', type: T.BIGINT, nullable: false },
       { name: 'name', type: T.STRING, nullable: true },

@@ -72,6 +72,7 @@ const QUERIES: (string | [weir: string, duckdb: string])[] = [
   'SELECT id, qty = price, qty <> id, price >= 50.5 FROM items',
   'SELECT a, b FROM (SELECT id AS a, qty + 1 AS b FROM items WHERE qty IS NOT NULL) WHERE b > 20',
   'SELECT id, NULLIF(qty, 0), qty IS NULL, flag IS TRUE, flag IS NOT FALSE FROM items',
+  "SELECT id, qty IS DISTINCT FROM id, price IS NOT DISTINCT FROM qty, name IS DISTINCT FROM 'fig', flag IS NOT DISTINCT FROM NULL FROM items",
 ];
 
 let oracle: Awaited<ReturnType<typeof duckdb>>;

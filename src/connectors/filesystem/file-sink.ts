@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { SystemClock, type Clock } from '../../core/clock.js';
 import type { Sink } from '../../core/sink.js';
 import { createEncoder, type CsvWriteOptions, type SinkFormat } from './record-encoders.js';
+import { BucketedFileWriter } from './bucketed-file-writer.js';
 import { RollingFileWriter } from './rolling-file-writer.js';
 import { RollingPolicy, type RollingPolicyOptions } from './rolling-policy.js';
 
@@ -17,6 +18,11 @@ export interface FileSinkOptions<T> {
   readonly partPrefix?: string;
   /** Default: '.json', '.csv' or '.txt' after the format. */
   readonly partSuffix?: string;
+  /**
+   * The bucket of a record: a relative directory under `path` its part files go to (Flink's
+   * `BucketAssigner`), e.g. `dt=2024-01-01`. Default: every record in `path` itself.
+   */
+  readonly bucket?: (value: T) => string;
   /** Processing time for the time-based rolling rules; default the system clock. */
   readonly clock?: Clock;
   readonly name?: string;
@@ -52,17 +58,9 @@ export function fileSink<T>(options: FileSinkOptions<T>): Sink<T> {
       mkdirSync(options.path, { recursive: true });
       // Each writer learns CSV columns from its own first record.
       const own = options.encode || options.format !== 'csv' ? encode : createEncoder('csv', options.csv);
-      return new RollingFileWriter(
-        options.path,
-        ctx.subtaskIndex,
-        naming,
-        own,
-        policy,
-        clock,
-        ctx.checkpointingMode === 'EXACTLY_ONCE',
-        ctx.parallelism,
-        ctx.metrics,
-      );
+      const writerIn = (dir: string) =>
+        new RollingFileWriter(dir, ctx.subtaskIndex, naming, own, policy, clock, ctx.checkpointingMode === 'EXACTLY_ONCE', ctx.parallelism, ctx.metrics);
+      return options.bucket ? new BucketedFileWriter(options.path, options.bucket as (v: unknown) => string, writerIn) : writerIn(options.path);
     },
   };
 }

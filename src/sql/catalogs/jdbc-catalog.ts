@@ -89,6 +89,7 @@ export const jdbcCatalog: CatalogFactory = (name, options, fail) => {
       name: table,
       temporary: false,
       columns,
+      partitionKeys: [],
       watermark: undefined,
       primaryKey: info.primaryKey.length > 0 ? info.primaryKey : undefined,
       options: withOptions,

@@ -2,7 +2,9 @@ import { toMillis } from '../../core/duration.js';
 import { fileSource } from '../../connectors/filesystem/file-source.js';
 import { fileSink } from '../../connectors/filesystem/file-sink.js';
 import { readAllRecords } from '../../connectors/filesystem/file-lookup.js';
+import type { RollingPolicyOptions } from '../../connectors/filesystem/rolling-policy.js';
 import type { Row } from '../operators/calc-operator.js';
+import { partitionPaths } from './partition-path.js';
 import type { TableConnector, TableContext } from './table-connector.js';
 
 function format(ctx: TableContext): 'csv' | 'json' {
@@ -27,14 +29,53 @@ function errorPolicy(ctx: TableContext, fmt: 'csv' | 'json'): 'fail' | 'skip' {
   return ctx.options.get(`${fmt}.ignore-parse-errors`) === 'true' ? 'skip' : 'fail';
 }
 
+/** Flink's `sink.rolling-policy.*` options: sizes as `128MB`, `1kb` or bytes; durations as `30 min`, `10s`. */
+function rollingPolicy(ctx: TableContext): RollingPolicyOptions {
+  const duration = (key: string) => {
+    const v = ctx.options.get(key);
+    if (v === undefined) return undefined;
+    try {
+      return toMillis(v);
+    } catch {
+      return ctx.fail(`option '${key}' must be a duration such as '30 min' or '10s', not '${v}'`);
+    }
+  };
+  const size = ctx.options.get('sink.rolling-policy.file-size');
+  const m = size === undefined ? undefined : /^\s*(\d+)\s*(b|bytes|kb|k|mb|m|gb|g)?\s*$/i.exec(size);
+  if (size !== undefined && !m) ctx.fail(`option 'sink.rolling-policy.file-size' must be a size such as '128MB', not '${size}'`);
+  const unit = { b: 1, bytes: 1, k: 1024, kb: 1024, m: 1024 ** 2, mb: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3 }[(m?.[2] ?? 'b').toLowerCase()]!;
+  const rollover = duration('sink.rolling-policy.rollover-interval');
+  const inactivity = duration('sink.rolling-policy.inactivity-interval');
+  return {
+    ...(m ? { maxPartSize: Number(m[1]) * unit } : {}),
+    ...(rollover !== undefined ? { rolloverInterval: rollover } : {}),
+    ...(inactivity !== undefined ? { inactivityInterval: inactivity } : {}),
+  };
+}
+
 /**
  * Flink's `filesystem` connector over CSV (no header, columns in declared order) and JSON Lines:
- * a bounded source (or a directory watched with 'source.monitor-interval') and a part-file sink.
+ * a bounded source (or a directory watched with 'source.monitor-interval') and a part-file sink,
+ * partitioned into `col=value/` directories by PARTITIONED BY, with Flink's rolling options.
  */
 export const filesystemTable: TableConnector = {
   name: 'filesystem',
-  options: ['path', 'format', 'csv.field-delimiter', 'csv.ignore-parse-errors', 'json.ignore-parse-errors', 'source.monitor-interval'],
+  options: [
+    'path',
+    'format',
+    'csv.field-delimiter',
+    'csv.ignore-parse-errors',
+    'json.ignore-parse-errors',
+    'source.monitor-interval',
+    'partition.default-name',
+    'sink.rolling-policy.file-size',
+    'sink.rolling-policy.rollover-interval',
+    'sink.rolling-policy.inactivity-interval',
+  ],
+  partitioned: true,
   source(ctx) {
+    // The part files of a partitioned table hold no partition columns; their values are in the paths.
+    if (ctx.partitionKeys.length > 0) ctx.fail('reading a PARTITIONED BY filesystem table is not supported yet (writing is)');
     const fmt = format(ctx);
     const monitor = ctx.options.get('source.monitor-interval');
     const source = fileSource<Row>({
@@ -57,10 +98,17 @@ export const filesystemTable: TableConnector = {
   },
   sink(ctx) {
     const fmt = format(ctx);
+    const keys = ctx.partitionKeys;
+    // As Flink's, the files of a partitioned table leave out the partition columns: the directories name them.
+    const written = ctx.columns.map((c) => c.name).filter((c) => !keys.includes(c));
+    const defaultName = ctx.options.get('partition.default-name') ?? '__DEFAULT_PARTITION__';
     return fileSink<Row>({
       path: path(ctx),
       format: fmt,
-      ...(fmt === 'csv' ? { csv: { columns: ctx.columns.map((c) => c.name), delimiter: delimiter(ctx) } } : {}),
+      ...(fmt === 'csv' ? { csv: { columns: written, delimiter: delimiter(ctx) } } : {}),
+      ...(fmt === 'json' && keys.length > 0 ? { encode: (row: Row) => JSON.stringify(Object.fromEntries(written.map((c) => [c, row[c]]))) } : {}),
+      ...(keys.length > 0 ? { bucket: partitionPaths(keys, defaultName) } : {}),
+      rollingPolicy: rollingPolicy(ctx),
       name: `filesystem ${ctx.table}`,
     });
   },

@@ -11,6 +11,8 @@ export interface TableContext {
   readonly options: ReadonlyMap<string, string>;
   /** PRIMARY KEY (...) NOT ENFORCED, if declared. */
   readonly primaryKey: readonly string[] | undefined;
+  /** PARTITIONED BY (...) columns, empty when not partitioned. */
+  readonly partitionKeys: readonly string[];
   /** Metadata columns among `columns`: column name -> the connector's metadata key. */
   readonly metadata: ReadonlyMap<string, string>;
   /** Fails naming the option and the table. */
@@ -28,6 +30,8 @@ export interface TableConnector {
   readonly changelogSource?: boolean;
   /** The sink writes a changelog as upserts and deletes on the table's PRIMARY KEY (jdbc). */
   readonly upsertOnPrimaryKey?: boolean;
+  /** The connector takes PARTITIONED BY (filesystem); others reject it, as Flink's do. */
+  readonly partitioned?: boolean;
   /** The metadata keys a source can fill (`METADATA FROM 'key'`); none when left out. */
   readonly metadata?: readonly string[];
   /**

@@ -83,7 +83,10 @@ export const temporalFunctions: readonly FunctionDefinition[] = [
       const ts = asMillis(ctx.compile(args[0]!), ctx);
       const p = coerce(ctx.compile(args[1]!), 'STRING', ctx);
       if (ts.type.name === 'NULL' || p.type.name === 'NULL') return { code: 'null', type: T.STRING, nullable: true };
-      const f = (ms: number | null, pattern: string | null) => (ms === null || pattern === null ? null : formatWith(fmt(pattern), ms));
+      // A cache per call: the module's one-pattern cache would compile again and again when a
+      // query formats with two patterns (Nexmark q10's 'yyyy-MM-dd' and 'HH:mm').
+      const own = patternCache();
+      const f = (ms: number | null, pattern: string | null) => (ms === null || pattern === null ? null : formatWith(own(pattern), ms));
       return { code: `${ctx.ref(f)}(${ts.code}, ${p.code})`, type: T.STRING, nullable: ts.nullable || p.nullable };
     },
   },

@@ -19,7 +19,15 @@ export interface GroupAggregateParams {
   readonly text: { readonly groupBy: string; readonly select: string };
   /** `table.exec.state.ttl` in milliseconds: a key's state expires after that long without a write; 0 or absent: never. */
   readonly ttl?: number;
+  /**
+   * `execution.runtime-mode` = `batch`: the input is bounded, so each group's final row is emitted
+   * once, insert-only, when the input ends (Flink's batch HashAggregate), instead of a changelog.
+   */
+  readonly batch?: boolean;
 }
+
+/** The time of the end-of-input timer: after any real time, so it fires on the final watermark only. */
+const END_OF_INPUT = Number.MAX_SAFE_INTEGER;
 
 /** Per group: the rows it holds, its GROUP BY values, the accumulators and the results last emitted. */
 interface GroupEntry {
@@ -48,9 +56,9 @@ export class GroupAggregateOperator implements Operator<Row> {
     this.state = ctx.keyed!.state.getState(valueState<GroupEntry>('group-aggregate', sqlStateTtl(this.params.ttl)));
   }
 
-  processBatch(batch: Batch<Row>): void {
-    const { values, keys, kinds, timestamps } = batch;
-    const { groupValues, calls, output } = this.params;
+  processBatch(input: Batch<Row>): void {
+    const { values, keys, kinds, timestamps } = input;
+    const { groupValues, calls, output, batch } = this.params;
     const { state, builder } = this;
     const keyed = this.ctx.keyed!;
     const n = values.length;
@@ -67,9 +75,15 @@ export class GroupAggregateOperator implements Operator<Row> {
           // Taking back a row of a group never seen (expired state): nothing to take it from.
           if (retract) continue;
           e = { rows: 0, group: groupValues(row), accs: createAccs(calls), results: [] };
+          if (batch) keyed.timers.registerEventTimeTimer(0, END_OF_INPUT);
         }
         accumulate(calls, e.accs, row, retract ? -1 : 1);
         e.rows += retract ? -1 : 1;
+        if (batch) {
+          // An empty group stays until the end of input (its timer is set); it emits nothing then.
+          state.update(e);
+          continue;
+        }
         const ts = timestamps[i]!;
         if (e.rows === 0) {
           builder.addRow(output(e.group, e.results), ts, RowKind.DELETE);
@@ -90,13 +104,30 @@ export class GroupAggregateOperator implements Operator<Row> {
     }
     if (builder.length > 0) this.ctx.output.push(builder.take());
   }
+
+  /** Batch mode: the input ended; the group's final row, unless it holds no row. */
+  onEventTime(_ns: string | number, t: number): void {
+    const e = this.state.value();
+    if (e === undefined) return;
+    if (e.rows > 0) this.builder.add(this.params.output(e.group, results(this.params.calls, e.accs)), t);
+    this.state.clear();
+  }
+
+  onWatermark(w: number): void {
+    if (this.builder.length > 0) this.ctx.output.push(this.builder.take());
+    this.ctx.output.pushWatermark(w);
+  }
+
+  finish(): void {
+    if (this.builder.length > 0) this.ctx.output.push(this.builder.take());
+  }
 }
 
 /** The `sqlGroupAggregate` operator kind, registered by the SQL layer. */
 export const groupAggregateKind: OperatorFactory<GroupAggregateParams> = {
   kind: 'sqlGroupAggregate',
   create: (params) => new GroupAggregateOperator(params) as Operator<unknown>,
-  describe: ({ text, ttl }) => ({ groupBy: text.groupBy, select: text.select, ...describeTtl(ttl) }),
-  outputChangelogMode: () => 'changelog',
+  describe: ({ text, ttl, batch }) => ({ groupBy: text.groupBy, select: text.select, ...describeTtl(ttl), ...(batch ? { mode: 'batch' } : {}) }),
+  outputChangelogMode: (params) => (params.batch ? 'insert-only' : 'changelog'),
   inputChangelogMode: () => 'all',
 };

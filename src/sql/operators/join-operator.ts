@@ -34,10 +34,19 @@ export interface JoinParams {
   readonly equals: readonly [(a: Row, b: Row) => boolean, (a: Row, b: Row) => boolean];
   /** `table.exec.state.ttl` in milliseconds: a key's rows of one side expire after that long without a write; 0: never. */
   readonly ttl: number;
-  /** The output is a changelog: an input is one, or the join is outer. */
+  /** The output is a changelog: an input is one, or the join is outer (in streaming). */
   readonly updating: boolean;
+  /**
+   * Batch mode over insert-only inputs: an outer join's rows without a partner are padded once the
+   * input ends, instead of padded at once and taken back when a partner comes, so the output is
+   * insert-only (Flink's batch join).
+   */
+  readonly batch?: boolean;
   readonly text: { readonly type: string; readonly on: string };
 }
+
+/** The time of the end-of-input timer: after any real time, so it fires on the final watermark only. */
+const END_OF_INPUT = Number.MAX_SAFE_INTEGER;
 
 /** A row kept in state, with the number of rows of the other side it joins (kept for the padding of outer joins). */
 interface Entry {
@@ -58,8 +67,11 @@ export class JoinOperator implements Operator<Row> {
   private readonly states: ValueState<Entry[]>[] = [];
   private readonly builder = new BatchBuilder<Row>();
   private readonly outer: readonly [boolean, boolean];
+  /** Batch mode of an outer join: padding waits for the end of input. */
+  private readonly padAtEnd: boolean;
   constructor(private readonly params: JoinParams) {
     this.outer = [params.type === 'LEFT' || params.type === 'FULL', params.type === 'RIGHT' || params.type === 'FULL'];
+    this.padAtEnd = params.batch === true && params.type !== 'INNER';
   }
 
   open(ctx: OperatorContext<Row>): void {
@@ -108,6 +120,7 @@ export class JoinOperator implements Operator<Row> {
     const others = theirs.value();
     const residual = this.params.residual;
     const otherOuter = this.outer[1 - input]!;
+    const padAtEnd = this.padAtEnd;
     let matches = 0;
     if (others !== undefined) {
       for (let j = 0; j < others.length; j++) {
@@ -117,17 +130,41 @@ export class JoinOperator implements Operator<Row> {
         matches++;
         if (otherOuter) {
           // The other row was padded until now: take the padded row back.
-          if (e.matches === 0) this.emitPadded(e.row, 1 - input, ts, RowKind.DELETE);
+          if (e.matches === 0 && !padAtEnd) this.emitPadded(e.row, 1 - input, ts, RowKind.DELETE);
           e.matches++;
         }
         this.builder.addRow(out, ts, RowKind.INSERT);
       }
       if (otherOuter && matches > 0) theirs.update(others);
     }
-    if (matches === 0 && this.outer[input]) this.emitPadded(row, input, ts, RowKind.INSERT);
-    const list = mine.value() ?? [];
+    if (matches === 0 && this.outer[input] && !padAtEnd) this.emitPadded(row, input, ts, RowKind.INSERT);
+    const list = mine.value();
+    if (padAtEnd && list === undefined && others === undefined) this.ctx.keyed!.timers.registerEventTimeTimer(0, END_OF_INPUT);
+    this.push(mine, list, row, matches);
+  }
+
+  private push(mine: ValueState<Entry[]>, known: Entry[] | undefined, row: Row, matches: number): void {
+    const list = known ?? [];
     list.push({ row, matches });
     mine.update(list);
+  }
+
+  /** Batch mode: the input ended; the key's rows on an outer side that found no partner, padded. */
+  onEventTime(_ns: string | number, t: number): void {
+    for (let side = 0; side < 2; side++) {
+      const list = this.states[side]!.value();
+      if (list !== undefined && this.outer[side]) for (const e of list) if (e.matches === 0) this.emitPadded(e.row, side, t, RowKind.INSERT);
+      this.states[side]!.clear();
+    }
+  }
+
+  onWatermark(w: number): void {
+    if (this.builder.length > 0) this.ctx.output.push(this.builder.take());
+    this.ctx.output.pushWatermark(w);
+  }
+
+  finish(): void {
+    if (this.builder.length > 0) this.ctx.output.push(this.builder.take());
   }
 
   private retract(row: Row, input: number, ts: number): void {
@@ -171,7 +208,12 @@ export class JoinOperator implements Operator<Row> {
 export const joinKind: OperatorFactory<JoinParams> = {
   kind: 'sqlJoin',
   create: (params) => new JoinOperator(params) as Operator<unknown>,
-  describe: ({ text, ttl }) => ({ joinType: text.type, on: text.on, ...(ttl > 0 ? { stateTtl: `${ttl} ms` } : {}) }),
+  describe: ({ text, ttl, batch }) => ({
+    joinType: text.type,
+    on: text.on,
+    ...(ttl > 0 ? { stateTtl: `${ttl} ms` } : {}),
+    ...(batch ? { mode: 'batch' } : {}),
+  }),
   outputChangelogMode: ({ updating }) => (updating ? 'changelog' : 'insert-only'),
   inputChangelogMode: () => 'all',
 };
