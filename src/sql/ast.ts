@@ -106,6 +106,15 @@ export interface OverWindow {
   readonly pos: SqlPosition;
 }
 
+/** A set operation of two queries with as many columns; INTERSECT binds tighter than UNION and EXCEPT, as in SQL. */
+export interface SetOp {
+  readonly op: 'UNION' | 'INTERSECT' | 'EXCEPT';
+  /** `ALL` keeps duplicates (a row n times on the left and m on the right: INTERSECT ALL min(n, m), EXCEPT ALL n - m). */
+  readonly all: boolean;
+  readonly left: Query;
+  readonly right: Query;
+}
+
 /** A SELECT; clauses this slice cannot run are kept by position to reject them by name. */
 export interface Query {
   readonly kind: 'select';
@@ -119,6 +128,8 @@ export interface Query {
   readonly windows?: ReadonlyMap<string, OverWindow>;
   /** `UNION ALL` branches after this SELECT; `orderBy` and `limit` then apply to the whole union. */
   readonly unionAll?: readonly Query[];
+  /** `left UNION|INTERSECT|EXCEPT [ALL] right` (not a chain of UNION ALL): `items` and `from` are then unused. */
+  readonly setOp?: SetOp;
   readonly orderBy?: readonly OrderItem[];
   readonly limit?: { readonly count: number; readonly pos: SqlPosition };
   readonly unsupported: readonly { readonly clause: string; readonly pos: SqlPosition }[];

@@ -14,6 +14,7 @@ import { planOverAggregate } from './over-planner.js';
 import { planRanked, rankFilterOf } from './rank-planner.js';
 import { planSort } from './sort-planner.js';
 import { timeAttributes } from './time-attributes.js';
+import { planSetOp } from './set-op-planner.js';
 import { planUnionAll } from './union-planner.js';
 import { planWindowTvf } from './window-tvf-planner.js';
 
@@ -33,6 +34,7 @@ export function planQuery(q: Query, ctx: PlanContext): PlannedQuery {
   }
   // ORDER BY and LIMIT first: after a UNION ALL they apply to the whole union.
   if (q.orderBy || q.limit) return planSort(q, ctx, planQuery);
+  if (q.setOp) return planSetOp(q, ctx, planQuery);
   if (q.unionAll) return planUnionAll(q, ctx, planQuery);
   if (!q.from) throw new SqlError('SELECT without FROM is not supported yet', q.pos, ctx.sql);
   if ('kind' in q.from && q.from.kind === 'join') {

@@ -1,4 +1,18 @@
-import type { ColumnDef, Expr, JoinRef, Name, OverWindow, ParsedStatement, Query, SelectItem, Statement, SubqueryRef, TableRef, WindowTvf } from './ast.js';
+import type {
+  ColumnDef,
+  Expr,
+  JoinRef,
+  Name,
+  OverWindow,
+  ParsedStatement,
+  Query,
+  SelectItem,
+  SetOp,
+  Statement,
+  SubqueryRef,
+  TableRef,
+  WindowTvf,
+} from './ast.js';
 import { parseJoins } from './join-parser.js';
 import { ExpressionParser, RESERVED } from './expression-parser.js';
 import { OverClauseParser } from './over-clause-parser.js';
@@ -33,9 +47,18 @@ export function parseStatement(sql: string): ParsedStatement {
 }
 
 /** Clauses of later slices: recognised so the error names them instead of a syntax error. */
-const LATER_CLAUSES: Record<string, string> = { OFFSET: 'OFFSET', FETCH: 'FETCH', EXCEPT: 'EXCEPT', INTERSECT: 'INTERSECT' };
+const LATER_CLAUSES: Record<string, string> = { OFFSET: 'OFFSET', FETCH: 'FETCH' };
 const JOINS = new Set(['JOIN', 'INNER', 'LEFT', 'RIGHT', 'FULL', 'CROSS']);
 const WINDOW_TVFS = new Set(['TUMBLE', 'HOP', 'CUMULATE', 'SESSION']);
+
+/**
+ * `left op right`: a chain of UNION ALL stays one node with branches (what the union planner
+ * merges in one step); every other set operation is a node of its own.
+ */
+function combine(op: SetOp['op'], all: boolean, left: Query, right: Query): Query {
+  if (op === 'UNION' && all && left.setOp === undefined && !left.orderBy && !left.limit) return { ...left, unionAll: [...(left.unionAll ?? []), right] };
+  return { kind: 'select', items: left.items, from: undefined, where: undefined, unsupported: [], pos: left.pos, setOp: { op, all, left, right } };
+}
 
 class StatementParser {
   private readonly e: ExpressionParser;
@@ -272,15 +295,14 @@ class StatementParser {
     return { kind: 'insert', table, columns, query: this.query(), overwrite };
   }
 
-  /** A SELECT with its UNION ALL branches, ORDER BY and LIMIT; clauses of later slices are recorded, not parsed. */
+  /** A SELECT or a set operation of SELECTs, with ORDER BY and LIMIT; clauses of later slices are recorded, not parsed. */
   query(): Query {
     const c = this.c;
-    const head = this.select();
-    const unionAll: Query[] = [];
-    while (c.isKeyword('UNION')) {
-      const u = c.next();
-      if (!c.acceptKeyword('ALL')) return this.unsupported('UNION without ALL (UNION DISTINCT)', u.pos);
-      unionAll.push(this.select());
+    let head = this.setTerm();
+    while (c.isKeyword('UNION') || c.isKeyword('EXCEPT')) {
+      const op = c.next().upper as 'UNION' | 'EXCEPT';
+      const all = this.setQuantifier();
+      head = combine(op, all, head, this.setTerm());
     }
     const orderBy = c.acceptKeyword('ORDER', 'BY') ? new OverClauseParser(c, () => this.e.expression()).orderItems() : undefined;
     let limit: Query['limit'];
@@ -291,21 +313,47 @@ class StatementParser {
       limit = { count: Number(c.next().value), pos };
     }
     const unsupported = head.unsupported as { clause: string; pos: SqlPosition }[];
+    const plain = head.setOp === undefined && head.unionAll === undefined;
     // Later clauses: skip their tokens to the end of the statement so the error names the first one.
     for (let t = c.peek(); t.type !== 'eof' && !(t.type === 'op' && (t.value === ';' || t.value === ')')); t = c.peek()) {
       if (t.type === 'ident' && LATER_CLAUSES[t.upper] && !unsupported.some((u) => u.clause === LATER_CLAUSES[t.upper]))
         unsupported.push({ clause: LATER_CLAUSES[t.upper]!, pos: t.pos });
       else if (unsupported.length === 0)
         c.fail(
-          head.from
-            ? head.where || head.groupBy || head.having || orderBy || limit
-              ? 'Expected the end of the statement'
-              : 'Expected WHERE, GROUP BY or the end of the statement'
-            : 'Expected FROM',
+          !plain
+            ? 'Expected ORDER BY, LIMIT or the end of the statement'
+            : head.from
+              ? head.where || head.groupBy || head.having || orderBy || limit
+                ? 'Expected the end of the statement'
+                : 'Expected WHERE, GROUP BY or the end of the statement'
+              : 'Expected FROM',
         );
       c.next();
     }
-    return { ...head, ...(unionAll.length > 0 ? { unionAll } : {}), ...(orderBy ? { orderBy } : {}), ...(limit ? { limit } : {}) };
+    return { ...head, ...(orderBy ? { orderBy } : {}), ...(limit ? { limit } : {}) };
+  }
+
+  /** Operands joined by INTERSECT, which binds tighter than UNION and EXCEPT. */
+  private setTerm(): Query {
+    let q = this.setOperand();
+    while (this.c.acceptKeyword('INTERSECT')) q = combine('INTERSECT', this.setQuantifier(), q, this.setOperand());
+    return q;
+  }
+
+  /** `ALL` or `DISTINCT` (the default) after a set operator. */
+  private setQuantifier(): boolean {
+    if (this.c.acceptKeyword('ALL')) return true;
+    this.c.acceptKeyword('DISTINCT');
+    return false;
+  }
+
+  /** A SELECT, or a whole query in parentheses: `(SELECT ... UNION SELECT ...) EXCEPT SELECT ...`. */
+  private setOperand(): Query {
+    if (!this.c.isOp('(')) return this.select();
+    this.c.next();
+    const q = this.query();
+    this.c.expectOp(')');
+    return q;
   }
 
   /** SELECT items FROM source [WHERE cond] [GROUP BY ...] [HAVING cond] [WINDOW w AS (...)]. */

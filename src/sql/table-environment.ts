@@ -16,6 +16,7 @@ import { groupAggregateKind } from './operators/group-aggregate-operator.js';
 import { joinKind } from './operators/join-operator.js';
 import { windowJoinKind } from './operators/window-join-operator.js';
 import { outerIntervalJoinKind } from './operators/outer-interval-join-operator.js';
+import { setOpKind } from './operators/set-op-operator.js';
 import { orderingOperatorKinds } from './operators/ordering-operator-kinds.js';
 import { ExplainResult, explainPlan } from './explain.js';
 import { planQuery, type PlanContext } from './query-planner.js';
@@ -33,6 +34,7 @@ registerOperatorKind(groupAggregateKind);
 registerOperatorKind(joinKind);
 registerOperatorKind(windowJoinKind);
 registerOperatorKind(outerIntervalJoinKind);
+registerOperatorKind(setOpKind);
 for (const kind of orderingOperatorKinds) registerOperatorKind(kind);
 
 type Insert = Extract<Statement, { kind: 'insert' }>;
