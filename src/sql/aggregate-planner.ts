@@ -44,7 +44,8 @@ function mapChildren(e: Expr, f: (c: Expr) => Expr): Expr {
   }
   return out as unknown as Expr;
 }
-const isExpr = (v: unknown): v is Expr => typeof v === 'object' && v !== null && 'kind' in v && 'pos' in v;
+// A subquery (IN (SELECT ...), EXISTS) is a Query, not an expression of this query: not looked into.
+const isExpr = (v: unknown): v is Expr => typeof v === 'object' && v !== null && 'kind' in v && 'pos' in v && v.kind !== 'select';
 
 /** What an expression means, without positions or qualifiers: `t.a + 1` and `a+1` are the same. */
 function signature(e: Expr): string {

@@ -22,6 +22,10 @@ export type Expr =
   | { readonly kind: 'isNull'; readonly arg: Expr; readonly negated: boolean; readonly pos: SqlPosition }
   | { readonly kind: 'between'; readonly arg: Expr; readonly low: Expr; readonly high: Expr; readonly negated: boolean; readonly pos: SqlPosition }
   | { readonly kind: 'in'; readonly arg: Expr; readonly list: readonly Expr[]; readonly negated: boolean; readonly pos: SqlPosition }
+  /** `arg [NOT] IN (SELECT col ...)`: runs as a semi (anti) join, as a conjunct of WHERE only. */
+  | { readonly kind: 'inQuery'; readonly arg: Expr; readonly query: Query; readonly negated: boolean; readonly pos: SqlPosition }
+  /** `EXISTS (SELECT ...)`: runs as a semi join (`NOT EXISTS`: an anti join), as a conjunct of WHERE only. */
+  | { readonly kind: 'exists'; readonly query: Query; readonly pos: SqlPosition }
   | { readonly kind: 'like'; readonly arg: Expr; readonly pattern: Expr; readonly negated: boolean; readonly pos: SqlPosition }
   | {
       readonly kind: 'case';
@@ -188,6 +192,6 @@ export interface ParsedStatement {
 /** Where the text of `e` starts (an operator's position is its operator; its text starts with its left operand). */
 export function startOffset(e: Expr): number {
   if (e.kind === 'binary') return startOffset(e.left);
-  if (e.kind === 'isNull' || e.kind === 'between' || e.kind === 'in' || e.kind === 'like') return startOffset(e.arg);
+  if (e.kind === 'isNull' || e.kind === 'between' || e.kind === 'in' || e.kind === 'inQuery' || e.kind === 'like') return startOffset(e.arg);
   return e.pos.offset;
 }

@@ -63,7 +63,7 @@ function combine(op: SetOp['op'], all: boolean, left: Query, right: Query): Quer
 class StatementParser {
   private readonly e: ExpressionParser;
   constructor(private readonly c: TokenCursor) {
-    this.e = new ExpressionParser(c);
+    this.e = new ExpressionParser(c, () => this.query());
   }
 
   statement(): Statement {

@@ -17,6 +17,7 @@ import { joinKind } from './operators/join-operator.js';
 import { windowJoinKind } from './operators/window-join-operator.js';
 import { outerIntervalJoinKind } from './operators/outer-interval-join-operator.js';
 import { setOpKind } from './operators/set-op-operator.js';
+import { semiJoinKind } from './operators/semi-join-operator.js';
 import { orderingOperatorKinds } from './operators/ordering-operator-kinds.js';
 import { ExplainResult, explainPlan } from './explain.js';
 import { planQuery, type PlanContext } from './query-planner.js';
@@ -35,6 +36,7 @@ registerOperatorKind(joinKind);
 registerOperatorKind(windowJoinKind);
 registerOperatorKind(outerIntervalJoinKind);
 registerOperatorKind(setOpKind);
+registerOperatorKind(semiJoinKind);
 for (const kind of orderingOperatorKinds) registerOperatorKind(kind);
 
 type Insert = Extract<Statement, { kind: 'insert' }>;
