@@ -78,12 +78,22 @@ export interface SubqueryRef {
   readonly alias: string | undefined;
 }
 
+/** `LATERAL TABLE(fn(args)) [AS] alias[(col, ...)]`: the rows a table function produces for each row of the left input. */
+export interface LateralTable {
+  readonly kind: 'lateral';
+  readonly call: Extract<Expr, { kind: 'call' }>;
+  readonly alias: string | undefined;
+  /** Names for the function's columns, in order (else its declared names). */
+  readonly columns: readonly string[] | undefined;
+  readonly pos: SqlPosition;
+}
+
 /** `left [INNER|LEFT|RIGHT|FULL] JOIN right ON cond`, or `left, right` / `CROSS JOIN` (type 'CROSS', no ON). */
 export interface JoinRef {
   readonly kind: 'join';
   readonly type: 'INNER' | 'LEFT' | 'RIGHT' | 'FULL' | 'CROSS';
   readonly left: TableRef | SubqueryRef | WindowTvf | JoinRef;
-  readonly right: TableRef | SubqueryRef | WindowTvf;
+  readonly right: TableRef | SubqueryRef | WindowTvf | LateralTable;
   readonly on: Expr | undefined;
   /** Where the text of ON ends (for plan names). */
   readonly onEnd?: number;

@@ -11,6 +11,7 @@ import type { JoinParams, JoinType } from './operators/join-operator.js';
 import type { WindowJoinParams } from './operators/window-join-operator.js';
 import type { OuterIntervalJoinParams } from './operators/outer-interval-join-operator.js';
 import { planWindowTvf } from './window-tvf-planner.js';
+import { lateralRelation } from './lateral-planner.js';
 import { helpers } from './runtime-helpers.js';
 import { SqlError } from './sql-error.js';
 import { planTableSource, tableColumns } from './table-source-planner.js';
@@ -122,7 +123,9 @@ function leafRelation(
 function joinRelation(join: JoinRef, ctx: PlanContext, plan: PlanSubquery): Relation {
   const { sql } = ctx;
   const l = relationOf(join.left, ctx, plan);
-  const r = relationOf(join.right, ctx, plan);
+  const right = join.right;
+  if ('kind' in right && right.kind === 'lateral') return lateralRelation(join, l, ctx);
+  const r = relationOf(right, ctx, plan);
   for (const q of r.sides.keys()) if (l.sides.has(q)) throw new SqlError(`'${q}' names two inputs of the join; give each its own alias`, join.pos, sql);
   // The joined row: the left columns, then the right ones, renamed where a name is taken (id -> id0), as Flink does.
   const columns: Column[] = [...l.columns];

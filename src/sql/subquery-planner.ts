@@ -1,6 +1,6 @@
 import { DataStream } from '../api/data-stream.js';
 import { StreamEnvironment } from '../api/stream-environment.js';
-import { startOffset, type Expr, type JoinRef, type Query, type SubqueryRef, type TableRef, type WindowTvf } from './ast.js';
+import { startOffset, type Expr, type JoinRef, type LateralTable, type Query, type SubqueryRef, type TableRef, type WindowTvf } from './ast.js';
 import { isAggregating } from './aggregate-planner.js';
 import { exprText, materialized, type PlanContext, type PlannedQuery } from './calc-planner.js';
 import { buildFunction, Constants, ExpressionCompiler, propertyAccess, type Compiled, type Scope } from './expression-compiler.js';
@@ -144,11 +144,11 @@ function planExists(p: SubqueryPredicate, input: PlannedQuery, scope: Scope, ctx
 /** Whether a column a subquery's WHERE names is the subquery's own or the outer query's (SQL looks inside first). */
 function innerSide(sub: Query, ctx: PlanContext, planQuery: PlanQuery): (c: Extract<Expr, { kind: 'column' }>) => 'inner' | 'outer' {
   const qualifiers = new Set<string>();
-  const collect = (f: TableRef | Query | WindowTvf | JoinRef | SubqueryRef) => {
+  const collect = (f: TableRef | Query | WindowTvf | JoinRef | SubqueryRef | LateralTable) => {
     if (!('kind' in f)) qualifiers.add(f.alias ?? f.name.parts[f.name.parts.length - 1]!);
     else if (f.kind === 'join') [f.left, f.right].forEach(collect);
     else if (f.kind === 'windowTvf') qualifiers.add(f.alias ?? f.table.parts[f.table.parts.length - 1]!);
-    else if (f.kind === 'subquery' && f.alias) qualifiers.add(f.alias);
+    else if ((f.kind === 'subquery' || f.kind === 'lateral') && f.alias) qualifiers.add(f.alias);
   };
   collect(sub.from!);
   if (sub.fromAlias) qualifiers.add(sub.fromAlias);
