@@ -182,6 +182,17 @@ export type Statement =
       readonly text: string;
     }
   | { readonly kind: 'drop'; readonly what: 'TABLE' | 'VIEW'; readonly name: Name; readonly ifExists: boolean }
+  /** `CREATE [TEMPORARY [SYSTEM]] FUNCTION [IF NOT EXISTS] name AS 'module#export' [LANGUAGE JAVASCRIPT|TYPESCRIPT]`. */
+  | {
+      readonly kind: 'createFunction';
+      readonly name: Name;
+      readonly ifNotExists: boolean;
+      readonly system: boolean;
+      readonly identifier: string;
+      readonly pos: SqlPosition;
+    }
+  /** `DROP [TEMPORARY [SYSTEM]] FUNCTION [IF EXISTS] name`. */
+  | { readonly kind: 'dropFunction'; readonly name: Name; readonly ifExists: boolean; readonly system: boolean; readonly pos: SqlPosition }
   | { readonly kind: 'showTables' }
   | { readonly kind: 'showFunctions'; readonly user: boolean }
   | { readonly kind: 'describe'; readonly name: Name }

@@ -167,6 +167,9 @@ class StatementParser {
     const c = this.c;
     c.next();
     const temporary = c.acceptKeyword('TEMPORARY');
+    const system = temporary && c.acceptKeyword('SYSTEM');
+    if (c.isKeyword('FUNCTION')) return this.createFunction(system);
+    if (system) return c.fail('Expected FUNCTION after TEMPORARY SYSTEM');
     if (c.acceptKeyword('TABLE')) return this.createTable(temporary);
     if (c.acceptKeyword('VIEW')) {
       const ifNotExists = c.acceptKeyword('IF', 'NOT', 'EXISTS');
@@ -176,8 +179,30 @@ class StatementParser {
       const query = this.query();
       return { kind: 'createView', name, ifNotExists, temporary, query, text: c.sql.slice(start, c.peek().pos.offset).trim() };
     }
-    if (c.isKeyword('FUNCTION') || c.isKeyword('CATALOG') || c.isKeyword('DATABASE')) return this.unsupported(`CREATE ${c.peek().upper}`, c.peek().pos);
+    if (c.isKeyword('CATALOG') || c.isKeyword('DATABASE')) return this.unsupported(`CREATE ${c.peek().upper}`, c.peek().pos);
     return c.fail('Expected TABLE or VIEW');
+  }
+
+  /** `FUNCTION [IF NOT EXISTS] name AS 'module#export' [LANGUAGE JAVASCRIPT|TYPESCRIPT]`: a function from a JavaScript module. */
+  private createFunction(system: boolean): Statement {
+    const c = this.c;
+    const pos = c.next().pos;
+    const ifNotExists = c.acceptKeyword('IF', 'NOT', 'EXISTS');
+    const name = this.name();
+    c.expectKeyword('AS');
+    const identifier = c.string("a module and its export, such as './functions.js#split'");
+    if (c.acceptKeyword('LANGUAGE')) {
+      const lang = c.peek();
+      const language = c.identifier('a language');
+      if (!['JAVASCRIPT', 'TYPESCRIPT'].includes(language.toUpperCase()))
+        throw new SqlError(
+          `LANGUAGE ${language.toUpperCase()} is not supported: Weir loads functions from JavaScript or TypeScript modules (LANGUAGE JAVASCRIPT or TYPESCRIPT)`,
+          lang.pos,
+          c.sql,
+        );
+    }
+    if (c.isKeyword('USING')) return this.unsupported('CREATE FUNCTION ... USING JAR', c.peek().pos);
+    return { kind: 'createFunction', name, ifNotExists, system, identifier, pos };
   }
 
   private createTable(temporary: boolean): Statement {
@@ -264,10 +289,16 @@ class StatementParser {
   private drop(): Statement {
     const c = this.c;
     c.next();
-    c.acceptKeyword('TEMPORARY');
+    const temporary = c.acceptKeyword('TEMPORARY');
+    const system = temporary && c.acceptKeyword('SYSTEM');
     const w = c.peek();
+    if (c.acceptKeyword('FUNCTION')) {
+      const ifExists = c.acceptKeyword('IF', 'EXISTS');
+      return { kind: 'dropFunction', name: this.name(), ifExists, system, pos: w.pos };
+    }
+    if (system) return c.fail('Expected FUNCTION after TEMPORARY SYSTEM');
     if (!c.acceptKeyword('TABLE') && !c.acceptKeyword('VIEW')) {
-      if (w.type === 'ident' && ['FUNCTION', 'CATALOG', 'DATABASE'].includes(w.upper)) return this.unsupported(`DROP ${w.upper}`, w.pos);
+      if (w.type === 'ident' && ['CATALOG', 'DATABASE'].includes(w.upper)) return this.unsupported(`DROP ${w.upper}`, w.pos);
       return c.fail('Expected TABLE or VIEW');
     }
     const ifExists = c.acceptKeyword('IF', 'EXISTS');

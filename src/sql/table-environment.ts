@@ -5,6 +5,7 @@ import { Catalog } from './catalog.js';
 import { BUILTIN_FUNCTIONS, withFunctions } from './functions/function-catalog.js';
 import { checkFunctionName, userFunction, type ScalarFunction } from './functions/user-function.js';
 import type { FunctionDefinition } from './functions/function-definition.js';
+import { loadFunctionModule } from './functions/function-module.js';
 import { aggregateFunctionEntry, type AggregateFunction } from './functions/user-aggregate-function.js';
 import { tableFunctionEntry, type TableFunction } from './functions/user-table-function.js';
 import { BUILTIN_NAMES } from './expression-compiler.js';
@@ -192,6 +193,24 @@ export class TableEnvironment {
       case 'drop':
         this.catalog.drop(s.what, s.name, s.ifExists, sql);
         return ok();
+      case 'createFunction': {
+        // TEMPORARY SYSTEM functions come before the built-in ones; others after, as Flink's catalog functions.
+        const name = s.name.parts[s.name.parts.length - 1]!;
+        if (s.ifNotExists && this.catalog.functions.has(name, s.system)) return ok();
+        const fn = loadFunctionModule(s.identifier, s.pos, sql);
+        try {
+          this.catalog.functions.register(this.userFunction(name, fn, undefined), s.system);
+        } catch (err) {
+          throw new SqlError(err instanceof Error ? err.message : String(err), s.name.pos, sql);
+        }
+        return ok();
+      }
+      case 'dropFunction': {
+        const name = s.name.parts[s.name.parts.length - 1]!;
+        if (!this.catalog.functions.drop(name, s.system) && !s.ifExists)
+          throw new SqlError(`${s.system ? 'Temporary system function' : 'Function'} '${name}' does not exist`, s.name.pos, sql);
+        return ok();
+      }
       case 'showTables':
         return rowsResult(
           [{ name: 'table name', type: T.STRING, nullable: false }],

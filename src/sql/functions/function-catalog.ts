@@ -29,6 +29,10 @@ export class FunctionCatalog {
     into.set(name, def);
   }
 
+  has(name: string, system: boolean): boolean {
+    return (system ? this.system : this.catalog).has(name.toUpperCase());
+  }
+
   drop(name: string, system: boolean): boolean {
     return (system ? this.system : this.catalog).delete(name.toUpperCase());
   }
