@@ -195,3 +195,17 @@ describe('subqueries Weir does not run', () => {
     }
   });
 });
+
+describe('the plan', () => {
+  it('names the semi and anti joins by the condition as written, and the set operation', () => {
+    const t = TableEnvironment.create();
+    for (const name of ['a', 'b']) t.executeSql(`CREATE TABLE ${name} (k INT, n INT, s STRING) WITH ('connector' = 'datagen', 'number-of-rows' = '3')`);
+    const plan = JSON.parse(
+      t.sqlQuery('SELECT k FROM a WHERE k NOT IN (SELECT n FROM b) AND EXISTS (SELECT * FROM b WHERE b.k = a.n) EXCEPT SELECT n FROM b').explain(),
+    ) as { nodes: { name: string; kind: string; changelog: string }[] };
+    const named = plan.nodes.map((n) => [n.kind, n.name, n.changelog]);
+    expect(named).toContainEqual(['sqlSemiJoin', 'Join(joinType=[LeftAntiJoin], where=[k NOT IN (SELECT n FROM b)])', 'changelog']);
+    expect(named).toContainEqual(['sqlSemiJoin', 'Join(joinType=[LeftSemiJoin], where=[EXISTS (SELECT * FROM b WHERE b.k = a.n)])', 'changelog']);
+    expect(named).toContainEqual(['sqlSetOp', 'SetOp(EXCEPT, select=[k])', 'changelog']);
+  });
+});
