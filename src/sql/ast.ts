@@ -142,6 +142,8 @@ export interface Query {
   readonly windows?: ReadonlyMap<string, OverWindow>;
   /** `UNION ALL` branches after this SELECT; `orderBy` and `limit` then apply to the whole union. */
   readonly unionAll?: readonly Query[];
+  /** `SELECT DISTINCT`: duplicate rows of this SELECT dropped. */
+  readonly distinct?: boolean;
   /** `left UNION|INTERSECT|EXCEPT [ALL] right` (not a chain of UNION ALL): `items` and `from` are then unused. */
   readonly setOp?: SetOp;
   readonly orderBy?: readonly OrderItem[];

@@ -14,7 +14,7 @@ import { planOverAggregate } from './over-planner.js';
 import { planRanked, rankFilterOf } from './rank-planner.js';
 import { planSort } from './sort-planner.js';
 import { timeAttributes } from './time-attributes.js';
-import { planSetOp } from './set-op-planner.js';
+import { planDistinct, planSetOp } from './set-op-planner.js';
 import { planSubqueryJoins, takeSubqueries } from './subquery-planner.js';
 import { planUnionAll } from './union-planner.js';
 import { planWindowTvf } from './window-tvf-planner.js';
@@ -37,6 +37,7 @@ export function planQuery(q: Query, ctx: PlanContext): PlannedQuery {
   if (q.orderBy || q.limit) return planSort(q, ctx, planQuery);
   if (q.setOp) return planSetOp(q, ctx, planQuery);
   if (q.unionAll) return planUnionAll(q, ctx, planQuery);
+  if (q.distinct) return planDistinct(q, ctx, planQuery);
   if (!q.from) throw new SqlError('SELECT without FROM is not supported yet', q.pos, ctx.sql);
   // IN and EXISTS subqueries of WHERE: semi and anti joins on the rows of FROM.
   const { query: rest, preds } = takeSubqueries(q, ctx.sql);

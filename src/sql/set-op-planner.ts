@@ -35,6 +35,22 @@ export function planSetOp(q: Query, ctx: PlanContext, planQuery: PlanQuery): Pla
   return materialized(new DataStream<Row>(ctx.env, node), columns, updating && !ctx.batch ? { updating: true, updatingBy } : { updating: false });
 }
 
+/**
+ * `SELECT DISTINCT ...`: the query's rows keyed by the whole row into a `sqlSetOp` node of one
+ * input that emits a row when its count becomes positive and takes it back (`-D`) when it drops to
+ * zero, as Flink's GroupAggregate without aggregate calls. Insert-only over insert-only rows.
+ */
+export function planDistinct(q: Query, ctx: PlanContext, planQuery: PlanQuery): PlannedQuery {
+  const inner = planQuery({ ...q, distinct: undefined }, ctx);
+  const params: SetOpParams = { op: 'UNION', batch: ctx.batch === true, updating: inner.updating };
+  const name = `Distinct(select=[${inner.columns.map((c) => c.name).join(', ')}])`;
+  const stream = inner
+    .stream()
+    .keyBy(rowKey(inner.columns))
+    .transform<Row>(name.length > 120 ? name.slice(0, 117) + '...)' : name, 'sqlSetOp', params);
+  return materialized(stream, inner.columns, inner.updating && !ctx.batch ? { updating: true, updatingBy: inner.updatingBy! } : { updating: false });
+}
+
 /** The key of a whole row: its values in column order as JSON (a DECIMAL's bigint and a MAP as text and entries). */
 function rowKey(columns: readonly Column[]): (r: Row) => string {
   const consts = new Constants();

@@ -37,6 +37,7 @@ export function planSort(q: Query, ctx: PlanContext, planQuery: PlanQuery): Plan
     q.unionAll || q.setOp
       ? []
       : order.filter((it) => !(it.expr.kind === 'column' && it.expr.name.parts.length === 1 && (star || selected.has(it.expr.name.parts[0]))));
+  if (q.distinct && hidden.length > 0) throw new SqlError('ORDER BY items of a SELECT DISTINCT must be selected columns', hidden[0]!.expr.pos, ctx.sql);
   const items = [...q.items, ...hidden.map((it, i) => ({ expr: it.expr, alias: `$s${i}` }))];
   const base = planQuery({ ...plain, items }, ctx);
   const visible = base.columns.slice(0, base.columns.length - hidden.length);

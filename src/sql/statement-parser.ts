@@ -393,8 +393,8 @@ class StatementParser {
     const pos = c.peek().pos;
     c.expectKeyword('SELECT');
     const unsupported: { clause: string; pos: SqlPosition }[] = [];
-    if (c.isKeyword('DISTINCT')) unsupported.push({ clause: 'SELECT DISTINCT', pos: c.next().pos });
-    c.acceptKeyword('ALL');
+    const distinct = c.acceptKeyword('DISTINCT');
+    if (!distinct) c.acceptKeyword('ALL');
     const items: SelectItem[] = [];
     do items.push(this.selectItem());
     while (c.acceptOp(','));
@@ -440,6 +440,7 @@ class StatementParser {
       ...(groupBy ? { groupBy } : {}),
       ...(having ? { having } : {}),
       ...(windows ? { windows } : {}),
+      ...(distinct ? { distinct } : {}),
       unsupported,
       pos,
     };

@@ -1,4 +1,4 @@
-// UNION, INTERSECT [ALL] and EXCEPT [ALL] in Weir against DuckDB on the same random rows
+// UNION, INTERSECT [ALL], EXCEPT [ALL] and SELECT DISTINCT in Weir against DuckDB on the same random rows
 // (fast-check), with NULLs and duplicates: streaming (the changelog folded into its final table
 // in plain code), batch mode (final rows, insert-only) and at parallelism 2.
 import fc from 'fast-check';
@@ -91,6 +91,10 @@ const QUERIES = [
   'SELECT s, MAX(n) AS m FROM a GROUP BY s EXCEPT SELECT s, MIN(n) AS m FROM b GROUP BY s',
   // Numbers widen: INT against DOUBLE.
   'SELECT k * 1.0 AS x FROM a INTERSECT SELECT n FROM b',
+  // SELECT DISTINCT: the same count per distinct row, of one input.
+  'SELECT DISTINCT k, s FROM a',
+  'SELECT DISTINCT c FROM (SELECT k, COUNT(*) AS c FROM a GROUP BY k)',
+  'SELECT DISTINCT k FROM a UNION ALL SELECT DISTINCT n FROM b',
 ];
 
 describe('set operations vs DuckDB', () => {
@@ -130,7 +134,7 @@ describe('set operations vs DuckDB', () => {
     }
   });
 
-  it('UNION and INTERSECT of insert-only inputs are insert-only; EXCEPT takes rows back', async () => {
+  it('UNION, INTERSECT and SELECT DISTINCT of insert-only inputs are insert-only; EXCEPT takes rows back', async () => {
     const e = await engines(
       [
         { k: 1, n: 1, s: 'p' },
@@ -141,6 +145,7 @@ describe('set operations vs DuckDB', () => {
     try {
       expect((await e.weir(QUERIES[0]!)).updating).toBe(false);
       expect((await e.weir(QUERIES[2]!)).updating).toBe(false);
+      expect((await e.weir('SELECT DISTINCT k, s FROM a')).updating).toBe(false);
       const except = await e.weir(QUERIES[4]!);
       expect(except.updating).toBe(true);
       expect(except.rows).toEqual([[2, 'q']]);
