@@ -1,11 +1,12 @@
 // CREATE FUNCTION name AS 'module#export' loads a JavaScript module's export as a SQL function
 // (scalar, table or aggregate); DROP FUNCTION removes it. Expected results from plain code.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import '../../src/index.js';
 import { TableEnvironment } from '../../src/sql/index.js';
+import { runCli } from '../cli/cli-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'weir-sql-create-fn-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -89,4 +90,27 @@ describe('CREATE FUNCTION ... AS module#export', () => {
       "A temporary function 'half' is already registered under that name",
     );
   });
+});
+
+describe('CREATE FUNCTION in weir sql -f', () => {
+  it('a script loads its functions, also in the worker-thread slots that rebuild the plan at -p 2', async () => {
+    const out = join(dir, 'digits-out');
+    const script = join(dir, 'digits.sql');
+    writeFileSync(
+      script,
+      `CREATE TEMPORARY SYSTEM FUNCTION digits AS '${esm}#digits' LANGUAGE JAVASCRIPT;
+CREATE FUNCTION half AS '${esm}#half';
+CREATE TABLE nums (n BIGINT) WITH ('connector' = 'datagen', 'fields.n.kind' = 'sequence', 'fields.n.start' = '1', 'fields.n.end' = '300');
+CREATE TABLE out_digits (n BIGINT, d INT, h DOUBLE) WITH ('connector' = 'filesystem', 'path' = '${out}', 'format' = 'csv');
+INSERT INTO out_digits SELECT n, d, half(d) FROM nums, LATERAL TABLE(digits(n)) AS T(d);
+`,
+    );
+    const r = await runCli(['sql', '-f', script, '-p', '2']);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = readdirSync(out)
+      .filter((f) => !f.startsWith('.'))
+      .flatMap((f) => readFileSync(join(out, f), 'utf8').trim().split('\n'));
+    const expected = Array.from({ length: 300 }, (_v, i) => i + 1).flatMap((n) => [...String(n)].map((d) => `${n},${d},${Number(d) / 2}`));
+    expect(lines.sort()).toEqual(expected.sort());
+  }, 60_000);
 });
