@@ -22,7 +22,7 @@ export function planSetOp(q: Query, ctx: PlanContext, planQuery: PlanQuery): Pla
   const kind = (op === 'UNION' || !all ? op : `${op} ALL`) as SetOpKind;
   const { branches, columns, streams } = setBranches([left, right], ctx, planQuery, kind);
   const updating = branches.some((b) => b.updating) || op === 'EXCEPT';
-  const params: SetOpParams = { op: kind, batch: ctx.batch === true, updating };
+  const params: SetOpParams = { op: kind, batch: ctx.batch === true, updating, ttl: ctx.stateTtl ?? 0 };
   const key = rowKey(columns);
   const name = `SetOp(${kind}, select=[${columns.map((c) => c.name).join(', ')}])`;
   const node = ctx.env.graph.addNode(
@@ -42,7 +42,7 @@ export function planSetOp(q: Query, ctx: PlanContext, planQuery: PlanQuery): Pla
  */
 export function planDistinct(q: Query, ctx: PlanContext, planQuery: PlanQuery): PlannedQuery {
   const inner = planQuery({ ...q, distinct: undefined }, ctx);
-  const params: SetOpParams = { op: 'UNION', batch: ctx.batch === true, updating: inner.updating };
+  const params: SetOpParams = { op: 'UNION', batch: ctx.batch === true, updating: inner.updating, ttl: ctx.stateTtl ?? 0 };
   const name = `Distinct(select=[${inner.columns.map((c) => c.name).join(', ')}])`;
   const stream = inner
     .stream()

@@ -208,6 +208,7 @@ function semiJoin(
     ...(values ? { leftValue: values[0], rightValue: values[1] } : {}),
     batch,
     updating,
+    ttl: ctx.stateTtl ?? 0,
     text: { type, on: p.text },
   };
   const full = `Join(joinType=[${type}], where=[${p.text}])`;

@@ -3,7 +3,7 @@ import { snippet } from '../../core/errors.js';
 import type { Operator, OperatorContext } from '../../core/operator.js';
 import type { OperatorFactory } from '../../core/operator-factory.js';
 import { isRetraction, RowKind } from '../../core/row-kind.js';
-import { valueState, type ValueState } from '../../core/state.js';
+import { stateTtl, valueState, type ValueState } from '../../core/state.js';
 import { SqlError } from '../sql-error.js';
 import type { Row } from './calc-operator.js';
 
@@ -26,6 +26,8 @@ export interface SemiJoinParams {
   /** Batch mode: the passing rows once the input ends, insert-only. */
   readonly batch: boolean;
   readonly updating: boolean;
+  /** `table.exec.state.ttl` in milliseconds: a key's rows expire after that long without a write; 0 or absent: never. */
+  readonly ttl?: number;
   readonly text: { readonly type: string; readonly on: string };
 }
 
@@ -63,8 +65,9 @@ export class SemiJoinOperator implements Operator<Row> {
   open(ctx: OperatorContext<Row>): void {
     if (!ctx.keyed) throw new SqlError(`${ctx.operatorName}: a semi join needs both inputs keyed`);
     this.ctx = ctx;
-    this.keys = ctx.keyed.state.getState(valueState<KeyEntry>('semi-join'));
-    this.nullAware = ctx.keyed.state.getState(valueState<NullAwareEntry>('semi-join-null-aware'));
+    const ttl = this.params.ttl ? { ttl: stateTtl(this.params.ttl) } : {};
+    this.keys = ctx.keyed.state.getState(valueState<KeyEntry>('semi-join', ttl));
+    this.nullAware = ctx.keyed.state.getState(valueState<NullAwareEntry>('semi-join-null-aware', ttl));
   }
 
   processBatch(batch: Batch<Row>, input: number): void {
@@ -112,7 +115,8 @@ export class SemiJoinOperator implements Operator<Row> {
       if (!batch && passes(e.right)) this.builder.addRow(row, ts, sign === 1 ? RowKind.INSERT : RowKind.DELETE);
     } else {
       const before = passes(e.right);
-      e.right += sign;
+      // Never below zero: taking back a row whose key expired (TTL) takes nothing.
+      e.right = Math.max(0, e.right + sign);
       const after = passes(e.right);
       if (!batch && before !== after) for (const r of e.left) this.builder.addRow(r, ts, after ? RowKind.INSERT : RowKind.DELETE);
     }
@@ -144,6 +148,8 @@ export class SemiJoinOperator implements Operator<Row> {
       const v = rightValue!(row);
       const k = valueKey(v);
       const was = { nulls: e.nulls, total: e.total, count: e.right.get(k) ?? 0 };
+      // Taking back a value the subquery does not hold (its state expired, TTL) takes nothing.
+      if (sign === -1 && (v === null ? e.nulls : was.count) === 0) return;
       const passedBefore = (lk: string, lv: unknown) =>
         was.total === 0 || (lv !== null && was.nulls === 0 && (lk === k ? was.count : (e!.right.get(lk) ?? 0)) === 0);
       e.total += sign;
@@ -201,7 +207,12 @@ function nullAwarePasses(e: NullAwareEntry, v: unknown, k: string): boolean {
 export const semiJoinKind: OperatorFactory<SemiJoinParams> = {
   kind: 'sqlSemiJoin',
   create: (params) => new SemiJoinOperator(params) as Operator<unknown>,
-  describe: ({ text, mode }) => ({ joinType: text.type, on: text.on, ...(mode === 'nullAwareAnti' ? { nullAware: true } : {}) }),
+  describe: ({ text, mode, ttl }) => ({
+    joinType: text.type,
+    on: text.on,
+    ...(mode === 'nullAwareAnti' ? { nullAware: true } : {}),
+    ...(ttl ? { stateTtl: `${ttl} ms` } : {}),
+  }),
   outputChangelogMode: ({ updating, batch }) => (updating && !batch ? 'changelog' : 'insert-only'),
   inputChangelogMode: () => 'all',
 };

@@ -3,7 +3,7 @@ import { snippet } from '../../core/errors.js';
 import type { Operator, OperatorContext } from '../../core/operator.js';
 import type { OperatorFactory } from '../../core/operator-factory.js';
 import { isRetraction, RowKind } from '../../core/row-kind.js';
-import { valueState, type ValueState } from '../../core/state.js';
+import { stateTtl, valueState, type ValueState } from '../../core/state.js';
 import { SqlError } from '../sql-error.js';
 import type { Row } from './calc-operator.js';
 
@@ -17,6 +17,8 @@ export interface SetOpParams {
   readonly batch: boolean;
   /** The output can take rows back: an input is a changelog, or the operation is EXCEPT. */
   readonly updating: boolean;
+  /** `table.exec.state.ttl` in milliseconds: a row's counts expire after that long without a write; 0 or absent: never. */
+  readonly ttl?: number;
 }
 
 /** Per distinct row: how often each input holds it, the row, and how often it was emitted. */
@@ -60,7 +62,8 @@ export class SetOpOperator implements Operator<Row> {
   open(ctx: OperatorContext<Row>): void {
     if (!ctx.keyed) throw new SqlError(`${ctx.operatorName}: a set operation needs both inputs keyed by the row`);
     this.ctx = ctx;
-    this.state = ctx.keyed.state.getState(valueState<Entry>('set-op'));
+    const ttl = this.params.ttl ? { ttl: stateTtl(this.params.ttl) } : {};
+    this.state = ctx.keyed.state.getState(valueState<Entry>('set-op', ttl));
   }
 
   processBatch(batch: Batch<Row>, input: number): void {
@@ -77,7 +80,8 @@ export class SetOpOperator implements Operator<Row> {
           e = { counts: [0, 0], row: values[i]!, emitted: 0 };
           if (bounded) keyed.timers.registerEventTimeTimer(0, END_OF_INPUT);
         }
-        e.counts[input]! += sign;
+        // Counts never go below zero: taking back a row whose count expired (TTL) takes nothing.
+        e.counts[input] = Math.max(0, e.counts[input]! + sign);
         if (!bounded) this.emit(e, multiplicity(op, e.counts[0], e.counts[1]), timestamps[i]!);
         if (!bounded && e.counts[0] <= 0 && e.counts[1] <= 0) this.state.clear();
         else this.state.update(e);
@@ -115,7 +119,7 @@ export class SetOpOperator implements Operator<Row> {
 export const setOpKind: OperatorFactory<SetOpParams> = {
   kind: 'sqlSetOp',
   create: (params) => new SetOpOperator(params) as Operator<unknown>,
-  describe: ({ op, batch }) => ({ op, ...(batch ? { mode: 'batch' } : {}) }),
+  describe: ({ op, batch, ttl }) => ({ op, ...(batch ? { mode: 'batch' } : {}), ...(ttl ? { stateTtl: `${ttl} ms` } : {}) }),
   outputChangelogMode: ({ updating, batch }) => (updating && !batch ? 'changelog' : 'insert-only'),
   inputChangelogMode: () => 'all',
 };
