@@ -25,6 +25,9 @@ export const isAggregateCall = (e: Expr): e is Extract<Expr, { kind: 'call' }> =
 
 const isAggregateName = (name: string): boolean => CODES[name] !== undefined || userAggregate(name) !== undefined;
 
+/** Whether `e` calls an aggregate function written in TypeScript. */
+export const isUserAggregateCall = (e: Expr): boolean => e.kind === 'call' && userAggregate(e.name) !== undefined;
+
 /** The aggregate function written in TypeScript that `name` calls (a system one before a built-in one). */
 const userAggregate = (name: string) => resolveAggregateFunction(name, CODES[name] !== undefined);
 

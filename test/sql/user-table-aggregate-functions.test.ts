@@ -189,6 +189,32 @@ describe('aggregate functions', () => {
   });
 });
 
+describe('aggregate functions in OVER windows', () => {
+  it('over ROWS frames (retract takes the row leaving the frame back) and unbounded ones', async () => {
+    const framed = await rows('SELECT id, weighted_avg(n, 1) OVER (ORDER BY ts ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) AS w FROM recs');
+    const unbounded = await rows('SELECT id, distinct_list(n) OVER (ORDER BY ts) AS d FROM recs');
+    const byId = new Map(unbounded.map(([id, d]) => [id, d]));
+    const got = framed.map(([id, w]) => [id, w, byId.get(id)]);
+    const expected = RECS.map((r, i) => {
+      const frame = RECS.slice(Math.max(0, i - 2), i + 1).filter((x) => x.n !== null);
+      const upTo = RECS.slice(0, i + 1).filter((x) => x.n !== null);
+      return [
+        r.id,
+        frame.length === 0 ? null : frame.reduce((a, x) => a + x.n!, 0) / frame.length,
+        [...new Set(upTo.map((x) => String(x.n)))].sort().join('|'),
+      ];
+    });
+    const round = (rs: unknown[][]) => rs.map((r) => r.map((v) => (typeof v === 'number' ? Number(v.toFixed(9)) : v)));
+    expect(sorted(round(got))).toEqual(sorted(round(expected)));
+  });
+
+  it('a bounded frame needs retract()', () => {
+    expect(() => tEnv().sqlQuery('SELECT id, distinct_list(n) OVER (ORDER BY ts ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) FROM recs')).toThrow(
+      'Aggregate function distinct_list has no retract()',
+    );
+  });
+});
+
 describe('errors name the function and what is missing', () => {
   it.each([
     ['SELECT id FROM recs, LATERAL TABLE(splt(s))', 'No table function named SPLT; did you mean SPLIT?'],
