@@ -69,6 +69,8 @@ class StatementParser {
   statement(): Statement {
     const c = this.c;
     const t = c.peek();
+    // `(SELECT ...) UNION (SELECT ...)`: a query may start with a parenthesized operand.
+    if (c.isOp('(')) return { kind: 'query', query: this.query() };
     if (t.type !== 'ident') c.fail('Expected a statement');
     switch (t.upper) {
       case 'CREATE':
@@ -101,7 +103,7 @@ class StatementParser {
         c.acceptKeyword('PLAN', 'FOR');
         const target = c.isKeyword('INSERT')
           ? (this.insert() as Extract<Statement, { kind: 'insert' }>)
-          : c.isKeyword('SELECT')
+          : c.isKeyword('SELECT') || c.isOp('(')
             ? ({ kind: 'query', query: this.query() } as const)
             : c.isKeyword('STATEMENT') || c.isKeyword('EXECUTE')
               ? this.statementSet()
