@@ -70,13 +70,27 @@ export function planSubqueryJoins(
 }
 
 function planIn(p: SubqueryPredicate, input: PlannedQuery, scope: Scope, ctx: PlanContext, planQuery: PlanQuery): PlannedQuery {
-  const inner = planQuery(p.query, ctx);
+  const sub = p.query;
+  const corr = correlation(sub, scope, ctx, planQuery, 'IN');
+  if (corr.pairs.length > 0) {
+    // Correlated: the IN value is one more key of the join on the correlating equalities.
+    if (sub.items.length !== 1 || sub.items[0]!.expr.kind === 'star')
+      throw new SqlError(`The subquery of IN must select one column (IN with several columns is not supported)`, sub.pos, ctx.sql);
+    const pairs = [{ inner: sub.items[0]!.expr, outer: p.arg! }, ...corr.pairs];
+    return keyedJoin(p, input, scope, sub, pairs, corr.innerWhere, ctx, planQuery, 'IN', (outer, inner) => {
+      if (!p.negated) return 'semi';
+      if (outer.nullable || inner.nullable)
+        throw new SqlError(
+          'NOT IN with a correlated subquery is supported only where neither side can be NULL (NULL semantics would need every row on one subtask per key); use NOT EXISTS or COALESCE',
+          p.pos,
+          ctx.sql,
+        );
+      return 'anti';
+    });
+  }
+  const inner = planQuery(sub, ctx);
   if (inner.columns.length !== 1)
-    throw new SqlError(
-      `The subquery of IN must select one column, not ${inner.columns.length} (IN with several columns is not supported)`,
-      p.query.pos,
-      ctx.sql,
-    );
+    throw new SqlError(`The subquery of IN must select one column, not ${inner.columns.length} (IN with several columns is not supported)`, sub.pos, ctx.sql);
   const consts = new Constants();
   const arg = new ExpressionCompiler(scope, consts, ctx.sql).compile(p.arg!);
   const col = inner.columns[0]!;
@@ -92,53 +106,88 @@ function planIn(p: SubqueryPredicate, input: PlannedQuery, scope: Scope, ctx: Pl
 
 function planExists(p: SubqueryPredicate, input: PlannedQuery, scope: Scope, ctx: PlanContext, planQuery: PlanQuery): PlannedQuery {
   const sub = p.query;
+  const { pairs, innerWhere } = correlation(sub, scope, ctx, planQuery, 'EXISTS');
+  const mode = p.negated ? 'anti' : 'semi';
+  if (pairs.length > 0) return keyedJoin(p, input, scope, sub, pairs, innerWhere, ctx, planQuery, 'EXISTS', () => mode);
+  // Uncorrelated: one key, so the outer rows pass while the subquery is (not) empty.
+  const one = () => 0;
+  return semiJoin(p, mode, input, planQuery(sub, ctx), [one, one], ctx);
+}
+
+type Pair = { inner: Expr; outer: Expr };
+
+/**
+ * The correlation of a subquery: the equalities of its WHERE between an expression of its own and
+ * one of the outer query (the join keys), and the rest of WHERE, which must concern the subquery
+ * alone. Outer columns are checked against the outer query's scope.
+ */
+function correlation(sub: Query, scope: Scope, ctx: PlanContext, planQuery: PlanQuery, what: string): { pairs: Pair[]; innerWhere: Expr[] } {
   const sql = ctx.sql;
-  const pairs: { inner: Expr; outer: Expr }[] = [];
+  const pairs: Pair[] = [];
   const innerWhere: Expr[] = [];
-  if (sub.from && !sub.setOp && !sub.unionAll) {
-    const side = innerSide(sub, ctx, planQuery);
-    const sides = (e: Expr) => new Set(columnRefs(e).map(side));
-    for (const c of conjuncts(sub.where)) {
-      const s = sides(c);
-      if (!s.has('outer')) {
-        innerWhere.push(c);
+  if (!sub.from || sub.setOp || sub.unionAll) return { pairs, innerWhere: conjuncts(sub.where) };
+  const side = innerSide(sub, ctx, planQuery);
+  const outerCompiler = new ExpressionCompiler(scope, new Constants(), sql);
+  const sides = (e: Expr) =>
+    new Set(
+      columnRefs(e).map((c) => {
+        const s = side(c);
+        if (s === 'outer') outerCompiler.column(c.name.parts, c.pos); // an unknown column says so, with the closest name
+        return s;
+      }),
+    );
+  for (const c of conjuncts(sub.where)) {
+    const s = sides(c);
+    if (!s.has('outer')) {
+      innerWhere.push(c);
+      continue;
+    }
+    if (c.kind === 'binary' && c.op === '=') {
+      const [l, r] = [sides(c.left), sides(c.right)];
+      const only = (x: Set<string>, v: string) => x.size === 1 && x.has(v);
+      if (only(l, 'inner') && only(r, 'outer')) {
+        pairs.push({ inner: c.left, outer: c.right });
         continue;
       }
-      if (c.kind === 'binary' && c.op === '=') {
-        const [l, r] = [sides(c.left), sides(c.right)];
-        const only = (x: Set<string>, v: string) => x.size === 1 && x.has(v);
-        if (only(l, 'inner') && only(r, 'outer')) {
-          pairs.push({ inner: c.left, outer: c.right });
-          continue;
-        }
-        if (only(l, 'outer') && only(r, 'inner')) {
-          pairs.push({ inner: c.right, outer: c.left });
-          continue;
-        }
+      if (only(l, 'outer') && only(r, 'inner')) {
+        pairs.push({ inner: c.right, outer: c.left });
+        continue;
       }
-      throw new SqlError(
-        `The correlated condition '${conditionText(c, sql)}' of an EXISTS subquery is not supported: only equalities between an expression of the subquery and one of the outer query (a semi or anti join on them)`,
-        c.pos,
-        sql,
-      );
     }
-    if (pairs.length > 0 && (isAggregating(sub) || sub.orderBy || sub.limit))
-      throw new SqlError('A correlated EXISTS subquery with GROUP BY, aggregates, ORDER BY or LIMIT is not supported', sub.pos, sql);
+    throw new SqlError(
+      `The correlated condition '${conditionText(c, sql)}' of an ${what} subquery is not supported: only equalities between an expression of the subquery and one of the outer query (a semi or anti join on them)`,
+      c.pos,
+      sql,
+    );
   }
-  const inner =
-    pairs.length === 0
-      ? planQuery(sub, ctx)
-      : planQuery({ ...sub, where: conjunction(innerWhere), items: pairs.map((pair, i) => ({ expr: pair.inner, alias: `$k${i}` })) }, ctx);
+  if (pairs.length > 0 && (isAggregating(sub) || sub.orderBy || sub.limit))
+    throw new SqlError(`A correlated ${what} subquery with GROUP BY, aggregates, ORDER BY or LIMIT is not supported`, sub.pos, sql);
+  return { pairs, innerWhere };
+}
+
+/** A semi or anti join keyed by `pairs`: the subquery selects their inner sides (`$k<i>`), the outer rows are keyed by their outer sides. */
+function keyedJoin(
+  p: SubqueryPredicate,
+  input: PlannedQuery,
+  scope: Scope,
+  sub: Query,
+  pairs: readonly Pair[],
+  innerWhere: readonly Expr[],
+  ctx: PlanContext,
+  planQuery: PlanQuery,
+  what: string,
+  modeOf: (firstOuter: Compiled, firstInner: Compiled) => SemiJoinMode,
+): PlannedQuery {
+  const sql = ctx.sql;
+  const inner = planQuery({ ...sub, where: conjunction(innerWhere), items: pairs.map((pair, i) => ({ expr: pair.inner, alias: `$k${i}` })) }, ctx);
   const consts = new Constants();
   const compiler = new ExpressionCompiler(scope, consts, sql);
   const outer = pairs.map((pair) => compiler.compile(pair.outer));
-  outer.forEach((o, i) => comparable(o.type, inner.columns[i]!.type, 'EXISTS', pairs[i]!.outer.pos, sql));
+  outer.forEach((o, i) => comparable(o.type, inner.columns[i]!.type, what, pairs[i]!.outer.pos, sql));
   const rc = new Constants();
-  const innerKeys: Compiled[] = inner.columns
-    .slice(0, pairs.length)
-    .map((c) => ({ code: propertyAccess('r', c.name, rc), type: c.type, nullable: c.nullable }));
-  const keys: [(r: Row) => unknown, (r: Row) => unknown] = [keyFunction(outer, consts), keyFunction(innerKeys, rc)];
-  return semiJoin(p, p.negated ? 'anti' : 'semi', input, inner, keys, ctx);
+  const innerKeys: Compiled[] = inner.columns.map((c) => ({ code: propertyAccess('r', c.name, rc), type: c.type, nullable: c.nullable }));
+  const mode = modeOf(outer[0]!, innerKeys[0]!);
+  return semiJoin(p, mode, input, inner, [keyFunction(outer, consts), keyFunction(innerKeys, rc)], ctx);
 }
 
 /** Whether a column a subquery's WHERE names is the subquery's own or the outer query's (SQL looks inside first). */

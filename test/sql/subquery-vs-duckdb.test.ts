@@ -93,6 +93,9 @@ const QUERIES = [
   'SELECT s, COUNT(*) AS c FROM a WHERE k IN (SELECT n FROM b) GROUP BY s',
   "SELECT x.k, y.n FROM a x JOIN b y ON x.k = y.k WHERE x.n NOT IN (SELECT n FROM b WHERE s = 'p')",
   'SELECT k, n FROM a WHERE k IN (SELECT k FROM b) AND NOT EXISTS (SELECT 1 FROM b WHERE b.n = a.n)',
+  // Correlated IN: the value and the correlating equalities are the join keys.
+  'SELECT k, n FROM a WHERE n IN (SELECT n FROM b WHERE b.k = a.k AND s IS NOT NULL)',
+  'SELECT k, s FROM a WHERE COALESCE(n, 0) NOT IN (SELECT COALESCE(n, 0) FROM b WHERE b.s = a.s)',
 ];
 
 describe('IN and EXISTS subqueries vs DuckDB', () => {
@@ -182,6 +185,8 @@ describe('subqueries Weir does not run', () => {
     ['SELECT k, EXISTS (SELECT k FROM b) AS e FROM a', 'EXISTS subqueries are supported only as conditions of WHERE joined by AND'],
     ['SELECT k FROM a WHERE EXISTS (SELECT 1 FROM b WHERE b.n > a.n)', "The correlated condition 'b.n > a.n' of an EXISTS subquery is not supported"],
     ['SELECT k FROM a WHERE s IN (SELECT k FROM b)', 'IN compares STRING with INT of the subquery; use CAST'],
+    ['SELECT k FROM a WHERE n NOT IN (SELECT n FROM b WHERE b.k = a.k)', 'NOT IN with a correlated subquery is supported only where neither side can be NULL'],
+    ['SELECT k FROM a WHERE n IN (SELECT n FROM b WHERE b.k = a.kk)', "Column 'kk' not found"],
     [
       'SELECT k FROM a WHERE EXISTS (SELECT COUNT(*) FROM b WHERE b.k = a.k)',
       'A correlated EXISTS subquery with GROUP BY, aggregates, ORDER BY or LIMIT is not supported',
