@@ -3,6 +3,7 @@ import { closestName } from '../core/closest-name.js';
 import { materialized, type PlanContext } from './calc-planner.js';
 import { buildFunction, Constants, ExpressionCompiler, type Column } from './expression-compiler.js';
 import { knownFunctionNames, resolveTableFunction } from './functions/function-catalog.js';
+import type { TableFunction } from './functions/user-table-function.js';
 import { scopeOf, type Relation } from './join-relation.js';
 import { combineFunction, nullRow } from './join-row-functions.js';
 import type { CorrelateParams } from './operators/correlate-operator.js';
@@ -53,7 +54,7 @@ export function lateralRelation(join: JoinRef, l: Relation, ctx: PlanContext): R
       const compiler = new ExpressionCompiler(scopeOf(l, 'the input of the table function'), consts, sql);
       const args = lat.call.args.map((a) => compiler.compile(a).code);
       const call = buildFunction<(r: Row) => unknown[]>(`function args(r) { return [${args.join(', ')}]; }`, consts, helpers);
-      const produce = producer(fn.fn.eval, call, fnColumns, fn.name);
+      const produce = producer(fn.fn, call, fnColumns, fn.name);
       const joinType = join.type === 'LEFT' ? 'LEFT' : 'INNER';
       const text = sql.slice(lat.call.pos.offset, endOf(lat, sql)).trim();
       const params: CorrelateParams = {
@@ -85,11 +86,12 @@ function endOf(lat: LateralTable, sql: string): number {
 }
 
 /** The rows the function produces for a left row, each as a row of `columns` (see TableFunction for the shapes it may yield). */
-function producer(evaluate: (...args: any[]) => Iterable<unknown> | null | undefined, args: (r: Row) => unknown[], columns: readonly Column[], name: string) {
+function producer(tf: TableFunction, args: (r: Row) => unknown[], columns: readonly Column[], name: string) {
   const names = columns.map((c) => c.name);
   const one = names.length === 1 ? names[0]! : undefined;
   return (r: Row): Row[] => {
-    const out = evaluate(...args(r));
+    // Called as a method: a definition object may use `this`.
+    const out = tf.eval(...args(r));
     if (out === null || out === undefined) return [];
     if (typeof (out as Iterable<unknown>)[Symbol.iterator] !== 'function' || typeof out === 'string')
       throw new Error(`table function ${name} returned ${typeof out}, not an iterable of rows (an array or a generator)`);

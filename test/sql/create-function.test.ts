@@ -15,11 +15,13 @@ const esm = join(dir, 'udfs.mjs');
 writeFileSync(
   esm,
   `export const half = { resultType: 'DOUBLE', eval: (x) => (x === null ? null : x / 2) };
-export const digits = { kind: 'table', columns: { d: 'INT' }, eval: (n) => (n === null ? [] : [...String(n)].map(Number)) };
+// Methods that use \`this\`: the definition objects are called as such.
+export const digits = { kind: 'table', columns: { d: 'INT' }, radix: 10, eval(n) { return n === null ? [] : [...n.toString(this.radix)].map(Number); } };
 export const product = {
   kind: 'aggregate',
   resultType: 'BIGINT',
-  createAccumulator: () => ({ p: 1 }),
+  one: 1,
+  createAccumulator() { return { p: this.one }; },
   accumulate(acc, v) { if (v !== null) acc.p *= v; },
   getValue: (acc) => acc.p,
 };
