@@ -3,6 +3,8 @@ import { buildFunction, Constants, ExpressionCompiler, type Column, type Compile
 import type { Row } from './operators/calc-operator.js';
 import { AggCode, type AggCall } from './operators/sql-accumulators.js';
 import { helpers } from './runtime-helpers.js';
+import { resolveAggregateFunction } from './functions/function-catalog.js';
+import type { ResolvedAggregateFunction } from './functions/user-aggregate-function.js';
 import { SqlError } from './sql-error.js';
 import { isNumeric, T } from './sql-types.js';
 
@@ -18,8 +20,16 @@ const CODES: Record<string, AggCode> = {
   LISTAGG: AggCode.ListAgg,
 };
 
-/** Whether `e` calls an aggregate function this version runs. */
-export const isAggregateCall = (e: Expr): e is Extract<Expr, { kind: 'call' }> => e.kind === 'call' && CODES[e.name] !== undefined;
+/** Whether `e` calls an aggregate function this version runs: a built-in one or one written in TypeScript. */
+export const isAggregateCall = (e: Expr): e is Extract<Expr, { kind: 'call' }> => e.kind === 'call' && isAggregateName(e.name);
+
+const isAggregateName = (name: string): boolean => CODES[name] !== undefined || userAggregate(name) !== undefined;
+
+/** Whether `e` calls an aggregate function written in TypeScript. */
+export const isUserAggregateCall = (e: Expr): boolean => e.kind === 'call' && userAggregate(e.name) !== undefined;
+
+/** The aggregate function written in TypeScript that `name` calls (a system one before a built-in one). */
+const userAggregate = (name: string) => resolveAggregateFunction(name, CODES[name] !== undefined);
 
 /** A query with GROUP BY or aggregate calls. */
 export const isAggregating = (q: Query): boolean => q.groupBy !== undefined || q.having !== undefined || q.items.some((it) => containsAggregate(it.expr));
@@ -44,7 +54,8 @@ function mapChildren(e: Expr, f: (c: Expr) => Expr): Expr {
   }
   return out as unknown as Expr;
 }
-const isExpr = (v: unknown): v is Expr => typeof v === 'object' && v !== null && 'kind' in v && 'pos' in v;
+// A subquery (IN (SELECT ...), EXISTS) is a Query, not an expression of this query: not looked into.
+const isExpr = (v: unknown): v is Expr => typeof v === 'object' && v !== null && 'kind' in v && 'pos' in v && v.kind !== 'select';
 
 /** What an expression means, without positions or qualifiers: `t.a + 1` and `a+1` are the same. */
 function signature(e: Expr): string {
@@ -115,6 +126,8 @@ export function planAggregate(
     const sig = signature(e);
     const known = callSigs.indexOf(sig);
     if (known >= 0) return known;
+    const user = userAggregate(e.name);
+    if (user) return addUserCall(e, user, sig);
     const star = e.args.length === 1 && e.args[0]!.kind === 'star';
     const separator = e.name === 'LISTAGG' && e.args.length === 2 ? e.args[1]! : undefined;
     if (separator && (separator.kind !== 'literal' || separator.type !== 'string'))
@@ -168,6 +181,28 @@ export function planAggregate(
     return calls.length - 1;
   };
 
+  /** A call of an aggregate function written in TypeScript: its arguments compiled, its result typed as declared. */
+  const addUserCall = (e: Extract<Expr, { kind: 'call' }>, user: ResolvedAggregateFunction, sig: string): number => {
+    if (e.distinct) throw new SqlError(`${e.name}(DISTINCT ...) is not supported for aggregate functions written in TypeScript`, e.pos, sql);
+    for (const a of [...e.args, ...(e.filter ? [e.filter] : [])]) {
+      if (a.kind === 'star') throw new SqlError(`${e.name}(*) is not valid; only COUNT takes *`, e.pos, sql);
+      if (containsAggregate(a)) throw new SqlError('Aggregate calls cannot be nested', a.pos, sql);
+    }
+    if (updatingInput && !user.fn.retract)
+      throw new SqlError(`Aggregate function ${user.name} has no retract(), which it needs here: its input is a changelog (rows are taken back)`, e.pos, sql);
+    let filter: ((r: Row) => boolean) | undefined;
+    if (e.filter) {
+      const f = compiler.compile(e.filter);
+      if (f.type.name !== 'BOOLEAN' && f.type.name !== 'NULL') throw new SqlError(`FILTER expects a BOOLEAN condition, not ${f.type.name}`, e.filter.pos, sql);
+      filter = buildFunction(`function filter(r) { return ${f.code} === true; }`, consts, helpers);
+    }
+    const args = e.args.map((a) => buildFunction<(r: Row) => unknown>(`function arg(r) { return ${compiler.compile(a).code}; }`, consts, helpers));
+    calls.push({ code: AggCode.User, arg: undefined, filter, integral: false, udaf: user.fn, udafName: user.name, args });
+    callSigs.push(sig);
+    callColumns.push({ name: `$a${calls.length - 1}`, type: user.resultType, nullable: true });
+    return calls.length - 1;
+  };
+
   // The column takes the place of the text the expression was written as (for plan names and carets).
   const col = (name: string, e: Expr): Expr => {
     const pos = startPos(e);
@@ -176,7 +211,7 @@ export function planAggregate(
   const rewrite = (e: Expr): Expr => {
     const g = groupSigs.indexOf(signature(e));
     if (g >= 0) return col(`$g${g}`, e);
-    if (e.kind === 'call' && CODES[e.name] !== undefined) return col(`$a${addCall(e)}`, e);
+    if (e.kind === 'call' && isAggregateName(e.name)) return col(`$a${addCall(e)}`, e);
     if (e.kind === 'call' && LATER_AGGREGATES.has(e.name)) throw new SqlError(`Aggregate function ${e.name} is not supported yet`, e.pos, sql);
     if (e.kind === 'column') {
       const name = e.name.parts[e.name.parts.length - 1]!;

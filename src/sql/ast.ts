@@ -22,6 +22,10 @@ export type Expr =
   | { readonly kind: 'isNull'; readonly arg: Expr; readonly negated: boolean; readonly pos: SqlPosition }
   | { readonly kind: 'between'; readonly arg: Expr; readonly low: Expr; readonly high: Expr; readonly negated: boolean; readonly pos: SqlPosition }
   | { readonly kind: 'in'; readonly arg: Expr; readonly list: readonly Expr[]; readonly negated: boolean; readonly pos: SqlPosition }
+  /** `arg [NOT] IN (SELECT col ...)`: runs as a semi (anti) join, as a conjunct of WHERE only. */
+  | { readonly kind: 'inQuery'; readonly arg: Expr; readonly query: Query; readonly negated: boolean; readonly pos: SqlPosition }
+  /** `EXISTS (SELECT ...)`: runs as a semi join (`NOT EXISTS`: an anti join), as a conjunct of WHERE only. */
+  | { readonly kind: 'exists'; readonly query: Query; readonly pos: SqlPosition }
   | { readonly kind: 'like'; readonly arg: Expr; readonly pattern: Expr; readonly negated: boolean; readonly pos: SqlPosition }
   | {
       readonly kind: 'case';
@@ -76,12 +80,22 @@ export interface SubqueryRef {
   readonly alias: string | undefined;
 }
 
+/** `LATERAL TABLE(fn(args)) [AS] alias[(col, ...)]`: the rows a table function produces for each row of the left input. */
+export interface LateralTable {
+  readonly kind: 'lateral';
+  readonly call: Extract<Expr, { kind: 'call' }>;
+  readonly alias: string | undefined;
+  /** Names for the function's columns, in order (else its declared names). */
+  readonly columns: readonly string[] | undefined;
+  readonly pos: SqlPosition;
+}
+
 /** `left [INNER|LEFT|RIGHT|FULL] JOIN right ON cond`, or `left, right` / `CROSS JOIN` (type 'CROSS', no ON). */
 export interface JoinRef {
   readonly kind: 'join';
   readonly type: 'INNER' | 'LEFT' | 'RIGHT' | 'FULL' | 'CROSS';
   readonly left: TableRef | SubqueryRef | WindowTvf | JoinRef;
-  readonly right: TableRef | SubqueryRef | WindowTvf;
+  readonly right: TableRef | SubqueryRef | WindowTvf | LateralTable;
   readonly on: Expr | undefined;
   /** Where the text of ON ends (for plan names). */
   readonly onEnd?: number;
@@ -108,6 +122,15 @@ export interface OverWindow {
   readonly pos: SqlPosition;
 }
 
+/** A set operation of two queries with as many columns; INTERSECT binds tighter than UNION and EXCEPT, as in SQL. */
+export interface SetOp {
+  readonly op: 'UNION' | 'INTERSECT' | 'EXCEPT';
+  /** `ALL` keeps duplicates (a row n times on the left and m on the right: INTERSECT ALL min(n, m), EXCEPT ALL n - m). */
+  readonly all: boolean;
+  readonly left: Query;
+  readonly right: Query;
+}
+
 /** A SELECT; clauses this slice cannot run are kept by position to reject them by name. */
 export interface Query {
   readonly kind: 'select';
@@ -121,6 +144,10 @@ export interface Query {
   readonly windows?: ReadonlyMap<string, OverWindow>;
   /** `UNION ALL` branches after this SELECT; `orderBy` and `limit` then apply to the whole union. */
   readonly unionAll?: readonly Query[];
+  /** `SELECT DISTINCT`: duplicate rows of this SELECT dropped. */
+  readonly distinct?: boolean;
+  /** `left UNION|INTERSECT|EXCEPT [ALL] right` (not a chain of UNION ALL): `items` and `from` are then unused. */
+  readonly setOp?: SetOp;
   readonly orderBy?: readonly OrderItem[];
   readonly limit?: { readonly count: number; readonly pos: SqlPosition };
   readonly unsupported: readonly { readonly clause: string; readonly pos: SqlPosition }[];
@@ -161,6 +188,17 @@ export type Statement =
       readonly text: string;
     }
   | { readonly kind: 'drop'; readonly what: 'TABLE' | 'VIEW'; readonly name: Name; readonly ifExists: boolean }
+  /** `CREATE [TEMPORARY [SYSTEM]] FUNCTION [IF NOT EXISTS] name AS 'module#export' [LANGUAGE JAVASCRIPT|TYPESCRIPT]`. */
+  | {
+      readonly kind: 'createFunction';
+      readonly name: Name;
+      readonly ifNotExists: boolean;
+      readonly system: boolean;
+      readonly identifier: string;
+      readonly pos: SqlPosition;
+    }
+  /** `DROP [TEMPORARY [SYSTEM]] FUNCTION [IF EXISTS] name`. */
+  | { readonly kind: 'dropFunction'; readonly name: Name; readonly ifExists: boolean; readonly system: boolean; readonly pos: SqlPosition }
   | { readonly kind: 'showTables' }
   /** `CREATE CATALOG [IF NOT EXISTS] name WITH (...)`. */
   | {
@@ -196,6 +234,6 @@ export interface ParsedStatement {
 /** Where the text of `e` starts (an operator's position is its operator; its text starts with its left operand). */
 export function startOffset(e: Expr): number {
   if (e.kind === 'binary') return startOffset(e.left);
-  if (e.kind === 'isNull' || e.kind === 'between' || e.kind === 'in' || e.kind === 'like') return startOffset(e.arg);
+  if (e.kind === 'isNull' || e.kind === 'between' || e.kind === 'in' || e.kind === 'inQuery' || e.kind === 'like') return startOffset(e.arg);
   return e.pos.offset;
 }

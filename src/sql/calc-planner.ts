@@ -138,7 +138,7 @@ export function exprText(e: Expr, sql: string): string {
       if (depth === 0) break;
       depth--;
     } else if (depth === 0 && (ch === ',' || ch === ';')) break;
-    else if (depth === 0 && /\s/.test(ch) && /^\s+(AS|FROM|WHERE|GROUP|ORDER|LIMIT)\b/i.test(sql.slice(i, i + 8))) break;
+    else if (depth === 0 && /\s/.test(ch) && /^\s+(AS|FROM|WHERE|GROUP|ORDER|LIMIT|UNION|EXCEPT|INTERSECT)\b/i.test(sql.slice(i, i + 12))) break;
   }
   return sql.slice(start, i).trim().replace(/\s+/g, ' ');
 }

@@ -1,6 +1,7 @@
 import type { Expr, Query } from './ast.js';
 
-const isExpr = (v: unknown): v is Expr => typeof v === 'object' && v !== null && 'kind' in v && 'pos' in v;
+// A subquery (IN (SELECT ...), EXISTS) is a Query, not an expression of this query: not looked into.
+const isExpr = (v: unknown): v is Expr => typeof v === 'object' && v !== null && 'kind' in v && 'pos' in v && v.kind !== 'select';
 
 /**
  * `e` with every sub-expression for which `f` returns a replacement replaced by it (top-down: a

@@ -157,6 +157,12 @@ export class ExpressionCompiler {
         return this.inList(e.arg, e.list, e.negated, e.pos);
       case 'like':
         return this.like(e.arg, e.pattern, e.negated, e.pos);
+      case 'inQuery':
+      case 'exists':
+        return this.fail(
+          `${e.kind === 'exists' ? 'EXISTS' : 'IN (SELECT ...)'} subqueries are supported only as conditions of WHERE joined by AND (as semi and anti joins), optionally under NOT`,
+          e.pos,
+        );
       case 'case':
         return this.caseWhen(e);
       case 'cast':

@@ -1,4 +1,4 @@
-import type { Expr, Name } from './ast.js';
+import type { Expr, Name, Query } from './ast.js';
 import { OverClauseParser } from './over-clause-parser.js';
 import { SqlError } from './sql-error.js';
 import type { SqlType } from './sql-types.js';
@@ -58,7 +58,11 @@ const INTERVAL_UNITS: Record<string, number> = { MILLISECOND: 1, SECOND: 1000, M
  * OR, AND, NOT, comparison (= <> < > <= >=, IS [NOT] NULL, [NOT] BETWEEN/IN/LIKE), + - ||, * / %, unary, primary.
  */
 export class ExpressionParser {
-  constructor(private readonly c: TokenCursor) {}
+  /** `subquery`: parses a query in parentheses, for IN (SELECT ...) and EXISTS (without it they fail as unsupported). */
+  constructor(
+    private readonly c: TokenCursor,
+    private readonly subquery?: () => Query,
+  ) {}
 
   expression(): Expr {
     return this.or();
@@ -120,7 +124,13 @@ export class ExpressionParser {
         const negated = this.c.acceptKeyword('NOT');
         this.c.expectKeyword('IN');
         this.c.expectOp('(');
-        if (this.c.isKeyword('SELECT')) throw new SqlError('IN (SELECT ...) subqueries are not supported yet', this.c.peek().pos, this.c.sql);
+        if (this.c.isKeyword('SELECT')) {
+          if (!this.subquery) throw new SqlError('IN (SELECT ...) subqueries are not supported here', this.c.peek().pos, this.c.sql);
+          const query = this.subquery();
+          this.c.expectOp(')');
+          left = { kind: 'inQuery', arg: left, query, negated, pos: t.pos };
+          continue;
+        }
         const list = [this.expression()];
         while (this.c.acceptOp(',')) list.push(this.expression());
         this.c.expectOp(')');
@@ -175,6 +185,14 @@ export class ExpressionParser {
     if (t.type === 'string') {
       c.next();
       return { kind: 'literal', value: t.value, type: 'string', pos };
+    }
+    if (t.type === 'ident' && t.upper === 'EXISTS' && c.isOp('(', 1) && c.isKeyword('SELECT', 2)) {
+      if (!this.subquery) throw new SqlError('EXISTS subqueries are not supported here', pos, c.sql);
+      c.next();
+      c.next();
+      const query = this.subquery();
+      c.expectOp(')');
+      return { kind: 'exists', query, pos };
     }
     if (t.type === 'op' && t.value === '(') {
       c.next();

@@ -10,3 +10,6 @@ export type { SqlType, SqlTypeName } from './sql-types.js';
 export type { Row } from './operators/calc-operator.js';
 export { formatTableau } from './tableau.js';
 export type { ScalarFunction } from './functions/user-function.js';
+export { tableFunction, type TableFunction } from './functions/user-table-function.js';
+export { aggregateFunction, type AggregateFunction } from './functions/user-aggregate-function.js';
+export type { UserFunction } from './table-environment.js';

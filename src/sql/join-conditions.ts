@@ -53,7 +53,8 @@ export function columnRefs(e: Expr, out: Extract<Expr, { kind: 'column' }>[] = [
   return out;
 }
 
-const isExpr = (v: unknown): v is Expr => typeof v === 'object' && v !== null && 'kind' in v && 'pos' in v;
+// A subquery (IN (SELECT ...), EXISTS) is a Query, not an expression of this query: not looked into.
+const isExpr = (v: unknown): v is Expr => typeof v === 'object' && v !== null && 'kind' in v && 'pos' in v && v.kind !== 'select';
 
 /** A time attribute column plus a constant: `ts`, `ts + INTERVAL '5' SECOND`, `ts - INTERVAL ...`. */
 export interface TimeTerm {

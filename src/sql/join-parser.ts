@@ -1,4 +1,4 @@
-import type { JoinRef, SubqueryRef, TableRef, WindowTvf } from './ast.js';
+import type { JoinRef, LateralTable, SubqueryRef, TableRef, WindowTvf } from './ast.js';
 import type { ExpressionParser } from './expression-parser.js';
 import { SqlError } from './sql-error.js';
 import type { TokenCursor } from './token-cursor.js';
@@ -37,9 +37,15 @@ export function parseJoins(c: TokenCursor, e: ExpressionParser, first: TableRef 
     } else if (c.isKeyword('NATURAL')) throw new SqlError('NATURAL JOIN is not supported yet; write the condition with ON', t.pos, c.sql);
     else if (isJoin(left)) return left;
     else return c.fail('Expected JOIN');
-    if (c.isKeyword('LATERAL')) throw new SqlError('LATERAL joins (table functions) are not supported yet', c.peek().pos, c.sql);
-    const next = item();
-    const right = next.kind === 'table' ? next.ref : next;
+    let right: JoinRef['right'];
+    if (c.isKeyword('LATERAL')) {
+      right = lateralTable(c, e);
+      if (type === 'RIGHT' || type === 'FULL')
+        throw new SqlError(`${type} JOIN LATERAL TABLE is not supported (as in Flink): use LEFT JOIN ... ON TRUE`, t.pos, c.sql);
+    } else {
+      const next = item();
+      right = next.kind === 'table' ? next.ref : next;
+    }
     let on;
     let onEnd;
     if (type !== 'CROSS') {
@@ -50,7 +56,51 @@ export function parseJoins(c: TokenCursor, e: ExpressionParser, first: TableRef 
       c.expectKeyword('ON');
       on = e.expression();
       onEnd = c.peek().pos.offset;
+      if ('kind' in right && right.kind === 'lateral' && type === 'LEFT' && !(on.kind === 'literal' && on.value === true))
+        throw new SqlError('LEFT JOIN LATERAL TABLE(...) takes only ON TRUE (as in Flink); filter its rows in WHERE', on.pos, c.sql);
     }
     left = { kind: 'join', type, left, right, on, ...(onEnd !== undefined ? { onEnd } : {}), pos: t.pos };
   }
 }
+
+/** `LATERAL TABLE(fn(args)) [AS] alias[(col, ...)]`. */
+function lateralTable(c: TokenCursor, e: ExpressionParser): LateralTable {
+  const pos = c.next().pos;
+  c.expectKeyword('TABLE');
+  c.expectOp('(');
+  const at = c.peek();
+  const call = e.expression();
+  if (call.kind !== 'call') return c.fail('Expected a table function call such as split(s)', at);
+  c.expectOp(')');
+  let alias: string | undefined;
+  let columns: string[] | undefined;
+  if (c.acceptKeyword('AS') || c.peek().type === 'quoted' || (c.peek().type === 'ident' && !NOT_ALIAS.has(c.peek().upper))) {
+    alias = c.identifier('an alias');
+    if (c.acceptOp('(')) {
+      columns = [c.identifier('a column name')];
+      while (c.acceptOp(',')) columns.push(c.identifier('a column name'));
+      c.expectOp(')');
+    }
+  }
+  return { kind: 'lateral', call, alias, columns, pos };
+}
+
+/** Words after a LATERAL TABLE(...) that are not its alias. */
+const NOT_ALIAS = new Set([
+  'ON',
+  'WHERE',
+  'GROUP',
+  'HAVING',
+  'ORDER',
+  'LIMIT',
+  'JOIN',
+  'INNER',
+  'LEFT',
+  'RIGHT',
+  'FULL',
+  'CROSS',
+  'UNION',
+  'EXCEPT',
+  'INTERSECT',
+  'WINDOW',
+]);

@@ -13,6 +13,7 @@ import type { JoinParams, JoinType } from './operators/join-operator.js';
 import type { WindowJoinParams } from './operators/window-join-operator.js';
 import type { OuterIntervalJoinParams } from './operators/outer-interval-join-operator.js';
 import { planWindowTvf } from './window-tvf-planner.js';
+import { lateralRelation } from './lateral-planner.js';
 import { helpers } from './runtime-helpers.js';
 import { SqlError } from './sql-error.js';
 import { planTableSource, tableColumns } from './table-source-planner.js';
@@ -110,8 +111,10 @@ function leafRelation(
 function joinRelation(join: JoinRef, ctx: PlanContext, plan: PlanSubquery): Relation {
   const { sql } = ctx;
   const l = relationOf(join.left, ctx, plan);
-  if (!('kind' in join.right) && join.right.asOf) return temporalJoinRelation(join, l, join.right, ctx, plan);
-  const r = relationOf(join.right, ctx, plan);
+  const right = join.right;
+  if ('kind' in right && right.kind === 'lateral') return lateralRelation(join, l, ctx);
+  if (!('kind' in right) && right.asOf) return temporalJoinRelation(join, l, right, ctx, plan);
+  const r = relationOf(right, ctx, plan);
   const { columns, sides, renamed } = joinedColumns(l, r, join.pos, sql);
   const type: JoinType = join.type === 'CROSS' ? 'INNER' : join.type;
   const leftPreserved = type === 'LEFT' || type === 'FULL';

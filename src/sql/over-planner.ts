@@ -1,5 +1,5 @@
 import type { Expr, OverWindow, Query, SelectItem } from './ast.js';
-import { isAggregateCall, planAggregate } from './aggregate-planner.js';
+import { isAggregateCall, isUserAggregateCall, planAggregate } from './aggregate-planner.js';
 import { exprText, materialized, planCalc, type PlanContext, type PlannedQuery } from './calc-planner.js';
 import { columnName, isOverCall, replaceExpr, someExpr } from './expr-rewrite.js';
 import { buildFunction, Constants, ExpressionCompiler, propertyAccess, propertyKey, type Column, type Scope } from './expression-compiler.js';
@@ -25,10 +25,10 @@ export function resolveWindow(q: Query, over: OverWindow, sql: string): OverWind
   return w;
 }
 
-/** Whether `e` calls COUNT, SUM, AVG, MIN or MAX (not a type guard: OVER calls stay OVER calls). */
+/** Whether `e` calls COUNT, SUM, AVG, MIN, MAX or a TypeScript aggregate function (not a type guard: OVER calls stay OVER calls). */
 // The accumulators an OVER frame is checked with; FIRST_VALUE, LAST_VALUE and LISTAGG over a frame are not yet.
 const OVER_AGGREGATES = new Set(['COUNT', 'SUM', 'AVG', 'MIN', 'MAX']);
-const aggregates = (e: Expr): boolean => isAggregateCall(e) && e.kind === 'call' && OVER_AGGREGATES.has(e.name);
+const aggregates = (e: Expr): boolean => isAggregateCall(e) && e.kind === 'call' && (OVER_AGGREGATES.has(e.name) || isUserAggregateCall(e));
 
 /** What a window means, without positions: calls over equal windows share one operator. */
 const windowSignature = (w: OverWindow): string =>
@@ -64,7 +64,12 @@ export function planOverAggregate(q: Query, input: PlannedQuery, scope: Scope, c
           e.pos,
           sql,
         );
-      if (!aggregates(e)) throw new SqlError(`Function ${e.name} OVER a window is not supported yet (COUNT, SUM, AVG, MIN and MAX are)`, e.pos, sql);
+      if (!aggregates(e))
+        throw new SqlError(
+          `Function ${e.name} OVER a window is not supported yet (COUNT, SUM, AVG, MIN, MAX and aggregate functions written in TypeScript are)`,
+          e.pos,
+          sql,
+        );
       const w = resolveWindow(q, e.over, sql);
       if (window === undefined) window = w;
       else if (windowSignature(w) !== windowSignature(window))

@@ -15,6 +15,8 @@ import { planOverAggregate } from './over-planner.js';
 import { planRanked, rankFilterOf } from './rank-planner.js';
 import { planSort } from './sort-planner.js';
 import { timeAttributes } from './time-attributes.js';
+import { planDistinct, planSetOp } from './set-op-planner.js';
+import { planSubqueryJoins, takeSubqueries } from './subquery-planner.js';
 import { planUnionAll } from './union-planner.js';
 import { planWindowTvf } from './window-tvf-planner.js';
 
@@ -34,18 +36,29 @@ export function planQuery(q: Query, ctx: PlanContext): PlannedQuery {
   }
   // ORDER BY and LIMIT first: after a UNION ALL they apply to the whole union.
   if (q.orderBy || q.limit) return planSort(q, ctx, planQuery);
+  if (q.setOp) return planSetOp(q, ctx, planQuery);
   if (q.unionAll) return planUnionAll(q, ctx, planQuery);
+  if (q.distinct) return planDistinct(q, ctx, planQuery);
   if (!q.from) throw new SqlError('SELECT without FROM is not supported yet', q.pos, ctx.sql);
-  if ('kind' in q.from && q.from.kind === 'join') {
+  // IN and EXISTS subqueries of WHERE: semi and anti joins on the rows of FROM.
+  const { query: rest, preds } = takeSubqueries(q, ctx.sql);
+  q = rest;
+  const semi = (input: PlannedQuery, scope: Scope) => (preds.length > 0 ? planSubqueryJoins(preds, input, scope, ctx, planQuery) : input);
+  if ('kind' in q.from! && q.from.kind === 'join') {
     const joined = planJoinedFrom(q, q.from, ctx, planQuery);
     const rest: Query = { ...q, where: joined.where };
-    if (hasOver(rest)) return planOverAggregate(rest, joined.input, joined.scope, ctx, timeAttributes(rest, ctx));
-    return isAggregating(rest) ? planGroupAggregate(rest, joined.input, joined.scope, ctx) : planCalc(rest, joined.input, joined.scope, ctx.sql);
+    const input = semi(joined.input, joined.scope);
+    if (hasOver(rest)) return planOverAggregate(rest, input, joined.scope, ctx, timeAttributes(rest, ctx));
+    return isAggregating(rest) ? planGroupAggregate(rest, input, joined.scope, ctx) : planCalc(rest, input, joined.scope, ctx.sql);
   }
-  if ('kind' in q.from && q.from.kind === 'windowTvf' && isAggregating(q) && !hasOver(q))
+  if ('kind' in q.from! && q.from.kind === 'windowTvf' && isAggregating(q) && !hasOver(q)) {
+    if (preds.length > 0) throw new SqlError('IN and EXISTS subqueries in a window aggregation are not supported yet', preds[0]!.pos, ctx.sql);
     return planWindowAggregate(q, q.from, ctx, (e) => exprText(e, ctx.sql), planQuery);
+  }
   const ranked = rankFilterOf(q, ctx);
-  const { input, scope } = ranked ? planRanked(ranked, ctx, planFrom) : planFrom(q, ctx);
+  const from = ranked ? planRanked(ranked, ctx, planFrom) : planFrom(q, ctx);
+  const scope = from.scope;
+  const input = semi(from.input, scope);
   if (ranked) q = { ...q, where: ranked.outerWhere };
   if (hasOver(q)) return planOverAggregate(q, input, scope, ctx, timeAttributes(q, ctx));
   if (isAggregating(q)) return planGroupAggregate(q, input, scope, ctx);

@@ -44,7 +44,7 @@ export function rankFilterOf(q: Query, ctx: PlanContext): RankFilter | undefined
   const sub = entry === undefined ? (from as Query) : entry.query;
   const subSql = entry === undefined ? sql : entry.sql;
   const alias = entry === undefined ? q.fromAlias : ((from as { alias: string | undefined }).alias ?? entry.name);
-  if (sub.unionAll || sub.orderBy || sub.limit) return undefined;
+  if (sub.unionAll || sub.setOp || sub.orderBy || sub.limit) return undefined;
   const idx = sub.items.findIndex((it) => isOverCall(it.expr) && it.expr.name === 'ROW_NUMBER');
   if (idx < 0) return undefined;
   const call = sub.items[idx]!.expr as Extract<Expr, { kind: 'call' }>;
@@ -181,7 +181,7 @@ export function planRanked(rf: RankFilter, outer: PlanContext, planFrom: PlanFro
  */
 export function viewCheck(q: Query): Query {
   const idx = q.items.findIndex((it) => isOverCall(it.expr) && it.expr.name === 'ROW_NUMBER');
-  if (idx < 0 || q.unionAll) return q;
+  if (idx < 0 || q.unionAll || q.setOp) return q;
   const pos = q.pos;
   const rn: Expr = { kind: 'column', name: { parts: [q.items[idx]!.alias ?? `EXPR$${idx}`], pos }, pos };
   const where: Expr = { kind: 'binary', op: '<=', left: rn, right: { kind: 'literal', value: 1, type: 'int', pos }, pos };

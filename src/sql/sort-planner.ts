@@ -33,9 +33,11 @@ export function planSort(q: Query, ctx: PlanContext, planQuery: PlanQuery): Plan
   const selected = new Set(q.items.map((it) => it.alias ?? columnName(it.expr)));
   const star = q.items.some((it) => it.expr.kind === 'star');
   let order = q.orderBy ?? [];
-  const hidden = q.unionAll
-    ? []
-    : order.filter((it) => !(it.expr.kind === 'column' && it.expr.name.parts.length === 1 && (star || selected.has(it.expr.name.parts[0]))));
+  const hidden =
+    q.unionAll || q.setOp
+      ? []
+      : order.filter((it) => !(it.expr.kind === 'column' && it.expr.name.parts.length === 1 && (star || selected.has(it.expr.name.parts[0]))));
+  if (q.distinct && hidden.length > 0) throw new SqlError('ORDER BY items of a SELECT DISTINCT must be selected columns', hidden[0]!.expr.pos, ctx.sql);
   const items = [...q.items, ...hidden.map((it, i) => ({ expr: it.expr, alias: `$s${i}` }))];
   const base = planQuery({ ...plain, items }, ctx);
   const visible = base.columns.slice(0, base.columns.length - hidden.length);
@@ -99,7 +101,7 @@ function sortOrLimit(q: Query, order: readonly OrderItem[], base: PlannedQuery, 
   // The first item as written: a time attribute of the output, or of FROM when it is not selected.
   const name = columnName(q.orderBy![0]!.expr);
   const single = { ...q, unionAll: undefined };
-  const timeAttrs = new Set([...outputTimeAttributes(single, ctx), ...(q.unionAll ? [] : timeAttributes(single, ctx))]);
+  const timeAttrs = q.setOp ? new Set<string>() : new Set([...outputTimeAttributes(single, ctx), ...(q.unionAll ? [] : timeAttributes(single, ctx))]);
   if (name === undefined || first.desc || !timeAttrs.has(name))
     throw new SqlError(
       'Sort on a non-time-attribute field is not supported in streaming (as in Flink): ORDER BY must start with a time attribute ASC, or have a LIMIT',

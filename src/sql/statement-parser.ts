@@ -1,4 +1,18 @@
-import type { ColumnDef, Expr, JoinRef, Name, OverWindow, ParsedStatement, Query, SelectItem, Statement, SubqueryRef, TableRef, WindowTvf } from './ast.js';
+import type {
+  ColumnDef,
+  Expr,
+  JoinRef,
+  Name,
+  OverWindow,
+  ParsedStatement,
+  Query,
+  SelectItem,
+  SetOp,
+  Statement,
+  SubqueryRef,
+  TableRef,
+  WindowTvf,
+} from './ast.js';
 import { parseJoins } from './join-parser.js';
 import { ExpressionParser, RESERVED } from './expression-parser.js';
 import { OverClauseParser } from './over-clause-parser.js';
@@ -33,19 +47,30 @@ export function parseStatement(sql: string): ParsedStatement {
 }
 
 /** Clauses of later slices: recognised so the error names them instead of a syntax error. */
-const LATER_CLAUSES: Record<string, string> = { OFFSET: 'OFFSET', FETCH: 'FETCH', EXCEPT: 'EXCEPT', INTERSECT: 'INTERSECT' };
+const LATER_CLAUSES: Record<string, string> = { OFFSET: 'OFFSET', FETCH: 'FETCH' };
 const JOINS = new Set(['JOIN', 'INNER', 'LEFT', 'RIGHT', 'FULL', 'CROSS']);
 const WINDOW_TVFS = new Set(['TUMBLE', 'HOP', 'CUMULATE', 'SESSION']);
+
+/**
+ * `left op right`: a chain of UNION ALL stays one node with branches (what the union planner
+ * merges in one step); every other set operation is a node of its own.
+ */
+function combine(op: SetOp['op'], all: boolean, left: Query, right: Query): Query {
+  if (op === 'UNION' && all && left.setOp === undefined && !left.orderBy && !left.limit) return { ...left, unionAll: [...(left.unionAll ?? []), right] };
+  return { kind: 'select', items: left.items, from: undefined, where: undefined, unsupported: [], pos: left.pos, setOp: { op, all, left, right } };
+}
 
 class StatementParser {
   private readonly e: ExpressionParser;
   constructor(private readonly c: TokenCursor) {
-    this.e = new ExpressionParser(c);
+    this.e = new ExpressionParser(c, () => this.query());
   }
 
   statement(): Statement {
     const c = this.c;
     const t = c.peek();
+    // `(SELECT ...) UNION (SELECT ...)`: a query may start with a parenthesized operand.
+    if (c.isOp('(')) return { kind: 'query', query: this.query() };
     if (t.type !== 'ident') c.fail('Expected a statement');
     switch (t.upper) {
       case 'CREATE':
@@ -82,7 +107,7 @@ class StatementParser {
         c.acceptKeyword('PLAN', 'FOR');
         const target = c.isKeyword('INSERT')
           ? (this.insert() as Extract<Statement, { kind: 'insert' }>)
-          : c.isKeyword('SELECT')
+          : c.isKeyword('SELECT') || c.isOp('(')
             ? ({ kind: 'query', query: this.query() } as const)
             : c.isKeyword('STATEMENT') || c.isKeyword('EXECUTE')
               ? this.statementSet()
@@ -152,6 +177,9 @@ class StatementParser {
     const c = this.c;
     c.next();
     const temporary = c.acceptKeyword('TEMPORARY');
+    const system = temporary && c.acceptKeyword('SYSTEM');
+    if (c.isKeyword('FUNCTION')) return this.createFunction(system);
+    if (system) return c.fail('Expected FUNCTION after TEMPORARY SYSTEM');
     if (c.acceptKeyword('TABLE')) return this.createTable(temporary);
     if (c.acceptKeyword('VIEW')) {
       const ifNotExists = c.acceptKeyword('IF', 'NOT', 'EXISTS');
@@ -168,8 +196,30 @@ class StatementParser {
       c.expectKeyword('WITH');
       return { kind: 'createCatalog', name, ifNotExists, options: this.options(), pos };
     }
-    if (c.isKeyword('FUNCTION') || c.isKeyword('DATABASE')) return this.unsupported(`CREATE ${c.peek().upper}`, c.peek().pos);
+    if (c.isKeyword('DATABASE')) return this.unsupported(`CREATE ${c.peek().upper}`, c.peek().pos);
     return c.fail('Expected TABLE or VIEW');
+  }
+
+  /** `FUNCTION [IF NOT EXISTS] name AS 'module#export' [LANGUAGE JAVASCRIPT|TYPESCRIPT]`: a function from a JavaScript module. */
+  private createFunction(system: boolean): Statement {
+    const c = this.c;
+    const pos = c.next().pos;
+    const ifNotExists = c.acceptKeyword('IF', 'NOT', 'EXISTS');
+    const name = this.name();
+    c.expectKeyword('AS');
+    const identifier = c.string("a module and its export, such as './functions.js#split'");
+    if (c.acceptKeyword('LANGUAGE')) {
+      const lang = c.peek();
+      const language = c.identifier('a language');
+      if (!['JAVASCRIPT', 'TYPESCRIPT'].includes(language.toUpperCase()))
+        throw new SqlError(
+          `LANGUAGE ${language.toUpperCase()} is not supported: Weir loads functions from JavaScript or TypeScript modules (LANGUAGE JAVASCRIPT or TYPESCRIPT)`,
+          lang.pos,
+          c.sql,
+        );
+    }
+    if (c.isKeyword('USING')) return this.unsupported('CREATE FUNCTION ... USING JAR', c.peek().pos);
+    return { kind: 'createFunction', name, ifNotExists, system, identifier, pos };
   }
 
   private createTable(temporary: boolean): Statement {
@@ -260,15 +310,21 @@ class StatementParser {
   private drop(): Statement {
     const c = this.c;
     c.next();
-    c.acceptKeyword('TEMPORARY');
+    const temporary = c.acceptKeyword('TEMPORARY');
+    const system = temporary && c.acceptKeyword('SYSTEM');
     const w = c.peek();
+    if (c.acceptKeyword('FUNCTION')) {
+      const ifExists = c.acceptKeyword('IF', 'EXISTS');
+      return { kind: 'dropFunction', name: this.name(), ifExists, system, pos: w.pos };
+    }
+    if (system) return c.fail('Expected FUNCTION after TEMPORARY SYSTEM');
     if (c.acceptKeyword('CATALOG')) {
       const ifExists = c.acceptKeyword('IF', 'EXISTS');
       const pos = c.peek().pos;
       return { kind: 'dropCatalog', name: c.identifier('a catalog name'), ifExists, pos };
     }
     if (!c.acceptKeyword('TABLE') && !c.acceptKeyword('VIEW')) {
-      if (w.type === 'ident' && ['FUNCTION', 'DATABASE'].includes(w.upper)) return this.unsupported(`DROP ${w.upper}`, w.pos);
+      if (w.type === 'ident' && ['DATABASE'].includes(w.upper)) return this.unsupported(`DROP ${w.upper}`, w.pos);
       return c.fail('Expected TABLE or VIEW');
     }
     const ifExists = c.acceptKeyword('IF', 'EXISTS');
@@ -296,15 +352,14 @@ class StatementParser {
     return { kind: 'insert', table, columns, query: this.query(), overwrite };
   }
 
-  /** A SELECT with its UNION ALL branches, ORDER BY and LIMIT; clauses of later slices are recorded, not parsed. */
+  /** A SELECT or a set operation of SELECTs, with ORDER BY and LIMIT; clauses of later slices are recorded, not parsed. */
   query(): Query {
     const c = this.c;
-    const head = this.select();
-    const unionAll: Query[] = [];
-    while (c.isKeyword('UNION')) {
-      const u = c.next();
-      if (!c.acceptKeyword('ALL')) return this.unsupported('UNION without ALL (UNION DISTINCT)', u.pos);
-      unionAll.push(this.select());
+    let head = this.setTerm();
+    while (c.isKeyword('UNION') || c.isKeyword('EXCEPT')) {
+      const op = c.next().upper as 'UNION' | 'EXCEPT';
+      const all = this.setQuantifier();
+      head = combine(op, all, head, this.setTerm());
     }
     const orderBy = c.acceptKeyword('ORDER', 'BY') ? new OverClauseParser(c, () => this.e.expression()).orderItems() : undefined;
     let limit: Query['limit'];
@@ -315,21 +370,47 @@ class StatementParser {
       limit = { count: Number(c.next().value), pos };
     }
     const unsupported = head.unsupported as { clause: string; pos: SqlPosition }[];
+    const plain = head.setOp === undefined && head.unionAll === undefined;
     // Later clauses: skip their tokens to the end of the statement so the error names the first one.
     for (let t = c.peek(); t.type !== 'eof' && !(t.type === 'op' && (t.value === ';' || t.value === ')')); t = c.peek()) {
       if (t.type === 'ident' && LATER_CLAUSES[t.upper] && !unsupported.some((u) => u.clause === LATER_CLAUSES[t.upper]))
         unsupported.push({ clause: LATER_CLAUSES[t.upper]!, pos: t.pos });
       else if (unsupported.length === 0)
         c.fail(
-          head.from
-            ? head.where || head.groupBy || head.having || orderBy || limit
-              ? 'Expected the end of the statement'
-              : 'Expected WHERE, GROUP BY or the end of the statement'
-            : 'Expected FROM',
+          !plain
+            ? 'Expected ORDER BY, LIMIT or the end of the statement'
+            : head.from
+              ? head.where || head.groupBy || head.having || orderBy || limit
+                ? 'Expected the end of the statement'
+                : 'Expected WHERE, GROUP BY or the end of the statement'
+              : 'Expected FROM',
         );
       c.next();
     }
-    return { ...head, ...(unionAll.length > 0 ? { unionAll } : {}), ...(orderBy ? { orderBy } : {}), ...(limit ? { limit } : {}) };
+    return { ...head, ...(orderBy ? { orderBy } : {}), ...(limit ? { limit } : {}) };
+  }
+
+  /** Operands joined by INTERSECT, which binds tighter than UNION and EXCEPT. */
+  private setTerm(): Query {
+    let q = this.setOperand();
+    while (this.c.acceptKeyword('INTERSECT')) q = combine('INTERSECT', this.setQuantifier(), q, this.setOperand());
+    return q;
+  }
+
+  /** `ALL` or `DISTINCT` (the default) after a set operator. */
+  private setQuantifier(): boolean {
+    if (this.c.acceptKeyword('ALL')) return true;
+    this.c.acceptKeyword('DISTINCT');
+    return false;
+  }
+
+  /** A SELECT, or a whole query in parentheses: `(SELECT ... UNION SELECT ...) EXCEPT SELECT ...`. */
+  private setOperand(): Query {
+    if (!this.c.isOp('(')) return this.select();
+    this.c.next();
+    const q = this.query();
+    this.c.expectOp(')');
+    return q;
   }
 
   /** SELECT items FROM source [WHERE cond] [GROUP BY ...] [HAVING cond] [WINDOW w AS (...)]. */
@@ -338,8 +419,8 @@ class StatementParser {
     const pos = c.peek().pos;
     c.expectKeyword('SELECT');
     const unsupported: { clause: string; pos: SqlPosition }[] = [];
-    if (c.isKeyword('DISTINCT')) unsupported.push({ clause: 'SELECT DISTINCT', pos: c.next().pos });
-    c.acceptKeyword('ALL');
+    const distinct = c.acceptKeyword('DISTINCT');
+    if (!distinct) c.acceptKeyword('ALL');
     const items: SelectItem[] = [];
     do items.push(this.selectItem());
     while (c.acceptOp(','));
@@ -387,6 +468,7 @@ class StatementParser {
       ...(groupBy ? { groupBy } : {}),
       ...(having ? { having } : {}),
       ...(windows ? { windows } : {}),
+      ...(distinct ? { distinct } : {}),
       unsupported,
       pos,
     };

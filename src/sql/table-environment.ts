@@ -4,6 +4,10 @@ import type { Query, Statement } from './ast.js';
 import { Catalog } from './catalog.js';
 import { BUILTIN_FUNCTIONS, withFunctions } from './functions/function-catalog.js';
 import { checkFunctionName, userFunction, type ScalarFunction } from './functions/user-function.js';
+import type { FunctionDefinition } from './functions/function-definition.js';
+import { loadFunctionModule } from './functions/function-module.js';
+import { aggregateFunctionEntry, type AggregateFunction } from './functions/user-aggregate-function.js';
+import { tableFunctionEntry, type TableFunction } from './functions/user-table-function.js';
 import { BUILTIN_NAMES } from './expression-compiler.js';
 import { tokenize } from './lexer.js';
 import { TokenCursor } from './token-cursor.js';
@@ -18,6 +22,9 @@ import { windowJoinKind } from './operators/window-join-operator.js';
 import { outerIntervalJoinKind } from './operators/outer-interval-join-operator.js';
 import { temporalJoinKind } from './operators/temporal-join-operator.js';
 import { sideInputJoinKind } from './operators/side-input-join-operator.js';
+import { setOpKind } from './operators/set-op-operator.js';
+import { semiJoinKind } from './operators/semi-join-operator.js';
+import { correlateKind } from './operators/correlate-operator.js';
 import { orderingOperatorKinds } from './operators/ordering-operator-kinds.js';
 import { ExplainResult, explainPlan } from './explain.js';
 import { planQuery, planResult, type PlanContext } from './query-planner.js';
@@ -37,9 +44,15 @@ registerOperatorKind(windowJoinKind);
 registerOperatorKind(outerIntervalJoinKind);
 registerOperatorKind(temporalJoinKind);
 registerOperatorKind(sideInputJoinKind);
+registerOperatorKind(setOpKind);
+registerOperatorKind(semiJoinKind);
+registerOperatorKind(correlateKind);
 for (const kind of orderingOperatorKinds) registerOperatorKind(kind);
 
 type Insert = Extract<Statement, { kind: 'insert' }>;
+
+/** What `createTemporarySystemFunction` registers: a scalar function (a plain function or a {@link ScalarFunction}), a table function or an aggregate function. */
+export type UserFunction = ScalarFunction | TableFunction | AggregateFunction | ((...args: any[]) => unknown);
 
 const ok = () => new TableResult('SUCCESS', [], async () => []);
 const rowsResult = (columns: Column[], rows: Row[]) => new TableResult('SUCCESS_WITH_CONTENT', columns, async () => rows);
@@ -107,21 +120,24 @@ export class TableEnvironment {
   }
 
   /**
-   * Registers a scalar function written in TypeScript under `name` (case-insensitive), before the
-   * built-in functions of the same name, as Flink's temporary system functions. `resultType` is
-   * its SQL type (`'INT'`, `'DECIMAL(10, 2)'`, `'ARRAY<STRING>'`, ...). At parallelism > 1 every
-   * slot runs the job module again, so register functions where the module builds its queries.
+   * Registers a function written in TypeScript under `name` (case-insensitive), before the
+   * built-in functions of the same name, as Flink's temporary system functions: a scalar function
+   * (a plain function with its SQL `resultType`, `'INT'`, `'DECIMAL(10, 2)'`, `'ARRAY<STRING>'`,
+   * ..., or a {@link ScalarFunction}), a table function ({@link tableFunction}, called in FROM as
+   * `LATERAL TABLE(name(...))`) or an aggregate function ({@link aggregateFunction}, in GROUP BY
+   * queries and window aggregations). At parallelism > 1 every slot runs the job module again, so
+   * register functions where the module builds its queries.
    *
    * @example
    * tEnv.createTemporarySystemFunction('count_char', (s: string | null, c: string | null) => (s === null || c === null ? null : s.split(c).length - 1), 'INT');
    * tEnv.sqlQuery("SELECT count_char(url, '/') FROM bid");
    */
-  createTemporarySystemFunction(name: string, fn: ScalarFunction | ((...args: any[]) => unknown), resultType?: string): void {
+  createTemporarySystemFunction(name: string, fn: UserFunction, resultType?: string): void {
     this.catalog.functions.register(this.userFunction(name, fn, resultType), true);
   }
 
   /** As `createTemporarySystemFunction`, in the catalog: a built-in function of the same name comes first, as in Flink. */
-  createTemporaryFunction(name: string, fn: ScalarFunction | ((...args: any[]) => unknown), resultType?: string): void {
+  createTemporaryFunction(name: string, fn: UserFunction, resultType?: string): void {
     this.catalog.functions.register(this.userFunction(name, fn, resultType), false);
   }
 
@@ -143,14 +159,24 @@ export class TableEnvironment {
     return [...new Set([...BUILTIN_NAMES, ...BUILTIN_FUNCTIONS.keys()].map((n) => n.toLowerCase()).concat(this.listUserDefinedFunctions()))].sort();
   }
 
-  private userFunction(name: string, fn: ScalarFunction | ((...args: any[]) => unknown), resultType: string | undefined) {
+  private userFunction(name: string, fn: UserFunction, resultType: string | undefined): FunctionDefinition {
     checkFunctionName(name);
+    const typeOf = (text: string, what: string) => {
+      const c = new TokenCursor(tokenize(text), text);
+      const type = parseType(c);
+      if (c.peek().type !== 'eof') c.fail(`Expected the end of the type of ${what}`);
+      return type;
+    };
+    if (typeof fn !== 'function' && 'kind' in fn && fn.kind === 'table') {
+      const entries = Object.entries(fn.columns);
+      if (entries.length === 0) throw new SqlError(`Table function '${name}' declares no columns`);
+      const columns = entries.map(([col, type]) => ({ name: col, type: typeOf(type, `column '${col}' of table function '${name}'`), nullable: true }));
+      return tableFunctionEntry({ name, fn, columns });
+    }
+    if (typeof fn !== 'function' && 'kind' in fn && fn.kind === 'aggregate')
+      return aggregateFunctionEntry({ name, fn, resultType: typeOf(fn.resultType, `aggregate function '${name}'`) });
     const def: ScalarFunction = typeof fn === 'function' ? { eval: fn, resultType: resultType ?? 'STRING' } : fn;
-    const text = resultType ?? def.resultType;
-    const c = new TokenCursor(tokenize(text), text);
-    const type = parseType(c);
-    if (c.peek().type !== 'eof') c.fail(`Expected the end of the type of function '${name}'`);
-    return userFunction(name, def, type);
+    return userFunction(name, def, typeOf(resultType ?? def.resultType, `function '${name}'`));
   }
 
   /** Names of the tables and views, sorted. */
@@ -177,6 +203,24 @@ export class TableEnvironment {
       case 'drop':
         this.catalog.drop(s.what, s.name, s.ifExists, sql);
         return ok();
+      case 'createFunction': {
+        // TEMPORARY SYSTEM functions come before the built-in ones; others after, as Flink's catalog functions.
+        const name = s.name.parts[s.name.parts.length - 1]!;
+        if (s.ifNotExists && this.catalog.functions.has(name, s.system)) return ok();
+        const fn = loadFunctionModule(s.identifier, s.pos, sql);
+        try {
+          this.catalog.functions.register(this.userFunction(name, fn, undefined), s.system);
+        } catch (err) {
+          throw new SqlError(err instanceof Error ? err.message : String(err), s.name.pos, sql);
+        }
+        return ok();
+      }
+      case 'dropFunction': {
+        const name = s.name.parts[s.name.parts.length - 1]!;
+        if (!this.catalog.functions.drop(name, s.system) && !s.ifExists)
+          throw new SqlError(`${s.system ? 'Temporary system function' : 'Function'} '${name}' does not exist`, s.name.pos, sql);
+        return ok();
+      }
       case 'showTables':
         return rowsResult(
           [{ name: 'table name', type: T.STRING, nullable: false }],

@@ -1,4 +1,6 @@
 import type { Query } from './ast.js';
+import type { DataStream } from '../api/data-stream.js';
+import type { Row } from './operators/calc-operator.js';
 import { materialized, type PlanContext, type PlannedQuery } from './calc-planner.js';
 import { propertyKey, type Column, type Constants } from './expression-compiler.js';
 import { SqlError } from './sql-error.js';
@@ -25,27 +27,47 @@ function common(a: SqlType, b: SqlType): SqlType | undefined {
  */
 export function planUnionAll(q: Query, ctx: PlanContext, planQuery: PlanQuery): PlannedQuery {
   const queries = [{ ...q, unionAll: undefined, orderBy: undefined, limit: undefined }, ...q.unionAll!];
+  return unionOf(queries, ctx, planQuery);
+}
+
+/** The branches of a UNION ALL merged into one stream, their rows renamed to the first branch's names. */
+export function unionOf(queries: readonly Query[], ctx: PlanContext, planQuery: PlanQuery): PlannedQuery {
+  const { branches, columns, streams } = setBranches(queries, ctx, planQuery, 'UNION ALL');
+  const updating = branches.find((b) => b.updating);
+  return materialized(streams[0]!.union(...streams.slice(1)), columns, updating ? { updating: true, updatingBy: updating.updatingBy! } : { updating: false });
+}
+
+/**
+ * The branches of a set operation planned each on its own, with the columns of the result (the
+ * first branch's names; types that fit together, as Flink's: equal, or numbers widened) and each
+ * branch's rows renamed to those names in its own last step. `what` names the operation in errors.
+ */
+export function setBranches(
+  queries: readonly Query[],
+  ctx: PlanContext,
+  planQuery: PlanQuery,
+  what: string,
+): { branches: PlannedQuery[]; columns: Column[]; streams: DataStream<Row>[] } {
   const branches = queries.map((b) => planQuery(b, ctx));
   const first = branches[0]!;
   const columns: Column[] = first.columns.map((c) => ({ ...c }));
   branches.forEach((b, i) => {
     if (b.columns.length !== columns.length)
-      throw new SqlError(`UNION ALL branches have different numbers of columns: ${columns.length} and ${b.columns.length}`, queries[i]!.pos, ctx.sql);
+      throw new SqlError(`${what} branches have different numbers of columns: ${columns.length} and ${b.columns.length}`, queries[i]!.pos, ctx.sql);
     b.columns.forEach((c, j) => {
       const t = common(columns[j]!.type, c.type);
       if (t === undefined)
         throw new SqlError(
-          `UNION ALL column ${j + 1} ('${columns[j]!.name}') is ${columns[j]!.type.name} in one branch and ${c.type.name} in another; use CAST`,
+          `${what} column ${j + 1} ('${columns[j]!.name}') is ${columns[j]!.type.name} in one branch and ${c.type.name} in another; use CAST`,
           queries[i]!.pos,
           ctx.sql,
         );
       columns[j] = { ...columns[j]!, type: t, nullable: columns[j]!.nullable || c.nullable };
     });
   });
-  const updating = branches.find((b) => b.updating);
   const names = columns.map((c) => c.name);
   const rename = (codes: readonly string[], consts: Constants) => codes.map((code, j) => `${propertyKey(names[j]!, consts)}: ${code}`);
   // The first branch keeps its rows; the others are renamed in their own last step.
   const streams = branches.map((b, i) => (i === 0 || b.columns.every((c, j) => c.name === names[j]) ? b.stream() : b.stream(rename)));
-  return materialized(streams[0]!.union(...streams.slice(1)), columns, updating ? { updating: true, updatingBy: updating.updatingBy! } : { updating: false });
+  return { branches, columns, streams };
 }

@@ -11,7 +11,7 @@ import type { TimeWindow } from '../core/window/window.js';
 import type { WindowAssigner } from '../core/window/window-assigner.js';
 import type { Column, Scope } from './expression-compiler.js';
 import type { Row } from './operators/calc-operator.js';
-import { accumulate, createAccs, mergeAccs, results, type AggCall } from './operators/sql-accumulators.js';
+import { accumulate, AggCode, createAccs, mergeAccs, results, type AggCall } from './operators/sql-accumulators.js';
 import { materialized, planCalc, type PlanContext, type PlannedQuery } from './calc-planner.js';
 import { SqlError } from './sql-error.js';
 import { T } from './sql-types.js';
@@ -131,6 +131,9 @@ export function planWindowAggregate(
   if (q.where) input = planCalc({ ...q, items: [{ expr: { kind: 'star', qualifier: undefined, pos: q.pos }, alias: undefined }] }, input, tableScope, ctx.sql);
   const plan = planAggregate(q, scope, ctx.sql, false, WINDOW_COLUMNS, describe);
   if (tvf.fn === 'SESSION') checkSessionKeys(tvf, q, ctx.sql);
+  const unmergeable = tvf.fn === 'TUMBLE' ? undefined : plan.calls.find((c) => c.code === AggCode.User && !c.udaf!.merge);
+  if (unmergeable)
+    throw new SqlError(`Aggregate function ${unmergeable.udafName} has no merge(), which ${tvf.fn} windows need (they merge accumulators)`, tvf.pos, ctx.sql);
   const output = outputRow(plan);
   const name = `WindowAggregate(window=[${tvf.fn}(${processingTime ? 'PROCTIME, ' : ''}${tvf.intervals.map((ms) => `${ms} ms`).join(', ')})], groupBy=[${plan.text.groupBy}], select=[${plan.text.select}])`;
   const stream = input

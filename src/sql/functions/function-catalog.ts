@@ -3,6 +3,8 @@ import type { FunctionDefinition } from './function-definition.js';
 import { mathFunctions } from './math-functions.js';
 import { stringFunctions } from './string-functions.js';
 import { temporalFunctions } from './temporal-functions.js';
+import type { ResolvedAggregateFunction } from './user-aggregate-function.js';
+import type { ResolvedTableFunction } from './user-table-function.js';
 
 /** Built-in functions that live in their own files (the first version's are in the expression compiler). */
 export const BUILTIN_FUNCTIONS: ReadonlyMap<string, FunctionDefinition> = new Map(
@@ -22,7 +24,13 @@ export class FunctionCatalog {
     const name = def.name.toUpperCase();
     const into = system ? this.system : this.catalog;
     if (into.has(name)) throw new Error(`A temporary ${system ? 'system ' : ''}function '${def.name}' is already registered`);
+    if (system ? this.catalog.has(name) : this.system.has(name))
+      throw new Error(`A temporary ${system ? '' : 'system '}function '${def.name}' is already registered under that name`);
     into.set(name, def);
+  }
+
+  has(name: string, system: boolean): boolean {
+    return (system ? this.system : this.catalog).has(name.toUpperCase());
   }
 
   drop(name: string, system: boolean): boolean {
@@ -73,4 +81,15 @@ export const resolveSystemFunction = (upper: string): FunctionDefinition | undef
 /** Names a misspelt function may be close to. */
 export function knownFunctionNames(): string[] {
   return [...BUILTIN_FUNCTIONS.keys(), ...(current?.userFunctionNames().map((n) => n.toUpperCase()) ?? [])];
+}
+
+/** A user aggregate function named `upper`: a system one comes before the built-in aggregates (`builtin`), a catalog one after them. */
+export function resolveAggregateFunction(upper: string, builtin: boolean): ResolvedAggregateFunction | undefined {
+  const def = (current?.systemFunction(upper) ?? (builtin ? undefined : current?.resolve(upper))) as { aggregate?: ResolvedAggregateFunction } | undefined;
+  return def?.aggregate;
+}
+
+/** The user table function named `upper`, if there is one. */
+export function resolveTableFunction(upper: string): ResolvedTableFunction | undefined {
+  return (current?.resolve(upper) as { table?: ResolvedTableFunction } | undefined)?.table;
 }

@@ -1,5 +1,6 @@
 import type { Row } from './calc-operator.js';
 import { divHalfUp } from '../types/decimal.js';
+import type { AggregateFunction } from '../functions/user-aggregate-function.js';
 
 /** The aggregate functions of this version, as small codes the accumulate loop switches on. */
 /** `MinInsert`/`MaxInsert`: over an insert-only input, where nothing is taken back, the value alone. */
@@ -22,6 +23,8 @@ export const AggCode = {
   ListAgg: 13,
   SumDecimal: 14,
   AvgDecimal: 15,
+  /** An aggregate function written in TypeScript ({@link AggCall.udaf}). */
+  User: 16,
 } as const;
 export type AggCode = (typeof AggCode)[keyof typeof AggCode];
 
@@ -40,6 +43,10 @@ export interface AggCall {
   readonly separator?: string;
   /** AVG of a DECIMAL: the factor from the argument's scale to the result's. */
   readonly avgScale?: bigint;
+  /** `User`: the function and its name, and its arguments (any number, NULLs passed on). */
+  readonly udaf?: AggregateFunction;
+  readonly udafName?: string;
+  readonly args?: readonly ((r: Row) => unknown)[];
 }
 
 /**
@@ -53,19 +60,21 @@ export function createAccs(calls: readonly AggCall[]): unknown[] {
   for (let i = 0; i < calls.length; i++) {
     const c = calls[i]!.code;
     accs[i] =
-      c === AggCode.CountStar || c === AggCode.Count
-        ? 0
-        : c === AggCode.MinInsert || c === AggCode.MaxInsert || c === AggCode.FirstInsert || c === AggCode.LastInsert
-          ? null
-          : c === AggCode.First || c === AggCode.Last || c === AggCode.ListAgg
-            ? []
-            : c === AggCode.SumDecimal || c === AggCode.AvgDecimal
-              ? [0n, 0]
-              : c === AggCode.Sum || c === AggCode.Avg
-                ? [0, 0]
-                : c === AggCode.CountDistinct
-                  ? new Map()
-                  : [new Map(), null];
+      c === AggCode.User
+        ? calls[i]!.udaf!.createAccumulator()
+        : c === AggCode.CountStar || c === AggCode.Count
+          ? 0
+          : c === AggCode.MinInsert || c === AggCode.MaxInsert || c === AggCode.FirstInsert || c === AggCode.LastInsert
+            ? null
+            : c === AggCode.First || c === AggCode.Last || c === AggCode.ListAgg
+              ? []
+              : c === AggCode.SumDecimal || c === AggCode.AvgDecimal
+                ? [0n, 0]
+                : c === AggCode.Sum || c === AggCode.Avg
+                  ? [0, 0]
+                  : c === AggCode.CountDistinct
+                    ? new Map()
+                    : [new Map(), null];
   }
   return accs;
 }
@@ -77,6 +86,14 @@ export function accumulate(calls: readonly AggCall[], accs: unknown[], row: Row,
     if (call.filter !== undefined && !call.filter(row)) continue;
     if (call.code === AggCode.CountStar) {
       accs[i] = (accs[i] as number) + sign;
+      continue;
+    }
+    if (call.code === AggCode.User) {
+      const udaf = call.udaf!;
+      const args = call.args!.map((f) => f(row));
+      if (sign === -1 && !udaf.retract) throw new Error(`aggregate function ${call.udafName} has no retract(), which a row taken back needs`);
+      const next = sign === 1 ? udaf.accumulate(accs[i], ...args) : udaf.retract!(accs[i], ...args);
+      if (next !== undefined) accs[i] = next;
       continue;
     }
     const v = call.arg!(row);
@@ -157,6 +174,11 @@ export function results(calls: readonly AggCall[], accs: readonly unknown[]): un
     const call = calls[i]!;
     const a = accs[i];
     switch (call.code) {
+      case AggCode.User: {
+        const v = call.udaf!.getValue(a);
+        out[i] = v === undefined ? null : v;
+        break;
+      }
       case AggCode.CountStar:
       case AggCode.Count:
       case AggCode.MinInsert:
@@ -208,7 +230,12 @@ export function results(calls: readonly AggCall[], accs: readonly unknown[]): un
 export function mergeAccs(calls: readonly AggCall[], a: unknown[], b: readonly unknown[]): unknown[] {
   for (let i = 0; i < calls.length; i++) {
     const code = calls[i]!.code;
-    if (code === AggCode.CountStar || code === AggCode.Count) a[i] = (a[i] as number) + (b[i] as number);
+    if (code === AggCode.User) {
+      const { udaf, udafName } = calls[i]!;
+      if (!udaf!.merge) throw new Error(`aggregate function ${udafName} has no merge(), which HOP, CUMULATE and SESSION windows need`);
+      const merged = udaf!.merge(a[i], b[i]);
+      if (merged !== undefined) a[i] = merged;
+    } else if (code === AggCode.CountStar || code === AggCode.Count) a[i] = (a[i] as number) + (b[i] as number);
     // Slices and sessions merge in time order: `a` is the earlier.
     else if (code === AggCode.FirstInsert) a[i] ??= b[i];
     else if (code === AggCode.LastInsert) a[i] = b[i] ?? a[i];
