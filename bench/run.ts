@@ -7,6 +7,7 @@
  * With `--rest` each query also runs with the REST API and the Prometheus endpoint on, scraped once a
  * second (`restRatio`: throughput with them over without). With `--sql` the queries are the files of
  * bench/nexmark/sql/ (q0 q1 ... or all of them) at parallelism 1 into a blackhole, one line each with `"api":"sql"`. Every measurement runs in a fresh child process, so peak RSS is its own.
+ * `npm run bench -- cdc ...` runs the CDC benchmark instead (bench/cdc/cdc-bench.ts).
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +18,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hasSqlQuery, SQL_QUERIES } from './sql/nexmark-sql-job.js';
+import { cdcBench } from './cdc/cdc-bench.js';
 import { AGG_PHASE_VAR, CHECKPOINT_DIR_VAR, CHECKPOINT_INTERVAL_VAR, REST_VAR } from './weir-job.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -164,6 +166,7 @@ function inChild(mode: MeasureMode, query: string, a: Args, checkpointDir?: stri
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
+  if (argv[0] === 'cdc') return cdcBench(argv.slice(1));
   if (argv[0] === '--child') {
     const [, mode, query, events, parallelism, seed, runs, sync] = argv;
     const m = await measure(
