@@ -88,4 +88,63 @@ describe.runIf(serversInstalled)('postgres-cdc source', () => {
     console.log(`cdc: ${sink.values.length} changelog rows, ${ops} concurrent writes, ${expected.length} rows at the end`);
     await job.cancel();
   }, 120_000);
+
+  it('a restored job whose slot was dropped while it was stopped fails at once, saying so and what to do', async () => {
+    await pg.query('CREATE TABLE gone (id bigint PRIMARY KEY, v int NOT NULL)');
+    await pg.query('INSERT INTO gone SELECT g, g FROM generate_series(1, 1000) g');
+    const checkpoints = mkdtempSync(join(tmpdir(), 'weir-cdc-slot-'));
+    // A restart strategy that would retry for long: the lost slot must not be retried.
+    const start = (restore: boolean) => {
+      const env = StreamEnvironment.create({
+        parallelism: 1,
+        slotMode: 'single-thread',
+        'execution.checkpointing.interval': '100ms',
+        'state.checkpoints.dir': checkpoints,
+        'restart-strategy.type': 'fixed-delay',
+        'restart-strategy.fixed-delay.attempts': 1000,
+        'restart-strategy.fixed-delay.delay': '10ms',
+        ...(restore ? { restore: { latest: true } } : {}),
+      });
+      const sink = new CollectSink<Row>();
+      const source = PostgresCdcSourceBuilder.create()
+        .hostname('127.0.0.1')
+        .port(pg.port)
+        .username('weir')
+        .password('weir')
+        .databaseName('weir')
+        .tableName('gone')
+        .slotName('gone_slot')
+        .build();
+      env.fromSource(source).uid('cdc').sinkTo(sink).uid('sink');
+      return { client: env.executeAsync('dropped-slot'), sink };
+    };
+    try {
+      const first = start(false);
+      await pg.query('INSERT INTO gone VALUES (-1, 0)');
+      await until('the log', () => first.sink.values.some((r) => String(r.id) === '-1'));
+      // A checkpoint taken once the log split streams holds the slot's position.
+      const completed = () => first.client.checkpoints().filter((c) => c.status === 'COMPLETED').length;
+      const before = completed();
+      await until('a checkpoint of the log split', () => completed() > before + 1);
+      await first.client.cancel();
+      await first.client.result.catch(() => {});
+      // The server lets go of the slot once the cancelled job's walsender has ended.
+      await until('the slot to be dropped', () =>
+        pg.query(`SELECT pg_drop_replication_slot('gone_slot')`).then(
+          () => true,
+          () => false,
+        ),
+      );
+      const second = start(true);
+      const error = await second.client.result.then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
+      expect(error?.message).toMatch(/replication slot 'gone_slot' does not exist any more/);
+      expect(error?.message).toMatch(/Start the job again without restoring \(a new snapshot\)/);
+      expect(second.client.restarts()).toEqual([]);
+    } finally {
+      rmSync(checkpoints, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
