@@ -1,3 +1,4 @@
+import { toMillis, type Duration } from '../../core/duration.js';
 import { ConfigError } from '../../core/errors.js';
 
 export type StartupMode = 'initial' | 'latest-offset' | 'snapshot';
@@ -16,6 +17,11 @@ export interface PostgresCdcOptions {
   readonly 'decoding.plugin.name'?: 'pgoutput';
   readonly 'scan.startup.mode'?: StartupMode;
   readonly 'scan.incremental.snapshot.chunk.size'?: number;
+  /**
+   * How often the log reader asks the server where its log is (30 s; 0 for never), so the slot's
+   * position moves while the watched table is idle and other tables are written.
+   */
+  readonly 'heartbeat.interval'?: Duration;
   /** Metadata added to each row under these names (Flink CDC's metadata columns). */
   readonly metadata?: readonly MetadataColumn[];
   /** Shown in plans and errors. */
@@ -31,6 +37,7 @@ export interface ResolvedCdcOptions {
   readonly publication: string;
   readonly startupMode: StartupMode;
   readonly chunkSize: number;
+  readonly heartbeatMs: number;
   readonly metadata: readonly MetadataColumn[];
 }
 
@@ -48,6 +55,12 @@ export function resolveOptions(o: PostgresCdcOptions): ResolvedCdcOptions {
   const chunkSize = o['scan.incremental.snapshot.chunk.size'] ?? 8096;
   if (!Number.isSafeInteger(chunkSize) || chunkSize < 1)
     throw new ConfigError(`postgres-cdc: 'scan.incremental.snapshot.chunk.size' must be a positive integer, got ${chunkSize}`);
+  let heartbeatMs: number;
+  try {
+    heartbeatMs = toMillis(o['heartbeat.interval'] ?? 30_000);
+  } catch (e) {
+    throw new ConfigError(`postgres-cdc: 'heartbeat.interval': ${(e as Error).message}`);
+  }
   // The slot name goes into replication commands: PostgreSQL allows only these characters there.
   if (!IDENT.test(o['slot.name'])) throw new ConfigError(`postgres-cdc: 'slot.name' = '${o['slot.name']}' must be lower-case letters, digits and underscores`);
   return {
@@ -64,6 +77,7 @@ export function resolveOptions(o: PostgresCdcOptions): ResolvedCdcOptions {
     publication: `${o['slot.name']}_pub`,
     startupMode: mode,
     chunkSize,
+    heartbeatMs,
     metadata: o.metadata ?? [],
   };
 }

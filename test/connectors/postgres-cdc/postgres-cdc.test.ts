@@ -147,4 +147,45 @@ describe.runIf(serversInstalled)('postgres-cdc source', () => {
       rmSync(checkpoints, { recursive: true, force: true });
     }
   }, 120_000);
+
+  it('heartbeats move the slot while the watched table is idle and other tables are written', async () => {
+    await pg.query('CREATE TABLE quiet (id bigint PRIMARY KEY, v int NOT NULL)');
+    await pg.query('CREATE TABLE busy (id bigint PRIMARY KEY, v int NOT NULL)');
+    await pg.query('INSERT INTO quiet SELECT g, g FROM generate_series(1, 10) g');
+    const checkpoints = mkdtempSync(join(tmpdir(), 'weir-cdc-heartbeat-'));
+    const env = StreamEnvironment.create({
+      parallelism: 1,
+      slotMode: 'single-thread',
+      'execution.checkpointing.interval': '100ms',
+      'state.checkpoints.dir': checkpoints,
+    });
+    const sink = new CollectSink<Row>();
+    const source = PostgresCdcSourceBuilder.create()
+      .hostname('127.0.0.1')
+      .port(pg.port)
+      .username('weir')
+      .password('weir')
+      .databaseName('weir')
+      .tableName('quiet')
+      .slotName('quiet_slot')
+      .heartbeatInterval('100ms')
+      .build();
+    env.fromSource(source).sinkTo(sink);
+    const job = env.executeAsync('heartbeat');
+    const confirmed = async () =>
+      BigInt((await pg.query<{ l: string }>(`SELECT (confirmed_flush_lsn - '0/0')::text AS l FROM pg_replication_slots WHERE slot_name = 'quiet_slot'`))[0]!.l);
+    const walNow = async () => BigInt((await pg.query<{ l: string }>(`SELECT (pg_current_wal_lsn() - '0/0')::text AS l`))[0]!.l);
+    try {
+      await pg.query('INSERT INTO quiet VALUES (-1, 0)');
+      await until('the log', () => sink.values.some((r) => String(r.id) === '-1'));
+      // Only the other table is written from here on: the slot must still follow the log.
+      for (let i = 1; i <= 200; i++) await pg.query('INSERT INTO busy VALUES ($1, $2)', [i, i]);
+      const written = await walNow();
+      await until('the slot to pass the writes to the other table', async () => (await confirmed()) >= written);
+      expect(sink.values.length).toBe(11);
+    } finally {
+      await job.cancel();
+      rmSync(checkpoints, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
