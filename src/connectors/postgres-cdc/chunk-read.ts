@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { PgoutputPlugin } from 'pg-logical-replication';
 import type { Chunk } from './chunks.js';
@@ -8,7 +9,11 @@ import type { ResolvedCdcOptions } from './postgres-cdc-options.js';
 import { rowChanges, type DecodedChange, type Row, type RowChange } from './row-changes.js';
 import { parseXidSnapshot } from './xid-snapshot.js';
 
-/** The prefix of the watermark messages chunks write into the log; the content is `slot:chunk id`. */
+/**
+ * The prefix of the watermark messages chunks write into the log; the content is
+ * `slot:chunk id:read id`. A chunk read again after a crash writes a second watermark: the read id
+ * tells the log split which one belongs to the rows that were kept (the last).
+ */
 export const WATERMARK_PREFIX = 'weir-cdc-watermark';
 
 /** SQLSTATE object_in_use: another reader is peeking at the slot. */
@@ -34,7 +39,10 @@ export async function readChunk(client: pg.Client, o: ResolvedCdcOptions, keyCol
   } finally {
     await client.query('COMMIT');
   }
-  const mark = await client.query<{ l: string }>('SELECT pg_logical_emit_message(false, $1, $2)::text AS l', [WATERMARK_PREFIX, `${o.slot}:${chunk.id}`]);
+  const mark = await client.query<{ l: string }>('SELECT pg_logical_emit_message(false, $1, $2)::text AS l', [
+    WATERMARK_PREFIX,
+    `${o.slot}:${chunk.id}:${randomUUID()}`,
+  ]);
   const high = parseLsn(mark.rows[0]!.l);
   const logged = await peekTransactions(client, o, keyColumn, high);
   return reconcileChunk(selected, keyColumn, chunk, parseXidSnapshot(snapshot), high, logged);
@@ -62,11 +70,28 @@ async function peekTransactions(client: pg.Client, o: ResolvedCdcOptions, keyCol
   return out;
 }
 
-async function peekWithRetry(client: pg.Client, o: ResolvedCdcOptions, upto: bigint): Promise<PeekRow[]> {
-  const sql = `SELECT xid::text AS xid, data FROM pg_logical_slot_peek_binary_changes($1, $2::pg_lsn, NULL, 'proto_version', '1', 'publication_names', $3)`;
+/**
+ * The read id of the last watermark of each chunk in the log from the slot's position on: the read
+ * whose rows were kept, as the log split starts only once every chunk was read for good.
+ */
+export async function lastWatermarks(client: pg.Client, o: ResolvedCdcOptions): Promise<Map<string, string>> {
+  const rows = await peekWithRetry(client, o, undefined, true);
+  const decoder = new PgoutputPlugin({ protoVersion: 1, publicationNames: [o.publication], messages: true });
+  const last = new Map<string, string>();
+  for (const r of rows) {
+    const m = decoder.parse(r.data) as { tag: string; prefix?: string; content?: Uint8Array };
+    if (m.tag !== 'message' || m.prefix !== WATERMARK_PREFIX) continue;
+    const [slot, chunk, read] = Buffer.from(m.content!).toString('utf8').split(':');
+    if (slot === o.slot && chunk !== undefined && read !== undefined) last.set(chunk, read);
+  }
+  return last;
+}
+
+async function peekWithRetry(client: pg.Client, o: ResolvedCdcOptions, upto: bigint | undefined, messages = false): Promise<PeekRow[]> {
+  const sql = `SELECT xid::text AS xid, data FROM pg_logical_slot_peek_binary_changes($1, $2::pg_lsn, NULL, 'proto_version', '1', 'publication_names', $3, 'messages', $4)`;
   for (let attempt = 0; ; attempt++) {
     try {
-      return (await client.query<PeekRow>(sql, [o.slot, formatLsn(upto), o.publication])).rows;
+      return (await client.query<PeekRow>(sql, [o.slot, upto === undefined ? null : formatLsn(upto), o.publication, String(messages)])).rows;
     } catch (e) {
       // Readers of other chunks peek at the same slot; one at a time may hold it.
       if ((e as { code?: string }).code !== OBJECT_IN_USE || attempt > 2000) throw e;

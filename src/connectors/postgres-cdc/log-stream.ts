@@ -1,9 +1,9 @@
 import { LogicalReplicationService, PgoutputPlugin, type Pgoutput } from 'pg-logical-replication';
 import type { Chunk } from './chunks.js';
-import { WATERMARK_PREFIX } from './chunk-read.js';
+import { lastWatermarks, WATERMARK_PREFIX } from './chunk-read.js';
 import { LogFilter } from './log-filter.js';
 import { formatLsn, parseLsn } from './lsn.js';
-import { slotDroppedError } from './pg-catalog.js';
+import { slotDroppedError, withClient } from './pg-catalog.js';
 import type { ResolvedCdcOptions } from './postgres-cdc-options.js';
 import { rowChanges, type DecodedChange, type Row } from './row-changes.js';
 
@@ -44,6 +44,8 @@ export class LogStream {
   private confirmed = 0n;
   private closed = false;
   private readonly heartbeat: NodeJS.Timeout | undefined;
+  /** The read id of each chunk's valid watermark (see {@link lastWatermarks}); earlier ones are ignored. */
+  private validWatermarks: Map<string, string> | undefined;
 
   constructor(
     private readonly o: ResolvedCdcOptions,
@@ -68,8 +70,14 @@ export class LogStream {
       this.heartbeat.unref();
     }
     this.service.on('error', (e: unknown) => this.fail(e));
-    const plugin = new PgoutputPlugin({ protoVersion: 1, publicationNames: [o.publication], messages: true });
-    this.service.subscribe(plugin, o.slot, this.emitted.lsn).catch((e: unknown) => this.fail(e));
+    this.start().catch((e: unknown) => this.fail(e));
+  }
+
+  private async start(): Promise<void> {
+    if (this.filter.state() !== 'all') this.validWatermarks = await withClient(this.o, (c) => lastWatermarks(c, this.o));
+    if (this.closed) return;
+    const plugin = new PgoutputPlugin({ protoVersion: 1, publicationNames: [this.o.publication], messages: true });
+    await this.service.subscribe(plugin, this.o.slot, this.emitted.lsn);
   }
 
   /** Every queued transaction, or undefined when none is complete; throws what broke the stream. */
@@ -151,8 +159,11 @@ export class LogStream {
         return undefined;
       case 'message': {
         if (m.prefix !== WATERMARK_PREFIX) return undefined;
-        const [slot, chunk] = Buffer.from(m.content).toString('utf8').split(':');
+        const [slot, chunk, read] = Buffer.from(m.content).toString('utf8').split(':');
         if (slot !== this.o.slot || chunk === undefined) return undefined;
+        // The watermark of a read whose rows a crash threw away: the chunk's rows are those of a later read.
+        const valid = this.validWatermarks?.get(chunk);
+        if (valid !== undefined && read !== valid) return undefined;
         this.filter.see(chunk);
         // A watermark is a point in the log a restart must not forget: it travels as an empty transaction.
         return this.enqueue({ values: [], kinds: [], opTs: 0, endLsn: parseLsn(this.emitted.lsn), seen: this.filter.state() }, false);
