@@ -27,7 +27,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const ROWS = 20_000;
+const ROWS = 100_000;
 
 /** Three connections changing the table while the job reads it. */
 function startWriter(): { stop: () => Promise<number> } {
@@ -62,7 +62,7 @@ describe.runIf(serversInstalled)('postgres-cdc source', () => {
       .databaseName('weir')
       .tableName('items')
       .slotName('items_slot')
-      .chunkSize(500)
+      .chunkSize(2000)
       .metadata('op_ts', 'table_name')
       .build();
     env.fromSource(source).sinkTo(sink);
@@ -72,7 +72,7 @@ describe.runIf(serversInstalled)('postgres-cdc source', () => {
     await until('the slot', async () => (await confirmed()) !== undefined);
     const created = BigInt((await confirmed())!);
     // Changes made after the snapshot ended reach the log split.
-    await until('the snapshot', () => sink.values.length >= ROWS - 500 && sink.values.some((r, i) => r.op_ts !== 0 && sink.kinds[i] !== RowKind.INSERT));
+    await until('the snapshot', () => sink.values.length >= ROWS - 2000 && sink.values.some((r, i) => r.op_ts !== 0 && sink.kinds[i] !== RowKind.INSERT));
     const ops = await writer.stop();
     await pg.query(`INSERT INTO items VALUES (-1, 0, 'last')`);
     await until('the last row', () => sink.values.some((r) => String(r.id) === '-1'));
