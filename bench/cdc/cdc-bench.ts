@@ -143,11 +143,11 @@ function timeDump(cmd: [string, string[]]): Promise<number> {
   });
 }
 
-/** CPU seconds (this process: the job's side) of the last snapshot timed. */
-let snapshotCpuSeconds = 0;
-
-/** Seconds a bounded snapshot of the table takes, start to end of the job; checks every row arrived. */
-async function timeSnapshot(server: Server, rows: number, trial: number, parallelism: number): Promise<number> {
+/**
+ * Seconds a bounded snapshot of the table takes, start to end of the job, and the CPU seconds of
+ * this process (the job's side) meanwhile; checks every row arrived.
+ */
+async function timeSnapshot(server: Server, rows: number, trial: number, parallelism: number): Promise<{ took: number; cpu: number }> {
   const env = StreamEnvironment.create({ parallelism, slotMode: 'single-thread' });
   const stats = new LagStats();
   env.fromSource(server.source('snapshot', `snapshot${trial}`)).sinkTo(lagSink(stats));
@@ -156,9 +156,9 @@ async function timeSnapshot(server: Server, rows: number, trial: number, paralle
   await env.execute('cdc-bench-snapshot');
   const took = (performance.now() - start) / 1000;
   const used = process.cpuUsage(cpu);
-  snapshotCpuSeconds = (used.user + used.system) / 1e6;
+
   if (stats.changes !== rows) throw new Error(`the snapshot brought ${stats.changes} rows, not ${rows}`);
-  return took;
+  return { took, cpu: (used.user + used.system) / 1e6 };
 }
 
 /** Runs the writer process; resolves with what it wrote and when it started writing (ms since the epoch). */
@@ -244,8 +244,8 @@ export async function cdcBench(argv: string[]): Promise<void> {
       let cpu = 0;
       for (let t = 0; t < a.trials; t++) {
         dump = Math.min(dump, await timeDump(server.dump()));
-        const took = await timeSnapshot(server, a.rows, t, a.parallelism);
-        if (took < weir) [weir, cpu] = [took, snapshotCpuSeconds];
+        const m = await timeSnapshot(server, a.rows, t, a.parallelism);
+        if (m.took < weir) [weir, cpu] = [m.took, m.cpu];
       }
       console.log(
         JSON.stringify({
