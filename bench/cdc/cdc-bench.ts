@@ -214,14 +214,17 @@ async function streaming(db: Db, server: Server, a: Args): Promise<Record<string
     await sleep(500);
     stats.changes = 0;
     stats.lags.length = 0;
+    const cpu = process.cpuUsage();
     const w = await runWriter(db, server.port, a);
     await waitFor(
       `the writer's ${w.changes} changes`,
       () => stats.changes >= w.changes,
       () => stats.changes,
     );
+    const used = process.cpuUsage(cpu);
     return {
       changes: stats.changes,
+      changesPerCpuSec: Math.round(stats.changes / ((used.user + used.system) / 1e6)),
       writerChangesPerSec: Math.round(w.changes / w.seconds),
       changesPerSec: Math.round(stats.changes / ((stats.lastAt - w.startedAt) / 1000)),
       p50LagMs: stats.quantile(0.5),
