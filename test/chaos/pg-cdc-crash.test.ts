@@ -47,9 +47,14 @@ describe.runIf(serversInstalled)('postgres-cdc under SIGKILL', () => {
     const checkpoints = join(work, 'checkpoints');
     const start = () => runCrashJob('postgres', pg.port, out, checkpoints);
     const writer = startWriter();
-    // The first kills land in the snapshot (200 chunks), the later ones while streaming.
-    const phases = await killRepeatedly(start, out, checkpoints, ROWS, 6);
-    const ops = await writer.stop();
+    let phases: string[];
+    let ops: number;
+    try {
+      // The first kills land in the snapshot (40 chunks), the later ones while streaming.
+      phases = await killRepeatedly(start, out, checkpoints, ROWS, 6);
+    } finally {
+      ops = await writer.stop();
+    }
     await pg.query(`INSERT INTO items VALUES (-1, 0, 'last')`);
     await resumeUntilLastRow(start, out);
     const { table, anomalies } = fold(committedLines(out));
