@@ -8,6 +8,7 @@
  * second (`restRatio`: throughput with them over without). With `--sql` the queries are the files of
  * bench/nexmark/sql/ (q0 q1 ... or all of them) at parallelism 1 into a blackhole, one line each with `"api":"sql"`.
  * `--sql-batch [--rows N] [--runs R]` times bounded SQL queries in Weir's batch mode beside DuckDB (bench/sql/batch-vs-duckdb.ts). Every measurement runs in a fresh child process, so peak RSS is its own.
+ * `npm run bench -- cdc ...` runs the CDC benchmark instead (bench/cdc/cdc-bench.ts).
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +19,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hasSqlQuery, SQL_QUERIES } from './sql/nexmark-sql-job.js';
+import { cdcBench } from './cdc/cdc-bench.js';
 import { AGG_PHASE_VAR, CHECKPOINT_DIR_VAR, CHECKPOINT_INTERVAL_VAR, REST_VAR } from './weir-job.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -165,6 +167,7 @@ function inChild(mode: MeasureMode, query: string, a: Args, checkpointDir?: stri
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
+  if (argv[0] === 'cdc') return cdcBench(argv.slice(1));
   if (argv[0] === '--child') {
     const [, mode, query, events, parallelism, seed, runs, sync] = argv;
     const m = await measure(

@@ -24,7 +24,7 @@ export type { TaggedUnion, TwoInputWindowedStreams } from './api/two-input-windo
 export { Batch, BatchBuilder, NO_TIMESTAMP, MAX_WATERMARK } from './core/batch.js';
 export { SystemClock, ManualClock, type Clock } from './core/clock.js';
 export { toMillis, type Duration } from './core/duration.js';
-export { WeirError, UserFunctionError, MalformedInputError, ConfigError } from './core/errors.js';
+export { WeirError, UserFunctionError, MalformedInputError, ConfigError, UnrecoverableError } from './core/errors.js';
 export { InvalidTimestampError } from './core/errors.js';
 export * from './core/functions.js';
 export type { MetricGroup, Counter, Histogram, HistogramStatistics, Meter } from './core/metric-group.js';

@@ -59,3 +59,22 @@ export class InvalidTimestampError extends WeirError {
     super(`Invalid event timestamp in ${where}${location === undefined ? '' : ` at ${location}`}: ${reason}; record: ${snippet(record)}`);
   }
 }
+
+/**
+ * A failure no restart can mend (a saved log position the server no longer has): the job fails at
+ * once whatever its restart strategy, as Flink's `SuppressRestartsException`, instead of retrying
+ * into the same error. The message says what the user can do.
+ *
+ * @example
+ * throw new UnrecoverableError(`the replication slot 's1' is gone: start the job without restoring`);
+ */
+export class UnrecoverableError extends WeirError {}
+
+/**
+ * Whether `e` or one of its causes is an {@link UnrecoverableError}; by name, because an error that
+ * crossed from a worker thread is a copy of another class.
+ */
+export function isUnrecoverable(e: unknown): boolean {
+  for (let c = e, depth = 0; c instanceof Error && depth < 10; c = c.cause, depth++) if (c.name === 'UnrecoverableError') return true;
+  return false;
+}

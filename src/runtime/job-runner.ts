@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { WeirError, describe } from '../core/errors.js';
+import { WeirError, describe, isUnrecoverable } from '../core/errors.js';
 import {
   StateQueryError,
   type CheckpointStats,
@@ -301,7 +301,8 @@ export class JobRunner implements JobClient {
           this.state = 'CANCELED';
           throw e;
         }
-        const delay = policy.onFailure(this.config.clock.now());
+        // A lost log position (and the like) fails the same way on every restart: no retry loop.
+        const delay = isUnrecoverable(e) ? undefined : policy.onFailure(this.config.clock.now());
         if (delay === undefined) {
           this.state = 'FAILED';
           this.failedWith = { at: Date.now(), cause: describe(e) };

@@ -1,11 +1,13 @@
 /**
- * The job the CDC crash test kills and resumes: the `mysql-cdc` source on table `items` of a private
- * MariaDB, written through the exactly-once file sink as one line per changelog row
- * (`+I {"id":1,...}`). Configured by environment: WEIR_CHAOS_OUT (output directory), WEIR_CDC_PORT.
+ * The job the CDC crash tests kill and resume: the `mysql-cdc` source on table `items` of a private
+ * MariaDB (or `postgres-cdc` with WEIR_CDC_KIND=postgres), written through the exactly-once file
+ * sink as one line per changelog row (`+I {"id":1,...}`). Configured by environment:
+ * WEIR_CHAOS_OUT (output directory), WEIR_CDC_PORT, WEIR_CDC_KIND (`mysql`, the default, or `postgres`).
  */
 import { Batch, StreamEnvironment, rowKindShort, type Sink, type SinkWriter } from '../../src/index.js';
 import { fileSink } from '../../src/connectors/filesystem/index.js';
 import { MysqlCdcSourceBuilder, type Row } from '../../src/connectors/mysql-cdc/index.js';
+import { PostgresCdcSourceBuilder } from '../../src/connectors/postgres-cdc/index.js';
 
 const out = process.env.WEIR_CHAOS_OUT;
 const port = Number(process.env.WEIR_CDC_PORT);
@@ -33,16 +35,30 @@ function changelogLines(inner: Sink<string>): Sink<Row> {
 }
 
 const env = StreamEnvironment.create({ batchSize: 256 });
-const source = MysqlCdcSourceBuilder.create()
-  .hostname('127.0.0.1')
-  .port(port)
-  .username('weir')
-  .password('weir')
-  .databaseName('weir')
-  .tableName('items')
-  .serverId('5600-5604')
-  .chunkSize(100)
-  .build();
+const source =
+  process.env.WEIR_CDC_KIND === 'postgres'
+    ? PostgresCdcSourceBuilder.create()
+        .hostname('127.0.0.1')
+        .port(port)
+        .username('weir')
+        .password('weir')
+        .databaseName('weir')
+        .tableName('items')
+        .slotName('chaos_slot')
+        // Each chunk peeks at the log since the slot's start, which the writer keeps growing: fewer,
+        // larger chunks keep the snapshot within the test's time on a busy machine.
+        .chunkSize(500)
+        .build()
+    : MysqlCdcSourceBuilder.create()
+        .hostname('127.0.0.1')
+        .port(port)
+        .username('weir')
+        .password('weir')
+        .databaseName('weir')
+        .tableName('items')
+        .serverId('5600-5604')
+        .chunkSize(100)
+        .build();
 env
   .fromSource(source)
   .uid('cdc')

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StreamEnvironment, valueState } from '../../src/index.js';
+import { UnrecoverableError } from '../../src/core/errors.js';
 import { slowCounter } from './slow-counter-source.js';
 import { TransactionalMemorySink } from './transactional-memory-sink.js';
 
@@ -87,5 +88,24 @@ describe('checkpoints and recovery', () => {
     const err = await env.execute('give-up').catch((e) => e);
     expect(String(err.message)).toContain('injected failure at 300');
     expect(String(err.message)).toContain('after 1 restart');
+  });
+
+  it('fails at once on an UnrecoverableError, whatever the restart strategy', async () => {
+    const env = StreamEnvironment.create({
+      'execution.checkpointing.interval': '15ms',
+      'state.checkpoints.dir': tmp(),
+      restartStrategy: { type: 'fixed-delay', attempts: 100, delay: 1 },
+    });
+    env
+      .fromSource(slowCounter(600, 10, 1))
+      .map((v) => {
+        if (v === 300) throw new UnrecoverableError('the saved position is gone: start without restoring');
+        return v;
+      })
+      .sinkTo(new TransactionalMemorySink<number>());
+    const job = env.executeAsync('unrecoverable');
+    const err = await job.result.catch((e: Error) => e);
+    expect(String((err as Error).message)).toContain('the saved position is gone');
+    expect(job.restarts()).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { WeirError } from '../../core/errors.js';
+import { UnrecoverableError, WeirError } from '../../core/errors.js';
 
 /**
  * A point of the binlog between two transactions: the file and the offset in it, plus the server's
@@ -26,7 +26,7 @@ export const ER_BINLOG_GONE = 1236;
 
 /** The error a job gets when the binlog its position needs was purged. */
 export function binlogPurgedError(table: string, at: BinlogPosition, detail?: string): WeirError {
-  return new WeirError(
+  return new UnrecoverableError(
     `mysql-cdc ${table}: the binlog at ${at.file}:${at.pos} is no longer on the server (purged, see binlog_expire_logs_seconds / expire_logs_days)` +
       `${detail ? ` (${detail})` : ''}, so the changes since the last checkpoint are lost. Start the job again without restoring (a new snapshot).`,
   );

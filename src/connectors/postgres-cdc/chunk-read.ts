@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { PgoutputPlugin } from 'pg-logical-replication';
 import { quotedTable, tableIdOf, type CapturedTable } from './captured-tables.js';
@@ -9,8 +10,25 @@ import type { ResolvedCdcOptions } from './postgres-cdc-options.js';
 import { rowChanges, type DecodedChange, type Row, type RowChange } from './row-changes.js';
 import { parseXidSnapshot } from './xid-snapshot.js';
 
-/** The prefix of the watermark messages chunks write into the log; the content is `slot:chunk id`. */
+/**
+ * The prefix of the watermark messages chunks write into the log; the content is
+ * `slot:chunk id:read id`. A chunk read again after a crash writes a second watermark: the read id
+ * tells the log split which one belongs to the rows that were kept (the last).
+ */
 export const WATERMARK_PREFIX = 'weir-cdc-watermark';
+
+/**
+ * A watermark message's parts. The slot name has no colon and the read id (a UUID) has none, while a
+ * chunk id holds its table's name, which may: so the chunk is what lies between the first and the
+ * last colon.
+ */
+export function parseWatermark(text: string): { slot: string; chunk: string | undefined; read: string | undefined } {
+  const first = text.indexOf(':');
+  if (first < 0) return { slot: text, chunk: undefined, read: undefined };
+  const last = text.lastIndexOf(':');
+  if (last === first) return { slot: text.slice(0, first), chunk: text.slice(first + 1), read: undefined };
+  return { slot: text.slice(0, first), chunk: text.slice(first + 1, last), read: text.slice(last + 1) };
+}
 
 /** SQLSTATE object_in_use: another reader is peeking at the slot. */
 const OBJECT_IN_USE = '55006';
@@ -23,22 +41,26 @@ const OBJECT_IN_USE = '55006';
 export async function readChunk(client: pg.Client, o: ResolvedCdcOptions, split: ChunkSplit): Promise<Row[]> {
   const { table: t, chunk } = split;
   const conds: string[] = [];
-  const params: string[] = [];
   if (t.chunkColumn !== undefined) {
     const k = ident(t.chunkColumn);
-    if (chunk.lo !== null) conds.push(`${k} >= $${params.push(chunk.lo)}`);
-    if (chunk.hi !== null) conds.push(`${k} < $${params.push(chunk.hi)}`);
+    if (chunk.lo !== null) conds.push(`${k} >= ${client.escapeLiteral(chunk.lo)}`);
+    if (chunk.hi !== null) conds.push(`${k} < ${client.escapeLiteral(chunk.hi)}`);
   }
-  await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-  let snapshot: string;
-  let selected: Row[];
-  try {
-    snapshot = (await client.query<{ s: string }>('SELECT pg_current_snapshot()::text AS s')).rows[0]!.s;
-    selected = (await client.query<Row>(`SELECT * FROM ${quotedTable(t)}${conds.length ? ` WHERE ${conds.join(' AND ')}` : ''}`, params)).rows;
-  } finally {
-    await client.query('COMMIT');
-  }
-  const mark = await client.query<{ l: string }>('SELECT pg_logical_emit_message(false, $1, $2)::text AS l', [WATERMARK_PREFIX, `${o.slot}:${chunk.id}`]);
+  const watermark = client.escapeLiteral(`${o.slot}:${chunk.id}:${randomUUID()}`);
+  // One round trip for the five statements (the simple query protocol takes several at once): a
+  // chunk is read in the time of its SELECT rather than of six exchanges with the server.
+  const results = (await client.query(
+    [
+      'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+      'SELECT pg_current_snapshot()::text AS s',
+      `SELECT * FROM ${quotedTable(t)}${conds.length ? ` WHERE ${conds.join(' AND ')}` : ''}`,
+      'COMMIT',
+      `SELECT pg_logical_emit_message(false, ${client.escapeLiteral(WATERMARK_PREFIX)}, ${watermark})::text AS l`,
+    ].join('; '),
+  )) as unknown as pg.QueryResult[];
+  const snapshot = (results[1]!.rows[0] as { s: string }).s;
+  const selected = results[2]!.rows as Row[];
+  const mark = results[4] as pg.QueryResult<{ l: string }>;
   const high = parseLsn(mark.rows[0]!.l);
   const logged = await peekTransactions(client, o, t, high);
   return reconcileChunk(selected, t, chunk, parseXidSnapshot(snapshot), high, logged);
@@ -67,15 +89,32 @@ async function peekTransactions(client: pg.Client, o: ResolvedCdcOptions, t: Cap
   return out;
 }
 
-async function peekWithRetry(client: pg.Client, o: ResolvedCdcOptions, upto: bigint): Promise<PeekRow[]> {
-  const sql = `SELECT xid::text AS xid, data FROM pg_logical_slot_peek_binary_changes($1, $2::pg_lsn, NULL, 'proto_version', '1', 'publication_names', $3)`;
+/**
+ * The read id of the last watermark of each chunk in the log from the slot's position on: the read
+ * whose rows were kept, as the log split starts only once every chunk was read for good.
+ */
+export async function lastWatermarks(client: pg.Client, o: ResolvedCdcOptions): Promise<Map<string, string>> {
+  const rows = await peekWithRetry(client, o, undefined, true);
+  const decoder = new PgoutputPlugin({ protoVersion: 1, publicationNames: [o.publication], messages: true });
+  const last = new Map<string, string>();
+  for (const r of rows) {
+    const m = decoder.parse(r.data) as { tag: string; prefix?: string; content?: Uint8Array };
+    if (m.tag !== 'message' || m.prefix !== WATERMARK_PREFIX) continue;
+    const { slot, chunk, read } = parseWatermark(Buffer.from(m.content!).toString('utf8'));
+    if (slot === o.slot && chunk !== undefined && read !== undefined) last.set(chunk, read);
+  }
+  return last;
+}
+
+async function peekWithRetry(client: pg.Client, o: ResolvedCdcOptions, upto: bigint | undefined, messages = false): Promise<PeekRow[]> {
+  const sql = `SELECT xid::text AS xid, data FROM pg_logical_slot_peek_binary_changes($1, $2::pg_lsn, NULL, 'proto_version', '1', 'publication_names', $3, 'messages', $4)`;
   for (let attempt = 0; ; attempt++) {
     try {
-      return (await client.query<PeekRow>(sql, [o.slot, formatLsn(upto), o.publication])).rows;
+      return (await client.query<PeekRow>(sql, [o.slot, upto === undefined ? null : formatLsn(upto), o.publication, String(messages)])).rows;
     } catch (e) {
       // Readers of other chunks peek at the same slot; one at a time may hold it.
       if ((e as { code?: string }).code !== OBJECT_IN_USE || attempt > 2000) throw e;
-      await new Promise((r) => setTimeout(r, 5 + Math.random() * 20));
+      await new Promise((r) => setTimeout(r, 1 + Math.random() * 4));
     }
   }
 }

@@ -1,10 +1,10 @@
 import { LogicalReplicationService, PgoutputPlugin, type Pgoutput } from 'pg-logical-replication';
 import { tableIdOf, type CapturedTable } from './captured-tables.js';
 import type { TableChunk } from './cdc-splits.js';
-import { WATERMARK_PREFIX } from './chunk-read.js';
+import { lastWatermarks, parseWatermark, WATERMARK_PREFIX } from './chunk-read.js';
 import { LogFilter } from './log-filter.js';
 import { formatLsn, parseLsn } from './lsn.js';
-import { slotDroppedError } from './pg-catalog.js';
+import { slotDroppedError, withClient } from './pg-catalog.js';
 import type { ResolvedCdcOptions } from './postgres-cdc-options.js';
 import { RelationTracker, type RelationShape } from './relation-changes.js';
 import { rowChanges, type DecodedChange, type Row } from './row-changes.js';
@@ -49,6 +49,9 @@ export class LogStream {
   private readonly tables = new Map<string, { table: CapturedTable; relation: RelationTracker }>();
   /** The commit LSN of the transaction being read, for errors. */
   private txLsn = '?';
+  private readonly heartbeat: NodeJS.Timeout | undefined;
+  /** The read id of each chunk's valid watermark (see {@link lastWatermarks}); earlier ones are ignored. */
+  private validWatermarks: Map<string, string> | undefined;
 
   constructor(
     private readonly o: ResolvedCdcOptions,
@@ -64,12 +67,24 @@ export class LogStream {
       flowControl: { enabled: true },
     });
     this.service.on('data', (_lsn: string, msg: Pgoutput.Message) => this.onMessage(msg));
-    this.service.on('heartbeat', (_lsn: string, _ts: number, reply: boolean) => {
+    this.service.on('heartbeat', (lsn: string, _ts: number, reply: boolean) => {
+      this.onKeepalive(parseLsn(lsn));
       if (reply) void this.confirm();
     });
+    // Asking for a reply makes the server send a keepalive with how far it has read the log.
+    if (o.heartbeatMs > 0) {
+      this.heartbeat = setInterval(() => void this.confirm(true), o.heartbeatMs);
+      this.heartbeat.unref();
+    }
     this.service.on('error', (e: unknown) => this.fail(e));
-    const plugin = new PgoutputPlugin({ protoVersion: 1, publicationNames: [o.publication], messages: true });
-    this.service.subscribe(plugin, o.slot, this.emitted.lsn).catch((e: unknown) => this.fail(e));
+    this.start().catch((e: unknown) => this.fail(e));
+  }
+
+  private async start(): Promise<void> {
+    if (this.filter.state() !== 'all') this.validWatermarks = await withClient(this.o, (c) => lastWatermarks(c, this.o));
+    if (this.closed) return;
+    const plugin = new PgoutputPlugin({ protoVersion: 1, publicationNames: [this.o.publication], messages: true });
+    await this.service.subscribe(plugin, this.o.slot, this.emitted.lsn);
   }
 
   /** Every queued transaction, or undefined when none is complete; throws what broke the stream. */
@@ -106,6 +121,7 @@ export class LogStream {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.heartbeat);
     this.wake?.();
     await this.service.destroy();
   }
@@ -116,9 +132,26 @@ export class LogStream {
    * flush position is 0, which the server reads as "no news" but which still keeps the walsender
    * from timing out.
    */
-  private async confirm(): Promise<void> {
+  private async confirm(replyRequested = false): Promise<void> {
     const conn = (this.service as unknown as { _connection?: { sendCopyFromChunk(b: Buffer): void } })._connection;
-    conn?.sendCopyFromChunk(standbyStatusUpdate(this.confirmed));
+    conn?.sendCopyFromChunk(standbyStatusUpdate(this.confirmed, replyRequested));
+  }
+
+  /**
+   * A keepalive says the server has sent everything up to `walEnd`. When every message before it
+   * was handled and no transaction is open, the position may move there: the transactions in
+   * between touched other tables only (pgoutput leaves them out), so a restart skips nothing.
+   * Without this an idle table's slot would hold the server's log for as long as it stays idle.
+   */
+  private onKeepalive(walEnd: bigint): void {
+    // The library queues data messages and handles them one by one, keepalives at once.
+    const svc = this.service as unknown as { _messageQueue?: unknown[]; _processing?: boolean };
+    if (this.current || (svc._messageQueue?.length ?? 0) > 0 || svc._processing) return;
+    const prev = this.ready[this.ready.length - 1];
+    if (walEnd <= (prev ? prev.endLsn : parseLsn(this.emitted.lsn))) return;
+    const entry: ReadyTransaction = { values: [], kinds: [], opTs: 0, endLsn: walEnd, seen: this.filter.state() };
+    if (prev && prev.values.length === 0) this.ready[this.ready.length - 1] = entry;
+    else this.ready.push(entry);
   }
 
   private onMessage(m: Pgoutput.Message): Promise<void> | undefined {
@@ -143,10 +176,11 @@ export class LogStream {
         return undefined;
       case 'message': {
         if (m.prefix !== WATERMARK_PREFIX) return undefined;
-        const text = Buffer.from(m.content).toString('utf8');
-        const colon = text.indexOf(':');
-        const [slot, chunk] = colon < 0 ? [text, undefined] : [text.slice(0, colon), text.slice(colon + 1)];
+        const { slot, chunk, read } = parseWatermark(Buffer.from(m.content).toString('utf8'));
         if (slot !== this.o.slot || chunk === undefined) return undefined;
+        // The watermark of a read whose rows a crash threw away: the chunk's rows are those of a later read.
+        const valid = this.validWatermarks?.get(chunk);
+        if (valid !== undefined && read !== valid) return undefined;
         this.filter.see(chunk);
         // A watermark is a point in the log a restart must not forget: it travels as an empty transaction.
         return this.enqueue({ values: [], kinds: [], opTs: 0, endLsn: parseLsn(this.emitted.lsn), seen: this.filter.state() }, false);
@@ -206,14 +240,17 @@ export class LogStream {
 /** Microseconds between 1970 and PostgreSQL's epoch, 2000-01-01. */
 const PG_EPOCH_US = 946_684_800_000_000n;
 
-/** The replication protocol's Standby Status Update ('r') reporting `flushed` as written, flushed and applied. */
-export function standbyStatusUpdate(flushed: bigint): Buffer {
+/**
+ * The replication protocol's Standby Status Update ('r') reporting `flushed` as written, flushed and
+ * applied; with `replyRequested` the server answers at once with a keepalive.
+ */
+export function standbyStatusUpdate(flushed: bigint, replyRequested = false): Buffer {
   const b = Buffer.alloc(34);
   b.write('r', 0, 'latin1');
   b.writeBigUInt64BE(flushed, 1);
   b.writeBigUInt64BE(flushed, 9);
   b.writeBigUInt64BE(flushed, 17);
   b.writeBigInt64BE(BigInt(Date.now()) * 1000n - PG_EPOCH_US, 25);
-  b.writeUInt8(0, 33);
+  b.writeUInt8(replyRequested ? 1 : 0, 33);
   return b;
 }

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { ConfigError, WeirError } from '../../core/errors.js';
+import { ConfigError, UnrecoverableError, WeirError } from '../../core/errors.js';
 import { quotedTable, tableIdOf, type CapturedTable } from './captured-tables.js';
 import type { TableChunk } from './cdc-splits.js';
 import { chunksAt, type Chunk } from './chunks.js';
@@ -45,7 +45,7 @@ export async function ensureSlot(client: pg.Client, o: ResolvedCdcOptions, table
 
 /** The error a job gets when the slot its checkpoint depends on is gone. */
 export function slotDroppedError(o: ResolvedCdcOptions): WeirError {
-  return new WeirError(
+  return new UnrecoverableError(
     `postgres-cdc: the replication slot '${o.slot}' does not exist any more (dropped, or removed by max_slot_wal_keep_size), ` +
       `so the changes since the last checkpoint are lost. Start the job again without restoring (a new snapshot), ` +
       `or under a new 'slot.name'.`,

@@ -1,5 +1,6 @@
 import type { Source } from '../../core/source.js';
 import type { CdcSplit } from './cdc-splits.js';
+import type { Duration } from '../../core/duration.js';
 import type { MetadataColumn, PostgresCdcOptions, StartupMode } from './postgres-cdc-options.js';
 import { postgresCdcSource } from './postgres-cdc-source.js';
 import type { Row } from './row-changes.js';
@@ -14,7 +15,7 @@ type Mutable = { -readonly [K in keyof PostgresCdcOptions]?: PostgresCdcOptions[
  * const source = PostgresCdcSourceBuilder.create()
  *   .hostname('localhost').port(5432).username('cdc').password('secret')
  *   .databaseName('shop').schemaName('public').tableName('orders').slotName('orders_slot')
- *   .startupMode('initial').chunkSize(8096).metadata('op_ts', 'table_name')
+ *   .startupMode('initial').chunkSize(8096).heartbeatInterval('30s').metadata('op_ts', 'table_name')
  *   .build();
  */
 export class PostgresCdcSourceBuilder {
@@ -62,6 +63,9 @@ export class PostgresCdcSourceBuilder {
   }
   chunkSize(v: number): this {
     return this.option('scan.incremental.snapshot.chunk.size', v);
+  }
+  heartbeatInterval(v: Duration): this {
+    return this.option('heartbeat.interval', v);
   }
   metadata(...columns: MetadataColumn[]): this {
     return this.option('metadata', columns);

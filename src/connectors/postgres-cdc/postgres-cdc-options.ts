@@ -1,3 +1,4 @@
+import { toMillis, type Duration } from '../../core/duration.js';
 import { ConfigError } from '../../core/errors.js';
 import { tablePattern } from '../mysql-cdc/table-patterns.js';
 
@@ -26,6 +27,11 @@ export interface PostgresCdcOptions {
   readonly 'scan.incremental.snapshot.chunk.size'?: number;
   /** Default `evolve`: added columns pass on in the rows. */
   readonly 'schema.change.behavior'?: SchemaChangeBehavior;
+  /**
+   * How often the log reader asks the server where its log is (30 s; 0 for never), so the slot's
+   * position moves while the watched table is idle and other tables are written.
+   */
+  readonly 'heartbeat.interval'?: Duration;
   /** Metadata added to each row under these names (Flink CDC's metadata columns). */
   readonly metadata?: readonly MetadataColumn[];
   /** Shown in plans and errors. */
@@ -45,6 +51,7 @@ export interface ResolvedCdcOptions {
   readonly startupMode: StartupMode;
   readonly chunkSize: number;
   readonly schemaChange: SchemaChangeBehavior;
+  readonly heartbeatMs: number;
   readonly metadata: readonly MetadataColumn[];
 }
 
@@ -85,6 +92,12 @@ export function resolveOptions(o: PostgresCdcOptions): ResolvedCdcOptions {
   const schemaChange = o['schema.change.behavior'] ?? 'evolve';
   if (!BEHAVIORS.includes(schemaChange))
     throw new ConfigError(`postgres-cdc: 'schema.change.behavior' = '${schemaChange}' is not one of ${BEHAVIORS.join(', ')}`);
+  let heartbeatMs: number;
+  try {
+    heartbeatMs = toMillis(o['heartbeat.interval'] ?? 30_000);
+  } catch (e) {
+    throw new ConfigError(`postgres-cdc: 'heartbeat.interval': ${(e as Error).message}`);
+  }
   // The slot name goes into replication commands: PostgreSQL allows only these characters there.
   if (!IDENT.test(o['slot.name'])) throw new ConfigError(`postgres-cdc: 'slot.name' = '${o['slot.name']}' must be lower-case letters, digits and underscores`);
   return {
@@ -103,6 +116,7 @@ export function resolveOptions(o: PostgresCdcOptions): ResolvedCdcOptions {
     startupMode: mode,
     chunkSize,
     schemaChange,
+    heartbeatMs,
     metadata: o.metadata ?? [],
   };
 }

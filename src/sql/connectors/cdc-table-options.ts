@@ -21,13 +21,13 @@ export const CDC_OPTIONS_NOT_YET = [
 ];
 
 /**
- * The checks both CDC tables share: no option of a later version, PRIMARY KEY (of any columns but
+ * The checks both CDC tables share: no option of a later version (but those in `runs`, which this connector has), PRIMARY KEY (of any columns but
  * metadata ones), and the options as
  * the DataStream source takes them.
  */
-export function cdcOptions(ctx: TableContext, connector: string): Record<string, unknown> {
+export function cdcOptions(ctx: TableContext, connector: string, runs: readonly string[] = []): Record<string, unknown> {
   for (const k of CDC_OPTIONS_NOT_YET)
-    if (ctx.options.has(k)) ctx.fail(`option '${k}' of connector '${connector}' is not supported yet (see docs/cdc.md for what is)`);
+    if (ctx.options.has(k) && !runs.includes(k)) ctx.fail(`option '${k}' of connector '${connector}' is not supported yet (see docs/cdc.md for what is)`);
   const pk = ctx.primaryKey;
   if (!pk) ctx.fail(`connector '${connector}' needs PRIMARY KEY (...) NOT ENFORCED: the source table's primary key, by which changes are applied`);
   for (const k of pk!) if (ctx.metadata.has(k)) ctx.fail(`PRIMARY KEY column '${k}' is a metadata column`);

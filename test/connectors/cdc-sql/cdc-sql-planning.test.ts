@@ -93,6 +93,10 @@ describe('CDC and jdbc tables in SQL', () => {
       "CREATE TABLE p2 (id BIGINT PRIMARY KEY NOT ENFORCED) WITH ('connector' = 'postgres-cdc', 'hostname' = 'db', 'username' = 'u', 'database-name' = 'd', 'table-name' = 't')",
     );
     expect(() => t.sqlQuery('SELECT * FROM p2')).toThrow(/postgres-cdc: option 'slot.name' is required/);
+    t.executeSql(
+      "CREATE TABLE p3 (id BIGINT PRIMARY KEY NOT ENFORCED) WITH ('connector' = 'postgres-cdc', 'hostname' = 'db', 'username' = 'u', 'database-name' = 'd', 'table-name' = 't', 'slot.name' = 's', 'heartbeat.interval' = 'often')",
+    );
+    expect(() => t.sqlQuery('SELECT * FROM p3')).toThrow(/postgres-cdc: 'heartbeat.interval': Invalid duration: 'often'/);
   });
 
   it('names what is wrong with a jdbc table, without the password', () => {

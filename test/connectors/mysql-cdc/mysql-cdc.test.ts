@@ -29,7 +29,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const ROWS = 20_000;
+const ROWS = 100_000;
 
 /** Three connections changing the table while the job reads it. */
 function startWriter(): { stop: () => Promise<number> } {
@@ -63,7 +63,7 @@ describe.runIf(serversInstalled)('mysql-cdc source', () => {
       .databaseName('weir')
       .tableName('items')
       .serverId('5400-5404')
-      .chunkSize(500)
+      .chunkSize(2000)
       .metadata('op_ts', 'table_name')
       .build();
     env.fromSource(source).sinkTo(sink);
@@ -71,7 +71,7 @@ describe.runIf(serversInstalled)('mysql-cdc source', () => {
     // A job left running would hold the binlog open, which PURGE skips.
     try {
       // Changes made after the snapshot ended reach the log split.
-      await until('the snapshot', () => sink.values.length >= ROWS - 500 && sink.values.some((r, i) => r.op_ts !== 0 && sink.kinds[i] !== RowKind.INSERT));
+      await until('the snapshot', () => sink.values.length >= ROWS - 2000 && sink.values.some((r, i) => r.op_ts !== 0 && sink.kinds[i] !== RowKind.INSERT));
       const ops = await writer.stop();
       await db.query(`INSERT INTO items VALUES (-1, 0, 'last')`);
       await until('the last row', () => sink.values.some((r) => String(r.id) === '-1'));

@@ -1,0 +1,274 @@
+/**
+ * `npm run bench -- cdc [mariadb] [postgres] [--rows N] [--rate R] [--seconds S] [--trials T] [-p P]`: the
+ * CDC sources against private servers started here (the test helpers' MariaDB with the binlog on,
+ * PostgreSQL with wal_level=logical), one JSON line per measure:
+ * - `snapshot`: a bounded snapshot (`scan.startup.mode` = `snapshot`, P readers on one thread, 1 by default) of an N-row
+ *   table into a counting sink, beside the server's own dump tool (`mariadb-dump` / `pg_dump`, data
+ *   only, into /dev/null) of the same table timed in the same run; `ratio` is Weir's rows/s over
+ *   the dump's (target >= 0.5). The fastest of T trials of each is kept.
+ * - `streaming`: a job from `latest-offset` while a separate writer process changes the table at R
+ *   row changes a second for S seconds; `changesPerSec` is the changes over the time from the
+ *   writer's start to the last change reaching the sink, `p99LagMs` the 99th percentile of the time
+ *   from the writer sending a row's statement to the row reaching the sink (targets: >= 50K/s, < 1 s).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { StreamEnvironment } from '../../src/index.js';
+import { MysqlCdcSourceBuilder } from '../../src/connectors/mysql-cdc/index.js';
+import { PostgresCdcSourceBuilder } from '../../src/connectors/postgres-cdc/index.js';
+import { startMariadb } from '../../test/connectors/mysql-cdc/mariadb-instance.js';
+import { startPostgres } from '../../test/connectors/postgres-cdc/pg-instance.js';
+import { LagStats, lagSink } from './lag-sink.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../..');
+
+interface Args {
+  dbs: Db[];
+  rows: number;
+  rate: number;
+  seconds: number;
+  trials: number;
+  /** Snapshot readers (all on one thread: they overlap the server's work with the parsing). */
+  parallelism: number;
+}
+
+type Db = 'mariadb' | 'postgres';
+
+/** One private server, as the benchmark drives it. */
+interface Server {
+  readonly port: number;
+  query(sql: string): Promise<unknown>;
+  /** The dump tool's command line for the data of table `items`. */
+  dump(): [string, string[]];
+  /** A CDC source on `items` in this mode. */
+  source(
+    mode: 'snapshot' | 'latest-offset',
+    name: string,
+  ): ReturnType<typeof PostgresCdcSourceBuilder.prototype.build> | ReturnType<typeof MysqlCdcSourceBuilder.prototype.build>;
+  stop(): Promise<void>;
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { dbs: [], rows: 1_000_000, rate: 50_000, seconds: 10, trials: 1, parallelism: 1 };
+  for (let i = 0; i < argv.length; i++) {
+    const v = argv[i]!;
+    const num = () => Number(String(argv[++i]).replace(/_/g, ''));
+    if (v === '--rows') a.rows = num();
+    else if (v === '--rate') a.rate = num();
+    else if (v === '--seconds') a.seconds = num();
+    else if (v === '--trials') a.trials = num();
+    else if (v === '--parallelism' || v === '-p') a.parallelism = num();
+    else if (v === 'mariadb' || v === 'postgres') a.dbs.push(v);
+    else throw new Error(`cdc bench: unknown argument '${v}' (mariadb, postgres, --rows, --rate, --seconds, --trials, --parallelism)`);
+  }
+  if (a.dbs.length === 0) a.dbs = ['mariadb', 'postgres'];
+  for (const k of ['rows', 'rate', 'seconds', 'trials', 'parallelism'] as const)
+    if (!(Number.isInteger(a[k]) && a[k] > 0)) throw new Error(`cdc bench: --${k} must be a positive integer`);
+  return a;
+}
+
+async function startServer(db: Db, rows: number): Promise<Server> {
+  if (db === 'mariadb') {
+    const m = await startMariadb();
+    // The writer process connects as `weir`, which the helper lets only read.
+    await m.query(`GRANT ALL ON weir.* TO 'weir'@'%'`);
+    await m.query(
+      'CREATE TABLE items (id bigint PRIMARY KEY, v int NOT NULL, s varchar(100), amount decimal(12,2) NOT NULL DEFAULT 0, created datetime(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3), t bigint NOT NULL DEFAULT 0) ENGINE=InnoDB',
+    );
+    await m.query(
+      `INSERT INTO items (id, v, s, amount, created) SELECT seq, seq % 1000, CONCAT('row ', seq), seq / 100, '2024-01-01' + INTERVAL seq SECOND FROM seq_1_to_${rows}`,
+    );
+    return {
+      port: m.port,
+      query: (sql) => m.query(sql),
+      dump: () => [
+        'mariadb-dump',
+        ['--no-defaults', '-h127.0.0.1', `-P${m.port}`, '-uweir', '-pweir', '--single-transaction', '--no-create-info', '--skip-lock-tables', 'weir', 'items'],
+      ],
+      source: (mode, name) =>
+        MysqlCdcSourceBuilder.create()
+          .hostname('127.0.0.1')
+          .port(m.port)
+          .username('weir')
+          .password('weir')
+          .databaseName('weir')
+          .tableName('items')
+          .serverId(name === 'snapshot' ? '5400-5404' : '5500-5504')
+          .startupMode(mode)
+          .build(),
+      stop: () => m.stop(),
+    };
+  }
+  const p = await startPostgres();
+  await p.query(
+    'CREATE TABLE items (id bigint PRIMARY KEY, v int NOT NULL, s text, amount numeric(12,2) NOT NULL DEFAULT 0, created timestamp(3) NOT NULL DEFAULT now(), t bigint NOT NULL DEFAULT 0)',
+  );
+  await p.query('ALTER TABLE items REPLICA IDENTITY FULL');
+  await p.query(
+    `INSERT INTO items (id, v, s, amount, created) SELECT g, g % 1000, 'row ' || g, g / 100.0, timestamp '2024-01-01' + g * interval '1 second' FROM generate_series(1, ${rows}) g`,
+  );
+  await p.query('VACUUM ANALYZE items');
+  return {
+    port: p.port,
+    query: (sql) => p.query(sql),
+    dump: () => ['pg_dump', ['-h', '127.0.0.1', '-p', String(p.port), '-U', 'weir', '--data-only', '-t', 'items', 'weir']],
+    source: (mode, name) =>
+      PostgresCdcSourceBuilder.create()
+        .hostname('127.0.0.1')
+        .port(p.port)
+        .username('weir')
+        .password('weir')
+        .databaseName('weir')
+        .tableName('items')
+        .slotName(`bench_${name}`)
+        .startupMode(mode)
+        .build(),
+    stop: () => p.stop(),
+  };
+}
+
+/** Seconds the dump tool takes to write the table's data to /dev/null. */
+function timeDump(cmd: [string, string[]]): Promise<number> {
+  const start = performance.now();
+  return new Promise((res, rej) => {
+    const child = spawn(cmd[0], cmd[1], { env: { ...process.env, PGPASSWORD: 'weir' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', rej);
+    child.on('exit', (code) => (code === 0 ? res((performance.now() - start) / 1000) : rej(new Error(`${cmd[0]} exited with ${code}: ${err}`))));
+  });
+}
+
+/**
+ * Seconds a bounded snapshot of the table takes, start to end of the job, and the CPU seconds of
+ * this process (the job's side) meanwhile; checks every row arrived.
+ */
+async function timeSnapshot(server: Server, rows: number, trial: number, parallelism: number): Promise<{ took: number; cpu: number }> {
+  const env = StreamEnvironment.create({ parallelism, slotMode: 'single-thread' });
+  const stats = new LagStats();
+  env.fromSource(server.source('snapshot', `snapshot${trial}`)).sinkTo(lagSink(stats));
+  const start = performance.now();
+  const cpu = process.cpuUsage();
+  await env.execute('cdc-bench-snapshot');
+  const took = (performance.now() - start) / 1000;
+  const used = process.cpuUsage(cpu);
+
+  if (stats.changes !== rows) throw new Error(`the snapshot brought ${stats.changes} rows, not ${rows}`);
+  return { took, cpu: (used.user + used.system) / 1e6 };
+}
+
+/** Runs the writer process; resolves with what it wrote and when it started writing (ms since the epoch). */
+function runWriter(db: Db, port: number, a: Args): Promise<{ changes: number; seconds: number; startedAt: number }> {
+  return new Promise((res, rej) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(here, 'cdc-writer.ts'), db, String(port), String(a.rate), String(a.seconds), String(a.rows)],
+      { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('error', rej);
+    child.on('exit', (code) =>
+      code === 0 ? res(JSON.parse(out) as { changes: number; seconds: number; startedAt: number }) : rej(new Error(`the writer exited with ${code}`)),
+    );
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits until `cond`, failing after `what` made no progress (per `progress`) for 30 s. */
+async function waitFor(what: string, cond: () => boolean, progress: () => number): Promise<void> {
+  let last = progress();
+  let since = Date.now();
+  while (!cond()) {
+    await sleep(20);
+    if (progress() !== last) {
+      last = progress();
+      since = Date.now();
+    } else if (Date.now() - since > 30_000) throw new Error(`cdc bench: no progress towards ${what} for 30 s`);
+  }
+}
+
+async function streaming(db: Db, server: Server, a: Args): Promise<Record<string, number>> {
+  const dir = mkdtempSync(join(tmpdir(), 'weir-cdc-bench-'));
+  const env = StreamEnvironment.create({
+    parallelism: 1,
+    slotMode: 'single-thread',
+    'execution.checkpointing.interval': '1s',
+    'state.checkpoints.dir': dir,
+  });
+  const stats = new LagStats();
+  env.fromSource(server.source('latest-offset', 'stream')).sinkTo(lagSink(stats));
+  const job = env.executeAsync('cdc-bench-streaming');
+  try {
+    // A probe row tells when the log reader is streaming; the measure starts after it.
+    for (let t = 0; stats.changes === 0; t++) {
+      if (t % 50 === 0) await server.query(`UPDATE items SET v = v + 1 WHERE id = ${a.rows}`);
+      if (t > 3000) throw new Error('cdc bench: the streaming job never saw the probe');
+      await sleep(20);
+    }
+    await sleep(500);
+    stats.changes = 0;
+    stats.lags.length = 0;
+    const cpu = process.cpuUsage();
+    const w = await runWriter(db, server.port, a);
+    await waitFor(
+      `the writer's ${w.changes} changes`,
+      () => stats.changes >= w.changes,
+      () => stats.changes,
+    );
+    const used = process.cpuUsage(cpu);
+    return {
+      changes: stats.changes,
+      changesPerCpuSec: Math.round(stats.changes / ((used.user + used.system) / 1e6)),
+      writerChangesPerSec: Math.round(w.changes / w.seconds),
+      changesPerSec: Math.round(stats.changes / ((stats.lastAt - w.startedAt) / 1000)),
+      p50LagMs: stats.quantile(0.5),
+      p99LagMs: stats.quantile(0.99),
+      maxLagMs: stats.quantile(1),
+    };
+  } finally {
+    await job.cancel();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function cdcBench(argv: string[]): Promise<void> {
+  const a = parseArgs(argv);
+  for (const db of a.dbs) {
+    const server = await startServer(db, a.rows);
+    try {
+      let dump = Infinity;
+      let weir = Infinity;
+      let cpu = 0;
+      for (let t = 0; t < a.trials; t++) {
+        dump = Math.min(dump, await timeDump(server.dump()));
+        const m = await timeSnapshot(server, a.rows, t, a.parallelism);
+        if (m.took < weir) [weir, cpu] = [m.took, m.cpu];
+      }
+      console.log(
+        JSON.stringify({
+          bench: 'cdc',
+          db,
+          measure: 'snapshot',
+          rows: a.rows,
+          rowsPerSec: Math.round(a.rows / weir),
+          rowsPerCpuSec: Math.round(a.rows / cpu),
+          dumpTool: server.dump()[0],
+          dumpRowsPerSec: Math.round(a.rows / dump),
+          ratio: +(dump / weir).toFixed(3),
+          parallelism: a.parallelism,
+          loadavg1: +loadavg()[0]!.toFixed(2),
+        }),
+      );
+      const s = await streaming(db, server, a);
+      console.log(JSON.stringify({ bench: 'cdc', db, measure: 'streaming', rate: a.rate, seconds: a.seconds, ...s, loadavg1: +loadavg()[0]!.toFixed(2) }));
+    } finally {
+      await server.stop();
+    }
+  }
+}
