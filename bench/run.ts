@@ -16,7 +16,7 @@ import { QUERIES } from './query-registry.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hasSqlQuery, SQL_QUERIES } from './sql/nexmark-sql-job.js';
+import { hasSqlQuery, SQL_QUERIES } from './sql/nexmark-sql-files.js';
 import { AGG_PHASE_VAR, CHECKPOINT_DIR_VAR, CHECKPOINT_INTERVAL_VAR, REST_VAR } from './weir-job.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
