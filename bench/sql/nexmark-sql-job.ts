@@ -1,6 +1,6 @@
 // One Nexmark SQL query from bench/nexmark/sql/ over the `nexmark` connector into a blackhole, at
 // parallelism 1: what `npm run bench -- --sql q0 ...` measures (bench/measure.ts, mode 'sql').
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import '../../src/index.js';
@@ -8,20 +8,9 @@ import { TableEnvironment } from '../../src/sql/index.js';
 import { formatType } from '../../src/sql/sql-types.js';
 import { sideInputDdl } from '../nexmark/side-input.js';
 import { parseScript } from '../../src/sql/statement-parser.js';
+import { sqlFile } from './nexmark-sql-files.js';
 
-const root = new URL('../nexmark/sql/', import.meta.url);
-const sqlFile = (name: string) => readFileSync(new URL(name, root), 'utf8').replace(/;\s*$/, '');
-
-/** The queries of bench/nexmark/sql/ (q0.sql ... without the DDL files), in query-number order. */
-export const SQL_QUERIES: string[] = readdirSync(root)
-  .filter((f) => /^q\d+[\w-]*\.sql$/.test(f))
-  .map((f) => f.slice(0, -4))
-  .sort((x, y) => Number(x.match(/\d+/)![0]) - Number(y.match(/\d+/)![0]) || x.localeCompare(y));
-
-/** Whether bench/nexmark/sql/ holds the query. */
-export function hasSqlQuery(query: string): boolean {
-  return /^q\d+[\w-]*$/.test(query) && existsSync(new URL(`${query}.sql`, root));
-}
+export { hasSqlQuery, SQL_QUERIES } from './nexmark-sql-files.js';
 
 /** Nexmark's count_char UDF (q14), registered as its DDL does from a Java class. */
 const countChar = (s: string | null, c: string | null) => (s === null || c === null ? null : s.split(c).length - 1);
