@@ -1,9 +1,10 @@
+import { DataStream } from '../api/data-stream.js';
+import type { SessionWindowAggregateParams } from './operators/session-window-aggregate-operator.js';
 import type { Expr, Query, WindowTvf } from './ast.js';
 import { isAggregating, outputRow, planAggregate } from './aggregate-planner.js';
 import type { AggregateFunction } from '../core/state.js';
 import { SlidingEventTimeWindows } from '../core/window/sliding-window-assigners.js';
 import { TumblingEventTimeWindows } from '../core/window/tumbling-window-assigners.js';
-import { EventTimeSessionWindows } from '../core/window/session-window-assigners.js';
 import { checkSessionKeys } from './windows/session-keys.js';
 import type { TimeWindow } from '../core/window/window.js';
 import type { WindowAssigner } from '../core/window/window-assigner.js';
@@ -44,19 +45,19 @@ function windowFunction(
   };
 }
 
+/** The assigner of a TUMBLE, HOP or CUMULATE window (SESSION has its own operator). */
 function assignerOf(tvf: WindowTvf): WindowAssigner<unknown, TimeWindow> {
   const [a, b] = tvf.intervals as [number, number | undefined];
   if (tvf.fn === 'TUMBLE') return TumblingEventTimeWindows.of(a);
   if (tvf.fn === 'HOP') return SlidingEventTimeWindows.of(b!, a);
-  if (tvf.fn === 'SESSION') return EventTimeSessionWindows.withGap(a);
   return new CumulativeEventTimeWindows(a, b!);
 }
 
 /**
  * Window aggregation over a window table function, as Flink's WindowAggregate:
  * `FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '10' SECOND)) GROUP BY window_start, window_end, ...`
- * runs on the runtime's event-time window operators (HOP on shared slices) and emits each window's
- * rows once, when the watermark passes its end: insert-only.
+ * runs on the runtime's event-time window operators (HOP on shared slices; SESSION on the SQL
+ * layer's session operator, which keeps accumulators per session) and emits each window's rows once, when the watermark passes its end: insert-only.
  */
 export function planWindowAggregate(q: Query, tvf: WindowTvf, ctx: PlanContext, describe: (e: Expr) => string): PlannedQuery {
   const entry = ctx.catalog.lookup(tvf.table, ctx.sql);
@@ -90,6 +91,28 @@ export function planWindowAggregate(q: Query, tvf: WindowTvf, ctx: PlanContext, 
   const plan = planAggregate(q, scope, ctx.sql, false, WINDOW_COLUMNS, describe);
   if (tvf.fn === 'SESSION') checkSessionKeys(tvf, q, ctx.sql);
   const output = outputRow(plan);
+  if (tvf.fn === 'SESSION') {
+    const params: SessionWindowAggregateParams = {
+      gap: tvf.intervals[0]!,
+      groupValues: plan.groupValues,
+      calls: plan.calls,
+      output,
+      text: { gap: `${tvf.intervals[0]} ms`, groupBy: plan.text.groupBy, select: plan.text.select },
+    };
+    const sessionName = `WindowAggregate(window=[SESSION(${params.text.gap})], groupBy=[${plan.text.groupBy}], select=[${plan.text.select}])`;
+    const node = ctx.env.graph.addNode(
+      { kind: 'sqlSessionWindowAggregate', params },
+      sessionName.length > 120 ? sessionName.slice(0, 117) + '...)' : sessionName,
+      [[input.stream().keyBy(plan.key).edge()]],
+      true,
+    );
+    return planCalc(
+      plan.query,
+      materialized(new DataStream<Row>(ctx.env, node), plan.columns),
+      { columns: plan.columns, qualifiers: [], description: 'the window aggregation' },
+      ctx.sql,
+    );
+  }
   const name = `WindowAggregate(window=[${tvf.fn}(${tvf.intervals.map((ms) => `${ms} ms`).join(', ')})], groupBy=[${plan.text.groupBy}], select=[${plan.text.select}])`;
   const stream = input
     .stream()
