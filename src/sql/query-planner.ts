@@ -80,7 +80,14 @@ function planGroupAggregate(q: Query, input: PlannedQuery, scope: Scope, ctx: Pl
     ? planCalc({ ...q, items: [{ expr: { kind: 'star', qualifier: undefined, pos: q.pos }, alias: undefined }] }, input, scope, sql)
     : input;
   const plan = planAggregate(q, scope, sql, input.updating, [], (e) => exprText(e, sql));
-  const params: GroupAggregateParams = { groupValues: plan.groupValues, calls: plan.calls, output: outputRow(plan), text: plan.text, ttl: ctx.stateTtl ?? 0 };
+  const params: GroupAggregateParams = {
+    groupValues: plan.groupValues,
+    calls: plan.calls,
+    output: outputRow(plan),
+    text: plan.text,
+    ttl: ctx.stateTtl ?? 0,
+    miniBatch: ctx.miniBatch ?? false,
+  };
   const name = `GroupAggregate(${plan.text.groupBy ? `groupBy=[${plan.text.groupBy}], ` : ''}select=[${plan.text.select}])`;
   const by = name.length > 120 ? name.slice(0, 117) + '...)' : name;
   const stream = filtered.stream().keyBy(plan.key).transform<Row>(by, 'sqlGroupAggregate', params);

@@ -291,7 +291,7 @@ export class TableEnvironment {
   private context(env: StreamEnvironment, sql: string): PlanContext {
     const batch = this.settings.get('execution.runtime-mode') === 'batch';
     // Batch operators keep state only until their input ends: the TTL is for streaming, as in Flink.
-    return { env, catalog: this.catalog, sql, stateTtl: batch ? 0 : this.settings.stateTtl(), batch };
+    return { env, catalog: this.catalog, sql, stateTtl: batch ? 0 : this.settings.stateTtl(), miniBatch: this.settings.miniBatch(), batch };
   }
 
   /**

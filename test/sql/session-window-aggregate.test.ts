@@ -17,7 +17,7 @@ interface Ev {
   v: number;
 }
 
-interface Sess {
+type Sess = {
   k: string;
   window_start: number;
   window_end: number;
@@ -25,7 +25,7 @@ interface Sess {
   s: number;
   lo: number;
   hi: number;
-}
+};
 
 /** Sessions by plain code: per key, rows sorted by time, a new session where the gap exceeds `gap`. */
 function sessions(events: readonly Ev[], gap: number): Sess[] {
@@ -50,7 +50,7 @@ function sessions(events: readonly Ev[], gap: number): Sess[] {
 }
 
 const iso = (t: number) => new Date(t).toISOString().replace('T', ' ').replace('Z', '');
-const byKey = (r: { k: unknown; window_start: unknown }) => `${r.k}/${String(r.window_start).padStart(12, '0')}`;
+const byKey = (r: { readonly [c: string]: unknown }) => `${r.k}/${String(r.window_start).padStart(12, '0')}`;
 
 describe('SQL SESSION window aggregation', () => {
   it('merges out-of-order rows into the sessions plain code finds', async () => {

@@ -19,6 +19,8 @@ export interface GroupAggregateParams {
   readonly text: { readonly groupBy: string; readonly select: string };
   /** `table.exec.state.ttl` in milliseconds: a key's state expires after that long without a write; 0 or absent: never. */
   readonly ttl?: number;
+  /** `table.exec.mini-batch.enabled`: fold each input batch's rows per group, then one change per group. */
+  readonly miniBatch?: boolean;
 }
 
 /** Per group: the rows it holds, its GROUP BY values, the accumulators and the results last emitted. */
@@ -49,6 +51,11 @@ export class GroupAggregateOperator implements Operator<Row> {
   }
 
   processBatch(batch: Batch<Row>): void {
+    if (this.params.miniBatch) this.processMiniBatch(batch);
+    else this.processRows(batch);
+  }
+
+  private processRows(batch: Batch<Row>): void {
     const { values, keys, kinds, timestamps } = batch;
     const { groupValues, calls, output } = this.params;
     const { state, builder } = this;
@@ -90,13 +97,81 @@ export class GroupAggregateOperator implements Operator<Row> {
     }
     if (builder.length > 0) this.ctx.output.push(builder.take());
   }
+
+  /**
+   * Mini-batch, as Flink's MiniBatchGroupAggFunction: the rows of a batch are folded into their
+   * group's accumulators first (state read once per group), then each group emits one change from
+   * the results before the batch to those after it: `+I`, `-U`/`+U`, `-D` or nothing.
+   */
+  private processMiniBatch(batch: Batch<Row>): void {
+    const { values, keys, kinds, timestamps } = batch;
+    const { groupValues, calls, output } = this.params;
+    const { state, builder } = this;
+    const keyed = this.ctx.keyed!;
+    const folds = new Map<unknown, Fold>();
+    const n = values.length;
+    let i = 0;
+    try {
+      for (; i < n; i++) {
+        const key = keys![i];
+        let f = folds.get(key);
+        if (f === undefined) {
+          keyed.setCurrentKey(key);
+          const before = state.value();
+          f = { before, entry: before, ts: 0 };
+          folds.set(key, f);
+        }
+        const row = values[i]!;
+        const kind = kinds === undefined ? RowKind.INSERT : kinds[i]!;
+        const retract = kind === RowKind.UPDATE_BEFORE || kind === RowKind.DELETE;
+        let e = f.entry;
+        if (e === undefined) {
+          if (retract) continue;
+          e = f.entry = { rows: 0, group: groupValues(row), accs: createAccs(calls), results: [] };
+        }
+        accumulate(calls, e.accs, row, retract ? -1 : 1);
+        e.rows += retract ? -1 : 1;
+        f.ts = timestamps[i]!;
+        // A group left without rows is gone; a later row of the batch starts it afresh.
+        if (e.rows === 0) f.entry = undefined;
+      }
+      for (const [key, { before, entry, ts }] of folds) {
+        keyed.setCurrentKey(key);
+        if (entry === undefined) {
+          if (before !== undefined) {
+            builder.addRow(output(before.group, before.results), ts, RowKind.DELETE);
+            state.clear();
+          }
+          continue;
+        }
+        const next = results(calls, entry.accs);
+        if (before === undefined) builder.addRow(output(entry.group, next), ts, RowKind.INSERT);
+        else if (!sameResults(before.results, next)) {
+          builder.addRow(output(before.group, before.results), ts, RowKind.UPDATE_BEFORE);
+          builder.addRow(output(entry.group, next), ts, RowKind.UPDATE_AFTER);
+        }
+        entry.results = next;
+        state.update(entry);
+      }
+    } catch (err) {
+      throw new SqlError(`${this.ctx.operatorName}: ${err instanceof Error ? err.message : String(err)}${i < n ? ` (row ${snippet(values[i])})` : ''}`);
+    }
+    if (builder.length > 0) this.ctx.output.push(builder.take());
+  }
+}
+
+/** A group's fold over one batch: its entry before the batch (results last emitted) and now. */
+interface Fold {
+  before: GroupEntry | undefined;
+  entry: GroupEntry | undefined;
+  ts: number;
 }
 
 /** The `sqlGroupAggregate` operator kind, registered by the SQL layer. */
 export const groupAggregateKind: OperatorFactory<GroupAggregateParams> = {
   kind: 'sqlGroupAggregate',
   create: (params) => new GroupAggregateOperator(params) as Operator<unknown>,
-  describe: ({ text, ttl }) => ({ groupBy: text.groupBy, select: text.select, ...describeTtl(ttl) }),
+  describe: ({ text, ttl, miniBatch }) => ({ groupBy: text.groupBy, select: text.select, ...describeTtl(ttl), ...(miniBatch ? { miniBatch: true } : {}) }),
   outputChangelogMode: () => 'changelog',
   inputChangelogMode: () => 'all',
 };
