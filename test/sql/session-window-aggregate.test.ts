@@ -97,6 +97,33 @@ describe('SQL SESSION window aggregation', () => {
     );
   });
 
+  it('drops a row whose own session has ended, and takes a late row that joins an open session', async () => {
+    const path = join(dir, 'late.json');
+    // In file order; batches of one row, so the watermark (1 s behind) moves after each row.
+    const evs = [
+      { k: 'a', t: 0 },
+      { k: 'a', t: 100_000 },
+      { k: 'b', t: 1_000 }, // [1 s, 11 s) ended at watermark 99 s: dropped
+      { k: 'a', t: 95_000 }, // [95 s, 105 s) overlaps a's open [100 s, 110 s): merged
+    ];
+    writeFileSync(path, evs.map((e) => JSON.stringify({ k: e.k, v: 1, ts: iso(e.t) })).join('\n') + '\n');
+    const tEnv = TableEnvironment.create();
+    tEnv.executeSql("SET 'batchSize' = '1'");
+    tEnv.executeSql(
+      `CREATE TABLE ev (k STRING, v INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'filesystem', 'path' = '${path}', 'format' = 'json')`,
+    );
+    const rows = await tEnv
+      .sqlQuery(
+        "SELECT k, window_start, window_end, COUNT(*) AS c FROM TABLE(SESSION(TABLE ev PARTITION BY k, DESCRIPTOR(ts), INTERVAL '10' SECOND)) GROUP BY k, window_start, window_end",
+      )
+      .execute()
+      .collect();
+    expect(rows.map((r) => ({ ...r })).sort((x, y) => byKey(x).localeCompare(byKey(y)))).toEqual([
+      { k: 'a', window_start: 0, window_end: 10_000, c: 1 },
+      { k: 'a', window_start: 95_000, window_end: 110_000, c: 2 },
+    ]);
+  });
+
   it('keeps open sessions in checkpoints: resumed after failures, the results of a run without them', async () => {
     const N = 900;
     const out = join(dir, 'out');
