@@ -156,6 +156,15 @@ describe('GROUP BY with mini-batch (table.exec.mini-batch.enabled)', () => {
     const [a, b] = [(await plain.result.changelog()).length, (await folded.result.changelog()).length];
     expect(b).toBeLessThan(a);
   });
+
+  it("takes Flink's mini-batch keys and rejects a value that is not a boolean", () => {
+    const tEnv = TableEnvironment.create();
+    tEnv.executeSql("SET 'table.exec.mini-batch.allow-latency' = '2 s'");
+    tEnv.executeSql("SET 'table.exec.mini-batch.size' = '5000'");
+    expect(() => tEnv.executeSql("SET 'table.exec.mini-batch.enabled' = 'yes'")).toThrow(
+      "'table.exec.mini-batch.enabled' must be one of 'true', 'false', not 'yes'",
+    );
+  });
 });
 
 const epoch = (col: string) => `epoch_ms(${col})`;
