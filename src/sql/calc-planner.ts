@@ -52,6 +52,8 @@ export interface PlanContext {
   readonly sql: string;
   /** `table.exec.state.ttl` in milliseconds (0 or absent: state never expires). */
   readonly stateTtl?: number;
+  /** `table.exec.mini-batch.enabled`: GROUP BY folds each input batch per group. */
+  readonly miniBatch?: boolean;
   /** `execution.runtime-mode` = `batch`: bounded inputs, final results only (ORDER BY sorts at the end). */
   readonly batch?: boolean;
 }

@@ -118,6 +118,7 @@ function planGroupAggregate(q: Query, input: PlannedQuery, scope: Scope, ctx: Pl
     text: plan.text,
     ttl: ctx.stateTtl ?? 0,
     ...(batch ? { batch } : {}),
+    miniBatch: ctx.miniBatch ?? false,
   };
   const name = `GroupAggregate(${plan.text.groupBy ? `groupBy=[${plan.text.groupBy}], ` : ''}select=[${plan.text.select}])`;
   const by = name.length > 120 ? name.slice(0, 117) + '...)' : name;

@@ -11,6 +11,11 @@ const SQL_KEYS: Record<string, readonly string[] | undefined> = {
   'table.exec.state.ttl': undefined,
   'sql-client.execution.result-mode': ['tableau', 'table', 'changelog'],
   'table.dml-sync': ['true', 'false'],
+  // GROUP BY folds each input batch per group before it emits; Weir's batches are the mini-batches,
+  // so the latency and size keys are accepted (Flink asks for them) and the batch sets both.
+  'table.exec.mini-batch.enabled': ['true', 'false'],
+  'table.exec.mini-batch.allow-latency': undefined,
+  'table.exec.mini-batch.size': undefined,
 };
 
 /**
@@ -62,6 +67,11 @@ export class SqlSettings {
     } catch (e) {
       throw new SqlError(`'table.exec.state.ttl': ${e instanceof Error ? e.message : String(e)}`);
     }
+  }
+
+  /** `table.exec.mini-batch.enabled` (off unless set, as in Flink). */
+  miniBatch(): boolean {
+    return this.values.get('table.exec.mini-batch.enabled')?.toLowerCase() === 'true';
   }
 
   entries(): [string, string][] {

@@ -19,6 +19,7 @@ import { calcKind, type Row } from './operators/calc-operator.js';
 import { groupAggregateKind } from './operators/group-aggregate-operator.js';
 import { joinKind } from './operators/join-operator.js';
 import { windowJoinKind } from './operators/window-join-operator.js';
+import { sessionWindowAggregateKind } from './operators/session-window-aggregate-operator.js';
 import { outerIntervalJoinKind } from './operators/outer-interval-join-operator.js';
 import { temporalJoinKind } from './operators/temporal-join-operator.js';
 import { sideInputJoinKind } from './operators/side-input-join-operator.js';
@@ -41,6 +42,7 @@ registerOperatorKind(calcKind);
 registerOperatorKind(groupAggregateKind);
 registerOperatorKind(joinKind);
 registerOperatorKind(windowJoinKind);
+registerOperatorKind(sessionWindowAggregateKind);
 registerOperatorKind(outerIntervalJoinKind);
 registerOperatorKind(temporalJoinKind);
 registerOperatorKind(sideInputJoinKind);
@@ -333,7 +335,7 @@ export class TableEnvironment {
   private context(env: StreamEnvironment, sql: string): PlanContext {
     const batch = this.settings.get('execution.runtime-mode') === 'batch';
     // Batch operators keep state only until their input ends: the TTL is for streaming, as in Flink.
-    return { env, catalog: this.catalog, sql, stateTtl: batch ? 0 : this.settings.stateTtl(), batch };
+    return { env, catalog: this.catalog, sql, stateTtl: batch ? 0 : this.settings.stateTtl(), miniBatch: this.settings.miniBatch(), batch };
   }
 
   /**

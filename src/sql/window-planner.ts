@@ -1,9 +1,11 @@
+import { DataStream } from '../api/data-stream.js';
+import type { SessionWindowAggregateParams } from './operators/session-window-aggregate-operator.js';
 import type { Expr, Query, WindowTvf } from './ast.js';
 import { isAggregating, outputRow, planAggregate } from './aggregate-planner.js';
 import type { AggregateFunction } from '../core/state.js';
 import { SlidingEventTimeWindows, SlidingProcessingTimeWindows } from '../core/window/sliding-window-assigners.js';
 import { TumblingEventTimeWindows, TumblingProcessingTimeWindows } from '../core/window/tumbling-window-assigners.js';
-import { EventTimeSessionWindows, ProcessingTimeSessionWindows } from '../core/window/session-window-assigners.js';
+import { ProcessingTimeSessionWindows } from '../core/window/session-window-assigners.js';
 import { columnName } from './expr-rewrite.js';
 import { outputTimeAttributes } from './time-attributes.js';
 import { checkSessionKeys } from './windows/session-keys.js';
@@ -46,6 +48,7 @@ function windowFunction(
   };
 }
 
+/** The assigner of a window (an event-time SESSION has its own operator). */
 function assignerOf(tvf: WindowTvf, processingTime: boolean): WindowAssigner<unknown, TimeWindow> {
   const [a, b] = tvf.intervals as [number, number | undefined];
   if (processingTime) {
@@ -55,7 +58,6 @@ function assignerOf(tvf: WindowTvf, processingTime: boolean): WindowAssigner<unk
   }
   if (tvf.fn === 'TUMBLE') return TumblingEventTimeWindows.of(a);
   if (tvf.fn === 'HOP') return SlidingEventTimeWindows.of(b!, a);
-  if (tvf.fn === 'SESSION') return EventTimeSessionWindows.withGap(a);
   return new CumulativeEventTimeWindows(a, b!);
 }
 
@@ -100,8 +102,8 @@ function windowInput(tvf: WindowTvf, ctx: PlanContext, planView: (q: Query, ctx:
 /**
  * Window aggregation over a window table function, as Flink's WindowAggregate:
  * `FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '10' SECOND)) GROUP BY window_start, window_end, ...`
- * runs on the runtime's event-time window operators (HOP on shared slices) and emits each window's
- * rows once, when the watermark passes its end: insert-only.
+ * runs on the runtime's event-time window operators (HOP on shared slices; SESSION on the SQL
+ * layer's session operator, which keeps accumulators per session) and emits each window's rows once, when the watermark passes its end: insert-only.
  */
 export function planWindowAggregate(
   q: Query,
@@ -135,6 +137,28 @@ export function planWindowAggregate(
   if (unmergeable)
     throw new SqlError(`Aggregate function ${unmergeable.udafName} has no merge(), which ${tvf.fn} windows need (they merge accumulators)`, tvf.pos, ctx.sql);
   const output = outputRow(plan);
+  if (tvf.fn === 'SESSION' && !processingTime) {
+    const params: SessionWindowAggregateParams = {
+      gap: tvf.intervals[0]!,
+      groupValues: plan.groupValues,
+      calls: plan.calls,
+      output,
+      text: { gap: `${tvf.intervals[0]} ms`, groupBy: plan.text.groupBy, select: plan.text.select },
+    };
+    const sessionName = `WindowAggregate(window=[SESSION(${params.text.gap})], groupBy=[${plan.text.groupBy}], select=[${plan.text.select}])`;
+    const node = ctx.env.graph.addNode(
+      { kind: 'sqlSessionWindowAggregate', params },
+      sessionName.length > 120 ? sessionName.slice(0, 117) + '...)' : sessionName,
+      [[input.stream().keyBy(plan.key).edge()]],
+      true,
+    );
+    return planCalc(
+      plan.query,
+      materialized(new DataStream<Row>(ctx.env, node), plan.columns),
+      { columns: plan.columns, qualifiers: [], description: 'the window aggregation' },
+      ctx.sql,
+    );
+  }
   const name = `WindowAggregate(window=[${tvf.fn}(${processingTime ? 'PROCTIME, ' : ''}${tvf.intervals.map((ms) => `${ms} ms`).join(', ')})], groupBy=[${plan.text.groupBy}], select=[${plan.text.select}])`;
   const stream = input
     .stream()

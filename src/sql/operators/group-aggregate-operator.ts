@@ -24,6 +24,8 @@ export interface GroupAggregateParams {
    * once, insert-only, when the input ends (Flink's batch HashAggregate), instead of a changelog.
    */
   readonly batch?: boolean;
+  /** `table.exec.mini-batch.enabled`: fold each input batch's rows per group, then one change per group. */
+  readonly miniBatch?: boolean;
 }
 
 /** The time of the end-of-input timer: after any real time, so it fires on the final watermark only. */
@@ -57,6 +59,12 @@ export class GroupAggregateOperator implements Operator<Row> {
   }
 
   processBatch(input: Batch<Row>): void {
+    // Batch mode emits each group once at the end of input: nothing to fold per batch there.
+    if (this.params.miniBatch && !this.params.batch) this.processMiniBatch(input);
+    else this.processRows(input);
+  }
+
+  private processRows(input: Batch<Row>): void {
     const { values, keys, kinds, timestamps } = input;
     const { groupValues, calls, output, batch } = this.params;
     const { state, builder } = this;
@@ -121,13 +129,87 @@ export class GroupAggregateOperator implements Operator<Row> {
   finish(): void {
     if (this.builder.length > 0) this.ctx.output.push(this.builder.take());
   }
+
+  /**
+   * Mini-batch, as Flink's MiniBatchGroupAggFunction: the rows of a batch are folded into their
+   * group's accumulators first (state read once per group), then each group emits one change from
+   * the results before the batch to those after it: `+I`, `-U`/`+U`, `-D` or nothing.
+   */
+  private processMiniBatch(batch: Batch<Row>): void {
+    const { values, keys, kinds, timestamps } = batch;
+    const { groupValues, calls, output } = this.params;
+    const { state, builder } = this;
+    const keyed = this.ctx.keyed!;
+    const folds = new Map<unknown, Fold>();
+    const n = values.length;
+    let i = 0;
+    try {
+      for (; i < n; i++) {
+        const key = keys![i];
+        let f = folds.get(key);
+        if (f === undefined) {
+          keyed.setCurrentKey(key);
+          const before = state.value();
+          f = { before, entry: before, ts: 0 };
+          folds.set(key, f);
+        }
+        const row = values[i]!;
+        const kind = kinds === undefined ? RowKind.INSERT : kinds[i]!;
+        const retract = kind === RowKind.UPDATE_BEFORE || kind === RowKind.DELETE;
+        let e = f.entry;
+        if (e === undefined) {
+          if (retract) continue;
+          e = f.entry = { rows: 0, group: groupValues(row), accs: createAccs(calls), results: [] };
+        }
+        accumulate(calls, e.accs, row, retract ? -1 : 1);
+        e.rows += retract ? -1 : 1;
+        f.ts = timestamps[i]!;
+        // A group left without rows is gone; a later row of the batch starts it afresh.
+        if (e.rows === 0) f.entry = undefined;
+      }
+      for (const [key, { before, entry, ts }] of folds) {
+        keyed.setCurrentKey(key);
+        if (entry === undefined) {
+          if (before !== undefined) {
+            builder.addRow(output(before.group, before.results), ts, RowKind.DELETE);
+            state.clear();
+          }
+          continue;
+        }
+        const next = results(calls, entry.accs);
+        if (before === undefined) builder.addRow(output(entry.group, next), ts, RowKind.INSERT);
+        else if (!sameResults(before.results, next)) {
+          builder.addRow(output(before.group, before.results), ts, RowKind.UPDATE_BEFORE);
+          builder.addRow(output(entry.group, next), ts, RowKind.UPDATE_AFTER);
+        }
+        entry.results = next;
+        state.update(entry);
+      }
+    } catch (err) {
+      throw new SqlError(`${this.ctx.operatorName}: ${err instanceof Error ? err.message : String(err)}${i < n ? ` (row ${snippet(values[i])})` : ''}`);
+    }
+    if (builder.length > 0) this.ctx.output.push(builder.take());
+  }
+}
+
+/** A group's fold over one batch: its entry before the batch (results last emitted) and now. */
+interface Fold {
+  before: GroupEntry | undefined;
+  entry: GroupEntry | undefined;
+  ts: number;
 }
 
 /** The `sqlGroupAggregate` operator kind, registered by the SQL layer. */
 export const groupAggregateKind: OperatorFactory<GroupAggregateParams> = {
   kind: 'sqlGroupAggregate',
   create: (params) => new GroupAggregateOperator(params) as Operator<unknown>,
-  describe: ({ text, ttl, batch }) => ({ groupBy: text.groupBy, select: text.select, ...describeTtl(ttl), ...(batch ? { mode: 'batch' } : {}) }),
+  describe: ({ text, ttl, batch, miniBatch }) => ({
+    groupBy: text.groupBy,
+    select: text.select,
+    ...describeTtl(ttl),
+    ...(batch ? { mode: 'batch' } : {}),
+    ...(miniBatch ? { miniBatch: true } : {}),
+  }),
   outputChangelogMode: (params) => (params.batch ? 'insert-only' : 'changelog'),
   inputChangelogMode: () => 'all',
 };
