@@ -63,6 +63,8 @@ export class DiskTable extends Map<unknown, unknown> implements BudgetedCache {
   private samples = 1;
   /** Estimated heap bytes of one cache entry, from the sizes measured. */
   private perEntry = ENTRY_OVERHEAD + HEAP_PER_PACKED_BYTE * FIRST_GUESS;
+  /** Reads of keys not cached that went to the store (the key filter let them through; for tests). */
+  lookups = 0;
   /** What this cache has charged the budget: its entries by the estimate, and its key filter. */
   chargedBytes = 0;
 
@@ -94,6 +96,7 @@ export class DiskTable extends Map<unknown, unknown> implements BudgetedCache {
     const key = this.layout.scratchKey(k);
     const keyStart = this.layout.keyStart;
     if (!this.written.mightContain(key, keyStart, key.length)) return undefined;
+    this.lookups++;
     const bytes = this.db.getBinaryFast(key);
     if (bytes === undefined) return undefined;
     this.sample(key.length - keyStart + bytes.length);

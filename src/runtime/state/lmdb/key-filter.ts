@@ -1,8 +1,10 @@
 /** Bits per key of each layer: with {@link PROBES} probes about 0.05% false positives per full layer. */
 const BITS_PER_KEY = 16;
 const PROBES = 8;
-/** Keys of the first layer; each next layer holds twice the last. */
-const FIRST_LAYER_KEYS = 1 << 16;
+/** Keys of the first layer (8 KB: small states stay small); each next layer holds {@link GROWTH} times the last. */
+const FIRST_LAYER_KEYS = 1 << 12;
+/** Few layers (six up to 5M keys), each probed by a key not in the filter. */
+const GROWTH = 4;
 
 /** One Bloom filter of fixed size: a power of two of bits, so a probe is a mask. */
 class Layer {
@@ -36,8 +38,8 @@ class Layer {
 }
 
 /**
- * The keys a state ever wrote to its store, as a growing Bloom filter (layers of doubling size, a
- * key goes into the newest): a key it has not seen is certainly not on disk, so reading it costs
+ * The keys a state ever wrote to its store, as a growing Bloom filter (layers of growing size, a key
+ * goes into the newest): a key it has not seen is certainly not on disk, so reading it costs
  * a few hashes instead of a B-tree lookup. Half the events of a count over many distinct keys see
  * their key for the first time. Deletions stay in the filter: a false positive only costs the
  * lookup the filter would have saved.
@@ -55,11 +57,14 @@ export class KeyFilter {
   private h1 = 0;
   private h2 = 0;
 
-  /** Remembers the key in `bytes[start, end)`. */
+  /**
+   * Remembers the key in `bytes[start, end)`. A key the filter may hold already is not added again:
+   * states write the same keys back over and over, and each addition would fill the layers.
+   */
   add(bytes: Uint8Array, start: number, end: number): void {
-    this.hash(bytes, start, end);
+    if (this.mightContain(bytes, start, end)) return;
     let last = this.layers[this.layers.length - 1]!;
-    if (last.count >= last.capacity) this.layers.push((last = new Layer(last.capacity * 2)));
+    if (last.count >= last.capacity) this.layers.push((last = new Layer(last.capacity * GROWTH)));
     last.add(this.h1, this.h2);
   }
 
