@@ -7,6 +7,7 @@ import { KeyFilter } from '../../src/runtime/state/lmdb/key-filter.js';
 import { LmdbKeyedStateBackend, type LmdbBackendOptions } from '../../src/runtime/state/lmdb/lmdb-keyed-state-backend.js';
 import { lmdbOptions } from '../../src/runtime/state/lmdb/lmdb-state-backend.js';
 import { stateBackendFor } from '../../src/runtime/state/state-backends.js';
+import { blackhole, StreamEnvironment } from '../../src/index.js';
 
 const open: LmdbKeyedStateBackend[] = [];
 afterEach(() => {
@@ -29,9 +30,13 @@ describe('disk backend managed memory', () => {
     expect(lmdbOptions({ 'state.backend.lmdb.memory.managed-size': '1.5 GB' }).managedBytes).toBe(1.5 * 1024 ** 3);
     expect(lmdbOptions({ 'state.backend.lmdb.memory.managed-size': 4096 }).managedBytes).toBe(4096);
     expect(lmdbOptions({ 'state.backend.lmdb.memory.cache-entries': 7 }).cacheEntries).toBe(7);
-    expect(() => lmdbOptions({ 'state.backend.lmdb.memory.managed-size': 'lots' })).toThrow(/state\.backend\.lmdb\.memory\.managed-size: lots is not a memory size/);
+    expect(() => lmdbOptions({ 'state.backend.lmdb.memory.managed-size': 'lots' })).toThrow(
+      /state\.backend\.lmdb\.memory\.managed-size: lots is not a memory size/,
+    );
     expect(() => lmdbOptions({ 'state.backend.lmdb.memory.managed-size': '5 parsecs' })).toThrow(/managed-size: 5 parsecs/);
-    expect(() => lmdbOptions({ 'state.backend.lmdb.memory.managed-fraction': 2 })).toThrow(/state\.backend\.lmdb\.memory\.managed-fraction: 2 is not a number above 0/);
+    expect(() => lmdbOptions({ 'state.backend.lmdb.memory.managed-fraction': 2 })).toThrow(
+      /state\.backend\.lmdb\.memory\.managed-fraction: 2 is not a number above 0/,
+    );
   });
 
   it('keeps the caches of all states within the budget, shared, and loses nothing it evicts', () => {
@@ -139,6 +144,27 @@ describe('disk backend managed memory', () => {
       expect(rs.value()).toBeUndefined();
     }
     expect(rt.lookups - rBefore).toBeLessThan(50);
+  });
+});
+
+describe('the stateCacheBytes metric', () => {
+  it("reports a keyed operator's cache bytes, within its managed memory", async () => {
+    const env = StreamEnvironment.create({
+      'state.backend.type': 'lmdb',
+      'state.backend.lmdb.memory.managed-size': '1mb',
+      'execution.slot-mode': 'single-thread',
+    });
+    env
+      .fromSequence(0, 49_999)
+      .keyBy((v) => v % 20_000)
+      .reduce((a, b) => a + b)
+      .name('Sum')
+      .sinkTo(blackhole());
+    const client = env.executeAsync('cache-bytes');
+    await client.result;
+    const sum = client.metrics().find((m) => m.name.includes('Sum'))!;
+    expect(sum.stateCacheBytes).toBeGreaterThan(0);
+    expect(sum.stateCacheBytes).toBeLessThanOrEqual(1024 * 1024 + 200);
   });
 });
 
