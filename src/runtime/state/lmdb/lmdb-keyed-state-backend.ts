@@ -54,8 +54,11 @@ export interface LmdbBackendOptions {
  * past that the next checkpoint is a full base, cheaper than a key set as large as the state.
  */
 const CHANGES_TRACKED_MIN = 100_000;
-/** Timers of a time domain kept in memory when `memory.cache-entries` is not set. */
-const DEFAULT_TIMERS_IN_MEMORY = 100_000;
+/**
+ * `memory.cache-entries` when not set, for what it still sizes: timers of a time domain kept in
+ * memory, and changed keys tracked per state (10x) before a checkpoint is a full one.
+ */
+const DEFAULT_CACHE_ENTRIES = 100_000;
 /** Share of V8's heap limit that is managed memory unless configured (Flink's default is 0.4 of its process). */
 export const DEFAULT_MANAGED_FRACTION = 0.25;
 
@@ -124,7 +127,7 @@ export class LmdbKeyedStateBackend extends HeapKeyedStateBackend {
     });
     const db = (name: string) => this.root.openDB<Buffer, Buffer>({ name, encoding: 'binary', keyEncoding: 'binary', cache: false, compression: false });
     this.db = db('state');
-    const timersInMemory = options.cacheEntries ?? DEFAULT_TIMERS_IN_MEMORY;
+    const timersInMemory = options.cacheEntries ?? DEFAULT_CACHE_ENTRIES;
     this.timerStores = {
       event: new LmdbTimerStore(db('timers-event'), timersInMemory),
       processing: new LmdbTimerStore(db('timers-processing'), timersInMemory),
@@ -137,7 +140,7 @@ export class LmdbKeyedStateBackend extends HeapKeyedStateBackend {
   protected override newTable(name: string): Map<unknown, unknown> {
     const cap = this.options.cacheEntries ?? Number.POSITIVE_INFINITY;
     const t = new DiskTable(this.db, new DiskKeyLayout(name, this.maxParallelism), cap, this.maxParallelism, this.budget);
-    if (this.options.incremental) t.trackChanges(Math.max(CHANGES_TRACKED_MIN, (this.options.cacheEntries ?? 0) * 10));
+    if (this.options.incremental) t.trackChanges(Math.max(CHANGES_TRACKED_MIN, (this.options.cacheEntries ?? DEFAULT_CACHE_ENTRIES) * 10));
     return t;
   }
 
