@@ -2,8 +2,8 @@
  * `npm run bench:state [-- --events N --keys K --records R --cache-entries C]`: the disk backend against the heap
  * backend on two jobs, each run in a fresh process per backend: Nexmark q5 (sliding windows, one
  * keyed value of slices per auction) and a count per distinct key (`--records` events over `--keys`
- * keys, each key's count in ValueState, little locality; `--cache-entries C` sets the disk backend's
- * cache for it). Prints one JSON line per job with the
+ * keys, each key's count in ValueState, little locality; the disk backend's caches are bounded by its
+ * default managed memory, and `--cache-entries C` also caps them at C entries per state). Prints one JSON line per job with the
  * events/s of each backend, the ratio disk/heap, and each run's peak RSS. Then incremental against
  * full checkpoints of the disk backend with 1% of `--checkpoint-keys` keys changed between
  * checkpoints (bytes written and duration, see `incremental-checkpoints.ts`). `--only checkpoints`

@@ -69,9 +69,9 @@ export interface KeyedStateBackend extends KeyedStateStore {
   /**
    * How much state the backend holds, for metrics: entries (a key's value, list or map in one
    * state counts once), and bytes where it knows them without walking the state. Read when metrics
-   * are reported, never per record.
+   * are reported, never per record. `cacheBytes`: the heap a disk backend's caches hold, by its estimate.
    */
-  stateSize?(): { entries: number; bytes?: number };
+  stateSize?(): { entries: number; bytes?: number; cacheBytes?: number };
   /** Where the subtask's timers of a time domain go past a bound, for a backend that keeps them out of the heap. */
   timerStore?(domain: 'event' | 'processing'): TimerStore;
   /** Releases what the backend holds outside the heap (files, a store); called when the subtask closes. */

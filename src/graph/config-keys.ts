@@ -24,6 +24,8 @@ const KNOWN_KEYS = [
   'state.backend.type',
   'state.backend.lmdb.local-dir',
   'state.backend.lmdb.memory.cache-entries',
+  'state.backend.lmdb.memory.managed-size',
+  'state.backend.lmdb.memory.managed-fraction',
   'execution.checkpointing.incremental',
   'allocationSitePretenuring',
   'weir.v8.allocation-site-pretenuring',
@@ -113,7 +115,7 @@ const UNSUPPORTED: Record<string, UnsupportedKey> = {
   'execution.savepoint.ignore-unclaimed-state': { why: "use 'weir run --allow-non-restored-state' or { restore: { allowNonRestoredState: true } }" },
   'execution.runtime-mode': { why: 'jobs run in streaming mode; a bounded input gives its final results when it ends', accepts: ['streaming'] },
   'restart-strategy.exponential-delay.jitter-factor': { why: 'restart delays have no jitter', accepts: ['0', '0.0'] },
-  'state.backend.rocksdb.memory.managed': { why: `${DISK}; its memory is bounded with 'state.backend.lmdb.memory.cache-entries'` },
+  'state.backend.rocksdb.memory.managed': { why: `${DISK}; its memory is bounded with 'state.backend.lmdb.memory.managed-size'` },
   'table.exec.state.ttl': { why: 'it is a SQL key (SET it in SQL); DataStream state takes its TTL per state with stateTtl(...)' },
 };
 

@@ -28,6 +28,8 @@ export interface OperatorMetricsSnapshot {
   stateEntries?: number;
   /** Bytes of keyed state, where the backend knows them (the LMDB backend's store), summed over subtasks. */
   stateBytes?: number;
+  /** Estimated heap bytes of the disk backend's caches in front of its store (its managed memory in use), summed over subtasks. */
+  stateCacheBytes?: number;
 }
 
 /** One user-defined metric of one subtask, as reported (plain data: it crosses threads). */

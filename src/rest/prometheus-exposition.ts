@@ -131,6 +131,13 @@ export function prometheusText(jobs: readonly ServedJob[], now = Date.now()): st
           labels,
           stateBytes,
         );
+      if (m?.stateCacheBytes !== undefined)
+        add(
+          `${OPERATOR}stateCacheBytes`,
+          "Estimated heap bytes of the disk backend's caches (its managed memory in use), summed over its subtasks.",
+          labels,
+          m.stateCacheBytes,
+        );
       for (const u of m?.userMetrics ?? []) addUserMetric(add, { ...labels, subtask_index: String(u.subtask) }, u);
     });
     const checkpoints = job.client.checkpoints();

@@ -30,6 +30,7 @@ function entries(job: ServedJob, vertexId: string, m: OperatorMetricsSnapshot | 
   for (const [k, v] of Object.entries(m?.counters ?? {})) out.push([k, v]);
   if (m?.stateEntries !== undefined) out.push(['stateEntries', m.stateEntries]);
   if (m?.stateBytes !== undefined) out.push(['stateSizeBytes', m.stateBytes]);
+  if (m?.stateCacheBytes !== undefined) out.push(['stateCacheBytes', m.stateCacheBytes]);
   for (const w of watermarksView(job, vertexId) ?? []) out.push([w.id!, w.value!]);
   for (const u of m?.userMetrics ?? []) {
     const id = `${u.subtask}.${u.name}`;

@@ -114,7 +114,7 @@ export class ChainedOperator implements ChainedInput {
   }
 
   /** Entries (and bytes, where the backend knows them) of this subtask's keyed state; undefined when it has none. */
-  stateSize(): { entries: number; bytes?: number } | undefined {
+  stateSize(): { entries: number; bytes?: number; cacheBytes?: number } | undefined {
     return this.backend?.stateSize?.();
   }
 

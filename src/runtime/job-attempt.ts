@@ -435,12 +435,15 @@ function addUserAndStateMetrics(m: OperatorMetricsSnapshot, sts: readonly Chaine
   if (sts.some((s) => s.metrics.user.size > 0)) m.userMetrics = sts.flatMap((s) => s.metrics.user.samples(s.info.index, now));
   let entries: number | undefined;
   let bytes: number | undefined;
+  let cacheBytes: number | undefined;
   for (const s of sts) {
     const size = s.stateSize();
     if (!size) continue;
     entries = (entries ?? 0) + size.entries;
     if (size.bytes !== undefined) bytes = (bytes ?? 0) + size.bytes;
+    if (size.cacheBytes !== undefined) cacheBytes = (cacheBytes ?? 0) + size.cacheBytes;
   }
   if (entries !== undefined) m.stateEntries = entries;
   if (bytes !== undefined) m.stateBytes = bytes;
+  if (cacheBytes !== undefined) m.stateCacheBytes = cacheBytes;
 }

@@ -71,4 +71,31 @@ describe('DiskTable write-back', () => {
     const fresh = new DiskTable(db, layout, 1000, 128);
     expect(new Map([...fresh.entries()] as [number, number][])).toEqual(expected);
   });
+
+  it('flushes every change after keys were evicted and changed again many times between flushes', () => {
+    // Thousands of evictions and reloads between two flushes: the list of changed keys outgrows
+    // the cache and is built again from it, and a flush still writes back each change once.
+    const db = store();
+    const layout = new DiskKeyLayout('s', 128);
+    const t = new DiskTable(db, layout, 8, 128);
+    t.trackChanges(1_000_000);
+    const expected = new Map<number, number>();
+    for (let i = 0; i < 20_000; i++) {
+      const k = (i * 31) % 200;
+      if (i % 13 === 0) {
+        t.delete(k);
+        expected.delete(k);
+      } else {
+        const v = ((t.get(k) as number | undefined) ?? 0) + 1;
+        t.set(k, v);
+        expected.set(k, v);
+      }
+    }
+    t.flush();
+    expect(new Map([...new DiskTable(db, layout, 1000, 128).entries()] as [number, number][])).toEqual(expected);
+    // A flush with nothing changed since writes nothing.
+    t.takeChanges();
+    t.flush();
+    expect(t.takeChanges()).toEqual(new Set());
+  });
 });

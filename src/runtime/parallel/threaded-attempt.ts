@@ -136,6 +136,7 @@ export class ThreadedAttempt implements Attempt {
       const userMetrics: UserMetricSample[] = [];
       let stateEntries: number | undefined;
       let stateBytes: number | undefined;
+      let stateCacheBytes: number | undefined;
       for (const sm of this.slotMetrics) {
         const m = sm?.operators.find((o) => o.nodeId === n.id);
         if (!m) continue;
@@ -149,6 +150,7 @@ export class ThreadedAttempt implements Attempt {
         if (m.userMetrics) userMetrics.push(...m.userMetrics);
         if (m.stateEntries !== undefined) stateEntries = (stateEntries ?? 0) + m.stateEntries;
         if (m.stateBytes !== undefined) stateBytes = (stateBytes ?? 0) + m.stateBytes;
+        if (m.stateCacheBytes !== undefined) stateCacheBytes = (stateCacheBytes ?? 0) + m.stateCacheBytes;
       }
       subtasks.sort((a, b) => a.index - b.index);
       userMetrics.sort((a, b) => a.subtask - b.subtask);
@@ -166,6 +168,7 @@ export class ThreadedAttempt implements Attempt {
         ...(userMetrics.length > 0 ? { userMetrics } : {}),
         ...(stateEntries !== undefined ? { stateEntries } : {}),
         ...(stateBytes !== undefined ? { stateBytes } : {}),
+        ...(stateCacheBytes !== undefined ? { stateCacheBytes } : {}),
       };
     });
   }

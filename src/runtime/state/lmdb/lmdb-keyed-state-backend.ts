@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serialize } from 'node:v8';
+import { getHeapStatistics, serialize } from 'node:v8';
 import type { Database, RootDatabase, Transaction } from 'lmdb';
 import type { Clock } from '../../../core/clock.js';
 import type { StateDescriptor } from '../../../core/state.js';
@@ -16,6 +16,7 @@ import { TtlAccess } from '../ttl.js';
 import { ttlPruner } from '../ttl-cleanup.js';
 import { decodeDiskKey, DiskKeyLayout } from './disk-key.js';
 import { DiskTable } from './disk-table.js';
+import { CacheBudget } from './cache-budget.js';
 import { LmdbTimerStore } from './lmdb-timer-store.js';
 import { unpackValue } from './value-codec.js';
 import { IncrementLog, type Changes, type IncrementPlan } from './increment-log.js';
@@ -31,8 +32,17 @@ const SLICE_MS = 4;
 export interface LmdbBackendOptions {
   /** Directory under which each keyed subtask opens its store; default: the system temp directory. */
   readonly localDir?: string | undefined;
-  /** Entries of each state kept deserialized in memory per subtask (`memory.cache-entries`). */
-  readonly cacheEntries: number;
+  /**
+   * Bytes of managed memory (`memory.managed-size`, or `memory.managed-fraction` of the heap
+   * limit): the estimated heap the caches of all states may hold, shared by the subtasks a factory
+   * serves in one isolate. Default: a quarter of V8's heap limit.
+   */
+  readonly managedBytes?: number | undefined;
+  /**
+   * Most entries of each state kept deserialized per subtask (`memory.cache-entries`), on top of
+   * the managed memory; also the timers kept in memory per time domain (default 100000).
+   */
+  readonly cacheEntries?: number | undefined;
   /** Incremental checkpoints (`execution.checkpointing.incremental`): each writes what changed since the last one. */
   readonly incremental?: boolean;
   /** Keys of a TTL state checked for expiry on each write to it (default 2; 0 turns incremental cleanup off). */
@@ -44,6 +54,18 @@ export interface LmdbBackendOptions {
  * past that the next checkpoint is a full base, cheaper than a key set as large as the state.
  */
 const CHANGES_TRACKED_MIN = 100_000;
+/**
+ * `memory.cache-entries` when not set, for what it still sizes: timers of a time domain kept in
+ * memory, and changed keys tracked per state (10x) before a checkpoint is a full one.
+ */
+const DEFAULT_CACHE_ENTRIES = 100_000;
+/** Share of V8's heap limit that is managed memory unless configured (Flink's default is 0.4 of its process). */
+export const DEFAULT_MANAGED_FRACTION = 0.25;
+
+/** The managed memory of {@link DEFAULT_MANAGED_FRACTION} of this isolate's heap limit, in bytes. */
+export function defaultManagedBytes(fraction = DEFAULT_MANAGED_FRACTION): number {
+  return Math.floor(getHeapStatistics().heap_size_limit * fraction);
+}
 
 const nextTurn = () => new Promise<void>((r) => setImmediate(r));
 
@@ -59,7 +81,7 @@ const requireLmdb = createRequire(import.meta.url);
  * directory is unlinked as soon as the store is open, and its space returns when it closes.
  *
  * @example
- * const backend = new LmdbKeyedStateBackend(new SystemClock(), 128, { cacheEntries: 100_000 });
+ * const backend = new LmdbKeyedStateBackend(new SystemClock(), 128, { managedBytes: 64 * 1024 * 1024 });
  * backend.setCurrentKey('a');
  * backend.getState(valueState<number>('count')).update(1);
  * backend.dispose();
@@ -69,7 +91,7 @@ export class LmdbKeyedStateBackend extends HeapKeyedStateBackend {
   private readonly root: RootDatabase<Buffer, Buffer>;
   private readonly db: Database<Buffer, Buffer>;
   private closed = false;
-  private lastSize: { entries: number; bytes?: number } = { entries: 0, bytes: 0 };
+  private lastSize: { entries: number; bytes?: number; cacheBytes?: number } = { entries: 0, bytes: 0, cacheBytes: 0 };
   private readonly increments = new IncrementLog();
   private readonly timerStores: Record<'event' | 'processing', LmdbTimerStore>;
 
@@ -77,6 +99,8 @@ export class LmdbKeyedStateBackend extends HeapKeyedStateBackend {
     clock: Clock,
     maxParallelism: number,
     private readonly options: LmdbBackendOptions,
+    /** Managed memory shared with other subtasks (the factory's); by default this backend's own. */
+    private readonly budget = new CacheBudget(options.managedBytes ?? defaultManagedBytes()),
   ) {
     super(clock, maxParallelism, options.ttlCleanupPerWrite);
     const parent = options.localDir ?? tmpdir();
@@ -103,9 +127,10 @@ export class LmdbKeyedStateBackend extends HeapKeyedStateBackend {
     });
     const db = (name: string) => this.root.openDB<Buffer, Buffer>({ name, encoding: 'binary', keyEncoding: 'binary', cache: false, compression: false });
     this.db = db('state');
+    const timersInMemory = options.cacheEntries ?? DEFAULT_CACHE_ENTRIES;
     this.timerStores = {
-      event: new LmdbTimerStore(db('timers-event'), options.cacheEntries),
-      processing: new LmdbTimerStore(db('timers-processing'), options.cacheEntries),
+      event: new LmdbTimerStore(db('timers-event'), timersInMemory),
+      processing: new LmdbTimerStore(db('timers-processing'), timersInMemory),
     };
     // The open store keeps its files, so their names can go now: nothing is left behind when the
     // process is killed, and the disk space returns when the store closes.
@@ -113,8 +138,9 @@ export class LmdbKeyedStateBackend extends HeapKeyedStateBackend {
   }
 
   protected override newTable(name: string): Map<unknown, unknown> {
-    const t = new DiskTable(this.db, new DiskKeyLayout(name, this.maxParallelism), this.options.cacheEntries, this.maxParallelism);
-    if (this.options.incremental) t.trackChanges(Math.max(CHANGES_TRACKED_MIN, this.options.cacheEntries * 10));
+    const cap = this.options.cacheEntries ?? Number.POSITIVE_INFINITY;
+    const t = new DiskTable(this.db, new DiskKeyLayout(name, this.maxParallelism), cap, this.maxParallelism, this.budget);
+    if (this.options.incremental) t.trackChanges(Math.max(CHANGES_TRACKED_MIN, (this.options.cacheEntries ?? DEFAULT_CACHE_ENTRIES) * 10));
     return t;
   }
 
@@ -131,8 +157,18 @@ export class LmdbKeyedStateBackend extends HeapKeyedStateBackend {
     return (this.tables.get(name)?.table as DiskTable | undefined)?.cachedEntries ?? 0;
   }
 
-  /** From the store's own statistics: entries written back to it (not those still only in the cache) and its pages in use. */
-  override stateSize(): { entries: number; bytes?: number } {
+  /** Estimated heap bytes of this subtask's caches (entries kept deserialized and key filters). */
+  cacheBytes(): number {
+    let n = 0;
+    for (const e of this.tables.values()) n += (e.table as DiskTable).cachedBytes;
+    return Math.round(n);
+  }
+
+  /**
+   * From the store's own statistics: entries written back to it (not those still only in the
+   * cache) and its pages in use; and the estimated heap bytes of the caches in front of it.
+   */
+  override stateSize(): { entries: number; bytes?: number; cacheBytes?: number } {
     // A closed store (the subtask ended) keeps the size it had last.
     if (this.closed) return this.lastSize;
     const s = this.db.getStats() as {
@@ -143,7 +179,7 @@ export class LmdbKeyedStateBackend extends HeapKeyedStateBackend {
       overflowPages?: number;
     };
     const pages = (s.treeBranchPageCount ?? 0) + (s.treeLeafPageCount ?? 0) + (s.overflowPages ?? 0);
-    this.lastSize = { entries: s.entryCount ?? 0, bytes: pages * (s.pageSize ?? 0) };
+    this.lastSize = { entries: s.entryCount ?? 0, bytes: pages * (s.pageSize ?? 0), cacheBytes: this.cacheBytes() };
     return this.lastSize;
   }
 
@@ -290,6 +326,7 @@ export class LmdbKeyedStateBackend extends HeapKeyedStateBackend {
     if (this.closed) return;
     this.stateSize();
     this.closed = true;
+    for (const e of this.tables.values()) (e.table as DiskTable).close();
     void this.root.close();
   }
 }
