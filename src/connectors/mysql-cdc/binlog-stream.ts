@@ -23,7 +23,9 @@ export class BinlogStream {
     onTransaction: (tx: BinlogTransaction) => void,
     onError: (e: unknown) => void,
   ) {
-    const z = new ZongJi({ ...o.connection });
+    // JSON, DATE and DATETIME as text, as the snapshot's queries read them (big numbers and microseconds
+    // kept); TIMESTAMP as the instant.
+    const z = new ZongJi({ ...o.connection, dateStrings: ['DATE', 'DATETIME'], jsonStrings: true });
     this.zongji = z;
     z.on('binlog', (evt: { getEventName(): string; rows?: unknown[]; timestamp: number; query?: string }) => {
       const name = evt.getEventName();
