@@ -6,6 +6,7 @@ import { formatLsn, parseLsn } from './lsn.js';
 import { ident, tableRef } from './pg-catalog.js';
 import type { ResolvedCdcOptions } from './postgres-cdc-options.js';
 import { rowChanges, type DecodedChange, type Row, type RowChange } from './row-changes.js';
+import { keepTextTypes } from './text-types.js';
 import { parseXidSnapshot } from './xid-snapshot.js';
 
 /** The prefix of the watermark messages chunks write into the log; the content is `slot:chunk id`. */
@@ -48,7 +49,7 @@ interface PeekRow {
 /** The committed transactions on the table from the slot's position up to `upto`, without consuming them. */
 async function peekTransactions(client: pg.Client, o: ResolvedCdcOptions, keyColumn: string, upto: bigint): Promise<LoggedTransaction[]> {
   const rows = await peekWithRetry(client, o, upto);
-  const decoder = new PgoutputPlugin({ protoVersion: 1, publicationNames: [o.publication] });
+  const decoder = keepTextTypes(new PgoutputPlugin({ protoVersion: 1, publicationNames: [o.publication] }));
   const out: LoggedTransaction[] = [];
   let changes: RowChange[] = [];
   for (const r of rows) {

@@ -6,6 +6,8 @@ import { formatLsn, parseLsn } from './lsn.js';
 import { slotDroppedError } from './pg-catalog.js';
 import type { ResolvedCdcOptions } from './postgres-cdc-options.js';
 import { rowChanges, type DecodedChange, type Row } from './row-changes.js';
+import { keepTextTypes } from './text-types.js';
+import { ToastLookup, type DecodedUpdate } from './toast-lookup.js';
 
 /** Where the log split is: after the transaction that ended at `lsn`, with the chunk watermarks seen by then. */
 export interface LogPosition {
@@ -35,6 +37,7 @@ const SQLSTATE_UNDEFINED_OBJECT = '42704';
 export class LogStream {
   private readonly service: LogicalReplicationService;
   private readonly filter: LogFilter;
+  private readonly toast: ToastLookup;
   private readonly ready: ReadyTransaction[] = [];
   private readyRows = 0;
   private wake: (() => void) | undefined;
@@ -52,6 +55,7 @@ export class LogStream {
   ) {
     this.emitted = from ?? { lsn: '0/0', seen: [] };
     this.filter = new LogFilter(chunks, this.emitted.seen);
+    this.toast = new ToastLookup(o, keyColumn);
     this.service = new LogicalReplicationService({ ...o.connection, replication: 'database' } as ConstructorParameters<typeof LogicalReplicationService>[0], {
       acknowledge: { auto: false, timeoutSeconds: 0 },
       flowControl: { enabled: true },
@@ -61,7 +65,7 @@ export class LogStream {
       if (reply) void this.confirm();
     });
     this.service.on('error', (e: unknown) => this.fail(e));
-    const plugin = new PgoutputPlugin({ protoVersion: 1, publicationNames: [o.publication], messages: true });
+    const plugin = keepTextTypes(new PgoutputPlugin({ protoVersion: 1, publicationNames: [o.publication], messages: true }));
     this.service.subscribe(plugin, o.slot, this.emitted.lsn).catch((e: unknown) => this.fail(e));
   }
 
@@ -101,6 +105,7 @@ export class LogStream {
     this.closed = true;
     this.wake?.();
     await this.service.destroy();
+    await this.toast.close();
   }
 
   /**
@@ -119,11 +124,21 @@ export class LogStream {
       case 'begin':
         this.current = { values: [], kinds: [], opTs: Number((m.commitTime as unknown as bigint) / 1000n) };
         return undefined;
+      case 'update': {
+        // The stream waits for the returned promise, so changes stay in log order.
+        const ours = m.relation.schema === this.o.schema && m.relation.name === this.o.table;
+        const missing = ours ? ToastLookup.missing(m as unknown as DecodedUpdate) : [];
+        if (missing.length === 0 || !this.current) break;
+        return this.toast.fill(m as unknown as DecodedUpdate, missing).then(
+          (found) => {
+            if (found) this.onChange(m);
+          },
+          (e: unknown) => this.fail(e),
+        );
+      }
       case 'insert':
-      case 'update':
       case 'delete':
-        this.onChange(m);
-        return undefined;
+        break;
       case 'message': {
         if (m.prefix !== WATERMARK_PREFIX) return undefined;
         const [slot, chunk] = Buffer.from(m.content).toString('utf8').split(':');
@@ -141,6 +156,8 @@ export class LogStream {
       default:
         return undefined;
     }
+    this.onChange(m as DecodedChange & { relation: { schema: string; name: string } });
+    return undefined;
   }
 
   private onChange(m: DecodedChange & { relation: { schema: string; name: string } }): void {

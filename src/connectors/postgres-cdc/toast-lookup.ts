@@ -1,0 +1,59 @@
+import pg from 'pg';
+import { ident, tableRef } from './pg-catalog.js';
+import type { ResolvedCdcOptions } from './postgres-cdc-options.js';
+import type { Row } from './row-changes.js';
+import { textTypes } from './text-types.js';
+
+/** The parts of a decoded pgoutput update this module reads. */
+export interface DecodedUpdate {
+  readonly new?: Row | null;
+  readonly relation: { readonly columns: readonly { readonly name: string }[] };
+}
+
+/**
+ * Fills in the values an update left out of the log: under REPLICA IDENTITY DEFAULT, pgoutput
+ * sends an unchanged TOAST value (a large text, bytea or JSON stored out of line) as "unchanged",
+ * which the decoder reads as undefined. They are read back from the table by key on a connection
+ * of their own, so the +U row carries the real value, never a placeholder. The table may already
+ * hold a later version of the row: a later change of those columns is in the log after this one,
+ * so the copy ends equal to the table. When the row is gone (deleted later), the update is dropped:
+ * its delete follows in the log.
+ *
+ * @example
+ * const toast = new ToastLookup(options, 'id');
+ * if (!(await toast.fill(change))) skip(change); // change.new now has every column
+ */
+export class ToastLookup {
+  private client: pg.Client | undefined;
+
+  constructor(
+    private readonly o: ResolvedCdcOptions,
+    private readonly keyColumn: string,
+  ) {}
+
+  /** The columns of `m.new` the log left out (none for most updates, so most updates cost nothing). */
+  static missing(m: DecodedUpdate): string[] {
+    const row = m.new;
+    return row ? m.relation.columns.map((c) => c.name).filter((n) => row[n] === undefined) : [];
+  }
+
+  /** Sets the `missing` columns of `m.new` from the table; false when the row is no longer there. */
+  async fill(m: DecodedUpdate, missing: readonly string[]): Promise<boolean> {
+    if (!this.client) {
+      const c = new pg.Client({ ...this.o.connection, types: textTypes });
+      await c.connect();
+      this.client = c;
+    }
+    const sql = `SELECT ${missing.map(ident).join(', ')} FROM ${tableRef(this.o)} WHERE ${ident(this.keyColumn)} = $1`;
+    const found = (await this.client.query<Row>(sql, [String(m.new![this.keyColumn])])).rows[0];
+    if (!found) return false;
+    for (const n of missing) m.new![n] = found[n];
+    return true;
+  }
+
+  async close(): Promise<void> {
+    const c = this.client;
+    this.client = undefined;
+    await c?.end();
+  }
+}
