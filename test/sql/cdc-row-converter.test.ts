@@ -62,4 +62,11 @@ describe('CDC values at the edges of their types', () => {
     expect(() => convert({ id: -2147483649, d: null, day: null, wall: null, at: null })).toThrow(/Column 'id'/);
     expect(() => convert({ id: 1, d: null, day: null, wall: new Date(Number.NaN), at: null })).toThrow(/Column 'wall': a date out of range/);
   });
+
+  it('fails naming the column for a MySQL TIME outside the day (declare such a column STRING)', () => {
+    const time = cdcRowConverter('t', [col('id', { name: 'INT' }), col('tm', { name: 'TIME', precision: 3 })], new Map(), ['id']);
+    expect(time({ id: 1, tm: '23:59:59.999' }).tm).toBe(86_399_999);
+    expect(() => time({ id: 1, tm: '-838:59:59' })).toThrow(/Column 'tm': '-838:59:59' from the database is not a TIME/);
+    expect(() => time({ id: 1, tm: '25:00:00' })).toThrow(/Column 'tm'/);
+  });
 });
