@@ -57,7 +57,7 @@ const COLUMNS: [string, string, string, string][] = [
   ['st', "set('x','y','z')", 'STRING', "set('x','y','z')"],
   ['u', 'uuid', 'STRING', 'uuid'],
   ['bo', 'boolean', 'BOOLEAN', 'boolean'],
-  ['f', 'float', 'DOUBLE', 'float'],
+  ['f', 'float', 'DOUBLE', 'double'], // a double copy shows any difference between snapshot and binlog values
   ['db', 'double', 'DOUBLE', 'double'],
   ['vc', 'varchar(100)', 'STRING', 'varchar(100)'],
 ];
