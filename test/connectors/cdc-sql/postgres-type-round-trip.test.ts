@@ -1,6 +1,7 @@
 // Type round trip PostgreSQL -> Weir -> PostgreSQL: a postgres-cdc table holding every type the
 // connector maps (extremes, NULLs, NaN and infinities, arrays with NULL elements, bytea with zero
-// bytes, a large TOASTed text) copied by SQL into a jdbc table of the machine's PostgreSQL. Rows 1-4
+// bytes, a large TOASTed text) copied by SQL into a jdbc table of the same private server, whose
+// database time zone is not UTC. Rows 1-4
 // are read by the snapshot; rows 11-14 (the same values) are inserted and rows 1-4 updated after it,
 // so they come from the log; then only a small column of each row changes, which the log sends
 // without the unchanged TOAST value (REPLICA IDENTITY DEFAULT). Both servers print every column as
@@ -15,23 +16,19 @@ import '../../../src/index.js';
 import { until } from '../cdc-test-support.js';
 import { startPostgres, type PgInstance } from '../postgres-cdc/pg-instance.js';
 import { havePostgresBinaries, serverTestsRun } from '../../support/server-binaries.js';
-import { haveTestDatabases, postgresTest, type TestDatabase } from '../jdbc/jdbc-databases.js';
 import { asText, diffTables } from './table-diff.js';
 
-const run = serverTestsRun('postgres-cdc', havePostgresBinaries(), 'postgresql') && (await haveTestDatabases());
+const run = serverTestsRun('postgres-cdc', havePostgresBinaries(), 'postgresql');
 let pg: PgInstance;
-let target: TestDatabase;
 let dir: string;
 
 beforeAll(async () => {
   if (!run) return;
   pg = await startPostgres();
   await pg.query("ALTER DATABASE weir SET timezone TO 'Asia/Kolkata'");
-  target = await postgresTest();
   dir = mkdtempSync(join(tmpdir(), 'weir-cdc-types-'));
 }, 60_000);
 afterAll(async () => {
-  await target?.close();
   await pg?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
@@ -162,8 +159,7 @@ describe.runIf(run)('postgres-cdc type round trip through snapshot and log', () 
     await pg.query('ALTER TABLE types ALTER COLUMN big SET STORAGE EXTERNAL');
     const insert = (id: number, r: string[]) => pg.query(`INSERT INTO types VALUES (${id}, ${r.join(', ')})`);
     for (let i = 0; i < ROWS.length; i++) await insert(i + 1, ROWS[i]!);
-    await target.query('DROP TABLE IF EXISTS weir_cdc_types_copy');
-    await target.query(`CREATE TABLE weir_cdc_types_copy (id bigint PRIMARY KEY, ${COLUMNS.map(([n, , , t]) => `${n} ${t}`).join(', ')})`);
+    await pg.query(`CREATE TABLE weir_cdc_types_copy (id bigint PRIMARY KEY, ${COLUMNS.map(([n, , , t]) => `${n} ${t}`).join(', ')})`);
     const tEnv = TableEnvironment.create({ 'execution.checkpointing.interval': '300ms', 'state.checkpoints.dir': dir });
     const weirColumns = `id BIGINT, ${COLUMNS.map(([n, , w]) => `${n} ${w}`).join(', ')}, PRIMARY KEY (id) NOT ENFORCED`;
     tEnv.executeSql(
@@ -171,12 +167,12 @@ describe.runIf(run)('postgres-cdc type round trip through snapshot and log', () 
        'password' = 'weir', 'database-name' = 'weir', 'schema-name' = 'public', 'table-name' = 'types', 'slot.name' = 'types_slot')`,
     );
     tEnv.executeSql(
-      `CREATE TABLE types_copy (${weirColumns}) WITH ('connector' = 'jdbc', 'url' = 'jdbc:postgresql://127.0.0.1:5432/test', 'username' = 'postgres',
+      `CREATE TABLE types_copy (${weirColumns}) WITH ('connector' = 'jdbc', 'url' = 'jdbc:postgresql://127.0.0.1:${pg.port}/weir', 'username' = 'weir', 'password' = 'weir',
        'table-name' = 'weir_cdc_types_copy', 'sink.buffer-flush.interval' = '100ms')`,
     );
     const job = tEnv.executeSql(`INSERT INTO types_copy SELECT * FROM types`);
     const sourceRows = async () => asText(await pg.query(`SELECT id, ${textColumns(true)} FROM types ORDER BY id`));
-    const targetRows = async () => asText(await target.query(`SELECT id, ${textColumns(false)} FROM weir_cdc_types_copy ORDER BY id`));
+    const targetRows = async () => asText(await pg.query(`SELECT id, ${textColumns(false)} FROM weir_cdc_types_copy ORDER BY id`));
     try {
       let diff: string[] = [];
       const converged = async (what: string) => {
