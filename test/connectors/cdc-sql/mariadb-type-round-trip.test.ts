@@ -1,6 +1,6 @@
 // Type round trip MariaDB -> Weir -> MariaDB: a mysql-cdc table holding every type the connector
 // maps (extremes, NULLs, fractional seconds, unicode, binary with zero bytes) copied by SQL into a
-// jdbc table of the machine's MariaDB. Rows 1-4 are read by the snapshot; rows 11-14 (the same
+// jdbc table of the same private server. Rows 1-4 are read by the snapshot; rows 11-14 (the same
 // values) are inserted and rows 1-4 updated after it, so they are read from the binlog. Both servers
 // then print every column as text with the same SQL and the copy must equal the source. The private
 // server's time zone and Node's differ from UTC and from each other.
@@ -14,23 +14,20 @@ import '../../../src/index.js';
 import { until } from '../cdc-test-support.js';
 import { startMariadb, type MariadbInstance } from '../mysql-cdc/mariadb-instance.js';
 import { haveMariadbBinaries, serverTestsRun } from '../../support/server-binaries.js';
-import { haveTestDatabases, mariadbTest, type TestDatabase } from '../jdbc/jdbc-databases.js';
 import { asText, diffTables } from './table-diff.js';
 
-const run = serverTestsRun('mariadb-cdc', haveMariadbBinaries(), 'mariadb-server') && (await haveTestDatabases());
+const run = serverTestsRun('mariadb-cdc', haveMariadbBinaries(), 'mariadb-server');
 let db: MariadbInstance;
-let target: TestDatabase;
 let dir: string;
 
 beforeAll(async () => {
   if (!run) return;
   db = await startMariadb();
   await db.query("SET GLOBAL time_zone = '+05:30'");
-  target = await mariadbTest();
+  await db.query(`GRANT ALL ON weir.* TO 'weir'@'%'`);
   dir = mkdtempSync(join(tmpdir(), 'weir-cdc-types-'));
 }, 60_000);
 afterAll(async () => {
-  await target?.close();
   await db?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
@@ -160,10 +157,7 @@ describe.runIf(run)('mysql-cdc type round trip through snapshot and binlog', () 
     await db.query(`CREATE TABLE types (id bigint PRIMARY KEY, ${COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ')}) DEFAULT CHARSET utf8mb4`);
     const insert = (id: number, r: string[]) => db.query(`INSERT INTO types VALUES (${id}, ${r.join(', ')})`);
     for (let i = 0; i < ROWS.length; i++) await insert(i + 1, ROWS[i]!);
-    await target.query('DROP TABLE IF EXISTS weir_cdc_types_copy');
-    await target.query(
-      `CREATE TABLE weir_cdc_types_copy (id bigint PRIMARY KEY, ${COLUMNS.map(([n, , , t]) => `${n} ${t}`).join(', ')}) DEFAULT CHARSET utf8mb4`,
-    );
+    await db.query(`CREATE TABLE weir_cdc_types_copy (id bigint PRIMARY KEY, ${COLUMNS.map(([n, , , t]) => `${n} ${t}`).join(', ')}) DEFAULT CHARSET utf8mb4`);
     const tEnv = TableEnvironment.create({ 'execution.checkpointing.interval': '300ms', 'state.checkpoints.dir': dir });
     const weirColumns = `id BIGINT, ${COLUMNS.map(([n, , w]) => `${n} ${w}`).join(', ')}, PRIMARY KEY (id) NOT ENFORCED`;
     tEnv.executeSql(
@@ -171,12 +165,12 @@ describe.runIf(run)('mysql-cdc type round trip through snapshot and binlog', () 
        'password' = 'weir', 'database-name' = 'weir', 'table-name' = 'types', 'server-id' = '5600-5604')`,
     );
     tEnv.executeSql(
-      `CREATE TABLE types_copy (${weirColumns}) WITH ('connector' = 'jdbc', 'url' = 'jdbc:mariadb://127.0.0.1:3306/test', 'username' = 'root',
+      `CREATE TABLE types_copy (${weirColumns}) WITH ('connector' = 'jdbc', 'url' = 'jdbc:mariadb://127.0.0.1:${db.port}/weir', 'username' = 'weir', 'password' = 'weir',
        'table-name' = 'weir_cdc_types_copy', 'sink.buffer-flush.interval' = '100ms')`,
     );
     const job = tEnv.executeSql(`INSERT INTO types_copy SELECT * FROM types`);
     const sourceRows = async () => asText(await db.query(`SELECT id, ${textColumns(true)} FROM types ORDER BY id`));
-    const targetRows = async () => asText(await target.query(`SELECT id, ${textColumns(false)} FROM weir_cdc_types_copy ORDER BY id`));
+    const targetRows = async () => asText(await db.query(`SELECT id, ${textColumns(false)} FROM weir_cdc_types_copy ORDER BY id`));
     try {
       let diff: string[] = [];
       const converged = async (what: string) => {
