@@ -57,6 +57,11 @@ const COLUMNS: [string, string, string, string][] = [
   ['f', 'float', 'DOUBLE', 'double'], // a double copy shows any difference between snapshot and binlog values
   ['db', 'double', 'DOUBLE', 'double'],
   ['vc', 'varchar(100)', 'STRING', 'varchar(100)'],
+  ['dt1', 'datetime(1)', 'TIMESTAMP(1)', 'datetime(1)'],
+  ['dt2', 'datetime(2)', 'TIMESTAMP(2)', 'datetime(2)'],
+  ['dt4', 'datetime(4)', 'STRING', 'datetime(4)'],
+  ['dt5', 'datetime(5)', 'STRING', 'datetime(5)'],
+  ['ts0', 'timestamp(0) NULL', 'TIMESTAMP_LTZ(0)', 'timestamp(0) NULL'],
 ];
 
 // Rows as MariaDB literals, in COLUMNS order: maxima, minima and negatives, all NULL, ordinary.
@@ -85,6 +90,11 @@ const ROWS: string[][] = [
     '3.40282e38',
     '1.7976931348623157e308',
     "'日本語 😀 \\\\ '' \"'",
+    "'9999-12-31 23:59:59.9'",
+    "'9999-12-31 23:59:59.99'",
+    "'9999-12-31 23:59:59.9999'",
+    "'9999-12-31 23:59:59.99999'",
+    "'2038-01-18 03:14:07'",
   ],
   [
     '-9999999999999999999999999999.9999999999',
@@ -110,6 +120,11 @@ const ROWS: string[][] = [
     '-1.17549e-38',
     '-2.2250738585072014e-308',
     "''",
+    "'1000-01-01 00:00:00.1'",
+    "'1000-01-01 00:00:00.01'",
+    "'1000-01-01 00:00:00.0001'",
+    "'1000-01-01 00:00:00.00001'",
+    "'1970-01-02 00:00:00'",
   ],
   COLUMNS.map(() => 'NULL'),
   [
@@ -136,6 +151,11 @@ const ROWS: string[][] = [
     '0.1',
     '0.1',
     "'plain'",
+    "'2024-02-29 12:34:56.7'",
+    "'2024-02-29 12:34:56.78'",
+    "'2024-02-29 12:34:56.7891'",
+    "'2024-02-29 12:34:56.78901'",
+    "'2024-10-27 02:30:00'",
   ],
 ];
 
