@@ -1,4 +1,5 @@
 import { SqlError } from './sql-error.js';
+import { utcMillis } from './types/temporal.js';
 
 /**
  * Functions that compiled expressions call for SQL NULL semantics, casts and string functions.
@@ -132,7 +133,7 @@ export function parseTimestamp(text: string): number {
   const m = TS.exec(text.trim());
   if (!m) throw new SqlError(`Cannot read '${text}' as a TIMESTAMP (expected 'yyyy-MM-dd HH:mm:ss.SSS')`);
   const ms = m[7] ? Number(m[7].slice(0, 3).padEnd(3, '0')) : 0;
-  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0), ms);
+  return utcMillis(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0), ms);
 }
 
 /** Epoch milliseconds as 'yyyy-MM-dd HH:mm:ss.SSS', as Flink shows TIMESTAMP(3). */

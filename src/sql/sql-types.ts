@@ -96,7 +96,11 @@ export function typeNamed(upper: string, precision: number | undefined, pos: Sql
     if (s < 0 || s > p) throw new SqlError(`DECIMAL(${p}, ${s}): the scale must be 0 to the precision`, pos, sql);
     return { name, precision: p, scale: s };
   }
-  if (name === 'TIME') return { name };
+  if (name === 'TIME') {
+    // TIME(p) keeps milliseconds as TIMESTAMP does; p says how many fraction digits a sink writes.
+    if (precision !== undefined && (precision < 0 || precision > 9)) throw new SqlError(`TIME(${precision}): the precision must be 0 to 9`, pos, sql);
+    return precision ? { name, precision } : { name };
+  }
   if (name) return precision === undefined ? { name } : { name, precision };
   if (LATER.includes(upper))
     throw new SqlError(

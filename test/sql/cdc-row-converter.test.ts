@@ -33,3 +33,40 @@ describe('CDC values into the new SQL types', () => {
     expect(() => convert({ id: 1, balance: null, opened: 'not a date', at: null, seen: null })).toThrow(/Column 'opened'/);
   });
 });
+
+describe('CDC values at the edges of their types', () => {
+  const convert = cdcRowConverter(
+    'edges',
+    [
+      col('id', { name: 'INT' }),
+      col('d', { name: 'DOUBLE' }),
+      col('day', { name: 'DATE' }),
+      col('wall', { name: 'TIMESTAMP', precision: 3 }),
+      col('at', { name: 'TIMESTAMP_LTZ', precision: 3 }),
+    ],
+    new Map(),
+    ['id'],
+  );
+
+  it('keeps the INT minimum, NaN and infinities, year 1, and reads an instant without offset as UTC', () => {
+    const row = convert({ id: -2147483648, d: Number.NaN, day: '0001-01-01', wall: '0001-01-01 00:00:00.001', at: '2024-01-01 00:00:00.5' });
+    expect(row.id).toBe(-2147483648);
+    expect(row.d).toBeNaN();
+    expect(row.day).toBe(Math.floor(new Date('0001-01-01T00:00:00Z').getTime() / 86_400_000));
+    expect(row.wall).toBe(new Date('0001-01-01T00:00:00.001Z').getTime());
+    expect(row.at).toBe(Date.UTC(2024, 0, 1, 0, 0, 0, 500));
+    expect(convert({ id: 1, d: -Infinity, day: null, wall: null, at: null }).d).toBe(-Infinity);
+  });
+
+  it('fails naming the column for an INT below its minimum and a date out of range', () => {
+    expect(() => convert({ id: -2147483649, d: null, day: null, wall: null, at: null })).toThrow(/Column 'id'/);
+    expect(() => convert({ id: 1, d: null, day: null, wall: new Date(Number.NaN), at: null })).toThrow(/Column 'wall': a date out of range/);
+  });
+
+  it('fails naming the column for a MySQL TIME outside the day (declare such a column STRING)', () => {
+    const time = cdcRowConverter('t', [col('id', { name: 'INT' }), col('tm', { name: 'TIME', precision: 3 })], new Map(), ['id']);
+    expect(time({ id: 1, tm: '23:59:59.999' }).tm).toBe(86_399_999);
+    expect(() => time({ id: 1, tm: '-838:59:59' })).toThrow(/Column 'tm': '-838:59:59' from the database is not a TIME/);
+    expect(() => time({ id: 1, tm: '25:00:00' })).toThrow(/Column 'tm'/);
+  });
+});

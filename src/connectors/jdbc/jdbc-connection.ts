@@ -11,11 +11,15 @@ export interface JdbcConnection {
   close(): Promise<void>;
 }
 
-/** Opens a connection to `target` through `pg` (PostgreSQL) or `mysql2` (MySQL, MariaDB). */
+/**
+ * Opens a connection to `target` through `pg` (PostgreSQL) or `mysql2` (MySQL, MariaDB), in a UTC
+ * session: a TIMESTAMP_LTZ arrives as UTC text without an offset, so the server's own time zone
+ * must not shift it.
+ */
 export async function openConnection(target: JdbcTarget, user: string | undefined, password: string | undefined): Promise<JdbcConnection> {
   const auth = { ...(user !== undefined ? { user } : {}), ...(password !== undefined ? { password } : {}) };
   if (target.dialect === 'postgres') {
-    const client = new pg.Client({ host: target.host, port: target.port, database: target.database, ...auth });
+    const client = new pg.Client({ host: target.host, port: target.port, database: target.database, ...auth, options: '-c TimeZone=UTC' });
     await client.connect();
     // A broken connection surfaces at the next flush; without a listener it would crash the process.
     client.on('error', () => {});
@@ -36,6 +40,7 @@ export async function openConnection(target: JdbcTarget, user: string | undefine
   }
   const conn = await mysql.createConnection({ host: target.host, port: target.port, database: target.database, ...auth, supportBigNumbers: true });
   conn.on('error', () => {});
+  await conn.query("SET time_zone = '+00:00'");
   return {
     dialect: MYSQL_SQL,
     async transaction(statements) {

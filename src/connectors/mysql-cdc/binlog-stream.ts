@@ -6,6 +6,37 @@ import { appendRowChanges, type BinlogTransaction, type Row, type RowChange } fr
 import { SchemaTracker } from './schema-changes.js';
 
 const ROW_EVENTS = new Set(['writerows', 'updaterows', 'deleterows']);
+const MYSQL_TYPE_FLOAT = 4;
+
+/**
+ * The event's rows with FLOAT values as the shortest decimal that is the same single-precision
+ * number, the way the server prints them to the snapshot's queries: the binlog holds the float32
+ * itself, which as a double is 3.4028200183756568e38 where a query reads 3.40282e38.
+ */
+function withFloatText(evt: BinlogEvent): unknown[] {
+  const floats = (evt.tableMap?.[evt.tableId!]?.columns ?? []).filter((c) => c.type === MYSQL_TYPE_FLOAT).map((c) => c.name);
+  if (floats.length === 0) return evt.rows!;
+  const fix = (r: Record<string, unknown>) => {
+    for (const f of floats) if (typeof r[f] === 'number') r[f] = shortestFloat32(r[f] as number);
+  };
+  for (const r of evt.rows as Record<string, Record<string, unknown>>[]) {
+    if ('after' in r && 'before' in r) {
+      fix(r.before!);
+      fix(r.after!);
+    } else fix(r as Record<string, unknown>);
+  }
+  return evt.rows!;
+}
+
+/** The shortest decimal (as a number) that rounds to the same float32 as `x`. */
+export function shortestFloat32(x: number): number {
+  if (!Number.isFinite(x)) return x;
+  for (let p = 1; p <= 9; p++) {
+    const n = Number(x.toPrecision(p));
+    if (Math.fround(n) === x) return n;
+  }
+  return x;
+}
 
 interface BinlogEvent {
   getEventName(): string;
@@ -14,7 +45,7 @@ interface BinlogEvent {
   query?: string;
   schema?: string;
   tableId?: number;
-  tableMap?: Record<number, { parentSchema: string; tableName: string }>;
+  tableMap?: Record<number, { parentSchema: string; tableName: string; columns: { name: string; type: number }[] }>;
 }
 
 /**
@@ -36,7 +67,9 @@ export class BinlogStream {
     onTransaction: (tx: BinlogTransaction) => void,
     onError: (e: unknown) => void,
   ) {
-    const z = new ZongJi({ ...o.connection });
+    // JSON, DATE and DATETIME as text, as the snapshot's queries read them (big numbers and microseconds
+    // kept); TIMESTAMP as the instant.
+    const z = new ZongJi({ ...o.connection, dateStrings: ['DATE', 'DATETIME'], jsonStrings: true });
     this.zongji = z;
     const byId = new Map(tables.map((t) => [tableIdOf(t), t]));
     const schema = new SchemaTracker(tables, o.schemaChange);
@@ -48,7 +81,8 @@ export class BinlogStream {
       onError(e);
       void this.stop();
     };
-    z.on('binlog', (evt: BinlogEvent) => {
+    z.on('binlog', (e: unknown) => {
+      const evt = e as BinlogEvent;
       if (failed) return;
       const name = evt.getEventName();
       try {
@@ -56,7 +90,7 @@ export class BinlogStream {
           const m = evt.tableMap![evt.tableId!]!;
           const id = `${m.parentSchema}.${m.tableName}`;
           const t = byId.get(id);
-          if (t) appendRowChanges(this.changes, name, evt.rows!, t, id, (r: Row) => schema.shape(id, r, here));
+          if (t) appendRowChanges(this.changes, name, withFloatText(evt), t, id, (r: Row) => schema.shape(id, r, here));
         } else if (name === 'xid' || (name === 'query' && evt.query !== 'BEGIN')) {
           if (name === 'query') {
             const e = schema.onStatement(evt.query ?? '', evt.schema ?? '', here());

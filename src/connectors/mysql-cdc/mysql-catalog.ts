@@ -11,9 +11,15 @@ export const ident = (name: string): string => `\`${name.replace(/`/g, '``')}\``
 
 export type Connection = mysql.Connection;
 
-/** Opens a query connection; BIGINT values beyond 2^53 come as strings, never rounded. */
-export function connect(o: ResolvedMysqlCdcOptions): Promise<Connection> {
-  return mysql.createConnection({ ...o.connection, supportBigNumbers: true, dateStrings: true });
+/**
+ * Opens a query connection; BIGINT values beyond 2^53 come as strings, never rounded. JSON and dates come
+ * as the server's text, as the binlog reader gives DATE and DATETIME; the session time zone is UTC
+ * so a TIMESTAMP's text names the same instant whatever the server's time zone.
+ */
+export async function connect(o: ResolvedMysqlCdcOptions): Promise<Connection> {
+  const c = await mysql.createConnection({ ...o.connection, supportBigNumbers: true, dateStrings: true, jsonStrings: true });
+  await c.query("SET time_zone = '+00:00'");
+  return c;
 }
 
 /** Runs `work` on a fresh connection and closes it. */

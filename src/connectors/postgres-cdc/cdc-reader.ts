@@ -8,6 +8,7 @@ import { LogStream, type LogPosition } from './log-stream.js';
 import { parseLsn } from './lsn.js';
 import type { ResolvedCdcOptions } from './postgres-cdc-options.js';
 import type { Row } from './row-changes.js';
+import { textTypes } from './text-types.js';
 
 /**
  * Reads the splits the enumerator hands this subtask: each chunk as one batch of `+I` rows (so a
@@ -74,7 +75,7 @@ export class CdcReader implements SourceReader<Row> {
 
   private async readChunk(split: ChunkSplit): Promise<PollResult<Row>> {
     if (!this.client) {
-      this.client = new pg.Client(this.o.connection);
+      this.client = new pg.Client({ ...this.o.connection, types: textTypes });
       await this.client.connect();
     }
     const rows = await readChunk(this.client, this.o, split);

@@ -8,6 +8,7 @@ import { formatLsn, parseLsn } from './lsn.js';
 import { ident } from './pg-catalog.js';
 import type { ResolvedCdcOptions } from './postgres-cdc-options.js';
 import { rowChanges, type DecodedChange, type Row, type RowChange } from './row-changes.js';
+import { keepTextTypes } from './text-types.js';
 import { parseXidSnapshot } from './xid-snapshot.js';
 
 /**
@@ -75,7 +76,7 @@ interface PeekRow {
 async function peekTransactions(client: pg.Client, o: ResolvedCdcOptions, t: CapturedTable, upto: bigint): Promise<LoggedTransaction[]> {
   const id = tableIdOf(t);
   const rows = await peekWithRetry(client, o, upto);
-  const decoder = new PgoutputPlugin({ protoVersion: 1, publicationNames: [o.publication] });
+  const decoder = keepTextTypes(new PgoutputPlugin({ protoVersion: 1, publicationNames: [o.publication] }));
   const out: LoggedTransaction[] = [];
   let changes: RowChange[] = [];
   for (const r of rows) {

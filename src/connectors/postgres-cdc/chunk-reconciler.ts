@@ -30,11 +30,23 @@ export function reconcileChunk(
   for (const r of selected) rows.set(rowKeyOf(t, r), r);
   for (const tx of transactions) {
     if (tx.commitLsn >= high || visibleIn(snapshot, tx.xid)) continue;
+    // An update is -U then +U: the row -U removes holds the TOAST values the +U may leave out.
+    let before: Row | undefined;
     for (const c of tx.changes) {
-      if (c.table !== chunk.table || !inTableChunk(chunk, c.chunkKey)) continue;
-      if (c.kind === RowKind.INSERT || c.kind === RowKind.UPDATE_AFTER) rows.set(c.key, c.row);
+      if (c.table !== chunk.table) continue;
+      if (c.kind === RowKind.UPDATE_BEFORE) before = rows.get(c.key);
+      if (!inTableChunk(chunk, c.chunkKey)) continue;
+      if (c.kind === RowKind.INSERT) rows.set(c.key, c.row);
+      else if (c.kind === RowKind.UPDATE_AFTER) rows.set(c.key, withUnchanged(c.row, before));
       else rows.delete(c.key);
     }
   }
   return [...rows.values()];
+}
+
+/** `after` with the columns the log left out (unchanged TOAST values, undefined) taken from `before`. */
+function withUnchanged(after: Row, before: Row | undefined): Row {
+  if (!before) return after;
+  for (const k of Object.keys(before)) if (after[k] === undefined) after[k] = before[k];
+  return after;
 }

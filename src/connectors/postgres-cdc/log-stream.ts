@@ -8,6 +8,8 @@ import { slotDroppedError, withClient } from './pg-catalog.js';
 import type { ResolvedCdcOptions } from './postgres-cdc-options.js';
 import { RelationTracker, type RelationShape } from './relation-changes.js';
 import { rowChanges, type DecodedChange, type Row } from './row-changes.js';
+import { keepTextTypes } from './text-types.js';
+import { ToastLookup, type DecodedUpdate } from './toast-lookup.js';
 
 /** Where the log split is: after the transaction that ended at `lsn`, with the chunk watermarks seen by then. */
 export interface LogPosition {
@@ -37,6 +39,7 @@ const SQLSTATE_UNDEFINED_OBJECT = '42704';
 export class LogStream {
   private readonly service: LogicalReplicationService;
   private readonly filter: LogFilter;
+  private readonly toast: ToastLookup;
   private readonly ready: ReadyTransaction[] = [];
   private readyRows = 0;
   private wake: (() => void) | undefined;
@@ -62,6 +65,7 @@ export class LogStream {
     this.emitted = from ?? { lsn: '0/0', seen: [] };
     this.filter = new LogFilter(chunks, this.emitted.seen);
     for (const t of tables) this.tables.set(tableIdOf(t), { table: t, relation: new RelationTracker(tableIdOf(t), o.schemaChange) });
+    this.toast = new ToastLookup(o);
     this.service = new LogicalReplicationService({ ...o.connection, replication: 'database' } as ConstructorParameters<typeof LogicalReplicationService>[0], {
       acknowledge: { auto: false, timeoutSeconds: 0 },
       flowControl: { enabled: true },
@@ -83,7 +87,7 @@ export class LogStream {
   private async start(): Promise<void> {
     if (this.filter.state() !== 'all') this.validWatermarks = await withClient(this.o, (c) => lastWatermarks(c, this.o));
     if (this.closed) return;
-    const plugin = new PgoutputPlugin({ protoVersion: 1, publicationNames: [this.o.publication], messages: true });
+    const plugin = keepTextTypes(new PgoutputPlugin({ protoVersion: 1, publicationNames: [this.o.publication], messages: true }));
     await this.service.subscribe(plugin, this.o.slot, this.emitted.lsn);
   }
 
@@ -124,6 +128,7 @@ export class LogStream {
     clearInterval(this.heartbeat);
     this.wake?.();
     await this.service.destroy();
+    await this.toast.close();
   }
 
   /**
@@ -160,8 +165,19 @@ export class LogStream {
         this.txLsn = m.commitLsn ?? '?';
         this.current = { values: [], kinds: [], opTs: Number((m.commitTime as unknown as bigint) / 1000n) };
         return undefined;
+      case 'update': {
+        // The stream waits for the returned promise, so changes stay in log order.
+        const captured = this.tables.get(`${m.relation.schema}.${m.relation.name}`);
+        const missing = captured ? ToastLookup.missing(m as unknown as DecodedUpdate) : [];
+        if (!captured || missing.length === 0 || !this.current) break;
+        return this.toast.fill(captured.table, m as unknown as DecodedUpdate, missing).then(
+          (found) => {
+            if (found) this.onChange(m);
+          },
+          (e: unknown) => this.fail(e),
+        );
+      }
       case 'insert':
-      case 'update':
       case 'delete':
         this.onChange(m);
         return undefined;
@@ -194,6 +210,8 @@ export class LogStream {
       default:
         return undefined;
     }
+    this.onChange(m as DecodedChange & { relation: { schema: string; name: string } });
+    return undefined;
   }
 
   private onChange(m: DecodedChange & { relation: { schema: string; name: string } }): void {

@@ -4,7 +4,7 @@ import { formatTimestamp, parseTimestamp } from '../runtime-helpers.js';
 import { SqlError } from '../sql-error.js';
 import type { SqlType, SqlTypeName } from '../sql-types.js';
 import { decimalFromNumber, parseDecimalText } from '../types/decimal.js';
-import { DAY, parseDate, parseTime } from '../types/temporal.js';
+import { DAY, parseDate, parseTime, utcMillis } from '../types/temporal.js';
 
 type Convert = (v: unknown, column: string, type: SqlType) => unknown;
 
@@ -13,18 +13,18 @@ const fail = (column: string, v: unknown, type: string): never => {
 };
 
 function describe(v: unknown): string {
-  if (v instanceof Date) return `the date ${v.toISOString()}`;
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? 'a date out of range' : `the date ${v.toISOString()}`;
   if (Buffer.isBuffer(v)) return `${v.length} bytes`;
   const s = typeof v === 'object' ? JSON.stringify(v) : String(v);
   return `'${s.length > 60 ? s.slice(0, 57) + '...' : s}'`;
 }
 
 /** A date-time the driver parsed in local time (DATETIME, `timestamp`): the same wall clock, as UTC milliseconds. */
-const wallClock = (d: Date): number => Date.UTC(d.getFullYear(), d.getMonth(), d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds(), d.getMilliseconds());
+const wallClock = (d: Date): number => utcMillis(d.getFullYear(), d.getMonth(), d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds(), d.getMilliseconds());
 
-function integer(v: unknown, column: string, type: string, max: number): number {
+function integer(v: unknown, column: string, type: string, min: number, max: number): number {
   const n = typeof v === 'number' ? v : typeof v === 'bigint' || typeof v === 'string' ? Number(v) : typeof v === 'boolean' ? (v ? 1 : 0) : NaN;
-  if (!Number.isInteger(n) || Math.abs(n) > max) fail(column, v, type === 'BIGINT' ? 'a BIGINT Weir keeps exactly (|n| <= 2^53)' : 'an INT');
+  if (!Number.isInteger(n) || n < min || n > max) fail(column, v, type === 'BIGINT' ? 'a BIGINT Weir keeps exactly (|n| <= 2^53)' : 'an INT');
   return n;
 }
 
@@ -36,10 +36,12 @@ function integer(v: unknown, column: string, type: string, max: number): number 
  * the column, never turns into NULL.
  */
 const CONVERTERS: Record<SqlTypeName, Convert> = {
-  INT: (v, c) => integer(v, c, 'INT', 2147483647),
-  BIGINT: (v, c) => integer(v, c, 'BIGINT', Number.MAX_SAFE_INTEGER),
+  INT: (v, c) => integer(v, c, 'INT', -2147483648, 2147483647),
+  BIGINT: (v, c) => integer(v, c, 'BIGINT', Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER),
   DOUBLE: (v, c) => {
-    const n = typeof v === 'number' ? v : typeof v === 'string' || typeof v === 'bigint' ? Number(v) : NaN;
+    // NaN and the infinities are values of PostgreSQL's real and double precision.
+    if (typeof v === 'number') return v;
+    const n = typeof v === 'string' || typeof v === 'bigint' ? Number(v) : NaN;
     if (Number.isNaN(n) && v !== 'NaN') fail(c, v, 'a DOUBLE');
     return n;
   },
@@ -56,7 +58,8 @@ const CONVERTERS: Record<SqlTypeName, Convert> = {
   BOOLEAN: (v, c) =>
     typeof v === 'boolean' ? v : typeof v === 'number' ? v !== 0 : v === 't' || v === '1' ? true : v === 'f' || v === '0' ? false : fail(c, v, 'a BOOLEAN'),
   TIMESTAMP: (v, c) => {
-    if (v instanceof Date) return wallClock(v);
+    // A driver's Date of a year beyond JavaScript's range (PostgreSQL goes to 294276) is invalid.
+    if (v instanceof Date) return Number.isNaN(v.getTime()) ? fail(c, v, 'a TIMESTAMP Weir can hold (years up to 275759)') : wallClock(v);
     if (typeof v === 'number') return v;
     if (typeof v === 'string') {
       try {
@@ -101,12 +104,18 @@ const CONVERTERS: Record<SqlTypeName, Convert> = {
     }
     return typeof v === 'number' ? v : fail(c, v, 'a TIME');
   },
-  // An instant: `timestamptz` and MySQL TIMESTAMP are parsed by the drivers as Dates of that instant.
+  // An instant: `timestamptz` and a binlog TIMESTAMP come as Dates of that instant; a MySQL
+  // snapshot reads TIMESTAMP as text in its UTC session, so text without an offset is UTC.
   TIMESTAMP_LTZ: (v, c) => {
     if (v instanceof Date) return v.getTime();
     if (typeof v === 'number') return v;
-    const ms = typeof v === 'string' ? Date.parse(v) : NaN;
-    return Number.isNaN(ms) ? fail(c, v, 'a TIMESTAMP_LTZ') : ms;
+    if (typeof v !== 'string') return fail(c, v, 'a TIMESTAMP_LTZ');
+    try {
+      return parseTimestamp(v);
+    } catch {
+      const ms = Date.parse(v);
+      return Number.isNaN(ms) ? fail(c, v, 'a TIMESTAMP_LTZ') : ms;
+    }
   },
   ARRAY: (v, c) => (Array.isArray(v) ? v : fail(c, v, 'an ARRAY')),
   MAP: (v, c) => (v instanceof Map ? v : typeof v === 'object' && v !== null ? new Map(Object.entries(v)) : fail(c, v, 'a MAP')),

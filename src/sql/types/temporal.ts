@@ -11,12 +11,25 @@ import { SqlError } from '../sql-error.js';
  */
 export const DAY = 86_400_000;
 
+/**
+ * `Date.UTC` for every year: `Date.UTC` itself reads years 0 to 99 as 1900 to 1999, which would
+ * turn a database's `0001-01-01` into 1901.
+ *
+ * @example
+ * utcMillis(1, 0, 1) // -62135596800000, 0001-01-01T00:00:00Z
+ */
+export function utcMillis(year: number, month0: number, day: number, h = 0, mi = 0, s = 0, ms = 0): number {
+  const d = new Date(Date.UTC(2000, month0, day, h, mi, s, ms));
+  d.setUTCFullYear(year + d.getUTCFullYear() - 2000);
+  return d.getTime();
+}
+
 const DATE = /^\s*(-?\d{1,4})-(\d{1,2})-(\d{1,2})\s*$/;
 const TIME = /^\s*(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*$/;
 
 export function parseDate(text: string): number {
   const m = DATE.exec(text);
-  const ms = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : NaN;
+  const ms = m ? utcMillis(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : NaN;
   if (!m || !validDay(ms, Number(m[2]), Number(m[3]))) throw new SqlError(`Cannot read '${text}' as a DATE (expected 'yyyy-MM-dd')`);
   return Math.floor(ms / DAY);
 }
@@ -36,9 +49,15 @@ export function formatDate(days: number): string {
   return `${y < 0 ? '-' + pad(-y, 4) : pad(y, 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}`;
 }
 
-export function formatTime(ms: number): string {
+/** A TIME as `HH:mm:ss`, with `precision` fraction digits (of the milliseconds Weir keeps) when above 0. */
+export function formatTime(ms: number, precision = 0): string {
   const s = Math.floor(ms / 1000);
-  return `${pad(Math.floor(s / 3600), 2)}:${pad(Math.floor(s / 60) % 60, 2)}:${pad(s % 60, 2)}`;
+  const whole = `${pad(Math.floor(s / 3600), 2)}:${pad(Math.floor(s / 60) % 60, 2)}:${pad(s % 60, 2)}`;
+  return precision > 0
+    ? `${whole}.${pad(ms % 1000, 3)
+        .padEnd(precision, '0')
+        .slice(0, precision)}`
+    : whole;
 }
 
 /** A TIMESTAMP(p) as Flink prints it: `yyyy-MM-dd HH:mm:ss` and p fraction digits (Weir keeps milliseconds). */

@@ -55,7 +55,6 @@ export function parseType(c: TokenCursor): SqlType {
   else if ((upper === 'TIMESTAMP' || upper === 'TIME') && c.acceptKeyword('WITHOUT', 'TIME', 'ZONE')) {
     // the default
   }
-  if (upper === 'TIME' && precision !== undefined) precision = undefined;
   return typeNamed(upper, precision, t.pos, c.sql, scale);
 }
 

@@ -26,7 +26,7 @@ export function textOf(type: SqlType, booleans: 'upper' | 'lower' = 'upper'): (v
     case 'DATE':
       return (v) => (typeof v === 'number' ? formatDate(v) : String(v));
     case 'TIME':
-      return (v) => (typeof v === 'number' ? formatTime(v) : String(v));
+      return (v) => (typeof v === 'number' ? formatTime(v, type.precision ?? 0) : String(v));
     case 'TIMESTAMP':
     case 'TIMESTAMP_LTZ': {
       const p = type.precision ?? 3;

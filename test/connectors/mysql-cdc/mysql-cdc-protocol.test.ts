@@ -2,6 +2,7 @@
 // low mark from a SELECT and the binlog around it, and option checks.
 import { describe, expect, it } from 'vitest';
 import { comparePositions } from '../../../src/connectors/mysql-cdc/binlog-position.js';
+import { shortestFloat32 } from '../../../src/connectors/mysql-cdc/binlog-stream.js';
 import { rowsAtLow } from '../../../src/connectors/mysql-cdc/chunk-reconciler.js';
 import { resolveOptions } from '../../../src/connectors/mysql-cdc/mysql-cdc-options.js';
 import type { BinlogTransaction, Row } from '../../../src/connectors/mysql-cdc/row-changes.js';
@@ -149,5 +150,11 @@ describe('mysql-cdc options', () => {
     expect(o.schemaChange).toBe('evolve');
     expect(() => resolveOptions({ ...base, 'table-name': 'a(' })).toThrow(/'table-name' = 'a\(' is not a regular expression/);
     expect(() => resolveOptions({ ...base, 'schema.change.behavior': 'lenient' as never })).toThrow(/schema\.change\.behavior/);
+  });
+
+  it('a binlog FLOAT becomes the number a query reads, not its float32 bits as a double', () => {
+    for (const text of ['3.40282e38', '0.1', '-1.17549e-38', '1.2345678', '0', '-42.5']) {
+      expect(shortestFloat32(Math.fround(Number(text)))).toBe(Number(text));
+    }
   });
 });

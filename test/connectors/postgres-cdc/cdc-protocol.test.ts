@@ -75,6 +75,22 @@ describe('postgres-cdc protocol', () => {
     ]);
   });
 
+  it('reconciliation takes an unchanged TOAST value the log left out of an update from the row before it', () => {
+    const chunk = { ...chunksAt(['100'])[0]!, table: 'public.t' };
+    const selected = [{ id: '7', v: 1, big: 'x'.repeat(5000) }];
+    const rows = reconcileChunk(selected, T, chunk, parseXidSnapshot('50:60:55'), 1000n, [
+      {
+        xid: 55,
+        commitLsn: 20n,
+        changes: [
+          { kind: RowKind.UPDATE_BEFORE, table: 'public.t', key: '7', chunkKey: 7n, row: { id: '7', v: undefined, big: undefined } },
+          { kind: RowKind.UPDATE_AFTER, table: 'public.t', key: '7', chunkKey: 7n, row: { id: '7', v: 2, big: undefined } },
+        ],
+      },
+    ]);
+    expect(rows).toEqual([{ id: '7', v: 2, big: 'x'.repeat(5000) }]);
+  });
+
   it('the log filter passes a chunk key only after its watermark, and everything once all passed', () => {
     const chunks = chunksAt(['10']).map((c) => ({ ...c, table: 'public.t' }));
     const f = new LogFilter([...chunks, { id: 'public.u#all', lo: null, hi: null, table: 'public.u' }], []);
