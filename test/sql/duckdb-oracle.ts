@@ -32,3 +32,19 @@ export async function duckdb(tables: Record<string, string>): Promise<{ query(sq
     },
   };
 }
+
+/**
+ * The final table of a changelog: +I/+U add a row, -U/-D remove one equal row, which must be there
+ * (a retraction of a row the table does not hold is an error, not something to skip).
+ */
+export function foldChangelog(changes: readonly { kind: string; row: Values }[]): Values[] {
+  const table = new Map<string, Values[]>();
+  for (const { kind, row } of changes) {
+    const text = JSON.stringify(row);
+    const same = table.get(text) ?? [];
+    if (kind === '+I' || kind === '+U') table.set(text, [...same, row]);
+    else if (same.length === 0) throw new Error(`${kind} of a row the table does not hold: ${text}`);
+    else same.pop();
+  }
+  return [...table.values()].flat();
+}

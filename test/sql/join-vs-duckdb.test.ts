@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import '../../src/index.js';
 import { TableEnvironment } from '../../src/sql/index.js';
-import { duckdb, multiset, type Values } from './duckdb-oracle.js';
+import { foldChangelog, duckdb, multiset, type Values } from './duckdb-oracle.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'weir-sql-join-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -64,24 +64,10 @@ async function engines(a: Rec[], b: Rec[]) {
       const result = t.execute();
       if (!t.updating) return { rows: (await result.collect()).map((row) => t.columns.map((c) => row[c.name])), updating: false };
       const changes = (await result.changelog()).map((c) => ({ kind: c.kind, row: t.columns.map((col) => c.row[col.name]) }));
-      return { rows: fold(changes), updating: true };
+      return { rows: foldChangelog(changes), updating: true };
     },
     close: () => oracle.close(),
   };
-}
-
-/** The final table of a changelog: +I/+U add a row, -U/-D remove one equal row (which must be there). */
-function fold(changes: readonly { kind: string; row: Values }[]): Values[] {
-  const table: Values[] = [];
-  for (const { kind, row } of changes) {
-    if (kind === '+I' || kind === '+U') table.push(row);
-    else {
-      const at = table.findIndex((x) => JSON.stringify(x) === JSON.stringify(row));
-      if (at < 0) throw new Error(`${kind} of a row the table does not hold: ${JSON.stringify(row)}`);
-      table.splice(at, 1);
-    }
-  }
-  return table;
 }
 
 /** Queries both engines run as written. */

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import '../../src/index.js';
 import { TableEnvironment } from '../../src/sql/index.js';
-import { duckdb, type Values } from './duckdb-oracle.js';
+import { foldChangelog, duckdb, type Values } from './duckdb-oracle.js';
 import { DUCK_COLUMNS, queryArb, recArb, TABLE_COLUMNS, type Rec } from './random-queries.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'weir-sql-property-'));
@@ -23,19 +23,6 @@ function canonical(rows: readonly Values[]): string[] {
     return v ?? null;
   };
   return rows.map((r) => JSON.stringify(r.map(value))).sort();
-}
-
-/** The final table of a changelog: +I/+U add a row, -U/-D take back one equal row, which must be there. */
-export function fold(changes: readonly { kind: string; row: Values }[]): Values[] {
-  const table = new Map<string, Values[]>();
-  for (const { kind, row } of changes) {
-    const text = JSON.stringify(row);
-    const same = table.get(text) ?? [];
-    if (kind === '+I' || kind === '+U') table.set(text, [...same, row]);
-    else if (same.length === 0) throw new Error(`${kind} of a row the table does not hold: ${text}`);
-    else same.pop();
-  }
-  return [...table.values()].flat();
 }
 
 let run = 0;
@@ -53,7 +40,7 @@ async function weir(files: Record<string, string>, sql: string, mode: 'batch' | 
     return { rows: (await result.collect()).map((row) => t.columns.map((c) => row[c.name])), updating: false };
   }
   const changes = (await result.changelog()).map((c) => ({ kind: c.kind, row: t.columns.map((col) => c.row[col.name]) }));
-  return { rows: fold(changes), updating: true };
+  return { rows: foldChangelog(changes), updating: true };
 }
 
 function writeTables(a: Rec[], b: Rec[]): Record<string, string> {

@@ -2,78 +2,18 @@
 // (fast-check), with NULLs and duplicates: streaming (the changelog folded into its final table
 // in plain code), batch mode (final rows, insert-only) and at parallelism 2; NOT IN's NULL semantics.
 import fc from 'fast-check';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import '../../src/index.js';
 import { TableEnvironment } from '../../src/sql/index.js';
-import { duckdb, multiset, type Values } from './duckdb-oracle.js';
+import { multiset, type Values } from './duckdb-oracle.js';
+import { engines as enginesIn, rec, tables, type Rec } from './two-random-tables.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'weir-sql-subquery-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-interface Rec {
-  k: number | null;
-  n: number | null;
-  s: string | null;
-}
-const rec = fc.record({
-  k: fc.option(fc.integer({ min: 0, max: 3 }), { freq: 5 }),
-  n: fc.option(fc.integer({ min: 0, max: 3 }), { freq: 5 }),
-  s: fc.option(fc.constantFrom('p', 'q'), { freq: 5 }),
-});
-const tables = fc.record({ a: fc.array(rec, { minLength: 0, maxLength: 20 }), b: fc.array(rec, { minLength: 0, maxLength: 20 }) });
-
-let run = 0;
-/** Both engines over the same rows; Weir's changelog is folded into its final table. */
-async function engines(a: Rec[], b: Rec[]) {
-  const files: Record<string, string> = {};
-  for (const [name, rows] of Object.entries({ a, b })) {
-    const path = join(dir, `${name}-${run}.json`);
-    writeFileSync(path, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
-    files[name] = path;
-  }
-  run++;
-  const oracle = await duckdb(
-    Object.fromEntries(
-      Object.entries(files).map(([name, path]) => [
-        name,
-        `read_json('${path}', format = 'newline_delimited', columns = {'k': 'INTEGER', 'n': 'INTEGER', 's': 'VARCHAR'})`,
-      ]),
-    ),
-  );
-  return {
-    duck: (sql: string) => oracle.query(sql),
-    async weir(sql: string, opts: { parallelism?: number; batch?: boolean } = {}): Promise<{ rows: Values[]; updating: boolean; kinds: string[] }> {
-      const tEnv = TableEnvironment.create();
-      for (const name of ['a', 'b'])
-        tEnv.executeSql(`CREATE TABLE ${name} (k INT, n INT, s STRING) WITH ('connector' = 'filesystem', 'path' = '${files[name]}', 'format' = 'json')`);
-      tEnv.executeSql(`SET 'parallelism.default' = '${opts.parallelism ?? 1}'`);
-      if (opts.batch) tEnv.executeSql("SET 'execution.runtime-mode' = 'batch'");
-      const t = tEnv.sqlQuery(sql);
-      const result = t.execute();
-      if (!t.updating) return { rows: (await result.collect()).map((row) => t.columns.map((c) => row[c.name])), updating: false, kinds: [] };
-      const changes = (await result.changelog()).map((c) => ({ kind: c.kind, row: t.columns.map((col) => c.row[col.name]) }));
-      return { rows: fold(changes), updating: true, kinds: changes.map((c) => c.kind) };
-    },
-    close: () => oracle.close(),
-  };
-}
-
-/** The final table of a changelog: +I/+U add a row, -U/-D remove one equal row (which must be there). */
-function fold(changes: readonly { kind: string; row: Values }[]): Values[] {
-  const table: Values[] = [];
-  for (const { kind, row } of changes) {
-    if (kind === '+I' || kind === '+U') table.push(row);
-    else {
-      const at = table.findIndex((x) => JSON.stringify(x) === JSON.stringify(row));
-      if (at < 0) throw new Error(`${kind} of a row the table does not hold: ${JSON.stringify(row)}`);
-      table.splice(at, 1);
-    }
-  }
-  return table;
-}
+const engines = (a: Rec[], b: Rec[]) => enginesIn(dir, a, b);
 
 const QUERIES = [
   'SELECT k, n FROM a WHERE k IN (SELECT k FROM b)',
