@@ -2,7 +2,8 @@ import { RowKind } from '../../core/row-kind.js';
 import { comparePositions, type BinlogPosition } from './binlog-position.js';
 import type { CapturedTable } from './captured-tables.js';
 import type { TableChunk } from './cdc-splits.js';
-import { inTableChunk, rowKeyOf, type BinlogTransaction, type Row } from './row-changes.js';
+import { inTableChunk, rowKeyOf } from '../postgres-cdc/chunks.js';
+import type { BinlogTransaction, Row } from './row-changes.js';
 
 /**
  * The rows of `chunk` as they were at the binlog position `low`, from a SELECT that ran after

@@ -1,5 +1,5 @@
 import { RowKind } from '../../core/row-kind.js';
-import { inChunk, keyOf, type Chunk } from '../postgres-cdc/chunks.js';
+import { chunkKeyOf, rowKeyOf } from '../postgres-cdc/chunks.js';
 import type { CapturedTable } from './captured-tables.js';
 
 export type Row = Record<string, unknown>;
@@ -22,24 +22,6 @@ export interface BinlogTransaction {
   /** Commit time, epoch milliseconds. */
   readonly opTs: number;
   readonly changes: RowChange[];
-}
-
-/**
- * The primary key of `row` as text: drivers give one key as a number in a snapshot and as a string
- * or bigint in the binlog, which are one key.
- */
-export function rowKeyOf(t: CapturedTable, row: Row): string {
-  const k = t.keyColumns;
-  return k.length === 1 ? String(row[k[0]!]) : k.map((c) => String(row[c])).join('\u0000');
-}
-
-export function chunkKeyOf(t: CapturedTable, row: Row): bigint | undefined {
-  return t.chunkColumn === undefined ? undefined : keyOf(row[t.chunkColumn]);
-}
-
-/** Whether a change's key falls in `chunk` (a table read as one chunk holds every key). */
-export function inTableChunk(chunk: Chunk, chunkKey: bigint | undefined): boolean {
-  return chunkKey === undefined || inChunk(chunk, chunkKey);
 }
 
 /**

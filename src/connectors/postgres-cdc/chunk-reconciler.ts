@@ -1,7 +1,8 @@
 import { RowKind } from '../../core/row-kind.js';
 import type { CapturedTable } from './captured-tables.js';
 import type { TableChunk } from './cdc-splits.js';
-import { inTableChunk, rowKeyOf, type Row, type RowChange } from './row-changes.js';
+import { inTableChunk, rowKeyOf } from './chunks.js';
+import type { Row, RowChange } from './row-changes.js';
 import { visibleIn, type XidSnapshot } from './xid-snapshot.js';
 
 /** A committed transaction read back from the log while a chunk is reconciled. */

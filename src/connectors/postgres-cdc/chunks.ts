@@ -37,3 +37,29 @@ export function chunkIndexOf(chunks: readonly Chunk[], key: bigint): number {
   }
   return lo;
 }
+
+/** What the key helpers read of a captured table (both CDC sources' tables have it). */
+export interface KeyedTable {
+  readonly keyColumns: readonly string[];
+  /** The integer key column the snapshot is split on; absent: the table is read as one chunk. */
+  readonly chunkColumn?: string;
+}
+
+/**
+ * The primary key of `row` as text: drivers give one key as a number in a snapshot and as a string
+ * or bigint in the log, which are one key.
+ */
+export function rowKeyOf(t: KeyedTable, row: Record<string, unknown>): string {
+  const k = t.keyColumns;
+  return k.length === 1 ? String(row[k[0]!]) : k.map((c) => String(row[c])).join('\u0000');
+}
+
+/** The value of the chunking column of `row`, or undefined for a table read as one chunk. */
+export function chunkKeyOf(t: KeyedTable, row: Record<string, unknown>): bigint | undefined {
+  return t.chunkColumn === undefined ? undefined : keyOf(row[t.chunkColumn]);
+}
+
+/** Whether a change's key falls in `chunk` (a table read as one chunk holds every key). */
+export function inTableChunk(chunk: Chunk, chunkKey: bigint | undefined): boolean {
+  return chunkKey === undefined || inChunk(chunk, chunkKey);
+}

@@ -1,6 +1,6 @@
 import { RowKind } from '../../core/row-kind.js';
 import type { CapturedTable } from './captured-tables.js';
-import { inChunk, keyOf, type Chunk } from './chunks.js';
+import { chunkKeyOf, rowKeyOf } from './chunks.js';
 
 export type Row = Record<string, unknown>;
 
@@ -26,21 +26,6 @@ export interface DecodedChange {
 
 // The decoder builds rows without a prototype; downstream code (codecs, printing) expects plain objects.
 const plain = (r: Row): Row => ({ ...r });
-
-/** The primary key of `row` as text: `pg` gives int8 keys as strings, snapshots and logs alike. */
-export function rowKeyOf(t: CapturedTable, row: Row): string {
-  const k = t.keyColumns;
-  return k.length === 1 ? String(row[k[0]!]) : k.map((c) => String(row[c])).join('\u0000');
-}
-
-export function chunkKeyOf(t: CapturedTable, row: Row): bigint | undefined {
-  return t.chunkColumn === undefined ? undefined : keyOf(row[t.chunkColumn]);
-}
-
-/** Whether a change's key falls in `chunk` (a table read as one chunk holds every key). */
-export function inTableChunk(chunk: Chunk, chunkKey: bigint | undefined): boolean {
-  return chunkKey === undefined || inChunk(chunk, chunkKey);
-}
 
 /**
  * The changelog rows of one insert, update or delete of table `t` (id `table`). An update is `-U`
