@@ -109,6 +109,8 @@ export async function startPipeline(def: PipelineDefinition, overrides: Record<s
     target.dialect === 'postgres'
       ? new pg.Client({ host: target.host, port: target.port, database: target.database, ...auth })
       : await mysql.createConnection({ host: target.host, port: target.port, database: target.database, ...auth });
+  // An idle connection whose server goes away emits 'error'; unheard, it would kill the process.
+  (check as { on(event: 'error', listener: () => void): unknown }).on('error', () => {});
   if (check instanceof pg.Client) await check.connect();
   try {
     for (const p of plans)

@@ -6,6 +6,7 @@ import { capturedTables as mysqlTables } from '../connectors/mysql-cdc/captured-
 import { mysqlCdcSource } from '../connectors/mysql-cdc/mysql-cdc-source.js';
 import { resolveOptions as resolveMysql, type MysqlCdcOptions } from '../connectors/mysql-cdc/mysql-cdc-options.js';
 import { capturedTables as postgresTables } from '../connectors/postgres-cdc/captured-tables.js';
+import { connectPg } from '../connectors/postgres-cdc/pg-connect.js';
 import { postgresCdcSource } from '../connectors/postgres-cdc/postgres-cdc-source.js';
 import { resolveOptions as resolvePostgres, type PostgresCdcOptions } from '../connectors/postgres-cdc/postgres-cdc-options.js';
 import type { PipelineDefinition } from './pipeline-definition.js';
@@ -62,8 +63,7 @@ export function pipelineSource(def: PipelineDefinition): PipelineSource {
     const o = { ...options(def, POSTGRES_OPTIONS), metadata: ['schema_name', 'table_name'] } as unknown as PostgresCdcOptions;
     const resolved = resolvePostgres(o);
     const withClient = async <T>(work: (c: pg.Client) => Promise<T>): Promise<T> => {
-      const c = new pg.Client(resolved.connection);
-      await c.connect();
+      const c = await connectPg(resolved.connection);
       try {
         return await work(c);
       } finally {
@@ -87,6 +87,7 @@ export function pipelineSource(def: PipelineDefinition): PipelineSource {
   const resolved = resolveMysql(o);
   const withConnection = async <T>(work: (c: mysql.Connection) => Promise<T>): Promise<T> => {
     const c = await mysql.createConnection({ ...resolved.connection });
+    c.on('error', () => {});
     try {
       return await work(c);
     } finally {

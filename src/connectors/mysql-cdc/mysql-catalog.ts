@@ -18,6 +18,8 @@ export type Connection = mysql.Connection;
  */
 export async function connect(o: ResolvedMysqlCdcOptions): Promise<Connection> {
   const c = await mysql.createConnection({ ...o.connection, supportBigNumbers: true, dateStrings: true, jsonStrings: true });
+  // An idle connection whose server goes away emits 'error'; unheard, it would kill the process.
+  c.on('error', () => {});
   await c.query("SET time_zone = '+00:00'");
   return c;
 }

@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { Batch } from '../../core/batch.js';
 import type { PollResult, SourceReader, SourceSplit } from '../../core/source.js';
 import type { CapturedTable } from './captured-tables.js';
@@ -6,6 +6,7 @@ import { readChunk } from './chunk-read.js';
 import type { CdcReaderState, CdcSplit, ChunkSplit, LogSplit } from './cdc-splits.js';
 import { LogStream, type LogPosition } from './log-stream.js';
 import { parseLsn } from './lsn.js';
+import { connectPg } from './pg-connect.js';
 import type { ResolvedCdcOptions } from './postgres-cdc-options.js';
 import type { Row } from './row-changes.js';
 import { textTypes } from './text-types.js';
@@ -75,8 +76,7 @@ export class CdcReader implements SourceReader<Row> {
 
   private async readChunk(split: ChunkSplit): Promise<PollResult<Row>> {
     if (!this.client) {
-      this.client = new pg.Client({ ...this.o.connection, types: textTypes });
-      await this.client.connect();
+      this.client = await connectPg({ ...this.o.connection, types: textTypes });
     }
     const rows = await readChunk(this.client, this.o, split);
     this.chunks.shift();

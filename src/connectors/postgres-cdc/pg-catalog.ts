@@ -3,6 +3,7 @@ import { ConfigError, UnrecoverableError, WeirError } from '../../core/errors.js
 import { quotedTable, tableIdOf, type CapturedTable } from './captured-tables.js';
 import type { TableChunk } from './cdc-splits.js';
 import { chunksAt, type Chunk } from './chunks.js';
+import { connectPg } from './pg-connect.js';
 import type { ResolvedCdcOptions } from './postgres-cdc-options.js';
 
 /** Double-quoted identifier. */
@@ -59,8 +60,7 @@ export async function slotExists(client: pg.Client, o: ResolvedCdcOptions): Prom
 
 /** Runs `work` on a fresh connection and closes it. */
 export async function withClient<T>(o: ResolvedCdcOptions, work: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client(o.connection);
-  await c.connect();
+  const c = await connectPg(o.connection);
   try {
     return await work(c);
   } finally {

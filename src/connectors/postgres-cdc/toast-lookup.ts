@@ -1,6 +1,7 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { quotedTable, type CapturedTable } from './captured-tables.js';
 import { ident } from './pg-catalog.js';
+import { connectPg } from './pg-connect.js';
 import type { ResolvedCdcOptions } from './postgres-cdc-options.js';
 import type { Row } from './row-changes.js';
 import { textTypes } from './text-types.js';
@@ -38,9 +39,7 @@ export class ToastLookup {
   /** Sets the `missing` columns of `m.new` from the table; false when the row is no longer there. */
   async fill(t: CapturedTable, m: DecodedUpdate, missing: readonly string[]): Promise<boolean> {
     if (!this.client) {
-      const c = new pg.Client({ ...this.o.connection, types: textTypes });
-      await c.connect();
-      this.client = c;
+      this.client = await connectPg({ ...this.o.connection, types: textTypes });
     }
     const where = t.keyColumns.map((k, i) => `${ident(k)} = $${i + 1}`).join(' AND ');
     const sql = `SELECT ${missing.map(ident).join(', ')} FROM ${quotedTable(t)} WHERE ${where}`;
