@@ -84,12 +84,15 @@ export function planOverAggregate(q: Query, input: PlannedQuery, scope: Scope, c
   const w = window!;
   const order = w.orderBy[0];
   const frame = w.frame ?? { unit: 'RANGE' as const, preceding: Infinity };
-  if (input.updating) checkRetractWindow(w, frame, scope, sql);
-  else {
-    const orderName = order ? columnName(order.expr) : undefined;
+  const orderName = order ? columnName(order.expr) : undefined;
+  const byTime = w.orderBy.length === 1 && orderName !== undefined && timeAttrs.has(orderName) && !order!.desc;
+  // In batch mode the input is all there, so any ORDER BY goes (as in Flink); the changelog operator sorts.
+  const retract = input.updating || (ctx.batch === true && !byTime);
+  if (retract) checkRetractWindow(w, frame, scope, sql);
+  else if (!byTime) {
     if (w.orderBy.length !== 1 || orderName === undefined || !timeAttrs.has(orderName))
       throw new SqlError("OVER windows' ordering in stream mode must be defined on a time attribute (a WATERMARK FOR column)", w.pos, sql);
-    if (order!.desc) throw new SqlError("OVER windows' ordering in stream mode must be ascending on the time attribute", w.pos, sql);
+    throw new SqlError("OVER windows' ordering in stream mode must be ascending on the time attribute", w.pos, sql);
   }
 
   // Only the columns the query reads go through the operator and its state (WHERE in the same step).
@@ -100,7 +103,7 @@ export function planOverAggregate(q: Query, input: PlannedQuery, scope: Scope, c
   w.partitionBy.forEach(note);
   w.orderBy.forEach((o) => note(o.expr));
   // Over a changelog every column stays: ties are broken by the whole row, and `-U`/`-D` name it whole.
-  const kept = star || input.updating ? scope.columns : scope.columns.filter((c) => used.has(c.name));
+  const kept = star || retract ? scope.columns : scope.columns.filter((c) => used.has(c.name));
   let filtered = input;
   if (q.where || kept.length < scope.columns.length) {
     const keep = kept.map((c) => ({ expr: { kind: 'column', name: { parts: [c.name], pos: q.pos }, pos: q.pos } as Expr, alias: c.name }));
@@ -124,7 +127,7 @@ export function planOverAggregate(q: Query, input: PlannedQuery, scope: Scope, c
   const resultColumns: Column[] = overCalls.map((_e, j) => ({ ...plan.columns.find((c) => c.name === `$a${callOf[j]}`)!, name: `$o${j}` }));
   const text = {
     partitionBy: w.partitionBy.map(describe).join(', '),
-    orderBy: input.updating ? orderText(w.orderBy, describe) : bare(describe(order!.expr)),
+    orderBy: retract ? orderText(w.orderBy, describe) : bare(describe(order!.expr)),
     frame: `${frame.unit} BETWEEN ${frame.preceding === Infinity ? 'UNBOUNDED' : frame.unit === 'RANGE' ? `${frame.preceding} ms` : frame.preceding} PRECEDING AND CURRENT ROW`,
     select: overCalls.map(describe).join(', '),
   };
@@ -141,7 +144,7 @@ export function planOverAggregate(q: Query, input: PlannedQuery, scope: Scope, c
     ttl: ctx.stateTtl ?? 0,
   };
   let params: OverAggregateParams | RetractOverAggregateParams;
-  if (input.updating) params = { ...common, ...planSortKey(w.orderBy, scope, sql), columns: scope.columns.map((c) => c.name) };
+  if (retract) params = { ...common, ...planSortKey(w.orderBy, scope, sql), columns: scope.columns.map((c) => c.name) };
   else {
     const consts = new Constants();
     const time = new ExpressionCompiler(scope, consts, sql).compile(order!.expr);
@@ -151,9 +154,9 @@ export function planOverAggregate(q: Query, input: PlannedQuery, scope: Scope, c
   const stream = filtered
     .stream()
     .keyBy(plan.key)
-    .transform<Row>(name.length > 120 ? name.slice(0, 117) + '...)' : name, input.updating ? 'sqlRetractOverAggregate' : 'sqlOverAggregate', params);
+    .transform<Row>(name.length > 120 ? name.slice(0, 117) + '...)' : name, retract ? 'sqlRetractOverAggregate' : 'sqlOverAggregate', params);
   const columns = [...scope.columns, ...resultColumns];
-  const over = materialized(stream, columns, input.updating ? { updating: true, updatingBy: name } : { updating: false });
+  const over = materialized(stream, columns, retract ? { updating: true, updatingBy: name } : { updating: false });
   return planCalc({ ...q, items, where: undefined }, over, { ...scope, columns, description: 'the OVER aggregation' }, sql);
 }
 
