@@ -27,7 +27,12 @@ describe('refused forms name what is refused', () => {
     ['SELECT id, SUM(amount) OVER w FROM o', "Window 'w' is not defined", 24],
     ['SELECT id, LISTAGG(k) OVER (ORDER BY ts) FROM o', 'Function LISTAGG OVER a window is not supported yet', 12],
     ['SELECT id, COUNT(*), SUM(amount) OVER (ORDER BY ts) FROM o', 'COUNT without OVER cannot be mixed with OVER aggregations', 12],
-    ['SELECT c, SUM(c) OVER (ORDER BY ts) FROM (SELECT k, COUNT(*) AS c, MAX(ts) AS ts FROM o GROUP BY k)', 'OVER aggregations take insert-only input', 1],
+    ['SELECT c, SUM(c) OVER (PARTITION BY k) FROM (SELECT k, COUNT(*) AS c FROM o GROUP BY k)', 'An OVER window over an updating input needs an ORDER BY', 18],
+    [
+      "SELECT c, SUM(c) OVER (ORDER BY c RANGE BETWEEN INTERVAL '1' SECOND PRECEDING AND CURRENT ROW) FROM (SELECT k, COUNT(*) AS c FROM o GROUP BY k)",
+      'A RANGE frame with an interval needs one ascending TIMESTAMP column in ORDER BY',
+      18,
+    ],
     ['SELECT id, ROW_NUMBER() OVER (PARTITION BY k ORDER BY amount) AS rn FROM o', 'ROW_NUMBER() OVER is supported for Top-N and deduplication', 12],
     ['SELECT * FROM (SELECT id, RANK() OVER (PARTITION BY k ORDER BY amount) AS r FROM o) WHERE r <= 3', 'RANK() OVER is not supported yet', 27],
     [
