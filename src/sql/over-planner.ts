@@ -57,9 +57,7 @@ export function planOverAggregate(q: Query, input: PlannedQuery, scope: Scope, c
         if (isAggregateCall(e)) throw new SqlError(`${e.name} without OVER cannot be mixed with OVER aggregations`, e.pos, sql);
         return undefined;
       }
-      if (e.name === 'RANK' || e.name === 'DENSE_RANK')
-        throw new SqlError(`${e.name}() OVER is not supported yet; Top-N and deduplication use ROW_NUMBER()`, e.pos, sql);
-      if (e.name === 'ROW_NUMBER')
+      if (e.name === 'ROW_NUMBER' || e.name === 'RANK' || e.name === 'DENSE_RANK')
         throw new SqlError(
           `${e.name}() OVER is supported for Top-N and deduplication: in a subquery whose rows the enclosing query filters with WHERE rn <= N (or rn = 1)`,
           e.pos,
