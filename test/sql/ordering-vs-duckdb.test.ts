@@ -118,6 +118,13 @@ const ORACLE_QUERIES: Record<string, [string, string]> = {
     `SELECT epoch_ms(ts) // 60000 * 60000 AS ws, ws + 60000, k, i, row_number() OVER (PARTITION BY ws ORDER BY v DESC NULLS LAST, i) AS rn
      FROM t QUALIFY rn <= 2`,
   ],
+  'window Top-N with RANK over TUMBLE': [
+    `SELECT window_start, window_end, k, i, r FROM (
+       SELECT *, RANK() OVER (PARTITION BY window_start, window_end ORDER BY v DESC) AS r
+       FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '1' MINUTE))) WHERE r <= 2`,
+    `SELECT epoch_ms(ts) // 60000 * 60000 AS ws, ws + 60000, k, i, rank() OVER (PARTITION BY ws ORDER BY v DESC NULLS LAST) AS r
+     FROM t QUALIFY r <= 2`,
+  ],
   'window deduplication over HOP': [
     `SELECT window_start, window_end, k, i FROM (
        SELECT *, ROW_NUMBER() OVER (PARTITION BY window_start, window_end, k ORDER BY ts DESC) AS rn
