@@ -53,7 +53,11 @@ export class RankOperator implements Operator<Row> {
   private state!: ValueState<RankEntry>;
   private readonly builder = new BatchBuilder<Row>();
   private readonly rn: [number] = [0];
-  constructor(private readonly params: RankParams) {}
+  /** RANK, DENSE_RANK or a range not starting at 1: the general path. */
+  private readonly ranged: boolean;
+  constructor(private readonly params: RankParams) {
+    this.ranged = (params.start ?? 1) > 1 || (params.rankFunction ?? 'ROW_NUMBER') !== 'ROW_NUMBER';
+  }
 
   open(ctx: OperatorContext<Row>): void {
     this.ctx = ctx;
@@ -118,10 +122,6 @@ export class RankOperator implements Operator<Row> {
     e.keys.length = kept;
     if (before !== undefined) emitRankDiff(this.builder, output, rankOutput, before, rankedRows(fn, order, e.rows, e.keys, start, limit), ts);
     return true;
-  }
-
-  private get ranged(): boolean {
-    return (this.params.start ?? 1) > 1 || (this.params.rankFunction ?? 'ROW_NUMBER') !== 'ROW_NUMBER';
   }
 
   /** The changelog of row `at` entering a top list that held `before` rows (`evicted` fell out). */

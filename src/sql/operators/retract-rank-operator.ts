@@ -36,7 +36,11 @@ export class RetractRankOperator implements Operator<Row> {
   private state!: ValueState<RetractRankEntry>;
   private readonly builder = new BatchBuilder<Row>();
   private readonly rn: [number] = [0];
-  constructor(private readonly params: RankParams) {}
+  /** RANK, DENSE_RANK or a range not starting at 1: the general path. */
+  private readonly ranged: boolean;
+  constructor(private readonly params: RankParams) {
+    this.ranged = (params.start ?? 1) > 1 || (params.rankFunction ?? 'ROW_NUMBER') !== 'ROW_NUMBER';
+  }
 
   open(ctx: OperatorContext<Row>): void {
     this.ctx = ctx;
@@ -75,10 +79,6 @@ export class RetractRankOperator implements Operator<Row> {
       else this.state.update(e);
     }
     if (this.builder.length > 0) this.ctx.output.push(this.builder.take());
-  }
-
-  private get ranged(): boolean {
-    return (this.params.start ?? 1) > 1 || (this.params.rankFunction ?? 'ROW_NUMBER') !== 'ROW_NUMBER';
   }
 
   /** RANK, DENSE_RANK or a range not starting at 1: the range's rows before and after the change, and their difference. */
