@@ -300,7 +300,7 @@ async function main(): Promise<void> {
  */
 async function sqlLines(a: Args): Promise<void> {
   for (const q of a.queries) {
-    // A query the planner rejects (q6, as in Flink) gets a line saying so; its message is on stderr.
+    // A query the planner rejects gets a line saying so; its message is on stderr.
     const m = await best('sql', q, a).catch((e: Error) => e);
     if (m instanceof Error) {
       console.log(JSON.stringify({ query: q, api: 'sql', events: a.events, error: m.message }));

@@ -5,8 +5,9 @@ import { columnName, isOverCall, replaceExpr, someExpr } from './expr-rewrite.js
 import { buildFunction, Constants, ExpressionCompiler, propertyAccess, propertyKey, type Column, type Scope } from './expression-compiler.js';
 import type { Row } from './operators/calc-operator.js';
 import type { OverAggregateParams } from './operators/over-aggregate-operator.js';
+import type { RetractOverAggregateParams } from './operators/retract-over-aggregate-operator.js';
 import { helpers } from './runtime-helpers.js';
-import { bare } from './sort-key-planner.js';
+import { bare, orderText, planSortKey } from './sort-key-planner.js';
 import { SqlError } from './sql-error.js';
 
 /** A compiled function that returns a copy of a row of `columns` with `extra` fields set from `a[indices[i]]` (`a[i]` without indices). */
@@ -38,14 +39,14 @@ const windowSignature = (w: OverWindow): string =>
 
 /**
  * Plans `agg(x) OVER (PARTITION BY k ORDER BY ts ROWS|RANGE BETWEEN ... PRECEDING AND CURRENT ROW)`
- * items, as Flink's OverAggregate in streaming: ordered ascending by a time attribute, over an
- * insert-only input, every call over the same window. The rows (after WHERE) go through a keyed
- * `sqlOverAggregate` that adds a column `$o<j>` per call; SELECT is then a Calc over them.
+ * items, every call over the same window. Over an insert-only input as Flink's OverAggregate in
+ * streaming: ordered ascending by a time attribute, a keyed `sqlOverAggregate`. Over a changelog
+ * (Flink refuses it, FLINK-19059) a keyed `sqlRetractOverAggregate` that keeps each partition's
+ * rows in window order, by any ORDER BY with ties broken by the whole row. Either adds a column
+ * `$o<j>` per call to the rows (after WHERE); SELECT is then a Calc over them.
  */
 export function planOverAggregate(q: Query, input: PlannedQuery, scope: Scope, ctx: PlanContext, timeAttrs: ReadonlySet<string>): PlannedQuery {
   const sql = ctx.sql;
-  if (input.updating)
-    throw new SqlError(`OVER aggregations take insert-only input; ${input.updatingBy ?? 'the input'} produces updates (as in Flink)`, q.pos, sql);
   if (q.groupBy || q.having) throw new SqlError('OVER aggregations together with GROUP BY are not supported yet', q.pos, sql);
   const overCalls: Extract<Expr, { kind: 'call' }>[] = [];
   let window: OverWindow | undefined;
@@ -56,9 +57,7 @@ export function planOverAggregate(q: Query, input: PlannedQuery, scope: Scope, c
         if (isAggregateCall(e)) throw new SqlError(`${e.name} without OVER cannot be mixed with OVER aggregations`, e.pos, sql);
         return undefined;
       }
-      if (e.name === 'RANK' || e.name === 'DENSE_RANK')
-        throw new SqlError(`${e.name}() OVER is not supported yet; Top-N and deduplication use ROW_NUMBER()`, e.pos, sql);
-      if (e.name === 'ROW_NUMBER')
+      if (e.name === 'ROW_NUMBER' || e.name === 'RANK' || e.name === 'DENSE_RANK')
         throw new SqlError(
           `${e.name}() OVER is supported for Top-N and deduplication: in a subquery whose rows the enclosing query filters with WHERE rn <= N (or rn = 1)`,
           e.pos,
@@ -82,11 +81,17 @@ export function planOverAggregate(q: Query, input: PlannedQuery, scope: Scope, c
   }));
   const w = window!;
   const order = w.orderBy[0];
-  const orderName = order ? columnName(order.expr) : undefined;
-  if (w.orderBy.length !== 1 || orderName === undefined || !timeAttrs.has(orderName))
-    throw new SqlError("OVER windows' ordering in stream mode must be defined on a time attribute (a WATERMARK FOR column)", w.pos, sql);
-  if (order!.desc) throw new SqlError("OVER windows' ordering in stream mode must be ascending on the time attribute", w.pos, sql);
   const frame = w.frame ?? { unit: 'RANGE' as const, preceding: Infinity };
+  const orderName = order ? columnName(order.expr) : undefined;
+  const byTime = w.orderBy.length === 1 && orderName !== undefined && timeAttrs.has(orderName) && !order!.desc;
+  // In batch mode the input is all there, so any ORDER BY goes (as in Flink); the changelog operator sorts.
+  const retract = input.updating || (ctx.batch === true && !byTime);
+  if (retract) checkRetractWindow(w, frame, scope, sql);
+  else if (!byTime) {
+    if (w.orderBy.length !== 1 || orderName === undefined || !timeAttrs.has(orderName))
+      throw new SqlError("OVER windows' ordering in stream mode must be defined on a time attribute (a WATERMARK FOR column)", w.pos, sql);
+    throw new SqlError("OVER windows' ordering in stream mode must be ascending on the time attribute", w.pos, sql);
+  }
 
   // Only the columns the query reads go through the operator and its state (WHERE in the same step).
   const used = new Set<string>();
@@ -95,7 +100,8 @@ export function planOverAggregate(q: Query, input: PlannedQuery, scope: Scope, c
   q.items.forEach((it) => note(it.expr));
   w.partitionBy.forEach(note);
   w.orderBy.forEach((o) => note(o.expr));
-  const kept = star ? scope.columns : scope.columns.filter((c) => used.has(c.name));
+  // Over a changelog every column stays: ties are broken by the whole row, and `-U`/`-D` name it whole.
+  const kept = star || retract ? scope.columns : scope.columns.filter((c) => used.has(c.name));
   let filtered = input;
   if (q.where || kept.length < scope.columns.length) {
     const keep = kept.map((c) => ({ expr: { kind: 'column', name: { parts: [c.name], pos: q.pos }, pos: q.pos } as Expr, alias: c.name }));
@@ -117,17 +123,13 @@ export function planOverAggregate(q: Query, input: PlannedQuery, scope: Scope, c
   // The call of each item, by the accumulator planAggregate gave it (equal calls share one).
   const callOf = plan.query.items.map((it) => Number(columnName(it.expr)!.slice(2)));
   const resultColumns: Column[] = overCalls.map((_e, j) => ({ ...plan.columns.find((c) => c.name === `$a${callOf[j]}`)!, name: `$o${j}` }));
-  const consts = new Constants();
-  const time = new ExpressionCompiler(scope, consts, sql).compile(order!.expr);
-
   const text = {
     partitionBy: w.partitionBy.map(describe).join(', '),
-    orderBy: bare(describe(order!.expr)),
+    orderBy: retract ? orderText(w.orderBy, describe) : bare(describe(order!.expr)),
     frame: `${frame.unit} BETWEEN ${frame.preceding === Infinity ? 'UNBOUNDED' : frame.unit === 'RANGE' ? `${frame.preceding} ms` : frame.preceding} PRECEDING AND CURRENT ROW`,
     select: overCalls.map(describe).join(', '),
   };
-  const params: OverAggregateParams = {
-    time: buildFunction(`function time(r) { return ${time.code}; }`, consts, helpers),
+  const common = {
     calls: plan.calls,
     unit: frame.unit,
     preceding: frame.preceding,
@@ -139,11 +141,32 @@ export function planOverAggregate(q: Query, input: PlannedQuery, scope: Scope, c
     text,
     ttl: ctx.stateTtl ?? 0,
   };
+  let params: OverAggregateParams | RetractOverAggregateParams;
+  if (retract) params = { ...common, ...planSortKey(w.orderBy, scope, sql), columns: scope.columns.map((c) => c.name) };
+  else {
+    const consts = new Constants();
+    const time = new ExpressionCompiler(scope, consts, sql).compile(order!.expr);
+    params = { ...common, time: buildFunction(`function time(r) { return ${time.code}; }`, consts, helpers) };
+  }
   const name = `OverAggregate(${text.partitionBy ? `partitionBy=[${text.partitionBy}], ` : ''}orderBy=[${text.orderBy}], ${text.frame}, select=[${text.select}])`;
   const stream = filtered
     .stream()
     .keyBy(plan.key)
-    .transform<Row>(name.length > 120 ? name.slice(0, 117) + '...)' : name, 'sqlOverAggregate', params);
+    .transform<Row>(name.length > 120 ? name.slice(0, 117) + '...)' : name, retract ? 'sqlRetractOverAggregate' : 'sqlOverAggregate', params);
   const columns = [...scope.columns, ...resultColumns];
-  return planCalc({ ...q, items, where: undefined }, materialized(stream, columns), { ...scope, columns, description: 'the OVER aggregation' }, sql);
+  const over = materialized(stream, columns, retract ? { updating: true, updatingBy: name } : { updating: false });
+  return planCalc({ ...q, items, where: undefined }, over, { ...scope, columns, description: 'the OVER aggregation' }, sql);
+}
+
+/**
+ * What an OVER window over a changelog needs: an ORDER BY (any columns, either direction); a RANGE
+ * offset measures one ascending TIMESTAMP back from the current row.
+ */
+function checkRetractWindow(w: OverWindow, frame: { unit: 'ROWS' | 'RANGE'; preceding: number }, scope: Scope, sql: string): void {
+  if (w.orderBy.length === 0) throw new SqlError('An OVER window over an updating input needs an ORDER BY', w.pos, sql);
+  if (frame.unit !== 'RANGE' || frame.preceding === Infinity) return;
+  const order = w.orderBy[0]!;
+  const type = new ExpressionCompiler(scope, new Constants(), sql).compile(order.expr).type.name;
+  if (w.orderBy.length !== 1 || order.desc || (type !== 'TIMESTAMP' && type !== 'TIMESTAMP_LTZ'))
+    throw new SqlError('A RANGE frame with an interval needs one ascending TIMESTAMP column in ORDER BY', w.pos, sql);
 }

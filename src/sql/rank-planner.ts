@@ -6,6 +6,7 @@ import type { Column, Scope } from './expression-compiler.js';
 import type { Row } from './operators/calc-operator.js';
 import type { DeduplicateParams } from './operators/deduplicate-operator.js';
 import type { RankParams } from './operators/rank-operator.js';
+import type { RankFunction } from './operators/rank-ranges.js';
 import { extendRow, resolveWindow } from './over-planner.js';
 import { orderText, planSortKey, planValue } from './sort-key-planner.js';
 import { SqlError } from './sql-error.js';
@@ -19,8 +20,10 @@ export interface RankFilter {
   readonly subSql: string;
   readonly alias: string | undefined;
   readonly call: Extract<Expr, { kind: 'call' }>;
-  /** N of `rn <= N`. */
+  /** N of `rn <= N`: the last rank kept. */
   readonly limit: number;
+  /** The first rank kept: 1, or a of `rn = a`, `rn BETWEEN a AND b`, `rn >= a`. */
+  readonly start: number;
   /** The enclosing query's WHERE without the conditions on the row number. */
   readonly outerWhere: Expr | undefined;
   /** The enclosing query reads the row number (it selects it or `*`). */
@@ -45,39 +48,46 @@ export function rankFilterOf(q: Query, ctx: PlanContext): RankFilter | undefined
   const subSql = entry === undefined ? sql : entry.sql;
   const alias = entry === undefined ? q.fromAlias : ((from as { alias: string | undefined }).alias ?? entry.name);
   if (sub.unionAll || sub.setOp || sub.orderBy || sub.limit) return undefined;
-  const idx = sub.items.findIndex((it) => isOverCall(it.expr) && it.expr.name === 'ROW_NUMBER');
+  const idx = sub.items.findIndex((it) => isOverCall(it.expr) && RANK_FUNCTIONS.has(it.expr.name));
   if (idx < 0) return undefined;
   const call = sub.items[idx]!.expr as Extract<Expr, { kind: 'call' }>;
   const rn = sub.items[idx]!.alias ?? `EXPR$${idx}`;
   const isRn = (e: Expr) => columnName(e) === rn;
   const intOf = (e: Expr) => (e.kind === 'literal' && (e.type === 'int' || e.type === 'bigint') ? (e.value as number) : undefined);
   let limit = Infinity;
+  let start = 1;
   const rest: Expr[] = [];
   for (const c of conjuncts(q.where)) {
-    let bound: number | undefined;
+    let low: number | undefined;
+    let high: number | undefined;
     if (c.kind === 'binary') {
       const flip: Record<string, string> = { '<=': '>=', '<': '>', '=': '=', '>=': '<=', '>': '<' };
       const [op, n] = isRn(c.left) ? [c.op, intOf(c.right)] : isRn(c.right) ? [flip[c.op], intOf(c.left)] : [undefined, undefined];
-      if (n !== undefined && op === '<=') bound = n;
-      else if (n !== undefined && op === '<') bound = n - 1;
-      else if (n === 1 && op === '=') bound = 1;
-      else if (n !== undefined && op === '=')
-        throw new SqlError(`A filter ${rn} = ${n} on ROW_NUMBER is not supported yet; use ${rn} <= N or ${rn} = 1`, c.pos, sql);
+      if (n !== undefined && op === '<=') high = n;
+      else if (n !== undefined && op === '<') high = n - 1;
+      else if (n !== undefined && op === '=') [low, high] = [n, n];
+      else if (n !== undefined && op === '>=') low = n;
+      else if (n !== undefined && op === '>') low = n + 1;
     }
-    if (c.kind === 'between' && !c.negated && isRn(c.arg) && intOf(c.high) !== undefined) {
-      if (intOf(c.low) !== 1) throw new SqlError(`A filter ${rn} BETWEEN ... that does not start at 1 is not supported yet`, c.pos, sql);
-      bound = intOf(c.high);
-    }
-    if (bound === undefined) rest.push(c);
-    else limit = Math.min(limit, bound);
+    if (c.kind === 'between' && !c.negated && isRn(c.arg) && intOf(c.low) !== undefined && intOf(c.high) !== undefined)
+      [low, high] = [intOf(c.low), intOf(c.high)];
+    if (low === undefined && high === undefined) rest.push(c);
+    if (low !== undefined) start = Math.max(start, low);
+    if (high !== undefined) limit = Math.min(limit, high);
   }
-  if (limit === Infinity) return undefined;
-  if (limit < 1) throw new SqlError(`The filter on ${rn} keeps no row (N < 1)`, q.where!.pos, sql);
+  if (limit === Infinity) {
+    if (start > 1) throw new SqlError(`A filter on ${rn} needs an upper bound (${rn} <= N) for a Top-N`, q.where!.pos, sql);
+    return undefined;
+  }
+  if (limit < start) throw new SqlError(`The filter on ${rn} keeps no row (${limit < 1 ? 'N < 1' : `from rank ${start} to ${limit}`})`, q.where!.pos, sql);
   const outerWhere = andAll(rest);
   const readsRn = (e: Expr) => someExpr(e, (x) => isRn(x) || (x.kind === 'star' && (x.qualifier === undefined || x.qualifier === alias)));
   const rankOutput = q.items.some((it) => readsRn(it.expr)) || (outerWhere !== undefined && readsRn(outerWhere)) || (q.groupBy ?? []).some(readsRn);
-  return { sub, subSql, alias, call, limit, outerWhere, rankOutput };
+  return { sub, subSql, alias, call, limit, start, outerWhere, rankOutput };
 }
+
+/** The functions that number the rows of a Top-N. */
+const RANK_FUNCTIONS = new Set(['ROW_NUMBER', 'RANK', 'DENSE_RANK']);
 
 /**
  * Plans the ranked subquery of a {@link RankFilter}: its FROM and WHERE, then a keyed rank operator
@@ -91,16 +101,17 @@ export function rankFilterOf(q: Query, ctx: PlanContext): RankFilter | undefined
  */
 export function planRanked(rf: RankFilter, outer: PlanContext, planFrom: PlanFrom): { input: PlannedQuery; scope: Scope } {
   const { sub, call } = rf;
+  const fn = call.name as RankFunction;
   const ctx = { ...outer, sql: rf.subSql };
   const sql = ctx.sql;
   for (const it of sub.items)
     if (it.expr !== call && someExpr(it.expr, isOverCall))
-      throw new SqlError('ROW_NUMBER together with other OVER calls in one SELECT is not supported yet', it.expr.pos, sql);
-  if (isAggregating(sub)) throw new SqlError('ROW_NUMBER over a GROUP BY in the same SELECT is not supported yet; aggregate in a subquery first', sub.pos, sql);
-  if (call.args.length > 0) throw new SqlError('ROW_NUMBER takes no arguments', call.pos, sql);
+      throw new SqlError(`${fn} together with other OVER calls in one SELECT is not supported yet`, it.expr.pos, sql);
+  if (isAggregating(sub)) throw new SqlError(`${fn} over a GROUP BY in the same SELECT is not supported yet; aggregate in a subquery first`, sub.pos, sql);
+  if (call.args.length > 0) throw new SqlError(`${fn} takes no arguments`, call.pos, sql);
   const w = resolveWindow(sub, call.over!, sql);
-  if (w.orderBy.length === 0) throw new SqlError('ROW_NUMBER() OVER needs an ORDER BY (Top-N without ORDER BY is not supported, as in Flink)', w.pos, sql);
-  if (w.frame) throw new SqlError('ROW_NUMBER() OVER takes no ROWS or RANGE frame', w.pos, sql);
+  if (w.orderBy.length === 0) throw new SqlError(`${fn}() OVER needs an ORDER BY (Top-N without ORDER BY is not supported, as in Flink)`, w.pos, sql);
+  if (w.frame) throw new SqlError(`${fn}() OVER takes no ROWS or RANGE frame`, w.pos, sql);
   const { input, scope } = planFrom(sub, ctx);
   const filtered = sub.where
     ? planCalc({ ...sub, items: [{ expr: { kind: 'star', qualifier: undefined, pos: sub.pos }, alias: undefined }] }, input, scope, sql)
@@ -118,7 +129,15 @@ export function planRanked(rf: RankFilter, outer: PlanContext, planFrom: PlanFro
   const windowed = partitionNames.includes('window_start') && partitionNames.includes('window_end') && !input.updating;
   const order = w.orderBy[0]!;
   const orderName = columnName(order.expr);
-  const dedup = !windowed && !input.updating && rf.limit === 1 && w.orderBy.length === 1 && orderName !== undefined && timeAttributes(sub, ctx).has(orderName);
+  const dedup =
+    !windowed &&
+    !input.updating &&
+    rf.limit === 1 &&
+    rf.start === 1 &&
+    fn === 'ROW_NUMBER' &&
+    w.orderBy.length === 1 &&
+    orderName !== undefined &&
+    timeAttributes(sub, ctx).has(orderName);
   const output = extendRow(scope.columns, ['$rn']);
   const text = { partitionBy: w.partitionBy.map(describe).join(', '), orderBy: orderText(w.orderBy, describe) };
   const keyed = filtered.stream().keyBy(partition.key);
@@ -133,10 +152,12 @@ export function planRanked(rf: RankFilter, outer: PlanContext, planFrom: PlanFro
     updating = keepLast;
   } else {
     const windowEnd = windowed ? planValue<number>(w.partitionBy[partitionNames.indexOf('window_end')]!, scope, sql) : undefined;
-    name = `${windowed ? 'WindowRank' : 'Rank'}(rankRange=[rankStart=1, rankEnd=${rf.limit}], ${text.partitionBy ? `partitionBy=[${text.partitionBy}], ` : ''}orderBy=[${text.orderBy}])`;
+    name = `${windowed ? 'WindowRank' : 'Rank'}(${fn === 'ROW_NUMBER' ? '' : `rankType=[${fn}], `}rankRange=[rankStart=${rf.start}, rankEnd=${rf.limit}], ${text.partitionBy ? `partitionBy=[${text.partitionBy}], ` : ''}orderBy=[${text.orderBy}])`;
     const params: RankParams = {
       ...planSortKey(w.orderBy, scope, sql),
       limit: rf.limit,
+      ...(rf.start > 1 ? { start: rf.start } : {}),
+      ...(fn === 'ROW_NUMBER' ? {} : { rankFunction: fn }),
       rankOutput: rf.rankOutput,
       windowEnd,
       output,
@@ -180,7 +201,7 @@ export function planRanked(rf: RankFilter, outer: PlanContext, planFrom: PlanFro
  * reads it filters on the number) is checked as `SELECT * FROM (view) WHERE rn <= 1`.
  */
 export function viewCheck(q: Query): Query {
-  const idx = q.items.findIndex((it) => isOverCall(it.expr) && it.expr.name === 'ROW_NUMBER');
+  const idx = q.items.findIndex((it) => isOverCall(it.expr) && RANK_FUNCTIONS.has(it.expr.name));
   if (idx < 0 || q.unionAll || q.setOp) return q;
   const pos = q.pos;
   const rn: Expr = { kind: 'column', name: { parts: [q.items[idx]!.alias ?? `EXPR$${idx}`], pos }, pos };

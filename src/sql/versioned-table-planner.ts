@@ -62,7 +62,7 @@ export function versionedView(
   const order = w?.orderBy.length === 1 ? w.orderBy[0]! : undefined;
   const time = order && order.desc ? columnName(order.expr) : undefined;
   const keys = (w?.partitionBy ?? []).map((e) => columnName(e));
-  const ok = rank && rank.limit === 1 && time && keys.length > 0 && keys.every((k) => k !== undefined);
+  const ok = rank && rank.limit === 1 && rank.start === 1 && rank.call.name === 'ROW_NUMBER' && time && keys.length > 0 && keys.every((k) => k !== undefined);
   if (!ok || !timeAttributes(rank.sub, vctx).has(time) || !outputTimeAttributes(view.query, vctx).has(time))
     throw new SqlError(
       `View '${view.name}' is not a versioned view: an event-time temporal join needs a view that keeps the last row of each key by event time ` +

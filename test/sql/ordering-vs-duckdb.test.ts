@@ -118,6 +118,13 @@ const ORACLE_QUERIES: Record<string, [string, string]> = {
     `SELECT epoch_ms(ts) // 60000 * 60000 AS ws, ws + 60000, k, i, row_number() OVER (PARTITION BY ws ORDER BY v DESC NULLS LAST, i) AS rn
      FROM t QUALIFY rn <= 2`,
   ],
+  'window Top-N with RANK over TUMBLE': [
+    `SELECT window_start, window_end, k, i, r FROM (
+       SELECT *, RANK() OVER (PARTITION BY window_start, window_end ORDER BY v DESC) AS r
+       FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '1' MINUTE))) WHERE r <= 2`,
+    `SELECT epoch_ms(ts) // 60000 * 60000 AS ws, ws + 60000, k, i, rank() OVER (PARTITION BY ws ORDER BY v DESC NULLS LAST) AS r
+     FROM t QUALIFY r <= 2`,
+  ],
   'window deduplication over HOP': [
     `SELECT window_start, window_end, k, i FROM (
        SELECT *, ROW_NUMBER() OVER (PARTITION BY window_start, window_end, k ORDER BY ts DESC) AS rn
@@ -149,6 +156,28 @@ const ORACLE_QUERIES: Record<string, [string, string]> = {
   'Top-N per partition over a GROUP BY, without the row number': [
     'SELECT k, m FROM (SELECT k, m, ROW_NUMBER() OVER (PARTITION BY k ORDER BY c DESC, m) AS rn FROM (SELECT k, i % 4 AS m, COUNT(*) AS c FROM t GROUP BY k, i % 4)) WHERE rn <= 2',
     'SELECT k, m FROM (SELECT k, i % 4 AS m, COUNT(*) AS c FROM t GROUP BY k, i % 4) QUALIFY row_number() OVER (PARTITION BY k ORDER BY c DESC, m) <= 2',
+  ],
+  'Top-N with RANK (ties share a rank, so a partition may keep more than N rows)': [
+    'SELECT * FROM (SELECT *, RANK() OVER (PARTITION BY k ORDER BY v DESC) AS r FROM t) WHERE r <= 3',
+    'SELECT i, k, v, d, epoch_ms(ts), rank() OVER (PARTITION BY k ORDER BY v DESC NULLS LAST) AS r FROM t QUALIFY r <= 3',
+  ],
+  'Top-N with DENSE_RANK and a rank range': [
+    'SELECT i, v, r FROM (SELECT i, v, DENSE_RANK() OVER (ORDER BY v) AS r FROM t) WHERE r BETWEEN 2 AND 4',
+    'SELECT i, v, dense_rank() OVER (ORDER BY v NULLS FIRST) AS r FROM t QUALIFY r BETWEEN 2 AND 4',
+  ],
+  'Top-N rank ranges of ROW_NUMBER (rn = N, BETWEEN)': [
+    `SELECT k, i, rn FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY k ORDER BY v DESC) AS rn FROM t) WHERE rn BETWEEN 2 AND 3
+     UNION ALL SELECT k, i, 0 FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY k ORDER BY d) AS rn FROM t) WHERE rn = 2`,
+    `SELECT k, i, row_number() OVER (PARTITION BY k ORDER BY v DESC NULLS LAST, i) AS rn FROM t QUALIFY rn BETWEEN 2 AND 3
+     UNION ALL SELECT k, i, 0 FROM t QUALIFY row_number() OVER (PARTITION BY k ORDER BY d NULLS FIRST, i) = 2`,
+  ],
+  'RANK, DENSE_RANK and rn = N over a GROUP BY (a changelog)': [
+    `SELECT CAST(k2 AS STRING) AS k2, c, r FROM (SELECT k2, c, RANK() OVER (ORDER BY c DESC) AS r FROM (SELECT v % 5 AS k2, COUNT(*) AS c FROM t GROUP BY v % 5)) WHERE r <= 2
+     UNION ALL SELECT k, m, r FROM (SELECT k, m, DENSE_RANK() OVER (PARTITION BY k ORDER BY c DESC) AS r FROM (SELECT k, i % 4 AS m, COUNT(*) AS c FROM t GROUP BY k, i % 4)) WHERE r BETWEEN 2 AND 3
+     UNION ALL SELECT k, m, -1 FROM (SELECT k, m, ROW_NUMBER() OVER (PARTITION BY k ORDER BY c DESC, m) AS rn FROM (SELECT k, i % 4 AS m, COUNT(*) AS c FROM t GROUP BY k, i % 4)) WHERE rn = 2`,
+    `SELECT CAST(k2 AS VARCHAR), c, rank() OVER (ORDER BY c DESC) AS r FROM (SELECT v % 5 AS k2, COUNT(*) AS c FROM t GROUP BY v % 5) QUALIFY r <= 2
+     UNION ALL SELECT k, m, dense_rank() OVER (PARTITION BY k ORDER BY c DESC) AS r FROM (SELECT k, i % 4 AS m, COUNT(*) AS c FROM t GROUP BY k, i % 4) QUALIFY r BETWEEN 2 AND 3
+     UNION ALL SELECT k, m, -1 FROM (SELECT k, i % 4 AS m, COUNT(*) AS c FROM t GROUP BY k, i % 4) QUALIFY row_number() OVER (PARTITION BY k ORDER BY c DESC, m) = 2`,
   ],
   'ORDER BY ... LIMIT over a GROUP BY': [
     'SELECT k, SUM(v) AS s FROM t GROUP BY k ORDER BY s DESC, k LIMIT 2',
@@ -184,6 +213,8 @@ describe('OVER, Top-N, deduplication and UNION ALL agree with DuckDB on random r
       'deduplication, keep first',
       'window deduplication over HOP',
       'UNION ALL with a widened column',
+      'Top-N with RANK (ties share a rank, so a partition may keep more than N rows)',
+      'RANK, DENSE_RANK and rn = N over a GROUP BY (a changelog)',
     ];
     await fc.assert(
       fc.asyncProperty(rowsArb, async (rows) => {

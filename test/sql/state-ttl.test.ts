@@ -200,6 +200,7 @@ describe('table.exec.state.ttl in plans', () => {
       'SELECT a.k, b.v FROM s a JOIN s b ON a.k = b.k',
       'SELECT k, v FROM s ORDER BY v DESC LIMIT 3',
       'SELECT k, COUNT(*) OVER (PARTITION BY k ORDER BY ts ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) FROM s',
+      'SELECT k, SUM(c) OVER (ORDER BY c ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) FROM (SELECT k, COUNT(*) AS c FROM s GROUP BY k)',
     ];
     return queries.flatMap((q) =>
       (JSON.parse(t.sqlQuery(q).explain()) as { nodes: { kind: string; params?: { stateTtl?: string } }[] }).nodes
@@ -218,6 +219,8 @@ describe('table.exec.state.ttl in plans', () => {
       'sqlJoin 3600000 ms',
       'sqlRank 3600000 ms',
       'sqlOverAggregate 3600000 ms',
+      'sqlGroupAggregate 3600000 ms',
+      'sqlRetractOverAggregate 3600000 ms',
     ]);
   });
 

@@ -4,6 +4,7 @@ import { deduplicateKind } from './deduplicate-operator.js';
 import { limitKind } from './limit-operator.js';
 import { overAggregateKind } from './over-aggregate-operator.js';
 import { rankKind } from './rank-operator.js';
+import { retractOverAggregateKind } from './retract-over-aggregate-operator.js';
 import { retractRankKind } from './retract-rank-operator.js';
 import { temporalSortKind } from './temporal-sort-operator.js';
 
@@ -16,4 +17,5 @@ export const orderingOperatorKinds: readonly OperatorFactory[] = [
   limitKind,
   batchSortKind,
   retractRankKind,
+  retractOverAggregateKind,
 ];

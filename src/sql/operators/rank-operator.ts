@@ -6,15 +6,20 @@ import { valueState, type ValueState } from '../../core/state.js';
 import type { Row } from './calc-operator.js';
 import { describeTtl, sqlStateTtl } from './sql-state-ttl.js';
 import { LATE_RECORDS_DROPPED } from './over-aggregate-operator.js';
-import { insertionPoint, type SortOrder } from './sort-keys.js';
+import { compareKeys, insertionPoint, type SortOrder } from './sort-keys.js';
+import { emitRankDiff, keptCount, rankedRows, type RankFunction } from './rank-ranges.js';
 
 /** Parameters of a `sqlRank` node (Top-N), compiled once per query. */
 export interface RankParams {
   /** The ORDER BY values of a row. */
   readonly sortKey: (r: Row) => unknown[];
   readonly order: SortOrder;
-  /** N of `rn <= N`. */
+  /** N of `rn <= N`: the last rank kept. */
   readonly limit: number;
+  /** The first rank kept (`rn = N`, `rn BETWEEN a AND b`); 1 when absent. */
+  readonly start?: number;
+  /** ROW_NUMBER when absent. */
+  readonly rankFunction?: RankFunction;
   /** The query reads the row number: a row whose rank changes is updated (-U/+U); else -D/+I. */
   readonly rankOutput: boolean;
   /** Window Top-N: the window_end of a row; the window's ranks are emitted once, when the watermark passes it. */
@@ -48,7 +53,11 @@ export class RankOperator implements Operator<Row> {
   private state!: ValueState<RankEntry>;
   private readonly builder = new BatchBuilder<Row>();
   private readonly rn: [number] = [0];
-  constructor(private readonly params: RankParams) {}
+  /** RANK, DENSE_RANK or a range not starting at 1: the general path. */
+  private readonly ranged: boolean;
+  constructor(private readonly params: RankParams) {
+    this.ranged = (params.start ?? 1) > 1 || (params.rankFunction ?? 'ROW_NUMBER') !== 'ROW_NUMBER';
+  }
 
   open(ctx: OperatorContext<Row>): void {
     this.ctx = ctx;
@@ -78,6 +87,10 @@ export class RankOperator implements Operator<Row> {
         if (windowEnd !== undefined) keyed.timers.registerEventTimeTimer(0, fires);
       }
       const at = insertionPoint(order, e.keys, k);
+      if (this.ranged) {
+        if (this.insertRanged(e, row, k, at, windowEnd === undefined, timestamps[i]!)) this.state.update(e);
+        continue;
+      }
       if (at >= limit) continue;
       const before = e.rows.length;
       e.rows.splice(at, 0, row);
@@ -88,6 +101,27 @@ export class RankOperator implements Operator<Row> {
       if (windowEnd === undefined) this.emitChanges(e.rows, at, before, evicted, timestamps[i]!);
     }
     this.flush();
+  }
+
+  /**
+   * RANK, DENSE_RANK or a range not starting at 1: keeps the rows that can still rank within the
+   * range (a later row only pushes ranks up) and emits the range's changes. False when the row is not kept.
+   */
+  private insertRanged(e: RankEntry, row: Row, k: unknown[], at: number, emit: boolean, ts: number): boolean {
+    const { order, limit, output, rankOutput } = this.params;
+    const fn = this.params.rankFunction ?? 'ROW_NUMBER';
+    const start = this.params.start ?? 1;
+    const n = e.rows.length;
+    // After every kept row, it is kept only when it ties with the last one or the ranks go on below the limit.
+    if (at === n && n > 0 && compareKeys(order, e.keys[n - 1]!, k) !== 0 && keptCount(fn, order, [...e.keys, k], limit) === n) return false;
+    const before = emit ? rankedRows(fn, order, e.rows, e.keys, start, limit) : undefined;
+    e.rows.splice(at, 0, row);
+    e.keys.splice(at, 0, k);
+    const kept = keptCount(fn, order, e.keys, limit);
+    e.rows.length = kept;
+    e.keys.length = kept;
+    if (before !== undefined) emitRankDiff(this.builder, output, rankOutput, before, rankedRows(fn, order, e.rows, e.keys, start, limit), ts);
+    return true;
   }
 
   /** The changelog of row `at` entering a top list that held `before` rows (`evicted` fell out). */
@@ -112,10 +146,11 @@ export class RankOperator implements Operator<Row> {
   onEventTime(_ns: string | number, t: number): void {
     const e = this.state.value();
     if (e === undefined) return;
-    const { output, rankOutput } = this.params;
-    for (let r = 0; r < e.rows.length; r++) {
-      this.rn[0] = r + 1;
-      this.builder.add(output(e.rows[r]!, rankOutput ? this.rn : NO_RANK), t);
+    const { output, rankOutput, order, limit } = this.params;
+    const ranked = rankedRows(this.params.rankFunction ?? 'ROW_NUMBER', order, e.rows, e.keys, this.params.start ?? 1, limit);
+    for (let r = 0; r < ranked.rows.length; r++) {
+      this.rn[0] = ranked.ranks[r]!;
+      this.builder.add(output(ranked.rows[r]!, rankOutput ? this.rn : NO_RANK), t);
     }
     this.state.clear();
   }

@@ -7,6 +7,7 @@ import type { Row } from './calc-operator.js';
 import type { RankParams } from './rank-operator.js';
 import { describeTtl, sqlStateTtl } from './sql-state-ttl.js';
 import { compareKeys, insertionPoint } from './sort-keys.js';
+import { emitRankDiff, keptCount, rankedRows } from './rank-ranges.js';
 
 /** Per partition: every row it holds, in rank order, with their sort keys. */
 interface RetractRankEntry {
@@ -35,7 +36,11 @@ export class RetractRankOperator implements Operator<Row> {
   private state!: ValueState<RetractRankEntry>;
   private readonly builder = new BatchBuilder<Row>();
   private readonly rn: [number] = [0];
-  constructor(private readonly params: RankParams) {}
+  /** RANK, DENSE_RANK or a range not starting at 1: the general path. */
+  private readonly ranged: boolean;
+  constructor(private readonly params: RankParams) {
+    this.ranged = (params.start ?? 1) > 1 || (params.rankFunction ?? 'ROW_NUMBER') !== 'ROW_NUMBER';
+  }
 
   open(ctx: OperatorContext<Row>): void {
     this.ctx = ctx;
@@ -52,7 +57,9 @@ export class RetractRankOperator implements Operator<Row> {
       const k = sortKey(row);
       const e = this.state.value() ?? { rows: [], keys: [] };
       let at: number;
-      if (kinds !== undefined && isRetraction(kinds[i]!)) {
+      if (this.ranged) {
+        this.changeRanged(e, row, k, kinds !== undefined && isRetraction(kinds[i]!), timestamps[i]!);
+      } else if (kinds !== undefined && isRetraction(kinds[i]!)) {
         // The equal row among those that tie with it (they sit just before its insertion point).
         at = insertionPoint(order, e.keys, k) - 1;
         while (at >= 0 && compareKeys(order, e.keys[at]!, k) === 0 && !sameRow(e.rows[at]!, row)) at--;
@@ -72,6 +79,30 @@ export class RetractRankOperator implements Operator<Row> {
       else this.state.update(e);
     }
     if (this.builder.length > 0) this.ctx.output.push(this.builder.take());
+  }
+
+  /** RANK, DENSE_RANK or a range not starting at 1: the range's rows before and after the change, and their difference. */
+  private changeRanged(e: RetractRankEntry, row: Row, k: unknown[], retract: boolean, ts: number): void {
+    const { order, limit, output, rankOutput } = this.params;
+    const fn = this.params.rankFunction ?? 'ROW_NUMBER';
+    const start = this.params.start ?? 1;
+    let at = insertionPoint(order, e.keys, k);
+    if (retract) {
+      at--;
+      while (at >= 0 && compareKeys(order, e.keys[at]!, k) === 0 && !sameRow(e.rows[at]!, row)) at--;
+      if (at < 0 || compareKeys(order, e.keys[at]!, k) !== 0) return;
+    }
+    // A change past every row that ranks within the limit changes no rank.
+    const reach = keptCount(fn, order, e.keys, limit);
+    const before = at < reach || (at === reach && !retract) ? rankedRows(fn, order, e.rows, e.keys, start, limit) : undefined;
+    if (retract) {
+      e.rows.splice(at, 1);
+      e.keys.splice(at, 1);
+    } else {
+      e.rows.splice(at, 0, row);
+      e.keys.splice(at, 0, k);
+    }
+    if (before !== undefined) emitRankDiff(this.builder, output, rankOutput, before, rankedRows(fn, order, e.rows, e.keys, start, limit), ts);
   }
 
   /** The changes from the top N `before` to the first N of `after` (rows compared by identity). */

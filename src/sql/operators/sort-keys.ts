@@ -31,3 +31,26 @@ export function insertionPoint(order: SortOrder, keys: readonly (readonly unknow
   }
   return lo;
 }
+
+/**
+ * A total order on whole rows, for ties that must be broken the same way every time: the values of
+ * `columns` left to right, NULL first; ARRAY, MAP and ROW values by their JSON text.
+ */
+export function compareRows(columns: readonly string[], a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>): number {
+  for (let i = 0; i < columns.length; i++) {
+    const x = a[columns[i]!] ?? null;
+    const y = b[columns[i]!] ?? null;
+    if (x === y) continue;
+    if (x === null) return -1;
+    if (y === null) return 1;
+    if (typeof x === 'object' || typeof y === 'object') {
+      const s = jsonText(x);
+      const t = jsonText(y);
+      if (s !== t) return s < t ? -1 : 1;
+    } else if ((x as number) < (y as number)) return -1;
+    else if ((x as number) > (y as number)) return 1;
+  }
+  return 0;
+}
+
+const jsonText = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x instanceof Map ? [...x] : x));
