@@ -126,7 +126,7 @@ describe('aggregations', () => {
 describe('features of later versions', () => {
   it.each([
     ['SELECT customer, COLLECT(customer) FROM orders GROUP BY customer', 'Aggregate function COLLECT is not supported yet'],
-    ['SELECT customer, SUM(DISTINCT amount) FROM orders GROUP BY customer', 'SUM(DISTINCT ...) is not supported yet'],
+    ['SELECT customer, FIRST_VALUE(DISTINCT amount) FROM orders GROUP BY customer', 'FIRST_VALUE(DISTINCT ...) is not supported'],
     [
       'SELECT o.id FROM orders o FULL JOIN orders FOR SYSTEM_TIME AS OF o.ts AS p ON o.id = p.id',
       'A temporal join (FOR SYSTEM_TIME AS OF) is INNER or LEFT, not FULL',
