@@ -124,5 +124,23 @@ function planGroupAggregate(q: Query, input: PlannedQuery, scope: Scope, ctx: Pl
   const by = name.length > 120 ? name.slice(0, 117) + '...)' : name;
   const stream = filtered.stream().keyBy(plan.key).transform<Row>(by, 'sqlGroupAggregate', params);
   const aggregated = materialized(stream, plan.columns, batch ? { updating: false } : { updating: true, updatingBy: by });
-  return planCalc(plan.query, aggregated, { columns: plan.columns, qualifiers: [], description: 'the aggregation' }, sql);
+  const selected = planCalc(plan.query, aggregated, { columns: plan.columns, qualifiers: [], description: 'the aggregation' }, sql);
+  const upsertKey = batch ? undefined : upsertKeyOf(plan.query, plan.groups.length);
+  return upsertKey ? { ...selected, upsertKey: { positions: upsertKey, emitUpserts: () => ((params as { upsert?: boolean }).upsert = true) } } : selected;
+}
+
+/**
+ * The SELECT positions of the GROUP BY values, when each is selected as it is and no HAVING drops
+ * rows: then a group's rows are keyed by them. (A HAVING that stops holding needs the `-U` of the
+ * row it drops, which upserts do not carry.)
+ */
+function upsertKeyOf(q: Query, groups: number): number[] | undefined {
+  if (groups === 0 || q.where) return undefined;
+  const positions: number[] = [];
+  for (let g = 0; g < groups; g++) {
+    const at = q.items.findIndex((it) => it.expr.kind === 'column' && it.expr.name.parts.length === 1 && it.expr.name.parts[0] === `$g${g}`);
+    if (at < 0) return undefined;
+    positions.push(at);
+  }
+  return positions;
 }

@@ -26,6 +26,12 @@ export interface GroupAggregateParams {
   readonly batch?: boolean;
   /** `table.exec.mini-batch.enabled`: fold each input batch's rows per group, then one change per group. */
   readonly miniBatch?: boolean;
+  /**
+   * The consumer keeps one row per group key (a sink whose PRIMARY KEY is the GROUP BY key): a
+   * changed group emits its new row as `+U` alone, without the `-U` of the old one, as Flink's
+   * upsert changelog (`[I,UA,D]`).
+   */
+  readonly upsert?: boolean;
 }
 
 /** The time of the end-of-input timer: after any real time, so it fires on the final watermark only. */
@@ -43,6 +49,7 @@ interface GroupEntry {
  * SQL's GROUP BY over a stream, as Flink's GroupAggregate: per group, `+I`/`+U` rows add and
  * `-U`/`-D` rows take back, and each change of the group's results is emitted as a changelog:
  * `+I` for a new group, `-U` old / `+U` new when results change, `-D` when the group holds no row.
+ * With `upsert`, `+U` comes without its `-U`.
  * With `table.exec.state.ttl`, a group idle for that long is forgotten: its next row starts it
  * from zero again (`+I`), as in Flink.
  */
@@ -66,7 +73,7 @@ export class GroupAggregateOperator implements Operator<Row> {
 
   private processRows(input: Batch<Row>): void {
     const { values, keys, kinds, timestamps } = input;
-    const { groupValues, calls, output, batch } = this.params;
+    const { groupValues, calls, output, batch, upsert } = this.params;
     const { state, builder } = this;
     const keyed = this.ctx.keyed!;
     const n = values.length;
@@ -101,7 +108,7 @@ export class GroupAggregateOperator implements Operator<Row> {
         const next = results(calls, e.accs);
         if (fresh) builder.addRow(output(e.group, next), ts, RowKind.INSERT);
         else if (!sameResults(e.results, next)) {
-          builder.addRow(output(e.group, e.results), ts, RowKind.UPDATE_BEFORE);
+          if (!upsert) builder.addRow(output(e.group, e.results), ts, RowKind.UPDATE_BEFORE);
           builder.addRow(output(e.group, next), ts, RowKind.UPDATE_AFTER);
         }
         e.results = next;
@@ -137,7 +144,7 @@ export class GroupAggregateOperator implements Operator<Row> {
    */
   private processMiniBatch(batch: Batch<Row>): void {
     const { values, keys, kinds, timestamps } = batch;
-    const { groupValues, calls, output } = this.params;
+    const { groupValues, calls, output, upsert } = this.params;
     const { state, builder } = this;
     const keyed = this.ctx.keyed!;
     const folds = new Map<unknown, Fold>();
@@ -179,7 +186,7 @@ export class GroupAggregateOperator implements Operator<Row> {
         const next = results(calls, entry.accs);
         if (before === undefined) builder.addRow(output(entry.group, next), ts, RowKind.INSERT);
         else if (!sameResults(before.results, next)) {
-          builder.addRow(output(before.group, before.results), ts, RowKind.UPDATE_BEFORE);
+          if (!upsert) builder.addRow(output(before.group, before.results), ts, RowKind.UPDATE_BEFORE);
           builder.addRow(output(entry.group, next), ts, RowKind.UPDATE_AFTER);
         }
         entry.results = next;
@@ -210,6 +217,6 @@ export const groupAggregateKind: OperatorFactory<GroupAggregateParams> = {
     ...(batch ? { mode: 'batch' } : {}),
     ...(miniBatch ? { miniBatch: true } : {}),
   }),
-  outputChangelogMode: (params) => (params.batch ? 'insert-only' : 'changelog'),
+  outputChangelogMode: (params) => (params.batch ? 'insert-only' : params.upsert ? 'upsert' : 'changelog'),
   inputChangelogMode: () => 'all',
 };
