@@ -7,7 +7,8 @@ import { valueState, type ValueState } from '../../core/state.js';
 import { SqlError } from '../sql-error.js';
 import type { Row } from './calc-operator.js';
 import { describeTtl, sqlStateTtl } from './sql-state-ttl.js';
-import { accumulate, createAccs, results, sameResults, type AggCall } from './sql-accumulators.js';
+import { accumulate, createAccs, mergeAccs, results, sameResults, type AggCall } from './sql-accumulators.js';
+import type { PartialAggregate } from './local-group-aggregate-operator.js';
 
 /** Parameters of a `sqlGroupAggregate` node, compiled once per query. */
 export interface GroupAggregateParams {
@@ -32,6 +33,11 @@ export interface GroupAggregateParams {
    * upsert changelog (`[I,UA,D]`).
    */
   readonly upsert?: boolean;
+  /**
+   * The global phase of a two-phase aggregation (with `miniBatch`): the input is the
+   * {@link PartialAggregate}s of `sqlLocalGroupAggregate`, merged into the group's accumulators.
+   */
+  readonly preAggregated?: boolean;
 }
 
 /** The time of the end-of-input timer: after any real time, so it fires on the final watermark only. */
@@ -67,7 +73,7 @@ export class GroupAggregateOperator implements Operator<Row> {
 
   processBatch(input: Batch<Row>): void {
     // Batch mode emits each group once at the end of input: nothing to fold per batch there.
-    if (this.params.miniBatch && !this.params.batch) this.processMiniBatch(input);
+    if (this.params.preAggregated || (this.params.miniBatch && !this.params.batch)) this.processMiniBatch(input);
     else this.processRows(input);
   }
 
@@ -144,7 +150,7 @@ export class GroupAggregateOperator implements Operator<Row> {
    */
   private processMiniBatch(batch: Batch<Row>): void {
     const { values, keys, kinds, timestamps } = batch;
-    const { groupValues, calls, output, upsert } = this.params;
+    const { groupValues, calls, output, upsert, preAggregated } = this.params;
     const { state, builder } = this;
     const keyed = this.ctx.keyed!;
     const folds = new Map<unknown, Fold>();
@@ -164,6 +170,14 @@ export class GroupAggregateOperator implements Operator<Row> {
         const kind = kinds === undefined ? RowKind.INSERT : kinds[i]!;
         const retract = kind === RowKind.UPDATE_BEFORE || kind === RowKind.DELETE;
         let e = f.entry;
+        if (preAggregated) {
+          const p = row as unknown as PartialAggregate;
+          if (e === undefined) e = f.entry = { rows: 0, group: p.group, accs: createAccs(calls), results: [] };
+          mergeAccs(calls, e.accs, p.accs);
+          e.rows += p.rows;
+          f.ts = timestamps[i]!;
+          continue;
+        }
         if (e === undefined) {
           if (retract) continue;
           e = f.entry = { rows: 0, group: groupValues(row), accs: createAccs(calls), results: [] };
@@ -210,12 +224,13 @@ interface Fold {
 export const groupAggregateKind: OperatorFactory<GroupAggregateParams> = {
   kind: 'sqlGroupAggregate',
   create: (params) => new GroupAggregateOperator(params) as Operator<unknown>,
-  describe: ({ text, ttl, batch, miniBatch }) => ({
+  describe: ({ text, ttl, batch, miniBatch, preAggregated }) => ({
     groupBy: text.groupBy,
     select: text.select,
     ...describeTtl(ttl),
     ...(batch ? { mode: 'batch' } : {}),
     ...(miniBatch ? { miniBatch: true } : {}),
+    ...(preAggregated ? { phase: 'global' } : {}),
   }),
   outputChangelogMode: (params) => (params.batch ? 'insert-only' : params.upsert ? 'upsert' : 'changelog'),
   inputChangelogMode: () => 'all',
