@@ -142,14 +142,16 @@ function planGroupAggregate(q: Query, input: PlannedQuery, scope: Scope, ctx: Pl
 }
 
 /**
- * Local-global aggregation (`table.optimizer.agg-phase-strategy`, with mini-batch on, as in Flink):
- * each input batch is folded per group before the exchange. Insert-only input only (a partial
+ * Local-global aggregation (`table.optimizer.agg-phase-strategy` = `TWO_PHASE`, with mini-batch on,
+ * as in Flink): each input batch is folded per group before the exchange. `AUTO` keeps one phase:
+ * on the loaded bench machine the split cut the records crossing the exchange 5-94x but showed no
+ * steady throughput gain (docs/performance.md), so it is asked for, not guessed. Insert-only input only (a partial
  * holds no row taken back), and calls whose partials merge whatever their order (not
  * FIRST_VALUE, LAST_VALUE, LISTAGG; a TypeScript function with merge()) and cheaply (not
  * SUM/AVG(DISTINCT), whose merge recomputes over all the group's distinct values).
  */
 function twoPhase(calls: readonly AggCall[], updating: boolean, ctx: PlanContext): boolean {
-  if (ctx.batch || !ctx.miniBatch || updating || (ctx.env.getConfig().aggPhaseStrategy ?? 'AUTO') === 'ONE_PHASE') return false;
+  if (ctx.batch || !ctx.miniBatch || updating || ctx.env.getConfig().aggPhaseStrategy !== 'TWO_PHASE') return false;
   return calls.every((c) => c.distinctSlot === undefined && (c.code === AggCode.User ? c.udaf!.merge !== undefined : !ORDERED.has(c.code)));
 }
 

@@ -181,12 +181,13 @@ describe('local-global GROUP BY (mini-batch, table.optimizer.agg-phase-strategy)
     expect(/ GroupAggregate\(/.test(physical)).toBe(q.includes('(SELECT'));
   });
 
-  it('ONE_PHASE keeps one aggregation; AUTO splits; without mini-batch nothing is split', async () => {
+  it('TWO_PHASE splits; ONE_PHASE and AUTO keep one aggregation; without mini-batch nothing is split', async () => {
     const q = GROUP_QUERIES[0]![0];
     expect((await weir(q, 2, true, 'ONE_PHASE')).plan).not.toContain('LocalGroupAggregate(');
-    const auto = await weir(q, 1, true);
-    expect(auto.plan).toMatch(/LocalGroupAggregate\(.*changelogMode=\[I\]/);
-    expect(auto.plan).toMatch(/GlobalGroupAggregate\(.*phase=global.*changelogMode=\[I,UB,UA,D\]/);
+    expect((await weir(q, 2, true)).plan).not.toContain('LocalGroupAggregate(');
+    const two = await weir(q, 1, true, 'TWO_PHASE');
+    expect(two.plan).toMatch(/LocalGroupAggregate\(.*changelogMode=\[I\]/);
+    expect(two.plan).toMatch(/GlobalGroupAggregate\(.*phase=global.*changelogMode=\[I,UB,UA,D\]/);
     expect((await weir(q, 2, false, 'TWO_PHASE')).plan).not.toContain('LocalGroupAggregate(');
   });
 
