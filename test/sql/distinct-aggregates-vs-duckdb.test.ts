@@ -5,8 +5,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import '../../src/index.js';
-import { TableEnvironment } from '../../src/sql/index.js';
+import { StreamEnvironment } from '../../src/index.js';
+import { aggregateFunction, TableEnvironment, type Row } from '../../src/sql/index.js';
+import { TransactionalMemorySink } from '../checkpoint/transactional-memory-sink.js';
 import { duckdb, foldChangelog, multiset, type Values } from './duckdb-oracle.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'weir-sql-distinct-'));
@@ -113,4 +114,55 @@ describe('DISTINCT aggregates agree with DuckDB', () => {
       'SELECT (epoch_ms(ts) // 5000 - j) * 5000 AS ws, SUM(DISTINCT qty), CAST(CAST(AVG(DISTINCT d) AS DECIMAL(38, 6)) AS VARCHAR) FROM items, range(0, 3) AS t(j) GROUP BY ws';
     expect(multiset((await weir(hop, 'streaming')).rows)).toEqual(multiset(await oracle.query(duckHop)));
   });
+});
+
+describe('DISTINCT accumulators in checkpoints', () => {
+  it('a job restarted after a failure resumes with the per-value counts and gives the same results', async () => {
+    let failures = 1;
+    const seen = new Map<number, number>();
+    // Fails once, at v = 1500, after checkpoints were taken; counts what it was given.
+    const failOnce = aggregateFunction({
+      resultType: 'INT',
+      createAccumulator: () => ({ n: 0 }),
+      accumulate(acc, v: number) {
+        seen.set(v, (seen.get(v) ?? 0) + 1);
+        if (v === 1500 && failures-- > 0) throw new Error('injected failure at 1500');
+        acc.n++;
+      },
+      getValue: (acc) => acc.n,
+    });
+    const env = StreamEnvironment.create({
+      'execution.checkpointing.interval': '10ms',
+      'state.checkpoints.dir': join(dir, 'checkpoints'),
+      'restart-strategy.type': 'fixed-delay',
+      'restart-strategy.fixed-delay.attempts': 3,
+      'restart-strategy.fixed-delay.delay': '1ms',
+    });
+    const t = TableEnvironment.create(env);
+    t.executeSql(
+      "CREATE TABLE seq (v INT) WITH ('connector' = 'datagen', 'rows-per-second' = '5000', 'fields.v.kind' = 'sequence', 'fields.v.start' = '0', 'fields.v.end' = '1999')",
+    );
+    t.createTemporarySystemFunction('fail_once', failOnce);
+    const sink = Object.assign(new TransactionalMemorySink<Row>(), { inputChangelogMode: 'all' as const });
+    t.sqlQuery('SELECT v % 4 AS k, SUM(DISTINCT v % 50) AS s, AVG(DISTINCT v % 50) AS a, fail_once(v) AS n FROM seq GROUP BY v % 4')
+      .toDataStream()
+      .sinkTo(sink);
+    const client = env.executeAsync('distinct-recovery');
+    await client.result;
+    expect(client.restarts()).toHaveLength(1);
+    const last = new Map<number, unknown>();
+    for (const row of sink.committed) last.set(row.k as number, [row.s, row.a, row.n]);
+    // Plain code: the distinct values of v % 50 among v = k, k + 4, ... below 2000.
+    const expected = new Map(
+      [0, 1, 2, 3].map((k) => {
+        const values = [...new Set(Array.from({ length: 500 }, (_v, i) => (4 * i + k) % 50))];
+        const sum = values.reduce((x, y) => x + y, 0);
+        return [k, [sum, Math.trunc(sum / values.length), 500]];
+      }),
+    );
+    expect(last).toEqual(expected);
+    // Resumed from a checkpoint, not from the start.
+    expect(seen.get(0)).toBe(1);
+    expect(seen.get(1500)).toBe(2);
+  }, 60_000);
 });
