@@ -2,10 +2,11 @@ import type { Operator } from './operator.js';
 import type { Schema } from './schema.js';
 
 /**
- * Whether a stream carries only insertions or a changelog (`-U`, `+U`, `-D` rows too), as Flink's
- * planner prints `changelogMode=[I]` or `[I,UB,UA,D]`.
+ * Whether a stream carries only insertions, a changelog (`-U`, `+U`, `-D` rows too) or upserts
+ * (`+U` and `-D` on a key, no `-U`: a consumer keyed the same way replaces the row it holds), as
+ * Flink's planner prints `changelogMode=[I]`, `[I,UB,UA,D]` or `[I,UA,D]`.
  */
-export type ChangelogMode = 'insert-only' | 'changelog';
+export type ChangelogMode = 'insert-only' | 'changelog' | 'upsert';
 
 /** What a factory learns about the graph node it builds an operator for. */
 export interface OperatorFactoryContext {

@@ -148,7 +148,11 @@ export class StreamGraph {
     const modes: ChangelogMode[] = [];
     for (const n of this.nodes) {
       const declared = findOperatorKind(n.kind)?.outputChangelogMode?.(n.params) ?? 'insert-only';
-      modes.push(declared !== 'as-input' ? declared : n.inputs.some((inp) => inp.some((e) => modes[e.from] === 'changelog')) ? 'changelog' : 'insert-only');
+      if (declared !== 'as-input') modes.push(declared);
+      else {
+        const from = n.inputs.flatMap((inp) => inp.map((e) => modes[e.from]));
+        modes.push(from.includes('changelog') ? 'changelog' : from.includes('upsert') ? 'upsert' : 'insert-only');
+      }
     }
     return modes;
   }

@@ -9,6 +9,7 @@ import { SqlError } from './sql-error.js';
 import { isNumeric, T } from './sql-types.js';
 
 const LATER_AGGREGATES = new Set(['COLLECT']);
+const DISTINCT_NAMES = new Set(['COUNT', 'SUM', 'AVG', 'MIN', 'MAX']);
 const CODES: Record<string, AggCode> = {
   COUNT: AggCode.Count,
   SUM: AggCode.Sum,
@@ -120,6 +121,7 @@ export function planAggregate(
   });
 
   const calls: AggCall[] = [];
+  const distinctCalls: number[] = [];
   const callSigs: string[] = [];
   const callColumns: Column[] = [];
   const addCall = (e: Extract<Expr, { kind: 'call' }>): number => {
@@ -134,11 +136,12 @@ export function planAggregate(
       throw new SqlError('LISTAGG takes a string literal as its separator', separator.pos, sql);
     if (e.args.length !== 1 && !separator) throw new SqlError(`${e.name} takes one argument, not ${e.args.length}`, e.pos, sql);
     if (star && e.name !== 'COUNT') throw new SqlError(`${e.name}(*) is not valid; only COUNT takes *`, e.pos, sql);
-    if (e.distinct && e.name !== 'COUNT') throw new SqlError(`${e.name}(DISTINCT ...) is not supported yet (COUNT(DISTINCT ...) is)`, e.pos, sql);
+    if (e.distinct && !DISTINCT_NAMES.has(e.name))
+      throw new SqlError(`${e.name}(DISTINCT ...) is not supported (COUNT, SUM, AVG, MIN and MAX take DISTINCT)`, e.pos, sql);
     for (const a of [...e.args, ...(e.filter ? [e.filter] : [])])
       if (!star && containsAggregate(a)) throw new SqlError('Aggregate calls cannot be nested', a.pos, sql);
     const arg = star ? undefined : compiler.compile(e.args[0]!);
-    let code: AggCode = star ? AggCode.CountStar : e.distinct ? AggCode.CountDistinct : CODES[e.name]!;
+    let code: AggCode = star ? AggCode.CountStar : e.distinct && e.name === 'COUNT' ? AggCode.CountDistinct : CODES[e.name]!;
     if ((code === AggCode.Sum || code === AggCode.Avg) && arg && !isNumeric(arg.type) && arg.type.name !== 'NULL' && arg.type.name !== 'DECIMAL')
       throw new SqlError(`${e.name} takes a number, not ${arg.type.name}`, e.pos, sql);
     if (code === AggCode.Count && arg && !arg.nullable && !e.filter) code = AggCode.CountStar;
@@ -167,6 +170,8 @@ export function planAggregate(
       filter = buildFunction(`function filter(r) { return ${f.code} === true; }`, consts, helpers);
     }
     const integral = arg !== undefined && (arg.type.name === 'INT' || arg.type.name === 'BIGINT');
+    // MIN and MAX are the same over distinct values; SUM and AVG count each value's rows.
+    if (e.distinct && (e.name === 'SUM' || e.name === 'AVG')) distinctCalls.push(calls.length);
     calls.push({
       code,
       arg: arg ? buildFunction(`function arg(r) { return ${arg.code}; }`, consts, helpers) : undefined,
@@ -252,6 +257,8 @@ export function planAggregate(
             consts,
             helpers,
           );
+  // The per-value counts of SUM/AVG(DISTINCT) sit in accumulator slots after the calls' own.
+  distinctCalls.forEach((at, k) => (calls[at] = { ...calls[at]!, distinctSlot: calls.length + k }));
   return {
     groups,
     calls,

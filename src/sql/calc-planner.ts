@@ -21,6 +21,12 @@ export interface PlannedQuery {
   readonly updating: boolean;
   /** The operator that makes the rows a changelog, for errors (`GroupAggregate(groupBy=[...])`). */
   readonly updatingBy?: string;
+  /**
+   * The output columns (by position) that key the changelog: each key has one row at a time, so a
+   * consumer keyed by them (a sink whose PRIMARY KEY they are) can take upserts. `emitUpserts()`,
+   * called before the job is built, makes the changelog `+U` without `-U`.
+   */
+  readonly upsertKey?: { readonly positions: readonly number[]; emitUpserts(): void };
   stream(rewrite?: OutputRewrite): DataStream<Row>;
 }
 

@@ -1,3 +1,4 @@
+import type { ChangelogMode } from '../core/operator-factory.js';
 import type { StreamEnvironment } from '../api/stream-environment.js';
 import { T } from './sql-types.js';
 import { TableResult } from './table-result.js';
@@ -12,6 +13,8 @@ export class ExplainResult extends TableResult {
   }
 }
 
+const MODES: Record<ChangelogMode, string> = { 'insert-only': 'I', changelog: 'I,UB,UA,D', upsert: 'I,UA,D' };
+
 interface PlanNode {
   readonly id: number;
   readonly name: string;
@@ -21,14 +24,14 @@ interface PlanNode {
   readonly parallelism: number;
   readonly keyed: boolean;
   readonly chain: number;
-  readonly changelog: 'insert-only' | 'changelog';
+  readonly changelog: ChangelogMode;
   readonly inputs: readonly (readonly { readonly from: number; readonly partitioner: string }[])[];
 }
 
 /**
  * EXPLAIN's text: the planned job as a tree from each sink down to its sources, one operator a line
  * with its kind, parallelism, chain and what it emits in Flink's notation (`changelogMode=[I]` for
- * insertions only, `[I,UB,UA,D]` for a changelog), the exchange that feeds it, then the plan as JSON.
+ * insertions only, `[I,UB,UA,D]` for a changelog, `[I,UA,D]` for upserts), the exchange that feeds it, then the plan as JSON.
  *
  * @example
  * explainPlan(env) // "Print [sink] parallelism=1 chain=1 changelogMode=[I,UB,UA,D]\n+- ..."
@@ -40,7 +43,7 @@ export function explainPlan(env: StreamEnvironment): string {
   const lines: string[] = [];
   const visit = (n: PlanNode, indent: string) => {
     const params = Object.entries(n.params ?? {}).map(([k, v]) => `${k}=${String(v)}`);
-    const mode = n.changelog === 'changelog' ? 'I,UB,UA,D' : 'I';
+    const mode = MODES[n.changelog];
     const exchanges = [...new Set(n.inputs.flat().map((e) => e.partitioner))].filter((p) => p !== 'forward');
     lines.push(
       `${indent}${n.name} [${[n.kind, ...(n.keyed ? ['keyed'] : []), ...params].join(', ')}] parallelism=${n.parallelism} chain=${n.chain}${exchanges.length ? ` input=${exchanges.join(',')}` : ''} changelogMode=[${mode}]`,

@@ -78,9 +78,15 @@ export function planInsert(s: Insert, ctx: PlanContext): string {
       ctx.sql,
     );
   }
+  const pk = entry.primaryKey;
+  // The sink keeps a row per PRIMARY KEY and the query keys its changelog on the same columns: it
+  // takes upserts (Flink's `[I,UA,D]`), so the `-U` rows are not produced at all.
+  if (pk && planned.upsertKey && connector.upsertOnPrimaryKey) {
+    const written = planned.upsertKey.positions.map((p) => targets[p]!);
+    if (written.length === pk.length && pk.every((k) => written.includes(k))) planned.upsertKey.emitUpserts();
+  }
   let out = planned.stream(toSink);
   // An upsert sink with several subtasks gets each key's changes on one subtask, in order (Flink's keyed shuffle).
-  const pk = entry.primaryKey;
   if (pk && planned.updating && connector.upsertOnPrimaryKey && ctx.env.getParallelism() > 1)
     out = pk.length === 1 ? out.keyBy((r) => r[pk[0]!]) : out.keyBy((r) => pk.map((k) => String(r[k])).join('\u0000'));
   out.sinkTo(sink);

@@ -166,14 +166,8 @@ function joinRelation(join: JoinRef, ctx: PlanContext, plan: PlanSubquery): Rela
       if (!interval) residual.push(...timed);
       const describe = (es: readonly Expr[]) => es.map((e) => conditionText(e, sql)).join(' AND ');
       const onText = describe([...(windowed?.bounds ?? []), ...keys.map(([, , c]) => c), ...(interval ? timed : []), ...residual]);
-      if (keys.length === 0 && !interval && !windowed)
-        throw new SqlError(
-          `Joins without an equality between the two inputs are not supported (${join.type === 'CROSS' ? 'a cross join' : `ON ${sql.slice(startOffset(join.on!), join.onEnd).trim()}`}): ` +
-            `a regular join needs at least one condition 'left.col = right.col'${join.type === 'CROSS' ? ' in WHERE' : ''}, and an interval join ` +
-            'also bounds the time attributes of both inputs (l.ts BETWEEN r.ts - INTERVAL ... AND r.ts + INTERVAL ...)',
-          join.pos,
-          sql,
-        );
+      // No equality between the inputs (a cross join, a theta join): the key is one constant, so every
+      // row of both inputs meets on one subtask and the residual decides, as Flink's singleton join.
       // Type check: the keys must be comparable, and the residual a BOOLEAN, over the joined row.
       const consts = new Constants();
       const compiler = new ExpressionCompiler(scope, consts, sql);

@@ -17,6 +17,7 @@ import type { Column } from './expression-compiler.js';
 import { planInsert } from './insert-planner.js';
 import { calcKind, type Row } from './operators/calc-operator.js';
 import { groupAggregateKind } from './operators/group-aggregate-operator.js';
+import { localGroupAggregateKind } from './operators/local-group-aggregate-operator.js';
 import { joinKind } from './operators/join-operator.js';
 import { windowJoinKind } from './operators/window-join-operator.js';
 import { sessionWindowAggregateKind } from './operators/session-window-aggregate-operator.js';
@@ -40,6 +41,7 @@ import { TableResult } from './table-result.js';
 
 registerOperatorKind(calcKind);
 registerOperatorKind(groupAggregateKind);
+registerOperatorKind(localGroupAggregateKind);
 registerOperatorKind(joinKind);
 registerOperatorKind(windowJoinKind);
 registerOperatorKind(sessionWindowAggregateKind);

@@ -70,17 +70,19 @@ function fold(changes: readonly { kind: string; row: Values }[]): Values[] {
   return table;
 }
 
-async function weir(query: string, parallelism = 1, miniBatch = false): Promise<{ result: TableResult; rows: Values[] }> {
+async function weir(query: string, parallelism = 1, miniBatch = false, phases?: string): Promise<{ result: TableResult; rows: Values[]; plan: string }> {
   const tEnv = TableEnvironment.create();
   tEnv.executeSql(DDL);
   tEnv.executeSql(`SET 'parallelism.default' = '${parallelism}'`);
   if (miniBatch) tEnv.executeSql("SET 'table.exec.mini-batch.enabled' = 'true'");
+  if (phases) tEnv.executeSql(`SET 'table.optimizer.agg-phase-strategy' = '${phases}'`);
   // Batches of 40 rows, so a group changes over several (mini-)batches.
   tEnv.executeSql("SET 'batchSize' = '40'");
   const t = tEnv.sqlQuery(query);
   const result = t.execute();
   const changes = await result.changelog();
-  return { result, rows: fold(changes.map((c) => ({ kind: c.kind, row: t.columns.map((col) => c.row[col.name]) }))) };
+  const plan = String(await tEnv.executeSql(`EXPLAIN ${query}`).format());
+  return { result, rows: fold(changes.map((c) => ({ kind: c.kind, row: t.columns.map((col) => c.row[col.name]) }))), plan };
 }
 
 // [Weir (Flink's dialect), DuckDB]: Flink's AVG of an INT is an INT (truncated).
@@ -164,6 +166,34 @@ describe('GROUP BY with mini-batch (table.exec.mini-batch.enabled)', () => {
     expect(() => tEnv.executeSql("SET 'table.exec.mini-batch.enabled' = 'yes'")).toThrow(
       "'table.exec.mini-batch.enabled' must be one of 'true', 'false', not 'yes'",
     );
+  });
+});
+
+describe('local-global GROUP BY (mini-batch, table.optimizer.agg-phase-strategy)', () => {
+  // Over an insert-only input the local phase folds each batch before the exchange; over an
+  // updating one (the outer aggregation of the queries over a subquery's) the plan keeps one phase.
+  it.each(GROUP_QUERIES)('%s', async (q, duck) => {
+    const expected = multiset(await oracle.query(duck || q));
+    const two = await weir(q, 2, true, 'TWO_PHASE');
+    expect(multiset(two.rows)).toEqual(expected);
+    const physical = two.plan.split('== Plan as JSON ==')[0]!;
+    expect(physical.match(/LocalGroupAggregate\(/g)).toHaveLength(1);
+    expect(/ GroupAggregate\(/.test(physical)).toBe(q.includes('(SELECT'));
+  });
+
+  it('TWO_PHASE splits; ONE_PHASE and AUTO keep one aggregation; without mini-batch nothing is split', async () => {
+    const q = GROUP_QUERIES[0]![0];
+    expect((await weir(q, 2, true, 'ONE_PHASE')).plan).not.toContain('LocalGroupAggregate(');
+    expect((await weir(q, 2, true)).plan).not.toContain('LocalGroupAggregate(');
+    const two = await weir(q, 1, true, 'TWO_PHASE');
+    expect(two.plan).toMatch(/LocalGroupAggregate\(.*changelogMode=\[I\]/);
+    expect(two.plan).toMatch(/GlobalGroupAggregate\(.*phase=global.*changelogMode=\[I,UB,UA,D\]/);
+    expect((await weir(q, 2, false, 'TWO_PHASE')).plan).not.toContain('LocalGroupAggregate(');
+  });
+
+  it('keeps one phase for FIRST_VALUE/LISTAGG (order) and SUM(DISTINCT) (costly merge)', async () => {
+    for (const q of ['SELECT name, LISTAGG(CAST(qty AS STRING)) FROM items GROUP BY name', 'SELECT name, SUM(DISTINCT qty) FROM items GROUP BY name'])
+      expect((await weir(q, 1, true, 'TWO_PHASE')).plan).not.toContain('LocalGroupAggregate(');
   });
 });
 

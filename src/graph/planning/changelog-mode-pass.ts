@@ -4,9 +4,9 @@ import { paramsOf } from '../operator-spec.js';
 import type { StreamGraph, StreamNode } from '../stream-graph.js';
 import type { PlanningPass } from './planning-pass.js';
 
-/** The first node feeding `n` that emits a changelog. */
+/** The first node feeding `n` that emits a changelog (upserts included). */
 function changelogInput(graph: StreamGraph, n: StreamNode, modes: readonly string[]): StreamNode | undefined {
-  for (const inp of n.inputs) for (const e of inp) if (modes[e.from] === 'changelog') return graph.node(e.from);
+  for (const inp of n.inputs) for (const e of inp) if (modes[e.from] !== 'insert-only') return graph.node(e.from);
   return undefined;
 }
 

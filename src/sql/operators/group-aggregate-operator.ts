@@ -7,7 +7,8 @@ import { valueState, type ValueState } from '../../core/state.js';
 import { SqlError } from '../sql-error.js';
 import type { Row } from './calc-operator.js';
 import { describeTtl, sqlStateTtl } from './sql-state-ttl.js';
-import { accumulate, createAccs, results, sameResults, type AggCall } from './sql-accumulators.js';
+import { accumulate, createAccs, mergeAccs, results, sameResults, type AggCall } from './sql-accumulators.js';
+import type { PartialAggregate } from './local-group-aggregate-operator.js';
 
 /** Parameters of a `sqlGroupAggregate` node, compiled once per query. */
 export interface GroupAggregateParams {
@@ -26,6 +27,17 @@ export interface GroupAggregateParams {
   readonly batch?: boolean;
   /** `table.exec.mini-batch.enabled`: fold each input batch's rows per group, then one change per group. */
   readonly miniBatch?: boolean;
+  /**
+   * The consumer keeps one row per group key (a sink whose PRIMARY KEY is the GROUP BY key): a
+   * changed group emits its new row as `+U` alone, without the `-U` of the old one, as Flink's
+   * upsert changelog (`[I,UA,D]`).
+   */
+  readonly upsert?: boolean;
+  /**
+   * The global phase of a two-phase aggregation (with `miniBatch`): the input is the
+   * {@link PartialAggregate}s of `sqlLocalGroupAggregate`, merged into the group's accumulators.
+   */
+  readonly preAggregated?: boolean;
 }
 
 /** The time of the end-of-input timer: after any real time, so it fires on the final watermark only. */
@@ -43,6 +55,7 @@ interface GroupEntry {
  * SQL's GROUP BY over a stream, as Flink's GroupAggregate: per group, `+I`/`+U` rows add and
  * `-U`/`-D` rows take back, and each change of the group's results is emitted as a changelog:
  * `+I` for a new group, `-U` old / `+U` new when results change, `-D` when the group holds no row.
+ * With `upsert`, `+U` comes without its `-U`.
  * With `table.exec.state.ttl`, a group idle for that long is forgotten: its next row starts it
  * from zero again (`+I`), as in Flink.
  */
@@ -60,13 +73,13 @@ export class GroupAggregateOperator implements Operator<Row> {
 
   processBatch(input: Batch<Row>): void {
     // Batch mode emits each group once at the end of input: nothing to fold per batch there.
-    if (this.params.miniBatch && !this.params.batch) this.processMiniBatch(input);
+    if (this.params.preAggregated || (this.params.miniBatch && !this.params.batch)) this.processMiniBatch(input);
     else this.processRows(input);
   }
 
   private processRows(input: Batch<Row>): void {
     const { values, keys, kinds, timestamps } = input;
-    const { groupValues, calls, output, batch } = this.params;
+    const { groupValues, calls, output, batch, upsert } = this.params;
     const { state, builder } = this;
     const keyed = this.ctx.keyed!;
     const n = values.length;
@@ -101,7 +114,7 @@ export class GroupAggregateOperator implements Operator<Row> {
         const next = results(calls, e.accs);
         if (fresh) builder.addRow(output(e.group, next), ts, RowKind.INSERT);
         else if (!sameResults(e.results, next)) {
-          builder.addRow(output(e.group, e.results), ts, RowKind.UPDATE_BEFORE);
+          if (!upsert) builder.addRow(output(e.group, e.results), ts, RowKind.UPDATE_BEFORE);
           builder.addRow(output(e.group, next), ts, RowKind.UPDATE_AFTER);
         }
         e.results = next;
@@ -137,7 +150,7 @@ export class GroupAggregateOperator implements Operator<Row> {
    */
   private processMiniBatch(batch: Batch<Row>): void {
     const { values, keys, kinds, timestamps } = batch;
-    const { groupValues, calls, output } = this.params;
+    const { groupValues, calls, output, upsert, preAggregated } = this.params;
     const { state, builder } = this;
     const keyed = this.ctx.keyed!;
     const folds = new Map<unknown, Fold>();
@@ -157,6 +170,14 @@ export class GroupAggregateOperator implements Operator<Row> {
         const kind = kinds === undefined ? RowKind.INSERT : kinds[i]!;
         const retract = kind === RowKind.UPDATE_BEFORE || kind === RowKind.DELETE;
         let e = f.entry;
+        if (preAggregated) {
+          const p = row as unknown as PartialAggregate;
+          if (e === undefined) e = f.entry = { rows: 0, group: p.group, accs: createAccs(calls), results: [] };
+          mergeAccs(calls, e.accs, p.accs);
+          e.rows += p.rows;
+          f.ts = timestamps[i]!;
+          continue;
+        }
         if (e === undefined) {
           if (retract) continue;
           e = f.entry = { rows: 0, group: groupValues(row), accs: createAccs(calls), results: [] };
@@ -179,7 +200,7 @@ export class GroupAggregateOperator implements Operator<Row> {
         const next = results(calls, entry.accs);
         if (before === undefined) builder.addRow(output(entry.group, next), ts, RowKind.INSERT);
         else if (!sameResults(before.results, next)) {
-          builder.addRow(output(before.group, before.results), ts, RowKind.UPDATE_BEFORE);
+          if (!upsert) builder.addRow(output(before.group, before.results), ts, RowKind.UPDATE_BEFORE);
           builder.addRow(output(entry.group, next), ts, RowKind.UPDATE_AFTER);
         }
         entry.results = next;
@@ -203,13 +224,14 @@ interface Fold {
 export const groupAggregateKind: OperatorFactory<GroupAggregateParams> = {
   kind: 'sqlGroupAggregate',
   create: (params) => new GroupAggregateOperator(params) as Operator<unknown>,
-  describe: ({ text, ttl, batch, miniBatch }) => ({
+  describe: ({ text, ttl, batch, miniBatch, preAggregated }) => ({
     groupBy: text.groupBy,
     select: text.select,
     ...describeTtl(ttl),
     ...(batch ? { mode: 'batch' } : {}),
     ...(miniBatch ? { miniBatch: true } : {}),
+    ...(preAggregated ? { phase: 'global' } : {}),
   }),
-  outputChangelogMode: (params) => (params.batch ? 'insert-only' : 'changelog'),
+  outputChangelogMode: (params) => (params.batch ? 'insert-only' : params.upsert ? 'upsert' : 'changelog'),
   inputChangelogMode: () => 'all',
 };

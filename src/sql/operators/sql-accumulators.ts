@@ -47,6 +47,12 @@ export interface AggCall {
   readonly udaf?: AggregateFunction;
   readonly udafName?: string;
   readonly args?: readonly ((r: Row) => unknown)[];
+  /**
+   * `SUM(DISTINCT x)`, `AVG(DISTINCT x)`: the slot (past the calls' own) of a Map value -> rows; a
+   * value reaches the call's accumulator when its count goes from 0 to 1 and leaves it when the
+   * count falls back to 0, so rows can be taken back.
+   */
+  readonly distinctSlot?: number;
 }
 
 /**
@@ -58,25 +64,30 @@ export interface AggCall {
 export function createAccs(calls: readonly AggCall[]): unknown[] {
   const accs = new Array<unknown>(calls.length);
   for (let i = 0; i < calls.length; i++) {
-    const c = calls[i]!.code;
-    accs[i] =
-      c === AggCode.User
-        ? calls[i]!.udaf!.createAccumulator()
-        : c === AggCode.CountStar || c === AggCode.Count
-          ? 0
-          : c === AggCode.MinInsert || c === AggCode.MaxInsert || c === AggCode.FirstInsert || c === AggCode.LastInsert
-            ? null
-            : c === AggCode.First || c === AggCode.Last || c === AggCode.ListAgg
-              ? []
-              : c === AggCode.SumDecimal || c === AggCode.AvgDecimal
-                ? [0n, 0]
-                : c === AggCode.Sum || c === AggCode.Avg
-                  ? [0, 0]
-                  : c === AggCode.CountDistinct
-                    ? new Map()
-                    : [new Map(), null];
+    const slot = calls[i]!.distinctSlot;
+    if (slot !== undefined) accs[slot] = new Map();
+    accs[i] = createAcc(calls[i]!);
   }
   return accs;
+}
+
+function createAcc(call: AggCall): unknown {
+  const c = call.code;
+  return c === AggCode.User
+    ? call.udaf!.createAccumulator()
+    : c === AggCode.CountStar || c === AggCode.Count
+      ? 0
+      : c === AggCode.MinInsert || c === AggCode.MaxInsert || c === AggCode.FirstInsert || c === AggCode.LastInsert
+        ? null
+        : c === AggCode.First || c === AggCode.Last || c === AggCode.ListAgg
+          ? []
+          : c === AggCode.SumDecimal || c === AggCode.AvgDecimal
+            ? [0n, 0]
+            : c === AggCode.Sum || c === AggCode.Avg
+              ? [0, 0]
+              : c === AggCode.CountDistinct
+                ? new Map()
+                : [new Map(), null];
 }
 
 /** Adds (`sign` 1) or takes back (`sign` -1) one row in every accumulator. */
@@ -98,58 +109,67 @@ export function accumulate(calls: readonly AggCall[], accs: unknown[], row: Row,
     }
     const v = call.arg!(row);
     if (v === null || v === undefined) continue;
-    switch (call.code) {
-      case AggCode.Count:
-        accs[i] = (accs[i] as number) + sign;
-        break;
-      case AggCode.Sum:
-      case AggCode.Avg: {
-        const a = accs[i] as [number, number];
-        a[0] += sign * (v as number);
-        a[1] += sign;
-        break;
+    if (call.distinctSlot !== undefined) {
+      const n = countIn(accs[call.distinctSlot] as Map<unknown, number>, v, sign);
+      if (sign === 1 ? n !== 1 : n !== 0) continue;
+    }
+    addValue(call, accs, i, v, sign);
+  }
+}
+
+/** Adds or takes back one non-NULL value in the accumulator of call `i`. */
+function addValue(call: AggCall, accs: unknown[], i: number, v: unknown, sign: 1 | -1): void {
+  switch (call.code) {
+    case AggCode.Count:
+      accs[i] = (accs[i] as number) + sign;
+      break;
+    case AggCode.Sum:
+    case AggCode.Avg: {
+      const a = accs[i] as [number, number];
+      a[0] += sign * (v as number);
+      a[1] += sign;
+      break;
+    }
+    case AggCode.CountDistinct:
+      countIn(accs[i] as Map<unknown, number>, v, sign);
+      break;
+    case AggCode.MinInsert:
+      if (accs[i] === null || (v as number) < (accs[i] as number)) accs[i] = v;
+      break;
+    case AggCode.FirstInsert:
+      if (accs[i] === null) accs[i] = v;
+      break;
+    case AggCode.LastInsert:
+      accs[i] = v;
+      break;
+    case AggCode.First:
+    case AggCode.Last:
+    case AggCode.ListAgg: {
+      const a = accs[i] as unknown[];
+      if (sign === 1) a.push(v);
+      else {
+        const at = a.lastIndexOf(v);
+        if (at >= 0) a.splice(at, 1);
       }
-      case AggCode.CountDistinct:
-        countIn(accs[i] as Map<unknown, number>, v, sign);
-        break;
-      case AggCode.MinInsert:
-        if (accs[i] === null || (v as number) < (accs[i] as number)) accs[i] = v;
-        break;
-      case AggCode.FirstInsert:
-        if (accs[i] === null) accs[i] = v;
-        break;
-      case AggCode.LastInsert:
-        accs[i] = v;
-        break;
-      case AggCode.First:
-      case AggCode.Last:
-      case AggCode.ListAgg: {
-        const a = accs[i] as unknown[];
-        if (sign === 1) a.push(v);
-        else {
-          const at = a.lastIndexOf(v);
-          if (at >= 0) a.splice(at, 1);
-        }
-        break;
-      }
-      case AggCode.SumDecimal:
-      case AggCode.AvgDecimal: {
-        const a = accs[i] as [bigint, number];
-        a[0] = sign === 1 ? a[0] + (v as bigint) : a[0] - (v as bigint);
-        a[1] += sign;
-        break;
-      }
-      case AggCode.MaxInsert:
-        if (accs[i] === null || (v as number) > (accs[i] as number)) accs[i] = v;
-        break;
-      default: {
-        const a = accs[i] as [Map<unknown, number>, unknown];
-        const left = countIn(a[0], v, sign);
-        const min = call.code === AggCode.Min;
-        if (sign === 1) {
-          if (a[1] === null || (min ? (v as number) < (a[1] as number) : (v as number) > (a[1] as number))) a[1] = v;
-        } else if (left === 0 && v === a[1]) a[1] = best(a[0], min);
-      }
+      break;
+    }
+    case AggCode.SumDecimal:
+    case AggCode.AvgDecimal: {
+      const a = accs[i] as [bigint, number];
+      a[0] = sign === 1 ? a[0] + (v as bigint) : a[0] - (v as bigint);
+      a[1] += sign;
+      break;
+    }
+    case AggCode.MaxInsert:
+      if (accs[i] === null || (v as number) > (accs[i] as number)) accs[i] = v;
+      break;
+    default: {
+      const a = accs[i] as [Map<unknown, number>, unknown];
+      const left = countIn(a[0], v, sign);
+      const min = call.code === AggCode.Min;
+      if (sign === 1) {
+        if (a[1] === null || (min ? (v as number) < (a[1] as number) : (v as number) > (a[1] as number))) a[1] = v;
+      } else if (left === 0 && v === a[1]) a[1] = best(a[0], min);
     }
   }
 }
@@ -230,7 +250,14 @@ export function results(calls: readonly AggCall[], accs: readonly unknown[]): un
 export function mergeAccs(calls: readonly AggCall[], a: unknown[], b: readonly unknown[]): unknown[] {
   for (let i = 0; i < calls.length; i++) {
     const code = calls[i]!.code;
-    if (code === AggCode.User) {
+    const slot = calls[i]!.distinctSlot;
+    if (slot !== undefined) {
+      // A value both sides hold counts once: the accumulator is rebuilt from the merged values.
+      const into = a[slot] as Map<unknown, number>;
+      for (const [v, n] of b[slot] as Map<unknown, number>) into.set(v, (into.get(v) ?? 0) + n);
+      a[i] = createAcc(calls[i]!);
+      for (const v of into.keys()) addValue(calls[i]!, a, i, v, 1);
+    } else if (code === AggCode.User) {
       const { udaf, udafName } = calls[i]!;
       if (!udaf!.merge) throw new Error(`aggregate function ${udafName} has no merge(), which HOP, CUMULATE and SESSION windows need`);
       const merged = udaf!.merge(a[i], b[i]);
