@@ -4,7 +4,7 @@ import { fileSink } from '../../connectors/filesystem/file-sink.js';
 import { readAllRecords } from '../../connectors/filesystem/file-lookup.js';
 import type { RollingPolicyOptions } from '../../connectors/filesystem/rolling-policy.js';
 import type { Row } from '../operators/calc-operator.js';
-import { partitionPaths } from './partition-path.js';
+import { partitionPaths, partitionValues } from './partition-path.js';
 import type { TableConnector, TableContext } from './table-connector.js';
 
 function format(ctx: TableContext): 'csv' | 'json' {
@@ -74,14 +74,22 @@ export const filesystemTable: TableConnector = {
   ],
   partitioned: true,
   source(ctx) {
-    // The part files of a partitioned table hold no partition columns; their values are in the paths.
-    if (ctx.partitionKeys.length > 0) ctx.fail('reading a PARTITIONED BY filesystem table is not supported yet (writing is)');
     const fmt = format(ctx);
     const monitor = ctx.options.get('source.monitor-interval');
+    const keys = ctx.partitionKeys;
+    // The part files of a partitioned table hold the other columns; the partition values are in the paths.
+    const inFile = ctx.columns.map((c) => c.name).filter((c) => !keys.includes(c));
+    const defaultName = ctx.options.get('partition.default-name') ?? '__DEFAULT_PARTITION__';
+    const filter = ctx.partitionFilter;
+    const pathFields = (relativePath: string) => {
+      const values = partitionValues(keys, relativePath, defaultName);
+      return values === undefined || (filter !== undefined && !filter(values)) ? undefined : values;
+    };
     const source = fileSource<Row>({
       path: path(ctx),
       format: fmt,
-      ...(fmt === 'csv' ? { csv: { columns: ctx.columns.map((c) => c.name), delimiter: delimiter(ctx) } } : {}),
+      ...(fmt === 'csv' ? { csv: { columns: inFile, delimiter: delimiter(ctx) } } : {}),
+      ...(keys.length > 0 ? { pathFields } : {}),
       errorPolicy: errorPolicy(ctx, fmt),
       ...(monitor !== undefined ? { monitorInterval: toMillis(monitor as `${number}s`) } : {}),
       name: `filesystem ${ctx.table}`,
@@ -90,6 +98,7 @@ export const filesystemTable: TableConnector = {
     return { source, values: 'text' };
   },
   lookup(ctx) {
+    if (ctx.partitionKeys.length > 0) ctx.fail('a PARTITIONED BY filesystem table as the table of a lookup join is not supported yet');
     const fmt = format(ctx);
     const csv = { columns: ctx.columns.map((c) => c.name), delimiter: delimiter(ctx) };
     // The whole file, read once per subtask and kept in memory (Flink's filesystem lookup source).

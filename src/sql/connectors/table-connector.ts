@@ -13,6 +13,12 @@ export interface TableContext {
   readonly primaryKey: readonly string[] | undefined;
   /** PARTITIONED BY (...) columns, empty when not partitioned. */
   readonly partitionKeys: readonly string[];
+  /**
+   * For a source of a PARTITIONED BY table: whether a partition (its values as text, NULL for the
+   * default partition) may hold rows the query keeps, from the WHERE conjuncts over partition
+   * columns only. The query still applies all of WHERE: this only spares reading partitions.
+   */
+  readonly partitionFilter?: (values: Readonly<Record<string, string | null>>) => boolean;
   /** Metadata columns among `columns`: column name -> the connector's metadata key. */
   readonly metadata: ReadonlyMap<string, string>;
   /** Fails naming the option and the table. */
