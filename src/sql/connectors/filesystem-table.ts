@@ -4,6 +4,7 @@ import { fileSink } from '../../connectors/filesystem/file-sink.js';
 import { readAllRecords } from '../../connectors/filesystem/file-lookup.js';
 import type { RollingPolicyOptions } from '../../connectors/filesystem/rolling-policy.js';
 import type { Row } from '../operators/calc-operator.js';
+import { partitionCommit, PARTITION_COMMIT_OPTIONS } from './partition-commit-options.js';
 import { partitionPaths, partitionValues } from './partition-path.js';
 import type { TableConnector, TableContext } from './table-connector.js';
 
@@ -71,6 +72,7 @@ export const filesystemTable: TableConnector = {
     'sink.rolling-policy.file-size',
     'sink.rolling-policy.rollover-interval',
     'sink.rolling-policy.inactivity-interval',
+    ...PARTITION_COMMIT_OPTIONS,
   ],
   partitioned: true,
   source(ctx) {
@@ -111,6 +113,7 @@ export const filesystemTable: TableConnector = {
     // As Flink's, the files of a partitioned table leave out the partition columns: the directories name them.
     const written = ctx.columns.map((c) => c.name).filter((c) => !keys.includes(c));
     const defaultName = ctx.options.get('partition.default-name') ?? '__DEFAULT_PARTITION__';
+    const commit = partitionCommit(ctx, keys, defaultName);
     return fileSink<Row>({
       path: path(ctx),
       format: fmt,
@@ -118,7 +121,15 @@ export const filesystemTable: TableConnector = {
       ...(fmt === 'json' && keys.length > 0 ? { encode: (row: Row) => JSON.stringify(Object.fromEntries(written.map((c) => [c, row[c]]))) } : {}),
       ...(keys.length > 0 ? { bucket: partitionPaths(keys, defaultName) } : {}),
       rollingPolicy: rollingPolicy(ctx),
+      ...(commit ? { partitionCommit: commit } : {}),
       name: `filesystem ${ctx.table}`,
     });
+  },
+  sinkShuffle(ctx) {
+    // Each partition on one subtask: its commit is then that subtask's decision alone (Flink's 'sink.shuffle-by-partition.enable').
+    const on = ctx.options.get('sink.shuffle-by-partition.enable');
+    if (on !== undefined && on !== 'true' && on !== 'false') ctx.fail(`option 'sink.shuffle-by-partition.enable' must be 'true' or 'false', not '${on}'`);
+    const committing = ctx.options.has('sink.partition-commit.policy.kind');
+    return ctx.partitionKeys.length > 0 && (on === 'true' || committing) ? ctx.partitionKeys : undefined;
   },
 };

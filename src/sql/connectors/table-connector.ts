@@ -60,6 +60,11 @@ export interface TableConnector {
    * Flink's LookupTableSource: raw rows keyed by `keys` (column names), values of the kind `values` says.
    */
   lookup?(ctx: TableContext, keys: readonly string[]): TableLookup;
+  /**
+   * Columns whose rows the sink wants on one subtask when it runs at parallelism > 1 (a filesystem
+   * table's partitions, when they are committed); undefined: no shuffle.
+   */
+  sinkShuffle?(ctx: TableContext): readonly string[] | undefined;
   /** A sink of rows in their external form (TIMESTAMP as text), unless `discardsValues`. */
   sink?(ctx: TableContext): Sink<Row>;
 }
