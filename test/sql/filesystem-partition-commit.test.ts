@@ -3,7 +3,7 @@
 // record plus the delay, or the watermark past its own time plus the delay) at a checkpoint barrier,
 // and only once that checkpoint completed, so a success file never announces data a restore would
 // take back. The files are the oracle: which _SUCCESS files exist, and DuckDB reading the rows back.
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -168,5 +168,55 @@ describe('fileSink partitionCommit under exactly-once checkpoints', () => {
     expect(successes(root)).toEqual(['h=1/_SUCCESS', 'h=2/_SUCCESS']);
     expect(existsSync(join(root, 'h=2', 'part-0-0.json'))).toBe(true);
     await again.close!();
+  });
+});
+
+describe('partition commit in a SQL job that fails twice mid-stream', () => {
+  it('resumes from its checkpoints: every row once, every partition committed once all its rows are visible', async () => {
+    const out = join(dir, 'recovery');
+    const ROWS = 1200;
+    const tEnv = TableEnvironment.create({
+      'execution.checkpointing.interval': '20ms',
+      'state.checkpoints.dir': join(dir, 'recovery-chk'),
+      'restart-strategy.type': 'fixed-delay',
+      'restart-strategy.fixed-delay.attempts': 3,
+      'restart-strategy.fixed-delay.delay': '1ms',
+    });
+    const failAt = new Set([400, 900]);
+    tEnv.createTemporarySystemFunction(
+      'PASS',
+      (id: number) => {
+        if (failAt.delete(id)) throw new Error(`injected failure at row ${id}`);
+        return true;
+      },
+      'BOOLEAN',
+    );
+    // One row per second of event time from midnight: a partition (hm) per minute, 20 in all.
+    tEnv.executeSql(`CREATE TABLE src (id BIGINT, ts AS TIMESTAMPADD(SECOND, CAST(id AS INT), TIMESTAMP '2024-01-01 00:00:00'), WATERMARK FOR ts AS ts)
+      WITH ('connector' = 'datagen', 'fields.id.kind' = 'sequence', 'fields.id.start' = '0', 'fields.id.end' = '${ROWS - 1}', 'rows-per-second' = '4000')`);
+    tEnv.executeSql(`CREATE TABLE sink (id BIGINT, hm STRING) PARTITIONED BY (hm) WITH ('connector' = 'filesystem', 'path' = '${out}', 'format' = 'csv',
+      'sink.partition-commit.policy.kind' = 'success-file', 'sink.partition-commit.trigger' = 'partition-time',
+      'partition.time-extractor.timestamp-pattern' = '2024-01-01 $hm:00', 'sink.partition-commit.delay' = '1 min')`);
+    await tEnv.executeSql("INSERT INTO sink SELECT id, DATE_FORMAT(ts, 'HH:mm') FROM src WHERE PASS(id)").await();
+    expect(failAt.size).toBe(0);
+    const minutes = Array.from({ length: ROWS / 60 }, (_, m) => `hm=00%3A${String(m).padStart(2, '0')}`);
+    expect(successes(out)).toEqual(minutes.map((p) => `${p}/_SUCCESS`));
+    expect(files(out).filter((f) => f.split('/').pop()!.startsWith('.'))).toEqual([]);
+    for (const [m, p] of minutes.entries()) {
+      const ids = files(join(out, p))
+        .filter((f) => f.startsWith('part-'))
+        .flatMap((f) =>
+          readFileSync(join(out, p, f), 'utf8')
+            .split('\n')
+            .filter(Boolean),
+        )
+        .map(Number)
+        .sort((a, b) => a - b);
+      expect(ids).toEqual(Array.from({ length: 60 }, (_, i) => m * 60 + i));
+      // The success file came after the last part of its partition became visible.
+      const parts = files(join(out, p)).filter((f) => f.startsWith('part-'));
+      const success = statSync(join(out, p, '_SUCCESS')).mtimeMs;
+      for (const f of parts) expect(success).toBeGreaterThanOrEqual(statSync(join(out, p, f)).mtimeMs);
+    }
   });
 });
