@@ -35,12 +35,13 @@ function volatile(e: Expr): boolean {
 /**
  * Partition pruning, as Flink's PartitionPushDown: the conjuncts of a query's WHERE that name
  * partition columns only (and nothing volatile), compiled into a test of a partition's values (the
- * text of its directory names, NULL for the default partition). A partition that fails it holds no
- * row WHERE keeps, so the source skips its files; undefined when no conjunct qualifies.
+ * text of its directory names, NULL for the default partition), and the partition columns they
+ * name. A partition that fails it holds no row WHERE keeps, so the source skips its files;
+ * undefined when no conjunct qualifies.
  *
  * @example
  * // PARTITIONED BY (day), WHERE day >= '2024-01-02' AND v <> 'x'
- * partitionFilter(partitionColumns, 't', undefined, where, sql)!({ day: '2024-01-01' }) // false
+ * partitionFilter(partitionColumns, 't', undefined, where, sql)!.test({ day: '2024-01-01' }) // false
  */
 export function partitionFilter(
   columns: readonly Column[],
@@ -48,15 +49,18 @@ export function partitionFilter(
   alias: string | undefined,
   where: Expr | undefined,
   sql: string,
-): ((values: Readonly<Record<string, string | null>>) => boolean) | undefined {
+): { test: (values: Readonly<Record<string, string | null>>) => boolean; columns: string[] } | undefined {
   const consts = new Constants();
   const compiler = new ExpressionCompiler({ columns, qualifiers: [alias ?? table], description: `the partition columns of '${table}'` }, consts, sql);
   const tests: string[] = [];
+  const used = new Set<string>();
   for (const c of conjuncts(where)) {
     if (volatile(c)) continue;
     try {
       const compiled = compiler.compile(c);
-      if (compiled.type.name === 'BOOLEAN') tests.push(`(${compiled.code}) === true`);
+      if (compiled.type.name !== 'BOOLEAN') continue;
+      tests.push(`(${compiled.code}) === true`);
+      someExpr(c, (x) => (x.kind === 'column' && used.add(x.name.parts[x.name.parts.length - 1]!), false));
     } catch {
       // Names a column that is not a partition column (or fails here for another reason): WHERE still applies it to the rows.
     }
@@ -70,7 +74,7 @@ export function partitionFilter(
     consts,
     helpers,
   );
-  return (values) => {
+  const safe = (values: Readonly<Record<string, string | null>>) => {
     try {
       return test(values);
     } catch {
@@ -78,4 +82,5 @@ export function partitionFilter(
       return true;
     }
   };
+  return { test: safe, columns: columns.map((c) => c.name).filter((n) => used.has(n)) };
 }

@@ -105,12 +105,14 @@ const READERS: Partial<Record<SqlType['name'], string>> = {
  */
 export function planTableSource(table: CatalogTable, env: StreamEnvironment, where?: TableWhere): DataStream<Row> {
   const { connector, ctx: plain } = connectorOf(table, 'source');
-  const filter = where && table.partitionKeys.length > 0 ? partitionPruning(table, plain.columns, where) : undefined;
-  const ctx = filter ? { ...plain, partitionFilter: filter } : plain;
+  const pruning = where && table.partitionKeys.length > 0 ? partitionPruning(table, plain.columns, where) : undefined;
+  const ctx = pruning ? { ...plain, partitionFilter: pruning.test } : plain;
   const { source, values, convert } = connector.source!(ctx);
   const physical = ctx.columns;
   const computed = table.columns.filter((c) => c.computed !== undefined);
-  let stream = env.fromSource(source, undefined, `${connector.name}: ${table.name}`);
+  // EXPLAIN shows which partition columns prune the partitions read (the uid does not depend on the name).
+  const pruned = pruning ? ` (partitions pruned on ${pruning.columns.join(', ')})` : '';
+  let stream = env.fromSource(source, undefined, `${connector.name}: ${table.name}${pruned}`);
   // Values of a generator are typed already: only computed columns need a step.
   if (values === 'text' || convert || computed.length > 0)
     stream = stream.transform<Row>(`Read ${table.name}`, 'sqlCalc', readParams(table, physical, values, convert));

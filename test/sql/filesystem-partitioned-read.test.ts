@@ -102,6 +102,14 @@ describe('reading a PARTITIONED BY filesystem table', () => {
     await expect(weir(tEnv, 'SELECT id FROM t')).rejects.toThrow(/not a number/);
   });
 
+  it('EXPLAIN names the partition columns that prune the partitions read', async () => {
+    const tEnv = table('csv');
+    const plan = async (sql: string) => String((await tEnv.executeSql(`EXPLAIN ${sql}`).collect())[0]!.plan);
+    expect(await plan("SELECT id FROM t WHERE h = 1 AND v <> 'x'")).toContain('filesystem: t (partitions pruned on h) [source]');
+    expect(await plan("SELECT id FROM t WHERE dt > DATE '2024-01-01' AND h IN (1, 2)")).toContain('filesystem: t (partitions pruned on dt, h) [source]');
+    expect(await plan("SELECT id FROM t WHERE h = 1 OR v = 'x'")).toMatch(/filesystem: t \[source\]/);
+  });
+
   it('reads the partitions Weir itself wrote, Flink-escaped names and the default partition included', async () => {
     const out = join(dir, 'round-trip');
     const tEnv = TableEnvironment.create();
