@@ -21,6 +21,16 @@ const VOLATILE = new Set([
   'UUID',
 ]);
 
+/** The (last parts of the) column names `e` refers to. */
+function columnNames(e: Expr): string[] {
+  const out: string[] = [];
+  someExpr(e, (x) => {
+    if (x.kind === 'column') out.push(x.name.parts[x.name.parts.length - 1]!);
+    return false;
+  });
+  return out;
+}
+
 /** Whether `e` may give another value on another call: a volatile built-in, a function from TypeScript, a subquery. */
 function volatile(e: Expr): boolean {
   const functions = currentFunctions();
@@ -60,7 +70,7 @@ export function partitionFilter(
       const compiled = compiler.compile(c);
       if (compiled.type.name !== 'BOOLEAN') continue;
       tests.push(`(${compiled.code}) === true`);
-      someExpr(c, (x) => (x.kind === 'column' && used.add(x.name.parts[x.name.parts.length - 1]!), false));
+      for (const name of columnNames(c)) used.add(name);
     } catch {
       // Names a column that is not a partition column (or fails here for another reason): WHERE still applies it to the rows.
     }
