@@ -1,7 +1,7 @@
 // Rows per second through a lookup join against the machine's PostgreSQL or MariaDB (database
 // `test`): `rows` datagen orders over 1,000 customer keys joined FOR SYSTEM_TIME AS OF their
 // PROCTIME() with a table of those customers, into a blackhole, at parallelism 1, without the
-// cache and with a partial cache that holds every key. Process CPU only: the database's own work
+// cache, with a partial cache that holds every key, and with the full cache (the table in memory). Process CPU only: the database's own work
 // is not in it. `npx tsx bench/sql/lookup-join-throughput.ts [rows] [postgres|mariadb]`; best of
 // 3 rounds after a warm-up one.
 import mysql from 'mysql2/promise';
@@ -47,6 +47,7 @@ try {
   for (const [name, cache] of [
     ['no cache', ''],
     ['partial cache', ", 'lookup.cache' = 'PARTIAL', 'lookup.partial-cache.max-rows' = '10000'"],
+    ['full cache', ", 'lookup.cache' = 'FULL'"],
   ] as const) {
     const runs: { ms: number; cpuMs: number }[] = [];
     for (let i = 0; i < 4; i++) runs.push(await round(cache));

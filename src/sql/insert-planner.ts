@@ -89,6 +89,11 @@ export function planInsert(s: Insert, ctx: PlanContext): string {
   // An upsert sink with several subtasks gets each key's changes on one subtask, in order (Flink's keyed shuffle).
   if (pk && planned.updating && connector.upsertOnPrimaryKey && ctx.env.getParallelism() > 1)
     out = pk.length === 1 ? out.keyBy((r) => r[pk[0]!]) : out.keyBy((r) => pk.map((k) => String(r[k])).join('\u0000'));
+  else if (ctx.env.getParallelism() > 1) {
+    // A sink that wants rows of equal values on one subtask (the filesystem sink committing partitions).
+    const by = connector.sinkShuffle?.(tableCtx);
+    if (by) out = out.keyBy((r) => by.map((k) => String(r[k])).join('\u0000'));
+  }
   out.sinkTo(sink);
   return ctx.catalog.qualifiedName(s.table, ctx.sql);
 }

@@ -1,9 +1,14 @@
 import { toMillis } from '../core/duration.js';
 import type { TableContext } from './connectors/table-connector.js';
 
-/** Flink's options of a lookup table (`jdbc`): the partial cache and retries. */
+/** Flink's options of a lookup table (`jdbc`): the partial and full caches, and retries. */
 export const LOOKUP_OPTIONS = [
   'lookup.cache',
+  'lookup.full-cache.reload-strategy',
+  'lookup.full-cache.periodic-reload.interval',
+  'lookup.full-cache.periodic-reload.schedule-mode',
+  'lookup.full-cache.timed-reload.iso-time',
+  'lookup.full-cache.timed-reload.interval-in-days',
   'lookup.partial-cache.max-rows',
   'lookup.partial-cache.expire-after-write',
   'lookup.partial-cache.expire-after-access',
@@ -27,8 +32,18 @@ export interface LookupCacheOptions {
   readonly cacheMissingKey: boolean;
 }
 
+/** The full cache of a lookup join: the whole table in memory, read again periodically. */
+export interface FullCacheOptions {
+  /** Milliseconds between reloads. */
+  readonly reloadInterval: number;
+  /** `FIXED_RATE`: the interval runs from one load's start to the next's; `FIXED_DELAY` (default): from one load's end. */
+  readonly fixedRate: boolean;
+}
+
 export interface LookupOptions {
   readonly cache: LookupCacheOptions | undefined;
+  /** `'lookup.cache' = 'FULL'`: the join reads the table whole and joins in memory. */
+  readonly full?: FullCacheOptions;
   /** Attempts after the first failed query before the job fails (Flink's default: 3). */
   readonly maxRetries: number;
 }
@@ -74,9 +89,15 @@ export function lookupOptions(ctx: TableContext): LookupOptions {
     return { cache, maxRetries };
   }
   const mode = (get('lookup.cache') ?? 'NONE').toUpperCase();
-  if (mode === 'FULL') ctx.fail("option 'lookup.cache' = 'FULL' is not supported yet; use 'PARTIAL' or 'NONE'");
-  if (mode !== 'NONE' && mode !== 'PARTIAL') ctx.fail(`option 'lookup.cache' must be 'NONE' or 'PARTIAL', not '${get('lookup.cache')}'`);
+  if (mode !== 'NONE' && mode !== 'PARTIAL' && mode !== 'FULL')
+    ctx.fail(`option 'lookup.cache' must be 'NONE', 'PARTIAL' or 'FULL', not '${get('lookup.cache')}'`);
   const partial = LOOKUP_OPTIONS.filter((k) => k.startsWith('lookup.partial-cache.') && get(k) !== undefined);
+  const full = LOOKUP_OPTIONS.filter((k) => k.startsWith('lookup.full-cache.') && get(k) !== undefined);
+  if (mode !== 'FULL' && full.length > 0) ctx.fail(`option '${full[0]}' needs 'lookup.cache' = 'FULL'`);
+  if (mode === 'FULL') {
+    if (partial.length > 0) ctx.fail(`option '${partial[0]}' needs 'lookup.cache' = 'PARTIAL', not 'FULL'`);
+    return { cache: undefined, full: fullCache(ctx), maxRetries };
+  }
   if (mode === 'NONE') {
     if (partial.length > 0) ctx.fail(`option '${partial[0]}' needs 'lookup.cache' = 'PARTIAL'`);
     return { cache: undefined, maxRetries };
@@ -92,4 +113,29 @@ export function lookupOptions(ctx: TableContext): LookupOptions {
   if (cache.maxRows === Infinity && cache.expireAfterWrite === Infinity && cache.expireAfterAccess === Infinity)
     ctx.fail("'lookup.cache' = 'PARTIAL' needs a bound: 'lookup.partial-cache.max-rows', '...expire-after-write' or '...expire-after-access'");
   return { cache, maxRetries };
+}
+
+/** `lookup.full-cache.*`: Flink's PERIODIC reload (default every hour, FIXED_DELAY); TIMED is not there yet. */
+function fullCache(ctx: TableContext): FullCacheOptions {
+  const get = (k: (typeof LOOKUP_OPTIONS)[number]) => ctx.options.get(k);
+  const strategy = (get('lookup.full-cache.reload-strategy') ?? 'PERIODIC').toUpperCase();
+  if (strategy === 'TIMED') ctx.fail("option 'lookup.full-cache.reload-strategy' = 'TIMED' is not supported yet; use 'PERIODIC'");
+  if (strategy !== 'PERIODIC')
+    ctx.fail(`option 'lookup.full-cache.reload-strategy' must be 'PERIODIC' or 'TIMED', not '${get('lookup.full-cache.reload-strategy')}'`);
+  const timed = (['lookup.full-cache.timed-reload.iso-time', 'lookup.full-cache.timed-reload.interval-in-days'] as const).find((k) => get(k) !== undefined);
+  if (timed) ctx.fail(`option '${timed}' needs 'lookup.full-cache.reload-strategy' = 'TIMED', which is not supported yet`);
+  const mode = (get('lookup.full-cache.periodic-reload.schedule-mode') ?? 'FIXED_DELAY').toUpperCase();
+  if (mode !== 'FIXED_DELAY' && mode !== 'FIXED_RATE')
+    ctx.fail(
+      `option 'lookup.full-cache.periodic-reload.schedule-mode' must be 'FIXED_DELAY' or 'FIXED_RATE', not '${get('lookup.full-cache.periodic-reload.schedule-mode')}'`,
+    );
+  const interval = get('lookup.full-cache.periodic-reload.interval') ?? '1 h';
+  let reloadInterval = 0;
+  try {
+    reloadInterval = toMillis(interval);
+  } catch {
+    ctx.fail(`option 'lookup.full-cache.periodic-reload.interval' must be a duration such as '1 h' or '30 s', not '${interval}'`);
+  }
+  if (!(reloadInterval > 0)) ctx.fail(`option 'lookup.full-cache.periodic-reload.interval' must be longer than 0, not '${interval}'`);
+  return { reloadInterval, fixedRate: mode === 'FIXED_RATE' };
 }

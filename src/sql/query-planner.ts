@@ -102,7 +102,8 @@ export function planFrom(q: Query, ctx: PlanContext): { input: PlannedQuery; sco
     input = materialized(input.stream(), input.columns, input);
     return { input, scope: { columns: input.columns, qualifiers: [from.alias ?? entry.name], description: `view '${entry.name}'` } };
   }
-  input = materialized(planTableSource(entry, ctx.env), tableColumns(entry), sourceChangelog(entry));
+  const where = q.where ? { expr: q.where, alias: from.alias, sql: ctx.sql } : undefined;
+  input = materialized(planTableSource(entry, ctx.env, where), tableColumns(entry), sourceChangelog(entry));
   return { input, scope: scopeOf(input.columns, entry.name, from.alias) };
 }
 

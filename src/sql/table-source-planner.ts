@@ -2,7 +2,9 @@ import type { DataStream } from '../api/data-stream.js';
 import type { StreamEnvironment } from '../api/stream-environment.js';
 import { closestName } from '../core/closest-name.js';
 import { WatermarkStrategy } from '../core/watermark-strategy.js';
+import type { Expr } from './ast.js';
 import type { CatalogTable } from './catalog.js';
+import { partitionFilter } from './partition-pruning.js';
 import { TABLE_CONNECTORS } from './connectors/table-connectors.js';
 import type { TableConnector, TableContext } from './connectors/table-connector.js';
 import { buildFunction, Constants, ExpressionCompiler, propertyAccess, propertyKey, type Column, type Scope } from './expression-compiler.js';
@@ -101,17 +103,34 @@ const READERS: Partial<Record<SqlType['name'], string>> = {
  * A table as a stream of typed rows: the connector's source, one compiled step that converts its
  * values to the column types and adds computed columns, then the table's watermark strategy.
  */
-export function planTableSource(table: CatalogTable, env: StreamEnvironment): DataStream<Row> {
-  const { connector, ctx } = connectorOf(table, 'source');
+export function planTableSource(table: CatalogTable, env: StreamEnvironment, where?: TableWhere): DataStream<Row> {
+  const { connector, ctx: plain } = connectorOf(table, 'source');
+  const pruning = where && table.partitionKeys.length > 0 ? partitionPruning(table, plain.columns, where) : undefined;
+  const ctx = pruning ? { ...plain, partitionFilter: pruning.test } : plain;
   const { source, values, convert } = connector.source!(ctx);
   const physical = ctx.columns;
   const computed = table.columns.filter((c) => c.computed !== undefined);
-  let stream = env.fromSource(source, undefined, `${connector.name}: ${table.name}`);
+  // EXPLAIN shows which partition columns prune the partitions read (the uid does not depend on the name).
+  const pruned = pruning ? ` (partitions pruned on ${pruning.columns.join(', ')})` : '';
+  let stream = env.fromSource(source, undefined, `${connector.name}: ${table.name}${pruned}`);
   // Values of a generator are typed already: only computed columns need a step.
   if (values === 'text' || convert || computed.length > 0)
     stream = stream.transform<Row>(`Read ${table.name}`, 'sqlCalc', readParams(table, physical, values, convert));
   if (table.watermark) stream = stream.assignTimestampsAndWatermarks(watermarkStrategy(table));
   return stream;
+}
+
+/** The WHERE of the query that reads a table directly, for partition pruning. */
+export interface TableWhere {
+  readonly expr: Expr;
+  /** The name the query gives the table (`FROM t AS x`). */
+  readonly alias: string | undefined;
+  readonly sql: string;
+}
+
+function partitionPruning(table: CatalogTable, columns: readonly Column[], where: TableWhere) {
+  const partition = columns.filter((c) => table.partitionKeys.includes(c.name));
+  return partitionFilter(partition, table.name, where.alias, where.expr, where.sql);
 }
 
 /** A raw row of `table`'s connector as its typed row with computed columns (a lookup join's rows). */

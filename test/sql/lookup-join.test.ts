@@ -3,7 +3,7 @@
 // plain code computes them from the same rows, with and without the partial cache; NULL and
 // missing keys; a composite key; a residual condition; types read back from each database; and
 // retries, then a clear failure, when a query fails.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -79,8 +79,12 @@ const tsMillis = (text: string) => Date.parse(text.replace(' ', 'T') + 'Z');
 
 describe.skipIf(!available)('lookup join against jdbc tables', { concurrent: true }, () => {
   for (const open of [postgresTest, mariadbTest])
-    for (const cache of ['', ", 'lookup.cache' = 'PARTIAL', 'lookup.partial-cache.max-rows' = '10', 'lookup.partial-cache.expire-after-write' = '1 h'"])
-      it(`${open === postgresTest ? 'PostgreSQL' : 'MariaDB'}${cache ? ' with the partial cache' : ''}: LEFT and inner joins on a composite key`, async () => {
+    for (const cache of [
+      '',
+      ", 'lookup.cache' = 'PARTIAL', 'lookup.partial-cache.max-rows' = '10', 'lookup.partial-cache.expire-after-write' = '1 h'",
+      ", 'lookup.cache' = 'FULL', 'lookup.full-cache.periodic-reload.interval' = '10 min'",
+    ])
+      it(`${open === postgresTest ? 'PostgreSQL' : 'MariaDB'}${cache.includes('PARTIAL') ? ' with the partial cache' : cache ? ' with the full cache' : ''}: LEFT and inner joins on a composite key`, async () => {
         const db = await open();
         try {
           await withTable(db, async (table) => {
@@ -121,6 +125,64 @@ describe.skipIf(!available)('lookup join against jdbc tables', { concurrent: tru
           await db.close();
         }
       });
+
+  it.each([
+    ['PostgreSQL', postgresTest],
+    ['MariaDB', mariadbTest],
+  ] as const)("%s, 'lookup.cache' = 'FULL' with a periodic reload: a change to the table reaches the join at a reload", async (_name, open) => {
+    const db = await open();
+    const table = unique();
+    await db.query(`CREATE TABLE ${table} (id INT PRIMARY KEY, name VARCHAR(20))`);
+    const probes = join(dir, `probes-${table}`);
+    const out = join(dir, `joined-${table}`);
+    mkdirSync(probes);
+    mkdirSync(out);
+    let job: { cancel(): Promise<void>; metrics(): { counters?: Record<string, number> }[] } | undefined;
+    try {
+      await db.query(`INSERT INTO ${table} VALUES (1, 'old')`);
+      const tEnv = TableEnvironment.create();
+      tEnv.executeSql(
+        `CREATE TABLE probes (seq INT, k INT, pt AS PROCTIME()) WITH ('connector' = 'filesystem', 'path' = '${probes}', 'format' = 'json', 'source.monitor-interval' = '20 ms')`,
+      );
+      tEnv.executeSql(`CREATE TABLE dim (id INT, name STRING) WITH ('connector' = 'jdbc', 'url' = '${db.url}', 'table-name' = '${table}', 'username' = '${db.username}',
+        'lookup.cache' = 'FULL', 'lookup.full-cache.periodic-reload.interval' = '100 ms', 'lookup.full-cache.periodic-reload.schedule-mode' = 'FIXED_RATE')`);
+      tEnv.executeSql(`CREATE TABLE joined (seq INT, k INT, name STRING) WITH ('connector' = 'filesystem', 'path' = '${out}', 'format' = 'json',
+        'sink.rolling-policy.rollover-interval' = '20 ms', 'sink.rolling-policy.inactivity-interval' = '20 ms')`);
+      job = tEnv.executeSql('INSERT INTO joined SELECT o.seq, o.k, d.name FROM probes o LEFT JOIN dim FOR SYSTEM_TIME AS OF o.pt AS d ON o.k = d.id')
+        .jobClient as never;
+      const joined = () =>
+        readdirSync(out)
+          .filter((f) => !f.startsWith('.'))
+          .flatMap((f) => readFileSync(join(out, f), 'utf8').split('\n').filter(Boolean))
+          .map((l) => JSON.parse(l) as { seq: number; k: number; name: string | null });
+      // One probe file (keys 1 and 2) at a time, each renamed in once written; its two rows come back.
+      const probe = async (seq: number) => {
+        writeFileSync(join(probes, `.p${seq}`), `{"seq": ${seq}, "k": 1}\n{"seq": ${seq}, "k": 2}\n`);
+        renameSync(join(probes, `.p${seq}`), join(probes, `p${seq}.json`));
+        while (joined().filter((r) => r.seq === seq).length < 2) await new Promise((r) => setTimeout(r, 10));
+        return Object.fromEntries(
+          joined()
+            .filter((r) => r.seq === seq)
+            .map((r) => [r.k, r.name]),
+        );
+      };
+      expect(await probe(0)).toEqual({ 1: 'old', 2: null });
+      await db.query(`UPDATE ${table} SET name = 'new' WHERE id = 1`);
+      // Each probe sees the table as of the last reload: the old name until one happens, then the new one for good.
+      const seen: Record<number, string | null>[] = [];
+      for (let seq = 1; seen.at(-1)?.[1] !== 'new'; seq++) seen.push(await probe(seq));
+      const firstNew = seen.findIndex((x) => x[1] === 'new');
+      expect(seen.slice(0, firstNew).every((x) => x[1] === 'old' && x[2] === null)).toBe(true);
+      expect(await probe(seen.length + 1)).toEqual({ 1: 'new', 2: null });
+      // The join ran on the in-memory table, which the reloads replaced.
+      const reloads = job!.metrics().reduce((n, m) => n + (m.counters?.lookupCacheReloads ?? 0), 0);
+      expect(reloads).toBeGreaterThan(0);
+    } finally {
+      await job?.cancel();
+      await db.query(`DROP TABLE ${table}`);
+      await db.close();
+    }
+  });
 
   it('a query that keeps failing is retried lookup.max-retries times, then fails the job naming the table', async () => {
     const db = await postgresTest();
@@ -173,7 +235,10 @@ describe.skipIf(!available)('lookup join against jdbc tables', { concurrent: tru
       };
       expect(err(", 'lookup.cache' = 'PARTIAL'")).toMatch(/'lookup.cache' = 'PARTIAL' needs a bound/);
       expect(err(", 'lookup.partial-cache.max-rows' = '5'")).toMatch(/'lookup.partial-cache.max-rows' needs 'lookup.cache' = 'PARTIAL'/);
-      expect(err(", 'lookup.cache' = 'FULL'")).toMatch(/'FULL' is not supported yet/);
+      expect(err(", 'lookup.cache' = 'FULL', 'lookup.full-cache.reload-strategy' = 'TIMED'")).toMatch(/'TIMED' is not supported yet; use 'PERIODIC'/);
+      expect(err(", 'lookup.full-cache.periodic-reload.interval' = '1 min'")).toMatch(/needs 'lookup.cache' = 'FULL'/);
+      expect(err(", 'lookup.cache' = 'FULL', 'lookup.full-cache.periodic-reload.interval' = 'often'")).toMatch(/must be a duration/);
+      expect(err(", 'lookup.cache' = 'FULL', 'lookup.partial-cache.max-rows' = '5'")).toMatch(/needs 'lookup.cache' = 'PARTIAL', not 'FULL'/);
       expect(err(", 'lookup.max-retries' = 'x'")).toMatch(/'lookup.max-retries' must be a non-negative integer/);
       expect(err(", 'lookup.cache' = 'PARTIAL', 'lookup.partial-cache.expire-after-write' = 'soon'")).toMatch(/must be a duration/);
       expect(err(", 'lookup.cache.max-rows' = '5'")).toMatch(/'lookup.cache.max-rows' and 'lookup.cache.ttl' go together/);

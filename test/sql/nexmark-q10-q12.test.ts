@@ -3,7 +3,7 @@
 // back by DuckDB with hive partitioning, equal DuckDB's own projection of the generator's bids.
 // q12 counts bids in processing-time windows, which depend on the wall clock: its counts are
 // checked against plain code over the generator (per bidder, and windows well-formed).
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -50,6 +50,8 @@ describe('Nexmark q10: bids into a filesystem table partitioned by day and minut
     const partitions = readdirSync(out).flatMap((dt) => readdirSync(join(out, dt)).map((hm) => `${dt}/${hm}`));
     expect(partitions.length).toBeGreaterThan(2);
     expect(partitions.every((p) => /^dt=\d{4}-\d\d-\d\d\/hm=\d\d%3A\d\d$/.test(p))).toBe(true);
+    // Nexmark's partition commit: the input ended, so every partition has its success file.
+    expect(partitions.filter((p) => !existsSync(join(out, p, '_SUCCESS')))).toEqual([]);
 
     const path = join(dir, 'bids.json');
     writeFileSync(path, bids.map((b) => JSON.stringify({ ...b, ms: b.dateTime })).join('\n') + '\n');

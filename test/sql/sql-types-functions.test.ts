@@ -275,8 +275,40 @@ describe('datagen', () => {
       expect(r.tm as number).toBeLessThan(86_400_000);
       expect(typeof r.l).toBe('number');
     }
-    tEnv.executeSql("CREATE TABLE h (a ARRAY<INT>) WITH ('connector' = 'datagen')");
-    expect(() => tEnv.sqlQuery('SELECT a FROM h')).toThrow('datagen cannot generate ARRAY<INT> values yet');
+    tEnv.executeSql("CREATE TABLE h (a ARRAY<INT>) WITH ('connector' = 'datagen', 'fields.a.kind' = 'sequence')");
+    expect(() => tEnv.sqlQuery('SELECT a FROM h')).toThrow("column 'a': a ARRAY<INT> column cannot be a sequence");
+  });
+
+  it('datagen generates ARRAY, MAP and ROW values of their element types, fields.#.length elements, that SQL functions read', async () => {
+    const tEnv = TableEnvironment.create();
+    tEnv.executeSql(`CREATE TABLE c (id INT, a ARRAY<INT>, m MAP<STRING, DOUBLE>, r ROW<x BIGINT, y ROW<z BOOLEAN, w ARRAY<DATE>>>, n ARRAY<STRING>)
+      WITH ('connector' = 'datagen', 'number-of-rows' = '40', 'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '40',
+            'fields.a.length' = '5', 'fields.m.length' = '2', 'fields.n.null-rate' = '0.5')`);
+    const t = tEnv.sqlQuery('SELECT id, a, m, r, n, CARDINALITY(a) AS ca, a[1] AS a1, r.y.z AS z FROM c');
+    const rows = await t.execute().collect();
+    expect(rows.map((r) => r.id)).toEqual(Array.from({ length: 40 }, (_v, i) => i + 1));
+    let nulls = 0;
+    for (const row of rows) {
+      const a = row.a as number[];
+      expect(a).toHaveLength(5);
+      for (const v of a) expect(Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31).toBe(true);
+      expect(row.ca).toBe(5);
+      expect(row.a1).toBe(a[0]);
+      const m = row.m as Map<string, number>;
+      expect(m.size).toBeGreaterThanOrEqual(1);
+      expect(m.size).toBeLessThanOrEqual(2);
+      for (const [k, v] of m) expect(typeof k === 'string' && typeof v === 'number' && v >= 0 && v <= 1).toBe(true);
+      const r = row.r as { x: number; y: { z: boolean; w: number[] } };
+      expect(Number.isSafeInteger(r.x)).toBe(true);
+      expect(typeof r.y.z).toBe('boolean');
+      expect(row.z).toBe(r.y.z);
+      expect(r.y.w).toHaveLength(3);
+      for (const d of r.y.w) expect(Number.isInteger(d)).toBe(true);
+      if (row.n === null) nulls++;
+      else expect((row.n as string[]).every((s) => typeof s === 'string' && s.length === 100)).toBe(true);
+    }
+    expect(nulls).toBeGreaterThan(0);
+    expect(nulls).toBeLessThan(40);
   });
 });
 

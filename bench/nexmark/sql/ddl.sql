@@ -1,5 +1,5 @@
--- The Nexmark bid stream as a table. Nexmark's own DDL nests the three event kinds in ROW columns;
--- until Weir's SQL has ROW types, a `nexmark` table holds one kind ('event.type') with its fields as columns.
+-- The Nexmark bid stream as a table of one event kind ('event.type'), its fields as columns. Nexmark's
+-- own DDL, which nests the three kinds in ROW columns of one table with a view per kind, is ddl-nexmark.sql.
 CREATE TABLE bid (
   auction BIGINT,
   bidder BIGINT,

@@ -25,6 +25,8 @@ export class FileEnumerator implements SplitEnumerator<FileSplit, FileEnumerator
     private readonly monitorMs: number,
     private readonly ctx: SplitEnumeratorContext<FileSplit>,
     restored: FileEnumeratorState | undefined,
+    /** The listed files to read (a partitioned table's pruning); default all. */
+    private readonly select: (paths: string[]) => string[] = (paths) => paths,
   ) {
     this.known = new Set(restored?.known ?? []);
     this.pending = restored?.pending.slice() ?? [];
@@ -74,7 +76,7 @@ export class FileEnumerator implements SplitEnumerator<FileSplit, FileEnumerator
   }
 
   private found(paths: string[]): void {
-    for (const p of paths) {
+    for (const p of this.select(paths)) {
       if (this.known.has(p)) continue;
       this.known.add(p);
       this.pending.push(p);

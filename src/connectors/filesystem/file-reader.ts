@@ -2,6 +2,7 @@ import { Batch } from '../../core/batch.js';
 import { MalformedInputError } from '../../core/errors.js';
 import type { ErrorPolicy, PollResult, SourceReader, SourceReaderContext } from '../../core/source.js';
 import type { FilePosition, FileSourceOptions, FileSourceState, FileSplit } from './file-source.js';
+import { fieldsOfFile } from './path-fields.js';
 import { LineReader } from './line-reader.js';
 import { createDecoder, MALFORMED, type LineDecoder } from './line-decoders.js';
 
@@ -11,6 +12,8 @@ interface OpenFile {
   readonly decoder: LineDecoder;
   /** Number of the last line read (1-based). */
   line: number;
+  /** Fields every record of the file gets from its path (a partition's values). */
+  readonly fields: { keys: string[]; values: unknown[] } | undefined;
 }
 
 /**
@@ -82,7 +85,7 @@ export class FileReader<T> implements SourceReader<T> {
 
   /** Reads lines of `f` into `out` until the batch is full or the buffered data is used up. */
   private readLines(f: OpenFile, out: T[]): void {
-    const { lines, decoder } = f;
+    const { lines, decoder, fields } = f;
     const limit = this.ctx.batchSize;
     while (out.length < limit) {
       let line = lines.nextLine();
@@ -100,6 +103,10 @@ export class FileReader<T> implements SourceReader<T> {
       const v = decoder.decode(line);
       if (v === MALFORMED) this.malformed(f, line, decoder.reason);
       else {
+        if (fields !== undefined) {
+          const record = v as Record<string, unknown>;
+          for (let j = 0; j < fields.keys.length; j++) record[fields.keys[j]!] = fields.values[j];
+        }
         out.push(v as T);
         this.batchPaths.push(f.path);
         this.batchLines.push(n);
@@ -124,7 +131,7 @@ export class FileReader<T> implements SourceReader<T> {
     const at = pos && pos !== 'done' ? pos : { offset: 0, line: 0 };
     const decoder = createDecoder(this.options.format, this.options.csv);
     if (at.columns) decoder.setColumns(at.columns);
-    this.current = { path, lines: await LineReader.open(path, at.offset), decoder, line: at.line };
+    this.current = { path, lines: await LineReader.open(path, at.offset), decoder, line: at.line, fields: fieldsOfFile(this.options, path) };
   }
 
   snapshotState(): FileSourceState {

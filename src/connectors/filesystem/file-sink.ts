@@ -1,8 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { SystemClock, type Clock } from '../../core/clock.js';
+import { ConfigError } from '../../core/errors.js';
 import type { Sink } from '../../core/sink.js';
 import { createEncoder, type CsvWriteOptions, type SinkFormat } from './record-encoders.js';
 import { BucketedFileWriter } from './bucketed-file-writer.js';
+import type { PartitionCommitOptions } from './partition-commit.js';
 import { RollingFileWriter } from './rolling-file-writer.js';
 import { RollingPolicy, type RollingPolicyOptions } from './rolling-policy.js';
 
@@ -23,6 +25,13 @@ export interface FileSinkOptions<T> {
    * `BucketAssigner`), e.g. `dt=2024-01-01`. Default: every record in `path` itself.
    */
   readonly bucket?: (value: T) => string;
+  /**
+   * With `bucket`: write a success file into each bucket once it is complete (Flink's
+   * `sink.partition-commit.*`). Under exactly-once checkpoints a bucket is committed when a
+   * checkpoint whose barrier found its trigger holding completes; otherwise when input ends.
+   * Several subtasks writing one bucket each decide alone: route a bucket's records to one subtask.
+   */
+  readonly partitionCommit?: PartitionCommitOptions;
   /** Processing time for the time-based rolling rules; default the system clock. */
   readonly clock?: Clock;
   readonly name?: string;
@@ -43,6 +52,9 @@ const SUFFIX: Record<SinkFormat, string> = { json: '.json', csv: '.csv', text: '
  * stream.sinkTo(fileSink({ path: 'out/orders', format: 'json', rollingPolicy: { maxPartSize: 64 * 1024 * 1024, rolloverInterval: '15 min' } }))
  */
 export function fileSink<T>(options: FileSinkOptions<T>): Sink<T> {
+  if (options.partitionCommit && !options.bucket) throw new ConfigError('fileSink: partitionCommit needs bucket (the partitions to commit)');
+  if (options.partitionCommit?.trigger === 'partition-time' && !options.partitionCommit.partitionTime)
+    throw new ConfigError("fileSink: partitionCommit with trigger 'partition-time' needs partitionTime");
   const encode = (options.encode as ((v: unknown) => string) | undefined) ?? createEncoder(options.format, options.csv);
   const policy = new RollingPolicy(options.rollingPolicy);
   const naming = { prefix: options.partPrefix ?? 'part', suffix: options.partSuffix ?? SUFFIX[options.format] ?? '' };
@@ -60,7 +72,8 @@ export function fileSink<T>(options: FileSinkOptions<T>): Sink<T> {
       const own = options.encode || options.format !== 'csv' ? encode : createEncoder('csv', options.csv);
       const writerIn = (dir: string) =>
         new RollingFileWriter(dir, ctx.subtaskIndex, naming, own, policy, clock, ctx.checkpointingMode === 'EXACTLY_ONCE', ctx.parallelism, ctx.metrics);
-      return options.bucket ? new BucketedFileWriter(options.path, options.bucket as (v: unknown) => string, writerIn) : writerIn(options.path);
+      const commit = options.partitionCommit && { options: options.partitionCommit, clock, twoPhase: ctx.checkpointingMode === 'EXACTLY_ONCE' };
+      return options.bucket ? new BucketedFileWriter(options.path, options.bucket as (v: unknown) => string, writerIn, commit) : writerIn(options.path);
     },
   };
 }

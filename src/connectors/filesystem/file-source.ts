@@ -3,6 +3,7 @@ import type { ErrorPolicy, Source, SourceSplit } from '../../core/source.js';
 import { FileReader } from './file-reader.js';
 import { listFilesSync } from './file-listing.js';
 import { FileEnumerator, type FileEnumeratorState } from './file-enumerator.js';
+import { selectedFiles } from './path-fields.js';
 import { createDecoder, type CsvOptions, type FileFormat } from './line-decoders.js';
 
 export interface FileSourceOptions {
@@ -21,6 +22,12 @@ export interface FileSourceOptions {
    * reader; checkpoints keep which files it has seen.
    */
   readonly monitorInterval?: Duration;
+  /**
+   * Fields a file's records get from its path relative to `path` (a partitioned table's
+   * `col=value/` directories), set on every record of the file (JSON and CSV records); a file for
+   * which it returns undefined is not read (not a partition, or one the query does not need).
+   */
+  readonly pathFields?: (relativePath: string) => Readonly<Record<string, unknown>> | undefined;
   readonly name?: string;
 }
 
@@ -63,7 +70,7 @@ export function fileSource<T>(options: FileSourceOptions): Source<T, FileSplit> 
     replayable: true,
     ...(options.errorPolicy ? { errorPolicy: options.errorPolicy } : {}),
     splits() {
-      return listFilesSync(options.path).map((path) => ({ id: path, path }));
+      return selectedFiles(options, listFilesSync(options.path)).map((path) => ({ id: path, path }));
     },
     createReader(splits, ctx, restored) {
       return new FileReader<T>(options, monitorMs !== undefined, splits, ctx, restored as FileSourceState | undefined);
@@ -71,7 +78,8 @@ export function fileSource<T>(options: FileSourceOptions): Source<T, FileSplit> 
     ...(monitorMs === undefined
       ? {}
       : {
-          createEnumerator: (ctx, restored) => new FileEnumerator(options.path, monitorMs, ctx, restored as FileEnumeratorState | undefined),
+          createEnumerator: (ctx, restored) =>
+            new FileEnumerator(options.path, monitorMs, ctx, restored as FileEnumeratorState | undefined, (paths) => selectedFiles(options, paths)),
           isSplitFinished: (position) => position === 'done',
         }),
   };

@@ -12,6 +12,7 @@ export { parseCsvLine } from './csv-line-parser.js';
 /** Rolling part files as output (Flink's `FileSink`). */
 export { fileSink, type FileSinkOptions } from './file-sink.js';
 export { RollingPolicy, type RollingPolicyOptions } from './rolling-policy.js';
+export type { PartitionCommitOptions } from './partition-commit.js';
 export { InProgressPart, PendingPart } from './part-file.js';
 export { RollingFileWriter, type PartNaming } from './rolling-file-writer.js';
 export type { SinkFormat, CsvWriteOptions, RecordEncoder } from './record-encoders.js';

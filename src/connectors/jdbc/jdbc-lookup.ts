@@ -26,6 +26,8 @@ export interface JdbcLookupOptions {
  */
 export interface JdbcLookup {
   lookup(keys: readonly (readonly unknown[])[]): Promise<Record<string, unknown>[]>;
+  /** Every row of the table (a full cache's load). */
+  readAll(): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
 }
 
@@ -78,8 +80,10 @@ export async function openJdbcLookup(o: JdbcLookupOptions): Promise<JdbcLookup> 
     queue = next.catch(() => undefined);
     return next;
   };
-  const select = `SELECT ${o.columns.map((c) => dialect.quote(c)).join(', ')} FROM ${quoteTable(dialect, o['table-name'])} WHERE `;
+  const all = `SELECT ${o.columns.map((c) => dialect.quote(c)).join(', ')} FROM ${quoteTable(dialect, o['table-name'])}`;
+  const select = `${all} WHERE `;
   return {
+    readAll: () => serial(all, []),
     async lookup(keys) {
       const out: Record<string, unknown>[] = [];
       for (let at = 0; at < keys.length; at += MAX_KEYS) {

@@ -4,6 +4,7 @@ import type { Row } from '../operators/calc-operator.js';
 import { buildFunction, Constants, propertyKey } from '../expression-compiler.js';
 import { numberOption, type TableConnector, type TableContext } from './table-connector.js';
 import { typedField } from './datagen-typed-fields.js';
+import { formatType, type SqlType } from '../sql-types.js';
 
 type FieldGen = (index: number, random: RowRandom) => unknown;
 
@@ -35,7 +36,9 @@ export const datagenTable: TableConnector = {
       const kind = ctx.options.get(`fields.${col.name}.kind`) ?? 'random';
       if (kind !== 'random' && kind !== 'sequence') ctx.fail(`option 'fields.${col.name}.kind' must be 'random' or 'sequence', not '${kind}'`);
       let gen: FieldGen;
-      const typed = typedField(col.type, col.name, kind as 'random' | 'sequence', ctx, now);
+      const collection = COLLECTIONS.has(col.type.name);
+      if (collection && kind === 'sequence') ctx.fail(`column '${col.name}': a ${formatType(col.type)} column cannot be a sequence`);
+      const typed = collection ? collectionField(col.type, col.name, ctx, now) : typedField(col.type, col.name, kind as 'random' | 'sequence', ctx, now);
       if (typed) {
         gen = typed;
         if (kind === 'sequence') rows = Math.min(rows ?? Infinity, opt('end')! - opt('start')! + 1);
@@ -86,6 +89,42 @@ function randomField(type: string, name: string, ctx: TableContext, now: number)
       return (_i, r) => r.string(length);
     }
   }
+}
+
+const COLLECTIONS = new Set(['ARRAY', 'MAP', 'ROW']);
+
+/**
+ * Random ARRAY, MAP and ROW values, as Flink's datagen: 'fields.#.length' elements (default 3) of
+ * an ARRAY or entries of a MAP (equal keys fold into one), each ROW field random; the elements,
+ * keys, values and fields are random with their type's default range.
+ */
+function collectionField(type: SqlType, name: string, ctx: TableContext, now: number): FieldGen {
+  const length = numberOption(ctx, `fields.${name}.length`, 3)!;
+  // Nested values take no options of their own: their names (`col.element`) match no option key.
+  const nested = (t: SqlType, path: string): FieldGen =>
+    COLLECTIONS.has(t.name) ? collectionOf(t, path) : (typedField(t, path, 'random', ctx, now) ?? randomField(t.name, path, ctx, now));
+  const collectionOf = (t: SqlType, path: string): FieldGen => {
+    if (t.name === 'ARRAY') {
+      const el = nested(t.element!, `${path}.element`);
+      return (i, r) => Array.from({ length }, () => el(i, r));
+    }
+    if (t.name === 'MAP') {
+      const k = nested(t.key!, `${path}.key`);
+      const v = nested(t.value!, `${path}.value`);
+      return (i, r) => {
+        const m = new Map<unknown, unknown>();
+        for (let j = 0; j < length; j++) m.set(k(i, r), v(i, r));
+        return m;
+      };
+    }
+    const fields = t.fields!.map((f) => [f.name, nested(f.type, `${path}.${f.name}`)] as const);
+    return (i, r) => {
+      const row: Record<string, unknown> = {};
+      for (const [n, g] of fields) row[n] = g(i, r);
+      return row;
+    };
+  };
+  return collectionOf(type, name);
 }
 
 /** One object literal per row (a fixed shape V8 keeps fast), the column generators as constants. */

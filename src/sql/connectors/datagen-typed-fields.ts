@@ -1,5 +1,5 @@
 import type { RowRandom } from '../../connectors/datagen/row-random.js';
-import { formatType, type SqlType } from '../sql-types.js';
+import type { SqlType } from '../sql-types.js';
 import { decimalFromNumber, fitsPrecision, pow10 } from '../types/decimal.js';
 import { DAY } from '../types/temporal.js';
 import { numberOption, type TableContext } from './table-connector.js';
@@ -10,7 +10,7 @@ type FieldGen = (index: number, random: RowRandom) => unknown;
  * `datagen` values for DECIMAL, DATE, TIME and TIMESTAMP_LTZ columns (undefined for the types the
  * connector generates itself). DECIMAL: random in 'min'..'max' (default 0..10^(p-s) - 1) at the
  * column's scale, or a sequence; DATE and TIMESTAMP_LTZ: up to 'max-past' milliseconds before now;
- * TIME: any time of day. ARRAY, MAP and ROW fail naming the type.
+ * TIME: any time of day.
  */
 export function typedField(type: SqlType, name: string, kind: 'random' | 'sequence', ctx: TableContext, now: number): FieldGen | undefined {
   const opt = (k: string, d?: number) => numberOption(ctx, `fields.${name}.${k}`, d);
@@ -40,10 +40,6 @@ export function typedField(type: SqlType, name: string, kind: 'random' | 'sequen
       const past = opt('max-past', 0)!;
       return (_i, r) => now - Math.floor(r.next() * past);
     }
-    case 'ARRAY':
-    case 'MAP':
-    case 'ROW':
-      return ctx.fail(`column '${name}': datagen cannot generate ${formatType(type)} values yet`);
     default:
       return undefined;
   }

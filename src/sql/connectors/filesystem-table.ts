@@ -4,7 +4,8 @@ import { fileSink } from '../../connectors/filesystem/file-sink.js';
 import { readAllRecords } from '../../connectors/filesystem/file-lookup.js';
 import type { RollingPolicyOptions } from '../../connectors/filesystem/rolling-policy.js';
 import type { Row } from '../operators/calc-operator.js';
-import { partitionPaths } from './partition-path.js';
+import { partitionCommit, PARTITION_COMMIT_OPTIONS } from './partition-commit-options.js';
+import { partitionPaths, partitionValues } from './partition-path.js';
 import type { TableConnector, TableContext } from './table-connector.js';
 
 function format(ctx: TableContext): 'csv' | 'json' {
@@ -71,17 +72,26 @@ export const filesystemTable: TableConnector = {
     'sink.rolling-policy.file-size',
     'sink.rolling-policy.rollover-interval',
     'sink.rolling-policy.inactivity-interval',
+    ...PARTITION_COMMIT_OPTIONS,
   ],
   partitioned: true,
   source(ctx) {
-    // The part files of a partitioned table hold no partition columns; their values are in the paths.
-    if (ctx.partitionKeys.length > 0) ctx.fail('reading a PARTITIONED BY filesystem table is not supported yet (writing is)');
     const fmt = format(ctx);
     const monitor = ctx.options.get('source.monitor-interval');
+    const keys = ctx.partitionKeys;
+    // The part files of a partitioned table hold the other columns; the partition values are in the paths.
+    const inFile = ctx.columns.map((c) => c.name).filter((c) => !keys.includes(c));
+    const defaultName = ctx.options.get('partition.default-name') ?? '__DEFAULT_PARTITION__';
+    const filter = ctx.partitionFilter;
+    const pathFields = (relativePath: string) => {
+      const values = partitionValues(keys, relativePath, defaultName);
+      return values === undefined || (filter !== undefined && !filter(values)) ? undefined : values;
+    };
     const source = fileSource<Row>({
       path: path(ctx),
       format: fmt,
-      ...(fmt === 'csv' ? { csv: { columns: ctx.columns.map((c) => c.name), delimiter: delimiter(ctx) } } : {}),
+      ...(fmt === 'csv' ? { csv: { columns: inFile, delimiter: delimiter(ctx) } } : {}),
+      ...(keys.length > 0 ? { pathFields } : {}),
       errorPolicy: errorPolicy(ctx, fmt),
       ...(monitor !== undefined ? { monitorInterval: toMillis(monitor as `${number}s`) } : {}),
       name: `filesystem ${ctx.table}`,
@@ -90,6 +100,7 @@ export const filesystemTable: TableConnector = {
     return { source, values: 'text' };
   },
   lookup(ctx) {
+    if (ctx.partitionKeys.length > 0) ctx.fail('a PARTITIONED BY filesystem table as the table of a lookup join is not supported yet');
     const fmt = format(ctx);
     const csv = { columns: ctx.columns.map((c) => c.name), delimiter: delimiter(ctx) };
     // The whole file, read once per subtask and kept in memory (Flink's filesystem lookup source).
@@ -102,6 +113,7 @@ export const filesystemTable: TableConnector = {
     // As Flink's, the files of a partitioned table leave out the partition columns: the directories name them.
     const written = ctx.columns.map((c) => c.name).filter((c) => !keys.includes(c));
     const defaultName = ctx.options.get('partition.default-name') ?? '__DEFAULT_PARTITION__';
+    const commit = partitionCommit(ctx, keys, defaultName);
     return fileSink<Row>({
       path: path(ctx),
       format: fmt,
@@ -109,7 +121,15 @@ export const filesystemTable: TableConnector = {
       ...(fmt === 'json' && keys.length > 0 ? { encode: (row: Row) => JSON.stringify(Object.fromEntries(written.map((c) => [c, row[c]]))) } : {}),
       ...(keys.length > 0 ? { bucket: partitionPaths(keys, defaultName) } : {}),
       rollingPolicy: rollingPolicy(ctx),
+      ...(commit ? { partitionCommit: commit } : {}),
       name: `filesystem ${ctx.table}`,
     });
+  },
+  sinkShuffle(ctx) {
+    // Each partition on one subtask: its commit is then that subtask's decision alone (Flink's 'sink.shuffle-by-partition.enable').
+    const on = ctx.options.get('sink.shuffle-by-partition.enable');
+    if (on !== undefined && on !== 'true' && on !== 'false') ctx.fail(`option 'sink.shuffle-by-partition.enable' must be 'true' or 'false', not '${on}'`);
+    const committing = ctx.options.has('sink.partition-commit.policy.kind');
+    return ctx.partitionKeys.length > 0 && (on === 'true' || committing) ? ctx.partitionKeys : undefined;
   },
 };

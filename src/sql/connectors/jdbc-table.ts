@@ -5,7 +5,7 @@ import { openJdbcLookup } from '../../connectors/jdbc/jdbc-lookup.js';
 import { parseJdbcUrl } from '../../connectors/jdbc/jdbc-url.js';
 import { numberOption, type TableConnector } from './table-connector.js';
 import { checked } from './cdc-table-options.js';
-import { LOOKUP_OPTIONS } from '../lookup-options.js';
+import { LOOKUP_OPTIONS, lookupOptions } from '../lookup-options.js';
 
 /**
  * Flink's `jdbc` connector: PostgreSQL (`jdbc:postgresql://`), MySQL or MariaDB (`jdbc:mysql://`,
@@ -55,18 +55,25 @@ export const jdbcTable: TableConnector = {
     const get = (k: string) => ctx.options.get(k);
     for (const k of ['url', 'table-name']) if (get(k) === undefined) ctx.fail(`needs option '${k}'`);
     checked(ctx, () => parseJdbcUrl(get('url')!));
+    // 'lookup.cache' = 'FULL': the table read whole (and again at each reload), joined in memory.
+    const full = lookupOptions(ctx).full !== undefined;
+    const open = () =>
+      openJdbcLookup({
+        url: get('url')!,
+        'table-name': get('table-name')!,
+        ...(get('username') !== undefined ? { username: get('username')! } : {}),
+        ...(get('password') !== undefined ? { password: get('password')! } : {}),
+        columns: ctx.columns.map((c) => c.name),
+        keys,
+      });
+    if (!full) return { values: 'text', whole: false, connect: open };
     return {
       values: 'text',
-      whole: false,
-      connect: () =>
-        openJdbcLookup({
-          url: get('url')!,
-          'table-name': get('table-name')!,
-          ...(get('username') !== undefined ? { username: get('username')! } : {}),
-          ...(get('password') !== undefined ? { password: get('password')! } : {}),
-          columns: ctx.columns.map((c) => c.name),
-          keys,
-        }),
+      whole: true,
+      connect: async () => {
+        const c = await open();
+        return { lookup: () => c.readAll(), close: () => c.close() };
+      },
     };
   },
   sink(ctx) {

@@ -47,3 +47,27 @@ export function escapePathName(s: string): string {
   }
   return out;
 }
+
+/**
+ * The partition values a file's path names (`day=2024-01-01/hm=12%3A30/part-0-0.csv` relative to
+ * the table's path), unescaped, NULL for the default partition; undefined when the file is not in
+ * a directory of each PARTITIONED BY column in turn (Flink reads only those).
+ */
+export function partitionValues(keys: readonly string[], relativePath: string, defaultName: string): Record<string, string | null> | undefined {
+  const dirs = relativePath.split(/[\\/]/);
+  if (dirs.length !== keys.length + 1) return undefined;
+  const out: Record<string, string | null> = {};
+  for (let i = 0; i < keys.length; i++) {
+    const dir = dirs[i]!;
+    const eq = dir.indexOf('=');
+    if (eq < 0 || unescapePathName(dir.slice(0, eq)) !== keys[i]) return undefined;
+    const value = unescapePathName(dir.slice(eq + 1));
+    out[keys[i]!] = value === defaultName ? null : value;
+  }
+  return out;
+}
+
+/** The inverse of {@link escapePathName}. */
+export function unescapePathName(s: string): string {
+  return s.includes('%') ? s.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))) : s;
+}

@@ -13,6 +13,12 @@ export interface TableContext {
   readonly primaryKey: readonly string[] | undefined;
   /** PARTITIONED BY (...) columns, empty when not partitioned. */
   readonly partitionKeys: readonly string[];
+  /**
+   * For a source of a PARTITIONED BY table: whether a partition (its values as text, NULL for the
+   * default partition) may hold rows the query keeps, from the WHERE conjuncts over partition
+   * columns only. The query still applies all of WHERE: this only spares reading partitions.
+   */
+  readonly partitionFilter?: (values: Readonly<Record<string, string | null>>) => boolean;
   /** Metadata columns among `columns`: column name -> the connector's metadata key. */
   readonly metadata: ReadonlyMap<string, string>;
   /** Fails naming the option and the table. */
@@ -54,6 +60,11 @@ export interface TableConnector {
    * Flink's LookupTableSource: raw rows keyed by `keys` (column names), values of the kind `values` says.
    */
   lookup?(ctx: TableContext, keys: readonly string[]): TableLookup;
+  /**
+   * Columns whose rows the sink wants on one subtask when it runs at parallelism > 1 (a filesystem
+   * table's partitions, when they are committed); undefined: no shuffle.
+   */
+  sinkShuffle?(ctx: TableContext): readonly string[] | undefined;
   /** A sink of rows in their external form (TIMESTAMP as text), unless `discardsValues`. */
   sink?(ctx: TableContext): Sink<Row>;
 }
