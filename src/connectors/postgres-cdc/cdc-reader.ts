@@ -76,6 +76,8 @@ export class CdcReader implements SourceReader<Row> {
   private async readChunk(split: ChunkSplit): Promise<PollResult<Row>> {
     if (!this.client) {
       this.client = new pg.Client({ ...this.o.connection, types: textTypes });
+      // A lost connection fails the next chunk's query, which fails the job; unheard, it would crash the process.
+      this.client.on('error', () => {});
       await this.client.connect();
     }
     const rows = await readChunk(this.client, this.o, split);

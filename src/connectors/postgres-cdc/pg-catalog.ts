@@ -60,6 +60,7 @@ export async function slotExists(client: pg.Client, o: ResolvedCdcOptions): Prom
 /** Runs `work` on a fresh connection and closes it. */
 export async function withClient<T>(o: ResolvedCdcOptions, work: (c: pg.Client) => Promise<T>): Promise<T> {
   const c = new pg.Client(o.connection);
+  c.on('error', () => {}); // a lost connection fails `work`'s query
   await c.connect();
   try {
     return await work(c);
