@@ -90,7 +90,13 @@ export class BinlogStream {
           const m = evt.tableMap![evt.tableId!]!;
           const id = `${m.parentSchema}.${m.tableName}`;
           const t = byId.get(id);
-          if (t) appendRowChanges(this.changes, name, withFloatText(evt), t, id, (r: Row) => schema.shape(id, r, here));
+          if (t) {
+            const rows = withFloatText(evt);
+            // One event's rows share its table map, so the first tells whether the columns are the table's.
+            const first = rows.length > 0 ? ((name === 'updaterows' ? (rows[0] as { after: Row }).after : rows[0]) as Row) : undefined;
+            const projecting = first !== undefined && schema.shape(id, first, here) !== first;
+            appendRowChanges(this.changes, name, rows, t, id, projecting ? (r: Row) => schema.shape(id, r, here) : undefined);
+          }
         } else if (name === 'xid' || (name === 'query' && evt.query !== 'BEGIN')) {
           if (name === 'query') {
             const e = schema.onStatement(evt.query ?? '', evt.schema ?? '', here());

@@ -56,6 +56,7 @@ export class LogStream {
     const values: Row[] = [];
     const kinds: number[] = [];
     const timestamps: number[] = [];
+    const metadata = this.o.metadata.length > 0;
     for (const tx of this.ready) {
       const all = this.lastLow === undefined || comparePositions(tx.end, this.lastLow) > 0;
       for (const c of tx.changes) {
@@ -64,7 +65,7 @@ export class LogStream {
           const chunk = list && (c.chunkKey === undefined ? list[0] : list[chunkIndexOf(list, c.chunkKey)]);
           if (chunk && comparePositions(tx.end, chunk.low) <= 0) continue;
         }
-        values.push(this.withMetadata(c.row, c.table, tx.opTs));
+        values.push(metadata ? this.withMetadata(c.row, c.table, tx.opTs) : c.row);
         kinds.push(c.kind);
         timestamps.push(tx.opTs);
       }
