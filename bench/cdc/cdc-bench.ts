@@ -203,8 +203,11 @@ async function waitFor(what: string, cond: () => boolean, progress: () => number
   }
 }
 
-/** A streaming job from `latest-offset` into `stats`, checkpointing into `dir` every second; with `restore`, from the latest checkpoint there. */
-function startStreamingJob(server: Server, dir: string, stats: LagStats, restore: boolean) {
+/**
+ * A streaming job from `latest-offset` into `stats`, checkpointing into `dir` every second; with `restore`, from the latest checkpoint there.
+ * Each measure has its own `name` (PostgreSQL: its own slot, so none starts behind where another stopped).
+ */
+function startStreamingJob(server: Server, name: string, dir: string, stats: LagStats, restore: boolean) {
   const env = StreamEnvironment.create({
     parallelism: 1,
     slotMode: 'single-thread',
@@ -212,7 +215,7 @@ function startStreamingJob(server: Server, dir: string, stats: LagStats, restore
     'state.checkpoints.dir': dir,
     ...(restore ? { restore: { latest: true } } : {}),
   });
-  env.fromSource(server.source('latest-offset', 'stream')).sinkTo(lagSink(stats));
+  env.fromSource(server.source('latest-offset', name)).sinkTo(lagSink(stats));
   return env.executeAsync('cdc-bench-streaming');
 }
 
@@ -228,7 +231,7 @@ async function awaitProbe(server: Server, a: Args, stats: LagStats): Promise<voi
 async function streaming(db: Db, server: Server, a: Args): Promise<Record<string, number>> {
   const dir = mkdtempSync(join(tmpdir(), 'weir-cdc-bench-'));
   const stats = new LagStats();
-  const job = startStreamingJob(server, dir, stats, false);
+  const job = startStreamingJob(server, 'stream', dir, stats, false);
   try {
     await awaitProbe(server, a, stats);
     await sleep(500);
@@ -268,7 +271,7 @@ async function backlog(db: Db, server: Server, a: Args): Promise<Record<string, 
   const dir = mkdtempSync(join(tmpdir(), 'weir-cdc-bench-'));
   try {
     const first = new LagStats();
-    const job = startStreamingJob(server, dir, first, false);
+    const job = startStreamingJob(server, 'backlog', dir, first, false);
     try {
       await awaitProbe(server, a, first);
       // Two checkpoint intervals: one checkpoint after the probe has completed.
@@ -280,7 +283,7 @@ async function backlog(db: Db, server: Server, a: Args): Promise<Record<string, 
     const stats = new LagStats();
     const cpu = process.cpuUsage();
     const start = Date.now();
-    const restored = startStreamingJob(server, dir, stats, true);
+    const restored = startStreamingJob(server, 'backlog', dir, stats, true);
     try {
       await waitFor(
         `the backlog's ${w.changes} changes`,
