@@ -1,7 +1,8 @@
 /**
- * `npm run bench -- cdc [mariadb] [postgres] [--rows N] [--rate R] [--seconds S] [--trials T] [-p P]`: the
- * CDC sources against private servers started here (the test helpers' MariaDB with the binlog on,
- * PostgreSQL with wal_level=logical), one JSON line per measure:
+ * `npm run bench -- cdc [mariadb] [postgres] [--rows N] [--rate R] [--seconds S] [--trials T] [-p P]
+ * [--measures snapshot,streaming,backlog]`: the CDC sources against private servers started here (the
+ * test helpers' MariaDB with the binlog on, PostgreSQL with wal_level=logical), one JSON line per
+ * measure (all three by default):
  * - `snapshot`: a bounded snapshot (`scan.startup.mode` = `snapshot`, P readers on one thread, 1 by default) of an N-row
  *   table into a counting sink, beside the server's own dump tool (`mariadb-dump` / `pg_dump`, data
  *   only, into /dev/null) of the same table timed in the same run; `ratio` is Weir's rows/s over
@@ -10,6 +11,9 @@
  *   row changes a second for S seconds; `changesPerSec` is the changes over the time from the
  *   writer's start to the last change reaching the sink, `p99LagMs` the 99th percentile of the time
  *   from the writer sending a row's statement to the row reaching the sink (targets: >= 50K/s, < 1 s).
+ *   The writer's pace bounds `changesPerSec`: `writerChangesPerSec` says what it managed.
+ * - `backlog`: the reading rate alone. The writer's R x S changes are written while no job runs, then
+ *   a job restored from a checkpoint taken before them reads them all (no lag: they wait by design).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
