@@ -129,6 +129,19 @@ export class BinlogStream {
     });
   }
 
+  /**
+   * Stops reading the binlog connection (the server then waits on TCP) until {@link resume}. Called
+   * between transactions only: zongji pauses the same connection itself while it reads a table's
+   * columns at a TableMap event, which lies inside a transaction, so the two never overlap.
+   */
+  pause(): void {
+    (this.zongji as unknown as { connection?: { pause(): void } }).connection?.pause();
+  }
+
+  resume(): void {
+    (this.zongji as unknown as { connection?: { resume(): void } }).connection?.resume();
+  }
+
   stop(): Promise<void> {
     if (this.stopped) return Promise.resolve();
     this.stopped = true;
