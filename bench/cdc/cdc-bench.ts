@@ -1,7 +1,8 @@
 /**
- * `npm run bench -- cdc [mariadb] [postgres] [--rows N] [--rate R] [--seconds S] [--trials T] [-p P]`: the
- * CDC sources against private servers started here (the test helpers' MariaDB with the binlog on,
- * PostgreSQL with wal_level=logical), one JSON line per measure:
+ * `npm run bench -- cdc [mariadb] [postgres] [--rows N] [--rate R] [--seconds S] [--trials T] [-p P]
+ * [--measures snapshot,streaming,backlog]`: the CDC sources against private servers started here (the
+ * test helpers' MariaDB with the binlog on, PostgreSQL with wal_level=logical), one JSON line per
+ * measure (all three by default):
  * - `snapshot`: a bounded snapshot (`scan.startup.mode` = `snapshot`, P readers on one thread, 1 by default) of an N-row
  *   table into a counting sink, beside the server's own dump tool (`mariadb-dump` / `pg_dump`, data
  *   only, into /dev/null) of the same table timed in the same run; `ratio` is Weir's rows/s over
@@ -10,6 +11,9 @@
  *   row changes a second for S seconds; `changesPerSec` is the changes over the time from the
  *   writer's start to the last change reaching the sink, `p99LagMs` the 99th percentile of the time
  *   from the writer sending a row's statement to the row reaching the sink (targets: >= 50K/s, < 1 s).
+ *   The writer's pace bounds `changesPerSec`: `writerChangesPerSec` says what it managed.
+ * - `backlog`: the reading rate alone. The writer's R x S changes are written while no job runs, then
+ *   a job restored from a checkpoint taken before them reads them all (no lag: they wait by design).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -34,7 +38,11 @@ interface Args {
   trials: number;
   /** Snapshot readers (all on one thread: they overlap the server's work with the parsing). */
   parallelism: number;
+  measures: Measure[];
 }
+
+type Measure = 'snapshot' | 'streaming' | 'backlog';
+const MEASURES: readonly Measure[] = ['snapshot', 'streaming', 'backlog'];
 
 type Db = 'mariadb' | 'postgres';
 
@@ -53,7 +61,7 @@ interface Server {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { dbs: [], rows: 1_000_000, rate: 50_000, seconds: 10, trials: 1, parallelism: 1 };
+  const a: Args = { dbs: [], rows: 1_000_000, rate: 50_000, seconds: 10, trials: 1, parallelism: 1, measures: [...MEASURES] };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i]!;
     const num = () => Number(String(argv[++i]).replace(/_/g, ''));
@@ -62,8 +70,11 @@ function parseArgs(argv: string[]): Args {
     else if (v === '--seconds') a.seconds = num();
     else if (v === '--trials') a.trials = num();
     else if (v === '--parallelism' || v === '-p') a.parallelism = num();
-    else if (v === 'mariadb' || v === 'postgres') a.dbs.push(v);
-    else throw new Error(`cdc bench: unknown argument '${v}' (mariadb, postgres, --rows, --rate, --seconds, --trials, --parallelism)`);
+    else if (v === '--measures') {
+      a.measures = String(argv[++i]).split(',') as Measure[];
+      for (const m of a.measures) if (!MEASURES.includes(m)) throw new Error(`cdc bench: unknown measure '${m}' (${MEASURES.join(', ')})`);
+    } else if (v === 'mariadb' || v === 'postgres') a.dbs.push(v);
+    else throw new Error(`cdc bench: unknown argument '${v}' (mariadb, postgres, --rows, --rate, --seconds, --trials, --parallelism, --measures)`);
   }
   if (a.dbs.length === 0) a.dbs = ['mariadb', 'postgres'];
   for (const k of ['rows', 'rate', 'seconds', 'trials', 'parallelism'] as const)
@@ -162,11 +173,11 @@ async function timeSnapshot(server: Server, rows: number, trial: number, paralle
 }
 
 /** Runs the writer process; resolves with what it wrote and when it started writing (ms since the epoch). */
-function runWriter(db: Db, port: number, a: Args): Promise<{ changes: number; seconds: number; startedAt: number }> {
+function runWriter(db: Db, port: number, a: Args, round: number): Promise<{ changes: number; seconds: number; startedAt: number }> {
   return new Promise((res, rej) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', join(here, 'cdc-writer.ts'), db, String(port), String(a.rate), String(a.seconds), String(a.rows)],
+      ['--import', 'tsx', join(here, 'cdc-writer.ts'), db, String(port), String(a.rate), String(a.seconds), String(a.rows), String(round)],
       { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let out = '';
@@ -177,6 +188,9 @@ function runWriter(db: Db, port: number, a: Args): Promise<{ changes: number; se
     );
   });
 }
+
+/** Writers run on the current server so far (each changes its own rows). */
+let writerRounds = 0;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -193,29 +207,42 @@ async function waitFor(what: string, cond: () => boolean, progress: () => number
   }
 }
 
-async function streaming(db: Db, server: Server, a: Args): Promise<Record<string, number>> {
-  const dir = mkdtempSync(join(tmpdir(), 'weir-cdc-bench-'));
+/**
+ * A streaming job from `latest-offset` into `stats`, checkpointing into `dir` every second; with `restore`, from the latest checkpoint there.
+ * Each measure has its own `name` (PostgreSQL: its own slot, so none starts behind where another stopped).
+ */
+function startStreamingJob(server: Server, name: string, dir: string, stats: LagStats, restore: boolean) {
   const env = StreamEnvironment.create({
     parallelism: 1,
     slotMode: 'single-thread',
     'execution.checkpointing.interval': '1s',
     'state.checkpoints.dir': dir,
+    ...(restore ? { restore: { latest: true } } : {}),
   });
+  env.fromSource(server.source('latest-offset', name)).sinkTo(lagSink(stats));
+  return env.executeAsync('cdc-bench-streaming');
+}
+
+/** Changes the table until the job sees it: then the log reader is streaming. */
+async function awaitProbe(server: Server, a: Args, stats: LagStats): Promise<void> {
+  for (let t = 0; stats.changes === 0; t++) {
+    if (t % 50 === 0) await server.query(`UPDATE items SET v = v + 1 WHERE id = ${Math.floor(a.rows / 2)}`);
+    if (t > 3000) throw new Error('cdc bench: the streaming job never saw the probe');
+    await sleep(20);
+  }
+}
+
+async function streaming(db: Db, server: Server, a: Args): Promise<Record<string, number>> {
+  const dir = mkdtempSync(join(tmpdir(), 'weir-cdc-bench-'));
   const stats = new LagStats();
-  env.fromSource(server.source('latest-offset', 'stream')).sinkTo(lagSink(stats));
-  const job = env.executeAsync('cdc-bench-streaming');
+  const job = startStreamingJob(server, 'stream', dir, stats, false);
   try {
-    // A probe row tells when the log reader is streaming; the measure starts after it.
-    for (let t = 0; stats.changes === 0; t++) {
-      if (t % 50 === 0) await server.query(`UPDATE items SET v = v + 1 WHERE id = ${a.rows}`);
-      if (t > 3000) throw new Error('cdc bench: the streaming job never saw the probe');
-      await sleep(20);
-    }
+    await awaitProbe(server, a, stats);
     await sleep(500);
     stats.changes = 0;
     stats.lags.length = 0;
     const cpu = process.cpuUsage();
-    const w = await runWriter(db, server.port, a);
+    const w = await runWriter(db, server.port, a, writerRounds++);
     await waitFor(
       `the writer's ${w.changes} changes`,
       () => stats.changes >= w.changes,
@@ -237,38 +264,92 @@ async function streaming(db: Db, server: Server, a: Args): Promise<Record<string
   }
 }
 
+/**
+ * The reading rate alone, without the writer's pace as a ceiling: a job streams until it has a
+ * checkpoint, stops, the writer changes the table, and a job restored from that checkpoint reads
+ * the whole backlog. `changesPerSec` is over the time from the restored job's start (connecting,
+ * restoring, subscribing included) to the last change reaching the sink, `drainChangesPerSec` from
+ * its first change to its last. There is no lag figure: every change waited for the job by design.
+ */
+async function backlog(db: Db, server: Server, a: Args): Promise<Record<string, number>> {
+  const dir = mkdtempSync(join(tmpdir(), 'weir-cdc-bench-'));
+  try {
+    const first = new LagStats();
+    const job = startStreamingJob(server, 'backlog', dir, first, false);
+    try {
+      await awaitProbe(server, a, first);
+      // Two checkpoint intervals: one checkpoint after the probe has completed.
+      await sleep(2500);
+    } finally {
+      await job.cancel();
+    }
+    const w = await runWriter(db, server.port, a, writerRounds++);
+    const stats = new LagStats();
+    const cpu = process.cpuUsage();
+    const start = Date.now();
+    const restored = startStreamingJob(server, 'backlog', dir, stats, true);
+    try {
+      await waitFor(
+        `the backlog's ${w.changes} changes`,
+        () => stats.changes >= w.changes,
+        () => stats.changes,
+      );
+      const used = process.cpuUsage(cpu);
+      return {
+        changes: stats.changes,
+        changesPerCpuSec: Math.round(stats.changes / ((used.user + used.system) / 1e6)),
+        writerChangesPerSec: Math.round(w.changes / w.seconds),
+        changesPerSec: Math.round(stats.changes / ((stats.lastAt - start) / 1000)),
+        drainChangesPerSec: Math.round(stats.changes / ((stats.lastAt - stats.firstAt) / 1000)),
+      };
+    } finally {
+      await restored.cancel();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function cdcBench(argv: string[]): Promise<void> {
   const a = parseArgs(argv);
   for (const db of a.dbs) {
     const server = await startServer(db, a.rows);
+    writerRounds = 0;
     try {
-      let dump = Infinity;
-      let weir = Infinity;
-      let cpu = 0;
-      for (let t = 0; t < a.trials; t++) {
-        dump = Math.min(dump, await timeDump(server.dump()));
-        const m = await timeSnapshot(server, a.rows, t, a.parallelism);
-        if (m.took < weir) [weir, cpu] = [m.took, m.cpu];
+      if (a.measures.includes('snapshot')) await snapshot(server, db, a);
+      for (const m of ['streaming', 'backlog'] as const) {
+        if (!a.measures.includes(m)) continue;
+        const s = await (m === 'streaming' ? streaming : backlog)(db, server, a);
+        console.log(JSON.stringify({ bench: 'cdc', db, measure: m, rate: a.rate, seconds: a.seconds, ...s, loadavg1: +loadavg()[0]!.toFixed(2) }));
       }
-      console.log(
-        JSON.stringify({
-          bench: 'cdc',
-          db,
-          measure: 'snapshot',
-          rows: a.rows,
-          rowsPerSec: Math.round(a.rows / weir),
-          rowsPerCpuSec: Math.round(a.rows / cpu),
-          dumpTool: server.dump()[0],
-          dumpRowsPerSec: Math.round(a.rows / dump),
-          ratio: +(dump / weir).toFixed(3),
-          parallelism: a.parallelism,
-          loadavg1: +loadavg()[0]!.toFixed(2),
-        }),
-      );
-      const s = await streaming(db, server, a);
-      console.log(JSON.stringify({ bench: 'cdc', db, measure: 'streaming', rate: a.rate, seconds: a.seconds, ...s, loadavg1: +loadavg()[0]!.toFixed(2) }));
     } finally {
       await server.stop();
     }
   }
+}
+
+async function snapshot(server: Server, db: Db, a: Args): Promise<void> {
+  let dump = Infinity;
+  let weir = Infinity;
+  let cpu = 0;
+  for (let t = 0; t < a.trials; t++) {
+    dump = Math.min(dump, await timeDump(server.dump()));
+    const m = await timeSnapshot(server, a.rows, t, a.parallelism);
+    if (m.took < weir) [weir, cpu] = [m.took, m.cpu];
+  }
+  console.log(
+    JSON.stringify({
+      bench: 'cdc',
+      db,
+      measure: 'snapshot',
+      rows: a.rows,
+      rowsPerSec: Math.round(a.rows / weir),
+      rowsPerCpuSec: Math.round(a.rows / cpu),
+      dumpTool: server.dump()[0],
+      dumpRowsPerSec: Math.round(a.rows / dump),
+      ratio: +(dump / weir).toFixed(3),
+      parallelism: a.parallelism,
+      loadavg1: +loadavg()[0]!.toFixed(2),
+    }),
+  );
 }

@@ -1,7 +1,7 @@
 /**
  * The CDC benchmark's source-side writer, run as its own process so it takes no time from the job:
- * `tsx bench/cdc/cdc-writer.ts mariadb|postgres PORT RATE SECONDS ROWS`. Changes table `items`
- * (ids 1..ROWS present) at RATE row changes a second for SECONDS: multi-row INSERTs of new ids,
+ * `tsx bench/cdc/cdc-writer.ts mariadb|postgres PORT RATE SECONDS ROWS [ROUND]`. Changes table `items`
+ * (ids 1..ROWS present; ROUND, from 0, is how many writers ran on it before) at RATE row changes a second for SECONDS: multi-row INSERTs of new ids,
  * range UPDATEs from the bottom and range DELETEs from the top, each statement its own transaction
  * of {@link STATEMENT_ROWS} rows. Inserted and updated rows carry `t`, the wall clock (ms) when the
  * statement was sent, so the sink's lag also counts the commit's round trip. Prints
@@ -13,13 +13,14 @@ import pg from 'pg';
 export const STATEMENT_ROWS = 100;
 const CONNECTIONS = 4;
 
-const [kind, portArg, rateArg, secondsArg, rowsArg] = process.argv.slice(2);
+const [kind, portArg, rateArg, secondsArg, rowsArg, roundArg] = process.argv.slice(2);
 const port = Number(portArg);
 const rate = Number(rateArg);
 const seconds = Number(secondsArg);
 const rows = Number(rowsArg);
-if (!['mariadb', 'postgres'].includes(kind!) || !(port > 0 && rate > 0 && seconds > 0 && rows > 0)) {
-  throw new Error('usage: cdc-writer.ts mariadb|postgres PORT RATE SECONDS ROWS');
+const round = Number(roundArg ?? 0);
+if (!['mariadb', 'postgres'].includes(kind!) || !(port > 0 && rate > 0 && seconds > 0 && rows > 0 && round >= 0)) {
+  throw new Error('usage: cdc-writer.ts mariadb|postgres PORT RATE SECONDS ROWS [ROUND]');
 }
 
 type Exec = (sql: string) => Promise<unknown>;
@@ -35,9 +36,13 @@ async function connect(): Promise<{ exec: Exec; close: () => Promise<void> }> {
   return { exec: (sql) => client.query(sql), close: () => client.end() };
 }
 
-let nextInsert = rows + 1;
-let nextUpdate = 1;
-let nextDelete = rows;
+const total = Math.floor((rate * seconds) / STATEMENT_ROWS);
+// Each operation's rows in one round, at most: earlier rounds' ranges are skipped.
+const span = Math.ceil(total / 3) * STATEMENT_ROWS;
+if (2 * (round + 1) * span > rows) throw new Error(`RATE x SECONDS x (ROUND + 1) must stay under two thirds of ROWS (${rows})`);
+let nextInsert = rows + 1 + round * span;
+let nextUpdate = 1 + round * span;
+let nextDelete = rows - round * span;
 let statement = 0;
 
 /** The next statement of the insert, update, delete rotation, with `t` stamped now. */
@@ -59,8 +64,6 @@ function nextStatement(): string {
   return `DELETE FROM items WHERE id > ${nextDelete} AND id <= ${hi}`;
 }
 
-const total = Math.floor((rate * seconds) / STATEMENT_ROWS);
-if (total * STATEMENT_ROWS > (2 * rows) / 3) throw new Error(`RATE x SECONDS must stay under two thirds of ROWS (${rows})`);
 const conns = await Promise.all(Array.from({ length: CONNECTIONS }, connect));
 const start = Date.now();
 let sent = 0;

@@ -90,7 +90,13 @@ export class BinlogStream {
           const m = evt.tableMap![evt.tableId!]!;
           const id = `${m.parentSchema}.${m.tableName}`;
           const t = byId.get(id);
-          if (t) appendRowChanges(this.changes, name, withFloatText(evt), t, id, (r: Row) => schema.shape(id, r, here));
+          if (t) {
+            const rows = withFloatText(evt);
+            // One event's rows share its table map, so the first tells whether the columns are the table's.
+            const first = rows.length > 0 ? ((name === 'updaterows' ? (rows[0] as { after: Row }).after : rows[0]) as Row) : undefined;
+            const projecting = first !== undefined && schema.shape(id, first, here) !== first;
+            appendRowChanges(this.changes, name, rows, t, id, projecting ? (r: Row) => schema.shape(id, r, here) : undefined);
+          }
         } else if (name === 'xid' || (name === 'query' && evt.query !== 'BEGIN')) {
           if (name === 'query') {
             const e = schema.onStatement(evt.query ?? '', evt.schema ?? '', here());
@@ -121,6 +127,19 @@ export class BinlogStream {
       includeEvents: ['tablemap', 'writerows', 'updaterows', 'deleterows', 'xid', 'query', 'rotate'],
       includeSchema: include,
     });
+  }
+
+  /**
+   * Stops reading the binlog connection (the server then waits on TCP) until {@link resume}. Called
+   * between transactions only: zongji pauses the same connection itself while it reads a table's
+   * columns at a TableMap event, which lies inside a transaction, so the two never overlap.
+   */
+  pause(): void {
+    (this.zongji as unknown as { connection?: { pause(): void } }).connection?.pause();
+  }
+
+  resume(): void {
+    (this.zongji as unknown as { connection?: { resume(): void } }).connection?.resume();
   }
 
   stop(): Promise<void> {

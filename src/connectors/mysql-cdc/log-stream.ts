@@ -6,6 +6,9 @@ import type { ChunkLow } from './cdc-splits.js';
 import type { ResolvedMysqlCdcOptions } from './mysql-cdc-options.js';
 import type { BinlogTransaction, Row } from './row-changes.js';
 
+/** Queued changes past which the binlog connection stops reading until a poll takes them. */
+const MAX_READY_CHANGES = 20_000;
+
 /**
  * The log split: follows the binlog from `from`, keeps of each transaction the changes whose chunk
  * was snapshotted as of an earlier position (the others are in the chunk's rows already), and
@@ -14,6 +17,8 @@ import type { BinlogTransaction, Row } from './row-changes.js';
 export class LogStream {
   private readonly stream: BinlogStream;
   private readonly ready: BinlogTransaction[] = [];
+  private readyChanges = 0;
+  private paused = false;
   private failure: unknown;
   private emitted: BinlogPosition;
   /** The latest low mark: from there on every change passes. */
@@ -42,7 +47,7 @@ export class LogStream {
       tables,
       o.serverIds.first,
       this.emitted,
-      (tx) => this.ready.push(tx),
+      (tx) => this.onTransaction(tx),
       (e) => {
         if (this.failure === undefined) this.failure = e;
       },
@@ -56,6 +61,7 @@ export class LogStream {
     const values: Row[] = [];
     const kinds: number[] = [];
     const timestamps: number[] = [];
+    const metadata = this.o.metadata.length > 0;
     for (const tx of this.ready) {
       const all = this.lastLow === undefined || comparePositions(tx.end, this.lastLow) > 0;
       for (const c of tx.changes) {
@@ -64,14 +70,24 @@ export class LogStream {
           const chunk = list && (c.chunkKey === undefined ? list[0] : list[chunkIndexOf(list, c.chunkKey)]);
           if (chunk && comparePositions(tx.end, chunk.low) <= 0) continue;
         }
-        values.push(this.withMetadata(c.row, c.table, tx.opTs));
+        values.push(metadata ? this.withMetadata(c.row, c.table, tx.opTs) : c.row);
         kinds.push(c.kind);
         timestamps.push(tx.opTs);
       }
     }
     this.emitted = this.ready[this.ready.length - 1]!.end;
     this.ready.length = 0;
+    this.readyChanges = 0;
+    if (this.paused) {
+      this.paused = false;
+      this.stream.resume();
+    }
     return { values, kinds: Uint8Array.from(kinds), timestamps };
+  }
+
+  /** The number of changes queued for the next take (flow control keeps it near {@link MAX_READY_CHANGES}). */
+  queued(): number {
+    return this.readyChanges;
   }
 
   position(): BinlogPosition {
@@ -80,6 +96,15 @@ export class LogStream {
 
   close(): Promise<void> {
     return this.stream.stop();
+  }
+
+  private onTransaction(tx: BinlogTransaction): void {
+    this.ready.push(tx);
+    this.readyChanges += tx.changes.length;
+    if (!this.paused && this.readyChanges >= MAX_READY_CHANGES) {
+      this.paused = true;
+      this.stream.pause();
+    }
   }
 
   private withMetadata(row: Row, table: string, opTs: number): Row {

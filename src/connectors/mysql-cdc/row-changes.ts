@@ -26,21 +26,29 @@ export interface BinlogTransaction {
 
 /**
  * Appends the changelog rows of one binlog rows event: an insert is `+I`, an update `-U` then `+U`
- * (full before and after images, which binlog_row_image=FULL guarantees), a delete `-D`.
- * `shape` is applied to each row (schema-change handling).
+ * (full before and after images, which binlog_row_image=FULL guarantees), a delete `-D`. The
+ * decoder's row objects are taken over as they are; `project`, when given, maps each of them
+ * (columns left out under schema.change.behavior `ignore`).
  */
-export function appendRowChanges(out: RowChange[], eventName: string, rows: readonly unknown[], t: CapturedTable, table: string, shape: (r: Row) => Row): void {
-  const change = (kind: RowKind, r: Row): RowChange => {
-    const row = shape({ ...r });
-    return { kind, table, key: rowKeyOf(t, row), chunkKey: chunkKeyOf(t, row), row };
-  };
+export function appendRowChanges(
+  out: RowChange[],
+  eventName: string,
+  rows: readonly unknown[],
+  t: CapturedTable,
+  table: string,
+  project: ((r: Row) => Row) | undefined,
+): void {
+  const kind = eventName === 'writerows' ? RowKind.INSERT : eventName === 'deleterows' ? RowKind.DELETE : undefined;
   for (const r of rows) {
-    if (eventName === 'writerows') out.push(change(RowKind.INSERT, r as Row));
-    else if (eventName === 'deleterows') out.push(change(RowKind.DELETE, r as Row));
+    if (kind !== undefined) out.push(change(kind, project ? project(r as Row) : (r as Row), t, table));
     else {
       const { before, after } = r as { before: Row; after: Row };
-      out.push(change(RowKind.UPDATE_BEFORE, before));
-      out.push(change(RowKind.UPDATE_AFTER, after));
+      out.push(change(RowKind.UPDATE_BEFORE, project ? project(before) : before, t, table));
+      out.push(change(RowKind.UPDATE_AFTER, project ? project(after) : after, t, table));
     }
   }
+}
+
+function change(kind: RowKind, row: Row, t: CapturedTable, table: string): RowChange {
+  return { kind, table, key: rowKeyOf(t, row), chunkKey: chunkKeyOf(t, row), row };
 }

@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { PgoutputPlugin } from 'pg-logical-replication';
 import { quotedTable, tableIdOf, type CapturedTable } from './captured-tables.js';
 import type { ChunkSplit } from './cdc-splits.js';
 import { reconcileChunk, type LoggedTransaction } from './chunk-reconciler.js';
 import { formatLsn, parseLsn } from './lsn.js';
 import { ident } from './pg-catalog.js';
 import type { ResolvedCdcOptions } from './postgres-cdc-options.js';
-import { rowChanges, type DecodedChange, type Row, type RowChange } from './row-changes.js';
-import { keepTextTypes } from './text-types.js';
+import { PgoutputDecoder } from './pgoutput-decoder.js';
+import { rowChanges, type Row, type RowChange } from './row-changes.js';
 import { parseXidSnapshot } from './xid-snapshot.js';
 
 /**
@@ -76,15 +75,15 @@ interface PeekRow {
 async function peekTransactions(client: pg.Client, o: ResolvedCdcOptions, t: CapturedTable, upto: bigint): Promise<LoggedTransaction[]> {
   const id = tableIdOf(t);
   const rows = await peekWithRetry(client, o, upto);
-  const decoder = keepTextTypes(new PgoutputPlugin({ protoVersion: 1, publicationNames: [o.publication] }));
+  const decoder = new PgoutputDecoder();
   const out: LoggedTransaction[] = [];
   let changes: RowChange[] = [];
   for (const r of rows) {
-    const m = decoder.parse(r.data) as { tag: string; commitLsn?: string | null; relation?: { schema: string; name: string } };
+    const m = decoder.decode(r.data);
     if (m.tag === 'begin') changes = [];
-    else if (m.tag === 'commit') out.push({ xid: Number(r.xid), commitLsn: parseLsn(m.commitLsn!), changes });
-    else if ((m.tag === 'insert' || m.tag === 'update' || m.tag === 'delete') && m.relation!.schema === t.schema && m.relation!.name === t.table) {
-      for (const c of rowChanges(m as DecodedChange, t, id)) changes.push(c);
+    else if (m.tag === 'commit') out.push({ xid: Number(r.xid), commitLsn: m.commitLsn, changes });
+    else if ((m.tag === 'insert' || m.tag === 'update' || m.tag === 'delete') && m.relation.schema === t.schema && m.relation.name === t.table) {
+      for (const c of rowChanges(m, t, id)) changes.push(c);
     }
   }
   return out;
@@ -96,12 +95,12 @@ async function peekTransactions(client: pg.Client, o: ResolvedCdcOptions, t: Cap
  */
 export async function lastWatermarks(client: pg.Client, o: ResolvedCdcOptions): Promise<Map<string, string>> {
   const rows = await peekWithRetry(client, o, undefined, true);
-  const decoder = new PgoutputPlugin({ protoVersion: 1, publicationNames: [o.publication], messages: true });
+  const decoder = new PgoutputDecoder();
   const last = new Map<string, string>();
   for (const r of rows) {
-    const m = decoder.parse(r.data) as { tag: string; prefix?: string; content?: Uint8Array };
+    const m = decoder.decode(r.data);
     if (m.tag !== 'message' || m.prefix !== WATERMARK_PREFIX) continue;
-    const { slot, chunk, read } = parseWatermark(Buffer.from(m.content!).toString('utf8'));
+    const { slot, chunk, read } = parseWatermark(m.content.toString('utf8'));
     if (slot === o.slot && chunk !== undefined && read !== undefined) last.set(chunk, read);
   }
   return last;

@@ -34,6 +34,11 @@ export class LogFilter {
     this.checkAll();
   }
 
+  /** Whether every change passes (every watermark was seen): the common case, which needs no chunk key. */
+  passesAll(): boolean {
+    return this.all;
+  }
+
   /** Whether a change of `table` with chunk key `chunkKey` (undefined: the table is one chunk) is emitted. */
   passes(table: string, chunkKey: bigint | undefined): boolean {
     if (this.all) return true;

@@ -1,15 +1,17 @@
-import { LogicalReplicationService, PgoutputPlugin, type Pgoutput } from 'pg-logical-replication';
+import pg from 'pg';
+import { RowKind } from '../../core/row-kind.js';
 import { tableIdOf, type CapturedTable } from './captured-tables.js';
 import type { TableChunk } from './cdc-splits.js';
+import { chunkKeyOf } from './chunks.js';
 import { lastWatermarks, parseWatermark, WATERMARK_PREFIX } from './chunk-read.js';
 import { LogFilter } from './log-filter.js';
 import { formatLsn, parseLsn } from './lsn.js';
-import { slotDroppedError, withClient } from './pg-catalog.js';
+import { ident, slotDroppedError, withClient } from './pg-catalog.js';
+import { PgoutputDecoder, type ChangeMessage, type PgoutputMessage } from './pgoutput-decoder.js';
 import type { ResolvedCdcOptions } from './postgres-cdc-options.js';
-import { RelationTracker, type RelationShape } from './relation-changes.js';
-import { rowChanges, type DecodedChange, type Row } from './row-changes.js';
-import { keepTextTypes } from './text-types.js';
-import { ToastLookup, type DecodedUpdate } from './toast-lookup.js';
+import { RelationTracker } from './relation-changes.js';
+import type { Row } from './row-changes.js';
+import { ToastLookup } from './toast-lookup.js';
 
 /** Where the log split is: after the transaction that ended at `lsn`, with the chunk watermarks seen by then. */
 export interface LogPosition {
@@ -17,41 +19,69 @@ export interface LogPosition {
   readonly seen: string[] | 'all';
 }
 
-/** A whole transaction's rows, queued until a poll takes them. */
-interface ReadyTransaction {
-  readonly values: Row[];
-  readonly kinds: number[];
-  readonly opTs: number;
-  readonly endLsn: bigint;
-  /** The filter's state after this point of the log. */
-  readonly seen: string[] | 'all';
+/** A captured table as the stream follows it. */
+interface Captured {
+  readonly id: string;
+  readonly table: CapturedTable;
+  readonly relation: RelationTracker;
 }
 
-/** Transactions queued before the replication stream is paused. */
+/** The parts of `pg`'s connection the replication protocol needs (it is not in the typings). */
+interface ReplicationConnection {
+  readonly stream: { pause(): void; resume(): void };
+  on(event: 'copyData', listener: (msg: { chunk: Buffer }) => void): void;
+  once(event: 'replicationStart', listener: () => void): void;
+  sendCopyFromChunk(b: Buffer): void;
+}
+
+/** Committed rows queued before the replication connection stops reading (TCP then holds the server back). */
 const MAX_READY_ROWS = 20_000;
 const SQLSTATE_UNDEFINED_OBJECT = '42704';
+const XLOG_DATA = 0x77;
+const KEEPALIVE = 0x6b;
+/** The XLogData header before the pgoutput message: tag, start and end LSN, send time. */
+const XLOG_HEADER = 25;
 
 /**
- * The log split: streams the slot's changes to the table (pgoutput over the replication protocol),
- * drops those the snapshot chunks already hold, and queues whole transactions for the reader. The
+ * The log split: streams the slot's changes to the table (pgoutput over the replication protocol,
+ * decoded by {@link PgoutputDecoder}), drops those the snapshot chunks already hold, and queues
+ * the rows of whole transactions for the reader. Messages are handled as they arrive, without a
+ * promise each; only an update waiting for a TOAST lookup holds the following messages back. The
  * slot is confirmed only up to what a completed checkpoint covers.
  */
 export class LogStream {
-  private readonly service: LogicalReplicationService;
+  private client: pg.Client | undefined;
+  private connection: ReplicationConnection | undefined;
+  private streaming = false;
+  private readonly decoder = new PgoutputDecoder();
   private readonly filter: LogFilter;
   private readonly toast: ToastLookup;
-  private readonly ready: ReadyTransaction[] = [];
-  private readyRows = 0;
-  private wake: (() => void) | undefined;
+  /** The rows of committed transactions not taken yet (the first `committed`), then the open transaction's. */
+  private values: Row[] = [];
+  private kinds: number[] = [];
+  private timestamps: number[] = [];
+  private committed = 0;
+  /** Whether the position moved (a commit, a watermark, a keepalive) since the last take. */
+  private moved = false;
+  /** The position after the last committed transaction, and the filter's state there. */
+  private end: bigint;
+  private seen: string[] | 'all';
+  private txOpen = false;
+  private txOpTs = 0;
+  /** The commit LSN of the transaction being read, for errors. */
+  private txLsn = 0n;
+  /** Replication messages that came while a TOAST lookup was pending, in order. */
+  private held: Buffer[] = [];
+  private holding = false;
+  private paused = false;
   private failure: unknown;
-  private current: { values: Row[]; kinds: number[]; opTs: number } | undefined;
   private emitted: LogPosition;
   private confirmed = 0n;
   private closed = false;
-  /** Each captured table, and its schema tracker, by `schema.table`. */
-  private readonly tables = new Map<string, { table: CapturedTable; relation: RelationTracker }>();
-  /** The commit LSN of the transaction being read, for errors. */
-  private txLsn = '?';
+  /** Each captured table, by `schema.table`. */
+  private readonly tables = new Map<string, Captured>();
+  /** Each relation of the stream by OID: its captured table, or null for one not captured. */
+  private readonly relations = new Map<number, Captured | null>();
   private readonly heartbeat: NodeJS.Timeout | undefined;
   /** The read id of each chunk's valid watermark (see {@link lastWatermarks}); earlier ones are ignored. */
   private validWatermarks: Map<string, string> | undefined;
@@ -63,53 +93,63 @@ export class LogStream {
     from: LogPosition | undefined,
   ) {
     this.emitted = from ?? { lsn: '0/0', seen: [] };
+    this.end = parseLsn(this.emitted.lsn);
     this.filter = new LogFilter(chunks, this.emitted.seen);
-    for (const t of tables) this.tables.set(tableIdOf(t), { table: t, relation: new RelationTracker(tableIdOf(t), o.schemaChange) });
+    this.seen = this.filter.state();
+    for (const t of tables) this.tables.set(tableIdOf(t), { id: tableIdOf(t), table: t, relation: new RelationTracker(tableIdOf(t), o.schemaChange) });
     this.toast = new ToastLookup(o);
-    this.service = new LogicalReplicationService({ ...o.connection, replication: 'database' } as ConstructorParameters<typeof LogicalReplicationService>[0], {
-      acknowledge: { auto: false, timeoutSeconds: 0 },
-      flowControl: { enabled: true },
-    });
-    this.service.on('data', (_lsn: string, msg: Pgoutput.Message) => this.onMessage(msg));
-    this.service.on('heartbeat', (lsn: string, _ts: number, reply: boolean) => {
-      this.onKeepalive(parseLsn(lsn));
-      if (reply) void this.confirm();
-    });
     // Asking for a reply makes the server send a keepalive with how far it has read the log.
     if (o.heartbeatMs > 0) {
-      this.heartbeat = setInterval(() => void this.confirm(true), o.heartbeatMs);
+      this.heartbeat = setInterval(() => this.confirm(true), o.heartbeatMs);
       this.heartbeat.unref();
     }
-    this.service.on('error', (e: unknown) => this.fail(e));
     this.start().catch((e: unknown) => this.fail(e));
   }
 
   private async start(): Promise<void> {
     if (this.filter.state() !== 'all') this.validWatermarks = await withClient(this.o, (c) => lastWatermarks(c, this.o));
     if (this.closed) return;
-    const plugin = keepTextTypes(new PgoutputPlugin({ protoVersion: 1, publicationNames: [this.o.publication], messages: true }));
-    await this.service.subscribe(plugin, this.o.slot, this.emitted.lsn);
+    const client = new pg.Client({ ...this.o.connection, replication: 'database' } as pg.ClientConfig);
+    client.on('error', (e) => this.fail(e));
+    this.client = client;
+    await client.connect();
+    if (this.closed) return;
+    const conn = (client as unknown as { connection: ReplicationConnection }).connection;
+    this.connection = conn;
+    conn.once('replicationStart', () => (this.streaming = true));
+    conn.on('copyData', (msg) => this.onCopyData(msg.chunk));
+    // Resolves only when the stream ends, which it does not while the job runs.
+    await client.query(
+      `START_REPLICATION SLOT ${ident(this.o.slot)} LOGICAL ${this.emitted.lsn} ` +
+        `(proto_version '1', publication_names ${client.escapeLiteral(this.o.publication)}, messages 'true')`,
+    );
+    if (!this.closed) throw new Error('postgres-cdc: the server ended the replication stream');
   }
 
-  /** Every queued transaction, or undefined when none is complete; throws what broke the stream. */
+  /** Every row of the transactions committed since the last take, or undefined when the position did not move; throws what broke the stream. */
   take(): { values: Row[]; kinds: Uint8Array; timestamps: number[] } | undefined {
     if (this.failure !== undefined) throw this.failure;
-    if (this.ready.length === 0) return undefined;
-    const values: Row[] = [];
-    const kinds: number[] = [];
-    const timestamps: number[] = [];
-    for (const tx of this.ready) {
-      for (let i = 0; i < tx.values.length; i++) {
-        values.push(tx.values[i]!);
-        kinds.push(tx.kinds[i]!);
-        timestamps.push(tx.opTs);
-      }
+    if (!this.moved) return undefined;
+    this.moved = false;
+    const n = this.committed;
+    let values = this.values;
+    let kinds = this.kinds;
+    let timestamps = this.timestamps;
+    if (n === values.length) {
+      this.values = [];
+      this.kinds = [];
+      this.timestamps = [];
+    } else {
+      values = values.splice(0, n);
+      kinds = kinds.splice(0, n);
+      timestamps = timestamps.splice(0, n);
     }
-    const last = this.ready[this.ready.length - 1]!;
-    this.emitted = { lsn: formatLsn(last.endLsn), seen: last.seen };
-    this.ready.length = 0;
-    this.readyRows = 0;
-    this.wake?.();
+    this.committed = 0;
+    this.emitted = { lsn: formatLsn(this.end), seen: this.seen };
+    if (this.paused && !this.holding) {
+      this.paused = false;
+      this.connection?.stream.resume();
+    }
     return { values, kinds: Uint8Array.from(kinds), timestamps };
   }
 
@@ -120,26 +160,71 @@ export class LogStream {
   /** Tells the server it may drop the log before `lsn` (a position a completed checkpoint holds). */
   confirmUpTo(lsn: bigint): Promise<void> {
     if (lsn > this.confirmed) this.confirmed = lsn;
-    return this.confirm();
+    this.confirm();
+    return Promise.resolve();
   }
 
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.heartbeat);
-    this.wake?.();
-    await this.service.destroy();
+    await this.client?.end().catch(() => {});
     await this.toast.close();
   }
 
   /**
-   * Sends a standby status update itself: the library's reports lsn + 1 (the slot must restart at
-   * the confirmed end exactly) and cannot report nothing. Before the first completed checkpoint the
-   * flush position is 0, which the server reads as "no news" but which still keeps the walsender
-   * from timing out.
+   * Sends a standby status update: the slot must restart at the confirmed end exactly. Before the
+   * first completed checkpoint the flush position is 0, which the server reads as "no news" but
+   * which still keeps the walsender from timing out.
    */
-  private async confirm(replyRequested = false): Promise<void> {
-    const conn = (this.service as unknown as { _connection?: { sendCopyFromChunk(b: Buffer): void } })._connection;
-    conn?.sendCopyFromChunk(standbyStatusUpdate(this.confirmed, replyRequested));
+  private confirm(replyRequested = false): void {
+    if (this.streaming && !this.closed) this.connection?.sendCopyFromChunk(standbyStatusUpdate(this.confirmed, replyRequested));
+  }
+
+  private onCopyData(chunk: Buffer): void {
+    if (this.holding) this.held.push(chunk);
+    else this.handle(chunk);
+  }
+
+  private handle(chunk: Buffer): void {
+    if (this.failure !== undefined) return;
+    if (chunk[0] === KEEPALIVE) {
+      this.onKeepalive(chunk.readBigUInt64BE(1));
+      if (chunk[17] === 1) this.confirm();
+      return;
+    }
+    if (chunk[0] !== XLOG_DATA) return;
+    let wait: Promise<void> | undefined;
+    try {
+      wait = this.onMessage(this.decoder.decode(chunk, XLOG_HEADER));
+    } catch (e) {
+      return this.fail(e);
+    }
+    if (wait) this.hold(wait);
+    else if (!this.paused && this.committed >= MAX_READY_ROWS) this.pause();
+  }
+
+  /** Holds the messages that follow until `wait` is done, so changes stay in log order. */
+  private hold(wait: Promise<void>): void {
+    this.holding = true;
+    this.pause();
+    void wait
+      .catch((e: unknown) => this.fail(e))
+      .then(() => {
+        this.holding = false;
+        let i = 0;
+        while (i < this.held.length && !this.holding) this.handle(this.held[i++]!);
+        this.held = this.held.slice(i);
+        if (!this.holding && this.paused && this.committed < MAX_READY_ROWS) {
+          this.paused = false;
+          this.connection?.stream.resume();
+        }
+      });
+  }
+
+  private pause(): void {
+    if (this.paused) return;
+    this.paused = true;
+    this.connection?.stream.pause();
   }
 
   /**
@@ -149,103 +234,97 @@ export class LogStream {
    * Without this an idle table's slot would hold the server's log for as long as it stays idle.
    */
   private onKeepalive(walEnd: bigint): void {
-    // The library queues data messages and handles them one by one, keepalives at once.
-    const svc = this.service as unknown as { _messageQueue?: unknown[]; _processing?: boolean };
-    if (this.current || (svc._messageQueue?.length ?? 0) > 0 || svc._processing) return;
-    const prev = this.ready[this.ready.length - 1];
-    if (walEnd <= (prev ? prev.endLsn : parseLsn(this.emitted.lsn))) return;
-    const entry: ReadyTransaction = { values: [], kinds: [], opTs: 0, endLsn: walEnd, seen: this.filter.state() };
-    if (prev && prev.values.length === 0) this.ready[this.ready.length - 1] = entry;
-    else this.ready.push(entry);
+    if (this.txOpen || this.holding || walEnd <= this.end) return;
+    this.end = walEnd;
+    this.seen = this.filter.state();
+    this.moved = true;
   }
 
-  private onMessage(m: Pgoutput.Message): Promise<void> | undefined {
+  private onMessage(m: PgoutputMessage): Promise<void> | undefined {
     switch (m.tag) {
       case 'begin':
-        this.txLsn = m.commitLsn ?? '?';
-        this.current = { values: [], kinds: [], opTs: Number((m.commitTime as unknown as bigint) / 1000n) };
+        this.txOpen = true;
+        this.txLsn = m.commitLsn;
+        this.txOpTs = m.commitTime;
         return undefined;
-      case 'update': {
-        // The stream waits for the returned promise, so changes stay in log order.
-        const captured = this.tables.get(`${m.relation.schema}.${m.relation.name}`);
-        const missing = captured ? ToastLookup.missing(m as unknown as DecodedUpdate) : [];
-        if (!captured || missing.length === 0 || !this.current) break;
-        return this.toast.fill(captured.table, m as unknown as DecodedUpdate, missing).then(
-          (found) => {
-            if (found) this.onChange(m);
-          },
-          (e: unknown) => this.fail(e),
-        );
-      }
+      case 'commit':
+        if (!this.txOpen) return undefined;
+        this.txOpen = false;
+        this.committed = this.values.length;
+        this.end = m.commitEndLsn;
+        this.seen = this.filter.state();
+        this.moved = true;
+        return undefined;
       case 'insert':
       case 'delete':
         this.onChange(m);
         return undefined;
-      case 'relation':
-        if (this.tables.has(`${m.schema}.${m.name}`)) {
-          try {
-            this.tables.get(`${m.schema}.${m.name}`)!.relation.onRelation(m as RelationShape, this.txLsn);
-          } catch (e) {
-            this.fail(e);
-          }
+      case 'update': {
+        const captured = this.relations.get(m.relation.relationOid);
+        const missing = captured && this.txOpen ? ToastLookup.missing(m) : undefined;
+        if (!missing) {
+          this.onChange(m);
+          return undefined;
         }
+        return this.toast.fill(captured!.table, m, missing).then((found) => {
+          if (found) this.onChange(m);
+        });
+      }
+      case 'relation': {
+        const captured = this.tables.get(`${m.schema}.${m.name}`) ?? null;
+        this.relations.set(m.relationOid, captured);
+        captured?.relation.onRelation(m, formatLsn(this.txLsn));
         return undefined;
+      }
       case 'message': {
         if (m.prefix !== WATERMARK_PREFIX) return undefined;
-        const { slot, chunk, read } = parseWatermark(Buffer.from(m.content).toString('utf8'));
+        const { slot, chunk, read } = parseWatermark(m.content.toString('utf8'));
         if (slot !== this.o.slot || chunk === undefined) return undefined;
         // The watermark of a read whose rows a crash threw away: the chunk's rows are those of a later read.
         const valid = this.validWatermarks?.get(chunk);
         if (valid !== undefined && read !== valid) return undefined;
         this.filter.see(chunk);
-        // A watermark is a point in the log a restart must not forget: it travels as an empty transaction.
-        return this.enqueue({ values: [], kinds: [], opTs: 0, endLsn: parseLsn(this.emitted.lsn), seen: this.filter.state() }, false);
-      }
-      case 'commit': {
-        const cur = this.current;
-        this.current = undefined;
-        if (!cur) return undefined;
-        return this.enqueue({ ...cur, endLsn: parseLsn(m.commitEndLsn!), seen: this.filter.state() }, true);
+        // A point in the log a restart must not forget: the position stays, what was seen moves.
+        this.seen = this.filter.state();
+        this.moved = true;
+        return undefined;
       }
       default:
         return undefined;
     }
-    this.onChange(m as DecodedChange & { relation: { schema: string; name: string } });
-    return undefined;
   }
 
-  private onChange(m: DecodedChange & { relation: { schema: string; name: string } }): void {
-    const cur = this.current;
-    const id = `${m.relation.schema}.${m.relation.name}`;
-    const captured = this.tables.get(id);
-    if (!cur || !captured) return;
-    for (const c of rowChanges(m, captured.table, id)) {
-      if (!this.filter.passes(id, c.chunkKey)) continue;
-      cur.values.push(this.withMetadata(captured.relation.shape(c.row), captured.table, cur.opTs));
-      cur.kinds.push(c.kind);
+  /**
+   * Queues the changelog rows of one change: an update is `-U` then `+U`; without REPLICA IDENTITY
+   * FULL the server sends no old row, so `-U` and `-D` carry only the key columns.
+   */
+  private onChange(m: ChangeMessage): void {
+    const captured = this.relations.get(m.relation.relationOid);
+    if (!this.txOpen || !captured) return;
+    if (m.tag === 'insert') return this.push(captured, m.new!, RowKind.INSERT);
+    let before = m.old ?? m.key;
+    if (!before && m.new) {
+      before = {};
+      for (const k of captured.table.keyColumns) before[k] = m.new[k];
     }
+    if (!before) throw new Error(`a ${m.tag} of ${captured.id} without its old key`);
+    if (m.tag === 'delete') return this.push(captured, before, RowKind.DELETE);
+    this.push(captured, before, RowKind.UPDATE_BEFORE);
+    this.push(captured, m.new!, RowKind.UPDATE_AFTER);
   }
 
-  private withMetadata(row: Row, t: CapturedTable, opTs: number): Row {
+  private push(c: Captured, row: Row, kind: RowKind): void {
+    if (!this.filter.passesAll() && !this.filter.passes(c.id, chunkKeyOf(c.table, row))) return;
+    const out = c.relation.shape(row);
     for (const m of this.o.metadata) {
-      if (m === 'op_ts') row.op_ts = opTs;
-      else if (m === 'table_name') row.table_name = t.table;
-      else if (m === 'schema_name') row.schema_name = t.schema;
-      else row.database_name = this.o.connection.database;
+      if (m === 'op_ts') out.op_ts = this.txOpTs;
+      else if (m === 'table_name') out.table_name = c.table.table;
+      else if (m === 'schema_name') out.schema_name = c.table.schema;
+      else out.database_name = this.o.connection.database;
     }
-    return row;
-  }
-
-  private enqueue(tx: ReadyTransaction, hasEnd: boolean): Promise<void> | undefined {
-    // A watermark between transactions keeps the end of the last one queued (or emitted).
-    const prev = this.ready[this.ready.length - 1];
-    const entry = hasEnd ? tx : { ...tx, endLsn: prev ? prev.endLsn : tx.endLsn };
-    if (entry.values.length === 0 && !hasEnd && prev) {
-      this.ready[this.ready.length - 1] = { ...prev, seen: entry.seen };
-    } else this.ready.push(entry);
-    this.readyRows += entry.values.length;
-    if (this.readyRows < MAX_READY_ROWS || this.closed) return undefined;
-    return new Promise<void>((r) => (this.wake = r));
+    this.values.push(out);
+    this.kinds.push(kind);
+    this.timestamps.push(this.txOpTs);
   }
 
   private fail(e: unknown): void {

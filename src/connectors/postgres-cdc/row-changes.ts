@@ -24,9 +24,6 @@ export interface DecodedChange {
   readonly key?: Row | null;
 }
 
-// The decoder builds rows without a prototype; downstream code (codecs, printing) expects plain objects.
-const plain = (r: Row): Row => ({ ...r });
-
 /**
  * The changelog rows of one insert, update or delete of table `t` (id `table`). An update is `-U`
  * then `+U`; without REPLICA IDENTITY FULL the server sends no old row, so `-U` and `-D` carry
@@ -34,15 +31,9 @@ const plain = (r: Row): Row => ({ ...r });
  */
 export function rowChanges(change: DecodedChange, t: CapturedTable, table: string): RowChange[] {
   const of = (kind: RowKind, row: Row): RowChange => ({ kind, table, key: rowKeyOf(t, row), chunkKey: chunkKeyOf(t, row), row });
-  const after = change.new ? plain(change.new) : undefined;
+  const after = change.new ? change.new : undefined;
   if (change.tag === 'insert') return [of(RowKind.INSERT, after!)];
-  const before = change.old
-    ? plain(change.old)
-    : change.key
-      ? plain(change.key)
-      : after
-        ? Object.fromEntries(t.keyColumns.map((k) => [k, after[k]]))
-        : undefined;
+  const before = change.old ? change.old : change.key ? change.key : after ? Object.fromEntries(t.keyColumns.map((k) => [k, after[k]])) : undefined;
   if (!before) throw new Error(`a ${change.tag} of ${table} without its old key`);
   const out = of(change.tag === 'delete' ? RowKind.DELETE : RowKind.UPDATE_BEFORE, before);
   if (change.tag === 'delete') return [out];

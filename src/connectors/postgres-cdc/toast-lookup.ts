@@ -23,17 +23,21 @@ export interface DecodedUpdate {
  *
  * @example
  * const toast = new ToastLookup(options);
- * if (!(await toast.fill(table, change, missing))) skip(change); // change.new now has every column
+ * const missing = ToastLookup.missing(change);
+ * if (missing && !(await toast.fill(table, change, missing))) skip(change); // change.new now has every column
  */
 export class ToastLookup {
   private client: pg.Client | undefined;
 
   constructor(private readonly o: ResolvedCdcOptions) {}
 
-  /** The columns of `m.new` the log left out (none for most updates, so most updates cost nothing). */
-  static missing(m: DecodedUpdate): string[] {
+  /** The columns of `m.new` the log left out, or undefined for none (most updates, which then cost a loop). */
+  static missing(m: DecodedUpdate): string[] | undefined {
     const row = m.new;
-    return row ? m.relation.columns.map((c) => c.name).filter((n) => row[n] === undefined) : [];
+    if (!row) return undefined;
+    let out: string[] | undefined;
+    for (const c of m.relation.columns) if (row[c.name] === undefined) (out ??= []).push(c.name);
+    return out;
   }
 
   /** Sets the `missing` columns of `m.new` from the table; false when the row is no longer there. */

@@ -124,6 +124,38 @@ describe.runIf(serversInstalled)('mysql-cdc source', () => {
     expect(String((error as Error).message)).toContain(`${first}:4`);
   }, 60_000);
 
+  it('stops reading the binlog past 20,000 queued changes, and reads on once a poll takes them', async () => {
+    await db.query('CREATE TABLE flow (id bigint PRIMARY KEY, v int NOT NULL)');
+    const [{ File: file, Position: pos }] = await db.query<{ File: string; Position: number }>('SHOW MASTER STATUS');
+    const o = resolveOptions({
+      hostname: '127.0.0.1',
+      port: db.port,
+      username: 'weir',
+      password: 'weir',
+      'database-name': 'weir',
+      'table-name': 'flow',
+      'server-id': 5501,
+    });
+    const flow = { database: 'weir', table: 'flow', keyColumns: ['id'], chunkColumn: 'id', columns: ['id', 'v'] };
+    // 60 transactions of 1,000 rows, three times the bound, written before the stream starts.
+    for (let t = 0; t < 60; t++) await db.query(`INSERT INTO flow (id, v) SELECT seq, 0 FROM seq_${t * 1000 + 1}_to_${(t + 1) * 1000}`);
+    const stream = new LogStream(o, [flow], [], { file: file!, pos: pos! }, undefined);
+    try {
+      await until('the queue to fill', () => stream.queued() >= 20_000);
+      // Given time to read on, it does not: the connection stopped at the transaction that reached the bound.
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(stream.queued()).toBe(20_000);
+      const ids: number[] = [];
+      await until('every change', () => {
+        for (const v of stream.take()?.values ?? []) ids.push(Number(v.id));
+        return ids.length >= 60_000;
+      });
+      expect(ids).toEqual(Array.from({ length: 60_000 }, (_, i) => i + 1));
+    } finally {
+      await stream.close();
+    }
+  }, 60_000);
+
   it('refuses a server whose binlog has no full row images, naming the setting', async () => {
     await db.query(`SET GLOBAL binlog_row_image = 'MINIMAL'`);
     try {
