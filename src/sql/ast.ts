@@ -131,6 +131,15 @@ export interface SetOp {
   readonly right: Query;
 }
 
+/** One name of a WITH clause: a query that the later names and the main query read as a table. */
+export interface CommonTable {
+  readonly name: string;
+  readonly query: Query;
+  /** The query's text, for plan names. */
+  readonly text: string;
+  readonly pos: SqlPosition;
+}
+
 /** A SELECT; clauses this slice cannot run are kept by position to reject them by name. */
 export interface Query {
   readonly kind: 'select';
@@ -150,6 +159,12 @@ export interface Query {
   readonly setOp?: SetOp;
   readonly orderBy?: readonly OrderItem[];
   readonly limit?: { readonly count: number; readonly pos: SqlPosition };
+  /** `WITH name [(cols)] AS (query), ...` before this query: names its FROM clauses (and its subqueries') may read. */
+  readonly with?: readonly CommonTable[];
+  /** `VALUES (..), (..)`: the rows of this query (`items` and `from` are then unused). */
+  readonly values?: readonly (readonly Expr[])[];
+  /** Names for the output columns, in order: `AS t(x, y)` after a subquery or VALUES, `WITH t(x, y) AS`. */
+  readonly columnNames?: readonly string[];
   readonly unsupported: readonly { readonly clause: string; readonly pos: SqlPosition }[];
   readonly pos: SqlPosition;
 }

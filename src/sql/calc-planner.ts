@@ -1,7 +1,7 @@
 import type { DataStream } from '../api/data-stream.js';
 import type { StreamEnvironment } from '../api/stream-environment.js';
 import { startOffset, type Expr, type Query } from './ast.js';
-import type { Catalog } from './catalog.js';
+import type { Catalog, CatalogView } from './catalog.js';
 import { buildFunction, Constants, ExpressionCompiler, propertyAccess, propertyKey, type Column, type Scope } from './expression-compiler.js';
 import type { CalcParams, Row } from './operators/calc-operator.js';
 import { helpers } from './runtime-helpers.js';
@@ -56,6 +56,11 @@ export interface PlanContext {
   readonly miniBatch?: boolean;
   /** `execution.runtime-mode` = `batch`: bounded inputs, final results only (ORDER BY sorts at the end). */
   readonly batch?: boolean;
+}
+
+/** The context to plan a view's query in: its own text, and its own names for a WITH query. */
+export function viewContext(ctx: PlanContext, view: CatalogView): PlanContext {
+  return { ...ctx, sql: view.sql, ...(view.catalog ? { catalog: view.catalog } : {}) };
 }
 
 /** WHERE and the SELECT items of a query over `input`, compiled into one `sqlCalc` node. */

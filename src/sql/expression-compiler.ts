@@ -343,7 +343,8 @@ export class ExpressionCompiler {
     return { code, type, nullable: otherwise.nullable || branches.some((b) => b.then.nullable) };
   }
 
-  private commonType(parts: readonly Compiled[], what: string, pos: SqlPosition): SqlType {
+  /** The type all `parts` fit in (numbers widened, DECIMALs and timestamps joined); `what` names the construct in the error. */
+  commonType(parts: readonly Compiled[], what: string, pos: SqlPosition): SqlType {
     const known = parts.map((p) => p.type).filter((t) => t.name !== 'NULL');
     if (known.length === 0) return T.NULL;
     if (known.every(isNumeric)) return known.reduce(widerNumeric);

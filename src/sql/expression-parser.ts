@@ -68,6 +68,11 @@ export class ExpressionParser {
     return this.or();
   }
 
+  /** A query (SELECT, WITH or VALUES) starts `ahead` tokens on. */
+  private queryStarts(ahead = 0): boolean {
+    return this.c.isKeyword('SELECT', ahead) || this.c.isKeyword('WITH', ahead) || this.c.isKeyword('VALUES', ahead);
+  }
+
   private or(): Expr {
     let left = this.and();
     while (this.c.isKeyword('OR')) {
@@ -124,7 +129,7 @@ export class ExpressionParser {
         const negated = this.c.acceptKeyword('NOT');
         this.c.expectKeyword('IN');
         this.c.expectOp('(');
-        if (this.c.isKeyword('SELECT')) {
+        if (this.queryStarts()) {
           if (!this.subquery) throw new SqlError('IN (SELECT ...) subqueries are not supported here', this.c.peek().pos, this.c.sql);
           const query = this.subquery();
           this.c.expectOp(')');
@@ -186,7 +191,7 @@ export class ExpressionParser {
       c.next();
       return { kind: 'literal', value: t.value, type: 'string', pos };
     }
-    if (t.type === 'ident' && t.upper === 'EXISTS' && c.isOp('(', 1) && c.isKeyword('SELECT', 2)) {
+    if (t.type === 'ident' && t.upper === 'EXISTS' && c.isOp('(', 1) && this.queryStarts(2)) {
       if (!this.subquery) throw new SqlError('EXISTS subqueries are not supported here', pos, c.sql);
       c.next();
       c.next();

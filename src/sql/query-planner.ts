@@ -1,6 +1,6 @@
 import type { Query } from './ast.js';
 import { isAggregating, outputRow, planAggregate } from './aggregate-planner.js';
-import { exprText, materialized, planCalc, type PlanContext, type PlannedQuery } from './calc-planner.js';
+import { exprText, materialized, planCalc, viewContext, type PlanContext, type PlannedQuery } from './calc-planner.js';
 import type { Row } from './operators/calc-operator.js';
 import type { BatchSortParams } from './operators/batch-sort-operator.js';
 import type { GroupAggregateParams } from './operators/group-aggregate-operator.js';
@@ -19,6 +19,8 @@ import { planDistinct, planSetOp } from './set-op-planner.js';
 import { planSubqueryJoins, takeSubqueries } from './subquery-planner.js';
 import { planUnionAll } from './union-planner.js';
 import { planWindowTvf } from './window-tvf-planner.js';
+import { planRenamed, planWith } from './common-table-planner.js';
+import { planValues } from './values-planner.js';
 
 export type { OutputRewrite, PlanContext, PlannedQuery } from './calc-planner.js';
 
@@ -34,6 +36,9 @@ export function planQuery(q: Query, ctx: PlanContext): PlannedQuery {
     const u = q.unsupported[0]!;
     throw new SqlError(`${u.clause} is not supported yet`, u.pos, ctx.sql);
   }
+  if (q.with) return planWith(q, ctx, planQuery);
+  if (q.columnNames) return planRenamed(q, ctx, planQuery);
+  if (q.values) return planValues(q, ctx);
   // ORDER BY and LIMIT first: after a UNION ALL they apply to the whole union.
   if (q.orderBy || q.limit) return planSort(q, ctx, planQuery);
   if (q.setOp) return planSetOp(q, ctx, planQuery);
@@ -95,7 +100,7 @@ export function planFrom(q: Query, ctx: PlanContext): { input: PlannedQuery; sco
   }
   const entry = ctx.catalog.lookup(from.name, ctx.sql);
   if (entry.kind === 'view') {
-    input = planQuery(entry.query, { ...ctx, sql: entry.sql });
+    input = planQuery(entry.query, viewContext(ctx, entry));
     input = materialized(input.stream(), input.columns, input);
     return { input, scope: { columns: input.columns, qualifiers: [from.alias ?? entry.name], description: `view '${entry.name}'` } };
   }
