@@ -26,6 +26,10 @@ export type Expr =
   | { readonly kind: 'inQuery'; readonly arg: Expr; readonly query: Query; readonly negated: boolean; readonly pos: SqlPosition }
   /** `EXISTS (SELECT ...)`: runs as a semi join (`NOT EXISTS`: an anti join), as a conjunct of WHERE only. */
   | { readonly kind: 'exists'; readonly query: Query; readonly pos: SqlPosition }
+  /** `(SELECT x ...)` as a value: the one row's value, NULL when there is none (more than one is a runtime error). */
+  | { readonly kind: 'scalarQuery'; readonly query: Query; readonly pos: SqlPosition }
+  /** `(a, b)`: several values compared at once, as the left side of IN (SELECT a, b ...). */
+  | { readonly kind: 'row'; readonly items: readonly Expr[]; readonly pos: SqlPosition }
   | { readonly kind: 'like'; readonly arg: Expr; readonly pattern: Expr; readonly negated: boolean; readonly pos: SqlPosition }
   | {
       readonly kind: 'case';

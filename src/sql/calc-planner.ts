@@ -93,7 +93,9 @@ export function planCalc(q: Query, input: PlannedQuery, scope: Scope, sql: strin
         throw new SqlError(`Table '${item.expr.qualifier}' not found in this query`, item.expr.pos, sql);
       // `t.*` over a join: the columns of input `t`, by the names they have there.
       const side = item.expr.qualifier ? scope.sides?.get(item.expr.qualifier) : undefined;
-      const starred = side ? [...side].map(([as, field]) => ({ ...scope.columns.find((c) => c.name === field)!, name: as })) : scope.columns;
+      const starred = side
+        ? [...side].map(([as, field]) => ({ ...scope.columns.find((c) => c.name === field)!, name: as }))
+        : scope.columns.filter((c) => !scope.hidden?.has(c.name));
       for (const col of starred) {
         const name = unique(col.name);
         identity &&= name === col.name;

@@ -201,8 +201,19 @@ export class ExpressionParser {
     }
     if (t.type === 'op' && t.value === '(') {
       c.next();
-      if (c.isKeyword('SELECT')) throw new SqlError('Subqueries in expressions are not supported yet', c.peek().pos, c.sql);
+      if (this.queryStarts()) {
+        if (!this.subquery) throw new SqlError('Subqueries are not supported here', c.peek().pos, c.sql);
+        const query = this.subquery();
+        c.expectOp(')');
+        return { kind: 'scalarQuery', query, pos };
+      }
       const e = this.expression();
+      if (c.isOp(',')) {
+        const items = [e];
+        while (c.acceptOp(',')) items.push(this.expression());
+        c.expectOp(')');
+        return { kind: 'row', items, pos };
+      }
       c.expectOp(')');
       return e;
     }

@@ -1,4 +1,4 @@
-import type { Query } from './ast.js';
+import type { Expr, Query } from './ast.js';
 import { isAggregating, outputRow, planAggregate } from './aggregate-planner.js';
 import { exprText, materialized, planCalc, viewContext, type PlanContext, type PlannedQuery } from './calc-planner.js';
 import type { Row } from './operators/calc-operator.js';
@@ -10,13 +10,14 @@ import type { Scope } from './expression-compiler.js';
 import { planTableSource, scopeOf, sourceChangelog, tableColumns } from './table-source-planner.js';
 import { planWindowAggregate } from './window-planner.js';
 import { planJoinedFrom } from './join-planner.js';
-import { hasOver } from './expr-rewrite.js';
+import { andAll, hasOver } from './expr-rewrite.js';
 import { planOverAggregate } from './over-planner.js';
 import { planRanked, rankFilterOf } from './rank-planner.js';
 import { planSort } from './sort-planner.js';
 import { timeAttributes } from './time-attributes.js';
 import { planDistinct, planSetOp } from './set-op-planner.js';
 import { planSubqueryJoins, takeSubqueries } from './subquery-planner.js';
+import { planScalarJoins, splitScalarConditions, takeScalarSubqueries } from './scalar-subquery-planner.js';
 import { planUnionAll } from './union-planner.js';
 import { planWindowTvf } from './window-tvf-planner.js';
 import { planRenamed, planWith } from './common-table-planner.js';
@@ -44,26 +45,34 @@ export function planQuery(q: Query, ctx: PlanContext): PlannedQuery {
   if (q.setOp) return planSetOp(q, ctx, planQuery);
   if (q.unionAll) return planUnionAll(q, ctx, planQuery);
   if (q.distinct) return planDistinct(q, ctx, planQuery);
-  if (!q.from) throw new SqlError('SELECT without FROM is not supported yet', q.pos, ctx.sql);
+  // `SELECT 1`, `SELECT (SELECT ...)`: over one row of no columns the query reads.
+  if (!q.from) return planQuery({ ...q, from: oneRow(q) }, ctx);
   // IN and EXISTS subqueries of WHERE: semi and anti joins on the rows of FROM.
   const { query: rest, preds } = takeSubqueries(q, ctx.sql);
-  q = rest;
-  const semi = (input: PlannedQuery, scope: Scope) => (preds.length > 0 ? planSubqueryJoins(preds, input, scope, ctx, planQuery) : input);
+  // Scalar subqueries: each a hidden column of the rows of FROM, from a join with its one row.
+  const { query: withoutScalars, scalars } = takeScalarSubqueries(rest, ctx.sql);
+  q = withoutScalars;
+  const subqueries = (input: PlannedQuery, scope: Scope) => {
+    const semi = preds.length > 0 ? planSubqueryJoins(preds, input, scope, ctx, planQuery) : input;
+    return scalars.length > 0 ? planScalarJoins(scalars, semi, scope, ctx, planQuery) : { input: semi, scope };
+  };
   if ('kind' in q.from! && q.from.kind === 'join') {
-    const joined = planJoinedFrom(q, q.from, ctx, planQuery);
-    const rest: Query = { ...q, where: joined.where };
-    const input = semi(joined.input, joined.scope);
-    if (hasOver(rest)) return planOverAggregate(rest, input, joined.scope, ctx, timeAttributes(rest, ctx));
-    return isAggregating(rest) ? planGroupAggregate(rest, input, joined.scope, ctx) : planCalc(rest, input, joined.scope, ctx.sql);
+    // Conditions on a scalar subquery's value wait for its join; the others may go into the join.
+    const { plain, scalar } = splitScalarConditions(q.where, scalars);
+    const joined = planJoinedFrom({ ...q, where: plain }, q.from, ctx, planQuery);
+    const rest: Query = { ...q, where: andAll([joined.where, scalar].filter((c) => c !== undefined)) };
+    const { input, scope } = subqueries(joined.input, joined.scope);
+    if (hasOver(rest)) return planOverAggregate(rest, input, scope, ctx, timeAttributes(rest, ctx));
+    return isAggregating(rest) ? planGroupAggregate(rest, input, scope, ctx) : planCalc(rest, input, scope, ctx.sql);
   }
   if ('kind' in q.from! && q.from.kind === 'windowTvf' && isAggregating(q) && !hasOver(q)) {
-    if (preds.length > 0) throw new SqlError('IN and EXISTS subqueries in a window aggregation are not supported yet', preds[0]!.pos, ctx.sql);
+    if (preds.length > 0 || scalars.length > 0)
+      throw new SqlError('Subqueries in a window aggregation are not supported yet', (preds[0] ?? scalars[0])!.pos, ctx.sql);
     return planWindowAggregate(q, q.from, ctx, (e) => exprText(e, ctx.sql), planQuery);
   }
   const ranked = rankFilterOf(q, ctx);
   const from = ranked ? planRanked(ranked, ctx, planFrom) : planFrom(q, ctx);
-  const scope = from.scope;
-  const input = semi(from.input, scope);
+  const { input, scope } = subqueries(from.input, from.scope);
   if (ranked) q = { ...q, where: ranked.outerWhere };
   if (hasOver(q)) return planOverAggregate(q, input, scope, ctx, timeAttributes(q, ctx));
   if (isAggregating(q)) return planGroupAggregate(q, input, scope, ctx);
@@ -130,4 +139,10 @@ function planGroupAggregate(q: Query, input: PlannedQuery, scope: Scope, ctx: Pl
   const stream = filtered.stream().keyBy(plan.key).transform<Row>(by, 'sqlGroupAggregate', params);
   const aggregated = materialized(stream, plan.columns, batch ? { updating: false } : { updating: true, updatingBy: by });
   return planCalc(plan.query, aggregated, { columns: plan.columns, qualifiers: [], description: 'the aggregation' }, sql);
+}
+
+/** `VALUES (0)`: the one row a SELECT without FROM is computed over. */
+function oneRow(q: Query): Query {
+  const zero: Expr = { kind: 'literal', value: 0, type: 'int', pos: q.pos };
+  return { kind: 'select', items: [], from: undefined, where: undefined, values: [[zero]], columnNames: ['$one'], unsupported: [], pos: q.pos };
 }

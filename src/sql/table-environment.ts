@@ -25,6 +25,7 @@ import { temporalJoinKind } from './operators/temporal-join-operator.js';
 import { sideInputJoinKind } from './operators/side-input-join-operator.js';
 import { setOpKind } from './operators/set-op-operator.js';
 import { semiJoinKind } from './operators/semi-join-operator.js';
+import { scalarJoinKind } from './operators/scalar-join-operator.js';
 import { correlateKind } from './operators/correlate-operator.js';
 import { orderingOperatorKinds } from './operators/ordering-operator-kinds.js';
 import { ExplainResult, explainPlan } from './explain.js';
@@ -48,6 +49,7 @@ registerOperatorKind(temporalJoinKind);
 registerOperatorKind(sideInputJoinKind);
 registerOperatorKind(setOpKind);
 registerOperatorKind(semiJoinKind);
+registerOperatorKind(scalarJoinKind);
 registerOperatorKind(correlateKind);
 for (const kind of orderingOperatorKinds) registerOperatorKind(kind);
 
