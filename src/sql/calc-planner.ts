@@ -56,6 +56,8 @@ export interface PlanContext {
   readonly miniBatch?: boolean;
   /** `execution.runtime-mode` = `batch`: bounded inputs, final results only (ORDER BY sorts at the end). */
   readonly batch?: boolean;
+  /** `table.local-time-zone` as an Intl zone id (absent: UTC). */
+  readonly timeZone?: string;
 }
 
 /** The context to plan a view's query in: its own text, and its own names for a WITH query. */

@@ -22,6 +22,7 @@ import { planUnionAll } from './union-planner.js';
 import { planWindowTvf } from './window-tvf-planner.js';
 import { planRenamed, planWith } from './common-table-planner.js';
 import { planValues } from './values-planner.js';
+import { currentTimeZone, withTimeZone } from './types/time-zone.js';
 
 export type { OutputRewrite, PlanContext, PlannedQuery } from './calc-planner.js';
 
@@ -33,6 +34,7 @@ export type { OutputRewrite, PlanContext, PlannedQuery } from './calc-planner.js
  */
 export function planQuery(q: Query, ctx: PlanContext): PlannedQuery {
   if (currentFunctions() !== ctx.catalog.functions) return withFunctions(ctx.catalog.functions, () => planQuery(q, ctx));
+  if (currentTimeZone() !== (ctx.timeZone ?? 'UTC')) return withTimeZone(ctx.timeZone ?? 'UTC', () => planQuery(q, ctx));
   if (q.unsupported.length > 0) {
     const u = q.unsupported[0]!;
     throw new SqlError(`${u.clause} is not supported yet`, u.pos, ctx.sql);
@@ -85,7 +87,7 @@ export function planQuery(q: Query, ctx: PlanContext): PlannedQuery {
  * back) is folded when the input ends and emitted insert-only.
  */
 export function planResult(q: Query, ctx: PlanContext): PlannedQuery {
-  const planned = planQuery(q, ctx);
+  const planned = inTimeZone(planQuery(q, ctx), ctx.timeZone);
   if (!ctx.batch || !planned.updating) return planned;
   const params: BatchSortParams = { sortKey: () => [], order: { directions: [], nullsFirst: [] }, limit: undefined, text: { orderBy: '' } };
   const folded = planned
@@ -145,4 +147,11 @@ function planGroupAggregate(q: Query, input: PlannedQuery, scope: Scope, ctx: Pl
 function oneRow(q: Query): Query {
   const zero: Expr = { kind: 'literal', value: 0, type: 'int', pos: q.pos };
   return { kind: 'select', items: [], from: undefined, where: undefined, values: [[zero]], columnNames: ['$one'], unsupported: [], pos: q.pos };
+}
+
+/** The result's TIMESTAMP_LTZ columns marked with the session zone, so the client shows them in it. */
+function inTimeZone(planned: PlannedQuery, zone: string | undefined): PlannedQuery {
+  if (zone === undefined || zone === 'UTC' || !planned.columns.some((c) => c.type.name === 'TIMESTAMP_LTZ')) return planned;
+  const columns = planned.columns.map((c) => (c.type.name === 'TIMESTAMP_LTZ' ? { ...c, type: { ...c.type, zone } } : c));
+  return { ...planned, columns, stream: (rewrite) => planned.stream(rewrite) };
 }

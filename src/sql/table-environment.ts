@@ -93,6 +93,11 @@ export class TableEnvironment {
     return envOrConfig instanceof StreamEnvironment ? new TableEnvironment(envOrConfig, {}) : new TableEnvironment(undefined, envOrConfig);
   }
 
+  /** The session's configuration (Flink's `TableConfig`): `getConfig().setLocalTimeZone('Asia/Shanghai')` is `SET 'table.local-time-zone' = ...`. */
+  getConfig(): SqlSettings {
+    return this.settings;
+  }
+
   /** Runs one statement. DDL, SET and SHOW/DESCRIBE complete at once; an INSERT or a statement set starts a job. */
   executeSql(sql: string): TableResult {
     return this.executeStatement(parseStatement(sql).statement, sql);
@@ -337,7 +342,15 @@ export class TableEnvironment {
   private context(env: StreamEnvironment, sql: string): PlanContext {
     const batch = this.settings.get('execution.runtime-mode') === 'batch';
     // Batch operators keep state only until their input ends: the TTL is for streaming, as in Flink.
-    return { env, catalog: this.catalog, sql, stateTtl: batch ? 0 : this.settings.stateTtl(), miniBatch: this.settings.miniBatch(), batch };
+    return {
+      env,
+      catalog: this.catalog,
+      sql,
+      stateTtl: batch ? 0 : this.settings.stateTtl(),
+      miniBatch: this.settings.miniBatch(),
+      batch,
+      timeZone: this.settings.localTimeZone(),
+    };
   }
 
   /**
