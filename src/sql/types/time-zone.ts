@@ -40,9 +40,25 @@ function fixedOffset(zone: string): number | undefined {
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
+const offsets = new Map<string, Map<number, number>>();
+/** Zones change their offset at a multiple of 15 minutes (UTC): one offset per such slot is exact. */
+const SLOT = 900_000;
 
-/** How far the wall clock of `zone` is ahead of UTC at the instant `ms`, in milliseconds. */
+/** How far the wall clock of `zone` is ahead of UTC at the instant `ms`, in milliseconds (Intl asked once per 15-minute slot). */
 function offsetAt(zone: string, ms: number): number {
+  let cache = offsets.get(zone);
+  if (!cache) offsets.set(zone, (cache = new Map()));
+  const slot = Math.floor(ms / SLOT);
+  let o = cache.get(slot);
+  if (o === undefined) {
+    if (cache.size > 100_000) cache.clear();
+    o = askOffset(zone, slot * SLOT);
+    cache.set(slot, o);
+  }
+  return o;
+}
+
+function askOffset(zone: string, ms: number): number {
   let f = formatters.get(zone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {
@@ -59,9 +75,7 @@ function offsetAt(zone: string, ms: number): number {
   }
   const p: Record<string, number> = {};
   for (const part of f.formatToParts(ms)) if (part.type !== 'literal') p[part.type] = Number(part.value);
-  const wall = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
-  const floorSec = Math.floor(ms / 1000) * 1000;
-  return wall - floorSec;
+  return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - ms;
 }
 
 const isUtc = (zone: string) => zone === 'UTC' || zone === '+00:00' || zone === 'Etc/UTC';
@@ -76,15 +90,18 @@ export function toLocalTime(zone = current): ((ms: number) => number) | undefine
 
 /**
  * Wall-clock milliseconds of the session zone -> the instant (a TIMESTAMP read as a TIMESTAMP_LTZ);
- * undefined in UTC. A time the clock skips (a DST gap) moves forward by the gap, as java.time does.
+ * undefined in UTC. A time the clock skips (a DST gap) moves forward by the gap, and one it shows twice
+ * takes the earlier offset, as java.time does.
  */
 export function fromLocalTime(zone = current): ((local: number) => number) | undefined {
   if (isUtc(zone)) return undefined;
   const fixed = fixedOffset(zone);
   if (fixed !== undefined) return (local) => local - fixed;
+  // The offsets half a day before and after: a transition between them makes a gap or an overlap.
   return (local) => {
-    const guess = local - offsetAt(zone, local);
-    const at = local - offsetAt(zone, guess);
-    return at + offsetAt(zone, at) === local ? at : guess;
+    const before = local - offsetAt(zone, local - 43_200_000);
+    const after = local - offsetAt(zone, local + 43_200_000);
+    // An overlap takes the earlier offset, as java.time; a gap too, which moves the time forward by the gap.
+    return before + offsetAt(zone, before) !== local && after + offsetAt(zone, after) === local ? after : before;
   };
 }
