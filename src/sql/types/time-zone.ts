@@ -43,19 +43,31 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 const offsets = new Map<string, Map<number, number>>();
 /** Zones change their offset at a multiple of 15 minutes (UTC): one offset per such slot is exact. */
 const SLOT = 900_000;
+const DAY = 86_400_000;
 
-/** How far the wall clock of `zone` is ahead of UTC at the instant `ms`, in milliseconds (Intl asked once per 15-minute slot). */
+/**
+ * How far the wall clock of `zone` is ahead of UTC at the instant `ms`, in milliseconds. Intl is
+ * asked at both ends of the UTC day (one offset serves the whole day when they agree: zones change
+ * at most once a day) and per 15-minute slot only on a day of change; answers are kept per zone.
+ */
 function offsetAt(zone: string, ms: number): number {
   let cache = offsets.get(zone);
   if (!cache) offsets.set(zone, (cache = new Map()));
-  const slot = Math.floor(ms / SLOT);
-  let o = cache.get(slot);
+  const day = Math.floor(ms / DAY);
+  // One map per zone: days under odd keys, 15-minute slots under even ones.
+  const dayKey = -2 * day - 1;
+  let o = cache.get(dayKey);
   if (o === undefined) {
-    if (cache.size > 100_000) cache.clear();
-    o = askOffset(zone, slot * SLOT);
-    cache.set(slot, o);
+    if (cache.size > 200_000) cache.clear();
+    const start = askOffset(zone, day * DAY);
+    o = start === askOffset(zone, day * DAY + DAY - SLOT) ? start : NaN;
+    cache.set(dayKey, o);
   }
-  return o;
+  if (!Number.isNaN(o)) return o;
+  const slot = 2 * Math.floor(ms / SLOT);
+  let so = cache.get(slot);
+  if (so === undefined) cache.set(slot, (so = askOffset(zone, (slot / 2) * SLOT)));
+  return so;
 }
 
 function askOffset(zone: string, ms: number): number {
