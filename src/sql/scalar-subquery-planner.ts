@@ -1,7 +1,7 @@
 import { DataStream } from '../api/data-stream.js';
 import type { Expr, Query } from './ast.js';
 import { isAggregating } from './aggregate-planner.js';
-import { exprText, materialized, type PlanContext, type PlannedQuery } from './calc-planner.js';
+import { materialized, type PlanContext, type PlannedQuery } from './calc-planner.js';
 import { andAll, conjuncts, replaceExpr, someExpr } from './expr-rewrite.js';
 import { buildFunction, Constants, propertyAccess, type Column, type Scope } from './expression-compiler.js';
 import { equalsFunction } from './join-row-functions.js';
@@ -31,7 +31,7 @@ export function takeScalarSubqueries(q: Query, sql: string): { query: Query; sca
     replaceExpr(e, (x) => {
       if (x.kind !== 'scalarQuery') return undefined;
       const field = `$scalar${scalars.length}`;
-      scalars.push({ field, query: x.query, pos: x.pos, text: exprText(x, sql) });
+      scalars.push({ field, query: x.query, pos: x.pos, text: parenthesized(sql, x.pos.offset) });
       return { kind: 'column', name: { parts: [field], pos: x.pos }, pos: x.pos };
     });
   const where = q.where ? take(q.where) : undefined;
@@ -83,4 +83,19 @@ export function splitScalarConditions(where: Expr | undefined, scalars: readonly
   const reads = (e: Expr) => someExpr(e, (x) => x.kind === 'column' && x.name.parts.length === 1 && fields.has(x.name.parts[0]!));
   const all = conjuncts(where);
   return { plain: andAll(all.filter((c) => !reads(c))), scalar: andAll(all.filter(reads)) };
+}
+
+/** The text from the `(` at `start` to its matching `)` (quotes skipped), for plan names and errors. */
+function parenthesized(sql: string, start: number): string {
+  let depth = 0;
+  let quote: string | undefined;
+  for (let i = start; i < sql.length; i++) {
+    const ch = sql[i]!;
+    if (quote) {
+      if (ch === quote) quote = undefined;
+    } else if (ch === "'" || ch === '`') quote = ch;
+    else if (ch === '(') depth++;
+    else if (ch === ')' && --depth === 0) return sql.slice(start, i + 1).replace(/\s+/g, ' ');
+  }
+  return sql.slice(start).replace(/\s+/g, ' ');
 }

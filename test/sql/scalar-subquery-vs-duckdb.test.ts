@@ -124,6 +124,14 @@ describe('scalar subqueries and IN with several columns vs DuckDB', () => {
     }
   });
 
+  it('EXPLAIN shows the join with the one-row subquery, named by its text', async () => {
+    const tEnv = TableEnvironment.create();
+    tEnv.executeSql("CREATE TABLE t (k INT, n INT) WITH ('connector' = 'datagen')");
+    const plan = await tEnv.executeSql('EXPLAIN SELECT k FROM t WHERE n > (SELECT MAX(n) FROM t) AND k > 0').format();
+    expect(plan).toContain('Join(joinType=[LeftOuterJoin], where=[true], singleRowJoin=[(SELECT MAX(n) FROM t)])');
+    expect(plan).toContain('sqlScalarJoin');
+  });
+
   it('refuse what is not there yet, naming it', () => {
     const tEnv = TableEnvironment.create();
     tEnv.executeSql("CREATE TABLE t (k INT, n INT) WITH ('connector' = 'datagen')");
