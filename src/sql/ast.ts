@@ -26,6 +26,10 @@ export type Expr =
   | { readonly kind: 'inQuery'; readonly arg: Expr; readonly query: Query; readonly negated: boolean; readonly pos: SqlPosition }
   /** `EXISTS (SELECT ...)`: runs as a semi join (`NOT EXISTS`: an anti join), as a conjunct of WHERE only. */
   | { readonly kind: 'exists'; readonly query: Query; readonly pos: SqlPosition }
+  /** `(SELECT x ...)` as a value: the one row's value, NULL when there is none (more than one is a runtime error). */
+  | { readonly kind: 'scalarQuery'; readonly query: Query; readonly pos: SqlPosition }
+  /** `(a, b)`: several values compared at once, as the left side of IN (SELECT a, b ...). */
+  | { readonly kind: 'row'; readonly items: readonly Expr[]; readonly pos: SqlPosition }
   | { readonly kind: 'like'; readonly arg: Expr; readonly pattern: Expr; readonly negated: boolean; readonly pos: SqlPosition }
   | {
       readonly kind: 'case';
@@ -131,6 +135,15 @@ export interface SetOp {
   readonly right: Query;
 }
 
+/** One name of a WITH clause: a query that the later names and the main query read as a table. */
+export interface CommonTable {
+  readonly name: string;
+  readonly query: Query;
+  /** The query's text, for plan names. */
+  readonly text: string;
+  readonly pos: SqlPosition;
+}
+
 /** A SELECT; clauses this slice cannot run are kept by position to reject them by name. */
 export interface Query {
   readonly kind: 'select';
@@ -150,6 +163,12 @@ export interface Query {
   readonly setOp?: SetOp;
   readonly orderBy?: readonly OrderItem[];
   readonly limit?: { readonly count: number; readonly pos: SqlPosition };
+  /** `WITH name [(cols)] AS (query), ...` before this query: names its FROM clauses (and its subqueries') may read. */
+  readonly with?: readonly CommonTable[];
+  /** `VALUES (..), (..)`: the rows of this query (`items` and `from` are then unused). */
+  readonly values?: readonly (readonly Expr[])[];
+  /** Names for the output columns, in order: `AS t(x, y)` after a subquery or VALUES, `WITH t(x, y) AS`. */
+  readonly columnNames?: readonly string[];
   readonly unsupported: readonly { readonly clause: string; readonly pos: SqlPosition }[];
   readonly pos: SqlPosition;
 }

@@ -1,7 +1,7 @@
 import type { DataStream } from '../api/data-stream.js';
 import type { StreamEnvironment } from '../api/stream-environment.js';
 import { startOffset, type Expr, type Query } from './ast.js';
-import type { Catalog } from './catalog.js';
+import type { Catalog, CatalogView } from './catalog.js';
 import { buildFunction, Constants, ExpressionCompiler, propertyAccess, propertyKey, type Column, type Scope } from './expression-compiler.js';
 import type { CalcParams, Row } from './operators/calc-operator.js';
 import { helpers } from './runtime-helpers.js';
@@ -62,6 +62,13 @@ export interface PlanContext {
   readonly miniBatch?: boolean;
   /** `execution.runtime-mode` = `batch`: bounded inputs, final results only (ORDER BY sorts at the end). */
   readonly batch?: boolean;
+  /** `table.local-time-zone` as an Intl zone id (absent: UTC). */
+  readonly timeZone?: string;
+}
+
+/** The context to plan a view's query in: its own text, and its own names for a WITH query. */
+export function viewContext(ctx: PlanContext, view: CatalogView): PlanContext {
+  return { ...ctx, sql: view.sql, ...(view.catalog ? { catalog: view.catalog } : {}) };
 }
 
 /** WHERE and the SELECT items of a query over `input`, compiled into one `sqlCalc` node. */
@@ -94,7 +101,9 @@ export function planCalc(q: Query, input: PlannedQuery, scope: Scope, sql: strin
         throw new SqlError(`Table '${item.expr.qualifier}' not found in this query`, item.expr.pos, sql);
       // `t.*` over a join: the columns of input `t`, by the names they have there.
       const side = item.expr.qualifier ? scope.sides?.get(item.expr.qualifier) : undefined;
-      const starred = side ? [...side].map(([as, field]) => ({ ...scope.columns.find((c) => c.name === field)!, name: as })) : scope.columns;
+      const starred = side
+        ? [...side].map(([as, field]) => ({ ...scope.columns.find((c) => c.name === field)!, name: as }))
+        : scope.columns.filter((c) => !scope.hidden?.has(c.name));
       for (const col of starred) {
         const name = unique(col.name);
         identity &&= name === col.name;

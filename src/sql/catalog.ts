@@ -28,6 +28,8 @@ export interface CatalogView {
   readonly query: Query;
   readonly text: string;
   readonly sql: string;
+  /** Where its names resolve, when not where it is read: a WITH query sees only the names before it. */
+  readonly catalog?: Catalog;
 }
 
 export type CatalogEntry = CatalogTable | CatalogView;
@@ -205,6 +207,16 @@ export class Catalog {
     }
     if (entry) return entry;
     throw this.notFound(`${path.catalog}.${path.database}.${path.object}`, name, sql, ext.tables(path.database), path.object);
+  }
+
+  /**
+   * This catalog with `views` known by their plain names before its own tables (a WITH clause's
+   * names, for one query). Everything else, DDL included, is this catalog's.
+   */
+  withViews(views: ReadonlyMap<string, CatalogView>): Catalog {
+    const scoped = Object.create(this) as Catalog;
+    scoped.lookup = (name, sql) => (name.parts.length === 1 ? views.get(name.parts[0]!) : undefined) ?? this.lookup(name, sql);
+    return scoped;
   }
 
   /** The tables and views of the current catalog and database, sorted (SHOW TABLES). */

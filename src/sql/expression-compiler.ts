@@ -23,6 +23,8 @@ export interface Scope {
   readonly description: string;
   /** A join's inputs: each qualifier's column names and the columns of the joined row they became (`id` -> `id0`). */
   readonly sides?: ReadonlyMap<string, ReadonlyMap<string, string>>;
+  /** Columns the planner added for itself (a scalar subquery's value): readable by name, not part of `*`. */
+  readonly hidden?: ReadonlySet<string>;
 }
 
 /** A compiled expression: JavaScript source over the row `r`, the helpers `$` and constants `k<i>`. */
@@ -163,6 +165,13 @@ export class ExpressionCompiler {
           `${e.kind === 'exists' ? 'EXISTS' : 'IN (SELECT ...)'} subqueries are supported only as conditions of WHERE joined by AND (as semi and anti joins), optionally under NOT`,
           e.pos,
         );
+      case 'scalarQuery':
+        return this.fail(
+          'Scalar subqueries are supported in WHERE, and in the SELECT list of a query without GROUP BY or aggregates (as a join with the one-row subquery)',
+          e.pos,
+        );
+      case 'row':
+        return this.fail('A row of values (a, b) is supported only before IN (SELECT ...)', e.pos);
       case 'case':
         return this.caseWhen(e);
       case 'cast':
@@ -343,7 +352,8 @@ export class ExpressionCompiler {
     return { code, type, nullable: otherwise.nullable || branches.some((b) => b.then.nullable) };
   }
 
-  private commonType(parts: readonly Compiled[], what: string, pos: SqlPosition): SqlType {
+  /** The type all `parts` fit in (numbers widened, DECIMALs and timestamps joined); `what` names the construct in the error. */
+  commonType(parts: readonly Compiled[], what: string, pos: SqlPosition): SqlType {
     const known = parts.map((p) => p.type).filter((t) => t.name !== 'NULL');
     if (known.length === 0) return T.NULL;
     if (known.every(isNumeric)) return known.reduce(widerNumeric);

@@ -1,6 +1,6 @@
 import type { Expr, Name, Query } from './ast.js';
 import { OverClauseParser } from './over-clause-parser.js';
-import { SqlError } from './sql-error.js';
+import { SqlError, type SqlPosition } from './sql-error.js';
 import type { SqlType } from './sql-types.js';
 import { parseType } from './types/type-parser.js';
 import { postfix, specialForm } from './types/special-forms.js';
@@ -51,6 +51,9 @@ export const RESERVED = new Set([
   'FOR',
 ]);
 
+/** The interval ranges `INTERVAL '..' a TO b` may name. */
+const RANGES = new Set(['YEAR MONTH', 'DAY HOUR', 'DAY MINUTE', 'DAY SECOND', 'HOUR MINUTE', 'HOUR SECOND', 'MINUTE SECOND']);
+
 const INTERVAL_UNITS: Record<string, number> = { MILLISECOND: 1, SECOND: 1000, MINUTE: 60_000, HOUR: 3_600_000, DAY: 86_400_000 };
 
 /**
@@ -66,6 +69,11 @@ export class ExpressionParser {
 
   expression(): Expr {
     return this.or();
+  }
+
+  /** A query (SELECT, WITH or VALUES) starts `ahead` tokens on. */
+  private queryStarts(ahead = 0): boolean {
+    return this.c.isKeyword('SELECT', ahead) || this.c.isKeyword('WITH', ahead) || this.c.isKeyword('VALUES', ahead);
   }
 
   private or(): Expr {
@@ -124,7 +132,7 @@ export class ExpressionParser {
         const negated = this.c.acceptKeyword('NOT');
         this.c.expectKeyword('IN');
         this.c.expectOp('(');
-        if (this.c.isKeyword('SELECT')) {
+        if (this.queryStarts()) {
           if (!this.subquery) throw new SqlError('IN (SELECT ...) subqueries are not supported here', this.c.peek().pos, this.c.sql);
           const query = this.subquery();
           this.c.expectOp(')');
@@ -186,7 +194,7 @@ export class ExpressionParser {
       c.next();
       return { kind: 'literal', value: t.value, type: 'string', pos };
     }
-    if (t.type === 'ident' && t.upper === 'EXISTS' && c.isOp('(', 1) && c.isKeyword('SELECT', 2)) {
+    if (t.type === 'ident' && t.upper === 'EXISTS' && c.isOp('(', 1) && this.queryStarts(2)) {
       if (!this.subquery) throw new SqlError('EXISTS subqueries are not supported here', pos, c.sql);
       c.next();
       c.next();
@@ -196,8 +204,19 @@ export class ExpressionParser {
     }
     if (t.type === 'op' && t.value === '(') {
       c.next();
-      if (c.isKeyword('SELECT')) throw new SqlError('Subqueries in expressions are not supported yet', c.peek().pos, c.sql);
+      if (this.queryStarts()) {
+        if (!this.subquery) throw new SqlError('Subqueries are not supported here', c.peek().pos, c.sql);
+        const query = this.subquery();
+        c.expectOp(')');
+        return { kind: 'scalarQuery', query, pos };
+      }
       const e = this.expression();
+      if (c.isOp(',')) {
+        const items = [e];
+        while (c.acceptOp(',')) items.push(this.expression());
+        c.expectOp(')');
+        return { kind: 'row', items, pos };
+      }
       c.expectOp(')');
       return e;
     }
@@ -328,6 +347,12 @@ export class ExpressionParser {
     const text = this.c.string("an interval literal such as '5'");
     const unitTok = this.c.peek();
     const unit = this.c.identifier('a time unit').toUpperCase().replace(/S$/, '');
+    this.precision();
+    // `TO` of FLOOR(x TO DAY) may follow too: a range only when the two units make one.
+    if (this.c.isKeyword('TO') && RANGES.has(`${unit} ${this.c.peek(1).upper?.replace(/S$/, '')}`)) {
+      this.c.next();
+      return this.compoundInterval(text, unit, pos);
+    }
     const perMonths = unit === 'MONTH' ? 1 : unit === 'YEAR' ? 12 : undefined;
     if (perMonths !== undefined) {
       if (!/^\s*[-+]?\d+\s*$/.test(text)) throw new SqlError(`'${text}' is not a whole number of ${unit.toLowerCase()}s`, pos, this.c.sql);
@@ -343,6 +368,49 @@ export class ExpressionParser {
     const n = Number(text);
     if (!Number.isFinite(n)) throw new SqlError(`'${text}' is not a number of ${unit.toLowerCase()}s`, pos, this.c.sql);
     return { kind: 'interval', millis: n * per, pos };
+  }
+
+  /** `(p)` or `(p, s)` after an interval unit (`DAY(3)`, `SECOND(3)`): read and left to the value. */
+  private precision(): void {
+    if (!this.c.isOp('(') || this.c.peek(1).type !== 'number') return;
+    this.c.next();
+    this.c.next();
+    if (this.c.acceptOp(',')) this.c.next();
+    this.c.expectOp(')');
+  }
+
+  /**
+   * `INTERVAL '1-2' YEAR TO MONTH` (years-months) and the day-time ranges as SQL writes them:
+   * `'1 02'` DAY TO HOUR, `'1 02:03'` DAY TO MINUTE, `'1 02:03:04.5'` DAY TO SECOND, `'02:03'` HOUR TO
+   * MINUTE, `'02:03:04'` HOUR TO SECOND, `'03:04.5'` MINUTE TO SECOND; a leading sign negates it all.
+   */
+  private compoundInterval(text: string, from: string, pos: SqlPosition): Expr {
+    const c = this.c;
+    const to = c.identifier('a time unit').toUpperCase().replace(/S$/, '');
+    this.precision();
+    const range = `${from} TO ${to}`;
+    const m = /^\s*([-+]?)(.*?)\s*$/.exec(text)!;
+    const sign = m[1] === '-' ? -1 : 1;
+    const body = m[2]!;
+    const bad = (form: string): never => {
+      throw new SqlError(`'${text}' is not an interval ${range} (write it as '${form}')`, pos, c.sql);
+    };
+    if (from === 'YEAR' && to === 'MONTH') {
+      const ym = /^(\d+)-(\d+)$/.exec(body) ?? bad('years-months, such as 1-2');
+      return { kind: 'interval', millis: 0, months: sign * (Number(ym[1]) * 12 + Number(ym[2])), pos };
+    }
+    const units = ['DAY', 'HOUR', 'MINUTE', 'SECOND'];
+    const [a, b] = [units.indexOf(from), units.indexOf(to)];
+    const fields = units.slice(a, b + 1);
+    const pattern = fields.map((f, i) => (i === 0 ? '' : fields[i - 1] === 'DAY' ? ' ' : ':') + (f === 'SECOND' ? '(\\d+(?:\\.\\d+)?)' : '(\\d+)')).join('');
+    const example: Record<string, string> = { DAY: '1', HOUR: '02', MINUTE: '03', SECOND: '04.5' };
+    const form = fields.map((f, i) => (i === 0 ? '' : fields[i - 1] === 'DAY' ? ' ' : ':') + example[f]).join('');
+    const parts = new RegExp(`^${pattern}$`).exec(body) ?? bad(form);
+    const millis = fields.reduce(
+      (sum, f, i) => sum + Number(parts[i + 1]) * (f === 'DAY' ? 86_400_000 : f === 'HOUR' ? 3_600_000 : f === 'MINUTE' ? 60_000 : 1000),
+      0,
+    );
+    return { kind: 'interval', millis: sign * Math.round(millis), pos };
   }
 
   private trim(): Expr {

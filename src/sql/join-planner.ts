@@ -1,6 +1,6 @@
 import { DataStream } from '../api/data-stream.js';
 import { startOffset, type Expr, type JoinRef, type Query, type SubqueryRef, type TableRef, type WindowTvf } from './ast.js';
-import { exprText, materialized, type PlanContext, type PlannedQuery } from './calc-planner.js';
+import { exprText, materialized, viewContext, type PlanContext, type PlannedQuery } from './calc-planner.js';
 import { buildFunction, Constants, ExpressionCompiler, propertyAccess, type Column, type Scope } from './expression-compiler.js';
 import { conditionText, conjunction, conjuncts } from './join-conditions.js';
 import { intervalOf, timeBoundOf, windowJoinOf } from './join-bounds.js';
@@ -82,7 +82,7 @@ function tableRelation(ref: TableRef, ctx: PlanContext, plan: PlanSubquery): Rel
   const entry = ctx.catalog.lookup(ref.name, ctx.sql);
   const qualifier = ref.alias ?? entry.name;
   if (entry.kind === 'view') {
-    const p = plan(entry.query, { ...ctx, sql: entry.sql });
+    const p = plan(entry.query, viewContext(ctx, entry));
     return leafRelation(materialized(p.stream(), p.columns, p), qualifier, new Set(), `view '${entry.name}'`, ctx.sql);
   }
   const planned = materialized(planTableSource(entry, ctx.env), tableColumns(entry));

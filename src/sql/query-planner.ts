@@ -1,6 +1,6 @@
-import type { Query } from './ast.js';
+import type { Expr, Query } from './ast.js';
 import { isAggregating, outputRow, planAggregate } from './aggregate-planner.js';
-import { exprText, materialized, planCalc, type PlanContext, type PlannedQuery } from './calc-planner.js';
+import { exprText, materialized, planCalc, viewContext, type PlanContext, type PlannedQuery } from './calc-planner.js';
 import type { Row } from './operators/calc-operator.js';
 import type { BatchSortParams } from './operators/batch-sort-operator.js';
 import type { GroupAggregateParams } from './operators/group-aggregate-operator.js';
@@ -13,15 +13,19 @@ import type { Scope } from './expression-compiler.js';
 import { planTableSource, scopeOf, sourceChangelog, tableColumns } from './table-source-planner.js';
 import { planWindowAggregate } from './window-planner.js';
 import { planJoinedFrom } from './join-planner.js';
-import { hasOver } from './expr-rewrite.js';
+import { andAll, hasOver } from './expr-rewrite.js';
 import { planOverAggregate } from './over-planner.js';
 import { planRanked, rankFilterOf } from './rank-planner.js';
 import { planSort } from './sort-planner.js';
 import { timeAttributes } from './time-attributes.js';
 import { planDistinct, planSetOp } from './set-op-planner.js';
 import { planSubqueryJoins, takeSubqueries } from './subquery-planner.js';
+import { planScalarJoins, splitScalarConditions, takeScalarSubqueries } from './scalar-subquery-planner.js';
 import { planUnionAll } from './union-planner.js';
 import { planWindowTvf } from './window-tvf-planner.js';
+import { planRenamed, planWith } from './common-table-planner.js';
+import { planValues } from './values-planner.js';
+import { currentTimeZone, withTimeZone } from './types/time-zone.js';
 
 export type { OutputRewrite, PlanContext, PlannedQuery } from './calc-planner.js';
 
@@ -33,35 +37,47 @@ export type { OutputRewrite, PlanContext, PlannedQuery } from './calc-planner.js
  */
 export function planQuery(q: Query, ctx: PlanContext): PlannedQuery {
   if (currentFunctions() !== ctx.catalog.functions) return withFunctions(ctx.catalog.functions, () => planQuery(q, ctx));
+  if (currentTimeZone() !== (ctx.timeZone ?? 'UTC')) return withTimeZone(ctx.timeZone ?? 'UTC', () => planQuery(q, ctx));
   if (q.unsupported.length > 0) {
     const u = q.unsupported[0]!;
     throw new SqlError(`${u.clause} is not supported yet`, u.pos, ctx.sql);
   }
+  if (q.with) return planWith(q, ctx, planQuery);
+  if (q.columnNames) return planRenamed(q, ctx, planQuery);
+  if (q.values) return planValues(q, ctx);
   // ORDER BY and LIMIT first: after a UNION ALL they apply to the whole union.
   if (q.orderBy || q.limit) return planSort(q, ctx, planQuery);
   if (q.setOp) return planSetOp(q, ctx, planQuery);
   if (q.unionAll) return planUnionAll(q, ctx, planQuery);
   if (q.distinct) return planDistinct(q, ctx, planQuery);
-  if (!q.from) throw new SqlError('SELECT without FROM is not supported yet', q.pos, ctx.sql);
+  // `SELECT 1`, `SELECT (SELECT ...)`: over one row of no columns the query reads.
+  if (!q.from) return planQuery({ ...q, from: oneRow(q) }, ctx);
   // IN and EXISTS subqueries of WHERE: semi and anti joins on the rows of FROM.
   const { query: rest, preds } = takeSubqueries(q, ctx.sql);
-  q = rest;
-  const semi = (input: PlannedQuery, scope: Scope) => (preds.length > 0 ? planSubqueryJoins(preds, input, scope, ctx, planQuery) : input);
+  // Scalar subqueries: each a hidden column of the rows of FROM, from a join with its one row.
+  const { query: withoutScalars, scalars } = takeScalarSubqueries(rest, ctx.sql);
+  q = withoutScalars;
+  const subqueries = (input: PlannedQuery, scope: Scope) => {
+    const semi = preds.length > 0 ? planSubqueryJoins(preds, input, scope, ctx, planQuery) : input;
+    return scalars.length > 0 ? planScalarJoins(scalars, semi, scope, ctx, planQuery) : { input: semi, scope };
+  };
   if ('kind' in q.from! && q.from.kind === 'join') {
-    const joined = planJoinedFrom(q, q.from, ctx, planQuery);
-    const rest: Query = { ...q, where: joined.where };
-    const input = semi(joined.input, joined.scope);
-    if (hasOver(rest)) return planOverAggregate(rest, input, joined.scope, ctx, timeAttributes(rest, ctx));
-    return isAggregating(rest) ? planGroupAggregate(rest, input, joined.scope, ctx) : planCalc(rest, input, joined.scope, ctx.sql);
+    // Conditions on a scalar subquery's value wait for its join; the others may go into the join.
+    const { plain, scalar } = splitScalarConditions(q.where, scalars);
+    const joined = planJoinedFrom({ ...q, where: plain }, q.from, ctx, planQuery);
+    const rest: Query = { ...q, where: andAll([joined.where, scalar].filter((c) => c !== undefined)) };
+    const { input, scope } = subqueries(joined.input, joined.scope);
+    if (hasOver(rest)) return planOverAggregate(rest, input, scope, ctx, timeAttributes(rest, ctx));
+    return isAggregating(rest) ? planGroupAggregate(rest, input, scope, ctx) : planCalc(rest, input, scope, ctx.sql);
   }
   if ('kind' in q.from! && q.from.kind === 'windowTvf' && isAggregating(q) && !hasOver(q)) {
-    if (preds.length > 0) throw new SqlError('IN and EXISTS subqueries in a window aggregation are not supported yet', preds[0]!.pos, ctx.sql);
+    if (preds.length > 0 || scalars.length > 0)
+      throw new SqlError('Subqueries in a window aggregation are not supported yet', (preds[0] ?? scalars[0])!.pos, ctx.sql);
     return planWindowAggregate(q, q.from, ctx, (e) => exprText(e, ctx.sql), planQuery);
   }
   const ranked = rankFilterOf(q, ctx);
   const from = ranked ? planRanked(ranked, ctx, planFrom) : planFrom(q, ctx);
-  const scope = from.scope;
-  const input = semi(from.input, scope);
+  const { input, scope } = subqueries(from.input, from.scope);
   if (ranked) q = { ...q, where: ranked.outerWhere };
   if (hasOver(q)) return planOverAggregate(q, input, scope, ctx, timeAttributes(q, ctx));
   if (isAggregating(q)) return planGroupAggregate(q, input, scope, ctx);
@@ -74,7 +90,7 @@ export function planQuery(q: Query, ctx: PlanContext): PlannedQuery {
  * back) is folded when the input ends and emitted insert-only.
  */
 export function planResult(q: Query, ctx: PlanContext): PlannedQuery {
-  const planned = planQuery(q, ctx);
+  const planned = inTimeZone(planQuery(q, ctx), ctx.timeZone);
   if (!ctx.batch || !planned.updating) return planned;
   const params: BatchSortParams = { sortKey: () => [], order: { directions: [], nullsFirst: [] }, limit: undefined, text: { orderBy: '' } };
   const folded = planned
@@ -98,7 +114,7 @@ export function planFrom(q: Query, ctx: PlanContext): { input: PlannedQuery; sco
   }
   const entry = ctx.catalog.lookup(from.name, ctx.sql);
   if (entry.kind === 'view') {
-    input = planQuery(entry.query, { ...ctx, sql: entry.sql });
+    input = planQuery(entry.query, viewContext(ctx, entry));
     input = materialized(input.stream(), input.columns, input);
     return { input, scope: { columns: input.columns, qualifiers: [from.alias ?? entry.name], description: `view '${entry.name}'` } };
   }
@@ -172,4 +188,17 @@ function upsertKeyOf(q: Query, groups: number): number[] | undefined {
     positions.push(at);
   }
   return positions;
+}
+
+/** `VALUES (0)`: the one row a SELECT without FROM is computed over. */
+function oneRow(q: Query): Query {
+  const zero: Expr = { kind: 'literal', value: 0, type: 'int', pos: q.pos };
+  return { kind: 'select', items: [], from: undefined, where: undefined, values: [[zero]], columnNames: ['$one'], unsupported: [], pos: q.pos };
+}
+
+/** The result's TIMESTAMP_LTZ columns marked with the session zone, so the client shows them in it. */
+function inTimeZone(planned: PlannedQuery, zone: string | undefined): PlannedQuery {
+  if (zone === undefined || zone === 'UTC' || !planned.columns.some((c) => c.type.name === 'TIMESTAMP_LTZ')) return planned;
+  const columns = planned.columns.map((c) => (c.type.name === 'TIMESTAMP_LTZ' ? { ...c, type: { ...c.type, zone } } : c));
+  return { ...planned, columns, stream: (rewrite) => planned.stream(rewrite) };
 }

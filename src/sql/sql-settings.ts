@@ -1,6 +1,7 @@
 import { toMillis } from '../core/duration.js';
 import { checkConfigKeys } from '../graph/config-keys.js';
 import { SqlError, type SqlPosition } from './sql-error.js';
+import { checkTimeZone } from './types/time-zone.js';
 
 /** Keys SQL reads itself, with the values it accepts (undefined: any). */
 const SQL_KEYS: Record<string, readonly string[] | undefined> = {
@@ -16,6 +17,8 @@ const SQL_KEYS: Record<string, readonly string[] | undefined> = {
   'table.exec.mini-batch.enabled': ['true', 'false'],
   'table.exec.mini-batch.allow-latency': undefined,
   'table.exec.mini-batch.size': undefined,
+  // TIMESTAMP_LTZ shown, cast and formatted in this zone; LOCALTIMESTAMP and CURRENT_DATE read the clock in it.
+  'table.local-time-zone': undefined,
 };
 
 /**
@@ -38,7 +41,18 @@ export class SqlSettings {
         throw new SqlError(e instanceof Error ? e.message : String(e), pos, sql);
       }
     }
+    const before = this.values.get(key);
     this.values.set(key, value);
+    if (key === 'table.local-time-zone') {
+      try {
+        this.localTimeZone();
+      } catch (e) {
+        // A zone that is not one leaves the one before in place.
+        if (before === undefined) this.values.delete(key);
+        else this.values.set(key, before);
+        throw new SqlError(e instanceof Error ? e.message : String(e), pos, sql);
+      }
+    }
     if (key === 'table.exec.state.ttl') {
       try {
         this.stateTtl();
@@ -67,6 +81,21 @@ export class SqlSettings {
     } catch (e) {
       throw new SqlError(`'table.exec.state.ttl': ${e instanceof Error ? e.message : String(e)}`);
     }
+  }
+
+  /**
+   * `table.local-time-zone` as an Intl zone id: UTC unless set (Weir's default, so results do not
+   * depend on the machine); 'default' is the machine's zone, as in Flink.
+   */
+  localTimeZone(): string {
+    const v = this.values.get('table.local-time-zone');
+    if (v === undefined) return 'UTC';
+    return checkTimeZone(v === 'default' ? Intl.DateTimeFormat().resolvedOptions().timeZone : v);
+  }
+
+  /** Flink's `TableConfig.setLocalTimeZone`: the same as `SET 'table.local-time-zone' = zone`. */
+  setLocalTimeZone(zone: string): void {
+    this.set('table.local-time-zone', zone);
   }
 
   /** `table.exec.mini-batch.enabled` (off unless set, as in Flink). */

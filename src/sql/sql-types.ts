@@ -39,6 +39,8 @@ export interface SqlType {
   readonly value?: SqlType;
   /** ROW<name type, ...>. */
   readonly fields?: readonly { readonly name: string; readonly type: SqlType }[];
+  /** TIMESTAMP_LTZ of a result: the time zone the client shows it in (`table.local-time-zone`). */
+  readonly zone?: string;
 }
 
 export const T = {

@@ -1,5 +1,6 @@
 import type {
   ColumnDef,
+  CommonTable,
   Expr,
   JoinRef,
   Name,
@@ -101,13 +102,15 @@ class StatementParser {
       case 'INSERT':
         return this.insert();
       case 'SELECT':
+      case 'WITH':
+      case 'VALUES':
         return { kind: 'query', query: this.query() };
       case 'EXPLAIN': {
         c.next();
         c.acceptKeyword('PLAN', 'FOR');
         const target = c.isKeyword('INSERT')
           ? (this.insert() as Extract<Statement, { kind: 'insert' }>)
-          : c.isKeyword('SELECT') || c.isOp('(')
+          : c.isKeyword('SELECT') || c.isKeyword('WITH') || c.isKeyword('VALUES') || c.isOp('(')
             ? ({ kind: 'query', query: this.query() } as const)
             : c.isKeyword('STATEMENT') || c.isKeyword('EXECUTE')
               ? this.statementSet()
@@ -126,9 +129,7 @@ class StatementParser {
         return { kind: 'useDatabase', name: this.name() };
       case 'ALTER':
       case 'LOAD':
-      case 'WITH':
-      case 'VALUES':
-        return this.unsupported(t.upper === 'WITH' ? 'WITH (common table expressions)' : t.upper, t.pos);
+        return this.unsupported(t.upper, t.pos);
       default:
         return c.fail('Expected a statement (CREATE, DROP, SHOW, DESCRIBE, USE, SET, RESET, INSERT or SELECT)');
     }
@@ -348,13 +349,13 @@ class StatementParser {
     const table = this.name();
     if (c.isKeyword('PARTITION')) return this.unsupported('INSERT ... PARTITION', c.peek().pos);
     const columns = c.isOp('(') ? this.identList() : undefined;
-    if (c.isKeyword('VALUES')) return this.unsupported('INSERT ... VALUES', c.peek().pos);
     return { kind: 'insert', table, columns, query: this.query(), overwrite };
   }
 
   /** A SELECT or a set operation of SELECTs, with ORDER BY and LIMIT; clauses of later slices are recorded, not parsed. */
   query(): Query {
     const c = this.c;
+    const ctes = c.acceptKeyword('WITH') ? this.commonTables() : undefined;
     let head = this.setTerm();
     while (c.isKeyword('UNION') || c.isKeyword('EXCEPT')) {
       const op = c.next().upper as 'UNION' | 'EXCEPT';
@@ -387,7 +388,47 @@ class StatementParser {
         );
       c.next();
     }
-    return { ...head, ...(orderBy ? { orderBy } : {}), ...(limit ? { limit } : {}) };
+    return { ...head, ...(orderBy ? { orderBy } : {}), ...(limit ? { limit } : {}), ...(ctes ? { with: ctes } : {}) };
+  }
+
+  /** `name [(col, ...)] AS (query), ...` after WITH; RECURSIVE is refused by name. */
+  private commonTables(): CommonTable[] {
+    const c = this.c;
+    if (c.isKeyword('RECURSIVE')) this.unsupported('WITH RECURSIVE', c.peek().pos);
+    const out: CommonTable[] = [];
+    do {
+      const pos = c.peek().pos;
+      const name = c.identifier('a name for the WITH query');
+      const columnNames = c.isOp('(') ? this.identList() : undefined;
+      c.expectKeyword('AS');
+      c.expectOp('(');
+      const start = c.peek().pos.offset;
+      const query = this.query();
+      const text = c.sql.slice(start, c.peek().pos.offset).trim();
+      c.expectOp(')');
+      out.push({ name, query: columnNames ? { ...query, columnNames } : query, text, pos });
+    } while (c.acceptOp(','));
+    return out;
+  }
+
+  /** `VALUES (a, b), (c, d)` (also `ROW(a, b)`, and a bare value for a row of one column). */
+  private values(): Query {
+    const c = this.c;
+    const pos = c.next().pos;
+    const rows: Expr[][] = [];
+    do {
+      const rowConstructor = c.isKeyword('ROW') && c.isOp('(', 1);
+      if (rowConstructor) c.next();
+      if (c.acceptOp('(')) {
+        const row = [this.e.expression()];
+        while (c.acceptOp(',')) row.push(this.e.expression());
+        c.expectOp(')');
+        rows.push(row);
+      } else rows.push([this.e.expression()]);
+    } while (c.acceptOp(','));
+    const width = rows[0]!.length;
+    if (rows.some((r) => r.length !== width)) throw new SqlError(`The rows of VALUES must have as many values each (the first has ${width})`, pos, c.sql);
+    return { kind: 'select', items: [], from: undefined, where: undefined, values: rows, unsupported: [], pos };
   }
 
   /** Operands joined by INTERSECT, which binds tighter than UNION and EXCEPT. */
@@ -406,6 +447,7 @@ class StatementParser {
 
   /** A SELECT, or a whole query in parentheses: `(SELECT ... UNION SELECT ...) EXCEPT SELECT ...`. */
   private setOperand(): Query {
+    if (this.c.isKeyword('VALUES')) return this.values();
     if (!this.c.isOp('(')) return this.select();
     this.c.next();
     const q = this.query();
@@ -482,7 +524,10 @@ class StatementParser {
     if (c.acceptOp('(')) {
       const query = this.query();
       c.expectOp(')');
-      item = { kind: 'subquery', query, alias: this.alias() };
+      const alias = this.alias();
+      // `AS t(x, y)`: names for the subquery's columns.
+      const columnNames = alias !== undefined && c.isOp('(') ? this.identList() : undefined;
+      item = { kind: 'subquery', query: columnNames ? { ...query, columnNames } : query, alias };
     } else if (t.type === 'ident' && WINDOW_TVFS.has(t.upper) && c.isOp('(', 1))
       return this.unsupported(`Window table function ${t.upper} outside TABLE(...)`, t.pos);
     else if (t.type === 'ident' && t.upper === 'TABLE' && c.isOp('(', 1)) item = this.windowTvf();

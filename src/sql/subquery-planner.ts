@@ -70,15 +70,18 @@ export function planSubqueryJoins(
 
 function planIn(p: SubqueryPredicate, input: PlannedQuery, scope: Scope, ctx: PlanContext, planQuery: PlanQuery): PlannedQuery {
   const sub = p.query;
+  // `(a, b) IN (SELECT x, y ...)`: the values compared at once, as one key.
+  const args = p.arg!.kind === 'row' ? p.arg!.items : [p.arg!];
+  const width = args.length === 1 ? 'one column' : `${args.length} columns (one for each value of the row)`;
   const corr = correlation(sub, scope, ctx, planQuery, 'IN');
   if (corr.pairs.length > 0) {
-    // Correlated: the IN value is one more key of the join on the correlating equalities.
-    if (sub.items.length !== 1 || sub.items[0]!.expr.kind === 'star')
-      throw new SqlError(`The subquery of IN must select one column (IN with several columns is not supported)`, sub.pos, ctx.sql);
-    const pairs = [{ inner: sub.items[0]!.expr, outer: p.arg! }, ...corr.pairs];
+    // Correlated: the IN values are more keys of the join on the correlating equalities.
+    if (sub.items.length !== args.length || sub.items.some((it) => it.expr.kind === 'star'))
+      throw new SqlError(`The subquery of IN must select ${width}`, sub.pos, ctx.sql);
+    const pairs = [...args.map((outer, i) => ({ inner: sub.items[i]!.expr, outer })), ...corr.pairs];
     return keyedJoin(p, input, scope, sub, pairs, corr.innerWhere, ctx, planQuery, 'IN', (outer, inner) => {
       if (!p.negated) return 'semi';
-      if (outer.nullable || inner.nullable)
+      if (outer.slice(0, args.length).some((o) => o.nullable) || inner.slice(0, args.length).some((i) => i.nullable))
         throw new SqlError(
           'NOT IN with a correlated subquery is supported only where neither side can be NULL (NULL semantics would need every row on one subtask per key); use NOT EXISTS or COALESCE',
           p.pos,
@@ -88,17 +91,20 @@ function planIn(p: SubqueryPredicate, input: PlannedQuery, scope: Scope, ctx: Pl
     });
   }
   const inner = planQuery(sub, ctx);
-  if (inner.columns.length !== 1)
-    throw new SqlError(`The subquery of IN must select one column, not ${inner.columns.length} (IN with several columns is not supported)`, sub.pos, ctx.sql);
+  if (inner.columns.length !== args.length) throw new SqlError(`The subquery of IN must select ${width}, not ${inner.columns.length}`, sub.pos, ctx.sql);
   const consts = new Constants();
-  const arg = new ExpressionCompiler(scope, consts, ctx.sql).compile(p.arg!);
-  const col = inner.columns[0]!;
-  comparable(arg.type, col.type, 'IN', p.pos, ctx.sql);
-  const left = buildFunction<(r: Row) => unknown>(`function value(r) { return ${arg.code}; }`, consts, helpers);
+  const compiler = new ExpressionCompiler(scope, consts, ctx.sql);
+  const outer = args.map((a) => compiler.compile(a));
+  outer.forEach((o, i) => comparable(o.type, inner.columns[i]!.type, 'IN', args[i]!.pos, ctx.sql));
   const rc = new Constants();
-  const right = buildFunction<(r: Row) => unknown>(`function value(r) { return ${propertyAccess('r', col.name, rc)}; }`, rc, helpers);
+  const innerValues: Compiled[] = inner.columns.map((c) => ({ code: propertyAccess('r', c.name, rc), type: c.type, nullable: c.nullable }));
+  const left = keyFunction(outer, consts);
+  const right = keyFunction(innerValues, rc);
+  const nullable = outer.some((o) => o.nullable) || innerValues.some((v) => v.nullable);
+  if (p.negated && nullable && args.length > 1)
+    throw new SqlError('NOT IN with several columns is supported only where no value on either side can be NULL; use NOT EXISTS or COALESCE', p.pos, ctx.sql);
   // NOT IN is NULL (so drops the row) when either side holds a NULL and the subquery is not empty.
-  const mode: SemiJoinMode = !p.negated ? 'semi' : arg.nullable || col.nullable ? 'nullAwareAnti' : 'anti';
+  const mode: SemiJoinMode = !p.negated ? 'semi' : nullable ? 'nullAwareAnti' : 'anti';
   const one = () => 0;
   return semiJoin(p, mode, input, inner, mode === 'nullAwareAnti' ? [one, one] : [left, right], ctx, mode === 'nullAwareAnti' ? [left, right] : undefined);
 }
@@ -124,7 +130,7 @@ function keyedJoin(
   ctx: PlanContext,
   planQuery: PlanQuery,
   what: string,
-  modeOf: (firstOuter: Compiled, firstInner: Compiled) => SemiJoinMode,
+  modeOf: (outer: readonly Compiled[], inner: readonly Compiled[]) => SemiJoinMode,
 ): PlannedQuery {
   const sql = ctx.sql;
   const inner = planQuery({ ...sub, where: conjunction(innerWhere), items: pairs.map((pair, i) => ({ expr: pair.inner, alias: `$k${i}` })) }, ctx);
@@ -134,7 +140,7 @@ function keyedJoin(
   outer.forEach((o, i) => comparable(o.type, inner.columns[i]!.type, what, pairs[i]!.outer.pos, sql));
   const rc = new Constants();
   const innerKeys: Compiled[] = inner.columns.map((c) => ({ code: propertyAccess('r', c.name, rc), type: c.type, nullable: c.nullable }));
-  const mode = modeOf(outer[0]!, innerKeys[0]!);
+  const mode = modeOf(outer, innerKeys);
   return semiJoin(p, mode, input, inner, [keyFunction(outer, consts), keyFunction(innerKeys, rc)], ctx);
 }
 

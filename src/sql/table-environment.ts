@@ -26,6 +26,7 @@ import { temporalJoinKind } from './operators/temporal-join-operator.js';
 import { sideInputJoinKind } from './operators/side-input-join-operator.js';
 import { setOpKind } from './operators/set-op-operator.js';
 import { semiJoinKind } from './operators/semi-join-operator.js';
+import { scalarJoinKind } from './operators/scalar-join-operator.js';
 import { correlateKind } from './operators/correlate-operator.js';
 import { orderingOperatorKinds } from './operators/ordering-operator-kinds.js';
 import { ExplainResult, explainPlan } from './explain.js';
@@ -50,6 +51,7 @@ registerOperatorKind(temporalJoinKind);
 registerOperatorKind(sideInputJoinKind);
 registerOperatorKind(setOpKind);
 registerOperatorKind(semiJoinKind);
+registerOperatorKind(scalarJoinKind);
 registerOperatorKind(correlateKind);
 for (const kind of orderingOperatorKinds) registerOperatorKind(kind);
 
@@ -91,6 +93,11 @@ export class TableEnvironment {
    */
   static create(envOrConfig: StreamEnvironment | EnvironmentConfig = {}): TableEnvironment {
     return envOrConfig instanceof StreamEnvironment ? new TableEnvironment(envOrConfig, {}) : new TableEnvironment(undefined, envOrConfig);
+  }
+
+  /** The session's configuration (Flink's `TableConfig`): `getConfig().setLocalTimeZone('Asia/Shanghai')` is `SET 'table.local-time-zone' = ...`. */
+  getConfig(): SqlSettings {
+    return this.settings;
   }
 
   /** Runs one statement. DDL, SET and SHOW/DESCRIBE complete at once; an INSERT or a statement set starts a job. */
@@ -337,7 +344,15 @@ export class TableEnvironment {
   private context(env: StreamEnvironment, sql: string): PlanContext {
     const batch = this.settings.get('execution.runtime-mode') === 'batch';
     // Batch operators keep state only until their input ends: the TTL is for streaming, as in Flink.
-    return { env, catalog: this.catalog, sql, stateTtl: batch ? 0 : this.settings.stateTtl(), miniBatch: this.settings.miniBatch(), batch };
+    return {
+      env,
+      catalog: this.catalog,
+      sql,
+      stateTtl: batch ? 0 : this.settings.stateTtl(),
+      miniBatch: this.settings.miniBatch(),
+      batch,
+      timeZone: this.settings.localTimeZone(),
+    };
   }
 
   /**

@@ -3,6 +3,7 @@ import type { Compiled } from '../expression-compiler.js';
 import { parseTimestamp } from '../runtime-helpers.js';
 import { formatType, T, type SqlType } from '../sql-types.js';
 import { addUnits, compilePattern, DAY, diffUnits, EXTRACT_UNITS, extractField, floorTo, formatWith, parseWith, TIME_UNITS } from '../types/temporal.js';
+import { fromLocalTime, toLocalTime } from '../types/time-zone.js';
 import { argCountError, coerce, scalar, type FunctionContext, type FunctionDefinition } from './function-definition.js';
 
 /** A unit written as a bare word (`TIMESTAMPADD(HOUR, ...)`) or as text the parser made of it (EXTRACT, FLOOR ... TO). */
@@ -55,17 +56,21 @@ function extract(unit: string, x: Compiled, ctx: FunctionContext): Compiled {
   if (n === 'NULL') return { code: 'null', type: T.BIGINT, nullable: true };
   if (n !== 'TIMESTAMP' && n !== 'TIMESTAMP_LTZ' && n !== 'DATE' && n !== 'TIME')
     ctx.fail(`${ctx.name} expects a DATE, TIME or TIMESTAMP, not ${formatType(x.type)}`, ctx.pos);
-  const toMs = n === 'DATE' ? (d: number) => d * DAY : (v: number) => v;
+  const local = n === 'TIMESTAMP_LTZ' ? toLocalTime() : undefined;
+  const toMs = n === 'DATE' ? (d: number) => d * DAY : (local ?? ((v: number) => v));
   const f = (v: number | null) => (v === null ? null : extractField(unit, toMs(v)));
   return { code: `${ctx.ref(f)}(${x.code})`, type: T.BIGINT, nullable: x.nullable };
 }
 
-function now(name: string, type: SqlType, value: () => number): FunctionDefinition {
+/** A function of the clock; `local`: it reads the wall clock of the session zone (LOCALTIMESTAMP, CURRENT_DATE), not the instant. */
+function now(name: string, type: SqlType, value: (ms: number) => number, local = false): FunctionDefinition {
   return {
     name,
     compile(args, ctx) {
       if (args.length > 0) ctx.fail(`${name} takes no arguments`, ctx.pos);
-      return { code: `${ctx.ref(value)}()`, type, nullable: false };
+      const zoned = local ? toLocalTime() : undefined;
+      const f = zoned ? () => value(zoned(Date.now())) : () => value(Date.now());
+      return { code: `${ctx.ref(f)}()`, type, nullable: false };
     },
   };
 }
@@ -86,7 +91,11 @@ export const temporalFunctions: readonly FunctionDefinition[] = [
       // A cache per call: the module's one-pattern cache would compile again and again when a
       // query formats with two patterns (Nexmark q10's 'yyyy-MM-dd' and 'HH:mm').
       const own = patternCache();
-      const f = (ms: number | null, pattern: string | null) => (ms === null || pattern === null ? null : formatWith(own(pattern), ms));
+      // A TIMESTAMP_LTZ is formatted as the wall clock of the session zone.
+      const local = ts.type.name === 'TIMESTAMP_LTZ' ? toLocalTime() : undefined;
+      const f = local
+        ? (ms: number | null, pattern: string | null) => (ms === null || pattern === null ? null : formatWith(own(pattern), local(ms)))
+        : (ms: number | null, pattern: string | null) => (ms === null || pattern === null ? null : formatWith(own(pattern), ms));
       return { code: `${ctx.ref(f)}(${ts.code}, ${p.code})`, type: T.STRING, nullable: ts.nullable || p.nullable };
     },
   },
@@ -170,13 +179,13 @@ export const temporalFunctions: readonly FunctionDefinition[] = [
   },
   floorCeil('FLOOR_TO', false),
   floorCeil('CEIL_TO', true),
-  now('CURRENT_TIMESTAMP', T.TIMESTAMP_LTZ, Date.now),
-  now('NOW', T.TIMESTAMP_LTZ, Date.now),
-  now('PROCTIME', T.TIMESTAMP_LTZ, Date.now),
-  now('LOCALTIMESTAMP', T.TIMESTAMP, Date.now),
-  now('CURRENT_DATE', T.DATE, () => Math.floor(Date.now() / DAY)),
-  now('CURRENT_TIME', T.TIME, () => Date.now() % DAY),
-  now('LOCALTIME', T.TIME, () => Date.now() % DAY),
+  now('CURRENT_TIMESTAMP', T.TIMESTAMP_LTZ, (ms) => ms),
+  now('NOW', T.TIMESTAMP_LTZ, (ms) => ms),
+  now('PROCTIME', T.TIMESTAMP_LTZ, (ms) => ms),
+  now('LOCALTIMESTAMP', T.TIMESTAMP, (ms) => ms, true),
+  now('CURRENT_DATE', T.DATE, (ms) => Math.floor(ms / DAY), true),
+  now('CURRENT_TIME', T.TIME, (ms) => ms % DAY, true),
+  now('LOCALTIME', T.TIME, (ms) => ms % DAY, true),
 ];
 
 function floorCeil(name: string, ceil: boolean): FunctionDefinition {
@@ -189,7 +198,12 @@ function floorCeil(name: string, ceil: boolean): FunctionDefinition {
       const date = x.type.name === 'DATE';
       if (!date && x.type.name !== 'TIMESTAMP' && x.type.name !== 'TIMESTAMP_LTZ')
         ctx.fail(`${ceil ? 'CEIL' : 'FLOOR'} ... TO ${unit} expects a TIMESTAMP or DATE, not ${formatType(x.type)}`, ctx.pos);
-      const f = (v: number | null) => (v === null ? null : date ? Math.floor(floorTo(unit, v * DAY, ceil) / DAY) : floorTo(unit, v, ceil));
+      // A TIMESTAMP_LTZ rounds on the wall clock of the session zone (a day starts at its midnight).
+      const [local, instant] = x.type.name === 'TIMESTAMP_LTZ' ? [toLocalTime(), fromLocalTime()] : [undefined, undefined];
+      const f =
+        local && instant
+          ? (v: number | null) => (v === null ? null : instant(floorTo(unit, local(v), ceil)))
+          : (v: number | null) => (v === null ? null : date ? Math.floor(floorTo(unit, v * DAY, ceil) / DAY) : floorTo(unit, v, ceil));
       return { code: `${ctx.ref(f)}(${x.code})`, type: x.type, nullable: x.nullable };
     },
   };

@@ -15,6 +15,7 @@ import {
 } from './decimal.js';
 import { addMonths, DAY, formatDate, formatTime, parseDate, parseTime } from './temporal.js';
 import { textOf } from './value-format.js';
+import { fromLocalTime, toLocalTime } from './time-zone.js';
 
 /** What the typed operators need from the expression compiler. */
 export interface TypeContext {
@@ -183,11 +184,30 @@ export function typedCast(a: Compiled, to: SqlType, pos: SqlPosition, ctx: TypeC
   const newPrecision = from.name === 'TIMESTAMP' && to.name === 'TIMESTAMP' && (from.precision ?? 3) !== (to.precision ?? 3);
   if (!isExtended(from) && !isExtended(to) && !finerTimestamp && !newPrecision) return undefined;
   if (from.name === 'NULL') return { code: a.code, type: to, nullable: true };
-  const f = castFunction(from, to);
+  const f = zonedCast(from, to) ?? castFunction(from, to);
   if (!f) return ctx.fail(`Cannot cast ${formatType(from)} to ${formatType(to)}`, pos);
   if (f === 'same') return { code: a.code, type: to, nullable: a.nullable };
   const mayBeNull = to.name === 'DECIMAL' && from.name !== 'DECIMAL' ? true : to.name === 'DECIMAL';
   return unaryCall(ctx, a, f, to, a.nullable || mayBeNull);
+}
+
+/**
+ * Casts between TIMESTAMP_LTZ and the types without a zone (TIMESTAMP, STRING, DATE, TIME) outside
+ * UTC: the instant read as the wall clock of the session zone, or the wall clock read in it as an
+ * instant, then the cast of a TIMESTAMP. Undefined in UTC, where the plain casts already hold.
+ */
+function zonedCast(from: SqlType, to: SqlType): ((v: any) => unknown) | undefined {
+  if ((from.name === 'TIMESTAMP_LTZ') === (to.name === 'TIMESTAMP_LTZ')) return undefined;
+  if (from.name === 'TIMESTAMP_LTZ') {
+    const local = toLocalTime();
+    const rest = castFunction({ name: 'TIMESTAMP', precision: from.precision ?? 3 }, to);
+    if (!local || rest === undefined) return undefined;
+    return rest === 'same' ? local : (ms: number) => rest(local(ms));
+  }
+  const instant = fromLocalTime();
+  const rest = castFunction(from, { name: 'TIMESTAMP', precision: to.precision ?? 3 });
+  if (!instant || rest === undefined) return undefined;
+  return rest === 'same' ? instant : (v: unknown) => instant(rest(v) as number);
 }
 
 function castFunction(from: SqlType, to: SqlType): ((v: any) => unknown) | 'same' | undefined {

@@ -2,6 +2,7 @@ import { formatDouble, formatTimestamp } from '../runtime-helpers.js';
 import type { SqlType } from '../sql-types.js';
 import { decimalToString, rescale } from './decimal.js';
 import { formatDate, formatTime, formatTimestampP } from './temporal.js';
+import { toLocalTime } from './time-zone.js';
 
 /**
  * Values as text the way Flink writes them: `CAST(x AS STRING)`, the print sink and the SQL
@@ -30,7 +31,11 @@ export function textOf(type: SqlType, booleans: 'upper' | 'lower' = 'upper'): (v
     case 'TIMESTAMP':
     case 'TIMESTAMP_LTZ': {
       const p = type.precision ?? 3;
-      return (v) => (typeof v === 'number' ? (p === 3 ? formatTimestamp(v) : formatTimestampP(v, p)) : String(v));
+      const text = (ms: number) => (p === 3 ? formatTimestamp(ms) : formatTimestampP(ms, p));
+      // A result's TIMESTAMP_LTZ is shown as the wall clock of the session's zone.
+      const local = type.name === 'TIMESTAMP_LTZ' && type.zone ? toLocalTime(type.zone) : undefined;
+      if (local) return (v) => (typeof v === 'number' ? text(local(v)) : String(v));
+      return (v) => (typeof v === 'number' ? text(v) : String(v));
     }
     case 'ARRAY': {
       const el = nestedText(type.element!, booleans);
