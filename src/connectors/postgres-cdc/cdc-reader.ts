@@ -75,8 +75,12 @@ export class CdcReader implements SourceReader<Row> {
 
   private async readChunk(split: ChunkSplit): Promise<PollResult<Row>> {
     if (!this.client) {
-      this.client = new pg.Client({ ...this.o.connection, types: textTypes });
-      await this.client.connect();
+      const c = new pg.Client({ ...this.o.connection, types: textTypes });
+      // A server that goes away between chunks would otherwise throw out of the event loop; the
+      // next chunk's query fails on the broken client and fails the job instead.
+      c.on('error', () => {});
+      this.client = c;
+      await c.connect();
     }
     const rows = await readChunk(this.client, this.o, split);
     this.chunks.shift();

@@ -8,7 +8,9 @@ import { formatLsn, parseLsn } from './lsn.js';
 import { ident } from './pg-catalog.js';
 import type { ResolvedCdcOptions } from './postgres-cdc-options.js';
 import { rowChanges, type DecodedChange, type Row, type RowChange } from './row-changes.js';
-import { keepTextTypes } from './text-types.js';
+import { keepTextTypes, textTypes } from './text-types.js';
+import { CopyQuery } from './copy-query.js';
+import type { TextParser } from './copy-text-decoder.js';
 import { parseXidSnapshot } from './xid-snapshot.js';
 
 /**
@@ -48,21 +50,26 @@ export async function readChunk(client: pg.Client, o: ResolvedCdcOptions, split:
     if (chunk.hi !== null) conds.push(`${k} < ${client.escapeLiteral(chunk.hi)}`);
   }
   const watermark = client.escapeLiteral(`${o.slot}:${chunk.id}:${randomUUID()}`);
-  // One round trip for the five statements (the simple query protocol takes several at once): a
-  // chunk is read in the time of its SELECT rather than of six exchanges with the server.
-  const results = (await client.query(
+  const select = `SELECT * FROM ${quotedTable(t)}${conds.length ? ` WHERE ${conds.join(' AND ')}` : ''}`;
+  // One round trip for the six statements (the simple query protocol takes several at once): a
+  // chunk is read in the time of its COPY rather than of six exchanges with the server. COPY's text
+  // costs the server and the driver less than a SELECT's rows; the SELECT with LIMIT 0 in the same
+  // transaction gives the columns' names and types.
+  const q = new CopyQuery(
     [
       'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
-      'SELECT pg_current_snapshot()::text AS s',
-      `SELECT * FROM ${quotedTable(t)}${conds.length ? ` WHERE ${conds.join(' AND ')}` : ''}`,
+      'SELECT pg_current_snapshot()::text',
+      `${select} LIMIT 0`,
+      `COPY (${select}) TO STDOUT`,
       'COMMIT',
-      `SELECT pg_logical_emit_message(false, ${client.escapeLiteral(WATERMARK_PREFIX)}, ${watermark})::text AS l`,
+      `SELECT pg_logical_emit_message(false, ${client.escapeLiteral(WATERMARK_PREFIX)}, ${watermark})::text`,
     ].join('; '),
-  )) as unknown as pg.QueryResult[];
-  const snapshot = (results[1]!.rows[0] as { s: string }).s;
-  const selected = results[2]!.rows as Row[];
-  const mark = results[4] as pg.QueryResult<{ l: string }>;
-  const high = parseLsn(mark.rows[0]!.l);
+    (oid) => textTypes.getTypeParser(oid, 'text') as TextParser,
+  );
+  void client.query(q);
+  const { statements, copied: selected } = await q.result;
+  const snapshot = statements[1]![0]![0]!;
+  const high = parseLsn(statements[5]![0]![0]!);
   const logged = await peekTransactions(client, o, t, high);
   return reconcileChunk(selected, t, chunk, parseXidSnapshot(snapshot), high, logged);
 }
