@@ -3,19 +3,25 @@ import type { CopyColumn, TextParser } from './copy-text-decoder.js';
 import { CopyTextDecoder } from './copy-text-decoder.js';
 import type { Row } from './row-changes.js';
 
-/** What a simple-query script returns: each statement's rows (text fields), and the rows its COPY sent. */
+/** What a simple-query script returns: each statement's rows (text fields), and the rows each COPY sent. */
 export interface CopyQueryResult {
   /** Per statement in order, its rows as text fields (null for NULL). */
   readonly statements: (string | null)[][][];
-  readonly copied: Row[];
+  /** Per COPY statement in order, its rows. */
+  readonly copies: Row[][];
 }
 
-/** Lines decoded at a time: errors are caught per group, not per line. */
-const GROUP = 512;
+/**
+ * Bytes of COPY data decoded at a time. The server sends a message per line; copying each into
+ * one buffer and making one string of many lines costs a fraction of making a string per line, and
+ * errors are caught per group, not per line. Small, since a long text value of a row is a slice of
+ * its group's string and keeps it alive.
+ */
+const GROUP_BYTES = 16 * 1024;
 
 /**
  * A script of statements sent in one round trip (the simple query protocol) whose one
- * `COPY (...) TO STDOUT` comes back as rows, decoded as the data arrives while the server is still
+ * `COPY (...) TO STDOUT` statements come back as rows, decoded as the data arrives while the server is still
  * writing the rest. The columns of the copied rows are those of the last statement before the COPY
  * that returned a row description (a `SELECT ... LIMIT 0` of the same query gives them, in the same
  * transaction). Passed to `client.query`, which calls the `handle*` methods as the server answers.
@@ -23,7 +29,7 @@ const GROUP = 512;
  * @example
  * const q = new CopyQuery('BEGIN; SELECT * FROM t LIMIT 0; COPY (SELECT * FROM t) TO STDOUT; COMMIT', (oid) => pg.types.getTypeParser(oid));
  * client.query(q);
- * const { copied } = await q.result;
+ * const [rows] = (await q.result).copies;
  */
 export class CopyQuery implements Submittable {
   readonly result: Promise<CopyQueryResult>;
@@ -33,10 +39,12 @@ export class CopyQuery implements Submittable {
   private current: (string | null)[][] = [];
   private columns: CopyColumn[] | undefined;
   private decoder: CopyTextDecoder | undefined;
-  private readonly copied: Row[] = [];
-  private lines: string[] = [];
-  /** The start of a line whose end is in the next message (the server sends whole lines, so never in practice). */
-  private partial: Buffer | undefined;
+  private readonly copies: Row[][] = [];
+  /** The rows of the COPY under way. */
+  private copied: Row[] = [];
+  /** COPY data not decoded yet: complete lines, and maybe the start of one that the next message ends. */
+  private pending = Buffer.allocUnsafe(GROUP_BYTES);
+  private used = 0;
   private failure: unknown;
 
   constructor(
@@ -64,32 +72,35 @@ export class CopyQuery implements Submittable {
     this.current.push(msg.fields);
   }
 
-  handleCommandComplete(): void {
-    this.decodeLines();
+  handleCommandComplete(msg: { text: string }): void {
+    // `COPY n`: the command tag tells a COPY that sent no rows from a statement that is none.
+    if (msg.text.startsWith('COPY')) {
+      this.decodeLines();
+      this.copies.push(this.copied);
+      this.copied = [];
+    }
     this.statements.push(this.current);
     this.current = [];
   }
 
   handleEmptyQuery(): void {
-    this.handleCommandComplete();
+    this.statements.push(this.current);
+    this.current = [];
   }
 
   handleCopyData(msg: { chunk: Buffer }): void {
-    let b = msg.chunk;
-    if (this.partial) {
-      b = Buffer.concat([this.partial, b]);
-      this.partial = undefined;
+    // The message's bytes are a view of the driver's read buffer, which it reuses: copy them.
+    const b = msg.chunk;
+    if (this.used + b.length > this.pending.length) {
+      this.decodeLines();
+      if (this.used + b.length > this.pending.length) {
+        const grown = Buffer.allocUnsafe(2 * (this.used + b.length));
+        this.pending.copy(grown, 0, 0, this.used);
+        this.pending = grown;
+      }
     }
-    let start = 0;
-    let nl = b.indexOf(10);
-    while (nl >= 0) {
-      this.lines.push(b.toString('utf8', start, nl));
-      start = nl + 1;
-      nl = start < b.length ? b.indexOf(10, start) : -1;
-    }
-    // The message's bytes are a view of the driver's read buffer, which it reuses: copy the rest.
-    if (start < b.length) this.partial = Buffer.from(b.subarray(start));
-    if (this.lines.length >= GROUP) this.decodeLines();
+    b.copy(this.pending, this.used);
+    this.used += b.length;
   }
 
   handleCopyInResponse(connection: Connection): void {
@@ -105,19 +116,30 @@ export class CopyQuery implements Submittable {
 
   handleReadyForQuery(): void {
     if (this.failure !== undefined) this.reject(this.failure);
-    else if (this.partial) this.reject(new Error('COPY data ended inside a line'));
-    else this.resolve({ statements: this.statements, copied: this.copied });
+    else if (this.used > 0) this.reject(new Error('COPY data ended inside a line'));
+    else this.resolve({ statements: this.statements, copies: this.copies });
   }
 
+  /** Decodes the complete lines pending and keeps the rest. */
   private decodeLines(): void {
-    const lines = this.lines;
-    if (lines.length === 0 || this.failure !== undefined) return;
-    this.lines = [];
+    const end = this.used === 0 ? -1 : this.pending.lastIndexOf(10, this.used - 1);
+    if (end < 0) return;
+    const text = this.pending.toString('utf8', 0, end + 1);
+    this.used -= end + 1;
+    if (this.used > 0) this.pending.copy(this.pending, 0, end + 1, end + 1 + this.used);
+    if (this.failure !== undefined) return;
     try {
       if (!this.columns) throw new Error('COPY data came before any row description');
       const d = (this.decoder ??= new CopyTextDecoder(this.columns, this.parserOf));
       const out = this.copied;
-      for (let i = 0; i < lines.length; i++) out.push(d.decode(lines[i]!));
+      // The next backslash at or after the line's start, to tell each line whether it has one.
+      let slash = text.indexOf('\\');
+      for (let start = 0; start < text.length;) {
+        const nl = text.indexOf('\n', start);
+        if (slash >= 0 && slash < start) slash = text.indexOf('\\', start);
+        out.push(d.decodeAt(text, start, nl, slash >= 0 && slash < nl));
+        start = nl + 1;
+      }
     } catch (e) {
       // Thrown here it would surface in the driver's socket handler; the query fails at its end instead.
       this.failure = e;

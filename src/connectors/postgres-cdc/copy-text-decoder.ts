@@ -51,9 +51,16 @@ const BACKSLASH = 92;
 /** Zones whose local time is UTC at every date: local dates and timestamps are then made without the zone lookup. */
 const UTC_ZONES = new Set(['UTC', 'Etc/UTC', 'GMT', 'Etc/GMT', 'Universal', 'Etc/Universal', 'Zulu', 'Etc/Zulu']);
 
-/** Whether the process's local time zone is UTC (asked per decoder: `process.env.TZ` may change). */
+let zoneOf: { tz: string | undefined; utc: boolean } | undefined;
+
+/**
+ * Whether the process's local time zone is UTC. Asking Intl costs milliseconds, so the answer is
+ * kept for as long as `process.env.TZ` (which Node lets a program change) stays the same.
+ */
 function localIsUtc(): boolean {
-  return UTC_ZONES.has(new Intl.DateTimeFormat().resolvedOptions().timeZone);
+  const tz = process.env.TZ;
+  if (zoneOf?.tz !== tz || zoneOf === undefined) zoneOf = { tz, utc: UTC_ZONES.has(new Intl.DateTimeFormat().resolvedOptions().timeZone) };
+  return zoneOf.utc;
 }
 
 /**
@@ -68,51 +75,87 @@ function localIsUtc(): boolean {
  */
 export class CopyTextDecoder {
   private readonly names: string[];
+  private readonly make: RowMaker;
+  /** The values of the line being decoded, for `make`. */
+  private readonly values: unknown[];
   private readonly kinds: Int32Array;
   private readonly parsers: TextParser[];
   private readonly utc = localIsUtc();
 
   constructor(columns: readonly CopyColumn[], parserOf: (oid: number) => TextParser) {
     this.names = columns.map((c) => c.name);
+    this.make = rowMaker(this.names);
+    this.values = new Array<unknown>(columns.length).fill(null);
     this.parsers = columns.map((c) => parserOf(c.typeOid));
     this.kinds = Int32Array.from(columns, (c, i) => kindOf(c.typeOid, this.parsers[i]!));
   }
 
   /** One line of COPY text, without its newline. */
   decode(line: string): Row {
-    const names = this.names;
+    return this.decodeAt(line, 0, line.length, line.indexOf('\\') >= 0);
+  }
+
+  /**
+   * The line `text[start, end)`; `escaped` says whether it holds a backslash (NULLs and escapes
+   * both start with one; most lines have none).
+   */
+  decodeAt(text: string, start: number, end: number, escaped: boolean): Row {
     const kinds = this.kinds;
-    const n = names.length;
-    // NULLs and escapes both start with a backslash; most lines have none.
-    const escaped = line.indexOf('\\') >= 0;
-    const row: Row = {};
-    let pos = 0;
+    const n = kinds.length;
+    const values = this.values;
+    let pos = start;
     for (let c = 0; c < n; c++) {
-      let end = c === n - 1 ? line.length : line.indexOf('\t', pos);
-      if (end < 0) throw new Error(`COPY line has ${c + 1} fields, not ${n}: ${line.slice(0, 200)}`);
-      if (c === n - 1 && line.indexOf('\t', pos) >= 0) throw new Error(`COPY line has more than ${n} fields: ${line.slice(0, 200)}`);
+      const last = c === n - 1;
+      let stop = text.indexOf('\t', pos);
+      if (stop < 0 || stop > end) stop = end;
+      if (last !== (stop === end)) throw new Error(`a COPY line without ${n} fields: ${text.slice(start, Math.min(end, start + 200))}`);
       let v: unknown;
-      if (escaped && end - pos === 2 && line.charCodeAt(pos) === BACKSLASH && line.charCodeAt(pos + 1) === 78 /* N */) v = null;
+      if (escaped && stop - pos === 2 && text.charCodeAt(pos) === BACKSLASH && text.charCodeAt(pos + 1) === 78 /* N */) v = null;
       else {
         const k = kinds[c]!;
-        if (k === INTEGER) v = integerAt(line, pos, end);
-        else if (k === BOOL) v = line.charCodeAt(pos) === 116; /* t */
+        if (k === INTEGER) v = integerAt(text, pos, stop);
+        else if (k === BOOL) v = text.charCodeAt(pos) === 116; /* t */
         else {
-          let text: string | undefined;
-          if (k === DATE) v = dateAt(line, pos, end, this.utc);
-          else if (k === TIMESTAMP || k === TIMESTAMPTZ) v = timestampAt(line, pos, end, k === TIMESTAMPTZ, this.utc);
+          if (k === DATE) v = dateAt(text, pos, stop, this.utc);
+          else if (k === TIMESTAMP || k === TIMESTAMPTZ) v = timestampAt(text, pos, stop, k === TIMESTAMPTZ, this.utc);
           if (v === undefined) {
-            text = line.slice(pos, end);
-            if (escaped && text.indexOf('\\') >= 0) text = unescapeCopy(text);
-            v = k === TEXT ? text : this.parsers[c]!(text);
+            let field = text.slice(pos, stop);
+            if (escaped && field.indexOf('\\') >= 0) field = unescapeCopy(field);
+            v = k === TEXT ? field : this.parsers[c]!(field);
           }
         }
       }
-      row[names[c]!] = v;
-      pos = end + 1;
+      values[c] = v;
+      pos = stop + 1;
     }
-    return row;
+    return this.make(values);
   }
+}
+
+type RowMaker = (values: unknown[]) => Row;
+const makers = new Map<string, RowMaker>();
+
+/**
+ * A function that makes a row of these columns from their values as one object literal: the rows
+ * of a table share one hidden class with their properties inside the object, where assigning them
+ * one by one to `{}` puts those past the fourth in a separate array.
+ */
+function rowMaker(names: readonly string[]): RowMaker {
+  const key = names.join('\u0000');
+  let make = makers.get(key);
+  if (!make) {
+    // A literal's `__proto__:` would set the prototype, not a property.
+    if (names.includes('__proto__'))
+      make = (values) => {
+        const row: Row = {};
+        for (let c = 0; c < names.length; c++)
+          Object.defineProperty(row, names[c]!, { value: values[c], enumerable: true, writable: true, configurable: true });
+        return row;
+      };
+    else make = new Function('v', `return {${names.map((n, c) => `${JSON.stringify(n)}: v[${c}]`).join(', ')}};`) as RowMaker;
+    makers.set(key, make);
+  }
+  return make;
 }
 
 /** A decimal integer (optional minus sign) from `s[pos, end)`. */
@@ -184,7 +227,7 @@ function timestampAt(s: string, pos: number, end: number, zoned: boolean, utc: b
   if (fields !== fields) return undefined;
   if (!zoned) {
     if (i !== end) return undefined;
-    return utc ? new Date(Date.UTC(year, month, day, hour, minute, second, ms)) : new Date(year, month, day, hour, minute, second, ms);
+    return utc ? new Date(utcMs(year, month, day, hour, minute, second, ms)) : new Date(year, month, day, hour, minute, second, ms);
   }
   const sign = s.charCodeAt(i);
   if (sign !== 43 && sign !== 45) return undefined;
@@ -196,7 +239,23 @@ function timestampAt(s: string, pos: number, end: number, zoned: boolean, utc: b
     i += 3;
   }
   if (i !== end || offset !== offset) return undefined;
-  return new Date(Date.UTC(year, month, day, hour, minute, second, ms) - (sign === 45 ? -offset : offset) * 1000);
+  return new Date(utcMs(year, month, day, hour, minute, second, ms) - (sign === 45 ? -offset : offset) * 1000);
+}
+
+/**
+ * `Date.UTC` of a valid date and time (year 100 and later, `ms` cut to an integer as it does), by
+ * integer arithmetic: days since the epoch from the proleptic Gregorian calendar.
+ */
+function utcMs(year: number, month: number, day: number, hour: number, minute: number, second: number, ms: number): number {
+  // Counted from March, so that the leap day ends a year.
+  const y = month < 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const mp = (month + 10) % 12;
+  const doy = Math.floor((153 * mp + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  const days = era * 146097 + doe - 719468;
+  return days * 86_400_000 + hour * 3_600_000 + minute * 60_000 + second * 1000 + Math.trunc(ms);
 }
 
 /** Undoes COPY's text escapes (`\\`, `\t`, `\n`, ..., and the octal and hex forms, which it reads but does not write). */
