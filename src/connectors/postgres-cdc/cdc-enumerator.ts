@@ -10,8 +10,6 @@ import type { ResolvedCdcOptions } from './postgres-cdc-options.js';
  * times the chunk size is the rows a reader keeps in memory.
  */
 export const CHUNKS_PER_REQUEST = 4;
-let K = CHUNKS_PER_REQUEST;
-export const setK = (k: number) => (K = k);
 
 /** What a checkpoint keeps of the enumerator: the table layout, chunks not handed out, and whether the log split was. */
 export interface CdcEnumeratorState {
