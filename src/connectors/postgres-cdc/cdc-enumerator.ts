@@ -4,6 +4,13 @@ import { LOG_SPLIT_ID, type CdcSplit, type TableChunk } from './cdc-splits.js';
 import { ensureSlot, slotDroppedError, slotExists, splitTable, withClient } from './pg-catalog.js';
 import type { ResolvedCdcOptions } from './postgres-cdc-options.js';
 
+/**
+ * Chunks handed to a reader per request. A reader reads the chunks it holds in one round trip and
+ * one peek at the log (see `readChunks`), and holds their rows until it emitted them all: this many
+ * times the chunk size is the rows a reader keeps in memory.
+ */
+export const CHUNKS_PER_REQUEST = 4;
+
 /** What a checkpoint keeps of the enumerator: the table layout, chunks not handed out, and whether the log split was. */
 export interface CdcEnumeratorState {
   /** The captured tables, as they were when the job first started. */
@@ -20,7 +27,7 @@ export interface CdcEnumeratorState {
  */
 export class CdcEnumerator implements SplitEnumerator<CdcSplit, CdcEnumeratorState | undefined> {
   private state: { tables: CapturedTable[]; chunks: TableChunk[]; pending: string[]; logAssigned: boolean } | undefined;
-  /** Chunk being read, by reader. */
+  /** The last chunk handed to a reader that has not asked for more since. */
   private readonly reading = new Map<number, string>();
   private readonly waiting: number[] = [];
 
@@ -81,11 +88,14 @@ export class CdcEnumerator implements SplitEnumerator<CdcSplit, CdcEnumeratorSta
     const s = this.state;
     if (!s) return;
     while (this.waiting.length > 0 && s.pending.length > 0) {
-      const id = s.pending.shift()!;
       const reader = this.waiting.shift()!;
-      this.reading.set(reader, id);
-      const chunk = s.chunks.find((c) => c.id === id)!;
-      this.ctx.assignSplit(reader, { id, kind: 'chunk', table: s.tables.find((t) => tableIdOf(t) === chunk.table)!, chunk });
+      // A few chunks at a time, fewer near the end so that every reader keeps a share.
+      const n = Math.min(CHUNKS_PER_REQUEST, Math.ceil(s.pending.length / this.ctx.parallelism));
+      for (const id of s.pending.splice(0, n)) {
+        this.reading.set(reader, id);
+        const chunk = s.chunks.find((c) => c.id === id)!;
+        this.ctx.assignSplit(reader, { id, kind: 'chunk', table: s.tables.find((t) => tableIdOf(t) === chunk.table)!, chunk });
+      }
     }
     if (this.reading.size > 0 || s.pending.length > 0) return;
     if (this.o.startupMode !== 'snapshot' && !s.logAssigned && this.waiting.length > 0) {

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { Batch } from '../../core/batch.js';
 import type { PollResult, SourceReader, SourceSplit } from '../../core/source.js';
 import type { CapturedTable } from './captured-tables.js';
-import { readChunk } from './chunk-read.js';
+import { readChunks } from './chunk-read.js';
 import type { CdcReaderState, CdcSplit, ChunkSplit, LogSplit } from './cdc-splits.js';
 import { LogStream, type LogPosition } from './log-stream.js';
 import { parseLsn } from './lsn.js';
@@ -17,6 +17,8 @@ import { textTypes } from './text-types.js';
  */
 export class CdcReader implements SourceReader<Row> {
   private readonly chunks: ChunkSplit[] = [];
+  /** Chunks read and reconciled, emitted one per poll (so a checkpoint never splits a chunk). */
+  private readonly read: { split: ChunkSplit; rows: Row[] }[] = [];
   private readonly done = new Set<string>();
   private log: { split: LogSplit; stream: LogStream } | undefined;
   private client: pg.Client | undefined;
@@ -43,8 +45,9 @@ export class CdcReader implements SourceReader<Row> {
   }
 
   poll(): PollResult<Row> | Promise<PollResult<Row>> {
-    const chunk = this.chunks[0];
-    if (chunk) return this.readChunk(chunk);
+    const read = this.read.shift();
+    if (read) return this.emitChunk(read.split, read.rows);
+    if (this.chunks.length > 0) return this.readChunks();
     if (this.log) {
       const taken = this.log.stream.take();
       return taken ? new Batch(taken.values, taken.timestamps, undefined, taken.kinds) : 'later';
@@ -74,12 +77,20 @@ export class CdcReader implements SourceReader<Row> {
     await this.client?.end().catch(() => {});
   }
 
-  private async readChunk(split: ChunkSplit): Promise<PollResult<Row>> {
+  /** Reads every chunk held (the enumerator hands out a few at a time) and emits the first. */
+  private async readChunks(): Promise<PollResult<Row>> {
     if (!this.client) {
       this.client = await connectPg({ ...this.o.connection, types: textTypes });
     }
-    const rows = await readChunk(this.client, this.o, split);
-    this.chunks.shift();
+    // A chunk leaves `chunks` before it is emitted, and is `done` only then: a checkpoint between
+    // the two keeps neither, so a restore reads it again (the enumerator hands it back).
+    const splits = this.chunks.splice(0);
+    const rows = await readChunks(this.client, this.o, splits);
+    for (let i = 1; i < splits.length; i++) this.read.push({ split: splits[i]!, rows: rows[i]! });
+    return this.emitChunk(splits[0]!, rows[0]!);
+  }
+
+  private emitChunk(split: ChunkSplit, rows: Row[]): Batch<Row> {
     this.done.add(split.id);
     for (const r of rows) this.addMetadata(r, split.table);
     // Snapshot rows are insertions read at no single commit time: op_ts 0, as in Flink CDC.

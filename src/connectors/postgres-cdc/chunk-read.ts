@@ -8,6 +8,9 @@ import { ident } from './pg-catalog.js';
 import type { ResolvedCdcOptions } from './postgres-cdc-options.js';
 import { PgoutputDecoder } from './pgoutput-decoder.js';
 import { rowChanges, type Row, type RowChange } from './row-changes.js';
+import { textTypes } from './text-types.js';
+import { CopyQuery } from './copy-query.js';
+import type { TextParser } from './copy-text-decoder.js';
 import { parseXidSnapshot } from './xid-snapshot.js';
 
 /**
@@ -33,13 +36,12 @@ export function parseWatermark(text: string): { slot: string; chunk: string | un
 /** SQLSTATE object_in_use: another reader is peeking at the slot. */
 const OBJECT_IN_USE = '55006';
 
-/**
- * Reads one chunk without locks: SELECT its rows in a repeatable-read transaction (remembering which
- * transactions that snapshot saw), write a watermark message into the log (its LSN is the chunk's
- * high watermark), read the log up to it from the slot without consuming it, and reconcile.
- */
-export async function readChunk(client: pg.Client, o: ResolvedCdcOptions, split: ChunkSplit): Promise<Row[]> {
-  const { table: t, chunk } = split;
+/** The statements that read one chunk, and where their answers are among a script's statements. */
+const STATEMENTS_PER_CHUNK = 8;
+const SNAPSHOT_AT = 1;
+const WATERMARK_AT = 6;
+
+function chunkStatements(client: pg.Client, o: ResolvedCdcOptions, { table: t, chunk }: ChunkSplit): string[] {
   const conds: string[] = [];
   if (t.chunkColumn !== undefined) {
     const k = ident(t.chunkColumn);
@@ -47,23 +49,40 @@ export async function readChunk(client: pg.Client, o: ResolvedCdcOptions, split:
     if (chunk.hi !== null) conds.push(`${k} < ${client.escapeLiteral(chunk.hi)}`);
   }
   const watermark = client.escapeLiteral(`${o.slot}:${chunk.id}:${randomUUID()}`);
-  // One round trip for the five statements (the simple query protocol takes several at once): a
-  // chunk is read in the time of its SELECT rather than of six exchanges with the server.
-  const results = (await client.query(
-    [
-      'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
-      'SELECT pg_current_snapshot()::text AS s',
-      `SELECT * FROM ${quotedTable(t)}${conds.length ? ` WHERE ${conds.join(' AND ')}` : ''}`,
-      'COMMIT',
-      `SELECT pg_logical_emit_message(false, ${client.escapeLiteral(WATERMARK_PREFIX)}, ${watermark})::text AS l`,
-    ].join('; '),
-  )) as unknown as pg.QueryResult[];
-  const snapshot = (results[1]!.rows[0] as { s: string }).s;
-  const selected = results[2]!.rows as Row[];
-  const mark = results[4] as pg.QueryResult<{ l: string }>;
-  const high = parseLsn(mark.rows[0]!.l);
-  const logged = await peekTransactions(client, o, t, high);
-  return reconcileChunk(selected, t, chunk, parseXidSnapshot(snapshot), high, logged);
+  const select = `SELECT * FROM ${quotedTable(t)}${conds.length ? ` WHERE ${conds.join(' AND ')}` : ''}`;
+  // COPY's text costs the server and the driver less than a SELECT's rows; the SELECT with LIMIT 0
+  // in the same transaction gives the columns' names and types.
+  return [
+    'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+    'SELECT pg_current_snapshot()::text',
+    `${select} LIMIT 0`,
+    `COPY (${select}) TO STDOUT`,
+    'COMMIT',
+    // In a transaction of its own: statements of a script outside one share one implicitly, and the
+    // next chunk's BEGIN ISOLATION LEVEL must be its transaction's first statement.
+    'BEGIN',
+    `SELECT pg_logical_emit_message(false, ${client.escapeLiteral(WATERMARK_PREFIX)}, ${watermark})::text`,
+    'COMMIT',
+  ];
+}
+
+/**
+ * Reads chunks without locks, each as if alone: COPY its rows in a repeatable-read transaction
+ * (remembering which transactions that snapshot saw), write a watermark message into the log (its
+ * LSN is the chunk's high watermark); then read the log up to the last watermark from the slot
+ * without consuming it, and reconcile each chunk with the part of it before its own watermark.
+ * One round trip sends every chunk's statements (the simple query protocol takes several at once)
+ * and one peek serves them all, so the server streams the chunks back to back while their rows are
+ * decoded, and the fixed costs of a round trip and of starting to decode the log are paid once.
+ */
+export async function readChunks(client: pg.Client, o: ResolvedCdcOptions, splits: readonly ChunkSplit[]): Promise<Row[][]> {
+  const q = new CopyQuery(splits.flatMap((s) => chunkStatements(client, o, s)).join('; '), (oid) => textTypes.getTypeParser(oid, 'text') as TextParser);
+  void client.query(q);
+  const { statements, copies } = await q.result;
+  const answer = (i: number, at: number) => statements[i * STATEMENTS_PER_CHUNK + at]![0]![0]!;
+  const highs = splits.map((_, i) => parseLsn(answer(i, WATERMARK_AT)));
+  const logged = await peekTransactions(client, o, [...new Set(splits.map((s) => s.table))], highs[highs.length - 1]!);
+  return splits.map((s, i) => reconcileChunk(copies[i]!, s.table, s.chunk, parseXidSnapshot(answer(i, SNAPSHOT_AT)), highs[i]!, logged));
 }
 
 interface PeekRow {
@@ -71,9 +90,8 @@ interface PeekRow {
   readonly data: Buffer;
 }
 
-/** The committed transactions on table `t` from the slot's position up to `upto`, without consuming them. */
-async function peekTransactions(client: pg.Client, o: ResolvedCdcOptions, t: CapturedTable, upto: bigint): Promise<LoggedTransaction[]> {
-  const id = tableIdOf(t);
+/** The committed transactions on `tables` from the slot's position up to `upto`, without consuming them. */
+async function peekTransactions(client: pg.Client, o: ResolvedCdcOptions, tables: readonly CapturedTable[], upto: bigint): Promise<LoggedTransaction[]> {
   const rows = await peekWithRetry(client, o, upto);
   const decoder = new PgoutputDecoder();
   const out: LoggedTransaction[] = [];
@@ -82,8 +100,9 @@ async function peekTransactions(client: pg.Client, o: ResolvedCdcOptions, t: Cap
     const m = decoder.decode(r.data);
     if (m.tag === 'begin') changes = [];
     else if (m.tag === 'commit') out.push({ xid: Number(r.xid), commitLsn: m.commitLsn, changes });
-    else if ((m.tag === 'insert' || m.tag === 'update' || m.tag === 'delete') && m.relation.schema === t.schema && m.relation.name === t.table) {
-      for (const c of rowChanges(m, t, id)) changes.push(c);
+    else if (m.tag === 'insert' || m.tag === 'update' || m.tag === 'delete') {
+      const t = tables.find((x) => m.relation.schema === x.schema && m.relation.name === x.table);
+      if (t) for (const c of rowChanges(m, t, tableIdOf(t))) changes.push(c);
     }
   }
   return out;

@@ -27,10 +27,15 @@ export function reconcileChunk(
   high: bigint,
   transactions: Iterable<LoggedTransaction>,
 ): Row[] {
+  const missed: LoggedTransaction[] = [];
+  for (const tx of transactions) {
+    if (tx.commitLsn < high && !visibleIn(snapshot, tx.xid) && tx.changes.some((c) => c.table === chunk.table)) missed.push(tx);
+  }
+  // Most chunks meet no change their SELECT missed: their rows are the selected ones, unkeyed.
+  if (missed.length === 0) return selected.slice();
   const rows = new Map<string, Row>();
   for (const r of selected) rows.set(rowKeyOf(t, r), r);
-  for (const tx of transactions) {
-    if (tx.commitLsn >= high || visibleIn(snapshot, tx.xid)) continue;
+  for (const tx of missed) {
     // An update is -U then +U: the row -U removes holds the TOAST values the +U may leave out.
     let before: Row | undefined;
     for (const c of tx.changes) {
