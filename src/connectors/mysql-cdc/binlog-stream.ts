@@ -7,6 +7,7 @@ import { SchemaTracker } from './schema-changes.js';
 
 const ROW_EVENTS = new Set(['writerows', 'updaterows', 'deleterows']);
 const MYSQL_TYPE_FLOAT = 4;
+const SYSTEM_SCHEMAS = { mysql: true, information_schema: true, performance_schema: true, sys: true } as const;
 
 /**
  * The event's rows with FLOAT values as the shortest decimal that is the same single-precision
@@ -52,7 +53,9 @@ interface BinlogEvent {
  * Follows the binlog from `from` as a replica would (`@vlasky/zongji` decodes the events), and
  * hands over the captured tables' changes one committed transaction at a time, with the position
  * after it. Transactions that touch no captured table arrive with no changes, so positions keep
- * moving. Schema changes of the captured tables go through a {@link SchemaTracker}.
+ * moving. Schema changes of the captured tables go through a {@link SchemaTracker}. With `watchNew`,
+ * rows of tables that match the patterns but are not in `tables` are not decoded into changes but
+ * named in their transaction's `unknown` (the log split waits there until such a table is captured).
  */
 export class BinlogStream {
   private readonly zongji: ZongJi;
@@ -66,6 +69,7 @@ export class BinlogStream {
     from: BinlogPosition,
     onTransaction: (tx: BinlogTransaction) => void,
     onError: (e: unknown) => void,
+    watchNew = false,
   ) {
     // JSON, DATE and DATETIME as text, as the snapshot's queries read them (big numbers and microseconds
     // kept); TIMESTAMP as the instant.
@@ -73,6 +77,7 @@ export class BinlogStream {
     this.zongji = z;
     const byId = new Map(tables.map((t) => [tableIdOf(t), t]));
     const schema = new SchemaTracker(tables, o.schemaChange);
+    let unknown: Set<string> | undefined;
     const here = (): BinlogPosition => ({ file: z.get('filename') as string, pos: z.get('position') as number });
     let failed = false;
     const fail = (e: unknown): void => {
@@ -91,6 +96,7 @@ export class BinlogStream {
           const id = `${m.parentSchema}.${m.tableName}`;
           const t = byId.get(id);
           if (t) appendRowChanges(this.changes, name, withFloatText(evt), t, id, (r: Row) => schema.shape(id, r, here));
+          else if (watchNew && o.matches(m.parentSchema, m.tableName)) (unknown ??= new Set()).add(id);
         } else if (name === 'xid' || (name === 'query' && evt.query !== 'BEGIN')) {
           if (name === 'query') {
             const e = schema.onStatement(evt.query ?? '', evt.schema ?? '', here());
@@ -103,7 +109,10 @@ export class BinlogStream {
             end: { ...here(), ...(gtid ? { gtid } : {}) },
             opTs: evt.timestamp,
             changes,
+            ...(unknown ? { unknown: [...unknown] } : {}),
+            ...(name === 'query' ? { statement: evt.query ?? '' } : {}),
           });
+          unknown = undefined;
         }
       } catch (e) {
         fail(e);
@@ -119,7 +128,8 @@ export class BinlogStream {
       filename: from.file,
       position: from.pos,
       includeEvents: ['tablemap', 'writerows', 'updaterows', 'deleterows', 'xid', 'query', 'rotate'],
-      includeSchema: include,
+      // A table that does not exist yet cannot be listed: watching for new ones decodes every table's rows.
+      ...(watchNew ? { excludeSchema: SYSTEM_SCHEMAS } : { includeSchema: include }),
     });
   }
 
