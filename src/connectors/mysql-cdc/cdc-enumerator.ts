@@ -210,6 +210,7 @@ export class MysqlCdcEnumerator implements SplitEnumerator<MysqlCdcSplit, MysqlC
         this.ctx.assignSplit(this.logHolder, { id: `new-tables#${s.tables.length}`, kind: 'tables', tables: added, chunks });
       }
     }
-    if (this.o.startupMode === 'snapshot' || (s.logAssigned && !this.o.newlyAddedTables)) for (const r of this.waiting.splice(0)) this.ctx.signalNoMoreSplits(r);
+    if (this.o.startupMode === 'snapshot' || (s.logAssigned && !this.o.newlyAddedTables))
+      for (const r of this.waiting.splice(0)) this.ctx.signalNoMoreSplits(r);
   }
 }

@@ -78,7 +78,8 @@ export class LogStream {
     const timestamps: number[] = [];
     let taken = 0;
     for (const tx of this.ready) {
-      if (tx.statement !== undefined && this.gone.size > 0) for (const id of this.gone) if (tx.statement.includes(id.slice(id.indexOf('.') + 1))) this.gone.delete(id);
+      if (tx.statement !== undefined && this.gone.size > 0)
+        for (const id of this.gone) if (tx.statement.includes(id.slice(id.indexOf('.') + 1))) this.gone.delete(id);
       const unknown = tx.unknown?.filter((id) => !this.gone.has(id) && !this.names.has(id));
       if (unknown && unknown.length > 0) {
         this.waitingFor = unknown;
