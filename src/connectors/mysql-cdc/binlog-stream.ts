@@ -39,6 +39,16 @@ export function shortestFloat32(x: number): number {
   return x;
 }
 
+/** Rows of a table not captured yet that the server no longer has (dropped or renamed since). */
+export class MissingTableError extends Error {
+  constructor(
+    readonly table: string,
+    readonly original: Error,
+  ) {
+    super(original.message);
+  }
+}
+
 interface BinlogEvent {
   getEventName(): string;
   rows?: unknown[];
@@ -54,8 +64,8 @@ interface BinlogEvent {
  * hands over the captured tables' changes one committed transaction at a time, with the position
  * after it. Transactions that touch no captured table arrive with no changes, so positions keep
  * moving. Schema changes of the captured tables go through a {@link SchemaTracker}. With `watchNew`,
- * rows of tables that match the patterns but are not in `tables` are not decoded into changes but
- * named in their transaction's `unknown` (the log split waits there until such a table is captured).
+ * rows of the tables not in `tables` for which it is true are not decoded into changes but named in
+ * their transaction's `unknown` (the log split waits there until such a table is captured).
  */
 export class BinlogStream {
   private readonly zongji: ZongJi;
@@ -69,7 +79,7 @@ export class BinlogStream {
     from: BinlogPosition,
     onTransaction: (tx: BinlogTransaction) => void,
     onError: (e: unknown) => void,
-    watchNew = false,
+    watchNew?: (database: string, table: string) => boolean,
   ) {
     // JSON, DATE and DATETIME as text, as the snapshot's queries read them (big numbers and microseconds
     // kept); TIMESTAMP as the instant.
@@ -96,7 +106,7 @@ export class BinlogStream {
           const id = `${m.parentSchema}.${m.tableName}`;
           const t = byId.get(id);
           if (t) appendRowChanges(this.changes, name, withFloatText(evt), t, id, (r: Row) => schema.shape(id, r, here));
-          else if (watchNew && o.matches(m.parentSchema, m.tableName)) (unknown ??= new Set()).add(id);
+          else if (watchNew) (unknown ??= new Set()).add(id);
         } else if (name === 'xid' || (name === 'query' && evt.query !== 'BEGIN')) {
           if (name === 'query') {
             const e = schema.onStatement(evt.query ?? '', evt.schema ?? '', here());
@@ -119,6 +129,9 @@ export class BinlogStream {
       }
     });
     z.on('error', (e: { errno?: number; message?: string }) => {
+      // The decoder reads a table's columns from the catalog: a table dropped since its rows were written has none.
+      const missing = watchNew && /^Insufficient permissions to access: (.+)$/.exec(e?.message ?? '');
+      if (missing && !byId.has(missing[1]!)) return fail(new MissingTableError(missing[1]!, e as Error));
       fail(e?.errno === ER_BINLOG_GONE ? binlogPurgedError(`${o.database}.${o.table}`, from, e.message) : e);
     });
     const include: Record<string, string[]> = {};
@@ -128,9 +141,14 @@ export class BinlogStream {
       filename: from.file,
       position: from.pos,
       includeEvents: ['tablemap', 'writerows', 'updaterows', 'deleterows', 'xid', 'query', 'rotate'],
-      // A table that does not exist yet cannot be listed: watching for new ones decodes every table's rows.
       ...(watchNew ? { excludeSchema: SYSTEM_SCHEMAS } : { includeSchema: include }),
     });
+    // A table that does not exist yet cannot be listed in the decoder's fixed filter: it asks this
+    // instead (its filter method is the one place every table map and rows event passes through).
+    if (watchNew) {
+      const skip = (z as unknown as { _skipSchema: (d: string, t: string) => boolean })._skipSchema.bind(z);
+      (z as unknown as { _skipSchema: (d: string, t: string) => boolean })._skipSchema = (d, t) => skip(d, t) || !(byId.has(`${d}.${t}`) || watchNew(d, t));
+    }
   }
 
   stop(): Promise<void> {

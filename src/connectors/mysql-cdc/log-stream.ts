@@ -1,7 +1,7 @@
 import type mysql from 'mysql2/promise';
 import { chunkIndexOf } from '../postgres-cdc/chunks.js';
 import { comparePositions, type BinlogPosition } from './binlog-position.js';
-import { BinlogStream } from './binlog-stream.js';
+import { BinlogStream, MissingTableError } from './binlog-stream.js';
 import { tableIdOf, type CapturedTable } from './captured-tables.js';
 import type { ChunkLow } from './cdc-splits.js';
 import { withConnection } from './mysql-catalog.js';
@@ -39,6 +39,8 @@ export class LogStream {
   /** Matching tables not captured yet whose changes the split stopped at. */
   private waitingFor: readonly string[] | undefined;
   private lastCheck = 0;
+  /** The decoder could not read this table's columns: waited for like a new table, failed on if it exists. */
+  private missing: MissingTableError | undefined;
   private checking = false;
   /**
    * Tables the split stopped at that no longer exist (dropped or renamed before the enumerator saw
@@ -128,9 +130,15 @@ export class LogStream {
         if (generation === this.generation) this.ready.push(tx);
       },
       (e) => {
-        if (generation === this.generation && this.failure === undefined) this.failure = e;
+        if (generation !== this.generation) return;
+        if (e instanceof MissingTableError && !this.waitingFor) {
+          // Waits, as for a new table, and then skips it if it is gone.
+          this.missing = e;
+          this.waitingFor = [e.table];
+          this.restart(false);
+        } else if (this.failure === undefined) this.failure = e;
       },
-      this.o.newlyAddedTables,
+      this.o.newlyAddedTables ? (d, t) => this.o.matches(d, t) && !this.gone.has(`${d}.${t}`) : undefined,
     );
   }
 
@@ -169,6 +177,9 @@ export class LogStream {
       (gone) => {
         this.checking = false;
         for (const id of gone) this.gone.add(id);
+        // The table is there but could not be read: no waiting will help.
+        if (this.missing && !this.gone.has(this.missing.table) && this.failure === undefined) this.failure = this.missing.original;
+        this.missing = undefined;
         if (this.waitingFor === waiting && waiting.every((id) => this.gone.has(id))) {
           this.waitingFor = undefined;
           this.restart(true);
