@@ -144,6 +144,8 @@ export async function startPipeline(def: PipelineDefinition, overrides: Record<s
         }
       })();
       resolving.set(sourceTable, r);
+      // A failure fails the job; a restarted attempt tries again.
+      r.catch(() => resolving.delete(sourceTable));
     }
     return r;
   };
