@@ -134,8 +134,9 @@ export function parsePipeline(text: string, file: string): PipelineDefinition {
   const options: Record<string, string | number> = {};
   for (const [k, v] of Object.entries(source)) {
     if (k === 'type' || k === 'name') continue;
-    if (typeof v !== 'string' && typeof v !== 'number') throw new ConfigError(`${file}: source.${k} must be a string or a number`);
-    options[k] = v;
+    if (typeof v === 'boolean') options[k] = String(v);
+    else if (typeof v !== 'string' && typeof v !== 'number') throw new ConfigError(`${file}: source.${k} must be a string, a number or a boolean`);
+    else options[k] = v;
   }
   if (options.tables === undefined)
     throw new ConfigError(`${file}: source.tables is required ('database.table' patterns for mysql, 'schema.table' for postgres, e.g. app_db.\\.*)`);

@@ -105,13 +105,19 @@ export async function startPipeline(def: PipelineDefinition, overrides: Record<s
     await conn.close();
   }
   const auth = { ...(user ? { user } : {}), ...(password ? { password } : {}) };
-  const check =
-    target.dialect === 'postgres'
-      ? new pg.Client({ host: target.host, port: target.port, database: target.database, ...auth })
-      : await mysql.createConnection({ host: target.host, port: target.port, database: target.database, ...auth });
-  // An idle connection whose server goes away emits 'error'; unheard, it would kill the process.
-  (check as { on(event: 'error', listener: () => void): unknown }).on('error', () => {});
-  if (check instanceof pg.Client) await check.connect();
+  const openCheck = async (): Promise<pg.Client | mysql.Connection> => {
+    if (target.dialect !== 'postgres') {
+      const m = await mysql.createConnection({ host: target.host, port: target.port, database: target.database, ...auth });
+      // An idle connection whose server goes away emits 'error'; unheard, it would kill the process.
+      m.on('error', () => {});
+      return m;
+    }
+    const c = new pg.Client({ host: target.host, port: target.port, database: target.database, ...auth });
+    c.on('error', () => {});
+    await c.connect();
+    return c;
+  };
+  const check = await openCheck();
   try {
     for (const p of plans)
       known.set(p.route.target, await targetColumns(check, target.dialect, target.dialect === 'postgres' ? 'public' : target.database, p.route.target));
@@ -120,6 +126,34 @@ export async function startPipeline(def: PipelineDefinition, overrides: Record<s
   }
   const routes = new Map(plans.map((p) => [idOf(p.source), p.route]));
   const keys = new Map(plans.map((p) => [idOf(p.source), p.source.keyColumns]));
+  // A table the source found after the start: planned, and its target created, at its first row.
+  const resolving = new Map<string, Promise<{ route: TableRoute; columns: readonly string[] }>>();
+  const resolveTable = (sourceTable: string) => {
+    let r = resolving.get(sourceTable);
+    if (!r) {
+      const dot = sourceTable.indexOf('.');
+      r = (async () => {
+        const [plan] = planTables(def, [await source.table(sourceTable.slice(0, dot), sourceTable.slice(dot + 1))], target);
+        const conn = await openConnection(target, user, password);
+        try {
+          for (const ddl of plan!.ddl) await conn.transaction([{ sql: ddl, params: [] }]);
+        } finally {
+          await conn.close();
+        }
+        const check = await openCheck();
+        try {
+          const columns = await targetColumns(check, target.dialect, target.dialect === 'postgres' ? 'public' : target.database, plan!.route.target);
+          return { route: plan!.route, columns };
+        } finally {
+          await check.end();
+        }
+      })();
+      resolving.set(sourceTable, r);
+      // A failure fails the job; a restarted attempt tries again.
+      r.catch(() => resolving.delete(sourceTable));
+    }
+    return r;
+  };
   const addColumn = async (conn: JdbcConnection, table: string, sourceTable: string, column: string): Promise<void> => {
     const dot = sourceTable.indexOf('.');
     const col = (await source.columns(sourceTable.slice(0, dot), sourceTable.slice(dot + 1))).find((x) => x.name === column);
@@ -145,10 +179,10 @@ export async function startPipeline(def: PipelineDefinition, overrides: Record<s
     .fromSource(source.source)
     .keyBy((r: Row) => {
       const id = `${String(r[q])}.${String(r.table_name)}`;
-      return `${id}\u0000${keys
-        .get(id)!
-        .map((k) => String(r[k]))
-        .join('\u0000')}`;
+      const key = keys.get(id);
+      // A table new since the start goes to one sink subtask whole: its key columns are not known here.
+      if (key === undefined) return id;
+      return `${id}\u0000${key.map((k) => String(r[k])).join('\u0000')}`;
     })
     .sinkTo(
       pipelineSink({
@@ -159,6 +193,7 @@ export async function startPipeline(def: PipelineDefinition, overrides: Record<s
         qualifierColumn: q,
         columns: known,
         addColumn,
+        resolveTable,
         name: `pipeline sink ${target.dialect}://${target.host}:${target.port}/${target.database}`,
       }),
     );

@@ -33,6 +33,11 @@ export interface PipelineSinkOptions {
    * holds it is written. It must be idempotent (a restored job may add it again).
    */
   readonly addColumn: (conn: JdbcConnection, target: string, sourceTable: string, column: string) => Promise<void>;
+  /**
+   * The route of a source table no route covered at the start (created after it), with its target's
+   * columns; the target is created first. Called before the table's first row is written.
+   */
+  readonly resolveTable?: (sourceTable: string) => Promise<{ route: TableRoute; columns: readonly string[] }>;
   readonly name: string;
 }
 
@@ -88,6 +93,7 @@ class PipelineWriter implements SinkWriter<Row> {
   private conn: JdbcConnection | undefined;
   private readonly buffers = new Map<string, UpsertBuffer>();
   private readonly known = new Map<string, Set<string>>();
+  private readonly routes: Map<string, TableRoute>;
   private pending: Pending[] = [];
   private readonly onCheckpoints: boolean;
 
@@ -97,6 +103,7 @@ class PipelineWriter implements SinkWriter<Row> {
   ) {
     this.onCheckpoints = ctx.checkpointingMode === 'EXACTLY_ONCE';
     for (const [t, cols] of o.columns) this.known.set(t, new Set(cols));
+    this.routes = new Map(o.routes);
   }
 
   async recover(committables: unknown[]): Promise<void> {
@@ -113,11 +120,16 @@ class PipelineWriter implements SinkWriter<Row> {
     const { values, kinds } = batch;
     const rows: { route: TableRoute; row: Row; kind: RowKind }[] = [];
     let missing: { target: string; source: string; column: string }[] | undefined;
+    let unknown: Set<string> | undefined;
+    for (const raw of values) {
+      const source = `${String(raw[this.o.qualifierColumn])}.${String(raw.table_name)}`;
+      if (!this.routes.has(source)) (unknown ??= new Set()).add(source);
+    }
+    if (unknown) return this.addTables(unknown).then(() => this.write(batch));
     for (let i = 0; i < values.length; i++) {
       const raw = values[i]!;
       const source = `${String(raw[this.o.qualifierColumn])}.${String(raw.table_name)}`;
-      const route = this.o.routes.get(source);
-      if (!route) throw new Error(`${this.o.name}: a row of ${source}, which no route covers`);
+      const route = this.routes.get(source)!;
       let kind = kinds === undefined ? RowKind.INSERT : (kinds[i] as RowKind);
       if (kind === RowKind.UPDATE_BEFORE) continue;
       const row: Row = {};
@@ -173,6 +185,21 @@ class PipelineWriter implements SinkWriter<Row> {
     await this.conn?.close().catch(() => {});
   }
 
+  /** Routes the tables found after the start, creating their targets. */
+  private async addTables(sources: Set<string>): Promise<void> {
+    for (const source of sources) {
+      if (!this.o.resolveTable) throw new Error(`${this.o.name}: a row of ${source}, which no route covers`);
+      let found;
+      try {
+        found = await this.o.resolveTable(source);
+      } catch (e) {
+        throw this.error(`creating the target of ${source} (new in the source) failed`, e);
+      }
+      this.routes.set(source, found.route);
+      if (!this.known.has(found.route.target)) this.known.set(found.route.target, new Set(found.columns));
+    }
+  }
+
   private bufferOf(route: TableRoute): UpsertBuffer {
     let b = this.buffers.get(route.target);
     if (!b) this.buffers.set(route.target, (b = new UpsertBuffer(route.key)));
@@ -215,7 +242,7 @@ class PipelineWriter implements SinkWriter<Row> {
   }
 
   private keyOf(target: string): readonly string[] {
-    for (const r of this.o.routes.values()) if (r.target === target) return r.key;
+    for (const r of this.routes.values()) if (r.target === target) return r.key;
     throw new Error(`${this.o.name}: no route writes ${target}`);
   }
 

@@ -2,7 +2,7 @@ import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { ConfigError } from '../core/errors.js';
 import type { Source, SourceSplit } from '../core/source.js';
-import { capturedTables as mysqlTables } from '../connectors/mysql-cdc/captured-tables.js';
+import { capturedTables as mysqlTables, describeTable as describeMysqlTable } from '../connectors/mysql-cdc/captured-tables.js';
 import { mysqlCdcSource } from '../connectors/mysql-cdc/mysql-cdc-source.js';
 import { resolveOptions as resolveMysql, type MysqlCdcOptions } from '../connectors/mysql-cdc/mysql-cdc-options.js';
 import { capturedTables as postgresTables } from '../connectors/postgres-cdc/captured-tables.js';
@@ -27,13 +27,25 @@ export interface PipelineSource {
   readonly qualifierColumn: 'database_name' | 'schema_name';
   /** The matching tables with their columns. */
   tables(): Promise<{ table: PipelineTable; columns: SourceColumn[] }[]>;
+  /** One table found after the start (a new table), with its key and columns. */
+  table(qualifier: string, table: string): Promise<{ table: PipelineTable; columns: SourceColumn[] }>;
   /** One table's columns now (for a column added while the pipeline runs). */
   columns(qualifier: string, table: string): Promise<SourceColumn[]>;
   /** The CDC source over the tables. */
   readonly source: Source<Row, SourceSplit>;
 }
 
-const MYSQL_OPTIONS = ['hostname', 'port', 'username', 'password', 'tables', 'server-id', 'scan.incremental.snapshot.chunk.size', 'scan.startup.mode'];
+const MYSQL_OPTIONS = [
+  'hostname',
+  'port',
+  'username',
+  'password',
+  'tables',
+  'server-id',
+  'scan.incremental.snapshot.chunk.size',
+  'scan.startup.mode',
+  'scan.newly-added-table.enabled',
+];
 const POSTGRES_OPTIONS = [
   'hostname',
   'port',
@@ -79,11 +91,18 @@ export function pipelineSource(def: PipelineDefinition): PipelineSource {
             out.push({ table: { qualifier: t.schema, table: t.table, keyColumns: t.keyColumns }, columns: await postgresSourceColumns(c, t.schema, t.table) });
           return out;
         }),
+      table: (schema) => Promise.reject(new Error(`a table new in schema ${schema}: postgres sources do not capture new tables yet`)),
       columns: (schema, table) => withClient((c) => postgresSourceColumns(c, schema, table)),
       source: postgresCdcSource(o) as Source<Row, SourceSplit>,
     };
   }
-  const o = { ...options(def, MYSQL_OPTIONS), metadata: ['database_name', 'table_name'] } as unknown as MysqlCdcOptions;
+  // A whole-database sync follows the database: tables created later are captured unless told otherwise.
+  const startup = def.source.options['scan.startup.mode'] ?? 'initial';
+  const o = {
+    'scan.newly-added-table.enabled': startup === 'initial',
+    ...options(def, MYSQL_OPTIONS),
+    metadata: ['database_name', 'table_name'],
+  } as unknown as MysqlCdcOptions;
   const resolved = resolveMysql(o);
   const withConnection = async <T>(work: (c: mysql.Connection) => Promise<T>): Promise<T> => {
     const c = await mysql.createConnection({ ...resolved.connection });
@@ -102,6 +121,11 @@ export function pipelineSource(def: PipelineDefinition): PipelineSource {
         for (const t of await mysqlTables(c, resolved))
           out.push({ table: { qualifier: t.database, table: t.table, keyColumns: t.keyColumns }, columns: await sourceColumns(c, t.database, t.table) });
         return out;
+      }),
+    table: (db, table) =>
+      withConnection(async (c) => {
+        const t = await describeMysqlTable(c, db, table);
+        return { table: { qualifier: db, table, keyColumns: t.keyColumns }, columns: await sourceColumns(c, db, table) };
       }),
     columns: (db, table) => withConnection((c) => sourceColumns(c, db, table)),
     source: mysqlCdcSource(o) as Source<Row, SourceSplit>,

@@ -99,6 +99,11 @@ describe('pipeline definitions', () => {
     expect(() => planTables(d, [t], parseJdbcUrl(d.sink.url))).toThrow(/pipeline transform of shop.customers: the projection leaves out key column id/);
   });
 
+  it('takes booleans among the source options, as text', () => {
+    const d = parsePipeline(YAML.replace('type: mysql', 'type: mysql\n  scan.newly-added-table.enabled: false'), 'p.yaml');
+    expect(d.source.options['scan.newly-added-table.enabled']).toBe('false');
+  });
+
   it('reads the example under examples/', () => {
     const file = fileURLToPath(new URL('../../examples/mysql-to-postgres.yaml', import.meta.url));
     const d = parsePipeline(readFileSync(file, 'utf8'), file);

@@ -7,6 +7,7 @@ import { SchemaTracker } from './schema-changes.js';
 
 const ROW_EVENTS = new Set(['writerows', 'updaterows', 'deleterows']);
 const MYSQL_TYPE_FLOAT = 4;
+const SYSTEM_SCHEMAS = { mysql: true, information_schema: true, performance_schema: true, sys: true } as const;
 
 /**
  * The event's rows with FLOAT values as the shortest decimal that is the same single-precision
@@ -38,6 +39,16 @@ export function shortestFloat32(x: number): number {
   return x;
 }
 
+/** Rows of a table not captured yet that the server no longer has (dropped or renamed since). */
+export class MissingTableError extends Error {
+  constructor(
+    readonly table: string,
+    readonly original: Error,
+  ) {
+    super(original.message);
+  }
+}
+
 interface BinlogEvent {
   getEventName(): string;
   rows?: unknown[];
@@ -52,7 +63,9 @@ interface BinlogEvent {
  * Follows the binlog from `from` as a replica would (`@vlasky/zongji` decodes the events), and
  * hands over the captured tables' changes one committed transaction at a time, with the position
  * after it. Transactions that touch no captured table arrive with no changes, so positions keep
- * moving. Schema changes of the captured tables go through a {@link SchemaTracker}.
+ * moving. Schema changes of the captured tables go through a {@link SchemaTracker}. With `watchNew`,
+ * rows of the tables not in `tables` for which it is true are not decoded into changes but named in
+ * their transaction's `unknown` (the log split waits there until such a table is captured).
  */
 export class BinlogStream {
   private readonly zongji: ZongJi;
@@ -66,6 +79,7 @@ export class BinlogStream {
     from: BinlogPosition,
     onTransaction: (tx: BinlogTransaction) => void,
     onError: (e: unknown) => void,
+    watchNew?: (database: string, table: string) => boolean,
   ) {
     // JSON, DATE and DATETIME as text, as the snapshot's queries read them (big numbers and microseconds
     // kept); TIMESTAMP as the instant.
@@ -73,6 +87,7 @@ export class BinlogStream {
     this.zongji = z;
     const byId = new Map(tables.map((t) => [tableIdOf(t), t]));
     const schema = new SchemaTracker(tables, o.schemaChange);
+    let unknown: Set<string> | undefined;
     const here = (): BinlogPosition => ({ file: z.get('filename') as string, pos: z.get('position') as number });
     let failed = false;
     const fail = (e: unknown): void => {
@@ -96,7 +111,7 @@ export class BinlogStream {
             const first = rows.length > 0 ? ((name === 'updaterows' ? (rows[0] as { after: Row }).after : rows[0]) as Row) : undefined;
             const projecting = first !== undefined && schema.shape(id, first, here) !== first;
             appendRowChanges(this.changes, name, rows, t, id, projecting ? (r: Row) => schema.shape(id, r, here) : undefined);
-          }
+          } else if (watchNew) (unknown ??= new Set()).add(id);
         } else if (name === 'xid' || (name === 'query' && evt.query !== 'BEGIN')) {
           if (name === 'query') {
             const e = schema.onStatement(evt.query ?? '', evt.schema ?? '', here());
@@ -109,13 +124,19 @@ export class BinlogStream {
             end: { ...here(), ...(gtid ? { gtid } : {}) },
             opTs: evt.timestamp,
             changes,
+            ...(unknown ? { unknown: [...unknown] } : {}),
+            ...(name === 'query' ? { statement: evt.query ?? '' } : {}),
           });
+          unknown = undefined;
         }
       } catch (e) {
         fail(e);
       }
     });
     z.on('error', (e: { errno?: number; message?: string }) => {
+      // The decoder reads a table's columns from the catalog: a table dropped since its rows were written has none.
+      const missing = watchNew && /^Insufficient permissions to access: (.+)$/.exec(e?.message ?? '');
+      if (missing && !byId.has(missing[1]!)) return fail(new MissingTableError(missing[1]!, e as Error));
       fail(e?.errno === ER_BINLOG_GONE ? binlogPurgedError(`${o.database}.${o.table}`, from, e.message) : e);
     });
     const include: Record<string, string[]> = {};
@@ -125,8 +146,14 @@ export class BinlogStream {
       filename: from.file,
       position: from.pos,
       includeEvents: ['tablemap', 'writerows', 'updaterows', 'deleterows', 'xid', 'query', 'rotate'],
-      includeSchema: include,
+      ...(watchNew ? { excludeSchema: SYSTEM_SCHEMAS } : { includeSchema: include }),
     });
+    // A table that does not exist yet cannot be listed in the decoder's fixed filter: it asks this
+    // instead (its filter method is the one place every table map and rows event passes through).
+    if (watchNew) {
+      const skip = (z as unknown as { _skipSchema: (d: string, t: string) => boolean })._skipSchema.bind(z);
+      (z as unknown as { _skipSchema: (d: string, t: string) => boolean })._skipSchema = (d, t) => skip(d, t) || !(byId.has(`${d}.${t}`) || watchNew(d, t));
+    }
   }
 
   /**

@@ -34,13 +34,7 @@ export const quotedTable = (t: CapturedTable): string => `\`${t.database.replace
  * without a primary key, fails naming the patterns or the table.
  */
 export async function capturedTables(c: Connection, o: ResolvedMysqlCdcOptions): Promise<CapturedTable[]> {
-  const [tables] = await c.query<mysql.RowDataPacket[]>(
-    `SELECT TABLE_SCHEMA AS db, TABLE_NAME AS name FROM information_schema.TABLES
-      WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA NOT IN (${SYSTEM_SCHEMAS.map(() => '?').join(', ')})
-      ORDER BY TABLE_SCHEMA, TABLE_NAME`,
-    SYSTEM_SCHEMAS,
-  );
-  const matched = tables.filter((t) => o.matches(String(t.db), String(t.name)));
+  const matched = await matchingTables(c, o);
   if (matched.length === 0)
     throw new ConfigError(
       o.database === ''
@@ -48,29 +42,41 @@ export async function capturedTables(c: Connection, o: ResolvedMysqlCdcOptions):
         : `mysql-cdc: no table matches 'database-name' = '${o.database}' and 'table-name' = '${o.table}' (or the user may not SELECT it)`,
     );
   const out: CapturedTable[] = [];
-  for (const t of matched) {
-    const database = String(t.db);
-    const table = String(t.name);
-    const [cols] = await c.query<mysql.RowDataPacket[]>(
-      `SELECT COLUMN_NAME AS name, DATA_TYPE AS type, COLUMN_KEY AS ckey FROM information_schema.COLUMNS
-        WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION`,
-      [database, table],
-    );
-    const [keys] = await c.query<mysql.RowDataPacket[]>(
-      `SELECT COLUMN_NAME AS name FROM information_schema.KEY_COLUMN_USAGE
-        WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION`,
-      [database, table],
-    );
-    if (keys.length === 0) throw new ConfigError(`mysql-cdc: ${database}.${table} has no primary key; a captured table needs one (changes are applied by it)`);
-    const keyColumns = keys.map((k) => String(k.name));
-    const firstType = String(cols.find((col) => col.name === keyColumns[0])?.type ?? '').toLowerCase();
-    out.push({
-      database,
-      table,
-      keyColumns,
-      ...(INTEGER_TYPES.includes(firstType) ? { chunkColumn: keyColumns[0]! } : {}),
-      columns: cols.map((col) => String(col.name)),
-    });
-  }
+  for (const t of matched) out.push(await describeTable(c, t.database, t.table));
   return out;
+}
+
+/** The base tables whose database and name match the patterns, by name only. */
+export async function matchingTables(c: Connection, o: ResolvedMysqlCdcOptions): Promise<{ database: string; table: string }[]> {
+  const [tables] = await c.query<mysql.RowDataPacket[]>(
+    `SELECT TABLE_SCHEMA AS db, TABLE_NAME AS name FROM information_schema.TABLES
+      WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA NOT IN (${SYSTEM_SCHEMAS.map(() => '?').join(', ')})
+      ORDER BY TABLE_SCHEMA, TABLE_NAME`,
+    SYSTEM_SCHEMAS,
+  );
+  return tables.map((t) => ({ database: String(t.db), table: String(t.name) })).filter((t) => o.matches(t.database, t.table));
+}
+
+/** One table's key and columns; a table without a primary key fails naming it. */
+export async function describeTable(c: Connection, database: string, table: string): Promise<CapturedTable> {
+  const [cols] = await c.query<mysql.RowDataPacket[]>(
+    `SELECT COLUMN_NAME AS name, DATA_TYPE AS type, COLUMN_KEY AS ckey FROM information_schema.COLUMNS
+      WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION`,
+    [database, table],
+  );
+  const [keys] = await c.query<mysql.RowDataPacket[]>(
+    `SELECT COLUMN_NAME AS name FROM information_schema.KEY_COLUMN_USAGE
+      WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION`,
+    [database, table],
+  );
+  if (keys.length === 0) throw new ConfigError(`mysql-cdc: ${database}.${table} has no primary key; a captured table needs one (changes are applied by it)`);
+  const keyColumns = keys.map((k) => String(k.name));
+  const firstType = String(cols.find((col) => col.name === keyColumns[0])?.type ?? '').toLowerCase();
+  return {
+    database,
+    table,
+    keyColumns,
+    ...(INTEGER_TYPES.includes(firstType) ? { chunkColumn: keyColumns[0]! } : {}),
+    columns: cols.map((col) => String(col.name)),
+  };
 }

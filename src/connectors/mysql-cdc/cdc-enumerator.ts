@@ -1,13 +1,16 @@
 import type { SplitEnumerator, SplitEnumeratorContext } from '../../core/split-enumerator.js';
 import { binlogPurgedError, type BinlogPosition } from './binlog-position.js';
-import { capturedTables, tableIdOf, type CapturedTable } from './captured-tables.js';
-import { LOG_SPLIT_ID, type MysqlCdcSplit, type TableChunk } from './cdc-splits.js';
+import { capturedTables, describeTable, matchingTables, tableIdOf, type CapturedTable } from './captured-tables.js';
+import { LOG_SPLIT_ID, type ChunkLow, type MysqlCdcSplit, type TableChunk } from './cdc-splits.js';
 import { binlogAvailable, binlogEnd, checkServer, splitTable, withConnection } from './mysql-catalog.js';
 import type { ResolvedMysqlCdcOptions } from './mysql-cdc-options.js';
 
+/** How often the enumerator looks for new tables (`scan.newly-added-table.enabled`). */
+export const DISCOVERY_INTERVAL_MS = 1000;
+
 /** What a checkpoint keeps of the enumerator. */
 export interface MysqlCdcEnumeratorState {
-  /** The captured tables, as they were when the job first started. */
+  /** The captured tables: those of the job's first start, then those found later. */
   readonly tables: CapturedTable[];
   /** Where the log split starts: the binlog's end before the table was split. */
   readonly start: BinlogPosition;
@@ -16,27 +19,54 @@ export interface MysqlCdcEnumeratorState {
   readonly lows: Record<string, BinlogPosition>;
   readonly pending: string[];
   readonly logAssigned: boolean;
+  /**
+   * The binlog's end before the latest listing of the tables: a matching table that listing did
+   * not hold was created after it, so its changes are all in the binlog from there.
+   */
+  readonly checked?: BinlogPosition;
+  /** For tables found after the start, by id: where their chunks' reads start reading the binlog. */
+  readonly since?: Record<string, BinlogPosition>;
 }
 
-type State = { -readonly [K in keyof MysqlCdcEnumeratorState]: MysqlCdcEnumeratorState[K] };
+type State = { -readonly [K in keyof MysqlCdcEnumeratorState]-?: MysqlCdcEnumeratorState[K] };
 
 /**
  * Finds the tables to capture, notes where the binlog ends, cuts each table into chunks, and hands them to readers as they free
  * up, each with the binlog's end at that moment as its low mark; once every chunk was read, hands
  * the log split to one reader. A restored job whose snapshot still needs a purged binlog stops.
+ *
+ * With `scan.newly-added-table.enabled` it lists the matching tables again every
+ * {@link DISCOVERY_INTERVAL_MS} (and at once on a restore): a new one is split and its chunks handed
+ * out like the first ones; once they are read, the table and its chunks' low marks go to the reader
+ * holding the log split (a `tables` split), which waits for them at the table's first change.
+ * Readers are then never told there are no more splits, since a table may come at any time.
  */
 export class MysqlCdcEnumerator implements SplitEnumerator<MysqlCdcSplit, MysqlCdcEnumeratorState | undefined> {
   private state: State | undefined;
   private readonly reading = new Map<number, string>();
   private readonly waiting: number[] = [];
   private busy = false;
+  /** The reader holding the log split in this attempt, and the tables it was given. */
+  private logHolder: number | undefined;
+  private readonly logKnows = new Set<string>();
+  private cancelDiscovery: (() => void) | undefined;
+  private closed = false;
 
   constructor(
     private readonly o: ResolvedMysqlCdcOptions,
     private readonly ctx: SplitEnumeratorContext<MysqlCdcSplit>,
     restored: MysqlCdcEnumeratorState | undefined,
   ) {
-    if (restored) this.state = { ...restored, pending: restored.pending.slice(), chunks: restored.chunks.slice(), lows: { ...restored.lows } };
+    if (restored)
+      this.state = {
+        ...restored,
+        pending: restored.pending.slice(),
+        chunks: restored.chunks.slice(),
+        tables: restored.tables.slice(),
+        lows: { ...restored.lows },
+        checked: restored.checked ?? restored.start,
+        since: { ...restored.since },
+      };
   }
 
   start(): void {
@@ -48,18 +78,25 @@ export class MysqlCdcEnumerator implements SplitEnumerator<MysqlCdcSplit, MysqlC
           await checkServer(c);
           if (restored) {
             const snapshotLeft = restored.pending.length > 0 || !restored.logAssigned;
-            if (snapshotLeft && !(await binlogAvailable(c, restored.start))) throw binlogPurgedError(`${this.o.database}.${this.o.table}`, restored.start);
+            // A table created while the job was down is read against the binlog from `checked` on.
+            const needed = snapshotLeft ? restored.start : this.o.newlyAddedTables ? restored.checked : undefined;
+            if (needed && !(await binlogAvailable(c, needed))) throw binlogPurgedError(`${this.o.database}.${this.o.table}`, needed);
             return undefined;
           }
-          const tables = await capturedTables(c, this.o);
           const start = await binlogEnd(c);
+          const tables = await capturedTables(c, this.o);
           const chunks: TableChunk[] = [];
           if (this.o.startupMode !== 'latest-offset') for (const t of tables) chunks.push(...(await splitTable(c, this.o, t)));
           return { tables, start, chunks };
         }),
       (layout) => {
-        if (layout) this.state = { ...layout, lows: {}, pending: layout.chunks.map((c) => c.id), logAssigned: false };
+        if (layout) this.state = { ...layout, lows: {}, pending: layout.chunks.map((c) => c.id), logAssigned: false, checked: layout.start, since: {} };
         this.busy = false;
+        if (this.o.newlyAddedTables) {
+          // A restored job looks at once: tables may have come while it was down.
+          if (restored) this.discover();
+          else this.scheduleDiscovery();
+        }
         this.serve();
       },
     );
@@ -74,8 +111,10 @@ export class MysqlCdcEnumerator implements SplitEnumerator<MysqlCdcSplit, MysqlC
   addSplitsBack(splits: MysqlCdcSplit[]): void {
     const s = this.state!;
     for (const split of splits) {
-      if (split.kind === 'log') s.logAssigned = false;
-      else if (!s.pending.includes(split.id)) s.pending.unshift(split.id);
+      if (split.kind === 'log') {
+        s.logAssigned = false;
+        this.logHolder = undefined;
+      } else if (split.kind === 'chunk' && !s.pending.includes(split.id)) s.pending.unshift(split.id);
     }
     this.serve();
   }
@@ -83,10 +122,53 @@ export class MysqlCdcEnumerator implements SplitEnumerator<MysqlCdcSplit, MysqlC
   addReader(): void {}
 
   snapshotState(): MysqlCdcEnumeratorState | undefined {
-    return this.state && { ...this.state, pending: this.state.pending.slice(), lows: { ...this.state.lows } };
+    const s = this.state;
+    return s && { ...s, tables: s.tables.slice(), chunks: s.chunks.slice(), pending: s.pending.slice(), lows: { ...s.lows }, since: { ...s.since } };
   }
 
-  close(): void {}
+  close(): void {
+    this.closed = true;
+    this.cancelDiscovery?.();
+  }
+
+  private scheduleDiscovery(): void {
+    if (this.closed) return;
+    this.cancelDiscovery = this.ctx.clock.schedule(this.ctx.clock.now() + DISCOVERY_INTERVAL_MS, () => this.discover());
+  }
+
+  /** Lists the matching tables; new ones are split, and their chunks wait for readers. */
+  private discover(): void {
+    const s = this.state;
+    if (!s || this.busy) return this.scheduleDiscovery();
+    this.busy = true;
+    const known = new Set(s.tables.map(tableIdOf));
+    this.ctx.callAsync(
+      () =>
+        withConnection(this.o, async (c) => {
+          // Noted before the listing: a table the listing misses was created after this point.
+          const checked = await binlogEnd(c);
+          const tables: CapturedTable[] = [];
+          const chunks: TableChunk[] = [];
+          for (const t of await matchingTables(c, this.o)) {
+            if (known.has(tableIdOf(t))) continue;
+            const table = await describeTable(c, t.database, t.table);
+            tables.push(table);
+            chunks.push(...(await splitTable(c, this.o, table)));
+          }
+          return { checked, tables, chunks };
+        }),
+      (found) => {
+        for (const t of found.tables) s.since[tableIdOf(t)] = s.checked;
+        s.checked = found.checked;
+        s.tables.push(...found.tables);
+        s.chunks.push(...found.chunks);
+        s.pending.push(...found.chunks.map((c) => c.id));
+        this.busy = false;
+        this.scheduleDiscovery();
+        this.serve();
+      },
+    );
+  }
 
   private serve(): void {
     const s = this.state;
@@ -105,7 +187,7 @@ export class MysqlCdcEnumerator implements SplitEnumerator<MysqlCdcSplit, MysqlC
             s.lows[id] = low;
             const chunk = s.chunks.find((c) => c.id === id)!;
             const table = s.tables.find((t) => tableIdOf(t) === chunk.table)!;
-            this.ctx.assignSplit(reader, { id, kind: 'chunk', table, chunk, low, start: s.start });
+            this.ctx.assignSplit(reader, { id, kind: 'chunk', table, chunk, low, start: s.since[chunk.table] ?? s.start });
           }
           this.serve();
         },
@@ -113,11 +195,22 @@ export class MysqlCdcEnumerator implements SplitEnumerator<MysqlCdcSplit, MysqlC
       return;
     }
     if (this.reading.size > 0 || s.pending.length > 0) return;
+    const withLows = (chunks: TableChunk[]): ChunkLow[] => chunks.map((c) => ({ ...c, low: s.lows[c.id]! }));
     if (this.o.startupMode !== 'snapshot' && !s.logAssigned && this.waiting.length > 0) {
       s.logAssigned = true;
-      const chunks = s.chunks.map((c) => ({ ...c, low: s.lows[c.id]! }));
-      this.ctx.assignSplit(this.waiting.shift()!, { id: LOG_SPLIT_ID, kind: 'log', tables: s.tables, chunks, start: s.start });
+      this.logHolder = this.waiting.shift()!;
+      for (const t of s.tables) this.logKnows.add(tableIdOf(t));
+      this.ctx.assignSplit(this.logHolder, { id: LOG_SPLIT_ID, kind: 'log', tables: s.tables, chunks: withLows(s.chunks), start: s.start });
+    } else if (s.logAssigned && this.logHolder !== undefined) {
+      const added = s.tables.filter((t) => !this.logKnows.has(tableIdOf(t)));
+      if (added.length > 0) {
+        const ids = new Set(added.map(tableIdOf));
+        for (const id of ids) this.logKnows.add(id);
+        const chunks = withLows(s.chunks.filter((c) => ids.has(c.table)));
+        this.ctx.assignSplit(this.logHolder, { id: `new-tables#${s.tables.length}`, kind: 'tables', tables: added, chunks });
+      }
     }
-    if (this.o.startupMode === 'snapshot' || s.logAssigned) for (const r of this.waiting.splice(0)) this.ctx.signalNoMoreSplits(r);
+    if (this.o.startupMode === 'snapshot' || (s.logAssigned && !this.o.newlyAddedTables))
+      for (const r of this.waiting.splice(0)) this.ctx.signalNoMoreSplits(r);
   }
 }

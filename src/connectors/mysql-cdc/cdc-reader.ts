@@ -1,6 +1,7 @@
 import { Batch } from '../../core/batch.js';
 import type { PollResult, SourceReader, SourceSplit } from '../../core/source.js';
 import type { BinlogPosition } from './binlog-position.js';
+import { tableIdOf } from './captured-tables.js';
 import { readChunk } from './chunk-read.js';
 import type { ChunkSplit, LogSplit, MysqlCdcReaderState, MysqlCdcSplit } from './cdc-splits.js';
 import { LogStream } from './log-stream.js';
@@ -31,6 +32,11 @@ export class MysqlCdcReader implements SourceReader<Row> {
       if (s.kind === 'chunk') {
         if (at === 'done') this.done.add(s.id);
         else this.chunks.push(s);
+      } else if (s.kind === 'tables') {
+        if (!this.log) throw new Error(`mysql-cdc: new tables ${s.tables.map((t) => tableIdOf(t)).join(', ')} were handed to a reader without the log split`);
+        this.log.stream.addTables(s.tables, s.chunks);
+        // Taken over by the log split's position: a restore rebuilds the log split with these tables.
+        this.done.add(s.id);
       } else {
         this.log = { split: s, stream: new LogStream(this.o, s.tables, s.chunks, s.start, at as BinlogPosition | undefined) };
       }

@@ -34,7 +34,18 @@ export interface LogSplit extends SourceSplit {
   readonly start: BinlogPosition;
 }
 
-export type MysqlCdcSplit = ChunkSplit | LogSplit;
+/**
+ * Tables found after the log split was handed out, with their chunks (all read), for the reader
+ * that holds the log split: it captures them from then on. A restore rebuilds the log split with
+ * every table instead, so this split is never handed out again.
+ */
+export interface TablesSplit extends SourceSplit {
+  readonly kind: 'tables';
+  readonly tables: readonly CapturedTable[];
+  readonly chunks: ChunkLow[];
+}
+
+export type MysqlCdcSplit = ChunkSplit | LogSplit | TablesSplit;
 
 /** A reader's checkpointed positions by split id: a chunk `'done'` once its rows were emitted, or the log position. */
 export type MysqlCdcReaderState = Record<string, 'done' | BinlogPosition>;

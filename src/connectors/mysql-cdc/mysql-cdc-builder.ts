@@ -57,6 +57,10 @@ export class MysqlCdcSourceBuilder {
   chunkSize(v: number): this {
     return this.option('scan.incremental.snapshot.chunk.size', v);
   }
+  /** Captures matching tables created after the job started (`scan.newly-added-table.enabled`). */
+  newlyAddedTables(v = true): this {
+    return this.option('scan.newly-added-table.enabled', v);
+  }
   metadata(...columns: MetadataColumn[]): this {
     return this.option('metadata', columns);
   }

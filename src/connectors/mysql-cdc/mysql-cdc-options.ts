@@ -34,6 +34,11 @@ export interface MysqlCdcOptions {
   readonly 'scan.incremental.snapshot.chunk.size'?: number;
   /** Default `evolve`. */
   readonly 'schema.change.behavior'?: SchemaChangeBehavior;
+  /**
+   * Captures tables that match the patterns but were created after the job first started (or after
+   * the checkpoint it restores): each is snapshotted and then followed by the binlog. Default false.
+   */
+  readonly 'scan.newly-added-table.enabled'?: boolean;
   /** Metadata added to each row under these names (Flink CDC's metadata columns). */
   readonly metadata?: readonly MetadataColumn[];
   /** Shown in plans and errors. */
@@ -53,6 +58,7 @@ export interface ResolvedMysqlCdcOptions {
   readonly startupMode: StartupMode;
   readonly chunkSize: number;
   readonly metadata: readonly MetadataColumn[];
+  readonly newlyAddedTables: boolean;
 }
 
 const MODES: readonly StartupMode[] = ['initial', 'latest-offset', 'snapshot'];
@@ -102,6 +108,9 @@ export function resolveOptions(o: MysqlCdcOptions): ResolvedMysqlCdcOptions {
     throw new ConfigError(`mysql-cdc: 'scan.incremental.snapshot.chunk.size' must be a positive integer, got ${chunkSize}`);
   const schemaChange = o['schema.change.behavior'] ?? 'evolve';
   if (!BEHAVIORS.includes(schemaChange)) throw new ConfigError(`mysql-cdc: 'schema.change.behavior' = '${schemaChange}' is not one of ${BEHAVIORS.join(', ')}`);
+  const newlyAddedTables = String(o['scan.newly-added-table.enabled'] ?? false) === 'true';
+  if (newlyAddedTables && mode !== 'initial')
+    throw new ConfigError(`mysql-cdc: 'scan.newly-added-table.enabled' needs 'scan.startup.mode' = 'initial' (a new table is snapshotted), not '${mode}'`);
   return {
     connection: {
       host: o.hostname,
@@ -117,5 +126,6 @@ export function resolveOptions(o: MysqlCdcOptions): ResolvedMysqlCdcOptions {
     startupMode: mode,
     chunkSize,
     metadata: o.metadata ?? [],
+    newlyAddedTables,
   };
 }

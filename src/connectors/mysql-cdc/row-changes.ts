@@ -22,6 +22,13 @@ export interface BinlogTransaction {
   /** Commit time, epoch milliseconds. */
   readonly opTs: number;
   readonly changes: RowChange[];
+  /**
+   * Tables that match the patterns but are not captured (created after the job's table list was
+   * taken) whose rows this transaction changed; only when the stream watches for new tables.
+   */
+  readonly unknown?: readonly string[];
+  /** The DDL statement, when the transaction is one. */
+  readonly statement?: string;
 }
 
 /**

@@ -28,7 +28,7 @@ export const mysqlCdcTable: TableConnector = {
   metadata: ['op_ts', 'database_name', 'table_name'],
   changelogSource: true,
   source(ctx) {
-    const options = cdcOptions(ctx, 'mysql-cdc') as unknown as MysqlCdcOptions;
+    const options = cdcOptions(ctx, 'mysql-cdc', ['scan.newly-added-table.enabled']) as unknown as MysqlCdcOptions;
     const source = checked(ctx, () => mysqlCdcSource(options));
     return { source, values: 'typed', convert: cdcRowConverter(ctx.table, ctx.columns, ctx.metadata, ctx.primaryKey!) };
   },

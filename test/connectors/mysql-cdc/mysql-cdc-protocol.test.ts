@@ -136,6 +136,15 @@ describe('mysql-cdc options', () => {
     expect(resolveOptions({ ...base, 'server-id': 7 }).serverIds).toEqual({ first: 7, last: 7 });
     expect(() => resolveOptions({ ...base, 'server-id': '9-3' })).toThrow(/server-id/);
   });
+  it('reads scan.newly-added-table.enabled (off by default, as a boolean or SQL text), which needs the initial startup mode', () => {
+    expect(resolveOptions(base).newlyAddedTables).toBe(false);
+    expect(resolveOptions({ ...base, 'scan.newly-added-table.enabled': true }).newlyAddedTables).toBe(true);
+    expect(resolveOptions({ ...base, 'scan.newly-added-table.enabled': 'true' as unknown as boolean }).newlyAddedTables).toBe(true);
+    expect(resolveOptions({ ...base, 'scan.newly-added-table.enabled': 'false' as unknown as boolean }).newlyAddedTables).toBe(false);
+    expect(() => resolveOptions({ ...base, 'scan.newly-added-table.enabled': true, 'scan.startup.mode': 'latest-offset' })).toThrow(
+      /'scan.newly-added-table.enabled' needs 'scan.startup.mode' = 'initial'/,
+    );
+  });
   it('reads database-name and table-name as whole-name regular expressions, and schema.change.behavior', () => {
     const o = resolveOptions({ ...base, 'database-name': 'shop_\\d+', 'table-name': 'orders|items' });
     expect(o.matches('shop_12', 'items')).toBe(true);
