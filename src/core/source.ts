@@ -39,6 +39,30 @@ export interface SourceReaderContext {
 /** Result of one `poll`: a batch, nothing for now (try later), or the end of this reader's input. */
 export type PollResult<T> = Batch<T> | 'later' | 'end';
 
+/** What a {@link RecordStep} returns for a record it drops. */
+export const SKIP_RECORD: unique symbol = Symbol('weir.skip-record');
+
+/**
+ * Stateless work on one record that the runtime may hand to a reader's `pollStepped`: the filter
+ * (and a map behind it) chained right after the source. The reader calls `apply` on each record as
+ * it reads it, while the record is still in the CPU's cache, instead of writing every record into a
+ * batch that the filter then reads back.
+ */
+export interface RecordStep {
+  /** The record's result, or {@link SKIP_RECORD} to drop it. May throw (a user function failed). */
+  apply(value: unknown): unknown;
+}
+
+/** What one `pollStepped` read: the results the step kept, with their event times, and what it read. */
+export interface SteppedBatch<R = unknown> {
+  /** The kept results (may be none). */
+  readonly batch: Batch<R>;
+  /** Records read, kept or not. */
+  readonly read: number;
+  /** The highest event time among all records read. */
+  readonly maxTimestamp: number;
+}
+
 /**
  * Reads the splits assigned to one subtask. `poll` is called again only after the previous call
  * settled. Batches may carry event timestamps from the source; the watermark strategy can override
@@ -46,6 +70,14 @@ export type PollResult<T> = Batch<T> | 'later' | 'end';
  */
 export interface SourceReader<T> {
   poll(): PollResult<T> | Promise<PollResult<T>>;
+  /**
+   * Optional: `poll` with `step` applied to each record as it is read (see {@link RecordStep}); the
+   * runtime uses it when a filter is chained right behind the source and the watermark strategy has
+   * no timestamp assigner. Returns undefined when it cannot this time (the runtime then calls
+   * `poll`). Only for readers whose event times are always safe integers (the runtime does not check
+   * them on this path) and that never dead-letter records. A throw from `step` propagates unchanged.
+   */
+  pollStepped?(step: RecordStep): SteppedBatch | 'later' | 'end' | undefined;
   /**
    * Positions within the assigned splits, as a serializable value (for checkpoints); best an object
    * keyed by split id, which restores at any parallelism, and required so with an enumerator.

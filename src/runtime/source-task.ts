@@ -2,7 +2,7 @@ import { Batch } from '../core/batch.js';
 import { UserFunctionError, WeirError } from '../core/errors.js';
 import { DEAD_LETTER_TAG } from '../core/source.js';
 import type { Clock } from '../core/clock.js';
-import type { Source, SourceReader, SourceSplit } from '../core/source.js';
+import type { Source, SourceReader, SourceSplit, SteppedBatch } from '../core/source.js';
 import { BoundedOutOfOrdernessGenerator, NoWatermarksGenerator, type WatermarkGenerator, type WatermarkStrategy } from '../core/watermark-strategy.js';
 import type { StreamTask } from './stream-task.js';
 import { IdlenessDetector } from './time/idleness-detector.js';
@@ -12,6 +12,7 @@ import { firstInvalidTimestamp } from '../core/event-time.js';
 import { SourceTimestampGuard } from './source-timestamp-guard.js';
 import { SourceHeadOperator } from './operators/source-head-operator.js';
 import { enterTask, exitTask } from './task-times.js';
+import { SourceChainStep } from './operators/source-step.js';
 
 export interface SourceTaskHost {
   readonly clock: Clock;
@@ -170,6 +171,13 @@ export class SourceTask {
     const guard = new SourceTimestampGuard(st.info.name, this.source.errorPolicy ?? 'fail', reader, st.head.metrics, deadLetter);
     const gen = this.strategy?.createGenerator();
     const assign = this.strategy?.timestampAssigner;
+    // The chained filter runs inside the reader, on each record as it is read, when nothing on the
+    // way needs every record's event time: no assigner, and a watermark generator that only keeps the highest.
+    const genKind: unknown = gen?.constructor;
+    const chain =
+      reader.pollStepped && !assign && (gen === undefined || genKind === BoundedOutOfOrdernessGenerator || genKind === NoWatermarksGenerator)
+        ? SourceChainStep.of(st.head)
+        : undefined;
     const idleTimeout = this.strategy?.idleTimeout;
     let lastYield = performance.now();
     let lastData = lastYield;
@@ -200,11 +208,39 @@ export class SourceTask {
         if (this.events.length > 0) this.handleEvents();
         // Reading is busy time too (a promise's wait is not: the reader waits for its input).
         enterTask(times);
-        let r: ReturnType<typeof reader.poll>;
+        let r: ReturnType<typeof reader.poll> | undefined = undefined;
+        let pushed = false;
         try {
-          r = reader.poll();
+          if (chain !== undefined) {
+            let stepped: SteppedBatch | 'later' | 'end' | undefined;
+            try {
+              stepped = reader.pollStepped!(chain.step);
+            } catch (e) {
+              throw chain.failure(e);
+            }
+            if (typeof stepped === 'object') {
+              pushed = true;
+              idleness?.onData();
+              lastData = performance.now();
+              st.head.metrics.recordsIn += stepped.read;
+              chain.push(stepped);
+              if (gen) {
+                if (stepped.read > 0) gen.onEvent(stepped.maxTimestamp);
+                const w = gen.onPeriodicEmit();
+                if (w > -Infinity) out.pushWatermark(w);
+              }
+            } else r = stepped;
+          }
+          if (!pushed && r === undefined) r = reader.poll();
         } finally {
           exitTask(times);
+        }
+        if (pushed || r === undefined) {
+          if (lastData - lastYield >= (this.host.yieldIntervalMs ?? YIELD_EVERY_MS)) {
+            await yieldToEventLoop();
+            lastYield = performance.now();
+          }
+          continue;
         }
         if (r instanceof Promise) r = await r;
         if (r === 'end') break;

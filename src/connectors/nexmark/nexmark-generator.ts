@@ -19,6 +19,7 @@ import {
 import { EventRandom } from './event-random.js';
 import { lastBase0AuctionId, lastBase0PersonId, nextBase0AuctionId, nextBase0PersonId, nextPrice } from './nexmark-ids.js';
 import type { Auction, Bid, NexmarkEvent, Person } from './nexmark-model.js';
+import { SKIP_RECORD, type RecordStep } from '../../core/source.js';
 
 // The hot ratios are powers of two, so `bits & (ratio - 1)` is the benchmark's `nextInt(ratio) > 0`.
 const HOT_AUCTION_MASK = HOT_AUCTION_RATIO - 1;
@@ -84,6 +85,33 @@ export class NexmarkGenerator {
       timestamps[i] = firstEventTime + Math.floor(index * delay);
       index += stride;
     }
+  }
+
+  /**
+   * {@link fill} with `step` applied to each event as it is made: only the step's results are
+   * written (from position 0), with their events' times; returns how many. The event is used while
+   * it is still in the CPU's cache, and the events the step drops are never written anywhere.
+   */
+  fillStepped(step: RecordStep, values: unknown[], timestamps: number[], first: number, stride: number, count: number): number {
+    const seed = this.config.seed;
+    const firstEventTime = this.firstEventTime;
+    const delay = this.delayMsPerEvent;
+    const random = this.random;
+    let index = first;
+    let k = 0;
+    for (let i = 0; i < count; i++) {
+      random.reset(seed, index);
+      const offset = index % PROPORTION_DENOMINATOR;
+      const r = step.apply(
+        offset >= PERSON_PROPORTION + AUCTION_PROPORTION ? this.bid(index) : offset >= PERSON_PROPORTION ? this.auction(index) : this.person(index),
+      );
+      if (r !== SKIP_RECORD) {
+        values[k] = r;
+        timestamps[k++] = firstEventTime + Math.floor(index * delay);
+      }
+      index += stride;
+    }
+    return k;
   }
 
   private person(index: number): Person {

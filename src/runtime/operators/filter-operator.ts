@@ -22,7 +22,11 @@ export class FilterOperator implements Operator<unknown> {
   readonly inputChangelogMode = 'all';
   private ctx!: OperatorContext<unknown>;
   private fused: FusedMap | undefined = undefined;
-  constructor(private readonly fn: (v: unknown) => boolean) {}
+  constructor(readonly fn: (v: unknown) => boolean) {}
+  /** The map fused into this filter, if any (see `fuseMap`). */
+  get fusedMap(): FusedMap | undefined {
+    return this.fused;
+  }
   open(ctx: OperatorContext<unknown>): void {
     this.ctx = ctx;
   }
