@@ -10,7 +10,9 @@ import { havePostgresBinaries, serverTestsRun } from '../support/server-binaries
 import { startTableWriter } from '../connectors/cdc-test-support.js';
 import { committedLines, fold, killRepeatedly, resumeUntilLastRow, runCrashJob } from './cdc-crash-support.js';
 
-const ROWS = 20_000;
+// Chunks are read by COPY, four to a request: 20,000 rows were read before the first checkpoint
+// after a start completed, so no kill landed in the snapshot. This many rows take some seconds.
+const ROWS = 150_000;
 
 let pg: PgInstance;
 let work: string;
@@ -50,7 +52,7 @@ describe.runIf(serversInstalled)('postgres-cdc under SIGKILL', () => {
     let phases: string[];
     let ops: number;
     try {
-      // The first kills land in the snapshot (40 chunks), the later ones while streaming.
+      // The first kills land in the snapshot (300 chunks), the later ones while streaming.
       phases = await killRepeatedly(start, out, checkpoints, ROWS, 6);
     } finally {
       ops = await writer.stop();
