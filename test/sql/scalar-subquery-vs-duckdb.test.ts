@@ -83,7 +83,7 @@ describe('scalar subqueries and IN with several columns vs DuckDB', () => {
     try {
       const counts = 'SELECT (SELECT COUNT(*) FROM a) AS c, (SELECT SUM(n) FROM a) AS t';
       const filtered = 'SELECT k, n FROM b WHERE n <= (SELECT COUNT(*) FROM a)';
-      const expected = { [counts]: multiset(await e.duck(counts)), [filtered]: multiset(await e.duck(filtered)) };
+      const expected: Record<string, string[]> = { [counts]: multiset(await e.duck(counts)), [filtered]: multiset(await e.duck(filtered)) };
       expect(expected[counts]).toEqual(multiset([[0, null]]));
       expect(expected[filtered]).toEqual(multiset([[1, 0]]));
       for (const parallelism of [1, 2])
