@@ -138,6 +138,7 @@ function planGroupAggregate(q: Query, input: PlannedQuery, scope: Scope, ctx: Pl
     text: plan.text,
     ttl: ctx.stateTtl ?? 0,
     ...(batch ? { batch } : {}),
+    ...(plan.groups.length === 0 ? { global: true } : {}),
     miniBatch: ctx.miniBatch ?? false,
     ...(twoPhase(plan.calls, input.updating, ctx) ? { preAggregated: true } : {}),
   };

@@ -42,13 +42,18 @@ const rows = Array.from({ length: N }, (_v, i) => ({
 const jsonPath = join(dir, 'items.json');
 writeFileSync(jsonPath, rows.map((x) => JSON.stringify(x)).join('\n') + '\n');
 
+const emptyPath = join(dir, 'none.json');
+writeFileSync(emptyPath, '');
+
 const DDL = `CREATE TABLE items (id INT, qty INT, price DOUBLE, name STRING, flag BOOLEAN, ts TIMESTAMP(3),
   WATERMARK FOR ts AS ts - INTERVAL '1' HOUR) WITH ('connector' = 'filesystem', 'path' = '${jsonPath}', 'format' = 'json')`;
+const EMPTY_DDL = `CREATE TABLE none (id INT, qty INT, price DOUBLE) WITH ('connector' = 'filesystem', 'path' = '${emptyPath}', 'format' = 'json')`;
 
 let oracle: Awaited<ReturnType<typeof duckdb>>;
 beforeAll(async () => {
   oracle = await duckdb({
     items: `read_json('${jsonPath}', format = 'newline_delimited', columns = {'id': 'INTEGER', 'qty': 'INTEGER', 'price': 'DOUBLE', 'name': 'VARCHAR', 'flag': 'BOOLEAN', 'ts': 'TIMESTAMP'})`,
+    none: `read_json('${emptyPath}', format = 'newline_delimited', columns = {'id': 'INTEGER', 'qty': 'INTEGER', 'price': 'DOUBLE'})`,
   });
 });
 afterAll(() => {
@@ -70,9 +75,17 @@ function fold(changes: readonly { kind: string; row: Values }[]): Values[] {
   return table;
 }
 
-async function weir(query: string, parallelism = 1, miniBatch = false, phases?: string): Promise<{ result: TableResult; rows: Values[]; plan: string }> {
+async function weir(
+  query: string,
+  parallelism = 1,
+  miniBatch = false,
+  phases?: string,
+  mode: 'streaming' | 'batch' = 'streaming',
+): Promise<{ result: TableResult; rows: Values[]; plan: string }> {
   const tEnv = TableEnvironment.create();
   tEnv.executeSql(DDL);
+  tEnv.executeSql(EMPTY_DDL);
+  tEnv.executeSql(`SET 'execution.runtime-mode' = '${mode}'`);
   tEnv.executeSql(`SET 'parallelism.default' = '${parallelism}'`);
   if (miniBatch) tEnv.executeSql("SET 'table.exec.mini-batch.enabled' = 'true'");
   if (phases) tEnv.executeSql(`SET 'table.optimizer.agg-phase-strategy' = '${phases}'`);
@@ -140,6 +153,44 @@ describe('GROUP BY agrees with DuckDB after folding the changelog', () => {
         expect(changes[i + 1]!.row.m).not.toEqual(c.row.m);
       } else last.set(c.row.name, c.row);
     });
+  });
+});
+
+// SQL's aggregation without GROUP BY has one row even over no rows (COUNT 0, SUM NULL): batch mode
+// gives it, as Flink's batch; streaming, as Flink's, emits nothing until a row arrives (issue 12).
+const NOTHING_QUERIES = [
+  'SELECT COUNT(*), COUNT(qty), SUM(qty), AVG(price), MIN(name), MAX(price), COUNT(DISTINCT flag) FROM items WHERE id < 0',
+  'SELECT COUNT(*), SUM(qty), MAX(price) FROM none',
+  'SELECT COUNT(*) + 1 AS c, COALESCE(SUM(qty), -1) AS s FROM items WHERE qty > 1000',
+  'SELECT COUNT(*) FROM items WHERE id < 0 HAVING COUNT(*) > 0',
+  'SELECT COUNT(*), SUM(qty) FROM items WHERE price > 50',
+  // Over an updating input whose rows all leave: the inner counts are taken back as they grow.
+  'SELECT COUNT(*), SUM(c) FROM (SELECT name, COUNT(*) AS c FROM items GROUP BY name) WHERE c < 5',
+  'SELECT name, COUNT(*) FROM items WHERE id < 0 GROUP BY name',
+];
+
+describe('an aggregation without GROUP BY over no rows', () => {
+  it.each(NOTHING_QUERIES)("batch mode at parallelism 1 and 2 gives DuckDB's rows: %s", async (q) => {
+    const expected = multiset(await oracle.query(q));
+    for (const parallelism of [1, 2]) {
+      const { result, rows } = await weir(q, parallelism, false, undefined, 'batch');
+      expect(result.updating).toBe(false);
+      // At parallelism 2 one row, not one per subtask.
+      expect(multiset(rows), `p=${parallelism}`).toEqual(expected);
+    }
+  });
+
+  it('with mini-batch on, batch mode gives the same row', async () => {
+    const q = NOTHING_QUERIES[0]!;
+    expect(multiset((await weir(q, 2, true, undefined, 'batch')).rows)).toEqual(multiset(await oracle.query(q)));
+  });
+
+  it("streaming over a bounded empty input emits nothing, as Flink's streaming mode", async () => {
+    for (const q of NOTHING_QUERIES.slice(0, 3)) {
+      expect(await oracle.query(q)).toHaveLength(1);
+      expect((await weir(q)).rows, q).toEqual([]);
+      expect((await weir(q, 2)).rows, q).toEqual([]);
+    }
   });
 });
 

@@ -1,4 +1,5 @@
 import { BatchBuilder, type Batch } from '../../core/batch.js';
+import { keyGroupFor, subtaskForKeyGroup } from '../../core/key-group.js';
 import { snippet } from '../../core/errors.js';
 import type { Operator, OperatorContext } from '../../core/operator.js';
 import type { OperatorFactory } from '../../core/operator-factory.js';
@@ -25,6 +26,12 @@ export interface GroupAggregateParams {
    * once, insert-only, when the input ends (Flink's batch HashAggregate), instead of a changelog.
    */
   readonly batch?: boolean;
+  /**
+   * No GROUP BY (every row has key 0). In batch mode its one row comes even when no group holds a
+   * row at the end of input, with each call's value over no rows (`COUNT(*)` 0, `SUM` NULL), as SQL
+   * and Flink's batch mode give; streaming emits nothing until a row arrives, as Flink's streaming.
+   */
+  readonly global?: boolean;
   /** `table.exec.mini-batch.enabled`: fold each input batch's rows per group, then one change per group. */
   readonly miniBatch?: boolean;
   /**
@@ -64,6 +71,8 @@ export class GroupAggregateOperator implements Operator<Row> {
   private ctx!: OperatorContext<Row>;
   private state!: ValueState<GroupEntry>;
   private readonly builder = new BatchBuilder<Row>();
+  /** Batch mode, no GROUP BY: the group's row was emitted at the end of input. */
+  private emittedGlobal = false;
   constructor(private readonly params: GroupAggregateParams) {}
 
   open(ctx: OperatorContext<Row>): void {
@@ -130,17 +139,32 @@ export class GroupAggregateOperator implements Operator<Row> {
   onEventTime(_ns: string | number, t: number): void {
     const e = this.state.value();
     if (e === undefined) return;
-    if (e.rows > 0) this.builder.add(this.params.output(e.group, results(this.params.calls, e.accs)), t);
+    if (e.rows > 0) {
+      this.builder.add(this.params.output(e.group, results(this.params.calls, e.accs)), t);
+      this.emittedGlobal = true;
+    }
     this.state.clear();
   }
 
   onWatermark(w: number): void {
+    // The end-of-input timers fired before this; the row goes ahead of the final watermark, so
+    // operators after this one (a scalar subquery's join) see it before they finish.
+    if (w >= END_OF_INPUT && this.params.global && this.params.batch && !this.emittedGlobal && this.ownsGlobalKey()) {
+      this.builder.add(this.params.output([], results(this.params.calls, createAccs(this.params.calls))), END_OF_INPUT);
+      this.emittedGlobal = true;
+    }
     if (this.builder.length > 0) this.ctx.output.push(this.builder.take());
     this.ctx.output.pushWatermark(w);
   }
 
   finish(): void {
     if (this.builder.length > 0) this.ctx.output.push(this.builder.take());
+  }
+
+  /** Whether key 0, the one group of an aggregation without GROUP BY, is this subtask's: one row at any parallelism. */
+  private ownsGlobalKey(): boolean {
+    const { maxParallelism, parallelism, subtaskIndex } = this.ctx;
+    return subtaskForKeyGroup(maxParallelism, parallelism, keyGroupFor(0, maxParallelism)) === subtaskIndex;
   }
 
   /**
