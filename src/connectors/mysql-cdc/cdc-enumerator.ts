@@ -5,6 +5,14 @@ import { LOG_SPLIT_ID, type ChunkLow, type MysqlCdcSplit, type TableChunk } from
 import { binlogAvailable, binlogEnd, checkServer, splitTable, withConnection } from './mysql-catalog.js';
 import type { ResolvedMysqlCdcOptions } from './mysql-cdc-options.js';
 
+/**
+ * Chunks handed to a reader per request, all with one low mark. A reader reads the chunks it holds
+ * back to back on its connection and reads the binlog once for them all (see `readChunks`), and
+ * holds their rows until it emitted them all: this many times the chunk size is the rows a reader
+ * keeps in memory.
+ */
+export const CHUNKS_PER_REQUEST = 4;
+
 /** How often the enumerator looks for new tables (`scan.newly-added-table.enabled`). */
 export const DISCOVERY_INTERVAL_MS = 1000;
 
@@ -181,13 +189,16 @@ export class MysqlCdcEnumerator implements SplitEnumerator<MysqlCdcSplit, MysqlC
         (low) => {
           this.busy = false;
           while (this.waiting.length > 0 && s.pending.length > 0) {
-            const id = s.pending.shift()!;
             const reader = this.waiting.shift()!;
-            this.reading.set(reader, id);
-            s.lows[id] = low;
-            const chunk = s.chunks.find((c) => c.id === id)!;
-            const table = s.tables.find((t) => tableIdOf(t) === chunk.table)!;
-            this.ctx.assignSplit(reader, { id, kind: 'chunk', table, chunk, low, start: s.since[chunk.table] ?? s.start });
+            // A few chunks at a time, fewer near the end so that every reader keeps a share.
+            const n = Math.min(CHUNKS_PER_REQUEST, Math.ceil(s.pending.length / this.ctx.parallelism));
+            for (const id of s.pending.splice(0, n)) {
+              this.reading.set(reader, id);
+              s.lows[id] = low;
+              const chunk = s.chunks.find((c) => c.id === id)!;
+              const table = s.tables.find((t) => tableIdOf(t) === chunk.table)!;
+              this.ctx.assignSplit(reader, { id, kind: 'chunk', table, chunk, low, start: s.since[chunk.table] ?? s.start });
+            }
           }
           this.serve();
         },
