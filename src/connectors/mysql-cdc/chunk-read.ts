@@ -51,9 +51,9 @@ export async function readChunks(c: Connection, o: ResolvedMysqlCdcOptions, spli
     const make = rowMaker(fields.map((f) => f.name));
     const rows: Row[] = new Array<Row>(arrays.length);
     for (let j = 0; j < arrays.length; j++) rows[j] = make(arrays[j]!);
-    // Transactions from an earlier split's start may predate this one's: they are before its low,
-    // as its start is, so they only confirm rows the SELECT saw.
-    return rowsAtLow(rows, s.table, s.chunk, s.low, txs);
+    // A table found later reads the binlog from where it was found on (its splits' `start`), not earlier.
+    const own = comparePositions(s.start, from) === 0 ? txs : txs.filter((tx) => comparePositions(tx.end, s.start) > 0);
+    return rowsAtLow(rows, s.table, s.chunk, s.low, own);
   });
 }
 
