@@ -2,7 +2,7 @@ import type { SplitEnumerator, SplitEnumeratorContext } from '../../core/split-e
 import { binlogPurgedError, type BinlogPosition } from './binlog-position.js';
 import { capturedTables, describeTable, matchingTables, tableIdOf, type CapturedTable } from './captured-tables.js';
 import { LOG_SPLIT_ID, type ChunkLow, type MysqlCdcSplit, type TableChunk } from './cdc-splits.js';
-import { binlogAvailable, binlogEnd, checkServer, splitTable, withConnection } from './mysql-catalog.js';
+import { binlogAvailable, binlogEnd, checkServer, connect, splitTable, withConnection, type Connection } from './mysql-catalog.js';
 import type { ResolvedMysqlCdcOptions } from './mysql-cdc-options.js';
 
 /**
@@ -59,6 +59,8 @@ export class MysqlCdcEnumerator implements SplitEnumerator<MysqlCdcSplit, MysqlC
   private readonly logKnows = new Set<string>();
   private cancelDiscovery: (() => void) | undefined;
   private closed = false;
+  /** The connection that notes low marks while chunks are handed out, closed when none is left to hand out. */
+  private marks: Promise<Connection> | undefined;
 
   constructor(
     private readonly o: ResolvedMysqlCdcOptions,
@@ -137,6 +139,26 @@ export class MysqlCdcEnumerator implements SplitEnumerator<MysqlCdcSplit, MysqlC
   close(): void {
     this.closed = true;
     this.cancelDiscovery?.();
+    this.endMarks();
+  }
+
+  /**
+   * The binlog's end now, on a connection kept while chunks are handed out (a connection per
+   * hand-out cost about as much as the query); one that fails is replaced once.
+   */
+  private async lowMark(): Promise<BinlogPosition> {
+    try {
+      return await binlogEnd(await (this.marks ??= connect(this.o)));
+    } catch {
+      this.endMarks();
+      return withConnection(this.o, binlogEnd);
+    }
+  }
+
+  private endMarks(): void {
+    const c = this.marks;
+    this.marks = undefined;
+    void c?.then((conn) => conn.end()).catch(() => {});
   }
 
   private scheduleDiscovery(): void {
@@ -185,7 +207,7 @@ export class MysqlCdcEnumerator implements SplitEnumerator<MysqlCdcSplit, MysqlC
       // The low mark must be taken before the reader's SELECT: noting it here, before the hand-out, is.
       this.busy = true;
       this.ctx.callAsync(
-        () => withConnection(this.o, binlogEnd),
+        () => this.lowMark(),
         (low) => {
           this.busy = false;
           while (this.waiting.length > 0 && s.pending.length > 0) {
@@ -200,6 +222,7 @@ export class MysqlCdcEnumerator implements SplitEnumerator<MysqlCdcSplit, MysqlC
               this.ctx.assignSplit(reader, { id, kind: 'chunk', table, chunk, low, start: s.since[chunk.table] ?? s.start });
             }
           }
+          if (s.pending.length === 0) this.endMarks();
           this.serve();
         },
       );
