@@ -2,8 +2,16 @@ import type { SplitEnumerator, SplitEnumeratorContext } from '../../core/split-e
 import { binlogPurgedError, type BinlogPosition } from './binlog-position.js';
 import { capturedTables, describeTable, matchingTables, tableIdOf, type CapturedTable } from './captured-tables.js';
 import { LOG_SPLIT_ID, type ChunkLow, type MysqlCdcSplit, type TableChunk } from './cdc-splits.js';
-import { binlogAvailable, binlogEnd, checkServer, splitTable, withConnection } from './mysql-catalog.js';
+import { binlogAvailable, binlogEnd, checkServer, connect, splitTable, withConnection, type Connection } from './mysql-catalog.js';
 import type { ResolvedMysqlCdcOptions } from './mysql-cdc-options.js';
+
+/**
+ * Chunks handed to a reader per request, all with one low mark. A reader reads the chunks it holds
+ * back to back on its connection and reads the binlog once for them all (see `readChunks`), and
+ * holds their rows until it emitted them all: this many times the chunk size is the rows a reader
+ * keeps in memory.
+ */
+export const CHUNKS_PER_REQUEST = 4;
 
 /** How often the enumerator looks for new tables (`scan.newly-added-table.enabled`). */
 export const DISCOVERY_INTERVAL_MS = 1000;
@@ -51,6 +59,8 @@ export class MysqlCdcEnumerator implements SplitEnumerator<MysqlCdcSplit, MysqlC
   private readonly logKnows = new Set<string>();
   private cancelDiscovery: (() => void) | undefined;
   private closed = false;
+  /** The connection that notes low marks while chunks are handed out, closed when none is left to hand out. */
+  private marks: Promise<Connection> | undefined;
 
   constructor(
     private readonly o: ResolvedMysqlCdcOptions,
@@ -129,6 +139,26 @@ export class MysqlCdcEnumerator implements SplitEnumerator<MysqlCdcSplit, MysqlC
   close(): void {
     this.closed = true;
     this.cancelDiscovery?.();
+    this.endMarks();
+  }
+
+  /**
+   * The binlog's end now, on a connection kept while chunks are handed out (a connection per
+   * hand-out cost about as much as the query); one that fails is replaced once.
+   */
+  private async lowMark(): Promise<BinlogPosition> {
+    try {
+      return await binlogEnd(await (this.marks ??= connect(this.o)));
+    } catch {
+      this.endMarks();
+      return withConnection(this.o, binlogEnd);
+    }
+  }
+
+  private endMarks(): void {
+    const c = this.marks;
+    this.marks = undefined;
+    void c?.then((conn) => conn.end()).catch(() => {});
   }
 
   private scheduleDiscovery(): void {
@@ -177,18 +207,22 @@ export class MysqlCdcEnumerator implements SplitEnumerator<MysqlCdcSplit, MysqlC
       // The low mark must be taken before the reader's SELECT: noting it here, before the hand-out, is.
       this.busy = true;
       this.ctx.callAsync(
-        () => withConnection(this.o, binlogEnd),
+        () => this.lowMark(),
         (low) => {
           this.busy = false;
           while (this.waiting.length > 0 && s.pending.length > 0) {
-            const id = s.pending.shift()!;
             const reader = this.waiting.shift()!;
-            this.reading.set(reader, id);
-            s.lows[id] = low;
-            const chunk = s.chunks.find((c) => c.id === id)!;
-            const table = s.tables.find((t) => tableIdOf(t) === chunk.table)!;
-            this.ctx.assignSplit(reader, { id, kind: 'chunk', table, chunk, low, start: s.since[chunk.table] ?? s.start });
+            // A few chunks at a time, fewer near the end so that every reader keeps a share.
+            const n = Math.min(CHUNKS_PER_REQUEST, Math.ceil(s.pending.length / this.ctx.parallelism));
+            for (const id of s.pending.splice(0, n)) {
+              this.reading.set(reader, id);
+              s.lows[id] = low;
+              const chunk = s.chunks.find((c) => c.id === id)!;
+              const table = s.tables.find((t) => tableIdOf(t) === chunk.table)!;
+              this.ctx.assignSplit(reader, { id, kind: 'chunk', table, chunk, low, start: s.since[chunk.table] ?? s.start });
+            }
           }
+          if (s.pending.length === 0) this.endMarks();
           this.serve();
         },
       );

@@ -2,7 +2,7 @@ import { Batch } from '../../core/batch.js';
 import type { PollResult, SourceReader, SourceSplit } from '../../core/source.js';
 import type { BinlogPosition } from './binlog-position.js';
 import { tableIdOf } from './captured-tables.js';
-import { readChunk } from './chunk-read.js';
+import { readChunks } from './chunk-read.js';
 import type { ChunkSplit, LogSplit, MysqlCdcReaderState, MysqlCdcSplit } from './cdc-splits.js';
 import { LogStream } from './log-stream.js';
 import { connect, type Connection } from './mysql-catalog.js';
@@ -15,6 +15,8 @@ import type { Row } from './row-changes.js';
  */
 export class MysqlCdcReader implements SourceReader<Row> {
   private readonly chunks: ChunkSplit[] = [];
+  /** Chunks read but not yet emitted, with their rows. */
+  private readonly read: { split: ChunkSplit; rows: Row[] }[] = [];
   private readonly done = new Set<string>();
   private log: { split: LogSplit; stream: LogStream } | undefined;
   private conn: Connection | undefined;
@@ -48,8 +50,9 @@ export class MysqlCdcReader implements SourceReader<Row> {
   }
 
   poll(): PollResult<Row> | Promise<PollResult<Row>> {
-    const chunk = this.chunks[0];
-    if (chunk) return this.readChunk(chunk);
+    const read = this.read.shift();
+    if (read) return this.emitChunk(read.split, read.rows);
+    if (this.chunks.length > 0) return this.readChunks();
     if (this.log) {
       const taken = this.log.stream.take();
       return taken ? new Batch(taken.values, taken.timestamps, undefined, taken.kinds) : 'later';
@@ -69,10 +72,18 @@ export class MysqlCdcReader implements SourceReader<Row> {
     await this.conn?.end().catch(() => {});
   }
 
-  private async readChunk(split: ChunkSplit): Promise<PollResult<Row>> {
+  /** Reads every chunk held (the enumerator hands out a few at a time) and emits the first. */
+  private async readChunks(): Promise<PollResult<Row>> {
     this.conn ??= await connect(this.o);
-    const rows = await readChunk(this.conn, this.o, split, this.serverId);
-    this.chunks.shift();
+    // A chunk leaves `chunks` before it is emitted, and is `done` only then: a checkpoint between
+    // the two keeps neither, so a restore reads it again (the enumerator hands it back).
+    const splits = this.chunks.splice(0);
+    const rows = await readChunks(this.conn, this.o, splits, this.serverId);
+    for (let i = 1; i < splits.length; i++) this.read.push({ split: splits[i]!, rows: rows[i]! });
+    return this.emitChunk(splits[0]!, rows[0]!);
+  }
+
+  private emitChunk(split: ChunkSplit, rows: Row[]): Batch<Row> {
     this.done.add(split.id);
     for (const r of rows) {
       for (const m of this.o.metadata) {

@@ -1,20 +1,15 @@
 import type mysql from 'mysql2/promise';
 import { comparePositions, type BinlogPosition } from './binlog-position.js';
 import { BinlogStream } from './binlog-stream.js';
-import { quotedTable, type CapturedTable } from './captured-tables.js';
+import { quotedTable, tableIdOf, type CapturedTable } from './captured-tables.js';
 import type { ChunkSplit } from './cdc-splits.js';
 import { rowsAtLow } from './chunk-reconciler.js';
 import { binlogEnd, ident, type Connection } from './mysql-catalog.js';
 import type { ResolvedMysqlCdcOptions } from './mysql-cdc-options.js';
 import type { BinlogTransaction, Row } from './row-changes.js';
 
-/**
- * Reads one chunk without locks: SELECT its rows, note the binlog's end (the high mark, after every
- * commit the SELECT saw), read the binlog from the log split's start up to it, and rebuild the rows
- * as of `low` (the position the enumerator noted when it handed the chunk out).
- */
-export async function readChunk(c: Connection, o: ResolvedMysqlCdcOptions, split: ChunkSplit, serverId: number): Promise<Row[]> {
-  const { table: t, chunk } = split;
+/** The SELECT of one chunk's rows, and its parameters. */
+function chunkSelect({ table: t, chunk }: ChunkSplit): [string, string[]] {
   const conds: string[] = [];
   const params: string[] = [];
   if (t.chunkColumn !== undefined) {
@@ -22,16 +17,60 @@ export async function readChunk(c: Connection, o: ResolvedMysqlCdcOptions, split
     if (chunk.lo !== null) conds.push(`${k} >= ${(params.push(chunk.lo), '?')}`);
     if (chunk.hi !== null) conds.push(`${k} < ${(params.push(chunk.hi), '?')}`);
   }
-  const [selected] = await c.query<mysql.RowDataPacket[]>(`SELECT * FROM ${quotedTable(t)}${conds.length ? ` WHERE ${conds.join(' AND ')}` : ''}`, params);
-  const high = await binlogEnd(c);
-  const txs = await readBinlog(o, [t], serverId, split.start, high);
-  return rowsAtLow(
-    selected.map((r) => ({ ...r })),
-    t,
-    chunk,
-    split.low,
-    txs,
-  );
+  return [`SELECT * FROM ${quotedTable(t)}${conds.length ? ` WHERE ${conds.join(' AND ')}` : ''}`, params];
+}
+
+/**
+ * Reads chunks without locks: SELECT each one's rows, note the binlog's end (the high mark, after
+ * every commit the SELECTs saw), read the binlog from the earliest split's start up to it, and
+ * rebuild each chunk's rows as of its `low` (the position the enumerator noted when it handed the
+ * chunk out). A high mark later than a chunk's own SELECT does no harm: the first change after
+ * `low` decides a key, whenever it came. The statements are queued at once, so the server sends
+ * one chunk's rows right after the last one's, while they are decoded, and the binlog is opened
+ * once for them all.
+ */
+export async function readChunks(c: Connection, o: ResolvedMysqlCdcOptions, splits: readonly ChunkSplit[], serverId: number): Promise<Row[][]> {
+  const selects = splits.map((s) => {
+    const [sql, values] = chunkSelect(s);
+    // Rows as arrays: the driver's decoding of each value is unchanged, but a row object is built
+    // once, by the table's own constructor, instead of by the driver and again as a copy.
+    return c.query<mysql.RowDataPacket[]>({ sql, values, rowsAsArray: true }) as unknown as Promise<[unknown[][], mysql.FieldPacket[]]>;
+  });
+  const highMark = binlogEnd(c);
+  // Every query is queued before any answer is awaited: a failed one must not leave the others unheard.
+  const settled = await Promise.allSettled([...selects, highMark]);
+  for (const r of settled) if (r.status === 'rejected') throw r.reason;
+  const high = await highMark;
+  const answers = await Promise.all(selects);
+  const tables = [...new Map(splits.map((s) => [tableIdOf(s.table), s.table])).values()];
+  let from = splits[0]!.start;
+  for (const s of splits) if (comparePositions(s.start, from) < 0) from = s.start;
+  const txs = await readBinlog(o, tables, serverId, from, high);
+  return splits.map((s, i) => {
+    const [arrays, fields] = answers[i]!;
+    const make = rowMaker(fields.map((f) => f.name));
+    const rows: Row[] = new Array<Row>(arrays.length);
+    for (let j = 0; j < arrays.length; j++) rows[j] = make(arrays[j]!);
+    // A table found later reads the binlog from where it was found on (its splits' `start`), not earlier.
+    const own = comparePositions(s.start, from) === 0 ? txs : txs.filter((tx) => comparePositions(tx.end, s.start) > 0);
+    return rowsAtLow(rows, s.table, s.chunk, s.low, own);
+  });
+}
+
+/** Row constructors by column list: one per table, so every row of a table shares one shape. */
+const makers = new Map<string, (values: readonly unknown[]) => Row>();
+
+/** A function building a row object from one row's values, in `names`'s order, as one object literal. */
+function rowMaker(names: readonly string[]): (values: readonly unknown[]) => Row {
+  const id = names.join('\u0000');
+  let make = makers.get(id);
+  if (!make) {
+    // A computed key, so that a column named __proto__ is a property, not the object's prototype.
+    const props = names.map((n, i) => `${n === '__proto__' ? `[${JSON.stringify(n)}]` : JSON.stringify(n)}: v[${i}]`);
+    make = new Function('v', `"use strict"; return { ${props.join(', ')} };`) as (values: readonly unknown[]) => Row;
+    makers.set(id, make);
+  }
+  return make;
 }
 
 /** The transactions between `from` and `to` (both positions between transactions). */

@@ -21,6 +21,8 @@ export function rowsAtLow(
   low: BinlogPosition,
   transactions: Iterable<BinlogTransaction>,
 ): Row[] {
+  // Mostly no change touches the chunk: then the SELECT's rows are the rows at `low`, with no need to key them.
+  if (!touches(chunk, transactions)) return selected as Row[];
   const rows = new Map<string, Row | undefined>();
   for (const r of selected) rows.set(rowKeyOf(t, r), r);
   const fixed = new Set<string>();
@@ -38,4 +40,9 @@ export function rowsAtLow(
   const out: Row[] = [];
   for (const r of rows.values()) if (r !== undefined) out.push(r);
   return out;
+}
+
+function touches(chunk: TableChunk, transactions: Iterable<BinlogTransaction>): boolean {
+  for (const tx of transactions) for (const c of tx.changes) if (c.table === chunk.table && inTableChunk(chunk, c.chunkKey)) return true;
+  return false;
 }
