@@ -8,18 +8,22 @@ import type { Row } from './calc-operator.js';
 import { describeTtl } from './sql-state-ttl.js';
 import { accumulate, createAccs, results, type AggCall } from './sql-accumulators.js';
 
-/** Parameters of a `sqlOverAggregate` node, compiled once per query. */
-export interface OverAggregateParams {
-  /** The event time a row is ordered by (its ORDER BY time attribute, epoch ms). */
-  readonly time: (r: Row) => number | null;
+/** What both OVER operators (over a time attribute, and over a changelog) take of a window: its calls, frame, output and text. */
+export interface OverFrameParams {
   readonly calls: readonly AggCall[];
-  /** ROWS counts rows before the current one; RANGE milliseconds before its time. */
+  /** ROWS counts rows before the current one; RANGE measures the ORDER BY value back from the current row's. */
   readonly unit: 'ROWS' | 'RANGE';
-  /** Rows or milliseconds; Infinity for UNBOUNDED PRECEDING. */
+  /** Rows, or the RANGE offset in the ORDER BY value's unit (milliseconds of a time); Infinity for UNBOUNDED PRECEDING. */
   readonly preceding: number;
   /** The output row: the input row's columns, then the results of the calls. */
   readonly output: (r: Row, results: readonly unknown[]) => Row;
   readonly text: { readonly partitionBy: string; readonly orderBy: string; readonly frame: string; readonly select: string };
+}
+
+/** Parameters of a `sqlOverAggregate` node, compiled once per query. */
+export interface OverAggregateParams extends OverFrameParams {
+  /** The event time a row is ordered by (its ORDER BY time attribute, epoch ms). */
+  readonly time: (r: Row) => number | null;
   /** `table.exec.state.ttl` in milliseconds: a partition idle that long (and with no row waiting) is forgotten; 0 or absent: never. */
   readonly ttl?: number;
 }

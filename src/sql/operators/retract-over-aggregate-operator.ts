@@ -5,25 +5,18 @@ import { isRetraction, RowKind } from '../../core/row-kind.js';
 import { valueState, type ValueState } from '../../core/state.js';
 import { SqlError } from '../sql-error.js';
 import type { Row } from './calc-operator.js';
-import { accumulate, createAccs, results, sameResults, type AggCall } from './sql-accumulators.js';
+import { accumulate, createAccs, results, sameResults } from './sql-accumulators.js';
+import type { OverFrameParams } from './over-aggregate-operator.js';
 import { describeTtl, sqlStateTtl } from './sql-state-ttl.js';
 import { compareKeys, compareRows, type SortOrder } from './sort-keys.js';
 
-/** Parameters of a `sqlRetractOverAggregate` node, compiled once per query. */
-export interface RetractOverAggregateParams {
+/** Parameters of a `sqlRetractOverAggregate` node, compiled once per query; a RANGE frame measures back along one ascending ORDER BY value. */
+export interface RetractOverAggregateParams extends OverFrameParams {
   /** The ORDER BY values of a row. */
   readonly sortKey: (r: Row) => unknown[];
   readonly order: SortOrder;
   /** The input's columns: rows that tie on ORDER BY are ordered by these, left to right, ascending, NULL first. */
   readonly columns: readonly string[];
-  readonly calls: readonly AggCall[];
-  /** ROWS counts rows before the current one; RANGE measures the (one, ascending) ORDER BY value back from the current row's. */
-  readonly unit: 'ROWS' | 'RANGE';
-  /** Rows, or the RANGE offset in the ORDER BY value's unit (milliseconds of a TIMESTAMP); Infinity for UNBOUNDED PRECEDING. */
-  readonly preceding: number;
-  /** The output row: the input row's columns, then the results of the calls. */
-  readonly output: (r: Row, results: readonly unknown[]) => Row;
-  readonly text: { readonly partitionBy: string; readonly orderBy: string; readonly frame: string; readonly select: string };
   /** `table.exec.state.ttl` in milliseconds: a partition's rows expire after that long without a write; 0 or absent: never. */
   readonly ttl?: number;
 }
