@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import '../../src/index.js';
 import { TableEnvironment } from '../../src/sql/index.js';
 import { multiset } from './duckdb-oracle.js';
-import { engines as enginesIn, rec, tables, type Rec } from './two-random-tables.js';
+import { engines as enginesIn, expectDuckDbRowsAtParallelism2, sampledTables, tables, type Rec } from './two-random-tables.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'weir-sql-scalar-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -63,16 +63,10 @@ describe('scalar subqueries and IN with several columns vs DuckDB', () => {
   }, 240_000);
 
   it('at parallelism 2 give the same rows', async () => {
-    const [{ a, b }] = fc.sample(fc.record({ a: fc.array(rec, { minLength: 120, maxLength: 120 }), b: fc.array(rec, { minLength: 120, maxLength: 120 }) }), {
-      numRuns: 1,
-      seed: 7,
-    });
-    const e = await engines(a!, b!);
+    const { a, b } = sampledTables(120, 7);
+    const e = await engines(a, b);
     try {
-      for (const q of [QUERIES[0]!, QUERIES[3]!, QUERIES[4]!, QUERIES[6]!, QUERIES[7]!]) {
-        expect(multiset((await e.weir(q, { parallelism: 2 })).rows), q).toEqual(multiset(await e.duck(q)));
-        expect(multiset((await e.weir(q, { parallelism: 2, batch: true })).rows), q).toEqual(multiset(await e.duck(q)));
-      }
+      await expectDuckDbRowsAtParallelism2(e, [QUERIES[0]!, QUERIES[3]!, QUERIES[4]!, QUERIES[6]!, QUERIES[7]!]);
     } finally {
       e.close();
     }

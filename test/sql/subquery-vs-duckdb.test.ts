@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import '../../src/index.js';
 import { TableEnvironment } from '../../src/sql/index.js';
 import { multiset, type Values } from './duckdb-oracle.js';
-import { engines as enginesIn, rec, tables, type Rec } from './two-random-tables.js';
+import { engines as enginesIn, expectDuckDbRowsAtParallelism2, sampledTables, tables, type Rec } from './two-random-tables.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'weir-sql-subquery-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -61,16 +61,10 @@ describe('IN and EXISTS subqueries vs DuckDB', () => {
   }, 180_000);
 
   it('at parallelism 2 give the same rows', async () => {
-    const [{ a, b }] = fc.sample(fc.record({ a: fc.array(rec, { minLength: 150, maxLength: 150 }), b: fc.array(rec, { minLength: 150, maxLength: 150 }) }), {
-      numRuns: 1,
-      seed: 11,
-    });
-    const e = await engines(a!, b!);
+    const { a, b } = sampledTables(150, 11);
+    const e = await engines(a, b);
     try {
-      for (const q of [QUERIES[0]!, QUERIES[2]!, QUERIES[4]!, QUERIES[6]!, QUERIES[10]!]) {
-        expect(multiset((await e.weir(q, { parallelism: 2 })).rows), q).toEqual(multiset(await e.duck(q)));
-        expect(multiset((await e.weir(q, { parallelism: 2, batch: true })).rows), q).toEqual(multiset(await e.duck(q)));
-      }
+      await expectDuckDbRowsAtParallelism2(e, [QUERIES[0]!, QUERIES[2]!, QUERIES[4]!, QUERIES[6]!, QUERIES[10]!]);
     } finally {
       e.close();
     }

@@ -4,9 +4,10 @@
 import fc from 'fast-check';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import '../../src/index.js';
 import { TableEnvironment } from '../../src/sql/index.js';
-import { duckdb, foldChangelog, type Values } from './duckdb-oracle.js';
+import { duckdb, foldChangelog, multiset, type Values } from './duckdb-oracle.js';
 
 export interface Rec {
   k: number | null;
@@ -19,6 +20,15 @@ export const rec = fc.record({
   s: fc.option(fc.constantFrom('p', 'q'), { freq: 5 }),
 });
 export const tables = fc.record({ a: fc.array(rec, { minLength: 0, maxLength: 20 }), b: fc.array(rec, { minLength: 0, maxLength: 20 }) });
+
+/** One fixed pair of tables of `size` rows each, drawn from `seed`: the input of the checks at parallelism 2. */
+export function sampledTables(size: number, seed: number): { a: Rec[]; b: Rec[] } {
+  const [pair] = fc.sample(fc.record({ a: fc.array(rec, { minLength: size, maxLength: size }), b: fc.array(rec, { minLength: size, maxLength: size }) }), {
+    numRuns: 1,
+    seed,
+  });
+  return pair!;
+}
 
 let run = 0;
 /** Both engines over the same rows; Weir's changelog is folded into its final table. */
@@ -54,4 +64,15 @@ export async function engines(dir: string, a: Rec[], b: Rec[]) {
     },
     close: () => oracle.close(),
   };
+}
+
+export type Engines = Awaited<ReturnType<typeof engines>>;
+
+/** Expects each query's rows at parallelism 2, in streaming (the folded changelog) and in batch mode, to be DuckDB's. */
+export async function expectDuckDbRowsAtParallelism2(e: Engines, queries: readonly string[]): Promise<void> {
+  for (const q of queries) {
+    const expected = multiset(await e.duck(q));
+    expect(multiset((await e.weir(q, { parallelism: 2 })).rows), q).toEqual(expected);
+    expect(multiset((await e.weir(q, { parallelism: 2, batch: true })).rows), `${q} (batch)`).toEqual(expected);
+  }
 }
