@@ -6,6 +6,7 @@ import type { ChunkSplit } from './cdc-splits.js';
 import { rowsAtLow } from './chunk-reconciler.js';
 import { binlogEnd, ident, type Connection } from './mysql-catalog.js';
 import type { ResolvedMysqlCdcOptions } from './mysql-cdc-options.js';
+import { rowMaker } from '../postgres-cdc/row-maker.js';
 import type { BinlogTransaction, Row } from './row-changes.js';
 
 /** The SELECT of one chunk's rows, and its parameters. */
@@ -55,22 +56,6 @@ export async function readChunks(c: Connection, o: ResolvedMysqlCdcOptions, spli
     const own = comparePositions(s.start, from) === 0 ? txs : txs.filter((tx) => comparePositions(tx.end, s.start) > 0);
     return rowsAtLow(rows, s.table, s.chunk, s.low, own);
   });
-}
-
-/** Row constructors by column list: one per table, so every row of a table shares one shape. */
-const makers = new Map<string, (values: readonly unknown[]) => Row>();
-
-/** A function building a row object from one row's values, in `names`'s order, as one object literal. */
-function rowMaker(names: readonly string[]): (values: readonly unknown[]) => Row {
-  const id = names.join('\u0000');
-  let make = makers.get(id);
-  if (!make) {
-    // A computed key, so that a column named __proto__ is a property, not the object's prototype.
-    const props = names.map((n, i) => `${n === '__proto__' ? `[${JSON.stringify(n)}]` : JSON.stringify(n)}: v[${i}]`);
-    make = new Function('v', `"use strict"; return { ${props.join(', ')} };`) as (values: readonly unknown[]) => Row;
-    makers.set(id, make);
-  }
-  return make;
 }
 
 /** The transactions between `from` and `to` (both positions between transactions). */

@@ -1,4 +1,5 @@
 import type { Row } from './row-changes.js';
+import { rowMaker, type RowMaker } from './row-maker.js';
 
 /** A column of the rows a COPY sends: its name and type, as a query's row description gives them. */
 export interface CopyColumn {
@@ -130,32 +131,6 @@ export class CopyTextDecoder {
     }
     return this.make(values);
   }
-}
-
-type RowMaker = (values: unknown[]) => Row;
-const makers = new Map<string, RowMaker>();
-
-/**
- * A function that makes a row of these columns from their values as one object literal: the rows
- * of a table share one hidden class with their properties inside the object, where assigning them
- * one by one to `{}` puts those past the fourth in a separate array.
- */
-function rowMaker(names: readonly string[]): RowMaker {
-  const key = names.join('\u0000');
-  let make = makers.get(key);
-  if (!make) {
-    // A literal's `__proto__:` would set the prototype, not a property.
-    if (names.includes('__proto__'))
-      make = (values) => {
-        const row: Row = {};
-        for (let c = 0; c < names.length; c++)
-          Object.defineProperty(row, names[c]!, { value: values[c], enumerable: true, writable: true, configurable: true });
-        return row;
-      };
-    else make = new Function('v', `return {${names.map((n, c) => `${JSON.stringify(n)}: v[${c}]`).join(', ')}};`) as RowMaker;
-    makers.set(key, make);
-  }
-  return make;
 }
 
 /** A decimal integer (optional minus sign) from `s[pos, end)`. */
