@@ -171,7 +171,8 @@ const builders = new Map<string, RowBuilder>();
 
 /** One compiled constructor per record shape, so decoded records share a hidden class. */
 function builder(names: string[]): RowBuilder {
-  const key = names.join('\u0000');
+  // The count first: joined alone, one field named '' and no field at all would share a key.
+  const key = `${names.length}:${names.join('\u0000')}`;
   let b = builders.get(key);
   if (!b) {
     const body = `return {${names.map((n, c) => `${JSON.stringify(n)}: cols[${c}][i]`).join(', ')}};`;
