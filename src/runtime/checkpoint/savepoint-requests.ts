@@ -22,12 +22,19 @@ export async function requestSavepoint(jobDir: string, timeoutMs: number): Promi
   const response = join(jobDir, `savepoint-response-${id}`);
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    // The liveness check comes before the read: a job that answers and then ends is still heard.
+    const ended = !runningJob(jobDir);
     const text = await readFile(response, 'utf8').catch(() => undefined);
     if (text !== undefined) {
       await rm(response, { force: true });
       const r = JSON.parse(text) as { path?: string; error?: string };
       if (r.error !== undefined) throw new Error(`the job could not take a savepoint: ${r.error}`);
       return r.path!;
+    }
+    // A job that ends (finishes, fails, is killed) after the request was written never answers it.
+    if (ended) {
+      await rm(join(jobDir, `savepoint-request-${id}`), { force: true });
+      throw new Error(`the job in ${jobDir} ended before it answered the savepoint request`);
     }
     await new Promise((res) => setTimeout(res, POLL_MS));
   }
