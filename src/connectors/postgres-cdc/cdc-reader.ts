@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { Batch } from '../../core/batch.js';
 import type { PollResult, SourceReader, SourceSplit } from '../../core/source.js';
 import type { CapturedTable } from './captured-tables.js';
-import { readChunks } from './chunk-read.js';
+import { ChunkReads } from './chunk-read.js';
 import type { CdcReaderState, CdcSplit, ChunkSplit, LogSplit } from './cdc-splits.js';
 import { LogStream, type LogPosition } from './log-stream.js';
 import { parseLsn } from './lsn.js';
@@ -17,8 +17,8 @@ import { textTypes } from './text-types.js';
  */
 export class CdcReader implements SourceReader<Row> {
   private readonly chunks: ChunkSplit[] = [];
-  /** Chunks read and reconciled, emitted one per poll (so a checkpoint never splits a chunk). */
-  private readonly read: { split: ChunkSplit; rows: Row[] }[] = [];
+  /** Chunks being read, emitted one per poll (so a checkpoint never splits a chunk) as each is final. */
+  private reading: { reads: ChunkReads; splits: ChunkSplit[]; next: number } | undefined;
   private readonly done = new Set<string>();
   private log: { split: LogSplit; stream: LogStream } | undefined;
   private client: pg.Client | undefined;
@@ -45,8 +45,7 @@ export class CdcReader implements SourceReader<Row> {
   }
 
   poll(): PollResult<Row> | Promise<PollResult<Row>> {
-    const read = this.read.shift();
-    if (read) return this.emitChunk(read.split, read.rows);
+    if (this.reading) return this.emitNext(this.reading);
     if (this.chunks.length > 0) return this.readChunks();
     if (this.log) {
       const taken = this.log.stream.take();
@@ -77,7 +76,7 @@ export class CdcReader implements SourceReader<Row> {
     await this.client?.end().catch(() => {});
   }
 
-  /** Reads every chunk held (the enumerator hands out a few at a time) and emits the first. */
+  /** Starts reading every chunk held (the enumerator hands out a few at a time) and emits the first. */
   private async readChunks(): Promise<PollResult<Row>> {
     if (!this.client) {
       this.client = await connectPg({ ...this.o.connection, types: textTypes });
@@ -85,9 +84,15 @@ export class CdcReader implements SourceReader<Row> {
     // A chunk leaves `chunks` before it is emitted, and is `done` only then: a checkpoint between
     // the two keeps neither, so a restore reads it again (the enumerator hands it back).
     const splits = this.chunks.splice(0);
-    const rows = await readChunks(this.client, this.o, splits);
-    for (let i = 1; i < splits.length; i++) this.read.push({ split: splits[i]!, rows: rows[i]! });
-    return this.emitChunk(splits[0]!, rows[0]!);
+    this.reading = { reads: new ChunkReads(this.client, this.o, splits), splits, next: 0 };
+    return this.emitNext(this.reading);
+  }
+
+  /** Emits the next chunk of `r` once its rows are final; the server meanwhile sends the chunks after it. */
+  private async emitNext(r: { reads: ChunkReads; splits: ChunkSplit[]; next: number }): Promise<PollResult<Row>> {
+    const i = r.next++;
+    if (r.next === r.splits.length) this.reading = undefined;
+    return this.emitChunk(r.splits[i]!, await r.reads.rows(i));
   }
 
   private emitChunk(split: ChunkSplit, rows: Row[]): Batch<Row> {

@@ -11,7 +11,7 @@ import { rowChanges, type Row, type RowChange } from './row-changes.js';
 import { textTypes } from './text-types.js';
 import { CopyQuery } from './copy-query.js';
 import type { TextParser } from './copy-text-decoder.js';
-import { parseXidSnapshot } from './xid-snapshot.js';
+import { parseXidSnapshot, type XidSnapshot } from './xid-snapshot.js';
 
 /**
  * The prefix of the watermark messages chunks write into the log; the content is
@@ -37,9 +37,16 @@ export function parseWatermark(text: string): { slot: string; chunk: string | un
 const OBJECT_IN_USE = '55006';
 
 /** The statements that read one chunk, and where their answers are among a script's statements. */
-const STATEMENTS_PER_CHUNK = 8;
+const STATEMENTS_PER_CHUNK = 9;
 const SNAPSHOT_AT = 1;
 const WATERMARK_AT = 6;
+const NEXT_XID_AT = 7;
+
+/**
+ * The next transaction id to be assigned, as `age` of the first normal id: `age` reads it (without
+ * assigning one) once per transaction, so in the same statement as the snapshot it is read after it.
+ */
+export const NEXT_XID_AGE = `age('3'::xid)::text`;
 
 function chunkStatements(client: pg.Client, o: ResolvedCdcOptions, { table: t, chunk }: ChunkSplit): string[] {
   const conds: string[] = [];
@@ -54,7 +61,7 @@ function chunkStatements(client: pg.Client, o: ResolvedCdcOptions, { table: t, c
   // in the same transaction gives the columns' names and types.
   return [
     'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
-    'SELECT pg_current_snapshot()::text',
+    `SELECT pg_current_snapshot()::text, ${NEXT_XID_AGE}`,
     `${select} LIMIT 0`,
     `COPY (${select}) TO STDOUT`,
     'COMMIT',
@@ -62,27 +69,72 @@ function chunkStatements(client: pg.Client, o: ResolvedCdcOptions, { table: t, c
     // next chunk's BEGIN ISOLATION LEVEL must be its transaction's first statement.
     'BEGIN',
     `SELECT pg_logical_emit_message(false, ${client.escapeLiteral(WATERMARK_PREFIX)}, ${watermark})::text`,
+    // After the watermark is in the log, so any transaction that committed before it has its id by then.
+    `SELECT ${NEXT_XID_AGE}`,
     'COMMIT',
   ];
 }
 
 /**
+ * Whether no transaction can have committed between a chunk's snapshot and its high watermark
+ * unseen by the snapshot, from the snapshot and the next transaction id read after it (`ageAtSnapshot`)
+ * and after the watermark (`ageAfterWatermark`), both as `age('3'::xid)`. It holds when, at the
+ * snapshot, every id assigned so far had ended (none in progress, none at or past `xmax`, which is
+ * one past the latest ended id) and no id was assigned until after the watermark: a transaction
+ * that writes has an id before it commits. The chunk's rows are then the selected ones, and the
+ * log need not be read for it.
+ */
+export function quietBetween(snapshot: XidSnapshot, ageAtSnapshot: string, ageAfterWatermark: string): boolean {
+  const next = (3n + BigInt(ageAtSnapshot)) & 0xffffffffn;
+  return snapshot.xip.size === 0 && ageAtSnapshot === ageAfterWatermark && next === (snapshot.xmax & 0xffffffffn);
+}
+
+/**
  * Reads chunks without locks, each as if alone: COPY its rows in a repeatable-read transaction
  * (remembering which transactions that snapshot saw), write a watermark message into the log (its
- * LSN is the chunk's high watermark); then read the log up to the last watermark from the slot
- * without consuming it, and reconcile each chunk with the part of it before its own watermark.
- * One round trip sends every chunk's statements (the simple query protocol takes several at once)
- * and one peek serves them all, so the server streams the chunks back to back while their rows are
- * decoded, and the fixed costs of a round trip and of starting to decode the log are paid once.
+ * LSN is the chunk's high watermark); then reconcile each chunk with the part of the log before its
+ * own watermark, which a peek at the slot (not consuming it) reads.
+ * One round trip sends every chunk's statements (the simple query protocol takes several at once),
+ * so the server streams the chunks back to back. A chunk whose database saw no write from its
+ * snapshot to its watermark ({@link quietBetween}) is final as soon as its statements are answered,
+ * while the server still sends the next; the others wait for one peek that serves them all, so the
+ * fixed costs of a round trip and of starting to decode the log are paid once.
+ *
+ * @example
+ * const reads = new ChunkReads(client, options, splits);
+ * const first = await reads.rows(0);
  */
-export async function readChunks(client: pg.Client, o: ResolvedCdcOptions, splits: readonly ChunkSplit[]): Promise<Row[][]> {
-  const q = new CopyQuery(splits.flatMap((s) => chunkStatements(client, o, s)).join('; '), (oid) => textTypes.getTypeParser(oid, 'text') as TextParser);
-  void client.query(q);
-  const { statements, copies } = await q.result;
-  const answer = (i: number, at: number) => statements[i * STATEMENTS_PER_CHUNK + at]![0]![0]!;
-  const highs = splits.map((_, i) => parseLsn(answer(i, WATERMARK_AT)));
-  const logged = await peekTransactions(client, o, [...new Set(splits.map((s) => s.table))], highs[highs.length - 1]!);
-  return splits.map((s, i) => reconcileChunk(copies[i]!, s.table, s.chunk, parseXidSnapshot(answer(i, SNAPSHOT_AT)), highs[i]!, logged));
+export class ChunkReads {
+  private readonly q: CopyQuery;
+  private logged: Promise<LoggedTransaction[]> | undefined;
+
+  constructor(
+    private readonly client: pg.Client,
+    private readonly o: ResolvedCdcOptions,
+    private readonly splits: readonly ChunkSplit[],
+  ) {
+    this.q = new CopyQuery(splits.flatMap((s) => chunkStatements(client, o, s)).join('; '), (oid) => textTypes.getTypeParser(oid, 'text') as TextParser);
+    void client.query(this.q);
+  }
+
+  /** The rows of chunk `i` as of its high watermark, decoded now. */
+  async rows(i: number): Promise<Row[]> {
+    await this.q.whenStatements((i + 1) * STATEMENTS_PER_CHUNK);
+    const answer = (at: number, field = 0) => this.q.statements[i * STATEMENTS_PER_CHUNK + at]![0]![field]!;
+    const snapshot = parseXidSnapshot(answer(SNAPSHOT_AT));
+    const copied = this.q.copies[i]!;
+    if (quietBetween(snapshot, answer(SNAPSHOT_AT, 1), answer(NEXT_XID_AT))) return copied.rows();
+    const logged = await (this.logged ??= this.peek());
+    const s = this.splits[i]!;
+    return reconcileChunk(copied.rows(), s.table, s.chunk, snapshot, parseLsn(answer(WATERMARK_AT)), logged);
+  }
+
+  /** The log up to the last chunk's watermark, once the script is done (the connection is free then). */
+  private async peek(): Promise<LoggedTransaction[]> {
+    const { statements } = await this.q.result;
+    const high = parseLsn(statements[statements.length - STATEMENTS_PER_CHUNK + WATERMARK_AT]![0]![0]!);
+    return peekTransactions(this.client, this.o, [...new Set(this.splits.map((s) => s.table))], high);
+  }
 }
 
 interface PeekRow {

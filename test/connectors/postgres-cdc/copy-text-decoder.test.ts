@@ -151,7 +151,7 @@ afterAll(async () => {
 async function copied(parserOf: (oid: number) => TextParser): Promise<Record<string, unknown>[]> {
   const q = new CopyQuery('BEGIN; SELECT * FROM t LIMIT 0; COPY (SELECT * FROM t ORDER BY id) TO STDOUT; COMMIT', parserOf);
   void client.query(q);
-  return (await q.result).copies[0]!;
+  return (await q.result).copies[0]!.rows();
 }
 
 const driverParser = (oid: number) => textTypes.getTypeParser(oid, 'text') as TextParser;
@@ -188,10 +188,11 @@ describe.runIf(run)('COPY text decoding', () => {
     expect(expected[0]!.i4).toBe('own:2');
   });
 
-  it('fails the query, not the process, when a line does not fit the columns', async () => {
+  it('fails the decoding, not the process, when a line does not fit the columns', async () => {
     const q = new CopyQuery('BEGIN; SELECT 1 AS a LIMIT 0; COPY (SELECT 1, 2) TO STDOUT; COMMIT', driverParser);
     void client.query(q);
-    await expect(q.result).rejects.toThrow(/a COPY line without 1 fields/);
+    const [copy] = (await q.result).copies;
+    expect(() => copy!.rows()).toThrow(/a COPY line without 1 fields/);
     // The client still works.
     expect((await client.query('SELECT 1 AS x')).rows[0]).toEqual({ x: 1 });
   });
@@ -204,7 +205,7 @@ describe('COPY text escapes', () => {
     expect(unescapeCopy('no escapes')).toBe('no escapes');
   });
 
-  it('joins a line that two COPY messages split', () => {
+  it('joins a line that two COPY messages split', async () => {
     const q = new CopyQuery('', driverParser);
     q.handleRowDescription({
       fields: [
@@ -219,15 +220,66 @@ describe('COPY text escapes', () => {
     q.handleCopyData({ chunk: bytes.subarray(cut) });
     q.handleCommandComplete({ text: 'COPY 3' });
     q.handleReadyForQuery();
-    return expect(q.result).resolves.toStrictEqual({
-      statements: [[]],
-      copies: [
-        [
-          { a: 1, b: 'x' },
-          { a: 2, b: 'yé' },
-          { a: 3, b: null },
-        ],
+    const { statements, copies } = await q.result;
+    expect(statements).toStrictEqual([[]]);
+    expect(copies.map((c) => c.rows())).toStrictEqual([
+      [
+        { a: 1, b: 'x' },
+        { a: 2, b: 'yé' },
+        { a: 3, b: null },
+      ],
+    ]);
+  });
+
+  it('holds COPY text in blocks of whole lines, each line in one block however the messages cut it', async () => {
+    const q = new CopyQuery('', driverParser);
+    q.handleRowDescription({
+      fields: [
+        { name: 'a', dataTypeID: 23 },
+        { name: 'b', dataTypeID: 25 },
       ],
     });
+    // 3000 lines (over 16 kB, so several blocks), sent in messages of 7 bytes that cut lines anywhere;
+    // one line longer than a block.
+    const long = 'x'.repeat(40_000);
+    const lines = Array.from({ length: 3000 }, (_, i) => `${i}\t${i === 1500 ? long : `v${i}`}\n`).join('');
+    const bytes = Buffer.from(lines);
+    for (let at = 0; at < bytes.length; at += 7) q.handleCopyData({ chunk: bytes.subarray(at, at + 7) });
+    q.handleCommandComplete({ text: 'COPY 3000' });
+    q.handleReadyForQuery();
+    const [copy] = (await q.result).copies;
+    expect(copy!.bytes).toBe(bytes.length);
+    const rows = copy!.rows();
+    expect(rows.length).toBe(3000);
+    expect(rows[1500]).toStrictEqual({ a: 1500, b: long });
+    rows.forEach((r, i) => i !== 1500 && expect(r).toStrictEqual({ a: i, b: `v${i}` }));
+    // Decoded again on each call: the caller keeps what it asked for.
+    expect(copy!.rows()).not.toBe(rows);
+  });
+
+  it('answers the first statements while the rest are still to come, and fails waiters when the script fails', async () => {
+    const q = new CopyQuery('', driverParser);
+    let second = false;
+    const two = q.whenStatements(2).then(() => (second = true));
+    const three = q.whenStatements(3);
+    q.handleDataRow({ fields: ['a'] });
+    q.handleCommandComplete({ text: 'SELECT 1' });
+    await Promise.resolve();
+    expect(second).toBe(false);
+    q.handleCommandComplete({ text: 'BEGIN' });
+    await two;
+    expect(q.statements).toStrictEqual([[['a']], []]);
+    q.handleError(new Error('boom'));
+    await expect(three).rejects.toThrow('boom');
+    await expect(q.whenStatements(4)).rejects.toThrow('boom');
+  });
+
+  it('fails a COPY whose data ends inside a line', async () => {
+    const q = new CopyQuery('', driverParser);
+    q.handleRowDescription({ fields: [{ name: 'a', dataTypeID: 23 }] });
+    q.handleCopyData({ chunk: Buffer.from('1\n2') });
+    q.handleCommandComplete({ text: 'COPY 2' });
+    q.handleReadyForQuery();
+    await expect(q.result).rejects.toThrow(/ended inside a line/);
   });
 });
