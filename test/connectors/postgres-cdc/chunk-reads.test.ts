@@ -67,6 +67,61 @@ async function readAll(): Promise<{ rows: Map<number, Row>; queries: number }> {
   }
 }
 
+/** The boundaries the chunk walk must find: each `size` rows past the last one's first row, or the next greater value when that one repeats. */
+function expectedBoundaries(sortedKeys: number[], size: number): string[] {
+  const out: string[] = [];
+  let at = 0;
+  for (;;) {
+    let next = at + size;
+    if (next >= sortedKeys.length) return out;
+    if (sortedKeys[next] === sortedKeys[at]) {
+      while (next < sortedKeys.length && sortedKeys[next] === sortedKeys[at]) next++;
+      if (next >= sortedKeys.length) return out;
+    }
+    out.push(String(sortedKeys[next]));
+    // Counted from the value's first row, as `key >= boundary` finds it.
+    at = sortedKeys.indexOf(sortedKeys[next]!);
+  }
+}
+
+describe.runIf(run)('chunk walk', () => {
+  it('cuts a table every chunk-size keys in one query, past runs of a repeated first key column, and an empty one into one chunk', async () => {
+    // Gaps in the keys, and a composite key whose first column repeats 1 to 700 times.
+    await server.query('CREATE TABLE walk1 (id int PRIMARY KEY)');
+    await server.query('INSERT INTO walk1 SELECT g * 3 + (g % 7) FROM generate_series(1, 2000) g');
+    await server.query('CREATE TABLE walk2 (a bigint, b int, PRIMARY KEY (a, b))');
+    await server.query(`INSERT INTO walk2 SELECT CASE WHEN g <= 700 THEN 5 ELSE g / 3 END, g FROM generate_series(1, 3000) g`);
+    await server.query('CREATE TABLE walk3 (id int PRIMARY KEY)');
+    for (const [name, size] of [
+      ['walk1', 300],
+      ['walk1', 1],
+      ['walk2', 250],
+      ['walk3', 10],
+    ] as const) {
+      const wo = resolveOptions({
+        hostname: '127.0.0.1',
+        port: server.port,
+        username: 'weir',
+        password: 'weir',
+        'database-name': 'weir',
+        'table-name': name,
+        'slot.name': 'walk',
+        'scan.incremental.snapshot.chunk.size': size,
+      });
+      const [t] = await capturedTables(reader, wo);
+      const keys = (await server.query<{ k: string }>(`SELECT ${t!.chunkColumn} AS k FROM ${name} ORDER BY 1`)).map((r) => Number(r.k));
+      let queries = 0;
+      const query = reader.query.bind(reader);
+      reader.query = ((...args: Parameters<typeof query>) => (queries++, query(...args))) as typeof reader.query;
+      const chunks = await splitTable(reader, wo, t!).finally(() => (reader.query = query));
+      expect(queries).toBe(1);
+      const boundaries = expectedBoundaries(keys, size);
+      expect(chunks.map((c) => c.lo)).toEqual([null, ...boundaries]);
+      expect(chunks.map((c) => c.hi)).toEqual([...boundaries, null]);
+    }
+  });
+});
+
 describe.runIf(run)('chunk reads', () => {
   it('read a quiet table in one round trip, without peeking at the log', async () => {
     expect(splits.length).toBeGreaterThan(2);
