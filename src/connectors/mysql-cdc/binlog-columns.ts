@@ -56,6 +56,8 @@ export enum Kind {
   Set,
   /** UTF-8 text behind a `size`-byte length. */
   Text,
+  /** MySQL's latin1 (Windows-1252) text behind a `size`-byte length. */
+  Latin1,
   /** Bytes behind a `size`-byte length. */
   Bytes,
   /** BINARY(width): the row image drops trailing zero bytes, the value has them back. */
@@ -84,6 +86,10 @@ export interface ZongjiTable {
 }
 
 const UTF8 = new Set(['utf8', 'utf8mb3', 'utf8mb4']);
+
+/** The text reader for a column's charset, if it has one here (zongji transcodes the others). */
+const textKind = (charset: string | null): Kind | undefined =>
+  charset === null || UTF8.has(charset) ? Kind.Text : charset === 'latin1' ? Kind.Latin1 : undefined;
 const INTS: Record<number, [Kind, Kind]> = {
   [T.TINY]: [Kind.Int8, Kind.UInt8],
   [T.SHORT]: [Kind.Int16, Kind.UInt16],
@@ -155,14 +161,15 @@ function columnReader(c: ZongjiTable['columns'][number], s: ZongjiTable['columnS
       if (def === 'uuid') return reader(Kind.Uuid, prefix);
       if (def.startsWith('binary')) return reader(Kind.Binary, prefix, [], parseInt(def.slice(7), 10));
       if (def.startsWith('varbin')) return reader(Kind.Bytes, prefix);
-      // MariaDB's INET4/INET6/VECTOR ride on binary strings too; other charsets need a transcoder.
-      if (def.startsWith('inet') || def.startsWith('vector') || (c.charset !== null && !UTF8.has(c.charset))) return undefined;
-      return reader(Kind.Text, prefix);
+      // MariaDB's INET4/INET6/VECTOR ride on binary strings too.
+      const text = textKind(c.charset);
+      return def.startsWith('inet') || def.startsWith('vector') || text === undefined ? undefined : reader(text, prefix);
     }
   }
   if (BLOBS.has(c.type)) {
     if (c.charset === null) return reader(Kind.Bytes, m.length_size!);
-    return UTF8.has(c.charset) ? reader(Kind.Text, m.length_size!) : undefined;
+    const text = textKind(c.charset);
+    return text === undefined ? undefined : reader(text, m.length_size!);
   }
   // MySQL binary JSON, GEOMETRY, MariaDB COMPRESSED columns, pre-5.6 temporals (their MariaDB
   // "hires" form is told apart by COLUMN_TYPE only): zongji's decoder.

@@ -113,6 +113,16 @@ const ZEROS = ['', '0', '00', '000', '0000', '00000', '000000', '0000000', '0000
 /** Bytes of a DECIMAL digit group of 0..9 digits. */
 const DIGIT_BYTES = [0, 1, 1, 2, 2, 3, 3, 4, 4, 4];
 
+/**
+ * MySQL's latin1 is Windows-1252: ISO-8859-1 but for 0x80-0x9F, which hold these characters (and
+ * U+FFFD for the five bytes Windows-1252 leaves undefined, as zongji's iconv-lite decodes them).
+ */
+const CP1252_80_9F =
+  '\u20ac\ufffd\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\ufffd\u017d\ufffd\ufffd\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\ufffd\u017e\u0178';
+const C1 = /[\x80-\x9f]/;
+const C1_ALL = /[\x80-\x9f]/g;
+const windows1252 = (c: string): string => CP1252_80_9F[c.charCodeAt(0) - 0x80]!;
+
 const pad = (v: number, width: number): string => {
   const s = String(v);
   return s.length >= width ? s : ZEROS[width - s.length] + s;
@@ -224,6 +234,13 @@ function readValue(r: ColumnReader): unknown {
       const from = p + r.size;
       pos = from + len;
       return b.toString('utf8', from, pos);
+    }
+    case Kind.Latin1: {
+      const len = r.size === 1 ? b[p]! : b.readUIntLE(p, r.size);
+      const from = p + r.size;
+      pos = from + len;
+      const text = b.toString('latin1', from, pos);
+      return C1.test(text) ? text.replace(C1_ALL, windows1252) : text;
     }
     case Kind.Bytes: {
       const len = r.size === 1 ? b[p]! : b.readUIntLE(p, r.size);

@@ -90,6 +90,13 @@ const COLUMNS: [string, string, string[]][] = [
     ],
   ],
 ];
+// latin1 (Windows-1252 in MySQL): every byte from 0x80 up, the five undefined ones included.
+const HIGH_BYTES = Array.from({ length: 128 }, (_, i) => (0x80 + i).toString(16)).join('');
+COLUMNS.push(
+  ['l1', 'varchar(300) CHARACTER SET latin1', [`X'${HIGH_BYTES}'`, "''", "'plain'", "X'9D41'"]],
+  ['l2', 'char(5) CHARACTER SET latin1', ["X'8081'", "''", "'abc'", "X'E9'"]],
+  ['l3', 'text CHARACTER SET latin1', [`X'${HIGH_BYTES}'`, "''", "'text'", "X'80'"]],
+);
 const ROWS = 4;
 
 /** The same options and filter as the binlog reader's (BinlogStream). */
