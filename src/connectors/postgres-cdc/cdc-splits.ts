@@ -8,11 +8,17 @@ export interface TableChunk extends Chunk {
   readonly table: string;
 }
 
-/** A snapshot chunk of a table. */
+/**
+ * A snapshot chunk of a table. A chunk of a table found after the start has `read`, the id its
+ * watermark carries (new at each hand-out, so the log split knows the read whose rows were kept),
+ * and `slot`, the slot whose log reconciles it (see `newTablesSlotOf`).
+ */
 export interface ChunkSplit extends SourceSplit {
   readonly kind: 'chunk';
   readonly table: CapturedTable;
   readonly chunk: TableChunk;
+  readonly read?: string;
+  readonly slot?: string;
 }
 
 /** The one log split, which follows the slot after the chunks; it routes changes by `chunks`. */
@@ -20,9 +26,23 @@ export interface LogSplit extends SourceSplit {
   readonly kind: 'log';
   readonly tables: readonly CapturedTable[];
   readonly chunks: TableChunk[];
+  /** The kept read of each chunk of a table found after the start (see {@link ChunkSplit}). */
+  readonly reads?: Record<string, string>;
 }
 
-export type CdcSplit = ChunkSplit | LogSplit;
+/**
+ * Tables found after the log split was handed out, with their chunks (all read) and the reads kept,
+ * for the reader holding the log split: it captures them from then on. A restore rebuilds the log
+ * split with every table instead, so this split is never handed out again.
+ */
+export interface TablesSplit extends SourceSplit {
+  readonly kind: 'tables';
+  readonly tables: readonly CapturedTable[];
+  readonly chunks: TableChunk[];
+  readonly reads: Record<string, string>;
+}
+
+export type CdcSplit = ChunkSplit | LogSplit | TablesSplit;
 
 /** A reader's checkpointed positions by split id: a chunk `'done'` once its rows were emitted, or the log position. */
 export type CdcReaderState = Record<string, 'done' | LogPosition>;
