@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { SplitEnumerator, SplitEnumeratorContext } from '../../core/split-enumerator.js';
 import { capturedTables, describeTable, matchingTables, tableIdOf, type CapturedTable } from './captured-tables.js';
 import { LOG_SPLIT_ID, type CdcSplit, type TableChunk } from './cdc-splits.js';
@@ -34,8 +33,6 @@ export interface CdcEnumeratorState {
   readonly logAssigned: boolean;
   /** Tables found after the start whose chunks are being read: the log split does not capture them yet. */
   readonly adding?: string[];
-  /** The read id of the latest hand-out of each chunk of a table found after the start. */
-  readonly reads?: Record<string, string>;
 }
 
 type State = { -readonly [K in keyof CdcEnumeratorState]-?: CdcEnumeratorState[K] };
@@ -48,10 +45,11 @@ type State = { -readonly [K in keyof CdcEnumeratorState]-?: CdcEnumeratorState[K
  * With `scan.newly-added-table.enabled` it lists the matching tables again every
  * {@link DISCOVERY_INTERVAL_MS} (and at once on a restore). New ones, a batch at a time, are added
  * to the publication, a second slot is created (see `newTablesSlotOf`: the log split holds the
- * job's own), and their chunks are handed out like the first ones, each with a read id of its
- * own. Once they are read, the tables, their chunks and the kept reads go to the reader holding the
- * log split (a `tables` split), whose stream waits for them at the first change or watermark of a
- * table it does not know; the second slot is dropped. Readers are then never told there are no
+ * job's own), and their chunks are handed out like the first ones. Once they are read, the
+ * tables and their chunks go to the reader holding the log split (a `tables` split), whose stream
+ * waits for them at the first change or watermark of a table it does not know; the second slot is
+ * dropped. (A chunk is read twice only across a restore, and a restored log split starts once every
+ * chunk was read: the last watermark of each in the log is the kept read's, as for the first tables.) Readers are then never told there are no
  * more splits, since a table may come at any time.
  */
 export class CdcEnumerator implements SplitEnumerator<CdcSplit, CdcEnumeratorState | undefined> {
@@ -77,7 +75,6 @@ export class CdcEnumerator implements SplitEnumerator<CdcSplit, CdcEnumeratorSta
         pending: restored.pending.slice(),
         chunks: restored.chunks.slice(),
         adding: restored.adding?.slice() ?? [],
-        reads: { ...restored.reads },
       };
   }
 
@@ -104,7 +101,7 @@ export class CdcEnumerator implements SplitEnumerator<CdcSplit, CdcEnumeratorSta
           return { tables, chunks };
         }),
       (layout) => {
-        if (layout) this.state = { ...layout, pending: layout.chunks.map((c) => c.id), logAssigned: false, adding: [], reads: {} };
+        if (layout) this.state = { ...layout, pending: layout.chunks.map((c) => c.id), logAssigned: false, adding: [] };
         this.busy = false;
         if (this.o.newlyAddedTables) {
           // A restored job looks at once: tables may have come while it was down.
@@ -137,7 +134,7 @@ export class CdcEnumerator implements SplitEnumerator<CdcSplit, CdcEnumeratorSta
 
   snapshotState(): CdcEnumeratorState | undefined {
     const s = this.state;
-    return s && { ...s, tables: s.tables.slice(), chunks: s.chunks.slice(), pending: s.pending.slice(), adding: s.adding.slice(), reads: { ...s.reads } };
+    return s && { ...s, tables: s.tables.slice(), chunks: s.chunks.slice(), pending: s.pending.slice(), adding: s.adding.slice() };
   }
 
   close(): void {
@@ -196,9 +193,7 @@ export class CdcEnumerator implements SplitEnumerator<CdcSplit, CdcEnumeratorSta
           this.ctx.assignSplit(reader, { id, kind: 'chunk', table, chunk });
           continue;
         }
-        const read = randomUUID();
-        s.reads[id] = read;
-        this.ctx.assignSplit(reader, { id, kind: 'chunk', table, chunk, read, slot: newTablesSlotOf(this.o) });
+        this.ctx.assignSplit(reader, { id, kind: 'chunk', table, chunk, slot: newTablesSlotOf(this.o) });
       }
     }
     if (this.reading.size > 0 || s.pending.length > 0) return;
@@ -206,7 +201,7 @@ export class CdcEnumerator implements SplitEnumerator<CdcSplit, CdcEnumeratorSta
     if (this.o.startupMode !== 'snapshot' && !s.logAssigned && this.waiting.length > 0) {
       s.logAssigned = true;
       this.logHolder = this.waiting.shift()!;
-      this.ctx.assignSplit(this.logHolder, { id: LOG_SPLIT_ID, kind: 'log', tables: s.tables, chunks: s.chunks, reads: s.reads });
+      this.ctx.assignSplit(this.logHolder, { id: LOG_SPLIT_ID, kind: 'log', tables: s.tables, chunks: s.chunks });
     }
     if (this.o.startupMode === 'snapshot' || (s.logAssigned && !this.o.newlyAddedTables))
       for (const r of this.waiting.splice(0)) this.ctx.signalNoMoreSplits(r);
@@ -217,10 +212,8 @@ export class CdcEnumerator implements SplitEnumerator<CdcSplit, CdcEnumeratorSta
     s.adding = [];
     if (s.logAssigned && this.logHolder !== undefined) {
       const chunks = s.chunks.filter((c) => adding.has(c.table));
-      const reads: Record<string, string> = {};
-      for (const c of chunks) reads[c.id] = s.reads[c.id]!;
       const tables = s.tables.filter((t) => adding.has(tableIdOf(t)));
-      this.ctx.assignSplit(this.logHolder, { id: `new-tables#${s.tables.length}`, kind: 'tables', tables, chunks, reads });
+      this.ctx.assignSplit(this.logHolder, { id: `new-tables#${s.tables.length}`, kind: 'tables', tables, chunks });
     }
     // Best effort: a slot left behind is dropped at the next start, and holds no more log than the job's own.
     void withClient(this.o, (c) => dropSlotIfExists(c, newTablesSlotOf(this.o))).catch(() => {});

@@ -36,11 +36,11 @@ export class CdcReader implements SourceReader<Row> {
         else this.chunks.push(s);
       } else if (s.kind === 'tables') {
         if (!this.log) throw new Error(`postgres-cdc: new tables ${s.tables.map(tableIdOf).join(', ')} were handed to a reader without the log split`);
-        this.log.stream.addTables(s.tables, s.chunks, s.reads);
+        this.log.stream.addTables(s.tables, s.chunks);
         // Taken over by the log split's position: a restore rebuilds the log split with these tables.
         this.done.add(s.id);
       } else {
-        this.log = { split: s, stream: new LogStream(this.o, s.tables, s.chunks, at as LogPosition | undefined, s.reads) };
+        this.log = { split: s, stream: new LogStream(this.o, s.tables, s.chunks, at as LogPosition | undefined) };
       }
     }
   }

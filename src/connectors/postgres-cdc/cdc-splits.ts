@@ -9,15 +9,13 @@ export interface TableChunk extends Chunk {
 }
 
 /**
- * A snapshot chunk of a table. A chunk of a table found after the start has `read`, the id its
- * watermark carries (new at each hand-out, so the log split knows the read whose rows were kept),
- * and `slot`, the slot whose log reconciles it (see `newTablesSlotOf`).
+ * A snapshot chunk of a table. A chunk of a table found after the start has `slot`, the slot
+ * whose log reconciles it (see `newTablesSlotOf`).
  */
 export interface ChunkSplit extends SourceSplit {
   readonly kind: 'chunk';
   readonly table: CapturedTable;
   readonly chunk: TableChunk;
-  readonly read?: string;
   readonly slot?: string;
 }
 
@@ -26,12 +24,10 @@ export interface LogSplit extends SourceSplit {
   readonly kind: 'log';
   readonly tables: readonly CapturedTable[];
   readonly chunks: TableChunk[];
-  /** The kept read of each chunk of a table found after the start (see {@link ChunkSplit}). */
-  readonly reads?: Record<string, string>;
 }
 
 /**
- * Tables found after the log split was handed out, with their chunks (all read) and the reads kept,
+ * Tables found after the log split was handed out, with their chunks (all read),
  * for the reader holding the log split: it captures them from then on. A restore rebuilds the log
  * split with every table instead, so this split is never handed out again.
  */
@@ -39,7 +35,6 @@ export interface TablesSplit extends SourceSplit {
   readonly kind: 'tables';
   readonly tables: readonly CapturedTable[];
   readonly chunks: TableChunk[];
-  readonly reads: Record<string, string>;
 }
 
 export type CdcSplit = ChunkSplit | LogSplit | TablesSplit;

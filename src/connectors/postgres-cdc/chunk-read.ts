@@ -41,14 +41,14 @@ const STATEMENTS_PER_CHUNK = 8;
 const SNAPSHOT_AT = 1;
 const WATERMARK_AT = 6;
 
-function chunkStatements(client: pg.Client, o: ResolvedCdcOptions, { table: t, chunk, read }: ChunkSplit): string[] {
+function chunkStatements(client: pg.Client, o: ResolvedCdcOptions, { table: t, chunk }: ChunkSplit): string[] {
   const conds: string[] = [];
   if (t.chunkColumn !== undefined) {
     const k = ident(t.chunkColumn);
     if (chunk.lo !== null) conds.push(`${k} >= ${client.escapeLiteral(chunk.lo)}`);
     if (chunk.hi !== null) conds.push(`${k} < ${client.escapeLiteral(chunk.hi)}`);
   }
-  const watermark = client.escapeLiteral(`${o.slot}:${chunk.id}:${read ?? randomUUID()}`);
+  const watermark = client.escapeLiteral(`${o.slot}:${chunk.id}:${randomUUID()}`);
   const select = `SELECT * FROM ${quotedTable(t)}${conds.length ? ` WHERE ${conds.join(' AND ')}` : ''}`;
   // COPY's text costs the server and the driver less than a SELECT's rows; the SELECT with LIMIT 0
   // in the same transaction gives the columns' names and types.

@@ -99,8 +99,6 @@ export class LogStream {
   private readonly heartbeat: NodeJS.Timeout | undefined;
   /** The read id of each chunk's valid watermark (see {@link lastWatermarks}); earlier ones are ignored. */
   private validWatermarks: Map<string, string> | undefined;
-  /** The read ids of the chunks of tables found after the start, which override the log's. */
-  private readonly reads = new Map<string, string>();
   /** Relations of matching tables not captured yet, by OID, kept for when they are. */
   private readonly newRelations = new Map<number, RelationMessage>();
   /** Resolves when tables are added, while a message waits for them. */
@@ -115,13 +113,11 @@ export class LogStream {
     tables: readonly CapturedTable[],
     chunks: readonly TableChunk[],
     from: LogPosition | undefined,
-    reads: Readonly<Record<string, string>> = {},
   ) {
     this.emitted = from ?? { lsn: '0/0', seen: [] };
     this.end = parseLsn(this.emitted.lsn);
     this.filter = new LogFilter(chunks, this.emitted.seen, from?.tables && new Set(from.tables));
     for (const t of tables) this.capture(t);
-    for (const [chunk, read] of Object.entries(reads)) this.reads.set(chunk, read);
     this.mark();
     this.toast = new ToastLookup(o);
     // Asking for a reply makes the server send a keepalive with how far it has read the log.
@@ -132,10 +128,9 @@ export class LogStream {
     this.start().catch((e: unknown) => this.fail(e));
   }
 
-  /** Captures `tables` from here on, whose `chunks` were all read, the kept read of each in `reads`. */
-  addTables(tables: readonly CapturedTable[], chunks: readonly TableChunk[], reads: Readonly<Record<string, string>>): void {
+  /** Captures `tables` from here on, whose `chunks` were all read. */
+  addTables(tables: readonly CapturedTable[], chunks: readonly TableChunk[]): void {
     for (const t of tables) this.capture(t);
-    for (const [chunk, read] of Object.entries(reads)) this.reads.set(chunk, read);
     this.filter.add(chunks);
     for (const [oid, m] of this.newRelations) {
       const captured = this.tables.get(`${m.schema}.${m.name}`);
@@ -341,7 +336,7 @@ export class LogStream {
         // A chunk of a table not handed over yet: its reads are still going on.
         if (this.o.newlyAddedTables && !this.filter.knows(chunk)) return this.waitForTables(m);
         // The watermark of a read whose rows a crash threw away: the chunk's rows are those of a later read.
-        const valid = this.reads.get(chunk) ?? this.validWatermarks?.get(chunk);
+        const valid = this.validWatermarks?.get(chunk);
         if (valid !== undefined && read !== valid) return undefined;
         this.filter.see(chunk);
         // A point in the log a restart must not forget: the position stays, what was seen moves.
