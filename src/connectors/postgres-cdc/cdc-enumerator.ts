@@ -21,6 +21,9 @@ import type { ResolvedCdcOptions } from './postgres-cdc-options.js';
  */
 export const CHUNKS_PER_REQUEST = 4;
 
+/** SQLSTATE undefined_table. */
+const UNDEFINED_TABLE = '42P01';
+
 /** How often the enumerator looks for new tables (`scan.newly-added-table.enabled`). */
 export const DISCOVERY_INTERVAL_MS = 1000;
 
@@ -159,7 +162,15 @@ export class CdcEnumerator implements SplitEnumerator<CdcSplit, CdcEnumeratorSta
         withClient(this.o, async (c) => {
           const tables: CapturedTable[] = [];
           const chunks: TableChunk[] = [];
-          for (const t of await matchingTables(c, this.o)) if (!known.has(tableIdOf(t))) tables.push(await describeTable(c, t.schema, t.table));
+          for (const t of await matchingTables(c, this.o)) {
+            if (known.has(tableIdOf(t))) continue;
+            // Dropped since it was listed: not a table to capture.
+            const table = await describeTable(c, t.schema, t.table).catch((e: unknown) => {
+              if ((e as { code?: string }).code === UNDEFINED_TABLE) return undefined;
+              throw e;
+            });
+            if (table) tables.push(table);
+          }
           if (tables.length === 0) return { tables, chunks };
           await publishNewTables(c, this.o, tables, newTablesSlotOf(this.o));
           for (const t of tables) chunks.push(...(await splitTable(c, this.o, t)));
