@@ -306,11 +306,11 @@ export class LogStream {
         return undefined;
       case 'insert':
       case 'delete':
-        if (this.newRelations.has(m.relation.relationOid)) return this.waitForTables(m);
+        if (this.newRelations.size > 0 && this.newRelations.has(m.relation.relationOid)) return this.waitForTables(m);
         this.onChange(m);
         return undefined;
       case 'update': {
-        if (this.newRelations.has(m.relation.relationOid)) return this.waitForTables(m);
+        if (this.newRelations.size > 0 && this.newRelations.has(m.relation.relationOid)) return this.waitForTables(m);
         const captured = this.relations.get(m.relation.relationOid);
         const missing = captured && this.txOpen ? ToastLookup.missing(m) : undefined;
         if (!missing) {
