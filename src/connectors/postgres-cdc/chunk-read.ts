@@ -81,8 +81,13 @@ export async function readChunks(client: pg.Client, o: ResolvedCdcOptions, split
   const { statements, copies } = await q.result;
   const answer = (i: number, at: number) => statements[i * STATEMENTS_PER_CHUNK + at]![0]![0]!;
   const highs = splits.map((_, i) => parseLsn(answer(i, WATERMARK_AT)));
-  const logged = await peekTransactions(client, o, [...new Set(splits.map((s) => s.table))], highs[highs.length - 1]!);
-  return splits.map((s, i) => reconcileChunk(copies[i]!, s.table, s.chunk, parseXidSnapshot(answer(i, SNAPSHOT_AT)), highs[i]!, logged));
+  // Chunks of tables found after the start are reconciled from another slot's log (see ChunkSplit).
+  const logged = new Map<string, LoggedTransaction[]>();
+  for (const slot of new Set(splits.map((s) => s.slot ?? o.slot))) {
+    const of = splits.map((s, i) => [s, i] as const).filter(([s]) => (s.slot ?? o.slot) === slot);
+    logged.set(slot, await peekTransactions(client, o, slot, [...new Set(of.map(([s]) => s.table))], highs[of[of.length - 1]![1]]!));
+  }
+  return splits.map((s, i) => reconcileChunk(copies[i]!, s.table, s.chunk, parseXidSnapshot(answer(i, SNAPSHOT_AT)), highs[i]!, logged.get(s.slot ?? o.slot)!));
 }
 
 interface PeekRow {
@@ -91,8 +96,14 @@ interface PeekRow {
 }
 
 /** The committed transactions on `tables` from the slot's position up to `upto`, without consuming them. */
-async function peekTransactions(client: pg.Client, o: ResolvedCdcOptions, tables: readonly CapturedTable[], upto: bigint): Promise<LoggedTransaction[]> {
-  const rows = await peekWithRetry(client, o, upto);
+async function peekTransactions(
+  client: pg.Client,
+  o: ResolvedCdcOptions,
+  slot: string,
+  tables: readonly CapturedTable[],
+  upto: bigint,
+): Promise<LoggedTransaction[]> {
+  const rows = await peekWithRetry(client, o, slot, upto);
   const decoder = new PgoutputDecoder();
   const out: LoggedTransaction[] = [];
   let changes: RowChange[] = [];
@@ -113,7 +124,7 @@ async function peekTransactions(client: pg.Client, o: ResolvedCdcOptions, tables
  * whose rows were kept, as the log split starts only once every chunk was read for good.
  */
 export async function lastWatermarks(client: pg.Client, o: ResolvedCdcOptions): Promise<Map<string, string>> {
-  const rows = await peekWithRetry(client, o, undefined, true);
+  const rows = await peekWithRetry(client, o, o.slot, undefined, true);
   const decoder = new PgoutputDecoder();
   const last = new Map<string, string>();
   for (const r of rows) {
@@ -125,11 +136,11 @@ export async function lastWatermarks(client: pg.Client, o: ResolvedCdcOptions): 
   return last;
 }
 
-async function peekWithRetry(client: pg.Client, o: ResolvedCdcOptions, upto: bigint | undefined, messages = false): Promise<PeekRow[]> {
+async function peekWithRetry(client: pg.Client, o: ResolvedCdcOptions, slot: string, upto: bigint | undefined, messages = false): Promise<PeekRow[]> {
   const sql = `SELECT xid::text AS xid, data FROM pg_logical_slot_peek_binary_changes($1, $2::pg_lsn, NULL, 'proto_version', '1', 'publication_names', $3, 'messages', $4)`;
   for (let attempt = 0; ; attempt++) {
     try {
-      return (await client.query<PeekRow>(sql, [o.slot, upto === undefined ? null : formatLsn(upto), o.publication, String(messages)])).rows;
+      return (await client.query<PeekRow>(sql, [slot, upto === undefined ? null : formatLsn(upto), o.publication, String(messages)])).rows;
     } catch (e) {
       // Readers of other chunks peek at the same slot; one at a time may hold it.
       if ((e as { code?: string }).code !== OBJECT_IN_USE || attempt > 2000) throw e;
