@@ -5,7 +5,7 @@ import type { Source, SourceSplit } from '../core/source.js';
 import { capturedTables as mysqlTables, describeTable as describeMysqlTable } from '../connectors/mysql-cdc/captured-tables.js';
 import { mysqlCdcSource } from '../connectors/mysql-cdc/mysql-cdc-source.js';
 import { resolveOptions as resolveMysql, type MysqlCdcOptions } from '../connectors/mysql-cdc/mysql-cdc-options.js';
-import { capturedTables as postgresTables } from '../connectors/postgres-cdc/captured-tables.js';
+import { capturedTables as postgresTables, describeTable as describePostgresTable } from '../connectors/postgres-cdc/captured-tables.js';
 import { connectPg } from '../connectors/postgres-cdc/pg-connect.js';
 import { postgresCdcSource } from '../connectors/postgres-cdc/postgres-cdc-source.js';
 import { resolveOptions as resolvePostgres, type PostgresCdcOptions } from '../connectors/postgres-cdc/postgres-cdc-options.js';
@@ -57,6 +57,7 @@ const POSTGRES_OPTIONS = [
   'decoding.plugin.name',
   'scan.incremental.snapshot.chunk.size',
   'scan.startup.mode',
+  'scan.newly-added-table.enabled',
 ];
 const NUMBERS = new Set(['port', 'scan.incremental.snapshot.chunk.size']);
 
@@ -71,8 +72,14 @@ function options(def: PipelineDefinition, allowed: readonly string[]): Record<st
 
 /** The pipeline's source: `mysql-cdc` or `postgres-cdc` over the tables `source.tables` matches. */
 export function pipelineSource(def: PipelineDefinition): PipelineSource {
+  // A whole-database sync follows the database: tables created later are captured unless told otherwise.
+  const startup = def.source.options['scan.startup.mode'] ?? 'initial';
   if (def.source.type === 'postgres') {
-    const o = { ...options(def, POSTGRES_OPTIONS), metadata: ['schema_name', 'table_name'] } as unknown as PostgresCdcOptions;
+    const o = {
+      'scan.newly-added-table.enabled': startup === 'initial',
+      ...options(def, POSTGRES_OPTIONS),
+      metadata: ['schema_name', 'table_name'],
+    } as unknown as PostgresCdcOptions;
     const resolved = resolvePostgres(o);
     const withClient = async <T>(work: (c: pg.Client) => Promise<T>): Promise<T> => {
       const c = await connectPg(resolved.connection);
@@ -91,13 +98,15 @@ export function pipelineSource(def: PipelineDefinition): PipelineSource {
             out.push({ table: { qualifier: t.schema, table: t.table, keyColumns: t.keyColumns }, columns: await postgresSourceColumns(c, t.schema, t.table) });
           return out;
         }),
-      table: (schema) => Promise.reject(new Error(`a table new in schema ${schema}: postgres sources do not capture new tables yet`)),
+      table: (schema, table) =>
+        withClient(async (c) => {
+          const t = await describePostgresTable(c, schema, table);
+          return { table: { qualifier: schema, table, keyColumns: t.keyColumns }, columns: await postgresSourceColumns(c, schema, table) };
+        }),
       columns: (schema, table) => withClient((c) => postgresSourceColumns(c, schema, table)),
       source: postgresCdcSource(o) as Source<Row, SourceSplit>,
     };
   }
-  // A whole-database sync follows the database: tables created later are captured unless told otherwise.
-  const startup = def.source.options['scan.startup.mode'] ?? 'initial';
   const o = {
     'scan.newly-added-table.enabled': startup === 'initial',
     ...options(def, MYSQL_OPTIONS),

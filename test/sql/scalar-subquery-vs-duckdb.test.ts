@@ -106,7 +106,12 @@ describe('scalar subqueries and IN with several columns vs DuckDB', () => {
       const q = 'SELECT k, (SELECT MAX(n) FROM b) AS m FROM a';
       const out = await e.weir(q);
       expect(out.updating).toBe(true);
-      expect(out.kinds).toContain('-U');
+      // Whether a row of a met an earlier MAX depends on which input the job read first; every row
+      // emitted with a value that is not the last one must be taken back (the fold below checks that
+      // none is left), and by an update, not by a delete.
+      const early = out.changes.filter((c) => (c.kind === '+I' || c.kind === '+U') && c.row[1] !== 4).length;
+      expect(out.kinds.filter((k) => k === '-U').length).toBe(early);
+      expect(out.kinds).not.toContain('-D');
       expect(multiset(out.rows)).toEqual(multiset(await e.duck(q)));
       expect(multiset(out.rows)).toEqual(
         multiset([

@@ -50,7 +50,10 @@ export async function engines(dir: string, a: Rec[], b: Rec[]) {
   );
   return {
     duck: (sql: string) => oracle.query(sql),
-    async weir(sql: string, opts: { parallelism?: number; batch?: boolean } = {}): Promise<{ rows: Values[]; updating: boolean; kinds: string[] }> {
+    async weir(
+      sql: string,
+      opts: { parallelism?: number; batch?: boolean } = {},
+    ): Promise<{ rows: Values[]; updating: boolean; kinds: string[]; changes: { kind: string; row: Values }[] }> {
       const tEnv = TableEnvironment.create();
       for (const name of ['a', 'b'])
         tEnv.executeSql(`CREATE TABLE ${name} (k INT, n INT, s STRING) WITH ('connector' = 'filesystem', 'path' = '${files[name]}', 'format' = 'json')`);
@@ -58,9 +61,9 @@ export async function engines(dir: string, a: Rec[], b: Rec[]) {
       if (opts.batch) tEnv.executeSql("SET 'execution.runtime-mode' = 'batch'");
       const t = tEnv.sqlQuery(sql);
       const result = t.execute();
-      if (!t.updating) return { rows: (await result.collect()).map((row) => t.columns.map((c) => row[c.name])), updating: false, kinds: [] };
+      if (!t.updating) return { rows: (await result.collect()).map((row) => t.columns.map((c) => row[c.name])), updating: false, kinds: [], changes: [] };
       const changes = (await result.changelog()).map((c) => ({ kind: c.kind, row: t.columns.map((col) => c.row[col.name]) }));
-      return { rows: foldChangelog(changes), updating: true, kinds: changes.map((c) => c.kind) };
+      return { rows: foldChangelog(changes), updating: true, kinds: changes.map((c) => c.kind), changes };
     },
     close: () => oracle.close(),
   };

@@ -2,42 +2,33 @@ import ZongJi from '@vlasky/zongji';
 import { binlogPurgedError, ER_BINLOG_GONE, type BinlogPosition } from './binlog-position.js';
 import { tableIdOf, type CapturedTable } from './captured-tables.js';
 import type { ResolvedMysqlCdcOptions } from './mysql-cdc-options.js';
-import { appendRowChanges, type BinlogTransaction, type Row, type RowChange } from './row-changes.js';
+import { appendRowChanges, type BinlogTransaction, type Row, type RowChange, type RowsEventName } from './row-changes.js';
+import { shortestFloat32 } from './rows-event-decoder.js';
 import { SchemaTracker } from './schema-changes.js';
+import { decodeRowsWithWeir } from './zongji-rows-hook.js';
 
 const ROW_EVENTS = new Set(['writerows', 'updaterows', 'deleterows']);
 const MYSQL_TYPE_FLOAT = 4;
 const SYSTEM_SCHEMAS = { mysql: true, information_schema: true, performance_schema: true, sys: true } as const;
 
 /**
- * The event's rows with FLOAT values as the shortest decimal that is the same single-precision
- * number, the way the server prints them to the snapshot's queries: the binlog holds the float32
- * itself, which as a double is 3.4028200183756568e38 where a query reads 3.40282e38.
+ * The row images of an event zongji decoded, an update's before then after, with FLOAT values as
+ * the shortest decimal that is the same single-precision number, the way the server prints them to
+ * the snapshot's queries: the binlog holds the float32 itself, which as a double is
+ * 3.4028200183756568e38 where a query reads 3.40282e38.
  */
-function withFloatText(evt: BinlogEvent): unknown[] {
+function imagesOf(evt: BinlogEvent, update: boolean): Row[] {
   const floats = (evt.tableMap?.[evt.tableId!]?.columns ?? []).filter((c) => c.type === MYSQL_TYPE_FLOAT).map((c) => c.name);
-  if (floats.length === 0) return evt.rows!;
-  const fix = (r: Record<string, unknown>) => {
-    for (const f of floats) if (typeof r[f] === 'number') r[f] = shortestFloat32(r[f] as number);
-  };
-  for (const r of evt.rows as Record<string, Record<string, unknown>>[]) {
-    if ('after' in r && 'before' in r) {
-      fix(r.before!);
-      fix(r.after!);
-    } else fix(r as Record<string, unknown>);
+  const images: Row[] = [];
+  for (const r of evt.rows as Row[]) {
+    if (update) images.push((r as { before: Row }).before, (r as { after: Row }).after);
+    else images.push(r);
   }
-  return evt.rows!;
+  if (floats.length > 0) for (const r of images) for (const f of floats) if (typeof r[f] === 'number') r[f] = shortestFloat32(r[f] as number);
+  return images;
 }
 
-/** The shortest decimal (as a number) that rounds to the same float32 as `x`. */
-export function shortestFloat32(x: number): number {
-  if (!Number.isFinite(x)) return x;
-  for (let p = 1; p <= 9; p++) {
-    const n = Number(x.toPrecision(p));
-    if (Math.fround(n) === x) return n;
-  }
-  return x;
-}
+export { shortestFloat32 };
 
 /** Rows of a table not captured yet that the server no longer has (dropped or renamed since). */
 export class MissingTableError extends Error {
@@ -96,22 +87,36 @@ export class BinlogStream {
       onError(e);
       void this.stop();
     };
+    const onRows = (name: RowsEventName, m: { parentSchema: string; tableName: string }, images: Row[]): void => {
+      const id = `${m.parentSchema}.${m.tableName}`;
+      const t = byId.get(id);
+      if (t) {
+        // One event's rows share its table map, so the first tells whether the columns are the table's.
+        const first = images[0];
+        const projecting = first !== undefined && schema.shape(id, first, here) !== first;
+        appendRowChanges(this.changes, name, images, t, id, projecting ? (r: Row) => schema.shape(id, r, here) : undefined);
+      } else if (watchNew) (unknown ??= new Set()).add(id);
+    };
+    // Rows events of tables whose column types Weir reads skip zongji's row decoding (see rows-event-decoder.ts).
+    decodeRowsWithWeir(
+      z,
+      (name, m, images) => {
+        if (failed) return;
+        try {
+          onRows(name, m, images);
+        } catch (e) {
+          fail(e);
+        }
+      },
+      fail,
+    );
     z.on('binlog', (e: unknown) => {
       const evt = e as BinlogEvent;
       if (failed) return;
       const name = evt.getEventName();
       try {
         if (ROW_EVENTS.has(name)) {
-          const m = evt.tableMap![evt.tableId!]!;
-          const id = `${m.parentSchema}.${m.tableName}`;
-          const t = byId.get(id);
-          if (t) {
-            const rows = withFloatText(evt);
-            // One event's rows share its table map, so the first tells whether the columns are the table's.
-            const first = rows.length > 0 ? ((name === 'updaterows' ? (rows[0] as { after: Row }).after : rows[0]) as Row) : undefined;
-            const projecting = first !== undefined && schema.shape(id, first, here) !== first;
-            appendRowChanges(this.changes, name, rows, t, id, projecting ? (r: Row) => schema.shape(id, r, here) : undefined);
-          } else if (watchNew) (unknown ??= new Set()).add(id);
+          onRows(name as RowsEventName, evt.tableMap![evt.tableId!]!, imagesOf(evt, name === 'updaterows'));
         } else if (name === 'xid' || (name === 'query' && evt.query !== 'BEGIN')) {
           if (name === 'query') {
             const e = schema.onStatement(evt.query ?? '', evt.schema ?? '', here());

@@ -31,29 +31,32 @@ export interface BinlogTransaction {
   readonly statement?: string;
 }
 
+export type RowsEventName = 'writerows' | 'updaterows' | 'deleterows';
+
 /**
- * Appends the changelog rows of one binlog rows event: an insert is `+I`, an update `-U` then `+U`
- * (full before and after images, which binlog_row_image=FULL guarantees), a delete `-D`. The
- * decoder's row objects are taken over as they are; `project`, when given, maps each of them
- * (columns left out under schema.change.behavior `ignore`).
+ * Appends the changelog rows of one binlog rows event, given as its row images (an update's before
+ * image then its after image): an insert is `+I`, an update `-U` then `+U` (full before and after
+ * images, which binlog_row_image=FULL guarantees), a delete `-D`. The decoder's row objects are taken
+ * over as they are; `project`, when given, maps each of them (columns left out under
+ * schema.change.behavior `ignore`).
  */
 export function appendRowChanges(
   out: RowChange[],
-  eventName: string,
-  rows: readonly unknown[],
+  eventName: RowsEventName,
+  images: readonly Row[],
   t: CapturedTable,
   table: string,
   project: ((r: Row) => Row) | undefined,
 ): void {
-  const kind = eventName === 'writerows' ? RowKind.INSERT : eventName === 'deleterows' ? RowKind.DELETE : undefined;
-  for (const r of rows) {
-    if (kind !== undefined) out.push(change(kind, project ? project(r as Row) : (r as Row), t, table));
-    else {
-      const { before, after } = r as { before: Row; after: Row };
-      out.push(change(RowKind.UPDATE_BEFORE, project ? project(before) : before, t, table));
-      out.push(change(RowKind.UPDATE_AFTER, project ? project(after) : after, t, table));
+  if (eventName === 'updaterows') {
+    for (let i = 0; i + 1 < images.length; i += 2) {
+      out.push(change(RowKind.UPDATE_BEFORE, project ? project(images[i]!) : images[i]!, t, table));
+      out.push(change(RowKind.UPDATE_AFTER, project ? project(images[i + 1]!) : images[i + 1]!, t, table));
     }
+    return;
   }
+  const kind = eventName === 'writerows' ? RowKind.INSERT : RowKind.DELETE;
+  for (const r of images) out.push(change(kind, project ? project(r) : r, t, table));
 }
 
 function change(kind: RowKind, row: Row, t: CapturedTable, table: string): RowChange {

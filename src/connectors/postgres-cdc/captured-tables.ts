@@ -27,12 +27,7 @@ export const quotedTable = (t: { readonly schema: string; readonly table: string
  * primary key, fails naming the patterns or the table.
  */
 export async function capturedTables(client: pg.Client, o: ResolvedCdcOptions): Promise<CapturedTable[]> {
-  const { rows } = await client.query<{ schema: string; name: string; oid: number }>(
-    `SELECT n.nspname AS schema, c.relname AS name, c.oid::int AS oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
-      ORDER BY 1, 2`,
-  );
-  const matched = rows.filter((r) => o.matches(r.schema, r.name));
+  const matched = await matchingTables(client, o);
   if (matched.length === 0)
     throw new ConfigError(
       o.schema === ''
@@ -40,24 +35,37 @@ export async function capturedTables(client: pg.Client, o: ResolvedCdcOptions): 
         : `postgres-cdc: no table matches 'schema-name' = '${o.schema}' and 'table-name' = '${o.table}'`,
     );
   const out: CapturedTable[] = [];
-  for (const t of matched) {
-    const keys = await client.query<{ name: string; type: string }>(
-      `SELECT a.attname AS name, ty.typname AS type
-         FROM pg_index i CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)
-         JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
-         JOIN pg_type ty ON ty.oid = a.atttypid
-        WHERE i.indrelid = $1 AND i.indisprimary ORDER BY k.ord`,
-      [t.oid],
-    );
-    if (keys.rows.length === 0)
-      throw new ConfigError(`postgres-cdc: ${t.schema}.${t.name} has no primary key; a captured table needs one (changes are applied by it)`);
-    const first = keys.rows[0]!;
-    out.push({
-      schema: t.schema,
-      table: t.name,
-      keyColumns: keys.rows.map((k) => k.name),
-      ...(INTEGER_TYPES.includes(first.type) ? { chunkColumn: first.name } : {}),
-    });
-  }
+  for (const t of matched) out.push(await describeTable(client, t.schema, t.table));
   return out;
+}
+
+/** The ordinary tables the patterns match now, by name, in name order (none is no error). */
+export async function matchingTables(client: pg.Client, o: ResolvedCdcOptions): Promise<{ schema: string; table: string }[]> {
+  const { rows } = await client.query<{ schema: string; table: string }>(
+    `SELECT n.nspname AS schema, c.relname AS table FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
+      ORDER BY 1, 2`,
+  );
+  return rows.filter((r) => o.matches(r.schema, r.table));
+}
+
+/** Table `schema`.`table` with its primary key; one without a primary key fails naming it. */
+export async function describeTable(client: pg.Client, schema: string, table: string): Promise<CapturedTable> {
+  const keys = await client.query<{ name: string; type: string }>(
+    `SELECT a.attname AS name, ty.typname AS type
+       FROM pg_index i CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)
+       JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+       JOIN pg_type ty ON ty.oid = a.atttypid
+      WHERE i.indrelid = $1::regclass AND i.indisprimary ORDER BY k.ord`,
+    [quotedTable({ schema, table })],
+  );
+  if (keys.rows.length === 0)
+    throw new ConfigError(`postgres-cdc: ${schema}.${table} has no primary key; a captured table needs one (changes are applied by it)`);
+  const first = keys.rows[0]!;
+  return {
+    schema,
+    table,
+    keyColumns: keys.rows.map((k) => k.name),
+    ...(INTEGER_TYPES.includes(first.type) ? { chunkColumn: first.name } : {}),
+  };
 }

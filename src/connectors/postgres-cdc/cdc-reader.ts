@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { Batch } from '../../core/batch.js';
 import type { PollResult, SourceReader, SourceSplit } from '../../core/source.js';
-import type { CapturedTable } from './captured-tables.js';
+import { tableIdOf, type CapturedTable } from './captured-tables.js';
 import { ChunkReads } from './chunk-read.js';
 import type { CdcReaderState, CdcSplit, ChunkSplit, LogSplit } from './cdc-splits.js';
 import { LogStream, type LogPosition } from './log-stream.js';
@@ -34,6 +34,11 @@ export class CdcReader implements SourceReader<Row> {
       if (s.kind === 'chunk') {
         if (at === 'done') this.done.add(s.id);
         else this.chunks.push(s);
+      } else if (s.kind === 'tables') {
+        if (!this.log) throw new Error(`postgres-cdc: new tables ${s.tables.map(tableIdOf).join(', ')} were handed to a reader without the log split`);
+        this.log.stream.addTables(s.tables, s.chunks);
+        // Taken over by the log split's position: a restore rebuilds the log split with these tables.
+        this.done.add(s.id);
       } else {
         this.log = { split: s, stream: new LogStream(this.o, s.tables, s.chunks, at as LogPosition | undefined) };
       }

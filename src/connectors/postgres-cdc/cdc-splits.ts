@@ -8,11 +8,15 @@ export interface TableChunk extends Chunk {
   readonly table: string;
 }
 
-/** A snapshot chunk of a table. */
+/**
+ * A snapshot chunk of a table. A chunk of a table found after the start has `slot`, the slot
+ * whose log reconciles it (see `newTablesSlotOf`).
+ */
 export interface ChunkSplit extends SourceSplit {
   readonly kind: 'chunk';
   readonly table: CapturedTable;
   readonly chunk: TableChunk;
+  readonly slot?: string;
 }
 
 /** The one log split, which follows the slot after the chunks; it routes changes by `chunks`. */
@@ -22,7 +26,18 @@ export interface LogSplit extends SourceSplit {
   readonly chunks: TableChunk[];
 }
 
-export type CdcSplit = ChunkSplit | LogSplit;
+/**
+ * Tables found after the log split was handed out, with their chunks (all read),
+ * for the reader holding the log split: it captures them from then on. A restore rebuilds the log
+ * split with every table instead, so this split is never handed out again.
+ */
+export interface TablesSplit extends SourceSplit {
+  readonly kind: 'tables';
+  readonly tables: readonly CapturedTable[];
+  readonly chunks: TableChunk[];
+}
+
+export type CdcSplit = ChunkSplit | LogSplit | TablesSplit;
 
 /** A reader's checkpointed positions by split id: a chunk `'done'` once its rows were emitted, or the log position. */
 export type CdcReaderState = Record<string, 'done' | LogPosition>;

@@ -106,7 +106,8 @@ export function quietBetween(snapshot: XidSnapshot, ageAtSnapshot: string, ageAf
  */
 export class ChunkReads {
   private readonly q: CopyQuery;
-  private logged: Promise<LoggedTransaction[]> | undefined;
+  /** The peeks at each slot's log, started as the first chunk reconciled from it needs one. */
+  private readonly logged = new Map<string, Promise<LoggedTransaction[]>>();
 
   constructor(
     private readonly client: pg.Client,
@@ -124,16 +125,20 @@ export class ChunkReads {
     const snapshot = parseXidSnapshot(answer(SNAPSHOT_AT));
     const copied = this.q.copies[i]!;
     if (quietBetween(snapshot, answer(SNAPSHOT_AT, 1), answer(NEXT_XID_AT))) return copied.rows();
-    const logged = await (this.logged ??= this.peek());
+    // Chunks of tables found after the start are reconciled from another slot's log (see ChunkSplit).
     const s = this.splits[i]!;
-    return reconcileChunk(copied.rows(), s.table, s.chunk, snapshot, parseLsn(answer(WATERMARK_AT)), logged);
+    const slot = s.slot ?? this.o.slot;
+    let logged = this.logged.get(slot);
+    if (!logged) this.logged.set(slot, (logged = this.peek(slot)));
+    return reconcileChunk(copied.rows(), s.table, s.chunk, snapshot, parseLsn(answer(WATERMARK_AT)), await logged);
   }
 
-  /** The log up to the last chunk's watermark, once the script is done (the connection is free then). */
-  private async peek(): Promise<LoggedTransaction[]> {
+  /** `slot`'s log up to the watermark of the last chunk reconciled from it, once the script is done (the connection is free then). */
+  private async peek(slot: string): Promise<LoggedTransaction[]> {
     const { statements } = await this.q.result;
-    const high = parseLsn(statements[statements.length - STATEMENTS_PER_CHUNK + WATERMARK_AT]![0]![0]!);
-    return peekTransactions(this.client, this.o, [...new Set(this.splits.map((s) => s.table))], high);
+    const of = this.splits.map((s, i) => [s, i] as const).filter(([s]) => (s.slot ?? this.o.slot) === slot);
+    const high = parseLsn(statements[of[of.length - 1]![1] * STATEMENTS_PER_CHUNK + WATERMARK_AT]![0]![0]!);
+    return peekTransactions(this.client, this.o, slot, [...new Set(of.map(([s]) => s.table))], high);
   }
 }
 
@@ -143,8 +148,14 @@ interface PeekRow {
 }
 
 /** The committed transactions on `tables` from the slot's position up to `upto`, without consuming them. */
-async function peekTransactions(client: pg.Client, o: ResolvedCdcOptions, tables: readonly CapturedTable[], upto: bigint): Promise<LoggedTransaction[]> {
-  const rows = await peekWithRetry(client, o, upto);
+async function peekTransactions(
+  client: pg.Client,
+  o: ResolvedCdcOptions,
+  slot: string,
+  tables: readonly CapturedTable[],
+  upto: bigint,
+): Promise<LoggedTransaction[]> {
+  const rows = await peekWithRetry(client, o, slot, upto);
   const decoder = new PgoutputDecoder();
   const out: LoggedTransaction[] = [];
   let changes: RowChange[] = [];
@@ -165,7 +176,7 @@ async function peekTransactions(client: pg.Client, o: ResolvedCdcOptions, tables
  * whose rows were kept, as the log split starts only once every chunk was read for good.
  */
 export async function lastWatermarks(client: pg.Client, o: ResolvedCdcOptions): Promise<Map<string, string>> {
-  const rows = await peekWithRetry(client, o, undefined, true);
+  const rows = await peekWithRetry(client, o, o.slot, undefined, true);
   const decoder = new PgoutputDecoder();
   const last = new Map<string, string>();
   for (const r of rows) {
@@ -177,11 +188,11 @@ export async function lastWatermarks(client: pg.Client, o: ResolvedCdcOptions): 
   return last;
 }
 
-async function peekWithRetry(client: pg.Client, o: ResolvedCdcOptions, upto: bigint | undefined, messages = false): Promise<PeekRow[]> {
+async function peekWithRetry(client: pg.Client, o: ResolvedCdcOptions, slot: string, upto: bigint | undefined, messages = false): Promise<PeekRow[]> {
   const sql = `SELECT xid::text AS xid, data FROM pg_logical_slot_peek_binary_changes($1, $2::pg_lsn, NULL, 'proto_version', '1', 'publication_names', $3, 'messages', $4)`;
   for (let attempt = 0; ; attempt++) {
     try {
-      return (await client.query<PeekRow>(sql, [o.slot, upto === undefined ? null : formatLsn(upto), o.publication, String(messages)])).rows;
+      return (await client.query<PeekRow>(sql, [slot, upto === undefined ? null : formatLsn(upto), o.publication, String(messages)])).rows;
     } catch (e) {
       // Readers of other chunks peek at the same slot; one at a time may hold it.
       if ((e as { code?: string }).code !== OBJECT_IN_USE || attempt > 2000) throw e;

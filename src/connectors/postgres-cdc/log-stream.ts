@@ -7,16 +7,21 @@ import { lastWatermarks, parseWatermark, WATERMARK_PREFIX } from './chunk-read.j
 import { LogFilter } from './log-filter.js';
 import { formatLsn, parseLsn } from './lsn.js';
 import { ident, slotDroppedError, withClient } from './pg-catalog.js';
-import { PgoutputDecoder, type ChangeMessage, type PgoutputMessage } from './pgoutput-decoder.js';
+import { PgoutputDecoder, type ChangeMessage, type PgoutputMessage, type RelationMessage } from './pgoutput-decoder.js';
 import type { ResolvedCdcOptions } from './postgres-cdc-options.js';
 import { RelationTracker } from './relation-changes.js';
 import type { Row } from './row-changes.js';
 import { ToastLookup } from './toast-lookup.js';
 
-/** Where the log split is: after the transaction that ended at `lsn`, with the chunk watermarks seen by then. */
+/**
+ * Where the log split is: after the transaction that ended at `lsn`, with the chunk watermarks seen
+ * by then. With `scan.newly-added-table.enabled`, `tables` are the tables it captured there: `seen`
+ * says nothing of the chunks of others.
+ */
 export interface LogPosition {
   readonly lsn: string;
   readonly seen: string[] | 'all';
+  readonly tables?: string[];
 }
 
 /** A captured table as the stream follows it. */
@@ -41,6 +46,8 @@ const XLOG_DATA = 0x77;
 const KEEPALIVE = 0x6b;
 /** The XLogData header before the pgoutput message: tag, start and end LSN, send time. */
 const XLOG_HEADER = 25;
+/** How often a stream waiting for new tables checks that they still exist, and tells the server it is alive. */
+const WAIT_CHECK_MS = 1000;
 
 /**
  * The log split: streams the slot's changes to the table (pgoutput over the replication protocol,
@@ -48,6 +55,11 @@ const XLOG_HEADER = 25;
  * the rows of whole transactions for the reader. Messages are handled as they arrive, without a
  * promise each; only an update waiting for a TOAST lookup holds the following messages back. The
  * slot is confirmed only up to what a completed checkpoint covers.
+ *
+ * With `scan.newly-added-table.enabled`, a change or a chunk watermark of a matching table the
+ * stream does not capture yet holds the stream there (as a TOAST lookup does) until the enumerator
+ * hands the table over with its chunks, all read (`addTables`); the table's changes then pass the
+ * watermark test like the others'. A table that is gone by then (dropped, renamed) is skipped.
  */
 export class LogStream {
   private client: pg.Client | undefined;
@@ -65,7 +77,9 @@ export class LogStream {
   private moved = false;
   /** The position after the last committed transaction, and the filter's state there. */
   private end: bigint;
-  private seen: string[] | 'all';
+  private seen: string[] | 'all' = [];
+  /** The captured tables' ids when `seen` was taken (with `scan.newly-added-table.enabled`). */
+  private seenTables: string[] | undefined;
   private txOpen = false;
   private txOpTs = 0;
   /** The commit LSN of the transaction being read, for errors. */
@@ -85,6 +99,14 @@ export class LogStream {
   private readonly heartbeat: NodeJS.Timeout | undefined;
   /** The read id of each chunk's valid watermark (see {@link lastWatermarks}); earlier ones are ignored. */
   private validWatermarks: Map<string, string> | undefined;
+  /** Relations of matching tables not captured yet, by OID, kept for when they are. */
+  private readonly newRelations = new Map<number, RelationMessage>();
+  /** Resolves when tables are added, while a message waits for them. */
+  private tablesAdded: { promise: Promise<void>; resolve: () => void } | undefined;
+  private waitCheck: NodeJS.Timeout | undefined;
+  private checking = false;
+  /** The ids of the captured tables (a new array at each change, so a position may keep it). */
+  private tableIds: string[] = [];
 
   constructor(
     private readonly o: ResolvedCdcOptions,
@@ -94,9 +116,9 @@ export class LogStream {
   ) {
     this.emitted = from ?? { lsn: '0/0', seen: [] };
     this.end = parseLsn(this.emitted.lsn);
-    this.filter = new LogFilter(chunks, this.emitted.seen);
-    this.seen = this.filter.state();
-    for (const t of tables) this.tables.set(tableIdOf(t), { id: tableIdOf(t), table: t, relation: new RelationTracker(tableIdOf(t), o.schemaChange) });
+    this.filter = new LogFilter(chunks, this.emitted.seen, from?.tables && new Set(from.tables));
+    for (const t of tables) this.capture(t);
+    this.mark();
     this.toast = new ToastLookup(o);
     // Asking for a reply makes the server send a keepalive with how far it has read the log.
     if (o.heartbeatMs > 0) {
@@ -104,6 +126,32 @@ export class LogStream {
       this.heartbeat.unref();
     }
     this.start().catch((e: unknown) => this.fail(e));
+  }
+
+  /** Captures `tables` from here on, whose `chunks` were all read. */
+  addTables(tables: readonly CapturedTable[], chunks: readonly TableChunk[]): void {
+    for (const t of tables) this.capture(t);
+    this.filter.add(chunks);
+    for (const [oid, m] of this.newRelations) {
+      const captured = this.tables.get(`${m.schema}.${m.name}`);
+      if (!captured) continue;
+      this.newRelations.delete(oid);
+      this.relations.set(oid, captured);
+      captured.relation.onRelation(m, formatLsn(this.txLsn));
+    }
+    this.stopWaiting();
+  }
+
+  private capture(t: CapturedTable): void {
+    const id = tableIdOf(t);
+    this.tables.set(id, { id, table: t, relation: new RelationTracker(id, this.o.schemaChange) });
+    this.tableIds = [...this.tables.keys()];
+  }
+
+  /** Notes the filter's state (and the tables it speaks for) as the one a position after this point keeps. */
+  private mark(): void {
+    this.seen = this.filter.state();
+    if (this.o.newlyAddedTables) this.seenTables = this.tableIds;
   }
 
   private async start(): Promise<void> {
@@ -145,7 +193,7 @@ export class LogStream {
       timestamps = timestamps.splice(0, n);
     }
     this.committed = 0;
-    this.emitted = { lsn: formatLsn(this.end), seen: this.seen };
+    this.emitted = { lsn: formatLsn(this.end), seen: this.seen, ...(this.seenTables ? { tables: this.seenTables } : {}) };
     if (this.paused && !this.holding) {
       this.paused = false;
       this.connection?.stream.resume();
@@ -167,6 +215,7 @@ export class LogStream {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.heartbeat);
+    clearInterval(this.waitCheck);
     await this.client?.end().catch(() => {});
     await this.toast.close();
   }
@@ -236,7 +285,7 @@ export class LogStream {
   private onKeepalive(walEnd: bigint): void {
     if (this.txOpen || this.holding || walEnd <= this.end) return;
     this.end = walEnd;
-    this.seen = this.filter.state();
+    this.mark();
     this.moved = true;
   }
 
@@ -252,14 +301,16 @@ export class LogStream {
         this.txOpen = false;
         this.committed = this.values.length;
         this.end = m.commitEndLsn;
-        this.seen = this.filter.state();
+        this.mark();
         this.moved = true;
         return undefined;
       case 'insert':
       case 'delete':
+        if (this.newRelations.size > 0 && this.newRelations.has(m.relation.relationOid)) return this.waitForTables(m);
         this.onChange(m);
         return undefined;
       case 'update': {
+        if (this.newRelations.size > 0 && this.newRelations.has(m.relation.relationOid)) return this.waitForTables(m);
         const captured = this.relations.get(m.relation.relationOid);
         const missing = captured && this.txOpen ? ToastLookup.missing(m) : undefined;
         if (!missing) {
@@ -273,25 +324,81 @@ export class LogStream {
       case 'relation': {
         const captured = this.tables.get(`${m.schema}.${m.name}`) ?? null;
         this.relations.set(m.relationOid, captured);
-        captured?.relation.onRelation(m, formatLsn(this.txLsn));
+        if (captured) captured.relation.onRelation(m, formatLsn(this.txLsn));
+        else if (this.o.newlyAddedTables && this.o.matches(m.schema, m.name)) this.newRelations.set(m.relationOid, m);
+        else this.newRelations.delete(m.relationOid);
         return undefined;
       }
       case 'message': {
         if (m.prefix !== WATERMARK_PREFIX) return undefined;
         const { slot, chunk, read } = parseWatermark(m.content.toString('utf8'));
         if (slot !== this.o.slot || chunk === undefined) return undefined;
+        // A chunk of a table not handed over yet: its reads are still going on.
+        if (this.o.newlyAddedTables && !this.filter.knows(chunk)) return this.waitForTables(m);
         // The watermark of a read whose rows a crash threw away: the chunk's rows are those of a later read.
         const valid = this.validWatermarks?.get(chunk);
         if (valid !== undefined && read !== valid) return undefined;
         this.filter.see(chunk);
         // A point in the log a restart must not forget: the position stays, what was seen moves.
-        this.seen = this.filter.state();
+        this.mark();
         this.moved = true;
         return undefined;
       }
       default:
         return undefined;
     }
+  }
+
+  /**
+   * Handles `m` again once tables were added. Meanwhile the stream holds, checks now and then that
+   * the tables it waits for still exist (one gone is not captured: its changes are skipped), and
+   * tells the server it is alive (it reads nothing, so it answers no keepalive).
+   */
+  private waitForTables(m: PgoutputMessage): Promise<void> {
+    if (!this.tablesAdded) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.tablesAdded = { promise, resolve };
+      this.waitCheck = setInterval(() => this.checkWaiting(), WAIT_CHECK_MS);
+    }
+    return this.tablesAdded.promise.then(() => this.onMessage(m));
+  }
+
+  private stopWaiting(): void {
+    clearInterval(this.waitCheck);
+    this.waitCheck = undefined;
+    const added = this.tablesAdded;
+    this.tablesAdded = undefined;
+    added?.resolve();
+  }
+
+  private checkWaiting(): void {
+    this.confirm();
+    if (this.checking || this.newRelations.size === 0) return;
+    this.checking = true;
+    const waiting = [...this.newRelations];
+    withClient(this.o, async (c) => {
+      const gone: number[] = [];
+      for (const [oid, m] of waiting) {
+        const r = await c.query(
+          'SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = $1 AND c.relname = $2 AND n.nspname = $3',
+          [oid, m.name, m.schema],
+        );
+        if (r.rowCount === 0) gone.push(oid);
+      }
+      return gone;
+    }).then(
+      (gone) => {
+        this.checking = false;
+        if (gone.length === 0 || !this.tablesAdded) return;
+        for (const oid of gone) this.newRelations.delete(oid);
+        this.stopWaiting();
+      },
+      (e: unknown) => {
+        this.checking = false;
+        this.fail(e);
+      },
+    );
   }
 
   /**

@@ -45,6 +45,43 @@ export async function ensureSlot(client: pg.Client, o: ResolvedCdcOptions, table
   if (slot.rowCount === 0) await client.query(`SELECT pg_create_logical_replication_slot($1, 'pgoutput')`, [o.slot]);
 }
 
+/**
+ * The slot whose log reconciles the chunks of tables found after the start: the job's own slot is
+ * held by the log split then, and cannot be peeked at. It exists while such tables are snapshotted.
+ */
+export const newTablesSlotOf = (o: ResolvedCdcOptions): string => `${o.slot}_new`;
+
+/**
+ * Adds `tables` to the publication unless it publishes all tables or holds them already, and then
+ * creates `slot` unless it exists. Creating a slot waits until every transaction open when it began
+ * has ended: the slot's log then starts where every transaction decoded from it sees the tables
+ * in the publication (pgoutput decides with the catalog as of a transaction's first change).
+ */
+export async function publishNewTables(client: pg.Client, o: ResolvedCdcOptions, tables: readonly CapturedTable[], slot: string): Promise<void> {
+  const pub = await client.query<{ all: boolean }>('SELECT puballtables AS all FROM pg_publication WHERE pubname = $1', [o.publication]);
+  if (pub.rowCount === 0) throw new UnrecoverableError(`postgres-cdc: the publication '${o.publication}' does not exist any more`);
+  if (!pub.rows[0]!.all) {
+    const held = await client.query<{ schema: string; table: string }>(
+      'SELECT schemaname AS schema, tablename AS table FROM pg_publication_tables WHERE pubname = $1',
+      [o.publication],
+    );
+    const have = new Set(held.rows.map(tableIdOf));
+    const add = tables.filter((t) => !have.has(tableIdOf(t)));
+    if (add.length > 0) await client.query(`ALTER PUBLICATION ${ident(o.publication)} ADD TABLE ${add.map(quotedTable).join(', ')}`);
+  }
+  await ensureNamedSlot(client, slot);
+}
+
+export async function ensureNamedSlot(client: pg.Client, slot: string): Promise<void> {
+  const found = await client.query('SELECT 1 FROM pg_replication_slots WHERE slot_name = $1', [slot]);
+  if (found.rowCount === 0) await client.query(`SELECT pg_create_logical_replication_slot($1, 'pgoutput')`, [slot]);
+}
+
+/** Drops `slot` if it exists and no one uses it. */
+export async function dropSlotIfExists(client: pg.Client, slot: string): Promise<void> {
+  await client.query('SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1 AND NOT active', [slot]);
+}
+
 /** The error a job gets when the slot its checkpoint depends on is gone. */
 export function slotDroppedError(o: ResolvedCdcOptions): WeirError {
   return new UnrecoverableError(

@@ -70,6 +70,10 @@ export class PostgresCdcSourceBuilder {
   metadata(...columns: MetadataColumn[]): this {
     return this.option('metadata', columns);
   }
+  /** Captures matching tables created after the job started (`scan.newly-added-table.enabled`). */
+  newlyAddedTables(v = true): this {
+    return this.option('scan.newly-added-table.enabled', v);
+  }
   name(v: string): this {
     return this.option('name', v);
   }

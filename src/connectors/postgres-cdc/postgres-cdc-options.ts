@@ -34,6 +34,11 @@ export interface PostgresCdcOptions {
   readonly 'heartbeat.interval'?: Duration;
   /** Metadata added to each row under these names (Flink CDC's metadata columns). */
   readonly metadata?: readonly MetadataColumn[];
+  /**
+   * Captures matching tables created after the job started: each is added to the publication,
+   * snapshotted in chunks and then followed in the log (startup mode `initial` only; default false).
+   */
+  readonly 'scan.newly-added-table.enabled'?: boolean;
   /** Shown in plans and errors. */
   readonly name?: string;
 }
@@ -53,6 +58,7 @@ export interface ResolvedCdcOptions {
   readonly schemaChange: SchemaChangeBehavior;
   readonly heartbeatMs: number;
   readonly metadata: readonly MetadataColumn[];
+  readonly newlyAddedTables: boolean;
 }
 
 const MODES: readonly StartupMode[] = ['initial', 'latest-offset', 'snapshot'];
@@ -98,6 +104,9 @@ export function resolveOptions(o: PostgresCdcOptions): ResolvedCdcOptions {
   } catch (e) {
     throw new ConfigError(`postgres-cdc: 'heartbeat.interval': ${(e as Error).message}`);
   }
+  const newlyAddedTables = String(o['scan.newly-added-table.enabled'] ?? false) === 'true';
+  if (newlyAddedTables && mode !== 'initial')
+    throw new ConfigError(`postgres-cdc: 'scan.newly-added-table.enabled' needs 'scan.startup.mode' = 'initial' (a new table is snapshotted), not '${mode}'`);
   // The slot name goes into replication commands: PostgreSQL allows only these characters there.
   if (!IDENT.test(o['slot.name'])) throw new ConfigError(`postgres-cdc: 'slot.name' = '${o['slot.name']}' must be lower-case letters, digits and underscores`);
   return {
@@ -118,5 +127,6 @@ export function resolveOptions(o: PostgresCdcOptions): ResolvedCdcOptions {
     schemaChange,
     heartbeatMs,
     metadata: o.metadata ?? [],
+    newlyAddedTables,
   };
 }

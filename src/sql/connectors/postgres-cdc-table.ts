@@ -30,7 +30,7 @@ export const postgresCdcTable: TableConnector = {
   metadata: ['op_ts', 'database_name', 'schema_name', 'table_name'],
   changelogSource: true,
   source(ctx) {
-    const options = cdcOptions(ctx, 'postgres-cdc', ['heartbeat.interval']) as unknown as PostgresCdcOptions;
+    const options = cdcOptions(ctx, 'postgres-cdc', ['heartbeat.interval', 'scan.newly-added-table.enabled']) as unknown as PostgresCdcOptions;
     const source = checked(ctx, () => postgresCdcSource(options));
     return { source, values: 'typed', convert: cdcRowConverter(ctx.table, ctx.columns, ctx.metadata, ctx.primaryKey!) };
   },

@@ -97,6 +97,10 @@ describe('CDC and jdbc tables in SQL', () => {
       "CREATE TABLE p3 (id BIGINT PRIMARY KEY NOT ENFORCED) WITH ('connector' = 'postgres-cdc', 'hostname' = 'db', 'username' = 'u', 'database-name' = 'd', 'table-name' = 't', 'slot.name' = 's', 'heartbeat.interval' = 'often')",
     );
     expect(() => t.sqlQuery('SELECT * FROM p3')).toThrow(/postgres-cdc: 'heartbeat.interval': Invalid duration: 'often'/);
+    t.executeSql(
+      "CREATE TABLE p4 (id BIGINT PRIMARY KEY NOT ENFORCED) WITH ('connector' = 'postgres-cdc', 'hostname' = 'db', 'username' = 'u', 'database-name' = 'd', 'table-name' = 't', 'slot.name' = 's', 'scan.newly-added-table.enabled' = 'true', 'scan.startup.mode' = 'snapshot')",
+    );
+    expect(() => t.sqlQuery('SELECT * FROM p4')).toThrow(/postgres-cdc: 'scan.newly-added-table.enabled' needs 'scan.startup.mode' = 'initial'/);
   });
 
   it('names what is wrong with a jdbc table, without the password', () => {

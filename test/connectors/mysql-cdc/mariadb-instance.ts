@@ -29,14 +29,32 @@ function freePort(): Promise<number> {
 // mariadbd refuses to run as root unless told to.
 const asUser = (): string[] => (process.getuid?.() === 0 ? ['--user=root'] : []);
 
+/**
+ * Bootstraps a data directory. Once, on a loaded machine, the bootstrap failed for a reason its
+ * silenced output hid: it now says why, and a failed bootstrap is tried once more on a fresh directory.
+ */
+function installDb(data: string): void {
+  const args = ['--no-defaults', `--datadir=${data}`, '--auth-root-authentication-method=normal', '--skip-test-db', ...asUser()];
+  for (let attempt = 1; ; attempt++) {
+    try {
+      execFileSync('mariadb-install-db', args, { stdio: 'pipe', encoding: 'utf8' });
+      return;
+    } catch (e) {
+      const out = e as { stdout?: string; stderr?: string; message: string };
+      const why = `${out.message}\n${(out.stdout ?? '').slice(-2000)}\n${(out.stderr ?? '').slice(-2000)}`;
+      if (attempt === 2) throw new Error(`mariadb-install-db failed twice; last output:\n${why}`);
+      console.warn(`mariadb-install-db failed (trying once more):\n${why}`);
+      rmSync(data, { recursive: true, force: true });
+    }
+  }
+}
+
 export async function startMariadb(): Promise<MariadbInstance> {
   const dir = mkdtempSync(join(tmpdir(), 'weir-mariadb-'));
   const data = join(dir, 'data');
   const socket = join(dir, 'sock');
   const port = await freePort();
-  execFileSync('mariadb-install-db', ['--no-defaults', `--datadir=${data}`, '--auth-root-authentication-method=normal', '--skip-test-db', ...asUser()], {
-    stdio: 'ignore',
-  });
+  installDb(data);
   const server: ChildProcess = spawn(
     'mariadbd',
     [

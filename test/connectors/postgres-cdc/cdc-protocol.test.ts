@@ -6,6 +6,7 @@ import { RowKind } from '../../../src/core/row-kind.js';
 import { chunkIndexOf, chunksAt } from '../../../src/connectors/postgres-cdc/chunks.js';
 import { reconcileChunk } from '../../../src/connectors/postgres-cdc/chunk-reconciler.js';
 import { LogFilter } from '../../../src/connectors/postgres-cdc/log-filter.js';
+import { resolveOptions, type PostgresCdcOptions } from '../../../src/connectors/postgres-cdc/postgres-cdc-options.js';
 import { formatLsn, parseLsn } from '../../../src/connectors/postgres-cdc/lsn.js';
 import { parseXidSnapshot, visibleIn } from '../../../src/connectors/postgres-cdc/xid-snapshot.js';
 
@@ -103,6 +104,26 @@ describe('postgres-cdc protocol', () => {
     f.see('chunk-0');
     expect(f.state()).toBe('all');
   });
+
+  it('the log filter takes the chunks of a table found later as unseen, and a checkpointed all covers only the tables it names', () => {
+    const t = chunksAt(['10']).map((c) => ({ ...c, id: `public.t#${c.id}`, table: 'public.t' }));
+    const u = chunksAt([]).map((c) => ({ ...c, id: `public.u#${c.id}`, table: 'public.u' }));
+    const f = new LogFilter(t, 'all');
+    expect([f.passesAll(), f.knows('public.u#chunk-0')]).toEqual([true, false]);
+    f.add(u);
+    expect([f.passesAll(), f.passes('public.t', 1n), f.passes('public.u', undefined), f.knows('public.u#chunk-0')]).toEqual([false, true, false, true]);
+    expect(f.state()).toEqual(['public.t#chunk-0', 'public.t#chunk-1']);
+    f.see('public.u#chunk-0');
+    expect([f.passesAll(), f.state()]).toEqual([true, 'all']);
+    // Restored with u among its chunks from a position taken before u was captured: u's watermark is still to come.
+    const restored = new LogFilter([...t, ...u], 'all', new Set(['public.t']));
+    expect([restored.passes('public.t', 20n), restored.passes('public.u', undefined), restored.state()]).toEqual([
+      true,
+      false,
+      ['public.t#chunk-0', 'public.t#chunk-1'],
+    ]);
+    expect(new LogFilter([...t, ...u], 'all', new Set(['public.t', 'public.u'])).state()).toBe('all');
+  });
 });
 
 describe('reconciliation with a composite key', () => {
@@ -150,5 +171,18 @@ describe('Relation messages (schema changes)', () => {
     evolve.onRelation(rel(['id', 20], ['v', 23], ['note', 25]), '0/20');
     expect(evolve.shape({ id: 1, v: 2, note: 'x' })).toEqual({ id: 1, v: 2, note: 'x' });
     expect(() => evolve.onRelation(rel(['id', 20], ['note', 25]), '0/30')).toThrow(/column\(s\) v dropped or renamed/);
+  });
+});
+
+describe('postgres-cdc options', () => {
+  const base: PostgresCdcOptions = { hostname: 'db', username: 'u', 'database-name': 'd', 'table-name': 't', 'slot.name': 's' };
+  it('reads scan.newly-added-table.enabled (off by default, as a boolean or SQL text), which needs the initial startup mode', () => {
+    expect(resolveOptions(base).newlyAddedTables).toBe(false);
+    expect(resolveOptions({ ...base, 'scan.newly-added-table.enabled': true }).newlyAddedTables).toBe(true);
+    expect(resolveOptions({ ...base, 'scan.newly-added-table.enabled': 'true' as unknown as boolean }).newlyAddedTables).toBe(true);
+    expect(resolveOptions({ ...base, 'scan.newly-added-table.enabled': 'false' as unknown as boolean }).newlyAddedTables).toBe(false);
+    expect(() => resolveOptions({ ...base, 'scan.newly-added-table.enabled': true, 'scan.startup.mode': 'latest-offset' })).toThrow(
+      /'scan.newly-added-table.enabled' needs 'scan.startup.mode' = 'initial'/,
+    );
   });
 });
