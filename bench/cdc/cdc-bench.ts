@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- cdc [mariadb] [postgres] [--rows N] [--rate R] [--seconds S] [--tick-ms M] [--trials T] [-p P]
- * [--measures snapshot,streaming,backlog]`: the CDC sources against private servers started here (the
+ * [--measures snapshot,streaming,backlog] [--nice N]`: the CDC sources against private servers started here (the
  * test helpers' MariaDB with the binlog on, PostgreSQL with wal_level=logical), one JSON line per
  * measure (all three by default):
  * - `snapshot`: a bounded snapshot (`scan.startup.mode` = `snapshot`, P readers on one thread, 1 by default) of an N-row
@@ -14,6 +14,8 @@
  *   sink (targets: >= 50K/s, < 1 s). The writer's pace bounds `changesPerSec`: `writerChangesPerSec`
  *   says what it managed. CPU seconds meanwhile: the job's process (`jobCpuSec`, and per change),
  *   the writer's (`writerCpuSec`) and the database server's, all its processes (`serverCpuSec`).
+ * With `--nice N` (below 0 needs root) the job's process, the writer and the server run at niceness N, so on
+ * a shared machine they get the CPU they ask for: whether the job keeps up when it has the CPU.
  * - `backlog`: the reading rate alone. The writer's R x S changes are written while no job runs, then
  *   a job restored from a checkpoint taken before them reads them all (no lag: they wait by design).
  */
@@ -29,6 +31,8 @@ import { startMariadb } from '../../test/connectors/mysql-cdc/mariadb-instance.j
 import { startPostgres } from '../../test/connectors/postgres-cdc/pg-instance.js';
 import { LagStats, lagSink } from './lag-sink.js';
 import { serverCpuSeconds, serverPid } from './server-cpu.js';
+import { setNice } from './priority.js';
+import { childPids } from './proc.js';
 import type { WriterResult } from './writer-loop.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -45,6 +49,8 @@ interface Args {
   /** Snapshot readers (all on one thread: they overlap the server's work with the parsing). */
   parallelism: number;
   measures: Measure[];
+  /** With it, the niceness of the job's process, the writer and the server (all their threads): below 0, they get the CPU they ask for on a shared machine. */
+  nice: number | undefined;
 }
 
 type Measure = 'snapshot' | 'streaming' | 'backlog';
@@ -67,7 +73,7 @@ interface Server {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { dbs: [], rows: 1_000_000, rate: 50_000, seconds: 10, tickMs: 50, trials: 1, parallelism: 1, measures: [...MEASURES] };
+  const a: Args = { dbs: [], rows: 1_000_000, rate: 50_000, seconds: 10, tickMs: 50, trials: 1, parallelism: 1, measures: [...MEASURES], nice: undefined };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i]!;
     const num = () => Number(String(argv[++i]).replace(/_/g, ''));
@@ -77,15 +83,21 @@ function parseArgs(argv: string[]): Args {
     else if (v === '--tick-ms') a.tickMs = num();
     else if (v === '--trials') a.trials = num();
     else if (v === '--parallelism' || v === '-p') a.parallelism = num();
+    else if (v === '--nice') a.nice = num();
     else if (v === '--measures') {
       a.measures = String(argv[++i]).split(',') as Measure[];
       for (const m of a.measures) if (!MEASURES.includes(m)) throw new Error(`cdc bench: unknown measure '${m}' (${MEASURES.join(', ')})`);
     } else if (v === 'mariadb' || v === 'postgres') a.dbs.push(v);
-    else throw new Error(`cdc bench: unknown argument '${v}' (mariadb, postgres, --rows, --rate, --seconds, --tick-ms, --trials, --parallelism, --measures)`);
+    else
+      throw new Error(
+        `cdc bench: unknown argument '${v}' (mariadb, postgres, --rows, --rate, --seconds, --tick-ms, --trials, --parallelism, --measures, --nice)`,
+      );
   }
   if (a.dbs.length === 0) a.dbs = ['mariadb', 'postgres'];
   for (const k of ['rows', 'rate', 'seconds', 'tickMs', 'trials', 'parallelism'] as const)
     if (!(Number.isInteger(a[k]) && a[k] > 0)) throw new Error(`cdc bench: --${k} must be a positive integer`);
+  if (a.nice !== undefined && !(Number.isInteger(a.nice) && a.nice >= -20 && a.nice <= 19))
+    throw new Error('cdc bench: --nice must be an integer from -20 to 19');
   return a;
 }
 
@@ -182,11 +194,22 @@ async function timeSnapshot(server: Server, rows: number, trial: number, paralle
 /** Runs the writer process; resolves with what it wrote and when it started writing (ms since the epoch). */
 function runWriter(db: Db, port: number, a: Args, round: number): Promise<WriterResult> {
   return new Promise((res, rej) => {
-    const child = spawn(
+    const node = [
       process.execPath,
-      ['--import', 'tsx', join(here, 'cdc-writer.ts'), db, String(port), String(a.rate), String(a.seconds), String(a.rows), String(round), String(a.tickMs)],
-      { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
-    );
+      '--import',
+      'tsx',
+      join(here, 'cdc-writer.ts'),
+      db,
+      String(port),
+      String(a.rate),
+      String(a.seconds),
+      String(a.rows),
+      String(round),
+      String(a.tickMs),
+    ];
+    // Through nice(1), so every thread of the writer starts with the niceness.
+    const [cmd, ...args] = a.nice === undefined ? node : ['nice', '-n', String(a.nice), ...node];
+    const child = spawn(cmd!, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.on('error', rej);
@@ -329,13 +352,29 @@ export async function cdcBench(argv: string[]): Promise<void> {
   const a = parseArgs(argv);
   for (const db of a.dbs) {
     const server = await startServer(db, a.rows);
+    if (a.nice !== undefined) {
+      // Before any job connects: PostgreSQL's backends and WAL senders forked later inherit the postmaster's.
+      const pid = serverPid(db, server.port);
+      setNice([process.pid, pid, ...childPids(pid)], a.nice);
+    }
     writerRounds = 0;
     try {
       if (a.measures.includes('snapshot')) await snapshot(server, db, a);
       for (const m of ['streaming', 'backlog'] as const) {
         if (!a.measures.includes(m)) continue;
         const s = await (m === 'streaming' ? streaming : backlog)(db, server, a);
-        console.log(JSON.stringify({ bench: 'cdc', db, measure: m, rate: a.rate, seconds: a.seconds, ...s, loadavg1: +loadavg()[0]!.toFixed(2) }));
+        console.log(
+          JSON.stringify({
+            bench: 'cdc',
+            db,
+            measure: m,
+            rate: a.rate,
+            seconds: a.seconds,
+            ...s,
+            ...(a.nice === undefined ? {} : { nice: a.nice }),
+            loadavg1: +loadavg()[0]!.toFixed(2),
+          }),
+        );
       }
     } finally {
       await server.stop();
