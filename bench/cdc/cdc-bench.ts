@@ -14,8 +14,9 @@
  *   sink (targets: >= 50K/s, < 1 s). The writer's pace bounds `changesPerSec`: `writerChangesPerSec`
  *   says what it managed. CPU seconds meanwhile: the job's process (`jobCpuSec`, and per change),
  *   the writer's (`writerCpuSec`) and the database server's, all its processes (`serverCpuSec`).
- * With `--nice N` (below 0 needs root) the job's process, the writer and the server run at niceness N, so on
- * a shared machine they get the CPU they ask for: whether the job keeps up when it has the CPU.
+ * With `--nice N` (below 0 needs root) the benchmark runs in a session of its own whose autogroup, and every
+ * thread of the job's process, the writer and the server, have niceness N: on a shared machine they get the
+ * CPU they ask for, which says whether the job keeps up when it has the CPU.
  * - `backlog`: the reading rate alone. The writer's R x S changes are written while no job runs, then
  *   a job restored from a checkpoint taken before them reads them all (no lag: they wait by design).
  */
@@ -31,7 +32,7 @@ import { startMariadb } from '../../test/connectors/mysql-cdc/mariadb-instance.j
 import { startPostgres } from '../../test/connectors/postgres-cdc/pg-instance.js';
 import { LagStats, lagSink } from './lag-sink.js';
 import { serverCpuSeconds, serverPid } from './server-cpu.js';
-import { setNice } from './priority.js';
+import { autogroup, inOwnSession, setNice } from './priority.js';
 import { childPids } from './proc.js';
 import type { WriterResult } from './writer-loop.js';
 
@@ -350,12 +351,20 @@ async function backlog(db: Db, server: Server, a: Args): Promise<Record<string, 
 
 export async function cdcBench(argv: string[]): Promise<void> {
   const a = parseArgs(argv);
+  if (a.nice !== undefined) {
+    const code = await inOwnSession(a.nice);
+    if (code !== undefined) {
+      process.exitCode = code;
+      return;
+    }
+  }
   for (const db of a.dbs) {
     const server = await startServer(db, a.rows);
     if (a.nice !== undefined) {
       // Before any job connects: PostgreSQL's backends and WAL senders forked later inherit the postmaster's.
       const pid = serverPid(db, server.port);
       setNice([process.pid, pid, ...childPids(pid)], a.nice);
+      if (autogroup(pid) !== autogroup()) console.error(`cdc bench: the ${db} server is in ${autogroup(pid)}, not the benchmark's ${autogroup()}`);
     }
     writerRounds = 0;
     try {
@@ -371,7 +380,7 @@ export async function cdcBench(argv: string[]): Promise<void> {
             rate: a.rate,
             seconds: a.seconds,
             ...s,
-            ...(a.nice === undefined ? {} : { nice: a.nice }),
+            ...(a.nice === undefined ? {} : { nice: a.nice, autogroup: autogroup() }),
             loadavg1: +loadavg()[0]!.toFixed(2),
           }),
         );
