@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
-import { threadIds } from './proc.js';
+import { sessionOf, threadIds } from './proc.js';
 
 /**
  * Sets the niceness of every thread of the processes `pids` (on Linux niceness belongs to a thread; threads
@@ -31,6 +31,8 @@ const SESSION_VAR = 'WEIR_CDC_BENCH_SESSION';
  */
 export async function inOwnSession(nice: number): Promise<number | undefined> {
   if (process.env[SESSION_VAR] === '1') {
+    // Only as a session's leader: the autogroup is then this session's, not the caller's.
+    if (sessionOf(process.pid) !== process.pid) throw new Error('cdc bench: the copy for --nice is not in a session of its own');
     if (existsSync('/proc/self/autogroup')) writeFileSync('/proc/self/autogroup', String(nice));
     return undefined;
   }

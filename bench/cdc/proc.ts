@@ -51,3 +51,9 @@ export function niceOf(tid: number): number {
   const text = readFileSync(`/proc/${tid}/stat`, 'utf8');
   return Number(text.slice(text.lastIndexOf(')') + 2).split(' ')[16]);
 }
+
+/** The session id of process `pid` (field 6 of /proc/PID/stat). */
+export function sessionOf(pid: number): number {
+  const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(text.slice(text.lastIndexOf(')') + 2).split(' ')[3]);
+}
