@@ -1,6 +1,6 @@
 /**
- * `npm run bench -- cdc [mariadb] [postgres] [--rows N] [--rate R] [--seconds S] [--trials T] [-p P]
- * [--measures snapshot,streaming,backlog]`: the CDC sources against private servers started here (the
+ * `npm run bench -- cdc [mariadb] [postgres] [--rows N] [--rate R] [--seconds S] [--tick-ms M] [--trials T] [-p P]
+ * [--measures snapshot,streaming,backlog] [--nice N]`: the CDC sources against private servers started here (the
  * test helpers' MariaDB with the binlog on, PostgreSQL with wal_level=logical), one JSON line per
  * measure (all three by default):
  * - `snapshot`: a bounded snapshot (`scan.startup.mode` = `snapshot`, P readers on one thread, 1 by default) of an N-row
@@ -8,10 +8,15 @@
  *   only, into /dev/null) of the same table timed in the same run; `ratio` is Weir's rows/s over
  *   the dump's (target >= 0.5). The fastest of T trials of each is kept.
  * - `streaming`: a job from `latest-offset` while a separate writer process changes the table at R
- *   row changes a second for S seconds; `changesPerSec` is the changes over the time from the
- *   writer's start to the last change reaching the sink, `p99LagMs` the 99th percentile of the time
- *   from the writer sending a row's statement to the row reaching the sink (targets: >= 50K/s, < 1 s).
- *   The writer's pace bounds `changesPerSec`: `writerChangesPerSec` says what it managed.
+ *   row changes a second for S seconds, in ticks of M ms (50; bench/cdc/writer-plan.ts); `changesPerSec`
+ *   is the changes over the time from the writer's start to the last change reaching the sink, `p99LagMs`
+ *   the 99th percentile of the time from the writer sending a row's statement to the row reaching the
+ *   sink (targets: >= 50K/s, < 1 s). The writer's pace bounds `changesPerSec`: `writerChangesPerSec`
+ *   says what it managed. CPU seconds meanwhile: the job's process (`jobCpuSec`, and per change),
+ *   the writer's (`writerCpuSec`) and the database server's, all its processes (`serverCpuSec`).
+ * With `--nice N` (below 0 needs root) the benchmark runs in a session of its own whose autogroup, and every
+ * thread of the job's process, the writer and the server, have niceness N: on a shared machine they get the
+ * CPU they ask for, which says whether the job keeps up when it has the CPU.
  * - `backlog`: the reading rate alone. The writer's R x S changes are written while no job runs, then
  *   a job restored from a checkpoint taken before them reads them all (no lag: they wait by design).
  */
@@ -26,6 +31,10 @@ import { PostgresCdcSourceBuilder } from '../../src/connectors/postgres-cdc/inde
 import { startMariadb } from '../../test/connectors/mysql-cdc/mariadb-instance.js';
 import { startPostgres } from '../../test/connectors/postgres-cdc/pg-instance.js';
 import { LagStats, lagSink } from './lag-sink.js';
+import { serverCpuSeconds, serverPid } from './server-cpu.js';
+import { autogroup, inOwnSession, setNice } from './priority.js';
+import { childPids } from './proc.js';
+import type { WriterResult } from './writer-loop.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -35,10 +44,14 @@ interface Args {
   rows: number;
   rate: number;
   seconds: number;
+  /** The writer's tick: each tick's share of the changes goes in one statement per operation. */
+  tickMs: number;
   trials: number;
   /** Snapshot readers (all on one thread: they overlap the server's work with the parsing). */
   parallelism: number;
   measures: Measure[];
+  /** With it, the niceness of the job's process, the writer and the server (all their threads): below 0, they get the CPU they ask for on a shared machine. */
+  nice: number | undefined;
 }
 
 type Measure = 'snapshot' | 'streaming' | 'backlog';
@@ -61,24 +74,31 @@ interface Server {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { dbs: [], rows: 1_000_000, rate: 50_000, seconds: 10, trials: 1, parallelism: 1, measures: [...MEASURES] };
+  const a: Args = { dbs: [], rows: 1_000_000, rate: 50_000, seconds: 10, tickMs: 50, trials: 1, parallelism: 1, measures: [...MEASURES], nice: undefined };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i]!;
     const num = () => Number(String(argv[++i]).replace(/_/g, ''));
     if (v === '--rows') a.rows = num();
     else if (v === '--rate') a.rate = num();
     else if (v === '--seconds') a.seconds = num();
+    else if (v === '--tick-ms') a.tickMs = num();
     else if (v === '--trials') a.trials = num();
     else if (v === '--parallelism' || v === '-p') a.parallelism = num();
+    else if (v === '--nice') a.nice = num();
     else if (v === '--measures') {
       a.measures = String(argv[++i]).split(',') as Measure[];
       for (const m of a.measures) if (!MEASURES.includes(m)) throw new Error(`cdc bench: unknown measure '${m}' (${MEASURES.join(', ')})`);
     } else if (v === 'mariadb' || v === 'postgres') a.dbs.push(v);
-    else throw new Error(`cdc bench: unknown argument '${v}' (mariadb, postgres, --rows, --rate, --seconds, --trials, --parallelism, --measures)`);
+    else
+      throw new Error(
+        `cdc bench: unknown argument '${v}' (mariadb, postgres, --rows, --rate, --seconds, --tick-ms, --trials, --parallelism, --measures, --nice)`,
+      );
   }
   if (a.dbs.length === 0) a.dbs = ['mariadb', 'postgres'];
-  for (const k of ['rows', 'rate', 'seconds', 'trials', 'parallelism'] as const)
+  for (const k of ['rows', 'rate', 'seconds', 'tickMs', 'trials', 'parallelism'] as const)
     if (!(Number.isInteger(a[k]) && a[k] > 0)) throw new Error(`cdc bench: --${k} must be a positive integer`);
+  if (a.nice !== undefined && !(Number.isInteger(a.nice) && a.nice >= -20 && a.nice <= 19))
+    throw new Error('cdc bench: --nice must be an integer from -20 to 19');
   return a;
 }
 
@@ -173,19 +193,28 @@ async function timeSnapshot(server: Server, rows: number, trial: number, paralle
 }
 
 /** Runs the writer process; resolves with what it wrote and when it started writing (ms since the epoch). */
-function runWriter(db: Db, port: number, a: Args, round: number): Promise<{ changes: number; seconds: number; startedAt: number }> {
+function runWriter(db: Db, port: number, a: Args, round: number): Promise<WriterResult> {
   return new Promise((res, rej) => {
-    const child = spawn(
+    const node = [
       process.execPath,
-      ['--import', 'tsx', join(here, 'cdc-writer.ts'), db, String(port), String(a.rate), String(a.seconds), String(a.rows), String(round)],
-      { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
-    );
+      '--import',
+      'tsx',
+      join(here, 'cdc-writer.ts'),
+      db,
+      String(port),
+      String(a.rate),
+      String(a.seconds),
+      String(a.rows),
+      String(round),
+      String(a.tickMs),
+    ];
+    // Through nice(1), so every thread of the writer starts with the niceness.
+    const [cmd, ...args] = a.nice === undefined ? node : ['nice', '-n', String(a.nice), ...node];
+    const child = spawn(cmd!, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.on('error', rej);
-    child.on('exit', (code) =>
-      code === 0 ? res(JSON.parse(out) as { changes: number; seconds: number; startedAt: number }) : rej(new Error(`the writer exited with ${code}`)),
-    );
+    child.on('exit', (code) => (code === 0 ? res(JSON.parse(out) as WriterResult) : rej(new Error(`the writer exited with ${code}`))));
   });
 }
 
@@ -241,6 +270,8 @@ async function streaming(db: Db, server: Server, a: Args): Promise<Record<string
     await sleep(500);
     stats.changes = 0;
     stats.lags.length = 0;
+    const pid = serverPid(db, server.port);
+    const serverCpu = serverCpuSeconds(pid);
     const cpu = process.cpuUsage();
     const w = await runWriter(db, server.port, a, writerRounds++);
     await waitFor(
@@ -249,14 +280,21 @@ async function streaming(db: Db, server: Server, a: Args): Promise<Record<string
       () => stats.changes,
     );
     const used = process.cpuUsage(cpu);
+    const jobCpuSec = (used.user + used.system) / 1e6;
     return {
       changes: stats.changes,
-      changesPerCpuSec: Math.round(stats.changes / ((used.user + used.system) / 1e6)),
+      tickMs: a.tickMs,
       writerChangesPerSec: Math.round(w.changes / w.seconds),
+      writerStatements: w.statements,
       changesPerSec: Math.round(stats.changes / ((stats.lastAt - w.startedAt) / 1000)),
       p50LagMs: stats.quantile(0.5),
       p99LagMs: stats.quantile(0.99),
       maxLagMs: stats.quantile(1),
+      jobCpuSec: +jobCpuSec.toFixed(2),
+      changesPerCpuSec: Math.round(stats.changes / jobCpuSec),
+      jobCpuUsPerChange: +((jobCpuSec / stats.changes) * 1e6).toFixed(2),
+      writerCpuSec: +w.cpuSeconds.toFixed(2),
+      serverCpuSec: +(serverCpuSeconds(pid) - serverCpu).toFixed(2),
     };
   } finally {
     await job.cancel();
@@ -299,6 +337,7 @@ async function backlog(db: Db, server: Server, a: Args): Promise<Record<string, 
         changes: stats.changes,
         changesPerCpuSec: Math.round(stats.changes / ((used.user + used.system) / 1e6)),
         writerChangesPerSec: Math.round(w.changes / w.seconds),
+        writerCpuSec: +w.cpuSeconds.toFixed(2),
         changesPerSec: Math.round(stats.changes / ((stats.lastAt - start) / 1000)),
         drainChangesPerSec: Math.round(stats.changes / ((stats.lastAt - stats.firstAt) / 1000)),
       };
@@ -312,15 +351,39 @@ async function backlog(db: Db, server: Server, a: Args): Promise<Record<string, 
 
 export async function cdcBench(argv: string[]): Promise<void> {
   const a = parseArgs(argv);
+  if (a.nice !== undefined) {
+    const code = await inOwnSession(a.nice);
+    if (code !== undefined) {
+      process.exitCode = code;
+      return;
+    }
+  }
   for (const db of a.dbs) {
     const server = await startServer(db, a.rows);
+    if (a.nice !== undefined) {
+      // Before any job connects: PostgreSQL's backends and WAL senders forked later inherit the postmaster's.
+      const pid = serverPid(db, server.port);
+      setNice([process.pid, pid, ...childPids(pid)], a.nice);
+      if (autogroup(pid) !== autogroup()) console.error(`cdc bench: the ${db} server is in ${autogroup(pid)}, not the benchmark's ${autogroup()}`);
+    }
     writerRounds = 0;
     try {
       if (a.measures.includes('snapshot')) await snapshot(server, db, a);
       for (const m of ['streaming', 'backlog'] as const) {
         if (!a.measures.includes(m)) continue;
         const s = await (m === 'streaming' ? streaming : backlog)(db, server, a);
-        console.log(JSON.stringify({ bench: 'cdc', db, measure: m, rate: a.rate, seconds: a.seconds, ...s, loadavg1: +loadavg()[0]!.toFixed(2) }));
+        console.log(
+          JSON.stringify({
+            bench: 'cdc',
+            db,
+            measure: m,
+            rate: a.rate,
+            seconds: a.seconds,
+            ...s,
+            ...(a.nice === undefined ? {} : { nice: a.nice, autogroup: autogroup() }),
+            loadavg1: +loadavg()[0]!.toFixed(2),
+          }),
+        );
       }
     } finally {
       await server.stop();
