@@ -100,10 +100,12 @@ export class NexmarkGenerator {
     let k = 0;
     // A bid is made here, not by a call to bid() (same draws, same object): whether V8 inlined
     // bid() into this loop depended on which of the two it optimized first (bid() compiled on its
-    // own carries 898 bytes of inlined helpers, over the budget for inlining it), so fresh processes
-    // ran one of several different loops, some with auction() inlined in bid()'s place. Written out,
-    // the loop has one shape: the bid's helpers are small and inlined by how often they run, and
-    // the rarer person or auction is always a call (see personOrAuction). The tests pin it to event().
+    // own carries 898 bytes of inlined helpers, over the limit for inlining it), so fresh processes
+    // ran different loops, some with auction() inlined in bid()'s place. Written out, every process
+    // makes its bids in this loop with the draws and the price inlined, and the rarer person or
+    // auction is always a call (see personOrAuction); only which of the two rarer id draws (a
+    // bid's auction or bidder outside the hot block) is inlined still depends on the budget left.
+    // The tests pin the loop to event().
     for (let i = 0; i < count; i++) {
       random.reset(seed, index);
       const offset = index % PROPORTION_DENOMINATOR;
