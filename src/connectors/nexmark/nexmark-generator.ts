@@ -1,4 +1,5 @@
 import {
+  AUCTION_ID_LEAD,
   AUCTION_PROPORTION,
   FIRST_AUCTION_ID,
   FIRST_CATEGORY_ID,
@@ -8,15 +9,18 @@ import {
   HOT_BLOCK,
   HOT_CHANNEL_RATIO,
   HOT_SELLER_RATIO,
+  NUM_ACTIVE_PEOPLE,
   NUM_CATEGORIES,
   NUM_CHANNELS,
+  NUM_IN_FLIGHT_AUCTIONS,
+  PERSON_ID_LEAD,
   PERSON_PROPORTION,
   PROPORTION_DENOMINATOR,
   resolveNexmarkConfig,
   type NexmarkOptions,
   type ResolvedNexmarkConfig,
 } from './nexmark-config.js';
-import { EventRandom } from './event-random.js';
+import { EventRandom, TWO_30 } from './event-random.js';
 import { lastBase0AuctionId, lastBase0PersonId, nextBase0AuctionId, nextBase0PersonId, nextPrice } from './nexmark-ids.js';
 import type { Auction, Bid, NexmarkEvent, Person } from './nexmark-model.js';
 import { SKIP_RECORD, type RecordStep } from '../../core/source.js';
@@ -101,10 +105,10 @@ export class NexmarkGenerator {
     // A bid is made here, not by a call to bid() (same draws, same object): whether V8 inlined
     // bid() into this loop depended on which of the two it optimized first (bid() compiled on its
     // own carries 898 bytes of inlined helpers, over the limit for inlining it), so fresh processes
-    // ran different loops, some with auction() inlined in bid()'s place. Written out, every process
-    // makes its bids in this loop with the draws and the price inlined, and the rarer person or
-    // auction is always a call (see personOrAuction); only which of the two rarer id draws (a
-    // bid's auction or bidder outside the hot block) is inlined still depends on the budget left.
+    // ran different loops, some with auction() inlined in bid()'s place. A helper that calls
+    // another has a different size for the inlining budget once V8 has optimized it on its own, so
+    // the bid's draws here call nextU30 alone (a leaf): the inlined code fits the budget the same
+    // way in every process. The rarer person or auction is always a call (see personOrAuction).
     // The tests pin the loop to event().
     for (let i = 0; i < count; i++) {
       random.reset(seed, index);
@@ -115,14 +119,20 @@ export class NexmarkGenerator {
         // In a bid's block of PROPORTION_DENOMINATOR events, the last person and auction are the block's last ones.
         const epoch = Math.floor(index / PROPORTION_DENOMINATOR);
         const u = random.nextU30();
-        const auction =
-          (u & HOT_AUCTION_MASK) !== 0
-            ? Math.floor((epoch * AUCTION_PROPORTION + AUCTION_PROPORTION - 1) / HOT_BLOCK) * HOT_BLOCK
-            : nextBase0AuctionId(index, random);
-        const bidder =
-          ((u >>> 1) & HOT_BIDDER_MASK) !== 0
-            ? Math.floor((epoch * PERSON_PROPORTION + PERSON_PROPORTION - 1) / HOT_BLOCK) * HOT_BLOCK + 1
-            : nextBase0PersonId(index, random);
+        const lastAuction = epoch * AUCTION_PROPORTION + AUCTION_PROPORTION - 1;
+        const lastPerson = epoch * PERSON_PROPORTION + PERSON_PROPORTION - 1;
+        // Outside the hot block: nextBase0AuctionId and nextBase0PersonId written out, their
+        // nextInt as the draw itself (a leaf call, whose size does not depend on what V8 did first).
+        let auction = Math.floor(lastAuction / HOT_BLOCK) * HOT_BLOCK;
+        if ((u & HOT_AUCTION_MASK) === 0) {
+          const min = Math.max(lastAuction - NUM_IN_FLIGHT_AUCTIONS, 0);
+          auction = min + Math.floor((random.nextU30() * (lastAuction - min + 1 + AUCTION_ID_LEAD)) / TWO_30);
+        }
+        let bidder = Math.floor(lastPerson / HOT_BLOCK) * HOT_BLOCK + 1;
+        if (((u >>> 1) & HOT_BIDDER_MASK) === 0) {
+          const active = Math.min(lastPerson + 1, NUM_ACTIVE_PEOPLE);
+          bidder = lastPerson + 1 - active + Math.floor((random.nextU30() * (active + PERSON_ID_LEAD)) / TWO_30);
+        }
         const hot = ((u >>> 3) & HOT_CHANNEL_MASK) !== 0;
         const c = hot ? (u >>> 4) & 3 : Math.floor(((u >>> 16) * NUM_CHANNELS) / 16384);
         e = {
