@@ -21,7 +21,12 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // Helpers of every loop, inlined in every process: left out of the shape so that it shows what differs.
 const ALWAYS = new Set(['reset', 'mix32', 'apply', '']);
 
-/** The functions inlined into each compile of `fn` in a trace, in the order the compiles started. */
+/**
+ * The functions inlined into each compile of `fn` in a trace, in the order the compiles started.
+ * A compile's start line is sometimes lost where the compiler threads' lines interleave with the
+ * main thread's; `reset` (one call site in each generator loop, always inlined first or second)
+ * coming again then starts the next compile, which is taken as a full one.
+ */
 export function compilesOf(trace: string, fn: string): { osr: boolean; inlined: string[] }[] {
   const compiles: { osr: boolean; inlined: string[] }[] = [];
   const start = new RegExp(`\\[compiling method .*<JSFunction ${fn} .*\\(target TURBOFAN\\)( OSR)?`);
@@ -30,24 +35,21 @@ export function compilesOf(trace: string, fn: string): { osr: boolean; inlined: 
     const c = start.exec(line);
     if (c) compiles.push({ osr: c[1] !== undefined, inlined: [] });
     const i = into.exec(line);
-    if (i && compiles.length > 0) compiles[compiles.length - 1]!.inlined.push(i[1]!);
+    if (!i || compiles.length === 0) continue;
+    if (i[1] === 'reset' && compiles[compiles.length - 1]!.inlined.includes('reset')) compiles.push({ osr: false, inlined: [] });
+    compiles[compiles.length - 1]!.inlined.push(i[1]!);
   }
   return compiles;
 }
 
-/**
- * A compile's inlined functions as a sorted list, without those every loop inlines. When the start
- * line of a compile was lost in the interleaving, its inlinings land in the one before: `reset`
- * (one call site in a loop) then appears once per compile, and the list is divided back.
- */
+/** A compile's inlined functions as a sorted list, without those every loop inlines. */
 export function shapeOf(inlined: readonly string[]): string {
-  const counts = new Map<string, number>();
-  for (const f of inlined) counts.set(f, (counts.get(f) ?? 0) + 1);
-  const merged = counts.get('reset') ?? 1;
-  const whole = [...counts.values()].every((n) => n % merged === 0);
-  const out: string[] = [];
-  for (const [f, n] of counts) if (!ALWAYS.has(f)) for (let k = 0; k < (whole ? n / merged : n); k++) out.push(f);
-  return out.sort().join(' ') || '(none)';
+  return (
+    inlined
+      .filter((f) => !ALWAYS.has(f))
+      .sort()
+      .join(' ') || '(none)'
+  );
 }
 
 function main(): void {

@@ -28,10 +28,23 @@ describe('jit-shapes trace reading', () => {
 });
 
 describe('jit-shapes shape', () => {
-  it('is the sorted inlined functions without the ones every loop inlines, two merged compiles divided back', () => {
+  it('is the sorted inlined functions without the ones every loop inlines', () => {
     expect(shapeOf(['reset', 'apply', 'nextU30', 'nextPrice', 'nextU30'])).toBe('nextPrice nextU30 nextU30');
-    expect(shapeOf(['reset', 'nextU30', 'bid', 'reset', 'bid', 'nextU30'])).toBe('bid nextU30');
-    expect(shapeOf(['reset', 'nextU30', 'reset', 'bid'])).toBe('bid nextU30');
     expect(shapeOf(['reset', 'mix32'])).toBe('(none)');
+  });
+
+  it('a compile whose start line was lost: reset inlined again starts the next compile', () => {
+    const merged = [
+      '[compiling method 0x1 <JSFunction fillStepped (sfi = 0x2)> (target TURBOFAN), mode: ConcurrencyMode::kConcurrent]',
+      'Inlining 0x3 {0x4 <SharedFunctionInfo reset>} into 0x5 {0x2 <SharedFunctionInfo fillStepped>}',
+      'Inlining 0x3 {0x4 <SharedFunctionInfo nextU30>} into 0x5 {0x2 <SharedFunctionInfo fillStepped>}',
+      'Inlining 0x3 {0x4 <SharedFunctionInfo apply>} into 0x5 {0x2 <SharedFunctionInfo fillStepped>}',
+      'Inlining 0x3 {0x4 <SharedFunctionInfo reset>} into 0x5 {0x2 <SharedFunctionInfo fillStepped>}',
+      'Inlining 0x3 {0x4 <SharedFunctionInfo nextPrice>} into 0x5 {0x2 <SharedFunctionInfo fillStepped>}',
+    ].join('\n');
+    expect(compilesOf(merged, 'fillStepped')).toEqual([
+      { osr: false, inlined: ['reset', 'nextU30', 'apply'] },
+      { osr: false, inlined: ['reset', 'nextPrice'] },
+    ]);
   });
 });
