@@ -77,7 +77,8 @@ function main(): void {
       if (r.status !== 0 || !result) throw new Error(`${query} exited with ${r.status}:\n${trace.slice(-2000)}`);
       const m = JSON.parse(result[result.length - 1]!) as Measurement;
       const last = compilesOf(trace, fn)
-        .filter((c) => !c.osr)
+        // A compile with nothing inlined, not even the loop's first helpers, never finished (or its lines were lost).
+        .filter((c) => !c.osr && c.inlined.length > 0)
         .pop();
       const shape = last
         ? last.inlined
