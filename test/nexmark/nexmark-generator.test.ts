@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NexmarkGenerator, type Auction, type Bid, type NexmarkEvent, type Person } from '../../src/connectors/nexmark/index.js';
 import { AUCTION_ID_LEAD, FIRST_AUCTION_ID, FIRST_PERSON_ID, PERSON_ID_LEAD } from '../../src/connectors/nexmark/nexmark-config.js';
+import { SKIP_RECORD, type RecordStep } from '../../src/core/source.js';
 
 const range = (gen: NexmarkGenerator, from: number, to: number): NexmarkEvent[] => {
   const out: NexmarkEvent[] = [];
@@ -29,6 +30,41 @@ describe('Nexmark generator', () => {
     gen.fill(values, ts, 5, 3, 10);
     expect(values).toEqual(Array.from({ length: 10 }, (_, k) => gen.event(5 + 3 * k)));
     expect(ts).toEqual(values.map((e) => e.dateTime));
+  });
+
+  it('fillStepped makes the events event() makes (it writes a bid out itself): every kind, hot and not, strided and far into the stream', () => {
+    const gen = new NexmarkGenerator({ seed: 9 });
+    const all: RecordStep = { apply: (v) => v };
+    for (const [first, stride, count] of [
+      [0, 1, 5000],
+      [7, 3, 4000],
+      [123_456_789, 1, 2000],
+      [2 ** 33 + 11, 7, 1000],
+    ] as const) {
+      const values: unknown[] = [];
+      const ts: number[] = [];
+      expect(gen.fillStepped(all, values, ts, first, stride, count)).toBe(count);
+      const expected = Array.from({ length: count }, (_, k) => gen.event(first + stride * k));
+      expect(values).toEqual(expected);
+      expect(ts).toEqual(expected.map((e) => e.dateTime));
+    }
+    // Both sides of every choice a bid makes were among them.
+    const bids = range(gen, 0, 5000).filter((e): e is Bid => e.type === 'bid');
+    expect(new Set(bids.map((b) => (b.auction - FIRST_AUCTION_ID) % 100 === 0)).size).toBe(2);
+    expect(new Set(bids.map((b) => (b.bidder - FIRST_PERSON_ID) % 100 === 1)).size).toBe(2);
+    expect(new Set(bids.map((b) => b.channel)).size).toBeGreaterThan(4);
+  });
+
+  it('fillStepped writes only what the step keeps, with those events times', () => {
+    const gen = new NexmarkGenerator({ seed: 3 });
+    const bidPrices: RecordStep = { apply: (v) => ((v as NexmarkEvent).type === 'bid' ? (v as Bid).price : SKIP_RECORD) };
+    const values: unknown[] = [];
+    const ts: number[] = [];
+    const k = gen.fillStepped(bidPrices, values, ts, 100, 2, 500);
+    const bids = Array.from({ length: 500 }, (_, i) => gen.event(100 + 2 * i)).filter((e): e is Bid => e.type === 'bid');
+    expect(k).toBe(bids.length);
+    expect(values.slice(0, k)).toEqual(bids.map((b) => b.price));
+    expect(ts.slice(0, k)).toEqual(bids.map((b) => b.dateTime));
   });
 
   it('keeps the benchmark proportions: 1 person, 3 auctions, 46 bids in every 50 events', () => {

@@ -7,7 +7,8 @@ function mix32(h: number): number {
   return h | 0;
 }
 
-const TWO_30 = 1073741824;
+/** 2^30: a 30-bit draw over it is uniform in [0, 1). */
+export const TWO_30 = 1073741824;
 
 /**
  * The random choices of one event. `reset(seed, index)` derives the stream from the seed and the

@@ -1,4 +1,5 @@
 import {
+  AUCTION_ID_LEAD,
   AUCTION_PROPORTION,
   FIRST_AUCTION_ID,
   FIRST_CATEGORY_ID,
@@ -8,15 +9,18 @@ import {
   HOT_BLOCK,
   HOT_CHANNEL_RATIO,
   HOT_SELLER_RATIO,
+  NUM_ACTIVE_PEOPLE,
   NUM_CATEGORIES,
   NUM_CHANNELS,
+  NUM_IN_FLIGHT_AUCTIONS,
+  PERSON_ID_LEAD,
   PERSON_PROPORTION,
   PROPORTION_DENOMINATOR,
   resolveNexmarkConfig,
   type NexmarkOptions,
   type ResolvedNexmarkConfig,
 } from './nexmark-config.js';
-import { EventRandom } from './event-random.js';
+import { EventRandom, TWO_30 } from './event-random.js';
 import { lastBase0AuctionId, lastBase0PersonId, nextBase0AuctionId, nextBase0PersonId, nextPrice } from './nexmark-ids.js';
 import type { Auction, Bid, NexmarkEvent, Person } from './nexmark-model.js';
 import { SKIP_RECORD, type RecordStep } from '../../core/source.js';
@@ -57,9 +61,7 @@ export class NexmarkGenerator {
   event(index: number): NexmarkEvent {
     this.random.reset(this.config.seed, index);
     const offset = index % PROPORTION_DENOMINATOR;
-    if (offset >= PERSON_PROPORTION + AUCTION_PROPORTION) return this.bid(index);
-    if (offset >= PERSON_PROPORTION) return this.auction(index);
-    return this.person(index);
+    return offset >= PERSON_PROPORTION + AUCTION_PROPORTION ? this.bid(index) : this.personOrAuction(index, offset);
   }
 
   /**
@@ -81,7 +83,7 @@ export class NexmarkGenerator {
     for (let i = at; i < end; i++) {
       random.reset(seed, index);
       const offset = index % PROPORTION_DENOMINATOR;
-      values[i] = offset >= PERSON_PROPORTION + AUCTION_PROPORTION ? this.bid(index) : offset >= PERSON_PROPORTION ? this.auction(index) : this.person(index);
+      values[i] = offset >= PERSON_PROPORTION + AUCTION_PROPORTION ? this.bid(index) : this.personOrAuction(index, offset);
       timestamps[i] = firstEventTime + Math.floor(index * delay);
       index += stride;
     }
@@ -97,44 +99,87 @@ export class NexmarkGenerator {
     const firstEventTime = this.firstEventTime;
     const delay = this.delayMsPerEvent;
     const random = this.random;
+    const p = this.pools;
     let index = first;
     let k = 0;
+    // A bid is made here, not by a call to bid() (same draws, same object): whether V8 inlined
+    // bid() into this loop depended on which of the two it optimized first (bid() compiled on its
+    // own carries 898 bytes of inlined helpers, over the limit for inlining it), so fresh processes
+    // ran different loops, some with auction() inlined in bid()'s place. A helper that calls
+    // another has a different size for the inlining budget once V8 has optimized it on its own, so
+    // the bid's draws here call nextU30 alone (a leaf): the inlined code fits the budget the same
+    // way in every process. The rarer person or auction is always a call (see personOrAuction).
+    // The tests pin the loop to event().
     for (let i = 0; i < count; i++) {
       random.reset(seed, index);
       const offset = index % PROPORTION_DENOMINATOR;
-      const r = step.apply(
-        offset >= PERSON_PROPORTION + AUCTION_PROPORTION ? this.bid(index) : offset >= PERSON_PROPORTION ? this.auction(index) : this.person(index),
-      );
+      const dateTime = firstEventTime + Math.floor(index * delay);
+      let e: NexmarkEvent;
+      if (offset >= PERSON_PROPORTION + AUCTION_PROPORTION) {
+        // In a bid's block of PROPORTION_DENOMINATOR events, the last person and auction are the block's last ones.
+        const epoch = Math.floor(index / PROPORTION_DENOMINATOR);
+        const u = random.nextU30();
+        const lastAuction = epoch * AUCTION_PROPORTION + AUCTION_PROPORTION - 1;
+        const lastPerson = epoch * PERSON_PROPORTION + PERSON_PROPORTION - 1;
+        // Outside the hot block: nextBase0AuctionId and nextBase0PersonId written out, their
+        // nextInt as the draw itself (a leaf call, whose size does not depend on what V8 did first).
+        let auction = Math.floor(lastAuction / HOT_BLOCK) * HOT_BLOCK;
+        if ((u & HOT_AUCTION_MASK) === 0) {
+          const min = Math.max(lastAuction - NUM_IN_FLIGHT_AUCTIONS, 0);
+          auction = min + Math.floor((random.nextU30() * (lastAuction - min + 1 + AUCTION_ID_LEAD)) / TWO_30);
+        }
+        let bidder = Math.floor(lastPerson / HOT_BLOCK) * HOT_BLOCK + 1;
+        if (((u >>> 1) & HOT_BIDDER_MASK) === 0) {
+          const active = Math.min(lastPerson + 1, NUM_ACTIVE_PEOPLE);
+          bidder = lastPerson + 1 - active + Math.floor((random.nextU30() * (active + PERSON_ID_LEAD)) / TWO_30);
+        }
+        const hot = ((u >>> 3) & HOT_CHANNEL_MASK) !== 0;
+        const c = hot ? (u >>> 4) & 3 : Math.floor(((u >>> 16) * NUM_CHANNELS) / 16384);
+        e = {
+          type: 'bid',
+          auction: auction + FIRST_AUCTION_ID,
+          bidder: bidder + FIRST_PERSON_ID,
+          price: nextPrice(random),
+          channel: hot ? p.hotChannels[c]! : p.channels[c]!,
+          url: hot ? p.hotUrls[c]! : p.urls[c]!,
+          dateTime,
+          extra: p.bidExtras[(u >>> 6) & POOL_MASK]!,
+        };
+      } else e = this.personOrAuction(index, offset);
+      const r = step.apply(e);
       if (r !== SKIP_RECORD) {
         values[k] = r;
-        timestamps[k++] = firstEventTime + Math.floor(index * delay);
+        timestamps[k++] = dateTime;
       }
       index += stride;
     }
     return k;
   }
 
-  private person(index: number): Person {
+  /**
+   * Event `index` when it is a person or an auction (`offset` is its place in its block). One method
+   * for both on purpose: together they are over V8's size limit for inlining (460 bytes of
+   * bytecode), so the generator's loops always call it. Apart, whether auction() or person() was
+   * inlined into a loop, taking the inlining budget the bid's helpers would have had, depended on
+   * which of them V8 had optimized first.
+   */
+  private personOrAuction(index: number, offset: number): Person | Auction {
     const dateTime = this.firstEventTime + Math.floor(index * this.delayMsPerEvent);
     const r = this.random;
     const p = this.pools;
-    return {
-      type: 'person',
-      id: lastBase0PersonId(index) + FIRST_PERSON_ID,
-      name: p.names[r.nextInt(p.names.length)]!,
-      emailAddress: p.emails[r.nextU30() & POOL_MASK]!,
-      creditCard: p.creditCards[r.nextU30() & POOL_MASK]!,
-      city: p.cities[r.nextInt(p.cities.length)]!,
-      state: p.states[r.nextInt(p.states.length)]!,
-      dateTime,
-      extra: p.personExtras[r.nextU30() & POOL_MASK]!,
-    };
-  }
-
-  private auction(index: number): Auction {
-    const dateTime = this.firstEventTime + Math.floor(index * this.delayMsPerEvent);
-    const r = this.random;
-    const p = this.pools;
+    if (offset < PERSON_PROPORTION) {
+      return {
+        type: 'person',
+        id: lastBase0PersonId(index) + FIRST_PERSON_ID,
+        name: p.names[r.nextInt(p.names.length)]!,
+        emailAddress: p.emails[r.nextU30() & POOL_MASK]!,
+        creditCard: p.creditCards[r.nextU30() & POOL_MASK]!,
+        city: p.cities[r.nextInt(p.cities.length)]!,
+        state: p.states[r.nextInt(p.states.length)]!,
+        dateTime,
+        extra: p.personExtras[r.nextU30() & POOL_MASK]!,
+      };
+    }
     const seller =
       r.nextInt(HOT_SELLER_RATIO) > 0
         ? Math.floor(lastBase0PersonId(index) / HOT_BLOCK) * HOT_BLOCK // the first person of the latest block: a hot seller
