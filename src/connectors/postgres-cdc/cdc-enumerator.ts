@@ -16,9 +16,9 @@ import type { ResolvedCdcOptions } from './postgres-cdc-options.js';
 
 /**
  * Chunks handed to a reader per request. A reader reads the chunks it holds in one round trip (see
- * `ChunkReads`), so the server streams them back to back and sits idle only between requests, and
- * it holds their COPY text (not row objects) until it emitted them; under concurrent writes one
- * peek at the log serves them all. Eight against four halved the time readers waited for a request's
+ * `ChunkReads`), so the server streams them back to back, and asks for the next ones while it emits
+ * these (see `CdcReader`); it holds their COPY text (not row objects) until it emitted them; under
+ * concurrent writes one peek at the log serves them all. Eight against four halved the time readers waited for a request's
  * first chunk (docs/performance.md).
  */
 export const CHUNKS_PER_REQUEST = 8;
@@ -59,8 +59,15 @@ type State = { -readonly [K in keyof CdcEnumeratorState]-?: CdcEnumeratorState[K
  */
 export class CdcEnumerator implements SplitEnumerator<CdcSplit, CdcEnumeratorState | undefined> {
   private state: State | undefined;
-  /** The last chunk handed to a reader that has not asked for more since. */
-  private readonly reading = new Map<number, string>();
+  /**
+   * The chunks of each reader that it may not have emitted yet. A reader asks for its next chunks
+   * while it still emits its last ones (so the server reads ahead, see `CdcReader`): a request says
+   * that every chunk but those of its last hand-out ({@link latest}) was emitted.
+   */
+  private readonly reading = new Map<number, string[]>();
+  /** The ids of the last hand-out to each reader: chunks, or none for a drain. */
+  private readonly latest = new Map<number, string[]>();
+  private drains = 0;
   private readonly waiting: number[] = [];
   private busy = false;
   /** The reader holding the log split in this attempt. */
@@ -119,7 +126,9 @@ export class CdcEnumerator implements SplitEnumerator<CdcSplit, CdcEnumeratorSta
   }
 
   handleSplitRequest(subtask: number): void {
-    this.reading.delete(subtask);
+    const last = this.latest.get(subtask) ?? [];
+    if (last.length > 0) this.reading.set(subtask, last);
+    else this.reading.delete(subtask);
     if (!this.waiting.includes(subtask)) this.waiting.push(subtask);
     this.serve();
   }
@@ -198,8 +207,10 @@ export class CdcEnumerator implements SplitEnumerator<CdcSplit, CdcEnumeratorSta
       const reader = this.waiting.shift()!;
       // A few chunks at a time, fewer near the end so that every reader keeps a share.
       const n = Math.min(CHUNKS_PER_REQUEST, Math.ceil(s.pending.length / this.ctx.parallelism));
-      for (const id of s.pending.splice(0, n)) {
-        this.reading.set(reader, id);
+      const ids = s.pending.splice(0, n);
+      this.latest.set(reader, ids);
+      this.reading.set(reader, [...(this.reading.get(reader) ?? []), ...ids]);
+      for (const id of ids) {
         const chunk = s.chunks.find((c) => c.id === id)!;
         const table = s.tables.find((t) => tableIdOf(t) === chunk.table)!;
         if (!adding.has(chunk.table)) {
@@ -209,7 +220,15 @@ export class CdcEnumerator implements SplitEnumerator<CdcSplit, CdcEnumeratorSta
         this.ctx.assignSplit(reader, { id, kind: 'chunk', table, chunk, slot: newTablesSlotOf(this.o) });
       }
     }
-    if (this.reading.size > 0 || s.pending.length > 0) return;
+    if (s.pending.length > 0) return;
+    // No chunk left to hand out: a reader that may still be emitting some gets a drain, and asks
+    // again once it has emitted them, which tells that it has.
+    for (const reader of this.waiting.filter((r) => this.reading.has(r))) {
+      this.waiting.splice(this.waiting.indexOf(reader), 1);
+      this.latest.set(reader, []);
+      this.ctx.assignSplit(reader, { id: `drain#${reader}#${this.drains++}`, kind: 'drain' });
+    }
+    if (this.reading.size > 0) return;
     if (adding.size > 0) this.handOver(s, adding);
     if (this.o.startupMode !== 'snapshot' && !s.logAssigned && this.waiting.length > 0) {
       s.logAssigned = true;

@@ -37,7 +37,15 @@ export interface TablesSplit extends SourceSplit {
   readonly chunks: TableChunk[];
 }
 
-export type CdcSplit = ChunkSplit | LogSplit | TablesSplit;
+/**
+ * Nothing to read: the answer to a request of a reader that may still be emitting chunks when none
+ * are left to hand out, so that it asks again once it has emitted them (see `CdcEnumerator`).
+ */
+export interface DrainSplit extends SourceSplit {
+  readonly kind: 'drain';
+}
+
+export type CdcSplit = ChunkSplit | LogSplit | TablesSplit | DrainSplit;
 
 /** A reader's checkpointed positions by split id: a chunk `'done'` once its rows were emitted, or the log position. */
 export type CdcReaderState = Record<string, 'done' | LogPosition>;
