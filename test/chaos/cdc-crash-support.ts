@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { foldChangelog, sleep } from '../connectors/cdc-test-support.js';
 import { rowKindOf } from '../../src/core/row-kind.js';
+import { newestCheckpoint } from '../support/newest-checkpoint.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const cli = join(root, 'src/cli/main.ts');
@@ -29,16 +30,7 @@ export function fold(lines: string[]): ReturnType<typeof foldChangelog> {
   );
 }
 
-export function newestCheckpoint(dir: string): number {
-  const jobDir = join(dir, JOB_NAME);
-  if (!existsSync(jobDir)) return 0;
-  let n = 0;
-  for (const d of readdirSync(jobDir)) {
-    const m = /^chk-(\d+)$/.exec(d);
-    if (m && existsSync(join(jobDir, d, '_metadata'))) n = Math.max(n, Number(m[1]));
-  }
-  return n;
-}
+const newestCheckpointOf = (dir: string): number => newestCheckpoint(dir, JOB_NAME);
 
 /** The committed lines in the order they were written: one subtask (-p 1), parts by their number. */
 export function committedLines(dir: string): string[] {
@@ -77,12 +69,12 @@ export async function killRepeatedly(start: () => RunningJob, out: string, check
   const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
   for (let k = 0; k < kills; k++) {
     const r = start();
-    const before = newestCheckpoint(checkpoints);
+    const before = newestCheckpointOf(checkpoints);
     const streaming = k >= kills / 2;
     for (let t = 0; ; t++) {
       if (r.child.exitCode !== null) throw new Error(`the job exited: ${r.stderr().slice(-2000)}`);
       const committed = committedLines(out).length;
-      if (newestCheckpoint(checkpoints) > before && (!streaming || committed > rows + 100)) break;
+      if (newestCheckpointOf(checkpoints) > before && (!streaming || committed > rows + 100)) break;
       if (t > 2400) throw new Error(`no new checkpoint: ${r.stderr().slice(-2000)}`);
       await sleep(50);
     }

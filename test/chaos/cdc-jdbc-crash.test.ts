@@ -3,7 +3,7 @@
 // snapshot and while streaming, resumed with --resume each time. At the end the target table equals
 // the source row by row: the flushes of a checkpoint and the replay after it converge (idempotent upserts).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,7 @@ import { haveMariadbBinaries, serverTestsRun } from '../support/server-binaries.
 import { sleep, startTableWriter, until } from '../connectors/cdc-test-support.js';
 import { haveTestDatabases, postgresTest, type TestDatabase } from '../connectors/jdbc/jdbc-databases.js';
 import { asText, diffTables } from '../connectors/cdc-sql/table-diff.js';
+import { newestCheckpoint } from '../support/newest-checkpoint.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const cli = join(root, 'src/cli/main.ts');
@@ -36,17 +37,6 @@ afterAll(async () => {
   await db?.stop();
   if (work) rmSync(work, { recursive: true, force: true });
 });
-
-function newestCheckpoint(dir: string): number {
-  const jobDir = join(dir, 'cdc-jdbc-chaos');
-  if (!existsSync(jobDir)) return 0;
-  let n = 0;
-  for (const d of readdirSync(jobDir)) {
-    const m = /^chk-(\d+)$/.exec(d);
-    if (m && existsSync(join(jobDir, d, '_metadata'))) n = Math.max(n, Number(m[1]));
-  }
-  return n;
-}
 
 function run(checkpoints: string): { child: ChildProcess; exited: Promise<void>; stderr: () => string } {
   const child = spawn(
@@ -83,11 +73,11 @@ describe.runIf(serversInstalled)('mysql-cdc -> jdbc under SIGKILL', () => {
     try {
       for (let k = 0; k < 6; k++) {
         const r = run(checkpoints);
-        const before = newestCheckpoint(checkpoints);
+        const before = newestCheckpoint(checkpoints, 'cdc-jdbc-chaos');
         const streaming = k >= 3;
         for (let t = 0; ; t++) {
           if (r.child.exitCode !== null) throw new Error(`the job exited: ${r.stderr().slice(-2000)}`);
-          if (newestCheckpoint(checkpoints) > before && (!streaming || (await copied()) >= ROWS * 0.95)) break;
+          if (newestCheckpoint(checkpoints, 'cdc-jdbc-chaos') > before && (!streaming || (await copied()) >= ROWS * 0.95)) break;
           if (t > 1200) throw new Error(`no new checkpoint: ${r.stderr().slice(-2000)}`);
           await sleep(50);
         }

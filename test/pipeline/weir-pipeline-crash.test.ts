@@ -2,8 +2,7 @@
 // composite keys) copied into the machine's PostgreSQL; the process is killed twice during the
 // snapshot and twice while it streams, with a writer changing both tables throughout, and resumed
 // from its checkpoints each time. At the end each target equals its source row by row.
-import { type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,8 +10,9 @@ import { sleep, until } from '../connectors/cdc-test-support.js';
 import { startMariadb, type MariadbInstance } from '../connectors/mysql-cdc/mariadb-instance.js';
 import { haveMariadbBinaries, serverTestsRun } from '../support/server-binaries.js';
 import { haveTestDatabases, postgresTest, type TestDatabase } from '../connectors/jdbc/jdbc-databases.js';
-import { startCli } from '../cli/cli-process.js';
 import { asText, diffTables } from '../connectors/cdc-sql/table-diff.js';
+import { newestCheckpoint } from '../support/newest-checkpoint.js';
+import { startPipeline } from './pipeline-process.js';
 
 const run = serverTestsRun('mariadb-cdc', haveMariadbBinaries(), 'mariadb-server') && (await haveTestDatabases());
 let db: MariadbInstance;
@@ -34,25 +34,6 @@ afterAll(async () => {
 });
 
 /** The newest complete checkpoint of the pipeline's job. */
-function newestCheckpoint(checkpoints: string): number {
-  const jobDir = join(checkpoints, 'pipeline-crash');
-  if (!existsSync(jobDir)) return 0;
-  let n = 0;
-  for (const d of readdirSync(jobDir)) {
-    const m = /^chk-(\d+)$/.exec(d);
-    if (m && existsSync(join(jobDir, d, '_metadata'))) n = Math.max(n, Number(m[1]));
-  }
-  return n;
-}
-
-function start(file: string): { child: ChildProcess; exited: Promise<void>; stderr: () => string } {
-  const child = startCli(['pipeline', '-f', file, '--resume', '-q']);
-  let err = '';
-  child.stderr!.on('data', (d) => (err += d));
-  child.stdout!.resume();
-  return { child, exited: new Promise((r) => child.once('exit', () => r())), stderr: () => err };
-}
-
 describe.runIf(run)('weir pipeline under SIGKILL', () => {
   it('killed during the snapshot and while streaming, resumed each time: the targets equal the sources', async () => {
     await db.query('CREATE TABLE orders (id bigint PRIMARY KEY, v int NOT NULL, s varchar(100)) ENGINE=InnoDB');
@@ -105,12 +86,12 @@ pipeline:
     const phases: string[] = [];
     try {
       for (let k = 0; k < 4; k++) {
-        const r = start(file);
-        const before = newestCheckpoint(checkpoints);
+        const r = startPipeline(file);
+        const before = newestCheckpoint(checkpoints, 'pipeline-crash');
         const streaming = k >= 2;
         for (let t = 0; ; t++) {
           if (r.child.exitCode !== null) throw new Error(`the pipeline exited: ${r.stderr().slice(-2000)}`);
-          if (newestCheckpoint(checkpoints) > before && (!streaming || (await copied()) >= ORDERS * 0.95)) break;
+          if (newestCheckpoint(checkpoints, 'pipeline-crash') > before && (!streaming || (await copied()) >= ORDERS * 0.95)) break;
           if (t > 1200) throw new Error(`no new checkpoint: ${r.stderr().slice(-2000)}`);
           await sleep(50);
         }
@@ -123,7 +104,7 @@ pipeline:
       running = false;
       await writer;
     }
-    const last = start(file);
+    const last = startPipeline(file);
     try {
       const queries = [
         ['SELECT id, v, s FROM orders ORDER BY id', `SELECT id, v, s FROM ${SCHEMA}.orders ORDER BY id`],

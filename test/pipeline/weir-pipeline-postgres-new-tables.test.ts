@@ -3,8 +3,7 @@
 // (SIGKILLed), which the resumed pipeline finds although its checkpoint is older than the table. A
 // private PostgreSQL (wal_level=logical) into the machine's MariaDB; at the end each target (created
 // by the pipeline) equals its source row by row.
-import { type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,8 +11,9 @@ import { startTableWriter, until } from '../connectors/cdc-test-support.js';
 import { startPostgres, type PgInstance } from '../connectors/postgres-cdc/pg-instance.js';
 import { havePostgresBinaries, serverTestsRun } from '../support/server-binaries.js';
 import { haveTestDatabases, mariadbTest, type TestDatabase } from '../connectors/jdbc/jdbc-databases.js';
-import { startCli } from '../cli/cli-process.js';
 import { asText, diffTables } from '../connectors/cdc-sql/table-diff.js';
+import { newestCheckpoint } from '../support/newest-checkpoint.js';
+import { startPipeline } from './pipeline-process.js';
 
 const run = serverTestsRun('postgres-cdc', havePostgresBinaries(), 'postgresql') && (await haveTestDatabases());
 let pg: PgInstance;
@@ -32,25 +32,6 @@ afterAll(async () => {
   await pg?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
-
-function newestCheckpoint(checkpoints: string): number {
-  const jobDir = join(checkpoints, 'pipeline-pg-new-tables');
-  if (!existsSync(jobDir)) return 0;
-  let n = 0;
-  for (const d of readdirSync(jobDir)) {
-    const m = /^chk-(\d+)$/.exec(d);
-    if (m && existsSync(join(jobDir, d, '_metadata'))) n = Math.max(n, Number(m[1]));
-  }
-  return n;
-}
-
-function start(file: string): { child: ChildProcess; exited: Promise<void>; stderr: () => string } {
-  const child = startCli(['pipeline', '-f', file, '--resume', '-q']);
-  let err = '';
-  child.stderr!.on('data', (d) => (err += d));
-  child.stdout!.resume();
-  return { child, exited: new Promise((r) => child.once('exit', () => r())), stderr: () => err };
-}
 
 const writes = (table: string) => ({
   insert: (id: number, v: number) => pg.query(`INSERT INTO ${table} VALUES ($1, $2, $3)`, [id, v, `r${id}`]),
@@ -94,10 +75,10 @@ pipeline:
     );
     const count = async (t: string) => Number((await target.query<{ n: number }>(`SELECT count(*) AS n FROM ${DB}.${t}`).catch(() => [{ n: 0 }]))[0]!.n);
     const writers = [startTableWriter(writes('nt_orders'), { rows: 3000, seed: 3, connections: 1, pauseMs: 5 })];
-    let last: ReturnType<typeof start> | undefined;
+    let last: ReturnType<typeof startPipeline> | undefined;
     try {
-      const first = start(file);
-      const alive = (r: ReturnType<typeof start>) => {
+      const first = startPipeline(file);
+      const alive = (r: ReturnType<typeof startPipeline>) => {
         if (r.child.exitCode !== null) throw new Error(`the pipeline exited: ${r.stderr().slice(-2000)}`);
       };
       await until('the first table copied', async () => (alive(first), (await count('nt_orders')) >= 2900));
@@ -106,8 +87,8 @@ pipeline:
       await pg.query(`INSERT INTO nt_new1 SELECT g, g, 'new ' || g FROM generate_series(1, 4000) g`);
       writers.push(startTableWriter(writes('nt_new1'), { rows: 4000, seed: 5, connections: 2, pauseMs: 2 }));
       await until('the new table copied', async () => (alive(first), (await count('nt_new1')) >= 3900));
-      const before = newestCheckpoint(checkpoints);
-      await until('a checkpoint', () => (alive(first), newestCheckpoint(checkpoints) > before + 1));
+      const before = newestCheckpoint(checkpoints, 'pipeline-pg-new-tables');
+      await until('a checkpoint', () => (alive(first), newestCheckpoint(checkpoints, 'pipeline-pg-new-tables') > before + 1));
       first.child.kill('SIGKILL');
       await first.exited;
       // Created while the pipeline is down: newer than every checkpoint it has.
@@ -118,7 +99,7 @@ pipeline:
       await pg.query('CREATE TABLE nt_tmp1 (id bigint PRIMARY KEY, v int NOT NULL, s varchar(200))');
       await pg.query('INSERT INTO nt_tmp1 SELECT g, g, NULL FROM generate_series(1, 100) g');
       await pg.query('DROP TABLE nt_tmp1');
-      last = start(file);
+      last = startPipeline(file);
       const resumed = last;
       await until('the table created while it was down copied', async () => (alive(resumed), (await count('nt_new2')) >= 1400));
       let ops = 0;
