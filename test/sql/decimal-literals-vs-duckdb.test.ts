@@ -20,7 +20,12 @@ const SEED = Number(process.env.SQL_ORACLE_SEED ?? 4242);
 const nullable = <T>(a: fc.Arbitrary<T>) => fc.option(a, { freq: 6, nil: null });
 const row = fc.record({
   n: nullable(fc.oneof(fc.constantFrom(0, 1, 2, -1, -2, 2147483647, -2147483647), fc.integer({ min: -1000, max: 1000 }))),
-  b: nullable(fc.oneof(fc.constantFrom(0, 9007199254740, -9007199254740), fc.integer({ min: -10_000_000, max: 10_000_000 }))),
+  b: nullable(
+    fc.oneof(
+      fc.constantFrom(0, 9007199254740, -9007199254740, 9007199254740991, -9007199254740991, 4000000000000000000),
+      fc.integer({ min: -10_000_000, max: 10_000_000 }),
+    ),
+  ),
   x: nullable(
     fc.oneof(
       fc.constantFrom(0, 0.5, 1.5, -0.5, 0.1),
