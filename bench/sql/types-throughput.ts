@@ -11,7 +11,9 @@ const DDL = `CREATE TABLE bid (auction BIGINT, bidder BIGINT, price BIGINT, chan
 /** name: [sink columns, query] */
 const ONLY = process.argv[3];
 const QUERIES: Record<string, [string, string]> = {
-  'calc double': ['a BIGINT, p DOUBLE', 'SELECT auction, 0.908 * price FROM bid'],
+  'calc double': ['a BIGINT, p DOUBLE', 'SELECT auction, 0.908E0 * price FROM bid'],
+  // A literal with a point is a DECIMAL, as in Flink: Nexmark q1's price.
+  'calc decimal literal': ['a BIGINT, p DECIMAL(23, 3)', 'SELECT auction, 0.908 * price FROM bid'],
   'calc decimal': ['a BIGINT, p DECIMAL(38, 5)', "SELECT auction, CAST(price AS DECIMAL(18, 2)) * CAST('0.908' AS DECIMAL(4, 3)) FROM bid"],
   'group-by sum bigint': ['a BIGINT, s BIGINT', 'SELECT auction, SUM(price) FROM bid GROUP BY auction'],
   'group-by sum decimal': ['a BIGINT, s DECIMAL(38, 2)', 'SELECT auction, SUM(CAST(price AS DECIMAL(18, 2))) FROM bid GROUP BY auction'],

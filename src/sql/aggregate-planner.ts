@@ -61,7 +61,7 @@ const isExpr = (v: unknown): v is Expr => typeof v === 'object' && v !== null &&
 /** What an expression means, without positions or qualifiers: `t.a + 1` and `a+1` are the same. */
 function signature(e: Expr): string {
   return JSON.stringify(e, (k, v: unknown) =>
-    k === 'pos' ? undefined : isExpr(v) && v.kind === 'column' ? { column: v.name.parts[v.name.parts.length - 1] } : v,
+    k === 'pos' ? undefined : typeof v === 'bigint' ? `${v}n` : isExpr(v) && v.kind === 'column' ? { column: v.name.parts[v.name.parts.length - 1] } : v,
   );
 }
 

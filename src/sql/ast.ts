@@ -10,9 +10,13 @@ export interface Name {
 export type Expr =
   | {
       readonly kind: 'literal';
-      readonly value: string | number | boolean | null;
-      readonly type: 'string' | 'int' | 'bigint' | 'double' | 'boolean' | 'null';
+      /** A DECIMAL's value is its unscaled bigint (`1.50` is `150n` at scale 2). */
+      readonly value: string | number | bigint | boolean | null;
+      readonly type: 'string' | 'int' | 'bigint' | 'decimal' | 'double' | 'boolean' | 'null';
       readonly pos: SqlPosition;
+      /** A DECIMAL literal's precision and scale, from its digits as written (`0.10`: 3 and 2). */
+      readonly precision?: number;
+      readonly scale?: number;
     }
   | { readonly kind: 'interval'; readonly millis: number; readonly pos: SqlPosition; readonly months?: number }
   | { readonly kind: 'column'; readonly name: Name; readonly pos: SqlPosition }

@@ -6,7 +6,8 @@ import { formatType, isNumeric, T, widerNumeric, type SqlType } from './sql-type
 import type { FunctionContext } from './functions/function-definition.js';
 import { knownFunctionNames, resolveFunction, resolveSystemFunction } from './functions/function-catalog.js';
 import { commonTypeOf, fieldAccess, NILADIC } from './types/typed-expressions.js';
-import { isExtended, typedBinary, typedCast, typedNegate } from './types/typed-operators.js';
+import { castConstant, constantCode } from './types/decimal-inline.js';
+import { decimalType, isExtended, typedBinary, typedCast, typedNegate } from './types/typed-operators.js';
 
 /** A column a query can see: its name, type and whether it may be NULL. */
 export interface Column {
@@ -32,6 +33,8 @@ export interface Compiled {
   readonly code: string;
   readonly type: SqlType;
   readonly nullable: boolean;
+  /** A number literal's value when the query is planned (a DECIMAL's unscaled bigint), so operators can fold it. */
+  readonly constant?: number | bigint;
 }
 
 /**
@@ -198,9 +201,19 @@ export class ExpressionCompiler {
         return { code: this.consts.ref(e.value), type: T.STRING, nullable: false };
       case 'boolean':
         return { code: e.value ? 'true' : 'false', type: T.BOOLEAN, nullable: false };
-      default:
+      case 'decimal':
+        // Digits the lexer read, as a bigint: never the user's text itself.
+        return {
+          code: constantCode(BigInt(e.value as bigint)),
+          type: decimalType(e.precision!, e.scale!),
+          nullable: false,
+          constant: BigInt(e.value as bigint),
+        };
+      default: {
         // A number formatted by JavaScript, not the text the user wrote.
-        return { code: `(${String(Number(e.value))})`, type: e.type === 'int' ? T.INT : e.type === 'bigint' ? T.BIGINT : T.DOUBLE, nullable: false };
+        const v = Number(e.value);
+        return { code: constantCode(v), type: e.type === 'int' ? T.INT : e.type === 'bigint' ? T.BIGINT : T.DOUBLE, nullable: false, constant: v };
+      }
     }
   }
 
@@ -234,6 +247,8 @@ export class ExpressionCompiler {
       this.expectBoolean(a, 'NOT', pos);
       return { code: a.nullable ? `$.not(${a.code})` : `(!${a.code})`, type: T.BOOLEAN, nullable: a.nullable };
     }
+    if (op === '-' && (typeof a.constant === 'number' || typeof a.constant === 'bigint'))
+      return { code: constantCode(-a.constant), type: a.type, nullable: false, constant: -a.constant };
     const typed = op === '-' ? typedNegate(a, this.ctx(op, pos)) : undefined;
     if (typed) return typed;
     if (!isNumeric(a.type) && a.type.name !== 'DECIMAL' && a.type.name !== 'INTERVAL' && a.type.name !== 'INTERVAL_MONTHS')
@@ -365,6 +380,8 @@ export class ExpressionCompiler {
   }
 
   cast(a: Compiled, to: SqlType, pos: SqlPosition): Compiled {
+    const folded = castConstant(a, to);
+    if (folded) return folded;
     const typed = typedCast(a, to, pos, this.ctx('CAST', pos));
     if (typed) return typed;
     const from = a.type.name;

@@ -2,6 +2,7 @@ import type { Expr, Name, Query } from './ast.js';
 import { OverClauseParser } from './over-clause-parser.js';
 import { SqlError, type SqlPosition } from './sql-error.js';
 import type { SqlType } from './sql-types.js';
+import { numberLiteral } from './types/number-literal.js';
 import { parseType } from './types/type-parser.js';
 import { postfix, specialForm } from './types/special-forms.js';
 import type { TokenCursor } from './token-cursor.js';
@@ -186,9 +187,7 @@ export class ExpressionParser {
     const pos = t.pos;
     if (t.type === 'number') {
       c.next();
-      const isInt = /^[0-9]+$/.test(t.value);
-      const n = Number(t.value);
-      return { kind: 'literal', value: n, type: !isInt ? 'double' : Number.isSafeInteger(n) && Math.abs(n) <= 2147483647 ? 'int' : 'bigint', pos };
+      return numberLiteral(t.value, pos, c.sql);
     }
     if (t.type === 'string') {
       c.next();

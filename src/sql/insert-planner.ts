@@ -99,7 +99,13 @@ export function planInsert(s: Insert, ctx: PlanContext): string {
 }
 
 function checkAssignable(from: Column, to: Column, table: string, s: Insert, sql: string): void {
-  const ok = from.type.name === to.type.name || (isNumeric(from.type) && isNumeric(to.type) && rank(from.type.name) <= rank(to.type.name));
+  const [f, t] = [from.type.name, to.type.name];
+  // Numbers widen, as Flink's implicit casts: INT < BIGINT < DOUBLE, an integer into a DECIMAL, a DECIMAL into a DOUBLE.
+  const ok =
+    f === t ||
+    (isNumeric(from.type) && isNumeric(to.type) && rank(f) <= rank(t)) ||
+    (t === 'DECIMAL' && (f === 'INT' || f === 'BIGINT')) ||
+    (f === 'DECIMAL' && t === 'DOUBLE');
   if (!ok)
     throw new SqlError(
       `INSERT INTO ${table}: column '${to.name}' is ${formatType(to.type)} but the query gives ${formatType(from.type)} ('${from.name}'); use CAST`,

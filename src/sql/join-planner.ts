@@ -180,7 +180,9 @@ function joinRelation(join: JoinRef, ctx: PlanContext, plan: PlanSubquery): Rela
           c = compiler.compile(residualExpr);
         } catch (e) {
           // Time bounds with INTERVALs that are not an interval join's: say what one needs.
-          const timedResidual = residual.find((x) => JSON.stringify(x).includes('"kind":"interval"'));
+          const timedResidual = residual.find((x) =>
+            JSON.stringify(x, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)).includes('"kind":"interval"'),
+          );
           if (!timedResidual || !(e instanceof SqlError && e.message.includes('INTERVAL'))) throw e;
           throw new SqlError(
             `This join condition compares times with an INTERVAL (${conditionText(timedResidual, sql)}), which Weir runs only as an interval join: ` +

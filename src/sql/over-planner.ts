@@ -34,7 +34,7 @@ const aggregates = (e: Expr): boolean => isAggregateCall(e) && e.kind === 'call'
 /** What a window means, without positions: calls over equal windows share one operator. */
 const windowSignature = (w: OverWindow): string =>
   JSON.stringify({ p: w.partitionBy, o: w.orderBy, f: w.frame ?? { unit: 'RANGE', preceding: Infinity } }, (k, v: unknown) =>
-    k === 'pos' ? undefined : v === Infinity ? 'inf' : v,
+    k === 'pos' ? undefined : v === Infinity ? 'inf' : typeof v === 'bigint' ? `${v}n` : v,
   );
 
 /**

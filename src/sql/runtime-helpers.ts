@@ -1,4 +1,5 @@
 import { SqlError } from './sql-error.js';
+import { decimalHelpers } from './types/decimal-inline.js';
 import { utcMillis } from './types/temporal.js';
 
 /**
@@ -6,6 +7,7 @@ import { utcMillis } from './types/temporal.js';
  * Compiled code reaches them as `$`; each is small so V8 inlines it into the generated function.
  */
 export const helpers = {
+  ...decimalHelpers,
   add: (a: number | null, b: number | null) => (a === null || b === null ? null : a + b),
   sub: (a: number | null, b: number | null) => (a === null || b === null ? null : a - b),
   mul: (a: number | null, b: number | null) => (a === null || b === null ? null : a * b),

@@ -2,9 +2,10 @@ import type { Query } from './ast.js';
 import type { DataStream } from '../api/data-stream.js';
 import type { Row } from './operators/calc-operator.js';
 import { materialized, type PlanContext, type PlannedQuery } from './calc-planner.js';
-import { propertyKey, type Column, type Constants } from './expression-compiler.js';
+import { ExpressionCompiler, propertyKey, type Column, type Constants } from './expression-compiler.js';
 import { SqlError } from './sql-error.js';
-import { isNumeric, type SqlType } from './sql-types.js';
+import { formatType, isNumeric, type SqlType } from './sql-types.js';
+import { commonTypeOf } from './types/typed-expressions.js';
 
 type PlanQuery = (q: Query, ctx: PlanContext) => PlannedQuery;
 
@@ -12,6 +13,8 @@ const WIDTH: Record<string, number> = { INT: 0, BIGINT: 1, DOUBLE: 2 };
 
 /** The type both columns fit in: the same type, or the wider of two numbers (INT < BIGINT < DOUBLE). */
 function common(a: SqlType, b: SqlType): SqlType | undefined {
+  // DECIMALs of other precisions and scales, and with integers: Flink's common DECIMAL (with a DOUBLE: DOUBLE).
+  if (a.name === 'DECIMAL' || b.name === 'DECIMAL') return a.name === 'NULL' ? b : b.name === 'NULL' ? a : commonTypeOf([a, b]);
   if (a.name === b.name) return a;
   if (a.name === 'NULL') return b;
   if (b.name === 'NULL') return a;
@@ -66,8 +69,20 @@ export function setBranches(
     });
   });
   const names = columns.map((c) => c.name);
-  const rename = (codes: readonly string[], consts: Constants) => codes.map((code, j) => `${propertyKey(names[j]!, consts)}: ${code}`);
-  // The first branch keeps its rows; the others are renamed in their own last step.
-  const streams = branches.map((b, i) => (i === 0 || b.columns.every((c, j) => c.name === names[j]) ? b.stream() : b.stream(rename)));
+  // A branch whose DECIMAL differs from the result's (scale, or an INT beside a DECIMAL) is cast in its last step.
+  const differs = (b: PlannedQuery, j: number) =>
+    b.columns[j]!.type.name === 'DECIMAL' || columns[j]!.type.name === 'DECIMAL' ? formatType(b.columns[j]!.type) !== formatType(columns[j]!.type) : false;
+  const rename = (b: PlannedQuery, at: Query) => (codes: readonly string[], consts: Constants) => {
+    const compiler = new ExpressionCompiler({ columns: [], qualifiers: [], description: what }, consts, ctx.sql);
+    return codes.map((code, j) => {
+      const c = b.columns[j]!;
+      const value = differs(b, j) ? compiler.cast({ code, type: c.type, nullable: c.nullable }, columns[j]!.type, at.pos).code : code;
+      return `${propertyKey(names[j]!, consts)}: ${value}`;
+    });
+  };
+  // The first branch keeps its rows unless a type changes; the others are renamed in their own last step.
+  const streams = branches.map((b, i) =>
+    (i === 0 || b.columns.every((c, j) => c.name === names[j])) && !b.columns.some((_c, j) => differs(b, j)) ? b.stream() : b.stream(rename(b, queries[i]!)),
+  );
   return { branches, columns, streams };
 }

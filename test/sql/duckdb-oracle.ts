@@ -1,4 +1,6 @@
 import { DuckDBInstance } from '@duckdb/node-api';
+import type { SqlType } from '../../src/sql/sql-types.js';
+import { decimalToNumber } from '../../src/sql/types/decimal.js';
 
 /** A row as compared across engines: values in column order, numbers rounded so float noise is not a difference. */
 export type Values = unknown[];
@@ -47,4 +49,15 @@ export function foldChangelog(changes: readonly { kind: string; row: Values }[])
     else same.pop();
   }
   return [...table.values()].flat();
+}
+
+/**
+ * A Weir row's values in column order, as DuckDB's rows give them: a DECIMAL (an unscaled bigint
+ * in Weir) as the number it stands for. `normalize` then compares it to 12 digits.
+ */
+export function rowValues(columns: readonly { readonly name: string; readonly type: SqlType }[], row: Readonly<Record<string, unknown>>): Values {
+  return columns.map((c) => {
+    const v = row[c.name] ?? null;
+    return c.type.name === 'DECIMAL' && typeof v === 'bigint' ? decimalToNumber(v, c.type.scale ?? 0) : v;
+  });
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import '../../src/index.js';
 import { TableEnvironment } from '../../src/sql/index.js';
-import { foldChangelog, duckdb, type Values } from './duckdb-oracle.js';
+import { foldChangelog, duckdb, rowValues, type Values } from './duckdb-oracle.js';
 import { DUCK_COLUMNS, queryArb, recArb, TABLE_COLUMNS, type Rec } from './random-queries.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'weir-sql-property-'));
@@ -37,9 +37,9 @@ async function weir(files: Record<string, string>, sql: string, mode: 'batch' | 
   const t = tEnv.sqlQuery(sql);
   const result = t.execute();
   if (!t.updating) {
-    return { rows: (await result.collect()).map((row) => t.columns.map((c) => row[c.name])), updating: false };
+    return { rows: (await result.collect()).map((row) => rowValues(t.columns, row)), updating: false };
   }
-  const changes = (await result.changelog()).map((c) => ({ kind: c.kind, row: t.columns.map((col) => c.row[col.name]) }));
+  const changes = (await result.changelog()).map((c) => ({ kind: c.kind, row: rowValues(t.columns, c.row) }));
   return { rows: foldChangelog(changes), updating: true };
 }
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import '../../src/index.js';
 import { TableEnvironment } from '../../src/sql/index.js';
-import { duckdb, multiset, type Values } from './duckdb-oracle.js';
+import { duckdb, multiset, rowValues, type Values } from './duckdb-oracle.js';
 import { randomQuery } from './random-expressions.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'weir-sql-oracle-'));
@@ -92,7 +92,7 @@ async function weir(table: string, path: string, format: string, query: string):
   tEnv.executeSql(`CREATE TABLE ${table} (${COLUMNS}) WITH ('connector' = 'filesystem', 'path' = '${path}', 'format' = '${format}')`);
   const t = tEnv.sqlQuery(query);
   const out = await t.execute().collect();
-  return out.map((row) => t.columns.map((c) => row[c.name]));
+  return out.map((row) => rowValues(t.columns, row));
 }
 
 describe('Weir SQL agrees with DuckDB on JSON Lines input', () => {

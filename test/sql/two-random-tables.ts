@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import '../../src/index.js';
 import { TableEnvironment } from '../../src/sql/index.js';
-import { duckdb, foldChangelog, multiset, type Values } from './duckdb-oracle.js';
+import { duckdb, foldChangelog, multiset, rowValues, type Values } from './duckdb-oracle.js';
 
 export interface Rec {
   k: number | null;
@@ -61,8 +61,8 @@ export async function engines(dir: string, a: Rec[], b: Rec[]) {
       if (opts.batch) tEnv.executeSql("SET 'execution.runtime-mode' = 'batch'");
       const t = tEnv.sqlQuery(sql);
       const result = t.execute();
-      if (!t.updating) return { rows: (await result.collect()).map((row) => t.columns.map((c) => row[c.name])), updating: false, kinds: [], changes: [] };
-      const changes = (await result.changelog()).map((c) => ({ kind: c.kind, row: t.columns.map((col) => c.row[col.name]) }));
+      if (!t.updating) return { rows: (await result.collect()).map((row) => rowValues(t.columns, row)), updating: false, kinds: [], changes: [] };
+      const changes = (await result.changelog()).map((c) => ({ kind: c.kind, row: rowValues(t.columns, c.row) }));
       return { rows: foldChangelog(changes), updating: true, kinds: changes.map((c) => c.kind), changes };
     },
     close: () => oracle.close(),

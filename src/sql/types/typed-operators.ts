@@ -13,6 +13,7 @@ import {
   pow10,
   rescale,
 } from './decimal.js';
+import { constantComparison, decimalConstantAsDouble, inlineDecimalArithmetic } from './decimal-inline.js';
 import { addMonths, DAY, formatDate, formatTime, parseDate, parseTime } from './temporal.js';
 import { textOf } from './value-format.js';
 import { fromLocalTime, toLocalTime } from './time-zone.js';
@@ -67,6 +68,10 @@ export function typedBinary(op: string, a: Compiled, b: Compiled, pos: SqlPositi
   }
   const dec = ta.name === 'DECIMAL' || tb.name === 'DECIMAL';
   if (dec && (ta.name === 'DOUBLE' || tb.name === 'DOUBLE')) {
+    // A DECIMAL literal beside a DOUBLE (`x > 0.5`) is that DOUBLE, found now: the plain comparison runs per row.
+    const ka = decimalConstantAsDouble(a);
+    const kb = decimalConstantAsDouble(b);
+    if (ka || kb) return ctx.binary(op, ka ?? a, kb ?? b, pos);
     const da = ta.name === 'DECIMAL' ? unaryCall(ctx, a, (v: bigint) => decimalToNumber(v, ta.scale ?? 0), T.DOUBLE) : a;
     const db = tb.name === 'DECIMAL' ? unaryCall(ctx, b, (v: bigint) => decimalToNumber(v, tb.scale ?? 0), T.DOUBLE) : b;
     return ctx.binary(op, da, db, pos);
@@ -112,6 +117,8 @@ function decimalBinary(op: string, a: Compiled, b: Compiled, pos: SqlPosition, c
     '>=': (x, y) => x >= y,
   };
   if (cmp[op]) {
+    const folded = constantComparison(op, a, b);
+    if (folded) return folded;
     const s = Math.max(s1, s2);
     const ca = toBig(a.type, s);
     const cb = toBig(b.type, s);
@@ -124,11 +131,13 @@ function decimalBinary(op: string, a: Compiled, b: Compiled, pos: SqlPosition, c
   if (op === '+' || op === '-') {
     rs = Math.max(s1, s2);
     rp = Math.max(p1 - s1, p2 - s2) + rs + 1;
+    if (rp <= 38) return inlineDecimalArithmetic(op, a, b, decimalType(rp, rs));
     ({ precision: rp, scale: rs } = adjustPrecisionScale(rp, rs));
     const ca = toBig(a.type, rs);
     const cb = toBig(b.type, rs);
     f = op === '+' ? (x, y) => ca(x) + cb(y) : (x, y) => ca(x) - cb(y);
   } else if (op === '*') {
+    if (p1 + p2 <= 38) return inlineDecimalArithmetic(op, a, b, decimalType(p1 + p2, s1 + s2));
     ({ precision: rp, scale: rs } = adjustPrecisionScale(p1 + p2, s1 + s2));
     const ca = toBig(a.type, s1);
     const cb = toBig(b.type, s2);
@@ -167,8 +176,7 @@ function decimalBinary(op: string, a: Compiled, b: Compiled, pos: SqlPosition, c
 
 /** Unary minus of a DECIMAL or an INTERVAL. */
 export function typedNegate(a: Compiled, ctx: TypeContext): Compiled | undefined {
-  if (a.type.name === 'DECIMAL') return unaryCall(ctx, a, (v: bigint) => -v, a.type);
-  if (a.type.name === 'INTERVAL' || a.type.name === 'INTERVAL_MONTHS')
+  if (a.type.name === 'DECIMAL' || a.type.name === 'INTERVAL' || a.type.name === 'INTERVAL_MONTHS')
     return { code: a.nullable ? `$.neg(${a.code})` : `(-${a.code})`, type: a.type, nullable: a.nullable };
   return undefined;
 }

@@ -1,6 +1,6 @@
 import { formatDouble, formatTimestamp } from '../runtime-helpers.js';
 import type { SqlType } from '../sql-types.js';
-import { decimalToString, rescale } from './decimal.js';
+import { decimalToNumber, decimalToString, pow10, rescale } from './decimal.js';
 import { formatDate, formatTime, formatTimestampP } from './temporal.js';
 import { toLocalTime } from './time-zone.js';
 
@@ -70,6 +70,15 @@ export function sinkConversion(from: SqlType, to: SqlType): ((v: unknown) => unk
   if (from.name === 'DECIMAL' && to.name === 'DECIMAL' && (from.scale ?? 0) !== (to.scale ?? 0)) {
     const [a, b] = [from.scale ?? 0, to.scale ?? 0];
     return (v) => (v === null ? null : decimalToString(rescale(v as bigint, a, b), b));
+  }
+  // The implicit casts of an INSERT, as Flink's: a DECIMAL into a DOUBLE column, an integer into a DECIMAL one.
+  if (from.name === 'DECIMAL' && to.name === 'DOUBLE') {
+    const s = from.scale ?? 0;
+    return (v) => (v === null ? null : decimalToNumber(v as bigint, s));
+  }
+  if ((from.name === 'INT' || from.name === 'BIGINT') && to.name === 'DECIMAL') {
+    const s = to.scale ?? 0;
+    return (v) => (v === null ? null : decimalToString(BigInt(v as number) * pow10(s), s));
   }
   return sinkValueOf(from.name === to.name ? to : from);
 }
