@@ -11,9 +11,11 @@ import type { Row } from './row-changes.js';
 
 /**
  * Chunks read with one binlog read (see `readChunks`). A request's chunks (see
- * `CHUNKS_PER_REQUEST`) are read in groups of this many, the next group while one is emitted.
+ * `CHUNKS_PER_REQUEST`) are read in groups of this many, the next group while one is emitted. Two,
+ * not four: with one group ahead, two groups' rows are alive at once, and four chunks' worth twice
+ * outgrew the young generation (twice the garbage collector's time per snapshot, measured).
  */
-export const CHUNKS_PER_READ = 4;
+export const CHUNKS_PER_READ = 2;
 
 /** Chunks being read, or read, with their rows as of each one's low mark. */
 interface ChunkGroup {
