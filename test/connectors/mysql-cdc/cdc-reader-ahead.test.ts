@@ -39,8 +39,14 @@ describe('MysqlCdcReader reads one group ahead', () => {
     await flush();
     // Both groups asked for before any row came back: the server sends the second right after the first.
     expect(reads.map((g) => g.ids.length)).toEqual([CHUNKS_PER_READ, CHUNKS_PER_READ]);
-    expect(reads[1]!.after).toBeDefined();
+    // The second group opens the binlog (same server id) only once the first group's read settled.
+    let secondMayOpen = false;
+    void reads[1]!.after!.then(() => (secondMayOpen = true));
+    await flush();
+    expect(secondMayOpen).toBe(false);
     reads[0]!.settle(rowsOf(reads[0]!.ids));
+    await flush();
+    expect(secondMayOpen).toBe(true);
     const batch = (await first) as Batch<Row>;
     expect(batch.values.map((v) => v.id)).toEqual(['c0a', 'c0b']);
     // Bounded to one group ahead: the third is not asked for while the second is unread.
