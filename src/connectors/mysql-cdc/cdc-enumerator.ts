@@ -6,12 +6,13 @@ import { binlogAvailable, binlogEnd, checkServer, connect, splitTable, withConne
 import type { ResolvedMysqlCdcOptions } from './mysql-cdc-options.js';
 
 /**
- * Chunks handed to a reader per request, all with one low mark. A reader reads the chunks it holds
- * back to back on its connection and reads the binlog once for them all (see `readChunks`), and
- * holds their rows until it emitted them all: this many times the chunk size is the rows a reader
- * keeps in memory.
+ * Chunks handed to a reader per request, all with one low mark. A reader reads them in groups
+ * (`CHUNKS_PER_READ`), the next group while it emits one, so the server is not idle between groups,
+ * and holds two groups' rows at most. Between requests the server idles while the reader asks and
+ * the enumerator notes a low mark: more chunks per request make that rarer, but a reader holds them
+ * all until read, and a restore reads again those not yet emitted.
  */
-export const CHUNKS_PER_REQUEST = 4;
+export const CHUNKS_PER_REQUEST = 8;
 
 /** How often the enumerator looks for new tables (`scan.newly-added-table.enabled`). */
 export const DISCOVERY_INTERVAL_MS = 1000;

@@ -28,9 +28,16 @@ function chunkSelect({ table: t, chunk }: ChunkSplit): [string, string[]] {
  * chunk out). A high mark later than a chunk's own SELECT does no harm: the first change after
  * `low` decides a key, whenever it came. The statements are queued at once, so the server sends
  * one chunk's rows right after the last one's, while they are decoded, and the binlog is opened
- * once for them all.
+ * once for them all. With `after`, the binlog is opened once that settles (a read of the same
+ * reader's, with the same `serverId`).
  */
-export async function readChunks(c: Connection, o: ResolvedMysqlCdcOptions, splits: readonly ChunkSplit[], serverId: number): Promise<Row[][]> {
+export async function readChunks(
+  c: Connection,
+  o: ResolvedMysqlCdcOptions,
+  splits: readonly ChunkSplit[],
+  serverId: number,
+  after?: Promise<unknown>,
+): Promise<Row[][]> {
   const selects = splits.map((s) => {
     const [sql, values] = chunkSelect(s);
     // Rows as arrays: the driver's decoding of each value is unchanged, but a row object is built
@@ -44,6 +51,8 @@ export async function readChunks(c: Connection, o: ResolvedMysqlCdcOptions, spli
   const high = await highMark;
   const answers = await Promise.all(selects);
   const tables = [...new Map(splits.map((s) => [tableIdOf(s.table), s.table])).values()];
+  // Two binlog clients with one server id would disconnect each other: the read before this one ends first.
+  await after?.catch(() => {});
   let from = splits[0]!.start;
   for (const s of splits) if (comparePositions(s.start, from) < 0) from = s.start;
   const txs = await readBinlog(o, tables, serverId, from, high);
