@@ -90,3 +90,19 @@ describe('stream elements between slot threads', () => {
     );
   });
 });
+
+describe('values with an own __proto__ key (as JSON.parse makes them)', () => {
+  it('cross a slot link with the key intact, as keys, as fallback values and as flat record fields', () => {
+    const own = JSON.parse('{"__proto__": 1, "a": [{"__proto__": {"x": 2}}]}') as object;
+    const field = JSON.parse('{"__proto__": 7, "b": "x"}') as object;
+    const e = batchElement(new Batch([field, field], [1, 2], [own, 'k']));
+    const back = roundTrip(e) as typeof e;
+    expect(back.batch.keys![0]).toEqual(own);
+    expect(Object.keys(back.batch.keys![0] as object)).toEqual(['__proto__', 'a']);
+    expect(Object.getPrototypeOf(back.batch.values[0])).toBe(Object.prototype);
+    expect(Object.keys(back.batch.values[0] as object)).toEqual(['__proto__', 'b']);
+    expect((back.batch.values[1] as Record<string, unknown>)['__proto__']).toBe(7);
+    const nested = roundTrip(batchElement(new Batch([own], [1]))) as typeof e;
+    expect(Object.keys((nested.batch.values[0] as { a: object[] }).a[0]!)).toEqual(['__proto__']);
+  });
+});

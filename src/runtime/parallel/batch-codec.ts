@@ -13,7 +13,9 @@ export type EncodedValues =
   | { readonly f: 'i'; readonly d: ArrayBuffer }
   | { readonly f: 's'; readonly d: string[] }
   | { readonly f: 'o'; readonly names: string[]; readonly cols: EncodedColumn[]; readonly n: number }
-  | { readonly f: 'm'; readonly d: Uint8Array };
+  | { readonly f: 'm'; readonly d: Uint8Array }
+  /** Values left to the channel's structured clone: msgpackr would rename an own `__proto__` key. */
+  | { readonly f: 'c'; readonly d: unknown[] };
 
 export type EncodedColumn =
   | { readonly t: 'n'; readonly d: ArrayBuffer }
@@ -163,7 +165,30 @@ export function encodeValues(values: unknown[], transfer: ArrayBuffer[]): Encode
       if (e) return e;
     }
   }
-  return { f: 'm', d: packr.pack(values) };
+  // msgpackr reads an own `__proto__` key back as `__proto_` (its guard against prototype
+  // pollution), so values holding one (JSON.parse makes them) cross as a structured clone instead.
+  return hasOwnProtoKey(values, new Set()) ? { f: 'c', d: values } : { f: 'm', d: packr.pack(values) };
+}
+
+/** Whether any plain object, array element, Map or Set member inside `v` has an own `__proto__` key. */
+function hasOwnProtoKey(v: unknown, seen: Set<object>): boolean {
+  if (typeof v !== 'object' || v === null || seen.has(v)) return false;
+  seen.add(v);
+  if (Array.isArray(v)) {
+    for (const x of v) if (hasOwnProtoKey(x, seen)) return true;
+    return false;
+  }
+  if (v instanceof Map) {
+    for (const [k, x] of v) if (hasOwnProtoKey(k, seen) || hasOwnProtoKey(x, seen)) return true;
+    return false;
+  }
+  if (v instanceof Set) {
+    for (const x of v) if (hasOwnProtoKey(x, seen)) return true;
+    return false;
+  }
+  if (Object.hasOwn(v, '__proto__')) return true;
+  for (const k in v) if (Object.hasOwn(v, k) && hasOwnProtoKey((v as Record<string, unknown>)[k], seen)) return true;
+  return false;
 }
 
 type RowBuilder = (cols: unknown[], i: number) => unknown;
@@ -175,7 +200,8 @@ function builder(names: string[]): RowBuilder {
   const key = `${names.length}:${names.join('\u0000')}`;
   let b = builders.get(key);
   if (!b) {
-    const body = `return {${names.map((n, c) => `${JSON.stringify(n)}: cols[${c}][i]`).join(', ')}};`;
+    // `"__proto__": x` in a literal sets the prototype; only a computed key makes it a field.
+    const body = `return {${names.map((n, c) => `${n === '__proto__' ? '["__proto__"]' : JSON.stringify(n)}: cols[${c}][i]`).join(', ')}};`;
     b = new Function('cols', 'i', body) as RowBuilder;
     builders.set(key, b);
   }
@@ -200,6 +226,8 @@ export function decodeValues(e: EncodedValues): unknown[] {
       return e.d;
     case 'm':
       return packr.unpack(e.d) as unknown[];
+    case 'c':
+      return e.d;
     case 'o': {
       const cols = e.cols.map((c) => {
         if (c.t === 's') return c.d;
