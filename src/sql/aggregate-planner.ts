@@ -58,10 +58,20 @@ function mapChildren(e: Expr, f: (c: Expr) => Expr): Expr {
 // A subquery (IN (SELECT ...), EXISTS) is a Query, not an expression of this query: not looked into.
 const isExpr = (v: unknown): v is Expr => typeof v === 'object' && v !== null && 'kind' in v && 'pos' in v && v.kind !== 'select';
 
-/** What an expression means, without positions or qualifiers: `t.a + 1` and `a+1` are the same. */
-function signature(e: Expr): string {
+/**
+ * What an expression means, without positions: a column is the field it resolves to (`resolve`), so
+ * `t.a + 1` and `a+1` are the same, while `a.s` and `b.s` of a join are not; a column `resolve`
+ * cannot place is its last name part.
+ */
+function signature(e: Expr, resolve: (column: Extract<Expr, { kind: 'column' }>) => string | undefined): string {
   return JSON.stringify(e, (k, v: unknown) =>
-    k === 'pos' ? undefined : typeof v === 'bigint' ? `${v}n` : isExpr(v) && v.kind === 'column' ? { column: v.name.parts[v.name.parts.length - 1] } : v,
+    k === 'pos'
+      ? undefined
+      : typeof v === 'bigint'
+        ? `${v}n`
+        : isExpr(v) && v.kind === 'column'
+          ? { column: resolve(v) ?? v.name.parts[v.name.parts.length - 1] }
+          : v,
   );
 }
 
@@ -104,7 +114,16 @@ export function planAggregate(
   const consts = new Constants();
   const compiler = new ExpressionCompiler(scope, consts, sql);
   const groupExprs = q.groupBy ?? [];
-  const groupSigs = groupExprs.map(signature);
+  // A column's identity is the code that reads it from the input row (one field, whatever the qualifier).
+  const resolve = (c: Extract<Expr, { kind: 'column' }>): string | undefined => {
+    try {
+      return compiler.column(c.name.parts, c.pos).code;
+    } catch {
+      return undefined;
+    }
+  };
+  const signatureOf = (e: Expr) => signature(e, resolve);
+  const groupSigs = groupExprs.map(signatureOf);
   const groups: AggregatePlan['groups'][number][] = [];
   const columns: Column[] = [];
   const valueCodes: string[] = [];
@@ -125,7 +144,7 @@ export function planAggregate(
   const callSigs: string[] = [];
   const callColumns: Column[] = [];
   const addCall = (e: Extract<Expr, { kind: 'call' }>): number => {
-    const sig = signature(e);
+    const sig = signatureOf(e);
     const known = callSigs.indexOf(sig);
     if (known >= 0) return known;
     const user = userAggregate(e.name);
@@ -214,7 +233,7 @@ export function planAggregate(
     return { kind: 'column', name: { parts: [name], pos }, pos };
   };
   const rewrite = (e: Expr): Expr => {
-    const g = groupSigs.indexOf(signature(e));
+    const g = groupSigs.indexOf(signatureOf(e));
     if (g >= 0) return col(`$g${g}`, e);
     if (e.kind === 'call' && isAggregateName(e.name)) return col(`$a${addCall(e)}`, e);
     if (e.kind === 'call' && LATER_AGGREGATES.has(e.name)) throw new SqlError(`Aggregate function ${e.name} is not supported yet`, e.pos, sql);
