@@ -6,7 +6,7 @@ import { formatType, isNumeric, T, widerNumeric, type SqlType } from './sql-type
 import type { FunctionContext } from './functions/function-definition.js';
 import { knownFunctionNames, resolveFunction, resolveSystemFunction } from './functions/function-catalog.js';
 import { commonTypeOf, fieldAccess, NILADIC } from './types/typed-expressions.js';
-import { castConstant, constantCode } from './types/decimal-inline.js';
+import { castConstant, COMPARISONS, constantCode } from './types/decimal-inline.js';
 import { decimalType, isExtended, typedBinary, typedCast, typedNegate } from './types/typed-operators.js';
 
 /** A column a query can see: its name, type and whether it may be NULL. */
@@ -272,17 +272,9 @@ export class ExpressionCompiler {
     }
     const typed = typedBinary(op, a, b, pos, this.ctx(op, pos));
     if (typed) return typed;
-    const cmp: Record<string, [string, string]> = {
-      '=': ['eq', '==='],
-      '<>': ['ne', '!=='],
-      '<': ['lt', '<'],
-      '<=': ['le', '<='],
-      '>': ['gt', '>'],
-      '>=': ['ge', '>='],
-    };
-    if (cmp[op]) {
+    if (COMPARISONS[op]) {
       this.comparable(a, b, op, pos);
-      const [fn, js] = cmp[op]!;
+      const [fn, js] = COMPARISONS[op]!;
       return { code: nullable ? `$.${fn}(${a.code}, ${b.code})` : `(${a.code} ${js} ${b.code})`, type: T.BOOLEAN, nullable };
     }
     // Arithmetic.

@@ -50,7 +50,8 @@ export function inlineDecimalArithmetic(op: string, a: Compiled, b: Compiled, ty
 }
 
 const FLIP: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=', '=': '=', '<>': '<>' };
-const JS: Record<string, [string, string]> = {
+/** Each SQL comparison's null-aware helper (`$.eq`, ...) and its JavaScript operator. */
+export const COMPARISONS: Readonly<Record<string, readonly [string, string]>> = {
   '=': ['eq', '==='],
   '<>': ['ne', '!=='],
   '<': ['lt', '<'],
@@ -88,7 +89,7 @@ export function constantComparison(op: string, a: Compiled, b: Compiled): Compil
     }
   }
   const kc = isIntegral(x.type) ? constantCode(Number(k)) : constantCode(k);
-  const [fn, jsOp] = JS[js]!;
+  const [fn, jsOp] = COMPARISONS[js]!;
   return { code: x.nullable ? `$.${fn}(${x.code}, ${kc})` : `(${x.code} ${jsOp} ${kc})`, type: T.BOOLEAN, nullable: x.nullable };
 }
 
