@@ -117,20 +117,30 @@ export class LocalWindowAggregateOperator implements Operator<unknown> {
   /** Emits every buffered partial aggregate, keyed, at its slice's last timestamp. */
   private flush(): void {
     if (this.buffered === 0) return;
-    const values = new Array<unknown>(this.buffered);
-    const timestamps = new Array<number>(this.buffered);
-    const keys = new Array<unknown>(this.buffered);
-    let o = 0;
-    for (const [key, s] of this.buffer) {
-      for (let j = 1; j < s.length; j += 2) {
-        values[o] = s[j + 1];
-        timestamps[o] = (s[j] as number) - 1;
-        keys[o++] = key;
-      }
-    }
+    const batch = drainSlices(this.buffer, this.buffered);
     this.buffer = new Map();
     this.buffered = 0;
     this.earliestEnd = Infinity;
-    this.ctx.output.push(new Batch(values, timestamps, keys));
+    this.ctx.output.push(batch);
   }
+}
+
+/**
+ * The buffer as one keyed batch. A function of its own: V8 compiles its loop on stack replacement,
+ * and compiled together with the push that follows, the push's inlined checks failed on every
+ * flush of a slot (a deoptimization per flush, the loop then run by the interpreter).
+ */
+function drainSlices(buffer: Map<unknown, KeySlices>, count: number): Batch<unknown> {
+  const values = new Array<unknown>(count);
+  const timestamps = new Array<number>(count);
+  const keys = new Array<unknown>(count);
+  let o = 0;
+  for (const [key, s] of buffer) {
+    for (let j = 1; j < s.length; j += 2) {
+      values[o] = s[j + 1];
+      timestamps[o] = (s[j] as number) - 1;
+      keys[o++] = key;
+    }
+  }
+  return new Batch(values, timestamps, keys);
 }
