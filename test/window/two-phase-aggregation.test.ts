@@ -114,8 +114,14 @@ describe('two-phase window aggregation (local partial aggregates before the keyB
     expect(h.values()).toEqual([2, 1]);
     h.clearOutput();
     feed();
-    h.processWatermark(4); // the watermark reaches the last timestamp of slice (0, 5]
-    expect(h.values()).toEqual([2, 1]);
+    h.processWatermark(4); // the watermark reaches the last timestamp of slice (0, 5]…
+    expect(h.values()).toEqual([2]); // …which leaves; b's slice (5, 10] is still open
+    h.clearOutput();
+    h.processElement({ k: 'b', t: 8, v: 0 }, 8);
+    h.processWatermark(8);
+    expect(h.values()).toEqual([]);
+    h.processWatermark(9); // b's open slice kept folding: one partial of 2, not two pieces
+    expect(h.output()).toEqual([{ value: 2, timestamp: 9 }]);
   });
 
   /** The two-phase pass on `graph` with uids and parallelism assigned, as planning runs it; `split` says whether it changed the graph. */
