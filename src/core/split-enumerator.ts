@@ -11,6 +11,11 @@ export interface SplitEnumeratorContext<S extends SourceSplit = SourceSplit> {
   /** Number of parallel readers (subtasks 0 .. parallelism - 1). */
   readonly parallelism: number;
   readonly clock: Clock;
+  /**
+   * Whether the job takes checkpoints (undefined: it does not). An enumerator that waits for
+   * {@link SplitEnumerator.notifyCheckpointComplete} must not wait without them.
+   */
+  readonly checkpointing?: boolean;
   /** Readers that have registered (called `addReader`) in this attempt. */
   registeredReaders(): readonly number[];
   assignSplit(subtaskIndex: number, split: S): void;
@@ -62,5 +67,11 @@ export interface SplitEnumerator<S extends SourceSplit = SourceSplit, E = unknow
   addReader(subtaskIndex: number): void;
   /** The enumerator's state for checkpoint `checkpointId`: a structured-cloneable value (no functions). */
   snapshotState(checkpointId: number): E;
+  /**
+   * Checkpoint `checkpointId` completed: what readers emitted before its barrier is committed by
+   * two-phase sinks. An enumerator may hold back a split until output it depends on is (see
+   * `CdcEnumerator` of postgres-cdc).
+   */
+  notifyCheckpointComplete?(checkpointId: number): void;
   close(): void;
 }

@@ -75,10 +75,8 @@ export function pipelineSource(def: PipelineDefinition): PipelineSource {
   // A whole-database sync follows the database: tables created later are captured unless told otherwise.
   const startup = def.source.options['scan.startup.mode'] ?? 'initial';
   if (def.source.type === 'postgres') {
-    // Opt-in for PostgreSQL until a failure during a new table's snapshot restores exactly (a known
-    // bug: changes of other tables can be lost or repeated; docs/cdc.md).
     const o = {
-      'scan.newly-added-table.enabled': false,
+      'scan.newly-added-table.enabled': startup === 'initial',
       ...options(def, POSTGRES_OPTIONS),
       metadata: ['schema_name', 'table_name'],
     } as unknown as PostgresCdcOptions;

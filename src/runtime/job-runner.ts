@@ -204,7 +204,7 @@ export class JobRunner implements JobClient {
         throw new WeirError(`Job '${this.jobName}' was cancelled`);
       }
       let attempt!: Attempt;
-      const enumerators = this.sourceCoordinators((e) => attempt.fail(e));
+      const enumerators = this.sourceCoordinators((e) => attempt.fail(e), !!(cp && this.storage));
       const listener: AttemptListener = {
         acknowledge: (id, task, state, alignmentMs, syncMs) => this.coordinator?.acknowledge(id, { task, state, alignmentMs, syncMs }),
         readerRegistered: (node, index) => enumerators.get(node)?.readerRegistered(index),
@@ -260,7 +260,10 @@ export class JobRunner implements JobClient {
               }
               return storage.write(id, savepoint, this.jobName, states).then((r) => ({ ...r, stateBytesByOperator }));
             },
-            notifyComplete: (id) => void attempt.notifyCheckpointComplete(id).catch((e) => attempt.fail(e)),
+            notifyComplete: (id) => {
+              for (const c of enumerators.values()) c.checkpointComplete(id);
+              void attempt.notifyCheckpointComplete(id).catch((e) => attempt.fail(e));
+            },
             notifyAborted: (id) => attempt.notifyCheckpointAborted(id),
             failJob: (e) => attempt.fail(e),
           },
@@ -336,12 +339,12 @@ export class JobRunner implements JobClient {
   }
 
   /** One coordinator per source with a split enumerator, by node id, for one attempt. */
-  private sourceCoordinators(fail: (e: unknown) => void): Map<number, SourceCoordinator> {
+  private sourceCoordinators(fail: (e: unknown) => void, checkpointing: boolean): Map<number, SourceCoordinator> {
     const out = new Map<number, SourceCoordinator>();
     for (const n of this.graph.nodes) {
       const source = paramsOf(n, 'source')?.source;
       if (!source?.createEnumerator) continue;
-      out.set(n.id, new SourceCoordinator(n.id, operatorUid(n), source, n.name, parallelismOf(n, this.config), this.config.clock, fail));
+      out.set(n.id, new SourceCoordinator(n.id, operatorUid(n), source, n.name, parallelismOf(n, this.config), this.config.clock, fail, checkpointing));
     }
     return out;
   }

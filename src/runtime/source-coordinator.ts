@@ -51,6 +51,8 @@ export class SourceCoordinator {
     private readonly parallelism: number,
     private readonly clock: Clock,
     private readonly fail: (e: unknown) => void,
+    /** Whether the job takes checkpoints, which the enumerator is told of. */
+    private readonly checkpointing = false,
   ) {}
 
   /** Creates and starts the enumerator, from `restore` when given, and hands back restored assignments. */
@@ -61,6 +63,7 @@ export class SourceCoordinator {
       sourceName: this.sourceName,
       parallelism: this.parallelism,
       clock: this.clock,
+      checkpointing: this.checkpointing,
       registeredReaders: () => this.readers.slice(),
       assignSplit: (subtask, split) => {
         this.checkReader(subtask, 'assignSplit');
@@ -113,6 +116,12 @@ export class SourceCoordinator {
   splitRequest(subtask: number): void {
     if (this.closed) return;
     this.call(() => this.enumerator?.handleSplitRequest(subtask));
+  }
+
+  /** Tells the enumerator that checkpoint `id` completed. */
+  checkpointComplete(id: number): void {
+    if (this.closed) return;
+    this.call(() => this.enumerator?.notifyCheckpointComplete?.(id));
   }
 
   /** The enumerator's part of checkpoint `id`, encoded as a subtask state file. */

@@ -57,7 +57,6 @@ describe.runIf(run)('weir pipeline from PostgreSQL and tables created later', ()
   database-name: weir
   tables: public.nt_\\.*
   slot.name: pipeline_new_slot
-  scan.newly-added-table.enabled: true
   scan.incremental.snapshot.chunk.size: 200
 sink:
   type: mariadb

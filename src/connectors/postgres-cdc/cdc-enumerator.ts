@@ -74,6 +74,16 @@ export class CdcEnumerator implements SplitEnumerator<CdcSplit, CdcEnumeratorSta
   private logHolder: number | undefined;
   private cancelDiscovery: (() => void) | undefined;
   private closed = false;
+  /** The id of the last checkpoint triggered in this attempt (0: none yet). */
+  private lastTriggered = 0;
+  /** Whether chunks were handed out since the log split last got its tables (or since this attempt started). */
+  private chunksOut = false;
+  /**
+   * Once every chunk handed out was emitted: the last checkpoint triggered then. The log split (or
+   * the new tables) is handed out only once a later checkpoint completed, so the chunks' rows are
+   * committed before any change the log split emits after them.
+   */
+  private emittedBy: number | undefined;
 
   constructor(
     private readonly o: ResolvedCdcOptions,
@@ -146,9 +156,17 @@ export class CdcEnumerator implements SplitEnumerator<CdcSplit, CdcEnumeratorSta
 
   addReader(): void {}
 
-  snapshotState(): CdcEnumeratorState | undefined {
+  snapshotState(checkpointId?: number): CdcEnumeratorState | undefined {
+    if (checkpointId !== undefined && checkpointId > this.lastTriggered) this.lastTriggered = checkpointId;
     const s = this.state;
     return s && { ...s, tables: s.tables.slice(), chunks: s.chunks.slice(), pending: s.pending.slice(), adding: s.adding.slice() };
+  }
+
+  notifyCheckpointComplete(checkpointId: number): void {
+    if (this.emittedBy === undefined || checkpointId <= this.emittedBy) return;
+    this.emittedBy = undefined;
+    this.chunksOut = false;
+    this.serve();
   }
 
   close(): void {
@@ -208,6 +226,8 @@ export class CdcEnumerator implements SplitEnumerator<CdcSplit, CdcEnumeratorSta
       // A few chunks at a time, fewer near the end so that every reader keeps a share.
       const n = Math.min(CHUNKS_PER_REQUEST, Math.ceil(s.pending.length / this.ctx.parallelism));
       const ids = s.pending.splice(0, n);
+      this.chunksOut = true;
+      this.emittedBy = undefined;
       this.latest.set(reader, ids);
       this.reading.set(reader, [...(this.reading.get(reader) ?? []), ...ids]);
       for (const id of ids) {
@@ -229,6 +249,7 @@ export class CdcEnumerator implements SplitEnumerator<CdcSplit, CdcEnumeratorSta
       this.ctx.assignSplit(reader, { id: `drain#${reader}#${this.drains++}`, kind: 'drain' });
     }
     if (this.reading.size > 0) return;
+    if (this.waitsForCommit(s, adding.size > 0)) return;
     if (adding.size > 0) this.handOver(s, adding);
     if (this.o.startupMode !== 'snapshot' && !s.logAssigned && this.waiting.length > 0) {
       s.logAssigned = true;
@@ -237,6 +258,20 @@ export class CdcEnumerator implements SplitEnumerator<CdcSplit, CdcEnumeratorSta
     }
     if (this.o.startupMode === 'snapshot' || (s.logAssigned && !this.o.newlyAddedTables))
       for (const r of this.waiting.splice(0)) this.ctx.signalNoMoreSplits(r);
+  }
+
+  /**
+   * Whether the log split, or new tables for it, must wait for a checkpoint: the readers' chunks
+   * were emitted, but a checkpoint that holds some of them may also hold the log split's first
+   * changes, and a two-phase sink commits each subtask's part of a checkpoint on its own, in no
+   * set order, so a chunk's row could be committed after a later change of the same key.
+   * Without checkpoints there is nothing to wait for (nothing commits by checkpoint).
+   */
+  private waitsForCommit(s: State, adding: boolean): boolean {
+    if (!this.chunksOut || !this.ctx.checkpointing) return false;
+    if (!adding && (this.o.startupMode === 'snapshot' || s.logAssigned)) return false;
+    this.emittedBy ??= this.lastTriggered;
+    return true;
   }
 
   /** The batch's chunks were all read: its tables go to the log split, and the second slot goes. */
