@@ -62,6 +62,15 @@ export class MysqlCdcEnumerator implements SplitEnumerator<MysqlCdcSplit, MysqlC
   private closed = false;
   /** The connection that notes low marks while chunks are handed out, closed when none is left to hand out. */
   private marks: Promise<Connection> | undefined;
+  /** The id of the last checkpoint triggered in this attempt (0: none yet). */
+  private lastTriggered = 0;
+  /** Whether chunks were handed out since the log split last got its tables (or since this attempt started). */
+  private chunksOut = false;
+  /**
+   * Once every chunk handed out was emitted: the last checkpoint triggered then. The log split (or
+   * new tables for it) is handed out only once a later checkpoint completed; see {@link waitsForCommit}.
+   */
+  private emittedBy: number | undefined;
 
   constructor(
     private readonly o: ResolvedMysqlCdcOptions,
@@ -132,9 +141,17 @@ export class MysqlCdcEnumerator implements SplitEnumerator<MysqlCdcSplit, MysqlC
 
   addReader(): void {}
 
-  snapshotState(): MysqlCdcEnumeratorState | undefined {
+  snapshotState(checkpointId?: number): MysqlCdcEnumeratorState | undefined {
+    if (checkpointId !== undefined && checkpointId > this.lastTriggered) this.lastTriggered = checkpointId;
     const s = this.state;
     return s && { ...s, tables: s.tables.slice(), chunks: s.chunks.slice(), pending: s.pending.slice(), lows: { ...s.lows }, since: { ...s.since } };
+  }
+
+  notifyCheckpointComplete(checkpointId: number): void {
+    if (this.emittedBy === undefined || checkpointId <= this.emittedBy) return;
+    this.emittedBy = undefined;
+    this.chunksOut = false;
+    this.serve();
   }
 
   close(): void {
@@ -215,6 +232,8 @@ export class MysqlCdcEnumerator implements SplitEnumerator<MysqlCdcSplit, MysqlC
             const reader = this.waiting.shift()!;
             // A few chunks at a time, fewer near the end so that every reader keeps a share.
             const n = Math.min(CHUNKS_PER_REQUEST, Math.ceil(s.pending.length / this.ctx.parallelism));
+            this.chunksOut = true;
+            this.emittedBy = undefined;
             for (const id of s.pending.splice(0, n)) {
               this.reading.set(reader, id);
               s.lows[id] = low;
@@ -230,6 +249,8 @@ export class MysqlCdcEnumerator implements SplitEnumerator<MysqlCdcSplit, MysqlC
       return;
     }
     if (this.reading.size > 0 || s.pending.length > 0) return;
+    const adding = s.logAssigned && s.tables.some((t) => !this.logKnows.has(tableIdOf(t)));
+    if (this.waitsForCommit(s, adding)) return;
     const withLows = (chunks: TableChunk[]): ChunkLow[] => chunks.map((c) => ({ ...c, low: s.lows[c.id]! }));
     if (this.o.startupMode !== 'snapshot' && !s.logAssigned && this.waiting.length > 0) {
       s.logAssigned = true;
@@ -247,5 +268,19 @@ export class MysqlCdcEnumerator implements SplitEnumerator<MysqlCdcSplit, MysqlC
     }
     if (this.o.startupMode === 'snapshot' || (s.logAssigned && !this.o.newlyAddedTables))
       for (const r of this.waiting.splice(0)) this.ctx.signalNoMoreSplits(r);
+  }
+
+  /**
+   * Whether the log split, or new tables for it, must wait for a checkpoint: the readers' chunks
+   * were emitted, but a checkpoint that holds some of them may also hold the log split's first
+   * changes, and a two-phase sink commits each subtask's part of a checkpoint on its own, in no set
+   * order, so a chunk's row could be committed after a later change of the same key. Without
+   * checkpoints there is nothing to wait for (nothing commits by checkpoint).
+   */
+  private waitsForCommit(s: State, adding: boolean): boolean {
+    if (!this.chunksOut || !this.ctx.checkpointing) return false;
+    if (!adding && (this.o.startupMode === 'snapshot' || s.logAssigned)) return false;
+    this.emittedBy ??= this.lastTriggered;
+    return true;
   }
 }
