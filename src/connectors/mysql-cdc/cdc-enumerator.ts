@@ -1,4 +1,5 @@
 import type { SplitEnumerator, SplitEnumeratorContext } from '../../core/split-enumerator.js';
+import { LogSplitGate } from '../postgres-cdc/log-split-gate.js';
 import { binlogPurgedError, type BinlogPosition } from './binlog-position.js';
 import { capturedTables, describeTable, matchingTables, tableIdOf, type CapturedTable } from './captured-tables.js';
 import { LOG_SPLIT_ID, type ChunkLow, type MysqlCdcSplit, type TableChunk } from './cdc-splits.js';
@@ -64,15 +65,8 @@ export class MysqlCdcEnumerator implements SplitEnumerator<MysqlCdcSplit, MysqlC
   private closed = false;
   /** The connection that notes low marks while chunks are handed out, closed when none is left to hand out. */
   private marks: Promise<Connection> | undefined;
-  /** The id of the last checkpoint triggered in this attempt (0: none yet). */
-  private lastTriggered = 0;
-  /** Whether chunks were handed out since the log split last got its tables (or since this attempt started). */
-  private chunksOut = false;
-  /**
-   * Once every chunk handed out was emitted: the last checkpoint triggered then. The log split (or
-   * new tables for it) is handed out only once a later checkpoint completed; see {@link waitsForCommit}.
-   */
-  private emittedBy: number | undefined;
+  /** Holds the log split back until the chunks' rows are committed. */
+  private readonly gate = new LogSplitGate();
 
   constructor(
     private readonly o: ResolvedMysqlCdcOptions,
@@ -144,16 +138,13 @@ export class MysqlCdcEnumerator implements SplitEnumerator<MysqlCdcSplit, MysqlC
   addReader(): void {}
 
   snapshotState(checkpointId?: number): MysqlCdcEnumeratorState | undefined {
-    if (checkpointId !== undefined && checkpointId > this.lastTriggered) this.lastTriggered = checkpointId;
+    this.gate.triggered(checkpointId);
     const s = this.state;
     return s && { ...s, tables: s.tables.slice(), chunks: s.chunks.slice(), pending: s.pending.slice(), lows: { ...s.lows }, since: { ...s.since } };
   }
 
   notifyCheckpointComplete(checkpointId: number): void {
-    if (this.emittedBy === undefined || checkpointId <= this.emittedBy) return;
-    this.emittedBy = undefined;
-    this.chunksOut = false;
-    this.serve();
+    if (this.gate.completed(checkpointId)) this.serve();
   }
 
   close(): void {
@@ -234,8 +225,7 @@ export class MysqlCdcEnumerator implements SplitEnumerator<MysqlCdcSplit, MysqlC
             const reader = this.waiting.shift()!;
             // A few chunks at a time, fewer near the end so that every reader keeps a share.
             const n = Math.min(CHUNKS_PER_REQUEST, Math.ceil(s.pending.length / this.ctx.parallelism));
-            this.chunksOut = true;
-            this.emittedBy = undefined;
+            this.gate.chunksHandedOut();
             for (const id of s.pending.splice(0, n)) {
               this.reading.set(reader, id);
               s.lows[id] = low;
@@ -272,17 +262,9 @@ export class MysqlCdcEnumerator implements SplitEnumerator<MysqlCdcSplit, MysqlC
       for (const r of this.waiting.splice(0)) this.ctx.signalNoMoreSplits(r);
   }
 
-  /**
-   * Whether the log split, or new tables for it, must wait for a checkpoint: the readers' chunks
-   * were emitted, but a checkpoint that holds some of them may also hold the log split's first
-   * changes, and a two-phase sink commits each subtask's part of a checkpoint on its own, in no set
-   * order, so a chunk's row could be committed after a later change of the same key. Without
-   * checkpoints there is nothing to wait for (nothing commits by checkpoint).
-   */
+  /** Whether the log split, or new tables for it, must wait for the chunks' rows to be committed ({@link LogSplitGate}). */
   private waitsForCommit(s: State, adding: boolean): boolean {
-    if (!this.chunksOut || !this.ctx.checkpointing) return false;
     if (!adding && (this.o.startupMode === 'snapshot' || s.logAssigned)) return false;
-    this.emittedBy ??= this.lastTriggered;
-    return true;
+    return this.gate.mustWait(this.ctx.checkpointing);
   }
 }

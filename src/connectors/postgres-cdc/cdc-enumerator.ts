@@ -1,4 +1,5 @@
 import type { SplitEnumerator, SplitEnumeratorContext } from '../../core/split-enumerator.js';
+import { LogSplitGate } from './log-split-gate.js';
 import { capturedTables, describeTable, matchingTables, tableIdOf, type CapturedTable } from './captured-tables.js';
 import { LOG_SPLIT_ID, type CdcSplit, type TableChunk } from './cdc-splits.js';
 import {
@@ -74,16 +75,8 @@ export class CdcEnumerator implements SplitEnumerator<CdcSplit, CdcEnumeratorSta
   private logHolder: number | undefined;
   private cancelDiscovery: (() => void) | undefined;
   private closed = false;
-  /** The id of the last checkpoint triggered in this attempt (0: none yet). */
-  private lastTriggered = 0;
-  /** Whether chunks were handed out since the log split last got its tables (or since this attempt started). */
-  private chunksOut = false;
-  /**
-   * Once every chunk handed out was emitted: the last checkpoint triggered then. The log split (or
-   * the new tables) is handed out only once a later checkpoint completed, so the chunks' rows are
-   * committed before any change the log split emits after them.
-   */
-  private emittedBy: number | undefined;
+  /** Holds the log split back until the chunks' rows are committed. */
+  private readonly gate = new LogSplitGate();
 
   constructor(
     private readonly o: ResolvedCdcOptions,
@@ -157,16 +150,13 @@ export class CdcEnumerator implements SplitEnumerator<CdcSplit, CdcEnumeratorSta
   addReader(): void {}
 
   snapshotState(checkpointId?: number): CdcEnumeratorState | undefined {
-    if (checkpointId !== undefined && checkpointId > this.lastTriggered) this.lastTriggered = checkpointId;
+    this.gate.triggered(checkpointId);
     const s = this.state;
     return s && { ...s, tables: s.tables.slice(), chunks: s.chunks.slice(), pending: s.pending.slice(), adding: s.adding.slice() };
   }
 
   notifyCheckpointComplete(checkpointId: number): void {
-    if (this.emittedBy === undefined || checkpointId <= this.emittedBy) return;
-    this.emittedBy = undefined;
-    this.chunksOut = false;
-    this.serve();
+    if (this.gate.completed(checkpointId)) this.serve();
   }
 
   close(): void {
@@ -226,8 +216,7 @@ export class CdcEnumerator implements SplitEnumerator<CdcSplit, CdcEnumeratorSta
       // A few chunks at a time, fewer near the end so that every reader keeps a share.
       const n = Math.min(CHUNKS_PER_REQUEST, Math.ceil(s.pending.length / this.ctx.parallelism));
       const ids = s.pending.splice(0, n);
-      this.chunksOut = true;
-      this.emittedBy = undefined;
+      this.gate.chunksHandedOut();
       this.latest.set(reader, ids);
       this.reading.set(reader, [...(this.reading.get(reader) ?? []), ...ids]);
       for (const id of ids) {
@@ -260,18 +249,10 @@ export class CdcEnumerator implements SplitEnumerator<CdcSplit, CdcEnumeratorSta
       for (const r of this.waiting.splice(0)) this.ctx.signalNoMoreSplits(r);
   }
 
-  /**
-   * Whether the log split, or new tables for it, must wait for a checkpoint: the readers' chunks
-   * were emitted, but a checkpoint that holds some of them may also hold the log split's first
-   * changes, and a two-phase sink commits each subtask's part of a checkpoint on its own, in no
-   * set order, so a chunk's row could be committed after a later change of the same key.
-   * Without checkpoints there is nothing to wait for (nothing commits by checkpoint).
-   */
+  /** Whether the log split, or new tables for it, must wait for the chunks' rows to be committed ({@link LogSplitGate}). */
   private waitsForCommit(s: State, adding: boolean): boolean {
-    if (!this.chunksOut || !this.ctx.checkpointing) return false;
     if (!adding && (this.o.startupMode === 'snapshot' || s.logAssigned)) return false;
-    this.emittedBy ??= this.lastTriggered;
-    return true;
+    return this.gate.mustWait(this.ctx.checkpointing);
   }
 
   /** The batch's chunks were all read: its tables go to the log split, and the second slot goes. */
