@@ -11,8 +11,7 @@ import { SchemaTracker } from '../../../src/connectors/mysql-cdc/schema-changes.
 import { RowKind } from '../../../src/core/row-kind.js';
 import { MysqlCdcEnumerator } from '../../../src/connectors/mysql-cdc/cdc-enumerator.js';
 import type { MysqlCdcSplit } from '../../../src/connectors/mysql-cdc/cdc-splits.js';
-import { ManualClock } from '../../../src/core/clock.js';
-import type { SplitEnumeratorContext } from '../../../src/core/split-enumerator.js';
+import { logSplitWaitCases } from '../log-split-wait-cases.js';
 
 const at = (file: number, pos: number) => ({ file: `mysql-bin.${String(file).padStart(6, '0')}`, pos });
 const items: CapturedTable = { database: 'd', table: 'items', keyColumns: ['id'], chunkColumn: 'id', columns: ['id', 'v'] };
@@ -172,54 +171,19 @@ describe('mysql-cdc options', () => {
   });
 });
 
-describe('mysql-cdc enumerator', () => {
-  const o = resolveOptions({ hostname: 'h', username: 'u', 'database-name': 'd', 'table-name': 'items' });
-  const chunks = [
-    { id: 'd.items#0', lo: null, hi: '10', table: 'd.items' },
-    { id: 'd.items#1', lo: '10', hi: null, table: 'd.items' },
-  ];
-
-  /** Two readers each read one chunk and emit it (then ask again); checkpoint 7 is triggered meanwhile. */
-  function snapshotRead(checkpointing: boolean) {
-    const assigned: [number, MysqlCdcSplit][] = [];
-    let calls = 0;
-    const ctx: SplitEnumeratorContext<MysqlCdcSplit> = {
-      sourceName: 'mysql',
-      parallelism: 2,
-      clock: new ManualClock(),
-      checkpointing,
-      registeredReaders: () => [0, 1],
-      assignSplit: (i, split) => void assigned.push([i, split]),
-      signalNoMoreSplits: () => {},
-      // No server: the first call finds the layout, the others note the binlog's end (a low mark).
-      callAsync: (_work, then) => then((calls++ === 0 ? { tables: [items], start: at(1, 4), chunks } : at(1, 100 + calls)) as never),
-    };
-    const e = new MysqlCdcEnumerator(o, ctx, undefined);
-    e.start();
-    for (const r of [0, 1]) e.handleSplitRequest(r);
-    expect(assigned.map(([r, s]) => [r, s.kind])).toEqual([
-      [0, 'chunk'],
-      [1, 'chunk'],
-    ]);
-    e.snapshotState(7);
-    for (const r of [0, 1]) e.handleSplitRequest(r);
-    return { e, log: () => assigned.filter(([, s]) => s.kind === 'log') };
-  }
-
-  it('hands out the log split only once a checkpoint triggered after the last chunk was emitted completed', () => {
-    // A checkpoint may hold a chunk's rows from one reader and the log split's first changes from
-    // the other; a two-phase sink commits each subtask's part in no set order.
-    const { e, log } = snapshotRead(true);
-    expect(log()).toEqual([]);
-    // Triggered before the chunks were emitted: its barrier may have gone before their rows.
-    e.notifyCheckpointComplete(7);
-    expect(log()).toEqual([]);
-    e.snapshotState(8);
-    e.notifyCheckpointComplete(8);
-    expect(log()).toHaveLength(1);
-  });
-
-  it('hands out the log split at once when the job takes no checkpoints', () => {
-    expect(snapshotRead(false).log()).toHaveLength(1);
-  });
+logSplitWaitCases<MysqlCdcSplit>('mysql-cdc', {
+  make: (ctx) => new MysqlCdcEnumerator(resolveOptions({ hostname: 'h', username: 'u', 'database-name': 'd', 'table-name': 'items' }), ctx, undefined),
+  // No server: the first call finds the layout, the others note the binlog's end (a low mark).
+  answer: (call) =>
+    call === 0
+      ? {
+          tables: [items],
+          start: at(1, 4),
+          chunks: [
+            { id: 'd.items#0', lo: null, hi: '10', table: 'd.items' },
+            { id: 'd.items#1', lo: '10', hi: null, table: 'd.items' },
+          ],
+        }
+      : at(1, 100 + call),
+  requestsAfterEmit: [0, 1],
 });

@@ -11,8 +11,7 @@ import { formatLsn, parseLsn } from '../../../src/connectors/postgres-cdc/lsn.js
 import { parseXidSnapshot, visibleIn } from '../../../src/connectors/postgres-cdc/xid-snapshot.js';
 import { CdcEnumerator } from '../../../src/connectors/postgres-cdc/cdc-enumerator.js';
 import type { CdcSplit } from '../../../src/connectors/postgres-cdc/cdc-splits.js';
-import { ManualClock } from '../../../src/core/clock.js';
-import type { SplitEnumeratorContext } from '../../../src/core/split-enumerator.js';
+import { logSplitWaitCases } from '../log-split-wait-cases.js';
 
 const T = { schema: 'public', table: 't', keyColumns: ['id'], chunkColumn: 'id' };
 
@@ -191,50 +190,11 @@ describe('postgres-cdc options', () => {
   });
 });
 
-describe('postgres-cdc enumerator', () => {
-  const o = resolveOptions({ hostname: 'db', username: 'u', 'database-name': 'd', 'table-name': 't', 'slot.name': 's' });
-  const chunks = chunksAt(['10']).map((c) => ({ ...c, table: 'public.t' }));
-
-  /** Two readers each read one chunk, emit it and ask twice (the first answer is a drain); checkpoint 7 is triggered meanwhile. */
-  function snapshotRead(checkpointing: boolean) {
-    const assigned: [number, CdcSplit][] = [];
-    const ctx: SplitEnumeratorContext<CdcSplit> = {
-      sourceName: 'pg',
-      parallelism: 2,
-      clock: new ManualClock(),
-      checkpointing,
-      registeredReaders: () => [0, 1],
-      assignSplit: (i, split) => void assigned.push([i, split]),
-      signalNoMoreSplits: () => {},
-      // No database: the layout a first start finds.
-      callAsync: (_work, then) => then({ tables: [T], chunks } as never),
-    };
-    const e = new CdcEnumerator(o, ctx, undefined);
-    e.start();
-    for (const r of [0, 1]) e.handleSplitRequest(r);
-    expect(assigned.map(([r, s]) => [r, s.kind])).toEqual([
-      [0, 'chunk'],
-      [1, 'chunk'],
-    ]);
-    e.snapshotState(7);
-    for (const r of [0, 1, 0, 1]) e.handleSplitRequest(r);
-    return { e, log: () => assigned.filter(([, s]) => s.kind === 'log') };
-  }
-
-  it('hands out the log split only once a checkpoint triggered after the last chunk was emitted completed', () => {
-    // A checkpoint may hold a chunk's rows from one reader and the log split's first changes from
-    // the other; a two-phase sink commits each subtask's part in no set order.
-    const { e, log } = snapshotRead(true);
-    expect(log()).toEqual([]);
-    // Triggered before the chunks were emitted: its barrier may have gone before their rows.
-    e.notifyCheckpointComplete(7);
-    expect(log()).toEqual([]);
-    e.snapshotState(8);
-    e.notifyCheckpointComplete(8);
-    expect(log()).toHaveLength(1);
-  });
-
-  it('hands out the log split at once when the job takes no checkpoints', () => {
-    expect(snapshotRead(false).log()).toHaveLength(1);
-  });
+logSplitWaitCases<CdcSplit>('postgres-cdc', {
+  make: (ctx) =>
+    new CdcEnumerator(resolveOptions({ hostname: 'db', username: 'u', 'database-name': 'd', 'table-name': 't', 'slot.name': 's' }), ctx, undefined),
+  // No database: the layout a first start finds.
+  answer: () => ({ tables: [T], chunks: chunksAt(['10']).map((c) => ({ ...c, table: 'public.t' })) }),
+  // Each reader asks twice: the first answer is a drain (a request means all but the last hand-out is emitted).
+  requestsAfterEmit: [0, 1, 0, 1],
 });
