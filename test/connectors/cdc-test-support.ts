@@ -1,5 +1,5 @@
-// What the CDC integration tests share: folding a changelog into a table in plain code, waiting for
-// a condition, and a writer that changes the source table while the job reads it.
+// What the CDC integration tests share: folding a changelog into a table (or several) in plain code,
+// waiting for a condition, and a writer that changes the source table while the job reads it.
 import { RowKind } from '../../src/core/row-kind.js';
 
 /**
@@ -20,6 +20,31 @@ export function foldChangelog(rows: readonly object[], kinds: readonly RowKind[]
     else table.delete(id);
   });
   return { table, anomalies };
+}
+
+/**
+ * Applies a changelog of several tables (rows named by `table_name`, each keyed by `id`); lists
+ * +I of present and -U/-D of absent keys. `op_ts` and `table_name` are left out of the folded rows.
+ */
+export function foldTables(
+  rows: readonly Record<string, unknown>[],
+  kinds: readonly RowKind[],
+): { tables: Map<string, Map<string, Record<string, unknown>>>; anomalies: string[] } {
+  const tables = new Map<string, Map<string, Record<string, unknown>>>();
+  const anomalies: string[] = [];
+  rows.forEach((row, i) => {
+    const { op_ts: _t, table_name, ...data } = row;
+    const table = String(table_name);
+    let t = tables.get(table);
+    if (!t) tables.set(table, (t = new Map()));
+    const key = String(data.id);
+    const kind = kinds[i]!;
+    if (kind === RowKind.INSERT && t.has(key)) anomalies.push(`+I of present ${table} ${key}`);
+    if ((kind === RowKind.UPDATE_BEFORE || kind === RowKind.DELETE) && !t.has(key)) anomalies.push(`-U/-D of absent ${table} ${key}`);
+    if (kind === RowKind.INSERT || kind === RowKind.UPDATE_AFTER) t.set(key, data);
+    else t.delete(key);
+  });
+  return { tables, anomalies };
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

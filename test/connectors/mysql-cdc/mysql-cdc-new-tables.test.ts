@@ -9,8 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StreamEnvironment } from '../../../src/index.js';
 import { CollectSink } from '../../../src/connectors/memory/index.js';
 import { MysqlCdcSourceBuilder, type Row } from '../../../src/connectors/mysql-cdc/index.js';
-import { RowKind } from '../../../src/core/row-kind.js';
-import { startTableWriter, until } from '../cdc-test-support.js';
+import { foldTables, startTableWriter, until } from '../cdc-test-support.js';
 import { startMariadb, type MariadbInstance } from './mariadb-instance.js';
 import { haveMariadbBinaries, serverTestsRun } from '../../support/server-binaries.js';
 
@@ -27,25 +26,6 @@ afterAll(async () => {
   await db?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
-
-/** Applies a changelog of several tables (each keyed by `id`); lists +I of present and -U/-D of absent keys. */
-function fold(values: readonly Row[], kinds: readonly RowKind[]) {
-  const tables = new Map<string, Map<string, Row>>();
-  const anomalies: string[] = [];
-  values.forEach((row, i) => {
-    const { op_ts: _t, table_name, ...data } = row;
-    const table = String(table_name);
-    let t = tables.get(table);
-    if (!t) tables.set(table, (t = new Map()));
-    const key = String(data.id);
-    const kind = kinds[i]!;
-    if (kind === RowKind.INSERT && t.has(key)) anomalies.push(`+I of present ${table} ${key}`);
-    if ((kind === RowKind.UPDATE_BEFORE || kind === RowKind.DELETE) && !t.has(key)) anomalies.push(`-U/-D of absent ${table} ${key}`);
-    if (kind === RowKind.INSERT || kind === RowKind.UPDATE_AFTER) t.set(key, data);
-    else t.delete(key);
-  });
-  return { tables, anomalies };
-}
 
 const writes = (table: string) => ({
   insert: (id: number, v: number) => db.query(`INSERT INTO ${table} VALUES (?, ?, ?)`, [id, v, `r${id}`]),
@@ -98,7 +78,7 @@ describe.runIf(serversInstalled)('mysql-cdc with scan.newly-added-table.enabled'
         for (const w of writers) ops += await w.stop();
         for (const t of ['a', 'b', 'c']) await db.query(`INSERT INTO ${p}_${t} VALUES (-1, 0, 'last')`);
         await until('the last rows', () => sink.values.filter((r) => r.id === -1).length === 3);
-        const { tables, anomalies } = fold(sink.values, sink.kinds);
+        const { tables, anomalies } = foldTables(sink.values, sink.kinds);
         expect(anomalies).toEqual([]);
         expect([...tables.keys()].sort()).toEqual([`${p}_a`, `${p}_b`, `${p}_c`]);
         for (const t of ['a', 'b', 'c']) {

@@ -13,7 +13,7 @@ import { PostgresCdcSourceBuilder, type Row } from '../../../src/connectors/post
 import { RowKind } from '../../../src/core/row-kind.js';
 import { TransactionalMemorySink } from '../../checkpoint/transactional-memory-sink.js';
 import pgClient from 'pg';
-import { startTableWriter, until } from '../cdc-test-support.js';
+import { foldTables, startTableWriter, until } from '../cdc-test-support.js';
 import { startPostgres, type PgInstance } from './pg-instance.js';
 import { havePostgresBinaries, serverTestsRun } from '../../support/server-binaries.js';
 
@@ -30,25 +30,6 @@ afterAll(async () => {
   await pg?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
-
-/** Applies a changelog of several tables (each keyed by `id`); lists +I of present and -U/-D of absent keys. */
-function fold(values: readonly Row[], kinds: readonly RowKind[]) {
-  const tables = new Map<string, Map<string, Row>>();
-  const anomalies: string[] = [];
-  values.forEach((row, i) => {
-    const { op_ts: _t, table_name, ...data } = row;
-    const table = String(table_name);
-    let t = tables.get(table);
-    if (!t) tables.set(table, (t = new Map()));
-    const key = String(data.id);
-    const kind = kinds[i]!;
-    if (kind === RowKind.INSERT && t.has(key)) anomalies.push(`+I of present ${table} ${key}`);
-    if ((kind === RowKind.UPDATE_BEFORE || kind === RowKind.DELETE) && !t.has(key)) anomalies.push(`-U/-D of absent ${table} ${key}`);
-    if (kind === RowKind.INSERT || kind === RowKind.UPDATE_AFTER) t.set(key, data);
-    else t.delete(key);
-  });
-  return { tables, anomalies };
-}
 
 const writes = (table: string) => ({
   insert: (id: number, v: number) => pg.query(`INSERT INTO ${table} VALUES ($1, $2, $3)`, [id, v, `r${id}`]),
@@ -98,7 +79,7 @@ async function lastRowsFromLog(p: string, rows: () => readonly Row[]) {
 
 /** Each table's rows at the end must be the folded changelog's. */
 async function expectTables(p: string, values: readonly Row[], kinds: readonly RowKind[]) {
-  const { tables, anomalies } = fold(values, kinds);
+  const { tables, anomalies } = foldTables(values, kinds);
   expect(anomalies).toEqual([]);
   expect([...tables.keys()].sort()).toEqual([`${p}_a`, `${p}_b`, `${p}_c`]);
   for (const t of ['a', 'b', 'c']) {
