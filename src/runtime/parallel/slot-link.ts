@@ -114,7 +114,7 @@ export class RemoteSubtask implements ChannelTarget {
   }
 
   /** Sends the watermarks held, now. */
-  releaseWatermarks(): void {
+  private releaseWatermarks(): void {
     if (!this.holding) return;
     this.holding = false;
     clearTimeout(this.timer);
