@@ -6,7 +6,8 @@
  * - `snapshot`: a bounded snapshot (`scan.startup.mode` = `snapshot`, P readers on one thread, 1 by default) of an N-row
  *   table into a counting sink, beside the server's own dump tool (`mariadb-dump` / `pg_dump`, data
  *   only, into /dev/null) of the same table timed in the same run; `ratio` is Weir's rows/s over
- *   the dump's (target >= 0.5). The fastest of T trials of each is kept.
+ *   the dump's (target >= 0.5). The fastest of T trials of each is kept, with the server's CPU seconds during
+ *   it (`serverCpuSec`, `dumpServerCpuSec`: what each asks of the server, which shares the cores).
  * - `streaming`: a job from `latest-offset` while a separate writer process changes the table at R
  *   row changes a second for S seconds, in ticks of M ms (50; bench/cdc/writer-plan.ts); `changesPerSec`
  *   is the changes over the time from the writer's start to the last change reaching the sink, `p99LagMs`
@@ -392,13 +393,19 @@ export async function cdcBench(argv: string[]): Promise<void> {
 }
 
 async function snapshot(server: Server, db: Db, a: Args): Promise<void> {
+  const pid = serverPid(db, server.port);
   let dump = Infinity;
+  let dumpServerCpu = 0;
   let weir = Infinity;
   let cpu = 0;
+  let serverCpu = 0;
   for (let t = 0; t < a.trials; t++) {
-    dump = Math.min(dump, await timeDump(server.dump()));
+    let before = serverCpuSeconds(pid);
+    const d = await timeDump(server.dump());
+    if (d < dump) [dump, dumpServerCpu] = [d, serverCpuSeconds(pid) - before];
+    before = serverCpuSeconds(pid);
     const m = await timeSnapshot(server, a.rows, t, a.parallelism);
-    if (m.took < weir) [weir, cpu] = [m.took, m.cpu];
+    if (m.took < weir) [weir, cpu, serverCpu] = [m.took, m.cpu, serverCpuSeconds(pid) - before];
   }
   console.log(
     JSON.stringify({
@@ -409,7 +416,10 @@ async function snapshot(server: Server, db: Db, a: Args): Promise<void> {
       rowsPerSec: Math.round(a.rows / weir),
       rowsPerCpuSec: Math.round(a.rows / cpu),
       dumpTool: server.dump()[0],
+      // The server's CPU seconds during the best trial of each: what the snapshot asks of the server beside what the dump asks.
+      serverCpuSec: +serverCpu.toFixed(2),
       dumpRowsPerSec: Math.round(a.rows / dump),
+      dumpServerCpuSec: +dumpServerCpu.toFixed(2),
       ratio: +(dump / weir).toFixed(3),
       parallelism: a.parallelism,
       loadavg1: +loadavg()[0]!.toFixed(2),

@@ -43,6 +43,7 @@ const MYSQL_OPTIONS = [
   'tables',
   'server-id',
   'scan.incremental.snapshot.chunk.size',
+  'chunk-key.even-distribution.factor.upper-bound',
   'scan.startup.mode',
   'scan.newly-added-table.enabled',
 ];
@@ -56,10 +57,11 @@ const POSTGRES_OPTIONS = [
   'slot.name',
   'decoding.plugin.name',
   'scan.incremental.snapshot.chunk.size',
+  'chunk-key.even-distribution.factor.upper-bound',
   'scan.startup.mode',
   'scan.newly-added-table.enabled',
 ];
-const NUMBERS = new Set(['port', 'scan.incremental.snapshot.chunk.size']);
+const NUMBERS = new Set(['port', 'scan.incremental.snapshot.chunk.size', 'chunk-key.even-distribution.factor.upper-bound']);
 
 function options(def: PipelineDefinition, allowed: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};

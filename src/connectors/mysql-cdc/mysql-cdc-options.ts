@@ -1,5 +1,6 @@
 import { ConfigError } from '../../core/errors.js';
 import { tablePattern } from './table-patterns.js';
+import { evenDistributionBound } from '../postgres-cdc/chunks.js';
 
 export type StartupMode = 'initial' | 'latest-offset' | 'snapshot';
 export type MetadataColumn = 'op_ts' | 'database_name' | 'table_name';
@@ -32,6 +33,12 @@ export interface MysqlCdcOptions {
   readonly 'server-id'?: string | number;
   readonly 'scan.startup.mode'?: StartupMode;
   readonly 'scan.incremental.snapshot.chunk.size'?: number;
+  /**
+   * When a table's key is one integer column and its keys over its estimated rows are at most
+   * this, chunk boundaries are computed from the key range instead of walked through the index.
+   * Default 10; 0 walks always.
+   */
+  readonly 'chunk-key.even-distribution.factor.upper-bound'?: number;
   /** Default `evolve`. */
   readonly 'schema.change.behavior'?: SchemaChangeBehavior;
   /**
@@ -57,6 +64,8 @@ export interface ResolvedMysqlCdcOptions {
   readonly serverIds: { readonly first: number; readonly last: number };
   readonly startupMode: StartupMode;
   readonly chunkSize: number;
+  /** `chunk-key.even-distribution.factor.upper-bound`. */
+  readonly evenDistributionUpperBound: number;
   readonly metadata: readonly MetadataColumn[];
   readonly newlyAddedTables: boolean;
 }
@@ -125,6 +134,7 @@ export function resolveOptions(o: MysqlCdcOptions): ResolvedMysqlCdcOptions {
     serverIds: serverIds(o['server-id']),
     startupMode: mode,
     chunkSize,
+    evenDistributionUpperBound: evenDistributionBound('mysql-cdc', o['chunk-key.even-distribution.factor.upper-bound']),
     metadata: o.metadata ?? [],
     newlyAddedTables,
   };

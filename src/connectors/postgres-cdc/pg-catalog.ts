@@ -2,7 +2,7 @@ import pg from 'pg';
 import { ConfigError, UnrecoverableError, WeirError } from '../../core/errors.js';
 import { quotedTable, tableIdOf, type CapturedTable } from './captured-tables.js';
 import type { TableChunk } from './cdc-splits.js';
-import { chunksAt, type Chunk } from './chunks.js';
+import { chunksAt, evenBoundaries, type Chunk } from './chunks.js';
 import { connectPg } from './pg-connect.js';
 import type { ResolvedCdcOptions } from './postgres-cdc-options.js';
 
@@ -10,8 +10,9 @@ import type { ResolvedCdcOptions } from './postgres-cdc-options.js';
 export const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
 /**
- * Cuts table `t` into chunks of `chunkSize` keys on its chunk column (one chunk without one), walking
- * the primary-key index: each boundary is the key `chunkSize` rows past the previous one, or, when
+ * Cuts table `t` into chunks of `chunkSize` keys on its chunk column (one chunk without one): by
+ * range when the key is that one column and dense enough (`evenSplit`), otherwise walking the
+ * primary-key index: each boundary is the key `chunkSize` rows past the previous one, or, when
  * many rows share that value (the first column of a composite key), the next greater value. The
  * walk is one recursive query, so it costs one round trip instead of one per chunk (124 of them for
  * a million rows took 0.19–0.27 s of a 1.7–3 s snapshot on the loaded machine).
@@ -22,6 +23,10 @@ export async function splitTable(client: pg.Client, o: ResolvedCdcOptions, t: Ca
   if (t.chunkColumn === undefined) return named(chunksAt([]));
   const k = ident(t.chunkColumn);
   const from = quotedTable(t);
+  if (t.keyColumns.length === 1) {
+    const even = await evenSplit(client, o, k, from);
+    if (even) return named(chunksAt(even));
+  }
   const { rows } = await client.query<{ b: string }>(
     `WITH RECURSIVE walk(b) AS (
        SELECT min(${k}) FROM ${from}
@@ -35,6 +40,22 @@ export async function splitTable(client: pg.Client, o: ResolvedCdcOptions, t: Ca
   );
   // The first row is the smallest key, where the first chunk starts: not a boundary.
   return named(chunksAt(rows.slice(1).map((r) => r.b)));
+}
+
+/**
+ * Boundaries every so many keys (see `evenBoundaries`) when the table's keys are dense enough, from
+ * the key's range and the planner's estimate of the row count (`reltuples`, unknown until the
+ * table is first vacuumed or analyzed): one query.
+ */
+async function evenSplit(client: pg.Client, o: ResolvedCdcOptions, k: string, from: string): Promise<string[] | undefined> {
+  if (o.evenDistributionUpperBound === 0) return undefined;
+  const { rows } = await client.query<{ lo: string | null; hi: string | null; n: number }>(
+    `SELECT min(${k})::text AS lo, max(${k})::text AS hi, (SELECT reltuples FROM pg_class WHERE oid = $1::regclass)::float8 AS n FROM ${from}`,
+    [from],
+  );
+  const r = rows[0];
+  if (!r || r.lo === null || r.hi === null) return undefined;
+  return evenBoundaries(BigInt(r.lo), BigInt(r.hi), Number(r.n), o.chunkSize, o.evenDistributionUpperBound);
 }
 
 /** Creates the publication of the captured tables and the replication slot unless they exist. */

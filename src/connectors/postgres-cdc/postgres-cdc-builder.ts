@@ -64,6 +64,13 @@ export class PostgresCdcSourceBuilder {
   chunkSize(v: number): this {
     return this.option('scan.incremental.snapshot.chunk.size', v);
   }
+  /**
+   * `chunk-key.even-distribution.factor.upper-bound`: how sparse a one-column integer key may be
+   * (key range over estimated rows) for chunk bounds to be computed rather than walked; 0 walks always.
+   */
+  distributionFactorUpper(v: number): this {
+    return this.option('chunk-key.even-distribution.factor.upper-bound', v);
+  }
   heartbeatInterval(v: Duration): this {
     return this.option('heartbeat.interval', v);
   }

@@ -1,6 +1,7 @@
 import { toMillis, type Duration } from '../../core/duration.js';
 import { ConfigError } from '../../core/errors.js';
 import { tablePattern } from '../mysql-cdc/table-patterns.js';
+import { evenDistributionBound } from './chunks.js';
 
 export type StartupMode = 'initial' | 'latest-offset' | 'snapshot';
 export type MetadataColumn = 'op_ts' | 'database_name' | 'schema_name' | 'table_name';
@@ -25,6 +26,12 @@ export interface PostgresCdcOptions {
   readonly 'decoding.plugin.name'?: 'pgoutput';
   readonly 'scan.startup.mode'?: StartupMode;
   readonly 'scan.incremental.snapshot.chunk.size'?: number;
+  /**
+   * When a table's key is one integer column and its keys over its estimated rows are at most
+   * this, chunk boundaries are computed from the key range instead of walked through the index.
+   * Default 10; 0 walks always.
+   */
+  readonly 'chunk-key.even-distribution.factor.upper-bound'?: number;
   /** Default `evolve`: added columns pass on in the rows. */
   readonly 'schema.change.behavior'?: SchemaChangeBehavior;
   /**
@@ -55,6 +62,8 @@ export interface ResolvedCdcOptions {
   readonly publication: string;
   readonly startupMode: StartupMode;
   readonly chunkSize: number;
+  /** `chunk-key.even-distribution.factor.upper-bound`. */
+  readonly evenDistributionUpperBound: number;
   readonly schemaChange: SchemaChangeBehavior;
   readonly heartbeatMs: number;
   readonly metadata: readonly MetadataColumn[];
@@ -124,6 +133,7 @@ export function resolveOptions(o: PostgresCdcOptions): ResolvedCdcOptions {
     publication: `${o['slot.name']}_pub`,
     startupMode: mode,
     chunkSize,
+    evenDistributionUpperBound: evenDistributionBound('postgres-cdc', o['chunk-key.even-distribution.factor.upper-bound']),
     schemaChange,
     heartbeatMs,
     metadata: o.metadata ?? [],

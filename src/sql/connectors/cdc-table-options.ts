@@ -14,11 +14,13 @@ export const CDC_OPTIONS_NOT_YET = [
   'connect.max-retries',
   'connection.pool.size',
   'chunk-meta.group.size',
-  'chunk-key.even-distribution.factor.upper-bound',
   'chunk-key.even-distribution.factor.lower-bound',
   'scan.incremental.snapshot.chunk.key-column',
   'scan.incremental.close-idle-reader.enabled',
 ];
+
+/** Options both CDC sources take as numbers. */
+const NUMBER_OPTIONS = ['port', 'scan.incremental.snapshot.chunk.size', 'chunk-key.even-distribution.factor.upper-bound'];
 
 /**
  * The checks both CDC tables share: no option of a later version (but those in `runs`, which this connector has), PRIMARY KEY (of any columns but
@@ -37,7 +39,7 @@ export function cdcOptions(ctx: TableContext, connector: string, runs: readonly 
   const out: Record<string, unknown> = {};
   for (const [k, v] of ctx.options) {
     if (k === 'connector' || k === 'scan.snapshot.fetch.size') continue;
-    out[k] = k === 'port' || k === 'scan.incremental.snapshot.chunk.size' ? numberOption(ctx, k) : v;
+    out[k] = NUMBER_OPTIONS.includes(k) ? numberOption(ctx, k) : v;
   }
   out.metadata = [...new Set(ctx.metadata.values())];
   out.name = `${connector} ${ctx.table}`;

@@ -21,6 +21,7 @@ export const mysqlCdcTable: TableConnector = {
     'server-id',
     'scan.startup.mode',
     'scan.incremental.snapshot.chunk.size',
+    'chunk-key.even-distribution.factor.upper-bound',
     'scan.snapshot.fetch.size',
     'schema.change.behavior',
     ...CDC_OPTIONS_NOT_YET,

@@ -23,6 +23,7 @@ export const postgresCdcTable: TableConnector = {
     'decoding.plugin.name',
     'scan.startup.mode',
     'scan.incremental.snapshot.chunk.size',
+    'chunk-key.even-distribution.factor.upper-bound',
     'scan.snapshot.fetch.size',
     'schema.change.behavior',
     ...CDC_OPTIONS_NOT_YET,

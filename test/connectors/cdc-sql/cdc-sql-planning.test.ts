@@ -81,6 +81,14 @@ describe('CDC and jdbc tables in SQL', () => {
     expect(plan(mysqlCdc('id BIGINT PRIMARY KEY NOT ENFORCED', ", 'scan.startup.mode' = 'timestamp'"))).toThrow(
       /Table 'src': mysql-cdc: 'scan.startup.mode' = 'timestamp' is not one of initial, latest-offset, snapshot/,
     );
+    // Read as a number and checked by the source: a value the source refuses names the option.
+    expect(plan(mysqlCdc('id BIGINT PRIMARY KEY NOT ENFORCED', ", 'chunk-key.even-distribution.factor.upper-bound' = '2.5'"))).not.toThrow();
+    expect(plan(mysqlCdc('id BIGINT PRIMARY KEY NOT ENFORCED', ", 'chunk-key.even-distribution.factor.upper-bound' = '0.5'"))).toThrow(
+      /mysql-cdc: 'chunk-key.even-distribution.factor.upper-bound' must be 0 \(off\) or a number from 1 on, got 0.5/,
+    );
+    expect(plan(mysqlCdc('id BIGINT PRIMARY KEY NOT ENFORCED', ", 'chunk-key.even-distribution.factor.lower-bound' = '0.05'"))).toThrow(
+      /option 'chunk-key.even-distribution.factor.lower-bound' of connector 'mysql-cdc' is not supported yet/,
+    );
     expect(plan(mysqlCdc('id BIGINT PRIMARY KEY NOT ENFORCED', ", 'scan.snapshot.fetch.size' = '0'"))).toThrow(
       /'scan.snapshot.fetch.size' must be a positive integer/,
     );

@@ -107,6 +107,8 @@ describe.runIf(run)('chunk walk', () => {
         'table-name': name,
         'slot.name': 'walk',
         'scan.incremental.snapshot.chunk.size': size,
+        // The walk itself, not the cut by range that a dense key gets once the table has an estimate.
+        'chunk-key.even-distribution.factor.upper-bound': 0,
       });
       const [t] = await capturedTables(reader, wo);
       const keys = (await server.query<{ k: string }>(`SELECT ${t!.chunkColumn} AS k FROM ${name} ORDER BY 1`)).map((r) => Number(r.k));
@@ -118,6 +120,43 @@ describe.runIf(run)('chunk walk', () => {
       const boundaries = expectedBoundaries(keys, size);
       expect(chunks.map((c) => c.lo)).toEqual([null, ...boundaries]);
       expect(chunks.map((c) => c.hi)).toEqual([...boundaries, null]);
+    }
+  });
+});
+
+describe.runIf(run)('chunk cut by range', () => {
+  it('cuts a dense key every chunk-size keys from its range and the estimate, in one query without a walk, and walks a sparser one', async () => {
+    await server.query('CREATE TABLE even1 (id bigint PRIMARY KEY)');
+    await server.query('INSERT INTO even1 SELECT g FROM generate_series(11, 1010) g');
+    await server.query('CREATE TABLE even2 (id int PRIMARY KEY)');
+    await server.query('INSERT INTO even2 SELECT g * 40 FROM generate_series(1, 500) g');
+    await server.query('ANALYZE even1, even2');
+    for (const [name, bound, expected] of [
+      ['even1', undefined, ['261', '511', '761']],
+      // Keys 40 apart: a factor of 40, past the default bound of 10, so walked: every 250th key.
+      ['even2', undefined, ['10040']],
+      // Within a bound of 50: cut every 250 x 39.92 (19,961 keys over 500 rows) keys from 40.
+      ['even2', 50, ['10021']],
+    ] as const) {
+      const wo = resolveOptions({
+        hostname: '127.0.0.1',
+        port: server.port,
+        username: 'weir',
+        password: 'weir',
+        'database-name': 'weir',
+        'table-name': name,
+        'slot.name': 'walk',
+        'scan.incremental.snapshot.chunk.size': 250,
+        ...(bound === undefined ? {} : { 'chunk-key.even-distribution.factor.upper-bound': bound }),
+      });
+      const [t] = await capturedTables(reader, wo);
+      const sent: string[] = [];
+      const query = reader.query.bind(reader);
+      reader.query = ((...args: Parameters<typeof query>) => (sent.push(String(args[0])), query(...args))) as typeof reader.query;
+      const chunks = await splitTable(reader, wo, t!).finally(() => (reader.query = query));
+      expect(chunks.map((c) => c.lo)).toEqual([null, ...expected]);
+      const walkedIt = sent.some((q) => q.includes('RECURSIVE'));
+      expect(walkedIt).toBe(name === 'even2' && bound === undefined);
     }
   });
 });
