@@ -92,6 +92,47 @@ async function killAndResume(r: Replication, seed: number): Promise<{ phases: st
   }
 }
 
+/** What the helpers below ask of a database client (the private servers' and the targets'). */
+interface Queries {
+  query(sql: string): Promise<Record<string, unknown>[]>;
+}
+
+/** The rows of `table` as text, read by MariaDB's own SQL. */
+const mariadbRows = async (db: Queries, table: string): Promise<TextRow[]> =>
+  asText(await db.query(`SELECT id, v, s, CAST(price AS CHAR) AS price, DATE_FORMAT(updated, '%Y-%m-%d %H:%i:%s.%f') AS updated FROM ${table} ORDER BY id`));
+
+/** The rows of `table` as text, read by PostgreSQL's own SQL. */
+const postgresRows = async (db: Queries, table: string): Promise<TextRow[]> =>
+  asText(await db.query(`SELECT id, v, s, price::text AS price, to_char(updated, 'YYYY-MM-DD HH24:MI:SS.US') AS updated FROM ${table} ORDER BY id`));
+
+const count = async (db: Queries, table: string): Promise<number> => Number((await db.query(`SELECT count(*) AS n FROM ${table}`))[0]!.n);
+
+/** Writes job `job`'s script: the CDC table `items` (its connector's options), copied into the jdbc table `items_copy`. */
+function writeScript(job: string, source: string, sink: string): { script: string; checkpoints: string } {
+  const script = join(dir, `${job}.sql`);
+  const checkpoints = join(dir, `${job}-checkpoints`);
+  const columns = 'id BIGINT, v INT, s STRING, price DECIMAL(12, 2), updated TIMESTAMP(3), PRIMARY KEY (id) NOT ENFORCED';
+  writeFileSync(
+    script,
+    `SET 'pipeline.name' = '${job}';
+SET 'execution.checkpointing.interval' = '200ms';
+SET 'state.checkpoints.dir' = '${checkpoints}';
+CREATE TABLE items (${columns}) WITH (${source}, 'scan.incremental.snapshot.chunk.size' = '500');
+CREATE TABLE items_copy (${columns}) WITH (${sink}, 'sink.buffer-flush.max-rows' = '1000', 'sink.buffer-flush.interval' = '100ms');
+INSERT INTO items_copy SELECT * FROM items;
+`,
+  );
+  return { script, checkpoints };
+}
+
+function expectReplicated(label: string, r: Awaited<ReturnType<typeof killAndResume>>): void {
+  console.log(`${label} chaos (weir sql): kills ${r.phases.join(', ')}; ${r.ops} concurrent writes; ${r.rows} rows at the end`);
+  expect(r.diff).toEqual([]);
+  expect(r.phases.filter((p) => p === 'snapshot').length).toBeGreaterThanOrEqual(2);
+  expect(r.phases).toContain('streaming');
+  expect(r.ops).toBeGreaterThan(100);
+}
+
 describe.runIf(run)('CDC replication with weir sql -f under SIGKILL', () => {
   it('MariaDB -> PostgreSQL: killed 3 times in the snapshot and 3 times streaming, the target equals the source', async () => {
     const db: MariadbInstance = await startMariadb();
@@ -104,51 +145,29 @@ describe.runIf(run)('CDC replication with weir sql -f under SIGKILL', () => {
       );
       await target.query(`DROP TABLE IF EXISTS ${table}`);
       await target.query(`CREATE TABLE ${table} (id bigint PRIMARY KEY, v int NOT NULL, s text, price numeric(12,2), updated timestamp(3))`);
-      const script = join(dir, 'm2p.sql');
-      const checkpoints = join(dir, 'm2p-checkpoints');
-      writeFileSync(
-        script,
-        `SET 'pipeline.name' = 'chaos-m2p';
-SET 'execution.checkpointing.interval' = '200ms';
-SET 'state.checkpoints.dir' = '${checkpoints}';
-CREATE TABLE items (id BIGINT, v INT, s STRING, price DECIMAL(12, 2), updated TIMESTAMP(3), PRIMARY KEY (id) NOT ENFORCED) WITH (
-  'connector' = 'mysql-cdc', 'hostname' = '127.0.0.1', 'port' = '${db.port}', 'username' = 'weir', 'password' = 'weir',
-  'database-name' = 'weir', 'table-name' = 'items', 'server-id' = '5800-5804', 'scan.incremental.snapshot.chunk.size' = '500'
-);
-CREATE TABLE items_copy (id BIGINT, v INT, s STRING, price DECIMAL(12, 2), updated TIMESTAMP(3), PRIMARY KEY (id) NOT ENFORCED) WITH (
-  'connector' = 'jdbc', 'url' = 'jdbc:postgresql://127.0.0.1:5432/test', 'username' = 'postgres', 'table-name' = '${table}',
-  'sink.buffer-flush.max-rows' = '1000', 'sink.buffer-flush.interval' = '100ms'
-);
-INSERT INTO items_copy SELECT * FROM items;
-`,
+      const job = 'chaos-m2p';
+      const files = writeScript(
+        job,
+        `'connector' = 'mysql-cdc', 'hostname' = '127.0.0.1', 'port' = '${db.port}', 'username' = 'weir', 'password' = 'weir',
+  'database-name' = 'weir', 'table-name' = 'items', 'server-id' = '5800-5804'`,
+        `'connector' = 'jdbc', 'url' = 'jdbc:postgresql://127.0.0.1:5432/test', 'username' = 'postgres', 'table-name' = '${table}'`,
       );
       const r = await killAndResume(
         {
-          job: 'chaos-m2p',
-          script,
-          checkpoints,
+          job,
+          ...files,
           writes: {
             insert: (id, v) => db.query('INSERT INTO items VALUES (?, ?, ?, ?, NOW(3))', [id, v, 'new', v / 8]),
             update: (id) => db.query(`UPDATE items SET v = v + 1, s = CONCAT(s, 'u'), price = price + 0.01, updated = NOW(3) WHERE id = ?`, [id]),
             delete: (id) => db.query('DELETE FROM items WHERE id = ?', [id]),
           },
-          copied: async () => Number((await target.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`))[0]!.n),
-          source: async () =>
-            asText(
-              await db.query(`SELECT id, v, s, CAST(price AS CHAR) AS price, DATE_FORMAT(updated, '%Y-%m-%d %H:%i:%s.%f') AS updated FROM items ORDER BY id`),
-            ),
-          target: async () =>
-            asText(
-              await target.query(`SELECT id, v, s, price::text AS price, to_char(updated, 'YYYY-MM-DD HH24:MI:SS.US') AS updated FROM ${table} ORDER BY id`),
-            ),
+          copied: () => count(target, table),
+          source: () => mariadbRows(db, 'items'),
+          target: () => postgresRows(target, table),
         },
         17,
       );
-      console.log(`mariadb -> postgres chaos (weir sql): kills ${r.phases.join(', ')}; ${r.ops} concurrent writes; ${r.rows} rows at the end`);
-      expect(r.diff).toEqual([]);
-      expect(r.phases.filter((p) => p === 'snapshot').length).toBeGreaterThanOrEqual(2);
-      expect(r.phases).toContain('streaming');
-      expect(r.ops).toBeGreaterThan(100);
+      expectReplicated('mariadb -> postgres', r);
     } finally {
       await target.query(`DROP TABLE IF EXISTS ${table}`);
       await target.close();
@@ -168,53 +187,30 @@ INSERT INTO items_copy SELECT * FROM items;
       );
       await target.query(`DROP TABLE IF EXISTS ${table}`);
       await target.query(`CREATE TABLE ${table} (id bigint PRIMARY KEY, v int NOT NULL, s varchar(300), price decimal(12,2), updated datetime(3))`);
-      const script = join(dir, 'p2m.sql');
-      const checkpoints = join(dir, 'p2m-checkpoints');
-      writeFileSync(
-        script,
-        `SET 'pipeline.name' = 'chaos-p2m';
-SET 'execution.checkpointing.interval' = '200ms';
-SET 'state.checkpoints.dir' = '${checkpoints}';
-CREATE TABLE items (id BIGINT, v INT, s STRING, price DECIMAL(12, 2), updated TIMESTAMP(3), PRIMARY KEY (id) NOT ENFORCED) WITH (
-  'connector' = 'postgres-cdc', 'hostname' = '127.0.0.1', 'port' = '${pg.port}', 'username' = 'weir', 'password' = 'weir',
-  'database-name' = 'weir', 'schema-name' = 'public', 'table-name' = 'items', 'slot.name' = 'chaos_p2m',
-  'scan.incremental.snapshot.chunk.size' = '500'
-);
-CREATE TABLE items_copy (id BIGINT, v INT, s STRING, price DECIMAL(12, 2), updated TIMESTAMP(3), PRIMARY KEY (id) NOT ENFORCED) WITH (
-  'connector' = 'jdbc', 'url' = 'jdbc:mariadb://127.0.0.1:3306/test', 'username' = 'root', 'table-name' = '${table}',
-  'sink.buffer-flush.max-rows' = '1000', 'sink.buffer-flush.interval' = '100ms'
-);
-INSERT INTO items_copy SELECT * FROM items;
-`,
+      const job = 'chaos-p2m';
+      const files = writeScript(
+        job,
+        `'connector' = 'postgres-cdc', 'hostname' = '127.0.0.1', 'port' = '${pg.port}', 'username' = 'weir', 'password' = 'weir',
+  'database-name' = 'weir', 'schema-name' = 'public', 'table-name' = 'items', 'slot.name' = 'chaos_p2m'`,
+        `'connector' = 'jdbc', 'url' = 'jdbc:mariadb://127.0.0.1:3306/test', 'username' = 'root', 'table-name' = '${table}'`,
       );
+      const now = "date_trunc('milliseconds', now())";
       const r = await killAndResume(
         {
-          job: 'chaos-p2m',
-          script,
-          checkpoints,
+          job,
+          ...files,
           writes: {
-            insert: (id, v) => pg.query(`INSERT INTO items VALUES ($1, $2, 'new', $3, date_trunc('milliseconds', now()))`, [id, v, v / 8]),
-            update: (id) =>
-              pg.query(`UPDATE items SET v = v + 1, s = s || 'u', price = price + 0.01, updated = date_trunc('milliseconds', now()) WHERE id = $1`, [id]),
+            insert: (id, v) => pg.query(`INSERT INTO items VALUES ($1, $2, 'new', $3, ${now})`, [id, v, v / 8]),
+            update: (id) => pg.query(`UPDATE items SET v = v + 1, s = s || 'u', price = price + 0.01, updated = ${now} WHERE id = $1`, [id]),
             delete: (id) => pg.query('DELETE FROM items WHERE id = $1', [id]),
           },
-          copied: async () => Number((await target.query<{ n: number }>(`SELECT count(*) AS n FROM ${table}`))[0]!.n),
-          source: async () =>
-            asText(await pg.query(`SELECT id, v, s, price::text AS price, to_char(updated, 'YYYY-MM-DD HH24:MI:SS.US') AS updated FROM items ORDER BY id`)),
-          target: async () =>
-            asText(
-              await target.query(
-                `SELECT id, v, s, CAST(price AS CHAR) AS price, DATE_FORMAT(updated, '%Y-%m-%d %H:%i:%s.%f') AS updated FROM ${table} ORDER BY id`,
-              ),
-            ),
+          copied: () => count(target, table),
+          source: () => postgresRows(pg, 'items'),
+          target: () => mariadbRows(target, table),
         },
         19,
       );
-      console.log(`postgres -> mariadb chaos (weir sql): kills ${r.phases.join(', ')}; ${r.ops} concurrent writes; ${r.rows} rows at the end`);
-      expect(r.diff).toEqual([]);
-      expect(r.phases.filter((p) => p === 'snapshot').length).toBeGreaterThanOrEqual(2);
-      expect(r.phases).toContain('streaming');
-      expect(r.ops).toBeGreaterThan(100);
+      expectReplicated('postgres -> mariadb', r);
     } finally {
       await target.query(`DROP TABLE IF EXISTS ${table}`);
       await target.close();

@@ -99,3 +99,20 @@ export function startTableWriter(
     },
   };
 }
+
+/** The boundaries the chunk walk must find: each `size` rows past the last one's first row, or the next greater value when that one repeats. */
+export function expectedBoundaries(sortedKeys: number[], size: number): string[] {
+  const out: string[] = [];
+  let at = 0;
+  for (;;) {
+    let next = at + size;
+    if (next >= sortedKeys.length) return out;
+    if (sortedKeys[next] === sortedKeys[at]) {
+      while (next < sortedKeys.length && sortedKeys[next] === sortedKeys[at]) next++;
+      if (next >= sortedKeys.length) return out;
+    }
+    out.push(String(sortedKeys[next]));
+    // Counted from the value's first row, as `key >= boundary` finds it.
+    at = sortedKeys.indexOf(sortedKeys[next]!);
+  }
+}

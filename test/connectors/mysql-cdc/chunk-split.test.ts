@@ -9,6 +9,7 @@ import { resolveOptions } from '../../../src/connectors/mysql-cdc/mysql-cdc-opti
 import { chunkIndexOf } from '../../../src/connectors/postgres-cdc/chunks.js';
 import { haveMariadbBinaries, serverTestsRun } from '../../support/server-binaries.js';
 import { startMariadb, type MariadbInstance } from './mariadb-instance.js';
+import { expectedBoundaries } from '../cdc-test-support.js';
 
 const run = serverTestsRun('mariadb-cdc', haveMariadbBinaries(), 'mariadb-server');
 let db: MariadbInstance;
@@ -66,20 +67,6 @@ async function rowsPerChunk(table: string, k: string, chunks: Awaited<ReturnType
   return counts;
 }
 
-/** The boundaries an exact walk finds: every `size`-th key (counted from each boundary's first row), skipping repeats. */
-function walked(sortedKeys: number[], size: number): string[] {
-  const out: string[] = [];
-  let at = 0;
-  for (;;) {
-    let next = at + size;
-    if (next >= sortedKeys.length) return out;
-    while (next < sortedKeys.length && sortedKeys[next] === sortedKeys[at]) next++;
-    if (next >= sortedKeys.length) return out;
-    out.push(String(sortedKeys[next]));
-    at = sortedKeys.indexOf(sortedKeys[next]!);
-  }
-}
-
 describe.runIf(run)('mysql-cdc chunk split', () => {
   it('cuts a dense key every chunk-size keys from its range, without walking the index', async () => {
     const { chunks, sent } = await split('dense', 300);
@@ -94,7 +81,7 @@ describe.runIf(run)('mysql-cdc chunk split', () => {
     const sparseKeys = Array.from({ length: 400 }, (_, i) => (i + 1) * 50);
     const sparse = await split('sparse', 70);
     expect(sparse.sent.some((s) => s.includes('OFFSET'))).toBe(true);
-    expect(sparse.chunks.slice(1).map((c) => c.lo)).toEqual(walked(sparseKeys, 70));
+    expect(sparse.chunks.slice(1).map((c) => c.lo)).toEqual(expectedBoundaries(sparseKeys, 70));
     // With a bound above the factor of 50 the same table is cut by range: 70 x 50 keys a chunk.
     const wide = await split('sparse', 70, 60);
     expect(wide.sent.some((s) => s.includes('OFFSET'))).toBe(false);
@@ -103,12 +90,12 @@ describe.runIf(run)('mysql-cdc chunk split', () => {
     const pairs = await split('pairs', 100);
     const pairKeys = Array.from({ length: 900 }, (_, i) => Math.floor((i + 1) / 3)).sort((a, b) => a - b);
     expect(pairs.sent.some((s) => s.includes('OFFSET'))).toBe(true);
-    expect(pairs.chunks.slice(1).map((c) => c.lo)).toEqual(walked(pairKeys, 100));
+    expect(pairs.chunks.slice(1).map((c) => c.lo)).toEqual(expectedBoundaries(pairKeys, 100));
 
     const off = await split('dense', 300, 0);
     expect(off.sent.some((s) => s.includes('OFFSET'))).toBe(true);
     expect(off.chunks.slice(1).map((c) => c.lo)).toEqual(
-      walked(
+      expectedBoundaries(
         Array.from({ length: 2000 }, (_, i) => i + 1),
         300,
       ),

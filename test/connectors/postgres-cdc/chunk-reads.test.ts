@@ -14,6 +14,7 @@ import type { Row } from '../../../src/connectors/postgres-cdc/row-changes.js';
 import { textTypes } from '../../../src/connectors/postgres-cdc/text-types.js';
 import { parseXidSnapshot } from '../../../src/connectors/postgres-cdc/xid-snapshot.js';
 import { havePostgresBinaries, serverTestsRun } from '../../support/server-binaries.js';
+import { expectedBoundaries } from '../cdc-test-support.js';
 import { startPostgres, type PgInstance } from './pg-instance.js';
 
 const run = serverTestsRun('postgres-cdc', havePostgresBinaries(), 'postgresql');
@@ -67,22 +68,19 @@ async function readAll(): Promise<{ rows: Map<number, Row>; queries: number }> {
   }
 }
 
-/** The boundaries the chunk walk must find: each `size` rows past the last one's first row, or the next greater value when that one repeats. */
-function expectedBoundaries(sortedKeys: number[], size: number): string[] {
-  const out: string[] = [];
-  let at = 0;
-  for (;;) {
-    let next = at + size;
-    if (next >= sortedKeys.length) return out;
-    if (sortedKeys[next] === sortedKeys[at]) {
-      while (next < sortedKeys.length && sortedKeys[next] === sortedKeys[at]) next++;
-      if (next >= sortedKeys.length) return out;
-    }
-    out.push(String(sortedKeys[next]));
-    // Counted from the value's first row, as `key >= boundary` finds it.
-    at = sortedKeys.indexOf(sortedKeys[next]!);
-  }
-}
+/** The options of a source on table `name` with chunk size `size` and, if given, the even-distribution bound. */
+const tableOptions = (name: string, size: number, bound?: number): ResolvedCdcOptions =>
+  resolveOptions({
+    hostname: '127.0.0.1',
+    port: server.port,
+    username: 'weir',
+    password: 'weir',
+    'database-name': 'weir',
+    'table-name': name,
+    'slot.name': 'walk',
+    'scan.incremental.snapshot.chunk.size': size,
+    ...(bound === undefined ? {} : { 'chunk-key.even-distribution.factor.upper-bound': bound }),
+  });
 
 describe.runIf(run)('chunk walk', () => {
   it('cuts a table every chunk-size keys in one query, past runs of a repeated first key column, and an empty one into one chunk', async () => {
@@ -98,18 +96,8 @@ describe.runIf(run)('chunk walk', () => {
       ['walk2', 250],
       ['walk3', 10],
     ] as const) {
-      const wo = resolveOptions({
-        hostname: '127.0.0.1',
-        port: server.port,
-        username: 'weir',
-        password: 'weir',
-        'database-name': 'weir',
-        'table-name': name,
-        'slot.name': 'walk',
-        'scan.incremental.snapshot.chunk.size': size,
-        // The walk itself, not the cut by range that a dense key gets once the table has an estimate.
-        'chunk-key.even-distribution.factor.upper-bound': 0,
-      });
+      // The walk itself, not the cut by range that a dense key gets once the table has an estimate.
+      const wo = tableOptions(name, size, 0);
       const [t] = await capturedTables(reader, wo);
       const keys = (await server.query<{ k: string }>(`SELECT ${t!.chunkColumn} AS k FROM ${name} ORDER BY 1`)).map((r) => Number(r.k));
       let queries = 0;
@@ -138,17 +126,7 @@ describe.runIf(run)('chunk cut by range', () => {
       // Within a bound of 50: cut every 250 x 39.92 (19,961 keys over 500 rows) keys from 40.
       ['even2', 50, ['10021']],
     ] as const) {
-      const wo = resolveOptions({
-        hostname: '127.0.0.1',
-        port: server.port,
-        username: 'weir',
-        password: 'weir',
-        'database-name': 'weir',
-        'table-name': name,
-        'slot.name': 'walk',
-        'scan.incremental.snapshot.chunk.size': 250,
-        ...(bound === undefined ? {} : { 'chunk-key.even-distribution.factor.upper-bound': bound }),
-      });
+      const wo = tableOptions(name, 250, bound);
       const [t] = await capturedTables(reader, wo);
       const sent: string[] = [];
       const query = reader.query.bind(reader);
