@@ -1,5 +1,6 @@
-// The one rule both CDC enumerators keep before the log split (LogSplitGate), as cases each
-// source's protocol test runs against its own enumerator, without a server.
+// The rules both CDC enumerators keep about what they hand out (the log split's wait in
+// LogSplitGate, the order of chunks), as cases each source's protocol test runs against its own
+// enumerator, without a server.
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import type { SourceSplit } from '../../src/core/source.js';
@@ -41,7 +42,7 @@ export function logSplitWaitCases<S extends SourceSplit & { kind: string }>(name
     ]);
     e.snapshotState(7);
     for (const r of setup.requestsAfterEmit) e.handleSplitRequest(r);
-    return { e, log: () => assigned.filter(([, s]) => s.kind === 'log') };
+    return { e, assigned, log: () => assigned.filter(([, s]) => s.kind === 'log') };
   }
 
   describe(`${name} enumerator`, () => {
@@ -60,6 +61,16 @@ export function logSplitWaitCases<S extends SourceSplit & { kind: string }>(name
 
     it('hands out the log split at once when the job takes no checkpoints', () => {
       expect(snapshotRead(false).log()).toHaveLength(1);
+    });
+
+    it('hands out the open-ended last chunk first, so rows inserted during the snapshot do not pile up in it', () => {
+      // The layout holds the chunks in key order, the open-ended one last; reader 0 asked first.
+      const { assigned } = snapshotRead(false);
+      const chunkHi = (s: S) => (s as unknown as { chunk: { hi: string | null } }).chunk.hi;
+      expect(assigned.filter(([, s]) => s.kind === 'chunk').map(([r, s]) => [r, chunkHi(s)])).toEqual([
+        [0, null],
+        [1, '10'],
+      ]);
     });
   });
 }

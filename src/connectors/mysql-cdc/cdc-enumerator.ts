@@ -1,5 +1,6 @@
 import type { SplitEnumerator, SplitEnumeratorContext } from '../../core/split-enumerator.js';
 import { LogSplitGate } from '../postgres-cdc/log-split-gate.js';
+import { snapshotOrder } from '../postgres-cdc/chunks.js';
 import { binlogPurgedError, type BinlogPosition } from './binlog-position.js';
 import { capturedTables, describeTable, matchingTables, tableIdOf, type CapturedTable } from './captured-tables.js';
 import { LOG_SPLIT_ID, type ChunkLow, type MysqlCdcSplit, type TableChunk } from './cdc-splits.js';
@@ -106,7 +107,7 @@ export class MysqlCdcEnumerator implements SplitEnumerator<MysqlCdcSplit, MysqlC
           return { tables, start, chunks };
         }),
       (layout) => {
-        if (layout) this.state = { ...layout, lows: {}, pending: layout.chunks.map((c) => c.id), logAssigned: false, checked: layout.start, since: {} };
+        if (layout) this.state = { ...layout, lows: {}, pending: snapshotOrder(layout.chunks), logAssigned: false, checked: layout.start, since: {} };
         this.busy = false;
         if (this.o.newlyAddedTables) {
           // A restored job looks at once: tables may have come while it was down.
@@ -203,7 +204,7 @@ export class MysqlCdcEnumerator implements SplitEnumerator<MysqlCdcSplit, MysqlC
         s.checked = found.checked;
         s.tables.push(...found.tables);
         s.chunks.push(...found.chunks);
-        s.pending.push(...found.chunks.map((c) => c.id));
+        s.pending.push(...snapshotOrder(found.chunks));
         this.busy = false;
         this.scheduleDiscovery();
         this.serve();

@@ -1,5 +1,6 @@
 import type { SplitEnumerator, SplitEnumeratorContext } from '../../core/split-enumerator.js';
 import { LogSplitGate } from './log-split-gate.js';
+import { snapshotOrder } from './chunks.js';
 import { capturedTables, describeTable, matchingTables, tableIdOf, type CapturedTable } from './captured-tables.js';
 import { LOG_SPLIT_ID, type CdcSplit, type TableChunk } from './cdc-splits.js';
 import {
@@ -116,7 +117,7 @@ export class CdcEnumerator implements SplitEnumerator<CdcSplit, CdcEnumeratorSta
           return { tables, chunks };
         }),
       (layout) => {
-        if (layout) this.state = { ...layout, pending: layout.chunks.map((c) => c.id), logAssigned: false, adding: [] };
+        if (layout) this.state = { ...layout, pending: snapshotOrder(layout.chunks), logAssigned: false, adding: [] };
         this.busy = false;
         if (this.o.newlyAddedTables) {
           // A restored job looks at once: tables may have come while it was down.
@@ -198,7 +199,7 @@ export class CdcEnumerator implements SplitEnumerator<CdcSplit, CdcEnumeratorSta
       (found) => {
         s.tables.push(...found.tables);
         s.chunks.push(...found.chunks);
-        s.pending.push(...found.chunks.map((c) => c.id));
+        s.pending.push(...snapshotOrder(found.chunks));
         s.adding.push(...found.tables.map(tableIdOf));
         this.busy = false;
         this.scheduleDiscovery();

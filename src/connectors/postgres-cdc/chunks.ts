@@ -58,6 +58,20 @@ export function evenDistributionBound(source: string, v: number | undefined): nu
   return n;
 }
 
+/**
+ * The order chunks are handed out in: each table's open-ended last chunk (keys from its last
+ * boundary up, with no upper bound) first, then the others in key order. Rows inserted after the
+ * table was cut land in that chunk's range; read first, it holds only those inserted in the
+ * moments before, and every later one is a change after its low mark, which the log split
+ * emits, so a table written to during a long snapshot cannot grow it without bound.
+ *
+ * @example
+ * snapshotOrder(chunksAt(['10', '20'])); // ['chunk-2', 'chunk-0', 'chunk-1']
+ */
+export function snapshotOrder(chunks: readonly Chunk[]): string[] {
+  return [...chunks.filter((c) => c.hi === null), ...chunks.filter((c) => c.hi !== null)].map((c) => c.id);
+}
+
 export function keyOf(value: unknown): bigint {
   if (typeof value === 'bigint') return value;
   if (typeof value === 'number' || typeof value === 'string') return BigInt(value);
