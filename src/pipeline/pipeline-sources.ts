@@ -45,6 +45,10 @@ const MYSQL_OPTIONS = [
   'scan.incremental.snapshot.chunk.size',
   'chunk-key.even-distribution.factor.upper-bound',
   'scan.startup.mode',
+  'scan.startup.specific-offset.file',
+  'scan.startup.specific-offset.pos',
+  'scan.startup.timestamp-millis',
+  'heartbeat.interval',
   'scan.newly-added-table.enabled',
 ];
 const POSTGRES_OPTIONS = [
@@ -61,7 +65,13 @@ const POSTGRES_OPTIONS = [
   'scan.startup.mode',
   'scan.newly-added-table.enabled',
 ];
-const NUMBERS = new Set(['port', 'scan.incremental.snapshot.chunk.size', 'chunk-key.even-distribution.factor.upper-bound']);
+const NUMBERS = new Set([
+  'port',
+  'scan.incremental.snapshot.chunk.size',
+  'chunk-key.even-distribution.factor.upper-bound',
+  'scan.startup.specific-offset.pos',
+  'scan.startup.timestamp-millis',
+]);
 
 function options(def: PipelineDefinition, allowed: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};

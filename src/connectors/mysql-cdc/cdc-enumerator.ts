@@ -5,6 +5,7 @@ import { capturedTables, describeTable, matchingTables, tableIdOf, type Captured
 import { LOG_SPLIT_ID, type ChunkLow, type MysqlCdcSplit, type TableChunk } from './cdc-splits.js';
 import { binlogAvailable, binlogEnd, checkServer, connect, splitTable, withConnection, type Connection } from './mysql-catalog.js';
 import type { ResolvedMysqlCdcOptions } from './mysql-cdc-options.js';
+import { startPosition } from './startup-position.js';
 
 /**
  * Chunks handed to a reader per request, all with one low mark. A reader reads them in groups
@@ -99,10 +100,10 @@ export class MysqlCdcEnumerator implements SplitEnumerator<MysqlCdcSplit, MysqlC
             if (needed && !(await binlogAvailable(c, needed))) throw binlogPurgedError(`${this.o.database}.${this.o.table}`, needed);
             return undefined;
           }
-          const start = await binlogEnd(c);
+          const start = await startPosition(c, this.o);
           const tables = await capturedTables(c, this.o);
           const chunks: TableChunk[] = [];
-          if (this.o.startupMode !== 'latest-offset') for (const t of tables) chunks.push(...(await splitTable(c, this.o, t)));
+          if (this.o.startupMode === 'initial' || this.o.startupMode === 'snapshot') for (const t of tables) chunks.push(...(await splitTable(c, this.o, t)));
           return { tables, start, chunks };
         }),
       (layout) => {
