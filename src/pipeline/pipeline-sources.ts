@@ -77,7 +77,10 @@ function options(def: PipelineDefinition, allowed: readonly string[]): Record<st
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(def.source.options)) {
     if (!allowed.includes(k)) throw new ConfigError(`pipeline source (${def.source.type}): option '${k}' is not supported yet (${allowed.join(', ')})`);
-    out[k] = NUMBERS.has(k) ? Number(v) : String(v);
+    const n = Number(v);
+    if (NUMBERS.has(k) && (String(v).trim() === '' || Number.isNaN(n)))
+      throw new ConfigError(`pipeline source (${def.source.type}): option '${k}' must be a number, not '${v}'`);
+    out[k] = NUMBERS.has(k) ? n : String(v);
   }
   return { ...out, 'schema.change.behavior': def.schemaChange, name: `${def.source.type}-cdc ${String(out.tables)}` };
 }
