@@ -25,7 +25,7 @@ export const DISCOVERY_INTERVAL_MS = 1000;
 export interface MysqlCdcEnumeratorState {
   /** The captured tables: those of the job's first start, then those found later. */
   readonly tables: CapturedTable[];
-  /** Where the log split starts: the binlog's end before the table was split. */
+  /** Where the log split starts: the binlog's end before the table was split, or the startup mode's point ({@link startPosition}). */
   readonly start: BinlogPosition;
   readonly chunks: TableChunk[];
   /** The low mark of each chunk handed out, by chunk id (the latest hand-out counts). */
@@ -44,7 +44,8 @@ export interface MysqlCdcEnumeratorState {
 type State = { -readonly [K in keyof MysqlCdcEnumeratorState]-?: MysqlCdcEnumeratorState[K] };
 
 /**
- * Finds the tables to capture, notes where the binlog ends, cuts each table into chunks, and hands them to readers as they free
+ * Finds the tables to capture, notes where the log split starts (the binlog's end, or the point a
+ * startup mode without a snapshot names), cuts each table into chunks (modes with a snapshot), and hands them to readers as they free
  * up, each with the binlog's end at that moment as its low mark; once every chunk was read, hands
  * the log split to one reader. A restored job whose snapshot still needs a purged binlog stops.
  *
