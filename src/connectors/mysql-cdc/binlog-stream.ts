@@ -1,5 +1,5 @@
 import ZongJi from '@vlasky/zongji';
-import { binlogPurgedError, ER_BINLOG_GONE, type BinlogPosition } from './binlog-position.js';
+import { binlogRefusedError, ER_BINLOG_GONE, type BinlogPosition } from './binlog-position.js';
 import { tableIdOf, type CapturedTable } from './captured-tables.js';
 import type { ResolvedMysqlCdcOptions } from './mysql-cdc-options.js';
 import { appendRowChanges, type BinlogTransaction, type Row, type RowChange, type RowsEventName } from './row-changes.js';
@@ -157,7 +157,7 @@ export class BinlogStream {
       // The decoder reads a table's columns from the catalog: a table dropped since its rows were written has none.
       const missing = watchNew && /^Insufficient permissions to access: (.+)$/.exec(e?.message ?? '');
       if (missing && !byId.has(missing[1]!)) return fail(new MissingTableError(missing[1]!, e as Error));
-      fail(e?.errno === ER_BINLOG_GONE ? binlogPurgedError(`${o.database}.${o.table}`, from, e.message) : e);
+      fail(e?.errno === ER_BINLOG_GONE ? binlogRefusedError(`${o.database}.${o.table}`, from, e.message ?? '') : e);
     });
     const include: Record<string, string[]> = {};
     for (const t of tables) (include[t.database] ??= []).push(t.table);
