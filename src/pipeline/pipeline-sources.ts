@@ -45,6 +45,10 @@ const MYSQL_OPTIONS = [
   'scan.incremental.snapshot.chunk.size',
   'chunk-key.even-distribution.factor.upper-bound',
   'scan.startup.mode',
+  'scan.startup.specific-offset.file',
+  'scan.startup.specific-offset.pos',
+  'scan.startup.timestamp-millis',
+  'heartbeat.interval',
   'scan.newly-added-table.enabled',
 ];
 const POSTGRES_OPTIONS = [
@@ -61,13 +65,22 @@ const POSTGRES_OPTIONS = [
   'scan.startup.mode',
   'scan.newly-added-table.enabled',
 ];
-const NUMBERS = new Set(['port', 'scan.incremental.snapshot.chunk.size', 'chunk-key.even-distribution.factor.upper-bound']);
+const NUMBERS = new Set([
+  'port',
+  'scan.incremental.snapshot.chunk.size',
+  'chunk-key.even-distribution.factor.upper-bound',
+  'scan.startup.specific-offset.pos',
+  'scan.startup.timestamp-millis',
+]);
 
 function options(def: PipelineDefinition, allowed: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(def.source.options)) {
     if (!allowed.includes(k)) throw new ConfigError(`pipeline source (${def.source.type}): option '${k}' is not supported yet (${allowed.join(', ')})`);
-    out[k] = NUMBERS.has(k) ? Number(v) : String(v);
+    const n = Number(v);
+    if (NUMBERS.has(k) && (String(v).trim() === '' || Number.isNaN(n)))
+      throw new ConfigError(`pipeline source (${def.source.type}): option '${k}' must be a number, not '${v}'`);
+    out[k] = NUMBERS.has(k) ? n : String(v);
   }
   return { ...out, 'schema.change.behavior': def.schemaChange, name: `${def.source.type}-cdc ${String(out.tables)}` };
 }

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parsePipeline, rowFilter } from '../../src/pipeline/pipeline-definition.js';
 import { planTables } from '../../src/pipeline/pipeline-job.js';
+import { pipelineSource } from '../../src/pipeline/pipeline-sources.js';
 import { columnDefinition, mysqlType, postgresType, type SourceColumn } from '../../src/pipeline/target-schema.js';
 import { parseJdbcUrl } from '../../src/connectors/jdbc/jdbc-url.js';
 
@@ -102,6 +103,20 @@ describe('pipeline definitions', () => {
   it('takes booleans among the source options, as text', () => {
     const d = parsePipeline(YAML.replace('type: mysql', 'type: mysql\n  scan.newly-added-table.enabled: false'), 'p.yaml');
     expect(d.source.options['scan.newly-added-table.enabled']).toBe('false');
+  });
+
+  it("hands mysql-cdc's startup position and heartbeat options to the source, numbers as numbers", () => {
+    const withOptions = (lines: string) => parsePipeline(YAML.replace('type: mysql', `type: mysql\n${lines}`), 'p.yaml');
+    const specific = withOptions(
+      '  scan.startup.mode: specific-offset\n  scan.startup.specific-offset.file: mysql-bin.000002\n  scan.startup.specific-offset.pos: 154\n  heartbeat.interval: 5s',
+    );
+    expect(pipelineSource(specific).source.bounded).toBe(false);
+    expect(() => pipelineSource(withOptions('  scan.startup.mode: specific-offset\n  scan.startup.specific-offset.file: mysql-bin.000002'))).toThrow(
+      /mysql-cdc: 'scan.startup.mode' = 'specific-offset' needs both/,
+    );
+    expect(() => pipelineSource(withOptions('  scan.startup.mode: timestamp\n  scan.startup.timestamp-millis: soon'))).toThrow(
+      /pipeline source \(mysql\): option 'scan.startup.timestamp-millis' must be a number, not 'soon'/,
+    );
   });
 
   it('reads the example under examples/', () => {

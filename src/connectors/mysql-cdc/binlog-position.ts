@@ -31,3 +31,15 @@ export function binlogPurgedError(table: string, at: BinlogPosition, detail?: st
       `${detail ? ` (${detail})` : ''}, so the changes since the last checkpoint are lost. Start the job again without restoring (a new snapshot).`,
   );
 }
+
+/** Messages of error 1236 that say the offset is not where an event starts (the file is there). */
+const NOT_AN_EVENT = /middle of event|bogus data|position > file size|impossible position/i;
+
+/** The error for the server's refusal (1236) to send the binlog from `at`: an offset inside an event, or else a purge. */
+export function binlogRefusedError(table: string, at: BinlogPosition, serverMessage: string): WeirError {
+  if (!NOT_AN_EVENT.test(serverMessage)) return binlogPurgedError(table, at, serverMessage);
+  return new UnrecoverableError(
+    `mysql-cdc ${table}: the server cannot send the binlog from ${at.file}:${at.pos} (${serverMessage}): the offset is not where an event starts. ` +
+      "Start from a position between two transactions, as SHOW MASTER STATUS or a checkpoint names it ('scan.startup.specific-offset.pos').",
+  );
+}

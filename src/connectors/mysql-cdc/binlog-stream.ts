@@ -1,10 +1,11 @@
 import ZongJi from '@vlasky/zongji';
-import { binlogPurgedError, ER_BINLOG_GONE, type BinlogPosition } from './binlog-position.js';
+import { binlogRefusedError, ER_BINLOG_GONE, type BinlogPosition } from './binlog-position.js';
 import { tableIdOf, type CapturedTable } from './captured-tables.js';
 import type { ResolvedMysqlCdcOptions } from './mysql-cdc-options.js';
 import { appendRowChanges, type BinlogTransaction, type Row, type RowChange, type RowsEventName } from './row-changes.js';
 import { shortestFloat32 } from './rows-event-decoder.js';
 import { SchemaTracker } from './schema-changes.js';
+import { askForHeartbeats } from './zongji-heartbeat-hook.js';
 import { decodeRowsWithWeir } from './zongji-rows-hook.js';
 
 const ROW_EVENTS = new Set(['writerows', 'updaterows', 'deleterows']);
@@ -48,6 +49,10 @@ interface BinlogEvent {
   schema?: string;
   tableId?: number;
   tableMap?: Record<number, { parentSchema: string; tableName: string; columns: { name: string; type: number }[] }>;
+  /** A heartbeat's file, and its offset when past 4 GiB (MariaDB; `nextPosition` otherwise). */
+  binlogName?: string;
+  position?: number;
+  nextPosition?: number;
 }
 
 /**
@@ -57,6 +62,9 @@ interface BinlogEvent {
  * moving. Schema changes of the captured tables go through a {@link SchemaTracker}. With `watchNew`,
  * rows of the tables not in `tables` for which it is true are not decoded into changes but named in
  * their transaction's `unknown` (the log split waits there until such a table is captured).
+ * With `heartbeat.interval`, the server's heartbeats on an idle connection arrive as transactions
+ * with no changes at the position the server has sent up to (the binlog's end, after a rotation the
+ * new file's header), so positions move and a read up to a high mark ends without another write.
  */
 export class BinlogStream {
   private readonly zongji: ZongJi;
@@ -110,6 +118,7 @@ export class BinlogStream {
       },
       fail,
     );
+    if (o.heartbeatMs > 0) askForHeartbeats(z, o.heartbeatMs, fail);
     z.on('binlog', (e: unknown) => {
       const evt = e as BinlogEvent;
       if (failed) return;
@@ -133,6 +142,12 @@ export class BinlogStream {
             ...(name === 'query' ? { statement: evt.query ?? '' } : {}),
           });
           unknown = undefined;
+        } else if (name === 'heartbeat') {
+          // The server sends one only while it waits at the binlog's end, between transactions; the check is for safety.
+          if (this.changes.length > 0 || unknown || (z as unknown as { _positionFrozen: boolean })._positionFrozen) return;
+          const gtid = z.gtidSet;
+          const end = { file: evt.binlogName!, pos: Number(evt.position ?? evt.nextPosition), ...(gtid ? { gtid } : {}) };
+          onTransaction({ end, opTs: evt.timestamp, changes: [] });
         }
       } catch (e) {
         fail(e);
@@ -142,7 +157,7 @@ export class BinlogStream {
       // The decoder reads a table's columns from the catalog: a table dropped since its rows were written has none.
       const missing = watchNew && /^Insufficient permissions to access: (.+)$/.exec(e?.message ?? '');
       if (missing && !byId.has(missing[1]!)) return fail(new MissingTableError(missing[1]!, e as Error));
-      fail(e?.errno === ER_BINLOG_GONE ? binlogPurgedError(`${o.database}.${o.table}`, from, e.message) : e);
+      fail(e?.errno === ER_BINLOG_GONE ? binlogRefusedError(`${o.database}.${o.table}`, from, e.message ?? '') : e);
     });
     const include: Record<string, string[]> = {};
     for (const t of tables) (include[t.database] ??= []).push(t.table);
@@ -150,7 +165,7 @@ export class BinlogStream {
       serverId,
       filename: from.file,
       position: from.pos,
-      includeEvents: ['tablemap', 'writerows', 'updaterows', 'deleterows', 'xid', 'query', 'rotate'],
+      includeEvents: ['tablemap', 'writerows', 'updaterows', 'deleterows', 'xid', 'query', 'rotate', ...(o.heartbeatMs > 0 ? ['heartbeat'] : [])],
       ...(watchNew ? { excludeSchema: SYSTEM_SCHEMAS } : { includeSchema: include }),
     });
     // A table that does not exist yet cannot be listed in the decoder's fixed filter: it asks this

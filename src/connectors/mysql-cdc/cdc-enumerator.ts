@@ -6,6 +6,7 @@ import { capturedTables, describeTable, matchingTables, tableIdOf, type Captured
 import { LOG_SPLIT_ID, type ChunkLow, type MysqlCdcSplit, type TableChunk } from './cdc-splits.js';
 import { binlogAvailable, binlogEnd, checkServer, connect, splitTable, withConnection, type Connection } from './mysql-catalog.js';
 import type { ResolvedMysqlCdcOptions } from './mysql-cdc-options.js';
+import { startPosition } from './startup-position.js';
 
 /**
  * Chunks handed to a reader per request, all with one low mark. A reader reads them in groups
@@ -25,7 +26,7 @@ export const DISCOVERY_INTERVAL_MS = 1000;
 export interface MysqlCdcEnumeratorState {
   /** The captured tables: those of the job's first start, then those found later. */
   readonly tables: CapturedTable[];
-  /** Where the log split starts: the binlog's end before the table was split. */
+  /** Where the log split starts: the binlog's end before the table was split, or the startup mode's point ({@link startPosition}). */
   readonly start: BinlogPosition;
   readonly chunks: TableChunk[];
   /** The low mark of each chunk handed out, by chunk id (the latest hand-out counts). */
@@ -44,7 +45,8 @@ export interface MysqlCdcEnumeratorState {
 type State = { -readonly [K in keyof MysqlCdcEnumeratorState]-?: MysqlCdcEnumeratorState[K] };
 
 /**
- * Finds the tables to capture, notes where the binlog ends, cuts each table into chunks, and hands them to readers as they free
+ * Finds the tables to capture, notes where the log split starts (the binlog's end, or the point a
+ * startup mode without a snapshot names), cuts each table into chunks (modes with a snapshot), and hands them to readers as they free
  * up, each with the binlog's end at that moment as its low mark; once every chunk was read, hands
  * the log split to one reader. A restored job whose snapshot still needs a purged binlog stops.
  *
@@ -100,10 +102,10 @@ export class MysqlCdcEnumerator implements SplitEnumerator<MysqlCdcSplit, MysqlC
             if (needed && !(await binlogAvailable(c, needed))) throw binlogPurgedError(`${this.o.database}.${this.o.table}`, needed);
             return undefined;
           }
-          const start = await binlogEnd(c);
+          const start = await startPosition(c, this.o);
           const tables = await capturedTables(c, this.o);
           const chunks: TableChunk[] = [];
-          if (this.o.startupMode !== 'latest-offset') for (const t of tables) chunks.push(...(await splitTable(c, this.o, t)));
+          if (this.o.startupMode === 'initial' || this.o.startupMode === 'snapshot') for (const t of tables) chunks.push(...(await splitTable(c, this.o, t)));
           return { tables, start, chunks };
         }),
       (layout) => {

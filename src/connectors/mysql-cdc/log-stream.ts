@@ -25,6 +25,9 @@ const WAIT_CHECK_MS = 1000;
  * the binlog again from where it stopped, and the new table's changes pass the same low-mark test.
  * Waiting, rather than dropping or keeping those rows, is what makes the switch exact whatever the
  * order of the enumerator's marks and the split's reading.
+ *
+ * With startup mode `timestamp` the changes of transactions stamped before the startup time are
+ * dropped; their positions still count.
  */
 export class LogStream {
   private stream: BinlogStream | undefined;
@@ -95,7 +98,9 @@ export class LogStream {
       }
       taken++;
       const all = this.lastLow === undefined || comparePositions(tx.end, this.lastLow) > 0;
-      for (const c of tx.changes) {
+      // Startup mode `timestamp`: by each transaction's own stamp, so a restore filters as the first run did.
+      const early = this.o.startupTimestamp !== undefined && tx.opTs < this.o.startupTimestamp;
+      for (const c of early ? [] : tx.changes) {
         if (!all) {
           const list = this.chunksOf.get(c.table);
           const chunk = list && (c.chunkKey === undefined ? list[0] : list[chunkIndexOf(list, c.chunkKey)]);

@@ -1,3 +1,4 @@
+import type { Duration } from '../../core/duration.js';
 import type { Source } from '../../core/source.js';
 import type { MysqlCdcSplit } from './cdc-splits.js';
 import type { MetadataColumn, MysqlCdcOptions, StartupMode } from './mysql-cdc-options.js';
@@ -53,6 +54,18 @@ export class MysqlCdcSourceBuilder {
   }
   startupMode(v: StartupMode): this {
     return this.option('scan.startup.mode', v);
+  }
+  /** `specific-offset`'s start: `scan.startup.specific-offset.file` and `.pos` (use with `.startupMode('specific-offset')`). */
+  specificOffset(file: string, pos: number): this {
+    return this.option('scan.startup.specific-offset.file', file).option('scan.startup.specific-offset.pos', pos);
+  }
+  /** `scan.startup.timestamp-millis`, epoch milliseconds (use with `.startupMode('timestamp')`). */
+  startupTimestamp(millis: number): this {
+    return this.option('scan.startup.timestamp-millis', millis);
+  }
+  /** `heartbeat.interval`: how often an idle server tells the binlog reader its position (`'30s'`; 0 for never). */
+  heartbeatInterval(v: Duration): this {
+    return this.option('heartbeat.interval', v);
   }
   chunkSize(v: number): this {
     return this.option('scan.incremental.snapshot.chunk.size', v);

@@ -1,8 +1,17 @@
+import { toMillis, type Duration } from '../../core/duration.js';
 import { ConfigError } from '../../core/errors.js';
+import type { BinlogPosition } from './binlog-position.js';
 import { tablePattern } from './table-patterns.js';
 import { evenDistributionBound } from '../postgres-cdc/chunks.js';
 
-export type StartupMode = 'initial' | 'latest-offset' | 'snapshot';
+/**
+ * Where a job that does not restore starts (Flink CDC's names): `initial` snapshots then follows
+ * the binlog, `snapshot` only snapshots; the others take no snapshot and follow the binlog from its
+ * end (`latest-offset`), its first file still on the server (`earliest-offset`), a given file and
+ * offset (`specific-offset`), or its first file keeping only transactions stamped at or after
+ * `scan.startup.timestamp-millis` (`timestamp`).
+ */
+export type StartupMode = 'initial' | 'latest-offset' | 'earliest-offset' | 'specific-offset' | 'timestamp' | 'snapshot';
 export type MetadataColumn = 'op_ts' | 'database_name' | 'table_name';
 /**
  * What a schema change of a captured table does to the job (Flink CDC 3's names): `evolve` passes
@@ -32,6 +41,18 @@ export interface MysqlCdcOptions {
    */
   readonly 'server-id'?: string | number;
   readonly 'scan.startup.mode'?: StartupMode;
+  /** With `specific-offset`: the binlog file (`mysql-bin.000003`) and offset in it to start from. */
+  readonly 'scan.startup.specific-offset.file'?: string;
+  readonly 'scan.startup.specific-offset.pos'?: number;
+  /** Not taken: give the file and offset instead (a set alone fails saying so). */
+  readonly 'scan.startup.specific-offset.gtid-set'?: string;
+  /** With `timestamp`: epoch milliseconds; see docs/cdc.md for whole seconds in the binlog. */
+  readonly 'scan.startup.timestamp-millis'?: number;
+  /**
+   * How often the server sends the binlog reader a heartbeat with its position while it has no
+   * event to send (30 s; 0 for never), so positions move on an idle server.
+   */
+  readonly 'heartbeat.interval'?: Duration;
   readonly 'scan.incremental.snapshot.chunk.size'?: number;
   /**
    * When a table's key is one integer column and its keys over its estimated rows are at most
@@ -63,6 +84,12 @@ export interface ResolvedMysqlCdcOptions {
   readonly schemaChange: SchemaChangeBehavior;
   readonly serverIds: { readonly first: number; readonly last: number };
   readonly startupMode: StartupMode;
+  /** `specific-offset`'s position. */
+  readonly startupOffset?: BinlogPosition;
+  /** `timestamp`'s bound, epoch milliseconds. */
+  readonly startupTimestamp?: number;
+  /** `heartbeat.interval` in milliseconds, 0 for none. */
+  readonly heartbeatMs: number;
   readonly chunkSize: number;
   /** `chunk-key.even-distribution.factor.upper-bound`. */
   readonly evenDistributionUpperBound: number;
@@ -70,7 +97,7 @@ export interface ResolvedMysqlCdcOptions {
   readonly newlyAddedTables: boolean;
 }
 
-const MODES: readonly StartupMode[] = ['initial', 'latest-offset', 'snapshot'];
+const MODES: readonly StartupMode[] = ['initial', 'latest-offset', 'earliest-offset', 'specific-offset', 'timestamp', 'snapshot'];
 const BEHAVIORS: readonly SchemaChangeBehavior[] = ['exception', 'evolve', 'ignore'];
 
 /** A whole-name regular expression; a bad one fails naming the option. */
@@ -93,6 +120,52 @@ function serverIds(v: string | number | undefined): { first: number; last: numbe
     throw new ConfigError(`mysql-cdc: 'server-id' = '${v}' must be a positive integer or a range 'a-b'`);
   }
   return { first, last };
+}
+
+/** A non-negative safe integer option (SQL hands numbers over as numbers, the pipeline too). */
+function wholeNumber(option: string, v: unknown): number {
+  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0)
+    throw new ConfigError(`mysql-cdc: '${option}' must be a non-negative integer, got '${String(v)}'`);
+  return n;
+}
+
+/** The position or time the modes without a snapshot start from, checked against the mode. */
+function startupPoint(o: MysqlCdcOptions, mode: StartupMode): { startupOffset?: BinlogPosition; startupTimestamp?: number } {
+  const file = o['scan.startup.specific-offset.file'];
+  const pos = o['scan.startup.specific-offset.pos'];
+  const millis = o['scan.startup.timestamp-millis'];
+  if (o['scan.startup.specific-offset.gtid-set'] !== undefined)
+    throw new ConfigError(
+      "mysql-cdc: 'scan.startup.specific-offset.gtid-set' is not taken: give 'scan.startup.specific-offset.file' and 'scan.startup.specific-offset.pos' " +
+        '(SHOW BINARY LOGS / SHOW MASTER STATUS on the server name them)',
+    );
+  if (mode !== 'specific-offset' && (file !== undefined || pos !== undefined))
+    throw new ConfigError(`mysql-cdc: 'scan.startup.specific-offset.file' and '.pos' need 'scan.startup.mode' = 'specific-offset', not '${mode}'`);
+  if (mode !== 'timestamp' && millis !== undefined)
+    throw new ConfigError(`mysql-cdc: 'scan.startup.timestamp-millis' needs 'scan.startup.mode' = 'timestamp', not '${mode}'`);
+  if (mode === 'specific-offset') {
+    if (!file || pos === undefined)
+      throw new ConfigError(
+        "mysql-cdc: 'scan.startup.mode' = 'specific-offset' needs both 'scan.startup.specific-offset.file' and 'scan.startup.specific-offset.pos'",
+      );
+    const at = wholeNumber('scan.startup.specific-offset.pos', pos);
+    if (at < 4) throw new ConfigError(`mysql-cdc: 'scan.startup.specific-offset.pos' = ${at} is inside the file's header: the first event is at 4`);
+    return { startupOffset: { file, pos: at } };
+  }
+  if (mode === 'timestamp') {
+    if (millis === undefined) throw new ConfigError("mysql-cdc: 'scan.startup.mode' = 'timestamp' needs 'scan.startup.timestamp-millis'");
+    return { startupTimestamp: wholeNumber('scan.startup.timestamp-millis', millis) };
+  }
+  return {};
+}
+
+function heartbeatMillis(v: Duration | undefined): number {
+  try {
+    return toMillis(v ?? 30_000);
+  } catch (e) {
+    throw new ConfigError(`mysql-cdc: 'heartbeat.interval': ${(e as Error).message}`);
+  }
 }
 
 function matcher(o: MysqlCdcOptions): (database: string, table: string) => boolean {
@@ -133,6 +206,8 @@ export function resolveOptions(o: MysqlCdcOptions): ResolvedMysqlCdcOptions {
     schemaChange,
     serverIds: serverIds(o['server-id']),
     startupMode: mode,
+    ...startupPoint(o, mode),
+    heartbeatMs: heartbeatMillis(o['heartbeat.interval']),
     chunkSize,
     evenDistributionUpperBound: evenDistributionBound('mysql-cdc', o['chunk-key.even-distribution.factor.upper-bound']),
     metadata: o.metadata ?? [],

@@ -71,6 +71,8 @@ export interface ResolvedCdcOptions {
 }
 
 const MODES: readonly StartupMode[] = ['initial', 'latest-offset', 'snapshot'];
+/** mysql-cdc's modes that start from an earlier point of the log. */
+const LOG_ONLY_MODES: readonly string[] = ['earliest-offset', 'specific-offset', 'timestamp'];
 const IDENT = /^[a-z_][a-z0-9_]*$/;
 
 /** A whole-name regular expression; a bad one fails naming the option. */
@@ -100,6 +102,11 @@ export function resolveOptions(o: PostgresCdcOptions): ResolvedCdcOptions {
   const plugin = o['decoding.plugin.name'] ?? 'pgoutput';
   if (plugin !== 'pgoutput') throw new ConfigError(`postgres-cdc: 'decoding.plugin.name' = '${plugin}' is not supported; use 'pgoutput'`);
   const mode = o['scan.startup.mode'] ?? 'initial';
+  if (LOG_ONLY_MODES.includes(mode))
+    throw new ConfigError(
+      `postgres-cdc: 'scan.startup.mode' = '${mode}' is not offered for PostgreSQL (nor by Flink CDC's postgres source): a replication slot ` +
+        `cannot go back before its position. Use 'latest-offset' (changes from the job's first start on) or 'initial' (a snapshot, then the log).`,
+    );
   if (!MODES.includes(mode)) throw new ConfigError(`postgres-cdc: 'scan.startup.mode' = '${mode}' is not one of ${MODES.join(', ')}`);
   const chunkSize = o['scan.incremental.snapshot.chunk.size'] ?? 8096;
   if (!Number.isSafeInteger(chunkSize) || chunkSize < 1)

@@ -19,8 +19,14 @@ export const CDC_OPTIONS_NOT_YET = [
   'scan.incremental.close-idle-reader.enabled',
 ];
 
-/** Options both CDC sources take as numbers. */
-const NUMBER_OPTIONS = ['port', 'scan.incremental.snapshot.chunk.size', 'chunk-key.even-distribution.factor.upper-bound'];
+/** Options the CDC sources take as numbers (those only mysql-cdc runs are refused for postgres-cdc above). */
+const NUMBER_OPTIONS = [
+  'port',
+  'scan.incremental.snapshot.chunk.size',
+  'chunk-key.even-distribution.factor.upper-bound',
+  'scan.startup.specific-offset.pos',
+  'scan.startup.timestamp-millis',
+];
 
 /**
  * The checks both CDC tables share: no option of a later version (but those in `runs`, which this connector has), PRIMARY KEY (of any columns but

@@ -75,11 +75,29 @@ describe('CDC and jdbc tables in SQL', () => {
     expect(plan(mysqlCdc('a BIGINT, b BIGINT, PRIMARY KEY (a, b) NOT ENFORCED', ", 'schema.change.behavior' = 'sometimes'"))).toThrow(
       /'schema.change.behavior' = 'sometimes' is not one of exception, evolve, ignore/,
     );
-    expect(plan(mysqlCdc('id BIGINT PRIMARY KEY NOT ENFORCED', ", 'heartbeat.interval' = '30s'"))).toThrow(
-      /option 'heartbeat.interval' of connector 'mysql-cdc' is not supported yet/,
+    expect(plan(mysqlCdc('id BIGINT PRIMARY KEY NOT ENFORCED', ", 'heartbeat.interval' = '30s'"))).not.toThrow();
+    expect(plan(mysqlCdc('id BIGINT PRIMARY KEY NOT ENFORCED', ", 'heartbeat.interval' = 'often'"))).toThrow(
+      /mysql-cdc: 'heartbeat.interval': Invalid duration/,
+    );
+    expect(
+      plan(mysqlCdc('id BIGINT PRIMARY KEY NOT ENFORCED', ", 'scan.startup.mode' = 'timestamp', 'scan.startup.timestamp-millis' = '1700000000000'")),
+    ).not.toThrow();
+    expect(plan(mysqlCdc('id BIGINT PRIMARY KEY NOT ENFORCED', ", 'scan.startup.mode' = 'timestamp', 'scan.startup.timestamp-millis' = 'noon'"))).toThrow(
+      /option 'scan.startup.timestamp-millis' must be a number, not 'noon'/,
     );
     expect(plan(mysqlCdc('id BIGINT PRIMARY KEY NOT ENFORCED', ", 'scan.startup.mode' = 'timestamp'"))).toThrow(
-      /Table 'src': mysql-cdc: 'scan.startup.mode' = 'timestamp' is not one of initial, latest-offset, snapshot/,
+      /Table 'src': mysql-cdc: 'scan.startup.mode' = 'timestamp' needs 'scan.startup.timestamp-millis'/,
+    );
+    const offset = ", 'scan.startup.mode' = 'specific-offset', 'scan.startup.specific-offset.file' = 'mysql-bin.000002'";
+    expect(plan(mysqlCdc('id BIGINT PRIMARY KEY NOT ENFORCED', `${offset}, 'scan.startup.specific-offset.pos' = '154'`))).not.toThrow();
+    expect(plan(mysqlCdc('id BIGINT PRIMARY KEY NOT ENFORCED', offset))).toThrow(
+      /needs both 'scan.startup.specific-offset.file' and 'scan.startup.specific-offset.pos'/,
+    );
+    expect(
+      plan(mysqlCdc('id BIGINT PRIMARY KEY NOT ENFORCED', ", 'scan.startup.mode' = 'specific-offset', 'scan.startup.specific-offset.gtid-set' = '0-1-9'")),
+    ).toThrow(/'scan.startup.specific-offset.gtid-set' is not taken: give 'scan.startup.specific-offset.file' and 'scan.startup.specific-offset.pos'/);
+    expect(plan(mysqlCdc('id BIGINT PRIMARY KEY NOT ENFORCED', ", 'scan.startup.mode' = 'committed-offset'"))).toThrow(
+      /Table 'src': mysql-cdc: 'scan.startup.mode' = 'committed-offset' is not one of initial, latest-offset, earliest-offset, specific-offset, timestamp, snapshot/,
     );
     // Read as a number and checked by the source: a value the source refuses names the option.
     expect(plan(mysqlCdc('id BIGINT PRIMARY KEY NOT ENFORCED', ", 'chunk-key.even-distribution.factor.upper-bound' = '2.5'"))).not.toThrow();
@@ -105,6 +123,10 @@ describe('CDC and jdbc tables in SQL', () => {
       "CREATE TABLE p3 (id BIGINT PRIMARY KEY NOT ENFORCED) WITH ('connector' = 'postgres-cdc', 'hostname' = 'db', 'username' = 'u', 'database-name' = 'd', 'table-name' = 't', 'slot.name' = 's', 'heartbeat.interval' = 'often')",
     );
     expect(() => t.sqlQuery('SELECT * FROM p3')).toThrow(/postgres-cdc: 'heartbeat.interval': Invalid duration: 'often'/);
+    t.executeSql(
+      "CREATE TABLE p5 (id BIGINT PRIMARY KEY NOT ENFORCED) WITH ('connector' = 'postgres-cdc', 'hostname' = 'db', 'username' = 'u', 'database-name' = 'd', 'table-name' = 't', 'slot.name' = 's', 'scan.startup.timestamp-millis' = '5')",
+    );
+    expect(() => t.sqlQuery('SELECT * FROM p5')).toThrow(/option 'scan.startup.timestamp-millis' of connector 'postgres-cdc' is not supported yet/);
     t.executeSql(
       "CREATE TABLE p4 (id BIGINT PRIMARY KEY NOT ENFORCED) WITH ('connector' = 'postgres-cdc', 'hostname' = 'db', 'username' = 'u', 'database-name' = 'd', 'table-name' = 't', 'slot.name' = 's', 'scan.newly-added-table.enabled' = 'true', 'scan.startup.mode' = 'snapshot')",
     );

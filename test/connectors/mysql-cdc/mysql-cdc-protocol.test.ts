@@ -148,6 +148,60 @@ describe('mysql-cdc options', () => {
       /'scan.newly-added-table.enabled' needs 'scan.startup.mode' = 'initial'/,
     );
   });
+  it('reads the startup modes without a snapshot with their position or time, each naming what is missing or misplaced', () => {
+    expect(resolveOptions({ ...base, 'scan.startup.mode': 'earliest-offset' }).startupMode).toBe('earliest-offset');
+    const specific = resolveOptions({
+      ...base,
+      'scan.startup.mode': 'specific-offset',
+      'scan.startup.specific-offset.file': 'mysql-bin.000003',
+      'scan.startup.specific-offset.pos': '1234' as unknown as number,
+    });
+    expect(specific.startupOffset).toEqual({ file: 'mysql-bin.000003', pos: 1234 });
+    expect(resolveOptions({ ...base, 'scan.startup.mode': 'timestamp', 'scan.startup.timestamp-millis': 1_700_000_000_000 }).startupTimestamp).toBe(
+      1_700_000_000_000,
+    );
+    expect(() => resolveOptions({ ...base, 'scan.startup.mode': 'specific-offset', 'scan.startup.specific-offset.file': 'mysql-bin.000003' })).toThrow(
+      /'specific-offset' needs both 'scan.startup.specific-offset.file' and 'scan.startup.specific-offset.pos'/,
+    );
+    expect(() => resolveOptions({ ...base, 'scan.startup.mode': 'specific-offset', 'scan.startup.specific-offset.gtid-set': '0-1-42' })).toThrow(
+      /'scan.startup.specific-offset.gtid-set' is not taken: give 'scan.startup.specific-offset.file' and 'scan.startup.specific-offset.pos'/,
+    );
+    expect(() =>
+      resolveOptions({
+        ...base,
+        'scan.startup.mode': 'specific-offset',
+        'scan.startup.specific-offset.file': 'f.000001',
+        'scan.startup.specific-offset.pos': 2,
+      }),
+    ).toThrow(/'scan.startup.specific-offset.pos' = 2 is inside the file's header/);
+    expect(() =>
+      resolveOptions({
+        ...base,
+        'scan.startup.mode': 'specific-offset',
+        'scan.startup.specific-offset.file': 'f.000001',
+        'scan.startup.specific-offset.pos': -5,
+      }),
+    ).toThrow(/'scan.startup.specific-offset.pos' must be a non-negative integer, got '-5'/);
+    expect(() => resolveOptions({ ...base, 'scan.startup.mode': 'timestamp' })).toThrow(/'timestamp' needs 'scan.startup.timestamp-millis'/);
+    expect(() => resolveOptions({ ...base, 'scan.startup.mode': 'timestamp', 'scan.startup.timestamp-millis': 'noon' as unknown as number })).toThrow(
+      /'scan.startup.timestamp-millis' must be a non-negative integer, got 'noon'/,
+    );
+    expect(() => resolveOptions({ ...base, 'scan.startup.timestamp-millis': 5 })).toThrow(
+      /'scan.startup.timestamp-millis' needs 'scan.startup.mode' = 'timestamp', not 'initial'/,
+    );
+    expect(() => resolveOptions({ ...base, 'scan.startup.mode': 'latest-offset', 'scan.startup.specific-offset.pos': 4 })).toThrow(
+      /need 'scan.startup.mode' = 'specific-offset', not 'latest-offset'/,
+    );
+    expect(() => resolveOptions({ ...base, 'scan.startup.mode': 'committed-offset' as never })).toThrow(
+      /'committed-offset' is not one of initial, latest-offset, earliest-offset, specific-offset, timestamp, snapshot/,
+    );
+  });
+  it('reads heartbeat.interval as a duration (30 s by default, 0 for none)', () => {
+    expect(resolveOptions(base).heartbeatMs).toBe(30_000);
+    expect(resolveOptions({ ...base, 'heartbeat.interval': '5s' }).heartbeatMs).toBe(5000);
+    expect(resolveOptions({ ...base, 'heartbeat.interval': 0 }).heartbeatMs).toBe(0);
+    expect(() => resolveOptions({ ...base, 'heartbeat.interval': 'often' })).toThrow(/mysql-cdc: 'heartbeat.interval': Invalid duration: 'often'/);
+  });
   it('reads database-name and table-name as whole-name regular expressions, and schema.change.behavior', () => {
     const o = resolveOptions({ ...base, 'database-name': 'shop_\\d+', 'table-name': 'orders|items' });
     expect(o.matches('shop_12', 'items')).toBe(true);

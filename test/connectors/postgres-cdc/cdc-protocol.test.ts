@@ -188,6 +188,14 @@ describe('postgres-cdc options', () => {
       /'scan.newly-added-table.enabled' needs 'scan.startup.mode' = 'initial'/,
     );
   });
+  it("refuses mysql-cdc's modes that start earlier in the log, saying a slot cannot go back and what to use", () => {
+    for (const mode of ['earliest-offset', 'specific-offset', 'timestamp'])
+      expect(() => resolveOptions({ ...base, 'scan.startup.mode': mode as never })).toThrow(
+        new RegExp(
+          `postgres-cdc: 'scan.startup.mode' = '${mode}' is not offered for PostgreSQL .*a replication slot cannot go back .*Use 'latest-offset' .* or 'initial'`,
+        ),
+      );
+  });
 });
 
 logSplitWaitCases<CdcSplit>('postgres-cdc', {
