@@ -2,10 +2,17 @@
 // milliseconds: any microsecond of the years where a double holds them exactly formats back to the
 // text it was read from; p <= 3 values stay whole milliseconds; lower precisions cut, never round.
 import fc from 'fast-check';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MicroDate } from '../../src/core/micro-date.js';
+import '../../src/index.js';
+import pg from 'pg';
+import { MicroDate, microsOf } from '../../src/core/micro-date.js';
+import { withTextMicros } from '../../src/connectors/postgres-cdc/timestamp-micros.js';
 import { cdcRowConverter } from '../../src/sql/connectors/cdc-row-converter.js';
 import type { Column } from '../../src/sql/expression-compiler.js';
+import { TableEnvironment } from '../../src/sql/index.js';
 import { parseTimestamp } from '../../src/sql/runtime-helpers.js';
 import { cutMicros, MICROS_EXACT_MS } from '../../src/sql/types/micros.js';
 import { parseInstant } from '../../src/sql/types/instant-text.js';
@@ -52,6 +59,8 @@ describe('TIMESTAMP(6) text', () => {
   it('keeps whole milliseconds outside the years a double holds microseconds in (0001, 9999)', () => {
     expect(parseTimestamp('9999-12-31 23:59:59.999999', 6)).toBe(parseTimestamp('9999-12-31 23:59:59.999'));
     expect(formatTimestampP(parseTimestamp('0001-01-01 00:00:00.000001', 6), 6)).toBe('0001-01-01 00:00:00.000000');
+    // Microseconds since the epoch are past 2^53 there: the text is made without them.
+    expect(formatTimestampP(parseTimestamp('9999-12-31 23:59:59.999999', 6), 6)).toBe('9999-12-31 23:59:59.999000');
   });
 
   it('cuts to a lower precision, never rounding into the next second', () => {
@@ -115,5 +124,40 @@ describe('CDC values with microseconds', () => {
     expect(row.ts3).toBe(at);
     expect(formatTimestampP(row.tz6 as number, 6)).toBe('2024-02-29 12:34:56.999999');
     expect(formatTime(row.tm6 as number, 6)).toBe('00:00:00.000001');
+  });
+});
+
+describe('CAST with microseconds in SQL', () => {
+  it('reads text as TIMESTAMP(6) and TIME(6), prints p digits, and cuts to lower precisions', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'weir-micros-'));
+    try {
+      const path = join(dir, 'v.json');
+      writeFileSync(path, JSON.stringify({ s: '2024-02-29 23:59:59.999999', t: '12:34:56.000001' }) + '\n');
+      const tEnv = TableEnvironment.create();
+      tEnv.executeSql(`CREATE TABLE v (s STRING, t STRING) WITH ('connector' = 'filesystem', 'path' = '${path}', 'format' = 'json')`);
+      const rows = await tEnv
+        .sqlQuery(
+          `SELECT CAST(CAST(s AS TIMESTAMP(6)) AS STRING) AS s6, CAST(CAST(CAST(s AS TIMESTAMP(6)) AS TIMESTAMP(3)) AS STRING) AS s3,
+             CAST(CAST(CAST(s AS TIMESTAMP(6)) AS TIMESTAMP(4)) AS STRING) AS s4, CAST(CAST(s AS TIMESTAMP(3)) AS STRING) AS p3,
+             CAST(CAST(t AS TIME(6)) AS STRING) AS t6 FROM v`,
+        )
+        .execute()
+        .collect();
+      expect(rows).toEqual([{ s6: '2024-02-29 23:59:59.999999', s3: '2024-02-29 23:59:59.999', s4: '2024-02-29 23:59:59.9999', p3: '2024-02-29 23:59:59.999', t6: '12:34:56.000001' }]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('pg’s own timestamp parser (what the fast paths leave to it)', () => {
+  it('keeps the microseconds the parser drops, and only for its own parser', () => {
+    const parse = withTextMicros(1184, pg.types.getTypeParser(1184, 'text') as (t: string) => unknown);
+    const d = parse('2024-01-01 12:00:00.123456+05:30') as Date;
+    expect(d.getTime()).toBe(Date.UTC(2024, 0, 1, 6, 30, 0, 123));
+    expect(microsOf(d)).toBe(456);
+    expect(microsOf(parse('2024-01-01 12:00:00.123+05:30') as Date)).toBe(0);
+    const mine = (t: string) => t;
+    expect(withTextMicros(1184, mine)).toBe(mine);
   });
 });

@@ -1,7 +1,7 @@
 import { MicroDate } from '../../core/micro-date.js';
 import type { Row } from './row-changes.js';
 import { rowMaker, type RowMaker } from './row-maker.js';
-import { withTextMicros } from './timestamp-micros.js';
+import { isDriverTimestampParser, withTextMicros } from './timestamp-micros.js';
 
 /** A column of the rows a COPY sends: its name and type, as a query's row description gives them. */
 export interface CopyColumn {
@@ -41,9 +41,9 @@ function kindOf(oid: number, p: TextParser): number {
     case 1082:
       return name === 'parseDate' ? DATE : PARSE;
     case 1114:
-      return name === 'parseDate' ? TIMESTAMP : PARSE;
+      return isDriverTimestampParser(p) ? TIMESTAMP : PARSE;
     case 1184:
-      return name === 'parseDate' ? TIMESTAMPTZ : PARSE;
+      return isDriverTimestampParser(p) ? TIMESTAMPTZ : PARSE;
     default:
       return PARSE;
   }

@@ -14,9 +14,13 @@ const FRACTION = /\.(\d+)/;
  */
 export function withTextMicros<P extends (text: string) => unknown>(oid: number, parse: P): P {
   if (!TIMESTAMP_OIDS.has(oid) || parse.name !== 'parseDate') return parse;
-  return ((text: string) => {
+  // Named so that the COPY decoder knows it for the driver's own (and reads such columns itself).
+  return function parseDateMicros(text: string) {
     const v = parse(text);
     const fraction = v instanceof Date ? FRACTION.exec(text)?.[1] : undefined;
     return fraction === undefined ? v : withFractionMicros(v as Date, fraction);
-  }) as P;
+  } as P;
 }
+
+/** Whether `p` is `pg`'s own timestamp parser, with or without the microseconds kept. */
+export const isDriverTimestampParser = (p: { readonly name: string }): boolean => p.name === 'parseDate' || p.name === 'parseDateMicros';

@@ -20,20 +20,23 @@ export function withMicros(ms: number, micros: number): number {
   return micros === 0 || !(Math.abs(ms) < MICROS_EXACT_MS) ? ms : ms + micros / 1000;
 }
 
-/** Whole microseconds since the epoch (or the day's start): the value's fraction rounded. */
-export function totalMicros(v: number): number {
-  const ms = Math.floor(v);
-  return ms * 1000 + Math.round((v - ms) * 1000);
+/**
+ * The whole millisecond of a value and its microseconds (0 to 999), the fraction rounded (which
+ * may carry into the next millisecond). Kept apart: microseconds since the epoch pass 2^53 in the
+ * year 2255, beyond which they are no longer whole numbers in a double.
+ */
+function split(v: number): { readonly ms: number; readonly micros: number } {
+  const floor = Math.floor(v);
+  const micros = Math.round((v - floor) * 1000);
+  return micros === 1000 ? { ms: floor + 1, micros: 0 } : { ms: floor, micros };
 }
 
 /** The value cut to `p` fraction digits of the second (p >= 3), as Flink's CAST to a lower precision. */
 export function cutMicros(v: number, p: number): number {
   if (Number.isInteger(v) || p >= 6) return v;
-  const us = totalMicros(v);
+  const { ms, micros } = split(v);
   const step = 10 ** (6 - p);
-  const cut = Math.floor(us / step) * step;
-  const ms = Math.floor(cut / 1000);
-  return withMicros(ms, cut - ms * 1000);
+  return withMicros(ms, Math.floor(micros / step) * step);
 }
 
 /**
@@ -41,10 +44,10 @@ export function cutMicros(v: number, p: number): number {
  * whole seconds they belong to, in epoch milliseconds: the rounding may carry into the next second.
  */
 export function splitSecond(v: number, p: number): { readonly secondMs: number; readonly digits: string } {
-  const us = totalMicros(v);
-  const second = Math.floor(us / 1_000_000);
-  const frac = String(us - second * 1_000_000).padStart(6, '0');
-  return { secondMs: second * 1000, digits: (p <= 6 ? frac.slice(0, p) : frac.padEnd(p, '0')) };
+  const { ms, micros } = split(v);
+  const secondMs = Math.floor(ms / 1000) * 1000;
+  const frac = String((ms - secondMs) * 1000 + micros).padStart(6, '0');
+  return { secondMs, digits: p <= 6 ? frac.slice(0, p) : frac.padEnd(p, '0') };
 }
 
 /** `fractionDigits` of a value: the `p` digits after its second. */
