@@ -40,7 +40,13 @@ describe('TIMESTAMP(6) text', () => {
   });
 
   it('edges: .000001, .999999 (no carry into the next second), before the epoch', () => {
-    for (const text of ['2024-02-29 23:59:59.999999', '2024-03-01 00:00:00.000001', '1969-12-31 23:59:59.999999', '1970-01-01 00:00:00.000001', '1900-01-01 00:00:00.123456'])
+    for (const text of [
+      '2024-02-29 23:59:59.999999',
+      '2024-03-01 00:00:00.000001',
+      '1969-12-31 23:59:59.999999',
+      '1970-01-01 00:00:00.000001',
+      '1900-01-01 00:00:00.123456',
+    ])
       expect(formatTimestampP(parseTimestamp(text, 6), 6)).toBe(text);
     expect(parseTimestamp('1969-12-31 23:59:59.999999', 6)).toBeCloseTo(-0.001, 9);
   });
@@ -103,7 +109,12 @@ describe('CDC values with microseconds', () => {
   const col = (name: string, type: Column['type']): Column => ({ name, type, nullable: true });
   const convert = cdcRowConverter(
     't',
-    [col('ts6', { name: 'TIMESTAMP', precision: 6 }), col('ts3', { name: 'TIMESTAMP', precision: 3 }), col('tz6', { name: 'TIMESTAMP_LTZ', precision: 6 }), col('tm6', { name: 'TIME', precision: 6 })],
+    [
+      col('ts6', { name: 'TIMESTAMP', precision: 6 }),
+      col('ts3', { name: 'TIMESTAMP', precision: 3 }),
+      col('tz6', { name: 'TIMESTAMP_LTZ', precision: 6 }),
+      col('tm6', { name: 'TIME', precision: 6 }),
+    ],
     new Map(),
     [],
   );
@@ -111,7 +122,12 @@ describe('CDC values with microseconds', () => {
 
   it('keeps a MicroDate’s microseconds above precision 3 and the millisecond at 3', () => {
     const local = new Date(2024, 1, 29, 12, 34, 56, 789);
-    const row = convert({ ts6: new MicroDate(local.getTime(), 123), ts3: new MicroDate(local.getTime(), 123), tz6: new MicroDate(at, 1), tm6: '12:34:56.789123' });
+    const row = convert({
+      ts6: new MicroDate(local.getTime(), 123),
+      ts3: new MicroDate(local.getTime(), 123),
+      tz6: new MicroDate(at, 1),
+      tm6: '12:34:56.789123',
+    });
     expect(formatTimestampP(row.ts6 as number, 6)).toBe('2024-02-29 12:34:56.789123');
     expect(row.ts3).toBe(at);
     expect(formatTimestampP(row.tz6 as number, 6)).toBe('2024-02-29 12:34:56.789001');
@@ -143,7 +159,15 @@ describe('CAST with microseconds in SQL', () => {
         )
         .execute()
         .collect();
-      expect(rows).toEqual([{ s6: '2024-02-29 23:59:59.999999', s3: '2024-02-29 23:59:59.999', s4: '2024-02-29 23:59:59.9999', p3: '2024-02-29 23:59:59.999', t6: '12:34:56.000001' }]);
+      expect(rows).toEqual([
+        {
+          s6: '2024-02-29 23:59:59.999999',
+          s3: '2024-02-29 23:59:59.999',
+          s4: '2024-02-29 23:59:59.9999',
+          p3: '2024-02-29 23:59:59.999',
+          t6: '12:34:56.000001',
+        },
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

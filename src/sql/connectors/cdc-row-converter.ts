@@ -66,7 +66,8 @@ const CONVERTERS: Record<SqlTypeName, Convert> = {
     typeof v === 'boolean' ? v : typeof v === 'number' ? v !== 0 : v === 't' || v === '1' ? true : v === 'f' || v === '0' ? false : fail(c, v, 'a BOOLEAN'),
   TIMESTAMP: (v, c, t) => {
     // A driver's Date of a year beyond JavaScript's range (PostgreSQL goes to 294276) is invalid.
-    if (v instanceof Date) return Number.isNaN(v.getTime()) ? fail(c, v, 'a TIMESTAMP Weir can hold (years up to 275759)') : finer(wallClock(v), v, precisionOf(t));
+    if (v instanceof Date)
+      return Number.isNaN(v.getTime()) ? fail(c, v, 'a TIMESTAMP Weir can hold (years up to 275759)') : finer(wallClock(v), v, precisionOf(t));
     if (typeof v === 'number') return v;
     if (typeof v === 'string') {
       try {

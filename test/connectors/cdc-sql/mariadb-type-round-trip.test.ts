@@ -198,11 +198,11 @@ const textColumns = (source: boolean) =>
       ? 'LOWER(HEX(b)) AS b'
       : source && MICROS.test(srcType) && weirType !== 'STRING'
         ? `${asWeirKeeps(n)} AS ${n}`
-      : srcType.startsWith('timestamp')
-        ? `CAST(UNIX_TIMESTAMP(${n}) AS CHAR) AS ${n}`
-        : n === 'j'
-          ? "CONCAT('', JSON_COMPACT(j)) AS j"
-          : `CAST(${n} AS CHAR) AS ${n}`,
+        : srcType.startsWith('timestamp')
+          ? `CAST(UNIX_TIMESTAMP(${n}) AS CHAR) AS ${n}`
+          : n === 'j'
+            ? "CONCAT('', JSON_COMPACT(j)) AS j"
+            : `CAST(${n} AS CHAR) AS ${n}`,
   ).join(', ');
 
 describe.runIf(run)('mysql-cdc type round trip through snapshot and binlog', () => {

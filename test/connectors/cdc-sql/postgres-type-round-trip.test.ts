@@ -156,7 +156,14 @@ const ROWS: string[][] = [
 ];
 
 // Microseconds at their edges, before the epoch and in early years: the ordinary row with them.
-ROWS.push(withValues(ROWS[3]!, { ts3: "'1969-12-31 23:59:59.999'", ts6: "'1700-01-01 00:00:00.000001'", tz6: "'2200-12-31 23:59:59.999999+00'", tm6: "'23:59:59.999999'" }));
+ROWS.push(
+  withValues(ROWS[3]!, {
+    ts3: "'1969-12-31 23:59:59.999'",
+    ts6: "'1700-01-01 00:00:00.000001'",
+    tz6: "'2200-12-31 23:59:59.999999+00'",
+    tm6: "'23:59:59.999999'",
+  }),
+);
 
 // Weir keeps the microseconds of TIMESTAMP(6) and TIMESTAMP_LTZ(6) where a double holds them
 // exactly (years 1692 to 2247) and milliseconds outside: a source value there is compared cut to
