@@ -144,13 +144,18 @@ describe('CDC values with microseconds', () => {
 });
 
 describe('CAST with microseconds in SQL', () => {
-  it('reads text as TIMESTAMP(6) and TIME(6), prints p digits, and cuts to lower precisions', async () => {
+  it('reads text as TIMESTAMP(6) and TIME(6), prints p digits, and cuts to lower precisions; a file keeps them too', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'weir-micros-'));
     try {
       const path = join(dir, 'v.json');
-      writeFileSync(path, JSON.stringify({ s: '2024-02-29 23:59:59.999999', t: '12:34:56.000001' }) + '\n');
+      const [s, t] = ['2024-02-29 23:59:59.999999', '12:34:56.000001'];
+      writeFileSync(path, JSON.stringify({ s, t, ts: s, tm: t, tz: s + 'Z' }) + '\n');
       const tEnv = TableEnvironment.create();
-      tEnv.executeSql(`CREATE TABLE v (s STRING, t STRING) WITH ('connector' = 'filesystem', 'path' = '${path}', 'format' = 'json')`);
+      tEnv.executeSql(
+        `CREATE TABLE v (s STRING, t STRING, ts TIMESTAMP(6), tm TIME(6), tz TIMESTAMP_LTZ(6)) WITH ('connector' = 'filesystem', 'path' = '${path}', 'format' = 'json')`,
+      );
+      const read = await tEnv.sqlQuery('SELECT CAST(ts AS STRING) AS ts, CAST(tm AS STRING) AS tm, CAST(tz AS STRING) AS tz FROM v').execute().collect();
+      expect(read).toEqual([{ ts: s, tm: t, tz: s }]);
       const rows = await tEnv
         .sqlQuery(
           `SELECT CAST(CAST(s AS TIMESTAMP(6)) AS STRING) AS s6, CAST(CAST(CAST(s AS TIMESTAMP(6)) AS TIMESTAMP(3)) AS STRING) AS s3,
