@@ -4,7 +4,8 @@ import { addFraction, splitSecond } from './micros.js';
 /**
  * DATE, TIME and TIMESTAMP values at run time: DATE is days since 1970-01-01, TIME milliseconds of
  * the day, TIMESTAMP epoch milliseconds of the wall-clock time read as UTC (TIMESTAMP_LTZ: epoch
- * milliseconds, shown in UTC, Weir's session time zone). Formats follow Java's
+ * milliseconds, shown in UTC, Weir's session time zone); above precision 3 with the microseconds
+ * as the fraction (micros.ts). Formats follow Java's
  * SimpleDateFormat letters, as Flink's DATE_FORMAT and TO_TIMESTAMP do.
  *
  * @example
