@@ -1,5 +1,6 @@
 import { SqlError } from './sql-error.js';
 import { decimalHelpers } from './types/decimal-inline.js';
+import { addFraction } from './types/micros.js';
 import { utcMillis } from './types/temporal.js';
 
 /**
@@ -130,10 +131,16 @@ function readNumber(v: unknown, col: string, integer: boolean): number {
 
 const TS = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?$/;
 
-/** 'yyyy-MM-dd[ HH:mm[:ss[.fff]]]' (or with 'T') as epoch milliseconds of that wall-clock time in UTC. */
-export function parseTimestamp(text: string): number {
+/**
+ * 'yyyy-MM-dd[ HH:mm[:ss[.fff]]]' (or with 'T') as epoch milliseconds of that wall-clock time in
+ * UTC: whole (three digits kept) for `precision` <= 3, with up to six digits' microseconds as the
+ * fraction above.
+ */
+export function parseTimestamp(text: string, precision = 3): number {
   const m = TS.exec(text.trim());
   if (!m) throw new SqlError(`Cannot read '${text}' as a TIMESTAMP (expected 'yyyy-MM-dd HH:mm:ss.SSS')`);
+  if (precision > 3)
+    return addFraction(utcMillis(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)), m[7], precision);
   const ms = m[7] ? Number(m[7].slice(0, 3).padEnd(3, '0')) : 0;
   return utcMillis(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0), ms);
 }

@@ -87,7 +87,7 @@ const LATER = ['MULTISET', 'BYTES', 'BINARY', 'VARBINARY', 'INTERVAL', 'RAW'];
 export function typeNamed(upper: string, precision: number | undefined, pos: SqlPosition, sql: string, scale?: number): SqlType {
   const name = ALIASES[upper];
   if (name === 'TIMESTAMP' || name === 'TIMESTAMP_LTZ') {
-    // Weir keeps milliseconds: TIMESTAMP(0..3) hold what they say; a finer precision is kept as milliseconds.
+    // Up to microseconds, held as the fraction of the milliseconds (types/micros.ts); 7 to 9 keep microseconds.
     if (precision !== undefined && (precision < 0 || precision > 9)) throw new SqlError(`${name}(${precision}): the precision must be 0 to 9`, pos, sql);
     return { name, precision: precision ?? 3 };
   }
@@ -99,7 +99,7 @@ export function typeNamed(upper: string, precision: number | undefined, pos: Sql
     return { name, precision: p, scale: s };
   }
   if (name === 'TIME') {
-    // TIME(p) keeps milliseconds as TIMESTAMP does; p says how many fraction digits a sink writes.
+    // TIME(p) keeps what TIMESTAMP(p) does; p also says how many fraction digits a sink writes.
     if (precision !== undefined && (precision < 0 || precision > 9)) throw new SqlError(`TIME(${precision}): the precision must be 0 to 9`, pos, sql);
     return precision ? { name, precision } : { name };
   }

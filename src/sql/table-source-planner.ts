@@ -145,7 +145,9 @@ function readParams(table: CatalogTable, physical: readonly Column[], values: 't
   const fields: string[] = [];
   for (const c of physical) {
     const read = propertyAccess('raw', c.name, consts);
-    const reader = READERS[c.type.name] ? `$.${READERS[c.type.name]}` : consts.ref(readerFor(c.type));
+    // TIMESTAMP(4..9) reads its microseconds: not the generic reader's whole milliseconds.
+    const generic = READERS[c.type.name] && !(c.type.name === 'TIMESTAMP' && (c.type.precision ?? 3) > 3);
+    const reader = generic ? `$.${READERS[c.type.name]}` : consts.ref(readerFor(c.type));
     const value = values === 'typed' ? read : `${reader}(${read}, ${consts.ref(c.name)})`;
     fields.push(`${propertyKey(c.name, consts)}: ${value}`);
   }

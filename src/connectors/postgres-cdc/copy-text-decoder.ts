@@ -1,5 +1,7 @@
+import { MicroDate } from '../../core/micro-date.js';
 import type { Row } from './row-changes.js';
 import { rowMaker, type RowMaker } from './row-maker.js';
+import { isDriverTimestampParser, withTextMicros } from './timestamp-micros.js';
 
 /** A column of the rows a COPY sends: its name and type, as a query's row description gives them. */
 export interface CopyColumn {
@@ -39,9 +41,9 @@ function kindOf(oid: number, p: TextParser): number {
     case 1082:
       return name === 'parseDate' ? DATE : PARSE;
     case 1114:
-      return name === 'parseDate' ? TIMESTAMP : PARSE;
+      return isDriverTimestampParser(p) ? TIMESTAMP : PARSE;
     case 1184:
-      return name === 'parseDate' ? TIMESTAMPTZ : PARSE;
+      return isDriverTimestampParser(p) ? TIMESTAMPTZ : PARSE;
     default:
       return PARSE;
   }
@@ -87,8 +89,9 @@ export class CopyTextDecoder {
     this.names = columns.map((c) => c.name);
     this.make = rowMaker(this.names);
     this.values = new Array<unknown>(columns.length).fill(null);
-    this.parsers = columns.map((c) => parserOf(c.typeOid));
-    this.kinds = Int32Array.from(columns, (c, i) => kindOf(c.typeOid, this.parsers[i]!));
+    const parsers = columns.map((c) => parserOf(c.typeOid));
+    this.kinds = Int32Array.from(columns, (c, i) => kindOf(c.typeOid, parsers[i]!));
+    this.parsers = parsers.map((p, i) => withTextMicros(columns[i]!.typeOid, p));
   }
 
   /** One line of COPY text, without its newline. */
@@ -185,6 +188,8 @@ function timestampAt(s: string, pos: number, end: number, zoned: boolean, utc: b
   const second = twoDigits(s, pos + 17);
   let i = pos + 19;
   let ms = 0;
+  // Below the millisecond, which a Date does not hold: kept in a MicroDate.
+  let micros = 0;
   if (i < end && s.charCodeAt(i) === 46) {
     let frac = 0;
     let scale = 1;
@@ -196,13 +201,15 @@ function timestampAt(s: string, pos: number, end: number, zoned: boolean, utc: b
     }
     // Both exact, so the quotient is the double nearest the fraction, as the parser's parseFloat.
     ms = 1000 * (frac / scale);
+    if (scale > 1000 && scale <= 1_000_000) micros = (frac * (1_000_000 / scale)) % 1000;
   }
   // NaN when a field was not digits.
   const fields = month + day + hour + minute + second;
   if (fields !== fields) return undefined;
   if (!zoned) {
     if (i !== end) return undefined;
-    return utc ? new Date(utcMs(year, month, day, hour, minute, second, ms)) : new Date(year, month, day, hour, minute, second, ms);
+    const local = utc ? new Date(utcMs(year, month, day, hour, minute, second, ms)) : new Date(year, month, day, hour, minute, second, ms);
+    return micros === 0 ? local : new MicroDate(local.getTime(), micros);
   }
   const sign = s.charCodeAt(i);
   if (sign !== 43 && sign !== 45) return undefined;
@@ -214,7 +221,8 @@ function timestampAt(s: string, pos: number, end: number, zoned: boolean, utc: b
     i += 3;
   }
   if (i !== end || offset !== offset) return undefined;
-  return new Date(utcMs(year, month, day, hour, minute, second, ms) - (sign === 45 ? -offset : offset) * 1000);
+  const instant = utcMs(year, month, day, hour, minute, second, ms) - (sign === 45 ? -offset : offset) * 1000;
+  return micros === 0 ? new Date(instant) : new MicroDate(instant, micros);
 }
 
 /**

@@ -1,6 +1,8 @@
 import pg from 'pg';
+import { MicroDate } from '../../core/micro-date.js';
 import type { Row } from './row-changes.js';
 import { TEXT_OIDS } from './text-types.js';
+import { withTextMicros } from './timestamp-micros.js';
 
 /** Turns one column value's text (bytes `start` to `end` of `b`) into the value a row carries. */
 type ValueParser = (b: Buffer, start: number, end: number) => unknown;
@@ -199,8 +201,8 @@ const integer: ValueParser = (b, s, e) => {
 
 function parserFor(oid: number): ValueParser {
   if (TEXT_OIDS.has(oid)) return utf8;
-  const parse = pg.types.getTypeParser(oid, 'text') as (v: string) => unknown;
-  if (pgParsers.get(oid) === parse) {
+  const parse = withTextMicros(oid, pg.types.getTypeParser(oid, 'text') as (v: string) => unknown);
+  if (pgParsers.get(oid) === pg.types.getTypeParser(oid, 'text')) {
     if (oid === INT8) return latin1; // pg's int8 parser keeps the text
     if (INTEGERS.includes(oid)) return integer;
     if (STRINGS.includes(oid)) return utf8;
@@ -241,9 +243,14 @@ function timestamp(b: Buffer, s: number, e: number, tz: boolean): Date | undefin
   const second = digits(b, s + 17, s + 19);
   if (year < 1000 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) return undefined;
   let ms = 0;
+  // Below the millisecond, which a Date does not hold: kept in a MicroDate.
+  let micros = 0;
   if (len > 19) {
-    if (b[s + 19] !== 0x2e || len === 20 || digits(b, s + 20, end) < 0) return undefined;
+    const frac = digits(b, s + 20, end);
+    if (b[s + 19] !== 0x2e || len === 20 || frac < 0) return undefined;
     ms = 1000 * parseFloat(b.toString('latin1', s + 19, end));
+    if (len > 23 && len <= 26) micros = (frac * 10 ** (26 - len)) % 1000;
   }
-  return tz ? new Date(Date.UTC(year, month - 1, day, hour, minute, second, ms)) : new Date(year, month - 1, day, hour, minute, second, ms);
+  const d = tz ? new Date(Date.UTC(year, month - 1, day, hour, minute, second, ms)) : new Date(year, month - 1, day, hour, minute, second, ms);
+  return micros === 0 ? d : new MicroDate(d.getTime(), micros);
 }

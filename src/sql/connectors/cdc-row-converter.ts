@@ -4,7 +4,10 @@ import { formatTimestamp, parseTimestamp } from '../runtime-helpers.js';
 import { SqlError } from '../sql-error.js';
 import type { SqlType, SqlTypeName } from '../sql-types.js';
 import { decimalFromNumber, parseDecimalText } from '../types/decimal.js';
+import { MicroDate } from '../../core/micro-date.js';
+import { withMicros } from '../types/micros.js';
 import { DAY, parseDate, parseTime, utcMillis } from '../types/temporal.js';
+import { parseInstant } from '../types/instant-text.js';
 
 type Convert = (v: unknown, column: string, type: SqlType) => unknown;
 
@@ -21,6 +24,10 @@ function describe(v: unknown): string {
 
 /** A date-time the driver parsed in local time (DATETIME, `timestamp`): the same wall clock, as UTC milliseconds. */
 const wallClock = (d: Date): number => utcMillis(d.getFullYear(), d.getMonth(), d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds(), d.getMilliseconds());
+
+/** A driver's Date at precision p: the microseconds a MicroDate carries are kept only above 3. */
+const finer = (ms: number, d: Date, p: number): number => (p > 3 && d instanceof MicroDate ? withMicros(ms, d.micros) : ms);
+const precisionOf = (t: SqlType): number => t.precision ?? 3;
 
 function integer(v: unknown, column: string, type: string, min: number, max: number): number {
   const n = typeof v === 'number' ? v : typeof v === 'bigint' || typeof v === 'string' ? Number(v) : typeof v === 'boolean' ? (v ? 1 : 0) : NaN;
@@ -57,13 +64,14 @@ const CONVERTERS: Record<SqlTypeName, Convert> = {
             : String(v),
   BOOLEAN: (v, c) =>
     typeof v === 'boolean' ? v : typeof v === 'number' ? v !== 0 : v === 't' || v === '1' ? true : v === 'f' || v === '0' ? false : fail(c, v, 'a BOOLEAN'),
-  TIMESTAMP: (v, c) => {
+  TIMESTAMP: (v, c, t) => {
     // A driver's Date of a year beyond JavaScript's range (PostgreSQL goes to 294276) is invalid.
-    if (v instanceof Date) return Number.isNaN(v.getTime()) ? fail(c, v, 'a TIMESTAMP Weir can hold (years up to 275759)') : wallClock(v);
+    if (v instanceof Date)
+      return Number.isNaN(v.getTime()) ? fail(c, v, 'a TIMESTAMP Weir can hold (years up to 275759)') : finer(wallClock(v), v, precisionOf(t));
     if (typeof v === 'number') return v;
     if (typeof v === 'string') {
       try {
-        return parseTimestamp(v);
+        return parseTimestamp(v, precisionOf(t));
       } catch {
         return fail(c, v, 'a TIMESTAMP');
       }
@@ -94,10 +102,10 @@ const CONVERTERS: Record<SqlTypeName, Convert> = {
     }
     return typeof v === 'number' ? v : fail(c, v, 'a DATE');
   },
-  TIME: (v, c) => {
+  TIME: (v, c, t) => {
     if (typeof v === 'string') {
       try {
-        return parseTime(v);
+        return parseTime(v, t.precision ?? 0);
       } catch {
         return fail(c, v, 'a TIME');
       }
@@ -106,16 +114,12 @@ const CONVERTERS: Record<SqlTypeName, Convert> = {
   },
   // An instant: `timestamptz` and a binlog TIMESTAMP come as Dates of that instant; a MySQL
   // snapshot reads TIMESTAMP as text in its UTC session, so text without an offset is UTC.
-  TIMESTAMP_LTZ: (v, c) => {
-    if (v instanceof Date) return v.getTime();
+  TIMESTAMP_LTZ: (v, c, t) => {
+    if (v instanceof Date) return finer(v.getTime(), v, precisionOf(t));
     if (typeof v === 'number') return v;
     if (typeof v !== 'string') return fail(c, v, 'a TIMESTAMP_LTZ');
-    try {
-      return parseTimestamp(v);
-    } catch {
-      const ms = Date.parse(v);
-      return Number.isNaN(ms) ? fail(c, v, 'a TIMESTAMP_LTZ') : ms;
-    }
+    const ms = parseInstant(v, precisionOf(t));
+    return Number.isNaN(ms) ? fail(c, v, 'a TIMESTAMP_LTZ') : ms;
   },
   ARRAY: (v, c) => (Array.isArray(v) ? v : fail(c, v, 'an ARRAY')),
   MAP: (v, c) => (v instanceof Map ? v : typeof v === 'object' && v !== null ? new Map(Object.entries(v)) : fail(c, v, 'a MAP')),

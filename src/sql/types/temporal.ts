@@ -1,9 +1,11 @@
 import { SqlError } from '../sql-error.js';
+import { addFraction, splitSecond } from './micros.js';
 
 /**
  * DATE, TIME and TIMESTAMP values at run time: DATE is days since 1970-01-01, TIME milliseconds of
  * the day, TIMESTAMP epoch milliseconds of the wall-clock time read as UTC (TIMESTAMP_LTZ: epoch
- * milliseconds, shown in UTC, Weir's session time zone). Formats follow Java's
+ * milliseconds, shown in UTC, Weir's session time zone); above precision 3 with the microseconds
+ * as the fraction (micros.ts). Formats follow Java's
  * SimpleDateFormat letters, as Flink's DATE_FORMAT and TO_TIMESTAMP do.
  *
  * @example
@@ -34,10 +36,11 @@ export function parseDate(text: string): number {
   return Math.floor(ms / DAY);
 }
 
-export function parseTime(text: string): number {
+/** A TIME of `precision` fraction digits (its milliseconds, with the microseconds as the fraction above 3). */
+export function parseTime(text: string, precision = 3): number {
   const m = TIME.exec(text);
   if (!m || Number(m[1]) > 23 || Number(m[2]) > 59 || Number(m[3] ?? 0) > 59) throw new SqlError(`Cannot read '${text}' as a TIME (expected 'HH:mm:ss')`);
-  return Number(m[1]) * 3_600_000 + Number(m[2]) * 60_000 + Number(m[3] ?? 0) * 1000 + (m[4] ? Number(m[4].slice(0, 3).padEnd(3, '0')) : 0);
+  return addFraction(Number(m[1]) * 3_600_000 + Number(m[2]) * 60_000 + Number(m[3] ?? 0) * 1000, m[4], precision);
 }
 
 const validDay = (ms: number, month: number, day: number) => !Number.isNaN(ms) && new Date(ms).getUTCMonth() === month - 1 && new Date(ms).getUTCDate() === day;
@@ -49,8 +52,13 @@ export function formatDate(days: number): string {
   return `${y < 0 ? '-' + pad(-y, 4) : pad(y, 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}`;
 }
 
-/** A TIME as `HH:mm:ss`, with `precision` fraction digits (of the milliseconds Weir keeps) when above 0. */
-export function formatTime(ms: number, precision = 0): string {
+/** A TIME as `HH:mm:ss`, with `precision` fraction digits (microseconds rounded, then cut) when above 0. */
+export function formatTime(value: number, precision = 0): string {
+  if (precision > 3) {
+    const { secondMs, digits } = splitSecond(value, precision);
+    return `${formatTime(secondMs)}.${digits}`;
+  }
+  const ms = Math.floor(value);
   const s = Math.floor(ms / 1000);
   const whole = `${pad(Math.floor(s / 3600), 2)}:${pad(Math.floor(s / 60) % 60, 2)}:${pad(s % 60, 2)}`;
   return precision > 0
@@ -60,9 +68,16 @@ export function formatTime(ms: number, precision = 0): string {
     : whole;
 }
 
-/** A TIMESTAMP(p) as Flink prints it: `yyyy-MM-dd HH:mm:ss` and p fraction digits (Weir keeps milliseconds). */
-export function formatTimestampP(ms: number, p: number): string {
-  const base = new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+/**
+ * A TIMESTAMP(p) as Flink prints it: `yyyy-MM-dd HH:mm:ss` and p fraction digits (microseconds
+ * rounded to whole ones, then cut to p; past the sixth digit zeros).
+ */
+export function formatTimestampP(value: number, p: number): string {
+  if (p > 3) {
+    const { secondMs, digits } = splitSecond(value, p);
+    return `${formatTimestampP(secondMs, 0)}.${digits}`;
+  }
+  const base = new Date(Math.floor(value)).toISOString().replace('T', ' ').replace('Z', '');
   if (p === 3) return base;
   const whole = base.slice(0, 19);
   if (p === 0) return whole;

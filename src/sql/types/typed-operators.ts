@@ -14,6 +14,7 @@ import {
   rescale,
 } from './decimal.js';
 import { constantComparison, decimalConstantAsDouble, inlineDecimalArithmetic } from './decimal-inline.js';
+import { cutMicros } from './micros.js';
 import { addMonths, DAY, formatDate, formatTime, parseDate, parseTime } from './temporal.js';
 import { textOf } from './value-format.js';
 import { fromLocalTime, toLocalTime } from './time-zone.js';
@@ -188,7 +189,9 @@ export function typedNegate(a: Compiled, ctx: TypeContext): Compiled | undefined
  */
 export function typedCast(a: Compiled, to: SqlType, pos: SqlPosition, ctx: TypeContext): Compiled | undefined {
   const from = a.type;
-  const finerTimestamp = from.name === 'TIMESTAMP' && (from.precision ?? 3) !== 3 && to.name === 'STRING';
+  const finerTimestamp =
+    (from.name === 'TIMESTAMP' && (from.precision ?? 3) !== 3 && to.name === 'STRING') ||
+    (from.name === 'STRING' && (to.name === 'TIMESTAMP' || to.name === 'TIME') && (to.precision ?? 3) > 3);
   const newPrecision = from.name === 'TIMESTAMP' && to.name === 'TIMESTAMP' && (from.precision ?? 3) !== (to.precision ?? 3);
   if (!isExtended(from) && !isExtended(to) && !finerTimestamp && !newPrecision) return undefined;
   if (from.name === 'NULL') return { code: a.code, type: to, nullable: true };
@@ -258,7 +261,7 @@ function castFunction(from: SqlType, to: SqlType): ((v: any) => unknown) | 'same
       if (n === 'TIMESTAMP' || n === 'TIMESTAMP_LTZ') return (ms: number) => Math.floor(ms / DAY);
       return undefined;
     case 'TIME':
-      if (n === 'STRING') return parseTime;
+      if (n === 'STRING') return (to.precision ?? 0) > 3 ? (v: string) => parseTime(v, to.precision) : parseTime;
       if (n === 'TIMESTAMP' || n === 'TIMESTAMP_LTZ') return (ms: number) => ((ms % DAY) + DAY) % DAY;
       return undefined;
     case 'TIMESTAMP':
@@ -266,8 +269,10 @@ function castFunction(from: SqlType, to: SqlType): ((v: any) => unknown) | 'same
       const p = to.precision ?? 3;
       const trunc = p >= 3 ? undefined : 10 ** (3 - p);
       const cut = trunc ? (ms: number) => Math.floor(ms / trunc) * trunc : undefined;
-      if (n === 'TIMESTAMP' || n === 'TIMESTAMP_LTZ') return cut ?? 'same';
-      if (n === 'STRING') return cut ? (v: string) => cut(parseTimestamp(v)) : parseTimestamp;
+      // A value of more digits than the target keeps is cut, never rounded (as Flink's).
+      const finer = (from.precision ?? 3) > p && p < 6;
+      if (n === 'TIMESTAMP' || n === 'TIMESTAMP_LTZ') return cut ?? (finer ? (v: number) => cutMicros(v, p) : 'same');
+      if (n === 'STRING') return cut ? (v: string) => cut(parseTimestamp(v)) : p > 3 ? (v: string) => parseTimestamp(v, p) : parseTimestamp;
       if (n === 'DATE') return (d: number) => d * DAY;
       return undefined;
     }

@@ -31,7 +31,8 @@ export function textOf(type: SqlType, booleans: 'upper' | 'lower' = 'upper'): (v
     case 'TIMESTAMP':
     case 'TIMESTAMP_LTZ': {
       const p = type.precision ?? 3;
-      const text = (ms: number) => (p === 3 ? formatTimestamp(ms) : formatTimestampP(ms, p));
+      // A TIMESTAMP(3) column can take a finer value (an INSERT's implicit cast): cut to its millisecond.
+      const text = (ms: number) => (p === 3 ? formatTimestamp(Math.floor(ms)) : formatTimestampP(ms, p));
       // A result's TIMESTAMP_LTZ is shown as the wall clock of the session's zone.
       const local = type.name === 'TIMESTAMP_LTZ' && type.zone ? toLocalTime(type.zone) : undefined;
       if (local) return (v) => (typeof v === 'number' ? text(local(v)) : String(v));

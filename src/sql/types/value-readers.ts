@@ -1,4 +1,4 @@
-import { helpers } from '../runtime-helpers.js';
+import { helpers, parseTimestamp } from '../runtime-helpers.js';
 import { SqlError } from '../sql-error.js';
 import { formatType, type SqlType } from '../sql-types.js';
 import { fitsPrecision, decimalFromNumber, parseDecimalText } from './decimal.js';
@@ -27,10 +27,14 @@ export function readerFor(type: SqlType): Reader {
     }
     case 'DATE':
       return (v, col) => (empty(v) ? null : typeof v === 'number' ? v : wrap(() => parseDate(String(v)), col, v));
-    case 'TIME':
-      return (v, col) => (empty(v) ? null : typeof v === 'number' ? v : wrap(() => parseTime(String(v)), col, v));
-    case 'TIMESTAMP_LTZ':
-      return (v, col) => (empty(v) ? null : wrap(() => helpers.readTimestamp(typeof v === 'string' ? v.replace(/Z$/, '') : v), col, v));
+    case 'TIME': {
+      const p = type.precision ?? 0;
+      return (v, col) => (empty(v) ? null : typeof v === 'number' ? v : wrap(() => parseTime(String(v), p), col, v));
+    }
+    case 'TIMESTAMP_LTZ': {
+      const p = type.precision ?? 3;
+      return (v, col) => (empty(v) ? null : wrap(() => timestampOf(typeof v === 'string' ? v.replace(/Z$/, '') : v, p), col, v));
+    }
     case 'ARRAY': {
       const el = readerFor(type.element!);
       return (v, col) => {
@@ -65,12 +69,18 @@ export function readerFor(type: SqlType): Reader {
       return helpers.readDouble;
     case 'BOOLEAN':
       return helpers.readBoolean;
-    case 'TIMESTAMP':
-      return helpers.readTimestamp;
+    case 'TIMESTAMP': {
+      const p = type.precision ?? 3;
+      if (p <= 3) return helpers.readTimestamp;
+      return (v, col) => (empty(v) ? null : wrap(() => timestampOf(v, p), col, v));
+    }
     default:
       return helpers.readString;
   }
 }
+
+/** Text or epoch milliseconds as a TIMESTAMP(p) value (microseconds kept above p 3). */
+const timestampOf = (v: unknown, p: number): number => (typeof v === 'number' ? v : parseTimestamp(String(v), p));
 
 function wrap<T>(f: () => T, col: string, v: unknown): T {
   try {

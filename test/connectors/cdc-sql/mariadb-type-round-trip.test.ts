@@ -43,7 +43,7 @@ const COLUMNS: [string, string, string, string][] = [
   ['ti', 'tinyint', 'INT', 'tinyint'],
   ['dt0', 'datetime', 'TIMESTAMP(0)', 'datetime'],
   ['dt3', 'datetime(3)', 'TIMESTAMP(3)', 'datetime(3)'],
-  ['dt6', 'datetime(6)', 'STRING', 'datetime(6)'],
+  ['dt6', 'datetime(6)', 'TIMESTAMP(6)', 'datetime(6)'],
   ['ts3', 'timestamp(3) NULL', 'TIMESTAMP_LTZ(3)', 'timestamp(3) NULL'],
   ['dd', 'date', 'DATE', 'date'],
   ['tm', 'time(3)', 'TIME(3)', 'time(3)'],
@@ -59,9 +59,12 @@ const COLUMNS: [string, string, string, string][] = [
   ['vc', 'varchar(100)', 'STRING', 'varchar(100)'],
   ['dt1', 'datetime(1)', 'TIMESTAMP(1)', 'datetime(1)'],
   ['dt2', 'datetime(2)', 'TIMESTAMP(2)', 'datetime(2)'],
-  ['dt4', 'datetime(4)', 'STRING', 'datetime(4)'],
-  ['dt5', 'datetime(5)', 'STRING', 'datetime(5)'],
+  ['dt4', 'datetime(4)', 'TIMESTAMP(4)', 'datetime(4)'],
+  ['dt5', 'datetime(5)', 'TIMESTAMP(5)', 'datetime(5)'],
   ['ts0', 'timestamp(0) NULL', 'TIMESTAMP_LTZ(0)', 'timestamp(0) NULL'],
+  ['ts6', 'timestamp(6) NULL', 'TIMESTAMP_LTZ(6)', 'timestamp(6) NULL'],
+  ['tm6', 'time(6)', 'TIME(6)', 'time(6)'],
+  ['dts6', 'datetime(6)', 'STRING', 'datetime(6)'],
 ];
 
 // Rows as MariaDB literals, in COLUMNS order: maxima, minima and negatives, all NULL, ordinary.
@@ -95,6 +98,9 @@ const ROWS: string[][] = [
     "'9999-12-31 23:59:59.9999'",
     "'9999-12-31 23:59:59.99999'",
     "'2038-01-18 03:14:07'",
+    "'2038-01-18 03:14:07.999999'",
+    "'23:59:59.999999'",
+    "'9999-12-31 23:59:59.999999'",
   ],
   [
     '-9999999999999999999999999999.9999999999',
@@ -125,6 +131,9 @@ const ROWS: string[][] = [
     "'1000-01-01 00:00:00.0001'",
     "'1000-01-01 00:00:00.00001'",
     "'1970-01-02 00:00:00'",
+    "'1970-01-01 05:30:01.000001'",
+    "'00:00:00.000001'",
+    "'1000-01-01 00:00:00.000001'",
   ],
   COLUMNS.map(() => 'NULL'),
   [
@@ -156,20 +165,44 @@ const ROWS: string[][] = [
     "'2024-02-29 12:34:56.7891'",
     "'2024-02-29 12:34:56.78901'",
     "'2024-10-27 02:30:00'",
+    "'2024-03-31 02:30:00.123456'",
+    "'12:34:56.123456'",
+    "'2024-02-29 12:34:56.789012'",
   ],
 ];
 
 const names = COLUMNS.map((c) => c[0]);
+/** A row with some columns' literals replaced. */
+const withValues = (row: string[], values: Record<string, string>) => row.map((v, i) => values[names[i]!] ?? v);
+// Microseconds at their edges, before the epoch and in early years: the ordinary row with them.
+ROWS.push(
+  withValues(ROWS[3]!, {
+    dt6: "'1969-12-31 23:59:59.999999'",
+    dt4: "'1700-01-01 00:00:00.0001'",
+    dt5: "'2200-12-31 23:59:59.99999'",
+    ts6: "'2001-09-09 07:16:40.000001'",
+    tm6: "'23:59:59.000001'",
+  }),
+);
+
+// Weir keeps the microseconds of TIMESTAMP(4..6) where a double holds them exactly (years 1692 to
+// 2247) and milliseconds outside: a source value there is compared cut to its millisecond.
+const asWeirKeeps = (n: string) =>
+  `CASE WHEN ${n} BETWEEN '1692-01-01' AND '2247-12-31' THEN CAST(${n} AS CHAR) ELSE RPAD(LEFT(CAST(${n} AS CHAR), 23), LENGTH(CAST(${n} AS CHAR)), '0') END`;
+const MICROS = /^datetime\([456]\)$/;
+
 // The same text form of every column on both servers; instants as epoch seconds (time zones differ).
-const textColumns = (binaryAsHex: boolean) =>
-  COLUMNS.map(([n, srcType]) =>
-    n === 'b' && binaryAsHex
+const textColumns = (source: boolean) =>
+  COLUMNS.map(([n, srcType, weirType]) =>
+    n === 'b' && source
       ? 'LOWER(HEX(b)) AS b'
-      : srcType.startsWith('timestamp')
-        ? `CAST(UNIX_TIMESTAMP(${n}) AS CHAR) AS ${n}`
-        : n === 'j'
-          ? "CONCAT('', JSON_COMPACT(j)) AS j"
-          : `CAST(${n} AS CHAR) AS ${n}`,
+      : source && MICROS.test(srcType) && weirType !== 'STRING'
+        ? `${asWeirKeeps(n)} AS ${n}`
+        : srcType.startsWith('timestamp')
+          ? `CAST(UNIX_TIMESTAMP(${n}) AS CHAR) AS ${n}`
+          : n === 'j'
+            ? "CONCAT('', JSON_COMPACT(j)) AS j"
+            : `CAST(${n} AS CHAR) AS ${n}`,
   ).join(', ');
 
 describe.runIf(run)('mysql-cdc type round trip through snapshot and binlog', () => {

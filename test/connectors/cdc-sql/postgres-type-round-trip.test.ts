@@ -65,6 +65,10 @@ const COLUMNS: [string, string, string, string][] = [
 // A text PostgreSQL stores out of line (TOAST): long and not compressible to under 2 kB.
 const LARGE = "(SELECT string_agg(md5(g::text), '') FROM generate_series(1, 400) g)";
 
+const names = COLUMNS.map((c) => c[0]);
+/** A row with some columns' literals replaced. */
+const withValues = (row: string[], values: Record<string, string>) => row.map((v, i) => values[names[i]!] ?? v);
+
 // Rows as PostgreSQL literals, in COLUMNS order: maxima, minima and negatives, all NULL, ordinary.
 const ROWS: string[][] = [
   [
@@ -151,18 +155,26 @@ const ROWS: string[][] = [
   ],
 ];
 
-const names = COLUMNS.map((c) => c[0]);
-// Weir keeps milliseconds (TIMESTAMP(6), TIMESTAMP_LTZ(6) and TIME(6) included): a source value
-// with microseconds is compared cut to its millisecond, by PostgreSQL's own date_trunc (which has no
-// time form, hence the date added and taken away). Cutting, not rounding: .999999 stays in its second.
-const asWeirKeeps = (n: string, srcType: string): string =>
-  srcType.startsWith('time(') ? `(date_trunc('milliseconds', DATE '2000-01-01' + ${n}))::time` : `date_trunc('milliseconds', ${n})`;
-const MICROS = /^(timestamp|timestamptz|time)\(6\)$/;
+// Microseconds at their edges, before the epoch and in early years: the ordinary row with them.
+ROWS.push(
+  withValues(ROWS[3]!, {
+    ts3: "'1969-12-31 23:59:59.999'",
+    ts6: "'1700-01-01 00:00:00.000001'",
+    tz6: "'2200-12-31 23:59:59.999999+00'",
+    tm6: "'23:59:59.999999'",
+  }),
+);
+
+// Weir keeps the microseconds of TIMESTAMP(6) and TIMESTAMP_LTZ(6) where a double holds them
+// exactly (years 1692 to 2247) and milliseconds outside: a source value there is compared cut to
+// its millisecond by PostgreSQL's own date_trunc. Cutting, not rounding: .999999 stays in its second.
+const asWeirKeeps = (n: string): string => `CASE WHEN ${n} BETWEEN '1692-01-01' AND '2247-12-31' THEN ${n} ELSE date_trunc('milliseconds', ${n}) END`;
+const MICROS = /^(timestamp|timestamptz)\(6\)$/;
 
 // The same text form of every column on both servers; instants as epoch seconds (time zones differ).
 const textColumns = (source: boolean) =>
   COLUMNS.map(([n, srcType]) => {
-    const v = source && MICROS.test(srcType) ? asWeirKeeps(n, srcType) : n;
+    const v = source && MICROS.test(srcType) ? asWeirKeeps(n) : n;
     return n === 'b' && source
       ? "encode(b, 'hex') AS b"
       : srcType.startsWith('timestamptz')
