@@ -1,3 +1,4 @@
+import { microsOf } from '../core/micro-date.js';
 import type { Batch } from '../core/batch.js';
 import { RowKind } from '../core/row-kind.js';
 import type { Sink, SinkWriter, SinkWriterContext } from '../core/sink.js';
@@ -78,11 +79,15 @@ export function pipelineSink(o: PipelineSinkOptions): Sink<Row> {
   };
 }
 
-/** Dates the binlog decoder made from a wall-clock DATETIME: written as that wall clock. */
+/**
+ * Dates the decoders made from a timestamp: written as their wall clock, with the microseconds a
+ * MicroDate carries below the millisecond (a `timestamp(6)` stays exact).
+ */
 function plainValue(v: unknown): unknown {
   if (v instanceof Date) {
     const p = (n: number, w = 2) => String(n).padStart(w, '0');
-    return `${p(v.getFullYear(), 4)}-${p(v.getMonth() + 1)}-${p(v.getDate())} ${p(v.getHours())}:${p(v.getMinutes())}:${p(v.getSeconds())}.${p(v.getMilliseconds(), 3)}`;
+    const micros = microsOf(v);
+    return `${p(v.getFullYear(), 4)}-${p(v.getMonth() + 1)}-${p(v.getDate())} ${p(v.getHours())}:${p(v.getMinutes())}:${p(v.getSeconds())}.${p(v.getMilliseconds(), 3)}${micros ? p(micros, 3) : ''}`;
   }
   if (typeof v === 'bigint') return v.toString();
   if (v !== null && typeof v === 'object' && !Buffer.isBuffer(v)) return JSON.stringify(v);

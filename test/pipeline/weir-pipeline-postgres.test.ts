@@ -34,11 +34,11 @@ afterAll(async () => {
 describe.runIf(run)('weir pipeline from PostgreSQL', () => {
   it('copies two PostgreSQL tables into MariaDB under a concurrent writer, follows ADD COLUMN, and the targets equal the sources', async () => {
     await pg.query(
-      'CREATE TABLE orders (id bigint PRIMARY KEY, customer varchar(40) NOT NULL, amount numeric(12,2), created timestamp(3), note text, paid boolean NOT NULL)',
+      'CREATE TABLE orders (id bigint PRIMARY KEY, customer varchar(40) NOT NULL, amount numeric(12,2), created timestamp(6), note text, paid boolean NOT NULL)',
     );
     await pg.query('CREATE TABLE order_lines (o int, n int, qty int NOT NULL, PRIMARY KEY (o, n))');
     await pg.query(
-      `INSERT INTO orders SELECT g, 'c' || (g % 300), g * 1.25, timestamp '2024-01-01' + g * interval '1001 milliseconds', CASE WHEN g % 5 = 0 THEN NULL ELSE 'note ' || g END, g % 2 = 0 FROM generate_series(1, 5000) g`,
+      `INSERT INTO orders SELECT g, 'c' || (g % 300), g * 1.25, timestamp '2024-01-01' + g * interval '1001001 microseconds', CASE WHEN g % 5 = 0 THEN NULL ELSE 'note ' || g END, g % 2 = 0 FROM generate_series(1, 5000) g`,
     );
     await pg.query('INSERT INTO order_lines SELECT g / 4, g % 4, g FROM generate_series(4, 4003) g');
     await target.query(`DROP DATABASE IF EXISTS ${DB}`);
