@@ -47,6 +47,7 @@ const MYSQL_OPTIONS = [
   'scan.startup.mode',
   'scan.startup.specific-offset.file',
   'scan.startup.specific-offset.pos',
+  'scan.startup.specific-offset.gtid-set',
   'scan.startup.timestamp-millis',
   'heartbeat.interval',
   'scan.newly-added-table.enabled',

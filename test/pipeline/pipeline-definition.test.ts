@@ -112,8 +112,9 @@ describe('pipeline definitions', () => {
     );
     expect(pipelineSource(specific).source.bounded).toBe(false);
     expect(() => pipelineSource(withOptions('  scan.startup.mode: specific-offset\n  scan.startup.specific-offset.file: mysql-bin.000002'))).toThrow(
-      /mysql-cdc: 'scan.startup.mode' = 'specific-offset' needs both/,
+      /mysql-cdc: 'scan.startup.mode' = 'specific-offset' needs 'scan.startup.specific-offset.gtid-set', or both/,
     );
+    expect(pipelineSource(withOptions('  scan.startup.mode: specific-offset\n  scan.startup.specific-offset.gtid-set: 0-1-154')).source.bounded).toBe(false);
     expect(() => pipelineSource(withOptions('  scan.startup.mode: timestamp\n  scan.startup.timestamp-millis: soon'))).toThrow(
       /pipeline source \(mysql\): option 'scan.startup.timestamp-millis' must be a number, not 'soon'/,
     );

@@ -1,5 +1,5 @@
 import ZongJi from '@vlasky/zongji';
-import { binlogRefusedError, ER_BINLOG_GONE, type BinlogPosition } from './binlog-position.js';
+import { binlogRefusedError, ER_BINLOG_GONE, isGtidStart, type BinlogPosition } from './binlog-position.js';
 import { tableIdOf, type CapturedTable } from './captured-tables.js';
 import type { ResolvedMysqlCdcOptions } from './mysql-cdc-options.js';
 import { appendRowChanges, type BinlogTransaction, type Row, type RowChange, type RowsEventName } from './row-changes.js';
@@ -163,8 +163,8 @@ export class BinlogStream {
     for (const t of tables) (include[t.database] ??= []).push(t.table);
     z.start({
       serverId,
-      filename: from.file,
-      position: from.pos,
+      // A start by GTID alone: the server finds the file and offset (see `byGtid`).
+      ...(isGtidStart(from) ? { gtidSet: from.gtid } : { filename: from.file, position: from.pos }),
       includeEvents: ['tablemap', 'writerows', 'updaterows', 'deleterows', 'xid', 'query', 'rotate', ...(o.heartbeatMs > 0 ? ['heartbeat'] : [])],
       ...(watchNew ? { excludeSchema: SYSTEM_SCHEMAS } : { includeSchema: include }),
     });

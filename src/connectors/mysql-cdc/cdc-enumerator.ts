@@ -1,7 +1,7 @@
 import type { SplitEnumerator, SplitEnumeratorContext } from '../../core/split-enumerator.js';
 import { LogSplitGate } from '../postgres-cdc/log-split-gate.js';
 import { snapshotOrder } from '../postgres-cdc/chunks.js';
-import { binlogPurgedError, type BinlogPosition } from './binlog-position.js';
+import { binlogPurgedError, isGtidStart, type BinlogPosition } from './binlog-position.js';
 import { capturedTables, describeTable, matchingTables, tableIdOf, type CapturedTable } from './captured-tables.js';
 import { LOG_SPLIT_ID, type ChunkLow, type MysqlCdcSplit, type TableChunk } from './cdc-splits.js';
 import { binlogAvailable, binlogEnd, checkServer, connect, splitTable, withConnection, type Connection } from './mysql-catalog.js';
@@ -99,7 +99,7 @@ export class MysqlCdcEnumerator implements SplitEnumerator<MysqlCdcSplit, MysqlC
             const snapshotLeft = restored.pending.length > 0 || !restored.logAssigned;
             // A table created while the job was down is read against the binlog from `checked` on.
             const needed = snapshotLeft ? restored.start : this.o.newlyAddedTables ? restored.checked : undefined;
-            if (needed && !(await binlogAvailable(c, needed))) throw binlogPurgedError(`${this.o.database}.${this.o.table}`, needed);
+            if (needed && !isGtidStart(needed) && !(await binlogAvailable(c, needed))) throw binlogPurgedError(`${this.o.database}.${this.o.table}`, needed);
             return undefined;
           }
           const start = await startPosition(c, this.o);

@@ -59,6 +59,13 @@ export class MysqlCdcSourceBuilder {
   specificOffset(file: string, pos: number): this {
     return this.option('scan.startup.specific-offset.file', file).option('scan.startup.specific-offset.pos', pos);
   }
+  /**
+   * `specific-offset`'s start by GTID: `scan.startup.specific-offset.gtid-set` (MariaDB `'0-1-1234'`,
+   * MySQL `'uuid:1-27'`), the first transaction after those; wins over a file and offset.
+   */
+  specificGtidSet(gtid: string): this {
+    return this.option('scan.startup.specific-offset.gtid-set', gtid);
+  }
   /** `scan.startup.timestamp-millis`, epoch milliseconds (use with `.startupMode('timestamp')`). */
   startupTimestamp(millis: number): this {
     return this.option('scan.startup.timestamp-millis', millis);

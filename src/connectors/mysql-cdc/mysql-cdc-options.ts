@@ -1,6 +1,6 @@
 import { toMillis, type Duration } from '../../core/duration.js';
 import { ConfigError } from '../../core/errors.js';
-import type { BinlogPosition } from './binlog-position.js';
+import { byGtid, type BinlogPosition } from './binlog-position.js';
 import { tablePattern } from './table-patterns.js';
 import { evenDistributionBound } from '../postgres-cdc/chunks.js';
 
@@ -135,19 +135,21 @@ function startupPoint(o: MysqlCdcOptions, mode: StartupMode): { startupOffset?: 
   const file = o['scan.startup.specific-offset.file'];
   const pos = o['scan.startup.specific-offset.pos'];
   const millis = o['scan.startup.timestamp-millis'];
-  if (o['scan.startup.specific-offset.gtid-set'] !== undefined)
-    throw new ConfigError(
-      "mysql-cdc: 'scan.startup.specific-offset.gtid-set' is not taken: give 'scan.startup.specific-offset.file' and 'scan.startup.specific-offset.pos' " +
-        '(SHOW BINARY LOGS / SHOW MASTER STATUS on the server name them)',
-    );
-  if (mode !== 'specific-offset' && (file !== undefined || pos !== undefined))
-    throw new ConfigError(`mysql-cdc: 'scan.startup.specific-offset.file' and '.pos' need 'scan.startup.mode' = 'specific-offset', not '${mode}'`);
+  const gtid = o['scan.startup.specific-offset.gtid-set'];
+  if (mode !== 'specific-offset' && (file !== undefined || pos !== undefined || gtid !== undefined))
+    throw new ConfigError(`mysql-cdc: 'scan.startup.specific-offset.file', '.pos' and '.gtid-set' need 'scan.startup.mode' = 'specific-offset', not '${mode}'`);
   if (mode !== 'timestamp' && millis !== undefined)
     throw new ConfigError(`mysql-cdc: 'scan.startup.timestamp-millis' needs 'scan.startup.mode' = 'timestamp', not '${mode}'`);
+  if (mode === 'specific-offset' && gtid !== undefined) {
+    // As in Flink CDC, a GTID set wins over a file and offset: the server finds where it starts.
+    if (typeof gtid !== 'string' || gtid.trim() === '')
+      throw new ConfigError("mysql-cdc: 'scan.startup.specific-offset.gtid-set' must name GTIDs ('0-1-1234' on MariaDB, 'uuid:1-27' on MySQL)");
+    return { startupOffset: byGtid(gtid.trim()) };
+  }
   if (mode === 'specific-offset') {
     if (!file || pos === undefined)
       throw new ConfigError(
-        "mysql-cdc: 'scan.startup.mode' = 'specific-offset' needs both 'scan.startup.specific-offset.file' and 'scan.startup.specific-offset.pos'",
+        "mysql-cdc: 'scan.startup.mode' = 'specific-offset' needs 'scan.startup.specific-offset.gtid-set', or both 'scan.startup.specific-offset.file' and 'scan.startup.specific-offset.pos'",
       );
     const at = wholeNumber('scan.startup.specific-offset.pos', pos);
     if (at < 4) throw new ConfigError(`mysql-cdc: 'scan.startup.specific-offset.pos' = ${at} is inside the file's header: the first event is at 4`);

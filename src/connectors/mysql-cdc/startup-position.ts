@@ -1,6 +1,6 @@
 import type mysql from 'mysql2/promise';
 import { UnrecoverableError } from '../../core/errors.js';
-import type { BinlogPosition } from './binlog-position.js';
+import { isGtidStart, type BinlogPosition } from './binlog-position.js';
 import { binlogEnd, type Connection } from './mysql-catalog.js';
 import type { ResolvedMysqlCdcOptions } from './mysql-cdc-options.js';
 
@@ -28,7 +28,7 @@ function notOnServer(o: ResolvedMysqlCdcOptions, at: BinlogPosition, why: string
  * Where the log split of a job that does not restore starts: the binlog's end for the modes with a
  * snapshot and `latest-offset`; the first file still on the server for `earliest-offset` and
  * `timestamp` (the timestamp filters transactions as they are read); the given position for
- * `specific-offset`, once the server is seen to have it. Taken before the tables are listed and
+ * `specific-offset`, once the server is seen to have it (a GTID set as given: the server places it). Taken before the tables are listed and
  * split, as the snapshot's low marks need.
  */
 export async function startPosition(c: Connection, o: ResolvedMysqlCdcOptions): Promise<BinlogPosition> {
@@ -39,6 +39,8 @@ export async function startPosition(c: Connection, o: ResolvedMysqlCdcOptions): 
   }
   if (o.startupMode === 'specific-offset') {
     const at = o.startupOffset!;
+    // The server finds a GTID's place itself, and refuses when its binlog no longer holds it.
+    if (isGtidStart(at)) return at;
     const files = await binlogFiles(c);
     const file = files.find((f) => f.name === at.file);
     if (!file) throw notOnServer(o, at, 'no such file (purged, or never written)', files);

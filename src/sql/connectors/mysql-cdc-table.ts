@@ -4,7 +4,7 @@ import { cdcRowConverter } from './cdc-row-converter.js';
 import { CDC_OPTIONS_NOT_YET, cdcOptions, checked } from './cdc-table-options.js';
 import type { TableConnector } from './table-connector.js';
 
-/** Options of {@link CDC_OPTIONS_NOT_YET} that mysql-cdc runs (`gtid-set` is named by the source's own error). */
+/** Options of {@link CDC_OPTIONS_NOT_YET} that mysql-cdc runs. */
 const MYSQL_CDC_RUNS = [
   'scan.newly-added-table.enabled',
   'heartbeat.interval',

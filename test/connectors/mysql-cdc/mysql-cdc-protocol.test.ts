@@ -161,10 +161,19 @@ describe('mysql-cdc options', () => {
       1_700_000_000_000,
     );
     expect(() => resolveOptions({ ...base, 'scan.startup.mode': 'specific-offset', 'scan.startup.specific-offset.file': 'mysql-bin.000003' })).toThrow(
-      /'specific-offset' needs both 'scan.startup.specific-offset.file' and 'scan.startup.specific-offset.pos'/,
+      /'specific-offset' needs 'scan.startup.specific-offset.gtid-set', or both 'scan.startup.specific-offset.file' and 'scan.startup.specific-offset.pos'/,
     );
-    expect(() => resolveOptions({ ...base, 'scan.startup.mode': 'specific-offset', 'scan.startup.specific-offset.gtid-set': '0-1-42' })).toThrow(
-      /'scan.startup.specific-offset.gtid-set' is not taken: give 'scan.startup.specific-offset.file' and 'scan.startup.specific-offset.pos'/,
+    // A GTID set alone, or beside a file and offset (it wins, as in Flink CDC), starts by GTID.
+    const gtid = { ...base, 'scan.startup.mode': 'specific-offset' as const, 'scan.startup.specific-offset.gtid-set': ' 0-1-42 ' };
+    expect(resolveOptions(gtid).startupOffset).toEqual({ file: '', pos: 0, gtid: '0-1-42' });
+    expect(resolveOptions({ ...gtid, 'scan.startup.specific-offset.file': 'f.000001', 'scan.startup.specific-offset.pos': 4 }).startupOffset).toEqual({
+      file: '',
+      pos: 0,
+      gtid: '0-1-42',
+    });
+    expect(() => resolveOptions({ ...gtid, 'scan.startup.specific-offset.gtid-set': ' ' })).toThrow(/'scan.startup.specific-offset.gtid-set' must name GTIDs/);
+    expect(() => resolveOptions({ ...base, 'scan.startup.specific-offset.gtid-set': '0-1-42' })).toThrow(
+      /'scan.startup.specific-offset.file', '.pos' and '.gtid-set' need 'scan.startup.mode' = 'specific-offset', not 'initial'/,
     );
     expect(() =>
       resolveOptions({
