@@ -73,6 +73,55 @@ async function collect(source: ReturnType<MysqlCdcSourceBuilder['build']>, befor
   return sink.values.map((r, i) => [sink.kinds[i]!, Number(r.id), String(r.v)]);
 }
 
+/**
+ * Runs a job over `source()` until it emitted `first` and a checkpoint completed after them,
+ * cancels it, writes `second`, and restores a job from the latest checkpoint: the first must emit
+ * exactly `first`, the restored one exactly `second`.
+ */
+async function expectResumedAfter(
+  name: string,
+  source: () => ReturnType<MysqlCdcSourceBuilder['build']>,
+  first: Change[],
+  second: { table: string; changes: Change[] },
+): Promise<void> {
+  const checkpoints = mkdtempSync(join(tmpdir(), `weir-cdc-${name}-`));
+  const start = (restore: boolean) => {
+    const env = StreamEnvironment.create({
+      parallelism: 1,
+      slotMode: 'single-thread',
+      'execution.checkpointing.interval': '100ms',
+      'state.checkpoints.dir': checkpoints,
+      ...(restore ? { restore: { latest: true } } : {}),
+    });
+    const sink = new CollectSink<Row>();
+    env.fromSource(source()).uid('cdc').sinkTo(sink).uid('sink');
+    return { client: env.executeAsync(name), sink };
+  };
+  const changes = (sink: CollectSink<Row>): Change[] => sink.values.map((r, i) => [sink.kinds[i]!, Number(r.id), String(r.v)]);
+  try {
+    const one = start(false);
+    await until('the first changes', () => one.sink.values.length >= first.length);
+    // A checkpoint completed after the changes were emitted holds a position past them.
+    const completed = () => one.client.checkpoints().filter((c) => c.status === 'COMPLETED').length;
+    const seen = completed();
+    await until('a checkpoint after them', () => completed() > seen + 1);
+    await one.client.cancel();
+    await one.client.result.catch(() => {});
+    expect(changes(one.sink)).toEqual(first);
+    await write(second.table, second.changes);
+    const two = start(true);
+    try {
+      await until('the later changes', () => two.sink.values.length >= second.changes.length);
+      await sleep(500);
+      expect(changes(two.sink)).toEqual(second.changes);
+    } finally {
+      await two.client.cancel();
+    }
+  } finally {
+    rmSync(checkpoints, { recursive: true, force: true });
+  }
+}
+
 describe.runIf(serversInstalled)('mysql-cdc startup modes', () => {
   it('earliest-offset: every change in the binlog the server has, and those after the start, no snapshot', async () => {
     await db.query('CREATE TABLE early (id bigint PRIMARY KEY, v varchar(20))');
@@ -130,44 +179,9 @@ describe.runIf(serversInstalled)('mysql-cdc startup modes', () => {
     expect(g).toMatch(/^\d+-\d+-\d+/);
     const between = [...upd(1, 'a', 'a2'), ...ins(3, 'c'), ...del(2, 'b')];
     await write('by_gtid', between);
-    const checkpoints = mkdtempSync(join(tmpdir(), 'weir-cdc-gtid-'));
-    const start = (restore: boolean) => {
-      const env = StreamEnvironment.create({
-        parallelism: 1,
-        slotMode: 'single-thread',
-        'execution.checkpointing.interval': '100ms',
-        'state.checkpoints.dir': checkpoints,
-        ...(restore ? { restore: { latest: true } } : {}),
-      });
-      const sink = new CollectSink<Row>();
-      // A file and offset given beside the GTID set lose to it, as in Flink CDC.
-      const source = builder('by_gtid', 5705).startupMode('specific-offset').specificGtidSet(g).specificOffset('mysql-bin.000001', 4).build();
-      env.fromSource(source).uid('cdc').sinkTo(sink).uid('sink');
-      return { client: env.executeAsync('by-gtid'), sink };
-    };
-    const changes = (sink: CollectSink<Row>): Change[] => sink.values.map((r, i) => [sink.kinds[i]!, Number(r.id), String(r.v)]);
-    try {
-      const one = start(false);
-      await until('the changes after the GTID', () => one.sink.values.length >= between.length);
-      const completed = () => one.client.checkpoints().filter((c) => c.status === 'COMPLETED').length;
-      const seen = completed();
-      await until('a checkpoint after them', () => completed() > seen + 1);
-      await one.client.cancel();
-      await one.client.result.catch(() => {});
-      expect(changes(one.sink)).toEqual(between);
-      const after = [...ins(4, 'd'), ...upd(3, 'c', 'c2')];
-      await write('by_gtid', after);
-      const two = start(true);
-      try {
-        await until('the later changes', () => two.sink.values.length >= after.length);
-        await sleep(500);
-        expect(changes(two.sink)).toEqual(after);
-      } finally {
-        await two.client.cancel();
-      }
-    } finally {
-      rmSync(checkpoints, { recursive: true, force: true });
-    }
+    // A file and offset given beside the GTID set lose to it, as in Flink CDC.
+    const source = () => builder('by_gtid', 5705).startupMode('specific-offset').specificGtidSet(g).specificOffset('mysql-bin.000001', 4).build();
+    await expectResumedAfter('by-gtid', source, between, { table: 'by_gtid', changes: [...ins(4, 'd'), ...upd(3, 'c', 'c2')] });
   }, 60_000);
 
   it('specific-offset by a GTID the server never wrote fails at once, naming it', async () => {
@@ -208,43 +222,8 @@ describe.runIf(serversInstalled)('mysql-cdc startup modes', () => {
     const at = await masterStatus();
     const first = [...ins(1, 'a'), ...ins(2, 'b')];
     await write('resumed', first);
-    const checkpoints = mkdtempSync(join(tmpdir(), 'weir-cdc-startup-'));
-    const start = (restore: boolean) => {
-      const env = StreamEnvironment.create({
-        parallelism: 1,
-        slotMode: 'single-thread',
-        'execution.checkpointing.interval': '100ms',
-        'state.checkpoints.dir': checkpoints,
-        ...(restore ? { restore: { latest: true } } : {}),
-      });
-      const sink = new CollectSink<Row>();
-      env.fromSource(builder('resumed', 5704).startupMode('specific-offset').specificOffset(at.file, at.pos).build()).uid('cdc').sinkTo(sink).uid('sink');
-      return { client: env.executeAsync('resumed'), sink };
-    };
-    const changes = (sink: CollectSink<Row>): Change[] => sink.values.map((r, i) => [sink.kinds[i]!, Number(r.id), String(r.v)]);
-    try {
-      const one = start(false);
-      await until('the first changes', () => one.sink.values.length >= first.length);
-      // A checkpoint completed after the changes were emitted holds a position past them.
-      const completed = () => one.client.checkpoints().filter((c) => c.status === 'COMPLETED').length;
-      const seen = completed();
-      await until('a checkpoint after them', () => completed() > seen + 1);
-      await one.client.cancel();
-      await one.client.result.catch(() => {});
-      expect(changes(one.sink)).toEqual(first);
-      const second = [...upd(2, 'b', 'b2'), ...ins(3, 'c')];
-      await write('resumed', second);
-      const two = start(true);
-      try {
-        await until('the later changes', () => two.sink.values.length >= second.length);
-        await sleep(500);
-        expect(changes(two.sink)).toEqual(second);
-      } finally {
-        await two.client.cancel();
-      }
-    } finally {
-      rmSync(checkpoints, { recursive: true, force: true });
-    }
+    const source = () => builder('resumed', 5704).startupMode('specific-offset').specificOffset(at.file, at.pos).build();
+    await expectResumedAfter('resumed', source, first, { table: 'resumed', changes: [...upd(2, 'b', 'b2'), ...ins(3, 'c')] });
   }, 60_000);
 });
 
