@@ -162,6 +162,34 @@ describe('pipeline definitions', () => {
       });
     });
 
+    it('types a PostgreSQL source as SQL does (boolean, timestamptz) and names its database as the namespace', () => {
+      const pgCol = (name: string, dataType: string, native: string, more: Partial<SourceColumn> = {}) =>
+        col(name, dataType, { native: { dialect: 'postgres', type: native }, columnType: native, ...more });
+      const d = parsePipeline(
+        YAML.replace(/source:[\s\S]*?sink:/, 'source:\n  type: postgres\n  database-name: app\n  tables: public.\\.*\nsink:').replace(
+          /transform:[\s\S]*?pipeline:/,
+          "transform:\n  - source-table: public.t\n    projection: id, paid, at + INTERVAL '1' HOUR AS later, __namespace_name__ || '/' || __schema_name__ AS ns\n    filter: paid AND __data_event_type__ = '+I'\npipeline:",
+        ),
+        'p.yaml',
+      );
+      const t = {
+        table: { qualifier: 'public', table: 't', keyColumns: ['id'] },
+        columns: [
+          pgCol('id', 'int', 'integer', { nullable: false }),
+          pgCol('paid', 'tinyint', 'boolean', { columnType: 'tinyint(1)' }),
+          pgCol('at', 'datetime', 'timestamp(3) with time zone', { datetimePrecision: 3 }),
+        ],
+      };
+      const [p] = planTables(d, [t], parseJdbcUrl(d.sink.url));
+      expect(p!.ddl[1]).toBe(
+        'CREATE TABLE IF NOT EXISTS "public"."t" ("id" integer NOT NULL, "paid" boolean, "later" timestamptz(3), "ns" text, PRIMARY KEY ("id"))',
+      );
+      const row = { id: 1, paid: true, at: new Date('2024-05-01T10:00:00.123Z'), schema_name: 'public', table_name: 't' };
+      expect(p!.route.evaluate!(row, RowKind.INSERT)).toEqual({ later: '2024-05-01 11:00:00.123+00', ns: 'app/public' });
+      expect(p!.route.evaluate!(row, RowKind.UPDATE_AFTER)).toBeUndefined();
+      expect(p!.route.evaluate!({ ...row, paid: false }, RowKind.INSERT)).toBeUndefined();
+    });
+
     it('names the rule, the expression and the table in errors, at the start', () => {
       expect(() => plan('id, UPPER(custmer) AS c')).toThrow(
         /p\.yaml: transform\[0\]\.projection: 'UPPER\(custmer\)' \(table shop\.orders\): Column 'custmer' not found in table shop\.orders; did you mean 'customer'\?/,
@@ -210,8 +238,15 @@ describe('pipeline definitions', () => {
   it('reads the example under examples/', () => {
     const file = fileURLToPath(new URL('../../examples/mysql-to-postgres.yaml', import.meta.url));
     const d = parsePipeline(readFileSync(file, 'utf8'), file);
-    expect([d.source.type, d.sink.type, d.routes.length, d.transforms.length, d.schemaChange]).toEqual(['mysql', 'postgres', 2, 1, 'evolve']);
+    expect([d.source.type, d.sink.type, d.routes.length, d.transforms.length, d.schemaChange]).toEqual(['mysql', 'postgres', 2, 2, 'evolve']);
     expect(d.routes[0]!.sourceTable.test('app_db.orders_3')).toBe(true);
+    const orders = { qualifier: 'app_db', table: 'orders_3', keyColumns: ['id'] };
+    const [plan] = planTables(
+      d,
+      [{ table: orders, columns: [col('id', 'bigint'), col('amount', 'decimal', { precision: 12, scale: 2 }), col('note', 'text')] }],
+      parseJdbcUrl(d.sink.url),
+    );
+    expect(plan!.ddl[1]).toMatch(/"gross" numeric\(14,3\), "note_text" text, PRIMARY KEY/);
   });
 
   it('names the file and the key in errors', () => {
