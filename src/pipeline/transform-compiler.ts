@@ -112,18 +112,11 @@ export function compileTransform(
     if (item.kind === 'star') {
       star = true;
       columns.push(...all);
-    } else if (item.kind === 'column' && (byName.has(item.from) || !META.includes(item.from))) {
-      const c = byName.get(item.from);
-      if (!c) throw new ConfigError(`${rule.name}.projection: no column ${item.from} in ${id}`);
+    } else if (item.kind === 'column' && byName.has(item.from)) {
       plain.push({ from: item.from, to: item.to });
-      columns.push({ source: c, name: item.to });
+      columns.push({ source: byName.get(item.from)!, name: item.to });
     } else {
-      const at = { offset: 0, line: 1, column: 1 };
-      // A metadata column alone is computed too: it is no column of the source.
-      const { expr, text, source } =
-        item.kind === 'computed'
-          ? item
-          : { expr: { kind: 'column', name: { parts: [item.from], pos: at }, pos: at } as const, text: item.from, source: item.from };
+      const { expr, text, source } = item;
       const c = compile('projection', expr, text, source);
       const type = c.type.name === 'NULL' ? T.STRING : c.type;
       const conv = targetValue(type, dialect);

@@ -5,18 +5,21 @@ import { tokenize } from '../sql/lexer.js';
 import { SqlError } from '../sql/sql-error.js';
 import { TokenCursor } from '../sql/token-cursor.js';
 
-/** One item of a projection: `*`, a source column (renamed or not), or a computed column. */
-export type ProjectionItem =
-  | { readonly kind: 'star' }
-  | { readonly kind: 'column'; readonly from: string; readonly to: string }
-  | { readonly kind: 'computed'; readonly expr: Expr; readonly to: string; readonly text: string; readonly source: string };
-
 /** A parsed expression with the text it was written as (for errors) and the projection or filter text it came from. */
 export interface ParsedExpression {
   readonly expr: Expr;
   readonly text: string;
   readonly source: string;
 }
+
+/**
+ * One item of a projection: `*`, a bare name (a source column, renamed or not, or else a metadata
+ * column, which is computed), or a computed column.
+ */
+export type ProjectionItem =
+  | { readonly kind: 'star' }
+  | ({ readonly kind: 'column'; readonly from: string; readonly to: string } & ParsedExpression)
+  | ({ readonly kind: 'computed'; readonly to: string } & ParsedExpression);
 
 /** Flink CDC's documentation writes `\*` (YAML would read a bare `*` as an alias): both stand for all columns. */
 const unescapeStar = (text: string): string => text.replace(/(^|[\s,])\\\*/g, '$1 *');
@@ -56,10 +59,10 @@ export function parseProjection(text: string, where: string): ProjectionItem[] {
         if (expr.qualifier !== undefined || alias !== undefined) throw new ConfigError(`${where}: '${itemText}': write * alone for all columns`);
         items.push({ kind: 'star' });
       } else if (expr.kind === 'column' && expr.name.parts.length === 1) {
-        items.push({ kind: 'column', from: expr.name.parts[0]!, to: alias ?? expr.name.parts[0]! });
+        items.push({ kind: 'column', from: expr.name.parts[0]!, to: alias ?? expr.name.parts[0]!, expr, text: itemText, source: sql });
       } else {
         if (alias === undefined) throw new ConfigError(`${where}: '${itemText}' needs a name: write '${itemText} AS name'`);
-        items.push({ kind: 'computed', expr, to: alias, text: itemText, source: sql });
+        items.push({ kind: 'computed', to: alias, expr, text: itemText, source: sql });
       }
     } while (c.acceptOp(','));
     if (c.peek().type !== 'eof') c.fail("Expected ',' or the end of the projection");

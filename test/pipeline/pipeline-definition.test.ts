@@ -194,6 +194,9 @@ describe('pipeline definitions', () => {
       expect(() => plan('id, UPPER(custmer) AS c')).toThrow(
         /p\.yaml: transform\[0\]\.projection: 'UPPER\(custmer\)' \(table shop\.orders\): Column 'custmer' not found in table shop\.orders; did you mean 'customer'\?/,
       );
+      expect(() => plan('id, custmer AS c')).toThrow(
+        /projection: 'custmer' \(table shop\.orders\): Column 'custmer' not found in table shop\.orders; did you mean 'customer'\?/,
+      );
       expect(() => plan('id, amount + customer AS c')).toThrow(/p\.yaml: transform\[0\]\.projection: 'amount \+ customer' \(table shop\.orders\): /);
       expect(() => plan('id', 'amount + 1')).toThrow(
         /p\.yaml: transform\[0\]\.filter: 'amount \+ 1' \(table shop\.orders\) is DECIMAL\(13, 2\), not a BOOLEAN condition/,
