@@ -2,6 +2,7 @@ import { parse } from 'yaml';
 import { ConfigError } from '../core/errors.js';
 import type { SchemaChangeBehavior } from '../connectors/mysql-cdc/mysql-cdc-options.js';
 import { tablePattern } from '../connectors/mysql-cdc/table-patterns.js';
+import { parseFilter, parseProjection, type ParsedExpression, type ProjectionItem } from './transform-parser.js';
 
 /** A `route` rule: source tables matching `sourceTable` go to `sinkTable` (`replaceSymbol` in it stands for the source table's name). */
 export interface RouteRule {
@@ -16,14 +17,17 @@ export interface ProjectedColumn {
   readonly to: string;
 }
 
-/** A `transform` rule: for tables matching `sourceTable`, the columns written (`undefined`: all) and a row filter. */
+/**
+ * A `transform` rule: for tables matching `sourceTable`, the columns written (`undefined`: all) and
+ * a row filter, as parsed SQL; they are typed against each table's columns when the pipeline starts.
+ */
 export interface TransformRule {
+  /** `file: transform[i]`, for errors. */
+  readonly name: string;
   readonly sourceTable: RegExp;
-  readonly projection?: readonly ProjectedColumn[];
-  readonly filter?: RowFilter;
+  readonly projection?: readonly ProjectionItem[];
+  readonly filter?: ParsedExpression;
 }
-
-export type RowFilter = (row: Record<string, unknown>) => boolean;
 
 /** A parsed and checked pipeline definition (Flink CDC 3's YAML shape). */
 export interface PipelineDefinition {
@@ -41,57 +45,6 @@ export interface PipelineDefinition {
 type Yaml = Record<string, unknown>;
 
 const isMap = (v: unknown): v is Yaml => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** `a, b AS c, *` */
-function projection(text: string, where: string): ProjectedColumn[] | undefined {
-  const out: ProjectedColumn[] = [];
-  for (const item of text.split(',').map((s) => s.trim())) {
-    if (item === '*') return undefined;
-    const m = /^([\w$]+)(?:\s+AS\s+([\w$]+))?$/i.exec(item);
-    if (!m) throw new ConfigError(`${where}: projection item '${item}' is not a column or 'column AS name' (expressions are not supported yet)`);
-    out.push({ from: m[1]!, to: m[2] ?? m[1]! });
-  }
-  return out;
-}
-
-const OPS: Record<string, (a: number | string, b: number | string) => boolean> = {
-  '=': (a, b) => a === b,
-  '<>': (a, b) => a !== b,
-  '!=': (a, b) => a !== b,
-  '<': (a, b) => a < b,
-  '<=': (a, b) => a <= b,
-  '>': (a, b) => a > b,
-  '>=': (a, b) => a >= b,
-};
-
-/**
- * A filter of comparisons joined by AND: `column op literal` (op one of = <> != < <= > >=, the
- * literal a number or a 'string') and `column IS [NOT] NULL`. Numbers compare as numbers, strings
- * as text; NULL fails every comparison, as in SQL.
- */
-export function rowFilter(text: string, where: string): RowFilter {
-  const tests = text.split(/\s+AND\s+/i).map((cond): RowFilter => {
-    const c = cond.trim();
-    const isNull = /^([\w$]+)\s+IS\s+(NOT\s+)?NULL$/i.exec(c);
-    if (isNull) {
-      const col = isNull[1]!;
-      const not = isNull[2] !== undefined;
-      return (r) => (r[col] === null || r[col] === undefined) !== not;
-    }
-    const m = /^([\w$]+)\s*(<>|!=|<=|>=|=|<|>)\s*(-?\d+(?:\.\d+)?|'(?:[^']|'')*')$/.exec(c);
-    if (!m) throw new ConfigError(`${where}: filter condition '${c}' is not 'column op literal' or 'column IS [NOT] NULL' (joined by AND)`);
-    const col = m[1]!;
-    const op = OPS[m[2]!]!;
-    const lit = m[3]!;
-    if (lit.startsWith("'")) {
-      const s = lit.slice(1, -1).replace(/''/g, "'");
-      return (r) => r[col] !== null && r[col] !== undefined && op(String(r[col]), s);
-    }
-    const n = Number(lit);
-    return (r) => r[col] !== null && r[col] !== undefined && op(Number(r[col]), n);
-  });
-  return (r) => tests.every((t) => t(r));
-}
 
 function str(v: unknown, where: string): string {
   if (typeof v === 'string' && v.length > 0) return v;
@@ -167,11 +120,13 @@ export function parsePipeline(text: string, file: string): PipelineDefinition {
     for (const k of Object.keys(t))
       if (!['source-table', 'projection', 'filter', 'description'].includes(k))
         throw new ConfigError(`${where}: '${k}' is not supported yet (source-table, projection, filter, description)`);
-    const proj = t.projection === undefined ? undefined : projection(str(t.projection, `${where}.projection`), `${where}.projection`);
+    const proj = t.projection === undefined ? undefined : parseProjection(str(t.projection, `${where}.projection`), `${where}.projection`);
     return {
+      name: where,
       sourceTable: tablePattern(str(t['source-table'], `${where}.source-table`), `${where}.source-table`),
-      ...(proj ? { projection: proj } : {}),
-      ...(t.filter !== undefined ? { filter: rowFilter(str(t.filter, `${where}.filter`), `${where}.filter`) } : {}),
+      // `*` alone is no projection: every column, new ones too.
+      ...(proj && !(proj.length === 1 && proj[0]!.kind === 'star') ? { projection: proj } : {}),
+      ...(t.filter !== undefined ? { filter: parseFilter(str(t.filter, `${where}.filter`), `${where}.filter`) } : {}),
     };
   });
 

@@ -10,6 +10,7 @@ import type { PipelineDefinition } from './pipeline-definition.js';
 import { pipelineSink, type TableRoute } from './pipeline-sink.js';
 import { pipelineSource, type PipelineTable } from './pipeline-sources.js';
 import { columnDefinition, type SourceColumn } from './target-schema.js';
+import { compileTransform } from './transform-compiler.js';
 
 type Row = Record<string, unknown>;
 
@@ -21,6 +22,8 @@ export interface TablePlan {
   readonly route: TableRoute;
   /** The target's DDL, run with IF NOT EXISTS. */
   readonly ddl: string[];
+  /** The definitions of the computed columns by name (to add one an existing target lacks). */
+  readonly computed: ReadonlyMap<string, string>;
 }
 
 /** The sink table of `t`: the first route whose pattern matches, else the source's own `database.table`. */
@@ -40,17 +43,22 @@ export function planTables(def: PipelineDefinition, tables: readonly { table: Pi
   return tables.map(({ table: t, columns: cols }) => {
     const id = idOf(t);
     const name = targetOf(def, t);
-    const transform = def.transforms.find((x) => x.sourceTable.test(id));
-    const projection = transform?.projection;
-    for (const p of projection ?? []) if (!cols.some((c) => c.name === p.from)) throw new ConfigError(`pipeline transform of ${id}: no column ${p.from}`);
-    const rename = (c: string) => projection?.find((p) => p.from === c)?.to;
+    const rule = def.transforms.find((x) => x.sourceTable.test(id));
+    const names =
+      def.source.type === 'mysql'
+        ? { namespace: t.qualifier, schema: t.qualifier, table: t.table }
+        : { namespace: String(def.source.options['database-name'] ?? ''), schema: t.qualifier, table: t.table };
+    const compiled = compileTransform(rule, id, cols, names, target.dialect);
+    const projection = compiled.projection;
+    const rename = (c: string) => (projection && !projection.star ? projection.columns.find((p) => p.from === c)?.to : c);
     const key = t.keyColumns.map((k) => {
-      const to = projection ? rename(k) : k;
+      const to = rename(k);
       if (to === undefined) throw new ConfigError(`pipeline transform of ${id}: the projection leaves out key column ${k}, by which changes are applied`);
       return to;
     });
-    const written = projection ? projection.map((p) => ({ ...cols.find((c) => c.name === p.from)!, name: p.to })) : cols;
-    const defs = written.map((c) => columnDefinition(target.dialect, c, d.quote, `pipeline table ${id}`));
+    const defs = compiled.columns.map((c) =>
+      'computed' in c ? `${d.quote(c.computed)} ${c.type}` : columnDefinition(target.dialect, { ...c.source, name: c.name }, d.quote, `pipeline table ${id}`),
+    );
     const quoted = name
       .split('.')
       .map((p) => d.quote(p))
@@ -60,8 +68,9 @@ export function planTables(def: PipelineDefinition, tables: readonly { table: Pi
     ddl.push(`CREATE TABLE IF NOT EXISTS ${quoted} (${defs.join(', ')}, PRIMARY KEY (${key.map(d.quote).join(', ')}))`);
     return {
       source: t,
-      route: { target: name, key, ...(projection ? { projection } : {}), ...(transform?.filter ? { filter: transform.filter } : {}) },
+      route: { target: name, key, ...(projection ? { projection } : {}), ...(compiled.evaluate ? { evaluate: compiled.evaluate } : {}) },
       ddl,
+      computed: new Map(compiled.columns.flatMap((c) => ('computed' in c ? [[c.computed, `${d.quote(c.computed)} ${c.type}`] as const] : []))),
     };
   });
 }
@@ -126,6 +135,8 @@ export async function startPipeline(def: PipelineDefinition, overrides: Record<s
   }
   const routes = new Map(plans.map((p) => [idOf(p.source), p.route]));
   const keys = new Map(plans.map((p) => [idOf(p.source), p.source.keyColumns]));
+  // An existing target without a computed column gets it as a new source column would.
+  const computed = new Map(plans.map((p) => [idOf(p.source), p.computed]));
   // A table the source found after the start: planned, and its target created, at its first row.
   const resolving = new Map<string, Promise<{ route: TableRoute; columns: readonly string[] }>>();
   const resolveTable = (sourceTable: string) => {
@@ -134,6 +145,7 @@ export async function startPipeline(def: PipelineDefinition, overrides: Record<s
       const dot = sourceTable.indexOf('.');
       r = (async () => {
         const [plan] = planTables(def, [await source.table(sourceTable.slice(0, dot), sourceTable.slice(dot + 1))], target);
+        computed.set(sourceTable, plan!.computed);
         const conn = await openConnection(target, user, password);
         try {
           for (const ddl of plan!.ddl) await conn.transaction([{ sql: ddl, params: [] }]);
@@ -156,9 +168,12 @@ export async function startPipeline(def: PipelineDefinition, overrides: Record<s
   };
   const addColumn = async (conn: JdbcConnection, table: string, sourceTable: string, column: string): Promise<void> => {
     const dot = sourceTable.indexOf('.');
-    const col = (await source.columns(sourceTable.slice(0, dot), sourceTable.slice(dot + 1))).find((x) => x.name === column);
-    if (!col) throw new Error(`column ${column} is not in ${sourceTable} any more`);
-    const def = columnDefinition(target.dialect, { ...col, nullable: true }, (s) => conn.dialect.quote(s), sourceTable);
+    let def = computed.get(sourceTable)?.get(column);
+    if (def === undefined) {
+      const col = (await source.columns(sourceTable.slice(0, dot), sourceTable.slice(dot + 1))).find((x) => x.name === column);
+      if (!col) throw new Error(`column ${column} is not in ${sourceTable} any more`);
+      def = columnDefinition(target.dialect, { ...col, nullable: true }, (s) => conn.dialect.quote(s), sourceTable);
+    }
     const sql = `ALTER TABLE ${quoteTable(conn.dialect, table)} ADD COLUMN ${target.dialect === 'postgres' ? 'IF NOT EXISTS ' : ''}${def}`;
     try {
       await conn.transaction([{ sql, params: [] }]);

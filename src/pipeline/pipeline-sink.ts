@@ -6,7 +6,7 @@ import { UpsertBuffer, type Row } from '../connectors/jdbc/jdbc-buffer.js';
 import { openConnection, type JdbcConnection } from '../connectors/jdbc/jdbc-connection.js';
 import { deleteStatements, insertStatements, type Statement } from '../connectors/jdbc/jdbc-statements.js';
 import type { JdbcTarget } from '../connectors/jdbc/jdbc-url.js';
-import type { ProjectedColumn, RowFilter } from './pipeline-definition.js';
+import type { ProjectedColumn } from './pipeline-definition.js';
 
 /** Where the rows of one source table go. */
 export interface TableRoute {
@@ -14,9 +14,10 @@ export interface TableRoute {
   readonly target: string;
   /** The target's primary key (after projection renames). */
   readonly key: readonly string[];
-  /** The columns written, `undefined`: every column of the row (new ones too). */
-  readonly projection?: readonly ProjectedColumn[];
-  readonly filter?: RowFilter;
+  /** The source columns written as they are, after every column of the row (new ones too) when `star`; `undefined`: every column. */
+  readonly projection?: { readonly star: boolean; readonly columns: readonly ProjectedColumn[] };
+  /** The computed columns of a row, or `undefined` when it fails the transform's filter. */
+  readonly evaluate?: (raw: Row, kind: RowKind) => Row | undefined;
 }
 
 export interface PipelineSinkOptions {
@@ -137,10 +138,14 @@ class PipelineWriter implements SinkWriter<Row> {
       const route = this.routes.get(source)!;
       let kind = kinds === undefined ? RowKind.INSERT : (kinds[i] as RowKind);
       if (kind === RowKind.UPDATE_BEFORE) continue;
+      let computed: Row | undefined;
+      if (kind !== RowKind.DELETE && route.evaluate && !(computed = route.evaluate(raw, kind))) kind = RowKind.DELETE;
       const row: Row = {};
-      if (route.projection) for (const p of route.projection) row[p.to] = plainValue(raw[p.from]);
-      else for (const k in raw) if (!META.has(k)) row[k] = plainValue(raw[k]);
-      if (kind !== RowKind.DELETE && route.filter && !route.filter(row)) kind = RowKind.DELETE;
+      const p = route.projection;
+      if (!p || p.star) for (const k in raw) if (!META.has(k)) row[k] = plainValue(raw[k]);
+      if (p) for (const c of p.columns) row[c.to] = plainValue(raw[c.from]);
+      // A delete needs only the key, which is never computed.
+      if (computed && kind !== RowKind.DELETE) Object.assign(row, computed);
       const known = this.known.get(route.target)!;
       for (const k in row) {
         if (!known.has(k)) {
