@@ -13,7 +13,10 @@ interface QueryConnection {
 export function askForHeartbeats(z: ZongJi, ms: number, onError: (e: unknown) => void): void {
   z.on('ready', () => {
     const connection = (z as unknown as { connection?: QueryConnection | null }).connection;
-    connection?.query(`SET @master_heartbeat_period = ${BigInt(ms) * 1_000_000n}`, (e) => {
+    const ns = BigInt(ms) * 1_000_000n;
+    // MySQL renamed replication's "master" terms to "source" from 8.0.26, MariaDB did not: a user
+    // variable the server does not read is harmless, so both names are set.
+    connection?.query(`SET @master_heartbeat_period = ${ns}, @source_heartbeat_period = ${ns}`, (e) => {
       if (e) onError(e);
     });
   });
