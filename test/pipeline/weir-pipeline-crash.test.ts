@@ -2,53 +2,35 @@
 // composite keys) copied into the machine's PostgreSQL; the process is killed twice during the
 // snapshot and twice while it streams, with a writer changing both tables throughout, and resumed
 // from its checkpoints each time. At the end each target equals its source row by row.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { mariadbToPostgres, mariadbToPostgresRuns } from './mariadb-to-postgres.js';
 import { sleep, until } from '../connectors/cdc-test-support.js';
-import { startMariadb, type MariadbInstance } from '../connectors/mysql-cdc/mariadb-instance.js';
-import { haveMariadbBinaries, serverTestsRun } from '../support/server-binaries.js';
-import { haveTestDatabases, postgresTest, type TestDatabase } from '../connectors/jdbc/jdbc-databases.js';
 import { asText, diffTables } from '../connectors/cdc-sql/table-diff.js';
 import { newestCheckpoint } from '../support/newest-checkpoint.js';
 import { startPipeline } from './pipeline-process.js';
 
-const run = serverTestsRun('mariadb-cdc', haveMariadbBinaries(), 'mariadb-server') && (await haveTestDatabases());
-let db: MariadbInstance;
-let target: TestDatabase;
-let dir: string;
+const run = mariadbToPostgresRuns;
+const servers = mariadbToPostgres('weir-pipeline-crash-');
 const SCHEMA = 'weir_pipeline_crash';
 const ORDERS = 10_000;
 
-beforeAll(async () => {
-  if (!run) return;
-  db = await startMariadb();
-  target = await postgresTest();
-  dir = mkdtempSync(join(tmpdir(), 'weir-pipeline-crash-'));
-}, 60_000);
-afterAll(async () => {
-  await target?.close();
-  await db?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
-/** The newest complete checkpoint of the pipeline's job. */
 describe.runIf(run)('weir pipeline under SIGKILL', () => {
   it('killed during the snapshot and while streaming, resumed each time: the targets equal the sources', async () => {
-    await db.query('CREATE TABLE orders (id bigint PRIMARY KEY, v int NOT NULL, s varchar(100)) ENGINE=InnoDB');
-    await db.query('CREATE TABLE order_lines (o int, n int, qty int NOT NULL, PRIMARY KEY (o, n)) ENGINE=InnoDB');
-    await db.query(`INSERT INTO orders SELECT seq, seq % 1000, IF(seq % 9 = 0, NULL, CONCAT('row ', seq)) FROM seq_1_to_${ORDERS}`);
-    await db.query('INSERT INTO order_lines SELECT seq DIV 4, seq MOD 4, seq FROM seq_4_to_4003');
-    await target.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
-    const checkpoints = join(dir, 'checkpoints');
-    const file = join(dir, 'pipeline.yaml');
+    await servers.db.query('CREATE TABLE orders (id bigint PRIMARY KEY, v int NOT NULL, s varchar(100)) ENGINE=InnoDB');
+    await servers.db.query('CREATE TABLE order_lines (o int, n int, qty int NOT NULL, PRIMARY KEY (o, n)) ENGINE=InnoDB');
+    await servers.db.query(`INSERT INTO orders SELECT seq, seq % 1000, IF(seq % 9 = 0, NULL, CONCAT('row ', seq)) FROM seq_1_to_${ORDERS}`);
+    await servers.db.query('INSERT INTO order_lines SELECT seq DIV 4, seq MOD 4, seq FROM seq_4_to_4003');
+    await servers.target.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
+    const checkpoints = join(servers.dir, 'checkpoints');
+    const file = join(servers.dir, 'pipeline.yaml');
     writeFileSync(
       file,
       `source:
   type: mariadb
   hostname: 127.0.0.1
-  port: ${db.port}
+  port: ${servers.db.port}
   username: weir
   password: weir
   tables: weir.orders, weir.order_lines
@@ -73,16 +55,17 @@ pipeline:
     let writes = 0;
     const writer = (async () => {
       for (let i = 1; running; i++) {
-        await db.query(`UPDATE orders SET v = v + 1, s = CONCAT(IFNULL(s, ''), 'u') WHERE id = ?`, [1 + ((i * 37) % ORDERS)]);
-        await db.query('DELETE FROM orders WHERE id = ?', [1 + ((i * 53) % ORDERS)]);
-        await db.query('INSERT INTO orders VALUES (?, ?, ?)', [ORDERS + i, i, 'new']);
-        await db.query('UPDATE order_lines SET qty = qty + 1 WHERE o = ? AND n = ?', [1 + ((i * 11) % 1000), i % 4]);
-        await db.query('DELETE FROM order_lines WHERE o = ? AND n = ?', [1 + ((i * 7) % 1000), (i + 1) % 4]);
+        await servers.db.query(`UPDATE orders SET v = v + 1, s = CONCAT(IFNULL(s, ''), 'u') WHERE id = ?`, [1 + ((i * 37) % ORDERS)]);
+        await servers.db.query('DELETE FROM orders WHERE id = ?', [1 + ((i * 53) % ORDERS)]);
+        await servers.db.query('INSERT INTO orders VALUES (?, ?, ?)', [ORDERS + i, i, 'new']);
+        await servers.db.query('UPDATE order_lines SET qty = qty + 1 WHERE o = ? AND n = ?', [1 + ((i * 11) % 1000), i % 4]);
+        await servers.db.query('DELETE FROM order_lines WHERE o = ? AND n = ?', [1 + ((i * 7) % 1000), (i + 1) % 4]);
         writes += 5;
         await sleep(10);
       }
     })();
-    const copied = async () => Number((await target.query<{ n: string }>(`SELECT count(*) AS n FROM ${SCHEMA}.orders`).catch(() => [{ n: '0' }]))[0]!.n);
+    const copied = async () =>
+      Number((await servers.target.query<{ n: string }>(`SELECT count(*) AS n FROM ${SCHEMA}.orders`).catch(() => [{ n: '0' }]))[0]!.n);
     const phases: string[] = [];
     try {
       for (let k = 0; k < 4; k++) {
@@ -112,7 +95,7 @@ pipeline:
       ] as const;
       const diff = async () => {
         const out: string[] = [];
-        for (const [s, t] of queries) out.push(...diffTables(asText(await db.query(s)), asText(await target.query(t))));
+        for (const [s, t] of queries) out.push(...diffTables(asText(await servers.db.query(s)), asText(await servers.target.query(t))));
         return out;
       };
       let d: string[] = [];
