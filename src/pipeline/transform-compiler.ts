@@ -4,6 +4,7 @@ import type { Expr } from '../sql/ast.js';
 import { databaseRowConverter } from '../sql/connectors/cdc-row-converter.js';
 import { buildFunction, Constants, ExpressionCompiler, propertyKey, type Column, type Compiled } from '../sql/expression-compiler.js';
 import { helpers } from '../sql/runtime-helpers.js';
+import { columnRefs } from '../sql/join-conditions.js';
 import { SqlError } from '../sql/sql-error.js';
 import { formatType, T, type SqlType } from '../sql/sql-types.js';
 import { sinkValueOf } from '../sql/types/value-format.js';
@@ -36,17 +37,6 @@ export interface CompiledTransform {
 }
 
 const META = ['__namespace_name__', '__schema_name__', '__table_name__', '__data_event_type__'];
-
-/** The names of the columns an expression reads. */
-function referenced(e: unknown, out: Set<string>): Set<string> {
-  if (Array.isArray(e)) for (const x of e) referenced(x, out);
-  else if (e !== null && typeof e === 'object') {
-    const n = e as { kind?: string; name?: { parts?: string[] } };
-    if (n.kind === 'column' && n.name?.parts) out.add(n.name.parts[0]!);
-    for (const [k, v] of Object.entries(e)) if (k !== 'pos') referenced(v, out);
-  }
-  return out;
-}
 
 /** A computed value as the target's statements take it (an instant into `timestamptz` with its offset). */
 function targetValue(t: SqlType, dialect: 'postgres' | 'mysql'): ((v: unknown) => unknown) | undefined {
@@ -85,7 +75,7 @@ export function compileTransform(
   const used = new Set<string>();
   const compile = (what: string, e: Expr, text: string, source: string): Compiled => {
     const where = `${rule.name}.${what}: '${text}'`;
-    for (const name of referenced(e, new Set())) {
+    for (const name of new Set(columnRefs(e).map((r) => r.name.parts[0]!))) {
       if (unusable.has(name)) throw new ConfigError(`${where}: column ${name} of ${id} (${unusable.get(name)}) cannot be used in an expression`);
       used.add(name);
     }
