@@ -1,6 +1,7 @@
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { ConfigError } from '../core/errors.js';
+import { CDC_NUMBER_OPTIONS } from '../connectors/postgres-cdc/cdc-option-values.js';
 import type { Source, SourceSplit } from '../core/source.js';
 import { capturedTables as mysqlTables, describeTable as describeMysqlTable } from '../connectors/mysql-cdc/captured-tables.js';
 import { mysqlCdcSource } from '../connectors/mysql-cdc/mysql-cdc-source.js';
@@ -66,13 +67,7 @@ const POSTGRES_OPTIONS = [
   'scan.startup.mode',
   'scan.newly-added-table.enabled',
 ];
-const NUMBERS = new Set([
-  'port',
-  'scan.incremental.snapshot.chunk.size',
-  'chunk-key.even-distribution.factor.upper-bound',
-  'scan.startup.specific-offset.pos',
-  'scan.startup.timestamp-millis',
-]);
+const NUMBERS = new Set(CDC_NUMBER_OPTIONS);
 
 function options(def: PipelineDefinition, allowed: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};

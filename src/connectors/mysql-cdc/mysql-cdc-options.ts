@@ -1,14 +1,15 @@
-import { toMillis, type Duration } from '../../core/duration.js';
+import type { Duration } from '../../core/duration.js';
 import { ConfigError } from '../../core/errors.js';
 import { byGtid, type BinlogPosition } from './binlog-position.js';
 import { tablePattern } from './table-patterns.js';
 import { evenDistributionBound } from '../postgres-cdc/chunks.js';
+import { heartbeatMillis } from '../postgres-cdc/cdc-option-values.js';
 
 /**
  * Where a job that does not restore starts (Flink CDC's names): `initial` snapshots then follows
  * the binlog, `snapshot` only snapshots; the others take no snapshot and follow the binlog from its
  * end (`latest-offset`), its first file still on the server (`earliest-offset`), a given file and
- * offset (`specific-offset`), or its first file keeping only transactions stamped at or after
+ * offset or after a GTID set (`specific-offset`), or its first file keeping only transactions stamped at or after
  * `scan.startup.timestamp-millis` (`timestamp`).
  */
 export type StartupMode = 'initial' | 'latest-offset' | 'earliest-offset' | 'specific-offset' | 'timestamp' | 'snapshot';
@@ -44,7 +45,7 @@ export interface MysqlCdcOptions {
   /** With `specific-offset`: the binlog file (`mysql-bin.000003`) and offset in it to start from. */
   readonly 'scan.startup.specific-offset.file'?: string;
   readonly 'scan.startup.specific-offset.pos'?: number;
-  /** Not taken: give the file and offset instead (a set alone fails saying so). */
+  /** With `specific-offset`: a GTID set to start after (wins over a file and offset, as in Flink CDC). */
   readonly 'scan.startup.specific-offset.gtid-set'?: string;
   /** With `timestamp`: epoch milliseconds; see docs/cdc.md for whole seconds in the binlog. */
   readonly 'scan.startup.timestamp-millis'?: number;
@@ -162,14 +163,6 @@ function startupPoint(o: MysqlCdcOptions, mode: StartupMode): { startupOffset?: 
   return {};
 }
 
-function heartbeatMillis(v: Duration | undefined): number {
-  try {
-    return toMillis(v ?? 30_000);
-  } catch (e) {
-    throw new ConfigError(`mysql-cdc: 'heartbeat.interval': ${(e as Error).message}`);
-  }
-}
-
 function matcher(o: MysqlCdcOptions): (database: string, table: string) => boolean {
   if (o.tables !== undefined) {
     const both = tablePattern(o.tables, "mysql-cdc: 'tables'");
@@ -209,7 +202,7 @@ export function resolveOptions(o: MysqlCdcOptions): ResolvedMysqlCdcOptions {
     serverIds: serverIds(o['server-id']),
     startupMode: mode,
     ...startupPoint(o, mode),
-    heartbeatMs: heartbeatMillis(o['heartbeat.interval']),
+    heartbeatMs: heartbeatMillis('mysql-cdc', o['heartbeat.interval']),
     chunkSize,
     evenDistributionUpperBound: evenDistributionBound('mysql-cdc', o['chunk-key.even-distribution.factor.upper-bound']),
     metadata: o.metadata ?? [],

@@ -1,6 +1,7 @@
-import { toMillis, type Duration } from '../../core/duration.js';
+import type { Duration } from '../../core/duration.js';
 import { ConfigError } from '../../core/errors.js';
 import { tablePattern } from '../mysql-cdc/table-patterns.js';
+import { heartbeatMillis } from './cdc-option-values.js';
 import { evenDistributionBound } from './chunks.js';
 
 export type StartupMode = 'initial' | 'latest-offset' | 'snapshot';
@@ -114,12 +115,7 @@ export function resolveOptions(o: PostgresCdcOptions): ResolvedCdcOptions {
   const schemaChange = o['schema.change.behavior'] ?? 'evolve';
   if (!BEHAVIORS.includes(schemaChange))
     throw new ConfigError(`postgres-cdc: 'schema.change.behavior' = '${schemaChange}' is not one of ${BEHAVIORS.join(', ')}`);
-  let heartbeatMs: number;
-  try {
-    heartbeatMs = toMillis(o['heartbeat.interval'] ?? 30_000);
-  } catch (e) {
-    throw new ConfigError(`postgres-cdc: 'heartbeat.interval': ${(e as Error).message}`);
-  }
+  const heartbeatMs = heartbeatMillis('postgres-cdc', o['heartbeat.interval']);
   const newlyAddedTables = String(o['scan.newly-added-table.enabled'] ?? false) === 'true';
   if (newlyAddedTables && mode !== 'initial')
     throw new ConfigError(`postgres-cdc: 'scan.newly-added-table.enabled' needs 'scan.startup.mode' = 'initial' (a new table is snapshotted), not '${mode}'`);

@@ -1,3 +1,4 @@
+import { CDC_NUMBER_OPTIONS } from '../../connectors/postgres-cdc/cdc-option-values.js';
 import type { TableContext } from './table-connector.js';
 import { numberOption } from './table-connector.js';
 
@@ -19,15 +20,6 @@ export const CDC_OPTIONS_NOT_YET = [
   'scan.incremental.close-idle-reader.enabled',
 ];
 
-/** Options the CDC sources take as numbers (those only mysql-cdc runs are refused for postgres-cdc above). */
-const NUMBER_OPTIONS = [
-  'port',
-  'scan.incremental.snapshot.chunk.size',
-  'chunk-key.even-distribution.factor.upper-bound',
-  'scan.startup.specific-offset.pos',
-  'scan.startup.timestamp-millis',
-];
-
 /**
  * The checks both CDC tables share: no option of a later version (but those in `runs`, which this connector has), PRIMARY KEY (of any columns but
  * metadata ones), and the options as
@@ -45,7 +37,7 @@ export function cdcOptions(ctx: TableContext, connector: string, runs: readonly 
   const out: Record<string, unknown> = {};
   for (const [k, v] of ctx.options) {
     if (k === 'connector' || k === 'scan.snapshot.fetch.size') continue;
-    out[k] = NUMBER_OPTIONS.includes(k) ? numberOption(ctx, k) : v;
+    out[k] = CDC_NUMBER_OPTIONS.includes(k) ? numberOption(ctx, k) : v;
   }
   out.metadata = [...new Set(ctx.metadata.values())];
   out.name = `${connector} ${ctx.table}`;
