@@ -139,10 +139,7 @@ const TS = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,
 export function parseTimestamp(text: string, precision = 3): number {
   const m = TS.exec(text.trim());
   if (!m) throw new SqlError(`Cannot read '${text}' as a TIMESTAMP (expected 'yyyy-MM-dd HH:mm:ss.SSS')`);
-  if (precision > 3)
-    return addFraction(utcMillis(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)), m[7], precision);
-  const ms = m[7] ? Number(m[7].slice(0, 3).padEnd(3, '0')) : 0;
-  return utcMillis(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0), ms);
+  return addFraction(utcMillis(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)), m[7], precision);
 }
 
 /** Epoch milliseconds as 'yyyy-MM-dd HH:mm:ss.SSS', as Flink shows TIMESTAMP(3). */

@@ -201,8 +201,9 @@ const integer: ValueParser = (b, s, e) => {
 
 function parserFor(oid: number): ValueParser {
   if (TEXT_OIDS.has(oid)) return utf8;
-  const parse = withTextMicros(oid, pg.types.getTypeParser(oid, 'text') as (v: string) => unknown);
-  if (pgParsers.get(oid) === pg.types.getTypeParser(oid, 'text')) {
+  const own = pg.types.getTypeParser(oid, 'text') as (v: string) => unknown;
+  const parse = withTextMicros(oid, own);
+  if (pgParsers.get(oid) === own) {
     if (oid === INT8) return latin1; // pg's int8 parser keeps the text
     if (INTEGERS.includes(oid)) return integer;
     if (STRINGS.includes(oid)) return utf8;
