@@ -18,7 +18,8 @@ async function chaos(opts: ChaosOptions): Promise<ChaosResult> {
 
 describe('exactly-once under SIGKILL', () => {
   it('a job killed 10 times (running, mid-checkpoint, restoring, committing restored parts) commits exactly the output computed from its input', async () => {
-    const r = await chaos({ kills: 10, rows: 20000, rate: 3000 });
+    // 30,000 rows at 3,000 a second: a run at 20,000 once finished after 9 of its 10 kills.
+    const r = await chaos({ kills: 10, rows: 30000, rate: 3000 });
     expect(new Set(r.schedule.split(' ').map((k) => k.split('@')[0])).size).toBe(4);
   }, 240_000);
 
@@ -27,7 +28,7 @@ describe('exactly-once under SIGKILL', () => {
   }, 300_000);
 
   it("holds with keyed state, window contents and timers on disk ('lmdb' backend) and incremental checkpoints", async () => {
-    // As long as the first case's job: at 12,000 rows a loaded machine could finish a run before its first kill.
+    // 20,000 rows: at 12,000 a loaded machine could finish a run before its first kill.
     // A cache of 4 entries: nearly every state access and most timers go through the store.
     const r = await chaos({ kills: 5, rows: 20000, rate: 2500, stateBackend: 'lmdb', incremental: true, cacheEntries: 4 });
     // The checkpoints were incremental: their files are in the shared folder.
